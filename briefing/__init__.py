@@ -1,0 +1,19 @@
+"""Turn one YAML spec into a briefing pack: Word, PDF and Excel."""
+
+from .build import Pack, build, write_pack, writers_for
+from .errors import BuildError, Problem, SpecError
+from .loader import load, loads
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BuildError",
+    "Pack",
+    "Problem",
+    "SpecError",
+    "build",
+    "load",
+    "loads",
+    "write_pack",
+    "writers_for",
+]

@@ -1,0 +1,98 @@
+"""Building a pack: every requested writer into temporary files, then renamed at once."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import registry
+from .errors import BuildError, Problem
+from .loader import load
+from .model import Briefing
+
+
+@dataclass(frozen=True)
+class Pack:
+    """What a build produced."""
+
+    paths: tuple[Path, ...]
+    """The files written, one per format."""
+    warnings: tuple[Problem, ...]
+    """Content some format could not show, with its spec position."""
+
+
+def writers_for(formats: Sequence[str] | None) -> list[registry.Writer]:
+    """The writers for ``formats`` (all registered ones when None)."""
+    return [registry.get(name) for name in (formats or registry.names())]
+
+
+def build(
+    spec: str | os.PathLike[str],
+    formats: Sequence[str] | None = None,
+    out: str | os.PathLike[str] = "output",
+) -> Pack:
+    """Load ``spec`` and write it in each format into ``out``, named after the spec."""
+    doc = load(spec)
+    return write_pack(doc, Path(spec).stem, writers_for(formats), Path(out))
+
+
+def write_pack(doc: Briefing, stem: str, writers: Sequence[registry.Writer], out: Path) -> Pack:
+    """Write ``doc`` with every writer, replacing the outputs only if all succeed.
+
+    Each file is written to a temporary name in ``out`` and renamed over its
+    final name at the end, so a failure leaves existing files as they were.
+    """
+    _ensure_folder(out)
+    staged: list[tuple[Path, Path]] = []
+    warnings: list[Problem] = []
+    try:
+        for writer in writers:
+            final = out / f"{stem}{writer.extension}"
+            temp = _temp_file(out, final.name)
+            staged.append((temp, final))
+            try:
+                warnings.extend(writer.write(doc, temp))
+            except Exception as exc:
+                raise BuildError(f"{final}: the {writer.name} writer failed: {_reason(exc)}") from exc
+            _publishable(temp)
+        for temp, final in staged:
+            os.replace(temp, final)
+    finally:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+    return Pack(tuple(final for _, final in staged), tuple(warnings))
+
+
+def _ensure_folder(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"{out}: the output folder is a file")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"{out}: cannot create the output folder: {exc.strerror}") from exc
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise BuildError(f"{out}: the output folder is not writable")
+
+
+def _temp_file(out: Path, name: str) -> Path:
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+    except OSError as exc:
+        raise BuildError(f"{out}: cannot write in the output folder: {exc.strerror}") from exc
+    os.close(handle)
+    return Path(temp)
+
+
+def _publishable(path: Path) -> None:
+    # mkstemp makes files readable by their owner only; outputs are for sharing.
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod(0o666 & ~umask)
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__

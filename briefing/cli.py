@@ -1,0 +1,139 @@
+"""The ``briefing`` command: build, validate and list formats."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from . import __version__, registry
+from .build import write_pack
+from .errors import BuildError, SpecError
+from .loader import load
+from .model import Briefing
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Usage(Exception):
+    """Bad command-line arguments."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _Usage(f"{message} (see 'briefing --help')")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="briefing", description="Turn a YAML spec into a briefing pack.")
+    parser.add_argument("--version", action="version", version=f"briefing {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build packs from specs")
+    build.add_argument("specs", nargs="+", metavar="SPEC", help="spec files (YAML)")
+    build.add_argument("--format", "-f", help="comma-separated formats (default: all registered)")
+    build.add_argument("--out", "-o", default="output", help="output folder (default: output)")
+
+    validate = commands.add_parser("validate", help="check specs without writing anything")
+    validate.add_argument("specs", nargs="+", metavar="SPEC")
+
+    commands.add_parser("formats", help="list the registered output formats")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    try:
+        args = _parser().parse_args(argv)
+        return _COMMANDS[args.command](args)
+    except _Usage as exc:
+        return _fail(f"briefing: {exc}", EXIT_BAD_INPUT)
+    except SpecError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    except registry.UnknownFormat as exc:
+        return _fail(f"briefing: {exc.args[0]}", EXIT_BAD_INPUT)
+    except (BuildError, registry.WriterUnavailable) as exc:
+        return _fail(f"briefing: {exc}", EXIT_FAILED)
+    except KeyboardInterrupt:
+        return _fail("briefing: interrupted", EXIT_FAILED)
+    except Exception as exc:  # last resort: one line, unless asked for more
+        if debug:
+            traceback.print_exc()
+        return _fail(f"briefing: unexpected error: {type(exc).__name__}: {exc} (rerun with --debug)", EXIT_FAILED)
+
+
+def _fail(message: str, status: int) -> int:
+    print(message, file=sys.stderr)
+    return status
+
+
+def _load_all(specs: list[str]) -> list[Briefing]:
+    """Every spec loaded; all problems of all specs reported together."""
+    docs, problems = [], []
+    for spec in specs:
+        try:
+            docs.append(load(spec))
+        except SpecError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SpecError(problems)
+    return docs
+
+
+def _build(args: argparse.Namespace) -> int:
+    stems = [Path(spec).stem for spec in args.specs]
+    if len(set(stems)) != len(stems):
+        raise _Usage("two specs share a name and would overwrite each other's output")
+    names = [n.strip() for n in args.format.split(",") if n.strip()] if args.format else registry.names()
+    if not names:
+        raise _Usage("--format names no format")
+    for name in names:
+        if name not in registry.names():
+            raise registry.UnknownFormat(
+                f"unknown format '{name}' (known formats: {', '.join(registry.names()) or 'none'})"
+            )
+    docs = _load_all(args.specs)  # every spec is checked before anything is written
+    writers, status = [], EXIT_OK
+    for name in names:
+        try:
+            writers.append(registry.get(name))
+        except registry.WriterUnavailable as exc:
+            print(f"briefing: {exc}", file=sys.stderr)  # the other formats still get built
+            status = EXIT_FAILED
+    for doc, stem in zip(docs, stems):
+        pack = write_pack(doc, stem, writers, Path(args.out))
+        for warning in pack.warnings:
+            print(f"{warning.pos}: warning: {warning.message}", file=sys.stderr)
+        for path in pack.paths:
+            print(path)
+    return status
+
+
+def _validate(args: argparse.Namespace) -> int:
+    for spec, doc in zip(args.specs, _load_all(args.specs)):
+        print(f"{spec}: ok ({len(doc.sections)} sections)")
+    return EXIT_OK
+
+
+def _formats(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    for name in registry.names():
+        try:
+            writer = registry.get(name)
+            print(f"{name}\t{writer.extension}")
+        except registry.WriterUnavailable as exc:
+            print(f"{name}\tunavailable: {exc}")
+            status = EXIT_FAILED
+    return status
+
+
+_COMMANDS = {"build": _build, "validate": _validate, "formats": _formats}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

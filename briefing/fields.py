@@ -1,0 +1,171 @@
+"""Typed reading of YAML nodes, collecting every problem with its position."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Problem
+from .model import Cell, Pos
+from .source import pos_of
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_KIND = {
+    _TAG + "str": "a string",
+    _TAG + "int": "an integer",
+    _TAG + "float": "a number",
+    _TAG + "bool": "a boolean",
+    _TAG + "null": "nothing (null)",
+    _TAG + "timestamp": "a date",
+    _TAG + "map": "a mapping",
+    _TAG + "seq": "a list",
+}
+
+MAX_ALIAS_REUSE = 100_000
+"""How many times aliased nodes may be revisited; beyond is an alias bomb."""
+
+
+@dataclass
+class Reader:
+    """Reads nodes of one spec file; problems pile up instead of stopping it."""
+
+    file: str
+    """The spec's name as shown in messages."""
+    base_dir: Path
+    """Folder that relative paths in the spec start from."""
+    problems: list[Problem] = field(default_factory=list)
+    """Everything found wrong so far."""
+    _seen: set[int] = field(default_factory=set)
+    _reuse: int = 0
+    _constructor: SafeConstructor = field(default_factory=SafeConstructor)
+
+    def pos(self, node: Node) -> Pos:
+        return pos_of(self.file, node)
+
+    def problem(self, node: Node, message: str) -> None:
+        self.problems.append(Problem(self.pos(node), message))
+
+    def visit(self, node: Node) -> bool:
+        """Account for a node; False once aliases expand beyond reason."""
+        if id(node) in self._seen:
+            self._reuse += 1
+            if self._reuse == MAX_ALIAS_REUSE:
+                self.problem(node, "aliases expand to too many nodes (alias bomb?)")
+            return self._reuse < MAX_ALIAS_REUSE
+        self._seen.add(id(node))
+        return True
+
+    def mapping(
+        self,
+        node: Node,
+        keys: Mapping[str, str],
+        required: tuple[str, ...] = (),
+        what: str = "this mapping",
+    ) -> dict[str, Node] | None:
+        """The values of a mapping by key, checking keys against ``keys``."""
+        if not self._expect(node, MappingNode, "a mapping"):
+            return None
+        found: dict[str, Node] = {}
+        for key_node, value in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.problem(key_node, "a key must be a plain word")
+                continue
+            key = key_node.value
+            if key in found:
+                first = self.pos(found[key]).line
+                self.problem(key_node, f"duplicate key '{key}' (first given on line {first})")
+            elif key not in keys:
+                self.problem(key_node, f"unknown key '{key}' in {what}{did_you_mean(key, keys)}")
+            else:
+                found[key] = value
+        for key in required:
+            if key not in found:
+                self.problem(node, f"missing required key '{key}' in {what}")
+        return found
+
+    def sequence(self, node: Node, what: str = "a list") -> list[Node] | None:
+        """The items of a list node."""
+        if not self._expect(node, SequenceNode, what):
+            return None
+        return list(node.value)
+
+    def text(self, node: Node) -> str | None:
+        """A string as the author wrote it; numbers and dates are taken literally."""
+        if not self._expect(node, ScalarNode, "a string"):
+            return None
+        if node.tag == _TAG + "null" or node.tag not in _SCALAR_TAGS:
+            self.problem(node, f"expected a string, got {kind_of(node)}")
+            return None
+        if not node.value.strip():
+            self.problem(node, "expected text, got an empty string")
+            return None
+        return node.value
+
+    def date(self, node: Node) -> dt.date | None:
+        """A calendar date written YYYY-MM-DD."""
+        value = self.text(node)
+        if value is None:
+            return None
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            self.problem(node, f"expected a date as YYYY-MM-DD, got '{value}'")
+            return None
+
+    def number(self, node: Node) -> float | None:
+        """A finite positive number."""
+        value = self.cell(node)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            self.problem(node, f"expected a positive number, got {kind_of(node)}")
+            return None
+        return float(value)
+
+    def cell(self, node: Node) -> Cell:
+        """A table value with its YAML type: text, number, boolean, date or null."""
+        if not self._expect(node, ScalarNode, "a single value"):
+            return None
+        if node.tag not in _SCALAR_TAGS:
+            self.problem(node, f"unsupported tag '{node.tag}'")
+            return None
+        try:
+            value = self._constructor.construct_object(node)
+        except (ConstructorError, ValueError) as exc:
+            self.problem(node, f"invalid value '{node.value}': {exc}")
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem(node, f"'{node.value}' is not a finite number")
+            return None
+        return value  # type: ignore[no-any-return]
+
+    def _expect(self, node: Node, cls: type[Node], what: str) -> bool:
+        if not self.visit(node):
+            return False
+        if not isinstance(node, cls):
+            self.problem(node, f"expected {what}, got {kind_of(node)}")
+            return False
+        if isinstance(node, (MappingNode, SequenceNode)) and node.tag not in _KIND:
+            self.problem(node, f"unsupported tag '{node.tag}'")
+            return False
+        return True
+
+
+def did_you_mean(word: str, choices: Mapping[str, str] | list[str]) -> str:
+    """A ' (did you mean ...?)' hint, or the list of choices when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean '{close[0]}'?)"
+    return f" (expected one of: {', '.join(choices)})"
+
+
+def kind_of(node: Node) -> str:
+    if isinstance(node, ScalarNode) and node.tag == _TAG + "str" and node.value == "":
+        return "an empty string"
+    return _KIND.get(node.tag, f"a value tagged '{node.tag}'")

@@ -1,0 +1,289 @@
+"""The spec contract: YAML nodes checked and turned into a Briefing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PIL import Image as PILImage
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from .errors import SpecError
+from .fields import Reader, did_you_mean, kind_of
+from .inline import parse_inline
+from .model import (
+    Block,
+    Briefing,
+    Image,
+    Inline,
+    ListBlock,
+    ListItem,
+    PageBreak,
+    Paragraph,
+    Section,
+    Table,
+)
+from .source import compose, read_spec_text
+
+# Each table maps a key to its description; adding a key to the spec means
+# adding it here and reading it in the matching function below.
+BRIEFING_KEYS = {
+    "title": "Document title.",
+    "subtitle": "Subtitle under the title.",
+    "source": 'Originating outlet or desk, e.g. "Focus on Africa".',
+    "date": "Date of the briefing, YYYY-MM-DD.",
+    "author": "Author or desk.",
+    "classification": "Marking printed on every page and sheet.",
+    "summary": "Executive summary: a paragraph, or a list of key judgements.",
+    "sections": "The body: a list of sections.",
+}
+SECTION_KEYS = {
+    "heading": "Section heading.",
+    "content": "Blocks under the heading.",
+    "sections": "Sub-sections, one heading level deeper.",
+}
+BLOCK_KEYS = {
+    "paragraph": "A paragraph of text.",
+    "bullets": "A bulleted list.",
+    "numbered": "A numbered list.",
+    "table": "A table with a header row.",
+    "image": "A PNG or JPEG picture.",
+    "page_break": "Start a new page (true).",
+}
+ITEM_KEYS = {"lead": "Run-in heading, shown bold before a colon.", "text": "The item's text."}
+TABLE_KEYS = {
+    "title": "Table title, shown in its caption.",
+    "columns": "Column names.",
+    "rows": "Rows of values, each as long as columns.",
+}
+IMAGE_KEYS = {
+    "path": "Image file, relative to the spec.",
+    "caption": "Caption under the picture.",
+    "alt": "Alternative text for screen readers (defaults to the caption).",
+    "width_cm": "Width on the page, in centimetres.",
+}
+MAX_SECTION_DEPTH = 9
+"""Word has heading styles down to Heading 9."""
+
+
+def load(path: str | os.PathLike[str]) -> Briefing:
+    """Load and check a spec file; raises SpecError listing every problem."""
+    spec = Path(path)
+    display = os.fspath(path)
+    return loads(read_spec_text(spec, display), display, spec.resolve().parent)
+
+
+def loads(text: str, file: str = "<spec>", base_dir: Path | None = None) -> Briefing:
+    """Load a spec from its text; ``base_dir`` anchors relative image paths."""
+    root = compose(text, file)
+    reader = Reader(file, (base_dir or Path.cwd()).resolve())
+    doc = _briefing(reader, root)
+    if reader.problems or doc is None:
+        raise SpecError(reader.problems)
+    return doc
+
+
+def _briefing(r: Reader, node: Node) -> Briefing | None:
+    if not isinstance(node, MappingNode):
+        r.problem(node, f"expected a mapping of keys such as 'title' at the top level, got {kind_of(node)}")
+        return None
+    keys = r.mapping(node, BRIEFING_KEYS, ("title", "sections"), "the spec")
+    if keys is None:
+        return None
+    fields = {key: _opt(r, keys, key, r.text) for key in ("title", "subtitle", "source", "author", "classification")}
+    date = _opt(r, keys, "date", r.date)
+    summary = _summary(r, keys["summary"]) if "summary" in keys else ()
+    sections = _sections(r, keys["sections"], 1) if "sections" in keys else ()
+    if "sections" in keys and keys["sections"].value == []:
+        r.problem(keys["sections"], "'sections' needs at least one section")
+    if fields["title"] is None:
+        return None
+    return Briefing(
+        sections=sections,
+        date=date,
+        summary=summary,
+        **fields,
+        pos=r.pos(node),
+    )
+
+
+def _opt(r: Reader, keys: dict[str, Node], key: str, read):  # type: ignore[no-untyped-def]
+    return read(keys[key]) if key in keys else None
+
+
+def _inline(r: Reader, node: Node) -> Inline | None:
+    text = r.text(node)
+    return None if text is None else parse_inline(text)
+
+
+def _summary(r: Reader, node: Node) -> tuple[Block, ...]:
+    if isinstance(node, ScalarNode):
+        text = _inline(r, node)
+        return () if text is None else (Paragraph(text, pos=r.pos(node)),)
+    items = _items(r, node)
+    return () if items is None else (ListBlock(items, pos=r.pos(node)),)
+
+
+def _sections(r: Reader, node: Node, level: int) -> tuple[Section, ...]:
+    nodes = r.sequence(node, "a list of sections")
+    if nodes is None:
+        return ()
+    if level > MAX_SECTION_DEPTH:
+        r.problem(node, f"sections nest deeper than {MAX_SECTION_DEPTH} levels")
+        return ()
+    return tuple(s for s in (_section(r, n, level) for n in nodes) if s is not None)
+
+
+def _section(r: Reader, node: Node, level: int) -> Section | None:
+    keys = r.mapping(node, SECTION_KEYS, ("heading",), "a section")
+    if keys is None:
+        return None
+    heading = _inline(r, keys["heading"]) if "heading" in keys else None
+    content = _blocks(r, keys["content"]) if "content" in keys else ()
+    subsections = _sections(r, keys["sections"], level + 1) if "sections" in keys else ()
+    if heading is None:
+        return None
+    return Section(heading, content, subsections, pos=r.pos(node))
+
+
+def _blocks(r: Reader, node: Node) -> tuple[Block, ...]:
+    nodes = r.sequence(node, "a list of blocks")
+    if nodes is None:
+        return ()
+    return tuple(b for b in (_block(r, n) for n in nodes) if b is not None)
+
+
+def _block(r: Reader, node: Node) -> Block | None:
+    keys = r.mapping(node, BLOCK_KEYS, (), "a block")
+    if keys is None:
+        return None
+    if len(keys) != 1:
+        if not keys and not node.value:
+            r.problem(node, f"an empty block{did_you_mean('', BLOCK_KEYS)}")
+        elif len(keys) > 1:
+            names = " and ".join(f"'{k}'" for k in keys)
+            r.problem(node, f"a block has exactly one type, but this one has {names}")
+        return None
+    kind, value = next(iter(keys.items()))
+    pos = r.pos(node)
+    match kind:
+        case "paragraph":
+            text = _inline(r, value)
+            return None if text is None else Paragraph(text, pos=pos)
+        case "bullets" | "numbered":
+            items = _items(r, value)
+            return None if items is None else ListBlock(items, kind == "numbered", pos=pos)
+        case "table":
+            return _table(r, value)
+        case "image":
+            return _image(r, value)
+        case "page_break":
+            if r.cell(value) is not True:
+                r.problem(value, "page_break takes the value true")
+                return None
+            return PageBreak(pos=pos)
+    raise AssertionError(kind)  # BLOCK_KEYS and the cases above go together
+
+
+def _items(r: Reader, node: Node) -> tuple[ListItem, ...] | None:
+    nodes = r.sequence(node, "a list of items")
+    if nodes is None:
+        return None
+    if not nodes:
+        r.problem(node, "a list needs at least one item")
+        return None
+    items = tuple(i for i in (_item(r, n) for n in nodes) if i is not None)
+    return items if len(items) == len(nodes) else None
+
+
+def _item(r: Reader, node: Node) -> ListItem | None:
+    if isinstance(node, ScalarNode):
+        text = _inline(r, node)
+        return None if text is None else ListItem(text, pos=r.pos(node))
+    keys = r.mapping(node, ITEM_KEYS, ("lead", "text"), "a list item")
+    if keys is None or len(keys) != 2:
+        return None
+    lead, text = _inline(r, keys["lead"]), _inline(r, keys["text"])
+    if lead is None or text is None:
+        return None
+    return ListItem(text, lead, pos=r.pos(node))
+
+
+def _table(r: Reader, node: Node) -> Table | None:
+    keys = r.mapping(node, TABLE_KEYS, ("columns",), "a table")
+    if keys is None or "columns" not in keys:
+        return None
+    title = _opt(r, keys, "title", r.text)
+    column_nodes = r.sequence(keys["columns"], "a list of column names")
+    if not column_nodes:
+        if column_nodes == []:
+            r.problem(keys["columns"], "a table needs at least one column")
+        return None
+    columns = [r.text(c) for c in column_nodes]
+    rows = _rows(r, keys["rows"], len(columns)) if "rows" in keys else ()
+    if None in columns or rows is None:
+        return None
+    return Table(tuple(columns), rows, title, pos=r.pos(node))  # type: ignore[arg-type]
+
+
+def _rows(r: Reader, node: Node, width: int):  # type: ignore[no-untyped-def]
+    row_nodes = r.sequence(node, "a list of rows")
+    if row_nodes is None:
+        return None
+    rows = []
+    ok = True
+    for row_node in row_nodes:
+        cells = r.sequence(row_node, "a row (a list of values)")
+        if cells is None:
+            ok = False
+            continue
+        if len(cells) != width:
+            r.problem(row_node, f"row has {_count(len(cells), 'cell')}, but the table has {_count(width, 'column')}")
+            ok = False
+            continue
+        rows.append(tuple(r.cell(c) for c in cells))
+    return tuple(rows) if ok else None
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _image(r: Reader, node: Node) -> Image | None:
+    keys = r.mapping(node, IMAGE_KEYS, ("path",), "an image")
+    if keys is None or "path" not in keys:
+        return None
+    caption = _inline(r, keys["caption"]) if "caption" in keys else None
+    alt = _opt(r, keys, "alt", r.text)
+    width = _opt(r, keys, "width_cm", r.number)
+    found = _image_file(r, keys["path"])
+    if found is None:
+        return None
+    path, size = found
+    if alt is None:
+        alt = "".join(span.text for span in caption) if caption else ""
+    return Image(path, size, caption, alt, width, pos=r.pos(node))
+
+
+def _image_file(r: Reader, node: Node) -> tuple[Path, tuple[int, int]] | None:
+    name = r.text(node)
+    if name is None:
+        return None
+    path = (r.base_dir / name).resolve()
+    if not path.is_relative_to(r.base_dir):
+        r.problem(node, f"image path '{name}' leads outside the spec's folder")
+        return None
+    if not path.is_file():
+        r.problem(node, f"image file '{name}' not found")
+        return None
+    try:
+        with PILImage.open(path) as picture:
+            kind, size = picture.format, picture.size
+            picture.verify()
+    except Exception:  # Pillow raises many types for broken files
+        kind = None
+    if kind not in ("PNG", "JPEG"):
+        r.problem(node, f"'{name}' is not a PNG or JPEG image")
+        return None
+    return path, size
+

@@ -1,0 +1,65 @@
+"""Writers found through the ``briefing.writers`` entry-point group, loaded by name."""
+
+from __future__ import annotations
+
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from .errors import Problem
+from .model import Briefing
+
+GROUP = "briefing.writers"
+"""Entry-point group under which every writer, built-in or not, is registered."""
+
+
+@runtime_checkable
+class Writer(Protocol):
+    """What a writer provides: a format name, a file extension and ``write``."""
+
+    name: str
+    """Format name used on the command line, e.g. "docx"."""
+    extension: str
+    """File extension including the dot, e.g. ".docx"."""
+
+    def write(self, doc: Briefing, path: Path) -> list[Problem]:
+        """Write ``doc`` to ``path``; return warnings about content not shown."""
+        ...
+
+
+class UnknownFormat(LookupError):
+    """No writer is registered under the name asked for."""
+
+
+class WriterUnavailable(RuntimeError):
+    """A writer is registered but cannot be loaded (its import failed, say)."""
+
+
+def _entry_points() -> dict[str, EntryPoint]:
+    # The same distribution can be visible twice (an editable install beside
+    # a copy on sys.path); the first one found wins, as importlib orders them.
+    found: dict[str, EntryPoint] = {}
+    for ep in entry_points(group=GROUP):
+        found.setdefault(ep.name, ep)
+    return found
+
+
+def names() -> list[str]:
+    """Names of all registered formats, sorted; nothing is imported."""
+    return sorted(_entry_points())
+
+
+def get(name: str) -> Writer:
+    """Load the writer registered as ``name``."""
+    eps = _entry_points()
+    if name not in eps:
+        known = ", ".join(sorted(eps)) or "none"
+        raise UnknownFormat(f"unknown format '{name}' (known formats: {known})")
+    try:
+        target = eps[name].load()
+        writer = target() if isinstance(target, type) else target
+    except Exception as exc:  # any failure in third-party code: report, don't crash
+        raise WriterUnavailable(f"writer '{name}' cannot be loaded: {exc}") from exc
+    if not isinstance(writer, Writer):
+        raise WriterUnavailable(f"writer '{name}' ({eps[name].value}) lacks name, extension or write()")
+    return writer

@@ -1,0 +1,92 @@
+"""Reading a spec file into a YAML node tree, safely and with positions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from yaml.nodes import Node
+
+from .errors import Problem, SpecError
+from .model import Pos
+
+MAX_DEPTH = 100
+"""Deepest nesting of YAML collections accepted; real specs stay far below."""
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader used only to compose nodes, refusing runaway nesting.
+
+    PyYAML's composer recurses once per level, so very deep input would end
+    in a RecursionError; counting levels turns that into a positioned error.
+    """
+
+    depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.MarkedYAMLError(
+                    problem=f"nesting deeper than {MAX_DEPTH} levels", problem_mark=mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def pos_of(file: str, node: Node) -> Pos:
+    """The 1-based position of a node's start."""
+    mark = node.start_mark
+    return Pos(file, mark.line + 1, mark.column + 1)
+
+
+def read_spec_text(path: Path, display: str) -> str:
+    """The text of a spec file: UTF-8, with or without a byte-order mark."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError([Problem(Pos(display, 1, 1), "no such file")]) from None
+    except IsADirectoryError:
+        raise SpecError([Problem(Pos(display, 1, 1), "is a folder, not a spec file")]) from None
+    except OSError as exc:
+        raise SpecError([Problem(Pos(display, 1, 1), f"cannot read: {exc.strerror}")]) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SpecError(
+            [Problem(Pos(display, line, col), f"not UTF-8 text (byte 0x{data[exc.start]:02x})")]
+        ) from None
+
+
+def compose(text: str, display: str) -> Node:
+    """The node tree of one YAML document; raises SpecError on bad YAML."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise SpecError(
+            [Problem(Pos(display, line, col), f"character {char} is not allowed in YAML")]
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = Pos(display, mark.line + 1, mark.column + 1) if mark else Pos(display, 1, 1)
+        raise SpecError([Problem(pos, _yaml_message(exc))]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise SpecError([Problem(Pos(display, 1, 1), "the spec is empty")])
+    return node
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "invalid YAML"
+    if exc.context and exc.context not in problem:
+        return f"YAML syntax error: {problem} ({exc.context})"
+    return f"YAML syntax error: {problem}"

@@ -1,0 +1,104 @@
+"""What all writers share: page geometry, value display, column fitting, captions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from itertools import groupby
+from typing import Iterator
+
+from ..model import Briefing, Cell, Inline, Span, Table
+
+PAGE_CM = (21.0, 29.7)
+"""A4 portrait, width and height in centimetres."""
+MARGIN_CM = 2.0
+"""Margin on every side of the page."""
+TEXT_WIDTH_CM = PAGE_CM[0] - 2 * MARGIN_CM
+"""Width available to text and tables."""
+MARKING_RGB = "C00000"
+"""Colour of the classification marking (a dark red, as markings usually are)."""
+HEADER_FILL_RGB = "DCE3EC"
+"""Background of table header rows."""
+LINK_RGB = "0563C1"
+"""Colour of hyperlinks."""
+
+# XML 1.0 cannot hold these characters at all; writers of XML formats replace
+# them with a visible U+FFFD rather than failing or dropping text silently.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with characters XML cannot carry replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def human_date(day: dt.date) -> str:
+    """A date as people write it: "24 November 2026"."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def meta_line(doc: Briefing) -> str:
+    """Source, date and author in one line, e.g. "Focus on Africa · 24 November 2026"."""
+    parts = [doc.source, human_date(doc.date) if doc.date else None]
+    if doc.author:
+        parts.append(f"By {doc.author}")
+    return " · ".join(p for p in parts if p)
+
+
+def cell_text(value: Cell) -> str:
+    """How a table value reads in a document (spreadsheets keep the value itself)."""
+    match value:
+        case None:
+            return ""
+        case bool():
+            return "Yes" if value else "No"
+        case dt.datetime():
+            return value.isoformat(sep=" ", timespec="minutes")
+        case dt.date():
+            return value.isoformat()
+        case float():
+            return repr(value)
+        case _:
+            return str(value)
+
+
+def is_number(value: Cell) -> bool:
+    """True for values that are aligned to the right in tables."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def numeric_columns(table: Table) -> list[bool]:
+    """For each column, whether all of its non-empty values are numbers."""
+    result = []
+    for i in range(len(table.columns)):
+        values = [row[i] for row in table.rows if row[i] is not None]
+        result.append(bool(values) and all(is_number(v) for v in values))
+    return result
+
+
+def column_weights(table: Table, sample: int = 2000) -> list[float]:
+    """Relative column widths fitted to content, from a sample of rows.
+
+    A column gets room for its longest header word and for a typical long
+    value (the 90th percentile, capped), so that one huge cell wraps instead
+    of squeezing every other column.
+    """
+    weights = []
+    rows = table.rows[:sample]
+    for i, name in enumerate(table.columns):
+        lengths = sorted(len(cell_text(row[i])) for row in rows) or [0]
+        typical = lengths[int(0.9 * (len(lengths) - 1))]
+        longest_word = max((len(w) for w in name.split()), default=1)
+        weights.append(float(min(max(typical, longest_word, len(name) / 2, 3), 60)))
+    return weights
+
+
+def caption(kind: str, number: int, title: str | None) -> str:
+    """ "Table 2: Title" or "Figure 1" when there is no title."""
+    return f"{kind} {number}: {title}" if title else f"{kind} {number}"
+
+
+def link_groups(text: Inline) -> Iterator[tuple[str | None, list[Span]]]:
+    """Consecutive spans grouped by link target (None for unlinked text)."""
+    for href, spans in groupby(text, key=lambda span: span.href):
+        yield href, list(spans)
