@@ -194,7 +194,7 @@ class _Builder:
             for col, value in enumerate(values, 1):
                 _put(sheet, row, col, value)
         for i, weight in enumerate(common.column_weights(table), 1):
-            sheet.column_dimensions[get_column_letter(i)].width = weight + 3
+            sheet.column_dimensions[get_column_letter(i)].width = weight * 1.2 + 2
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
         sheet.print_title_rows = "1:1"
@@ -227,6 +227,8 @@ def _put(sheet: Worksheet, row: int, col: int, value: Cell | CellRichText) -> XL
     cell = sheet.cell(row, col, value)
     if isinstance(value, dt.date):
         cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, bool):
+        cell.number_format = '"Yes";"Yes";"No"'  # reads as in the documents
     return cell
 
 
