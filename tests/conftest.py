@@ -1,0 +1,137 @@
+"""Shared fixtures: sample models, readers of the three formats, system tools."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from openpyxl import load_workbook
+from PIL import Image as PILImage
+from pypdf import PdfReader
+
+from briefing.inline import parse_inline
+from briefing.model import (
+    Briefing,
+    Image,
+    ListBlock,
+    ListItem,
+    PageBreak,
+    Paragraph,
+    Section,
+    Table,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "specs"
+DATA = Path(__file__).resolve().parent / "data"
+REQUIRE_TOOLS = os.environ.get("BRIEFING_REQUIRE_TOOLS") == "1"
+
+
+def require_tool(name: str) -> str:
+    """The path of a system tool; skips (or fails, in CI) when it is missing."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (apt-get install poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui)"
+        if REQUIRE_TOOLS:
+            pytest.fail(message + "; BRIEFING_REQUIRE_TOOLS=1 makes this a failure")
+        pytest.skip(message)
+    return path
+
+
+def squash(text: str) -> str:
+    """Whitespace collapsed to single spaces, for comparing flowing text."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def docx_text(path: Path) -> str:
+    """Every paragraph of a .docx body and its tables, in order, one per line."""
+    document = docx.Document(str(path))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.extend(cell.text for cell in row.cells)
+    return "\n".join(lines)
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page of a PDF, as pypdf extracts it."""
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+
+
+def xlsx_text(path: Path) -> str:
+    """Every non-empty cell of every sheet, as text, one per line."""
+    workbook = load_workbook(path, rich_text=True)
+    lines = []
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            lines.extend(str(v) for v in row if v is not None)
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def picture(tmp_path: Path) -> Path:
+    """A 400 x 200 PNG file."""
+    path = tmp_path / "picture.png"
+    PILImage.new("RGB", (400, 200), "#336699").save(path)
+    return path
+
+
+@pytest.fixture
+def sample(picture: Path) -> Briefing:
+    """A briefing with every block type, built in code (no YAML involved)."""
+    p = parse_inline
+    return Briefing(
+        title="Sahel Outlook",
+        subtitle="Weekly round-up",
+        source="Focus on Africa",
+        date=dt.date(2026, 11, 24),
+        author="Africa Desk",
+        classification="OFFICIAL-SENSITIVE",
+        summary=(ListBlock((ListItem(p("First **judgement**")), ListItem(p("Second judgement")))),),
+        sections=(
+            Section(
+                p("Situation in *Mali*"),
+                (
+                    Paragraph(p("Plain, **bold**, *italic* and a [link](https://example.org/a?b=1&c=2).")),
+                    Paragraph(p('Literal <font color="red">&amp; "quotes"</font> Москва Αθήνα')),
+                    ListBlock((ListItem(p("Provision of arms."), lead=p("Military Support")), ListItem(p("Plain item")))),
+                    ListBlock((ListItem(p("One")), ListItem(p("Two"))), numbered=True),
+                    ListBlock((ListItem(p("Again one")),), numbered=True),
+                ),
+                (
+                    Section(
+                        p("Figures"),
+                        (
+                            Table(
+                                ("Name", "Count", "Share", "Confirmed", "As of", "Note"),
+                                (
+                                    ("Alpha", 1500, 0.25, True, dt.date(2026, 10, 1), None),
+                                    ("=SUM(A1:A2)", -3, 1.5, False, dt.date(2026, 9, 30), "+cmd"),
+                                ),
+                                title="Selected indicators",
+                            ),
+                            Image(picture, (400, 200), caption=p("A *blue* box"), alt="A blue rectangle", width_cm=8),
+                            PageBreak(),
+                            Paragraph(p("After the break.")),
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
+def run_soffice(path: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """Convert a document to PDF with LibreOffice, as a reader opening it would."""
+    soffice = require_tool("soffice")
+    profile = out / "lo-profile"
+    return subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(out), str(path)],
+        capture_output=True, text=True, timeout=300,
+    )
