@@ -238,6 +238,6 @@ def test_image_must_be_png_or_jpeg(tmp_path):
     assert errors(image_spec("{path: fake.png}"), tmp_path) == ["spec.yaml:5:23: 'fake.png' is not a PNG or JPEG image"]
     assert errors(image_spec("{path: p.gif}"), tmp_path) == ["spec.yaml:5:23: 'p.gif' is not a PNG or JPEG image"]
     assert errors(image_spec("{path: missing.png}"), tmp_path) == ["spec.yaml:5:23: image file 'missing.png' not found"]
-    assert "spec.yaml:5:44: expected a positive number, got an integer" in errors(
+    assert "spec.yaml:5:43: expected a positive number, got an integer" in errors(
         image_spec("{path: fake.png, width_cm: -1}"), tmp_path
     )
