@@ -79,15 +79,17 @@ def numeric_columns(table: Table) -> list[bool]:
 def column_weights(table: Table, sample: int = 2000) -> list[float]:
     """Relative column widths fitted to content, from a sample of rows.
 
-    A column gets room for its longest header word and for its widest number,
-    or for a typical long text (the 90th percentile, capped), so that one huge
-    cell wraps instead of squeezing every other column.
+    A column gets room for its longest header word and for its widest value
+    when that is short; otherwise for a typical long text (the 90th
+    percentile, capped), so that one huge cell wraps instead of squeezing
+    every other column.
     """
     weights = []
     rows = table.rows[:sample]
     for i, (name, numeric) in enumerate(zip(table.columns, numeric_columns(table))):
         lengths = sorted(len(cell_text(row[i])) for row in rows) or [0]
-        typical = lengths[-1] if numeric else lengths[int(0.9 * (len(lengths) - 1))]
+        short = numeric or lengths[-1] <= 24
+        typical = lengths[-1] if short else lengths[int(0.9 * (len(lengths) - 1))]
         longest_word = max((len(w) for w in name.split()), default=1)
         # Two characters of padding: cells have margins and headers are bold.
         weights.append(float(min(max(typical, longest_word, len(name) / 2, 3), 60) + 2))

@@ -100,6 +100,25 @@ class _Heading(RLParagraph):
         self.outline = (level, text)
 
 
+class _KeepWithNext(KeepTogether):
+    """Keeps a heading or caption with what follows, without wasting pages.
+
+    Plain KeepTogether moves a group that does not fit to the next page, so a
+    heading followed by a long table would leave a page nearly empty. Here a
+    group that starts with enough room left is split in place instead.
+    """
+
+    room = 6 * cm
+    """Space left on the page above which a too-tall group starts in place."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if self._H > aH and aH >= self.room:
+            return list(self._content)
+        return super().split(aW, aH)
+
+
 class _Document(BaseDocTemplate):
     def __init__(self, path: Path, doc: Briefing) -> None:
         page = (common.PAGE_CM[0] * cm, common.PAGE_CM[1] * cm)
@@ -112,6 +131,7 @@ class _Document(BaseDocTemplate):
             # reportlab's canvas starts in Helvetica, which would be the one
             # font in the file not embedded; start in the bundled font.
             initialFontName=FONT,
+            keepTogetherClass=_KeepWithNext,
         )
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate("page", [frame], onPage=partial(_furniture, doc))])

@@ -1,0 +1,110 @@
+"""PDF writer, from model objects: read back with pypdf, pdftotext and pdffonts."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from briefing.inline import parse_inline
+from briefing.model import Briefing, Paragraph, Section, Table
+from briefing.writers.pdf import PdfWriter
+
+from .conftest import pdf_text, require_tool, squash
+
+
+@pytest.fixture
+def written(sample, tmp_path):
+    path = tmp_path / "out.pdf"
+    assert PdfWriter().write(sample, path) == []
+    return path
+
+
+def test_text_is_all_there_and_literal(written):
+    text = squash(pdf_text(written))
+    for expected in [
+        "Sahel Outlook",
+        "Weekly round-up",
+        "Focus on Africa · 24 November 2026 · By Africa Desk",
+        "Summary",
+        "First judgement",
+        "Situation in Mali",
+        "Plain, bold, italic and a link.",
+        'Literal <font color="red">&amp; "quotes"</font> Москва Αθήνα',
+        "Military Support: Provision of arms.",
+        "Table 1: Selected indicators",
+        "=SUM(A1:A2)",
+        "Figure 1: A blue box",
+        "After the break.",
+    ]:
+        assert expected in text
+
+
+def test_outline_has_every_heading(written):
+    reader = PdfReader(str(written))
+
+    def titles(outline, depth=0):
+        for item in outline:
+            if isinstance(item, list):
+                yield from titles(item, depth + 1)
+            else:
+                yield depth, item.title
+
+    assert list(titles(reader.outline)) == [(0, "Summary"), (0, "Situation in Mali"), (1, "Figures")]
+
+
+def test_metadata(written):
+    meta = PdfReader(str(written)).metadata
+    assert (meta.title, meta.author, meta.subject) == ("Sahel Outlook", "Africa Desk", "Weekly round-up")
+
+
+def test_page_break_and_marking_on_every_page(written):
+    reader = PdfReader(str(written))
+    assert len(reader.pages) == 2
+    assert "After the break." in reader.pages[1].extract_text()
+    assert "After the break." not in reader.pages[0].extract_text()
+    for page in reader.pages:
+        lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        assert lines.count("OFFICIAL-SENSITIVE") == 2
+
+
+def test_link_is_a_real_link_annotation(written):
+    annotations = [a.get_object() for a in PdfReader(str(written)).pages[0].get("/Annots", [])]
+    uris = [a["/A"]["/URI"] for a in annotations if "/A" in a]
+    assert "https://example.org/a?b=1&c=2" in uris
+
+
+def test_every_font_is_embedded(written):
+    pdffonts = require_tool("pdffonts")
+    rows = subprocess.run([pdffonts, str(written)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert len(rows) >= 3
+    for row in rows:
+        assert row.split()[-5] == "yes", row  # the "emb" column
+
+
+def test_pdftotext_reads_cyrillic_and_greek(written):
+    pdftotext = require_tool("pdftotext")
+    text = subprocess.run([pdftotext, str(written), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Москва Αθήνα" in text
+
+
+def test_long_table_splits_with_repeated_header(tmp_path):
+    rows = tuple((f"row {i}", i) for i in range(300))
+    doc = Briefing("Long", (Section(parse_inline("Annex"), (Table(("Label", "Number"), rows, "Annex"),)),))
+    path = tmp_path / "long.pdf"
+    PdfWriter().write(doc, path)
+    pages = PdfReader(str(path)).pages
+    assert len(pages) > 3
+    for page in pages:
+        assert "Label Number" in squash(page.extract_text())
+    all_text = squash(" ".join(p.extract_text() for p in pages))
+    assert all(f"row {i} {i}" in all_text for i in range(300))
+
+
+def test_markup_injection_is_printed_not_interpreted(tmp_path):
+    hostile = '<font size=40>big</font> <img src="/etc/passwd"/> &lt; & <b>'
+    doc = Briefing(hostile, (Section(parse_inline(hostile), (Paragraph(parse_inline(hostile)),)),))
+    path = tmp_path / "h.pdf"
+    PdfWriter().write(doc, path)
+    assert squash(pdf_text(path)).count(hostile) == 3
