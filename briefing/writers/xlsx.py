@@ -14,6 +14,7 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.drawing.image import Image as XLImage
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -182,7 +183,8 @@ class _Builder:
         title = common.caption("Table", self.tables, table.title)
         name = self._sheet_name(table.title or f"Table {self.tables}")
         row = self.row(f"{title} (sheet '{name}')", Font(name="Calibri", bold=True, color=common.LINK_RGB, underline="single"))
-        self.sheet.cell(row, 1).hyperlink = f"#{quote_sheetname(name)}!A1"
+        link = self.sheet.cell(row, 1)
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheetname(name)}!A1")
 
         sheet = self.workbook.create_sheet(name)
         self._mark(sheet)

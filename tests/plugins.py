@@ -1,0 +1,52 @@
+"""A third-party distribution of writers, installed into a temporary folder on sys.path."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+WRITERS = '''
+from briefing.model import plain, walk_sections
+
+
+class TextWriter:
+    """Writes section headings, one per line: a minimal third-party writer."""
+
+    name = "txt"
+    extension = ".txt"
+
+    def write(self, doc, path):
+        lines = [doc.title] + ["  " * (level - 1) + plain(s.heading) for level, s in walk_sections(doc.sections)]
+        path.write_text("\\n".join(lines) + "\\n", encoding="utf-8")
+        return []
+
+
+class Boom:
+    name = "boom"
+    extension = ".boom"
+
+    def write(self, doc, path):
+        path.write_text("half written")
+        raise RuntimeError("disk on fire")
+'''
+
+ENTRY_POINTS = """
+[briefing.writers]
+txt = acme_writers:TextWriter
+boom = acme_writers:Boom
+broken = acme_missing_module:Writer
+"""
+
+
+def install(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``acme-writers`` importable and its entry points visible."""
+    (folder / "acme_writers.py").write_text(textwrap.dedent(WRITERS))
+    dist = folder / "acme_writers-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-writers\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(ENTRY_POINTS)
+    monkeypatch.syspath_prepend(str(folder))
+    monkeypatch.delitem(sys.modules, "acme_writers", raising=False)

@@ -1,0 +1,40 @@
+"""Writers are found through the briefing.writers entry-point group, lazily, by name."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing import registry
+from briefing.writers.docx import DocxWriter
+
+from .plugins import install
+
+
+def test_builtin_writers_are_registered_as_entry_points():
+    assert {"docx", "pdf", "xlsx"} <= set(registry.names())
+    writer = registry.get("docx")
+    assert isinstance(writer, DocxWriter)
+    assert (writer.name, writer.extension) == ("docx", ".docx")
+    assert isinstance(writer, registry.Writer)
+
+
+def test_third_party_writer_is_found(tmp_path, monkeypatch, sample):
+    install(tmp_path, monkeypatch)
+    assert {"txt", "boom", "broken"} <= set(registry.names())
+    writer = registry.get("txt")
+    out = tmp_path / "pack.txt"
+    assert writer.write(sample, out) == []
+    assert out.read_text().splitlines() == ["Sahel Outlook", "Situation in Mali", "  Figures"]
+
+
+def test_broken_writer_is_reported_and_does_not_break_others(tmp_path, monkeypatch):
+    install(tmp_path, monkeypatch)
+    with pytest.raises(registry.WriterUnavailable, match="writer 'broken' cannot be loaded: No module named 'acme_missing_module'"):
+        registry.get("broken")
+    assert isinstance(registry.get("docx"), DocxWriter)
+
+
+def test_unknown_format_lists_the_known_ones():
+    with pytest.raises(registry.UnknownFormat) as caught:
+        registry.get("odt")
+    assert str(caught.value).startswith("unknown format 'odt' (known formats: docx, pdf, xlsx")

@@ -1,0 +1,123 @@
+"""Excel writer, from model objects: read back with openpyxl."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+
+from briefing.inline import parse_inline
+from briefing.model import Briefing, Paragraph, Section, Table
+from briefing.writers.xlsx import XlsxWriter
+
+
+@pytest.fixture
+def written(sample, tmp_path):
+    path = tmp_path / "out.xlsx"
+    assert XlsxWriter().write(sample, path) == []
+    return path
+
+
+def column_a(sheet):
+    return [str(row[0]) for row in sheet.iter_rows(values_only=True) if row[0] is not None]
+
+
+def test_narrative_sheet_has_metadata_summary_and_text(written):
+    workbook = load_workbook(written, rich_text=True)
+    assert workbook.sheetnames == ["Briefing", "Selected indicators"]
+    lines = column_a(workbook["Briefing"])
+    assert lines[:5] == [
+        "OFFICIAL-SENSITIVE",
+        "Sahel Outlook",
+        "Weekly round-up",
+        "Focus on Africa · 24 November 2026 · By Africa Desk",
+        "Summary",
+    ]
+    for expected in [
+        "• First judgement",
+        "Situation in Mali",
+        "Plain, bold, italic and a link.",
+        'Literal <font color="red">&amp; "quotes"</font> Москва Αθήνα',
+        "• Military Support: Provision of arms.",
+        "1. One",
+        "2. Two",
+        "1. Again one",
+        "Figures",
+        "Table 1: Selected indicators (sheet 'Selected indicators')",
+        "Figure 1: A blue box",
+        "After the break.",
+    ]:
+        assert expected in lines
+
+
+def test_rich_text_link_image_and_page_break(written):
+    sheet = load_workbook(written, rich_text=True)["Briefing"]
+    cells = {str(c.value): c for row in sheet.iter_rows() for c in row if c.value is not None}
+    rich = cells["Plain, bold, italic and a link."].value
+    bold = [block.text for block in rich if not isinstance(block, str) and block.font.b]
+    italic = [block.text for block in rich if not isinstance(block, str) and block.font.i]
+    assert bold == ["bold"] and italic == ["italic"]
+    assert cells["Plain, bold, italic and a link."].hyperlink.target == "https://example.org/a?b=1&c=2"
+    table_link = cells["Table 1: Selected indicators (sheet 'Selected indicators')"].hyperlink
+    assert table_link.location == "'Selected indicators'!A1"
+    assert len(sheet._images) == 1
+    assert len(sheet.row_breaks.brk) == 1
+
+
+def test_table_sheet_keeps_types_and_is_filterable(written):
+    sheet = load_workbook(written)["Selected indicators"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Name", "Count", "Share", "Confirmed", "As of", "Note")
+    assert rows[1] == ("Alpha", 1500, 0.25, True, dt.datetime(2026, 10, 1), None)
+    assert rows[2] == ("=SUM(A1:A2)", -3, 1.5, False, dt.datetime(2026, 9, 30), "+cmd")
+    assert sheet["A3"].data_type == "s", "a leading = is text, never a formula"
+    assert sheet["E2"].is_date and sheet["E2"].number_format == "yyyy-mm-dd"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:F3"
+    assert all(cell.font.b for cell in sheet[1])
+    assert sheet.print_title_rows == "$1:$1"
+
+
+def test_marking_on_every_sheet_and_properties(written):
+    workbook = load_workbook(written)
+    for sheet in workbook.worksheets:
+        assert sheet.oddHeader.center.text == "OFFICIAL-SENSITIVE"
+        assert sheet.oddFooter.center.text == "OFFICIAL-SENSITIVE"
+    props = workbook.properties
+    assert (props.title, props.creator, props.subject) == ("Sahel Outlook", "Africa Desk", "Weekly round-up")
+    assert props.keywords == "OFFICIAL-SENSITIVE"
+
+
+def test_sheet_names_are_valid_and_unique(tmp_path):
+    titles = ["What? [draft] a/b\\c:d*e", "What  draft  a b c d e", None, "x" * 40, "history", "'quoted'"]
+    blocks = tuple(Table(("a",), (("v",),), t) for t in titles)
+    doc = Briefing("Names", (Section(parse_inline("H"), blocks),))
+    path = tmp_path / "n.xlsx"
+    XlsxWriter().write(doc, path)
+    names = load_workbook(path).sheetnames[1:]
+    assert names == ["What draft a b c d e", "What draft a b c d e (2)", "Table 3", "x" * 31, "history (2)", "quoted"]
+
+
+def test_formula_injection_is_stored_as_text(tmp_path):
+    values = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=1", "\r=1", "=HYPERLINK(\"http://x\")"]
+    doc = Briefing(
+        "=cmd|' /C calc'!A0",
+        (Section(parse_inline("=2*3"), (Paragraph(parse_inline("=A1")), Table(("=c",), tuple((v,) for v in values)))),),
+    )
+    path = tmp_path / "f.xlsx"
+    XlsxWriter().write(doc, path)
+    workbook = load_workbook(path)
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    assert cell.data_type == "s", (sheet.title, cell.coordinate, cell.value)
+    assert [r[0] for r in workbook.worksheets[1].iter_rows(min_row=2, values_only=True)] == values
+
+
+def test_more_than_one_link_in_a_cell_is_a_warning(tmp_path):
+    text = parse_inline("[a](https://a.org) and [b](https://b.org)")
+    doc = Briefing("Links", (Section(parse_inline("H"), (Paragraph(text),)),))
+    warnings = XlsxWriter().write(doc, tmp_path / "l.xlsx")
+    assert [w.message for w in warnings] == ["xlsx: a cell holds one link; 1 more not clickable"]
