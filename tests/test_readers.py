@@ -1,0 +1,54 @@
+"""Real readers open the pack: LibreOffice for Word and Excel, poppler for PDF."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from briefing import build
+from briefing.inline import parse_inline
+from briefing.model import Briefing, Section, Table
+from briefing.writers.docx import DocxWriter
+
+from .conftest import SPECS, pdf_text, require_tool, run_soffice, squash
+
+
+@pytest.fixture(scope="module")
+def showcase(tmp_path_factory):
+    return build(SPECS / "showcase.yaml", out=tmp_path_factory.mktemp("showcase"))
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_libreoffice_opens_word_and_excel_outputs(showcase, fmt, tmp_path):
+    (path,) = [p for p in showcase.paths if p.suffix == f".{fmt}"]
+    result = run_soffice(path, tmp_path)
+    converted = tmp_path / f"{path.stem}.pdf"
+    assert converted.is_file(), result.stderr
+    text = squash(pdf_text(converted))
+    assert "Sahel Security Outlook" in text
+    assert "OFFICIAL-SENSITIVE" in text
+    assert "Москва" in text
+
+
+def test_every_example_pdf_embeds_every_font(tmp_path):
+    pdffonts = require_tool("pdffonts")
+    for spec in sorted(SPECS.glob("*.yaml")):
+        (pdf,) = build(spec, formats=["pdf"], out=tmp_path).paths
+        rows = subprocess.run([pdffonts, str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+        assert rows, spec
+        assert all(row.split()[-5] == "yes" for row in rows), (spec, rows)
+
+
+def test_libreoffice_lays_out_a_2500_row_word_table(tmp_path):
+    rows = tuple((f"Incident {i}", i, i * 1.5, f"Region {i % 7}") for i in range(2500))
+    doc = Briefing("Annex", (Section(parse_inline("Incident log"), (Table(("Name", "Count", "Score", "Region"), rows, "Log"),)),))
+    path = tmp_path / "annex.docx"
+    DocxWriter().write(doc, path)
+    result = run_soffice(path, tmp_path)
+    converted = tmp_path / "annex.pdf"
+    assert converted.is_file(), result.stderr
+    pdftotext = require_tool("pdftotext")
+    text = subprocess.run([pdftotext, str(converted), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Incident 2499" in text
+    assert text.count("Region") > 50, "the header row repeats on every page"

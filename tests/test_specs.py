@@ -1,0 +1,82 @@
+"""Every example spec builds in every format, and the seed text reaches every reader."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from briefing import build, load
+from briefing.model import tables
+
+from .conftest import DATA, SPECS, docx_text, pdf_text, squash, xlsx_text
+
+READERS = {"docx": docx_text, "pdf": pdf_text, "xlsx": xlsx_text}
+ALL_SPECS = sorted(SPECS.glob("*.yaml"))
+
+
+def test_there_are_example_specs():
+    assert {p.name for p in ALL_SPECS} >= {"mali-russia.yaml", "showcase.yaml"}
+
+
+@pytest.mark.parametrize("fmt", sorted(READERS))
+@pytest.mark.parametrize("spec", ALL_SPECS, ids=lambda p: p.stem)
+def test_every_spec_builds_in_every_format(spec, fmt, tmp_path):
+    pack = build(spec, formats=[fmt], out=tmp_path)
+    assert pack.paths == (tmp_path / f"{spec.stem}.{fmt}",)
+    assert pack.warnings == ()
+    text = squash(READERS[fmt](pack.paths[0]))
+    doc = load(spec)
+    assert doc.title in text
+    for section in doc.sections:
+        assert squash("".join(s.text for s in section.heading)) in text
+
+
+def seed_pieces() -> list[str]:
+    """Every line of the seed text, as a reader should find it in the pack.
+
+    Bullets lose their "- " marker (they become real list items) and table
+    lines are split into their cells; the Markdown rule under a table header
+    is not text.
+    """
+    pieces = []
+    for line in (DATA / "mali-russia-seed.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or re.fullmatch(r"[-|\s]+", line):
+            continue
+        if line.endswith("|"):
+            pieces.extend(cell.strip() for cell in line.split("|") if cell.strip())
+        else:
+            pieces.append(line.removeprefix("- "))
+    return pieces
+
+
+@pytest.fixture(scope="module")
+def mali_pack(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pack")
+    return build(SPECS / "mali-russia.yaml", out=out)
+
+
+def test_seed_has_the_expected_shape():
+    pieces = seed_pieces()
+    # 1 framing paragraph, 4 headings, 7 paragraphs, 12 bullets, 3 tables of 4 rows x 2 cells
+    assert len(pieces) == 1 + 4 + 7 + 12 + 3 * 4 * 2
+    assert "Focus on Africa" in pieces[0]
+
+
+@pytest.mark.parametrize("fmt", sorted(READERS))
+def test_full_seed_text_appears_in_every_output(mali_pack, fmt):
+    (path,) = [p for p in mali_pack.paths if p.suffix == f".{fmt}"]
+    text = squash(READERS[fmt](path))
+    missing = [piece for piece in seed_pieces() if squash(piece) not in text]
+    assert missing == []
+
+
+def test_mali_spec_metadata():
+    doc = load(SPECS / "mali-russia.yaml")
+    assert doc.source == "Focus on Africa"
+    assert [(t.columns, len(t.rows)) for t in tables(doc)] == [
+        (("Aspect", "Details"), 3),
+        (("Factors", "Potential Impact"), 3),
+        (("Issues to Address", "Strategic Focus"), 3),
+    ]
