@@ -46,6 +46,10 @@ def test_nesting():
         "[not a link](javascript:alert(1))",
         "[no url]",
         "Москва Αθήνα 北京 مرحبا 🎉",
+        "_underscores_ and snake_case are literal",
+        "[relative](page.html) and <https://x.org> are not links",
+        "C:\\Temp `code` &amp; # heading",
+        "line one\nline two",
     ],
 )
 def test_everything_else_is_literal(text):
@@ -56,3 +60,15 @@ def test_everything_else_is_literal(text):
 
 def test_empty_emphasis_is_literal():
     assert plain(parse_inline("** **")) == "** **"
+
+
+def test_link_text_and_target_are_kept_as_written():
+    assert parse_inline("[Ségou report](https://example.org/r?a=1&b=é)") == (
+        Span("Ségou report", href="https://example.org/r?a=1&b=é"),
+    )
+    assert parse_inline("[mail](mailto:desk@example.org)") == (Span("mail", href="mailto:desk@example.org"),)
+
+
+def test_adversarial_markup_keeps_every_character():
+    text = "*a " * 20000 + "[x](" * 5000 + "**b *" * 5000
+    assert plain(parse_inline(text)) == text
