@@ -11,7 +11,7 @@ from typing import NoReturn
 
 from . import __version__, registry
 from .build import write_pack
-from .errors import BuildError, SpecError
+from .errors import BuildError, Problem, SpecError
 from .loader import load
 from .model import Briefing
 
@@ -74,7 +74,8 @@ def _fail(message: str, status: int) -> int:
 
 def _load_all(specs: list[str]) -> list[Briefing]:
     """Every spec loaded; all problems of all specs reported together."""
-    docs, problems = [], []
+    docs: list[Briefing] = []
+    problems: list[Problem] = []
     for spec in specs:
         try:
             docs.append(load(spec))
@@ -105,7 +106,7 @@ def _build(args: argparse.Namespace) -> int:
         except registry.WriterUnavailable as exc:
             print(f"briefing: {exc}", file=sys.stderr)  # the other formats still get built
             status = EXIT_FAILED
-    for doc, stem in zip(docs, stems):
+    for doc, stem in zip(docs, stems, strict=True):
         pack = write_pack(doc, stem, writers, Path(args.out))
         for warning in pack.warnings:
             print(f"{warning.pos}: warning: {warning.message}", file=sys.stderr)
@@ -115,7 +116,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    for spec, doc in zip(args.specs, _load_all(args.specs)):
+    for spec, doc in zip(args.specs, _load_all(args.specs), strict=True):
         print(f"{spec}: ok ({len(doc.sections)} sections)")
     return EXIT_OK
 

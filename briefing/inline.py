@@ -22,18 +22,27 @@ def _stars_only(state: StateInline, silent: bool) -> bool:
     return emphasis.tokenize(state, silent)
 
 
-def _parser() -> MarkdownIt:
-    # "zero" turns every rule off: no HTML, entities, escapes, code spans or
-    # autolinks, so all other characters stay exactly as written.
-    md = MarkdownIt("zero").enable(["emphasis", "link"])
-    md.inline.ruler.at("emphasis", _stars_only)
-    md.validateLink = lambda url: url.startswith(LINK_SCHEMES)
-    md.normalizeLink = lambda url: url
-    md.normalizeLinkText = lambda text: text
-    return md
+class _SpecMarkup(MarkdownIt):
+    """CommonMark's emphasis and links, and nothing else."""
+
+    def __init__(self) -> None:
+        # "zero" turns every rule off: no HTML, entities, escapes, code spans
+        # or autolinks, so all other characters stay exactly as written.
+        super().__init__("zero")
+        self.enable(["emphasis", "link"])
+        self.inline.ruler.at("emphasis", _stars_only)
+
+    def validateLink(self, url: str) -> bool:
+        return url.startswith(LINK_SCHEMES)
+
+    def normalizeLink(self, url: str) -> str:
+        return url  # kept as the author wrote it
+
+    def normalizeLinkText(self, link: str) -> str:
+        return link
 
 
-_MD = _parser()
+_MD = _SpecMarkup()
 
 
 def parse_inline(text: str) -> Inline:

@@ -286,4 +286,3 @@ def _image_file(r: Reader, node: Node) -> tuple[Path, tuple[int, int]] | None:
         r.problem(node, f"'{name}' is not a PNG or JPEG image")
         return None
     return path, size
-

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Union
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class ListBlock:
     pos: Pos = _pos()
 
 
-Cell = Union[str, int, float, bool, dt.date, dt.datetime, None]
+Cell = str | int | float | bool | dt.date | dt.datetime | None
 """A table value; its Python type is kept through to the spreadsheet."""
 
 
@@ -128,7 +128,7 @@ class PageBreak:
     pos: Pos = _pos()
 
 
-Block = Union[Paragraph, ListBlock, Table, Image, PageBreak]
+Block = Paragraph | ListBlock | Table | Image | PageBreak
 """Anything that can stand in a section's content."""
 
 
@@ -168,9 +168,7 @@ class Briefing:
     pos: Pos = _pos()
 
 
-def walk_sections(
-    sections: tuple[Section, ...], level: int = 1
-) -> Iterator[tuple[int, Section]]:
+def walk_sections(sections: tuple[Section, ...], level: int = 1) -> Iterator[tuple[int, Section]]:
     """Yield ``(level, section)`` for every section, depth first, in order."""
     for section in sections:
         yield level, section

@@ -28,9 +28,7 @@ class _Loader(yaml.SafeLoader):
         try:
             if self.depth > MAX_DEPTH:
                 mark = self.peek_event().start_mark
-                raise yaml.MarkedYAMLError(
-                    problem=f"nesting deeper than {MAX_DEPTH} levels", problem_mark=mark
-                )
+                raise yaml.MarkedYAMLError(problem=f"nesting deeper than {MAX_DEPTH} levels", problem_mark=mark)
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -57,9 +55,7 @@ def read_spec_text(path: Path, display: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise SpecError(
-            [Problem(Pos(display, line, col), f"not UTF-8 text (byte 0x{data[exc.start]:02x})")]
-        ) from None
+        raise SpecError([Problem(Pos(display, line, col), f"not UTF-8 text (byte 0x{data[exc.start]:02x})")]) from None
 
 
 def compose(text: str, display: str) -> Node:
@@ -71,9 +67,7 @@ def compose(text: str, display: str) -> Node:
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
-        raise SpecError(
-            [Problem(Pos(display, line, col), f"character {char} is not allowed in YAML")]
-        ) from None
+        raise SpecError([Problem(Pos(display, line, col), f"character {char} is not allowed in YAML")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = Pos(display, mark.line + 1, mark.column + 1) if mark else Pos(display, 1, 1)

@@ -37,7 +37,9 @@ def require_tool(name: str) -> str:
     """The path of a system tool; skips (or fails, in CI) when it is missing."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed (apt-get install poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui)"
+        message = (
+            f"{name} is not installed (apt-get install poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui)"
+        )
         if REQUIRE_TOOLS:
             pytest.fail(message + "; BRIEFING_REQUIRE_TOOLS=1 makes this a failure")
         pytest.skip(message)
@@ -100,7 +102,9 @@ def sample(picture: Path) -> Briefing:
                 (
                     Paragraph(p("Plain, **bold**, *italic* and a [link](https://example.org/a?b=1&c=2).")),
                     Paragraph(p('Literal <font color="red">&amp; "quotes"</font> Москва Αθήνα')),
-                    ListBlock((ListItem(p("Provision of arms."), lead=p("Military Support")), ListItem(p("Plain item")))),
+                    ListBlock(
+                        (ListItem(p("Provision of arms."), lead=p("Military Support")), ListItem(p("Plain item")))
+                    ),
                     ListBlock((ListItem(p("One")), ListItem(p("Two"))), numbered=True),
                     ListBlock((ListItem(p("Again one")),), numbered=True),
                 ),
@@ -132,6 +136,17 @@ def run_soffice(path: Path, out: Path) -> subprocess.CompletedProcess[str]:
     soffice = require_tool("soffice")
     profile = out / "lo-profile"
     return subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(out), str(path)],
-        capture_output=True, text=True, timeout=300,
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )

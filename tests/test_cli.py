@@ -110,7 +110,11 @@ def test_broken_writer_does_not_stop_the_others(spec, tmp_path, monkeypatch, cap
     [
         (["build", "SPEC", "--format", "odt"], "briefing: unknown format 'odt' (known formats: docx, pdf, xlsx)\n"),
         (["build"], "briefing: the following arguments are required: SPEC (see 'briefing --help')\n"),
-        (["frobnicate"], "briefing: argument COMMAND: invalid choice: 'frobnicate' (choose from build, validate, formats) (see 'briefing --help')\n"),
+        (
+            ["frobnicate"],
+            "briefing: argument COMMAND: invalid choice: 'frobnicate' (choose from build, validate, formats)"
+            " (see 'briefing --help')\n",
+        ),
         (["build", "SPEC", "--format", ","], "briefing: --format names no format\n"),
     ],
 )
@@ -146,7 +150,10 @@ def test_console_script_runs_without_traceback(tmp_path):
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"{bad}:2:1: YAML syntax error")
-    ok = subprocess.run([*command, "build", str(SPECS / "mali-russia.yaml"), "--format", "docx", "--out", str(tmp_path / "o")],
-                        capture_output=True, text=True)
+    ok = subprocess.run(
+        [*command, "build", str(SPECS / "mali-russia.yaml"), "--format", "docx", "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0, ok.stderr
     assert (tmp_path / "o" / "mali-russia.docx").is_file()

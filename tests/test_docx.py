@@ -8,8 +8,8 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from briefing.model import Briefing, Section, Table
 from briefing.inline import parse_inline
+from briefing.model import Briefing, Section, Table
 from briefing.writers.docx import DocxWriter
 
 
@@ -50,7 +50,12 @@ def test_inline_runs_and_hyperlink(written):
 def test_lists_are_real_word_lists_and_numbering_restarts(written):
     document = docx.Document(str(written))
     bullets = [p for p in document.paragraphs if p.style.name == "List Bullet"]
-    assert [p.text for p in bullets] == ["First judgement", "Second judgement", "Military Support: Provision of arms.", "Plain item"]
+    assert [p.text for p in bullets] == [
+        "First judgement",
+        "Second judgement",
+        "Military Support: Provision of arms.",
+        "Plain item",
+    ]
     lead = bullets[2].runs[0]
     assert lead.text == "Military Support" and lead.bold
     numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
@@ -111,7 +116,13 @@ def test_page_break_and_marking_and_properties(written):
 def test_xml_parts_are_well_formed_and_complete(written):
     with zipfile.ZipFile(written) as z:
         names = set(z.namelist())
-        assert {"word/document.xml", "word/numbering.xml", "word/header1.xml", "word/footer1.xml", "docProps/core.xml"} <= names
+        assert {
+            "word/document.xml",
+            "word/numbering.xml",
+            "word/header1.xml",
+            "word/footer1.xml",
+            "docProps/core.xml",
+        } <= names
         rels = z.read("word/_rels/document.xml.rels").decode()
     assert 'TargetMode="External"' in rels and "https://example.org/a?b=1&amp;c=2" in rels
 

@@ -24,7 +24,8 @@ MINIMAL = "title: T\nsections:\n  - heading: H\n"
 
 
 def test_full_spec_becomes_the_expected_tree():
-    doc = loads(textwrap.dedent("""\
+    doc = loads(
+        textwrap.dedent("""\
         title: Outlook
         subtitle: Weekly
         source: Focus on Africa
@@ -45,7 +46,8 @@ def test_full_spec_becomes_the_expected_tree():
               - page_break: true
             sections:
               - heading: Sub
-        """))
+        """)
+    )
     p = parse_inline
     assert doc == Briefing(
         title="Outlook",
@@ -100,46 +102,85 @@ def test_numbers_in_text_fields_are_taken_as_written():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("titel: T\nsections:\n  - heading: H\n",
-         ["spec.yaml:1:1: unknown key 'titel' in the spec (did you mean 'title'?)",
-          "spec.yaml:1:1: missing required key 'title' in the spec"]),
+        (
+            "titel: T\nsections:\n  - heading: H\n",
+            [
+                "spec.yaml:1:1: unknown key 'titel' in the spec (did you mean 'title'?)",
+                "spec.yaml:1:1: missing required key 'title' in the spec",
+            ],
+        ),
         ("title: T\n", ["spec.yaml:1:1: missing required key 'sections' in the spec"]),
-        ("title: T\ntitle: U\nsections: [{heading: H}]\n",
-         ["spec.yaml:2:1: duplicate key 'title' (first given on line 1)"]),
+        (
+            "title: T\ntitle: U\nsections: [{heading: H}]\n",
+            ["spec.yaml:2:1: duplicate key 'title' (first given on line 1)"],
+        ),
         ("title: [a]\nsections: [{heading: H}]\n", ["spec.yaml:1:8: expected a string, got a list"]),
-        ("title: T\ndate: 24/11/2026\nsections: [{heading: H}]\n",
-         ["spec.yaml:2:7: expected a date as YYYY-MM-DD, got '24/11/2026'"]),
-        ("title: T\ndate: 2026-13-01\nsections: [{heading: H}]\n",
-         ["spec.yaml:2:7: expected a date as YYYY-MM-DD, got '2026-13-01'"]),
+        (
+            "title: T\ndate: 24/11/2026\nsections: [{heading: H}]\n",
+            ["spec.yaml:2:7: expected a date as YYYY-MM-DD, got '24/11/2026'"],
+        ),
+        (
+            "title: T\ndate: 2026-13-01\nsections: [{heading: H}]\n",
+            ["spec.yaml:2:7: expected a date as YYYY-MM-DD, got '2026-13-01'"],
+        ),
         ("title: T\nsections: []\n", ["spec.yaml:2:11: 'sections' needs at least one section"]),
         ("- title: T\n", ["spec.yaml:1:1: expected a mapping of keys such as 'title' at the top level, got a list"]),
-        ("title: T\nsections:\n  - heading: H\n    content:\n      - paragraf: x\n",
-         ["spec.yaml:5:9: unknown key 'paragraf' in a block (did you mean 'paragraph'?)"]),
-        ("title: T\nsections:\n  - heading: H\n    content:\n      - video: x\n",
-         ["spec.yaml:5:9: unknown key 'video' in a block "
-          "(expected one of: paragraph, bullets, numbered, table, image, page_break)"]),
-        ("title: T\nsections:\n  - heading: H\n    content:\n      - paragraph: x\n        bullets: [y]\n",
-         ["spec.yaml:5:9: a block has exactly one type, but this one has 'paragraph' and 'bullets'"]),
-        ("title: T\nsections:\n  - heading: H\n    content:\n      - table:\n          columns: [a, b]\n"
-         "          rows:\n            - [1, 2]\n            - [1]\n",
-         ["spec.yaml:9:15: row has 1 cell, but the table has 2 columns"]),
-        ("title: T\nsections:\n  - heading: H\n    content:\n      - bullets: []\n",
-         ["spec.yaml:5:18: a list needs at least one item"]),
-        ("title: T\nsections:\n  - heading: H\n    content:\n      - bullets: [{lead: L}]\n",
-         ["spec.yaml:5:19: missing required key 'text' in a list item"]),
-        ("title: T\nsections:\n  - heading: H\n    content:\n      - page_break: false\n",
-         ["spec.yaml:5:21: page_break takes the value true"]),
-        ("title: T\nsections:\n  - heading: H\n    content:\n      - paragraph: ''\n",
-         ["spec.yaml:5:20: expected text, got an empty string"]),
+        (
+            "title: T\nsections:\n  - heading: H\n    content:\n      - paragraf: x\n",
+            ["spec.yaml:5:9: unknown key 'paragraf' in a block (did you mean 'paragraph'?)"],
+        ),
+        (
+            "title: T\nsections:\n  - heading: H\n    content:\n      - video: x\n",
+            [
+                "spec.yaml:5:9: unknown key 'video' in a block "
+                "(expected one of: paragraph, bullets, numbered, table, image, page_break)"
+            ],
+        ),
+        (
+            "title: T\nsections:\n  - heading: H\n    content:\n      - paragraph: x\n        bullets: [y]\n",
+            ["spec.yaml:5:9: a block has exactly one type, but this one has 'paragraph' and 'bullets'"],
+        ),
+        (
+            "title: T\nsections:\n  - heading: H\n    content:\n      - table:\n          columns: [a, b]\n"
+            "          rows:\n            - [1, 2]\n            - [1]\n",
+            ["spec.yaml:9:15: row has 1 cell, but the table has 2 columns"],
+        ),
+        (
+            "title: T\nsections:\n  - heading: H\n    content:\n      - bullets: []\n",
+            ["spec.yaml:5:18: a list needs at least one item"],
+        ),
+        (
+            "title: T\nsections:\n  - heading: H\n    content:\n      - bullets: [{lead: L}]\n",
+            ["spec.yaml:5:19: missing required key 'text' in a list item"],
+        ),
+        (
+            "title: T\nsections:\n  - heading: H\n    content:\n      - page_break: false\n",
+            ["spec.yaml:5:21: page_break takes the value true"],
+        ),
+        (
+            "title: T\nsections:\n  - heading: H\n    content:\n      - paragraph: ''\n",
+            ["spec.yaml:5:20: expected text, got an empty string"],
+        ),
         ("title: T\nsections:\n  - content: []\n", ["spec.yaml:3:5: missing required key 'heading' in a section"]),
-        ("title: !!python/object/apply:os.system [echo hi]\nsections: [{heading: H}]\n",
-         ["spec.yaml:1:8: expected a string, got a value tagged 'tag:yaml.org,2002:python/object/apply:os.system'"]),
-        ("title: T\nsections:\n  - heading: H\n    content:\n      - table: {columns: [a], rows: [[.nan]]}\n",
-         ["spec.yaml:5:39: '.nan' is not a finite number"]),
-        ("title: 'unclosed\nsections: []\n",
-         ["spec.yaml:3:1: YAML syntax error: found unexpected end of stream (while scanning a quoted scalar)"]),
-        ("title: T\n\tsections: []\n",
-         ["spec.yaml:2:1: YAML syntax error: found character '\\t' that cannot start any token (while scanning for the next token)"]),
+        (
+            "title: !!python/object/apply:os.system [echo hi]\nsections: [{heading: H}]\n",
+            ["spec.yaml:1:8: expected a string, got a value tagged 'tag:yaml.org,2002:python/object/apply:os.system'"],
+        ),
+        (
+            "title: T\nsections:\n  - heading: H\n    content:\n      - table: {columns: [a], rows: [[.nan]]}\n",
+            ["spec.yaml:5:39: '.nan' is not a finite number"],
+        ),
+        (
+            "title: 'unclosed\nsections: []\n",
+            ["spec.yaml:3:1: YAML syntax error: found unexpected end of stream (while scanning a quoted scalar)"],
+        ),
+        (
+            "title: T\n\tsections: []\n",
+            [
+                "spec.yaml:2:1: YAML syntax error: found character '\\t' that cannot start any token"
+                " (while scanning for the next token)"
+            ],
+        ),
         ("", ["spec.yaml:1:1: the spec is empty"]),
         ("# only a comment\n", ["spec.yaml:1:1: the spec is empty"]),
     ],

@@ -42,7 +42,9 @@ def test_every_example_pdf_embeds_every_font(tmp_path):
 
 def test_libreoffice_lays_out_a_2500_row_word_table(tmp_path):
     rows = tuple((f"Incident {i}", i, i * 1.5, f"Region {i % 7}") for i in range(2500))
-    doc = Briefing("Annex", (Section(parse_inline("Incident log"), (Table(("Name", "Count", "Score", "Region"), rows, "Log"),)),))
+    doc = Briefing(
+        "Annex", (Section(parse_inline("Incident log"), (Table(("Name", "Count", "Score", "Region"), rows, "Log"),)),)
+    )
     path = tmp_path / "annex.docx"
     DocxWriter().write(doc, path)
     result = run_soffice(path, tmp_path)

@@ -29,7 +29,9 @@ def test_third_party_writer_is_found(tmp_path, monkeypatch, sample):
 
 def test_broken_writer_is_reported_and_does_not_break_others(tmp_path, monkeypatch):
     install(tmp_path, monkeypatch)
-    with pytest.raises(registry.WriterUnavailable, match="writer 'broken' cannot be loaded: No module named 'acme_missing_module'"):
+    with pytest.raises(
+        registry.WriterUnavailable, match="writer 'broken' cannot be loaded: No module named 'acme_missing_module'"
+    ):
         registry.get("broken")
     assert isinstance(registry.get("docx"), DocxWriter)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from itertools import groupby
-from typing import Iterator
 
 from ..model import Briefing, Cell, Inline, Span, Table
 
@@ -86,7 +86,7 @@ def column_weights(table: Table, sample: int = 2000) -> list[float]:
     """
     weights = []
     rows = table.rows[:sample]
-    for i, (name, numeric) in enumerate(zip(table.columns, numeric_columns(table))):
+    for i, (name, numeric) in enumerate(zip(table.columns, numeric_columns(table), strict=True)):
         lengths = sorted(len(cell_text(row[i])) for row in rows) or [0]
         short = numeric or lengths[-1] <= 24
         typical = lengths[-1] if short else lengths[int(0.9 * (len(lengths) - 1))]

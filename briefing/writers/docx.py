@@ -13,7 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
@@ -29,7 +29,6 @@ from ..model import (
     Section,
     Span,
     Table,
-    plain,
 )
 from . import common
 
@@ -83,7 +82,7 @@ class _Builder:
         props.subject = common.xml_safe(self.doc.subtitle or "")
         props.author = common.xml_safe(self.doc.author or self.doc.source or "")
         props.category = common.xml_safe(self.doc.classification or "")
-        props.created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        props.created = dt.datetime.now(dt.UTC).replace(microsecond=0)
         props.last_modified_by = ""
         props.revision = 1
 
@@ -207,7 +206,7 @@ class _Builder:
         width = tbl.tblPr.find(qn("w:tblW"))
         width.set(qn("w:w"), str(sum(widths)))
         width.set(qn("w:type"), "dxa")
-        for col, twips in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        for col, twips in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
             col.set(qn("w:w"), str(twips))
         # Rows are built as XML directly: python-docx's add_row re-reads the
         # whole grid for every row, which makes large tables quadratic.
@@ -225,11 +224,9 @@ def _row_props(header: bool) -> etree._Element:
     return tr_pr
 
 
-def _row(
-    tbl: etree._Element, texts, widths: list[int], right: list[bool], header: bool
-) -> etree._Element:  # type: ignore[no-untyped-def]
+def _row(tbl: etree._Element, texts, widths: list[int], right: list[bool], header: bool) -> etree._Element:  # type: ignore[no-untyped-def]
     tr = etree.SubElement(tbl, qn("w:tr"))
-    for text, twips, align_right in zip(texts, widths, right):
+    for text, twips, align_right in zip(texts, widths, right, strict=True):
         tc = etree.SubElement(tr, qn("w:tc"))
         tc_pr = etree.SubElement(tc, qn("w:tcPr"))
         tc_w = etree.SubElement(tc_pr, qn("w:tcW"))

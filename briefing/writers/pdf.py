@@ -74,8 +74,12 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": base,
         "title": ParagraphStyle("title", base, fontName=f"{FONT}-Bold", fontSize=22, leading=27, spaceAfter=6),
         "subtitle": ParagraphStyle("subtitle", base, fontSize=13, leading=17, textColor=colors.HexColor("#444444")),
-        "meta": ParagraphStyle("meta", base, fontName=f"{FONT}-Italic", textColor=colors.HexColor("#555555"), spaceAfter=14),
-        "caption": ParagraphStyle("caption", base, fontName=f"{FONT}-Bold", fontSize=9, leading=12, spaceBefore=6, spaceAfter=4),
+        "meta": ParagraphStyle(
+            "meta", base, fontName=f"{FONT}-Italic", textColor=colors.HexColor("#555555"), spaceAfter=14
+        ),
+        "caption": ParagraphStyle(
+            "caption", base, fontName=f"{FONT}-Bold", fontSize=9, leading=12, spaceBefore=6, spaceAfter=4
+        ),
         "cell": ParagraphStyle("cell", base, fontSize=9, leading=11.5, spaceAfter=0),
         "marking": ParagraphStyle("marking", base, fontName=f"{FONT}-Bold", alignment=TA_CENTER),
     }
@@ -86,8 +90,14 @@ def _styles() -> dict[str, ParagraphStyle]:
     for level in range(1, 10):
         size = max(16 - 2 * (level - 1), 10.5)
         styles[f"h{level}"] = ParagraphStyle(
-            f"h{level}", base, fontName=f"{FONT}-Bold", fontSize=size, leading=size * 1.3,
-            spaceBefore=12 if level == 1 else 8, spaceAfter=4, keepWithNext=1,
+            f"h{level}",
+            base,
+            fontName=f"{FONT}-Bold",
+            fontSize=size,
+            leading=size * 1.3,
+            spaceBefore=12 if level == 1 else 8,
+            spaceAfter=4,
+            keepWithNext=1,
         )
     return styles
 
@@ -124,10 +134,17 @@ class _Document(BaseDocTemplate):
         page = (common.PAGE_CM[0] * cm, common.PAGE_CM[1] * cm)
         margin = common.MARGIN_CM * cm
         super().__init__(
-            str(path), pagesize=page, leftMargin=margin, rightMargin=margin,
-            topMargin=margin, bottomMargin=margin, title=doc.title,
-            author=doc.author or doc.source or "", subject=doc.subtitle or "",
-            creator="briefing", keywords=doc.classification or "",
+            str(path),
+            pagesize=page,
+            leftMargin=margin,
+            rightMargin=margin,
+            topMargin=margin,
+            bottomMargin=margin,
+            title=doc.title,
+            author=doc.author or doc.source or "",
+            subject=doc.subtitle or "",
+            creator="briefing",
+            keywords=doc.classification or "",
             # reportlab's canvas starts in Helvetica, which would be the one
             # font in the file not embedded; start in the bundled font.
             initialFontName=FONT,
@@ -227,7 +244,8 @@ class _Story:
                 text = f"<b>{markup(item.lead)}:</b> {text}"
             items.append(RLListItem(RLParagraph(text, self.styles["body"])))
         kind: dict[str, Any] = (
-            {"bulletType": "1", "bulletFormat": "%s."} if block.numbered
+            {"bulletType": "1", "bulletFormat": "%s."}
+            if block.numbered
             else {"bulletType": "bullet", "start": "\u2022"}
         )
         return ListFlowable(items, bulletFontName=FONT, bulletFontSize=10.5, leftIndent=18, **kind)
@@ -244,19 +262,23 @@ class _Story:
         body = [
             [
                 RLParagraph(_text(common.cell_text(v)), self.styles["cell-right" if num else "cell"])
-                for v, num in zip(row, numeric)
+                for v, num in zip(row, numeric, strict=True)
             ]
             for row in table.rows
         ]
         grid = LongTable([head, *body], colWidths=col_widths, repeatRows=1, hAlign="LEFT")
-        grid.setStyle(TableStyle([
-            ("FONTNAME", (0, 0), (-1, -1), FONT),  # the cell default is Helvetica
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#8C96A0")),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#" + common.HEADER_FILL_RGB)),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ]))
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), FONT),  # the cell default is Helvetica
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#8C96A0")),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#" + common.HEADER_FILL_RGB)),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
         self.add(caption)
         self.add(grid)
         self.add(Spacer(1, 8))

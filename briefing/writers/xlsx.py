@@ -84,7 +84,7 @@ class _Builder:
         props.subject = self.doc.subtitle
         props.creator = self.doc.author or self.doc.source or "briefing"
         props.keywords = self.doc.classification
-        props.created = props.modified = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        props.created = props.modified = dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
     def _mark(self, sheet: Worksheet) -> None:
         """The classification in the printed header and footer of a sheet."""
@@ -160,7 +160,9 @@ class _Builder:
             cell.hyperlink = links[0]
             if len(links) > 1:
                 where = pos or self.doc.pos
-                self.warnings.append(Problem(where, f"xlsx: a cell holds one link; {len(links) - 1} more not clickable"))
+                self.warnings.append(
+                    Problem(where, f"xlsx: a cell holds one link; {len(links) - 1} more not clickable")
+                )
 
     def image(self, block: Image) -> None:
         self.figures += 1
@@ -182,7 +184,9 @@ class _Builder:
         self.tables += 1
         title = common.caption("Table", self.tables, table.title)
         name = self._sheet_name(table.title or f"Table {self.tables}")
-        row = self.row(f"{title} (sheet '{name}')", Font(name="Calibri", bold=True, color=common.LINK_RGB, underline="single"))
+        row = self.row(
+            f"{title} (sheet '{name}')", Font(name="Calibri", bold=True, color=common.LINK_RGB, underline="single")
+        )
         link = self.sheet.cell(row, 1)
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheetname(name)}!A1")
 
