@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PIL import Image as PILImage
 from yaml.nodes import MappingNode, Node, ScalarNode
@@ -14,6 +16,7 @@ from .inline import parse_inline
 from .model import (
     Block,
     Briefing,
+    Cell,
     Image,
     Inline,
     ListBlock,
@@ -62,6 +65,8 @@ IMAGE_KEYS = {
     "alt": "Alternative text for screen readers (defaults to the caption).",
     "width_cm": "Width on the page, in centimetres.",
 }
+T = TypeVar("T")
+
 MAX_SECTION_DEPTH = 9
 """Word has heading styles down to Heading 9."""
 
@@ -90,24 +95,26 @@ def _briefing(r: Reader, node: Node) -> Briefing | None:
     keys = r.mapping(node, BRIEFING_KEYS, ("title", "sections"), "the spec")
     if keys is None:
         return None
-    fields = {key: _opt(r, keys, key, r.text) for key in ("title", "subtitle", "source", "author", "classification")}
-    date = _opt(r, keys, "date", r.date)
-    summary = _summary(r, keys["summary"]) if "summary" in keys else ()
-    sections = _sections(r, keys["sections"], 1) if "sections" in keys else ()
-    if "sections" in keys and keys["sections"].value == []:
-        r.problem(keys["sections"], "'sections' needs at least one section")
-    if fields["title"] is None:
-        return None
-    return Briefing(
-        sections=sections,
-        date=date,
-        summary=summary,
-        **fields,
+    # Every key is read before giving up, so that all problems are reported.
+    title = _opt(keys, "title", r.text)
+    briefing = Briefing(
+        title=title or "",
+        subtitle=_opt(keys, "subtitle", r.text),
+        source=_opt(keys, "source", r.text),
+        date=_opt(keys, "date", r.date),
+        author=_opt(keys, "author", r.text),
+        classification=_opt(keys, "classification", r.text),
+        summary=_summary(r, keys["summary"]) if "summary" in keys else (),
+        sections=_sections(r, keys["sections"], 1) if "sections" in keys else (),
         pos=r.pos(node),
     )
+    if "sections" in keys and keys["sections"].value == []:
+        r.problem(keys["sections"], "'sections' needs at least one section")
+    return briefing if title is not None else None
 
 
-def _opt(r: Reader, keys: dict[str, Node], key: str, read):  # type: ignore[no-untyped-def]
+def _opt(keys: dict[str, Node], key: str, read: Callable[[Node], T | None]) -> T | None:
+    """The value of an optional key read with ``read``, or None when absent."""
     return read(keys[key]) if key in keys else None
 
 
@@ -213,7 +220,7 @@ def _table(r: Reader, node: Node) -> Table | None:
     keys = r.mapping(node, TABLE_KEYS, ("columns",), "a table")
     if keys is None or "columns" not in keys:
         return None
-    title = _opt(r, keys, "title", r.text)
+    title = _opt(keys, "title", r.text)
     column_nodes = r.sequence(keys["columns"], "a list of column names")
     if not column_nodes:
         if column_nodes == []:
@@ -221,16 +228,17 @@ def _table(r: Reader, node: Node) -> Table | None:
         return None
     columns = [r.text(c) for c in column_nodes]
     rows = _rows(r, keys["rows"], len(columns)) if "rows" in keys else ()
-    if None in columns or rows is None:
+    names = tuple(c for c in columns if c is not None)
+    if len(names) != len(columns) or rows is None:
         return None
-    return Table(tuple(columns), rows, title, pos=r.pos(node))  # type: ignore[arg-type]
+    return Table(names, rows, title, pos=r.pos(node))
 
 
-def _rows(r: Reader, node: Node, width: int):  # type: ignore[no-untyped-def]
+def _rows(r: Reader, node: Node, width: int) -> tuple[tuple[Cell, ...], ...] | None:
     row_nodes = r.sequence(node, "a list of rows")
     if row_nodes is None:
         return None
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     ok = True
     for row_node in row_nodes:
         cells = r.sequence(row_node, "a row (a list of values)")
@@ -254,8 +262,8 @@ def _image(r: Reader, node: Node) -> Image | None:
     if keys is None or "path" not in keys:
         return None
     caption = _inline(r, keys["caption"]) if "caption" in keys else None
-    alt = _opt(r, keys, "alt", r.text)
-    width = _opt(r, keys, "width_cm", r.number)
+    alt = _opt(keys, "alt", r.text)
+    width = _opt(keys, "width_cm", r.number)
     found = _image_file(r, keys["path"])
     if found is None:
         return None

@@ -157,3 +157,10 @@ def test_console_script_runs_without_traceback(tmp_path):
     )
     assert ok.returncode == 0, ok.stderr
     assert (tmp_path / "o" / "mali-russia.docx").is_file()
+
+
+def test_content_a_format_cannot_show_is_a_positioned_warning(tmp_path, capsys):
+    spec = tmp_path / "links.yaml"
+    spec.write_text(GOOD.replace("Hello", "'[a](https://a.org) and [b](https://b.org)'"))
+    assert main(["build", str(spec), "--out", str(tmp_path / "out")]) == 0
+    assert capsys.readouterr().err == f"{spec}:5:9: warning: xlsx: a cell holds one link; 1 more not clickable\n"

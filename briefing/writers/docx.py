@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import assert_never
 
@@ -224,7 +225,9 @@ def _row_props(header: bool) -> etree._Element:
     return tr_pr
 
 
-def _row(tbl: etree._Element, texts, widths: list[int], right: list[bool], header: bool) -> etree._Element:  # type: ignore[no-untyped-def]
+def _row(
+    tbl: etree._Element, texts: Sequence[str], widths: list[int], right: list[bool], header: bool
+) -> etree._Element:
     tr = etree.SubElement(tbl, qn("w:tr"))
     for text, twips, align_right in zip(texts, widths, right, strict=True):
         tc = etree.SubElement(tr, qn("w:tc"))

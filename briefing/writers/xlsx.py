@@ -28,6 +28,7 @@ from ..model import (
     ListBlock,
     PageBreak,
     Paragraph,
+    Pos,
     Section,
     Span,
     Table,
@@ -127,7 +128,7 @@ class _Builder:
             self.row("Summary", _heading_font(1))
 
     def section(self, section: Section, level: int) -> None:
-        self.inline_row(section.heading, _heading_font(level))
+        self.inline_row(section.heading, _heading_font(level), section.pos)
         for block in section.content:
             self.block(block)
         for sub in section.sections:
@@ -136,7 +137,7 @@ class _Builder:
     def block(self, block: Block) -> None:
         match block:
             case Paragraph():
-                self.inline_row(block.text)
+                self.inline_row(block.text, pos=block.pos)
             case ListBlock():
                 for n, item in enumerate(block.items, 1):
                     marker = f"{n}. " if block.numbered else "\u2022 "
@@ -152,7 +153,7 @@ class _Builder:
             case _:
                 assert_never(block)
 
-    def inline_row(self, text: Inline, font: Font | None = None, pos=None) -> None:  # type: ignore[no-untyped-def]
+    def inline_row(self, text: Inline, font: Font | None = None, pos: Pos | None = None) -> None:
         row = self.row(_rich(text, font), font)
         links = list(dict.fromkeys(span.href for span in text if span.href))
         if links:
