@@ -108,3 +108,28 @@ def test_markup_injection_is_printed_not_interpreted(tmp_path):
     path = tmp_path / "h.pdf"
     PdfWriter().write(doc, path)
     assert squash(pdf_text(path)).count(hostile) == 3
+
+
+def test_emoji_and_symbols_print_and_extract_exactly(tmp_path):
+    text = "Status ✅ 🌍 🎉 😀 ⚠ Москва Ségou"
+    doc = Briefing(text, (Section(parse_inline("**" + text + "**"), (Paragraph(parse_inline(text)),)),))
+    path = tmp_path / "e.pdf"
+    PdfWriter().write(doc, path)
+    assert squash(pdf_text(path)).count(text) == 3
+    fonts = {f.split("+")[-1] for f in _font_names(path)}
+    assert {"DejaVuSans", "DejaVuSans-Bold", "Symbola"} <= fonts
+
+
+def test_control_characters_are_replaced_visibly(tmp_path):
+    doc = Briefing("Bad\x00title", (Section(parse_inline("H\x1b[31m"), (Paragraph(parse_inline("a\x0bb\x07")),)),))
+    path = tmp_path / "c.pdf"
+    PdfWriter().write(doc, path)
+    text = pdf_text(path)
+    assert "Bad\ufffdtitle" in text and "H\ufffd[31m" in text and "a\ufffdb\ufffd" in text
+
+
+def _font_names(path):
+    reader = PdfReader(str(path))
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            yield str(font.get_object()["/BaseFont"])

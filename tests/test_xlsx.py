@@ -121,3 +121,17 @@ def test_more_than_one_link_in_a_cell_is_a_warning(tmp_path):
     doc = Briefing("Links", (Section(parse_inline("H"), (Paragraph(text),)),))
     warnings = XlsxWriter().write(doc, tmp_path / "l.xlsx")
     assert [w.message for w in warnings] == ["xlsx: a cell holds one link; 1 more not clickable"]
+
+
+def test_control_characters_are_replaced_visibly(tmp_path):
+    doc = Briefing(
+        "Bad\x00title",
+        (Section(parse_inline("H\x1b"), (Paragraph(parse_inline("a\x0bb")), Table(("c\x07",), (("v\x00",),)))),),
+        classification="SECRET\x01",
+    )
+    path = tmp_path / "c.xlsx"
+    XlsxWriter().write(doc, path)
+    workbook = load_workbook(path)
+    assert column_a(workbook["Briefing"])[:3] == ["SECRET\ufffd", "Bad\ufffdtitle", "H\ufffd"]
+    assert [r for r in workbook.worksheets[1].iter_rows(values_only=True)] == [("c\ufffd",), ("v\ufffd",)]
+    assert workbook.properties.title == "Bad\ufffdtitle"

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from functools import partial
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, assert_never
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -45,27 +42,8 @@ from ..model import (
     Table,
     plain,
 )
-from . import common
-
-FONT = "BriefingSans"
-"""Family name under which the bundled Unicode font is registered."""
-_FACES = {
-    FONT: "DejaVuSans.ttf",
-    f"{FONT}-Bold": "DejaVuSans-Bold.ttf",
-    f"{FONT}-Italic": "DejaVuSans-Oblique.ttf",
-    f"{FONT}-BoldItalic": "DejaVuSans-BoldOblique.ttf",
-}
-
-
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    folder = files("briefing.fonts")
-    for name, filename in _FACES.items():
-        pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=f"{FONT}-Bold", italic=f"{FONT}-Italic", boldItalic=f"{FONT}-BoldItalic"
-    )
+from . import common, pdffonts
+from .pdffonts import FONT, text_markup
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -183,7 +161,7 @@ class PdfWriter:
     extension = ".pdf"
 
     def write(self, doc: Briefing, path: Path) -> list[Problem]:
-        _register_fonts()
+        pdffonts.register()
         story = _Story(doc).flowables
         template = _Document(path, doc)
         template.build(story)
@@ -206,11 +184,11 @@ class _Story:
         self.flowables.append(flowable)
 
     def front_matter(self, doc: Briefing) -> None:
-        self.add(RLParagraph(_text(doc.title), self.styles["title"]))
+        self.add(RLParagraph(text_markup(doc.title), self.styles["title"]))
         if doc.subtitle:
-            self.add(RLParagraph(_text(doc.subtitle), self.styles["subtitle"]))
+            self.add(RLParagraph(text_markup(doc.subtitle), self.styles["subtitle"]))
         meta = common.meta_line(doc)
-        self.add(RLParagraph(_text(meta), self.styles["meta"]) if meta else Spacer(1, 10))
+        self.add(RLParagraph(text_markup(meta), self.styles["meta"]) if meta else Spacer(1, 10))
         if doc.summary:
             self.add(_Heading("Summary", self.styles["h1"], 1, "Summary"))
 
@@ -253,15 +231,15 @@ class _Story:
     def table(self, table: Table) -> None:
         self.tables += 1
         label = common.caption("Table", self.tables, table.title)
-        caption = RLParagraph(_text(label), self.styles["table-caption"])
+        caption = RLParagraph(text_markup(label), self.styles["table-caption"])
         weights = common.column_weights(table)
         width = common.TEXT_WIDTH_CM * cm
         col_widths = [width * w / sum(weights) for w in weights]
         numeric = common.numeric_columns(table)
-        head = [RLParagraph(_text(c), self.styles["cell-head"]) for c in table.columns]
+        head = [RLParagraph(text_markup(c), self.styles["cell-head"]) for c in table.columns]
         body = [
             [
-                RLParagraph(_text(common.cell_text(v)), self.styles["cell-right" if num else "cell"])
+                RLParagraph(text_markup(common.cell_text(v)), self.styles["cell-right" if num else "cell"])
                 for v, num in zip(row, numeric, strict=True)
             ]
             for row in table.rows
@@ -290,13 +268,8 @@ class _Story:
         height = width * px_h / px_w
         picture = RLImage(str(block.path), width=width, height=height)
         label = common.caption("Figure", self.figures, None)
-        text = _text(label) + (": " + markup(block.caption) if block.caption else "")
+        text = text_markup(label) + (": " + markup(block.caption) if block.caption else "")
         self.add(KeepTogether([picture, RLParagraph(text, self.styles["caption"])]))
-
-
-def _text(text: str) -> str:
-    """Plain text as reportlab paragraph markup: every character literal."""
-    return escape(text).replace("\n", "<br/>")
 
 
 def markup(text: Inline) -> str:
@@ -312,7 +285,7 @@ def markup(text: Inline) -> str:
 
 
 def _span(span: Span) -> str:
-    text = _text(span.text)
+    text = text_markup(span.text)
     if span.bold:
         text = f"<b>{text}</b>"
     if span.italic:

@@ -81,17 +81,18 @@ class _Builder:
 
     def _properties(self) -> None:
         props = self.workbook.properties
-        props.title = self.doc.title
-        props.subject = self.doc.subtitle
-        props.creator = self.doc.author or self.doc.source or "briefing"
-        props.keywords = self.doc.classification
+        safe = common.xml_safe
+        props.title = safe(self.doc.title)
+        props.subject = safe(self.doc.subtitle or "")
+        props.creator = safe(self.doc.author or self.doc.source or "briefing")
+        props.keywords = safe(self.doc.classification or "")
         props.created = props.modified = dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
     def _mark(self, sheet: Worksheet) -> None:
         """The classification in the printed header and footer of a sheet."""
         if not self.doc.classification:
             return
-        text = self.doc.classification.replace("&", "&&")  # & starts a code there
+        text = common.xml_safe(self.doc.classification).replace("&", "&&")  # & starts a code there
         for item in (sheet.oddHeader.center, sheet.oddFooter.center):
             item.text = text
             item.color = common.MARKING_RGB
@@ -116,8 +117,7 @@ class _Builder:
         doc = self.doc
         if doc.classification:
             # Row 1 shows the marking on screen as well as in print.
-            self.sheet["A1"] = doc.classification
-            self.sheet["A1"].font = Font(name="Calibri", bold=True, color=common.MARKING_RGB)
+            _put(self.sheet, 1, 1, doc.classification).font = Font(name="Calibri", bold=True, color=common.MARKING_RGB)
         self.row(doc.title, Font(name="Calibri", bold=True, size=18))
         if doc.subtitle:
             self.row(doc.subtitle, Font(name="Calibri", size=13, color="444444"))
