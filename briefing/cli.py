@@ -14,6 +14,7 @@ from .build import write_pack
 from .errors import BuildError, Problem, SpecError
 from .loader import load
 from .model import Briefing
+from .stylesheet import bundled_names, read_style_file, template_layer
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -37,12 +38,24 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("specs", nargs="+", metavar="SPEC", help="spec files (YAML)")
     build.add_argument("--format", "-f", help="comma-separated formats (default: all registered)")
     build.add_argument("--out", "-o", default="output", help="output folder (default: output)")
+    _style_options(build)
 
     validate = commands.add_parser("validate", help="check specs without writing anything")
     validate.add_argument("specs", nargs="+", metavar="SPEC")
+    _style_options(validate)
 
     commands.add_parser("formats", help="list the registered output formats")
     return parser
+
+
+def _style_options(parser: argparse.ArgumentParser) -> None:
+    names = ", ".join(bundled_names())
+    parser.add_argument(
+        "--style", "-s", metavar="NAME|FILE", help=f"house style: a bundled one ({names}) or a YAML file"
+    )
+    parser.add_argument(
+        "--docx-template", metavar="FILE", help="Word document to start from (as pandoc's --reference-doc)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -72,13 +85,15 @@ def _fail(message: str, status: int) -> int:
     return status
 
 
-def _load_all(specs: list[str]) -> list[Briefing]:
+def _load_all(args: argparse.Namespace) -> list[Briefing]:
     """Every spec loaded; all problems of all specs reported together."""
+    base = read_style_file(args.style) if args.style else None
+    overrides = template_layer(args.docx_template) if args.docx_template else None
     docs: list[Briefing] = []
     problems: list[Problem] = []
-    for spec in specs:
+    for spec in args.specs:
         try:
-            docs.append(load(spec))
+            docs.append(load(spec, base, overrides))
         except SpecError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -98,7 +113,7 @@ def _build(args: argparse.Namespace) -> int:
             raise registry.UnknownFormat(
                 f"unknown format '{name}' (known formats: {', '.join(registry.names()) or 'none'})"
             )
-    docs = _load_all(args.specs)  # every spec is checked before anything is written
+    docs = _load_all(args)  # every spec is checked before anything is written
     writers, status = [], EXIT_OK
     for name in names:
         try:
@@ -116,7 +131,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    for spec, doc in zip(args.specs, _load_all(args.specs), strict=True):
+    for spec, doc in zip(args.specs, _load_all(args), strict=True):
         print(f"{spec}: ok ({len(doc.sections)} sections)")
     return EXIT_OK
 

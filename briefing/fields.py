@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image as PILImage
+from reportlab.lib.colors import getAllNamedColors
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -128,6 +131,64 @@ class Reader:
             return None
         return float(value)
 
+    def boolean(self, node: Node) -> bool | None:
+        """true or false."""
+        value = self.cell(node)
+        if not isinstance(value, bool):
+            self.problem(node, f"expected true or false, got {kind_of(node)}")
+            return None
+        return value
+
+    def choice(self, node: Node, options: tuple[str, ...]) -> str | None:
+        """One of a few words."""
+        value = self.text(node)
+        if value is not None and value not in options:
+            self.problem(
+                node, f"expected one of {', '.join(options)}, got '{value}'{did_you_mean(value, list(options))}"
+            )
+            return None
+        return value
+
+    def colour(self, node: Node) -> str | None:
+        """A colour as #RRGGBB, #RGB or a CSS name; returned as RRGGBB."""
+        value = self.text(node)
+        if value is None:
+            return None
+        rgb = colour_hex(value)
+        if rgb is None:
+            self.problem(node, f"'{value}' is not a colour (use #RRGGBB or a name such as navy)")
+        return rgb
+
+    def path(self, node: Node, what: str) -> Path | None:
+        """An existing file named relative to ``base_dir`` and inside its tree."""
+        name = self.text(node)
+        if name is None:
+            return None
+        path = (self.base_dir / name).resolve()
+        if not path.is_relative_to(self.base_dir):
+            self.problem(node, f"{what} path '{name}' leads outside the spec's folder")
+            return None
+        if not path.is_file():
+            self.problem(node, f"{what} file '{name}' not found")
+            return None
+        return path
+
+    def image(self, node: Node) -> tuple[Path, tuple[int, int]] | None:
+        """A PNG or JPEG file, with its size in pixels."""
+        path = self.path(node, "image")
+        if path is None:
+            return None
+        try:
+            with PILImage.open(path) as picture:
+                kind, size = picture.format, picture.size
+                picture.verify()
+        except Exception:  # Pillow raises many types for broken files
+            kind = None
+        if kind not in ("PNG", "JPEG"):
+            self.problem(node, f"'{node.value}' is not a PNG or JPEG image")
+            return None
+        return path, size
+
     def cell(self, node: Node) -> Cell:
         """A table value with its YAML type: text, number, boolean, date or null."""
         if not self._expect(node, ScalarNode, "a single value"):
@@ -155,6 +216,17 @@ class Reader:
             self.problem(node, f"unsupported tag '{node.tag}'")
             return False
         return True
+
+
+def colour_hex(value: str) -> str | None:
+    """RRGGBB for a colour written #RRGGBB, #RGB or as a CSS name; None if it is none."""
+    text = value.strip().lstrip("#")
+    if len(text) == 3 and all(c in string.hexdigits for c in text):
+        text = "".join(c * 2 for c in text)
+    if len(text) == 6 and all(c in string.hexdigits for c in text):
+        return text.upper()
+    named = getAllNamedColors().get(value.strip().lower())
+    return named.hexval()[2:].upper() if named is not None else None
 
 
 def did_you_mean(word: str, choices: Mapping[str, str] | list[str]) -> str:

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from PIL import Image as PILImage
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .errors import SpecError
@@ -27,6 +26,7 @@ from .model import (
     Table,
 )
 from .source import compose, read_spec_text
+from .stylesheet import Layer, merge, read_style
 
 # Each table maps a key to its description; adding a key to the spec means
 # adding it here and reading it in the matching function below.
@@ -39,6 +39,7 @@ BRIEFING_KEYS = {
     "classification": "Marking printed on every page and sheet.",
     "summary": "Executive summary: a paragraph, or a list of key judgements.",
     "sections": "The body: a list of sections.",
+    "style": "House style: fonts, colours, page set-up, cover, contents, tables, marking.",
 }
 SECTION_KEYS = {
     "heading": "Section heading.",
@@ -71,24 +72,37 @@ MAX_SECTION_DEPTH = 9
 """Word has heading styles down to Heading 9."""
 
 
-def load(path: str | os.PathLike[str]) -> Briefing:
-    """Load and check a spec file; raises SpecError listing every problem."""
+def load(
+    path: str | os.PathLike[str], base_style: Layer | None = None, style_overrides: Layer | None = None
+) -> Briefing:
+    """Load and check a spec file; raises SpecError listing every problem.
+
+    The spec's own ``style:`` wins over ``base_style`` (a style file), and
+    ``style_overrides`` (such as a template given on the command line) win
+    over both.
+    """
     spec = Path(path)
     display = os.fspath(path)
-    return loads(read_spec_text(spec, display), display, spec.resolve().parent)
+    return loads(read_spec_text(spec, display), display, spec.resolve().parent, base_style, style_overrides)
 
 
-def loads(text: str, file: str = "<spec>", base_dir: Path | None = None) -> Briefing:
-    """Load a spec from its text; ``base_dir`` anchors relative image paths."""
+def loads(
+    text: str,
+    file: str = "<spec>",
+    base_dir: Path | None = None,
+    base_style: Layer | None = None,
+    style_overrides: Layer | None = None,
+) -> Briefing:
+    """Load a spec from its text; ``base_dir`` anchors relative paths."""
     root = compose(text, file)
     reader = Reader(file, (base_dir or Path.cwd()).resolve())
-    doc = _briefing(reader, root)
+    doc = _briefing(reader, root, (base_style or {}, style_overrides or {}))
     if reader.problems or doc is None:
         raise SpecError(reader.problems)
     return doc
 
 
-def _briefing(r: Reader, node: Node) -> Briefing | None:
+def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | None:
     if not isinstance(node, MappingNode):
         r.problem(node, f"expected a mapping of keys such as 'title' at the top level, got {kind_of(node)}")
         return None
@@ -106,6 +120,7 @@ def _briefing(r: Reader, node: Node) -> Briefing | None:
         classification=_opt(keys, "classification", r.text),
         summary=_summary(r, keys["summary"]) if "summary" in keys else (),
         sections=_sections(r, keys["sections"], 1) if "sections" in keys else (),
+        style=merge(styles[0], read_style(r, keys["style"]) if "style" in keys else {}, styles[1]),
         pos=r.pos(node),
     )
     if "sections" in keys and keys["sections"].value == []:
@@ -264,33 +279,10 @@ def _image(r: Reader, node: Node) -> Image | None:
     caption = _inline(r, keys["caption"]) if "caption" in keys else None
     alt = _opt(keys, "alt", r.text)
     width = _opt(keys, "width_cm", r.number)
-    found = _image_file(r, keys["path"])
+    found = r.image(keys["path"])
     if found is None:
         return None
     path, size = found
     if alt is None:
         alt = "".join(span.text for span in caption) if caption else ""
     return Image(path, size, caption, alt, width, pos=r.pos(node))
-
-
-def _image_file(r: Reader, node: Node) -> tuple[Path, tuple[int, int]] | None:
-    name = r.text(node)
-    if name is None:
-        return None
-    path = (r.base_dir / name).resolve()
-    if not path.is_relative_to(r.base_dir):
-        r.problem(node, f"image path '{name}' leads outside the spec's folder")
-        return None
-    if not path.is_file():
-        r.problem(node, f"image file '{name}' not found")
-        return None
-    try:
-        with PILImage.open(path) as picture:
-            kind, size = picture.format, picture.size
-            picture.verify()
-    except Exception:  # Pillow raises many types for broken files
-        kind = None
-    if kind not in ("PNG", "JPEG"):
-        r.problem(node, f"'{name}' is not a PNG or JPEG image")
-        return None
-    return path, size

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .style import Style
+
 
 @dataclass(frozen=True)
 class Pos:
@@ -165,6 +167,8 @@ class Briefing:
     """Marking printed on every page and sheet, e.g. "OFFICIAL-SENSITIVE"."""
     summary: tuple[Block, ...] = ()
     """Executive summary, rendered before the body."""
+    style: Style = field(default_factory=Style)
+    """House style every writer follows."""
     pos: Pos = _pos()
 
 

@@ -72,7 +72,7 @@ def test_table_fixed_layout_repeating_bold_header(written):
     (table,) = document.tables
     assert [[c.text for c in row.cells] for row in table.rows] == [
         ["Name", "Count", "Share", "Confirmed", "As of", "Note"],
-        ["Alpha", "1500", "0.25", "Yes", "2026-10-01", ""],
+        ["Alpha", "1,500", "0.25", "Yes", "2026-10-01", ""],
         ["=SUM(A1:A2)", "-3", "1.5", "No", "2026-09-30", "+cmd"],
     ]
     tbl = table._tbl
@@ -103,7 +103,7 @@ def test_page_break_and_marking_and_properties(written):
     assert 'w:type="page"' in body
     section = document.sections[0]
     for part in (section.header, section.footer):
-        (para,) = part.paragraphs
+        para = part.paragraphs[0]
         assert para.text == "OFFICIAL-SENSITIVE"
         assert para.runs[0].bold
         assert str(para.runs[0].font.color.rgb) == "C00000"

@@ -5,22 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import groupby
 
 from ..model import Briefing, Cell, Inline, Span, Table
 
-PAGE_CM = (21.0, 29.7)
-"""A4 portrait, width and height in centimetres."""
-MARGIN_CM = 2.0
-"""Margin on every side of the page."""
-TEXT_WIDTH_CM = PAGE_CM[0] - 2 * MARGIN_CM
-"""Width available to text and tables."""
-MARKING_RGB = "C00000"
-"""Colour of the classification marking (a dark red, as markings usually are)."""
-HEADER_FILL_RGB = "DCE3EC"
-"""Background of table header rows."""
 LINK_RGB = "0563C1"
 """Colour of hyperlinks."""
+LANDSCAPE_AT = 1.3
+"""A table whose fitted width exceeds the text width by this factor goes landscape."""
+CHAR_CM = 0.19
+"""Average width of a character of 9-point table text, for fitting columns."""
 
 # XML 1.0 cannot hold these characters at all; writers of XML formats replace
 # them with a visible U+FFFD rather than failing or dropping text silently.
@@ -45,8 +40,11 @@ def meta_line(doc: Briefing) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def cell_text(value: Cell) -> str:
-    """How a table value reads in a document (spreadsheets keep the value itself)."""
+def cell_text(value: Cell, grouped: bool = True) -> str:
+    """How a table value reads in a document (spreadsheets keep the value itself).
+
+    Numbers get thousands separators unless ``grouped`` is False (years).
+    """
     match value:
         case None:
             return ""
@@ -56,6 +54,8 @@ def cell_text(value: Cell) -> str:
             return value.isoformat(sep=" ", timespec="minutes")
         case dt.date():
             return value.isoformat()
+        case int() | float() if grouped:
+            return f"{value:,}"
         case float():
             return repr(value)
         case _:
@@ -67,33 +67,47 @@ def is_number(value: Cell) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def numeric_columns(table: Table) -> list[bool]:
-    """For each column, whether all of its non-empty values are numbers."""
-    result = []
-    for i in range(len(table.columns)):
-        values = [row[i] for row in table.rows if row[i] is not None]
-        result.append(bool(values) and all(is_number(v) for v in values))
-    return result
+@dataclass(frozen=True)
+class Column:
+    """What every writer needs to know to lay out one table column."""
+
+    name: str
+    """Header text."""
+    numeric: bool
+    """All values are numbers: aligned right."""
+    grouped: bool
+    """Numbers get thousands separators (not in a column of years)."""
+    weight: float
+    """Fitted width, in characters."""
 
 
-def column_weights(table: Table, sample: int = 2000) -> list[float]:
-    """Relative column widths fitted to content, from a sample of rows.
+def columns(table: Table, sample: int = 2000) -> list[Column]:
+    """Layout of each column, fitted to a sample of rows.
 
     A column gets room for its longest header word and for its widest value
     when that is short; otherwise for a typical long text (the 90th
     percentile, capped), so that one huge cell wraps instead of squeezing
     every other column.
     """
-    weights = []
+    result = []
     rows = table.rows[:sample]
-    for i, (name, numeric) in enumerate(zip(table.columns, numeric_columns(table), strict=True)):
-        lengths = sorted(len(cell_text(row[i])) for row in rows) or [0]
+    for i, name in enumerate(table.columns):
+        values = [row[i] for row in table.rows if row[i] is not None]
+        numeric = bool(values) and all(is_number(v) for v in values)
+        years = numeric and all(isinstance(v, int) and 1800 <= v <= 2100 for v in values)
+        lengths = sorted(len(cell_text(row[i], not years)) for row in rows) or [0]
         short = numeric or lengths[-1] <= 24
         typical = lengths[-1] if short else lengths[int(0.9 * (len(lengths) - 1))]
         longest_word = max((len(w) for w in name.split()), default=1)
         # Two characters of padding: cells have margins and headers are bold.
-        weights.append(float(min(max(typical, longest_word, len(name) / 2, 3), 60) + 2))
-    return weights
+        weight = float(min(max(typical, longest_word, len(name) / 2, 3), 60) + 2)
+        result.append(Column(name, numeric, not years, weight))
+    return result
+
+
+def is_wide(cols: list[Column], text_width_cm: float) -> bool:
+    """Whether a table needs a landscape page to be readable."""
+    return sum(c.weight for c in cols) * CHAR_CM > text_width_cm * LANDSCAPE_AT
 
 
 def caption(kind: str, number: int, title: str | None) -> str:

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
 from typing import assert_never
 
 import docx
 from docx.document import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, RGBColor
+from docx.section import Section as DocxSection
+from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
-from lxml import etree
 
 from ..errors import Problem
 from ..model import (
@@ -30,10 +30,14 @@ from ..model import (
     Section,
     Span,
     Table,
+    plain,
+    walk_sections,
 )
-from . import common
+from ..style import PAGE_SIZES_CM, Style
+from . import common, docxparts
 
 _TWIPS_PER_CM = 567
+_TOC_LEVELS = 3
 
 
 class DocxWriter:
@@ -43,59 +47,155 @@ class DocxWriter:
     extension = ".docx"
 
     def write(self, doc: Briefing, path: Path) -> list[Problem]:
-        _Builder(doc).document.save(str(path))
-        return []
+        builder = _Builder(doc)
+        builder.document.save(str(path))
+        return builder.warnings
 
 
 class _Builder:
     def __init__(self, doc: Briefing) -> None:
         self.doc = doc
-        self.document: Document = docx.Document()
-        self.tables = 0
-        self.figures = 0
-        self._page_setup()
+        self.style: Style = doc.style
+        self.warnings: list[Problem] = []
+        self.document: Document = self._start()
+        self.tables = self.figures = 0
         self._properties()
-        self._front_matter()
+        self._furniture(self.document.sections[0])
+        self._cover()
+        if self.style.toc:
+            self._contents()
+        if doc.summary:
+            self._plain_paragraph("Summary", "Heading 1")
         for block in doc.summary:
             self.block(block)
         for section in doc.sections:
             self.section(section, 1)
 
-    # -- document furniture -------------------------------------------------
+    # -- document set-up ---------------------------------------------------
 
-    def _page_setup(self) -> None:
-        section = self.document.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Cm(common.PAGE_CM[0]), Cm(common.PAGE_CM[1])
+    def _start(self) -> Document:
+        """A new document, or the template's with its body emptied."""
+        style = self.style
+        if style.docx_template is None:
+            document = docx.Document()
+            self._page_setup(document.sections[0], style.landscape)
+        else:
+            document = docx.Document(str(style.docx_template))
+            body = document.element.body
+            for child in list(body):
+                if child.tag != qn("w:sectPr"):  # the page set-up stays
+                    body.remove(child)
+        self._house_style(document, template=style.docx_template is not None)
+        return document
+
+    def _page_setup(self, section: DocxSection, landscape: bool) -> None:
+        width, height = _page_cm(self.style, landscape)
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Cm(width), Cm(height)
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Cm(common.MARGIN_CM))
-        if self.doc.classification:
-            for part in (section.header, section.footer):
-                para = part.paragraphs[0]
-                para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                run = para.add_run(common.xml_safe(self.doc.classification))
-                run.bold = True
-                run.font.color.rgb = RGBColor.from_string(common.MARKING_RGB)
+            setattr(section, side, Cm(self.style.margin_cm))
+
+    def _house_style(self, document: Document, template: bool) -> None:
+        """Fonts, size and accent colour; over a template, only what the style sets."""
+        style, styles, given = self.style, document.styles, self.style.explicit
+        if not template or "font_size" in given:
+            styles["Normal"].font.size = Pt(style.font_size)
+        # Without a template, Calibri: the reader's default, and close to the PDF's font.
+        body = style.body_font.name if style.body_font else None if template else "Calibri"
+        heading = style.heading_font.name if style.heading_font else body
+        headings = ["Title", "Subtitle", "Caption", *(f"Heading {n}" for n in range(1, 10))]
+        if body and (not template or "body_font" in given):
+            docxparts.set_font(styles["Normal"], body)
+        for name in headings:
+            if name not in styles:
+                styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH).base_style = styles["Normal"]
+            if heading and (not template or {"heading_font", "body_font"} & given):
+                docxparts.set_font(styles[name], heading)
+            if not template or "accent" in given:
+                docxparts.set_colour(styles[name], "444444" if name == "Subtitle" else style.accent)
+                docxparts.set_rule_colour(styles[name], style.accent)
+        for name in ("List Bullet", "List Number"):
+            if name not in styles:
+                self.warnings.append(Problem(self.doc.pos, f"docx: the template has no '{name}' style"))
+                styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH).base_style = styles["Normal"]
 
     def _properties(self) -> None:
         props = self.document.core_properties
-        props.title = common.xml_safe(self.doc.title)
-        props.subject = common.xml_safe(self.doc.subtitle or "")
-        props.author = common.xml_safe(self.doc.author or self.doc.source or "")
-        props.category = common.xml_safe(self.doc.classification or "")
+        safe = common.xml_safe
+        props.title = safe(self.doc.title)
+        props.subject = safe(self.doc.subtitle or "")
+        props.author = safe(self.doc.author or self.doc.source or "")
+        props.category = safe(self.doc.classification or "")
         props.created = dt.datetime.now(dt.UTC).replace(microsecond=0)
         props.last_modified_by = ""
         props.revision = 1
 
-    def _front_matter(self) -> None:
-        self._plain_paragraph(self.doc.title, "Title")
+    def _furniture(self, section: DocxSection) -> None:
+        """The marking at the top and bottom, and "Page X of Y" in the footer."""
+        marking = self.doc.classification
+        if marking:
+            for part in (section.header, section.footer):
+                para = part.paragraphs[0] if not part.paragraphs[0].text else part.add_paragraph()
+                para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                run = para.add_run(common.xml_safe(marking))
+                run.bold = True
+                if self.style.marking_banner:
+                    docxparts.shade(para, self.style.marking_colour)
+                    run.font.color.rgb = RGBColor.from_string("FFFFFF")
+                else:
+                    run.font.color.rgb = RGBColor.from_string(self.style.marking_colour)
+        numbers = section.footer.add_paragraph()
+        numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        numbers.add_run("Page ").font.size = Pt(8.5)
+        docxparts.add_field(numbers, "PAGE", "1", 8.5)
+        numbers.add_run(" of ").font.size = Pt(8.5)
+        docxparts.add_field(numbers, "NUMPAGES", "1", 8.5)
+
+    def _cover(self) -> None:
+        cover = self.style.cover
+        if cover == "none":
+            return
+        if self.style.logo:
+            para = self.document.add_paragraph()
+            para.alignment = WD_ALIGN_PARAGRAPH.LEFT if cover == "page" else WD_ALIGN_PARAGRAPH.RIGHT
+            px_w, px_h = self.style.logo_size_px
+            height_cm = 2.5 if cover == "page" else 1.4
+            para.add_run().add_picture(str(self.style.logo), width=Cm(height_cm * px_w / px_h))
+        title = self._plain_paragraph(self.doc.title, "Title")
+        if cover == "page":
+            title.paragraph_format.space_before = Cm(6)
         if self.doc.subtitle:
             self._plain_paragraph(self.doc.subtitle, "Subtitle")
         meta = common.meta_line(self.doc)
         if meta:
             self._plain_paragraph(meta, None).runs[0].italic = True
+        if cover == "page":
+            self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def _contents(self) -> None:
+        """A real TOC field, pre-filled with the headings and updated when Word opens it."""
+        styles = self.document.styles
+        self._plain_paragraph("Contents", "TOC Heading" if "TOC Heading" in styles else "Heading 1")
+        entries = [(level, plain(s.heading)) for level, s in walk_sections(self.doc.sections) if level <= _TOC_LEVELS]
         if self.doc.summary:
-            self._plain_paragraph("Summary", "Heading 1")
+            entries.insert(0, (1, "Summary"))
+        paragraphs = []
+        for level, text in entries:
+            name = f"TOC {level}"
+            if name not in styles:
+                added = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+                added.base_style = styles["Normal"]
+                added.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+            paragraphs.append(self._plain_paragraph(text, name))
+        if not paragraphs:
+            return
+        docxparts.field_begin(paragraphs[0], f'TOC \\o "1-{_TOC_LEVELS}" \\h \\z \\u')
+        first = paragraphs[0]._p
+        first.append(first[1])  # the entry's own text goes after the field's instruction
+        docxparts.field_end(paragraphs[-1])
+        docxparts.update_fields_on_open(self.document.settings.element)
+        if self.style.cover == "page":
+            self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def _plain_paragraph(self, text: str, style: str | None) -> DocxParagraph:
         return self.document.add_paragraph(common.xml_safe(text), style)
@@ -163,11 +263,14 @@ class _Builder:
                 para.add_run(": ").bold = True
             self.inline(para, item.text)
 
-    def _restarted_numbering(self, style: str) -> int:
+    def _restarted_numbering(self, style: str) -> int | None:
         """A new numbering instance of ``style``'s list, so each list starts at 1."""
-        style_num = self.document.styles[style].element.pPr.numPr.numId.val
+        num_pr = self.document.styles[style].element.pPr
+        num_pr = num_pr.numPr if num_pr is not None else None
+        if num_pr is None or num_pr.numId is None:
+            return None  # a template whose list style is not numbered
         numbering = self.document.part.numbering_part.element
-        abstract_id = numbering.num_having_numId(style_num).abstractNumId.val
+        abstract_id = numbering.num_having_numId(num_pr.numId.val).abstractNumId.val
         num = numbering.add_num(abstract_id)
         num.add_lvlOverride(ilvl=0).add_startOverride(1)
         return int(num.numId)
@@ -175,7 +278,7 @@ class _Builder:
     def image(self, block: Image) -> None:
         self.figures += 1
         width_cm = block.width_cm or block.size_px[0] * 2.54 / 96
-        width_cm = min(width_cm, common.TEXT_WIDTH_CM)
+        width_cm = min(width_cm, self.style.text_width_cm)
         para = self.document.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         para.paragraph_format.keep_with_next = True
@@ -185,6 +288,7 @@ class _Builder:
         doc_pr.set("name", f"Figure {self.figures}")
         label = common.caption("Figure", self.figures, None)
         caption = self.document.add_paragraph(style="Caption")
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         caption.add_run(label + (": " if block.caption else ""))
         if block.caption:
             self.inline(caption, block.caption)
@@ -193,15 +297,20 @@ class _Builder:
 
     def table(self, table: Table) -> None:
         self.tables += 1
+        cols = common.columns(table)
+        wide = not self.style.landscape and common.is_wide(cols, self.style.text_width_cm)
+        if wide:
+            self._new_section(landscape=True)
         caption = self._plain_paragraph(common.caption("Table", self.tables, table.title), "Caption")
         caption.paragraph_format.keep_with_next = True
-        weights = common.column_weights(table)
-        scale = common.TEXT_WIDTH_CM * _TWIPS_PER_CM / sum(weights)
-        widths = [int(w * scale) for w in weights]
-        numeric = common.numeric_columns(table)
+        width_cm = _page_cm(self.style, wide or self.style.landscape)[0] - 2 * self.style.margin_cm
+        total = sum(c.weight for c in cols)
+        widths = [int(c.weight / total * width_cm * _TWIPS_PER_CM) for c in cols]
+        right = [c.numeric for c in cols]
 
-        grid = self.document.add_table(rows=0, cols=len(table.columns))
-        grid.style = self.document.styles["Table Grid"]
+        grid = self.document.add_table(rows=0, cols=len(cols))
+        if "Table Grid" in self.document.styles:
+            grid.style = self.document.styles["Table Grid"]
         grid.autofit = False  # a fixed layout: Word need not measure every cell
         tbl = grid._tbl
         width = tbl.tblPr.find(qn("w:tblW"))
@@ -209,49 +318,26 @@ class _Builder:
         width.set(qn("w:type"), "dxa")
         for col, twips in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
             col.set(qn("w:w"), str(twips))
-        # Rows are built as XML directly: python-docx's add_row re-reads the
-        # whole grid for every row, which makes large tables quadratic.
-        header = _row(tbl, table.columns, widths, [False] * len(widths), header=True)
-        header.insert(0, _row_props(header=True))
-        for values in table.rows:
-            _row(tbl, [common.cell_text(v) for v in values], widths, numeric, header=False)
+        look = self.style.table
+        docxparts.table_borders(tbl.tblPr, look.borders, self.style.accent)
+        rule = None if look.borders else self.style.accent
+        size = self.style.font_size * 0.86
+        header = (look.header_text, rule)
+        docxparts.table_row(tbl, table.columns, widths, right, size, look.header_fill, header)
+        for n, values in enumerate(table.rows):
+            texts = [common.cell_text(v, c.grouped) for v, c in zip(values, cols, strict=True)]
+            docxparts.table_row(tbl, texts, widths, right, size, look.zebra if n % 2 else None)
+        if wide:
+            self._new_section(landscape=self.style.landscape)
+        else:
+            self.document.add_paragraph()  # space after the table
+
+    def _new_section(self, landscape: bool) -> None:
+        section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        self._page_setup(section, landscape)
 
 
-def _row_props(header: bool) -> etree._Element:
-    tr_pr = etree.Element(qn("w:trPr"))
-    etree.SubElement(tr_pr, qn("w:cantSplit"))
-    if header:
-        etree.SubElement(tr_pr, qn("w:tblHeader"))
-    return tr_pr
-
-
-def _row(
-    tbl: etree._Element, texts: Sequence[str], widths: list[int], right: list[bool], header: bool
-) -> etree._Element:
-    tr = etree.SubElement(tbl, qn("w:tr"))
-    for text, twips, align_right in zip(texts, widths, right, strict=True):
-        tc = etree.SubElement(tr, qn("w:tc"))
-        tc_pr = etree.SubElement(tc, qn("w:tcPr"))
-        tc_w = etree.SubElement(tc_pr, qn("w:tcW"))
-        tc_w.set(qn("w:w"), str(twips))
-        tc_w.set(qn("w:type"), "dxa")
-        if header:
-            shd = etree.SubElement(tc_pr, qn("w:shd"))
-            shd.set(qn("w:val"), "clear")
-            shd.set(qn("w:fill"), common.HEADER_FILL_RGB)
-        p = etree.SubElement(tc, qn("w:p"))
-        if align_right:
-            jc = etree.SubElement(etree.SubElement(p, qn("w:pPr")), qn("w:jc"))
-            jc.set(qn("w:val"), "right")
-        if not text:
-            continue
-        r = etree.SubElement(p, qn("w:r"))
-        if header:
-            etree.SubElement(etree.SubElement(r, qn("w:rPr")), qn("w:b"))
-        for i, line in enumerate(common.xml_safe(text).split("\n")):
-            if i:
-                etree.SubElement(r, qn("w:br"))
-            t = etree.SubElement(r, qn("w:t"))
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            t.text = line
-    return tr
+def _page_cm(style: Style, landscape: bool) -> tuple[float, float]:
+    """Page width and height in centimetres, turned when ``landscape``."""
+    width, height = PAGE_SIZES_CM[style.page_size]
+    return (height, width) if landscape else (width, height)

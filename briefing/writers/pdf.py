@@ -11,15 +11,13 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
+    HRFlowable,
     KeepTogether,
     ListFlowable,
     LongTable,
-    PageTemplate,
+    NextPageTemplate,
     Spacer,
     TableStyle,
 )
@@ -27,6 +25,7 @@ from reportlab.platypus import Image as RLImage
 from reportlab.platypus import ListItem as RLListItem
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from ..errors import Problem
 from ..model import (
@@ -42,158 +41,180 @@ from ..model import (
     Table,
     plain,
 )
+from ..style import Style
 from . import common, pdffonts
-from .pdffonts import FONT, text_markup
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=14.5, spaceAfter=6)
-    styles = {
-        "body": base,
-        "title": ParagraphStyle("title", base, fontName=f"{FONT}-Bold", fontSize=22, leading=27, spaceAfter=6),
-        "subtitle": ParagraphStyle("subtitle", base, fontSize=13, leading=17, textColor=colors.HexColor("#444444")),
-        "meta": ParagraphStyle(
-            "meta", base, fontName=f"{FONT}-Italic", textColor=colors.HexColor("#555555"), spaceAfter=14
-        ),
-        "caption": ParagraphStyle(
-            "caption", base, fontName=f"{FONT}-Bold", fontSize=9, leading=12, spaceBefore=6, spaceAfter=4
-        ),
-        "cell": ParagraphStyle("cell", base, fontSize=9, leading=11.5, spaceAfter=0),
-        "marking": ParagraphStyle("marking", base, fontName=f"{FONT}-Bold", alignment=TA_CENTER),
-    }
-    # A table's caption stays on the page of the table's first rows.
-    styles["table-caption"] = ParagraphStyle("table-caption", styles["caption"], keepWithNext=1)
-    styles["cell-right"] = ParagraphStyle("cell-right", styles["cell"], alignment=TA_RIGHT)
-    styles["cell-head"] = ParagraphStyle("cell-head", styles["cell"], fontName=f"{FONT}-Bold")
-    for level in range(1, 10):
-        size = max(16 - 2 * (level - 1), 10.5)
-        styles[f"h{level}"] = ParagraphStyle(
-            f"h{level}",
-            base,
-            fontName=f"{FONT}-Bold",
-            fontSize=size,
-            leading=size * 1.3,
-            spaceBefore=12 if level == 1 else 8,
-            spaceAfter=4,
-            keepWithNext=1,
-        )
-    return styles
-
-
-class _Heading(RLParagraph):
-    """A heading paragraph that also goes into the PDF outline."""
-
-    def __init__(self, markup: str, style: ParagraphStyle, level: int, text: str) -> None:
-        super().__init__(markup, style)
-        self.outline = (level, text)
-
-
-class _KeepWithNext(KeepTogether):
-    """Keeps a heading or caption with what follows, without wasting pages.
-
-    Plain KeepTogether moves a group that does not fit to the next page, so a
-    heading followed by a long table would leave a page nearly empty. Here a
-    group that starts with enough room left is split in place instead.
-    """
-
-    room = 6 * cm
-    """Space left on the page above which a too-tall group starts in place."""
-
-    def split(self, aW: float, aH: float) -> list[Flowable]:
-        if getattr(self, "_wrapInfo", None) != (aW, aH):
-            self.wrap(aW, aH)
-        if self._H > aH and aH >= self.room:
-            return list(self._content)
-        return super().split(aW, aH)
-
-
-class _Document(BaseDocTemplate):
-    def __init__(self, path: Path, doc: Briefing) -> None:
-        page = (common.PAGE_CM[0] * cm, common.PAGE_CM[1] * cm)
-        margin = common.MARGIN_CM * cm
-        super().__init__(
-            str(path),
-            pagesize=page,
-            leftMargin=margin,
-            rightMargin=margin,
-            topMargin=margin,
-            bottomMargin=margin,
-            title=doc.title,
-            author=doc.author or doc.source or "",
-            subject=doc.subtitle or "",
-            creator="briefing",
-            keywords=doc.classification or "",
-            # reportlab's canvas starts in Helvetica, which would be the one
-            # font in the file not embedded; start in the bundled font.
-            initialFontName=FONT,
-            keepTogetherClass=_KeepWithNext,
-        )
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
-        self.addPageTemplates([PageTemplate("page", [frame], onPage=partial(_furniture, doc))])
-        self._bookmarks = 0
-
-    def afterFlowable(self, flowable: Flowable) -> None:
-        if isinstance(flowable, _Heading):
-            level, text = flowable.outline
-            self._bookmarks += 1
-            key = f"h{self._bookmarks}"
-            self.canv.bookmarkPage(key)
-            self.canv.addOutlineEntry(text, key, level=level - 1, closed=level > 1)
-
-
-def _furniture(doc: Briefing, canvas: Canvas, template: BaseDocTemplate) -> None:
-    """The classification marking, centred at the top and bottom of the page."""
-    if not doc.classification:
-        return
-    canvas.saveState()
-    canvas.setFont(f"{FONT}-Bold", 10)
-    canvas.setFillColor(colors.HexColor("#" + common.MARKING_RGB))
-    width, height = template.pagesize
-    canvas.drawCentredString(width / 2, height - 1.2 * cm, doc.classification)
-    canvas.drawCentredString(width / 2, 0.9 * cm, doc.classification)
-    canvas.restoreState()
+from .pdfpage import PORTRAIT, WIDE, Document, Fonts, Heading, NumberedCanvas
 
 
 class PdfWriter:
-    """Writes a briefing as a PDF with embedded fonts and an outline."""
+    """Writes a briefing as a PDF with embedded fonts, an outline and page numbers."""
 
     name = "pdf"
     extension = ".pdf"
 
     def write(self, doc: Briefing, path: Path) -> list[Problem]:
-        pdffonts.register()
-        story = _Story(doc).flowables
-        template = _Document(path, doc)
-        template.build(story)
+        style = doc.style
+        fonts = Fonts(pdffonts.register(style.body_font), pdffonts.register(style.heading_font or style.body_font))
+        story = _Story(doc, fonts).flowables
+        template = Document(path, doc, fonts)
+        canvas = partial(NumberedCanvas, numbers=template.page_number)
+        if style.toc:
+            # The contents learn their page numbers from a first pass.
+            template.multiBuild(story, canvasmaker=canvas)
+        else:
+            template.build(story, canvasmaker=canvas)
         return []
 
 
+def _hex(rgb: str) -> colors.Color:
+    return colors.HexColor("#" + rgb)
+
+
+def _styles(style: Style, fonts: Fonts) -> dict[str, ParagraphStyle]:
+    size = style.font_size
+    accent = _hex(style.accent)
+    body, head = fonts.body, fonts.heading
+    base = ParagraphStyle("body", fontName=body, fontSize=size, leading=size * 1.38, spaceAfter=size * 0.6)
+    grey = colors.HexColor("#555555")
+    styles = {
+        "body": base,
+        "title": ParagraphStyle(
+            "title", base, fontName=pdffonts.bold(head), fontSize=size * 2.1, leading=size * 2.6, textColor=accent
+        ),
+        "cover-title": ParagraphStyle(
+            "cover-title", base, fontName=pdffonts.bold(head), fontSize=size * 2.8, leading=size * 3.4, textColor=accent
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle",
+            base,
+            fontName=head,
+            fontSize=size * 1.25,
+            leading=size * 1.7,
+            textColor=colors.HexColor("#444444"),
+        ),
+        "meta": ParagraphStyle("meta", base, fontName=pdffonts.italic(body), textColor=grey, spaceAfter=4),
+        "caption": ParagraphStyle(
+            "caption", base, fontName=pdffonts.bold(body), fontSize=size * 0.86, leading=size * 1.15, spaceBefore=6
+        ),
+        "cell": ParagraphStyle("cell", base, fontSize=size * 0.86, leading=size * 1.1, spaceAfter=0),
+        "toc-title": ParagraphStyle(
+            "toc-title", base, fontName=pdffonts.bold(head), fontSize=size * 1.5, leading=size * 2, textColor=accent
+        ),
+    }
+    # A table's caption stays on the page of the table's first rows.
+    styles["table-caption"] = ParagraphStyle("table-caption", styles["caption"], keepWithNext=1, spaceAfter=4)
+    styles["cell-right"] = ParagraphStyle("cell-right", styles["cell"], alignment=TA_RIGHT)
+    styles["cell-head"] = ParagraphStyle(
+        "cell-head", styles["cell"], fontName=pdffonts.bold(body), textColor=_hex(style.table.header_text)
+    )
+    styles["cell-head-right"] = ParagraphStyle("cell-head-right", styles["cell-head"], alignment=TA_RIGHT)
+    styles["figure-caption"] = ParagraphStyle("figure-caption", styles["caption"], alignment=TA_CENTER)
+    for level in range(1, 10):
+        h = max(size * (1.55 - 0.2 * (level - 1)), size)
+        styles[f"h{level}"] = ParagraphStyle(
+            f"h{level}",
+            base,
+            fontName=pdffonts.bold(head),
+            fontSize=h,
+            leading=h * 1.3,
+            textColor=accent if level <= 2 else colors.black,
+            spaceBefore=size * (1.4 if level == 1 else 0.9),
+            spaceAfter=size * 0.4,
+            keepWithNext=1,
+        )
+    return styles
+
+
 class _Story:
-    def __init__(self, doc: Briefing) -> None:
-        self.styles = _styles()
+    def __init__(self, doc: Briefing, fonts: Fonts) -> None:
+        self.style = doc.style
+        self.fonts = fonts
+        self.styles = _styles(doc.style, fonts)
         self.flowables: list[Flowable] = []
-        self.tables = 0
-        self.figures = 0
-        self.front_matter(doc)
+        self.tables = self.figures = self.headings = 0
+        self.cover(doc)
+        if doc.style.toc:
+            self.contents()
+        if doc.summary:
+            self.heading(((Span("Summary"),)), 1)
         for block in doc.summary:
             self.block(block)
         for section in doc.sections:
             self.section(section, 1)
 
-    def add(self, flowable: Flowable) -> None:
-        self.flowables.append(flowable)
+    def add(self, *flowables: Flowable) -> None:
+        self.flowables.extend(flowables)
 
-    def front_matter(self, doc: Briefing) -> None:
-        self.add(RLParagraph(text_markup(doc.title), self.styles["title"]))
+    def text(self, text: str, font: str | None = None) -> str:
+        return pdffonts.text_markup(text, font or self.fonts.body)
+
+    def markup(self, text: Inline, font: str | None = None) -> str:
+        """Inline spans as reportlab paragraph markup, escaped once here."""
+        out = []
+        for href, spans in common.link_groups(text):
+            inner = "".join(self._span(span, font) for span in spans)
+            if href is None:
+                out.append(inner)
+            else:
+                out.append(f'<a href={quoteattr(href)} color="#{common.LINK_RGB}"><u>{inner}</u></a>')
+        return "".join(out)
+
+    def _span(self, span: Span, font: str | None) -> str:
+        text = self.text(span.text, font)
+        if span.bold:
+            text = f"<b>{text}</b>"
+        if span.italic:
+            text = f"<i>{text}</i>"
+        return text
+
+    # -- front matter ------------------------------------------------------
+
+    def cover(self, doc: Briefing) -> None:
+        if self.style.cover == "none":
+            return
+        page = self.style.cover == "page"
+        if page:
+            self.add(Spacer(1, 4 * cm))
+        if self.style.logo:
+            self.add(self._logo(page))
+        head = self.fonts.heading
+        self.add(RLParagraph(self.text(doc.title, head), self.styles["cover-title" if page else "title"]))
         if doc.subtitle:
-            self.add(RLParagraph(text_markup(doc.subtitle), self.styles["subtitle"]))
+            self.add(RLParagraph(self.text(doc.subtitle, head), self.styles["subtitle"]))
         meta = common.meta_line(doc)
-        self.add(RLParagraph(text_markup(meta), self.styles["meta"]) if meta else Spacer(1, 10))
-        if doc.summary:
-            self.add(_Heading("Summary", self.styles["h1"], 1, "Summary"))
+        if meta:
+            self.add(RLParagraph(self.text(meta), self.styles["meta"]))
+        self.add(HRFlowable(width="100%", thickness=1.2, color=_hex(self.style.accent), spaceBefore=4, spaceAfter=10))
+        if page:
+            self.add(RLPageBreak())
+
+    def _logo(self, page: bool) -> Flowable:
+        px_w, px_h = self.style.logo_size_px
+        height = (2.5 if page else 1.4) * cm
+        width = min(height * px_w / px_h, self.style.text_width_cm * cm / 2)
+        logo = RLImage(str(self.style.logo), width=width, height=width * px_h / px_w)
+        logo.hAlign = "LEFT" if page else "RIGHT"
+        return logo
+
+    def contents(self) -> None:
+        toc = TableOfContents(dotsMinLevel=0)
+        toc.levelStyles = [
+            ParagraphStyle(f"toc{n}", self.styles["body"], leftIndent=n * 14, firstLineIndent=0, spaceAfter=2)
+            for n in range(3)
+        ]
+        self.add(RLParagraph("Contents", self.styles["toc-title"]), toc)
+        if self.style.cover == "page":
+            self.add(RLPageBreak())
+
+    # -- the body ----------------------------------------------------------
+
+    def heading(self, text: Inline, level: int) -> None:
+        self.headings += 1
+        markup = self.markup(text, self.fonts.heading)
+        self.add(Heading(markup, self.styles[f"h{level}"], level, plain(text), f"h{self.headings}"))
 
     def section(self, section: Section, level: int) -> None:
-        self.add(_Heading(markup(section.heading), self.styles[f"h{level}"], level, plain(section.heading)))
+        self.heading(section.heading, level)
         for block in section.content:
             self.block(block)
         for sub in section.sections:
@@ -202,7 +223,7 @@ class _Story:
     def block(self, block: Block) -> None:
         match block:
             case Paragraph():
-                self.add(RLParagraph(markup(block.text), self.styles["body"]))
+                self.add(RLParagraph(self.markup(block.text), self.styles["body"]))
             case ListBlock():
                 self.add(self.list(block))
             case Table():
@@ -217,77 +238,70 @@ class _Story:
     def list(self, block: ListBlock) -> ListFlowable:
         items = []
         for item in block.items:
-            text = markup(item.text)
+            text = self.markup(item.text)
             if item.lead:
-                text = f"<b>{markup(item.lead)}:</b> {text}"
+                text = f"<b>{self.markup(item.lead)}:</b> {text}"
             items.append(RLListItem(RLParagraph(text, self.styles["body"])))
         kind: dict[str, Any] = (
             {"bulletType": "1", "bulletFormat": "%s."}
             if block.numbered
-            else {"bulletType": "bullet", "start": "\u2022"}
+            else {"bulletType": "bullet", "start": "\u2022", "bulletColor": _hex(self.style.accent)}
         )
-        return ListFlowable(items, bulletFontName=FONT, bulletFontSize=10.5, leftIndent=18, **kind)
+        size = self.style.font_size
+        return ListFlowable(items, bulletFontName=self.fonts.body, bulletFontSize=size, leftIndent=18, **kind)
 
     def table(self, table: Table) -> None:
         self.tables += 1
-        label = common.caption("Table", self.tables, table.title)
-        caption = RLParagraph(text_markup(label), self.styles["table-caption"])
-        weights = common.column_weights(table)
-        width = common.TEXT_WIDTH_CM * cm
-        col_widths = [width * w / sum(weights) for w in weights]
-        numeric = common.numeric_columns(table)
-        head = [RLParagraph(text_markup(c), self.styles["cell-head"]) for c in table.columns]
+        cols = common.columns(table)
+        wide = not self.style.landscape and common.is_wide(cols, self.style.text_width_cm)
+        width_cm = self.style.page_cm[1] - 2 * self.style.margin_cm if wide else self.style.text_width_cm
+        total = sum(c.weight for c in cols)
+        col_widths = [width_cm * cm * c.weight / total for c in cols]
+        head = [
+            RLParagraph(self.text(c.name), self.styles["cell-head-right" if c.numeric else "cell-head"]) for c in cols
+        ]
         body = [
             [
-                RLParagraph(text_markup(common.cell_text(v)), self.styles["cell-right" if num else "cell"])
-                for v, num in zip(row, numeric, strict=True)
+                RLParagraph(
+                    self.text(common.cell_text(v, c.grouped)), self.styles["cell-right" if c.numeric else "cell"]
+                )
+                for v, c in zip(row, cols, strict=True)
             ]
             for row in table.rows
         ]
         grid = LongTable([head, *body], colWidths=col_widths, repeatRows=1, hAlign="LEFT")
-        grid.setStyle(
-            TableStyle(
-                [
-                    ("FONTNAME", (0, 0), (-1, -1), FONT),  # the cell default is Helvetica
-                    ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#8C96A0")),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#" + common.HEADER_FILL_RGB)),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ]
-            )
-        )
-        self.add(caption)
-        self.add(grid)
-        self.add(Spacer(1, 8))
+        grid.setStyle(self._table_style())
+        label = common.caption("Table", self.tables, table.title)
+        caption = RLParagraph(self.text(label), self.styles["table-caption"])
+        if wide:
+            # A wide table gets pages of its own, turned to landscape.
+            self.add(NextPageTemplate(WIDE), RLPageBreak(), caption, grid, NextPageTemplate(PORTRAIT), RLPageBreak())
+        else:
+            self.add(caption, grid, Spacer(1, 8))
+
+    def _table_style(self) -> TableStyle:
+        look = self.style.table
+        commands: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), self.fonts.body),  # the cell default is Helvetica
+            ("BACKGROUND", (0, 0), (-1, 0), _hex(look.header_fill)),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]
+        if look.zebra:
+            commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, _hex(look.zebra)]))
+        if look.borders:
+            commands.append(("GRID", (0, 0), (-1, -1), 0.5, _hex(look.borders)))
+        else:
+            commands.append(("LINEBELOW", (0, 0), (-1, 0), 1, _hex(self.style.accent)))
+            commands.append(("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.HexColor("#999999")))
+        return TableStyle(commands)
 
     def image(self, block: Image) -> None:
         self.figures += 1
         px_w, px_h = block.size_px
-        width = min((block.width_cm or px_w * 2.54 / 96), common.TEXT_WIDTH_CM) * cm
-        height = width * px_h / px_w
-        picture = RLImage(str(block.path), width=width, height=height)
-        label = common.caption("Figure", self.figures, None)
-        text = text_markup(label) + (": " + markup(block.caption) if block.caption else "")
-        self.add(KeepTogether([picture, RLParagraph(text, self.styles["caption"])]))
-
-
-def markup(text: Inline) -> str:
-    """Inline spans as reportlab paragraph markup, escaped once here."""
-    out = []
-    for href, spans in common.link_groups(text):
-        inner = "".join(_span(span) for span in spans)
-        if href is None:
-            out.append(inner)
-        else:
-            out.append(f'<a href={quoteattr(href)} color="#{common.LINK_RGB}"><u>{inner}</u></a>')
-    return "".join(out)
-
-
-def _span(span: Span) -> str:
-    text = text_markup(span.text)
-    if span.bold:
-        text = f"<b>{text}</b>"
-    if span.italic:
-        text = f"<i>{text}</i>"
-    return text
+        width = min((block.width_cm or px_w * 2.54 / 96), self.style.text_width_cm) * cm
+        picture = RLImage(str(block.path), width=width, height=width * px_h / px_w)
+        label = self.text(common.caption("Figure", self.figures, None))
+        text = label + (": " + self.markup(block.caption) if block.caption else "")
+        self.add(KeepTogether([picture, RLParagraph(text, self.styles["figure-caption"])]))

@@ -2,64 +2,77 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
+import hashlib
 from itertools import groupby
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
+from ..style import BUNDLED_FONTS, FontFamily
 from . import common
 
-FONT = "BriefingSans"
-"""Family name under which the bundled text font is registered."""
 SYMBOLS = "BriefingSymbols"
 """Font used for characters the text font has no glyph for (emoji, symbols)."""
-_FACES = {
-    FONT: "DejaVuSans.ttf",
-    f"{FONT}-Bold": "DejaVuSans-Bold.ttf",
-    f"{FONT}-Italic": "DejaVuSans-Oblique.ttf",
-    f"{FONT}-BoldItalic": "DejaVuSans-BoldOblique.ttf",
-    SYMBOLS: "Symbola.ttf",
-}
-_covered: frozenset[int] = frozenset()
-_symbols: frozenset[int] = frozenset()
+_SYMBOLS_FILE = Path(__file__).resolve().parent.parent / "fonts" / "Symbola.ttf"
+_coverage: dict[str, frozenset[int]] = {}
+"""Code points each registered family has glyphs for, by reportlab name."""
 
 
-def register() -> None:
-    """Register the bundled fonts with reportlab (once per process)."""
-    global _covered, _symbols
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    folder = files("briefing.fonts")
-    for name, filename in _FACES.items():
-        pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
+def register(font: FontFamily | None) -> str:
+    """Register a family with reportlab (once per process); returns its name.
+
+    The name is that of the regular face; ``<b>`` and ``<i>`` in paragraph
+    markup pick the other faces through the registered family.
+    """
+    font = font or BUNDLED_FONTS["DejaVu Sans"]
+    name = "F" + hashlib.sha1(str(font.regular).encode()).hexdigest()[:10]
+    if name in _coverage:
+        return name
+    if SYMBOLS not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(SYMBOLS, str(_SYMBOLS_FILE)))
+        _coverage[SYMBOLS] = frozenset(pdfmetrics.getFont(SYMBOLS).face.charToGlyph)
+    faces = {
+        name: font.face(False, False),
+        f"{name}-Bold": font.face(True, False),
+        f"{name}-Italic": font.face(False, True),
+        f"{name}-BoldItalic": font.face(True, True),
+    }
+    for face_name, path in faces.items():
+        pdfmetrics.registerFont(TTFont(face_name, str(path)))
     pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=f"{FONT}-Bold", italic=f"{FONT}-Italic", boldItalic=f"{FONT}-BoldItalic"
+        name, normal=name, bold=f"{name}-Bold", italic=f"{name}-Italic", boldItalic=f"{name}-BoldItalic"
     )
-    _covered = frozenset(pdfmetrics.getFont(FONT).face.charToGlyph)
-    _symbols = frozenset(pdfmetrics.getFont(SYMBOLS).face.charToGlyph)
+    _coverage[name] = frozenset(pdfmetrics.getFont(name).face.charToGlyph)
+    return name
 
 
-def text_markup(text: str) -> str:
+def bold(name: str) -> str:
+    """The bold face of a registered family."""
+    return f"{name}-Bold"
+
+
+def italic(name: str) -> str:
+    """The italic face of a registered family."""
+    return f"{name}-Italic"
+
+
+def text_markup(text: str, font: str) -> str:
     """Plain text as reportlab paragraph markup: every character literal.
 
-    Characters the text font lacks but the symbol font has (most emoji) are
+    Characters that ``font`` lacks but the symbol font has (most emoji) are
     set in the symbol font, so they print instead of showing empty boxes.
     """
     text = common.xml_safe(text)
     if text.isascii():
         return escape(text).replace("\n", "<br/>")
+    covered, symbols = _coverage[font], _coverage[SYMBOLS]
     parts = []
-    for fallback, chars in groupby(text, key=_needs_symbols):
+    for fallback, chars in groupby(text, key=lambda c: ord(c) not in covered and ord(c) in symbols):
         run = escape("".join(chars)).replace("\n", "<br/>")
         parts.append(f'<font name="{SYMBOLS}">{run}</font>' if fallback else run)
     return "".join(parts)
-
-
-def _needs_symbols(char: str) -> bool:
-    code = ord(char)
-    return code not in _covered and code in _symbols
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:

@@ -12,7 +12,7 @@ from openpyxl.cell.cell import Cell as XLCell
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.drawing.image import Image as XLImage
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break
@@ -33,6 +33,7 @@ from ..model import (
     Span,
     Table,
 )
+from ..style import Style
 from . import common
 
 MAX_CELL_CHARS = 32_767
@@ -45,6 +46,8 @@ _LINE_PT = 15
 """Height of one line of 11-point text, in points."""
 _ROW_PX = 20
 """Height of a default row in pixels, used to leave room under pictures."""
+_WIDEST_COLUMN = 60
+"""Table columns are no wider than this; longer texts wrap."""
 
 
 class XlsxWriter:
@@ -62,15 +65,19 @@ class XlsxWriter:
 class _Builder:
     def __init__(self, doc: Briefing) -> None:
         self.doc = doc
+        self.style: Style = doc.style
+        self.font_name = self.style.body_font.name if self.style.body_font else "Calibri"
+        heading = self.style.heading_font or self.style.body_font
+        self.heading_name = heading.name if heading else self.font_name
         self.workbook = Workbook()
         self.warnings: list[Problem] = []
         self.sheet: Worksheet = self.workbook.active
         self.sheet.title = "Briefing"
         self.sheet.column_dimensions["A"].width = _NARRATIVE_WIDTH
-        _fit_to_page_width(self.sheet)
-        self.sheet_names: set[str] = {"briefing", "history"}  # Excel reserves History
-        self.tables = 0
-        self.figures = 0
+        self._print_setup(self.sheet, landscape=self.style.landscape)
+        self.sheet_names: set[str] = {"briefing", "contents", "history"}  # Excel reserves History
+        self.contents: list[tuple[str, str]] = []
+        self.tables = self.figures = 0
         self._properties()
         self._mark(self.sheet)
         self._front_matter()
@@ -78,6 +85,11 @@ class _Builder:
             self.block(block)
         for section in doc.sections:
             self.section(section, 1)
+        if self.style.toc:
+            self._contents_sheet()
+
+    def font(self, size: float = 11, **kwargs: object) -> Font:
+        return Font(name=self.font_name, size=size, **kwargs)  # type: ignore[arg-type]
 
     def _properties(self) -> None:
         props = self.workbook.properties
@@ -86,6 +98,7 @@ class _Builder:
         props.subject = safe(self.doc.subtitle or "")
         props.creator = safe(self.doc.author or self.doc.source or "briefing")
         props.keywords = safe(self.doc.classification or "")
+        props.category = safe(self.doc.classification or "")
         props.created = props.modified = dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
     def _mark(self, sheet: Worksheet) -> None:
@@ -95,7 +108,18 @@ class _Builder:
         text = common.xml_safe(self.doc.classification).replace("&", "&&")  # & starts a code there
         for item in (sheet.oddHeader.center, sheet.oddFooter.center):
             item.text = text
-            item.color = common.MARKING_RGB
+            item.color = self.style.marking_colour
+            item.font = f"{self.font_name},Bold"
+        sheet.oddFooter.right.text = "Page &P of &N"
+        sheet.oddFooter.right.size = 8
+
+    def _print_setup(self, sheet: Worksheet, landscape: bool) -> None:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4 if self.style.page_size == "A4" else sheet.PAPERSIZE_LETTER
+        sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+        sheet.page_margins.left = sheet.page_margins.right = 0.6
 
     # -- the narrative sheet -----------------------------------------------
 
@@ -104,31 +128,43 @@ class _Builder:
         row = self.sheet.max_row + 1
         cell = _put(self.sheet, row, 1, value)
         cell.alignment = _WRAP
-        if font is not None:
-            cell.font = font
+        cell.font = font or self.font()
         # Spreadsheet programs do not grow rows to fit wrapped text when they
         # open a file, so each row gets the height its text needs.
-        scale = (font.sz or 11) / 11 if font is not None else 1
-        lines = sum(math.ceil(max(len(part), 1) * scale / (_NARRATIVE_WIDTH * 1.15)) for part in str(value).split("\n"))
+        scale = (cell.font.sz or 11) / 11
+        per_line = _NARRATIVE_WIDTH * 1.15
+        lines = sum(math.ceil(max(len(part), 1) * scale / per_line) for part in str(value).split("\n"))
         self.sheet.row_dimensions[row].height = lines * _LINE_PT * scale
         return row
 
     def _front_matter(self) -> None:
-        doc = self.doc
+        doc, style = self.doc, self.style
         if doc.classification:
             # Row 1 shows the marking on screen as well as in print.
-            _put(self.sheet, 1, 1, doc.classification).font = Font(name="Calibri", bold=True, color=common.MARKING_RGB)
-        self.row(doc.title, Font(name="Calibri", bold=True, size=18))
+            marking = _put(self.sheet, 1, 1, doc.classification)
+            if style.marking_banner:
+                marking.font = self.font(bold=True, color="FFFFFF")
+                marking.fill = PatternFill("solid", fgColor=style.marking_colour)
+            else:
+                marking.font = self.font(bold=True, color=style.marking_colour)
+            marking.alignment = Alignment(horizontal="center")
+        if style.cover == "none":
+            return
+        self.row(doc.title, Font(name=self.heading_name, bold=True, size=18, color=style.accent))
         if doc.subtitle:
-            self.row(doc.subtitle, Font(name="Calibri", size=13, color="444444"))
+            self.row(doc.subtitle, Font(name=self.heading_name, size=13, color="444444"))
         meta = common.meta_line(doc)
         if meta:
-            self.row(meta, Font(name="Calibri", italic=True, color="555555"))
+            self.row(meta, self.font(italic=True, color="555555"))
         if doc.summary:
-            self.row("Summary", _heading_font(1))
+            self.row("Summary", self._heading_font(1))
+
+    def _heading_font(self, level: int) -> Font:
+        colour = self.style.accent if level <= 2 else None
+        return Font(name=self.heading_name, bold=True, size=max(16 - 2 * (level - 1), 11), color=colour)
 
     def section(self, section: Section, level: int) -> None:
-        self.inline_row(section.heading, _heading_font(level), section.pos)
+        self.inline_row(section.heading, self._heading_font(level), section.pos)
         for block in section.content:
             self.block(block)
         for sub in section.sections:
@@ -154,30 +190,27 @@ class _Builder:
                 assert_never(block)
 
     def inline_row(self, text: Inline, font: Font | None = None, pos: Pos | None = None) -> None:
+        font = font or self.font()
         row = self.row(_rich(text, font), font)
         links = list(dict.fromkeys(span.href for span in text if span.href))
         if links:
-            cell = self.sheet.cell(row, 1)
-            cell.hyperlink = links[0]
+            self.sheet.cell(row, 1).hyperlink = links[0]
             if len(links) > 1:
                 where = pos or self.doc.pos
-                self.warnings.append(
-                    Problem(where, f"xlsx: a cell holds one link; {len(links) - 1} more not clickable")
-                )
+                message = f"xlsx: a cell holds one link; {len(links) - 1} more not clickable"
+                self.warnings.append(Problem(where, message))
 
     def image(self, block: Image) -> None:
         self.figures += 1
         px_w, px_h = block.size_px
-        width_px = min(block.width_cm or px_w * 2.54 / 96, common.TEXT_WIDTH_CM) * 96 / 2.54
+        width_px = min(block.width_cm or px_w * 2.54 / 96, self.style.text_width_cm) * 96 / 2.54
         picture = XLImage(str(block.path))
         picture.width, picture.height = width_px, width_px * px_h / px_w
-        anchor_row = self.sheet.max_row + 1
-        self.sheet.add_image(picture, f"A{anchor_row}")
+        self.sheet.add_image(picture, f"A{self.sheet.max_row + 1}")
         for _ in range(math.ceil(picture.height / _ROW_PX)):
             self.sheet.cell(self.sheet.max_row + 1, 1)
         label = common.caption("Figure", self.figures, None)
-        text = (Span(label + (": " if block.caption else ""), bold=True), *(block.caption or ()))
-        self.inline_row(text)
+        self.inline_row((Span(label + (": " if block.caption else ""), bold=True), *(block.caption or ())))
 
     # -- table sheets --------------------------------------------------------
 
@@ -185,27 +218,58 @@ class _Builder:
         self.tables += 1
         title = common.caption("Table", self.tables, table.title)
         name = self._sheet_name(table.title or f"Table {self.tables}")
-        row = self.row(
-            f"{title} (sheet '{name}')", Font(name="Calibri", bold=True, color=common.LINK_RGB, underline="single")
-        )
-        link = self.sheet.cell(row, 1)
-        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheetname(name)}!A1")
+        self.contents.append((title, name))
+        row = self.row(f"{title} (sheet '{name}')", self.font(bold=True, color=common.LINK_RGB, underline="single"))
+        _link(self.sheet.cell(row, 1), name)
 
         sheet = self.workbook.create_sheet(name)
         self._mark(sheet)
-        header_fill = PatternFill("solid", fgColor=common.HEADER_FILL_RGB)
-        for col, name in enumerate(table.columns, 1):
-            cell = _put(sheet, 1, col, name)
-            cell.font, cell.fill = Font(name="Calibri", bold=True), header_fill
-        for row, values in enumerate(table.rows, 2):
-            for col, value in enumerate(values, 1):
-                _put(sheet, row, col, value)
-        for i, weight in enumerate(common.column_weights(table), 1):
-            sheet.column_dimensions[get_column_letter(i)].width = weight * 1.2 + 2
+        cols = common.columns(table)
+        look = self.style.table
+        side = Side(style="thin", color=look.borders) if look.borders else None
+        border = Border(left=side, right=side, top=side, bottom=side) if side else None
+        head_font = self.font(bold=True, color=look.header_text)
+        head_fill = PatternFill("solid", fgColor=look.header_fill)
+        for col, column in enumerate(cols, 1):
+            cell = _put(sheet, 1, col, column.name)
+            cell.font, cell.fill = head_font, head_fill
+            cell.alignment = Alignment(horizontal="right" if column.numeric else "left", vertical="top")
+            if border:
+                cell.border = border
+        body_font = self.font()
+        zebra = PatternFill("solid", fgColor=look.zebra) if look.zebra else None
+        wrap = [c.weight + 2 > _WIDEST_COLUMN for c in cols]
+        for row_no, values in enumerate(table.rows, 2):
+            for col, (value, column) in enumerate(zip(values, cols, strict=True), 1):
+                cell = _put(sheet, row_no, col, value)
+                cell.font = body_font
+                if column.grouped and isinstance(value, int) and not isinstance(value, bool):
+                    cell.number_format = "#,##0"
+                if wrap[col - 1]:
+                    cell.alignment = _WRAP
+                if zebra and row_no % 2 == 1:
+                    cell.fill = zebra
+                if border:
+                    cell.border = border
+        for i, column in enumerate(cols, 1):
+            sheet.column_dimensions[get_column_letter(i)].width = min(column.weight * 1.2 + 2, _WIDEST_COLUMN)
         sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(table.rows) + 1}"
         sheet.print_title_rows = "1:1"
-        _fit_to_page_width(sheet)
+        wide = self.style.landscape or common.is_wide(cols, self.style.text_width_cm)
+        self._print_setup(sheet, landscape=wide)
+
+    def _contents_sheet(self) -> None:
+        sheet = self.workbook.create_sheet("Contents", 0)
+        self._mark(sheet)
+        self._print_setup(sheet, landscape=False)
+        sheet.column_dimensions["A"].width = _NARRATIVE_WIDTH
+        sheet["A1"] = "Contents"
+        sheet["A1"].font = Font(name=self.heading_name, bold=True, size=16, color=self.style.accent)
+        for row, (text, name) in enumerate([("Briefing", "Briefing"), *self.contents], 2):
+            cell = _put(sheet, row, 1, text)
+            cell.font = self.font(color=common.LINK_RGB, underline="single")
+            _link(cell, name)
 
     def _sheet_name(self, title: str) -> str:
         """A valid, unique sheet name: 31 characters, none of []:*?/\\."""
@@ -218,6 +282,11 @@ class _Builder:
             name = base[: 31 - len(suffix)] + suffix
         self.sheet_names.add(name.lower())
         return name
+
+
+def _link(cell: XLCell, sheet: str) -> None:
+    """Make a cell a link to the top of another sheet."""
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote_sheetname(sheet)}!A1")
 
 
 def _put(sheet: Worksheet, row: int, col: int, value: Cell | CellRichText) -> XLCell:
@@ -239,31 +308,19 @@ def _put(sheet: Worksheet, row: int, col: int, value: Cell | CellRichText) -> XL
     return cell
 
 
-def _rich(text: Inline, base: Font | None) -> str | CellRichText:
+def _rich(text: Inline, base: Font) -> str | CellRichText:
     """Spans as rich text, or a plain string when nothing is formatted."""
     if all(not (s.bold or s.italic or s.href) for s in text):
         return "".join(s.text for s in text)
     blocks: list[str | TextBlock] = []
     for span in text:
         font = InlineFont(
-            rFont="Calibri",  # the workbook's default font; rich text needs it named
-            b=span.bold or (base.b if base else None) or None,
+            rFont=base.name,  # rich text needs its font named
+            b=span.bold or base.b or None,
             i=span.italic or None,
-            sz=base.sz if base else None,
-            color=common.LINK_RGB if span.href else None,
+            sz=base.sz,
+            color=common.LINK_RGB if span.href else (base.color.rgb if base.color else None),
             u="single" if span.href else None,
         )
         blocks.append(TextBlock(font, common.xml_safe(span.text)))
     return CellRichText(blocks)
-
-
-def _fit_to_page_width(sheet: Worksheet) -> None:
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_margins.left = sheet.page_margins.right = 0.6
-
-
-def _heading_font(level: int) -> Font:
-    return Font(name="Calibri", bold=True, size=max(16 - 2 * (level - 1), 11))

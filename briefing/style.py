@@ -1,0 +1,123 @@
+"""House style: fonts, colours, page set-up and page furniture that every writer honours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CM_PER_INCH = 2.54
+PAGE_SIZES_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
+"""Portrait width and height of the supported paper sizes."""
+
+
+@dataclass(frozen=True)
+class FontFamily:
+    """A font family: its name for Word and Excel, and its TTF files for PDF."""
+
+    name: str
+    """Family name as installed on readers' machines, e.g. "Lato"."""
+    regular: Path
+    """The regular face; bold and italic fall back to it when not given."""
+    bold: Path | None = None
+    """The bold face."""
+    italic: Path | None = None
+    """The italic face."""
+    bold_italic: Path | None = None
+    """The bold italic face."""
+
+    def face(self, bold: bool, italic: bool) -> Path:
+        """The file of a face, falling back to the nearest one present."""
+        if bold and italic and self.bold_italic:
+            return self.bold_italic
+        if bold and self.bold:
+            return self.bold
+        if italic and self.italic:
+            return self.italic
+        return self.regular
+
+
+_FONTS = Path(__file__).resolve().parent / "fonts"
+BUNDLED_FONTS = {
+    "DejaVu Sans": FontFamily(
+        "DejaVu Sans",
+        _FONTS / "DejaVuSans.ttf",
+        _FONTS / "DejaVuSans-Bold.ttf",
+        _FONTS / "DejaVuSans-Oblique.ttf",
+        _FONTS / "DejaVuSans-BoldOblique.ttf",
+    ),
+    "DejaVu Serif": FontFamily(
+        "DejaVu Serif",
+        _FONTS / "DejaVuSerif.ttf",
+        _FONTS / "DejaVuSerif-Bold.ttf",
+        _FONTS / "DejaVuSerif-Italic.ttf",
+        _FONTS / "DejaVuSerif-BoldItalic.ttf",
+    ),
+}
+"""Families shipped with briefing, usable by name in a style."""
+
+
+@dataclass(frozen=True)
+class TableLook:
+    """How tables are drawn."""
+
+    header_fill: str = "DCE3EC"
+    """Background of the header row (RRGGBB)."""
+    header_text: str = "000000"
+    """Text colour of the header row."""
+    zebra: str | None = None
+    """Background of every other body row, or None for plain rows."""
+    borders: str | None = "8C96A0"
+    """Colour of the grid lines, or None for no grid."""
+
+
+@dataclass(frozen=True)
+class Style:
+    """A complete house style; every value has a default."""
+
+    name: str = "plain"
+    """Name of the style, for messages and document properties."""
+    body_font: FontFamily | None = None
+    """Font of body text; None is the bundled DejaVu Sans in PDF and the
+    reader's default (Calibri) in Word and Excel."""
+    heading_font: FontFamily | None = None
+    """Font of the title and headings; None is the body font."""
+    font_size: float = 10.5
+    """Size of body text in points; headings scale from it."""
+    accent: str = "1F3864"
+    """Colour of the title, headings and rules (RRGGBB)."""
+    page_size: str = "A4"
+    """Paper size: "A4" or "Letter"."""
+    landscape: bool = False
+    """True to print every page in landscape."""
+    margin_cm: float = 2.0
+    """Margin on every side of the page."""
+    logo: Path | None = None
+    """Image shown in the cover block."""
+    logo_size_px: tuple[int, int] = (0, 0)
+    """Pixel size of the logo, read when the style was loaded."""
+    cover: str = "block"
+    """"block": title block at the top of page 1; "page": a cover page of its own; "none"."""
+    toc: bool = False
+    """Print a table of contents (a Contents sheet in Excel)."""
+    table: TableLook = field(default_factory=TableLook)
+    """How tables are drawn."""
+    marking_colour: str = "C00000"
+    """Colour of the classification marking."""
+    marking_banner: bool = False
+    """Print the marking as white text on a band of the marking colour."""
+    docx_template: Path | None = None
+    """Word document whose styles, page set-up, headers and footers are the starting point."""
+    explicit: frozenset[str] = frozenset()
+    """Names of the fields a style source set, rather than left at their default
+    (over a Word template only these are applied)."""
+
+    @property
+    def page_cm(self) -> tuple[float, float]:
+        """Width and height of the page, in centimetres, as oriented."""
+        width, height = PAGE_SIZES_CM[self.page_size]
+        return (height, width) if self.landscape else (width, height)
+
+    @property
+    def text_width_cm(self) -> float:
+        """Width available to text and tables."""
+        return self.page_cm[0] - 2 * self.margin_cm

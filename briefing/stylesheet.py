@@ -1,0 +1,204 @@
+"""Reading house styles: a spec's ``style:`` key, style files and the bundled styles."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Any
+
+from yaml.nodes import Node, ScalarNode
+
+from .errors import Problem, SpecError
+from .fields import Reader
+from .model import Pos
+from .source import compose, read_spec_text
+from .style import BUNDLED_FONTS, PAGE_SIZES_CM, FontFamily, Style, TableLook
+
+STYLE_KEYS = {
+    "fonts": "Fonts of body text and headings.",
+    "font_size": "Size of body text in points.",
+    "accent": "Colour of the title, headings and rules.",
+    "page": "Paper size, orientation and margins.",
+    "logo": "PNG or JPEG shown in the cover block.",
+    "cover": "block (title block on page 1), page (a cover page) or none.",
+    "toc": "Print a table of contents (true or false).",
+    "table": "How tables are drawn.",
+    "marking": "How the classification marking is printed.",
+    "docx_template": "Word document whose styles, page set-up, headers and footers are the starting point.",
+}
+FONTS_KEYS = {"body": "Font of body text.", "heading": "Font of the title and headings."}
+FONT_KEYS = {
+    "regular": "TTF file of the regular face.",
+    "bold": "TTF file of the bold face.",
+    "italic": "TTF file of the italic face.",
+    "bold_italic": "TTF file of the bold italic face.",
+    "name": "Family name for Word and Excel (read from the font file if not given).",
+}
+PAGE_KEYS = {
+    "size": "A4 or Letter.",
+    "orientation": "portrait or landscape.",
+    "margins_cm": "Margin on every side, in centimetres.",
+}
+TABLE_KEYS = {
+    "header_fill": "Background of the header row.",
+    "header_text": "Text colour of the header row.",
+    "zebra": "Background of every other row, or none.",
+    "borders": "Colour of the grid lines, or none.",
+}
+MARKING_KEYS = {"colour": "Colour of the marking.", "banner": "White text on a band of the marking colour."}
+
+BUNDLED_STYLES = Path(__file__).resolve().parent / "styles"
+"""Folder of the styles selectable by name (``--style official``)."""
+
+Layer = dict[str, Any]
+"""Style values set by one source, by Style field name (TableLook fields as "table.*")."""
+
+
+def bundled_names() -> list[str]:
+    """Names of the bundled styles."""
+    return sorted(p.stem for p in BUNDLED_STYLES.glob("*.yaml"))
+
+
+def read_style_file(name: str | os.PathLike[str]) -> Layer:
+    """The layer of a style file, or of a bundled style given by name."""
+    path = Path(name)
+    if path.suffix == "" and os.fspath(name) in bundled_names():
+        path = BUNDLED_STYLES / f"{os.fspath(name)}.yaml"
+    elif not path.is_file():
+        known = ", ".join(bundled_names())
+        raise SpecError([Problem(Pos(os.fspath(name), 1, 1), f"no such style file or bundled style ({known})")])
+    display = os.fspath(name)
+    root = compose(read_spec_text(path, display), display)
+    reader = Reader(display, path.resolve().parent)
+    layer = read_style(reader, root)
+    if reader.problems:
+        raise SpecError(reader.problems)
+    layer.setdefault("name", path.stem)
+    return layer
+
+
+def template_layer(name: str | os.PathLike[str]) -> Layer:
+    """The layer that a ``--docx-template`` option sets."""
+    path = Path(name).resolve()
+    problem = _template_problem(path)
+    if problem:
+        raise SpecError([Problem(Pos(os.fspath(name), 1, 1), problem)])
+    return {"docx_template": path}
+
+
+def read_style(r: Reader, node: Node) -> Layer:
+    """The values a ``style:`` mapping sets, checked; problems go to ``r``."""
+    keys = r.mapping(node, STYLE_KEYS, (), "the style")
+    if keys is None:
+        return {}
+    layer: Layer = {}
+    scalars = {
+        "font_size": r.number,
+        "accent": r.colour,
+        "toc": r.boolean,
+        "cover": lambda n: r.choice(n, ("block", "page", "none")),
+        "docx_template": lambda n: _template(r, n),
+    }
+    for key, read in scalars.items():
+        if key in keys:
+            layer[key] = read(keys[key])
+    if "logo" in keys and (logo := r.image(keys["logo"])):
+        layer["logo"], layer["logo_size_px"] = logo
+    if "fonts" in keys and (fonts := r.mapping(keys["fonts"], FONTS_KEYS, (), "fonts")):
+        for which, font_node in fonts.items():
+            layer[f"{which}_font"] = _font(r, font_node)
+    if "page" in keys and (page := r.mapping(keys["page"], PAGE_KEYS, (), "page")):
+        if "size" in page:
+            layer["page_size"] = r.choice(page["size"], tuple(PAGE_SIZES_CM))
+        if "orientation" in page:
+            orientation = r.choice(page["orientation"], ("portrait", "landscape"))
+            layer["landscape"] = None if orientation is None else orientation == "landscape"
+        if "margins_cm" in page:
+            layer["margin_cm"] = r.number(page["margins_cm"])
+    if "table" in keys and (table := r.mapping(keys["table"], TABLE_KEYS, (), "table")):
+        for key, value in table.items():
+            layer[f"table.{key}"] = _optional_colour(r, value) if key in ("zebra", "borders") else r.colour(value)
+    if "marking" in keys and (marking := r.mapping(keys["marking"], MARKING_KEYS, (), "marking")):
+        if "colour" in marking:
+            layer["marking_colour"] = r.colour(marking["colour"])
+        if "banner" in marking:
+            layer["marking_banner"] = r.boolean(marking["banner"])
+    # A value that failed its check is left out; the problem is already noted.
+    return {key: value for key, value in layer.items() if value is not None or key.startswith("table.")}
+
+
+def merge(*layers: Layer) -> Style:
+    """A Style from layers, later layers winning key by key."""
+    values: Layer = {}
+    for layer in layers:
+        values.update(layer)
+    table = {k.removeprefix("table."): v for k, v in values.items() if k.startswith("table.")}
+    fields = {k: v for k, v in values.items() if not k.startswith("table.")}
+    explicit = frozenset(k.split(".")[0] for k in values)
+    return Style(**fields, table=dataclasses.replace(TableLook(), **table), explicit=explicit)
+
+
+def _optional_colour(r: Reader, node: Node) -> str | None:
+    if isinstance(node, ScalarNode) and node.value.strip().lower() in ("none", "null", "~", ""):
+        return None
+    return r.colour(node)
+
+
+def _font(r: Reader, node: Node) -> FontFamily | None:
+    if isinstance(node, ScalarNode):
+        if node.value in BUNDLED_FONTS:
+            return BUNDLED_FONTS[node.value]
+        regular = _font_file(r, node)
+        return None if regular is None else FontFamily(_family_name(regular) or regular.stem, regular)
+    keys = r.mapping(node, FONT_KEYS, ("regular",), "a font")
+    if keys is None or "regular" not in keys:
+        return None
+    found = {key: _font_file(r, keys[key]) for key in ("regular", "bold", "italic", "bold_italic") if key in keys}
+    faces = {key: path for key, path in found.items() if path is not None}
+    if len(faces) != len(found):
+        return None
+    regular = faces.pop("regular")
+    name = (r.text(keys["name"]) if "name" in keys else None) or _family_name(regular) or regular.stem
+    return FontFamily(name, regular, **faces)
+
+
+def _font_file(r: Reader, node: Node) -> Path | None:
+    path = r.path(node, "font")
+    if path is None:
+        return None
+    if _family_name(path) is None:
+        r.problem(node, f"'{node.value}' is not a TrueType font file")
+        return None
+    return path
+
+
+def _family_name(path: Path) -> str | None:
+    from reportlab.pdfbase.ttfonts import TTFError, TTFontFace
+
+    try:
+        family = TTFontFace(str(path)).familyName
+    except (TTFError, OSError, ValueError, KeyError):
+        return None
+    return family.decode("utf-8", "replace") if isinstance(family, bytes) else str(family)
+
+
+def _template(r: Reader, node: Node) -> Path | None:
+    path = r.path(node, "template")
+    if path is None:
+        return None
+    problem = _template_problem(path)
+    if problem:
+        r.problem(node, problem)
+        return None
+    return path
+
+
+def _template_problem(path: Path) -> str | None:
+    import docx
+
+    try:
+        docx.Document(str(path))
+    except Exception as exc:  # python-docx raises many types for a bad file
+        return f"cannot open '{path.name}' as a Word document ({type(exc).__name__})"
+    return None

@@ -1,0 +1,174 @@
+"""WordprocessingML pieces python-docx has no API for: fields, theme-free fonts, fast table rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docx.oxml.ns import qn
+from docx.styles.style import BaseStyle
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from . import common
+
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+_THEME_COLOUR_ATTRS = ("w:themeColor", "w:themeShade", "w:themeTint")
+
+
+def set_font(style: BaseStyle, name: str) -> None:
+    """Give a style a font by name, overriding the theme fonts that would win otherwise."""
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in _THEME_FONT_ATTRS:
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def set_colour(style: BaseStyle, rgb: str) -> None:
+    """Give a style a text colour, overriding a theme colour."""
+    colour = style.element.get_or_add_rPr().get_or_add_color()
+    for attr in _THEME_COLOUR_ATTRS:
+        colour.attrib.pop(qn(attr), None)
+    colour.set(qn("w:val"), rgb)
+
+
+def set_rule_colour(style: BaseStyle, rgb: str) -> None:
+    """Recolour the rule under a paragraph style (the Title's), if it has one."""
+    p_pr = style.element.pPr
+    bottom = p_pr.find(qn("w:pBdr") + "/" + qn("w:bottom")) if p_pr is not None else None
+    if bottom is not None:
+        for attr in _THEME_COLOUR_ATTRS:
+            bottom.attrib.pop(qn(attr), None)
+        bottom.set(qn("w:color"), rgb)
+
+
+def shade(paragraph: Paragraph, fill: str) -> None:
+    """A background fill behind a whole paragraph (a banner)."""
+    shd = etree.SubElement(paragraph._p.get_or_add_pPr(), qn("w:shd"))
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:fill"), fill)
+
+
+def add_field(paragraph: Paragraph, instruction: str, shown: str, size_pt: float) -> None:
+    """A simple field (PAGE, NUMPAGES) that Word fills in; ``shown`` until it does."""
+    field = etree.SubElement(paragraph._p, qn("w:fldSimple"))
+    field.set(qn("w:instr"), instruction)
+    run = etree.SubElement(field, qn("w:r"))
+    etree.SubElement(etree.SubElement(run, qn("w:rPr")), qn("w:sz")).set(qn("w:val"), str(round(size_pt * 2)))
+    _text(run, shown)
+
+
+def field_begin(paragraph: Paragraph, instruction: str) -> None:
+    """Open a complex field: its instruction, then the cached result that follows."""
+    p = paragraph._p
+    _fld_char(p, "begin").set(qn("w:dirty"), "true")  # asks Word to update it
+    run = etree.SubElement(p, qn("w:r"))
+    instr = etree.SubElement(run, qn("w:instrText"))
+    instr.set(_XML_SPACE, "preserve")
+    instr.text = f" {instruction} "
+    _fld_char(p, "separate")
+
+
+def field_end(paragraph: Paragraph) -> None:
+    """Close a complex field opened with field_begin."""
+    _fld_char(paragraph._p, "end")
+
+
+def _fld_char(p: etree._Element, kind: str) -> etree._Element:
+    char = etree.SubElement(etree.SubElement(p, qn("w:r")), qn("w:fldChar"))
+    char.set(qn("w:fldCharType"), kind)
+    return char
+
+
+def update_fields_on_open(settings: etree._Element) -> None:
+    """Mark the document so that Word refreshes its fields (the contents) on opening."""
+    update = settings.find(qn("w:updateFields"))
+    if update is None:
+        update = etree.SubElement(settings, qn("w:updateFields"))
+    update.set(qn("w:val"), "true")
+
+
+def table_borders(tbl_pr: etree._Element, colour: str | None, accent: str) -> None:
+    """Grid lines of ``colour``, or with None only a rule under the header."""
+    borders = tbl_pr.find(qn("w:tblBorders"))
+    if borders is not None:
+        tbl_pr.remove(borders)
+    borders = etree.Element(qn("w:tblBorders"))
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        edge = etree.SubElement(borders, qn(f"w:{side}"))
+        if colour is None and side != "bottom":
+            edge.set(qn("w:val"), "nil")
+            continue
+        edge.set(qn("w:val"), "single")
+        edge.set(qn("w:sz"), "4")
+        edge.set(qn("w:color"), colour or "999999")
+    # tblBorders sits after tblW and jc in the schema's order.
+    anchor = tbl_pr.find(qn("w:tblLayout"))
+    if anchor is not None:
+        anchor.addprevious(borders)
+    else:
+        tbl_pr.append(borders)
+
+
+def table_row(
+    tbl: etree._Element,
+    texts: Sequence[str],
+    widths: Sequence[int],
+    right: Sequence[bool],
+    size_pt: float,
+    fill: str | None = None,
+    header: tuple[str, str | None] | None = None,
+) -> etree._Element:
+    """Append one table row built as XML.
+
+    python-docx's add_row re-reads the whole grid for every row, which makes
+    large tables quadratic; building the elements directly stays linear.
+    ``header`` is (text colour, rule colour) for a header row.
+    """
+    half_points = str(round(size_pt * 2))
+    tr = etree.SubElement(tbl, qn("w:tr"))
+    if header:
+        tr_pr = etree.SubElement(tr, qn("w:trPr"))
+        etree.SubElement(tr_pr, qn("w:cantSplit"))
+        etree.SubElement(tr_pr, qn("w:tblHeader"))  # repeated on every page
+    for text, twips, align_right in zip(texts, widths, right, strict=True):
+        tc = etree.SubElement(tr, qn("w:tc"))
+        tc_pr = etree.SubElement(tc, qn("w:tcPr"))
+        tc_w = etree.SubElement(tc_pr, qn("w:tcW"))
+        tc_w.set(qn("w:w"), str(twips))
+        tc_w.set(qn("w:type"), "dxa")
+        if header and header[1]:
+            rule = etree.SubElement(etree.SubElement(tc_pr, qn("w:tcBorders")), qn("w:bottom"))
+            for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:color", header[1])):
+                rule.set(qn(key), value)
+        if fill:
+            shd = etree.SubElement(tc_pr, qn("w:shd"))
+            shd.set(qn("w:val"), "clear")
+            shd.set(qn("w:fill"), fill)
+        p = etree.SubElement(tc, qn("w:p"))
+        p_pr = etree.SubElement(p, qn("w:pPr"))
+        spacing = etree.SubElement(p_pr, qn("w:spacing"))
+        spacing.set(qn("w:before"), "20")
+        spacing.set(qn("w:after"), "20")
+        if align_right:
+            etree.SubElement(p_pr, qn("w:jc")).set(qn("w:val"), "right")
+        if not text:
+            continue
+        r = etree.SubElement(p, qn("w:r"))
+        r_pr = etree.SubElement(r, qn("w:rPr"))
+        if header:
+            etree.SubElement(r_pr, qn("w:b"))
+            etree.SubElement(r_pr, qn("w:color")).set(qn("w:val"), header[0])
+        etree.SubElement(r_pr, qn("w:sz")).set(qn("w:val"), half_points)
+        _text(r, text)
+    return tr
+
+
+def _text(run: etree._Element, text: str) -> None:
+    for i, line in enumerate(common.xml_safe(text).split("\n")):
+        if i:
+            etree.SubElement(run, qn("w:br"))
+        t = etree.SubElement(run, qn("w:t"))
+        t.set(_XML_SPACE, "preserve")
+        t.text = line

@@ -1,0 +1,156 @@
+"""PDF page furniture: page templates, the marking, "Page X of Y" and the outline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import cm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
+from reportlab.platypus import Paragraph as RLParagraph
+
+from ..model import Briefing
+from ..style import Style
+from . import pdffonts
+
+PORTRAIT, WIDE = "page", "wide"
+"""Names of the page templates: the style's page, and the same page turned for wide tables."""
+_BAND_CM = 0.75
+"""Height of the marking banner at the top and bottom edges."""
+_FOOTER_Y_CM = 1.0
+"""Baseline of the page number."""
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The registered reportlab names of the style's two families."""
+
+    body: str
+    heading: str
+
+
+class Heading(RLParagraph):
+    """A heading paragraph that also goes into the outline and the contents."""
+
+    def __init__(self, markup: str, style: Any, level: int, text: str, key: str) -> None:
+        super().__init__(markup, style)
+        self.outline = (level, text, key)
+
+
+class KeepWithNext(KeepTogether):
+    """Keeps a heading or caption with what follows, without wasting pages.
+
+    Plain KeepTogether moves a group that does not fit to the next page, so a
+    heading followed by a long table would leave a page nearly empty. Here a
+    group that starts with enough room left is split in place instead.
+    """
+
+    room = 6 * cm
+    """Space left on the page above which a too-tall group starts in place."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if self._H > aH and aH >= self.room:
+            return list(self._content)
+        return super().split(aW, aH)
+
+
+class Document(BaseDocTemplate):
+    """The page set-up of a briefing: the style's page, and a turned one for wide tables."""
+
+    def __init__(self, path: Path, doc: Briefing, fonts: Fonts) -> None:
+        style = doc.style
+        width, height = style.page_cm[0] * cm, style.page_cm[1] * cm
+        margin = style.margin_cm * cm
+        super().__init__(
+            str(path),
+            pagesize=(width, height),
+            leftMargin=margin,
+            rightMargin=margin,
+            topMargin=margin,
+            bottomMargin=margin,
+            title=doc.title,
+            author=doc.author or doc.source or "",
+            subject=doc.subtitle or "",
+            creator="briefing",
+            keywords=doc.classification or "",
+            # reportlab's canvas starts in Helvetica, which would be the one
+            # font in the file not embedded; start in the bundled font.
+            initialFontName=fonts.body,
+            keepTogetherClass=KeepWithNext,
+        )
+        self.doc, self.fonts = doc, fonts
+        self.addPageTemplates([self._template(PORTRAIT, (width, height)), self._template(WIDE, (height, width))])
+
+    def _template(self, name: str, size: tuple[float, float]) -> PageTemplate:
+        margin = self.leftMargin
+        frame = Frame(margin, margin, size[0] - 2 * margin, size[1] - 2 * margin, id=name)
+        return PageTemplate(name, [frame], onPage=self._furniture, pagesize=size)
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, Heading):
+            level, text, key = flowable.outline
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(text, key, level=level - 1, closed=level > 1)
+            self.notify("TOCEntry", (level - 1, text, self.page, key))
+
+    def _furniture(self, canvas: Canvas, _: BaseDocTemplate) -> None:
+        """The classification marking, centred at the top and bottom of the page."""
+        marking = self.doc.classification
+        if not marking:
+            return
+        style: Style = self.doc.style
+        width, height = canvas._pagesize
+        colour = colors.HexColor("#" + style.marking_colour)
+        font = pdffonts.bold(self.fonts.body)
+        canvas.saveState()
+        if style.marking_banner:
+            band = _BAND_CM * cm
+            canvas.setFillColor(colour)
+            canvas.rect(0, height - band, width, band, stroke=0, fill=1)
+            canvas.rect(0, 0, width, band, stroke=0, fill=1)
+            canvas.setFillColor(colors.white)
+            canvas.setFont(font, 10)
+            canvas.drawCentredString(width / 2, height - band + 0.27 * cm, marking)
+            canvas.drawCentredString(width / 2, 0.27 * cm, marking)
+        else:
+            canvas.setFillColor(colour)
+            canvas.setFont(font, 10)
+            canvas.drawCentredString(width / 2, height - 1.2 * cm, marking)
+            canvas.drawCentredString(width / 2, 0.6 * cm, marking)
+        canvas.restoreState()
+
+    def page_number(self, canvas: Canvas, page: int, total: int) -> None:
+        """ "Page X of Y" at the right of the footer."""
+        width, _ = canvas._pagesize
+        canvas.saveState()
+        canvas.setFont(self.fonts.body, 8.5)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.drawRightString(width - self.rightMargin, _FOOTER_Y_CM * cm, f"Page {page} of {total}")
+        canvas.restoreState()
+
+
+class NumberedCanvas(Canvas):
+    """A canvas that holds its pages until the end, to print the page total on each."""
+
+    def __init__(self, *args: Any, numbers: Callable[[Canvas, int, int], None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._numbers = numbers
+        self._held: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._held)
+        for number, state in enumerate(self._held, 1):
+            self.__dict__.update(state)
+            self._numbers(self, number, total)
+            super().showPage()
+        super().save()
