@@ -144,7 +144,7 @@ class Reader:
         value = self.text(node)
         if value is not None and value not in options:
             self.problem(
-                node, f"expected one of {', '.join(options)}, got '{value}'{did_you_mean(value, list(options))}"
+                node, f"expected one of {', '.join(options)}, got '{value}'{did_you_mean(value, list(options), False)}"
             )
             return None
         return value
@@ -229,12 +229,12 @@ def colour_hex(value: str) -> str | None:
     return named.hexval()[2:].upper() if named is not None else None
 
 
-def did_you_mean(word: str, choices: Mapping[str, str] | list[str]) -> str:
-    """A ' (did you mean ...?)' hint, or the list of choices when nothing is close."""
+def did_you_mean(word: str, choices: Mapping[str, str] | list[str], list_all: bool = True) -> str:
+    """A ' (did you mean ...?)' hint; else the list of choices, if ``list_all``."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     if close:
         return f" (did you mean '{close[0]}'?)"
-    return f" (expected one of: {', '.join(choices)})"
+    return f" (expected one of: {', '.join(choices)})" if list_all else ""
 
 
 def kind_of(node: Node) -> str:
