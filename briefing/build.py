@@ -12,6 +12,7 @@ from . import registry
 from .errors import BuildError, Problem
 from .loader import load
 from .model import Briefing
+from .stylesheet import read_style_file
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,14 @@ def build(
     spec: str | os.PathLike[str],
     formats: Sequence[str] | None = None,
     out: str | os.PathLike[str] = "output",
+    style: str | os.PathLike[str] | None = None,
 ) -> Pack:
-    """Load ``spec`` and write it in each format into ``out``, named after the spec."""
-    doc = load(spec)
+    """Load ``spec`` and write it in each format into ``out``, named after the spec.
+
+    ``style`` is a bundled style's name or a style file; the spec's own
+    ``style:`` wins over it.
+    """
+    doc = load(spec, read_style_file(style) if style else None)
     return write_pack(doc, Path(spec).stem, writers_for(formats), Path(out))
 
 

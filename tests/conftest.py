@@ -131,10 +131,11 @@ def sample(picture: Path) -> Briefing:
     )
 
 
-def run_soffice(path: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    """Convert a document to PDF with LibreOffice, as a reader opening it would."""
+def run_soffice(path: Path | list[Path], out: Path) -> subprocess.CompletedProcess[str]:
+    """Convert documents to PDF with LibreOffice, as a reader opening them would."""
     soffice = require_tool("soffice")
     profile = out / "lo-profile"
+    paths = path if isinstance(path, list) else [path]
     return subprocess.run(
         [
             soffice,
@@ -144,7 +145,7 @@ def run_soffice(path: Path, out: Path) -> subprocess.CompletedProcess[str]:
             "pdf",
             "--outdir",
             str(out),
-            str(path),
+            *map(str, paths),
         ],
         capture_output=True,
         text=True,

@@ -6,9 +6,10 @@ import subprocess
 
 import pytest
 
-from briefing import build
+from briefing import build, load
 from briefing.inline import parse_inline
 from briefing.model import Briefing, Section, Table
+from briefing.stylesheet import bundled_names
 from briefing.writers.docx import DocxWriter
 
 from .conftest import SPECS, pdf_text, require_tool, run_soffice, squash
@@ -54,3 +55,21 @@ def test_libreoffice_lays_out_a_2500_row_word_table(tmp_path):
     text = subprocess.run([pdftotext, str(converted), "-"], capture_output=True, text=True, check=True).stdout
     assert "Incident 2499" in text
     assert text.count("Region") > 50, "the header row repeats on every page"
+
+
+@pytest.mark.parametrize("style", bundled_names())
+def test_libreoffice_converts_every_spec_in_every_style(style, tmp_path):
+    built = tmp_path / "built"
+    docs = {}
+    for spec in sorted(SPECS.glob("*.yaml")):
+        pack = build(spec, formats=["docx", "xlsx"], out=built, style=style)
+        docs.update({p: load(spec).title for p in pack.paths})
+    converted = tmp_path / "converted"
+    for fmt in ("docx", "xlsx"):
+        # One folder per format: both convert to NAME.pdf.
+        paths = [p for p in docs if p.suffix == f".{fmt}"]
+        result = run_soffice(paths, converted / fmt)
+        for path in paths:
+            pdf = converted / fmt / f"{path.stem}.pdf"
+            assert pdf.is_file(), (path, result.stderr)
+            assert squash(docs[path]) in squash(pdf_text(pdf))

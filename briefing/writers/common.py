@@ -110,6 +110,12 @@ def is_wide(cols: list[Column], text_width_cm: float) -> bool:
     return sum(c.weight for c in cols) * CHAR_CM > text_width_cm * LANDSCAPE_AT
 
 
+def fit_scale(cols: list[Column], width_cm: float) -> float:
+    """Factor (at most 1, at least 0.7) by which to shrink table text so columns fit across."""
+    needed = sum(c.weight for c in cols) * CHAR_CM
+    return max(min(1.0, width_cm / needed), 0.7)
+
+
 def caption(kind: str, number: int, title: str | None) -> str:
     """ "Table 2: Title" or "Figure 1" when there is no title."""
     return f"{kind} {number}: {title}" if title else f"{kind} {number}"

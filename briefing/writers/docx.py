@@ -321,7 +321,7 @@ class _Builder:
         look = self.style.table
         docxparts.table_borders(tbl.tblPr, look.borders, self.style.accent)
         rule = None if look.borders else self.style.accent
-        size = self.style.font_size * 0.86
+        size = self.style.font_size * 0.86 * common.fit_scale(cols, width_cm)
         header = (look.header_text, rule)
         docxparts.table_row(tbl, table.columns, widths, right, size, look.header_fill, header)
         for n, values in enumerate(table.rows):

@@ -257,14 +257,11 @@ class _Story:
         width_cm = self.style.page_cm[1] - 2 * self.style.margin_cm if wide else self.style.text_width_cm
         total = sum(c.weight for c in cols)
         col_widths = [width_cm * cm * c.weight / total for c in cols]
-        head = [
-            RLParagraph(self.text(c.name), self.styles["cell-head-right" if c.numeric else "cell-head"]) for c in cols
-        ]
+        styles = self._cell_styles(common.fit_scale(cols, width_cm))
+        head = [RLParagraph(self.text(c.name), styles["head-right" if c.numeric else "head"]) for c in cols]
         body = [
             [
-                RLParagraph(
-                    self.text(common.cell_text(v, c.grouped)), self.styles["cell-right" if c.numeric else "cell"]
-                )
+                RLParagraph(self.text(common.cell_text(v, c.grouped)), styles["right" if c.numeric else "left"])
                 for v, c in zip(row, cols, strict=True)
             ]
             for row in table.rows
@@ -278,6 +275,17 @@ class _Story:
             self.add(NextPageTemplate(WIDE), RLPageBreak(), caption, grid, NextPageTemplate(PORTRAIT), RLPageBreak())
         else:
             self.add(caption, grid, Spacer(1, 8))
+
+    def _cell_styles(self, scale: float) -> dict[str, ParagraphStyle]:
+        """Cell paragraph styles, shrunk by ``scale`` for tables that would not fit."""
+        names = {"left": "cell", "right": "cell-right", "head": "cell-head", "head-right": "cell-head-right"}
+        styles = {key: self.styles[name] for key, name in names.items()}
+        if scale == 1:
+            return styles
+        return {
+            key: ParagraphStyle(f"{s.name}-{scale:.2f}", s, fontSize=s.fontSize * scale, leading=s.leading * scale)
+            for key, s in styles.items()
+        }
 
     def _table_style(self) -> TableStyle:
         look = self.style.table

@@ -1,0 +1,174 @@
+"""Page furniture in every format: marking, page numbers, cover, contents, table looks, wide tables."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from briefing.inline import parse_inline
+from briefing.model import Briefing, Paragraph, Section, Table
+from briefing.style import Style, TableLook
+from briefing.stylesheet import merge, read_style_file
+from briefing.writers.docx import DocxWriter
+from briefing.writers.pdf import PdfWriter
+from briefing.writers.xlsx import XlsxWriter
+
+from .conftest import require_tool
+
+OFFICIAL = merge(read_style_file("official"))
+
+
+def with_style(doc: Briefing, style: Style) -> Briefing:
+    return dataclasses.replace(doc, style=style)
+
+
+def wide_table() -> Table:
+    columns = tuple(f"Column heading {n}" for n in range(14))
+    rows = tuple(tuple(f"value {r}-{c}" for c in range(14)) for r in range(5))
+    return Table(columns, rows, "Wide")
+
+
+@pytest.fixture
+def long_doc(sample) -> Briefing:
+    """The sample with many more pages and a table too wide for a portrait page."""
+    filler = tuple(Paragraph(parse_inline(f"Paragraph {n}. " + "Filler text. " * 60)) for n in range(25))
+    extra = Section(parse_inline("Annex"), (*filler, wide_table(), Paragraph(parse_inline("After the wide table."))))
+    return dataclasses.replace(sample, sections=(*sample.sections, extra))
+
+
+# -- PDF ---------------------------------------------------------------------
+
+
+def test_pdf_page_x_of_y_and_marking_on_every_page(long_doc, tmp_path):
+    path = tmp_path / "p.pdf"
+    PdfWriter().write(long_doc, path)
+    pages = PdfReader(str(path)).pages
+    assert len(pages) > 5
+    for number, page in enumerate(pages, 1):
+        text = page.extract_text()
+        assert f"Page {number} of {len(pages)}" in text
+        assert text.count("OFFICIAL-SENSITIVE") == 2
+
+
+def test_pdf_wide_table_gets_a_landscape_page(long_doc, tmp_path):
+    path = tmp_path / "w.pdf"
+    PdfWriter().write(long_doc, path)
+    shapes = [
+        (float(p.mediabox.width) > float(p.mediabox.height), p.extract_text()) for p in PdfReader(str(path)).pages
+    ]
+    landscape = [text for wide, text in shapes if wide]
+    assert len(landscape) == 1 and "Table 2: Wide" in landscape[0] and "value 4-13" in landscape[0]
+    assert "After the wide table." in [text for wide, text in shapes if not wide][-1]
+
+
+def test_pdf_contents_have_the_right_page_numbers(long_doc, tmp_path):
+    path = tmp_path / "toc.pdf"
+    PdfWriter().write(with_style(long_doc, OFFICIAL), path)
+    pages = [p.extract_text() for p in PdfReader(str(path)).pages]
+    assert "Sahel Outlook" in pages[0] and "Contents" in pages[1]
+    pdftotext = require_tool("pdftotext")
+    contents = subprocess.run(
+        [pdftotext, "-layout", "-f", "2", "-l", "2", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    entries = dict(re.findall(r"^\s*(Summary|Situation in Mali|Figures|Annex)[ .]*?(\d+)\s*$", contents, re.M))
+    assert set(entries) == {"Summary", "Situation in Mali", "Figures", "Annex"}
+    for heading, page in entries.items():
+        assert heading in pages[int(page) - 1], heading
+
+
+# -- Word --------------------------------------------------------------------
+
+
+def test_docx_every_section_has_marking_and_page_fields(long_doc, tmp_path):
+    path = tmp_path / "f.docx"
+    DocxWriter().write(long_doc, path)
+    document = docx.Document(str(path))
+    assert len(document.sections) == 3  # portrait, landscape for the wide table, portrait
+    assert [s.orientation.name for s in document.sections] == ["PORTRAIT", "LANDSCAPE", "PORTRAIT"]
+    for section in document.sections:
+        assert section.header.paragraphs[0].text == "OFFICIAL-SENSITIVE"
+        footer = section.footer
+        assert footer.paragraphs[0].text == "OFFICIAL-SENSITIVE"
+        instructions = [f.get(qn("w:instr")) for f in footer._element.iter(qn("w:fldSimple"))]
+        assert instructions == ["PAGE", "NUMPAGES"]
+        shown = "".join(t.text for t in footer.paragraphs[1]._p.iter(qn("w:t")))
+        assert shown == "Page 1 of 1"  # the cached values, until Word updates the fields
+
+
+def test_docx_contents_field_is_prefilled_and_updates_on_open(sample, tmp_path):
+    path = tmp_path / "toc.docx"
+    DocxWriter().write(with_style(sample, OFFICIAL), path)
+    document = docx.Document(str(path))
+    instr = "".join(t.text for t in document.element.body.iter(qn("w:instrText")))
+    assert instr.strip() == 'TOC \\o "1-3" \\h \\z \\u'
+    entries = [(p.style.name, p.text) for p in document.paragraphs if re.fullmatch(r"TOC \d", p.style.name)]
+    assert entries == [("TOC 1", "Summary"), ("TOC 1", "Situation in Mali"), ("TOC 2", "Figures")]
+    kinds = [c.get(qn("w:fldCharType")) for c in document.element.body.iter(qn("w:fldChar"))]
+    assert kinds == ["begin", "separate", "end"]
+    assert document.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+
+
+def test_docx_marking_banner_and_table_look(sample, tmp_path):
+    path = tmp_path / "look.docx"
+    DocxWriter().write(with_style(sample, OFFICIAL), path)
+    document = docx.Document(str(path))
+    header = document.sections[0].header.paragraphs[0]
+    assert header._p.pPr.find(qn("w:shd")).get(qn("w:fill")) == "D4351C"
+    assert str(header.runs[0].font.color.rgb) == "FFFFFF"
+    (table,) = document.tables
+    fills = [c._tc.tcPr.find(qn("w:shd")) for c in table.columns[0].cells]
+    assert [f.get(qn("w:fill")) if f is not None else None for f in fills] == ["1D3557", None, "F1F3F6"]
+    assert table.rows[1].cells[1].text == "1,500"
+
+
+# -- Excel -------------------------------------------------------------------
+
+
+def test_xlsx_print_setup_header_footer_and_widths(long_doc, tmp_path):
+    path = tmp_path / "x.xlsx"
+    XlsxWriter().write(long_doc, path)
+    workbook = load_workbook(path)
+    for sheet in workbook.worksheets:
+        assert sheet.oddHeader.center.text == "OFFICIAL-SENSITIVE"
+        assert sheet.oddFooter.center.text == "OFFICIAL-SENSITIVE"
+        assert sheet.oddFooter.right.text == "Page &P of &N"
+        assert sheet.page_setup.fitToWidth == 1
+    indicators = workbook["Selected indicators"]
+    assert indicators.print_title_rows == "$1:$1"
+    widths = [indicators.column_dimensions[c].width for c in "ABCDEF"]
+    assert widths[0] > widths[2] and all(w >= 5 for w in widths)
+    assert indicators["B2"].number_format == "#,##0"
+    assert indicators.page_setup.orientation == "portrait"
+    assert workbook["Wide"].page_setup.orientation == "landscape"
+
+
+def test_xlsx_contents_sheet_links_every_table(long_doc, tmp_path):
+    path = tmp_path / "c.xlsx"
+    XlsxWriter().write(with_style(long_doc, OFFICIAL), path)
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["Contents", "Briefing", "Selected indicators", "Wide"]
+    contents = workbook["Contents"]
+    links = [(c.value, c.hyperlink.location) for (c,) in contents.iter_rows(min_row=2) if c.hyperlink]
+    assert links == [
+        ("Briefing", "'Briefing'!A1"),
+        ("Table 1: Selected indicators", "'Selected indicators'!A1"),
+        ("Table 2: Wide", "'Wide'!A1"),
+    ]
+
+
+def test_xlsx_table_look(sample, tmp_path):
+    style = dataclasses.replace(Style(), table=TableLook(header_fill="112233", header_text="FFFFFF", zebra="EEEEEE"))
+    path = tmp_path / "t.xlsx"
+    XlsxWriter().write(with_style(sample, style), path)
+    sheet = load_workbook(path)["Selected indicators"]
+    assert sheet["A1"].fill.fgColor.rgb == "00112233"
+    assert sheet["A1"].font.color.rgb == "00FFFFFF"
+    assert sheet["A3"].fill.fgColor.rgb == "00EEEEEE"
+    assert sheet["A2"].fill.fill_type is None
