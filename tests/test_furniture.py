@@ -10,11 +10,12 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
+from PIL import Image as PILImage
 from pypdf import PdfReader
 
 from briefing.inline import parse_inline
 from briefing.model import Briefing, Paragraph, Section, Table
-from briefing.style import Style, TableLook
+from briefing.style import BUNDLED_FONTS, Style, TableLook
 from briefing.stylesheet import merge, read_style_file
 from briefing.writers.docx import DocxWriter
 from briefing.writers.pdf import PdfWriter
@@ -172,3 +173,33 @@ def test_xlsx_table_look(sample, tmp_path):
     assert sheet["A1"].font.color.rgb == "00FFFFFF"
     assert sheet["A3"].fill.fgColor.rgb == "00EEEEEE"
     assert sheet["A2"].fill.fill_type is None
+
+
+def test_logo_and_house_font_in_every_format(sample, tmp_path):
+    logo = tmp_path / "logo.png"
+    PILImage.new("RGB", (300, 100), "#A50F15").save(logo)
+    serif = BUNDLED_FONTS["DejaVu Serif"]
+    style = dataclasses.replace(Style(), logo=logo, logo_size_px=(300, 100), body_font=serif, explicit=frozenset())
+    doc = with_style(sample, style)
+
+    pdf = tmp_path / "l.pdf"
+    PdfWriter().write(doc, pdf)
+    fonts = {
+        str(f.get_object()["/BaseFont"]).split("+")[-1]
+        for f in PdfReader(str(pdf)).pages[0]["/Resources"]["/Font"].values()
+    }
+    assert "DejaVuSerif" in fonts and "DejaVuSerif-Bold" in fonts
+    images = PdfReader(str(pdf)).pages[0].images
+    assert any(img.image.size == (300, 100) for img in images)
+
+    word = tmp_path / "l.docx"
+    DocxWriter().write(doc, word)
+    document = docx.Document(str(word))
+    assert document.styles["Normal"].font.name == "DejaVu Serif"
+    assert round(document.inline_shapes[0].height.cm, 1) == 1.4  # the logo, before the figure
+
+    sheet_file = tmp_path / "l.xlsx"
+    XlsxWriter().write(doc, sheet_file)
+    sheet = load_workbook(sheet_file)["Briefing"]
+    assert len(sheet._images) == 2  # the logo and the figure
+    assert sheet["B2"].value is None and sheet["A2"].font.name == "DejaVu Serif"

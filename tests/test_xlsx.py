@@ -44,7 +44,7 @@ def test_narrative_sheet_has_metadata_summary_and_text(written):
         "2. Two",
         "1. Again one",
         "Figures",
-        "Table 1: Selected indicators (sheet 'Selected indicators')",
+        "Table 1: Selected indicators",
         "Figure 1: A blue box",
         "After the break.",
     ]:
@@ -59,7 +59,7 @@ def test_rich_text_link_image_and_page_break(written):
     italic = [block.text for block in rich if not isinstance(block, str) and block.font.i]
     assert bold == ["bold"] and italic == ["italic"]
     assert cells["Plain, bold, italic and a link."].hyperlink.target == "https://example.org/a?b=1&c=2"
-    table_link = cells["Table 1: Selected indicators (sheet 'Selected indicators')"].hyperlink
+    table_link = cells["Table 1: Selected indicators"].hyperlink
     assert table_link.location == "'Selected indicators'!A1"
     assert len(sheet._images) == 1
     assert len(sheet.row_breaks.brk) == 1

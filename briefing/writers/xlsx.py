@@ -150,6 +150,8 @@ class _Builder:
             marking.alignment = Alignment(horizontal="center")
         if style.cover == "none":
             return
+        if style.logo:
+            self._logo()
         self.row(doc.title, Font(name=self.heading_name, bold=True, size=18, color=style.accent))
         if doc.subtitle:
             self.row(doc.subtitle, Font(name=self.heading_name, size=13, color="444444"))
@@ -158,6 +160,14 @@ class _Builder:
             self.row(meta, self.font(italic=True, color="555555"))
         if doc.summary:
             self.row("Summary", self._heading_font(1))
+
+    def _logo(self) -> None:
+        """The logo beside the title block, right of the narrative column."""
+        px_w, px_h = self.style.logo_size_px
+        logo = XLImage(str(self.style.logo))
+        logo.height = 56
+        logo.width = 56 * px_w / px_h
+        self.sheet.add_image(logo, f"B{self.sheet.max_row + 1}")
 
     def _heading_font(self, level: int) -> Font:
         colour = self.style.accent if level <= 2 else None
@@ -219,7 +229,7 @@ class _Builder:
         title = common.caption("Table", self.tables, table.title)
         name = self._sheet_name(table.title or f"Table {self.tables}")
         self.contents.append((title, name))
-        row = self.row(f"{title} (sheet '{name}')", self.font(bold=True, color=common.LINK_RGB, underline="single"))
+        row = self.row(title, self.font(bold=True, color=common.LINK_RGB, underline="single"))
         _link(self.sheet.cell(row, 1), name)
 
         sheet = self.workbook.create_sheet(name)
