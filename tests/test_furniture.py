@@ -156,6 +156,8 @@ def test_xlsx_contents_sheet_links_every_table(long_doc, tmp_path):
     workbook = load_workbook(path)
     assert workbook.sheetnames == ["Contents", "Briefing", "Selected indicators", "Wide"]
     contents = workbook["Contents"]
+    assert (contents["A1"].value, contents["A2"].value) == ("OFFICIAL-SENSITIVE", "Contents")
+    assert contents["A1"].fill.fgColor.rgb == "00D4351C"
     links = [(c.value, c.hyperlink.location) for (c,) in contents.iter_rows(min_row=2) if c.hyperlink]
     assert links == [
         ("Briefing", "'Briefing'!A1"),
@@ -203,3 +205,13 @@ def test_logo_and_house_font_in_every_format(sample, tmp_path):
     sheet = load_workbook(sheet_file)["Briefing"]
     assert len(sheet._images) == 2  # the logo and the figure
     assert sheet["B2"].value is None and sheet["A2"].font.name == "DejaVu Serif"
+
+
+def test_xlsx_long_texts_wrap_and_short_ones_do_not(tmp_path):
+    long_text = "A long description of an incident that needs several lines in any column. " * 2
+    table = Table(("Name", "Description"), (("a", long_text), ("b", "short")), "Log")
+    path = tmp_path / "w.xlsx"
+    XlsxWriter().write(Briefing("T", (Section(parse_inline("H"), (table,)),)), path)
+    sheet = load_workbook(path)["Log"]
+    assert sheet["B2"].alignment.wrap_text and not sheet["A2"].alignment.wrap_text
+    assert sheet.column_dimensions["B"].width == 60

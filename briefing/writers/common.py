@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -97,7 +98,7 @@ def columns(table: Table, sample: int = 2000) -> list[Column]:
         years = numeric and all(isinstance(v, int) and 1800 <= v <= 2100 for v in values)
         lengths = sorted(len(cell_text(row[i], not years)) for row in rows) or [0]
         short = numeric or lengths[-1] <= 24
-        typical = lengths[-1] if short else lengths[int(0.9 * (len(lengths) - 1))]
+        typical = lengths[-1] if short else lengths[math.ceil(0.9 * (len(lengths) - 1))]
         longest_word = max((len(w) for w in name.split()), default=1)
         # Two characters of padding: cells have margins and headers are bold.
         weight = float(min(max(typical, longest_word, len(name) / 2, 3), 60) + 2)

@@ -140,14 +140,7 @@ class _Builder:
     def _front_matter(self) -> None:
         doc, style = self.doc, self.style
         if doc.classification:
-            # Row 1 shows the marking on screen as well as in print.
-            marking = _put(self.sheet, 1, 1, doc.classification)
-            if style.marking_banner:
-                marking.font = self.font(bold=True, color="FFFFFF")
-                marking.fill = PatternFill("solid", fgColor=style.marking_colour)
-            else:
-                marking.font = self.font(bold=True, color=style.marking_colour)
-            marking.alignment = Alignment(horizontal="center")
+            self._marking_cell(self.sheet)  # on screen as well as in print
         if style.cover == "none":
             return
         if style.logo:
@@ -160,6 +153,17 @@ class _Builder:
             self.row(meta, self.font(italic=True, color="555555"))
         if doc.summary:
             self.row("Summary", self._heading_font(1))
+
+    def _marking_cell(self, sheet: Worksheet) -> None:
+        """The classification in row 1, in the marking colour (or on a banner)."""
+        style = self.style
+        marking = _put(sheet, 1, 1, self.doc.classification or "")
+        if style.marking_banner:
+            marking.font = self.font(bold=True, color="FFFFFF")
+            marking.fill = PatternFill("solid", fgColor=style.marking_colour)
+        else:
+            marking.font = self.font(bold=True, color=style.marking_colour)
+        marking.alignment = Alignment(horizontal="center")
 
     def _logo(self) -> None:
         """The logo beside the title block, right of the narrative column."""
@@ -274,9 +278,14 @@ class _Builder:
         self._mark(sheet)
         self._print_setup(sheet, landscape=False)
         sheet.column_dimensions["A"].width = _NARRATIVE_WIDTH
-        sheet["A1"] = "Contents"
-        sheet["A1"].font = Font(name=self.heading_name, bold=True, size=16, color=self.style.accent)
-        for row, (text, name) in enumerate([("Briefing", "Briefing"), *self.contents], 2):
+        first = 1
+        if self.doc.classification:
+            # The first sheet shows the marking in row 1, as the narrative sheet does.
+            self._marking_cell(sheet)
+            first = 2
+        heading = _put(sheet, first, 1, "Contents")
+        heading.font = Font(name=self.heading_name, bold=True, size=16, color=self.style.accent)
+        for row, (text, name) in enumerate([("Briefing", "Briefing"), *self.contents], first + 1):
             cell = _put(sheet, row, 1, text)
             cell.font = self.font(color=common.LINK_RGB, underline="single")
             _link(cell, name)
