@@ -46,12 +46,15 @@ class Reader:
     """Folder that relative paths in the spec start from."""
     problems: list[Problem] = field(default_factory=list)
     """Everything found wrong so far."""
+    folders: dict[str, Path] = field(default_factory=dict)
+    """Folder of each file the spec is made of (bases, includes), by mark name;
+    a relative path starts in the folder of the file that names it."""
     _seen: set[int] = field(default_factory=set)
     _reuse: int = 0
     _constructor: SafeConstructor = field(default_factory=SafeConstructor)
 
     def pos(self, node: Node) -> Pos:
-        return pos_of(self.file, node)
+        return pos_of(node)
 
     def problem(self, node: Node, message: str) -> None:
         self.problems.append(Problem(self.pos(node), message))
@@ -164,7 +167,7 @@ class Reader:
         name = self.text(node)
         if name is None:
             return None
-        path = (self.base_dir / name).resolve()
+        path = (self.folders.get(node.start_mark.name, self.base_dir) / name).resolve()
         if not path.is_relative_to(self.base_dir):
             self.problem(node, f"{what} path '{name}' leads outside the spec's folder")
             return None

@@ -25,7 +25,7 @@ from .model import (
     Section,
     Table,
 )
-from .source import compose, read_spec_text
+from .resolve import Resolved, resolve_file, resolve_text
 from .stylesheet import Layer, merge, read_style
 
 # Each table maps a key to its description; adding a key to the spec means
@@ -40,6 +40,8 @@ BRIEFING_KEYS = {
     "summary": "Executive summary: a paragraph, or a list of key judgements.",
     "sections": "The body: a list of sections.",
     "style": "House style: fonts, colours, page set-up, cover, contents, tables, marking.",
+    "extends": "A base spec this one builds on, relative to this file.",
+    "sections_mode": "How sections combine with a base's: merge (by heading, the default) or replace.",
 }
 SECTION_KEYS = {
     "heading": "Section heading.",
@@ -81,9 +83,8 @@ def load(
     ``style_overrides`` (such as a template given on the command line) win
     over both.
     """
-    spec = Path(path)
-    display = os.fspath(path)
-    return loads(read_spec_text(spec, display), display, spec.resolve().parent, base_style, style_overrides)
+    resolved = resolve_file(Path(path), os.fspath(path))
+    return _load(resolved, Path(path).resolve().parent, base_style, style_overrides)
 
 
 def loads(
@@ -94,9 +95,13 @@ def loads(
     style_overrides: Layer | None = None,
 ) -> Briefing:
     """Load a spec from its text; ``base_dir`` anchors relative paths."""
-    root = compose(text, file)
-    reader = Reader(file, (base_dir or Path.cwd()).resolve())
-    doc = _briefing(reader, root, (base_style or {}, style_overrides or {}))
+    folder = (base_dir or Path.cwd()).resolve()
+    return _load(resolve_text(text, file, folder), folder, base_style, style_overrides)
+
+
+def _load(resolved: Resolved, folder: Path, base_style: Layer | None, style_overrides: Layer | None) -> Briefing:
+    reader = Reader(resolved.root.start_mark.name, folder, folders=resolved.folders)
+    doc = _briefing(reader, resolved.root, (base_style or {}, style_overrides or {}))
     if reader.problems or doc is None:
         raise SpecError(reader.problems)
     return doc
@@ -123,6 +128,8 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
         style=merge(styles[0], read_style(r, keys["style"]) if "style" in keys else {}, styles[1]),
         pos=r.pos(node),
     )
+    if "sections_mode" in keys:
+        r.choice(keys["sections_mode"], ("merge", "replace"))
     if "sections" in keys and keys["sections"].value == []:
         r.problem(keys["sections"], "'sections' needs at least one section")
     return briefing if title is not None else None

@@ -34,10 +34,10 @@ class _Loader(yaml.SafeLoader):
             self.depth -= 1
 
 
-def pos_of(file: str, node: Node) -> Pos:
-    """The 1-based position of a node's start."""
+def pos_of(node: Node) -> Pos:
+    """The 1-based position of a node's start, in the file it was read from."""
     mark = node.start_mark
-    return Pos(file, mark.line + 1, mark.column + 1)
+    return Pos(mark.name, mark.line + 1, mark.column + 1)
 
 
 def read_spec_text(path: Path, display: str) -> str:
@@ -59,8 +59,13 @@ def read_spec_text(path: Path, display: str) -> str:
 
 
 def compose(text: str, display: str) -> Node:
-    """The node tree of one YAML document; raises SpecError on bad YAML."""
+    """The node tree of one YAML document; raises SpecError on bad YAML.
+
+    ``display`` names the file in every node's position; for a file brought
+    in by another it also says how (``spec.yaml:3 extends base.yaml``).
+    """
     loader = _Loader(text)
+    loader.name = display
     try:
         node = loader.get_single_node()
     except yaml.reader.ReaderError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from pathlib import Path
 
@@ -224,7 +225,7 @@ def test_alias_bomb_is_refused_quickly():
     for level in range(2, 9):
         bomb += f"s{level}: &s{level} [" + ", ".join([f"{{heading: x, sections: *s{level - 1}}}"] * 10) + "]\n"
     found = errors(bomb.replace("s8: &s8", "title: T\nsections: &s8"))
-    assert "spec.yaml:1:94: aliases expand to too many nodes (alias bomb?)" in found
+    assert any(re.fullmatch(r"spec\.yaml:1:\d+: aliases expand to too many nodes \(alias bomb\?\)", f) for f in found)
 
 
 def test_very_deep_nesting_is_a_positioned_error():

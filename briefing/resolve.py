@@ -1,0 +1,223 @@
+"""Putting a spec together before it is checked: bases (``extends``) and ``include`` files."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Problem, SpecError
+from .source import compose, pos_of, read_spec_text
+
+MAX_NODES = 1_000_000
+"""Most nodes the resolver walks; beyond, aliases are expanding without end."""
+
+
+@dataclass
+class Resolved:
+    """A spec's node tree with every base merged in and every include spliced in."""
+
+    root: Node
+    """The tree, its nodes still marked with the file they came from."""
+    folders: dict[str, Path] = field(default_factory=dict)
+    """Folder of each file read, by the name in its nodes' marks (relative paths start there)."""
+    files: list[Path] = field(default_factory=list)
+    """Every file read, the spec first."""
+
+
+def resolve_file(path: Path, display: str) -> Resolved:
+    """Read a spec file with its bases and includes; raises SpecError on any problem."""
+    resolver = _Resolver(path.resolve().parent)
+    root = resolver.spec(path.resolve(), display, ())
+    return resolver.finish(root)
+
+
+def resolve_text(text: str, display: str, folder: Path) -> Resolved:
+    """The same for a spec given as text, its relative paths starting at ``folder``."""
+    resolver = _Resolver(folder.resolve())
+    root = resolver.tree(compose(text, display), display, folder.resolve(), ())
+    return resolver.finish(root)
+
+
+def key_value(node: Node, key: str) -> Node | None:
+    """The value of ``key`` in a mapping node, or None."""
+    if isinstance(node, MappingNode):
+        for key_node, value in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                return value
+    return None
+
+
+class _Resolver:
+    def __init__(self, root_folder: Path) -> None:
+        self.root_folder = root_folder
+        self.result = Resolved(ScalarNode("tag:yaml.org,2002:null", ""))
+        self.problems: list[Problem] = []
+        self.visits = 0
+        self.done: dict[int, Node] = {}
+        self.plain: dict[str, str] = {}
+        """The file name alone, by the name in marks (which may carry a chain)."""
+
+    def finish(self, root: Node | None) -> Resolved:
+        if self.problems or root is None:
+            raise SpecError(self.problems)
+        self.result.root = root
+        return self.result
+
+    def spec(self, path: Path, display: str, stack: tuple[Path, ...]) -> Node | None:
+        """A spec or base file, its own bases merged in."""
+        node = self._read(path, display)
+        if node is None:
+            return None
+        return self.tree(node, display, path.parent, (*stack, path))
+
+    def _read(self, path: Path, display: str) -> Node | None:
+        try:
+            node = compose(read_spec_text(path, display), display)
+        except SpecError as exc:
+            self.problems.extend(exc.problems)
+            return None
+        self.result.folders[display] = path.parent
+        self.result.files.append(path)
+        return node
+
+    def tree(self, node: Node, display: str, folder: Path, stack: tuple[Path, ...]) -> Node | None:
+        self.result.folders.setdefault(display, folder)
+        extends = key_value(node, "extends")
+        if extends is not None:
+            node = self._extend(node, extends, stack)
+        return self._includes(node, stack)
+
+    def _extend(self, child: Node, extends: Node, stack: tuple[Path, ...]) -> Node:
+        target = self._target(extends, "extends", stack)
+        if target is None:
+            return child
+        base = self.spec(target, self._display(extends, "extends"), stack)
+        child = _without(child, "extends")
+        if not isinstance(base, MappingNode) or not isinstance(child, MappingNode):
+            if base is not None:
+                self.problems.append(Problem(pos_of(base), "a base spec must be a mapping of keys"))
+            return child
+        return self._merge(base, child)
+
+    def _target(self, node: Node, verb: str, stack: tuple[Path, ...]) -> Path | None:
+        """The file an ``extends`` or ``include`` names, checked."""
+        if not isinstance(node, ScalarNode) or not node.value.strip():
+            self.problems.append(Problem(pos_of(node), f"'{verb}' takes a file name"))
+            return None
+        folder = self.result.folders.get(node.start_mark.name, self.root_folder)
+        target = (folder / node.value).resolve()
+        if not target.is_relative_to(self.root_folder):
+            self.problems.append(Problem(pos_of(node), f"{verb} path '{node.value}' leads outside the spec's folder"))
+            return None
+        if target in stack:
+            cycle = " -> ".join(p.name for p in (*stack[stack.index(target) :], target))
+            self.problems.append(Problem(pos_of(node), f"{verb} cycle: {cycle}"))
+            return None
+        if not target.is_file():
+            self.problems.append(Problem(pos_of(node), f"{verb} file '{node.value}' not found"))
+            return None
+        return target
+
+    def _display(self, node: Node, verb: str) -> str:
+        """How a file brought in by ``node`` is named: 'spec.yaml:3 extends base.yaml'."""
+        parent = node.start_mark.name
+        shown = os.path.normpath(os.path.join(os.path.dirname(self.plain.get(parent, parent)), node.value))
+        display = f"{parent}:{node.start_mark.line + 1} {verb} {shown}"
+        self.plain[display] = shown
+        return display
+
+    def _merge(self, base: MappingNode, child: MappingNode) -> MappingNode:
+        """Mappings merge deeply, the child winning; lists replace, but sections merge by heading."""
+        replace_sections = _scalar(key_value(child, "sections_mode")) == "replace"
+        pairs = list(base.value)
+        where = {k.value: i for i, (k, _) in enumerate(pairs) if isinstance(k, ScalarNode)}
+        seen: set[str] = set()
+        for key, value in child.value:
+            name = key.value if isinstance(key, ScalarNode) else None
+            if name is None or name in seen or name not in where:
+                pairs.append((key, value))  # duplicates stay, for the loader to report
+                if name is not None:
+                    seen.add(name)
+                continue
+            seen.add(name)
+            old = pairs[where[name]][1]
+            if name == "sections" and not replace_sections:
+                value = self._merge_sections(old, value)
+            elif isinstance(old, MappingNode) and isinstance(value, MappingNode):
+                value = self._merge(old, value)
+            pairs[where[name]] = (key, value)
+        return MappingNode(child.tag, pairs, child.start_mark, child.end_mark)
+
+    def _merge_sections(self, base: Node, child: Node) -> Node:
+        """A child section replaces the base's section of the same heading; new ones follow."""
+        if not isinstance(base, SequenceNode) or not isinstance(child, SequenceNode):
+            return child
+        items = list(base.value)
+        headings = {_scalar(key_value(s, "heading")): i for i, s in enumerate(items)}
+        for section in child.value:
+            heading = _scalar(key_value(section, "heading"))
+            if heading is not None and heading in headings:
+                items[headings[heading]] = section
+            else:
+                items.append(section)
+        return SequenceNode(child.tag, items, child.start_mark, child.end_mark)
+
+    def _includes(self, node: Node, stack: tuple[Path, ...]) -> Node:
+        """Splice included files into the sections and content lists of a tree."""
+        # An aliased node is done once: a YAML alias bomb stays cheap here and
+        # is reported by the loader, which counts what the aliases expand to.
+        done = self.done.get(id(node))
+        if done is not None:
+            return done
+        self.done[id(node)] = node
+        self.visits += 1
+        if not isinstance(node, MappingNode) or self.visits > MAX_NODES:
+            return node
+        pairs = []
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.value in ("sections", "content") and isinstance(value, SequenceNode):
+                value = self._splice(value, stack)
+                if key.value == "sections":
+                    items = [self._includes(item, stack) for item in value.value]
+                    value = SequenceNode(value.tag, items, value.start_mark, value.end_mark)
+            pairs.append((key, value))
+        result = MappingNode(node.tag, pairs, node.start_mark, node.end_mark)
+        self.done[id(node)] = result
+        return result
+
+    def _splice(self, seq: SequenceNode, stack: tuple[Path, ...]) -> SequenceNode:
+        items: list[Node] = []
+        for item in seq.value:
+            self.visits += 1
+            if self.visits > MAX_NODES:
+                self.problems.append(Problem(pos_of(item), "aliases expand to too many nodes (alias bomb?)"))
+                break
+            name = key_value(item, "include")
+            if name is None or len(item.value) != 1:
+                items.append(item)
+                continue
+            target = self._target(name, "includes", stack)
+            if target is None:
+                continue
+            included = self._read(target, self._display(name, "includes"))
+            if included is None:
+                continue
+            if not isinstance(included, SequenceNode):
+                self.problems.append(Problem(pos_of(included), "an included file holds a list of sections or blocks"))
+                continue
+            items.extend(self._splice(included, (*stack, target)).value)
+        return SequenceNode(seq.tag, items, seq.start_mark, seq.end_mark)
+
+
+def _without(node: Node, key: str) -> Node:
+    if not isinstance(node, MappingNode):
+        return node
+    pairs = [(k, v) for k, v in node.value if not (isinstance(k, ScalarNode) and k.value == key)]
+    return MappingNode(node.tag, pairs, node.start_mark, node.end_mark)
+
+
+def _scalar(node: Node | None) -> str | None:
+    return node.value if isinstance(node, ScalarNode) else None
