@@ -56,7 +56,7 @@ class _Resolver:
         self.result = Resolved(ScalarNode("tag:yaml.org,2002:null", ""))
         self.problems: list[Problem] = []
         self.visits = 0
-        self.done: dict[int, Node] = {}
+        self.done: dict[int, tuple[Node, Node]] = {}
         self.plain: dict[str, str] = {}
         """The file name alone, by the name in marks (which may carry a chain)."""
 
@@ -171,8 +171,8 @@ class _Resolver:
         # is reported by the loader, which counts what the aliases expand to.
         done = self.done.get(id(node))
         if done is not None:
-            return done
-        self.done[id(node)] = node
+            return done[1]
+        self.done[id(node)] = (node, node)  # holding the node keeps its id from being reused
         self.visits += 1
         if not isinstance(node, MappingNode) or self.visits > MAX_NODES:
             return node
@@ -185,7 +185,7 @@ class _Resolver:
                     value = SequenceNode(value.tag, items, value.start_mark, value.end_mark)
             pairs.append((key, value))
         result = MappingNode(node.tag, pairs, node.start_mark, node.end_mark)
-        self.done[id(node)] = result
+        self.done[id(node)] = (node, result)
         return result
 
     def _splice(self, seq: SequenceNode, stack: tuple[Path, ...]) -> SequenceNode:
