@@ -2,12 +2,13 @@
 
 from .build import Pack, build, write_pack, writers_for
 from .errors import BuildError, Problem, SpecError
-from .loader import load, loads
+from .loader import Options, load, loads
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BuildError",
+    "Options",
     "Pack",
     "Problem",
     "SpecError",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import registry
 from .errors import BuildError, Problem
-from .loader import load
+from .loader import Options, load
 from .model import Briefing
 from .stylesheet import read_style_file
 
@@ -41,7 +41,7 @@ def build(
     ``style`` is a bundled style's name or a style file; the spec's own
     ``style:`` wins over it.
     """
-    doc = load(spec, read_style_file(style) if style else None)
+    doc = load(spec, Options(base_style=read_style_file(style) if style else {}))
     return write_pack(doc, Path(spec).stem, writers_for(formats), Path(out))
 
 

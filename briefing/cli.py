@@ -12,9 +12,10 @@ from typing import NoReturn
 from . import __version__, registry
 from .build import write_pack
 from .errors import BuildError, Problem, SpecError
-from .loader import load
+from .loader import Options, load
 from .model import Briefing
 from .stylesheet import bundled_names, read_style_file, template_layer
+from .variables import parse_set, read_vars_file, render_name
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -38,17 +39,19 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("specs", nargs="+", metavar="SPEC", help="spec files (YAML)")
     build.add_argument("--format", "-f", help="comma-separated formats (default: all registered)")
     build.add_argument("--out", "-o", default="output", help="output folder (default: output)")
-    _style_options(build)
+    build.add_argument("--out-name", metavar="TEMPLATE", help="output file name, e.g. '{{ country }}-{{ date }}'")
+    _spec_options(build)
 
     validate = commands.add_parser("validate", help="check specs without writing anything")
     validate.add_argument("specs", nargs="+", metavar="SPEC")
-    _style_options(validate)
+    _spec_options(validate)
 
     commands.add_parser("formats", help="list the registered output formats")
     return parser
 
 
-def _style_options(parser: argparse.ArgumentParser) -> None:
+def _spec_options(parser: argparse.ArgumentParser) -> None:
+    """Options that change how a spec is read: style, template, variables."""
     names = ", ".join(bundled_names())
     parser.add_argument(
         "--style", "-s", metavar="NAME|FILE", help=f"house style: a bundled one ({names}) or a YAML file"
@@ -56,6 +59,8 @@ def _style_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--docx-template", metavar="FILE", help="Word document to start from (as pandoc's --reference-doc)"
     )
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a variable (repeatable)")
+    parser.add_argument("--vars", metavar="FILE", help="YAML file of variables")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -87,13 +92,18 @@ def _fail(message: str, status: int) -> int:
 
 def _load_all(args: argparse.Namespace) -> list[Briefing]:
     """Every spec loaded; all problems of all specs reported together."""
-    base = read_style_file(args.style) if args.style else None
-    overrides = template_layer(args.docx_template) if args.docx_template else None
+    variables = read_vars_file(args.vars) if args.vars else {}
+    variables.update(parse_set(args.set))
+    options = Options(
+        base_style=read_style_file(args.style) if args.style else {},
+        style_overrides=template_layer(args.docx_template) if args.docx_template else {},
+        variables=variables,
+    )
     docs: list[Briefing] = []
     problems: list[Problem] = []
     for spec in args.specs:
         try:
-            docs.append(load(spec, base, overrides))
+            docs.append(load(spec, options))
         except SpecError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -102,9 +112,6 @@ def _load_all(args: argparse.Namespace) -> list[Briefing]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    stems = [Path(spec).stem for spec in args.specs]
-    if len(set(stems)) != len(stems):
-        raise _Usage("two specs share a name and would overwrite each other's output")
     names = [n.strip() for n in args.format.split(",") if n.strip()] if args.format else registry.names()
     if not names:
         raise _Usage("--format names no format")
@@ -114,6 +121,12 @@ def _build(args: argparse.Namespace) -> int:
                 f"unknown format '{name}' (known formats: {', '.join(registry.names()) or 'none'})"
             )
     docs = _load_all(args)  # every spec is checked before anything is written
+    stems = [
+        render_name(args.out_name, d.variables) if args.out_name else Path(s).stem
+        for s, d in zip(args.specs, docs, strict=True)
+    ]
+    if len(set(stems)) != len(stems):
+        raise _Usage("two specs would be written to the same file names")
     writers, status = [], EXIT_OK
     for name in names:
         try:

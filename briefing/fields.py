@@ -72,11 +72,14 @@ class Reader:
     def mapping(
         self,
         node: Node,
-        keys: Mapping[str, str],
+        keys: Mapping[str, str] | None,
         required: tuple[str, ...] = (),
         what: str = "this mapping",
     ) -> dict[str, Node] | None:
-        """The values of a mapping by key, checking keys against ``keys``."""
+        """The values of a mapping by key, checking keys against ``keys``.
+
+        With ``keys`` None, any name is a key (as for variables).
+        """
         if not self._expect(node, MappingNode, "a mapping"):
             return None
         found: dict[str, Node] = {}
@@ -88,7 +91,9 @@ class Reader:
             if key in found:
                 first = self.pos(found[key]).line
                 self.problem(key_node, f"duplicate key '{key}' (first given on line {first})")
-            elif key not in keys:
+            elif keys is None and not key.isidentifier():
+                self.problem(key_node, f"'{key}' is not a name (use letters, digits and _)")
+            elif keys is not None and key not in keys:
                 self.problem(key_node, f"unknown key '{key}' in {what}{did_you_mean(key, keys)}")
             else:
                 found[key] = value

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
@@ -27,6 +29,7 @@ from .model import (
 )
 from .resolve import Resolved, resolve_file, resolve_text
 from .stylesheet import Layer, merge, read_style
+from .variables import builtins, render, spec_variables
 
 # Each table maps a key to its description; adding a key to the spec means
 # adding it here and reading it in the matching function below.
@@ -41,6 +44,7 @@ BRIEFING_KEYS = {
     "sections": "The body: a list of sections.",
     "style": "House style: fonts, colours, page set-up, cover, contents, tables, marking.",
     "extends": "A base spec this one builds on, relative to this file.",
+    "vars": "Variables for {{ name }} in any string of the spec.",
     "sections_mode": "How sections combine with a base's: merge (by heading, the default) or replace.",
 }
 SECTION_KEYS = {
@@ -74,37 +78,39 @@ MAX_SECTION_DEPTH = 9
 """Word has heading styles down to Heading 9."""
 
 
-def load(
-    path: str | os.PathLike[str], base_style: Layer | None = None, style_overrides: Layer | None = None
-) -> Briefing:
-    """Load and check a spec file; raises SpecError listing every problem.
+@dataclass(frozen=True)
+class Options:
+    """What the command line adds to a spec."""
 
-    The spec's own ``style:`` wins over ``base_style`` (a style file), and
-    ``style_overrides`` (such as a template given on the command line) win
-    over both.
-    """
+    base_style: Layer = field(default_factory=dict)
+    """A style file's values; the spec's own ``style:`` wins over them."""
+    style_overrides: Layer = field(default_factory=dict)
+    """Values that win over the spec's style (a ``--docx-template``)."""
+    variables: Mapping[str, Any] = field(default_factory=dict)
+    """Variables from ``--vars`` and ``--set``; they win over the spec's ``vars:``."""
+
+
+def load(path: str | os.PathLike[str], options: Options | None = None) -> Briefing:
+    """Load and check a spec file with its bases and includes; raises SpecError listing every problem."""
     resolved = resolve_file(Path(path), os.fspath(path))
-    return _load(resolved, Path(path).resolve().parent, base_style, style_overrides)
+    return _load(resolved, Path(path).resolve().parent, options or Options())
 
 
-def loads(
-    text: str,
-    file: str = "<spec>",
-    base_dir: Path | None = None,
-    base_style: Layer | None = None,
-    style_overrides: Layer | None = None,
-) -> Briefing:
+def loads(text: str, file: str = "<spec>", base_dir: Path | None = None, options: Options | None = None) -> Briefing:
     """Load a spec from its text; ``base_dir`` anchors relative paths."""
     folder = (base_dir or Path.cwd()).resolve()
-    return _load(resolve_text(text, file, folder), folder, base_style, style_overrides)
+    return _load(resolve_text(text, file, folder), folder, options or Options())
 
 
-def _load(resolved: Resolved, folder: Path, base_style: Layer | None, style_overrides: Layer | None) -> Briefing:
-    reader = Reader(resolved.root.start_mark.name, folder, folders=resolved.folders)
-    doc = _briefing(reader, resolved.root, (base_style or {}, style_overrides or {}))
+def _load(resolved: Resolved, folder: Path, options: Options) -> Briefing:
+    name = resolved.root.start_mark.name
+    reader = Reader(name, folder, folders=resolved.folders)
+    values = {**builtins(Path(name).stem), **spec_variables(reader, resolved.root), **options.variables}
+    root = render(resolved.root, values, reader.problems)
+    doc = _briefing(reader, root, (options.base_style, options.style_overrides))
     if reader.problems or doc is None:
         raise SpecError(reader.problems)
-    return doc
+    return dataclasses.replace(doc, variables=values)
 
 
 def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | None:

@@ -169,6 +169,8 @@ class Briefing:
     """Executive summary, rendered before the body."""
     style: Style = field(default_factory=Style)
     """House style every writer follows."""
+    variables: dict[str, Cell] = field(default_factory=dict, compare=False, repr=False)
+    """The variables the spec's strings were rendered with."""
     pos: Pos = _pos()
 
 

@@ -138,7 +138,7 @@ def test_two_specs_with_one_name_are_refused(spec, tmp_path, capsys):
     other.mkdir()
     shutil.copy(spec, other / spec.name)
     assert main(["build", str(spec), str(other / spec.name), "--out", str(tmp_path / "o")]) == 2
-    assert "share a name" in capsys.readouterr().err
+    assert "two specs would be written to the same file names" in capsys.readouterr().err
 
 
 def test_console_script_runs_without_traceback(tmp_path):

@@ -12,6 +12,7 @@ from PIL import Image as PILImage
 
 from briefing import SpecError, loads
 from briefing.cli import main
+from briefing.loader import Options
 from briefing.style import BUNDLED_FONTS, Style, TableLook
 from briefing.stylesheet import bundled_names, merge, read_style_file, template_layer
 
@@ -20,7 +21,7 @@ BODY = "sections:\n  - heading: H\n"
 
 def spec(style: str, base_dir: Path | None = None, base: dict | None = None) -> Style:
     text = "title: T\n" + textwrap.dedent(style) + BODY
-    return loads(text, "spec.yaml", base_dir, base).style
+    return loads(text, "spec.yaml", base_dir, Options(base_style=base or {})).style
 
 
 def errors(style: str, base_dir: Path | None = None) -> list[str]:

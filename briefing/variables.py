@@ -1,0 +1,120 @@
+"""Variables: ``{{ name }}`` in any string of a spec, rendered by a sandboxed Jinja2."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Problem, SpecError
+from .fields import Reader
+from .model import Pos
+from .resolve import key_value
+from .source import compose, pos_of, read_spec_text
+
+_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+_RESOLVER = yaml.resolver.Resolver()
+_STR = "tag:yaml.org,2002:str"
+_ONLY_A_VARIABLE = re.compile(r"\s*\{\{(?:(?!\{\{|\}\}).)*\}\}\s*", re.S)
+
+
+def builtins(spec_name: str) -> dict[str, Any]:
+    """Variables every spec has: today's date (also as ``date``) and the spec's name."""
+    today = dt.date.today().isoformat()
+    return {"today": today, "date": today, "spec": spec_name}
+
+
+def spec_variables(r: Reader, root: Node) -> dict[str, Any]:
+    """The values of a spec's ``vars:`` mapping."""
+    node = key_value(root, "vars")
+    if node is None:
+        return {}
+    keys = r.mapping(node, None, (), "vars")
+    return {name: r.cell(value) for name, value in (keys or {}).items()}
+
+
+def read_vars_file(name: str | os.PathLike[str]) -> dict[str, Any]:
+    """The variables of a ``--vars`` file: a mapping of names to values."""
+    display = os.fspath(name)
+    path = Path(name)
+    root = compose(read_spec_text(path, display), display)
+    reader = Reader(display, path.resolve().parent)
+    values = spec_variables(reader, MappingNode("tag:yaml.org,2002:map", [(ScalarNode(_STR, "vars"), root)]))
+    if reader.problems:
+        raise SpecError(reader.problems)
+    return values
+
+
+def parse_set(assignments: list[str]) -> dict[str, Any]:
+    """``--set key=value`` options as variables (values are text)."""
+    values = {}
+    for item in assignments:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise SpecError([Problem(Pos("--set", 1, 1), f"expected NAME=VALUE, got '{item}'")])
+        values[name.strip()] = value
+    return values
+
+
+def render(root: Node, values: Mapping[str, Any], problems: list[Problem]) -> Node:
+    """The tree with every templated string rendered; the ``vars:`` mapping is left as it is."""
+    done: dict[int, tuple[Node, Node]] = {}
+
+    def walk(node: Node) -> Node:
+        if id(node) in done:  # an alias: rendered once
+            return done[id(node)][1]
+        result = node
+        if isinstance(node, ScalarNode) and node.tag == _STR and ("{{" in node.value or "{%" in node.value):
+            result = _render_scalar(node, values, problems)
+        elif isinstance(node, SequenceNode):
+            result = SequenceNode(node.tag, [walk(n) for n in node.value], node.start_mark, node.end_mark)
+        elif isinstance(node, MappingNode):
+            pairs = [(k, v if _is_vars(k, node is root) else walk(v)) for k, v in node.value]
+            result = MappingNode(node.tag, pairs, node.start_mark, node.end_mark)
+        done[id(node)] = (node, result)
+        return result
+
+    return walk(root)
+
+
+def render_name(template: str, values: Mapping[str, Any]) -> str:
+    """A file name from ``--out-name``: a single name, without folders."""
+    try:
+        name = _ENV.from_string(template).render(values).strip()
+    except TemplateError as exc:
+        raise SpecError([Problem(Pos("--out-name", 1, 1), _message(exc))]) from None
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        raise SpecError([Problem(Pos("--out-name", 1, 1), f"'{name}' is not a file name")])
+    return name
+
+
+def _render_scalar(node: ScalarNode, values: Mapping[str, Any], problems: list[Problem]) -> Node:
+    try:
+        text = _ENV.from_string(node.value).render(values)
+    except TemplateError as exc:
+        problems.append(Problem(pos_of(node), _message(exc)))
+        return node
+    # A value that is only a variable takes the type YAML would give it in
+    # place, so "{{ count }}" in a table is a number, as 1500 would be.
+    typed = node.style is None or _ONLY_A_VARIABLE.fullmatch(node.value)
+    tag = _RESOLVER.resolve(ScalarNode, text, (True, False)) if typed else _STR
+    return ScalarNode(tag, text, node.start_mark, node.end_mark, node.style)
+
+
+def _message(exc: TemplateError) -> str:
+    text = str(exc.message if getattr(exc, "message", None) else exc)
+    if "is undefined" in text:
+        return f"undefined variable: {text}"
+    return f"template error: {text}"
+
+
+def _is_vars(key: Node, top: bool) -> bool:
+    return top and isinstance(key, ScalarNode) and key.value == "vars"
