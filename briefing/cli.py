@@ -9,11 +9,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+import yaml
+
 from . import __version__, registry
 from .build import write_pack
 from .errors import BuildError, Problem, SpecError
-from .loader import Options, load
+from .loader import Options, load, resolved_tree
 from .model import Briefing
+from .scaffold import new_spec
+from .schema import schema_text
 from .stylesheet import bundled_names, read_style_file, template_layer
 from .variables import parse_set, read_vars_file, render_name
 
@@ -47,6 +51,16 @@ def _parser() -> argparse.ArgumentParser:
     _spec_options(validate)
 
     commands.add_parser("formats", help="list the registered output formats")
+    commands.add_parser("schema", help="print the JSON Schema of specs, for editors")
+
+    show = commands.add_parser("show", help="print a spec after its bases, includes and variables")
+    show.add_argument("spec", metavar="SPEC")
+    show.add_argument("--resolved", action="store_true", help="show what will be built (the default)")
+    _spec_options(show)
+
+    new = commands.add_parser("new", help="write a starting spec that builds as it is")
+    new.add_argument("name", metavar="NAME", help="file to write (NAME.yaml)")
+    new.add_argument("--from", dest="source", metavar="SPEC", help="start from a copy of this spec")
     return parser
 
 
@@ -90,15 +104,20 @@ def _fail(message: str, status: int) -> int:
     return status
 
 
-def _load_all(args: argparse.Namespace) -> list[Briefing]:
-    """Every spec loaded; all problems of all specs reported together."""
+def _options(args: argparse.Namespace) -> Options:
+    """What the command line adds to every spec: style, template, variables."""
     variables = read_vars_file(args.vars) if args.vars else {}
     variables.update(parse_set(args.set))
-    options = Options(
+    return Options(
         base_style=read_style_file(args.style) if args.style else {},
         style_overrides=template_layer(args.docx_template) if args.docx_template else {},
         variables=variables,
     )
+
+
+def _load_all(args: argparse.Namespace) -> list[Briefing]:
+    """Every spec loaded; all problems of all specs reported together."""
+    options = _options(args)
     docs: list[Briefing] = []
     problems: list[Problem] = []
     for spec in args.specs:
@@ -161,7 +180,35 @@ def _formats(args: argparse.Namespace) -> int:
     return status
 
 
-_COMMANDS = {"build": _build, "validate": _validate, "formats": _formats}
+def _schema(args: argparse.Namespace) -> int:
+    sys.stdout.write(schema_text())
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    root = resolved_tree(args.spec, _options(args))
+    sys.stdout.write(yaml.serialize(root, Dumper=yaml.SafeDumper, allow_unicode=True))
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    try:
+        print(new_spec(args.name, args.source))
+    except FileExistsError as exc:
+        raise _Usage(f"{exc.filename}: already exists; choose another name") from None
+    except FileNotFoundError as exc:
+        raise _Usage(f"{exc.filename}: no such spec") from None
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "build": _build,
+    "validate": _validate,
+    "formats": _formats,
+    "schema": _schema,
+    "show": _show,
+    "new": _new,
+}
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem
 from .model import Cell, Pos
+from .shapes import Shape
 from .source import pos_of
 
 _TAG = "tag:yaml.org,2002:"
@@ -72,7 +73,7 @@ class Reader:
     def mapping(
         self,
         node: Node,
-        keys: Mapping[str, str] | None,
+        keys: Mapping[str, object] | None,
         required: tuple[str, ...] = (),
         what: str = "this mapping",
     ) -> dict[str, Node] | None:
@@ -101,6 +102,10 @@ class Reader:
             if key not in found:
                 self.problem(node, f"missing required key '{key}' in {what}")
         return found
+
+    def shape(self, node: Node, shape: Shape) -> dict[str, Node] | None:
+        """The values of a mapping of a known shape, its keys checked."""
+        return self.mapping(node, shape.keys, shape.required, shape.what)
 
     def sequence(self, node: Node, what: str = "a list") -> list[Node] | None:
         """The items of a list node."""
@@ -237,7 +242,7 @@ def colour_hex(value: str) -> str | None:
     return named.hexval()[2:].upper() if named is not None else None
 
 
-def did_you_mean(word: str, choices: Mapping[str, str] | list[str], list_all: bool = True) -> str:
+def did_you_mean(word: str, choices: Mapping[str, object] | list[str], list_all: bool = True) -> str:
     """A ' (did you mean ...?)' hint; else the list of choices, if ``list_all``."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     if close:

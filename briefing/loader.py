@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from . import shapes
 from .errors import SpecError
 from .fields import Reader, did_you_mean, kind_of
 from .inline import parse_inline
@@ -31,47 +32,6 @@ from .resolve import Resolved, resolve_file, resolve_text
 from .stylesheet import Layer, merge, read_style
 from .variables import builtins, render, spec_variables
 
-# Each table maps a key to its description; adding a key to the spec means
-# adding it here and reading it in the matching function below.
-BRIEFING_KEYS = {
-    "title": "Document title.",
-    "subtitle": "Subtitle under the title.",
-    "source": 'Originating outlet or desk, e.g. "Focus on Africa".',
-    "date": "Date of the briefing, YYYY-MM-DD.",
-    "author": "Author or desk.",
-    "classification": "Marking printed on every page and sheet.",
-    "summary": "Executive summary: a paragraph, or a list of key judgements.",
-    "sections": "The body: a list of sections.",
-    "style": "House style: fonts, colours, page set-up, cover, contents, tables, marking.",
-    "extends": "A base spec this one builds on, relative to this file.",
-    "vars": "Variables for {{ name }} in any string of the spec.",
-    "sections_mode": "How sections combine with a base's: merge (by heading, the default) or replace.",
-}
-SECTION_KEYS = {
-    "heading": "Section heading.",
-    "content": "Blocks under the heading.",
-    "sections": "Sub-sections, one heading level deeper.",
-}
-BLOCK_KEYS = {
-    "paragraph": "A paragraph of text.",
-    "bullets": "A bulleted list.",
-    "numbered": "A numbered list.",
-    "table": "A table with a header row.",
-    "image": "A PNG or JPEG picture.",
-    "page_break": "Start a new page (true).",
-}
-ITEM_KEYS = {"lead": "Run-in heading, shown bold before a colon.", "text": "The item's text."}
-TABLE_KEYS = {
-    "title": "Table title, shown in its caption.",
-    "columns": "Column names.",
-    "rows": "Rows of values, each as long as columns.",
-}
-IMAGE_KEYS = {
-    "path": "Image file, relative to the spec.",
-    "caption": "Caption under the picture.",
-    "alt": "Alternative text for screen readers (defaults to the caption).",
-    "width_cm": "Width on the page, in centimetres.",
-}
 T = TypeVar("T")
 
 MAX_SECTION_DEPTH = 9
@@ -102,11 +62,24 @@ def loads(text: str, file: str = "<spec>", base_dir: Path | None = None, options
     return _load(resolve_text(text, file, folder), folder, options or Options())
 
 
-def _load(resolved: Resolved, folder: Path, options: Options) -> Briefing:
+def resolved_tree(path: str | os.PathLike[str], options: Options | None = None) -> Node:
+    """A spec's node tree after bases, includes and variables: what will be built."""
+    resolved = resolve_file(Path(path), os.fspath(path))
+    reader, root, _ = _prepare(resolved, Path(path).resolve().parent, options or Options())
+    if reader.problems:
+        raise SpecError(reader.problems)
+    return root
+
+
+def _prepare(resolved: Resolved, folder: Path, options: Options) -> tuple[Reader, Node, dict[str, Any]]:
     name = resolved.root.start_mark.name
     reader = Reader(name, folder, folders=resolved.folders)
     values = {**builtins(Path(name).stem), **spec_variables(reader, resolved.root), **options.variables}
-    root = render(resolved.root, values, reader.problems)
+    return reader, render(resolved.root, values, reader.problems), values
+
+
+def _load(resolved: Resolved, folder: Path, options: Options) -> Briefing:
+    reader, root, values = _prepare(resolved, folder, options)
     doc = _briefing(reader, root, (options.base_style, options.style_overrides))
     if reader.problems or doc is None:
         raise SpecError(reader.problems)
@@ -117,7 +90,7 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
     if not isinstance(node, MappingNode):
         r.problem(node, f"expected a mapping of keys such as 'title' at the top level, got {kind_of(node)}")
         return None
-    keys = r.mapping(node, BRIEFING_KEYS, ("title", "sections"), "the spec")
+    keys = r.shape(node, shapes.SPEC)
     if keys is None:
         return None
     # Every key is read before giving up, so that all problems are reported.
@@ -170,7 +143,7 @@ def _sections(r: Reader, node: Node, level: int) -> tuple[Section, ...]:
 
 
 def _section(r: Reader, node: Node, level: int) -> Section | None:
-    keys = r.mapping(node, SECTION_KEYS, ("heading",), "a section")
+    keys = r.shape(node, shapes.SECTION)
     if keys is None:
         return None
     heading = _inline(r, keys["heading"]) if "heading" in keys else None
@@ -189,12 +162,12 @@ def _blocks(r: Reader, node: Node) -> tuple[Block, ...]:
 
 
 def _block(r: Reader, node: Node) -> Block | None:
-    keys = r.mapping(node, BLOCK_KEYS, (), "a block")
+    keys = r.shape(node, shapes.BLOCK)
     if keys is None:
         return None
     if len(keys) != 1:
         if not keys and not node.value:
-            r.problem(node, f"an empty block{did_you_mean('', BLOCK_KEYS)}")
+            r.problem(node, f"an empty block{did_you_mean('', shapes.BLOCK.keys)}")
         elif len(keys) > 1:
             names = " and ".join(f"'{k}'" for k in keys)
             r.problem(node, f"a block has exactly one type, but this one has {names}")
@@ -217,7 +190,7 @@ def _block(r: Reader, node: Node) -> Block | None:
                 r.problem(value, "page_break takes the value true")
                 return None
             return PageBreak(pos=pos)
-    raise AssertionError(kind)  # BLOCK_KEYS and the cases above go together
+    raise AssertionError(kind)  # shapes.BLOCK and the cases above go together
 
 
 def _items(r: Reader, node: Node) -> tuple[ListItem, ...] | None:
@@ -235,7 +208,7 @@ def _item(r: Reader, node: Node) -> ListItem | None:
     if isinstance(node, ScalarNode):
         text = _inline(r, node)
         return None if text is None else ListItem(text, pos=r.pos(node))
-    keys = r.mapping(node, ITEM_KEYS, ("lead", "text"), "a list item")
+    keys = r.shape(node, shapes.ITEM)
     if keys is None or len(keys) != 2:
         return None
     lead, text = _inline(r, keys["lead"]), _inline(r, keys["text"])
@@ -245,7 +218,7 @@ def _item(r: Reader, node: Node) -> ListItem | None:
 
 
 def _table(r: Reader, node: Node) -> Table | None:
-    keys = r.mapping(node, TABLE_KEYS, ("columns",), "a table")
+    keys = r.shape(node, shapes.TABLE)
     if keys is None or "columns" not in keys:
         return None
     title = _opt(keys, "title", r.text)
@@ -286,7 +259,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def _image(r: Reader, node: Node) -> Image | None:
-    keys = r.mapping(node, IMAGE_KEYS, ("path",), "an image")
+    keys = r.shape(node, shapes.IMAGE)
     if keys is None or "path" not in keys:
         return None
     caption = _inline(r, keys["caption"]) if "caption" in keys else None

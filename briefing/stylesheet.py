@@ -9,44 +9,12 @@ from typing import Any
 
 from yaml.nodes import Node, ScalarNode
 
+from . import shapes
 from .errors import Problem, SpecError
 from .fields import Reader
 from .model import Pos
 from .source import compose, read_spec_text
 from .style import BUNDLED_FONTS, PAGE_SIZES_CM, FontFamily, Style, TableLook
-
-STYLE_KEYS = {
-    "fonts": "Fonts of body text and headings.",
-    "font_size": "Size of body text in points.",
-    "accent": "Colour of the title, headings and rules.",
-    "page": "Paper size, orientation and margins.",
-    "logo": "PNG or JPEG shown in the cover block.",
-    "cover": "block (title block on page 1), page (a cover page) or none.",
-    "toc": "Print a table of contents (true or false).",
-    "table": "How tables are drawn.",
-    "marking": "How the classification marking is printed.",
-    "docx_template": "Word document whose styles, page set-up, headers and footers are the starting point.",
-}
-FONTS_KEYS = {"body": "Font of body text.", "heading": "Font of the title and headings."}
-FONT_KEYS = {
-    "regular": "TTF file of the regular face.",
-    "bold": "TTF file of the bold face.",
-    "italic": "TTF file of the italic face.",
-    "bold_italic": "TTF file of the bold italic face.",
-    "name": "Family name for Word and Excel (read from the font file if not given).",
-}
-PAGE_KEYS = {
-    "size": "A4 or Letter.",
-    "orientation": "portrait or landscape.",
-    "margins_cm": "Margin on every side, in centimetres.",
-}
-TABLE_KEYS = {
-    "header_fill": "Background of the header row.",
-    "header_text": "Text colour of the header row.",
-    "zebra": "Background of every other row, or none.",
-    "borders": "Colour of the grid lines, or none.",
-}
-MARKING_KEYS = {"colour": "Colour of the marking.", "banner": "White text on a band of the marking colour."}
 
 BUNDLED_STYLES = Path(__file__).resolve().parent / "styles"
 """Folder of the styles selectable by name (``--style official``)."""
@@ -89,7 +57,7 @@ def template_layer(name: str | os.PathLike[str]) -> Layer:
 
 def read_style(r: Reader, node: Node) -> Layer:
     """The values a ``style:`` mapping sets, checked; problems go to ``r``."""
-    keys = r.mapping(node, STYLE_KEYS, (), "the style")
+    keys = r.shape(node, shapes.STYLE)
     if keys is None:
         return {}
     layer: Layer = {}
@@ -105,10 +73,10 @@ def read_style(r: Reader, node: Node) -> Layer:
             layer[key] = read(keys[key])
     if "logo" in keys and (logo := r.image(keys["logo"])):
         layer["logo"], layer["logo_size_px"] = logo
-    if "fonts" in keys and (fonts := r.mapping(keys["fonts"], FONTS_KEYS, (), "fonts")):
+    if "fonts" in keys and (fonts := r.shape(keys["fonts"], shapes.FONTS)):
         for which, font_node in fonts.items():
             layer[f"{which}_font"] = _font(r, font_node)
-    if "page" in keys and (page := r.mapping(keys["page"], PAGE_KEYS, (), "page")):
+    if "page" in keys and (page := r.shape(keys["page"], shapes.PAGE)):
         if "size" in page:
             layer["page_size"] = r.choice(page["size"], tuple(PAGE_SIZES_CM))
         if "orientation" in page:
@@ -116,10 +84,10 @@ def read_style(r: Reader, node: Node) -> Layer:
             layer["landscape"] = None if orientation is None else orientation == "landscape"
         if "margins_cm" in page:
             layer["margin_cm"] = r.number(page["margins_cm"])
-    if "table" in keys and (table := r.mapping(keys["table"], TABLE_KEYS, (), "table")):
+    if "table" in keys and (table := r.shape(keys["table"], shapes.TABLE_LOOK)):
         for key, value in table.items():
             layer[f"table.{key}"] = _optional_colour(r, value) if key in ("zebra", "borders") else r.colour(value)
-    if "marking" in keys and (marking := r.mapping(keys["marking"], MARKING_KEYS, (), "marking")):
+    if "marking" in keys and (marking := r.shape(keys["marking"], shapes.MARKING)):
         if "colour" in marking:
             layer["marking_colour"] = r.colour(marking["colour"])
         if "banner" in marking:
@@ -151,7 +119,7 @@ def _font(r: Reader, node: Node) -> FontFamily | None:
             return BUNDLED_FONTS[node.value]
         regular = _font_file(r, node)
         return None if regular is None else FontFamily(_family_name(regular) or regular.stem, regular)
-    keys = r.mapping(node, FONT_KEYS, ("regular",), "a font")
+    keys = r.shape(node, shapes.FONT)
     if keys is None or "regular" not in keys:
         return None
     found = {key: _font_file(r, keys[key]) for key in ("regular", "bold", "italic", "bold_italic") if key in keys}

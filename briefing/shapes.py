@@ -1,0 +1,213 @@
+"""The spec's vocabulary: every mapping's keys, what they mean and what they hold.
+
+The loader checks mappings against these shapes, and ``briefing schema``
+prints them as a JSON Schema, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Schema = dict[str, Any]
+"""A JSON Schema fragment."""
+
+TEXT: Schema = {"type": ["string", "number", "boolean"]}
+"""Text; a number or date is taken as written."""
+DATE: Schema = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+CELL: Schema = {"type": ["string", "number", "boolean", "null"]}
+"""A table value: text, number, true/false, a date or empty."""
+NUMBER: Schema = {"type": "number", "exclusiveMinimum": 0}
+BOOLEAN: Schema = {"type": "boolean"}
+COLOUR: Schema = {"type": "string", "description": "#RRGGBB, #RGB or a colour name such as navy"}
+FILE: Schema = {"type": "string", "description": "a path relative to the file that names it"}
+
+
+def ref(name: str) -> Schema:
+    """A reference to another shape."""
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def one_of(*choices: str) -> Schema:
+    return {"enum": list(choices)}
+
+
+def list_of(item: Schema, at_least: int = 0) -> Schema:
+    return {"type": "array", "items": item, "minItems": at_least} if at_least else {"type": "array", "items": item}
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a mapping."""
+
+    doc: str
+    """What the key means, for error hints and editors."""
+    schema: Schema = field(default_factory=lambda: TEXT)
+    """What its value may be."""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A kind of mapping in a spec or style."""
+
+    name: str
+    """Its name in the schema's $defs."""
+    what: str
+    """How messages refer to it: "a section"."""
+    keys: dict[str, Key]
+    """Every key it may have."""
+    required: tuple[str, ...] = ()
+    """Keys it must have."""
+    one_key: bool = False
+    """It holds exactly one of its keys (a block)."""
+
+
+ITEM = Shape(
+    "item",
+    "a list item",
+    {"lead": Key("Run-in heading, shown bold before a colon."), "text": Key("The item's text.")},
+    ("lead", "text"),
+)
+LIST: Schema = list_of({"anyOf": [TEXT, ref("item")]}, at_least=1)
+INCLUDE: Schema = {
+    "type": "object",
+    "properties": {"include": {**FILE, "description": "A YAML file holding a list of sections or blocks."}},
+    "required": ["include"],
+    "additionalProperties": False,
+}
+
+TABLE = Shape(
+    "table",
+    "a table",
+    {
+        "title": Key("Table title, shown in its caption and naming its sheet."),
+        "columns": Key("Column names.", list_of(TEXT, at_least=1)),
+        "rows": Key("Rows of values, each as long as columns.", list_of(list_of(CELL))),
+    },
+    ("columns",),
+)
+IMAGE = Shape(
+    "image",
+    "an image",
+    {
+        "path": Key("PNG or JPEG file, relative to the spec.", FILE),
+        "caption": Key("Caption under the picture."),
+        "alt": Key("Alternative text for screen readers (defaults to the caption)."),
+        "width_cm": Key("Width on the page, in centimetres.", NUMBER),
+    },
+    ("path",),
+)
+BLOCK = Shape(
+    "block",
+    "a block",
+    {
+        "paragraph": Key("A paragraph of text."),
+        "bullets": Key("A bulleted list.", LIST),
+        "numbered": Key("A numbered list.", LIST),
+        "table": Key("A table with a header row.", ref("table")),
+        "image": Key("A PNG or JPEG picture.", ref("image")),
+        "page_break": Key("Start a new page (true).", {"const": True}),
+    },
+    one_key=True,
+)
+SECTION = Shape(
+    "section",
+    "a section",
+    {
+        "heading": Key("Section heading."),
+        "content": Key("Blocks under the heading.", list_of({"anyOf": [ref("block"), INCLUDE]})),
+        "sections": Key("Sub-sections, one heading level deeper.", list_of({"anyOf": [ref("section"), INCLUDE]})),
+    },
+    ("heading",),
+)
+
+FONT = Shape(
+    "font",
+    "a font",
+    {
+        "regular": Key("TTF file of the regular face.", FILE),
+        "bold": Key("TTF file of the bold face.", FILE),
+        "italic": Key("TTF file of the italic face.", FILE),
+        "bold_italic": Key("TTF file of the bold italic face.", FILE),
+        "name": Key("Family name for Word and Excel (read from the font file if not given)."),
+    },
+    ("regular",),
+)
+FONT_CHOICE: Schema = {"anyOf": [{"type": "string", "description": "a TTF file or a bundled family"}, ref("font")]}
+FONTS = Shape(
+    "fonts",
+    "fonts",
+    {"body": Key("Font of body text.", FONT_CHOICE), "heading": Key("Font of the title and headings.", FONT_CHOICE)},
+)
+PAGE = Shape(
+    "page",
+    "page",
+    {
+        "size": Key("Paper size.", one_of("A4", "Letter")),
+        "orientation": Key("Orientation of every page.", one_of("portrait", "landscape")),
+        "margins_cm": Key("Margin on every side, in centimetres.", NUMBER),
+    },
+)
+OPTIONAL_COLOUR: Schema = {"anyOf": [COLOUR, {"type": "null"}]}
+TABLE_LOOK = Shape(
+    "table_look",
+    "table",
+    {
+        "header_fill": Key("Background of the header row.", COLOUR),
+        "header_text": Key("Text colour of the header row.", COLOUR),
+        "zebra": Key("Background of every other row, or none.", OPTIONAL_COLOUR),
+        "borders": Key("Colour of the grid lines, or none.", OPTIONAL_COLOUR),
+    },
+)
+MARKING = Shape(
+    "marking",
+    "marking",
+    {
+        "colour": Key("Colour of the marking.", COLOUR),
+        "banner": Key("White text on a band of the marking colour.", BOOLEAN),
+    },
+)
+STYLE = Shape(
+    "style",
+    "the style",
+    {
+        "fonts": Key("Fonts of body text and headings.", ref("fonts")),
+        "font_size": Key("Size of body text in points.", NUMBER),
+        "accent": Key("Colour of the title, headings and rules.", COLOUR),
+        "page": Key("Paper size, orientation and margins.", ref("page")),
+        "logo": Key("PNG or JPEG shown in the cover block.", FILE),
+        "cover": Key("block (title block on page 1), page (a cover page) or none.", one_of("block", "page", "none")),
+        "toc": Key("Print a table of contents.", BOOLEAN),
+        "table": Key("How tables are drawn.", ref("table_look")),
+        "marking": Key("How the classification marking is printed.", ref("marking")),
+        "docx_template": Key("Word document whose styles, page set-up, headers and footers are the start.", FILE),
+    },
+)
+
+SPEC = Shape(
+    "spec",
+    "the spec",
+    {
+        "title": Key("Document title."),
+        "subtitle": Key("Subtitle under the title."),
+        "source": Key('Originating outlet or desk, e.g. "Focus on Africa".'),
+        "date": Key("Date of the briefing, YYYY-MM-DD.", DATE),
+        "author": Key("Author or desk."),
+        "classification": Key("Marking printed on every page and sheet."),
+        "summary": Key("Executive summary: a paragraph, or a list of key judgements.", {"anyOf": [TEXT, LIST]}),
+        "sections": Key("The body: a list of sections.", list_of({"anyOf": [ref("section"), INCLUDE]}, at_least=1)),
+        "style": Key("House style: fonts, colours, page set-up, cover, contents, tables, marking.", ref("style")),
+        "extends": Key("A base spec this one builds on, relative to this file.", FILE),
+        "sections_mode": Key(
+            "How sections combine with a base's: by heading, or replacing them.", one_of("merge", "replace")
+        ),
+        "vars": Key(
+            "Variables for {{ name }} in any string of the spec.",
+            {"type": "object", "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}, "additionalProperties": CELL},
+        ),
+    },
+    ("title", "sections"),
+)
+
+SHAPES = (SPEC, SECTION, BLOCK, ITEM, TABLE, IMAGE, STYLE, FONTS, FONT, PAGE, TABLE_LOOK, MARKING)
+"""Every shape, the spec's first."""
