@@ -112,8 +112,8 @@ def test_broken_writer_does_not_stop_the_others(spec, tmp_path, monkeypatch, cap
         (["build"], "briefing: the following arguments are required: SPEC (see 'briefing --help')\n"),
         (
             ["frobnicate"],
-            "briefing: argument COMMAND: invalid choice: 'frobnicate' (choose from build, validate, formats)"
-            " (see 'briefing --help')\n",
+            "briefing: argument COMMAND: invalid choice: 'frobnicate' (choose from build, validate, formats,"
+            " schema, show, new) (see 'briefing --help')\n",
         ),
         (["build", "SPEC", "--format", ","], "briefing: --format names no format\n"),
     ],
@@ -122,7 +122,7 @@ def test_bad_arguments_exit_2(args, message, spec, capsys):
     args = [str(spec) if a == "SPEC" else a for a in args]
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert err.replace("'build', 'validate', 'formats'", "build, validate, formats") == message
+    assert err.replace("'", "") == message.replace("'", "")  # argparse quotes choices in some versions
 
 
 def test_output_folder_that_is_a_file(spec, tmp_path, capsys):
