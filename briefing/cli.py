@@ -14,6 +14,7 @@ import yaml
 from . import __version__, registry
 from .build import write_pack
 from .errors import BuildError, Problem, SpecError
+from .lint import Finding, fix_file, lint
 from .loader import Options, load, resolved_tree
 from .model import Briefing
 from .scaffold import new_spec
@@ -44,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--format", "-f", help="comma-separated formats (default: all registered)")
     build.add_argument("--out", "-o", default="output", help="output folder (default: output)")
     build.add_argument("--out-name", metavar="TEMPLATE", help="output file name, e.g. '{{ country }}-{{ date }}'")
+    build.add_argument("--strict", action="store_true", help="refuse to build when the prose check finds something")
     _spec_options(build)
 
     validate = commands.add_parser("validate", help="check specs without writing anything")
@@ -52,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("formats", help="list the registered output formats")
     commands.add_parser("schema", help="print the JSON Schema of specs, for editors")
+
+    lint = commands.add_parser("lint", help="check the prose of specs: case, spacing, doubled words, spelling")
+    lint.add_argument("specs", nargs="+", metavar="SPEC")
+    lint.add_argument("--fix", action="store_true", help="fix the safe, mechanical slips in the spec files")
+    _spec_options(lint)
 
     show = commands.add_parser("show", help="print a spec after its bases, includes and variables")
     show.add_argument("spec", metavar="SPEC")
@@ -140,6 +147,9 @@ def _build(args: argparse.Namespace) -> int:
                 f"unknown format '{name}' (known formats: {', '.join(registry.names()) or 'none'})"
             )
     docs = _load_all(args)  # every spec is checked before anything is written
+    if args.strict and _report([f for doc in docs for f in lint(doc)]):
+        print("briefing: not built: the prose check found slips (see 'briefing lint')", file=sys.stderr)
+        return EXIT_FAILED
     stems = [
         render_name(args.out_name, d.variables) if args.out_name else Path(s).stem
         for s, d in zip(args.specs, docs, strict=True)
@@ -180,6 +190,22 @@ def _formats(args: argparse.Namespace) -> int:
     return status
 
 
+def _lint(args: argparse.Namespace) -> int:
+    if args.fix:
+        for spec in args.specs:
+            fixed = fix_file(Path(spec))
+            if fixed:
+                print(f"{spec}: fixed {fixed} slip{'s' if fixed != 1 else ''}", file=sys.stderr)
+    return EXIT_FAILED if _report([f for doc in _load_all(args) for f in lint(doc)]) else EXIT_OK
+
+
+def _report(findings: list[Finding]) -> bool:
+    """Print findings, one a line; True if there were any."""
+    for finding in findings:
+        print(finding)
+    return bool(findings)
+
+
 def _schema(args: argparse.Namespace) -> int:
     sys.stdout.write(schema_text())
     return EXIT_OK
@@ -206,6 +232,7 @@ _COMMANDS = {
     "validate": _validate,
     "formats": _formats,
     "schema": _schema,
+    "lint": _lint,
     "show": _show,
     "new": _new,
 }

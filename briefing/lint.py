@@ -1,0 +1,212 @@
+"""The prose check: slips that embarrass a pack once it has gone out."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .model import Block, Briefing, Image, Inline, ListBlock, PageBreak, Paragraph, Pos, Table, plain, walk_sections
+
+_ABBREVIATIONS = {"e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "no.", "st.", "dr.", "mr.", "mrs.", "ms."}
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+")
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+_NO_SPACE = re.compile(r"(?<=[a-z)\]”’])([,;:])(?=[A-Za-z])|(?<=[a-z)\]”’])(\.)(?=[A-Z])")
+_DOUBLED = re.compile(r"\b([A-Za-z]+)\s+\1\b", re.IGNORECASE)
+_PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One slip found in a spec."""
+
+    pos: Pos
+    """Where the text holding it starts."""
+    rule: str
+    """Short name of the rule: lower-case-start, missing-space, doubled-word, misspelling, unbalanced, table-title."""
+    message: str
+    """What is wrong, quoting the text."""
+
+    def __str__(self) -> str:
+        return f"{self.pos}: {self.rule}: {self.message}"
+
+
+def lint(doc: Briefing) -> list[Finding]:
+    """Every slip in a briefing's text, in reading order."""
+    found = list(_text(doc.pos, doc.title, sentence=True))
+    for block in doc.summary:
+        found.extend(_block(block))
+    for _, section in walk_sections(doc.sections):
+        found.extend(_inline(section.pos, section.heading, sentence=True))
+        for block in section.content:
+            found.extend(_block(block))
+    return found
+
+
+def _block(block: Block) -> Iterator[Finding]:
+    match block:
+        case Paragraph():
+            yield from _inline(block.pos, block.text, sentence=True)
+        case ListBlock():
+            for item in block.items:
+                if item.lead:
+                    yield from _inline(item.pos, item.lead, sentence=True)
+                # After "Lead: " the text may go on in lower case.
+                yield from _inline(item.pos, item.text, sentence=item.lead is None)
+        case Table():
+            if not block.title:
+                yield Finding(block.pos, "table-title", "a table without a title")
+        case Image():
+            if block.caption:
+                yield from _inline(block.pos, block.caption, sentence=True)
+        case PageBreak():
+            pass
+
+
+def _inline(pos: Pos, text: Inline, sentence: bool) -> Iterator[Finding]:
+    yield from _text(pos, plain(text), sentence)
+
+
+def _text(pos: Pos, text: str, sentence: bool) -> Iterator[Finding]:
+    if sentence:
+        yield from _sentence_starts(pos, text)
+    for match in _NO_SPACE.finditer(text):
+        if not _in_link_or_number(text, match.start()):
+            yield Finding(
+                pos,
+                "missing-space",
+                f"no space after '{match.group(1) or match.group(2)}' in {_quote(text, match.start())}",
+            )
+    for match in _DOUBLED.finditer(text):
+        yield Finding(pos, "doubled-word", f"'{match.group(1)} {match.group(1)}' in {_quote(text, match.start())}")
+    for match in _WORD.finditer(text):
+        fixes = misspellings().get(match.group().lower())
+        if fixes:
+            yield Finding(pos, "misspelling", f"'{match.group()}' should be '{' or '.join(fixes)}'")
+    yield from _balance(pos, text)
+
+
+def _sentence_starts(pos: Pos, text: str) -> Iterator[Finding]:
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text) if not _abbreviation(text, m.start())]
+    for start in starts:
+        word = _WORD.match(text, start)
+        if word and word.group()[0].islower():
+            yield Finding(pos, "lower-case-start", f"sentence starts in lower case: {_quote(text, start)}")
+
+
+def _balance(pos: Pos, text: str) -> Iterator[Finding]:
+    for opening, closing in _PAIRS:
+        if text.count(opening) != text.count(closing):
+            yield Finding(pos, "unbalanced", f"{text.count(opening)} '{opening}' but {text.count(closing)} '{closing}'")
+    if text.count('"') % 2:
+        yield Finding(pos, "unbalanced", "an odd number of '\"' quotes")
+
+
+def _abbreviation(text: str, dot: int) -> bool:
+    before = text[: dot + 1].rsplit(None, 1)[-1].lower().lstrip("([“\"'")
+    return before in _ABBREVIATIONS
+
+
+def _in_link_or_number(text: str, at: int) -> bool:
+    left = text.rfind(" ", 0, at) + 1
+    right = text.find(" ", at)
+    token = text[left : right if right >= 0 else len(text)]
+    return "://" in token or "@" in token or "www." in token
+
+
+def _quote(text: str, at: int) -> str:
+    start = max(text.rfind(" ", 0, max(at - 12, 0)) + 1, 0)
+    end = text.find(" ", at + 16)
+    snippet = text[start : end if end >= 0 else len(text)]
+    return f"'{snippet}'"
+
+
+@cache
+def misspellings() -> dict[str, list[str]]:
+    """Common misspellings and their corrections, from codespell's dictionary."""
+    path = files("codespell_lib") / "data" / "dictionary.txt"
+    table: dict[str, list[str]] = {}
+    for line in Path(str(path)).read_text(encoding="utf-8").splitlines():
+        wrong, _, right = line.partition("->")
+        choices = [c.strip() for c in right.split(",") if c.strip()]
+        if len(choices) > 1 and not right.rstrip().endswith(","):
+            choices = choices[:-1]  # the last part is a reason, not a correction
+        if choices:
+            table[wrong.strip().lower()] = choices
+    return table
+
+
+def fix_file(path: Path) -> int:
+    """Apply the safe, mechanical fixes to a spec file's strings; returns how many were made.
+
+    Only the spec's own text values change (never keys, never other files):
+    a missing space after punctuation, a doubled word, a misspelling with a
+    single correction. Sentence case and unbalanced brackets need a person.
+    """
+    source = path.read_text(encoding="utf-8-sig")
+    loader = yaml.SafeLoader(source)
+    try:
+        root = loader.get_single_node()
+    finally:
+        loader.dispose()
+    edits = []
+    for node in _string_values(root):
+        start, end = node.start_mark.index, node.end_mark.index
+        fixed, count = _fix(source[start:end])
+        if count:
+            edits.append((start, end, fixed, count))
+    for start, end, fixed, _ in sorted(edits, reverse=True):
+        source = source[:start] + fixed + source[end:]
+    if edits:
+        temp = path.with_name(f".{path.name}.fix.tmp")
+        temp.write_text(source, encoding="utf-8")
+        os.replace(temp, path)
+    return sum(count for *_, count in edits)
+
+
+def _string_values(node: Node | None) -> Iterator[ScalarNode]:
+    if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+        yield node
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            yield from _string_values(item)
+    elif isinstance(node, MappingNode):
+        for _, value in node.value:
+            yield from _string_values(value)
+
+
+def _fix(text: str) -> tuple[str, int]:
+    count = 0
+
+    def space(match: re.Match[str]) -> str:
+        nonlocal count
+        if _in_link_or_number(text, match.start()):
+            return match.group()
+        count += 1
+        return match.group() + " "
+
+    def single(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return match.group(1)
+
+    def spelling(match: re.Match[str]) -> str:
+        nonlocal count
+        word = match.group()
+        fixes = misspellings().get(word.lower(), [])
+        if len(fixes) != 1:
+            return word
+        count += 1
+        return fixes[0].capitalize() if word[0].isupper() else fixes[0]
+
+    text = _NO_SPACE.sub(space, text)
+    text = _DOUBLED.sub(single, text)
+    text = _WORD.sub(spelling, text)
+    return text, count
