@@ -14,7 +14,8 @@ Schema = dict[str, Any]
 
 TEXT: Schema = {"type": ["string", "number", "boolean"]}
 """Text; a number or date is taken as written."""
-DATE: Schema = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+DATE: Schema = {"type": "string", "pattern": r"^(\d{4}-\d{2}-\d{2}|.*\{\{.*\}\}.*)$"}
+"""YYYY-MM-DD, or a template that renders to one."""
 CELL: Schema = {"type": ["string", "number", "boolean", "null"]}
 """A table value: text, number, true/false, a date or empty."""
 NUMBER: Schema = {"type": "number", "exclusiveMinimum": 0}

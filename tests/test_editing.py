@@ -10,7 +10,7 @@ import yaml
 
 from briefing import load
 from briefing.cli import main
-from briefing.schema import spec_schema
+from briefing.schema import schema_text, spec_schema
 from briefing.shapes import SHAPES
 
 from .conftest import SPECS
@@ -115,3 +115,8 @@ def test_new_from_an_example(tmp_path, monkeypatch, capsys):
     assert load("copy.yaml") == load(SPECS / "mali-russia.yaml")
     assert main(["new", "other", "--from", "missing.yaml"]) == 2
     assert "missing.yaml: no such spec" in capsys.readouterr().err
+
+
+def test_the_committed_schema_is_current():
+    committed = (SPECS.parent / "briefing.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text(), "run: briefing schema > briefing.schema.json"

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from briefing import build, load
+from briefing.cli import main
 from briefing.model import tables
 
 from .conftest import DATA, SPECS, docx_text, pdf_text, squash, xlsx_text
@@ -80,3 +81,16 @@ def test_mali_spec_metadata():
         (("Factors", "Potential Impact"), 3),
         (("Issues to Address", "Strategic Focus"), 3),
     ]
+
+
+def test_country_variant_builds_from_the_desk_base_with_set(tmp_path, capsys):
+    args = ["build", str(SPECS / "sahel-weekly.yaml"), "--set", "country=Niger", "--out", str(tmp_path)]
+    assert main([*args, "--out-name", "{{ spec }}-{{ country | lower }}"]) == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["sahel-weekly-niger.docx", "sahel-weekly-niger.pdf", "sahel-weekly-niger.xlsx"]
+    text = squash(pdf_text(tmp_path / "sahel-weekly-niger.pdf"))
+    assert "Weekly security briefing: Niger" in text
+    assert "Table 1: Niger: items to watch" in text
+    assert "Handling and contacts" in text  # the base's included closing section
+    assert "OFFICIAL-SENSITIVE" in text  # the base's marking
+    assert "Mali" not in text
