@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import assert_never
 
@@ -33,6 +32,7 @@ from ..model import (
     plain,
     walk_sections,
 )
+from ..reproducible import build_time, fix_zip_times
 from ..style import PAGE_SIZES_CM, Style
 from . import common, docxparts
 
@@ -49,6 +49,7 @@ class DocxWriter:
     def write(self, doc: Briefing, path: Path) -> list[Problem]:
         builder = _Builder(doc)
         builder.document.save(str(path))
+        fix_zip_times(path)
         return builder.warnings
 
 
@@ -126,7 +127,7 @@ class _Builder:
         props.subject = safe(self.doc.subtitle or "")
         props.author = safe(self.doc.author or self.doc.source or "")
         props.category = safe(self.doc.classification or "")
-        props.created = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        props.created = props.modified = build_time()
         props.last_modified_by = ""
         props.revision = 1
 

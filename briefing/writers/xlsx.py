@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import zipfile
 from pathlib import Path
 from typing import assert_never
 
@@ -17,6 +18,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from ..errors import Problem
 from ..model import (
@@ -33,6 +35,7 @@ from ..model import (
     Span,
     Table,
 )
+from ..reproducible import build_time, fix_zip_times
 from ..style import Style
 from . import common
 
@@ -58,7 +61,11 @@ class XlsxWriter:
 
     def write(self, doc: Briefing, path: Path) -> list[Problem]:
         builder = _Builder(doc)
-        builder.workbook.save(path)
+        # ExcelWriter rather than Workbook.save, which would stamp the time of
+        # saving over the creation time asked for.
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(builder.workbook, archive).save()
+        fix_zip_times(path)
         return builder.warnings
 
 
@@ -99,7 +106,7 @@ class _Builder:
         props.creator = safe(self.doc.author or self.doc.source or "briefing")
         props.keywords = safe(self.doc.classification or "")
         props.category = safe(self.doc.classification or "")
-        props.created = props.modified = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        props.created = props.modified = build_time().replace(tzinfo=None)
 
     def _mark(self, sheet: Worksheet) -> None:
         """The classification in the printed header and footer of a sheet."""

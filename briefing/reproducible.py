@@ -1,0 +1,46 @@
+"""Reproducible builds: with SOURCE_DATE_EPOCH set, the same spec gives the same bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zipfile
+from pathlib import Path
+
+
+def source_date_epoch() -> int | None:
+    """The fixed build time asked for through SOURCE_DATE_EPOCH, if any."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def build_time() -> dt.datetime:
+    """The time to record as a file's creation: SOURCE_DATE_EPOCH, or now (UTC, whole seconds)."""
+    epoch = source_date_epoch()
+    if epoch is None:
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return dt.datetime.fromtimestamp(epoch, dt.UTC)
+
+
+def fix_zip_times(path: Path) -> None:
+    """Give every entry of a zip package (.docx, .xlsx) the build time, in its written order.
+
+    Zip entries carry the time they were written, which would make two builds
+    differ; with SOURCE_DATE_EPOCH unset, the package is left as it is.
+    """
+    if source_date_epoch() is None:
+        return
+    # Zip times start in 1980 and have no time zone.
+    stamp = max(build_time().replace(tzinfo=None), dt.datetime(1980, 1, 1)).timetuple()[:6]
+    temp = path.with_name(path.name + ".zip.tmp")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            fixed.create_system = 3  # the same on every machine
+            target.writestr(fixed, source.read(entry.filename))
+    os.replace(temp, path)
