@@ -11,8 +11,12 @@ from pathlib import Path
 from . import registry
 from .errors import BuildError, Problem
 from .loader import Options, load
+from .manifest import MANIFEST_SUFFIX, manifest, write_manifest
 from .model import Briefing
 from .stylesheet import read_style_file
+
+TEMP_PREFIX, TEMP_SUFFIX = ".briefing-", ".tmp"
+"""Temporary files are named .briefing-NAME.PID.RANDOM.tmp until renamed into place."""
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,8 @@ class Pack:
     """The files written, one per format."""
     warnings: tuple[Problem, ...]
     """Content some format could not show, with its spec position."""
+    manifest: Path | None = None
+    """The manifest written beside the files."""
 
 
 def writers_for(formats: Sequence[str] | None) -> list[registry.Writer]:
@@ -52,6 +58,7 @@ def write_pack(doc: Briefing, stem: str, writers: Sequence[registry.Writer], out
     final name at the end, so a failure leaves existing files as they were.
     """
     _ensure_folder(out)
+    _remove_stale_temporaries(out)
     staged: list[tuple[Path, Path]] = []
     warnings: list[Problem] = []
     try:
@@ -64,12 +71,18 @@ def write_pack(doc: Briefing, stem: str, writers: Sequence[registry.Writer], out
             except Exception as exc:
                 raise BuildError(f"{final}: the {writer.name} writer failed: {_reason(exc)}") from exc
             _publishable(temp)
+        outputs = [(w.name, temp, final) for w, (temp, final) in zip(writers, staged, strict=True)]
+        final = out / f"{stem}{MANIFEST_SUFFIX}"
+        temp = _temp_file(out, final.name)
+        staged.append((temp, final))
+        write_manifest(manifest(doc, outputs, warnings, out), temp)
+        _publishable(temp)
         for temp, final in staged:
             os.replace(temp, final)
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
-    return Pack(tuple(final for _, final in staged), tuple(warnings))
+    return Pack(tuple(final for _, final in staged[: len(writers)]), tuple(warnings), staged[-1][1])
 
 
 def _ensure_folder(out: Path) -> None:
@@ -85,11 +98,30 @@ def _ensure_folder(out: Path) -> None:
 
 def _temp_file(out: Path, name: str) -> Path:
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+        # The process id in the name lets a later build clear what a killed one left.
+        handle, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=out)
     except OSError as exc:
         raise BuildError(f"{out}: cannot write in the output folder: {exc.strerror}") from exc
     os.close(handle)
     return Path(temp)
+
+
+def _remove_stale_temporaries(out: Path) -> None:
+    """Delete temporary files of builds that were killed before they could clean up."""
+    for temp in out.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        parts = temp.name.rsplit(".", 3)
+        if len(parts) == 4 and parts[1].isdigit() and not _alive(int(parts[1])):
+            temp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _publishable(path: Path) -> None:

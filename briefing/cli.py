@@ -16,6 +16,7 @@ from .build import write_pack
 from .errors import BuildError, Problem, SpecError
 from .lint import Finding, fix_file, lint
 from .loader import Options, load, resolved_tree
+from .manifest import verify
 from .model import Briefing
 from .scaffold import new_spec
 from .schema import schema_text
@@ -54,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("formats", help="list the registered output formats")
     commands.add_parser("schema", help="print the JSON Schema of specs, for editors")
+
+    check = commands.add_parser("verify", help="check that a pack's files are the ones built")
+    check.add_argument("manifest", metavar="MANIFEST", help="DIR/NAME.manifest.json")
 
     lint = commands.add_parser("lint", help="check the prose of specs: case, spacing, doubled words, spelling")
     lint.add_argument("specs", nargs="+", metavar="SPEC")
@@ -206,6 +210,18 @@ def _report(findings: list[Finding]) -> bool:
     return bool(findings)
 
 
+def _verify(args: argparse.Namespace) -> int:
+    try:
+        problems = verify(Path(args.manifest))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise _Usage(f"{args.manifest}: not a readable manifest ({type(exc).__name__})") from None
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if not problems:
+        print(f"{args.manifest}: every file is the one built")
+    return EXIT_FAILED if problems else EXIT_OK
+
+
 def _schema(args: argparse.Namespace) -> int:
     sys.stdout.write(schema_text())
     return EXIT_OK
@@ -233,6 +249,7 @@ _COMMANDS = {
     "formats": _formats,
     "schema": _schema,
     "lint": _lint,
+    "verify": _verify,
     "show": _show,
     "new": _new,
 }

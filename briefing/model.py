@@ -171,6 +171,8 @@ class Briefing:
     """House style every writer follows."""
     variables: dict[str, Cell] = field(default_factory=dict, compare=False, repr=False)
     """The variables the spec's strings were rendered with."""
+    sources: tuple[Path, ...] = field(default=(), compare=False, repr=False)
+    """The files the spec was read from: the spec itself first, then bases and includes."""
     pos: Pos = _pos()
 
 

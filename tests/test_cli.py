@@ -32,7 +32,7 @@ def listing(folder: Path) -> dict[str, bytes]:
 def test_build_writes_all_formats(spec, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(spec), "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["brief.docx", "brief.pdf", "brief.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == ["brief.docx", "brief.manifest.json", "brief.pdf", "brief.xlsx"]
     assert capsys.readouterr().out.splitlines() == [str(out / n) for n in ("brief.docx", "brief.pdf", "brief.xlsx")]
     assert docx.Document(str(out / "brief.docx")).paragraphs[-1].text == "Hello"
     assert oct((out / "brief.pdf").stat().st_mode & 0o044) == oct(0o044), "outputs are readable by others"
@@ -41,7 +41,7 @@ def test_build_writes_all_formats(spec, tmp_path, capsys):
 def test_build_selected_formats(spec, tmp_path):
     out = tmp_path / "out"
     assert main(["build", str(spec), "--format", "pdf, xlsx", "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["brief.pdf", "brief.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == ["brief.manifest.json", "brief.pdf", "brief.xlsx"]
 
 
 def test_validate_and_formats(spec, capsys):
@@ -99,7 +99,7 @@ def test_broken_writer_does_not_stop_the_others(spec, tmp_path, monkeypatch, cap
     install(tmp_path / "plugins", monkeypatch)
     out = tmp_path / "out"
     assert main(["build", str(spec), "--format", "docx,broken,txt", "--out", str(out)]) == 1
-    assert sorted(p.name for p in out.iterdir()) == ["brief.docx", "brief.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["brief.docx", "brief.manifest.json", "brief.txt"]
     assert "writer 'broken' cannot be loaded" in capsys.readouterr().err
     assert main(["formats"]) == 1
     assert "broken\tunavailable: writer 'broken' cannot be loaded" in capsys.readouterr().out

@@ -1,0 +1,103 @@
+"""The manifest beside each pack: what went in, what came out, and a check before sending."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem
+from .model import Briefing, Image, walk_sections
+from .reproducible import build_time
+
+MANIFEST_SUFFIX = ".manifest.json"
+_LIBRARIES = ("briefing", "python-docx", "reportlab", "openpyxl", "PyYAML", "Jinja2", "markdown-it-py", "Pillow")
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def inputs(doc: Briefing) -> list[Path]:
+    """Every file a briefing was made from: spec, bases, includes, images, fonts, logo, template."""
+    found = list(doc.sources)
+    for _, section in walk_sections(doc.sections):
+        found.extend(block.path for block in section.content if isinstance(block, Image))
+    style = doc.style
+    for font in (style.body_font, style.heading_font):
+        if font:
+            found.extend(p for p in (font.regular, font.bold, font.italic, font.bold_italic) if p)
+    found.extend(p for p in (style.logo, style.docx_template) if p)
+    return list(dict.fromkeys(found))
+
+
+def manifest(
+    doc: Briefing, outputs: Sequence[tuple[str, Path, Path]], warnings: Sequence[Problem], folder: Path
+) -> dict[str, Any]:
+    """The manifest of a pack; ``outputs`` are (format, file as written, final name)."""
+    return {
+        "built": build_time().isoformat(),
+        "spec": _file(doc.sources[0], folder) if doc.sources else None,
+        "inputs": [_file(path, folder) for path in inputs(doc)],
+        "versions": {"python": platform.python_version(), **{name: _version(name) for name in _LIBRARIES}},
+        "outputs": [_output(fmt, written, final) for fmt, written, final in outputs],
+        "warnings": [{"position": str(w.pos), "message": w.message} for w in warnings],
+    }
+
+
+def write_manifest(data: dict[str, Any], path: Path) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def verify(path: Path) -> list[str]:
+    """What differs between a manifest and the files beside it; empty when all match."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    problems = []
+    for output in data["outputs"]:
+        file = path.parent / output["file"]
+        if not file.is_file():
+            problems.append(f"{file}: missing")
+        elif file.stat().st_size != output["size"] or sha256(file) != output["sha256"]:
+            problems.append(f"{file}: differs from the file that was built (sha256 {output['sha256'][:12]}…)")
+    return problems
+
+
+def _file(path: Path, folder: Path) -> dict[str, Any]:
+    return {"path": os.path.relpath(path, folder), "sha256": sha256(path)}
+
+
+def _output(fmt: str, written: Path, final: Path) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "format": fmt,
+        "file": final.name,
+        "size": written.stat().st_size,
+        "sha256": sha256(written),
+    }
+    if fmt == "pdf":
+        from pypdf import PdfReader
+
+        entry["pages"] = len(PdfReader(str(written)).pages)
+    elif fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        with written.open("rb") as stream:  # a file object: openpyxl judges paths by their extension
+            workbook = load_workbook(stream, read_only=True)
+            entry["sheets"] = workbook.sheetnames
+            workbook.close()
+    return entry
+
+
+def _version(name: str) -> str | None:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
