@@ -86,6 +86,9 @@ def _spec_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a variable (repeatable)")
     parser.add_argument("--vars", metavar="FILE", help="YAML file of variables")
+    parser.add_argument(
+        "--allow-path", action="append", default=[], metavar="DIR", help="let the spec name files in DIR too"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,6 +126,7 @@ def _options(args: argparse.Namespace) -> Options:
         base_style=read_style_file(args.style) if args.style else {},
         style_overrides=template_layer(args.docx_template) if args.docx_template else {},
         variables=variables,
+        allowed_paths=tuple(Path(p).resolve() for p in args.allow_path),
     )
 
 

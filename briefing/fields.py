@@ -47,6 +47,8 @@ class Reader:
     """Folder that relative paths in the spec start from."""
     problems: list[Problem] = field(default_factory=list)
     """Everything found wrong so far."""
+    allowed: tuple[Path, ...] = ()
+    """Folders outside ``base_dir`` that paths may also lead into (``--allow-path``)."""
     folders: dict[str, Path] = field(default_factory=dict)
     """Folder of each file the spec is made of (bases, includes), by mark name;
     a relative path starts in the folder of the file that names it."""
@@ -178,7 +180,7 @@ class Reader:
         if name is None:
             return None
         path = (self.folders.get(node.start_mark.name, self.base_dir) / name).resolve()
-        if not path.is_relative_to(self.base_dir):
+        if not inside(path, (self.base_dir, *self.allowed)):
             self.problem(node, f"{what} path '{name}' leads outside the spec's folder")
             return None
         if not path.is_file():
@@ -229,6 +231,11 @@ class Reader:
             self.problem(node, f"unsupported tag '{node.tag}'")
             return False
         return True
+
+
+def inside(path: Path, folders: tuple[Path, ...]) -> bool:
+    """Whether a resolved path lies in one of the folders' trees."""
+    return any(path.is_relative_to(folder.resolve()) for folder in folders)
 
 
 def colour_hex(value: str) -> str | None:

@@ -48,24 +48,29 @@ class Options:
     """Values that win over the spec's style (a ``--docx-template``)."""
     variables: Mapping[str, Any] = field(default_factory=dict)
     """Variables from ``--vars`` and ``--set``; they win over the spec's ``vars:``."""
+    allowed_paths: tuple[Path, ...] = ()
+    """Folders besides the spec's own that the files it names may lie in (``--allow-path``)."""
 
 
 def load(path: str | os.PathLike[str], options: Options | None = None) -> Briefing:
     """Load and check a spec file with its bases and includes; raises SpecError listing every problem."""
-    resolved = resolve_file(Path(path), os.fspath(path))
-    return _load(resolved, Path(path).resolve().parent, options or Options())
+    options = options or Options()
+    resolved = resolve_file(Path(path), os.fspath(path), options.allowed_paths)
+    return _load(resolved, Path(path).resolve().parent, options)
 
 
 def loads(text: str, file: str = "<spec>", base_dir: Path | None = None, options: Options | None = None) -> Briefing:
     """Load a spec from its text; ``base_dir`` anchors relative paths."""
     folder = (base_dir or Path.cwd()).resolve()
-    return _load(resolve_text(text, file, folder), folder, options or Options())
+    options = options or Options()
+    return _load(resolve_text(text, file, folder, options.allowed_paths), folder, options)
 
 
 def resolved_tree(path: str | os.PathLike[str], options: Options | None = None) -> Node:
     """A spec's node tree after bases, includes and variables: what will be built."""
-    resolved = resolve_file(Path(path), os.fspath(path))
-    reader, root, _ = _prepare(resolved, Path(path).resolve().parent, options or Options())
+    options = options or Options()
+    resolved = resolve_file(Path(path), os.fspath(path), options.allowed_paths)
+    reader, root, _ = _prepare(resolved, Path(path).resolve().parent, options)
     if reader.problems:
         raise SpecError(reader.problems)
     return root
@@ -73,7 +78,7 @@ def resolved_tree(path: str | os.PathLike[str], options: Options | None = None) 
 
 def _prepare(resolved: Resolved, folder: Path, options: Options) -> tuple[Reader, Node, dict[str, Any]]:
     name = resolved.root.start_mark.name
-    reader = Reader(name, folder, folders=resolved.folders)
+    reader = Reader(name, folder, allowed=options.allowed_paths, folders=resolved.folders)
     values = {**builtins(Path(name).stem), **spec_variables(reader, resolved.root), **options.variables}
     return reader, render(resolved.root, values, reader.problems), values
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem, SpecError
+from .fields import inside
 from .source import compose, pos_of, read_spec_text
 
 MAX_NODES = 1_000_000
@@ -27,16 +28,19 @@ class Resolved:
     """Every file read, the spec first."""
 
 
-def resolve_file(path: Path, display: str) -> Resolved:
-    """Read a spec file with its bases and includes; raises SpecError on any problem."""
-    resolver = _Resolver(path.resolve().parent)
+def resolve_file(path: Path, display: str, allowed: tuple[Path, ...] = ()) -> Resolved:
+    """Read a spec file with its bases and includes; raises SpecError on any problem.
+
+    Every file named must lie in the spec's folder tree or in one of ``allowed``.
+    """
+    resolver = _Resolver(path.resolve().parent, allowed)
     root = resolver.spec(path.resolve(), display, ())
     return resolver.finish(root)
 
 
-def resolve_text(text: str, display: str, folder: Path) -> Resolved:
+def resolve_text(text: str, display: str, folder: Path, allowed: tuple[Path, ...] = ()) -> Resolved:
     """The same for a spec given as text, its relative paths starting at ``folder``."""
-    resolver = _Resolver(folder.resolve())
+    resolver = _Resolver(folder.resolve(), allowed)
     root = resolver.tree(compose(text, display), display, folder.resolve(), ())
     return resolver.finish(root)
 
@@ -51,8 +55,9 @@ def key_value(node: Node, key: str) -> Node | None:
 
 
 class _Resolver:
-    def __init__(self, root_folder: Path) -> None:
+    def __init__(self, root_folder: Path, allowed: tuple[Path, ...]) -> None:
         self.root_folder = root_folder
+        self.allowed = allowed
         self.result = Resolved(ScalarNode("tag:yaml.org,2002:null", ""))
         self.problems: list[Problem] = []
         self.visits = 0
@@ -109,7 +114,7 @@ class _Resolver:
             return None
         folder = self.result.folders.get(node.start_mark.name, self.root_folder)
         target = (folder / node.value).resolve()
-        if not target.is_relative_to(self.root_folder):
+        if not inside(target, (self.root_folder, *self.allowed)):
             self.problems.append(Problem(pos_of(node), f"{verb} path '{node.value}' leads outside the spec's folder"))
             return None
         if target in stack:

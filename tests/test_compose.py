@@ -9,6 +9,7 @@ import pytest
 from PIL import Image as PILImage
 
 from briefing import SpecError, load
+from briefing.cli import main
 from briefing.model import Image, ListBlock, plain
 
 
@@ -205,3 +206,25 @@ def test_paths_in_a_base_start_at_the_base(tmp_path):
     assert doc.style.logo == tmp_path / "shared" / "img" / "logo.png"
     image = doc.sections[0].content[0]
     assert isinstance(image, Image) and image.size_px == (40, 20)
+
+
+def test_allow_path_lets_a_spec_reach_a_shared_folder(tmp_path, capsys):
+    shared = tmp_path / "shared"
+    desk = tmp_path / "desk"
+    write(
+        tmp_path,
+        {
+            "shared/base.yaml": "title: Shared\nsections:\n  - heading: Picture\n    content: [{image: {path: logo.png}}]\n",
+            "desk/brief.yaml": "extends: ../shared/base.yaml\n",
+        },
+    )
+    PILImage.new("RGB", (40, 20)).save(shared / "logo.png")
+    spec = desk / "brief.yaml"
+    out = tmp_path / "out"
+    assert main(["build", str(spec), "--out", str(out)]) == 2
+    assert (
+        capsys.readouterr().err == f"{spec}:1:10: extends path '../shared/base.yaml' leads outside the spec's folder\n"
+    )
+    assert not out.exists()
+    assert main(["build", str(spec), "--out", str(out), "--allow-path", str(shared), "--format", "pdf"]) == 0
+    assert (out / "brief.pdf").is_file()
