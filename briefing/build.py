@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import registry
-from .errors import BuildError, Problem
+from .errors import BuildError, OutputError, Problem
 from .loader import Options, load
 from .manifest import MANIFEST_SUFFIX, manifest, write_manifest
 from .model import Briefing
@@ -87,13 +87,13 @@ def write_pack(doc: Briefing, stem: str, writers: Sequence[registry.Writer], out
 
 def _ensure_folder(out: Path) -> None:
     if out.exists() and not out.is_dir():
-        raise BuildError(f"{out}: the output folder is a file")
+        raise OutputError(f"{out}: the output folder is a file")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BuildError(f"{out}: cannot create the output folder: {exc.strerror}") from exc
+        raise OutputError(f"{out}: cannot create the output folder: {exc.strerror}") from exc
     if not os.access(out, os.W_OK | os.X_OK):
-        raise BuildError(f"{out}: the output folder is not writable")
+        raise OutputError(f"{out}: the output folder is not writable")
 
 
 def _temp_file(out: Path, name: str) -> Path:
@@ -101,7 +101,7 @@ def _temp_file(out: Path, name: str) -> Path:
         # The process id in the name lets a later build clear what a killed one left.
         handle, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=out)
     except OSError as exc:
-        raise BuildError(f"{out}: cannot write in the output folder: {exc.strerror}") from exc
+        raise OutputError(f"{out}: cannot write in the output folder: {exc.strerror}") from exc
     os.close(handle)
     return Path(temp)
 

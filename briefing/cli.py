@@ -13,7 +13,7 @@ import yaml
 
 from . import __version__, registry
 from .build import write_pack
-from .errors import BuildError, Problem, SpecError
+from .errors import BuildError, OutputError, Problem, SpecError
 from .lint import Finding, fix_file, lint
 from .loader import Options, load, resolved_tree
 from .manifest import verify
@@ -103,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc), EXIT_BAD_INPUT)
     except registry.UnknownFormat as exc:
         return _fail(f"briefing: {exc.args[0]}", EXIT_BAD_INPUT)
+    except OutputError as exc:
+        return _fail(f"briefing: {exc}", EXIT_BAD_INPUT)
     except (BuildError, registry.WriterUnavailable) as exc:
         return _fail(f"briefing: {exc}", EXIT_FAILED)
     except KeyboardInterrupt:

@@ -32,5 +32,9 @@ class BuildError(Exception):
     """A valid spec could not be written; the message is one line for the user."""
 
 
+class OutputError(BuildError):
+    """The output folder cannot take the pack (it is a file, or not writable)."""
+
+
 def _order(problem: Problem) -> tuple[str, int, int]:
     return (problem.pos.file, problem.pos.line, problem.pos.col)

@@ -33,6 +33,12 @@ _KIND = {
     _TAG + "seq": "a list",
 }
 
+MAX_TEXT = 200_000
+"""Longest text value, in characters (about 40 pages); longer ones should be split."""
+
+MAX_CELL = 32_767
+"""Longest table value, in characters: Excel's limit for a cell."""
+
 MAX_ALIAS_REUSE = 100_000
 """How many times aliased nodes may be revisited; beyond is an alias bomb."""
 
@@ -125,6 +131,9 @@ class Reader:
         if not node.value.strip():
             self.problem(node, "expected text, got an empty string")
             return None
+        if len(node.value) > MAX_TEXT:
+            self.problem(node, f"text of {len(node.value):,} characters; split it (at most {MAX_TEXT:,})")
+            return None
         return node.value
 
     def date(self, node: Node) -> dt.date | None:
@@ -215,6 +224,9 @@ class Reader:
             value = self._constructor.construct_object(node)
         except (ConstructorError, ValueError) as exc:
             self.problem(node, f"invalid value '{node.value}': {exc}")
+            return None
+        if isinstance(value, str) and len(value) > MAX_CELL:
+            self.problem(node, f"a table value of {len(value):,} characters; spreadsheets hold at most {MAX_CELL:,}")
             return None
         if isinstance(value, float) and not math.isfinite(value):
             self.problem(node, f"'{node.value}' is not a finite number")

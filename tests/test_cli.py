@@ -129,7 +129,7 @@ def test_bad_arguments_exit_2(args, message, spec, capsys):
 def test_output_folder_that_is_a_file(spec, tmp_path, capsys):
     blocker = tmp_path / "out"
     blocker.write_text("not a folder")
-    assert main(["build", str(spec), "--out", str(blocker)]) == 1
+    assert main(["build", str(spec), "--out", str(blocker)]) == 2
     assert capsys.readouterr().err == f"briefing: {blocker}: the output folder is a file\n"
     assert blocker.read_text() == "not a folder"
 

@@ -267,7 +267,7 @@ class _Story:
             for row in table.rows
         ]
         grid = LongTable([head, *body], colWidths=col_widths, repeatRows=1, hAlign="LEFT")
-        grid.setStyle(self._table_style())
+        grid.setStyle(self._table_style(min(col_widths)))
         label = common.caption("Table", self.tables, table.title)
         caption = RLParagraph(self.text(label), self.styles["table-caption"])
         if wide:
@@ -287,10 +287,14 @@ class _Story:
             for key, s in styles.items()
         }
 
-    def _table_style(self) -> TableStyle:
+    def _table_style(self, narrowest: float) -> TableStyle:
         look = self.style.table
+        # Padding shrinks with very narrow columns, which must keep room for text.
+        padding = max(0.5, min(6.0, narrowest / 4))
         commands: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), self.fonts.body),  # the cell default is Helvetica
+            ("LEFTPADDING", (0, 0), (-1, -1), padding),
+            ("RIGHTPADDING", (0, 0), (-1, -1), padding),
             ("BACKGROUND", (0, 0), (-1, 0), _hex(look.header_fill)),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 3),
