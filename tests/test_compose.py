@@ -214,7 +214,8 @@ def test_allow_path_lets_a_spec_reach_a_shared_folder(tmp_path, capsys):
     write(
         tmp_path,
         {
-            "shared/base.yaml": "title: Shared\nsections:\n  - heading: Picture\n    content: [{image: {path: logo.png}}]\n",
+            "shared/base.yaml": "title: Shared\nsections:\n  - heading: Picture\n"
+            "    content: [{image: {path: logo.png}}]\n",
             "desk/brief.yaml": "extends: ../shared/base.yaml\n",
         },
     )

@@ -211,7 +211,8 @@ class _Story:
     def heading(self, text: Inline, level: int) -> None:
         self.headings += 1
         markup = self.markup(text, self.fonts.heading)
-        self.add(Heading(markup, self.styles[f"h{level}"], level, plain(text), f"h{self.headings}"))
+        outline = common.xml_safe(plain(text))
+        self.add(Heading(markup, self.styles[f"h{level}"], level, outline, f"h{self.headings}"))
 
     def section(self, section: Section, level: int) -> None:
         self.heading(section.heading, level)

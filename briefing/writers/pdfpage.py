@@ -15,7 +15,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 
 from ..model import Briefing
 from ..style import Style
-from . import pdffonts
+from . import common, pdffonts
 
 PORTRAIT, WIDE = "page", "wide"
 """Names of the page templates: the style's page, and the same page turned for wide tables."""
@@ -74,11 +74,11 @@ class Document(BaseDocTemplate):
             rightMargin=margin,
             topMargin=margin,
             bottomMargin=margin,
-            title=doc.title,
-            author=doc.author or doc.source or "",
-            subject=doc.subtitle or "",
+            title=common.xml_safe(doc.title),
+            author=common.xml_safe(doc.author or doc.source or ""),
+            subject=common.xml_safe(doc.subtitle or ""),
             creator="briefing",
-            keywords=doc.classification or "",
+            keywords=common.xml_safe(doc.classification or ""),
             # reportlab's canvas starts in Helvetica, which would be the one
             # font in the file not embedded; start in the bundled font.
             initialFontName=fonts.body,
@@ -101,9 +101,9 @@ class Document(BaseDocTemplate):
 
     def _furniture(self, canvas: Canvas, _: BaseDocTemplate) -> None:
         """The classification marking, centred at the top and bottom of the page."""
-        marking = self.doc.classification
-        if not marking:
+        if not self.doc.classification:
             return
+        marking = common.xml_safe(self.doc.classification)
         style: Style = self.doc.style
         width, height = canvas._pagesize
         colour = colors.HexColor("#" + style.marking_colour)
