@@ -64,9 +64,10 @@ def compose(text: str, display: str) -> Node:
     ``display`` names the file in every node's position; for a file brought
     in by another it also says how (``spec.yaml:3 extends base.yaml``).
     """
-    loader = _Loader(text)
-    loader.name = display
+    loader = None
     try:
+        loader = _Loader(text)  # checks the characters of the text already
+        loader.name = display
         node = loader.get_single_node()
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
@@ -78,7 +79,8 @@ def compose(text: str, display: str) -> Node:
         pos = Pos(display, mark.line + 1, mark.column + 1) if mark else Pos(display, 1, 1)
         raise SpecError([Problem(pos, _yaml_message(exc))]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise SpecError([Problem(Pos(display, 1, 1), "the spec is empty")])
     return node

@@ -280,3 +280,9 @@ def test_image_must_be_png_or_jpeg(tmp_path):
     assert "spec.yaml:5:43: expected a positive number, got an integer" in errors(
         image_spec("{path: fake.png, width_cm: -1}"), tmp_path
     )
+
+
+def test_a_control_character_in_the_first_chunk_is_a_positioned_error():
+    assert errors("title: a\x1fb\nsections: [{heading: H}]\n") == [
+        "spec.yaml:1:9: character U+001F is not allowed in YAML"
+    ]
