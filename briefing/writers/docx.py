@@ -87,6 +87,7 @@ class _Builder:
                 if child.tag != qn("w:sectPr"):  # the page set-up stays
                     body.remove(child)
         self._house_style(document, template=style.docx_template is not None)
+        _drop_styles_with_effects(document)
         return document
 
     def _page_setup(self, section: DocxSection, landscape: bool) -> None:
@@ -336,6 +337,19 @@ class _Builder:
     def _new_section(self, landscape: bool) -> None:
         section = self.document.add_section(WD_SECTION.NEW_PAGE)
         self._page_setup(section, landscape)
+
+
+def _drop_styles_with_effects(document: Document) -> None:
+    """Remove the Word 2010 copy of the styles, which would disagree with the styles we set.
+
+    Word reads stylesWithEffects.xml only where styles.xml lacks something,
+    and a copy that differs from styles.xml can make it report unreadable
+    content; without the copy it simply uses styles.xml.
+    """
+    part = document.part
+    for rel_id, rel in list(part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            part.drop_rel(rel_id)
 
 
 def _page_cm(style: Style, landscape: bool) -> tuple[float, float]:

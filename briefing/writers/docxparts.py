@@ -43,11 +43,77 @@ def set_rule_colour(style: BaseStyle, rgb: str) -> None:
         bottom.set(qn("w:color"), rgb)
 
 
+# Elements that follow w:shd in a paragraph's properties (ECMA-376 CT_PPrBase).
+_AFTER_SHD = (
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+# Elements that follow w:updateFields in the document settings (ECMA-376 CT_Settings).
+_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults",
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:compat",
+    "w:docVars",
+    "w:rsids",
+    "m:mathPr",
+    "w:attachedSchema",
+    "w:themeFontLang",
+    "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures",
+    "w:forceUpgrade",
+    "w:captions",
+    "w:readModeInkLockDown",
+    "w:smartTagType",
+    "sl:schemaLibrary",
+    "w:shapeDefaults",
+    "w:doNotEmbedSmartTags",
+    "w:decimalSymbol",
+    "w:listSeparator",
+)
+
+
 def shade(paragraph: Paragraph, fill: str) -> None:
     """A background fill behind a whole paragraph (a banner)."""
-    shd = etree.SubElement(paragraph._p.get_or_add_pPr(), qn("w:shd"))
+    shd = etree.Element(qn("w:shd"))
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:fill"), fill)
+    _insert_before(paragraph._p.get_or_add_pPr(), shd, _AFTER_SHD)
+
+
+def _insert_before(parent: etree._Element, child: etree._Element, successors: tuple[str, ...]) -> None:
+    """Insert ``child`` where the schema's sequence puts it: before the first successor present."""
+    names = {qn(name) for name in successors if not name.startswith("sl:")}
+    for existing in parent:
+        if existing.tag in names:
+            existing.addprevious(child)
+            return
+    parent.append(child)
 
 
 def add_field(paragraph: Paragraph, instruction: str, shown: str, size_pt: float) -> None:
@@ -85,7 +151,8 @@ def update_fields_on_open(settings: etree._Element) -> None:
     """Mark the document so that Word refreshes its fields (the contents) on opening."""
     update = settings.find(qn("w:updateFields"))
     if update is None:
-        update = etree.SubElement(settings, qn("w:updateFields"))
+        update = etree.Element(qn("w:updateFields"))
+        _insert_before(settings, update, _AFTER_UPDATE_FIELDS)
     update.set(qn("w:val"), "true")
 
 
