@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -73,3 +76,31 @@ def test_libreoffice_converts_every_spec_in_every_style(style, tmp_path):
             pdf = converted / fmt / f"{path.stem}.pdf"
             assert pdf.is_file(), (path, result.stderr)
             assert squash(docs[path]) in squash(pdf_text(pdf))
+
+
+@pytest.mark.parametrize("style", bundled_names())
+def test_word_packages_pass_the_open_xml_validator(style, tmp_path):
+    """Every example's .docx in every style has no schema findings (Open XML SDK rules)."""
+    paths = [
+        p
+        for spec in sorted(SPECS.glob("*.yaml"))
+        for p in build(spec, formats=["docx"], out=tmp_path, style=style).paths
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "openxml_audit", "-o", "json", "-m", "0", "--recursive", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    reports = json.loads(result.stdout)
+    assert [(Path(r["file"]).name, r["errors"][:3]) for r in reports if r["error_count"]] == []
+    assert len(reports) == len(paths)
+
+
+def test_every_example_pdf_passes_qpdf_check(tmp_path):
+    qpdf = require_tool("qpdf")
+    for spec in sorted(SPECS.glob("*.yaml")):
+        for style in bundled_names():
+            (pdf,) = build(spec, formats=["pdf"], out=tmp_path / style, style=style).paths
+            result = subprocess.run([qpdf, "--check", str(pdf)], capture_output=True, text=True)
+            assert result.returncode == 0, (spec.name, style, result.stdout[-500:])

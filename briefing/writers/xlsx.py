@@ -334,13 +334,25 @@ def _put(sheet: Worksheet, row: int, col: int, value: Cell | CellRichText) -> XL
     return cell
 
 
+class _RunFont(InlineFont):
+    """openpyxl's run font, written in the element order Excel's own validator expects."""
+
+    __elements__ = (
+        "b", "i", "strike", "condense", "extend", "outline", "shadow",
+        "u", "vertAlign", "sz", "color", "rFont", "family", "charset", "scheme",
+    )  # fmt: skip
+    # openpyxl's metaclass recomputes these from the class body; keep the parent's.
+    __nested__ = InlineFont.__nested__
+    __attrs__ = InlineFont.__attrs__
+
+
 def _rich(text: Inline, base: Font) -> str | CellRichText:
     """Spans as rich text, or a plain string when nothing is formatted."""
     if all(not (s.bold or s.italic or s.href) for s in text):
         return "".join(s.text for s in text)
     blocks: list[str | TextBlock] = []
     for span in text:
-        font = InlineFont(
+        font = _RunFont(
             rFont=base.name,  # rich text needs its font named
             b=span.bold or base.b or None,
             i=span.italic or None,
