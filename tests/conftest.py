@@ -38,7 +38,7 @@ def require_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
         message = (
-            f"{name} is not installed (apt-get install poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui)"
+            f"{name} is not installed (apt-get install poppler-utils qpdf libreoffice-writer-nogui libreoffice-calc-nogui)"
         )
         if REQUIRE_TOOLS:
             pytest.fail(message + "; BRIEFING_REQUIRE_TOOLS=1 makes this a failure")
