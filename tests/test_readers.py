@@ -79,13 +79,10 @@ def test_libreoffice_converts_every_spec_in_every_style(style, tmp_path):
 
 
 @pytest.mark.parametrize("style", bundled_names())
-def test_word_packages_pass_the_open_xml_validator(style, tmp_path):
-    """Every example's .docx in every style has no schema findings (Open XML SDK rules)."""
-    paths = [
-        p
-        for spec in sorted(SPECS.glob("*.yaml"))
-        for p in build(spec, formats=["docx"], out=tmp_path, style=style).paths
-    ]
+def test_office_packages_pass_the_open_xml_validator(style, tmp_path):
+    """Every example's .docx and .xlsx in every style has no schema errors (Open XML SDK rules)."""
+    specs = sorted(SPECS.glob("*.yaml"))
+    paths = [p for spec in specs for p in build(spec, formats=["docx", "xlsx"], out=tmp_path, style=style).paths]
     result = subprocess.run(
         [sys.executable, "-m", "openxml_audit", "-o", "json", "-m", "0", "--recursive", str(tmp_path)],
         capture_output=True,

@@ -77,6 +77,8 @@ class _Builder:
         heading = self.style.heading_font or self.style.body_font
         self.heading_name = heading.name if heading else self.font_name
         self.workbook = Workbook()
+        # The workbook's default font too, which openpyxl keeps first in its font list.
+        self.workbook._fonts[0] = _Font(name="Calibri", sz=11, family=2, scheme="minor")
         self.warnings: list[Problem] = []
         self.sheet: Worksheet = self.workbook.active
         self.sheet.title = "Briefing"
@@ -96,7 +98,7 @@ class _Builder:
             self._contents_sheet()
 
     def font(self, size: float = 11, **kwargs: object) -> Font:
-        return Font(name=self.font_name, size=size, **kwargs)  # type: ignore[arg-type]
+        return _Font(name=self.font_name, size=size, **kwargs)  # type: ignore[arg-type]
 
     def _properties(self) -> None:
         props = self.workbook.properties
@@ -152,9 +154,9 @@ class _Builder:
             return
         if style.logo:
             self._logo()
-        self.row(doc.title, Font(name=self.heading_name, bold=True, size=18, color=style.accent))
+        self.row(doc.title, _Font(name=self.heading_name, bold=True, size=18, color=style.accent))
         if doc.subtitle:
-            self.row(doc.subtitle, Font(name=self.heading_name, size=13, color="444444"))
+            self.row(doc.subtitle, _Font(name=self.heading_name, size=13, color="444444"))
         meta = common.meta_line(doc)
         if meta:
             self.row(meta, self.font(italic=True, color="555555"))
@@ -182,7 +184,7 @@ class _Builder:
 
     def _heading_font(self, level: int) -> Font:
         colour = self.style.accent if level <= 2 else None
-        return Font(name=self.heading_name, bold=True, size=max(16 - 2 * (level - 1), 11), color=colour)
+        return _Font(name=self.heading_name, bold=True, size=max(16 - 2 * (level - 1), 11), color=colour)
 
     def section(self, section: Section, level: int) -> None:
         self.inline_row(section.heading, self._heading_font(level), section.pos)
@@ -291,7 +293,7 @@ class _Builder:
             self._marking_cell(sheet)
             first = 2
         heading = _put(sheet, first, 1, "Contents")
-        heading.font = Font(name=self.heading_name, bold=True, size=16, color=self.style.accent)
+        heading.font = _Font(name=self.heading_name, bold=True, size=16, color=self.style.accent)
         for row, (text, name) in enumerate([("Briefing", "Briefing"), *self.contents], first + 1):
             cell = _put(sheet, row, 1, text)
             cell.font = self.font(color=common.LINK_RGB, underline="single")
@@ -334,14 +336,23 @@ def _put(sheet: Worksheet, row: int, col: int, value: Cell | CellRichText) -> XL
     return cell
 
 
-class _RunFont(InlineFont):
-    """openpyxl's run font, written in the element order Excel's own validator expects."""
+# openpyxl writes font properties name-first; Excel (and the Open XML SDK's
+# validator) expect them in this order. The subclasses below only reorder.
+_EXCEL_FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color")
 
-    __elements__ = (
-        "b", "i", "strike", "condense", "extend", "outline", "shadow",
-        "u", "vertAlign", "sz", "color", "rFont", "family", "charset", "scheme",
-    )  # fmt: skip
-    # openpyxl's metaclass recomputes these from the class body; keep the parent's.
+
+class _Font(Font):
+    """A cell font written in Excel's element order."""
+
+    __elements__ = (*_EXCEL_FONT_ORDER, "name", "family", "charset", "scheme")
+    __nested__ = Font.__nested__  # openpyxl's metaclass would recompute these from the class body
+    __attrs__ = Font.__attrs__
+
+
+class _RunFont(InlineFont):
+    """A rich-text run font written in Excel's element order."""
+
+    __elements__ = (*_EXCEL_FONT_ORDER, "rFont", "family", "charset", "scheme")
     __nested__ = InlineFont.__nested__
     __attrs__ = InlineFont.__attrs__
 
