@@ -84,6 +84,8 @@ def test_table_fixed_layout_repeating_bold_header(written):
     assert all(run.bold for cell in table.rows[0].cells for run in cell.paragraphs[0].runs)
     count_cell = table.rows[1].cells[1].paragraphs[0]
     assert count_cell.alignment is not None and count_cell.alignment.name == "RIGHT"
+    keeps = [row.cells[0].paragraphs[0]._p.pPr.find(qn("w:keepNext")) is not None for row in table.rows]
+    assert keeps == [True, True, False], "a short table stays on one page"
     captions = [t for s, t in styled(written) if s == "Caption"]
     assert captions == ["Table 1: Selected indicators", "Figure 1: A blue box"]
 

@@ -38,6 +38,8 @@ from . import common, docxparts
 
 _TWIPS_PER_CM = 567
 _TOC_LEVELS = 3
+_SHORT_TABLE = 15
+"""Tables of at most this many rows are kept on one page."""
 
 
 class DocxWriter:
@@ -325,10 +327,13 @@ class _Builder:
         rule = None if look.borders else self.style.accent
         size = self.style.font_size * 0.86 * common.fit_scale(cols, width_cm)
         header = (look.header_text, rule)
-        docxparts.table_row(tbl, table.columns, widths, right, size, look.header_fill, header)
+        short = len(table.rows) <= _SHORT_TABLE  # kept on one page, as readers expect
+        docxparts.table_row(tbl, table.columns, widths, right, size, look.header_fill, header, keep_next=True)
+        last = len(table.rows) - 1
         for n, values in enumerate(table.rows):
             texts = [common.cell_text(v, c.grouped) for v, c in zip(values, cols, strict=True)]
-            docxparts.table_row(tbl, texts, widths, right, size, look.zebra if n % 2 else None)
+            zebra = look.zebra if n % 2 else None
+            docxparts.table_row(tbl, texts, widths, right, size, zebra, keep_next=short and n < last)
         if wide:
             self._new_section(landscape=self.style.landscape)
         else:

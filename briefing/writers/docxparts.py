@@ -186,12 +186,14 @@ def table_row(
     size_pt: float,
     fill: str | None = None,
     header: tuple[str, str | None] | None = None,
+    keep_next: bool = False,
 ) -> etree._Element:
     """Append one table row built as XML.
 
     python-docx's add_row re-reads the whole grid for every row, which makes
     large tables quadratic; building the elements directly stays linear.
-    ``header`` is (text colour, rule colour) for a header row.
+    ``header`` is (text colour, rule colour) for a header row; ``keep_next``
+    keeps the row on the page of the next one (short tables stay whole).
     """
     half_points = str(round(size_pt * 2))
     tr = etree.SubElement(tbl, qn("w:tr"))
@@ -215,6 +217,8 @@ def table_row(
             shd.set(qn("w:fill"), fill)
         p = etree.SubElement(tc, qn("w:p"))
         p_pr = etree.SubElement(p, qn("w:pPr"))
+        if keep_next:
+            etree.SubElement(p_pr, qn("w:keepNext"))
         spacing = etree.SubElement(p_pr, qn("w:spacing"))
         spacing.set(qn("w:before"), "20")
         spacing.set(qn("w:after"), "20")
