@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image as PILImage
-from reportlab.lib.colors import getAllNamedColors
+from PIL import ImageColor
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -257,8 +257,8 @@ def colour_hex(value: str) -> str | None:
         text = "".join(c * 2 for c in text)
     if len(text) == 6 and all(c in string.hexdigits for c in text):
         return text.upper()
-    named = getAllNamedColors().get(value.strip().lower())
-    return named.hexval()[2:].upper() if named is not None else None
+    named = ImageColor.colormap.get(value.strip().lower())  # the CSS colour names
+    return named.lstrip("#").upper() if isinstance(named, str) and len(named) == 7 else None
 
 
 def did_you_mean(word: str, choices: Mapping[str, object] | list[str], list_all: bool = True) -> str:

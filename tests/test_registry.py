@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 
 from briefing import registry
 from briefing.writers.docx import DocxWriter
 
+from .conftest import SPECS
 from .plugins import install
 
 
@@ -40,3 +45,24 @@ def test_unknown_format_lists_the_known_ones():
     with pytest.raises(registry.UnknownFormat) as caught:
         registry.get("odt")
     assert str(caught.value).startswith("unknown format 'odt' (known formats: docx, pdf, xlsx")
+
+
+OFFICE = ("docx", "reportlab", "openpyxl")
+
+
+def _office_imports(*args: str) -> list[str]:
+    code = (
+        "import json, sys\nfrom briefing.cli import main\n"
+        f"try:\n    main({list(args)!r})\nexcept SystemExit:\n    pass\n"
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {set(OFFICE)!r})))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_writers_load_lazily(tmp_path):
+    assert _office_imports("--help") == []
+    assert _office_imports("validate", str(SPECS / "showcase.yaml")) == []
+    assert _office_imports("build", str(SPECS / "showcase.yaml"), "--format", "xlsx", "--out", str(tmp_path)) == [
+        "openpyxl"
+    ]
