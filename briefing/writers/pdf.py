@@ -11,6 +11,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     HRFlowable,
@@ -125,6 +126,29 @@ def _styles(style: Style, fonts: Fonts) -> dict[str, ParagraphStyle]:
     return styles
 
 
+def _padding(narrowest: float) -> float:
+    """Cell padding, shrunk for very narrow columns, which must keep room for text."""
+    return max(0.5, min(6.0, narrowest / 4))
+
+
+class _Fit:
+    """Makes table cells: a plain string when it fits on one line, else a wrapping paragraph.
+
+    Plain strings are drawn directly, many times faster than paragraphs, which
+    matters for tables of thousands of rows; both look the same.
+    """
+
+    def __init__(self, width: float, style: ParagraphStyle) -> None:
+        self.width, self.style = width, style
+
+    def cell(self, text: str, story: _Story) -> str | RLParagraph:
+        text = common.xml_safe(text)
+        if "\n" not in text and story.covers(text):
+            if stringWidth(text, story.fonts.body, self.style.fontSize) <= self.width:
+                return text
+        return RLParagraph(story.text(text), self.style)
+
+
 class _Story:
     def __init__(self, doc: Briefing, fonts: Fonts) -> None:
         self.style = doc.style
@@ -144,6 +168,10 @@ class _Story:
 
     def add(self, *flowables: Flowable) -> None:
         self.flowables.extend(flowables)
+
+    def covers(self, text: str) -> bool:
+        """Whether the body font has a glyph for every character of ``text``."""
+        return text.isascii() or pdffonts.covers(text, self.fonts.body)
 
     def text(self, text: str, font: str | None = None) -> str:
         return pdffonts.text_markup(text, font or self.fonts.body)
@@ -226,7 +254,7 @@ class _Story:
             case Paragraph():
                 self.add(RLParagraph(self.markup(block.text), self.styles["body"]))
             case ListBlock():
-                self.add(self.list(block))
+                self.add(self.list_block(block))
             case Table():
                 self.table(block)
             case Image():
@@ -236,7 +264,7 @@ class _Story:
             case _:
                 assert_never(block)
 
-    def list(self, block: ListBlock) -> ListFlowable:
+    def list_block(self, block: ListBlock) -> ListFlowable:
         items = []
         for item in block.items:
             text = self.markup(item.text)
@@ -259,16 +287,18 @@ class _Story:
         total = sum(c.weight for c in cols)
         col_widths = [width_cm * cm * c.weight / total for c in cols]
         styles = self._cell_styles(common.fit_scale(cols, width_cm))
+        padding = _padding(min(col_widths))
         head = [RLParagraph(self.text(c.name), styles["head-right" if c.numeric else "head"]) for c in cols]
+        fits = [
+            _Fit(w - 2 * padding, styles["right" if c.numeric else "left"])
+            for w, c in zip(col_widths, cols, strict=True)
+        ]
         body = [
-            [
-                RLParagraph(self.text(common.cell_text(v, c.grouped)), styles["right" if c.numeric else "left"])
-                for v, c in zip(row, cols, strict=True)
-            ]
+            [fit.cell(common.cell_text(v, c.grouped), self) for v, c, fit in zip(row, cols, fits, strict=True)]
             for row in table.rows
         ]
         grid = LongTable([head, *body], colWidths=col_widths, repeatRows=1, hAlign="LEFT")
-        grid.setStyle(self._table_style(min(col_widths)))
+        grid.setStyle(self._table_style(padding, styles["left"], [c.numeric for c in cols]))
         label = common.caption("Table", self.tables, table.title)
         caption = RLParagraph(self.text(label), self.styles["table-caption"])
         if wide:
@@ -288,12 +318,14 @@ class _Story:
             for key, s in styles.items()
         }
 
-    def _table_style(self, narrowest: float) -> TableStyle:
+    def _table_style(self, padding: float, cell: ParagraphStyle, right: list[bool]) -> TableStyle:
         look = self.style.table
-        # Padding shrinks with very narrow columns, which must keep room for text.
-        padding = max(0.5, min(6.0, narrowest / 4))
         commands: list[tuple[Any, ...]] = [
-            ("FONTNAME", (0, 0), (-1, -1), self.fonts.body),  # the cell default is Helvetica
+            # Cells given as plain strings are drawn in this font (reportlab's default is Helvetica).
+            ("FONTNAME", (0, 0), (-1, -1), self.fonts.body),
+            ("FONTSIZE", (0, 0), (-1, -1), cell.fontSize),
+            ("LEADING", (0, 0), (-1, -1), cell.leading),
+            *(("ALIGN", (n, 1), (n, -1), "RIGHT") for n, is_right in enumerate(right) if is_right),
             ("LEFTPADDING", (0, 0), (-1, -1), padding),
             ("RIGHTPADDING", (0, 0), (-1, -1), padding),
             ("BACKGROUND", (0, 0), (-1, 0), _hex(look.header_fill)),

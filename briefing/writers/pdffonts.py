@@ -58,6 +58,12 @@ def italic(name: str) -> str:
     return f"{name}-Italic"
 
 
+def covers(text: str, font: str) -> bool:
+    """Whether a registered family has a glyph for every character of ``text``."""
+    covered = _coverage[font]
+    return all(ord(c) in covered for c in text)
+
+
 def text_markup(text: str, font: str) -> str:
     """Plain text as reportlab paragraph markup: every character literal.
 
