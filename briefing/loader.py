@@ -55,8 +55,7 @@ class Options:
 def load(path: str | os.PathLike[str], options: Options | None = None) -> Briefing:
     """Load and check a spec file with its bases and includes; raises SpecError listing every problem."""
     options = options or Options()
-    resolved = resolve_file(Path(path), os.fspath(path), options.allowed_paths)
-    return _load(resolved, Path(path).resolve().parent, options)
+    return _load(_resolve(path, options), Path(path).resolve().parent, options)
 
 
 def loads(text: str, file: str = "<spec>", base_dir: Path | None = None, options: Options | None = None) -> Briefing:
@@ -69,11 +68,14 @@ def loads(text: str, file: str = "<spec>", base_dir: Path | None = None, options
 def resolved_tree(path: str | os.PathLike[str], options: Options | None = None) -> Node:
     """A spec's node tree after bases, includes and variables: what will be built."""
     options = options or Options()
-    resolved = resolve_file(Path(path), os.fspath(path), options.allowed_paths)
-    reader, root, _ = _prepare(resolved, Path(path).resolve().parent, options)
+    reader, root, _ = _prepare(_resolve(path, options), Path(path).resolve().parent, options)
     if reader.problems:
         raise SpecError(reader.problems)
     return root
+
+
+def _resolve(path: str | os.PathLike[str], options: Options) -> Resolved:
+    return resolve_file(Path(path), os.fspath(path), options.allowed_paths)
 
 
 def _prepare(resolved: Resolved, folder: Path, options: Options) -> tuple[Reader, Node, dict[str, Any]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CM_PER_INCH = 2.54
 PAGE_SIZES_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
 """Portrait width and height of the supported paper sizes."""
 
@@ -121,3 +120,8 @@ class Style:
     def text_width_cm(self) -> float:
         """Width available to text and tables."""
         return self.page_cm[0] - 2 * self.margin_cm
+
+    @property
+    def turned_text_width_cm(self) -> float:
+        """Width available on a page turned to landscape for a wide table."""
+        return self.page_cm[1] - 2 * self.margin_cm

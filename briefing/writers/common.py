@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 
-from ..model import Briefing, Cell, Inline, Span, Table
+from ..model import Briefing, Cell, Image, Inline, Span, Table
 
 LINK_RGB = "0563C1"
 """Colour of hyperlinks."""
@@ -116,6 +116,14 @@ def fit_scale(cols: list[Column], width_cm: float) -> float:
     """Factor (at most 1, at least 0.7) by which to shrink table text so columns fit across."""
     needed = sum(c.weight for c in cols) * CHAR_CM
     return max(min(1.0, width_cm / needed), 0.7)
+
+
+def image_size_cm(image: Image, text_width_cm: float) -> tuple[float, float]:
+    """Width and height of a picture on the page: the width asked for, or its
+    natural size at 96 pixels an inch, never wider than the text."""
+    px_w, px_h = image.size_px
+    width = min(image.width_cm or px_w * 2.54 / 96, text_width_cm)
+    return width, width * px_h / px_w
 
 
 def caption(kind: str, number: int, title: str | None) -> str:

@@ -281,8 +281,7 @@ class _Builder:
 
     def image(self, block: Image) -> None:
         self.figures += 1
-        width_cm = block.width_cm or block.size_px[0] * 2.54 / 96
-        width_cm = min(width_cm, self.style.text_width_cm)
+        width_cm, _ = common.image_size_cm(block, self.style.text_width_cm)
         para = self.document.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         para.paragraph_format.keep_with_next = True
@@ -307,7 +306,7 @@ class _Builder:
             self._new_section(landscape=True)
         caption = self._plain_paragraph(common.caption("Table", self.tables, table.title), "Caption")
         caption.paragraph_format.keep_with_next = True
-        width_cm = _page_cm(self.style, wide or self.style.landscape)[0] - 2 * self.style.margin_cm
+        width_cm = self.style.turned_text_width_cm if wide else self.style.text_width_cm
         total = sum(c.weight for c in cols)
         widths = [int(c.weight / total * width_cm * _TWIPS_PER_CM) for c in cols]
         right = [c.numeric for c in cols]

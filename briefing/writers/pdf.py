@@ -142,11 +142,11 @@ class _Fit:
         self.width, self.style = width, style
 
     def cell(self, text: str, story: _Story) -> str | RLParagraph:
-        text = common.xml_safe(text)
-        if "\n" not in text and story.covers(text):
-            if stringWidth(text, story.fonts.body, self.style.fontSize) <= self.width:
-                return text
-        return RLParagraph(story.text(text), self.style)
+        plain = common.xml_safe(text)
+        if "\n" not in plain and story.covers(plain):
+            if stringWidth(plain, story.fonts.body, self.style.fontSize) <= self.width:
+                return plain
+        return RLParagraph(story.text(text), self.style)  # story.text makes it XML-safe too
 
 
 class _Story:
@@ -283,7 +283,7 @@ class _Story:
         self.tables += 1
         cols = common.columns(table)
         wide = not self.style.landscape and common.is_wide(cols, self.style.text_width_cm)
-        width_cm = self.style.page_cm[1] - 2 * self.style.margin_cm if wide else self.style.text_width_cm
+        width_cm = self.style.turned_text_width_cm if wide else self.style.text_width_cm
         total = sum(c.weight for c in cols)
         col_widths = [width_cm * cm * c.weight / total for c in cols]
         styles = self._cell_styles(common.fit_scale(cols, width_cm))
@@ -344,9 +344,8 @@ class _Story:
 
     def image(self, block: Image) -> None:
         self.figures += 1
-        px_w, px_h = block.size_px
-        width = min((block.width_cm or px_w * 2.54 / 96), self.style.text_width_cm) * cm
-        picture = RLImage(str(block.path), width=width, height=width * px_h / px_w)
+        width, height = common.image_size_cm(block, self.style.text_width_cm)
+        picture = RLImage(str(block.path), width=width * cm, height=height * cm)
         label = self.text(common.caption("Figure", self.figures, None))
         text = label + (": " + self.markup(block.caption) if block.caption else "")
         self.add(KeepTogether([picture, RLParagraph(text, self.styles["figure-caption"])]))

@@ -47,6 +47,8 @@ _NARRATIVE_WIDTH = 75
 """Width of the narrative column, in characters; fits a portrait page."""
 _LINE_PT = 15
 """Height of one line of 11-point text, in points."""
+_PX_PER_CM = 96 / 2.54
+"""Excel places pictures in pixels of 96 to the inch."""
 _ROW_PX = 20
 """Height of a default row in pixels, used to leave room under pictures."""
 _WIDEST_COLUMN = 60
@@ -225,10 +227,9 @@ class _Builder:
 
     def image(self, block: Image) -> None:
         self.figures += 1
-        px_w, px_h = block.size_px
-        width_px = min(block.width_cm or px_w * 2.54 / 96, self.style.text_width_cm) * 96 / 2.54
+        width_cm, height_cm = common.image_size_cm(block, self.style.text_width_cm)
         picture = XLImage(str(block.path))
-        picture.width, picture.height = width_px, width_px * px_h / px_w
+        picture.width, picture.height = width_cm * _PX_PER_CM, height_cm * _PX_PER_CM
         self.sheet.add_image(picture, f"A{self.sheet.max_row + 1}")
         for _ in range(math.ceil(picture.height / _ROW_PX)):
             self.sheet.cell(self.sheet.max_row + 1, 1)
