@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import registry
-from .errors import BuildError, OutputError, Problem
+from .errors import BuildError, OutputError, Problem, SpecError
 from .loader import Options, load
 from .manifest import MANIFEST_SUFFIX, manifest, write_manifest
 from .model import Briefing
@@ -68,6 +68,8 @@ def write_pack(doc: Briefing, stem: str, writers: Sequence[registry.Writer], out
             staged.append((temp, final))
             try:
                 warnings.extend(writer.write(doc, temp))
+            except SpecError:
+                raise  # content this format cannot hold, reported at its place in the spec
             except Exception as exc:
                 raise BuildError(f"{final}: the {writer.name} writer failed: {_reason(exc)}") from exc
             _publishable(temp)

@@ -18,7 +18,6 @@ from .inline import parse_inline
 from .model import (
     Block,
     Briefing,
-    Cell,
     Image,
     Inline,
     ListBlock,
@@ -26,10 +25,10 @@ from .model import (
     PageBreak,
     Paragraph,
     Section,
-    Table,
 )
 from .resolve import Resolved, resolve_file, resolve_text
 from .stylesheet import Layer, merge, read_style
+from .tabular import read_chart, read_table
 from .variables import builtins, render, spec_variables
 
 T = TypeVar("T")
@@ -189,7 +188,9 @@ def _block(r: Reader, node: Node) -> Block | None:
             items = _items(r, value)
             return None if items is None else ListBlock(items, kind == "numbered", pos=pos)
         case "table":
-            return _table(r, value)
+            return read_table(r, value)
+        case "chart":
+            return read_chart(r, value)
         case "image":
             return _image(r, value)
         case "page_break":
@@ -222,47 +223,6 @@ def _item(r: Reader, node: Node) -> ListItem | None:
     if lead is None or text is None:
         return None
     return ListItem(text, lead, pos=r.pos(node))
-
-
-def _table(r: Reader, node: Node) -> Table | None:
-    keys = r.shape(node, shapes.TABLE)
-    if keys is None or "columns" not in keys:
-        return None
-    title = _opt(keys, "title", r.text)
-    column_nodes = r.sequence(keys["columns"], "a list of column names")
-    if not column_nodes:
-        if column_nodes == []:
-            r.problem(keys["columns"], "a table needs at least one column")
-        return None
-    columns = [r.text(c) for c in column_nodes]
-    rows = _rows(r, keys["rows"], len(columns)) if "rows" in keys else ()
-    names = tuple(c for c in columns if c is not None)
-    if len(names) != len(columns) or rows is None:
-        return None
-    return Table(names, rows, title, pos=r.pos(node))
-
-
-def _rows(r: Reader, node: Node, width: int) -> tuple[tuple[Cell, ...], ...] | None:
-    row_nodes = r.sequence(node, "a list of rows")
-    if row_nodes is None:
-        return None
-    rows: list[tuple[Cell, ...]] = []
-    ok = True
-    for row_node in row_nodes:
-        cells = r.sequence(row_node, "a row (a list of values)")
-        if cells is None:
-            ok = False
-            continue
-        if len(cells) != width:
-            r.problem(row_node, f"row has {_count(len(cells), 'cell')}, but the table has {_count(width, 'column')}")
-            ok = False
-            continue
-        rows.append(tuple(r.cell(c) for c in cells))
-    return tuple(rows) if ok else None
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _image(r: Reader, node: Node) -> Image | None:

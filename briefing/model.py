@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from .style import Style
 
@@ -93,6 +94,36 @@ Cell = str | int | float | bool | dt.date | dt.datetime | None
 """A table value; its Python type is kept through to the spreadsheet."""
 
 
+FormatKind = Literal["integer", "decimal", "percent", "currency", "date"]
+"""The ways a column's values can be shown."""
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How a column's values are shown: the same text in documents as in Excel's number format."""
+
+    kind: FormatKind
+    """integer (1,234), decimal (1,234.50), percent (12.5% for 0.125), currency ($1,234.50) or date (3 Mar 2025)."""
+    decimals: int = 0
+    """Digits after the decimal point."""
+    currency: str = "USD"
+    """ISO 4217 code of the currency, for ``currency``."""
+
+
+Aggregate = Literal["sum", "mean", "count"]
+"""What a totals row shows for a column."""
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A totals row under a table's body."""
+
+    functions: tuple[Aggregate | None, ...]
+    """Per column, what the row shows; None leaves the cell empty (or holds the label)."""
+    values: tuple[Cell, ...]
+    """Per column, the computed total, or the label "Total" in the first free column."""
+
+
 @dataclass(frozen=True)
 class Table:
     """A table of values with a header row."""
@@ -103,6 +134,55 @@ class Table:
     """Body rows, each exactly as long as ``columns``."""
     title: str | None = None
     """Optional title, shown in the caption and used to name its sheet."""
+    formats: tuple[NumberFormat | None, ...] = ()
+    """Per column, how its values are shown; empty, or None for a column, means as written."""
+    totals: Totals | None = None
+    """A totals row, or None."""
+    split_sheets: bool = False
+    """In a spreadsheet, spread rows beyond a sheet's limit over further sheets instead of failing."""
+    pos: Pos = _pos()
+
+    def format_of(self, column: int) -> NumberFormat | None:
+        """The format of a column, or None."""
+        return self.formats[column] if self.formats else None
+
+
+ChartKind = Literal["bar", "horizontal_bar", "stacked_bar", "line", "pie"]
+"""The kinds of chart."""
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line, or one set of bars or slices, of a chart."""
+
+    name: str
+    """Shown in the legend."""
+    values: tuple[float | None, ...]
+    """One value per category; None is a gap."""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of one or more series of numbers over categories."""
+
+    kind: ChartKind
+    """How the numbers are drawn."""
+    title: str
+    """Shown above the chart, and its alternative text."""
+    categories: tuple[Cell, ...]
+    """The x values (slices of a pie), in order."""
+    series: tuple[Series, ...]
+    """The y values, one series per y column; a pie has exactly one."""
+    category_name: str = "Category"
+    """Name of the column of categories, heading it where the numbers are listed."""
+    x_title: str | None = None
+    """Title of the category axis."""
+    y_title: str | None = None
+    """Title of the value axis."""
+    caption: Inline | None = None
+    """Optional caption below the chart."""
+    value_format: NumberFormat | None = None
+    """How values read on the axis and in labels (the first y column's format)."""
     pos: Pos = _pos()
 
 
@@ -130,7 +210,7 @@ class PageBreak:
     pos: Pos = _pos()
 
 
-Block = Paragraph | ListBlock | Table | Image | PageBreak
+Block = Paragraph | ListBlock | Table | Chart | Image | PageBreak
 """Anything that can stand in a section's content."""
 
 

@@ -24,6 +24,12 @@ COLOUR: Schema = {"type": "string", "description": "#RRGGBB, #RGB or a colour na
 FILE: Schema = {"type": "string", "description": "a path relative to the file that names it"}
 
 
+OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains")
+"""How a filter compares a column's values."""
+CHART_KINDS = ("bar", "horizontal_bar", "stacked_bar", "line", "pie")
+"""The kinds of chart."""
+
+
 def ref(name: str) -> Schema:
     """A reference to another shape."""
     return {"$ref": f"#/$defs/{name}"}
@@ -77,15 +83,82 @@ INCLUDE: Schema = {
     "additionalProperties": False,
 }
 
+COLUMN = Shape(
+    "column",
+    "a column",
+    {
+        "from": Key("The column's name in the data (or in the rows below)."),
+        "as": Key("The name shown in the header row."),
+        "type": Key(
+            "Read every value as this type; a value that is not one is an error.",
+            one_of("integer", "number", "text", "date", "boolean"),
+        ),
+        "format": Key(
+            "How values are shown, in documents and as Excel's number format.",
+            one_of("integer", "decimal", "percent", "currency", "date"),
+        ),
+        "decimals": Key("Digits after the decimal point, for decimal, percent and currency.", {"type": "integer"}),
+        "currency": Key("ISO 4217 code of the currency, e.g. EUR (USD when not given).", TEXT),
+    },
+    ("from",),
+)
+WHERE = Shape(
+    "where",
+    "a filter",
+    {
+        "column": Key("The column whose values are tested."),
+        "op": Key("How values are compared (== when not given).", one_of(*OPERATORS)),
+        "value": Key("What they are compared with; a list for in and not in.", {"anyOf": [CELL, list_of(CELL)]}),
+    },
+    ("column", "value"),
+)
+DATA_KEYS: dict[str, Key] = {
+    "columns": Key(
+        "The columns, in order: names, or mappings that pick, rename and format a column of the data.",
+        list_of({"anyOf": [TEXT, ref("column")]}, at_least=1),
+    ),
+    "rows": Key("Rows of values, each as long as columns.", list_of(list_of(CELL))),
+    "source": Key("A CSV, JSON or .xlsx file the rows come from, relative to the spec.", FILE),
+    "delimiter": Key("The character between values in a CSV file (, when not given).", TEXT),
+    "encoding": Key("The text encoding of a CSV or JSON file (utf-8 when not given).", TEXT),
+    "sheet": Key("The sheet of an .xlsx file (the first when not given).", TEXT),
+    "range": Key("The cells of the sheet holding the header and rows, e.g. B3:F40.", TEXT),
+    "where": Key("Keep only the rows that pass every filter.", {"anyOf": [ref("where"), list_of(ref("where"))]}),
+    "sort": Key(
+        "Columns to sort the rows by; a leading - sorts a column in descending order.",
+        {"anyOf": [TEXT, list_of(TEXT, at_least=1)]},
+    ),
+    "limit": Key("Keep at most this many rows (after filtering and sorting).", {"type": "integer", "minimum": 1}),
+}
+"""Keys that say where a table's or a chart's rows come from."""
+
 TABLE = Shape(
     "table",
     "a table",
     {
         "title": Key("Table title, shown in its caption and naming its sheet."),
-        "columns": Key("Column names.", list_of(TEXT, at_least=1)),
-        "rows": Key("Rows of values, each as long as columns.", list_of(list_of(CELL))),
+        **DATA_KEYS,
+        "totals": Key(
+            "A totals row: what each named column shows.",
+            {"type": "object", "additionalProperties": one_of("sum", "mean", "count")},
+        ),
+        "split_sheets": Key("In Excel, spread rows beyond a sheet's limit over further sheets.", BOOLEAN),
     },
-    ("columns",),
+)
+CHART = Shape(
+    "chart",
+    "a chart",
+    {
+        "type": Key("The kind of chart.", one_of(*CHART_KINDS)),
+        "title": Key("Shown above the chart, and read out as its alternative text."),
+        "x": Key("The column of categories (slices of a pie)."),
+        "y": Key("The column of values, or a list of columns, one series each.", {"anyOf": [TEXT, list_of(TEXT, 1)]}),
+        "x_title": Key("Title of the category axis."),
+        "y_title": Key("Title of the value axis."),
+        "caption": Key("Caption under the chart."),
+        **DATA_KEYS,
+    },
+    ("type", "title", "x", "y"),
 )
 IMAGE = Shape(
     "image",
@@ -105,7 +178,8 @@ BLOCK = Shape(
         "paragraph": Key("A paragraph of text."),
         "bullets": Key("A bulleted list.", LIST),
         "numbered": Key("A numbered list.", LIST),
-        "table": Key("A table with a header row.", ref("table")),
+        "table": Key("A table with a header row, its rows written here or read from a data file.", ref("table")),
+        "chart": Key("A bar, line or pie chart of columns of data.", ref("chart")),
         "image": Key("A PNG or JPEG picture.", ref("image")),
         "page_break": Key("Start a new page (true).", {"const": True}),
     },
@@ -210,5 +284,5 @@ SPEC = Shape(
     ("title", "sections"),
 )
 
-SHAPES = (SPEC, SECTION, BLOCK, ITEM, TABLE, IMAGE, STYLE, FONTS, FONT, PAGE, TABLE_LOOK, MARKING)
+SHAPES = (SPEC, SECTION, BLOCK, ITEM, TABLE, COLUMN, WHERE, CHART, IMAGE, STYLE, FONTS, FONT, PAGE, TABLE_LOOK, MARKING)
 """Every shape, the spec's first."""

@@ -170,11 +170,18 @@ def test_xlsx_table_look(sample, tmp_path):
     style = dataclasses.replace(Style(), table=TableLook(header_fill="112233", header_text="FFFFFF", zebra="EEEEEE"))
     path = tmp_path / "t.xlsx"
     XlsxWriter().write(with_style(sample, style), path)
-    sheet = load_workbook(path)["Selected indicators"]
+    book = load_workbook(path)
+    sheet = book["Selected indicators"]
     assert sheet["A1"].fill.fgColor.rgb == "00112233"
     assert sheet["A1"].font.color.rgb == "00FFFFFF"
-    assert sheet["A3"].fill.fgColor.rgb == "00EEEEEE"
-    assert sheet["A2"].fill.fill_type is None
+    # Zebra rows come from the Excel table's style, so they stay banded when a reader sorts.
+    assert sheet["A3"].fill.fill_type is None
+    (table,) = sheet.tables.values()
+    assert table.tableStyleInfo.name == "Briefing Zebra" and table.tableStyleInfo.showRowStripes
+    (zebra,) = [s for s in book._table_styles.tableStyle if s.name == "Briefing Zebra"]
+    (stripe,) = zebra.tableStyleElement
+    assert stripe.type == "secondRowStripe"
+    assert book._differential_styles[stripe.dxfId].fill.bgColor.rgb == "00EEEEEE"
 
 
 def test_logo_and_house_font_in_every_format(sample, tmp_path):

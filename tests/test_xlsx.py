@@ -74,7 +74,9 @@ def test_table_sheet_keeps_types_and_is_filterable(written):
     assert sheet["A3"].data_type == "s", "a leading = is text, never a formula"
     assert sheet["E2"].is_date and sheet["E2"].number_format == "yyyy-mm-dd"
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:F3"
+    (table,) = sheet.tables.values()  # a real Excel table: sorting and filtering work on it
+    assert table.ref == "A1:F3" and table.autoFilter is not None
+    assert [c.name for c in table.tableColumns] == list(rows[0])
     assert all(cell.font.b for cell in sheet[1])
     assert sheet.print_title_rows == "$1:$1"
 

@@ -9,12 +9,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 
-from ..model import Briefing, Cell, Image, Inline, Span, Table
+from ..model import Briefing, Cell, Image, Inline, NumberFormat, Span, Table
+from ..numbers import show
+from ..style import Style
 
 LINK_RGB = "0563C1"
 """Colour of hyperlinks."""
 LANDSCAPE_AT = 1.3
 """A table whose fitted width exceeds the text width by this factor goes landscape."""
+PALETTE = ("E69F00", "56B4E9", "009E73", "D55E00", "CC79A7", "0072B2", "F0E442")
+"""Chart colours after the house accent: the Okabe-Ito set, which colour-blind readers tell apart."""
 CHAR_CM = 0.19
 """Average width of a character of 9-point table text, for fitting columns."""
 
@@ -80,6 +84,27 @@ class Column:
     """Numbers get thousands separators (not in a column of years)."""
     weight: float
     """Fitted width, in characters."""
+    format: NumberFormat | None = None
+    """How the spec asks for its values to be shown."""
+
+    def text(self, value: Cell) -> str:
+        """A value of this column as the reader sees it."""
+        shown = show(value, self.format) if self.format else None
+        return cell_text(value, self.grouped) if shown is None else shown
+
+
+def body_rows(table: Table) -> list[tuple[Cell, ...]]:
+    """The rows a reader sees under the header: the body, then the totals row if any."""
+    return [*table.rows, table.totals.values] if table.totals else list(table.rows)
+
+
+def totals_texts(table: Table, cols: list[Column]) -> list[str]:
+    """The totals row as text: totals in their column's format, counts as plain numbers."""
+    assert table.totals is not None
+    return [
+        cell_text(value) if function == "count" else column.text(value)
+        for value, function, column in zip(table.totals.values, table.totals.functions, cols, strict=True)
+    ]
 
 
 def columns(table: Table, sample: int = 2000) -> list[Column]:
@@ -93,17 +118,19 @@ def columns(table: Table, sample: int = 2000) -> list[Column]:
     result = []
     rows = table.rows[:sample]
     for i, name in enumerate(table.columns):
+        fmt = table.format_of(i)
         values = [row[i] for row in table.rows if row[i] is not None]
         numeric = bool(values) and all(is_number(v) for v in values)
-        years = numeric and all(isinstance(v, int) and 1800 <= v <= 2100 for v in values)
-        lengths = sorted(len(cell_text(row[i], not years)) for row in rows) or [0]
+        years = numeric and fmt is None and all(isinstance(v, int) and 1800 <= v <= 2100 for v in values)
+        column = Column(name, numeric, not years, 0, fmt)
+        lengths = sorted(len(column.text(row[i])) for row in rows) or [0]
         short = numeric or lengths[-1] <= 24
         typical = lengths[-1] if short else lengths[math.ceil(0.9 * (len(lengths) - 1))]
         # Header words are bold, about a fifth wider than body text, and never broken.
         longest_word = math.ceil(1.2 * max((len(w) for w in name.split()), default=1))
         # Three characters of padding: cells have margins and headers are bold.
         weight = float(min(max(typical, longest_word, len(name) / 2, 3), 60) + 3)
-        result.append(Column(name, numeric, not years, weight))
+        result.append(Column(name, numeric, not years, weight, fmt))
     return result
 
 
@@ -135,3 +162,9 @@ def link_groups(text: Inline) -> Iterator[tuple[str | None, list[Span]]]:
     """Consecutive spans grouped by link target (None for unlinked text)."""
     for href, spans in groupby(text, key=lambda span: span.href):
         yield href, list(spans)
+
+
+def series_colours(style: Style, count: int) -> list[str]:
+    """RRGGBB of each chart series (or pie slice), the same in every format."""
+    palette = [style.accent, *(c for c in PALETTE if c != style.accent)]
+    return [palette[i % len(palette)] for i in range(count)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import assert_never
 
@@ -21,6 +22,7 @@ from ..errors import Problem
 from ..model import (
     Block,
     Briefing,
+    Chart,
     Image,
     Inline,
     ListBlock,
@@ -34,7 +36,7 @@ from ..model import (
 )
 from ..reproducible import build_time, fix_zip_times
 from ..style import PAGE_SIZES_CM, Style
-from . import common, docxparts
+from . import chart, common, docxparts
 
 _TWIPS_PER_CM = 567
 _TOC_LEVELS = 3
@@ -221,6 +223,8 @@ class _Builder:
                 self.list(block)
             case Table():
                 self.table(block)
+            case Chart():
+                self.chart(block)
             case Image():
                 self.image(block)
             case PageBreak():
@@ -286,15 +290,32 @@ class _Builder:
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         para.paragraph_format.keep_with_next = True
         para.add_run().add_picture(str(block.path), width=Cm(width_cm))
+        self._describe(para, block.alt)
+        self._figure_caption(block.caption)
+
+    def chart(self, block: Chart) -> None:
+        self.figures += 1
+        width_cm = self.style.text_width_cm
+        para = self.document.add_paragraph()
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        para.paragraph_format.keep_with_next = True
+        para.add_run().add_picture(io.BytesIO(chart.png(block, self.style, width_cm)), width=Cm(width_cm))
+        self._describe(para, block.title)
+        self._figure_caption(block.caption)
+
+    def _describe(self, para: DocxParagraph, alt: str) -> None:
+        """Name a picture and give it alternative text for screen readers."""
         doc_pr = para._p.xpath(".//wp:docPr")[0]
-        doc_pr.set("descr", common.xml_safe(block.alt))
+        doc_pr.set("descr", common.xml_safe(alt))
         doc_pr.set("name", f"Figure {self.figures}")
+
+    def _figure_caption(self, text: Inline | None) -> None:
         label = common.caption("Figure", self.figures, None)
         caption = self.document.add_paragraph(style="Caption")
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        caption.add_run(label + (": " if block.caption else ""))
-        if block.caption:
-            self.inline(caption, block.caption)
+        caption.add_run(label + (": " if text else ""))
+        if text:
+            self.inline(caption, text)
 
     # -- tables ------------------------------------------------------------
 
@@ -328,11 +349,14 @@ class _Builder:
         header = (look.header_text, rule)
         short = len(table.rows) <= _SHORT_TABLE  # kept on one page, as readers expect
         docxparts.table_row(tbl, table.columns, widths, right, size, look.header_fill, header, keep_next=True)
-        last = len(table.rows) - 1
+        last = len(table.rows) - (0 if table.totals else 1)
         for n, values in enumerate(table.rows):
-            texts = [common.cell_text(v, c.grouped) for v, c in zip(values, cols, strict=True)]
+            texts = [c.text(v) for v, c in zip(values, cols, strict=True)]
             zebra = look.zebra if n % 2 else None
             docxparts.table_row(tbl, texts, widths, right, size, zebra, keep_next=short and n < last)
+        if table.totals:
+            texts = common.totals_texts(table, cols)
+            docxparts.table_row(tbl, texts, widths, right, size, total_rule=self.style.accent)
         if wide:
             self._new_section(landscape=self.style.landscape)
         else:

@@ -187,13 +187,15 @@ def table_row(
     fill: str | None = None,
     header: tuple[str, str | None] | None = None,
     keep_next: bool = False,
+    total_rule: str | None = None,
 ) -> etree._Element:
     """Append one table row built as XML.
 
     python-docx's add_row re-reads the whole grid for every row, which makes
     large tables quadratic; building the elements directly stays linear.
     ``header`` is (text colour, rule colour) for a header row; ``keep_next``
-    keeps the row on the page of the next one (short tables stay whole).
+    keeps the row on the page of the next one (short tables stay whole);
+    ``total_rule`` makes a bold totals row under a rule of that colour.
     """
     half_points = str(round(size_pt * 2))
     tr = etree.SubElement(tbl, qn("w:tr"))
@@ -208,9 +210,9 @@ def table_row(
         tc_w.set(qn("w:w"), str(twips))
         tc_w.set(qn("w:type"), "dxa")
         if header and header[1]:
-            rule = etree.SubElement(etree.SubElement(tc_pr, qn("w:tcBorders")), qn("w:bottom"))
-            for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:color", header[1])):
-                rule.set(qn(key), value)
+            _rule(tc_pr, "w:bottom", header[1])
+        if total_rule:
+            _rule(tc_pr, "w:top", total_rule)
         if fill:
             shd = etree.SubElement(tc_pr, qn("w:shd"))
             shd.set(qn("w:val"), "clear")
@@ -228,12 +230,19 @@ def table_row(
             continue
         r = etree.SubElement(p, qn("w:r"))
         r_pr = etree.SubElement(r, qn("w:rPr"))
-        if header:
+        if header or total_rule:
             etree.SubElement(r_pr, qn("w:b"))
+        if header:
             etree.SubElement(r_pr, qn("w:color")).set(qn("w:val"), header[0])
         etree.SubElement(r_pr, qn("w:sz")).set(qn("w:val"), half_points)
         _text(r, text)
     return tr
+
+
+def _rule(tc_pr: etree._Element, side: str, colour: str) -> None:
+    rule = etree.SubElement(etree.SubElement(tc_pr, qn("w:tcBorders")), qn(side))
+    for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:color", colour)):
+        rule.set(qn(key), value)
 
 
 def _text(run: etree._Element, text: str) -> None:

@@ -32,6 +32,7 @@ from ..errors import Problem
 from ..model import (
     Block,
     Briefing,
+    Chart,
     Image,
     Inline,
     ListBlock,
@@ -43,7 +44,7 @@ from ..model import (
     plain,
 )
 from ..style import Style
-from . import common, pdffonts
+from . import chart, common, pdffonts
 from .pdfpage import PORTRAIT, WIDE, Document, Fonts, Heading, NumberedCanvas
 
 
@@ -257,6 +258,8 @@ class _Story:
                 self.add(self.list_block(block))
             case Table():
                 self.table(block)
+            case Chart():
+                self.chart(block)
             case Image():
                 self.image(block)
             case PageBreak():
@@ -293,12 +296,11 @@ class _Story:
             _Fit(w - 2 * padding, styles["right" if c.numeric else "left"])
             for w, c in zip(col_widths, cols, strict=True)
         ]
-        body = [
-            [fit.cell(common.cell_text(v, c.grouped), self) for v, c, fit in zip(row, cols, fits, strict=True)]
-            for row in table.rows
-        ]
+        body = [[fit.cell(c.text(v), self) for v, c, fit in zip(row, cols, fits, strict=True)] for row in table.rows]
+        if table.totals:
+            body.append(common.totals_texts(table, cols))
         grid = LongTable([head, *body], colWidths=col_widths, repeatRows=1, hAlign="LEFT")
-        grid.setStyle(self._table_style(padding, styles["left"], [c.numeric for c in cols]))
+        grid.setStyle(self._table_style(padding, styles["left"], [c.numeric for c in cols], table.totals is not None))
         label = common.caption("Table", self.tables, table.title)
         caption = RLParagraph(self.text(label), self.styles["table-caption"])
         if wide:
@@ -318,7 +320,7 @@ class _Story:
             for key, s in styles.items()
         }
 
-    def _table_style(self, padding: float, cell: ParagraphStyle, right: list[bool]) -> TableStyle:
+    def _table_style(self, padding: float, cell: ParagraphStyle, right: list[bool], totals: bool) -> TableStyle:
         look = self.style.table
         commands: list[tuple[Any, ...]] = [
             # Cells given as plain strings are drawn in this font (reportlab's default is Helvetica).
@@ -340,7 +342,18 @@ class _Story:
         else:
             commands.append(("LINEBELOW", (0, 0), (-1, 0), 1, _hex(self.style.accent)))
             commands.append(("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.HexColor("#999999")))
+        if totals:
+            commands.append(("FONTNAME", (0, -1), (-1, -1), pdffonts.bold(self.fonts.body)))
+            commands.append(("LINEABOVE", (0, -1), (-1, -1), 1, _hex(self.style.accent)))
+            commands.append(("BACKGROUND", (0, -1), (-1, -1), colors.white))
         return TableStyle(commands)
+
+    def chart(self, block: Chart) -> None:
+        self.figures += 1
+        picture = chart.drawing(block, self.style, self.style.text_width_cm * cm)
+        label = self.text(common.caption("Figure", self.figures, None))
+        text = label + (": " + self.markup(block.caption) if block.caption else "")
+        self.add(KeepTogether([picture, RLParagraph(text, self.styles["figure-caption"])]))
 
     def image(self, block: Image) -> None:
         self.figures += 1

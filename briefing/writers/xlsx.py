@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import zipfile
 from pathlib import Path
 from typing import assert_never
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell as XLCell
-from openpyxl.cell.rich_text import CellRichText, TextBlock
-from openpyxl.cell.text import InlineFont
+from openpyxl.cell.rich_text import CellRichText
 from openpyxl.drawing.image import Image as XLImage
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from ..errors import Problem
+from ..errors import Problem, SpecError
 from ..model import (
     Block,
     Briefing,
-    Cell,
+    Chart,
     Image,
     Inline,
     ListBlock,
@@ -34,13 +29,13 @@ from ..model import (
     Section,
     Span,
     Table,
+    plain,
 )
 from ..reproducible import build_time, fix_zip_times
 from ..style import Style
-from . import common
+from . import common, xlsxchart, xlsxtable
+from .xlsxcells import XFont, link, put, rich
 
-MAX_CELL_CHARS = 32_767
-"""Excel refuses longer cell texts."""
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _NARRATIVE_WIDTH = 75
@@ -51,8 +46,6 @@ _PX_PER_CM = 96 / 2.54
 """Excel places pictures in pixels of 96 to the inch."""
 _ROW_PX = 20
 """Height of a default row in pixels, used to leave room under pictures."""
-_WIDEST_COLUMN = 60
-"""Table columns are no wider than this; longer texts wrap."""
 
 
 class XlsxWriter:
@@ -80,7 +73,7 @@ class _Builder:
         self.heading_name = heading.name if heading else self.font_name
         self.workbook = Workbook()
         # The workbook's default font too, which openpyxl keeps first in its font list.
-        self.workbook._fonts[0] = _Font(name="Calibri", sz=11, family=2, scheme="minor")
+        self.workbook._fonts[0] = XFont(name="Calibri", sz=11, family=2, scheme="minor")
         self.warnings: list[Problem] = []
         self.sheet: Worksheet = self.workbook.active
         self.sheet.title = "Briefing"
@@ -89,6 +82,7 @@ class _Builder:
         self.sheet_names: set[str] = {"briefing", "contents", "history"}  # Excel reserves History
         self.contents: list[tuple[str, str]] = []
         self.tables = self.figures = 0
+        self.grid = xlsxtable.Grid(self.workbook, self.style.table, self.font, self.style.accent)
         self._properties()
         self._mark(self.sheet)
         self._front_matter()
@@ -100,7 +94,7 @@ class _Builder:
             self._contents_sheet()
 
     def font(self, size: float = 11, **kwargs: object) -> Font:
-        return _Font(name=self.font_name, size=size, **kwargs)  # type: ignore[arg-type]
+        return XFont(name=self.font_name, size=size, **kwargs)  # type: ignore[arg-type]
 
     def _properties(self) -> None:
         props = self.workbook.properties
@@ -137,7 +131,7 @@ class _Builder:
     def row(self, value: str | CellRichText, font: Font | None = None) -> int:
         """Append one narrative row; returns its row number."""
         row = self.sheet.max_row + 1
-        cell = _put(self.sheet, row, 1, value)
+        cell = put(self.sheet, row, 1, value)
         cell.alignment = _WRAP
         cell.font = font or self.font()
         # Spreadsheet programs do not grow rows to fit wrapped text when they
@@ -156,9 +150,9 @@ class _Builder:
             return
         if style.logo:
             self._logo()
-        self.row(doc.title, _Font(name=self.heading_name, bold=True, size=18, color=style.accent))
+        self.row(doc.title, XFont(name=self.heading_name, bold=True, size=18, color=style.accent))
         if doc.subtitle:
-            self.row(doc.subtitle, _Font(name=self.heading_name, size=13, color="444444"))
+            self.row(doc.subtitle, XFont(name=self.heading_name, size=13, color="444444"))
         meta = common.meta_line(doc)
         if meta:
             self.row(meta, self.font(italic=True, color="555555"))
@@ -168,7 +162,7 @@ class _Builder:
     def _marking_cell(self, sheet: Worksheet) -> None:
         """The classification in row 1, in the marking colour (or on a banner)."""
         style = self.style
-        marking = _put(sheet, 1, 1, self.doc.classification or "")
+        marking = put(sheet, 1, 1, self.doc.classification or "")
         if style.marking_banner:
             marking.font = self.font(bold=True, color="FFFFFF")
             marking.fill = PatternFill("solid", fgColor=style.marking_colour)
@@ -186,7 +180,7 @@ class _Builder:
 
     def _heading_font(self, level: int) -> Font:
         colour = self.style.accent if level <= 2 else None
-        return _Font(name=self.heading_name, bold=True, size=max(16 - 2 * (level - 1), 11), color=colour)
+        return XFont(name=self.heading_name, bold=True, size=max(16 - 2 * (level - 1), 11), color=colour)
 
     def section(self, section: Section, level: int) -> None:
         self.inline_row(section.heading, self._heading_font(level), section.pos)
@@ -207,6 +201,8 @@ class _Builder:
                     self.inline_row((Span(marker), *lead, *colon, *item.text), pos=item.pos)
             case Table():
                 self.table(block)
+            case Chart():
+                self.chart(block)
             case Image():
                 self.image(block)
             case PageBreak():
@@ -216,7 +212,7 @@ class _Builder:
 
     def inline_row(self, text: Inline, font: Font | None = None, pos: Pos | None = None) -> None:
         font = font or self.font()
-        row = self.row(_rich(text, font), font)
+        row = self.row(rich(text, font), font)
         links = list(dict.fromkeys(span.href for span in text if span.href))
         if links:
             self.sheet.cell(row, 1).hyperlink = links[0]
@@ -240,48 +236,46 @@ class _Builder:
 
     def table(self, table: Table) -> None:
         self.tables += 1
+        parts = xlsxtable.chunks(len(table.rows), table.split_sheets)
+        if parts is None:
+            limit = f"{xlsxtable.sheet_capacity():,}"
+            message = f"{len(table.rows):,} rows do not fit in one Excel sheet ({limit} at most); "
+            raise SpecError([Problem(table.pos, message + "set split_sheets: true, or filter with where: or limit:")])
         title = common.caption("Table", self.tables, table.title)
-        name = self._sheet_name(table.title or f"Table {self.tables}")
-        self.contents.append((title, name))
-        row = self.row(title, self.font(bold=True, color=common.LINK_RGB, underline="single"))
-        _link(self.sheet.cell(row, 1), name)
+        base = table.title or f"Table {self.tables}"
+        names = [self._sheet_name(base) for _ in parts]
+        self._link_row(title, names[0])
+        cols = common.columns(table)
+        wide = self.style.landscape or common.is_wide(cols, self.style.text_width_cm)
+        bodies: list[tuple[str, int]] = []
+        for name, rows in zip(names, parts, strict=True):
+            sheet = self.workbook.create_sheet(name)
+            self._mark(sheet)
+            bodies.append((name, self.grid.write(sheet, table, cols, rows)))
+            self._print_setup(sheet, landscape=wide)
+        if table.totals:
+            self.grid.totals(sheet, bodies[-1][1] + 1, table, cols, bodies)
 
+    def chart(self, block: Chart) -> None:
+        self.figures += 1
+        title = common.caption("Figure", self.figures, block.title)
+        name = self._sheet_name(block.title)
+        self._link_row(title, name)
         sheet = self.workbook.create_sheet(name)
         self._mark(sheet)
-        cols = common.columns(table)
-        look = self.style.table
-        side = Side(style="thin", color=look.borders) if look.borders else None
-        border = Border(left=side, right=side, top=side, bottom=side) if side else None
-        head_font = self.font(bold=True, color=look.header_text)
-        head_fill = PatternFill("solid", fgColor=look.header_fill)
-        for col, column in enumerate(cols, 1):
-            cell = _put(sheet, 1, col, column.name)
-            cell.font, cell.fill = head_font, head_fill
-            cell.alignment = Alignment(horizontal="right" if column.numeric else "left", vertical="top")
-            if border:
-                cell.border = border
-        body_font = self.font()
-        zebra = PatternFill("solid", fgColor=look.zebra) if look.zebra else None
-        wrap = [c.weight + 2 > _WIDEST_COLUMN for c in cols]
-        for row_no, values in enumerate(table.rows, 2):
-            for col, (value, column) in enumerate(zip(values, cols, strict=True), 1):
-                cell = _put(sheet, row_no, col, value)
-                cell.font = body_font
-                if column.grouped and isinstance(value, int) and not isinstance(value, bool):
-                    cell.number_format = "#,##0"
-                if wrap[col - 1]:
-                    cell.alignment = _WRAP
-                if zebra and row_no % 2 == 1:
-                    cell.fill = zebra
-                if border:
-                    cell.border = border
-        for i, column in enumerate(cols, 1):
-            sheet.column_dimensions[get_column_letter(i)].width = min(column.weight * 1.2 + 2, _WIDEST_COLUMN)
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(table.rows) + 1}"
-        sheet.print_title_rows = "1:1"
-        wide = self.style.landscape or common.is_wide(cols, self.style.text_width_cm)
-        self._print_setup(sheet, landscape=wide)
+        # The chart first, where a reader looks; its numbers below, where they can be changed.
+        sheet.add_chart(xlsxchart.native_chart(block, sheet, self.style), "A1")
+        label = common.caption("Figure", self.figures, None)
+        put(sheet, xlsxchart.DATA_ROW - 2, 1, label + (": " + plain(block.caption) if block.caption else ""))
+        data = xlsxchart.data_table(block)
+        self.grid.write(sheet, data, common.columns(data), range(len(data.rows)), top=xlsxchart.DATA_ROW)
+        self._print_setup(sheet, landscape=False)  # the chart is as wide as a portrait page's text
+
+    def _link_row(self, text: str, sheet_name: str) -> None:
+        """A row of the narrative sheet that links to a table's or chart's sheet (and a Contents entry)."""
+        self.contents.append((text, sheet_name))
+        row = self.row(text, self.font(bold=True, color=common.LINK_RGB, underline="single"))
+        link(self.sheet.cell(row, 1), sheet_name)
 
     def _contents_sheet(self) -> None:
         sheet = self.workbook.create_sheet("Contents", 0)
@@ -293,12 +287,12 @@ class _Builder:
             # The first sheet shows the marking in row 1, as the narrative sheet does.
             self._marking_cell(sheet)
             first = 2
-        heading = _put(sheet, first, 1, "Contents")
-        heading.font = _Font(name=self.heading_name, bold=True, size=16, color=self.style.accent)
+        heading = put(sheet, first, 1, "Contents")
+        heading.font = XFont(name=self.heading_name, bold=True, size=16, color=self.style.accent)
         for row, (text, name) in enumerate([("Briefing", "Briefing"), *self.contents], first + 1):
-            cell = _put(sheet, row, 1, text)
+            cell = put(sheet, row, 1, text)
             cell.font = self.font(color=common.LINK_RGB, underline="single")
-            _link(cell, name)
+            link(cell, name)
 
     def _sheet_name(self, title: str) -> str:
         """A valid, unique sheet name: 31 characters, none of []:*?/\\."""
@@ -311,66 +305,3 @@ class _Builder:
             name = base[: 31 - len(suffix)] + suffix
         self.sheet_names.add(name.lower())
         return name
-
-
-def _link(cell: XLCell, sheet: str) -> None:
-    """Make a cell a link to the top of another sheet."""
-    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote_sheetname(sheet)}!A1")
-
-
-def _put(sheet: Worksheet, row: int, col: int, value: Cell | CellRichText) -> XLCell:
-    """Store a value in a cell with its type: text stays text, dates look like dates."""
-    if isinstance(value, str):
-        cell = sheet.cell(row, col, common.xml_safe(value)[:MAX_CELL_CHARS])
-        # openpyxl takes a leading "=" as a formula; a spec's text never is one.
-        cell.data_type = "s"
-        return cell
-    if isinstance(value, dt.datetime):
-        cell = sheet.cell(row, col, value.replace(tzinfo=None))
-        cell.number_format = "yyyy-mm-dd hh:mm"
-        return cell
-    cell = sheet.cell(row, col, value)
-    if isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
-    elif isinstance(value, bool):
-        cell.number_format = '"Yes";"Yes";"No"'  # reads as in the documents
-    return cell
-
-
-# openpyxl writes font properties name-first; Excel (and the Open XML SDK's
-# validator) expect them in this order. The subclasses below only reorder.
-_EXCEL_FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color")
-
-
-class _Font(Font):
-    """A cell font written in Excel's element order."""
-
-    __elements__ = (*_EXCEL_FONT_ORDER, "name", "family", "charset", "scheme")
-    __nested__ = Font.__nested__  # openpyxl's metaclass would recompute these from the class body
-    __attrs__ = Font.__attrs__
-
-
-class _RunFont(InlineFont):
-    """A rich-text run font written in Excel's element order."""
-
-    __elements__ = (*_EXCEL_FONT_ORDER, "rFont", "family", "charset", "scheme")
-    __nested__ = InlineFont.__nested__
-    __attrs__ = InlineFont.__attrs__
-
-
-def _rich(text: Inline, base: Font) -> str | CellRichText:
-    """Spans as rich text, or a plain string when nothing is formatted."""
-    if all(not (s.bold or s.italic or s.href) for s in text):
-        return "".join(s.text for s in text)
-    blocks: list[str | TextBlock] = []
-    for span in text:
-        font = _RunFont(
-            rFont=base.name,  # rich text needs its font named
-            b=span.bold or base.b or None,
-            i=span.italic or None,
-            sz=base.sz,
-            color=common.LINK_RGB if span.href else (base.color.rgb if base.color else None),
-            u="single" if span.href else None,
-        )
-        blocks.append(TextBlock(font, common.xml_safe(span.text)))
-    return CellRichText(blocks)

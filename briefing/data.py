@@ -1,0 +1,235 @@
+"""Data files a table or chart takes its rows from: CSV, JSON and .xlsx sheets."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .model import Cell, Pos
+
+MAX_DATA_ROWS = 5_000_000
+"""Most rows read from one data file; beyond, the file is refused rather than exhausting memory."""
+
+MAX_FIELD = 1_000_000
+"""Longest CSV field, in characters (csv's own default is 131,072)."""
+
+
+class DataError(Exception):
+    """A data file cannot be read; ``pos`` is in the data file when known, else None."""
+
+    def __init__(self, message: str, pos: Pos | None = None) -> None:
+        super().__init__(message)
+        self.pos = pos
+
+
+@dataclass
+class Frame:
+    """Rows of named columns read from a data file or from a spec, before a table is made of them."""
+
+    names: list[str]
+    """Column names, from the header."""
+    rows: list[list[Cell]]
+    """Values, one list per row, each as long as ``names``."""
+    locate: Callable[[int, int], Pos]
+    """Where the value at (row index, column index) was read, for messages."""
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """How to read a data file, from the keys beside ``source:``."""
+
+    delimiter: str = ","
+    """Separator of CSV values."""
+    encoding: str = "utf-8-sig"
+    """Text encoding of CSV and JSON files; a leading byte-order mark is skipped."""
+    sheet: str | None = None
+    """The .xlsx sheet; the first when None."""
+    range: str | None = None
+    """The .xlsx cells holding header and rows, e.g. ``B3:F40``; the used area when None."""
+
+
+def read(path: Path, shown: str, options: SourceOptions) -> Frame:
+    """The header and rows of a data file; raises DataError."""
+    kind = path.suffix.lower()
+    if kind in (".csv", ".tsv", ".txt"):
+        return _csv(path, shown, options)
+    if kind == ".json":
+        return _json(path, shown, options)
+    if kind in (".xlsx", ".xlsm"):
+        return _xlsx(path, shown, options)
+    raise DataError(f"'{path.name}' is not a data file briefing reads (use .csv, .json or .xlsx)")
+
+
+def _header(values: list[Any], where: Callable[[int], Pos]) -> list[str]:
+    names = []
+    for i, value in enumerate(values):
+        name = "" if value is None else str(value).strip()
+        if not name:
+            raise DataError(f"column {i + 1} of the header has no name", where(i))
+        if name in names:
+            raise DataError(f"column name '{name}' appears twice in the header", where(i))
+        names.append(name)
+    if not names:
+        raise DataError("the data has no header row", where(0))
+    return names
+
+
+def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
+    lines: list[int] = []
+    rows: list[list[Cell]] = []
+    csv.field_size_limit(MAX_FIELD)
+    try:
+        with path.open(encoding=options.encoding, newline="") as handle:
+            reader = csv.reader(handle, delimiter=options.delimiter, strict=True)
+            names = _header(next(reader, []), lambda i: Pos(shown, 1, i + 1))
+            for record in reader:
+                if not any(field.strip() for field in record):
+                    continue  # blank lines, often at the end
+                if len(record) != len(names):
+                    found = f"{len(record)} value{'s' if len(record) != 1 else ''}"
+                    raise DataError(f"row has {found}, but the header has {len(names)}", Pos(shown, reader.line_num, 1))
+                rows.append([field if field.strip() else None for field in record])
+                lines.append(reader.line_num)
+                _count(len(rows), shown)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"'{path.name}' is not {options.encoding} text ({exc.reason}); set encoding:") from exc
+    except csv.Error as exc:
+        raise DataError(f"'{path.name}' is not readable CSV: {exc}") from exc
+    except LookupError as exc:
+        raise DataError(f"unknown encoding '{options.encoding}'") from exc
+    return Frame(names, rows, lambda row, col: Pos(shown, lines[row], col + 1))
+
+
+def _json(path: Path, shown: str, options: SourceOptions) -> Frame:
+    try:
+        text = path.read_text(encoding=options.encoding)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"'{path.name}' is not {options.encoding} text ({exc.reason}); set encoding:") from exc
+    except LookupError as exc:
+        raise DataError(f"unknown encoding '{options.encoding}'") from exc
+    items = list(_json_items(text, shown))
+    if not items:
+        raise DataError("the JSON list is empty; it needs a header or objects", Pos(shown, 1, 1))
+    places = [pos for pos, _ in items]
+    if all(isinstance(item, dict) for _, item in items):
+        # Objects: the columns are their keys, in the order first seen.
+        names = list(dict.fromkeys(key for _, item in items for key in item))
+        rows = [[_json_value(item.get(name), pos, shown) for name in names] for pos, item in items]
+        return Frame(names, rows, lambda row, col: places[row])
+    if all(isinstance(item, list) for _, item in items):
+        head_pos, head = items[0]
+        names = _header(head, lambda i: head_pos)
+        rows = []
+        for pos, item in items[1:]:
+            if len(item) != len(names):
+                raise DataError(f"row has {len(item)} values, but the header has {len(names)}", pos)
+            rows.append([_json_value(value, pos, shown) for value in item])
+        return Frame(names, rows, lambda row, col: places[row + 1])
+    raise DataError("expected a list of objects, or a list of lists with a header first", Pos(shown, 1, 1))
+
+
+def _json_items(text: str, shown: str) -> Iterator[tuple[Pos, Any]]:
+    """The items of a top-level JSON list, each with where it starts."""
+    decoder = json.JSONDecoder()
+    space = re.compile(r"\s*")
+    at = space.match(text, 0).end()  # type: ignore[union-attr]
+    if not text.startswith("[", at):
+        raise DataError("expected a JSON list", _text_pos(text, at, shown))
+    at = space.match(text, at + 1).end()  # type: ignore[union-attr]
+    if text.startswith("]", at):
+        return
+    count = 0
+    while True:
+        try:
+            item, end = decoder.raw_decode(text, at)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"not valid JSON: {exc.msg}", _text_pos(text, exc.pos, shown)) from exc
+        yield _text_pos(text, at, shown), item
+        count += 1
+        _count(count, shown)
+        at = space.match(text, end).end()  # type: ignore[union-attr]
+        if text.startswith("]", at):
+            return
+        if not text.startswith(",", at):
+            raise DataError("expected , or ] after a list item", _text_pos(text, at, shown))
+        at = space.match(text, at + 1).end()  # type: ignore[union-attr]
+
+
+def _text_pos(text: str, offset: int, shown: str) -> Pos:
+    line = text.count("\n", 0, offset) + 1
+    return Pos(shown, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+
+def _json_value(value: Any, pos: Pos, shown: str) -> Cell:
+    if isinstance(value, (dict, list)):
+        raise DataError("a value is a JSON object or list; table values must be single values", pos)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise DataError("a value is not a finite number", pos)
+    return value  # type: ignore[no-any-return]
+
+
+def _xlsx(path: Path, shown: str, options: SourceOptions) -> Frame:
+    # Imported here: only specs with an .xlsx source pay for openpyxl.
+    from openpyxl import load_workbook
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for files it cannot read
+        raise DataError(f"'{path.name}' is not a readable .xlsx workbook") from exc
+    try:
+        if options.sheet is not None and options.sheet not in book.sheetnames:
+            raise DataError(f"no sheet '{options.sheet}' in '{path.name}' (it has: {', '.join(book.sheetnames)})")
+        sheet = book[options.sheet] if options.sheet is not None else book.worksheets[0]
+        if options.range:
+            try:
+                min_col, min_row, max_col, max_row = range_boundaries(options.range)
+            except ValueError as exc:
+                raise DataError(f"'{options.range}' is not a range of cells such as B3:F40") from exc
+        else:
+            min_col = min_row = 1
+            max_col = max_row = None
+        cells = sheet.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col, values_only=True)
+        first = next(cells, ())
+        names = _header(_trim(list(first)), lambda i: Pos(shown, min_row, min_col + i))
+        rows: list[list[Cell]] = []
+        numbers: list[int] = []
+        for number, values in enumerate(cells, min_row + 1):
+            row = [_xlsx_value(v) for v in list(values)[: len(names)]]
+            row += [None] * (len(names) - len(row))
+            if any(v is not None for v in row):
+                rows.append(row)
+                numbers.append(number)
+                _count(len(rows), shown)
+    finally:
+        book.close()
+    return Frame(names, rows, lambda row, col: Pos(shown, numbers[row], min_col + col))
+
+
+def _trim(header: list[Any]) -> list[Any]:
+    """A header row without the empty cells after its last name."""
+    while header and (header[-1] is None or str(header[-1]).strip() == ""):
+        header.pop()
+    return header
+
+
+def _xlsx_value(value: Any) -> Cell:
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date()  # a date cell: openpyxl reads every date as a datetime
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, (int, float, bool, dt.date)) or value is None:
+        return value
+    return str(value)  # times and durations are shown as written
+
+
+def _count(rows: int, shown: str) -> None:
+    if rows > MAX_DATA_ROWS:
+        raise DataError(f"more than {MAX_DATA_ROWS:,} rows; filter or split the data", Pos(shown, 1, 1))

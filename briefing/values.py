@@ -1,0 +1,162 @@
+"""Table values as types: numbers and dates written as text, column types inferred or forced, comparisons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+
+from .model import Cell
+
+TYPES = ("integer", "number", "date", "boolean", "text")
+"""The types a column can be read as; inference tries them in this order."""
+
+# Numbers as analysts write them: 1234, -1,234,567, 12.5, 1.2e6. Not Python's
+# wider float() syntax ("nan", "1_000", "infinity"), which no data file means.
+_INTEGER = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)")
+_NUMBER = re.compile(r"[+-]?(?:(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_TRUE, _FALSE = ("true", "yes"), ("false", "no")
+
+
+def is_number(value: Cell) -> bool:
+    """True for ints and floats, which booleans are not."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def convert(value: Cell, kind: str) -> Cell:
+    """``value`` read as ``kind``; raises ValueError when it is not one."""
+    if value is None:
+        return None
+    match kind:
+        case "text":
+            return value if isinstance(value, str) else _as_text(value)
+        case "integer":
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+                return int(value.strip().replace(",", ""))
+        case "number":
+            if is_number(value):
+                return value
+            if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+                text = value.strip().replace(",", "")
+                return int(text) if _INTEGER.fullmatch(text) else float(text)
+        case "date":
+            if isinstance(value, dt.date):
+                return value
+            if isinstance(value, str):
+                return _date(value.strip())
+        case "boolean":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+                return value.strip().lower() in _TRUE
+    raise ValueError(kind)
+
+
+def _date(text: str) -> dt.date:
+    if len(text) == 10:
+        return dt.date.fromisoformat(text)
+    return dt.datetime.fromisoformat(text)
+
+
+def _as_text(value: Cell) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def infer(values: Sequence[Cell]) -> str | None:
+    """The narrowest type every text value fits (None when all are empty, or some are not text).
+
+    Only values read as text (from CSV) are inferred; values that already
+    have types (from YAML, JSON or Excel) keep them.
+    """
+    texts = [v for v in values if v is not None]
+    if not texts or not all(isinstance(v, str) for v in texts):
+        return None
+    for kind in TYPES[:-1]:
+        try:
+            for value in texts:
+                convert(value, kind)
+        except ValueError:
+            continue
+        return kind
+    return None
+
+
+def type_name(kind: str) -> str:
+    """How messages name a type: "an integer", "a date"."""
+    return {"integer": "an integer", "number": "a number", "date": "a date (YYYY-MM-DD)"}.get(kind, f"a {kind}")
+
+
+# -- filters and sorting ---------------------------------------------------------
+
+Test = Callable[[Cell], bool]
+
+
+def test(op: str, wanted: Cell | list[Cell]) -> Test:
+    """A test of one value against ``wanted``: ``op`` is one of shapes.OPERATORS.
+
+    Empty values pass only ``!=`` and ``not in``; text compares without regard to case.
+    """
+    match op:
+        case "in" | "not in":
+            keys = {_key(w) for w in (wanted if isinstance(wanted, list) else [wanted])}
+            inside = op == "in"
+            return lambda v: (v is not None and _key(v) in keys) == inside
+        case "contains":
+            needle = str(wanted).casefold()
+            return lambda v: v is not None and needle in _as_text(v).casefold()
+        case "!=":
+            target = _key(wanted)  # type: ignore[arg-type]
+            return lambda v: v is None or _key(v) != target
+    target = _key(wanted)  # type: ignore[arg-type]
+    compare: Callable[[object, object], bool] = {
+        "==": lambda a, b: a == b,
+        "<": lambda a, b: a < b,  # type: ignore[operator]
+        "<=": lambda a, b: a <= b,  # type: ignore[operator]
+        ">": lambda a, b: a > b,  # type: ignore[operator]
+        ">=": lambda a, b: a >= b,  # type: ignore[operator]
+    }[op]
+    return lambda v: v is not None and compare(_key(v), target)
+
+
+def _key(value: Cell) -> object:
+    """A value as filters and sorts compare it: text without case, numbers as numbers."""
+    if isinstance(value, str):
+        return value.casefold()
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    return value
+
+
+def comparable(values: Sequence[Cell], wanted: Cell) -> bool:
+    """Whether a filter value can be compared with a column's values (numbers with numbers, and so on)."""
+    present = [v for v in values if v is not None]
+    if wanted is None or not present:
+        return True
+    return all(_family(v) == _family(wanted) for v in present)
+
+
+def _family(value: Cell) -> str:
+    if is_number(value):
+        return "number"
+    if isinstance(value, dt.date):
+        return "date"
+    return type(value).__name__
+
+
+def sort_key(descending: bool) -> Callable[[Cell], tuple[bool, object]]:
+    """A key that sorts empty values last in either direction (use with ``reverse=descending``)."""
+    if descending:
+        return lambda v: (v is not None, _key(v) if v is not None else 0)
+    return lambda v: (v is None, _key(v) if v is not None else 0)

@@ -1,0 +1,213 @@
+"""Charts drawn with reportlab: vector graphics in the PDF, and the same drawing as a PNG for Word."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import assert_never
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.charts.piecharts import Pie
+from reportlab.graphics.shapes import Drawing, Group, Rect, String
+from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from ..model import Chart, NumberFormat
+from ..numbers import show
+from ..style import Style
+from . import common, pdffonts
+
+PNG_DPI = 200
+"""Resolution of chart pictures in Word: sharp on screen and in print."""
+
+_GRID = colors.HexColor("#D9D9D9")
+_INK = colors.HexColor("#333333")
+_LABEL_PT, _TITLE_PT = 8, 11
+_SWATCH = 7
+
+
+def category_labels(chart: Chart) -> list[str]:
+    """The categories as text; years stay ungrouped, dates read as in tables."""
+    years = all(isinstance(v, int) and not isinstance(v, bool) and 1800 <= v <= 2100 for v in chart.categories)
+    return [common.cell_text(v, grouped=not years) for v in chart.categories]
+
+
+def value_text(fmt: NumberFormat | None) -> Callable[[float], str]:
+    """How axis ticks and labels read: in the chart's format, or grouped with no needless decimals."""
+
+    def label(value: float) -> str:
+        if fmt is not None and fmt.kind != "date":
+            shown = show(value, NumberFormat(fmt.kind, 0 if fmt.kind != "percent" else fmt.decimals, fmt.currency))
+            if shown is not None:
+                return shown
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+
+    return label
+
+
+def drawing(chart: Chart, style: Style, width_pt: float) -> Drawing:
+    """The chart as a reportlab drawing ``width_pt`` wide."""
+    font = pdffonts.register(style.body_font)
+    height = width_pt * (0.5 if chart.kind == "pie" else 0.58)
+    canvas = Drawing(width_pt, height)
+    # The drawing's starting font; reportlab's default would add an unembedded Helvetica to the PDF.
+    canvas.initialFontName, canvas.initialFontSize = font, _LABEL_PT
+    canvas.add(_text(chart.title, width_pt / 2, height - _TITLE_PT - 2, pdffonts.bold(font), _TITLE_PT, "middle"))
+    names = category_labels(chart) if chart.kind == "pie" else [s.name for s in chart.series]
+    palette = common.series_colours(style, len(names))
+    bottom = 6.0
+    if len(names) > 1:
+        legend, room = _legend(names, palette, font, width_pt)
+        canvas.add(legend)
+        bottom += room
+    top = height - _TITLE_PT - 12
+    if chart.kind == "pie":
+        _pie(canvas, chart, palette, font, (width_pt, bottom, top))
+    else:
+        _axes_chart(canvas, chart, palette, font, (width_pt, bottom, top))
+    return canvas
+
+
+def png(chart: Chart, style: Style, width_cm: float) -> bytes:
+    """The chart as a PNG picture ``width_cm`` wide at ``PNG_DPI``: the PDF drawing, rasterised by PDFium."""
+    import pypdfium2  # only Word pictures need it
+    from reportlab.graphics import renderPDF
+
+    vector = renderPDF.drawToString(drawing(chart, style, width_cm / 2.54 * 72))
+    page = pypdfium2.PdfDocument(vector)[0]
+    picture = page.render(scale=PNG_DPI / 72).to_pil()
+    out = io.BytesIO()
+    picture.save(out, format="PNG", dpi=(PNG_DPI, PNG_DPI), optimize=True)
+    return out.getvalue()
+
+
+def _text(text: str, x: float, y: float, font: str, size: float, anchor: str = "start") -> String:
+    return String(x, y, common.xml_safe(text), fontName=font, fontSize=size, fillColor=_INK, textAnchor=anchor)
+
+
+def _legend(names: list[str], palette: list[str], font: str, width: float) -> tuple[Group, float]:
+    """Swatches and names in centred rows along the bottom; returns the group and its height."""
+    entries = [(n, c, stringWidth(n, font, _LABEL_PT) + _SWATCH + 18) for n, c in zip(names, palette, strict=True)]
+    rows: list[list[tuple[str, str, float]]] = [[]]
+    for entry in entries:
+        if rows[-1] and sum(e[2] for e in rows[-1]) + entry[2] > width - 20:
+            rows.append([])
+        rows[-1].append(entry)
+    group = Group()
+    for line, row in enumerate(reversed(rows)):
+        x = (width - sum(e[2] for e in row)) / 2
+        y = 4 + line * 13
+        for name, colour, room in row:
+            group.add(_swatch(x, y, colour))
+            group.add(_text(name, x + _SWATCH + 4, y, font, _LABEL_PT))
+            x += room
+    return group, 4 + 13 * len(rows)
+
+
+def _swatch(x: float, y: float, colour: str) -> Rect:
+    return Rect(x, y - 0.5, _SWATCH, _SWATCH, fillColor=colors.HexColor("#" + colour), strokeColor=None)
+
+
+def _pie(canvas: Drawing, chart: Chart, palette: list[str], font: str, box: tuple[float, float, float]) -> None:
+    width, bottom, top = box
+    size = top - bottom - 36
+    pie = Pie()
+    pie.x, pie.y = (width - size) / 2, bottom + 16
+    pie.width = pie.height = size
+    values = [v or 0.0 for v in chart.series[0].values]
+    total = sum(values) or 1.0
+    pie.data = values
+    pie.labels = [f"{v / total:.0%}" for v in values]
+    pie.startAngle, pie.direction = 90, "clockwise"  # as Excel draws pies
+    pie.simpleLabels = True
+    pie.slices.strokeColor = colors.white
+    pie.slices.strokeWidth = 1
+    pie.slices.fontName, pie.slices.fontSize = font, _LABEL_PT
+    pie.slices.labelRadius = 1.15
+    for i, colour in enumerate(palette):
+        pie.slices[i].fillColor = colors.HexColor("#" + colour)
+    canvas.add(pie)
+
+
+def _axes_chart(canvas: Drawing, chart: Chart, palette: list[str], font: str, box: tuple[float, float, float]) -> None:
+    width, bottom, top = box
+    labels = category_labels(chart)
+    data = [[v for v in s.values] for s in chart.series]
+    horizontal = chart.kind == "horizontal_bar"
+    if horizontal:  # the first category at the top, as in a ranked list
+        labels, data = labels[::-1], [d[::-1] for d in data]
+    fmt = value_text(chart.value_format)
+    ticks = [fmt(v) for v in _extent(data)]
+    value_room = max(stringWidth(t, font, _LABEL_PT) for t in ticks) + 8
+    category_room = max(stringWidth(t, font, _LABEL_PT) for t in labels) + 8
+    # Axis titles: the category axis is the vertical one in a horizontal bar chart.
+    below_title, side_title = (chart.y_title, chart.x_title) if horizontal else (chart.x_title, chart.y_title)
+    left = 8 + (14 if side_title else 0) + (category_room if horizontal else value_room)
+    plot: VerticalBarChart | HorizontalBarChart | HorizontalLineChart
+    match chart.kind:
+        case "bar" | "stacked_bar":
+            plot = VerticalBarChart()
+        case "horizontal_bar":
+            plot = HorizontalBarChart()
+        case "line":
+            plot = HorizontalLineChart()
+        case "pie":
+            raise AssertionError("pies have no axes")
+        case _:
+            assert_never(chart.kind)
+    plot.data = data
+    plot.categoryAxis.categoryNames = labels
+    per_category = (width - left - 12) / max(len(labels), 1)
+    turned = not horizontal and category_room - 8 > per_category
+    below = 6 + (14 if below_title else 0) + (min(category_room, 90) * 0.6 if turned else 14)
+    plot.x, plot.y = left, bottom + below
+    plot.width, plot.height = width - left - 12, top - bottom - below
+    _style_axes(plot, font, fmt, turned)
+    for i, colour in enumerate(palette):
+        fill = colors.HexColor("#" + colour)
+        if isinstance(plot, HorizontalLineChart):
+            plot.lines[i].strokeColor = fill
+            plot.lines[i].strokeWidth = 2
+            plot.lines[i].symbol = makeMarker("FilledCircle", size=4, fillColor=fill)
+        else:
+            plot.bars[i].fillColor = fill
+            plot.bars[i].strokeColor = None
+    if chart.kind == "stacked_bar":
+        plot.categoryAxis.style = "stacked"
+    canvas.add(plot)
+    if below_title:
+        canvas.add(_text(below_title, plot.x + plot.width / 2, bottom + 2, font, _LABEL_PT + 1, "middle"))
+    if side_title:
+        turned_title = Group(_text(side_title, 0, 0, font, _LABEL_PT + 1, "middle"))
+        turned_title.translate(12, plot.y + plot.height / 2)
+        turned_title.rotate(90)
+        canvas.add(turned_title)
+
+
+def _extent(data: list[list[float | None]]) -> list[float]:
+    values = [v for series in data for v in series if v is not None] or [0.0]
+    return [min(values), max(values)]
+
+
+def _style_axes(
+    plot: VerticalBarChart | HorizontalBarChart | HorizontalLineChart,
+    font: str,
+    fmt: Callable[[float], str],
+    turned: bool,
+) -> None:
+    for axis in (plot.categoryAxis, plot.valueAxis):
+        axis.labels.fontName, axis.labels.fontSize = font, _LABEL_PT
+        axis.labels.fillColor = _INK
+        axis.strokeColor = _GRID
+    plot.valueAxis.labelTextFormat = fmt
+    plot.valueAxis.visibleGrid = True
+    plot.valueAxis.gridStrokeColor = _GRID
+    plot.valueAxis.forceZero = True
+    plot.valueAxis.rangeRound = "ceiling"  # the axis ends on a labelled tick above the largest value
+    plot.valueAxis.visibleTicks = False
+    plot.categoryAxis.visibleTicks = False
+    if turned:
+        plot.categoryAxis.labels.angle = 35
+        plot.categoryAxis.labels.boxAnchor = "ne"

@@ -1,0 +1,231 @@
+"""Data-driven tables and charts: data files and spec keys to models, and bad data to exact lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from briefing import SpecError, loads
+from briefing.model import Chart, NumberFormat, Series, Table, Totals, tables
+from briefing.numbers import excel_format, show
+
+CSV = """\
+date,region,incidents,cas_total,share,notes
+2024-01-05,Gao,3,"1,204",0.25,first
+2024-02-11,Mopti,5,17,0.125,
+2024-02-20,Gao,1,4,0.5,"quoted, with comma"
+2024-03-02,Kidal,2,,0.0625,late
+"""
+
+
+def spec(table: str, folder: Path, block: str = "table") -> str:
+    body = textwrap.indent(textwrap.dedent(table), " " * 10)
+    return f"title: T\nsections:\n  - heading: H\n    content:\n      - {block}:\n{body}"
+
+
+def load_table(table: str, folder: Path) -> Table:
+    doc = loads(spec(table, folder), "spec.yaml", folder)
+    return tables(doc)[0]
+
+
+def errors(table: str, folder: Path, block: str = "table") -> list[str]:
+    with pytest.raises(SpecError) as caught:
+        loads(spec(table, folder, block), "spec.yaml", folder)
+    return [str(p).replace(str(folder) + "/", "") for p in caught.value.problems]
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "incidents.csv").write_text(CSV, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # data files are named relative to the working folder in messages
+    return tmp_path
+
+
+def test_csv_values_get_the_types_they_are_written_in(folder):
+    table = load_table("source: data/incidents.csv", folder)
+    assert table.columns == ("date", "region", "incidents", "cas_total", "share", "notes")
+    assert table.rows[0] == (dt.date(2024, 1, 5), "Gao", 3, 1204, 0.25, "first")
+    assert table.rows[3] == (dt.date(2024, 3, 2), "Kidal", 2, None, 0.0625, "late")
+    assert table.rows[2][5] == "quoted, with comma"
+
+
+def test_columns_are_picked_renamed_filtered_sorted_cut_and_totalled(folder):
+    table = load_table(
+        """\
+        source: data/incidents.csv
+        columns:
+          - region
+          - {from: cas_total, as: Casualties, format: integer}
+          - {from: share, as: Share, format: percent, decimals: 1}
+        where: {column: date, op: ">=", value: 2024-02-01}
+        sort: [-Casualties]
+        limit: 2
+        totals: {Casualties: sum, Share: mean}
+        """,
+        folder,
+    )
+    assert table.columns == ("region", "Casualties", "Share")
+    assert table.rows == (("Mopti", 17, 0.125), ("Gao", 4, 0.5))
+    assert table.totals == Totals((None, "sum", "mean"), ("Total", 21, 0.3125))
+    assert table.formats == (None, NumberFormat("integer"), NumberFormat("percent", 1))
+
+
+def test_filters_compare_text_without_case_and_combine(folder):
+    table = load_table(
+        """\
+        source: data/incidents.csv
+        columns: [region, incidents]
+        where:
+          - {column: region, op: in, value: [gao, KIDAL]}
+          - {column: incidents, op: "<", value: 3}
+        sort: region
+        """,
+        folder,
+    )
+    assert table.rows == (("Gao", 1), ("Kidal", 2))
+
+
+def test_json_objects_and_lists_and_xlsx_sheets_read_alike(folder):
+    rows = [{"region": "Gao", "n": 3}, {"region": "Mopti", "n": 5.5}]
+    (folder / "data" / "objects.json").write_text(json.dumps(rows))
+    (folder / "data" / "lists.json").write_text(json.dumps([["region", "n"], ["Gao", 3], ["Mopti", 5.5]]))
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Notes"
+    data = book.create_sheet("Figures")
+    data["B3"], data["C3"] = "region", "n"
+    data.append([])
+    for row, values in enumerate([("Gao", 3), ("Mopti", 5.5)], 4):
+        data.cell(row, 2, values[0])
+        data.cell(row, 3, values[1])
+    data["E3"] = "ignored"
+    book.save(folder / "data" / "book.xlsx")
+    expected = (("Gao", 3), ("Mopti", 5.5))
+    assert load_table("source: data/objects.json", folder).rows == expected
+    assert load_table("source: data/lists.json", folder).rows == expected
+    assert load_table("{source: data/book.xlsx, sheet: Figures, range: B3:C5}", folder).rows == expected
+
+
+def test_delimiter_and_encoding(folder):
+    (folder / "data" / "latin.csv").write_bytes("ville;n\nSégou;4\n".encode("latin-1"))
+    table = load_table("{source: data/latin.csv, delimiter: ;, encoding: latin-1}", folder)
+    assert table.rows == (("Ségou", 4),)
+
+
+def test_a_forced_type_reports_each_bad_value_at_its_data_row_and_column(folder):
+    assert errors("source: data/incidents.csv\ncolumns: [{from: notes, type: integer}]", folder) == [
+        "data/incidents.csv:2:6: 'first' in column 'notes' is not an integer",
+        "data/incidents.csv:4:6: 'quoted, with comma' in column 'notes' is not an integer",
+        "data/incidents.csv:5:6: 'late' in column 'notes' is not an integer",
+    ]
+
+
+def test_a_format_that_does_not_fit_the_values_is_an_error_in_the_data(folder):
+    assert errors("source: data/incidents.csv\ncolumns: [{from: region, format: currency}]", folder)[0] == (
+        "data/incidents.csv:2:2: 'Gao' in column 'region' is not a number, as the column's currency format needs"
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ("source: data/missing.csv", "spec.yaml:6:19: data file 'data/missing.csv' not found"),
+        ("source: ../outside.csv", "spec.yaml:6:19: data path '../outside.csv' leads outside the spec's folder"),
+        (
+            "source: data/incidents.csv\ncolumns: [regoin]",
+            "spec.yaml:7:21: no column 'regoin' in the data (did you mean 'region'?)",
+        ),
+        (
+            "source: data/incidents.csv\nwhere: {column: incidents, value: many}",
+            "spec.yaml:7:45: 'many' cannot be compared with the values of column 'incidents'",
+        ),
+        (
+            "source: data/incidents.csv\ntotals: {region: sum}",
+            "spec.yaml:7:28: column 'region' holds values that are not numbers; it can only be counted",
+        ),
+        (
+            "source: data/incidents.csv\ncolumns: [{from: share, format: currency, currency: XYZ}]",
+            "spec.yaml:7:63: 'XYZ' is not an ISO 4217 currency code such as EUR",
+        ),
+        (
+            "{columns: [a], source: data/incidents.csv, rows: []}",
+            "spec.yaml:6:60: rows come from 'rows' or from 'source', not both",
+        ),
+    ],
+)
+def test_spec_errors_point_at_the_key(folder, table, expected):
+    (folder.parent / "outside.csv").write_text("a\n1\n")
+    assert errors(table, folder) == [expected]
+
+
+def test_unknown_sheet_names_the_sheets_there(folder):
+    Workbook().save(folder / "data" / "book.xlsx")
+    assert errors("{source: data/book.xlsx, sheet: Figures}", folder) == [
+        "spec.yaml:6:43: no sheet 'Figures' in 'book.xlsx' (it has: Sheet)"
+    ]
+
+
+def test_bad_data_files_get_a_line_in_the_data_file(folder):
+    (folder / "data" / "short.csv").write_text("a,b\n1,2\n3\n")
+    (folder / "data" / "broken.json").write_text('[\n  {"a": 1},\n  {"a": }\n]')
+    assert errors("source: data/short.csv", folder) == ["data/short.csv:3:1: row has 1 value, but the header has 2"]
+    assert errors("source: data/broken.json", folder) == ["data/broken.json:3:9: not valid JSON: Expecting value"]
+
+
+def test_a_chart_reads_categories_and_series(folder):
+    doc = loads(
+        spec(
+            """\
+            type: bar
+            title: Casualties by month
+            source: data/incidents.csv
+            columns: [region, incidents, {from: cas_total, as: Casualties, format: integer}]
+            x: region
+            y: [incidents, Casualties]
+            """,
+            folder,
+            "chart",
+        ),
+        "spec.yaml",
+        folder,
+    )
+    chart = doc.sections[0].content[0]
+    assert chart == Chart(
+        "bar",
+        "Casualties by month",
+        ("Gao", "Mopti", "Gao", "Kidal"),
+        (Series("incidents", (3.0, 5.0, 1.0, 2.0)), Series("Casualties", (1204.0, 17.0, 4.0, None))),
+        category_name="region",
+    )
+
+
+def test_chart_errors(folder):
+    assert errors(
+        "{type: pie, title: P, source: data/incidents.csv, x: region, y: [incidents, share]}", folder, "chart"
+    ) == ["spec.yaml:6:75: a pie shows one column of values; give y a single column"]
+    assert errors("{type: line, title: L, source: data/incidents.csv, x: date, y: region}", folder, "chart") == [
+        "spec.yaml:6:74: column 'region' holds text (data/incidents.csv:2:2: 'Gao'); a chart needs numbers"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "text", "excel"),
+    [
+        (1234.5, NumberFormat("integer"), "1,235", "#,##0"),
+        (2.5, NumberFormat("integer"), "3", "#,##0"),
+        (-1234.5, NumberFormat("decimal", 2), "-1,234.50", "#,##0.00"),
+        (0.125, NumberFormat("percent", 1), "12.5%", "#,##0.0%"),
+        (1234.5, NumberFormat("currency", 2, "EUR"), "€1,234.50", '"€"#,##0.00'),
+        (-70, NumberFormat("currency", 0, "CHF"), "-CHF\u00a070", '"CHF\u00a0"#,##0'),
+        (dt.date(2025, 3, 3), NumberFormat("date"), "3 Mar 2025", "d mmm yyyy"),
+    ],
+)
+def test_formats_read_the_same_as_their_excel_number_format(value, fmt, text, excel):
+    assert show(value, fmt) == text
+    assert excel_format(fmt) == excel
