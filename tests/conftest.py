@@ -130,8 +130,8 @@ def sample(picture: Path) -> Briefing:
     )
 
 
-def run_soffice(path: Path | list[Path], out: Path) -> subprocess.CompletedProcess[str]:
-    """Convert documents to PDF with LibreOffice, as a reader opening them would."""
+def run_soffice(path: Path | list[Path], out: Path, to: str = "pdf") -> subprocess.CompletedProcess[str]:
+    """Convert documents with LibreOffice (to PDF unless ``to`` says otherwise), as a reader opening them would."""
     soffice = require_tool("soffice")
     profile = out / "lo-profile"
     paths = path if isinstance(path, list) else [path]
@@ -141,7 +141,7 @@ def run_soffice(path: Path | list[Path], out: Path) -> subprocess.CompletedProce
             f"-env:UserInstallation=file://{profile}",
             "--headless",
             "--convert-to",
-            "pdf",
+            to,
             "--outdir",
             str(out),
             *map(str, paths),

@@ -94,3 +94,37 @@ def test_country_variant_builds_from_the_desk_base_with_set(tmp_path, capsys):
     assert "Handling and contacts" in text  # the base's included closing section
     assert "OFFICIAL-SENSITIVE" in text  # the base's marking
     assert "Mali" not in text
+
+
+def test_the_dashboard_tables_equal_their_data_files_after_filters_and_sorting(tmp_path):
+    """The example's tables, read back from Excel, against the data files read with the csv module and openpyxl."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    spec = SPECS / "sahel-dashboard.yaml"
+    (xlsx,) = build(spec, formats=["xlsx"], out=tmp_path).paths
+    book = load_workbook(xlsx)
+
+    with (SPECS / "data" / "sahel-incidents.csv").open(encoding="utf-8") as handle:
+        months = list(csv.DictReader(handle))
+    monthly = book["Incidents and fatalities per mo"]
+    body = [list(row) for row in monthly.iter_rows(min_row=2, max_row=13, values_only=True)]
+    assert body == [
+        [m["month"], int(m["Mali"]), int(m["Burkina Faso"]), int(m["Niger"]), int(m["fatalities"])] for m in months
+    ]
+    assert monthly["E14"].value == "=SUBTOTAL(109,'Incidents and fatalities per mo'!E2:E13)"
+    assert monthly["E2"].number_format == "#,##0"
+
+    worst = sorted((m for m in months if int(m["fatalities"]) > 500), key=lambda m: -int(m["fatalities"]))
+    fatal = book["Months with more than 500 fatal"]
+    assert list(fatal.iter_rows(min_row=2, values_only=True)) == [(m["month"], int(m["fatalities"])) for m in worst]
+
+    source = load_workbook(SPECS / "data" / "sahel-funding.xlsx")["Donors"]
+    donors = sorted(source.iter_rows(min_row=2, values_only=True), key=lambda row: -row[2])
+    funding = book["Funding by donor"]
+    assert list(funding.iter_rows(min_row=2, max_row=len(donors) + 1, values_only=True)) == donors
+    assert funding["B2"].number_format == '"$"#,##0' and funding["D2"].number_format == "#,##0.0%"
+    doc = load(spec)
+    (table,) = [t for t in tables(doc) if t.title == "Funding by donor"]
+    assert table.totals.values[1:3] == (sum(row[1] for row in donors), sum(row[2] for row in donors))
