@@ -47,8 +47,8 @@ class SourceOptions:
 
     delimiter: str = ","
     """Separator of CSV values."""
-    encoding: str = "utf-8-sig"
-    """Text encoding of CSV and JSON files; a leading byte-order mark is skipped."""
+    encoding: str = "utf-8"
+    """Text encoding of CSV and JSON files; with UTF-8, a leading byte-order mark is skipped."""
     sheet: str | None = None
     """The .xlsx sheet; the first when None."""
     range: str | None = None
@@ -86,7 +86,7 @@ def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
     rows: list[list[Cell]] = []
     csv.field_size_limit(MAX_FIELD)
     try:
-        with path.open(encoding=options.encoding, newline="") as handle:
+        with path.open(encoding=_codec(options.encoding), newline="") as handle:
             reader = csv.reader(handle, delimiter=options.delimiter, strict=True)
             names = _header(next(reader, []), lambda i: Pos(shown, 1, i + 1))
             for record in reader:
@@ -107,9 +107,14 @@ def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
     return Frame(names, rows, lambda row, col: Pos(shown, lines[row], col + 1))
 
 
+def _codec(encoding: str) -> str:
+    # Excel writes UTF-8 CSV with a byte-order mark; utf-8-sig reads files with and without one.
+    return "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+
+
 def _json(path: Path, shown: str, options: SourceOptions) -> Frame:
     try:
-        text = path.read_text(encoding=options.encoding)
+        text = path.read_text(encoding=_codec(options.encoding))
     except UnicodeDecodeError as exc:
         raise DataError(f"'{path.name}' is not {options.encoding} text ({exc.reason}); set encoding:") from exc
     except LookupError as exc:

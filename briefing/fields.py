@@ -58,6 +58,8 @@ class Reader:
     folders: dict[str, Path] = field(default_factory=dict)
     """Folder of each file the spec is made of (bases, includes), by mark name;
     a relative path starts in the folder of the file that names it."""
+    data_files: list[Path] = field(default_factory=list)
+    """Data files that tables and charts were read from, in the order read."""
     _seen: set[int] = field(default_factory=set)
     _reuse: int = 0
     _constructor: SafeConstructor = field(default_factory=SafeConstructor)

@@ -9,11 +9,25 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import assert_never
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .model import Block, Briefing, Image, Inline, ListBlock, PageBreak, Paragraph, Pos, Table, plain, walk_sections
+from .model import (
+    Block,
+    Briefing,
+    Chart,
+    Image,
+    Inline,
+    ListBlock,
+    PageBreak,
+    Paragraph,
+    Pos,
+    Table,
+    plain,
+    walk_sections,
+)
 
 _ABBREVIATIONS = {"e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "no.", "st.", "dr.", "mr.", "mrs.", "ms."}
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+")
@@ -63,11 +77,17 @@ def _block(block: Block) -> Iterator[Finding]:
         case Table():
             if not block.title:
                 yield Finding(block.pos, "table-title", "a table without a title")
+        case Chart():
+            yield from _text(block.pos, block.title, sentence=False)
+            if block.caption:
+                yield from _inline(block.pos, block.caption, sentence=True)
         case Image():
             if block.caption:
                 yield from _inline(block.pos, block.caption, sentence=True)
         case PageBreak():
             pass
+        case _:
+            assert_never(block)
 
 
 def _inline(pos: Pos, text: Inline, sentence: bool) -> Iterator[Finding]:

@@ -89,7 +89,8 @@ def _load(resolved: Resolved, folder: Path, options: Options) -> Briefing:
     doc = _briefing(reader, root, (options.base_style, options.style_overrides))
     if reader.problems or doc is None:
         raise SpecError(reader.problems)
-    return dataclasses.replace(doc, variables=values, sources=tuple(resolved.files))
+    sources = tuple(dict.fromkeys([*resolved.files, *reader.data_files]))
+    return dataclasses.replace(doc, variables=values, sources=sources)
 
 
 def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | None:

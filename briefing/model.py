@@ -252,7 +252,7 @@ class Briefing:
     variables: dict[str, Cell] = field(default_factory=dict, compare=False, repr=False)
     """The variables the spec's strings were rendered with."""
     sources: tuple[Path, ...] = field(default=(), compare=False, repr=False)
-    """The files the spec was read from: the spec itself first, then bases and includes."""
+    """The files the spec was read from: the spec itself first, then bases, includes and data files."""
     pos: Pos = _pos()
 
 

@@ -277,6 +277,7 @@ def _source(r: Reader, keys: dict[str, Node]) -> Frame | None:
         r.problem(keys["delimiter"], 'the delimiter is one character, such as ; or a tab ("\\t")')
         return None
     options = SourceOptions(**{k: v for k, v in texts.items() if v is not None})  # type: ignore[arg-type]
+    r.data_files.append(path)
     try:
         return read(path, _shown(path), options)
     except DataError as exc:

@@ -114,6 +114,8 @@ def test_json_objects_and_lists_and_xlsx_sheets_read_alike(folder):
 
 def test_delimiter_and_encoding(folder):
     (folder / "data" / "latin.csv").write_bytes("ville;n\nSégou;4\n".encode("latin-1"))
+    (folder / "data" / "bom.csv").write_bytes("\ufeffville,n\nSégou,4\n".encode())
+    assert load_table("source: data/bom.csv", folder).columns == ("ville", "n")
     table = load_table("{source: data/latin.csv, delimiter: ;, encoding: latin-1}", folder)
     assert table.rows == (("Ségou", 4),)
 
@@ -229,3 +231,27 @@ def test_chart_errors(folder):
 def test_formats_read_the_same_as_their_excel_number_format(value, fmt, text, excel):
     assert show(value, fmt) == text
     assert excel_format(fmt) == excel
+
+
+def test_hostile_data_files_get_one_positioned_line(folder, monkeypatch):
+    from briefing import data
+
+    (folder / "data" / "binary.csv").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00\x00")
+    (folder / "data" / "nested.json").write_text('[{"a": {"b": 1}}]')
+    (folder / "data" / "fake.xlsx").write_text("not a workbook")
+    (folder.parent / "secret.csv").write_text("a\n1\n")
+    (folder / "data" / "link.csv").symlink_to(folder.parent / "secret.csv")
+    assert errors("source: data/binary.csv", folder) == [
+        "spec.yaml:6:19: 'binary.csv' is not utf-8 text (invalid start byte); set encoding:"
+    ]
+    assert errors("source: data/nested.json", folder) == [
+        "data/nested.json:1:2: a value is a JSON object or list; table values must be single values"
+    ]
+    assert errors("source: data/fake.xlsx", folder) == ["spec.yaml:6:19: 'fake.xlsx' is not a readable .xlsx workbook"]
+    assert errors("source: data/link.csv", folder) == [
+        "spec.yaml:6:19: data path 'data/link.csv' leads outside the spec's folder"
+    ]
+    monkeypatch.setattr(data, "MAX_DATA_ROWS", 3)
+    assert errors("source: data/incidents.csv", folder) == [
+        "data/incidents.csv:1:1: more than 3 rows; filter or split the data"
+    ]

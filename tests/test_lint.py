@@ -54,6 +54,12 @@ def test_a_table_without_a_title():
     assert [(f.rule, str(f.pos)) for f in lint(loads(spec, "s.yaml"))] == [("table-title", "s.yaml:5:16")]
 
 
+def test_chart_titles_and_captions_are_checked():
+    chart = "{type: pie, title: Spending by by sector, x: s, y: n, caption: shares., columns: [s, n], rows: [[a, 1]]}"
+    spec = f"title: T\nsections:\n  - heading: H\n    content:\n      - chart: {chart}\n"
+    assert [f.rule for f in lint(loads(spec, "s.yaml"))] == ["doubled-word", "lower-case-start"]
+
+
 def test_the_example_has_its_slips_found(capsys):
     assert main(["lint", str(SPECS / "mali-russia.yaml")]) == 1
     out = capsys.readouterr().out

@@ -42,6 +42,14 @@ def test_manifest_records_inputs_outputs_and_versions(pack, tmp_path):
     assert data["warnings"] == []
 
 
+def test_data_files_are_inputs_of_the_pack(tmp_path):
+    data = json.loads(build(SPECS / "sahel-dashboard.yaml", ["xlsx"], out=tmp_path).manifest.read_text())
+    inputs = {Path(tmp_path, i["path"]).resolve(): i["sha256"] for i in data["inputs"]}
+    for name in ("sahel-incidents.csv", "sahel-funding.xlsx"):
+        path = (SPECS / "data" / name).resolve()
+        assert inputs[path] == sha256(path)
+
+
 def test_warnings_go_into_the_manifest(tmp_path):
     spec = tmp_path / "links.yaml"
     spec.write_text(
