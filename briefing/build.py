@@ -72,13 +72,13 @@ def write_pack(doc: Briefing, stem: str, writers: Sequence[registry.Writer], out
                 raise  # content this format cannot hold, reported at its place in the spec
             except Exception as exc:
                 raise BuildError(f"{final}: the {writer.name} writer failed: {_reason(exc)}") from exc
-            _publishable(temp)
+            publishable(temp)
         outputs = [(w.name, temp, final) for w, (temp, final) in zip(writers, staged, strict=True)]
         final = out / f"{stem}{MANIFEST_SUFFIX}"
         temp = _temp_file(out, final.name)
         staged.append((temp, final))
         write_manifest(manifest(doc, outputs, warnings, out), temp)
-        _publishable(temp)
+        publishable(temp)
         for temp, final in staged:
             os.replace(temp, final)
     finally:
@@ -126,7 +126,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _publishable(path: Path) -> None:
+def publishable(path: Path) -> None:
     # mkstemp makes files readable by their owner only; outputs are for sharing.
     umask = os.umask(0)
     os.umask(umask)

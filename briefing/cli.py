@@ -1,8 +1,10 @@
-"""The ``briefing`` command: build, validate and list formats."""
+"""The ``briefing`` command: build, check, show and send packs."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -13,13 +15,16 @@ import yaml
 
 from . import __version__, registry
 from .build import write_pack
+from .distribution import choose, read_lists
 from .errors import BuildError, OutputError, Problem, SpecError
 from .lint import Finding, fix_file, lint
 from .loader import Options, load, resolved_tree
-from .manifest import verify
+from .mail import OverBudget, compose, files_for, parse_size
+from .manifest import MANIFEST_SUFFIX, content_key, current_outputs, verify
 from .model import Briefing
 from .scaffold import new_spec
 from .schema import schema_text
+from .send import LOG_SUFFIX, SendLog, SettingsError, deliver, settings, write_eml
 from .stylesheet import bundled_names, read_style_file, template_layer
 from .variables import parse_set, read_vars_file, render_name
 
@@ -68,6 +73,43 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("spec", metavar="SPEC")
     show.add_argument("--resolved", action="store_true", help="show what will be built (the default)")
     _spec_options(show)
+
+    send = commands.add_parser("send", help="build a pack and mail it to its distribution lists")
+    send.add_argument("spec", metavar="SPEC")
+    send.add_argument(
+        "--list",
+        "-l",
+        action="append",
+        default=[],
+        dest="lists",
+        metavar="NAME",
+        help="send to this list only (repeatable; default: every list)",
+    )
+    send.add_argument("--distribution", metavar="FILE", help="read the lists from this YAML file, not the spec")
+    send.add_argument("--dry-run", action="store_true", help="write one .eml file per list into --out; send nothing")
+    send.add_argument("--out", "-o", default="output", help="folder of the pack, the .eml files and the send log")
+    send.add_argument("--resend", action="store_true", help="send even to lists that already had these files")
+    send.add_argument(
+        "--max-size",
+        default="20MB",
+        metavar="SIZE",
+        help="largest attachments sent as they are (default 20MB); larger go as one .zip",
+    )
+    send.add_argument("--html", action="store_true", help="put the whole briefing in the mail's HTML body")
+    send.add_argument("--smtp-host", metavar="HOST", help="SMTP server (or BRIEFING_SMTP_HOST)")
+    send.add_argument("--smtp-port", metavar="PORT", help="its port (or BRIEFING_SMTP_PORT; default by security)")
+    send.add_argument(
+        "--smtp-security",
+        metavar="MODE",
+        help="starttls (default), tls or none (or BRIEFING_SMTP_SECURITY)",
+    )
+    send.add_argument(
+        "--smtp-user",
+        metavar="USER",
+        help="log in as USER (or BRIEFING_SMTP_USER); the password comes from BRIEFING_SMTP_PASSWORD or a prompt",
+    )
+    send.add_argument("--from", dest="sender", metavar="ADDRESS", help="the sender (or BRIEFING_SMTP_FROM)")
+    _spec_options(send)
 
     new = commands.add_parser("new", help="write a starting spec that builds as it is")
     new.add_argument("name", metavar="NAME", help="file to write (NAME.yaml)")
@@ -239,6 +281,60 @@ def _show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _send(args: argparse.Namespace) -> int:
+    try:
+        max_size = parse_size(args.max_size)
+    except ValueError as exc:
+        raise _Usage(f"--max-size: {exc}") from None
+    doc = load(args.spec, _options(args))
+    every_list = read_lists(args.spec, doc, _options(args), args.distribution)
+    lists = choose(every_list, args.lists)
+    smtp = None
+    if not args.dry_run:  # settings are checked before anything is built
+        options = {
+            "host": args.smtp_host,
+            "port": args.smtp_port,
+            "security": args.smtp_security,
+            "user": args.smtp_user,
+            "sender": args.sender,
+        }
+        try:
+            smtp = settings(options, os.environ, getpass.getpass)
+        except SettingsError as exc:
+            raise _Usage(str(exc)) from None
+    stem, out = Path(args.spec).stem, Path(args.out)
+    # Every list's formats, so that sending to one list and then the others sends the same files.
+    formats = list(dict.fromkeys(f for d in every_list for f in d.formats))
+    # A pack built earlier from the same content is sent as it is, so its files keep their digests
+    # and the send log knows them; otherwise it is built now.
+    paths = current_outputs(doc, out / f"{stem}{MANIFEST_SUFFIX}", formats)
+    if paths is None:
+        paths = list(write_pack(doc, stem, [registry.get(f) for f in formats], out).paths)
+    built = dict(zip(formats, paths, strict=True))
+    sender = smtp.sender if smtp else (args.sender or os.environ.get("BRIEFING_SMTP_FROM") or "briefing@localhost")
+    outgoing, failed, content = [], 0, content_key(doc)
+    for dlist in lists:
+        try:
+            files = files_for(dlist, built, stem, max_size)
+        except OverBudget as exc:
+            print(f"{dlist.name}: not sent: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        outgoing.append(compose(doc, dlist, files, sender, args.html, content))
+    if smtp is None:
+        for item in outgoing:
+            path = out / f"{stem}.{item.list.name}.eml"
+            write_eml(item, path)
+            print(path)
+    else:
+        failed += deliver(outgoing, smtp, SendLog(out / f"{stem}{LOG_SUFFIX}"), args.resend, _say)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def _new(args: argparse.Namespace) -> int:
     try:
         print(new_spec(args.name, args.source))
@@ -258,6 +354,7 @@ _COMMANDS = {
     "verify": _verify,
     "show": _show,
     "new": _new,
+    "send": _send,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -46,6 +47,7 @@ def manifest(
     """The manifest of a pack; ``outputs`` are (format, file as written, final name)."""
     return {
         "built": build_time().isoformat(),
+        "content": content_key(doc),
         "spec": _file(doc.sources[0], folder) if doc.sources else None,
         "inputs": [_file(path, folder) for path in inputs(doc)],
         "versions": {"python": platform.python_version(), **{name: _version(name) for name in _LIBRARIES}},
@@ -56,6 +58,46 @@ def manifest(
 
 def write_manifest(data: dict[str, Any], path: Path) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def content_key(doc: Briefing) -> str:
+    """A digest of everything a pack is made from: the model, the input files' bytes and the library versions.
+
+    Two builds with the same key hold the same content; a pack already built
+    with it can be sent again as it is, byte for byte.
+    """
+    digest = hashlib.sha256(json.dumps(_canonical(doc), sort_keys=True, ensure_ascii=False).encode())
+    for path in inputs(doc):
+        digest.update(f"\n{path}:{sha256(path)}".encode())
+    digest.update(json.dumps({name: _version(name) for name in _LIBRARIES}, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def current_outputs(doc: Briefing, manifest_path: Path, formats: Sequence[str]) -> list[Path] | None:
+    """The files of a pack built earlier from this very content, in ``formats`` order; None if any is stale."""
+    try:
+        data = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("content") != content_key(doc) or verify(manifest_path):
+        return None
+    by_format = {o["format"]: manifest_path.parent / o["file"] for o in data["outputs"]}
+    return [by_format[f] for f in formats] if all(f in by_format for f in formats) else None
+
+
+def _canonical(value: Any) -> Any:
+    """A value as JSON that is the same in every process (sets sorted, dataclass fields by name)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value) if f.compare}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(repr(v) for v in value)
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)  # dates, paths
 
 
 def verify(path: Path) -> list[str]:

@@ -259,6 +259,22 @@ STYLE = Shape(
     },
 )
 
+ADDRESSES: Schema = {"anyOf": [TEXT, list_of(TEXT)], "description": "an address or a list of addresses"}
+DISTRIBUTION = Shape(
+    "distribution",
+    "a distribution list",
+    {
+        "name": Key("The list's name, as given to briefing send --list."),
+        "to": Key("Addresses the mail is sent to ('Name <address>' or address).", ADDRESSES),
+        "cc": Key("Addresses copied in.", ADDRESSES),
+        "bcc": Key("Addresses that receive the mail without being named in it.", ADDRESSES),
+        "formats": Key("Which files of the pack to attach (pdf when not given).", list_of(TEXT, at_least=1)),
+        "subject": Key("The subject; may use {{ title }}, {{ date }}, {{ classification }} and {{ list }}."),
+        "note": Key("A line above the summary in the mail."),
+    },
+    ("name",),
+)
+
 SPEC = Shape(
     "spec",
     "the spec",
@@ -276,6 +292,9 @@ SPEC = Shape(
         "sections_mode": Key(
             "How sections combine with a base's: by heading, or replacing them.", one_of("merge", "replace")
         ),
+        "distribution": Key(
+            "Who receives the pack by email, list by list (see briefing send).", list_of(ref("distribution"))
+        ),
         "vars": Key(
             "Variables for {{ name }} in any string of the spec.",
             {"type": "object", "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}, "additionalProperties": CELL},
@@ -284,5 +303,22 @@ SPEC = Shape(
     ("title", "sections"),
 )
 
-SHAPES = (SPEC, SECTION, BLOCK, ITEM, TABLE, COLUMN, WHERE, CHART, IMAGE, STYLE, FONTS, FONT, PAGE, TABLE_LOOK, MARKING)
+SHAPES = (
+    SPEC,
+    DISTRIBUTION,
+    SECTION,
+    BLOCK,
+    ITEM,
+    TABLE,
+    COLUMN,
+    WHERE,
+    CHART,
+    IMAGE,
+    STYLE,
+    FONTS,
+    FONT,
+    PAGE,
+    TABLE_LOOK,
+    MARKING,
+)
 """Every shape, the spec's first."""

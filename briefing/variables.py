@@ -65,7 +65,7 @@ def parse_set(assignments: list[str]) -> dict[str, Any]:
 
 
 def render(root: Node, values: Mapping[str, Any], problems: list[Problem]) -> Node:
-    """The tree with every templated string rendered; the ``vars:`` mapping is left as it is."""
+    """The tree with every templated string rendered; ``vars:`` and ``distribution:`` are left as they are."""
     done: dict[int, tuple[Node, Node]] = {}
 
     def walk(node: Node) -> Node:
@@ -117,4 +117,5 @@ def _message(exc: TemplateError) -> str:
 
 
 def _is_vars(key: Node, top: bool) -> bool:
-    return top and isinstance(key, ScalarNode) and key.value == "vars"
+    # Distribution lists are rendered when mail is sent, with the briefing's title and date.
+    return top and isinstance(key, ScalarNode) and key.value in ("vars", "distribution")

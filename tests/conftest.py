@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import docx
+import lxml.html
 import pytest
 from openpyxl import load_workbook
 from PIL import Image as PILImage
@@ -63,6 +64,14 @@ def docx_text(path: Path) -> str:
 def pdf_text(path: Path) -> str:
     """The text of every page of a PDF, as pypdf extracts it."""
     return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+
+
+def html_text(path: Path) -> str:
+    """The text a browser shows of an HTML page (style sheet left out), as lxml parses it."""
+    tree = lxml.html.fromstring(path.read_bytes())
+    for style in tree.iter("style"):
+        style.drop_tree()
+    return tree.text_content()
 
 
 def xlsx_text(path: Path) -> str:

@@ -32,8 +32,9 @@ def listing(folder: Path) -> dict[str, bytes]:
 def test_build_writes_all_formats(spec, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(spec), "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["brief.docx", "brief.manifest.json", "brief.pdf", "brief.xlsx"]
-    assert capsys.readouterr().out.splitlines() == [str(out / n) for n in ("brief.docx", "brief.pdf", "brief.xlsx")]
+    names = ("brief.docx", "brief.html", "brief.pdf", "brief.xlsx")
+    assert sorted(p.name for p in out.iterdir()) == sorted([*names, "brief.manifest.json"])
+    assert capsys.readouterr().out.splitlines() == [str(out / n) for n in names]
     assert docx.Document(str(out / "brief.docx")).paragraphs[-1].text == "Hello"
     assert oct((out / "brief.pdf").stat().st_mode & 0o044) == oct(0o044), "outputs are readable by others"
 
@@ -48,7 +49,7 @@ def test_validate_and_formats(spec, capsys):
     assert main(["validate", str(spec)]) == 0
     assert capsys.readouterr().out == f"{spec}: ok (1 sections)\n"
     assert main(["formats"]) == 0
-    assert capsys.readouterr().out.splitlines()[:3] == ["docx\t.docx", "pdf\t.pdf", "xlsx\t.xlsx"]
+    assert capsys.readouterr().out.splitlines()[:4] == ["docx\t.docx", "html\t.html", "pdf\t.pdf", "xlsx\t.xlsx"]
 
 
 def test_bad_spec_is_one_line_per_problem_exit_2_nothing_written(tmp_path, capsys):
@@ -108,7 +109,10 @@ def test_broken_writer_does_not_stop_the_others(spec, tmp_path, monkeypatch, cap
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["build", "SPEC", "--format", "odt"], "briefing: unknown format 'odt' (known formats: docx, pdf, xlsx)\n"),
+        (
+            ["build", "SPEC", "--format", "odt"],
+            "briefing: unknown format 'odt' (known formats: docx, html, pdf, xlsx)\n",
+        ),
         (["build"], "briefing: the following arguments are required: SPEC (see 'briefing --help')\n"),
         (
             ["frobnicate"],

@@ -25,7 +25,7 @@ from briefing.style import BUNDLED_FONTS
 from briefing.writers import common
 from briefing.writers.xlsxtable import header_names
 
-from .conftest import pdf_text, squash
+from .conftest import html_text, pdf_text, squash
 
 EXAMPLES = int(os.environ.get("BRIEFING_FUZZ_EXAMPLES", "10"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -149,6 +149,8 @@ def _texts(data) -> list[str]:
 def _read(path: Path) -> str:
     if path.suffix == ".pdf":
         return pdf_text(path)
+    if path.suffix == ".html":
+        return html_text(path)
     if path.suffix == ".docx":
         document = docx.Document(str(path))
         return "\n".join(p.text for p in document.paragraphs)

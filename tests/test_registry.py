@@ -44,7 +44,7 @@ def test_broken_writer_is_reported_and_does_not_break_others(tmp_path, monkeypat
 def test_unknown_format_lists_the_known_ones():
     with pytest.raises(registry.UnknownFormat) as caught:
         registry.get("odt")
-    assert str(caught.value).startswith("unknown format 'odt' (known formats: docx, pdf, xlsx")
+    assert str(caught.value).startswith("unknown format 'odt' (known formats: docx, html, pdf, xlsx")
 
 
 OFFICE = ("docx", "reportlab", "openpyxl")

@@ -10,9 +10,9 @@ from briefing import build, load
 from briefing.cli import main
 from briefing.model import tables
 
-from .conftest import DATA, SPECS, docx_text, pdf_text, squash, xlsx_text
+from .conftest import DATA, SPECS, docx_text, html_text, pdf_text, squash, xlsx_text
 
-READERS = {"docx": docx_text, "pdf": pdf_text, "xlsx": xlsx_text}
+READERS = {"docx": docx_text, "html": html_text, "pdf": pdf_text, "xlsx": xlsx_text}
 ALL_SPECS = sorted(SPECS.glob("*.yaml"))
 
 
@@ -87,7 +87,7 @@ def test_country_variant_builds_from_the_desk_base_with_set(tmp_path, capsys):
     args = ["build", str(SPECS / "sahel-weekly.yaml"), "--set", "country=Niger", "--out", str(tmp_path)]
     assert main([*args, "--out-name", "{{ spec }}-{{ country | lower }}"]) == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [f"sahel-weekly-niger.{ext}" for ext in ("docx", "manifest.json", "pdf", "xlsx")]
+    assert names == [f"sahel-weekly-niger.{ext}" for ext in ("docx", "html", "manifest.json", "pdf", "xlsx")]
     text = squash(pdf_text(tmp_path / "sahel-weekly-niger.pdf"))
     assert "Weekly security briefing: Niger" in text
     assert "Table 1: Niger: items to watch" in text

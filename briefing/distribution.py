@@ -1,0 +1,191 @@
+"""Distribution lists: who receives a pack by email, which of its files, under what subject."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from email.utils import formataddr, parseaddr
+from pathlib import Path
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from . import registry, shapes
+from .errors import Problem, SpecError
+from .fields import Reader, did_you_mean
+from .loader import Options, resolved_tree
+from .model import Briefing, Pos
+from .resolve import key_value
+from .source import compose, pos_of, read_spec_text
+from .variables import render
+
+DEFAULT_SUBJECT = "Briefing: {{ title }} ({{ date }})"
+"""The subject of a list that gives none."""
+DEFAULT_FORMATS = ("pdf",)
+"""What a list that names no formats receives: the file for reading."""
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_STR = "tag:yaml.org,2002:str"
+
+
+@dataclass(frozen=True)
+class DistributionList:
+    """One audience of a pack: its recipients, the files they get and the mail's subject."""
+
+    name: str
+    """The list's name, chosen with ``--list`` and used in file names and the send log."""
+    to: tuple[str, ...]
+    """Addresses named in To, as ``Name <address>`` or ``address``."""
+    cc: tuple[str, ...] = ()
+    """Addresses named in Cc."""
+    bcc: tuple[str, ...] = ()
+    """Addresses that receive the mail but are named in no header."""
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    """Formats of the pack attached, in order."""
+    subject: str = ""
+    """The subject, rendered."""
+    note: str | None = None
+    """A line above the summary."""
+    pos: Pos = field(default=Pos("<list>", 0, 0), compare=False, repr=False)
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        """Every envelope recipient (To, Cc and Bcc), bare addresses, each once."""
+        return tuple(dict.fromkeys(parseaddr(a)[1] for a in (*self.to, *self.cc, *self.bcc)))
+
+
+def read_lists(
+    spec: str | os.PathLike[str], doc: Briefing, options: Options, list_file: str | os.PathLike[str] | None = None
+) -> list[DistributionList]:
+    """The distribution lists of a spec (with its bases), or of ``list_file`` when given."""
+    if list_file is not None:
+        display = os.fspath(list_file)
+        root = compose(read_spec_text(Path(list_file), display), display)
+        node = key_value(root, "distribution") if isinstance(root, MappingNode) else root
+        folder = Path(list_file).resolve().parent
+    else:
+        root = resolved_tree(spec, options)
+        node = key_value(root, "distribution")
+        display, folder = os.fspath(spec), Path(spec).resolve().parent
+    reader = Reader(display, folder)
+    if node is None:
+        where = "the distribution file" if list_file is not None else "the spec"
+        raise SpecError([Problem(pos_of(root), f"{where} has no distribution lists ('distribution:')")])
+    lists = _lists(reader, node, _values(doc))
+    if reader.problems:
+        raise SpecError(reader.problems)
+    return lists
+
+
+def choose(lists: Sequence[DistributionList], names: Sequence[str]) -> list[DistributionList]:
+    """The lists named with ``--list`` (all when none are named)."""
+    if not names:
+        return list(lists)
+    known = {d.name: d for d in lists}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        hint = did_you_mean(unknown[0], list(known))
+        raise SpecError([Problem(Pos("--list", 1, 1), f"no distribution list '{unknown[0]}'{hint}")])
+    return [known[n] for n in dict.fromkeys(names)]
+
+
+def _values(doc: Briefing) -> dict[str, Any]:
+    date = doc.date.isoformat() if doc.date else doc.variables.get("today", "")
+    return {**doc.variables, "title": doc.title, "date": date, "classification": doc.classification or ""}
+
+
+def _lists(r: Reader, node: Node, values: dict[str, Any]) -> list[DistributionList]:
+    nodes = r.sequence(node, "a list of distribution lists")
+    found: list[DistributionList] = []
+    for entry in nodes or ():
+        name = key_value(entry, "name") if isinstance(entry, MappingNode) else None
+        if isinstance(entry, MappingNode) and key_value(entry, "subject") is None:
+            subject = ScalarNode(_STR, DEFAULT_SUBJECT, entry.start_mark, entry.end_mark)
+            entry = MappingNode(entry.tag, [*entry.value, (ScalarNode(_STR, "subject"), subject)], entry.start_mark)
+        # Each list renders its strings knowing its own name, for {{ list }} in a subject.
+        rendered = render(entry, {**values, "list": getattr(name, "value", "")}, r.problems)
+        made = _list(r, rendered)
+        if made is None:
+            continue
+        if any(d.name == made.name for d in found):
+            r.problem(rendered, f"two distribution lists are called '{made.name}'")
+            continue
+        found.append(made)
+    return found
+
+
+def _list(r: Reader, node: Node) -> DistributionList | None:
+    keys = r.shape(node, shapes.DISTRIBUTION)
+    if keys is None or "name" not in keys:
+        return None
+    name = r.text(keys["name"])
+    if name is not None and not _NAME.fullmatch(name):
+        r.problem(keys["name"], f"'{name}' is not a list name (use letters, digits, _ . and -)")
+        name = None
+    to, cc, bcc = (_addresses(r, keys[k]) if k in keys else () for k in ("to", "cc", "bcc"))
+    formats = _formats(r, keys["formats"]) if "formats" in keys else DEFAULT_FORMATS
+    subject = _header_text(r, keys["subject"]) if "subject" in keys else None
+    note = r.text(keys["note"]) if "note" in keys else None
+    if None in (name, to, cc, bcc, formats) or ("subject" in keys and subject is None):
+        return None
+    if not (to or cc or bcc):
+        r.problem(node, f"list '{name}' has no recipients (give to, cc or bcc)")
+        return None
+    return DistributionList(
+        name,  # type: ignore[arg-type]
+        to,  # type: ignore[arg-type]
+        cc,  # type: ignore[arg-type]
+        bcc,  # type: ignore[arg-type]
+        formats,  # type: ignore[arg-type]
+        " ".join((subject or "").split()),  # an empty variable leaves no stray spaces
+        note,
+        pos=r.pos(node),
+    )
+
+
+def _addresses(r: Reader, node: Node) -> tuple[str, ...] | None:
+    nodes = [node] if isinstance(node, ScalarNode) else r.sequence(node, "an address or a list of addresses")
+    if nodes is None:
+        return None
+    found = [_address(r, n) for n in nodes]
+    return None if None in found else tuple(a for a in found if a)
+
+
+def _address(r: Reader, node: Node) -> str | None:
+    text = _header_text(r, node)
+    if text is None:
+        return None
+    name, address = parseaddr(text)
+    if not address:
+        r.problem(node, f"'{text}' is not an email address")
+        return None
+    try:
+        checked = validate_email(address, check_deliverability=False)  # syntax only; no network
+    except EmailNotValidError as exc:
+        r.problem(node, f"'{address}' is not a valid email address: {exc}")
+        return None
+    return formataddr((name, checked.normalized)) if name else checked.normalized
+
+
+def _header_text(r: Reader, node: Node) -> str | None:
+    """Text that goes into a mail header: one line, or a header could be forged."""
+    text = r.text(node)
+    if text is not None and ("\n" in text or "\r" in text):
+        r.problem(node, "a line break in a mail header value (it could add headers of its own)")
+        return None
+    return text
+
+
+def _formats(r: Reader, node: Node) -> tuple[str, ...] | None:
+    nodes = r.sequence(node, "a list of formats")
+    if nodes is None:
+        return None
+    names = [r.text(n) for n in nodes]
+    known = registry.names()
+    for name, n in zip(names, nodes, strict=True):
+        if name is not None and name not in known:
+            r.problem(n, f"unknown format '{name}' (known formats: {', '.join(known)})")
+            return None
+    return tuple(dict.fromkeys(n for n in names if n)) if None not in names else None

@@ -1,0 +1,121 @@
+"""Mail messages that carry a pack: one per distribution list, its files attached, within a size budget."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import mimetypes
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid, parseaddr
+from pathlib import Path
+
+from .distribution import DistributionList
+from .model import Briefing
+from .reproducible import build_time
+from .writers.html import Attachment, human_size, mail_body
+
+DEFAULT_MAX_SIZE = 20_000_000
+"""Largest total of attachments sent as they are (20 MB); larger ones go zipped."""
+MIME_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".html": "text/html",
+    ".zip": "application/zip",
+}
+"""Types of the files a pack holds; others are looked up by extension."""
+_UNITS = {"": 1, "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3}
+
+
+class OverBudget(Exception):
+    """A list's files do not fit in the size budget even zipped; the message says by how much."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message ready to go to one list, and what the send log records of it."""
+
+    list: DistributionList
+    """The list it goes to."""
+    message: EmailMessage
+    """The message, without Bcc: Bcc recipients are only on the envelope."""
+    digests: Mapping[str, str]
+    """SHA-256 of each attachment, by file name."""
+    content: str
+    """Digest of what the pack was built from (see manifest.content_key)."""
+
+
+def parse_size(text: str) -> int:
+    """Bytes in a size such as ``10MB``, ``512 KB`` or ``2MiB`` (KB and MB are powers of 1,000)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]i?B|B)?\s*", text, re.I)
+    if not match:
+        raise ValueError(f"'{text}' is not a size such as 10MB")
+    return int(float(match.group(1)) * _UNITS[(match.group(2) or "").upper()])
+
+
+def mime_type(name: str) -> tuple[str, str]:
+    """Main and sub type of a file, by its extension."""
+    kind = MIME_TYPES.get(Path(name).suffix.lower()) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    main, _, sub = kind.partition("/")
+    return main, sub
+
+
+def files_for(dlist: DistributionList, built: Mapping[str, Path], stem: str, max_size: int) -> list[tuple[str, bytes]]:
+    """The files a list receives, by name: as built, or in one .zip when they are over ``max_size``."""
+    files = [(built[fmt].name, built[fmt].read_bytes()) for fmt in dlist.formats]
+    total = sum(len(data) for _, data in files)
+    if total <= max_size:
+        return files
+    zipped = _zip(files)
+    if len(zipped) > max_size:
+        raise OverBudget(
+            f"its files are {human_size(total)} ({human_size(len(zipped))} zipped), "
+            f"{human_size(len(zipped) - max_size)} over the {human_size(max_size)} limit"
+        )
+    return [(f"{stem}.zip", zipped)]
+
+
+def _zip(files: list[tuple[str, bytes]]) -> bytes:
+    out = io.BytesIO()
+    stamp = build_time().timetuple()[:6]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return out.getvalue()
+
+
+def compose(
+    doc: Briefing,
+    dlist: DistributionList,
+    files: list[tuple[str, bytes]],
+    sender: str,
+    full_html: bool = False,
+    content: str = "",
+) -> Outgoing:
+    """The message for one list: headers, a plain-text and an HTML body, and the files attached."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = sender
+    if dlist.to:
+        message["To"] = ", ".join(dlist.to)
+    if dlist.cc:
+        message["Cc"] = ", ".join(dlist.cc)
+    message["Date"] = format_datetime(build_time())
+    domain = parseaddr(sender)[1].rpartition("@")[2] or None
+    message["Message-ID"] = make_msgid(idstring=dlist.name, domain=domain)
+    message["Subject"] = dlist.subject
+    html, text = mail_body(doc, dlist.note, [Attachment(n, len(d)) for n, d in files], full_html)
+    # Quoted-printable keeps the message 7-bit clean for any server on the way, whatever the language.
+    message.set_content(text, cte="quoted-printable")
+    message.add_alternative(html, subtype="html", cte="quoted-printable")
+    for name, data in files:
+        main, sub = mime_type(name)
+        message.add_attachment(data, maintype=main, subtype=sub, filename=name)
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in files}
+    return Outgoing(dlist, message, digests, content)

@@ -1,0 +1,80 @@
+"""HTML writer, from model objects: parsed back with lxml, as a browser would read the page."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from briefing.inline import parse_inline
+from briefing.model import Briefing, Chart, NumberFormat, Paragraph, Section, Series, Table, Totals
+from briefing.writers.html import Attachment, HtmlWriter, human_size, mail_body
+
+
+def page(doc, tmp_path):
+    path = tmp_path / "page.html"
+    assert HtmlWriter().write(doc, path) == []
+    return lxml.html.fromstring(path.read_bytes())
+
+
+def test_every_block_becomes_its_html_element(sample, tmp_path):
+    tree = page(sample, tmp_path)
+    assert tree.findtext(".//h1") == "Sahel Outlook"
+    assert [m.text_content() for m in tree.find_class("marking")] == ["OFFICIAL-SENSITIVE"] * 2
+    headings = [h.text_content() for h in tree.iter("h2", "h3")]
+    assert headings[0] == "Summary" and len(headings) > 2
+    assert tree.xpath("//strong[text()='bold']") and tree.xpath("//em[text()='italic']")
+    (link,) = tree.xpath("//a[@href='https://example.org/a?b=1&c=2']")
+    (table,) = tree.iter("table")
+    assert table.findtext("caption") == "Table 1: Selected indicators"
+    assert [th.text for th in table.iter("th")] == ["Name", "Count", "Share", "Confirmed", "As of", "Note"]
+    assert [td.text for td in table.find("tbody").find("tr")][:2] == ["Alpha", "1,500"]
+    (img,) = tree.iter("img")
+    assert img.get("src").startswith("data:image/png;base64,") and img.get("alt")
+
+
+def test_text_is_escaped_not_interpreted(tmp_path):
+    doc = Briefing(
+        "<b>T</b> & co", (Section(parse_inline("H"), (Paragraph(parse_inline("<script>x</script> & <i>")),)),)
+    )
+    path = tmp_path / "p.html"
+    HtmlWriter().write(doc, path)
+    raw = path.read_text()
+    assert "<script>" not in raw and "&lt;script&gt;" in raw
+    assert lxml.html.fromstring(raw.encode()).findtext(".//h1") == "<b>T</b> & co"
+
+
+def test_charts_are_inline_svg_and_totals_a_table_footer(tmp_path):
+    chart = Chart("bar", "Incidents", ("Mali", "Niger"), (Series("2024", (3.0, 4.0)),), "Country")
+    table = Table(
+        ("Country", "USD"),
+        (("Mali", 1.5), ("Niger", 2.0)),
+        "Aid",
+        (None, NumberFormat("currency", 2, "EUR")),
+        Totals((None, "sum"), ("Total", 3.5)),
+    )
+    tree = page(Briefing("T", (Section(parse_inline("H"), (chart, table)),)), tmp_path)
+    (figure,) = tree.iter("figure")
+    svg = figure.find(".//svg")
+    assert svg is not None and svg.findtext("title") == "Incidents"
+    assert "Mali" in figure.text_content() and figure.findtext("figcaption") == "Figure 1: Incidents"
+    assert [td.text for td in tree.find(".//tfoot").iter("td")] == ["Total", "€3.50"]
+
+
+def test_the_mail_body_shows_title_marking_note_summary_and_files(sample):
+    html, text = mail_body(sample, "For decision by Friday.", [Attachment("pack.pdf", 123_456)])
+    tree = lxml.html.fromstring(html.encode())
+    assert tree.findtext(".//h1") == "Sahel Outlook"
+    assert tree.find_class("note")[0].text_content() == "For decision by Friday."
+    assert [li.text_content() for li in tree.find_class("attachments")[0]] == ["pack.pdf (123.5 KB)"]
+    assert "Selected indicators" not in html, "the body stays in the files unless asked for"
+    assert text.splitlines()[0] == "OFFICIAL-SENSITIVE" and "- pack.pdf (123.5 KB)" in text
+    full, _ = mail_body(sample, None, [], full=True)
+    assert "Selected indicators" in full and "<img" not in full
+
+
+def test_sizes_read_as_people_write_them():
+    assert [human_size(n) for n in (840, 12_345, 4_100_000, 7_000_000_000)] == [
+        "840 bytes",
+        "12.3 KB",
+        "4.1 MB",
+        "7.0 GB",
+    ]

@@ -1,0 +1,310 @@
+"""Sending packs: .eml files read by Python and by munpack, and delivery to a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import io
+import json
+import socket
+import ssl
+import subprocess
+import textwrap
+import zipfile
+from email import policy
+from pathlib import Path
+
+import pytest
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from briefing import SpecError, load
+from briefing.cli import main
+from briefing.distribution import read_lists
+from briefing.loader import Options
+
+from .conftest import SPECS, require_tool
+
+LISTS = """\
+distribution:
+  - name: ministers
+    to: ["Private Office <private.office@example.org>"]
+    formats: [pdf]
+    note: For decision by Friday.
+  - name: analysts
+    to: [sahel.team@example.org]
+    cc: [africa.desk@example.org]
+    bcc: [records@example.org]
+    formats: [docx, pdf, xlsx]
+"""
+
+
+@pytest.fixture
+def spec(tmp_path: Path) -> Path:
+    path = tmp_path / "brief.yaml"
+    path.write_text(
+        textwrap.dedent("""\
+        title: Sahel Outlook
+        date: 2026-11-24
+        classification: OFFICIAL
+        summary: [Mali's junta now relies on **Russian** support.]
+        sections:
+          - heading: Situation
+            content:
+              - paragraph: Attacks around Ménaka continue.
+        """)
+        + LISTS
+    )
+    return path
+
+
+class Inbox:
+    """An SMTP handler that keeps what it receives and refuses the addresses it is told to."""
+
+    def __init__(self, refuse: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+        self.refuse = refuse
+        self.received: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's name)
+        if address in self.refuse:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def server():
+    started = []
+
+    def start(handler: Inbox, **kwargs) -> int:
+        port = free_port()
+        controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
+        controller.start()
+        started.append(controller)
+        return port
+
+    yield start
+    for controller in started:
+        controller.stop()
+
+
+def send(spec: Path, out: Path, port: int, *extra: str) -> int:
+    options = ["--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--from", "Desk <desk@example.org>"]
+    return main(["send", str(spec), "--out", str(out), *options, *extra])
+
+
+def attachments(raw: bytes) -> dict[str, tuple[str, bytes]]:
+    message = email.message_from_bytes(raw, policy=policy.default)
+    return {part.get_filename(): (part.get_content_type(), part.get_content()) for part in message.iter_attachments()}
+
+
+def test_delivery_reaches_to_cc_and_bcc_with_the_built_files_and_never_twice(spec, tmp_path, server, capsys):
+    inbox = Inbox()
+    port = server(inbox, auth_require_tls=False)
+    out = tmp_path / "out"
+    assert send(spec, out, port, "--smtp-security", "none") == 0
+    by_list = {json.loads(line)["list"]: json.loads(line) for line in (out / "brief.sendlog.jsonl").open()}
+    assert set(by_list) == {"ministers", "analysts"}
+    (m_from, m_to, m_raw), (a_from, a_to, a_raw) = inbox.received
+    assert m_from == a_from == "desk@example.org"
+    assert m_to == ["private.office@example.org"]
+    assert a_to == ["sahel.team@example.org", "africa.desk@example.org", "records@example.org"]
+    analysts = email.message_from_bytes(a_raw, policy=policy.default)
+    assert analysts["To"] == "sahel.team@example.org" and analysts["Cc"] == "africa.desk@example.org"
+    assert analysts["Bcc"] is None and b"records@example.org" not in a_raw
+    assert analysts["Subject"] == "Briefing: Sahel Outlook (2026-11-24)"
+    files = attachments(a_raw)
+    assert files == {
+        "brief.docx": (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            (out / "brief.docx").read_bytes(),
+        ),
+        "brief.pdf": ("application/pdf", (out / "brief.pdf").read_bytes()),
+        "brief.xlsx": (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            (out / "brief.xlsx").read_bytes(),
+        ),
+    }
+    assert by_list["analysts"]["message_id"] == analysts["Message-ID"]
+    ministers = email.message_from_bytes(m_raw, policy=policy.default)
+    body = ministers.get_body(("plain",)).get_content()
+    assert "For decision by Friday." in body and "Mali's junta now relies on Russian support." in body
+    html = ministers.get_body(("html",)).get_content()
+    assert "<strong>Russian</strong>" in html and "OFFICIAL" in html and "brief.pdf (" in html
+    capsys.readouterr()
+
+    assert send(spec, out, port, "--smtp-security", "none") == 0
+    assert len(inbox.received) == 2, "a second run sends nothing"
+    assert capsys.readouterr().err.count("already sent with these files; skipped") == 2
+    assert send(spec, out, port, "--smtp-security", "none", "--resend", "--list", "ministers") == 0
+    assert len(inbox.received) == 3
+
+
+def test_a_refused_list_is_reported_the_others_go_and_a_rerun_sends_only_what_did_not(spec, tmp_path, server, capsys):
+    inbox = Inbox(refuse={"sahel.team@example.org", "africa.desk@example.org", "records@example.org"})
+    port = server(inbox)
+    out = tmp_path / "out"
+    assert send(spec, out, port, "--smtp-security", "none") == 1
+    err = capsys.readouterr().err
+    assert "ministers: sent to 1" in err
+    assert "analysts: not sent: " in err and "550" in err
+    assert [to for _, to, _ in inbox.received] == [["private.office@example.org"]]
+    inbox.refuse = set()
+    assert send(spec, out, port, "--smtp-security", "none") == 0
+    assert [to for _, to, _ in inbox.received][1:] == [
+        ["sahel.team@example.org", "africa.desk@example.org", "records@example.org"]
+    ]
+
+
+def test_starttls_with_a_private_certificate_and_a_login(spec, tmp_path, server, monkeypatch, capsys):
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    cert.configure_cert(context)
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticate(server, session, envelope, mechanism, data):
+        assert isinstance(data, LoginPassword)
+        logins.append((data.login, data.password))
+        return AuthResult(success=data.password == b"s3cret pass")
+
+    inbox = Inbox()
+    port = server(inbox, tls_context=context, require_starttls=True, authenticator=authenticate)
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))  # trust the private CA, as a user would
+    monkeypatch.setenv("BRIEFING_SMTP_PASSWORD", "s3cret pass")
+    out = tmp_path / "out"
+    assert send(spec, out, port, "--smtp-user", "desk", "--list", "ministers") == 0
+    assert logins == [(b"desk", b"s3cret pass")]
+    assert len(inbox.received) == 1
+    logged = capsys.readouterr()
+    assert "s3cret" not in logged.out + logged.err + (out / "brief.sendlog.jsonl").read_text()
+
+    monkeypatch.delenv("SSL_CERT_FILE")  # an untrusted certificate is refused, and said so
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "none.pem"))
+    assert send(spec, tmp_path / "out2", port, "--smtp-user", "desk", "--list", "ministers") == 1
+    assert "CERTIFICATE_VERIFY_FAILED" in capsys.readouterr().err
+
+
+def test_dry_run_writes_eml_files_that_munpack_unpacks_to_the_built_bytes(spec, tmp_path):
+    munpack = require_tool("munpack")
+    out = tmp_path / "out"
+    assert main(["send", str(spec), "--dry-run", "--out", str(out)]) == 0
+    eml = out / "brief.analysts.eml"
+    message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert message["From"] == "briefing@localhost" and message["Message-ID"]
+    assert message["Date"] and message["Bcc"] is None
+    unpacked = tmp_path / "unpacked"
+    unpacked.mkdir()
+    subprocess.run([munpack, "-f", "-q", "-C", str(unpacked), str(eml)], check=True, capture_output=True)
+    for name in ("brief.docx", "brief.pdf", "brief.xlsx"):
+        assert (unpacked / name).read_bytes() == (out / name).read_bytes(), name
+    assert not (out / "brief.sendlog.jsonl").exists(), "a dry run sends nothing and logs nothing"
+
+
+def test_non_ascii_file_names_are_encoded_and_decoded(tmp_path):
+    spec = tmp_path / "note-région.yaml"
+    spec.write_text("title: T\nsections:\n  - heading: H\ndistribution:\n  - {name: all, to: [a@example.org]}\n")
+    assert main(["send", str(spec), "--dry-run", "--out", str(tmp_path / "out")]) == 0
+    raw = (tmp_path / "out" / "note-région.all.eml").read_bytes()
+    assert raw.isascii(), "headers are encoded (RFC 2231), not sent as raw UTF-8"
+    assert list(attachments(raw)) == ["note-région.pdf"]
+
+
+def test_size_budget_zips_or_refuses(spec, tmp_path, capsys):
+    out = tmp_path / "out"
+    run = ["send", str(spec), "--dry-run", "--out", str(out), "--list", "analysts"]
+    assert main(run) == 0
+    total = sum((out / f"brief.{ext}").stat().st_size for ext in ("docx", "pdf", "xlsx"))
+    assert main([*run, "--max-size", f"{total - 1}B"]) == 0
+    files = attachments((out / "brief.analysts.eml").read_bytes())
+    assert list(files) == ["brief.zip"] and files["brief.zip"][0] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(files["brief.zip"][1])) as archive:
+        assert {n: archive.read(n) for n in archive.namelist()} == {
+            f"brief.{ext}": (out / f"brief.{ext}").read_bytes() for ext in ("docx", "pdf", "xlsx")
+        }
+    assert main([*run, "--max-size", "5KB"]) == 1
+    assert "analysts: not sent: its files are" in capsys.readouterr().err
+    assert main([*run, "--max-size", "lots"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "{name: x, to: [not-an-address]}",
+            "5:20: 'not-an-address' is not a valid email address: An email address must have an @-sign.",
+        ),
+        (
+            "{name: x, to: [a@example..org]}",
+            "5:20: 'a@example..org' is not a valid email address: An email address cannot have two periods in a row.",
+        ),
+        (
+            "{name: x, to: [a@example.org], formats: [pfd]}",
+            "5:46: unknown format 'pfd' (known formats: docx, html, pdf, xlsx)",
+        ),
+        (
+            '{name: x, to: [a@example.org], subject: "a\\nBcc: evil@example.org"}',
+            "5:45: a line break in a mail header value (it could add headers of its own)",
+        ),
+        ("{name: x}", "5:5: list 'x' has no recipients (give to, cc or bcc)"),
+        ("{name: x, to: [a@example.org], subject: '{{ nope }}'}", "5:45: undefined variable: 'nope' is undefined"),
+    ],
+)
+def test_bad_lists_get_a_positioned_line_and_nothing_is_built(tmp_path, entry, message, capsys):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(f"title: T\nsections:\n  - heading: H\ndistribution:\n  - {entry}\n")
+    out = tmp_path / "out"
+    assert main(["send", str(spec), "--dry-run", "--out", str(out)]) == 2
+    assert capsys.readouterr().err.strip() == f"{spec}:{message}"
+    assert not out.exists()
+
+
+def test_a_list_file_serves_many_specs_and_lists_are_chosen_by_name(tmp_path, capsys):
+    lists = SPECS / "lists" / "africa-desk.yaml"
+    for name in ("mali-russia", "showcase"):
+        doc = load(SPECS / f"{name}.yaml")
+        found = read_lists(SPECS / f"{name}.yaml", doc, Options(), lists)
+        assert [d.name for d in found] == ["ministers", "analysts"]
+        date = (doc.date or dt.date.today()).isoformat()
+        assert found[1].subject == " ".join(f"{doc.classification or ''} {doc.title}: working files ({date})".split())
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "send",
+                str(SPECS / "showcase.yaml"),
+                "--distribution",
+                str(lists),
+                "--list",
+                "minister",
+                "--dry-run",
+                "--out",
+                str(out),
+            ]
+        )
+        == 2
+    )
+    assert capsys.readouterr().err.strip() == "--list:1:1: no distribution list 'minister' (did you mean 'ministers'?)"
+
+
+def test_sending_needs_a_server_and_a_sender(spec, tmp_path, monkeypatch, capsys):
+    for name in ("BRIEFING_SMTP_HOST", "BRIEFING_SMTP_FROM"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["send", str(spec), "--out", str(tmp_path / "out")]) == 2
+    assert "no SMTP host: give --smtp-host or set BRIEFING_SMTP_HOST" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(SpecError):
+        read_lists(SPECS / "mali-russia.yaml", load(SPECS / "mali-russia.yaml"), Options())
