@@ -15,7 +15,7 @@ import yaml
 
 from . import __version__, registry
 from .build import write_pack
-from .distribution import choose, read_lists
+from .distribution import choose, problems_of, read_lists
 from .errors import BuildError, OutputError, Problem, SpecError
 from .lint import Finding, fix_file, lint
 from .loader import Options, load, resolved_tree
@@ -225,7 +225,11 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    for spec, doc in zip(args.specs, _load_all(args), strict=True):
+    docs = _load_all(args)
+    problems = [p for spec, doc in zip(args.specs, docs, strict=True) for p in problems_of(spec, doc, _options(args))]
+    if problems:
+        raise SpecError(problems)
+    for spec, doc in zip(args.specs, docs, strict=True):
         print(f"{spec}: ok ({len(doc.sections)} sections)")
     return EXIT_OK
 

@@ -79,6 +79,17 @@ def read_lists(
     return lists
 
 
+def problems_of(spec: str | os.PathLike[str], doc: Briefing, options: Options) -> list[Problem]:
+    """What is wrong with a spec's distribution lists, if it has any (for briefing validate)."""
+    if key_value(resolved_tree(spec, options), "distribution") is None:
+        return []
+    try:
+        read_lists(spec, doc, options)
+    except SpecError as exc:
+        return list(exc.problems)
+    return []
+
+
 def choose(lists: Sequence[DistributionList], names: Sequence[str]) -> list[DistributionList]:
     """The lists named with ``--list`` (all when none are named)."""
     if not names:

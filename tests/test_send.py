@@ -198,6 +198,26 @@ def test_starttls_with_a_private_certificate_and_a_login(spec, tmp_path, server,
     assert "CERTIFICATE_VERIFY_FAILED" in capsys.readouterr().err
 
 
+def test_implicit_tls(spec, tmp_path, server, monkeypatch):
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    inbox = Inbox()
+    port = server(inbox, ssl_context=context)
+    assert send(spec, tmp_path / "out", port, "--smtp-security", "tls", "--list", "ministers") == 0
+    assert [to for _, to, _ in inbox.received] == [["private.office@example.org"]]
+
+
+def test_validate_checks_the_lists_too(tmp_path, capsys):
+    spec = tmp_path / "s.yaml"
+    spec.write_text("title: T\nsections:\n  - heading: H\ndistribution:\n  - {name: x, to: [nobody]}\n")
+    assert main(["validate", str(spec)]) == 2
+    assert capsys.readouterr().err.startswith(f"{spec}:5:20: 'nobody' is not a valid email address")
+
+
 def test_dry_run_writes_eml_files_that_munpack_unpacks_to_the_built_bytes(spec, tmp_path):
     munpack = require_tool("munpack")
     out = tmp_path / "out"
