@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from . import registry
@@ -57,23 +58,47 @@ def write_pack(doc: Briefing, stem: str, writers: Sequence[registry.Writer], out
     Each file is written to a temporary name in ``out`` and renamed over its
     final name at the end, so a failure leaves existing files as they were.
     """
-    _ensure_folder(out)
+    return _commit(doc, stem, [(w.name, w.extension, partial(w.write, doc)) for w in writers], out)
+
+
+def publish(
+    doc: Briefing, stem: str, files: Sequence[tuple[registry.Writer, bytes]], out: Path, warnings: Sequence[Problem]
+) -> Pack:
+    """Write files rendered elsewhere (by worker processes) as a pack, as ``write_pack`` would."""
+    fills = [
+        (writer.name, writer.extension, partial(_write_bytes, data, list(warnings) if i == 0 else []))
+        for i, (writer, data) in enumerate(files)
+    ]
+    return _commit(doc, stem, fills, out)
+
+
+def _write_bytes(data: bytes, warnings: list[Problem], path: Path) -> list[Problem]:
+    path.write_bytes(data)
+    return warnings  # the pack's warnings, reported once
+
+
+Fill = Callable[[Path], list[Problem]]
+"""Writes one file of a pack at the path given; returns warnings."""
+
+
+def _commit(doc: Briefing, stem: str, files: Sequence[tuple[str, str, Fill]], out: Path) -> Pack:
+    ensure_folder(out)
     _remove_stale_temporaries(out)
     staged: list[tuple[Path, Path]] = []
     warnings: list[Problem] = []
     try:
-        for writer in writers:
-            final = out / f"{stem}{writer.extension}"
+        for name, extension, fill in files:
+            final = out / f"{stem}{extension}"
             temp = _temp_file(out, final.name)
             staged.append((temp, final))
             try:
-                warnings.extend(writer.write(doc, temp))
+                warnings.extend(fill(temp))
             except SpecError:
                 raise  # content this format cannot hold, reported at its place in the spec
             except Exception as exc:
-                raise BuildError(f"{final}: the {writer.name} writer failed: {_reason(exc)}") from exc
+                raise BuildError(f"{final}: the {name} writer failed: {_reason(exc)}") from exc
             publishable(temp)
-        outputs = [(w.name, temp, final) for w, (temp, final) in zip(writers, staged, strict=True)]
+        outputs = [(name, temp, final) for (name, _, _), (temp, final) in zip(files, staged, strict=True)]
         final = out / f"{stem}{MANIFEST_SUFFIX}"
         temp = _temp_file(out, final.name)
         staged.append((temp, final))
@@ -84,10 +109,10 @@ def write_pack(doc: Briefing, stem: str, writers: Sequence[registry.Writer], out
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
-    return Pack(tuple(final for _, final in staged[: len(writers)]), tuple(warnings), staged[-1][1])
+    return Pack(tuple(final for _, final in staged[: len(files)]), tuple(warnings), staged[-1][1])
 
 
-def _ensure_folder(out: Path) -> None:
+def ensure_folder(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: the output folder is a file")
     try:

@@ -8,13 +8,14 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
 import yaml
 
-from . import __version__, registry
-from .build import write_pack
+from . import __version__, batch, registry
+from .build import ensure_folder, write_pack
 from .distribution import choose, problems_of, read_lists
 from .errors import BuildError, OutputError, Problem, SpecError
 from .lint import Finding, fix_file, lint
@@ -52,6 +53,26 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", "-o", default="output", help="output folder (default: output)")
     build.add_argument("--out-name", metavar="TEMPLATE", help="output file name, e.g. '{{ country }}-{{ date }}'")
     build.add_argument("--strict", action="store_true", help="refuse to build when the prose check finds something")
+    build.add_argument(
+        "--each",
+        action="append",
+        default=[],
+        metavar="NAME=V1,V2",
+        help="build each spec once per value of a variable (repeatable: every combination)",
+    )
+    build.add_argument(
+        "--jobs",
+        "-j",
+        type=_count,
+        default=1,
+        metavar="N",
+        help=f"build in N processes at once (this machine has {batch.cpu_count()} cores)",
+    )
+    build.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="build on a Dask cluster, e.g. tcp://host:8786; the files come back to --out",
+    )
     _spec_options(build)
 
     validate = commands.add_parser("validate", help="check specs without writing anything")
@@ -115,6 +136,12 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("name", metavar="NAME", help="file to write (NAME.yaml)")
     new.add_argument("--from", dest="source", metavar="SPEC", help="start from a copy of this spec")
     return parser
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, 1 or more, not '{text}'")
+    return int(text)
 
 
 def _spec_options(parser: argparse.ArgumentParser) -> None:
@@ -198,16 +225,10 @@ def _build(args: argparse.Namespace) -> int:
             raise registry.UnknownFormat(
                 f"unknown format '{name}' (known formats: {', '.join(registry.names()) or 'none'})"
             )
-    docs = _load_all(args)  # every spec is checked before anything is written
-    if args.strict and _report([f for doc in docs for f in lint(doc)]):
+    jobs, docs, problems = _jobs(args)
+    if args.strict and _report([f for doc in docs if doc for f in lint(doc)]):
         print("briefing: not built: the prose check found slips (see 'briefing lint')", file=sys.stderr)
         return EXIT_FAILED
-    stems = [
-        render_name(args.out_name, d.variables) if args.out_name else Path(s).stem
-        for s, d in zip(args.specs, docs, strict=True)
-    ]
-    if len(set(stems)) != len(stems):
-        raise _Usage("two specs would be written to the same file names")
     writers, status = [], EXIT_OK
     for name in names:
         try:
@@ -215,13 +236,70 @@ def _build(args: argparse.Namespace) -> int:
         except registry.WriterUnavailable as exc:
             print(f"briefing: {exc}", file=sys.stderr)  # the other formats still get built
             status = EXIT_FAILED
-    for doc, stem in zip(docs, stems, strict=True):
-        pack = write_pack(doc, stem, writers, Path(args.out))
+    good = [(job, doc) for job, doc in zip(jobs, docs, strict=True) if doc is not None]
+    out = Path(args.out)
+    if good:
+        ensure_folder(out)  # a folder that cannot take packs stops everything, before any work
+    if args.jobs > 1 or args.scheduler:
+        with batch.executor(args.jobs, args.scheduler) as pool, batch.progress(len(good) * len(writers)) as tick:
+            outcome = batch.run([job for job, _ in good], [w.name for w in writers], out, pool, tick)
+    else:
+        outcome = batch.Outcome()
+        for job, doc in good:
+            try:
+                outcome.packs.append(write_pack(doc, job.stem, writers, out))
+            except SpecError as exc:
+                outcome.problems.extend(exc.problems)
+            except BuildError as exc:
+                outcome.errors.append(str(exc))
+    for pack in outcome.packs:
         for warning in pack.warnings:
             print(f"{warning.pos}: warning: {warning.message}", file=sys.stderr)
         for path in pack.paths:
             print(path)
-    return status
+    # Failures last, where they are seen: a bad spec never stopped the others.
+    for problem in sorted(problems + outcome.problems, key=lambda p: str(p.pos)):
+        print(problem, file=sys.stderr)
+    for error in outcome.errors:
+        print(f"briefing: {error}", file=sys.stderr)
+    return batch.Outcome(problems=problems + outcome.problems, errors=outcome.errors).status or status
+
+
+def _jobs(args: argparse.Namespace) -> tuple[list[batch.Job], list[Briefing | None], list[Problem]]:
+    """A job per spec and ``--each`` variant, its model (None for a bad spec), and the problems found."""
+    options = _options(args)
+    variants = _variants(args.each)
+    template = args.out_name or ("{{ spec }}-" + "-".join(f"{{{{ {n} }}}}" for n in variants[0]) if args.each else None)
+    jobs: list[batch.Job] = []
+    docs: list[Briefing | None] = []
+    problems: list[Problem] = []
+    for spec in args.specs:
+        for values in variants:
+            job_options = replace(options, variables={**options.variables, **values})
+            try:
+                doc: Briefing | None = load(spec, job_options)
+            except SpecError as exc:
+                problems.extend(exc.problems)
+                doc = None
+            stem = render_name(template, doc.variables) if template and doc else Path(spec).stem
+            jobs.append(batch.Job(spec, stem, job_options))
+            docs.append(doc)
+    stems = [j.stem for j, d in zip(jobs, docs, strict=True) if d is not None]
+    if len(set(stems)) != len(stems):
+        raise _Usage("two specs would be written to the same file names")
+    return jobs, docs, problems
+
+
+def _variants(each: list[str]) -> list[dict[str, str]]:
+    """The variable values of ``--each NAME=V1,V2`` options: every combination (one empty one without)."""
+    combos: list[dict[str, str]] = [{}]
+    for item in each:
+        name, sep, values = item.partition("=")
+        if not sep or not name.strip().isidentifier() or not values.strip():
+            raise _Usage(f"--each takes NAME=VALUE,VALUE..., not '{item}'")
+        choices = [v.strip() for v in values.split(",") if v.strip()]
+        combos = [{**c, name.strip(): v} for c in combos for v in choices]
+    return combos
 
 
 def _validate(args: argparse.Namespace) -> int:

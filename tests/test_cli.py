@@ -63,12 +63,12 @@ def test_bad_spec_is_one_line_per_problem_exit_2_nothing_written(tmp_path, capsy
     assert not out.exists()
 
 
-def test_every_spec_is_checked_before_anything_is_written(spec, tmp_path, capsys):
+def test_a_bad_spec_writes_nothing_and_is_listed_last_while_the_good_ones_are_built(spec, tmp_path, capsys):
     bad = tmp_path / "zzz.yaml"
     bad.write_text("title: T\n")
     out = tmp_path / "out"
     assert main(["build", str(spec), str(bad), "--out", str(out)]) == 2
-    assert not out.exists()
+    assert sorted(p.stem for p in out.iterdir()) == ["brief"] * 4 + ["brief.manifest"]
     assert capsys.readouterr().err == f"{bad}:1:1: missing required key 'sections' in the spec\n"
 
 

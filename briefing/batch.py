@@ -1,0 +1,176 @@
+"""Building many packs at once: (spec, format) tasks on local processes or a Dask cluster, files written here."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import registry
+from .build import Pack, publish
+from .errors import BuildError, Problem, SpecError
+from .loader import Options, load
+
+
+@dataclass(frozen=True)
+class Job:
+    """One pack to build: a spec, the variables it is built with, and the name its files get."""
+
+    spec: str
+    """Path of the spec, as the user gave it (and as workers will open it)."""
+    stem: str
+    """File name of the pack, without extension."""
+    options: Options
+    """Style, variables and allowed folders for this build."""
+    number: int = 0
+    """Its place in the batch: results come back from other processes as copies."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a task sends back: one format of one pack, or why it could not be made."""
+
+    job: Job
+    format: str
+    data: bytes | None = None
+    """The file's bytes; None when it failed."""
+    warnings: tuple[Problem, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    """Positioned problems of a bad spec."""
+    error: str | None = None
+    """One line for any other failure."""
+
+
+def render(job: Job, fmt: str) -> Rendered:
+    """Build one format of one pack into bytes. Runs on a worker: it opens the spec itself."""
+    try:
+        doc = load(job.spec, job.options)
+        writer = registry.get(fmt)
+        with tempfile.TemporaryDirectory(prefix="briefing-") as folder:
+            path = Path(folder) / f"{job.stem}{writer.extension}"
+            warnings = writer.write(doc, path)
+            return Rendered(job, fmt, path.read_bytes(), tuple(warnings))
+    except SpecError as exc:
+        return Rendered(job, fmt, problems=exc.problems)
+    except Exception as exc:  # one failing pack must not stop the others
+        return Rendered(job, fmt, error=f"the {fmt} writer failed: {type(exc).__name__}: {exc}".splitlines()[0])
+
+
+@dataclass
+class Outcome:
+    """What a batch produced: packs written, and the failures to list at the end."""
+
+    packs: list[Pack] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> int:
+        """0 when all went well, 2 when only specs were bad, 1 otherwise."""
+        if self.errors:
+            return 1
+        return 2 if self.problems else 0
+
+
+def run(
+    jobs: Sequence[Job],
+    formats: Sequence[str],
+    out: Path,
+    executor: cf.Executor,
+    progress: Callable[[Rendered], None] = lambda r: None,
+) -> Outcome:
+    """Build every (job, format) on ``executor``; each pack is written as soon as all its formats are in."""
+    outcome = Outcome()
+    numbered = [replace(job, number=n) for n, job in enumerate(jobs)]
+    pending: dict[int, dict[str, Rendered]] = {job.number: {} for job in numbered}
+    futures = [executor.submit(render, job, fmt) for job in numbered for fmt in formats]
+    for future in cf.as_completed(futures):
+        result: Rendered = future.result()
+        progress(result)
+        done = pending[result.job.number]
+        done[result.format] = result
+        if len(done) == len(formats):
+            _finish(result.job, [done[f] for f in formats], out, outcome)
+    return outcome
+
+
+def _finish(job: Job, results: list[Rendered], out: Path, outcome: Outcome) -> None:
+    problems = next((r.problems for r in results if r.problems), ())
+    errors = [f"{job.spec}: {r.error}" for r in results if r.error]
+    if problems or errors:
+        outcome.problems.extend(problems)
+        outcome.errors.extend(errors)
+        return
+    try:
+        doc = load(job.spec, job.options)  # for the manifest: what went in
+        files = [(registry.get(r.format), r.data or b"") for r in results]
+        warnings = [w for r in results for w in r.warnings]
+        outcome.packs.append(publish(doc, job.stem, files, out, warnings))
+    except (SpecError, BuildError) as exc:
+        outcome.errors.append(f"{job.spec}: {exc}".splitlines()[0])
+
+
+class InProcess(cf.Executor):
+    """Runs each task at once, in this process: one job needs no pool."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future[Any]:
+        future: cf.Future[Any] = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed back through the future, as a pool would
+            future.set_exception(exc)
+        return future
+
+
+@contextmanager
+def executor(jobs: int, scheduler: str | None) -> Iterator[cf.Executor]:
+    """Local processes (``jobs`` of them), this process alone, or a Dask cluster's executor."""
+    if scheduler:
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            raise BuildError("--scheduler needs Dask: pip install 'briefing[dask]'") from exc
+        with Client(scheduler, timeout="30s") as client:
+            yield client.get_executor()
+    elif jobs <= 1:
+        yield InProcess()
+    else:
+        # Fresh interpreters: fonts registered with reportlab in this one must not leak into workers.
+        context = "spawn" if sys.platform == "darwin" else "forkserver"
+        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=_context(context)) as pool:
+            yield pool
+
+
+def _context(name: str) -> Any:
+    import multiprocessing
+
+    return multiprocessing.get_context(name)
+
+
+def cpu_count() -> int:
+    """Cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@contextmanager
+def progress(total: int) -> Iterator[Callable[[Rendered], None]]:
+    """A progress bar on the terminal (rich) that a finished task advances; silent when output is not a terminal."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, disable=not console.is_terminal, transient=True) as bar:
+        task = bar.add_task("building", total=total)
+
+        def tick(result: Rendered) -> None:
+            mark = "failed" if result.problems or result.error else "done"
+            bar.update(task, advance=1, description=f"{Path(result.job.spec).name} {result.format} {mark}")
+
+        yield tick
