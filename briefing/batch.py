@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import multiprocessing
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,8 +15,10 @@ from typing import Any
 
 from . import registry
 from .build import Pack, publish
-from .errors import BuildError, Problem, SpecError
-from .loader import Options, load
+from .errors import BuildError, OutputError, Problem, SpecError
+from .loader import Options
+from .manifest import file_facts
+from .model import Briefing
 
 
 @dataclass(frozen=True)
@@ -45,17 +48,19 @@ class Rendered:
     """Positioned problems of a bad spec."""
     error: str | None = None
     """One line for any other failure."""
+    facts: dict[str, Any] = field(default_factory=dict)
+    """What the manifest counts in the file (pages, sheets), counted by the worker."""
 
 
-def render(job: Job, fmt: str) -> Rendered:
-    """Build one format of one pack into bytes. Runs on a worker: it opens the spec itself."""
+def render(job: Job, fmt: str, doc: Briefing) -> Rendered:
+    """Write one format of one pack into bytes. Runs on a worker, from the model loaded by the client:
+    the worker needs only the pictures and fonts it names, not the spec."""
     try:
-        doc = load(job.spec, job.options)
         writer = registry.get(fmt)
         with tempfile.TemporaryDirectory(prefix="briefing-") as folder:
             path = Path(folder) / f"{job.stem}{writer.extension}"
             warnings = writer.write(doc, path)
-            return Rendered(job, fmt, path.read_bytes(), tuple(warnings))
+            return Rendered(job, fmt, path.read_bytes(), tuple(warnings), facts=file_facts(fmt, path))
     except SpecError as exc:
         return Rendered(job, fmt, problems=exc.problems)
     except Exception as exc:  # one failing pack must not stop the others
@@ -79,28 +84,40 @@ class Outcome:
 
 
 def run(
-    jobs: Sequence[Job],
+    jobs: Iterable[tuple[Job, Briefing]],
     formats: Sequence[str],
     out: Path,
     executor: cf.Executor,
     progress: Callable[[Rendered], None] = lambda r: None,
 ) -> Outcome:
-    """Build every (job, format) on ``executor``; each pack is written as soon as all its formats are in."""
+    """Build every (job, format) on ``executor``; each pack is written as soon as all its formats are in.
+
+    Each job comes with its model, loaded here, from which its manifest is made. Tasks are sent as
+    jobs come, and nothing is written until all are sent: an error while reading them writes nothing.
+    """
     outcome = Outcome()
-    numbered = [replace(job, number=n) for n, job in enumerate(jobs)]
-    pending: dict[int, dict[str, Rendered]] = {job.number: {} for job in numbered}
-    futures = [executor.submit(render, job, fmt) for job in numbered for fmt in formats]
+    models: list[Briefing] = []
+    futures: list[cf.Future[Rendered]] = []
+    try:
+        for number, (job, doc) in enumerate(jobs):
+            models.append(doc)
+            futures.extend(executor.submit(render, replace(job, number=number), fmt, doc) for fmt in formats)
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+    pending: dict[int, dict[str, Rendered]] = {n: {} for n in range(len(models))}
     for future in cf.as_completed(futures):
-        result: Rendered = future.result()
+        result = future.result()
         progress(result)
         done = pending[result.job.number]
         done[result.format] = result
         if len(done) == len(formats):
-            _finish(result.job, [done[f] for f in formats], out, outcome)
+            _finish(result.job, models[result.job.number], [done[f] for f in formats], out, outcome)
     return outcome
 
 
-def _finish(job: Job, results: list[Rendered], out: Path, outcome: Outcome) -> None:
+def _finish(job: Job, doc: Briefing, results: list[Rendered], out: Path, outcome: Outcome) -> None:
     problems = next((r.problems for r in results if r.problems), ())
     errors = [f"{job.spec}: {r.error}" for r in results if r.error]
     if problems or errors:
@@ -108,10 +125,12 @@ def _finish(job: Job, results: list[Rendered], out: Path, outcome: Outcome) -> N
         outcome.errors.extend(errors)
         return
     try:
-        doc = load(job.spec, job.options)  # for the manifest: what went in
         files = [(registry.get(r.format), r.data or b"") for r in results]
         warnings = [w for r in results for w in r.warnings]
-        outcome.packs.append(publish(doc, job.stem, files, out, warnings))
+        facts = {r.format: r.facts for r in results}
+        outcome.packs.append(publish(doc, job.stem, files, out, warnings, facts))
+    except OutputError:
+        raise  # no pack can be written there
     except (SpecError, BuildError) as exc:
         outcome.errors.append(f"{job.spec}: {exc}".splitlines()[0])
 
@@ -141,16 +160,17 @@ def executor(jobs: int, scheduler: str | None) -> Iterator[cf.Executor]:
     elif jobs <= 1:
         yield InProcess()
     else:
-        # Fresh interpreters: fonts registered with reportlab in this one must not leak into workers.
-        context = "spawn" if sys.platform == "darwin" else "forkserver"
-        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=_context(context)) as pool:
+        # On Linux, workers are forked from this process, which has imported the writers already
+        # (registry.get), so they start at once; elsewhere they start fresh interpreters.
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
+            # Start them now, before the progress bar's thread exists: forking copies no running threads.
+            cf.wait([pool.submit(_ready) for _ in range(jobs)])
             yield pool
 
 
-def _context(name: str) -> Any:
-    import multiprocessing
-
-    return multiprocessing.get_context(name)
+def _ready() -> bool:
+    return True
 
 
 def cpu_count() -> int:

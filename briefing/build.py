@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from . import registry
 from .errors import BuildError, OutputError, Problem, SpecError
@@ -62,14 +63,19 @@ def write_pack(doc: Briefing, stem: str, writers: Sequence[registry.Writer], out
 
 
 def publish(
-    doc: Briefing, stem: str, files: Sequence[tuple[registry.Writer, bytes]], out: Path, warnings: Sequence[Problem]
+    doc: Briefing,
+    stem: str,
+    files: Sequence[tuple[registry.Writer, bytes]],
+    out: Path,
+    warnings: Sequence[Problem],
+    facts: Mapping[str, dict[str, Any]] | None = None,
 ) -> Pack:
     """Write files rendered elsewhere (by worker processes) as a pack, as ``write_pack`` would."""
     fills = [
         (writer.name, writer.extension, partial(_write_bytes, data, list(warnings) if i == 0 else []))
         for i, (writer, data) in enumerate(files)
     ]
-    return _commit(doc, stem, fills, out)
+    return _commit(doc, stem, fills, out, facts)
 
 
 def _write_bytes(data: bytes, warnings: list[Problem], path: Path) -> list[Problem]:
@@ -81,7 +87,13 @@ Fill = Callable[[Path], list[Problem]]
 """Writes one file of a pack at the path given; returns warnings."""
 
 
-def _commit(doc: Briefing, stem: str, files: Sequence[tuple[str, str, Fill]], out: Path) -> Pack:
+def _commit(
+    doc: Briefing,
+    stem: str,
+    files: Sequence[tuple[str, str, Fill]],
+    out: Path,
+    facts: Mapping[str, dict[str, Any]] | None = None,
+) -> Pack:
     ensure_folder(out)
     _remove_stale_temporaries(out)
     staged: list[tuple[Path, Path]] = []
@@ -102,7 +114,7 @@ def _commit(doc: Briefing, stem: str, files: Sequence[tuple[str, str, Fill]], ou
         final = out / f"{stem}{MANIFEST_SUFFIX}"
         temp = _temp_file(out, final.name)
         staged.append((temp, final))
-        write_manifest(manifest(doc, outputs, warnings, out), temp)
+        write_manifest(manifest(doc, outputs, warnings, out, facts), temp)
         publishable(temp)
         for temp, final in staged:
             os.replace(temp, final)
@@ -112,9 +124,16 @@ def _commit(doc: Briefing, stem: str, files: Sequence[tuple[str, str, Fill]], ou
     return Pack(tuple(final for _, final in staged[: len(files)]), tuple(warnings), staged[-1][1])
 
 
-def ensure_folder(out: Path) -> None:
+def check_folder(out: Path) -> None:
+    """Refuse an output folder that cannot take a pack, before any work; it is made when the first pack is written."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: the output folder is a file")
+    if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
+        raise OutputError(f"{out}: the output folder is not writable")
+
+
+def ensure_folder(out: Path) -> None:
+    check_folder(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -7,7 +7,7 @@ import getpass
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
@@ -15,7 +15,7 @@ from typing import NoReturn
 import yaml
 
 from . import __version__, batch, registry
-from .build import ensure_folder, write_pack
+from .build import check_folder, write_pack
 from .distribution import choose, problems_of, read_lists
 from .errors import BuildError, OutputError, Problem, SpecError
 from .lint import Finding, fix_file, lint
@@ -225,10 +225,6 @@ def _build(args: argparse.Namespace) -> int:
             raise registry.UnknownFormat(
                 f"unknown format '{name}' (known formats: {', '.join(registry.names()) or 'none'})"
             )
-    jobs, docs, problems = _jobs(args)
-    if args.strict and _report([f for doc in docs if doc for f in lint(doc)]):
-        print("briefing: not built: the prose check found slips (see 'briefing lint')", file=sys.stderr)
-        return EXIT_FAILED
     writers, status = [], EXIT_OK
     for name in names:
         try:
@@ -236,20 +232,37 @@ def _build(args: argparse.Namespace) -> int:
         except registry.WriterUnavailable as exc:
             print(f"briefing: {exc}", file=sys.stderr)  # the other formats still get built
             status = EXIT_FAILED
-    good = [(job, doc) for job, doc in zip(jobs, docs, strict=True) if doc is not None]
     out = Path(args.out)
-    if good:
-        ensure_folder(out)  # a folder that cannot take packs stops everything, before any work
-    if args.jobs > 1 or args.scheduler:
-        with batch.executor(args.jobs, args.scheduler) as pool, batch.progress(len(good) * len(writers)) as tick:
-            outcome = batch.run([job for job, _ in good], [w.name for w in writers], out, pool, tick)
+    check_folder(out)  # a folder that cannot take packs stops everything, before any work
+    parallel = args.jobs > 1 or args.scheduler is not None
+    loaded: Iterable[tuple[batch.Job, Briefing | None, list[Problem]]] = _loaded(args)
+    if args.strict or not parallel:
+        loaded = list(loaded)  # every spec read (and its name checked) before anything is written
+    if args.strict and _report([f for _, doc, _ in loaded if doc for f in lint(doc)]):
+        print("briefing: not built: the prose check found slips (see 'briefing lint')", file=sys.stderr)
+        return EXIT_FAILED
+    problems: list[Problem] = []
+
+    def good() -> Iterator[tuple[batch.Job, Briefing]]:
+        for job, doc, found in loaded:
+            problems.extend(found)
+            if doc is not None:
+                yield job, doc
+
+    if parallel:
+        total = len(args.specs) * len(_variants(args.each)) * len(writers)
+        with batch.executor(args.jobs, args.scheduler) as pool, batch.progress(total) as tick:
+            # Specs are read here while the workers already write the first packs.
+            outcome = batch.run(good(), [w.name for w in writers], out, pool, tick)
     else:
         outcome = batch.Outcome()
-        for job, doc in good:
+        for job, doc in good():
             try:
                 outcome.packs.append(write_pack(doc, job.stem, writers, out))
             except SpecError as exc:
                 outcome.problems.extend(exc.problems)
+            except OutputError:
+                raise  # no pack can be written there
             except BuildError as exc:
                 outcome.errors.append(str(exc))
     for pack in outcome.packs:
@@ -265,29 +278,25 @@ def _build(args: argparse.Namespace) -> int:
     return batch.Outcome(problems=problems + outcome.problems, errors=outcome.errors).status or status
 
 
-def _jobs(args: argparse.Namespace) -> tuple[list[batch.Job], list[Briefing | None], list[Problem]]:
-    """A job per spec and ``--each`` variant, its model (None for a bad spec), and the problems found."""
+def _loaded(args: argparse.Namespace) -> Iterator[tuple[batch.Job, Briefing | None, list[Problem]]]:
+    """A job per spec and ``--each`` variant, read one after the other: its model (None for a bad spec) and problems."""
     options = _options(args)
     variants = _variants(args.each)
     template = args.out_name or ("{{ spec }}-" + "-".join(f"{{{{ {n} }}}}" for n in variants[0]) if args.each else None)
-    jobs: list[batch.Job] = []
-    docs: list[Briefing | None] = []
-    problems: list[Problem] = []
+    stems: set[str] = set()
     for spec in args.specs:
         for values in variants:
             job_options = replace(options, variables={**options.variables, **values})
             try:
-                doc: Briefing | None = load(spec, job_options)
+                doc = load(spec, job_options)
             except SpecError as exc:
-                problems.extend(exc.problems)
-                doc = None
-            stem = render_name(template, doc.variables) if template and doc else Path(spec).stem
-            jobs.append(batch.Job(spec, stem, job_options))
-            docs.append(doc)
-    stems = [j.stem for j, d in zip(jobs, docs, strict=True) if d is not None]
-    if len(set(stems)) != len(stems):
-        raise _Usage("two specs would be written to the same file names")
-    return jobs, docs, problems
+                yield batch.Job(spec, Path(spec).stem, job_options), None, list(exc.problems)
+                continue
+            stem = render_name(template, doc.variables) if template else Path(spec).stem
+            if stem in stems:
+                raise _Usage("two specs would be written to the same file names")
+            stems.add(stem)
+            yield batch.Job(spec, stem, job_options), doc, []
 
 
 def _variants(each: list[str]) -> list[dict[str, str]]:

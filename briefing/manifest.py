@@ -7,7 +7,8 @@ import hashlib
 import json
 import os
 import platform
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -42,16 +43,24 @@ def inputs(doc: Briefing) -> list[Path]:
 
 
 def manifest(
-    doc: Briefing, outputs: Sequence[tuple[str, Path, Path]], warnings: Sequence[Problem], folder: Path
+    doc: Briefing,
+    outputs: Sequence[tuple[str, Path, Path]],
+    warnings: Sequence[Problem],
+    folder: Path,
+    facts: Mapping[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The manifest of a pack; ``outputs`` are (format, file as written, final name)."""
+    """The manifest of a pack; ``outputs`` are (format, file as written, final name).
+
+    ``facts`` holds what ``file_facts`` found for each format where a worker already looked.
+    """
+    known = facts or {}
     return {
         "built": build_time().isoformat(),
         "content": content_key(doc),
         "spec": _file(doc.sources[0], folder) if doc.sources else None,
         "inputs": [_file(path, folder) for path in inputs(doc)],
         "versions": {"python": platform.python_version(), **{name: _version(name) for name in _LIBRARIES}},
-        "outputs": [_output(fmt, written, final) for fmt, written, final in outputs],
+        "outputs": [_output(fmt, written, final, known.get(fmt)) for fmt, written, final in outputs],
         "warnings": [{"position": str(w.pos), "message": w.message} for w in warnings],
     }
 
@@ -117,27 +126,34 @@ def _file(path: Path, folder: Path) -> dict[str, Any]:
     return {"path": os.path.relpath(path, folder), "sha256": sha256(path)}
 
 
-def _output(fmt: str, written: Path, final: Path) -> dict[str, Any]:
+def _output(fmt: str, written: Path, final: Path, facts: dict[str, Any] | None) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "format": fmt,
         "file": final.name,
         "size": written.stat().st_size,
         "sha256": sha256(written),
     }
+    return {**entry, **(facts if facts is not None else file_facts(fmt, written))}
+
+
+def file_facts(fmt: str, path: Path) -> dict[str, Any]:
+    """What a reader of a file would count: a PDF's pages, a workbook's sheets."""
     if fmt == "pdf":
         from pypdf import PdfReader
 
-        entry["pages"] = len(PdfReader(str(written)).pages)
-    elif fmt == "xlsx":
+        return {"pages": len(PdfReader(str(path)).pages)}
+    if fmt == "xlsx":
         from openpyxl import load_workbook
 
-        with written.open("rb") as stream:  # a file object: openpyxl judges paths by their extension
+        with path.open("rb") as stream:  # a file object: openpyxl judges paths by their extension
             workbook = load_workbook(stream, read_only=True)
-            entry["sheets"] = workbook.sheetnames
+            sheets = workbook.sheetnames
             workbook.close()
-    return entry
+        return {"sheets": sheets}
+    return {}
 
 
+@cache  # looking a version up scans every installed distribution
 def _version(name: str) -> str | None:
     try:
         return version(name)

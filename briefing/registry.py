@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -35,6 +36,7 @@ class WriterUnavailable(RuntimeError):
     """A writer is registered but cannot be loaded (its import failed, say)."""
 
 
+@cache  # scanning the installed distributions takes milliseconds; a batch asks often
 def _entry_points() -> dict[str, EntryPoint]:
     # The same distribution can be visible twice (an editable install beside
     # a copy on sys.path); the first one found wins, as importlib orders them.

@@ -104,7 +104,7 @@ def _render_scalar(node: ScalarNode, values: Mapping[str, Any], problems: list[P
         return node
     # A value that is only a variable takes the type YAML would give it in
     # place, so "{{ count }}" in a table is a number, as 1500 would be.
-    typed = node.style is None or _ONLY_A_VARIABLE.fullmatch(node.value)
+    typed = not node.style or _ONLY_A_VARIABLE.fullmatch(node.value)  # plain: None, or '' from libyaml
     tag = _RESOLVER.resolve(ScalarNode, text, (True, False)) if typed else _STR
     return ScalarNode(tag, text, node.start_mark, node.end_mark, node.style)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from briefing import registry
 
 WRITERS = '''
 from briefing.model import plain, walk_sections
@@ -50,3 +53,5 @@ def install(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (dist / "entry_points.txt").write_text(ENTRY_POINTS)
     monkeypatch.syspath_prepend(str(folder))
     monkeypatch.delitem(sys.modules, "acme_writers", raising=False)
+    # A fresh lookup that sees the new distribution; the original returns at teardown.
+    monkeypatch.setattr(registry, "_entry_points", functools.cache(registry._entry_points.__wrapped__))

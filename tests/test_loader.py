@@ -286,3 +286,26 @@ def test_a_control_character_in_the_first_chunk_is_a_positioned_error():
     assert errors("title: a\x1fb\nsections: [{heading: H}]\n") == [
         "spec.yaml:1:9: character U+001F is not allowed in YAML"
     ]
+
+
+@pytest.mark.parametrize(
+    "spec", sorted(Path(__file__).resolve().parent.parent.glob("specs/*.yaml")), ids=lambda p: p.stem
+)
+def test_libyaml_and_the_python_parser_give_the_same_model_and_positions(spec, monkeypatch):
+    import yaml
+
+    from briefing.model import walk_sections
+
+    def positions(doc: Briefing) -> list[str]:
+        found = [str(doc.pos)]
+        for _, section in walk_sections(doc.sections):
+            found.append(str(section.pos))
+            found.extend(str(block.pos) for block in section.content)
+        return found
+
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML was built without libyaml")
+    fast = load(spec)
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    slow = load(spec)
+    assert fast == slow and positions(fast) == positions(slow)
