@@ -160,8 +160,8 @@ def executor(jobs: int, scheduler: str | None) -> Iterator[cf.Executor]:
     elif jobs <= 1:
         yield InProcess()
     else:
-        # On Linux, workers are forked from this process, which has imported the writers already
-        # (registry.get), so they start at once; elsewhere they start fresh interpreters.
+        # On Linux, workers are forked from this process, which has imported the writers already,
+        # so they start at once; elsewhere they start fresh interpreters.
         method = "fork" if sys.platform.startswith("linux") else "spawn"
         with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
             # Start them now, before the progress bar's thread exists: forking copies no running threads.

@@ -8,6 +8,7 @@ import os
 import sys
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
@@ -225,46 +226,33 @@ def _build(args: argparse.Namespace) -> int:
             raise registry.UnknownFormat(
                 f"unknown format '{name}' (known formats: {', '.join(registry.names()) or 'none'})"
             )
-    writers, status = [], EXIT_OK
-    for name in names:
-        try:
-            writers.append(registry.get(name))
-        except registry.WriterUnavailable as exc:
-            print(f"briefing: {exc}", file=sys.stderr)  # the other formats still get built
-            status = EXIT_FAILED
     out = Path(args.out)
     check_folder(out)  # a folder that cannot take packs stops everything, before any work
     parallel = args.jobs > 1 or args.scheduler is not None
-    loaded: Iterable[tuple[batch.Job, Briefing | None, list[Problem]]] = _loaded(args)
-    if args.strict or not parallel:
-        loaded = list(loaded)  # every spec read (and its name checked) before anything is written
-    if args.strict and _report([f for _, doc, _ in loaded if doc for f in lint(doc)]):
-        print("briefing: not built: the prose check found slips (see 'briefing lint')", file=sys.stderr)
-        return EXIT_FAILED
-    problems: list[Problem] = []
+    writers, status = _writers(names)  # imported here once: forked workers start with them
+    with ExitStack() as stack:
+        pool = stack.enter_context(batch.executor(args.jobs, args.scheduler)) if parallel else None
+        loaded: Iterable[tuple[batch.Job, Briefing | None, list[Problem]]] = _loaded(args)
+        if args.strict or pool is None:
+            loaded = list(loaded)  # every spec read (and its name checked) before anything is written
+        if args.strict and _report([f for _, doc, _ in loaded if doc for f in lint(doc)]):
+            print("briefing: not built: the prose check found slips (see 'briefing lint')", file=sys.stderr)
+            return EXIT_FAILED
+        problems: list[Problem] = []
 
-    def good() -> Iterator[tuple[batch.Job, Briefing]]:
-        for job, doc, found in loaded:
-            problems.extend(found)
-            if doc is not None:
-                yield job, doc
+        def good() -> Iterator[tuple[batch.Job, Briefing]]:
+            for job, doc, found in loaded:
+                problems.extend(found)
+                if doc is not None:
+                    yield job, doc
 
-    if parallel:
-        total = len(args.specs) * len(_variants(args.each)) * len(writers)
-        with batch.executor(args.jobs, args.scheduler) as pool, batch.progress(total) as tick:
-            # Specs are read here while the workers already write the first packs.
-            outcome = batch.run(good(), [w.name for w in writers], out, pool, tick)
-    else:
-        outcome = batch.Outcome()
-        for job, doc in good():
-            try:
-                outcome.packs.append(write_pack(doc, job.stem, writers, out))
-            except SpecError as exc:
-                outcome.problems.extend(exc.problems)
-            except OutputError:
-                raise  # no pack can be written there
-            except BuildError as exc:
-                outcome.errors.append(str(exc))
+        if pool is not None:
+            total = len(args.specs) * len(_variants(args.each)) * len(writers)
+            with batch.progress(total) as tick:
+                # Specs are read here while the workers already write the first packs.
+                outcome = batch.run(good(), [w.name for w in writers], out, pool, tick)
+        else:
+            outcome = _build_here(good(), writers, out)
     for pack in outcome.packs:
         for warning in pack.warnings:
             print(f"{warning.pos}: warning: {warning.message}", file=sys.stderr)
@@ -276,6 +264,33 @@ def _build(args: argparse.Namespace) -> int:
     for error in outcome.errors:
         print(f"briefing: {error}", file=sys.stderr)
     return batch.Outcome(problems=problems + outcome.problems, errors=outcome.errors).status or status
+
+
+def _writers(names: list[str]) -> tuple[list[registry.Writer], int]:
+    """The writers of ``names`` that load; the others are reported and left out."""
+    writers, status = [], EXIT_OK
+    for name in names:
+        try:
+            writers.append(registry.get(name))
+        except registry.WriterUnavailable as exc:
+            print(f"briefing: {exc}", file=sys.stderr)  # the other formats still get built
+            status = EXIT_FAILED
+    return writers, status
+
+
+def _build_here(jobs: Iterable[tuple[batch.Job, Briefing]], writers: list[registry.Writer], out: Path) -> batch.Outcome:
+    """Build packs one after the other in this process."""
+    outcome = batch.Outcome()
+    for job, doc in jobs:
+        try:
+            outcome.packs.append(write_pack(doc, job.stem, writers, out))
+        except SpecError as exc:
+            outcome.problems.extend(exc.problems)
+        except OutputError:
+            raise  # no pack can be written there
+        except BuildError as exc:
+            outcome.errors.append(str(exc))
+    return outcome
 
 
 def _loaded(args: argparse.Namespace) -> Iterator[tuple[batch.Job, Briefing | None, list[Problem]]]:
