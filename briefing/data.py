@@ -213,6 +213,10 @@ def _xlsx(path: Path, shown: str, options: SourceOptions) -> Frame:
                 rows.append(row)
                 numbers.append(number)
                 _count(len(rows), shown)
+    except DataError:
+        raise
+    except Exception as exc:  # the sheet's XML is read as rows come; a broken or hostile one fails here
+        raise DataError(f"'{path.name}' is not a readable .xlsx workbook ({type(exc).__name__})") from exc
     finally:
         book.close()
     return Frame(names, rows, lambda row, col: Pos(shown, numbers[row], min_col + col))

@@ -255,3 +255,25 @@ def test_hostile_data_files_get_one_positioned_line(folder, monkeypatch):
     assert errors("source: data/incidents.csv", folder) == [
         "data/incidents.csv:1:1: more than 3 rows; filter or split the data"
     ]
+
+
+def test_an_xlsx_with_an_xml_entity_bomb_is_refused(folder):
+    import zipfile
+
+    book = Workbook()
+    book.active.append(["a"])
+    book.active.append([1])
+    plain = folder / "data" / "plain.xlsx"
+    book.save(plain)
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+        + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    )
+    bomb += '<row r="1"><c r="A1" t="inlineStr"><is><t>&i;</t></is></c></row></sheetData></worksheet>'
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(folder / "data" / "bomb.xlsx", "w") as target:
+        for item in source.infolist():
+            data = bomb.encode() if item.filename == "xl/worksheets/sheet1.xml" else source.read(item)
+            target.writestr(item, data)
+    (message,) = errors("source: data/bomb.xlsx", folder)
+    assert message.startswith("spec.yaml:6:19: 'bomb.xlsx' is not a readable .xlsx workbook")
