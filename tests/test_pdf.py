@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from briefing.inline import parse_inline
-from briefing.model import Briefing, Paragraph, Section, Table
+from briefing.model import Briefing, Paragraph, Section, Table, Totals
 from briefing.writers.pdf import PdfWriter
 
 from .conftest import pdf_text, require_tool, squash
@@ -133,3 +133,28 @@ def _font_names(path):
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             yield str(font.get_object()["/BaseFont"])
+
+
+@pytest.mark.parametrize("style", ["plain", "newsroom"])
+def test_a_long_table_reads_as_one_table_whatever_its_runs(style, tmp_path, monkeypatch):
+    """Runs of 7 rows force seams mid-page and at page tops: one header a page, every row once, in order."""
+    import dataclasses
+    import re
+
+    from briefing.stylesheet import merge, read_style_file
+    from briefing.writers import pdftable
+
+    monkeypatch.setattr(pdftable, "RUN_ROWS", 7)
+    rows = tuple((f"Incident {i}", i, f"Region {i % 7}") for i in range(400))
+    table = Table(
+        ("Name", "Count", "Region"), rows, "Log", totals=Totals((None, "sum", None), ("Total", sum(range(400)), None))
+    )
+    doc = Briefing("Annex", (Section(parse_inline("Log"), (Paragraph(parse_inline("Intro.")), table)),))
+    doc = dataclasses.replace(doc, style=merge(read_style_file(style), {}, {}))
+    path = tmp_path / "long.pdf"
+    PdfWriter().write(doc, path)
+    pages = [squash(page.extract_text()) for page in PdfReader(str(path)).pages]
+    assert len(pages) > 5 and all(text.count("Name Count Region") == 1 for text in pages), "one header a page"
+    found = [int(n) for text in pages for n in re.findall(r"Incident (\d+) ", text)]
+    assert found == list(range(400))
+    assert "Total 79,800" in pages[-1]

@@ -17,10 +17,8 @@ from reportlab.platypus import (
     HRFlowable,
     KeepTogether,
     ListFlowable,
-    LongTable,
     NextPageTemplate,
     Spacer,
-    TableStyle,
 )
 from reportlab.platypus import Image as RLImage
 from reportlab.platypus import ListItem as RLListItem
@@ -44,7 +42,7 @@ from ..model import (
     plain,
 )
 from ..style import Style
-from . import chart, common, pdffonts
+from . import chart, common, pdffonts, pdftable
 from .pdfpage import PORTRAIT, WIDE, Document, Fonts, Heading, NumberedCanvas
 
 
@@ -296,18 +294,19 @@ class _Story:
             _Fit(w - 2 * padding, styles["right" if c.numeric else "left"])
             for w, c in zip(col_widths, cols, strict=True)
         ]
-        body = [[fit.cell(c.text(v), self) for v, c, fit in zip(row, cols, fits, strict=True)] for row in table.rows]
+        body: list[list[Any]] = [
+            [fit.cell(c.text(v), self) for v, c, fit in zip(row, cols, fits, strict=True)] for row in table.rows
+        ]
         if table.totals:
             body.append(common.totals_texts(table, cols))
-        grid = LongTable([head, *body], colWidths=col_widths, repeatRows=1, hAlign="LEFT")
-        grid.setStyle(self._table_style(padding, styles["left"], [c.numeric for c in cols], table.totals is not None))
+        grid = pdftable.runs(head, body, self._look(col_widths, padding, styles["left"], cols, table))
         label = common.caption("Table", self.tables, table.title)
         caption = RLParagraph(self.text(label), self.styles["table-caption"])
         if wide:
             # A wide table gets pages of its own, turned to landscape.
-            self.add(NextPageTemplate(WIDE), RLPageBreak(), caption, grid, NextPageTemplate(PORTRAIT), RLPageBreak())
+            self.add(NextPageTemplate(WIDE), RLPageBreak(), caption, *grid, NextPageTemplate(PORTRAIT), RLPageBreak())
         else:
-            self.add(caption, grid, Spacer(1, 8))
+            self.add(caption, *grid, Spacer(1, 8))
 
     def _cell_styles(self, scale: float) -> dict[str, ParagraphStyle]:
         """Cell paragraph styles, shrunk by ``scale`` for tables that would not fit."""
@@ -320,33 +319,24 @@ class _Story:
             for key, s in styles.items()
         }
 
-    def _table_style(self, padding: float, cell: ParagraphStyle, right: list[bool], totals: bool) -> TableStyle:
+    def _look(
+        self, widths: list[float], padding: float, cell: ParagraphStyle, cols: list[common.Column], table: Table
+    ) -> pdftable.Look:
         look = self.style.table
-        commands: list[tuple[Any, ...]] = [
-            # Cells given as plain strings are drawn in this font (reportlab's default is Helvetica).
-            ("FONTNAME", (0, 0), (-1, -1), self.fonts.body),
-            ("FONTSIZE", (0, 0), (-1, -1), cell.fontSize),
-            ("LEADING", (0, 0), (-1, -1), cell.leading),
-            *(("ALIGN", (n, 1), (n, -1), "RIGHT") for n, is_right in enumerate(right) if is_right),
-            ("LEFTPADDING", (0, 0), (-1, -1), padding),
-            ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-            ("BACKGROUND", (0, 0), (-1, 0), _hex(look.header_fill)),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ]
-        if look.zebra:
-            commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, _hex(look.zebra)]))
-        if look.borders:
-            commands.append(("GRID", (0, 0), (-1, -1), 0.5, _hex(look.borders)))
-        else:
-            commands.append(("LINEBELOW", (0, 0), (-1, 0), 1, _hex(self.style.accent)))
-            commands.append(("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.HexColor("#999999")))
-        if totals:
-            commands.append(("FONTNAME", (0, -1), (-1, -1), pdffonts.bold(self.fonts.body)))
-            commands.append(("LINEABOVE", (0, -1), (-1, -1), 1, _hex(self.style.accent)))
-            commands.append(("BACKGROUND", (0, -1), (-1, -1), colors.white))
-        return TableStyle(commands)
+        return pdftable.Look(
+            widths=widths,
+            padding=padding,
+            font=self.fonts.body,
+            bold_font=pdffonts.bold(self.fonts.body),
+            size=cell.fontSize,
+            leading=cell.leading,
+            right=[c.numeric for c in cols],
+            header_fill=_hex(look.header_fill),
+            zebra=_hex(look.zebra) if look.zebra else None,
+            borders=_hex(look.borders) if look.borders else None,
+            accent=_hex(self.style.accent),
+            totals=table.totals is not None,
+        )
 
     def chart(self, block: Chart) -> None:
         self.figures += 1

@@ -1,0 +1,127 @@
+"""Long PDF tables drawn as a run of short ones that read as one: the header on every page, no seams.
+
+reportlab re-measures all the rows a table has left each time it splits it
+across a page, so one table of n rows costs time in proportion to n squared.
+Cut into runs of ``RUN_ROWS``, each split measures one run only. A run that
+starts part-way down a page shows no header, so it continues the rows above
+it; one that starts at the top of a page repeats the header, as a table does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.platypus import Flowable, LongTable, TableStyle
+
+RUN_ROWS = 150
+"""Body rows in one run: a few pages, so that re-measuring a run stays cheap."""
+
+Row = list[Any]
+"""A table row as reportlab takes it: strings or paragraphs."""
+
+
+@dataclass(frozen=True)
+class Look:
+    """Everything a run needs to look like the rest of its table."""
+
+    widths: list[float]
+    padding: float
+    font: str
+    bold_font: str
+    size: float
+    leading: float
+    right: list[bool]
+    """Columns aligned to the right (numbers)."""
+    header_fill: colors.Color
+    zebra: colors.Color | None
+    borders: colors.Color | None
+    accent: colors.Color
+    totals: bool
+    """The table's last row is a totals row."""
+
+
+def runs(head: Row, body: list[Row], look: Look) -> list[Flowable]:
+    """The table as flowables to add one after the other: a first run with the header, then continuations."""
+    starts = range(0, max(len(body), 1), RUN_ROWS)
+    last = starts[-1]
+    first = _table(head, body[:RUN_ROWS], look, header=True, offset=0, last=last == 0)
+    return [first, *(_Continuation(head, body[s : s + RUN_ROWS], look, s, s == last) for s in starts[1:])]
+
+
+def _table(head: Row, rows: list[Row], look: Look, header: bool, offset: int, last: bool) -> LongTable:
+    table = LongTable(
+        [head, *rows] if header else rows, colWidths=look.widths, repeatRows=1 if header else 0, hAlign="LEFT"
+    )
+    table.setStyle(_style(look, header, offset, last))
+    return table
+
+
+def _style(look: Look, header: bool, offset: int, last: bool) -> TableStyle:
+    """The table's style for a run whose first body row is row ``offset`` of the whole table."""
+    body = 1 if header else 0
+    commands: list[tuple[Any, ...]] = [
+        # Cells given as plain strings are drawn in this font (reportlab's default is Helvetica).
+        ("FONTNAME", (0, 0), (-1, -1), look.font),
+        ("FONTSIZE", (0, 0), (-1, -1), look.size),
+        ("LEADING", (0, 0), (-1, -1), look.leading),
+        *(("ALIGN", (n, body), (n, -1), "RIGHT") for n, right in enumerate(look.right) if right),
+        ("LEFTPADDING", (0, 0), (-1, -1), look.padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), look.padding),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+    if header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), look.header_fill))
+    if look.zebra:
+        # The stripes go on from the run above: the table's even rows are white.
+        stripes = [colors.white, look.zebra] if offset % 2 == 0 else [look.zebra, colors.white]
+        commands.append(("ROWBACKGROUNDS", (0, body), (-1, -1), stripes))
+    if look.borders:
+        commands.append(("GRID", (0, 0), (-1, -1), 0.5, look.borders))
+    else:
+        if header:
+            commands.append(("LINEBELOW", (0, 0), (-1, 0), 1, look.accent))
+        if last:
+            commands.append(("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.HexColor("#999999")))
+    if last and look.totals:
+        commands.append(("FONTNAME", (0, -1), (-1, -1), look.bold_font))
+        commands.append(("LINEABOVE", (0, -1), (-1, -1), 1, look.accent))
+        commands.append(("BACKGROUND", (0, -1), (-1, -1), colors.white))
+    return TableStyle(commands)
+
+
+class _Continuation(Flowable):  # type: ignore[misc]
+    """A run of rows that continues the table above it; it shows the header only at the top of a page."""
+
+    def __init__(self, head: Row, rows: list[Row], look: Look, offset: int, last: bool) -> None:
+        super().__init__()
+        self.head, self.rows, self.look, self.offset, self.last = head, rows, look, offset, last
+        self._active: LongTable | None = None
+
+    def _pick(self) -> LongTable:
+        frame = getattr(self, "_frame", None)
+        at_top = bool(frame is not None and frame._atTop)
+        self._active = _table(self.head, self.rows, self.look, at_top, self.offset, self.last)
+        return self._active
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        table = self._pick()
+        self.width, self.height = table.wrap(available_width, available_height)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        table = self._pick()
+        parts = table.split(available_width, available_height)
+        if len(parts) != 2 or table.repeatRows:
+            return parts  # nothing fits, or it has the header: reportlab repeats it on the next page
+        # A run without a header that breaks: its rest is a continuation, which gets the header on the new page.
+        done = len(parts[0]._cellvalues)
+        rest = _Continuation(self.head, self.rows[done:], self.look, self.offset + done, self.last)
+        return [parts[0], rest]
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N803 (reportlab's name)
+        assert self._active is not None, "wrap comes before draw"
+        self._active.drawOn(canvas, x, y, _sW)
