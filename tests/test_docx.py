@@ -140,3 +140,19 @@ def test_control_characters_are_replaced_visibly(tmp_path):
     assert "Bad\ufffdtitle" in text and "H\ufffd" in text
     (table,) = docx.Document(str(path)).tables
     assert [c.text for c in table.rows[1].cells] == ["x\ufffdy"]
+
+
+def test_cloned_body_rows_are_the_xml_that_building_them_gives():
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    from briefing.writers import docxparts
+
+    rows = [["Alpha", "1,500", ""], ["", "two\nlines", "<&>"], ["x", "", "3"]]
+    args = ([1000, 800, 600], [False, True, False], 9.5)
+    built, cloned = etree.Element(qn("w:tbl")), etree.Element(qn("w:tbl"))
+    body = docxparts.BodyRows(cloned, *args)
+    for n, texts in enumerate(rows):
+        docxparts.table_row(built, texts, *args, "EEEEEE" if n % 2 else None, keep_next=n == 0)
+        body.add(texts, "EEEEEE" if n % 2 else None, keep_next=n == 0)
+    assert etree.tostring(cloned) == etree.tostring(built)

@@ -350,10 +350,10 @@ class _Builder:
         short = len(table.rows) <= _SHORT_TABLE  # kept on one page, as readers expect
         docxparts.table_row(tbl, table.columns, widths, right, size, look.header_fill, header, keep_next=True)
         last = len(table.rows) - (0 if table.totals else 1)
+        body = docxparts.BodyRows(tbl, widths, right, size)
         for n, values in enumerate(table.rows):
             texts = [c.text(v) for v, c in zip(values, cols, strict=True)]
-            zebra = look.zebra if n % 2 else None
-            docxparts.table_row(tbl, texts, widths, right, size, zebra, keep_next=short and n < last)
+            body.add(texts, look.zebra if n % 2 else None, keep_next=short and n < last)
         if table.totals:
             texts = common.totals_texts(table, cols)
             docxparts.table_row(tbl, texts, widths, right, size, total_rule=self.style.accent)
