@@ -91,6 +91,17 @@ def pdf_longtable(n: int, out: Path) -> None:
     SimpleDocTemplate(str(out), pagesize=A4).build([LongTable(data, repeatRows=1)])
 
 
+def xlsx_normal(n: int, out: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(COLUMNS))
+    for values in rows(n):
+        sheet.append(list(values))
+    workbook.save(out)
+
+
 def xlsx_write_only(n: int, out: Path) -> None:
     from openpyxl import Workbook
 
@@ -118,8 +129,11 @@ CASES = {
     ("pdf", "briefing"): lambda n, out: briefing_case("pdf", n, out),
     ("pdf", "reportlab LongTable"): pdf_longtable,
     ("xlsx", "briefing"): lambda n, out: briefing_case("xlsx", n, out),
+    ("xlsx", "openpyxl normal"): xlsx_normal,
     ("xlsx", "openpyxl write_only"): xlsx_write_only,
 }
+TEXTBOOK = {"docx": "python-docx add_row", "pdf": "reportlab LongTable", "xlsx": "openpyxl normal"}
+"""The obvious way for each format, which a whole pack built the textbook way adds up."""
 
 
 def child(fmt: str, name: str, n: int) -> None:
@@ -178,7 +192,9 @@ def main() -> None:
         "| format | way | rows | seconds | peak MB | time / briefing |",
         "|---|---|---:|---:|---:|---:|",
     ]
+    packs = []
     for n in args.rows:
+        seconds: dict[tuple[str, str], float] = {}
         for fmt in ("docx", "pdf", "xlsx"):
             ours = measure(fmt, "briefing", n)
             for case_fmt, name in CASES:
@@ -187,10 +203,23 @@ def main() -> None:
                 found = ours if name == "briefing" else measure(fmt, name, n)
                 if found is None or ours is None:
                     continue
+                seconds[(fmt, name)] = found["seconds"]
                 ratio = found["seconds"] / ours["seconds"]
                 row = f"| {fmt} | {name} | {n:,} | {found['seconds']:.2f} | {found['peak_mb']:.0f} | {ratio:.2f} |"
                 print(row, flush=True)
                 lines.append(row)
+        ours_total = sum(seconds[(fmt, "briefing")] for fmt in TEXTBOOK)
+        textbook_total = sum(seconds[item] for item in TEXTBOOK.items())
+        packs.append(f"| {n:,} | {ours_total:.2f} | {textbook_total:.2f} | {textbook_total / ours_total:.2f}x |")
+    lines += [
+        "",
+        "Whole pack (docx, pdf and xlsx of the same table), added up from the cases above:",
+        "",
+        "| rows | briefing s | textbook s | briefing is faster by |",
+        "|---:|---:|---:|---:|",
+        *packs,
+    ]
+    print("\n".join(lines[-len(packs) - 2 :]))
     results = HERE / "results.md"
     previous = results.read_text() if results.exists() else ""
     # The batch benchmark's section (bench/batch.py) is kept as it was.

@@ -73,7 +73,10 @@ class _Builder:
         self.heading_name = heading.name if heading else self.font_name
         self.workbook = Workbook()
         # The workbook's default font too, which openpyxl keeps first in its font list.
-        self.workbook._fonts[0] = XFont(name="Calibri", sz=11, family=2, scheme="minor")
+        # It is the body font, so that table cells need no font of their own: setting one on each
+        # cell of a big table took a third of its time. Calibri is the theme's; others are named.
+        scheme = "minor" if self.font_name == "Calibri" else None
+        self.workbook._fonts[0] = XFont(name=self.font_name, sz=11, family=2, scheme=scheme)
         self.warnings: list[Problem] = []
         self.sheet: Worksheet = self.workbook.active
         self.sheet.title = "Briefing"

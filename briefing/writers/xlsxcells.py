@@ -24,18 +24,24 @@ def link(cell: XLCell, sheet: str) -> None:
     cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote_sheetname(sheet)}!A1")
 
 
-def put(sheet: Worksheet, row: int, col: int, value: Cell | CellRichText) -> XLCell:
-    """Store a value in a cell with its type: text stays text, dates look like dates."""
+def put(sheet: Worksheet, row: int, col: int, value: Cell | CellRichText, style: str | None = None) -> XLCell:
+    """Store a value in a cell with its type: text stays text, dates look like dates.
+
+    ``style`` names a cell style (a NamedStyle of the workbook) the cell takes first.
+    """
+    cell = sheet.cell(row, col)
+    if style is not None:
+        cell.style = style  # before the value's own number format, which it would reset
     if isinstance(value, str):
-        cell = sheet.cell(row, col, common.xml_safe(value)[:MAX_CELL_CHARS])
+        cell.value = common.xml_safe(value)[:MAX_CELL_CHARS]
         # openpyxl takes a leading "=" as a formula; a spec's text never is one.
         cell.data_type = "s"
         return cell
     if isinstance(value, dt.datetime):
-        cell = sheet.cell(row, col, value.replace(tzinfo=None))
+        cell.value = value.replace(tzinfo=None)
         cell.number_format = "yyyy-mm-dd hh:mm"
         return cell
-    cell = sheet.cell(row, col, value)
+    cell.value = value
     if isinstance(value, dt.date):
         cell.number_format = "yyyy-mm-dd"
     elif isinstance(value, bool):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.fills import PatternFill as DxfFill
 from openpyxl.styles.table import TableStyle as XLTableStyle
@@ -29,6 +29,8 @@ WIDEST_COLUMN = 60
 SUBTOTAL = {"sum": 109, "mean": 101, "count": 103}
 """SUBTOTAL's function numbers that leave out rows hidden by a filter."""
 _WRAP = Alignment(wrap_text=True, vertical="top")
+BODY_STYLE, WRAPPED_STYLE = "Briefing table", "Briefing table, wrapped"
+"""The cell styles of table bodies, as Excel's Cell Styles list shows them."""
 
 
 def sheet_capacity() -> int:
@@ -60,32 +62,30 @@ class Grid:
     def __post_init__(self) -> None:
         # One object per style, set on every cell: openpyxl finds a style it has seen by identity
         # at once, but compares an equal copy field by field, which triples the time of big tables.
-        self.body_font = self.font()
         self.bold_font = self.font(bold=True)
         self.head_font = self.font(bold=True, color=self.look.header_text)
         self.head_fill = PatternFill("solid", fgColor=self.look.header_fill)
         side = Side(style="thin", color=self.look.borders) if self.look.borders else None
         self.border = Border(left=side, right=side, top=side, bottom=side) if side else None
         self.total_border = Border(top=Side(style="medium", color=self.accent))
+        # Body cells take a cell style by name: openpyxl copies a named style's ids, where setting
+        # a border on each cell would compare it field by field with the ones it has.
+        for name, alignment in ((BODY_STYLE, Alignment()), (WRAPPED_STYLE, _WRAP)):
+            cell_style = NamedStyle(name, font=self.font(), border=self.border or Border(), alignment=alignment)
+            self.workbook.add_named_style(cell_style)
 
     def write(self, sheet: Worksheet, table: Table, cols: list[common.Column], rows: range, top: int = 1) -> int:
         """Header (in row ``top``), body rows and an Excel table on ``sheet``; returns the last row used."""
         names = header_names(table.columns)
         self._header(sheet, names, cols, top)
-        body_font, border = self.body_font, self.border
         formats = [excel_format(c.format) if c.format else ("#,##0" if c.grouped else None) for c in cols]
-        wrap = [c.weight + 2 > WIDEST_COLUMN for c in cols]
+        styles = [WRAPPED_STYLE if c.weight + 2 > WIDEST_COLUMN else BODY_STYLE for c in cols]
         for row_no, index in enumerate(rows, top + 1):
             for col, value in enumerate(table.rows[index], 1):
-                cell = put(sheet, row_no, col, value)
-                cell.font = body_font
+                cell = put(sheet, row_no, col, value, styles[col - 1])
                 number_format = formats[col - 1]
                 if number_format and _formattable(value, cols[col - 1]):
                     cell.number_format = number_format
-                if wrap[col - 1]:
-                    cell.alignment = _WRAP
-                if border:
-                    cell.border = border
         last = top + max(len(rows), 1)  # an Excel table has at least one body row
         self._excel_table(sheet, f"A{top}:{get_column_letter(len(cols))}{last}")
         for i, column in enumerate(cols, 1):
