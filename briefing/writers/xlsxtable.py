@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.fills import PatternFill as DxfFill
 from openpyxl.styles.table import TableStyle as XLTableStyle
@@ -80,12 +82,20 @@ class Grid:
         self._header(sheet, names, cols, top)
         formats = [excel_format(c.format) if c.format else ("#,##0" if c.grouped else None) for c in cols]
         styles = [WRAPPED_STYLE if c.weight + 2 > WIDEST_COLUMN else BODY_STYLE for c in cols]
+        # A cell's whole style follows from its column and its value's type: the first such cell is
+        # styled in full, the others copy its style ids, which is all openpyxl keeps per cell.
+        seen: dict[tuple[int, type], StyleArray] = {}
         for row_no, index in enumerate(rows, top + 1):
             for col, value in enumerate(table.rows[index], 1):
+                key = (col, type(value))
+                if key in seen:
+                    put(sheet, row_no, col, value)._style = copy.copy(seen[key])
+                    continue
                 cell = put(sheet, row_no, col, value, styles[col - 1])
                 number_format = formats[col - 1]
                 if number_format and _formattable(value, cols[col - 1]):
                     cell.number_format = number_format
+                seen[key] = copy.copy(cell._style)
         last = top + max(len(rows), 1)  # an Excel table has at least one body row
         self._excel_table(sheet, f"A{top}:{get_column_letter(len(cols))}{last}")
         for i, column in enumerate(cols, 1):
