@@ -42,7 +42,7 @@ def timed_build(specs: list[Path], jobs: int, out: Path) -> float:
     shutil.rmtree(out, ignore_errors=True)
     command = [sys.executable, "-m", "briefing.cli", "build", *map(str, specs), "--jobs", str(jobs), "--out", str(out)]
     started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True, cwd=HERE.parent)  # this checkout's briefing
     return time.perf_counter() - started
 
 

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # the checkout this script is in, whatever else is installed
 COLUMNS = ("Incident", "Count", "Score", "Verified", "Date", "Region", "Note", "Ref")
 
 
