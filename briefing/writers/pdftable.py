@@ -18,6 +18,9 @@ from reportlab.platypus import Flowable, LongTable, TableStyle
 RUN_ROWS = 150
 """Body rows in one run: a few pages, so that re-measuring a run stays cheap."""
 
+_PADDING_TOP, _PADDING_BOTTOM = 3, 4
+"""Space above and below the text of a cell, in points."""
+
 Row = list[Any]
 """A table row as reportlab takes it: strings or paragraphs."""
 
@@ -51,9 +54,14 @@ def runs(head: Row, body: list[Row], look: Look) -> list[Flowable]:
 
 
 def _table(head: Row, rows: list[Row], look: Look, header: bool, offset: int, last: bool) -> LongTable:
-    table = LongTable(
-        [head, *rows] if header else rows, colWidths=look.widths, repeatRows=1 if header else 0, hAlign="LEFT"
-    )
+    data = [head, *rows] if header else rows
+    # A row of one-line strings has a known height; saying so spares reportlab measuring its cells.
+    one_line = look.leading + _PADDING_TOP + _PADDING_BOTTOM
+    heights = [
+        one_line if all(isinstance(cell, str) for cell in row) and not (header and n == 0) else None
+        for n, row in enumerate(data)
+    ]
+    table = LongTable(data, colWidths=look.widths, rowHeights=heights, repeatRows=1 if header else 0, hAlign="LEFT")
     table.setStyle(_style(look, header, offset, last))
     return table
 
@@ -70,8 +78,8 @@ def _style(look: Look, header: bool, offset: int, last: bool) -> TableStyle:
         ("LEFTPADDING", (0, 0), (-1, -1), look.padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), look.padding),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), _PADDING_TOP),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), _PADDING_BOTTOM),
     ]
     if header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), look.header_fill))
@@ -100,11 +108,16 @@ class _Continuation(Flowable):  # type: ignore[misc]
         super().__init__()
         self.head, self.rows, self.look, self.offset, self.last = head, rows, look, offset, last
         self._active: LongTable | None = None
+        self._made: dict[bool, LongTable] = {}
+        """The run with and without its header, made when first asked for: reportlab wraps a flowable
+        several times before it places it, and making a table styles every one of its cells."""
 
     def _pick(self) -> LongTable:
         frame = getattr(self, "_frame", None)
         at_top = bool(frame is not None and frame._atTop)
-        self._active = _table(self.head, self.rows, self.look, at_top, self.offset, self.last)
+        if at_top not in self._made:
+            self._made[at_top] = _table(self.head, self.rows, self.look, at_top, self.offset, self.last)
+        self._active = self._made[at_top]
         return self._active
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
