@@ -259,11 +259,12 @@ def _build(args: argparse.Namespace) -> int:
         for path in pack.paths:
             print(path)
     # Failures last, where they are seen: a bad spec never stopped the others.
-    for problem in sorted(problems + outcome.problems, key=lambda p: str(p.pos)):
+    outcome.problems.extend(problems)
+    for problem in sorted(outcome.problems, key=lambda p: str(p.pos)):
         print(problem, file=sys.stderr)
     for error in outcome.errors:
         print(f"briefing: {error}", file=sys.stderr)
-    return batch.Outcome(problems=problems + outcome.problems, errors=outcome.errors).status or status
+    return outcome.status or status
 
 
 def _writers(names: list[str]) -> tuple[list[registry.Writer], int]:
@@ -328,7 +329,8 @@ def _variants(each: list[str]) -> list[dict[str, str]]:
 
 def _validate(args: argparse.Namespace) -> int:
     docs = _load_all(args)
-    problems = [p for spec, doc in zip(args.specs, docs, strict=True) for p in problems_of(spec, doc, _options(args))]
+    options = _options(args)
+    problems = [p for spec, doc in zip(args.specs, docs, strict=True) for p in problems_of(spec, doc, options)]
     if problems:
         raise SpecError(problems)
     for spec, doc in zip(args.specs, docs, strict=True):
@@ -392,12 +394,13 @@ def _send(args: argparse.Namespace) -> int:
         max_size = parse_size(args.max_size)
     except ValueError as exc:
         raise _Usage(f"--max-size: {exc}") from None
-    doc = load(args.spec, _options(args))
-    every_list = read_lists(args.spec, doc, _options(args), args.distribution)
+    options = _options(args)
+    doc = load(args.spec, options)
+    every_list = read_lists(args.spec, doc, options, args.distribution)
     lists = choose(every_list, args.lists)
     smtp = None
     if not args.dry_run:  # settings are checked before anything is built
-        options = {
+        smtp_options = {
             "host": args.smtp_host,
             "port": args.smtp_port,
             "security": args.smtp_security,
@@ -405,7 +408,7 @@ def _send(args: argparse.Namespace) -> int:
             "sender": args.sender,
         }
         try:
-            smtp = settings(options, os.environ, getpass.getpass)
+            smtp = settings(smtp_options, os.environ, getpass.getpass)
         except SettingsError as exc:
             raise _Usage(str(exc)) from None
     stem, out = Path(args.spec).stem, Path(args.out)

@@ -8,6 +8,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,8 @@ class Frame:
     """Values, one list per row, each as long as ``names``."""
     locate: Callable[[int, int], Pos]
     """Where the value at (row index, column index) was read, for messages."""
+    text: bool = False
+    """The values were read as text (CSV), so their types are to be inferred."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
     rows: list[list[Cell]] = []
     csv.field_size_limit(MAX_FIELD)
     try:
-        with path.open(encoding=_codec(options.encoding), newline="") as handle:
+        with _decoding(path, options), path.open(encoding=_codec(options.encoding), newline="") as handle:
             reader = csv.reader(handle, delimiter=options.delimiter, strict=True)
             names = _header(next(reader, []), lambda i: Pos(shown, 1, i + 1))
             for record in reader:
@@ -98,13 +101,20 @@ def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
                 rows.append([field if field.strip() else None for field in record])
                 lines.append(reader.line_num)
                 _count(len(rows), shown)
-    except UnicodeDecodeError as exc:
-        raise DataError(f"'{path.name}' is not {options.encoding} text ({exc.reason}); set encoding:") from exc
     except csv.Error as exc:
         raise DataError(f"'{path.name}' is not readable CSV: {exc}") from exc
+    return Frame(names, rows, lambda row, col: Pos(shown, lines[row], col + 1), text=True)
+
+
+@contextmanager
+def _decoding(path: Path, options: SourceOptions) -> Iterator[None]:
+    """Text that is not in its encoding, or an encoding that does not exist, as one line for the user."""
+    try:
+        yield
+    except UnicodeDecodeError as exc:
+        raise DataError(f"'{path.name}' is not {options.encoding} text ({exc.reason}); set encoding:") from exc
     except LookupError as exc:
         raise DataError(f"unknown encoding '{options.encoding}'") from exc
-    return Frame(names, rows, lambda row, col: Pos(shown, lines[row], col + 1))
 
 
 def _codec(encoding: str) -> str:
@@ -113,12 +123,8 @@ def _codec(encoding: str) -> str:
 
 
 def _json(path: Path, shown: str, options: SourceOptions) -> Frame:
-    try:
+    with _decoding(path, options):
         text = path.read_text(encoding=_codec(options.encoding))
-    except UnicodeDecodeError as exc:
-        raise DataError(f"'{path.name}' is not {options.encoding} text ({exc.reason}); set encoding:") from exc
-    except LookupError as exc:
-        raise DataError(f"unknown encoding '{options.encoding}'") from exc
     items = list(_json_items(text, shown))
     if not items:
         raise DataError("the JSON list is empty; it needs a header or objects", Pos(shown, 1, 1))

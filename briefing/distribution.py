@@ -60,34 +60,47 @@ def read_lists(
     spec: str | os.PathLike[str], doc: Briefing, options: Options, list_file: str | os.PathLike[str] | None = None
 ) -> list[DistributionList]:
     """The distribution lists of a spec (with its bases), or of ``list_file`` when given."""
-    if list_file is not None:
-        display = os.fspath(list_file)
-        root = compose(read_spec_text(Path(list_file), display), display)
-        node = key_value(root, "distribution") if isinstance(root, MappingNode) else root
-        folder = Path(list_file).resolve().parent
-    else:
-        root = resolved_tree(spec, options)
-        node = key_value(root, "distribution")
-        display, folder = os.fspath(spec), Path(spec).resolve().parent
-    reader = Reader(display, folder)
-    if node is None:
+    found = _lists_node(spec, options, list_file)
+    if found[0] is None:
         where = "the distribution file" if list_file is not None else "the spec"
-        raise SpecError([Problem(pos_of(root), f"{where} has no distribution lists ('distribution:')")])
-    lists = _lists(reader, node, _values(doc))
-    if reader.problems:
-        raise SpecError(reader.problems)
-    return lists
+        raise SpecError([Problem(pos_of(found[1]), f"{where} has no distribution lists ('distribution:')")])
+    return _checked(found, doc)
 
 
 def problems_of(spec: str | os.PathLike[str], doc: Briefing, options: Options) -> list[Problem]:
     """What is wrong with a spec's distribution lists, if it has any (for briefing validate)."""
-    if key_value(resolved_tree(spec, options), "distribution") is None:
+    found = _lists_node(spec, options, None)
+    if found[0] is None:
         return []
     try:
-        read_lists(spec, doc, options)
+        _checked(found, doc)
     except SpecError as exc:
         return list(exc.problems)
     return []
+
+
+_Found = tuple[Node | None, Node, str, Path]
+"""The lists' node (None when there are none), the document's root, its name and folder."""
+
+
+def _lists_node(spec: str | os.PathLike[str], options: Options, list_file: str | os.PathLike[str] | None) -> _Found:
+    if list_file is not None:
+        display = os.fspath(list_file)
+        root = compose(read_spec_text(Path(list_file), display), display)
+        node = key_value(root, "distribution") if isinstance(root, MappingNode) else root
+        return node, root, display, Path(list_file).resolve().parent
+    root = resolved_tree(spec, options)
+    return key_value(root, "distribution"), root, os.fspath(spec), Path(spec).resolve().parent
+
+
+def _checked(found: _Found, doc: Briefing) -> list[DistributionList]:
+    node, _, display, folder = found
+    assert node is not None
+    reader = Reader(display, folder)
+    lists = _lists(reader, node, _values(doc))
+    if reader.problems:
+        raise SpecError(reader.problems)
+    return lists
 
 
 def choose(lists: Sequence[DistributionList], names: Sequence[str]) -> list[DistributionList]:

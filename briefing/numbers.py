@@ -18,6 +18,13 @@ FORMAT_NEEDS = {"integer": "number", "decimal": "number", "percent": "number", "
 """What kind of value each format shows."""
 
 
+def fits(fmt: NumberFormat, value: Cell) -> bool:
+    """Whether a format applies to a value: numbers (not booleans) for number formats, dates for dates."""
+    if FORMAT_NEEDS[fmt.kind] == "date":
+        return isinstance(value, dt.date)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def is_currency(code: str) -> bool:
     """Whether ``code`` is an ISO 4217 currency code."""
     return code in _currencies()
@@ -46,10 +53,11 @@ def _symbol(code: str) -> str:
 
 def show(value: Cell, fmt: NumberFormat) -> str | None:
     """``value`` as text in ``fmt``; None when the format does not apply to it (text, empty)."""
-    if fmt.kind == "date":
-        return format_date(value, "d MMM y", locale=LOCALE) if isinstance(value, dt.date) else None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if not fits(fmt, value):
         return None
+    if isinstance(value, dt.date):
+        return format_date(value, "d MMM y", locale=LOCALE)
+    assert isinstance(value, (int, float))
     number = decimal.Decimal(repr(value)) if isinstance(value, float) else decimal.Decimal(value)
     with decimal.localcontext() as context:
         # Excel rounds halves away from zero; so must the documents, or 2.5 would read 2 here and 3 there.

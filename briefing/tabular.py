@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from .errors import Problem
 from .fields import Reader, did_you_mean
 from .inline import parse_inline
 from .model import Aggregate, Cell, Chart, ChartKind, FormatKind, NumberFormat, Series, Table, Totals
-from .numbers import FORMAT_NEEDS, currency_precision, is_currency
+from .numbers import FORMAT_NEEDS, currency_precision, fits, is_currency
 from .values import Test, comparable, convert, infer, is_number, sort_key, test, type_name
 
 MAX_CATEGORIES = 500
@@ -71,6 +70,7 @@ def read_table(r: Reader, node: Node) -> Table | None:
     keys = r.shape(node, shapes.TABLE)
     if keys is None:
         return None
+    before = len(r.problems)
     title = r.text(keys["title"]) if "title" in keys else None
     split = r.boolean(keys["split_sheets"]) if "split_sheets" in keys else False
     found = _rows(r, node, keys)
@@ -78,9 +78,10 @@ def read_table(r: Reader, node: Node) -> Table | None:
         return None
     rows, columns = found
     totals = _totals(r, keys["totals"], rows, columns) if "totals" in keys else None
-    if r.problems or ("totals" in keys and totals is None):
+    if len(r.problems) > before or ("totals" in keys and totals is None):
         return None
-    body = tuple(tuple(rows.frame.rows[i][rows.frame.names.index(c.source)] for c in columns) for i in rows.kept)
+    picked = [rows.frame.names.index(c.source) for c in columns]
+    body = tuple(tuple(rows.frame.rows[i][col] for col in picked) for i in rows.kept)
     formats = tuple(c.format for c in columns)
     return Table(
         tuple(c.shown for c in columns),
@@ -198,7 +199,7 @@ def _rows(r: Reader, node: Node, keys: dict[str, Node]) -> tuple[_Rows, list[_Co
     missing = [c for c in columns if c.source not in frame.names]
     for c in missing:
         r.problem(c.node, f"no column '{c.source}' in the data{did_you_mean(c.source, frame.names)}")
-    if missing or not _typed(r, frame, columns, from_text="source" in keys and _is_csv(keys)):
+    if missing or not _typed(r, frame, columns):
         return None
     if "where" in keys and not _where(r, keys["where"], rows):
         return None
@@ -211,10 +212,6 @@ def _rows(r: Reader, node: Node, keys: dict[str, Node]) -> tuple[_Rows, list[_Co
             return None
         rows.kept = rows.kept[:limit]
     return rows, columns
-
-
-def _is_csv(keys: dict[str, Node]) -> bool:
-    return Path(str(keys["source"].value)).suffix.lower() in (".csv", ".tsv", ".txt")
 
 
 def _columns(r: Reader, node: Node) -> list[_Column] | None:
@@ -328,13 +325,13 @@ def _count(n: int, noun: str) -> str:
 # -- types, filters, order, totals ---------------------------------------------
 
 
-def _typed(r: Reader, frame: Frame, columns: list[_Column], from_text: bool) -> bool:
-    """Give each column of the frame its type, forced or (for CSV text) inferred; check formats against it."""
+def _typed(r: Reader, frame: Frame, columns: list[_Column]) -> bool:
+    """Give each column of the frame its type, forced or (for text read from CSV) inferred; check formats against it."""
     ok = True
     wanted = {c.source: c for c in columns}
     for col, name in enumerate(frame.names):
         spec = wanted.get(name)
-        kind = spec.type if spec and spec.type else (infer([row[col] for row in frame.rows]) if from_text else None)
+        kind = spec.type if spec and spec.type else (infer([row[col] for row in frame.rows]) if frame.text else None)
         if kind is not None:
             ok = _convert(r, frame, col, kind) and ok
         if spec and spec.format and ok:
@@ -354,10 +351,8 @@ def _convert(r: Reader, frame: Frame, col: int, kind: str) -> bool:
 
 
 def _check_format(r: Reader, frame: Frame, col: int, fmt: NumberFormat) -> bool:
-    needs = FORMAT_NEEDS[fmt.kind]
-    fits = is_number if needs == "number" else (lambda v: isinstance(v, dt.date))
-    bad = [i for i, row in enumerate(frame.rows) if row[col] is not None and not fits(row[col])]
-    _report(r, frame, col, bad, f"is not a {needs}, as the column's {fmt.kind} format needs")
+    bad = [i for i, row in enumerate(frame.rows) if row[col] is not None and not fits(fmt, row[col])]
+    _report(r, frame, col, bad, f"is not a {FORMAT_NEEDS[fmt.kind]}, as the column's {fmt.kind} format needs")
     return not bad
 
 

@@ -30,8 +30,8 @@ _SWATCH = 7
 
 def category_labels(chart: Chart) -> list[str]:
     """The categories as text; years stay ungrouped, dates read as in tables."""
-    years = all(isinstance(v, int) and not isinstance(v, bool) and 1800 <= v <= 2100 for v in chart.categories)
-    return [common.cell_text(v, grouped=not years) for v in chart.categories]
+    grouped = not common.is_years(chart.categories)
+    return [common.cell_text(v, grouped) for v in chart.categories]
 
 
 def value_text(fmt: NumberFormat | None) -> Callable[[float], str]:

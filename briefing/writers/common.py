@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -67,6 +67,11 @@ def cell_text(value: Cell, grouped: bool = True) -> str:
             return str(value)
 
 
+def is_years(values: Sequence[Cell]) -> bool:
+    """Whether values are all years (written 2024, never 2,024)."""
+    return bool(values) and all(isinstance(v, int) and not isinstance(v, bool) and 1800 <= v <= 2100 for v in values)
+
+
 def is_number(value: Cell) -> bool:
     """True for values that are aligned to the right in tables."""
     return isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -93,11 +98,6 @@ class Column:
         return cell_text(value, self.grouped) if shown is None else shown
 
 
-def body_rows(table: Table) -> list[tuple[Cell, ...]]:
-    """The rows a reader sees under the header: the body, then the totals row if any."""
-    return [*table.rows, table.totals.values] if table.totals else list(table.rows)
-
-
 def totals_texts(table: Table, cols: list[Column]) -> list[str]:
     """The totals row as text: totals in their column's format, counts as plain numbers."""
     assert table.totals is not None
@@ -121,7 +121,7 @@ def columns(table: Table, sample: int = 2000) -> list[Column]:
         fmt = table.format_of(i)
         values = [row[i] for row in table.rows if row[i] is not None]
         numeric = bool(values) and all(is_number(v) for v in values)
-        years = numeric and fmt is None and all(isinstance(v, int) and 1800 <= v <= 2100 for v in values)
+        years = numeric and fmt is None and is_years(values)
         column = Column(name, numeric, not years, 0, fmt)
         lengths = sorted(len(column.text(row[i])) for row in rows) or [0]
         short = numeric or lengths[-1] <= 24

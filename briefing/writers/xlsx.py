@@ -34,10 +34,9 @@ from ..model import (
 from ..reproducible import build_time, fix_zip_times
 from ..style import Style
 from . import common, xlsxchart, xlsxtable
-from .xlsxcells import XFont, link, put, rich
+from .xlsxcells import WRAP, XFont, link, put, rich
 
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
-_WRAP = Alignment(wrap_text=True, vertical="top")
 _NARRATIVE_WIDTH = 75
 """Width of the narrative column, in characters; fits a portrait page."""
 _LINE_PT = 15
@@ -135,7 +134,7 @@ class _Builder:
         """Append one narrative row; returns its row number."""
         row = self.sheet.max_row + 1
         cell = put(self.sheet, row, 1, value)
-        cell.alignment = _WRAP
+        cell.alignment = WRAP
         cell.font = font or self.font()
         # Spreadsheet programs do not grow rows to fit wrapped text when they
         # open a file, so each row gets the height its text needs.

@@ -7,7 +7,7 @@ import datetime as dt
 from openpyxl.cell.cell import Cell as XLCell
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
@@ -17,6 +17,8 @@ from . import common
 
 MAX_CELL_CHARS = 32_767
 """Excel refuses longer cell texts."""
+WRAP = Alignment(wrap_text=True, vertical="top")
+"""Text that wraps in its cell, from the top."""
 
 
 def link(cell: XLCell, sheet: str) -> None:

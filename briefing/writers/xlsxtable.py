@@ -19,10 +19,10 @@ from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Aggregate, Cell, Table
-from ..numbers import excel_format
+from ..numbers import excel_format, fits
 from ..style import TableLook
 from . import common
-from .xlsxcells import put
+from .xlsxcells import WRAP, put
 
 SHEET_ROWS = 1_048_576
 """Rows in an Excel sheet."""
@@ -30,7 +30,6 @@ WIDEST_COLUMN = 60
 """Table columns are no wider than this, in characters; longer texts wrap."""
 SUBTOTAL = {"sum": 109, "mean": 101, "count": 103}
 """SUBTOTAL's function numbers that leave out rows hidden by a filter."""
-_WRAP = Alignment(wrap_text=True, vertical="top")
 BODY_STYLE, WRAPPED_STYLE = "Briefing table", "Briefing table, wrapped"
 """The cell styles of table bodies, as Excel's Cell Styles list shows them."""
 
@@ -72,7 +71,7 @@ class Grid:
         self.total_border = Border(top=Side(style="medium", color=self.accent))
         # Body cells take a cell style by name: openpyxl copies a named style's ids, where setting
         # a border on each cell would compare it field by field with the ones it has.
-        for name, alignment in ((BODY_STYLE, Alignment()), (WRAPPED_STYLE, _WRAP)):
+        for name, alignment in ((BODY_STYLE, Alignment()), (WRAPPED_STYLE, WRAP)):
             cell_style = NamedStyle(name, font=self.font(), border=self.border or Border(), alignment=alignment)
             self.workbook.add_named_style(cell_style)
 
@@ -172,5 +171,5 @@ def _formula(function: Aggregate, letter: str, bodies: Sequence[tuple[str, int]]
 
 def _formattable(value: Cell, column: common.Column) -> bool:
     if column.format is None:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return common.is_number(value) if column.format.kind != "date" else value is not None and not isinstance(value, str)
+        return isinstance(value, int) and not isinstance(value, bool)  # thousands separators
+    return fits(column.format, value)
