@@ -18,7 +18,7 @@ import yaml
 from . import __version__, batch, registry
 from .build import check_folder, write_pack
 from .distribution import choose, problems_of, read_lists
-from .errors import BuildError, OutputError, Problem, SpecError
+from .errors import BuildError, OutputError, Problem, SpecError, in_order
 from .lint import Finding, fix_file, lint
 from .loader import Options, load, resolved_tree
 from .mail import OverBudget, compose, files_for, parse_size
@@ -260,7 +260,7 @@ def _build(args: argparse.Namespace) -> int:
             print(path)
     # Failures last, where they are seen: a bad spec never stopped the others.
     outcome.problems.extend(problems)
-    for problem in sorted(outcome.problems, key=lambda p: str(p.pos)):
+    for problem in in_order(outcome.problems):
         print(problem, file=sys.stderr)
     for error in outcome.errors:
         print(f"briefing: {error}", file=sys.stderr)

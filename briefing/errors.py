@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import Pos
@@ -24,7 +25,7 @@ class SpecError(Exception):
     """A spec could not be loaded; ``problems`` lists every reason found."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = tuple(sorted(problems, key=_order))
+        self.problems = in_order(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -36,5 +37,6 @@ class OutputError(BuildError):
     """The output folder cannot take the pack (it is a file, or not writable)."""
 
 
-def _order(problem: Problem) -> tuple[str, int, int]:
-    return (problem.pos.file, problem.pos.line, problem.pos.col)
+def in_order(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """Problems by file, then line, then column (line 11 after line 7)."""
+    return tuple(sorted(problems, key=lambda p: (p.pos.file, p.pos.line, p.pos.col)))

@@ -169,3 +169,16 @@ def test_content_a_format_cannot_show_is_a_positioned_warning(tmp_path, capsys):
     spec.write_text(GOOD.replace("Hello", "'[a](https://a.org) and [b](https://b.org)'"))
     assert main(["build", str(spec), "--out", str(tmp_path / "out")]) == 0
     assert capsys.readouterr().err == f"{spec}:5:9: warning: xlsx: a cell holds one link; 1 more not clickable\n"
+
+
+def test_problems_are_listed_by_line_number_not_as_text(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "title: T\nsections:\n  - heading: H\n    content:\n"
+        + "      - paragraph: ok\n" * 4
+        + "      - paragraf: x\n" * 3
+    )
+    assert main(["build", str(bad), "--out", str(tmp_path / "out")]) == 2
+    lines = [int(line.split(":")[1]) for line in capsys.readouterr().err.splitlines()]
+    assert lines == [9, 10, 11]
+    assert not (tmp_path / "out").exists()
