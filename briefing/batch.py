@@ -16,21 +16,18 @@ from typing import Any
 from . import registry
 from .build import Pack, publish
 from .errors import BuildError, OutputError, Problem, SpecError
-from .loader import Options
 from .manifest import file_facts
 from .model import Briefing
 
 
 @dataclass(frozen=True)
 class Job:
-    """One pack to build: a spec, the variables it is built with, and the name its files get."""
+    """One pack to build: the spec it comes from and the name its files get."""
 
     spec: str
-    """Path of the spec, as the user gave it (and as workers will open it)."""
+    """Path of the spec, as the user gave it; failures are reported under it."""
     stem: str
     """File name of the pack, without extension."""
-    options: Options
-    """Style, variables and allowed folders for this build."""
     number: int = 0
     """Its place in the batch: results come back from other processes as copies."""
 

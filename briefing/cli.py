@@ -306,13 +306,13 @@ def _loaded(args: argparse.Namespace) -> Iterator[tuple[batch.Job, Briefing | No
             try:
                 doc = load(spec, job_options)
             except SpecError as exc:
-                yield batch.Job(spec, Path(spec).stem, job_options), None, list(exc.problems)
+                yield batch.Job(spec, Path(spec).stem), None, list(exc.problems)
                 continue
             stem = render_name(template, doc.variables) if template else Path(spec).stem
             if stem in stems:
                 raise _Usage("two specs would be written to the same file names")
             stems.add(stem)
-            yield batch.Job(spec, stem, job_options), doc, []
+            yield batch.Job(spec, stem), doc, []
 
 
 def _variants(each: list[str]) -> list[dict[str, str]]:
