@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 
 import pytest
 from openpyxl import load_workbook
@@ -137,3 +139,23 @@ def test_control_characters_are_replaced_visibly(tmp_path):
     assert column_a(workbook["Briefing"])[:3] == ["SECRET\ufffd", "Bad\ufffdtitle", "H\ufffd"]
     assert [r for r in workbook.worksheets[1].iter_rows(values_only=True)] == [("c\ufffd",), ("v\ufffd",)]
     assert workbook.properties.title == "Bad\ufffdtitle"
+
+
+def test_a_refused_workbook_leaves_no_temporary_files(tmp_path, monkeypatch):
+    # Sheets stream their rows to temporary files; a write that fails half-way removes them.
+    from briefing.errors import SpecError
+    from briefing.writers import xlsx, xlsxtable
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(xlsxtable, "SHEET_ROWS", 10)
+    seen: list[list[str]] = []
+    real_discard = xlsx.discard
+    monkeypatch.setattr(xlsx, "discard", lambda book: (seen.append(os.listdir(scratch)), real_discard(book)))
+    too_long = Table(("N",), tuple((i,) for i in range(20)), "Log")
+    doc = Briefing("T", (Section(parse_inline("H"), (Paragraph(parse_inline("Before.")), too_long)),))
+    with pytest.raises(SpecError):
+        XlsxWriter().write(doc, tmp_path / "t.xlsx")
+    assert len(seen) == 1 and seen[0], "the narrative sheet had begun streaming"
+    assert os.listdir(scratch) == []

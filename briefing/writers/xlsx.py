@@ -34,7 +34,7 @@ from ..model import (
 from ..reproducible import build_time, fix_zip_times
 from ..style import Style
 from . import common, xlsxchart, xlsxtable
-from .xlsxcells import WRAP, XFont, link, put, rich
+from .xlsxcells import WRAP, Sheet, XFont, add_sheet, discard, link, make, rich
 
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
 _NARRATIVE_WIDTH = 75
@@ -55,10 +55,15 @@ class XlsxWriter:
 
     def write(self, doc: Briefing, path: Path) -> list[Problem]:
         builder = _Builder(doc)
-        # ExcelWriter rather than Workbook.save, which would stamp the time of
-        # saving over the creation time asked for.
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-            ExcelWriter(builder.workbook, archive).save()
+        try:
+            builder.build()
+            # ExcelWriter rather than Workbook.save, which would stamp the time of
+            # saving over the creation time asked for.
+            with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+                ExcelWriter(builder.workbook, archive).save()
+        except BaseException:
+            discard(builder.workbook)
+            raise
         fix_zip_times(path)
         return builder.warnings
 
@@ -70,15 +75,15 @@ class _Builder:
         self.font_name = self.style.body_font.name if self.style.body_font else "Calibri"
         heading = self.style.heading_font or self.style.body_font
         self.heading_name = heading.name if heading else self.font_name
-        self.workbook = Workbook()
+        # Write-only: each sheet streams its rows to a temporary file as they are made.
+        self.workbook = Workbook(write_only=True)
         # The workbook's default font too, which openpyxl keeps first in its font list.
         # It is the body font, so that table cells need no font of their own: setting one on each
         # cell of a big table took a third of its time. Calibri is the theme's; others are named.
         scheme = "minor" if self.font_name == "Calibri" else None
         self.workbook._fonts[0] = XFont(name=self.font_name, sz=11, family=2, scheme=scheme)
         self.warnings: list[Problem] = []
-        self.sheet: Worksheet = self.workbook.active
-        self.sheet.title = "Briefing"
+        self.sheet = add_sheet(self.workbook, "Briefing")
         self.sheet.column_dimensions["A"].width = _NARRATIVE_WIDTH
         self._print_setup(self.sheet, landscape=self.style.landscape)
         self.sheet_names: set[str] = {"briefing", "contents", "history"}  # Excel reserves History
@@ -87,10 +92,12 @@ class _Builder:
         self.grid = xlsxtable.Grid(self.workbook, self.style.table, self.font, self.style.accent)
         self._properties()
         self._mark(self.sheet)
+
+    def build(self) -> None:
         self._front_matter()
-        for block in doc.summary:
+        for block in self.doc.summary:
             self.block(block)
-        for section in doc.sections:
+        for section in self.doc.sections:
             self.section(section, 1)
         if self.style.toc:
             self._contents_sheet()
@@ -108,7 +115,7 @@ class _Builder:
         props.category = safe(self.doc.classification or "")
         props.created = props.modified = build_time().replace(tzinfo=None)
 
-    def _mark(self, sheet: Worksheet) -> None:
+    def _mark(self, sheet: Sheet) -> None:
         """The classification in the printed header and footer of a sheet."""
         if not self.doc.classification:
             return
@@ -120,29 +127,31 @@ class _Builder:
         sheet.oddFooter.right.text = "Page &P of &N"
         sheet.oddFooter.right.size = 8
 
-    def _print_setup(self, sheet: Worksheet, landscape: bool) -> None:
+    def _print_setup(self, sheet: Sheet, landscape: bool) -> None:
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4 if self.style.page_size == "A4" else sheet.PAPERSIZE_LETTER
+        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4 if self.style.page_size == "A4" else Worksheet.PAPERSIZE_LETTER
         sheet.page_setup.orientation = "landscape" if landscape else "portrait"
         sheet.page_margins.left = sheet.page_margins.right = 0.6
 
     # -- the narrative sheet -----------------------------------------------
 
-    def row(self, value: str | CellRichText, font: Font | None = None) -> int:
-        """Append one narrative row; returns its row number."""
-        row = self.sheet.max_row + 1
-        cell = put(self.sheet, row, 1, value)
+    def row(self, value: str | CellRichText, font: Font | None = None, href: str | None = None) -> None:
+        """Add one narrative row, a link to ``href`` (a URL, or a sheet's name as ``#name``) if given."""
+        cell = make(self.sheet, value)
         cell.alignment = WRAP
         cell.font = font or self.font()
+        if href and href.startswith("#"):
+            link(cell, href[1:])
+        elif href:
+            cell.hyperlink = href
         # Spreadsheet programs do not grow rows to fit wrapped text when they
         # open a file, so each row gets the height its text needs.
         scale = (cell.font.sz or 11) / 11
         per_line = _NARRATIVE_WIDTH * 1.15
         lines = sum(math.ceil(max(len(part), 1) * scale / per_line) for part in str(value).split("\n"))
-        self.sheet.row_dimensions[row].height = lines * _LINE_PT * scale
-        return row
+        self.sheet.add([cell], height=lines * _LINE_PT * scale)
 
     def _front_matter(self) -> None:
         doc, style = self.doc, self.style
@@ -161,16 +170,17 @@ class _Builder:
         if doc.summary:
             self.row("Summary", self._heading_font(1))
 
-    def _marking_cell(self, sheet: Worksheet) -> None:
+    def _marking_cell(self, sheet: Sheet) -> None:
         """The classification in row 1, in the marking colour (or on a banner)."""
         style = self.style
-        marking = put(sheet, 1, 1, self.doc.classification or "")
+        marking = make(sheet, self.doc.classification or "")
         if style.marking_banner:
             marking.font = self.font(bold=True, color="FFFFFF")
             marking.fill = PatternFill("solid", fgColor=style.marking_colour)
         else:
             marking.font = self.font(bold=True, color=style.marking_colour)
         marking.alignment = Alignment(horizontal="center")
+        sheet.add([marking])
 
     def _logo(self) -> None:
         """The logo beside the title block, right of the narrative column."""
@@ -178,7 +188,7 @@ class _Builder:
         logo = XLImage(str(self.style.logo))
         logo.height = 56
         logo.width = 56 * px_w / px_h
-        self.sheet.add_image(logo, f"B{self.sheet.max_row + 1}")
+        self.sheet.add_image(logo, f"B{self.sheet.rows + 1}")
 
     def _heading_font(self, level: int) -> Font:
         colour = self.style.accent if level <= 2 else None
@@ -208,29 +218,25 @@ class _Builder:
             case Image():
                 self.image(block)
             case PageBreak():
-                self.sheet.row_breaks.append(Break(id=self.sheet.max_row))
+                self.sheet.row_breaks.append(Break(id=self.sheet.rows))
             case _:
                 assert_never(block)
 
     def inline_row(self, text: Inline, font: Font | None = None, pos: Pos | None = None) -> None:
         font = font or self.font()
-        row = self.row(rich(text, font), font)
         links = list(dict.fromkeys(span.href for span in text if span.href))
-        if links:
-            self.sheet.cell(row, 1).hyperlink = links[0]
-            if len(links) > 1:
-                where = pos or self.doc.pos
-                message = f"xlsx: a cell holds one link; {len(links) - 1} more not clickable"
-                self.warnings.append(Problem(where, message))
+        self.row(rich(text, font), font, links[0] if links else None)
+        if len(links) > 1:
+            message = f"xlsx: a cell holds one link; {len(links) - 1} more not clickable"
+            self.warnings.append(Problem(pos or self.doc.pos, message))
 
     def image(self, block: Image) -> None:
         self.figures += 1
         width_cm, height_cm = common.image_size_cm(block, self.style.text_width_cm)
         picture = XLImage(str(block.path))
         picture.width, picture.height = width_cm * _PX_PER_CM, height_cm * _PX_PER_CM
-        self.sheet.add_image(picture, f"A{self.sheet.max_row + 1}")
-        for _ in range(math.ceil(picture.height / _ROW_PX)):
-            self.sheet.cell(self.sheet.max_row + 1, 1)
+        self.sheet.add_image(picture, f"A{self.sheet.rows + 1}")
+        self.sheet.skip_to(self.sheet.rows + 1 + math.ceil(picture.height / _ROW_PX))
         label = common.caption("Figure", self.figures, None)
         self.inline_row((Span(label + (": " if block.caption else ""), bold=True), *(block.caption or ())))
 
@@ -249,52 +255,57 @@ class _Builder:
         self._link_row(title, names[0])
         cols = common.columns(table)
         wide = self.style.landscape or common.is_wide(cols, self.style.text_width_cm)
-        bodies: list[tuple[str, int]] = []
+        # A totals row names the last row of every sheet, so those are known before any is written.
+        bodies = [(name, 1 + max(len(rows), 1)) for name, rows in zip(names, parts, strict=True)]
         for name, rows in zip(names, parts, strict=True):
-            sheet = self.workbook.create_sheet(name)
-            self._mark(sheet)
-            bodies.append((name, self.grid.write(sheet, table, cols, rows)))
-            self._print_setup(sheet, landscape=wide)
+            sheet = self._new_sheet(name, landscape=wide)
+            self.grid.layout(sheet, cols, frozen=True)
+            self.grid.write(sheet, table, cols, rows)
         if table.totals:
-            self.grid.totals(sheet, bodies[-1][1] + 1, table, cols, bodies)
+            self.grid.totals(sheet, table, cols, bodies)
 
     def chart(self, block: Chart) -> None:
         self.figures += 1
         title = common.caption("Figure", self.figures, block.title)
         name = self._sheet_name(block.title)
         self._link_row(title, name)
-        sheet = self.workbook.create_sheet(name)
-        self._mark(sheet)
+        sheet = self._new_sheet(name, landscape=False)  # the chart is as wide as a portrait page's text
+        data = xlsxchart.data_table(block)
+        cols = common.columns(data)
+        self.grid.layout(sheet, cols, frozen=False)
         # The chart first, where a reader looks; its numbers below, where they can be changed.
         sheet.add_chart(xlsxchart.native_chart(block, sheet, self.style), "A1")
         label = common.caption("Figure", self.figures, None)
-        put(sheet, xlsxchart.DATA_ROW - 2, 1, label + (": " + plain(block.caption) if block.caption else ""))
-        data = xlsxchart.data_table(block)
-        self.grid.write(sheet, data, common.columns(data), range(len(data.rows)), top=xlsxchart.DATA_ROW)
-        self._print_setup(sheet, landscape=False)  # the chart is as wide as a portrait page's text
+        sheet.skip_to(xlsxchart.DATA_ROW - 2)
+        sheet.add([make(sheet, label + (": " + plain(block.caption) if block.caption else ""))])
+        sheet.skip_to(xlsxchart.DATA_ROW)
+        self.grid.write(sheet, data, cols, range(len(data.rows)))
+
+    def _new_sheet(self, name: str, landscape: bool, index: int | None = None) -> Sheet:
+        sheet = add_sheet(self.workbook, name, index)
+        self._mark(sheet)
+        self._print_setup(sheet, landscape)
+        return sheet
 
     def _link_row(self, text: str, sheet_name: str) -> None:
         """A row of the narrative sheet that links to a table's or chart's sheet (and a Contents entry)."""
         self.contents.append((text, sheet_name))
-        row = self.row(text, self.font(bold=True, color=common.LINK_RGB, underline="single"))
-        link(self.sheet.cell(row, 1), sheet_name)
+        self.row(text, self.font(bold=True, color=common.LINK_RGB, underline="single"), "#" + sheet_name)
 
     def _contents_sheet(self) -> None:
-        sheet = self.workbook.create_sheet("Contents", 0)
-        self._mark(sheet)
-        self._print_setup(sheet, landscape=False)
+        sheet = self._new_sheet("Contents", landscape=False, index=0)
         sheet.column_dimensions["A"].width = _NARRATIVE_WIDTH
-        first = 1
         if self.doc.classification:
             # The first sheet shows the marking in row 1, as the narrative sheet does.
             self._marking_cell(sheet)
-            first = 2
-        heading = put(sheet, first, 1, "Contents")
+        heading = make(sheet, "Contents")
         heading.font = XFont(name=self.heading_name, bold=True, size=16, color=self.style.accent)
-        for row, (text, name) in enumerate([("Briefing", "Briefing"), *self.contents], first + 1):
-            cell = put(sheet, row, 1, text)
+        sheet.add([heading])
+        for text, name in [("Briefing", "Briefing"), *self.contents]:
+            cell = make(sheet, text)
             cell.font = self.font(color=common.LINK_RGB, underline="single")
             link(cell, name)
+            sheet.add([cell])
 
     def _sheet_name(self, title: str) -> str:
         """A valid, unique sheet name: 31 characters, none of []:*?/\\."""

@@ -1,16 +1,21 @@
-"""Excel cells: typed values, fonts in Excel's element order, rich text and links between sheets."""
+"""Excel cells and streamed sheets: typed values, fonts in Excel's element order, rich text, links."""
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
 
 from openpyxl.cell.cell import Cell as XLCell
+from openpyxl.cell.cell import WriteOnlyCell
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import quote_sheetname
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Cell, Inline
 from . import common
@@ -21,21 +26,100 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 """Text that wraps in its cell, from the top."""
 
 
+class Sheet(WriteOnlyWorksheet):
+    """A streamed sheet: rows go to disk as they are added, so a big table is never held twice.
+
+    openpyxl's write-only sheet turns each appended value into a cell, and takes a cell
+    it is given only after failing to convert it, then makes a fresh one: several times
+    the cost of writing the cell. This sheet takes rows of ready cells.
+    Column widths, frozen panes and sheet properties go out with the first row, so they
+    are set before it; a row's height before that row.
+    """
+
+    def __init__(self, parent: Workbook, title: str) -> None:
+        super().__init__(parent, title)
+        self.rows = 0
+        """Rows added so far; the next row is ``rows + 1``."""
+
+    def add(self, cells: Sequence[XLCell] = (), height: float | None = None) -> int:
+        """Write the next row from cells in columns A, B, ...; returns its number."""
+        if height is not None:
+            self.row_dimensions[self.rows + 1].height = height
+        self.append(cells)
+        self.rows += 1
+        return self.rows
+
+    def skip_to(self, row: int) -> None:
+        """Leave rows empty up to, not including, ``row``."""
+        while self.rows < row - 1:
+            self.add()
+
+    def _values_to_row(self, values: Iterable[XLCell], row_idx: int) -> Iterator[XLCell]:
+        for col_idx, cell in enumerate(values, 1):
+            cell.row, cell.column = row_idx, col_idx
+            if cell.hyperlink is not None:
+                cell.hyperlink.ref = cell.coordinate
+            yield cell
+
+
+class Slot(XLCell):
+    """A cell reused down a table column for the values of one type: styled once, refilled row by row.
+
+    A streamed row is written out as it is added, so one cell can carry each row's value in
+    turn; its style's id in the workbook is looked up once rather than for every row.
+    """
+
+    __slots__ = ("_style_id",)
+
+    def __init__(self, like: XLCell) -> None:
+        super().__init__(like.parent, value=like.value, style_array=copy.copy(like._style))
+        self.data_type = like.data_type  # text stays text, whatever it starts with
+        self._style_id: int = self.parent.parent._cell_styles.add(self._style)
+
+    @property
+    def style_id(self) -> int:
+        return self._style_id
+
+    def refill(self, value: Cell) -> None:
+        """Hold ``value``, of the first value's type, as ``make`` would store it."""
+        self._value = plain_value(value)
+
+
+def add_sheet(workbook: Workbook, title: str, index: int | None = None) -> Sheet:
+    """A new streamed sheet in ``workbook``, last or at ``index``."""
+    sheet = Sheet(workbook, title)
+    workbook._add_sheet(sheet, index)  # what create_sheet does, for a sheet of this kind
+    return sheet
+
+
+def discard(workbook: Workbook) -> None:
+    """Close the sheets of a workbook that will not be saved, and remove their temporary files."""
+    for sheet in workbook.worksheets:
+        writer = sheet._writer
+        if writer is None:
+            continue
+        with contextlib.suppress(Exception):  # a sheet left half-written by the failure
+            if not sheet.closed:
+                sheet.close()
+        with contextlib.suppress(OSError, ValueError):  # already removed by a save that failed later
+            writer.cleanup()
+
+
 def link(cell: XLCell, sheet: str) -> None:
     """Make a cell a link to the top of another sheet."""
     cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote_sheetname(sheet)}!A1")
 
 
-def put(sheet: Worksheet, row: int, col: int, value: Cell | CellRichText, style: str | None = None) -> XLCell:
-    """Store a value in a cell with its type: text stays text, dates look like dates.
+def make(sheet: Sheet, value: Cell | CellRichText, style: str | None = None) -> XLCell:
+    """A cell holding a value with its type: text stays text, dates look like dates.
 
     ``style`` names a cell style (a NamedStyle of the workbook) the cell takes first.
     """
-    cell = sheet.cell(row, col)
+    cell = WriteOnlyCell(sheet)
     if style is not None:
         cell.style = style  # before the value's own number format, which it would reset
     if isinstance(value, str):
-        cell.value = common.xml_safe(value)[:MAX_CELL_CHARS]
+        cell.value = text(value)
         # openpyxl takes a leading "=" as a formula; a spec's text never is one.
         cell.data_type = "s"
         return cell
@@ -49,6 +133,20 @@ def put(sheet: Worksheet, row: int, col: int, value: Cell | CellRichText, style:
     elif isinstance(value, bool):
         cell.number_format = '"Yes";"Yes";"No"'  # reads as in the documents
     return cell
+
+
+def text(value: str) -> str:
+    """A text as a cell can hold it: XML-safe, within Excel's length."""
+    return common.xml_safe(value)[:MAX_CELL_CHARS]
+
+
+def plain_value(value: Cell) -> Cell:
+    """A value as ``make`` stores it, for a cell whose type and style are already set."""
+    if isinstance(value, str):
+        return text(value)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    return value
 
 
 # openpyxl writes font properties name-first; Excel (and the Open XML SDK's

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-import copy
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from openpyxl.cell.cell import Cell as XLCell
+from openpyxl.cell.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.fills import PatternFill as DxfFill
 from openpyxl.styles.table import TableStyle as XLTableStyle
 from openpyxl.styles.table import TableStyleElement
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table as XLTable
-from openpyxl.worksheet.table import TableStyleInfo
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
 from ..model import Aggregate, Cell, Table
 from ..numbers import excel_format, fits
 from ..style import TableLook
 from . import common
-from .xlsxcells import WRAP, put
+from .xlsxcells import WRAP, Sheet, Slot, make
 
 SHEET_ROWS = 1_048_576
 """Rows in an Excel sheet."""
@@ -75,43 +76,52 @@ class Grid:
             cell_style = NamedStyle(name, font=self.font(), border=self.border or Border(), alignment=alignment)
             self.workbook.add_named_style(cell_style)
 
-    def write(self, sheet: Worksheet, table: Table, cols: list[common.Column], rows: range, top: int = 1) -> int:
-        """Header (in row ``top``), body rows and an Excel table on ``sheet``; returns the last row used."""
-        names = header_names(table.columns)
-        self._header(sheet, names, cols, top)
-        formats = [excel_format(c.format) if c.format else ("#,##0" if c.grouped else None) for c in cols]
-        styles = [WRAPPED_STYLE if c.weight + 2 > WIDEST_COLUMN else BODY_STYLE for c in cols]
-        # A cell's whole style follows from its column and its value's type: the first such cell is
-        # styled in full, the others copy its style ids, which is all openpyxl keeps per cell.
-        seen: dict[tuple[int, type], StyleArray] = {}
-        for row_no, index in enumerate(rows, top + 1):
-            for col, value in enumerate(table.rows[index], 1):
-                key = (col, type(value))
-                if key in seen:
-                    put(sheet, row_no, col, value)._style = copy.copy(seen[key])
-                    continue
-                cell = put(sheet, row_no, col, value, styles[col - 1])
-                number_format = formats[col - 1]
-                if number_format and _formattable(value, cols[col - 1]):
-                    cell.number_format = number_format
-                seen[key] = copy.copy(cell._style)
-        last = top + max(len(rows), 1)  # an Excel table has at least one body row
-        self._excel_table(sheet, f"A{top}:{get_column_letter(len(cols))}{last}")
+    def layout(self, sheet: Sheet, cols: Sequence[common.Column], frozen: bool) -> None:
+        """Column widths, and the header row kept in view and in print; before the sheet's first row."""
         for i, column in enumerate(cols, 1):
             sheet.column_dimensions[get_column_letter(i)].width = min(column.weight * 1.2 + 2, WIDEST_COLUMN)
-        if top == 1:
+        if frozen:
             sheet.freeze_panes = "A2"
             sheet.print_title_rows = "1:1"
+
+    def write(self, sheet: Sheet, table: Table, cols: Sequence[common.Column], rows: range) -> int:
+        """Header (in the sheet's next row), body rows and an Excel table; returns the last row used."""
+        names = header_names(table.columns)
+        top = sheet.add(self._header(sheet, names, cols))
+        formats = [excel_format(c.format) if c.format else ("#,##0" if c.grouped else None) for c in cols]
+        styles = [WRAPPED_STYLE if c.weight + 2 > WIDEST_COLUMN else BODY_STYLE for c in cols]
+        # A cell's whole look follows from its column and its value's type: the first such cell
+        # is made in full, and later rows refill it (see Slot).
+        slots: dict[tuple[int, type], Slot] = {}
+        body = table.rows
+        for index in rows:
+            cells = []
+            for col, value in enumerate(body[index]):
+                key = (col, type(value))
+                slot = slots.get(key)
+                if slot is None:
+                    cell = make(sheet, value, styles[col])
+                    if formats[col] and _formattable(value, cols[col]):
+                        cell.number_format = formats[col]
+                    slot = slots[key] = Slot(cell)
+                else:
+                    slot.refill(value)
+                cells.append(slot)
+            sheet.add(cells)
+        if not rows:
+            sheet.add()  # an Excel table has at least one body row
+        last = sheet.rows
+        self._excel_table(sheet, names, f"A{top}:{get_column_letter(len(cols))}{last}")
         return last
 
     def totals(
-        self, sheet: Worksheet, row: int, table: Table, cols: list[common.Column], bodies: Sequence[tuple[str, int]]
+        self, sheet: Sheet, table: Table, cols: Sequence[common.Column], bodies: Sequence[tuple[str, int]]
     ) -> None:
         """A totals row of SUBTOTAL formulas over the bodies (sheet name, last row), so filters change it."""
         assert table.totals is not None
+        cells = []
         for col, (function, value) in enumerate(zip(table.totals.functions, table.totals.values, strict=True), 1):
-            letter = get_column_letter(col)
-            cell = sheet.cell(row, col, _formula(function, letter, bodies) if function else value)
+            cell = WriteOnlyCell(sheet, _formula(function, get_column_letter(col), bodies) if function else value)
             cell.font = self.bold_font
             cell.border = self.total_border
             fmt = cols[col - 1].format
@@ -119,25 +129,36 @@ class Grid:
                 cell.number_format = "#,##0"
             elif function and fmt:
                 cell.number_format = excel_format(fmt)
+            cells.append(cell)
+        sheet.add(cells)
 
-    def _header(self, sheet: Worksheet, names: list[str], cols: list[common.Column], top: int) -> None:
+    def _header(self, sheet: Sheet, names: list[str], cols: Sequence[common.Column]) -> list[XLCell]:
         head_font, head_fill, border = self.head_font, self.head_fill, self.border
-        for col, (name, column) in enumerate(zip(names, cols, strict=True), 1):
-            cell = put(sheet, top, col, name)
+        cells = []
+        for name, column in zip(names, cols, strict=True):
+            cell = make(sheet, name)
             cell.font, cell.fill = head_font, head_fill
             cell.alignment = Alignment(horizontal="right" if column.numeric else "left", vertical="top")
             if border:
                 cell.border = border
+            cells.append(cell)
+        return cells
 
-    def _excel_table(self, sheet: Worksheet, ref: str) -> None:
+    def _excel_table(self, sheet: Sheet, names: list[str], ref: str) -> None:
         self.tables += 1
-        table = XLTable(displayName=f"Table{self.tables}", ref=ref)
+        # The columns are named here: openpyxl would read them from the header cells, which a
+        # streamed sheet has already written out.
+        columns = [TableColumn(id=i, name=name) for i, name in enumerate(names, 1)]
+        table = XLTable(displayName=f"Table{self.tables}", ref=ref, tableColumns=columns, autoFilter=AutoFilter(ref))
         # Banded rows come from the table style, not from cell fills, so they stay banded when sorted.
         table.tableStyleInfo = TableStyleInfo(
             name=self._zebra_style() if self.look.zebra else "TableStyleLight1",
             showRowStripes=bool(self.look.zebra),
         )
-        sheet.add_table(table)
+        with warnings.catch_warnings():
+            # openpyxl reminds every write-only sheet to name its table columns, as done above.
+            warnings.filterwarnings("ignore", "In write-only mode you must add table columns", UserWarning)
+            sheet.add_table(table)
 
     def _zebra_style(self) -> str:
         """A table style whose second row stripe is the house zebra colour, defined once per workbook."""
