@@ -71,10 +71,17 @@ class Reader:
         self.problems.append(Problem(self.pos(node), message))
 
     def visit(self, node: Node) -> bool:
-        """Account for a node; False once aliases expand beyond reason."""
+        """Account for a node; False once aliases expand beyond reason.
+
+        A list or mapping read again counts with its items; values are counted with
+        what holds them, so the values of a big table need no accounting of their own.
+        """
+        if isinstance(node, ScalarNode):
+            return self._reuse < MAX_ALIAS_REUSE
         if id(node) in self._seen:
-            self._reuse += 1
-            if self._reuse == MAX_ALIAS_REUSE:
+            before = self._reuse
+            self._reuse += 1 + len(node.value)
+            if before < MAX_ALIAS_REUSE <= self._reuse:
                 self.problem(node, "aliases expand to too many nodes (alias bomb?)")
             return self._reuse < MAX_ALIAS_REUSE
         self._seen.add(id(node))
@@ -223,7 +230,9 @@ class Reader:
             self.problem(node, f"unsupported tag '{node.tag}'")
             return None
         try:
-            value = self._constructor.construct_object(node)
+            # SafeConstructor's own function for the tag; construct_object would also keep
+            # every value it made, by node, for as long as the reader lives.
+            value = SafeConstructor.yaml_constructors[node.tag](self._constructor, node)
         except (ConstructorError, ValueError) as exc:
             self.problem(node, f"invalid value '{node.value}': {exc}")
             return None

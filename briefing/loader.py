@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from . import shapes
+from . import collector, shapes
 from .errors import SpecError
 from .fields import Reader, did_you_mean, kind_of
 from .inline import parse_inline
@@ -51,12 +51,14 @@ class Options:
     """Folders besides the spec's own that the files it names may lie in (``--allow-path``)."""
 
 
+@collector.paused()
 def load(path: str | os.PathLike[str], options: Options | None = None) -> Briefing:
     """Load and check a spec file with its bases and includes; raises SpecError listing every problem."""
     options = options or Options()
     return _load(_resolve(path, options), Path(path).resolve().parent, options)
 
 
+@collector.paused()
 def loads(text: str, file: str = "<spec>", base_dir: Path | None = None, options: Options | None = None) -> Briefing:
     """Load a spec from its text; ``base_dir`` anchors relative paths."""
     folder = (base_dir or Path.cwd()).resolve()
@@ -64,6 +66,7 @@ def loads(text: str, file: str = "<spec>", base_dir: Path | None = None, options
     return _load(resolve_text(text, file, folder, options.allowed_paths), folder, options)
 
 
+@collector.paused()
 def resolved_tree(path: str | os.PathLike[str], options: Options | None = None) -> Node:
     """A spec's node tree after bases, includes and variables: what will be built."""
     options = options or Options()

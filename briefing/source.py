@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import yaml
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem, SpecError
 from .model import Pos
@@ -98,30 +98,100 @@ class _Named(io.StringIO):
     name = ""
 
 
+class _TooDeep(Exception):
+    """Nesting beyond MAX_DEPTH, left to the Python parser to report."""
+
+
+class _Composer(yaml.CSafeLoader):  # type: ignore[misc]
+    """Composes a node tree from libyaml's events in one pass, counting nesting on the way.
+
+    libyaml's own composer recurses without a limit, so it cannot be given text
+    before its depth is known. Composing here, the depth is checked as the tree
+    grows; and a plain value that comes again (true, a region's name) has its tag
+    resolved once.
+    """
+
+    def __init__(self, stream: _Named) -> None:
+        super().__init__(stream)
+        self._anchors: dict[str, Node] = {}
+        self._tags: dict[str, str] = {}
+        self._depth = 0
+
+    def document(self) -> Node | None:
+        self.get_event()  # the stream's start
+        node = None
+        if not self.check_event(yaml.StreamEndEvent):
+            self.get_event()  # the document's start
+            node = self._node()
+            self.get_event()
+        if not self.check_event(yaml.StreamEndEvent):
+            raise yaml.YAMLError("more than one document")  # worded by the Python parser
+        return node
+
+    def _node(self) -> Node:
+        event = self.get_event()
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            return self._scalar(event)
+        if kind is yaml.AliasEvent:
+            if event.anchor not in self._anchors:
+                raise yaml.YAMLError("undefined alias")
+            return self._anchors[event.anchor]
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _TooDeep
+        node: Node
+        if kind is yaml.SequenceStartEvent:
+            node = SequenceNode(self._tag(event, SequenceNode), [], event.start_mark, None, event.flow_style)
+            self._anchor(event, node)
+            while not self.check_event(yaml.SequenceEndEvent):
+                node.value.append(self._node())
+        else:
+            node = MappingNode(self._tag(event, MappingNode), [], event.start_mark, None, event.flow_style)
+            self._anchor(event, node)
+            while not self.check_event(yaml.MappingEndEvent):
+                node.value.append((self._node(), self._node()))
+        node.end_mark = self.get_event().end_mark
+        self._depth -= 1
+        return node
+
+    def _scalar(self, event: yaml.ScalarEvent) -> ScalarNode:
+        tag = event.tag
+        if (tag is None or tag == "!") and event.implicit[0]:
+            tag = self._tags.get(event.value)
+            if tag is None:
+                tag = self._tags[event.value] = self.resolve(ScalarNode, event.value, event.implicit)
+        elif tag is None or tag == "!":
+            tag = self.resolve(ScalarNode, event.value, event.implicit)
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        self._anchor(event, node)
+        return node
+
+    def _tag(self, event: yaml.NodeEvent, kind: type[Node]) -> str:
+        if event.tag is None or event.tag == "!":
+            return self.resolve(kind, None, event.implicit)  # type: ignore[no-any-return]
+        return event.tag  # type: ignore[no-any-return]
+
+    def _anchor(self, event: yaml.NodeEvent, node: Node) -> None:
+        if event.anchor is not None:
+            if event.anchor in self._anchors:
+                raise yaml.YAMLError("duplicate anchor")
+            self._anchors[event.anchor] = node
+
+
 def _compose_with_libyaml(text: str, display: str) -> Node | None:
-    """The node tree composed by libyaml (several times faster); None when it is absent or the text is not fine."""
+    """The node tree composed from libyaml's events (several times faster); None when it is absent or the text is not fine."""
     if not yaml.__with_libyaml__ or yaml.reader.Reader.NON_PRINTABLE.search(text):
         return None
+    stream = _Named(text)
+    stream.name = display
+    composer = _Composer(stream)
     try:
-        # Nesting is counted on the parser's events first: the C composer recurses without a limit.
-        depth = deepest = 0
-        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                depth += 1
-                deepest = max(deepest, depth)
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                depth -= 1
-        if deepest > MAX_DEPTH:
-            return None
-        stream = _Named(text)
-        stream.name = display
-        loader = yaml.CSafeLoader(stream)
-        try:
-            return loader.get_single_node()  # type: ignore[no-any-return]
-        finally:
-            loader.dispose()
-    except yaml.YAMLError:
+        return composer.document()
+    except (yaml.YAMLError, _TooDeep):
         return None
+    finally:
+        composer.dispose()
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:

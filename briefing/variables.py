@@ -65,20 +65,28 @@ def parse_set(assignments: list[str]) -> dict[str, Any]:
 
 
 def render(root: Node, values: Mapping[str, Any], problems: list[Problem]) -> Node:
-    """The tree with every templated string rendered; ``vars:`` and ``distribution:`` are left as they are."""
+    """The tree with every templated string rendered; ``vars:`` and ``distribution:`` are left as they are.
+
+    Parts with nothing to render are the very nodes given, not copies.
+    """
     done: dict[int, tuple[Node, Node]] = {}
 
     def walk(node: Node) -> Node:
+        if isinstance(node, ScalarNode) and not (node.tag == _STR and ("{{" in node.value or "{%" in node.value)):
+            return node  # most values: nothing to render
         if id(node) in done:  # an alias: rendered once
             return done[id(node)][1]
         result = node
-        if isinstance(node, ScalarNode) and node.tag == _STR and ("{{" in node.value or "{%" in node.value):
+        if isinstance(node, ScalarNode):
             result = _render_scalar(node, values, problems)
         elif isinstance(node, SequenceNode):
-            result = SequenceNode(node.tag, [walk(n) for n in node.value], node.start_mark, node.end_mark)
+            items = [walk(n) for n in node.value]
+            if any(new is not old for new, old in zip(items, node.value)):
+                result = SequenceNode(node.tag, items, node.start_mark, node.end_mark)
         elif isinstance(node, MappingNode):
             pairs = [(k, v if _is_vars(k, node is root) else walk(v)) for k, v in node.value]
-            result = MappingNode(node.tag, pairs, node.start_mark, node.end_mark)
+            if any(new is not old for (_, new), (_, old) in zip(pairs, node.value)):
+                result = MappingNode(node.tag, pairs, node.start_mark, node.end_mark)
         done[id(node)] = (node, result)
         return result
 

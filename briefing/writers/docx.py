@@ -18,6 +18,7 @@ from docx.section import Section as DocxSection
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from .. import collector
 from ..errors import Problem
 from ..model import (
     Block,
@@ -50,6 +51,7 @@ class DocxWriter:
     name = "docx"
     extension = ".docx"
 
+    @collector.paused()  # a big table is a million lxml proxies and python-docx objects
     def write(self, doc: Briefing, path: Path) -> list[Problem]:
         builder = _Builder(doc)
         builder.document.save(str(path))
