@@ -1,11 +1,13 @@
 """Big-table benchmark: briefing's writers against the textbook ways, side by side in one run.
 
     python bench/bench.py                      # 1,000 and 5,000 rows
-    python bench/bench.py --rows 1000 5000 20000 100000
+    python bench/bench.py --rows 1000 5000 20000 100000 --inline 50000
 
 Each case runs in a fresh child process, which reports its time and its peak
-memory above the interpreter's baseline (after imports). Results are printed
-and written to bench/results.md with a description of the machine.
+memory above the interpreter's baseline (after imports). A case that runs
+longer than --timeout is stopped and reported as such. ``--inline N`` also
+times loading a spec with an N-row table written in the YAML, beside writing it.
+Results are printed and written to bench/results.md with a description of the machine.
 """
 
 from __future__ import annotations
@@ -51,6 +53,35 @@ def briefing_case(fmt: str, n: int, out: Path) -> None:
 
     doc = Briefing("Annex", (Section(parse_inline("Log"), (Table(COLUMNS, tuple(rows(n)), "Log"),)),))
     get(fmt).write(doc, out)
+
+
+def inline_spec(n: int) -> str:
+    """A spec whose table of n rows is written in the YAML itself."""
+
+    def value(v) -> str:
+        if v is None:
+            return "null"
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, (int, float, dt.date)):
+            return str(v)
+        return json.dumps(v)
+
+    lines = ["title: Annex", "sections:", "  - heading: Log", "    content:", "      - table:", "          title: Log",
+             f"          columns: [{', '.join(COLUMNS)}]", "          rows:"]  # fmt: skip
+    lines += [f"            - [{', '.join(value(v) for v in r)}]" for r in rows(n)]
+    return "\n".join(lines) + "\n"
+
+
+def loader_case(n: int, out: Path) -> None:
+    from briefing.loader import load
+
+    spec = out.with_suffix(".yaml")
+    spec.write_text(inline_spec(n))
+    start = time.perf_counter()
+    doc = load(spec)
+    out.write_text(json.dumps({"seconds": time.perf_counter() - start}))  # the load alone, not the writing above
+    assert len(doc.sections[0].content[0].rows) == n
 
 
 def docx_textbook(n: int, out: Path) -> None:
@@ -132,6 +163,7 @@ CASES = {
     ("xlsx", "briefing"): lambda n, out: briefing_case("xlsx", n, out),
     ("xlsx", "openpyxl normal"): xlsx_normal,
     ("xlsx", "openpyxl write_only"): xlsx_write_only,
+    ("yaml", "briefing loader"): loader_case,
 }
 TEXTBOOK = {"docx": "python-docx add_row", "pdf": "reportlab LongTable", "xlsx": "openpyxl normal"}
 """The obvious way for each format, which a whole pack built the textbook way adds up."""
@@ -153,17 +185,30 @@ def child(fmt: str, name: str, n: int) -> None:
         start = time.perf_counter()
         CASES[(fmt, name)](n, out)
         seconds = time.perf_counter() - start
+        if fmt == "yaml":
+            seconds = json.loads(out.read_text())["seconds"]
     peak_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - baseline) / 1024
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
 
 
-def measure(fmt: str, name: str, n: int) -> dict | None:
+def measure(fmt: str, name: str, n: int, timeout: float) -> dict | None:
+    """Time and peak memory of one case; None if it cannot run here, seconds None if it timed out."""
     if name == "pandoc" and not shutil.which("pandoc"):
         return None
-    result = subprocess.run(
-        [sys.executable, __file__, "--child", fmt, name, str(n)], capture_output=True, text=True, check=True
-    )
+    command = [sys.executable, __file__, "--child", fmt, name, str(n)]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"seconds": None, "peak_mb": None}
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def row_of(fmt: str, name: str, n: int, found: dict, ours: dict, timeout: float) -> str:
+    if found["seconds"] is None:
+        return f"| {fmt} | {name} | {n:,} | stopped after {timeout:g} s | | |"
+    ratio = found["seconds"] / ours["seconds"] if ours["seconds"] else float("nan")
+    return f"| {fmt} | {name} | {n:,} | {found['seconds']:.2f} | {found['peak_mb']:.0f} | {ratio:.2f} |"
+
 
 
 def machine() -> str:
@@ -177,6 +222,8 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--inline", type=int, default=0, metavar="N", help="time loading an N-row inline table")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds a case may run (default 900)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -187,7 +234,8 @@ def main() -> None:
         "# Big-table benchmark",
         "",
         f"Run {dt.date.today().isoformat()} on {machine()}, with `python bench/bench.py --rows "
-        f"{' '.join(map(str, args.rows))}`. Tables of 8 mixed columns; each case in its own process,",
+        f"{' '.join(map(str, args.rows))}{f' --inline {args.inline}' if args.inline else ''}`. "
+        "Tables of 8 mixed columns; each case in its own process,",
         "memory is the peak above the interpreter's baseline after imports. Ratios are to briefing in the same run.",
         "",
         "| format | way | rows | seconds | peak MB | time / briefing |",
@@ -197,21 +245,23 @@ def main() -> None:
     for n in args.rows:
         seconds: dict[tuple[str, str], float] = {}
         for fmt in ("docx", "pdf", "xlsx"):
-            ours = measure(fmt, "briefing", n)
+            ours = measure(fmt, "briefing", n, args.timeout)
             for case_fmt, name in CASES:
                 if case_fmt != fmt:
                     continue
-                found = ours if name == "briefing" else measure(fmt, name, n)
+                found = ours if name == "briefing" else measure(fmt, name, n, args.timeout)
                 if found is None or ours is None:
                     continue
                 seconds[(fmt, name)] = found["seconds"]
-                ratio = found["seconds"] / ours["seconds"]
-                row = f"| {fmt} | {name} | {n:,} | {found['seconds']:.2f} | {found['peak_mb']:.0f} | {ratio:.2f} |"
+                row = row_of(fmt, name, n, found, ours, args.timeout)
                 print(row, flush=True)
                 lines.append(row)
-        ours_total = sum(seconds[(fmt, "briefing")] for fmt in TEXTBOOK)
-        textbook_total = sum(seconds[item] for item in TEXTBOOK.items())
-        packs.append(f"| {n:,} | {ours_total:.2f} | {textbook_total:.2f} | {textbook_total / ours_total:.2f}x |")
+        if all(seconds.get(item) is not None for item in [*TEXTBOOK.items(), *((f, "briefing") for f in TEXTBOOK)]):
+            ours_total = sum(seconds[(fmt, "briefing")] for fmt in TEXTBOOK)
+            textbook_total = sum(seconds[item] for item in TEXTBOOK.items())
+            packs.append(f"| {n:,} | {ours_total:.2f} | {textbook_total:.2f} | {textbook_total / ours_total:.2f}x |")
+        else:
+            packs.append(f"| {n:,} | | | a textbook case was stopped |")
     lines += [
         "",
         "Whole pack (docx, pdf and xlsx of the same table), added up from the cases above:",
@@ -220,12 +270,41 @@ def main() -> None:
         "|---:|---:|---:|---:|",
         *packs,
     ]
-    print("\n".join(lines[-len(packs) - 2 :]))
+    if args.inline:
+        lines += inline_section(args.inline, args.timeout)
+    print("\n".join(lines[lines.index("Whole pack (docx, pdf and xlsx of the same table), added up from the cases above:") :]))
     results = HERE / "results.md"
     previous = results.read_text() if results.exists() else ""
     # The batch benchmark's section (bench/batch.py) is kept as it was.
     kept = previous[previous.index("<!-- batch:start -->") :] if "<!-- batch:start -->" in previous else ""
     results.write_text("\n".join(lines) + "\n" + ("\n" + kept if kept else ""))
+
+
+def inline_section(n: int, timeout: float) -> list[str]:
+    """Loading a spec with an n-row inline table, beside each writer writing that table."""
+    load = measure("yaml", "briefing loader", n, timeout)
+    assert load is not None and load["seconds"] is not None
+    lines = [
+        "",
+        f"Parsing: a spec with a {n:,}-row table written inline in the YAML. The loader's time (libyaml's parser",
+        f"{'present' if _with_libyaml() else 'absent'}) beside each writer's for the same table:",
+        "",
+        "| step | seconds | loader / step |",
+        "|---|---:|---:|",
+        f"| loader | {load['seconds']:.2f} | 1.00 |",
+    ]
+    for fmt in ("docx", "pdf", "xlsx"):
+        found = measure(fmt, "briefing", n, timeout)
+        assert found is not None and found["seconds"] is not None
+        lines.append(f"| {fmt} writer | {found['seconds']:.2f} | {load['seconds'] / found['seconds']:.2f} |")
+    print("\n".join(lines), flush=True)
+    return lines
+
+
+def _with_libyaml() -> bool:
+    import yaml
+
+    return bool(yaml.__with_libyaml__)
 
 
 if __name__ == "__main__":
