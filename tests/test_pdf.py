@@ -158,3 +158,16 @@ def test_a_long_table_reads_as_one_table_whatever_its_runs(style, tmp_path, monk
     found = [int(n) for text in pages for n in re.findall(r"Incident (\d+) ", text)]
     assert found == list(range(400))
     assert "Total 79,800" in pages[-1]
+
+
+def test_a_wide_value_far_down_a_long_table_stays_on_one_line(tmp_path):
+    # Columns are fitted to the first rows; a wider value further down must widen its column,
+    # not wrap inside its cell.
+    names = tuple(f"C{n}" for n in range(8))
+    rows = [tuple(f"{n:04d}-{i:05d}" for n in range(8)) for i in range(2_500)]
+    rows.append(("Incident 2026-0001234", *rows[0][1:]))
+    doc = Briefing("Annex", (Section(parse_inline("Log"), (Table(names, tuple(rows), "Log"),)),))
+    path = tmp_path / "long.pdf"
+    PdfWriter().write(doc, path)
+    last_page = PdfReader(str(path)).pages[-1].extract_text()
+    assert "\nIncident 2026-0001234\n" in last_page, last_page[-120:]

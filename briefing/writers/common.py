@@ -108,7 +108,7 @@ def totals_texts(table: Table, cols: list[Column]) -> list[str]:
 
 
 def columns(table: Table, sample: int = 2000) -> list[Column]:
-    """Layout of each column, fitted to a sample of rows.
+    """Layout of each column, fitted to a sample of rows and to the widest values of all.
 
     A column gets room for its longest header word and for its widest value
     when that is short; otherwise for a typical long text (the 90th
@@ -124,14 +124,28 @@ def columns(table: Table, sample: int = 2000) -> list[Column]:
         years = numeric and fmt is None and is_years(values)
         column = Column(name, numeric, not years, 0, fmt)
         lengths = sorted(len(column.text(row[i])) for row in rows) or [0]
-        short = numeric or lengths[-1] <= 24
-        typical = lengths[-1] if short else lengths[math.ceil(0.9 * (len(lengths) - 1))]
+        widest = max(lengths[-1], _widest(values, column))
+        short = numeric or widest <= 24
+        typical = widest if short else lengths[math.ceil(0.9 * (len(lengths) - 1))]
         # Header words are bold, about a fifth wider than body text, and never broken.
         longest_word = math.ceil(1.2 * max((len(w) for w in name.split()), default=1))
         # Three characters of padding: cells have margins and headers are bold.
         weight = float(min(max(typical, longest_word, len(name) / 2, 3), 60) + 3)
         result.append(Column(name, numeric, not years, weight, fmt))
     return result
+
+
+def _widest(values: list[Cell], column: Column) -> int:
+    """Length of the widest of all values, looked for where it can be: the longest text, or an
+    extreme number. Rows beyond the sample must not wrap where the sample's did not."""
+    if not values:
+        return 0
+    if column.numeric:
+        candidates = [max(values), min(values)]  # type: ignore[type-var]
+    else:
+        texts = [v for v in values if isinstance(v, str)]
+        candidates = [max(texts, key=len)] if texts else []
+    return max((len(column.text(v)) for v in candidates), default=0)
 
 
 def is_wide(cols: list[Column], text_width_cm: float) -> bool:

@@ -287,8 +287,10 @@ class _Story:
         width_cm = self.style.turned_text_width_cm if wide else self.style.text_width_cm
         total = sum(c.weight for c in cols)
         col_widths = [width_cm * cm * c.weight / total for c in cols]
-        styles = self._cell_styles(common.fit_scale(cols, width_cm))
-        padding = _padding(min(col_widths))
+        scale = common.fit_scale(cols, width_cm)
+        styles = self._cell_styles(scale)
+        # Padding shrinks with the text: column widths allow three characters for it at any size.
+        padding = _padding(min(col_widths)) * scale
         head = [RLParagraph(self.text(c.name), styles["head-right" if c.numeric else "head"]) for c in cols]
         fits = [
             _Fit(w - 2 * padding, styles["right" if c.numeric else "left"])
