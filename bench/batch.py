@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -38,12 +39,16 @@ def make_specs(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def timed_build(specs: list[Path], jobs: int, out: Path) -> float:
+def timed_build(specs: list[Path], jobs: int, out: Path) -> tuple[float, float]:
+    """Wall-clock seconds of one build, and the processor seconds of it and its workers."""
     shutil.rmtree(out, ignore_errors=True)
     command = [sys.executable, "-m", "briefing.cli", "build", *map(str, specs), "--jobs", str(jobs), "--out", str(out)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, cwd=HERE.parent)  # this checkout's briefing
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def main() -> None:
@@ -55,12 +60,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         specs = make_specs(Path(folder), args.specs)
         times: dict[int, list[float]] = {jobs: [] for jobs in args.jobs}
+        cpu: dict[int, list[float]] = {jobs: [] for jobs in args.jobs}
         for _ in range(args.rounds):
             for jobs in args.jobs:
-                times[jobs].append(timed_build(specs, jobs, Path(folder) / "out"))
+                wall, used = timed_build(specs, jobs, Path(folder) / "out")
+                times[jobs].append(wall)
+                cpu[jobs].append(used)
     base = statistics.median(times[args.jobs[0]])
+    base_cpu = statistics.median(cpu[args.jobs[0]])
     rows = [
-        f"| {jobs} | {statistics.median(t):.2f} | {base / statistics.median(t):.2f}x |" for jobs, t in times.items()
+        f"| {jobs} | {statistics.median(t):.2f} | {base / statistics.median(t):.2f}x | "
+        f"{statistics.median(cpu[jobs]):.2f} | {statistics.median(cpu[jobs]) / base_cpu:.2f}x |"
+        for jobs, t in times.items()
     ]
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     section = "\n".join(
@@ -72,8 +83,12 @@ def main() -> None:
             f"median of {args.rounds} rounds on {platform.processor() or platform.machine()}, {cores} cores, "
             f"with `python bench/batch.py`.",
             "",
-            f"| jobs | seconds | speed-up over --jobs {args.jobs[0]} |",
-            "|---:|---:|---:|",
+            "Processor seconds add up the build and its workers: work that two processes do more slowly than one",
+            "(sharing the machine's caches and memory bus, starting and feeding the workers) shows there.",
+            "",
+            f"| jobs | seconds | speed-up over --jobs {args.jobs[0]} | processor seconds | processor time over --jobs "
+            f"{args.jobs[0]} |",
+            "|---:|---:|---:|---:|---:|",
             *rows,
             END,
         ]
