@@ -270,9 +270,9 @@ def main() -> None:
         "|---:|---:|---:|---:|",
         *packs,
     ]
+    print("\n".join(lines[-len(packs) - 4 :]), flush=True)
     if args.inline:
         lines += inline_section(args.inline, args.timeout)
-    print("\n".join(lines[lines.index("Whole pack (docx, pdf and xlsx of the same table), added up from the cases above:") :]))
     results = HERE / "results.md"
     previous = results.read_text() if results.exists() else ""
     # The batch benchmark's section (bench/batch.py) is kept as it was.
