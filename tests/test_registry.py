@@ -66,3 +66,7 @@ def test_writers_load_lazily(tmp_path):
     assert _office_imports("build", str(SPECS / "showcase.yaml"), "--format", "xlsx", "--out", str(tmp_path)) == [
         "openpyxl"
     ]
+    # reportlab draws charts for Word too, but only a pack with a chart needs it.
+    assert _office_imports("build", str(SPECS / "mali-russia.yaml"), "--format", "docx", "--out", str(tmp_path)) == [
+        "docx"
+    ]

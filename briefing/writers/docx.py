@@ -37,7 +37,7 @@ from ..model import (
 )
 from ..reproducible import build_time, fix_zip_times
 from ..style import PAGE_SIZES_CM, Style
-from . import chart, common, docxparts
+from . import common, docxparts
 
 _TWIPS_PER_CM = 567
 _TOC_LEVELS = 3
@@ -296,6 +296,8 @@ class _Builder:
         self._figure_caption(block.caption)
 
     def chart(self, block: Chart) -> None:
+        from . import chart  # drawn with reportlab, which a Word file without charts does not load
+
         self.figures += 1
         width_cm = self.style.text_width_cm
         para = self.document.add_paragraph()

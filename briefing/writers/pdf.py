@@ -42,7 +42,7 @@ from ..model import (
     plain,
 )
 from ..style import Style
-from . import chart, common, pdffonts, pdftable
+from . import common, pdffonts, pdftable
 from .pdfpage import PORTRAIT, WIDE, Document, Fonts, Heading, NumberedCanvas
 
 
@@ -341,6 +341,8 @@ class _Story:
         )
 
     def chart(self, block: Chart) -> None:
+        from . import chart  # reportlab's charts load only for packs that have one
+
         self.figures += 1
         picture = chart.drawing(block, self.style, self.style.text_width_cm * cm)
         label = self.text(common.caption("Figure", self.figures, None))
