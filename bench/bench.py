@@ -221,7 +221,6 @@ def row_of(fmt: str, name: str, n: int, found: dict, ours: dict, timeout: float)
     return f"| {fmt} | {name} | {n:,} | {found['seconds']:.2f} | {found['peak_mb']:.0f} | {ratio:.2f} |"
 
 
-
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())  # fmt: skip

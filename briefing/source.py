@@ -128,30 +128,37 @@ class _Composer(yaml.CSafeLoader):  # type: ignore[misc]
             raise yaml.YAMLError("more than one document")  # worded by the Python parser
         return node
 
-    def _node(self) -> Node:
+    def _next(self) -> yaml.Event:
         event = self.get_event()
-        kind = type(event)
-        if kind is yaml.ScalarEvent:
+        assert event is not None, "the parser ends every stream with an end event"
+        return event
+
+    def _node(self) -> Node:
+        event = self._next()
+        if isinstance(event, yaml.ScalarEvent):
             return self._scalar(event)
-        if kind is yaml.AliasEvent:
+        if isinstance(event, yaml.AliasEvent):
             if event.anchor not in self._anchors:
                 raise yaml.YAMLError("undefined alias")
             return self._anchors[event.anchor]
+        assert isinstance(event, yaml.CollectionStartEvent), "a document holds nodes"
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise _TooDeep
         node: Node
-        if kind is yaml.SequenceStartEvent:
-            node = SequenceNode(self._tag(event, SequenceNode), [], event.start_mark, None, event.flow_style)
+        # The marks are libyaml's, which read like PyYAML's own.
+        start, flow = event.start_mark, event.flow_style
+        if isinstance(event, yaml.SequenceStartEvent):
+            node = SequenceNode(self._tag(event, SequenceNode), [], start, None, flow)  # type: ignore[arg-type]
             self._anchor(event, node)
             while not self.check_event(yaml.SequenceEndEvent):
                 node.value.append(self._node())
         else:
-            node = MappingNode(self._tag(event, MappingNode), [], event.start_mark, None, event.flow_style)
+            node = MappingNode(self._tag(event, MappingNode), [], start, None, flow)  # type: ignore[arg-type]
             self._anchor(event, node)
             while not self.check_event(yaml.MappingEndEvent):
                 node.value.append((self._node(), self._node()))
-        node.end_mark = self.get_event().end_mark
+        node.end_mark = self._next().end_mark  # type: ignore[assignment]
         self._depth -= 1
         return node
 
@@ -163,11 +170,11 @@ class _Composer(yaml.CSafeLoader):  # type: ignore[misc]
                 tag = self._tags[event.value] = self.resolve(ScalarNode, event.value, event.implicit)
         elif tag is None or tag == "!":
             tag = self.resolve(ScalarNode, event.value, event.implicit)
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]
         self._anchor(event, node)
         return node
 
-    def _tag(self, event: yaml.NodeEvent, kind: type[Node]) -> str:
+    def _tag(self, event: yaml.CollectionStartEvent, kind: type[Node]) -> str:
         if event.tag is None or event.tag == "!":
             return self.resolve(kind, None, event.implicit)  # type: ignore[no-any-return]
         return event.tag  # type: ignore[no-any-return]
@@ -180,7 +187,10 @@ class _Composer(yaml.CSafeLoader):  # type: ignore[misc]
 
 
 def _compose_with_libyaml(text: str, display: str) -> Node | None:
-    """The node tree composed from libyaml's events (several times faster); None when it is absent or the text is not fine."""
+    """The node tree composed from libyaml's events (several times faster).
+
+    None when libyaml is absent or the text is not fine: the Python parser then reads it again.
+    """
     if not yaml.__with_libyaml__ or yaml.reader.Reader.NON_PRINTABLE.search(text):
         return None
     stream = _Named(text)

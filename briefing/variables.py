@@ -81,11 +81,11 @@ def render(root: Node, values: Mapping[str, Any], problems: list[Problem]) -> No
             result = _render_scalar(node, values, problems)
         elif isinstance(node, SequenceNode):
             items = [walk(n) for n in node.value]
-            if any(new is not old for new, old in zip(items, node.value)):
+            if any(new is not old for new, old in zip(items, node.value, strict=True)):
                 result = SequenceNode(node.tag, items, node.start_mark, node.end_mark)
         elif isinstance(node, MappingNode):
             pairs = [(k, v if _is_vars(k, node is root) else walk(v)) for k, v in node.value]
-            if any(new is not old for (_, new), (_, old) in zip(pairs, node.value)):
+            if any(new is not old for (_, new), (_, old) in zip(pairs, node.value, strict=True)):
                 result = MappingNode(node.tag, pairs, node.start_mark, node.end_mark)
         done[id(node)] = (node, result)
         return result

@@ -131,7 +131,8 @@ class _Builder:
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
-        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4 if self.style.page_size == "A4" else Worksheet.PAPERSIZE_LETTER
+        a4 = self.style.page_size == "A4"
+        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4 if a4 else Worksheet.PAPERSIZE_LETTER
         sheet.page_setup.orientation = "landscape" if landscape else "portrait"
         sheet.page_margins.left = sheet.page_margins.right = 0.6
 

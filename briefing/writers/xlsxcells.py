@@ -69,8 +69,6 @@ class Slot(XLCell):
     turn; its style's id in the workbook is looked up once rather than for every row.
     """
 
-    __slots__ = ("_style_id",)
-
     def __init__(self, like: XLCell) -> None:
         super().__init__(like.parent, value=like.value, style_array=copy.copy(like._style))
         self.data_type = like.data_type  # text stays text, whatever it starts with
