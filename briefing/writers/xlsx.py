@@ -138,15 +138,17 @@ class _Builder:
 
     # -- the narrative sheet -----------------------------------------------
 
-    def row(self, value: str | CellRichText, font: Font | None = None, href: str | None = None) -> None:
-        """Add one narrative row, a link to ``href`` (a URL, or a sheet's name as ``#name``) if given."""
+    def row(
+        self, value: str | CellRichText, font: Font | None = None, url: str | None = None, to_sheet: str | None = None
+    ) -> None:
+        """Add one narrative row; a link to ``url``, or to the sheet named ``to_sheet``, if given."""
         cell = make(self.sheet, value)
         cell.alignment = WRAP
         cell.font = font or self.font()
-        if href and href.startswith("#"):
-            link(cell, href[1:])
-        elif href:
-            cell.hyperlink = href
+        if url:
+            cell.hyperlink = url
+        if to_sheet:
+            link(cell, to_sheet)
         # Spreadsheet programs do not grow rows to fit wrapped text when they
         # open a file, so each row gets the height its text needs.
         scale = (cell.font.sz or 11) / 11
@@ -256,12 +258,11 @@ class _Builder:
         self._link_row(title, names[0])
         cols = common.columns(table)
         wide = self.style.landscape or common.is_wide(cols, self.style.text_width_cm)
-        # A totals row names the last row of every sheet, so those are known before any is written.
-        bodies = [(name, 1 + max(len(rows), 1)) for name, rows in zip(names, parts, strict=True)]
+        bodies: list[tuple[str, int]] = []
         for name, rows in zip(names, parts, strict=True):
             sheet = self._new_sheet(name, landscape=wide)
             self.grid.layout(sheet, cols, frozen=True)
-            self.grid.write(sheet, table, cols, rows)
+            bodies.append((name, self.grid.write(sheet, table, cols, rows)))
         if table.totals:
             self.grid.totals(sheet, table, cols, bodies)
 
@@ -291,7 +292,7 @@ class _Builder:
     def _link_row(self, text: str, sheet_name: str) -> None:
         """A row of the narrative sheet that links to a table's or chart's sheet (and a Contents entry)."""
         self.contents.append((text, sheet_name))
-        self.row(text, self.font(bold=True, color=common.LINK_RGB, underline="single"), "#" + sheet_name)
+        self.row(text, self.font(bold=True, color=common.LINK_RGB, underline="single"), to_sheet=sheet_name)
 
     def _contents_sheet(self) -> None:
         sheet = self._new_sheet("Contents", landscape=False, index=0)

@@ -116,17 +116,12 @@ def make(sheet: Sheet, value: Cell | CellRichText, style: str | None = None) -> 
     cell = WriteOnlyCell(sheet)
     if style is not None:
         cell.style = style  # before the value's own number format, which it would reset
+    cell.value = value if isinstance(value, CellRichText) else plain_value(value)
     if isinstance(value, str):
-        cell.value = text(value)
-        # openpyxl takes a leading "=" as a formula; a spec's text never is one.
-        cell.data_type = "s"
-        return cell
-    if isinstance(value, dt.datetime):
-        cell.value = value.replace(tzinfo=None)
+        cell.data_type = "s"  # openpyxl takes a leading "=" as a formula; a spec's text never is one
+    elif isinstance(value, dt.datetime):
         cell.number_format = "yyyy-mm-dd hh:mm"
-        return cell
-    cell.value = value
-    if isinstance(value, dt.date):
+    elif isinstance(value, dt.date):
         cell.number_format = "yyyy-mm-dd"
     elif isinstance(value, bool):
         cell.number_format = '"Yes";"Yes";"No"'  # reads as in the documents

@@ -121,7 +121,8 @@ class Grid:
         assert table.totals is not None
         cells = []
         for col, (function, value) in enumerate(zip(table.totals.functions, table.totals.values, strict=True), 1):
-            cell = WriteOnlyCell(sheet, _formula(function, get_column_letter(col), bodies) if function else value)
+            formula = _formula(function, get_column_letter(col), bodies) if function else None
+            cell = WriteOnlyCell(sheet, formula) if formula else make(sheet, value)
             cell.font = self.bold_font
             cell.border = self.total_border
             fmt = cols[col - 1].format
