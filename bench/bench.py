@@ -47,9 +47,9 @@ def _text(value) -> str:
 
 
 def briefing_case(fmt: str, n: int, out: Path) -> None:
-    from briefing.inline import parse_inline
     from briefing.model import Briefing, Section, Table
     from briefing.registry import get
+    from briefing.spec.inline import parse_inline
 
     doc = Briefing("Annex", (Section(parse_inline("Log"), (Table(COLUMNS, tuple(rows(n)), "Log"),)),))
     get(fmt).write(doc, out)
@@ -74,7 +74,7 @@ def inline_spec(n: int) -> str:
 
 
 def loader_case(n: int, out: Path) -> None:
-    from briefing.loader import load
+    from briefing.spec.loader import load
 
     spec = out.with_suffix(".yaml")
     spec.write_text(inline_spec(n))

@@ -12,10 +12,10 @@ from typing import Any
 
 from . import registry
 from .errors import BuildError, OutputError, Problem, SpecError
-from .loader import Options, load
 from .manifest import MANIFEST_SUFFIX, manifest, write_manifest
 from .model import Briefing
-from .stylesheet import read_style_file
+from .spec.loader import Options, load
+from .spec.styles import read_style_file
 
 TEMP_PREFIX, TEMP_SUFFIX = ".briefing-", ".tmp"
 """Temporary files are named .briefing-NAME.PID.RANDOM.tmp until renamed into place."""

@@ -20,15 +20,15 @@ from .build import check_folder, write_pack
 from .distribution import choose, problems_of, read_lists
 from .errors import BuildError, OutputError, Problem, SpecError, in_order
 from .lint import Finding, fix_file, lint
-from .loader import Options, load, resolved_tree
 from .mail import OverBudget, compose, files_for, parse_size
 from .manifest import MANIFEST_SUFFIX, content_key, current_outputs, verify
 from .model import Briefing
 from .scaffold import new_spec
 from .schema import schema_text
 from .send import LOG_SUFFIX, SendLog, SettingsError, deliver, settings, write_eml
-from .stylesheet import bundled_names, read_style_file, template_layer
-from .variables import parse_set, read_vars_file, render_name
+from .spec.loader import Options, load, resolved_tree
+from .spec.styles import bundled_names, read_style_file, template_layer
+from .spec.variables import parse_set, read_vars_file, render_name
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 

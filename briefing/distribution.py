@@ -13,14 +13,15 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from . import registry, shapes
+from . import registry
 from .errors import Problem, SpecError
-from .fields import Reader, did_you_mean
-from .loader import Options, resolved_tree
 from .model import Briefing, Pos
-from .resolve import key_value
-from .source import compose, pos_of, read_spec_text
-from .variables import render
+from .spec import shapes
+from .spec.compose import compose, pos_of, read_spec_text
+from .spec.loader import Options, resolved_tree
+from .spec.reader import Reader, did_you_mean
+from .spec.resolve import key_value
+from .spec.variables import render
 
 DEFAULT_SUBJECT = "Briefing: {{ title }} ({{ date }})"
 """The subject of a list that gives none."""

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import SpecError
-from .loader import load
+from .spec.loader import load
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=briefing.schema.json"
 """The comment that makes VS Code's YAML extension check a spec against ``briefing schema``."""

@@ -16,7 +16,6 @@ from openpyxl import load_workbook
 from PIL import Image as PILImage
 from pypdf import PdfReader
 
-from briefing.inline import parse_inline
 from briefing.model import (
     Briefing,
     Image,
@@ -27,6 +26,7 @@ from briefing.model import (
     Section,
     Table,
 )
+from briefing.spec.inline import parse_inline
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"

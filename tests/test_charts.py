@@ -16,8 +16,8 @@ from PIL import Image as PILImage
 from pypdf import PdfReader
 
 from briefing import cli
-from briefing.inline import parse_inline
 from briefing.model import Briefing, Chart, NumberFormat, Section, Series, Table, Totals
+from briefing.spec.inline import parse_inline
 from briefing.style import Style
 from briefing.writers import common, xlsxtable
 from briefing.writers.docx import DocxWriter

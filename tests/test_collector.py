@@ -6,7 +6,8 @@ import gc
 
 import pytest
 
-from briefing import collector, loader
+from briefing import collector
+from briefing.spec import loader
 
 
 def test_paused_restores_the_collector_even_after_an_error():

@@ -234,7 +234,7 @@ def test_formats_read_the_same_as_their_excel_number_format(value, fmt, text, ex
 
 
 def test_hostile_data_files_get_one_positioned_line(folder, monkeypatch):
-    from briefing import data
+    from briefing.spec import datafiles as data
 
     (folder / "data" / "binary.csv").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00\x00")
     (folder / "data" / "nested.json").write_text('[{"a": {"b": 1}}]')

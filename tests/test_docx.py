@@ -8,8 +8,8 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from briefing.inline import parse_inline
 from briefing.model import Briefing, Section, Table
+from briefing.spec.inline import parse_inline
 from briefing.writers.docx import DocxWriter
 
 

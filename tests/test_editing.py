@@ -11,7 +11,7 @@ import yaml
 from briefing import load
 from briefing.cli import main
 from briefing.schema import schema_text, spec_schema
-from briefing.shapes import SHAPES
+from briefing.spec.shapes import SHAPES
 
 from .conftest import SPECS
 

@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from PIL import Image as PILImage
 from pypdf import PdfReader
 
-from briefing.inline import parse_inline
 from briefing.model import Briefing, Paragraph, Section, Table
+from briefing.spec.inline import parse_inline
+from briefing.spec.styles import merge, read_style_file
 from briefing.style import BUNDLED_FONTS, Style, TableLook
-from briefing.stylesheet import merge, read_style_file
 from briefing.writers.docx import DocxWriter
 from briefing.writers.pdf import PdfWriter
 from briefing.writers.xlsx import XlsxWriter

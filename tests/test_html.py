@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import lxml.html
 
-from briefing.inline import parse_inline
 from briefing.model import Briefing, Chart, NumberFormat, Paragraph, Section, Series, Table, Totals
+from briefing.spec.inline import parse_inline
 from briefing.writers.html import Attachment, HtmlWriter, human_size, mail_body
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from briefing.inline import parse_inline
 from briefing.model import Span, plain
+from briefing.spec.inline import parse_inline
 
 
 def test_bold_italic_and_link_become_spans():

@@ -7,8 +7,8 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from briefing.inline import parse_inline
 from briefing.model import Briefing, Paragraph, Section, Table, Totals
+from briefing.spec.inline import parse_inline
 from briefing.writers.pdf import PdfWriter
 
 from .conftest import pdf_text, require_tool, squash
@@ -141,7 +141,7 @@ def test_a_long_table_reads_as_one_table_whatever_its_runs(style, tmp_path, monk
     import dataclasses
     import re
 
-    from briefing.stylesheet import merge, read_style_file
+    from briefing.spec.styles import merge, read_style_file
     from briefing.writers import pdftable
 
     monkeypatch.setattr(pdftable, "RUN_ROWS", 7)

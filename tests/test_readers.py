@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from briefing import build, load
-from briefing.inline import parse_inline
 from briefing.model import Briefing, Section, Table
-from briefing.stylesheet import bundled_names
+from briefing.spec.inline import parse_inline
+from briefing.spec.styles import bundled_names
 from briefing.writers.docx import DocxWriter
 
 from .conftest import SPECS, pdf_text, require_tool, run_soffice, squash

@@ -12,9 +12,9 @@ from PIL import Image as PILImage
 
 from briefing import SpecError, loads
 from briefing.cli import main
-from briefing.loader import Options
+from briefing.spec.loader import Options
+from briefing.spec.styles import bundled_names, merge, read_style_file, template_layer
 from briefing.style import BUNDLED_FONTS, Style, TableLook
-from briefing.stylesheet import bundled_names, merge, read_style_file, template_layer
 
 BODY = "sections:\n  - heading: H\n"
 

@@ -9,8 +9,8 @@ import tempfile
 import pytest
 from openpyxl import load_workbook
 
-from briefing.inline import parse_inline
 from briefing.model import Briefing, Paragraph, Section, Table
+from briefing.spec.inline import parse_inline
 from briefing.writers.xlsx import XlsxWriter
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem, SpecError
-from .fields import inside
-from .source import compose, pos_of, read_spec_text
+from ..errors import Problem, SpecError
+from .compose import compose, pos_of, read_spec_text
+from .reader import inside
 
 MAX_NODES = 1_000_000
 """Most nodes the resolver walks; beyond, aliases are expanding without end."""

@@ -15,10 +15,10 @@ from PIL import ImageColor
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem
-from .model import Cell, Pos
+from ..errors import Problem
+from ..model import Cell, Pos
+from .compose import pos_of
 from .shapes import Shape
-from .source import pos_of
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}

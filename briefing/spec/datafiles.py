@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model import Cell, Pos
+from ..model import Cell, Pos
 
 MAX_DATA_ROWS = 5_000_000
 """Most rows read from one data file; beyond, the file is refused rather than exhausting memory."""

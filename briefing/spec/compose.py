@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem, SpecError
-from .model import Pos
+from ..errors import Problem, SpecError
+from ..model import Pos
 
 MAX_DEPTH = 100
 """Deepest nesting of YAML collections accepted; real specs stay far below."""

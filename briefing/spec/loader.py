@@ -11,11 +11,9 @@ from typing import Any, TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from . import collector, shapes
-from .errors import SpecError
-from .fields import Reader, did_you_mean, kind_of
-from .inline import parse_inline
-from .model import (
+from .. import collector
+from ..errors import SpecError
+from ..model import (
     Block,
     Briefing,
     Image,
@@ -26,9 +24,12 @@ from .model import (
     Paragraph,
     Section,
 )
+from . import shapes
+from .inline import parse_inline
+from .reader import Reader, did_you_mean, kind_of
 from .resolve import Resolved, resolve_file, resolve_text
-from .stylesheet import Layer, merge, read_style
-from .tabular import read_chart, read_table
+from .styles import Layer, merge, read_style
+from .tables import read_chart, read_table
 from .variables import builtins, render, spec_variables
 
 T = TypeVar("T")

@@ -8,7 +8,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline, emphasis
 from markdown_it.token import Token
 
-from .model import Inline, Span
+from ..model import Inline, Span
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 """Only these become links; any other target stays literal text."""

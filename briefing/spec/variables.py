@@ -14,11 +14,11 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem, SpecError
-from .fields import Reader
-from .model import Pos
+from ..errors import Problem, SpecError
+from ..model import Pos
+from .compose import compose, pos_of, read_spec_text
+from .reader import Reader
 from .resolve import key_value
-from .source import compose, pos_of, read_spec_text
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 _RESOLVER = yaml.resolver.Resolver()

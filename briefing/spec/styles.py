@@ -9,14 +9,14 @@ from typing import Any
 
 from yaml.nodes import Node, ScalarNode
 
+from ..errors import Problem, SpecError
+from ..model import Pos
+from ..style import BUNDLED_FONTS, PAGE_SIZES_CM, FontFamily, Style, TableLook
 from . import shapes
-from .errors import Problem, SpecError
-from .fields import Reader
-from .model import Pos
-from .source import compose, read_spec_text
-from .style import BUNDLED_FONTS, PAGE_SIZES_CM, FontFamily, Style, TableLook
+from .compose import compose, read_spec_text
+from .reader import Reader
 
-BUNDLED_STYLES = Path(__file__).resolve().parent / "styles"
+BUNDLED_STYLES = Path(__file__).resolve().parent.parent / "styles"
 """Folder of the styles selectable by name (``--style official``)."""
 
 Layer = dict[str, Any]

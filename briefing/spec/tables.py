@@ -10,14 +10,14 @@ from typing import assert_never, cast, get_args
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from ..errors import Problem
+from ..model import Aggregate, Cell, Chart, ChartKind, FormatKind, NumberFormat, Series, Table, Totals
+from ..numbers import FORMAT_NEEDS, currency_precision, fits, is_currency
 from . import shapes
-from .data import DataError, Frame, SourceOptions, read
-from .errors import Problem
-from .fields import Reader, did_you_mean
+from .cells import Test, comparable, convert, infer, is_number, sort_key, test, type_name
+from .datafiles import DataError, Frame, SourceOptions, read
 from .inline import parse_inline
-from .model import Aggregate, Cell, Chart, ChartKind, FormatKind, NumberFormat, Series, Table, Totals
-from .numbers import FORMAT_NEEDS, currency_precision, fits, is_currency
-from .values import Test, comparable, convert, infer, is_number, sort_key, test, type_name
+from .reader import Reader, did_you_mean
 
 MAX_CATEGORIES = 500
 """Most bars or points in a chart; more cannot be told apart."""

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 
-from .model import Cell
+from ..model import Cell
 
 TYPES = ("integer", "number", "date", "boolean", "text")
 """The types a column can be read as; inference tries them in this order."""
