@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .model import (
     Block,
     Briefing,
+    Callout,
     Chart,
     Image,
     Inline,
@@ -84,6 +85,10 @@ def _block(block: Block) -> Iterator[Finding]:
         case Image():
             if block.caption:
                 yield from _inline(block.pos, block.caption, sentence=True)
+        case Callout():
+            yield from _text(block.pos, block.title, sentence=True)
+            for inner in block.content:
+                yield from _block(inner)
         case PageBreak():
             pass
         case _:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from .style import Style
 
@@ -96,6 +96,11 @@ Cell = str | int | float | bool | dt.date | dt.datetime | None
 
 FormatKind = Literal["integer", "decimal", "percent", "currency", "date"]
 """The ways a column's values can be shown."""
+FORMAT_KINDS: tuple[FormatKind, ...] = get_args(FormatKind)
+
+ColumnType = Literal["integer", "number", "date", "boolean", "text"]
+"""The types a column's values can be read as; inference tries them in this order."""
+COLUMN_TYPES: tuple[ColumnType, ...] = get_args(ColumnType)
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,7 @@ class NumberFormat:
 
 Aggregate = Literal["sum", "mean", "count"]
 """What a totals row shows for a column."""
+AGGREGATES: tuple[Aggregate, ...] = get_args(Aggregate)
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,7 @@ class Table:
 
 ChartKind = Literal["bar", "horizontal_bar", "stacked_bar", "line", "pie"]
 """The kinds of chart."""
+CHART_KINDS: tuple[ChartKind, ...] = get_args(ChartKind)
 
 
 @dataclass(frozen=True)
@@ -210,8 +217,40 @@ class PageBreak:
     pos: Pos = _pos()
 
 
-Block = Paragraph | ListBlock | Table | Chart | Image | PageBreak
+CalloutKind = Literal["key-judgement", "comment", "note", "warning"]
+"""What a callout box holds; each kind has its own title and colour."""
+CALLOUT_KINDS: tuple[CalloutKind, ...] = get_args(CalloutKind)
+CALLOUT_TITLES: dict[CalloutKind, str] = {
+    "key-judgement": "Key judgement",
+    "comment": "Comment",
+    "note": "Note",
+    "warning": "Warning",
+}
+"""The title a callout shows when its spec gives none."""
+
+Text = Paragraph | ListBlock
+"""Blocks of running text, which a callout may hold."""
+
+
+@dataclass(frozen=True)
+class Callout:
+    """Text set apart in a box: a key judgement, a comment, a note or a warning."""
+
+    kind: CalloutKind
+    """What the box holds; decides its colour."""
+    title: str
+    """Shown at the top of the box (the kind's own title when the spec gives none)."""
+    content: tuple[Text, ...]
+    """Paragraphs and lists, in order; never empty."""
+    pos: Pos = _pos()
+
+
+Block = Paragraph | ListBlock | Table | Chart | Image | Callout | PageBreak
 """Anything that can stand in a section's content."""
+
+BlockType = Literal["paragraph", "bullets", "numbered", "table", "chart", "image", "callout", "page_break"]
+"""The keys that name a block in a spec (bullets and numbered are both a ListBlock)."""
+BLOCK_TYPES: tuple[BlockType, ...] = get_args(BlockType)
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,13 @@
-"""Column formats: the text a value reads as in documents, and the same format as Excel's number format."""
+"""Column formats: which values each applies to, and the same format as Excel's number format.
+
+The text a format gives a value in documents is ``layout.text.formatted``."""
 
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 from functools import cache
 
-from babel.dates import format_date
-from babel.numbers import format_decimal, get_currency_precision, get_currency_symbol, list_currencies
+from babel.numbers import get_currency_precision, get_currency_symbol, list_currencies
 
 from .model import Cell, NumberFormat
 
@@ -40,35 +40,15 @@ def currency_precision(code: str) -> int:
     return int(get_currency_precision(code))
 
 
-def _digits(fmt: NumberFormat) -> str:
+def digits_pattern(fmt: NumberFormat) -> str:
     return "#,##0" + ("." + "0" * fmt.decimals if fmt.decimals else "")
 
 
 @cache
-def _symbol(code: str) -> str:
+def symbol(code: str) -> str:
     symbol = str(get_currency_symbol(code, LOCALE))
     # A symbol made of letters ("CHF", "F CFA") needs a space before the digits.
     return symbol + "\u00a0" if symbol[-1:].isalpha() else symbol
-
-
-def show(value: Cell, fmt: NumberFormat) -> str | None:
-    """``value`` as text in ``fmt``; None when the format does not apply to it (text, empty)."""
-    if not fits(fmt, value):
-        return None
-    if isinstance(value, dt.date):
-        return format_date(value, "d MMM y", locale=LOCALE)
-    assert isinstance(value, (int, float))
-    number = decimal.Decimal(repr(value)) if isinstance(value, float) else decimal.Decimal(value)
-    with decimal.localcontext() as context:
-        # Excel rounds halves away from zero; so must the documents, or 2.5 would read 2 here and 3 there.
-        context.rounding = decimal.ROUND_HALF_UP
-        if fmt.kind == "percent":
-            return format_decimal(number * 100, _digits(fmt), locale=LOCALE) + "%"
-        text = format_decimal(number, _digits(fmt), locale=LOCALE)
-    if fmt.kind == "currency":
-        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
-        return f"{sign}{_symbol(fmt.currency)}{digits}"
-    return text
 
 
 def excel_format(fmt: NumberFormat) -> str:
@@ -77,7 +57,7 @@ def excel_format(fmt: NumberFormat) -> str:
         case "date":
             return "d mmm yyyy"
         case "percent":
-            return _digits(fmt) + "%"
+            return digits_pattern(fmt) + "%"
         case "currency":
-            return f'"{_symbol(fmt.currency)}"{_digits(fmt)}'
-    return _digits(fmt)
+            return f'"{symbol(fmt.currency)}"{digits_pattern(fmt)}'
+    return digits_pattern(fmt)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, get_args
 
 PAGE_SIZES_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
 """Portrait width and height of the supported paper sizes."""
+
+CoverMode = Literal["block", "page", "none"]
+"""How the title is shown: a block at the top of page 1, a cover page of its own, or not at all."""
+COVER_MODES: tuple[CoverMode, ...] = get_args(CoverMode)
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,7 @@ class Style:
     """Image shown in the cover block."""
     logo_size_px: tuple[int, int] = (0, 0)
     """Pixel size of the logo, read when the style was loaded."""
-    cover: str = "block"
+    cover: CoverMode = "block"
     """"block": title block at the top of page 1; "page": a cover page of its own; "none"."""
     toc: bool = False
     """Print a table of contents (a Contents sheet in Excel)."""

@@ -138,7 +138,7 @@ def test_pdf_chart_is_vector_drawing_not_a_picture(built):
         "Incidents",
         "2023",
         "2024",
-        "Figure 1: Counts of recorded incidents.",
+        "Figure 1: Incidents by country. Counts of recorded incidents.",
     ):
         assert label in text
 
@@ -162,7 +162,7 @@ def test_word_chart_is_a_sharp_picture_with_alt_text(built):
     assert dpi >= 190
     assert document.inline_shapes[1]._inline.docPr.get("descr") == "Funding by sector"
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
-    assert "Figure 1: Counts of recorded incidents." in captions
+    assert "Figure 1: Incidents by country. Counts of recorded incidents." in captions
 
 
 def test_libreoffice_opens_the_charts_and_computes_the_totals(built, tmp_path):

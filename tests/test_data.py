@@ -11,8 +11,9 @@ import pytest
 from openpyxl import Workbook
 
 from briefing import SpecError, loads
+from briefing.layout.text import formatted
 from briefing.model import Chart, NumberFormat, Series, Table, Totals, tables
-from briefing.numbers import excel_format, show
+from briefing.numbers import excel_format
 
 CSV = """\
 date,region,incidents,cas_total,share,notes
@@ -229,7 +230,7 @@ def test_chart_errors(folder):
     ],
 )
 def test_formats_read_the_same_as_their_excel_number_format(value, fmt, text, excel):
-    assert show(value, fmt) == text
+    assert formatted(value, fmt) == text
     assert excel_format(fmt) == excel
 
 

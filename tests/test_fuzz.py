@@ -20,9 +20,9 @@ from openpyxl import load_workbook
 from reportlab.pdfbase.ttfonts import TTFont
 
 from briefing import SpecError, build, loads
+from briefing.layout.tables import geometry
 from briefing.model import tables
 from briefing.style import BUNDLED_FONTS
-from briefing.writers import common
 from briefing.writers.xlsxtable import header_names
 
 from .conftest import html_text, pdf_text, squash
@@ -165,16 +165,16 @@ def _check_cells(doc, xlsx: Path, word: Path) -> None:
     for table, sheet, grid in zip(tables(doc), sheets, word_tables, strict=True):
         rows = list(sheet.iter_rows(values_only=True))
         assert list(rows[0]) == header_names(table.columns)  # as an Excel table needs them: unique, one line
-        cols = common.columns(table)
-        for values, got, word_row in zip(table.rows, rows[1:], grid.rows[1:], strict=True):
-            for value, cell_value, column, word_cell in zip(values, got, cols, word_row.cells, strict=True):
+        laid = geometry(table, doc.style)
+        for values, texts, got, word_row in zip(table.rows, laid.rows(), rows[1:], grid.rows[1:], strict=True):
+            for value, text, cell_value, word_cell in zip(values, texts, got, word_row.cells, strict=True):
                 if isinstance(value, dt.date):
                     assert cell_value == dt.datetime.combine(value, dt.time())
                 elif isinstance(value, float):  # Excel keeps 2.0 as the number 2
                     assert cell_value == value and not isinstance(cell_value, bool)
                 else:
                     assert cell_value == value and type(cell_value) is type(value)
-                assert word_cell.text == common.cell_text(value, column.grouped)
+                assert word_cell.text == text
 
 
 # -- invalid specs -----------------------------------------------------------

@@ -64,9 +64,14 @@ def test_writers_load_lazily(tmp_path):
     assert _office_imports("--help") == []
     assert _office_imports("validate", str(SPECS / "showcase.yaml")) == []
     assert _office_imports("build", str(SPECS / "showcase.yaml"), "--format", "xlsx", "--out", str(tmp_path)) == [
-        "openpyxl"
+        "openpyxl",
+        "reportlab",  # its font files measure the table's text
     ]
-    # reportlab draws charts for Word too, but only a pack with a chart needs it.
+    # reportlab measures table text and draws charts for Word too, but only a pack with a table or chart needs it.
     assert _office_imports("build", str(SPECS / "mali-russia.yaml"), "--format", "docx", "--out", str(tmp_path)) == [
-        "docx"
+        "docx",
+        "reportlab",
     ]
+    prose = tmp_path / "prose.yaml"
+    prose.write_text("title: T\nsections:\n  - heading: H\n    content:\n      - paragraph: Text.\n")
+    assert _office_imports("build", str(prose), "--format", "docx", "--out", str(tmp_path)) == ["docx"]

@@ -6,10 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 
-from ..model import Cell
-
-TYPES = ("integer", "number", "date", "boolean", "text")
-"""The types a column can be read as; inference tries them in this order."""
+from ..model import COLUMN_TYPES, Cell
 
 # Numbers as analysts write them: 1234, -1,234,567, 12.5, 1.2e6. Not Python's
 # wider float() syntax ("nan", "1_000", "infinity"), which no data file means.
@@ -81,7 +78,7 @@ def infer(values: Sequence[Cell]) -> str | None:
     texts = [v for v in values if v is not None]
     if not texts or not all(isinstance(v, str) for v in texts):
         return None
-    for kind in TYPES[:-1]:
+    for kind in COLUMN_TYPES[:-1]:
         try:
             for value in texts:
                 convert(value, kind)

@@ -13,23 +13,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .. import collector
 from ..errors import SpecError
-from ..model import (
-    Block,
-    Briefing,
-    Image,
-    Inline,
-    ListBlock,
-    ListItem,
-    PageBreak,
-    Paragraph,
-    Section,
-)
+from ..model import Block, Briefing, ListBlock, Paragraph, Section
 from . import shapes
-from .inline import parse_inline
-from .reader import Reader, did_you_mean, kind_of
+from .blocks import blocks, inline, items
+from .reader import Reader, kind_of
 from .resolve import Resolved, resolve_file, resolve_text
 from .styles import Layer, merge, read_style
-from .tables import read_chart, read_table
 from .variables import builtins, render, spec_variables
 
 T = TypeVar("T")
@@ -130,17 +119,12 @@ def _opt(keys: dict[str, Node], key: str, read: Callable[[Node], T | None]) -> T
     return read(keys[key]) if key in keys else None
 
 
-def _inline(r: Reader, node: Node) -> Inline | None:
-    text = r.text(node)
-    return None if text is None else parse_inline(text)
-
-
 def _summary(r: Reader, node: Node) -> tuple[Block, ...]:
     if isinstance(node, ScalarNode):
-        text = _inline(r, node)
+        text = inline(r, node)
         return () if text is None else (Paragraph(text, pos=r.pos(node)),)
-    items = _items(r, node)
-    return () if items is None else (ListBlock(items, pos=r.pos(node)),)
+    found = items(r, node)
+    return () if found is None else (ListBlock(found, pos=r.pos(node)),)
 
 
 def _sections(r: Reader, node: Node, level: int) -> tuple[Section, ...]:
@@ -157,90 +141,9 @@ def _section(r: Reader, node: Node, level: int) -> Section | None:
     keys = r.shape(node, shapes.SECTION)
     if keys is None:
         return None
-    heading = _inline(r, keys["heading"]) if "heading" in keys else None
-    content = _blocks(r, keys["content"]) if "content" in keys else ()
+    heading = inline(r, keys["heading"]) if "heading" in keys else None
+    content = blocks(r, keys["content"]) if "content" in keys else ()
     subsections = _sections(r, keys["sections"], level + 1) if "sections" in keys else ()
     if heading is None:
         return None
     return Section(heading, content, subsections, pos=r.pos(node))
-
-
-def _blocks(r: Reader, node: Node) -> tuple[Block, ...]:
-    nodes = r.sequence(node, "a list of blocks")
-    if nodes is None:
-        return ()
-    return tuple(b for b in (_block(r, n) for n in nodes) if b is not None)
-
-
-def _block(r: Reader, node: Node) -> Block | None:
-    keys = r.shape(node, shapes.BLOCK)
-    if keys is None:
-        return None
-    if len(keys) != 1:
-        if not keys and not node.value:
-            r.problem(node, f"an empty block{did_you_mean('', shapes.BLOCK.keys)}")
-        elif len(keys) > 1:
-            names = " and ".join(f"'{k}'" for k in keys)
-            r.problem(node, f"a block has exactly one type, but this one has {names}")
-        return None
-    kind, value = next(iter(keys.items()))
-    pos = r.pos(node)
-    match kind:
-        case "paragraph":
-            text = _inline(r, value)
-            return None if text is None else Paragraph(text, pos=pos)
-        case "bullets" | "numbered":
-            items = _items(r, value)
-            return None if items is None else ListBlock(items, kind == "numbered", pos=pos)
-        case "table":
-            return read_table(r, value)
-        case "chart":
-            return read_chart(r, value)
-        case "image":
-            return _image(r, value)
-        case "page_break":
-            if r.cell(value) is not True:
-                r.problem(value, "page_break takes the value true")
-                return None
-            return PageBreak(pos=pos)
-    raise AssertionError(kind)  # shapes.BLOCK and the cases above go together
-
-
-def _items(r: Reader, node: Node) -> tuple[ListItem, ...] | None:
-    nodes = r.sequence(node, "a list of items")
-    if nodes is None:
-        return None
-    if not nodes:
-        r.problem(node, "a list needs at least one item")
-        return None
-    items = tuple(i for i in (_item(r, n) for n in nodes) if i is not None)
-    return items if len(items) == len(nodes) else None
-
-
-def _item(r: Reader, node: Node) -> ListItem | None:
-    if isinstance(node, ScalarNode):
-        text = _inline(r, node)
-        return None if text is None else ListItem(text, pos=r.pos(node))
-    keys = r.shape(node, shapes.ITEM)
-    if keys is None or len(keys) != 2:
-        return None
-    lead, text = _inline(r, keys["lead"]), _inline(r, keys["text"])
-    if lead is None or text is None:
-        return None
-    return ListItem(text, lead, pos=r.pos(node))
-
-
-def _image(r: Reader, node: Node) -> Image | None:
-    keys = r.shape(node, shapes.IMAGE)
-    if keys is None or "path" not in keys:
-        return None
-    caption = _inline(r, keys["caption"]) if "caption" in keys else None
-    alt = _opt(keys, "alt", r.text)
-    width = _opt(keys, "width_cm", r.number)
-    found = r.image(keys["path"])
-    if found is None:
-        return None
-    path, size = found
-    if alt is None:
-        alt = "".join(span.text for span in caption) if caption else ""
-    return Image(path, size, caption, alt, width, pos=r.pos(node))

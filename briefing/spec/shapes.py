@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..model import AGGREGATES, BLOCK_TYPES, CALLOUT_KINDS, CHART_KINDS, COLUMN_TYPES, FORMAT_KINDS
+from ..style import COVER_MODES
+
 Schema = dict[str, Any]
 """A JSON Schema fragment."""
 
@@ -26,8 +29,6 @@ FILE: Schema = {"type": "string", "description": "a path relative to the file th
 
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains")
 """How a filter compares a column's values."""
-CHART_KINDS = ("bar", "horizontal_bar", "stacked_bar", "line", "pie")
-"""The kinds of chart."""
 
 
 def ref(name: str) -> Schema:
@@ -91,11 +92,11 @@ COLUMN = Shape(
         "as": Key("The name shown in the header row."),
         "type": Key(
             "Read every value as this type; a value that is not one is an error.",
-            one_of("integer", "number", "text", "date", "boolean"),
+            one_of(*COLUMN_TYPES),
         ),
         "format": Key(
             "How values are shown, in documents and as Excel's number format.",
-            one_of("integer", "decimal", "percent", "currency", "date"),
+            one_of(*FORMAT_KINDS),
         ),
         "decimals": Key("Digits after the decimal point, for decimal, percent and currency.", {"type": "integer"}),
         "currency": Key("ISO 4217 code of the currency, e.g. EUR (USD when not given).", TEXT),
@@ -140,7 +141,7 @@ TABLE = Shape(
         **DATA_KEYS,
         "totals": Key(
             "A totals row: what each named column shows.",
-            {"type": "object", "additionalProperties": one_of("sum", "mean", "count")},
+            {"type": "object", "additionalProperties": one_of(*AGGREGATES)},
         ),
         "split_sheets": Key("In Excel, spread rows beyond a sheet's limit over further sheets.", BOOLEAN),
     },
@@ -171,20 +172,34 @@ IMAGE = Shape(
     },
     ("path",),
 )
-BLOCK = Shape(
-    "block",
-    "a block",
+_TEXT_BLOCKS: dict[str, Key] = {
+    "paragraph": Key("A paragraph of text."),
+    "bullets": Key("A bulleted list.", LIST),
+    "numbered": Key("A numbered list.", LIST),
+}
+TEXT_BLOCK = Shape("text_block", "a block of a callout", dict(_TEXT_BLOCKS), one_key=True)
+CALLOUT = Shape(
+    "callout",
+    "a callout",
     {
-        "paragraph": Key("A paragraph of text."),
-        "bullets": Key("A bulleted list.", LIST),
-        "numbered": Key("A numbered list.", LIST),
-        "table": Key("A table with a header row, its rows written here or read from a data file.", ref("table")),
-        "chart": Key("A bar, line or pie chart of columns of data.", ref("chart")),
-        "image": Key("A PNG or JPEG picture.", ref("image")),
-        "page_break": Key("Start a new page (true).", {"const": True}),
+        "kind": Key(
+            "What the box holds; decides its colour and default title (note when not given).", one_of(*CALLOUT_KINDS)
+        ),
+        "title": Key("Shown at the top of the box (Key judgement, Comment, Note or Warning when not given)."),
+        "content": Key("Paragraphs and lists inside the box.", list_of({"anyOf": [ref("text_block"), INCLUDE]}, 1)),
     },
-    one_key=True,
+    ("content",),
 )
+_BLOCKS: dict[str, Key] = {
+    **_TEXT_BLOCKS,
+    "table": Key("A table with a header row, its rows written here or read from a data file.", ref("table")),
+    "chart": Key("A bar, line or pie chart of columns of data.", ref("chart")),
+    "image": Key("A PNG or JPEG picture.", ref("image")),
+    "callout": Key("A box that sets text apart: a key judgement, a comment, a note or a warning.", ref("callout")),
+    "page_break": Key("Start a new page (true).", {"const": True}),
+}
+assert tuple(_BLOCKS) == BLOCK_TYPES, "every block type of the model has its key here, in the same order"
+BLOCK = Shape("block", "a block", dict(_BLOCKS), one_key=True)
 SECTION = Shape(
     "section",
     "a section",
@@ -251,7 +266,7 @@ STYLE = Shape(
         "accent": Key("Colour of the title, headings and rules.", COLOUR),
         "page": Key("Paper size, orientation and margins.", ref("page")),
         "logo": Key("PNG or JPEG shown in the cover block.", FILE),
-        "cover": Key("block (title block on page 1), page (a cover page) or none.", one_of("block", "page", "none")),
+        "cover": Key("block (title block on page 1), page (a cover page) or none.", one_of(*COVER_MODES)),
         "toc": Key("Print a table of contents.", BOOLEAN),
         "table": Key("How tables are drawn.", ref("table_look")),
         "marking": Key("How the classification marking is printed.", ref("marking")),
@@ -308,6 +323,8 @@ SHAPES = (
     DISTRIBUTION,
     SECTION,
     BLOCK,
+    TEXT_BLOCK,
+    CALLOUT,
     ITEM,
     TABLE,
     COLUMN,

@@ -11,7 +11,7 @@ from yaml.nodes import Node, ScalarNode
 
 from ..errors import Problem, SpecError
 from ..model import Pos
-from ..style import BUNDLED_FONTS, PAGE_SIZES_CM, FontFamily, Style, TableLook
+from ..style import BUNDLED_FONTS, COVER_MODES, PAGE_SIZES_CM, FontFamily, Style, TableLook
 from . import shapes
 from .compose import compose, read_spec_text
 from .reader import Reader
@@ -65,7 +65,7 @@ def read_style(r: Reader, node: Node) -> Layer:
         "font_size": r.number,
         "accent": r.colour,
         "toc": r.boolean,
-        "cover": lambda n: r.choice(n, ("block", "page", "none")),
+        "cover": lambda n: r.choice(n, COVER_MODES),
         "docx_template": lambda n: _template(r, n),
     }
     for key, read in scalars.items():

@@ -11,7 +11,19 @@ from typing import assert_never, cast, get_args
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..errors import Problem
-from ..model import Aggregate, Cell, Chart, ChartKind, FormatKind, NumberFormat, Series, Table, Totals
+from ..model import (
+    CHART_KINDS,
+    COLUMN_TYPES,
+    Aggregate,
+    Cell,
+    Chart,
+    ChartKind,
+    FormatKind,
+    NumberFormat,
+    Series,
+    Table,
+    Totals,
+)
 from ..numbers import FORMAT_NEEDS, currency_precision, fits, is_currency
 from . import shapes
 from .cells import Test, comparable, convert, infer, is_number, sort_key, test, type_name
@@ -99,7 +111,7 @@ def read_chart(r: Reader, node: Node) -> Chart | None:
     keys = r.shape(node, shapes.CHART)
     if keys is None or not {"type", "title", "x", "y"} <= keys.keys():
         return None
-    kind = r.choice(keys["type"], shapes.CHART_KINDS)
+    kind = r.choice(keys["type"], CHART_KINDS)
     title = r.text(keys["title"])
     x_title = r.text(keys["x_title"]) if "x_title" in keys else None
     y_title = r.text(keys["y_title"]) if "y_title" in keys else None
@@ -234,7 +246,7 @@ def _column(r: Reader, node: Node) -> _Column | None:
         return None
     source = r.text(keys["from"])
     shown = r.text(keys["as"]) if "as" in keys else source
-    kind = r.choice(keys["type"], ("integer", "number", "text", "date", "boolean")) if "type" in keys else None
+    kind = r.choice(keys["type"], COLUMN_TYPES) if "type" in keys else None
     fmt = _format(r, keys) if "format" in keys else None
     for key in ("decimals", "currency"):
         if key in keys and "format" not in keys:

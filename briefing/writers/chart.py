@@ -14,8 +14,8 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from ..layout.text import column_text, formatted
 from ..model import Chart, NumberFormat
-from ..numbers import show
 from ..style import Style
 from . import common, pdffonts
 
@@ -24,14 +24,14 @@ PNG_DPI = 200
 
 _GRID = colors.HexColor("#D9D9D9")
 _INK = colors.HexColor("#333333")
-_LABEL_PT, _TITLE_PT = 8, 11
+_LABEL_PT = 8
 _SWATCH = 7
 
 
 def category_labels(chart: Chart) -> list[str]:
-    """The categories as text; years stay ungrouped, dates read as in tables."""
-    grouped = not common.is_years(chart.categories)
-    return [common.cell_text(v, grouped) for v in chart.categories]
+    """The categories as text, as the chart's table shows them: years ungrouped, dates as written."""
+    show = column_text(chart.categories, None)
+    return [show(v) for v in chart.categories]
 
 
 def value_text(fmt: NumberFormat | None) -> Callable[[float], str]:
@@ -39,22 +39,22 @@ def value_text(fmt: NumberFormat | None) -> Callable[[float], str]:
 
     def label(value: float) -> str:
         if fmt is not None and fmt.kind != "date":
-            shown = show(value, NumberFormat(fmt.kind, 0 if fmt.kind != "percent" else fmt.decimals, fmt.currency))
-            if shown is not None:
-                return shown
+            return formatted(value, NumberFormat(fmt.kind, 0 if fmt.kind != "percent" else fmt.decimals, fmt.currency))
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
 
     return label
 
 
 def drawing(chart: Chart, style: Style, width_pt: float) -> Drawing:
-    """The chart as a reportlab drawing ``width_pt`` wide."""
+    """The chart as a reportlab drawing ``width_pt`` wide.
+
+    Its title is not drawn: it reads in the figure's caption, the same in every format.
+    """
     font = pdffonts.register(style.body_font)
-    height = width_pt * (0.5 if chart.kind == "pie" else 0.58)
+    height = width_pt * (0.46 if chart.kind == "pie" else 0.54)
     canvas = Drawing(width_pt, height)
     # The drawing's starting font; reportlab's default would add an unembedded Helvetica to the PDF.
     canvas.initialFontName, canvas.initialFontSize = font, _LABEL_PT
-    canvas.add(_text(chart.title, width_pt / 2, height - _TITLE_PT - 2, pdffonts.bold(font), _TITLE_PT, "middle"))
     names = category_labels(chart) if chart.kind == "pie" else [s.name for s in chart.series]
     palette = common.series_colours(style, len(names))
     bottom = 6.0
@@ -62,7 +62,7 @@ def drawing(chart: Chart, style: Style, width_pt: float) -> Drawing:
         legend, room = _legend(names, palette, font, width_pt)
         canvas.add(legend)
         bottom += room
-    top = height - _TITLE_PT - 12
+    top = height - 8
     if chart.kind == "pie":
         _pie(canvas, chart, palette, font, (width_pt, bottom, top))
     else:
@@ -159,11 +159,13 @@ def _axes_chart(canvas: Drawing, chart: Chart, palette: list[str], font: str, bo
             assert_never(chart.kind)
     plot.data = data
     plot.categoryAxis.categoryNames = labels
-    per_category = (width - left - 12) / max(len(labels), 1)
+    # A horizontal value axis ends in a label centred on its end: room for half of it on the right.
+    right = max(12.0, value_room / 2 + 2) if horizontal else 12.0
+    per_category = (width - left - right) / max(len(labels), 1)
     turned = not horizontal and category_room - 8 > per_category
     below = 6 + (14 if below_title else 0) + (min(category_room, 90) * 0.6 if turned else 14)
     plot.x, plot.y = left, bottom + below
-    plot.width, plot.height = width - left - 12, top - bottom - below
+    plot.width, plot.height = width - left - right, top - bottom - below
     _style_axes(plot, font, fmt, turned)
     for i, colour in enumerate(palette):
         fill = colors.HexColor("#" + colour)

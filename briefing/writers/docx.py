@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import assert_never
 
 import docx
 from docx.document import Document
@@ -16,33 +15,35 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section as DocxSection
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from .. import collector
 from ..errors import Problem
+from ..layout import Heading, Place, lay_out
+from ..layout.numbering import Caption
+from ..layout.text import meta_line
 from ..model import (
-    Block,
     Briefing,
+    Callout,
     Chart,
     Image,
     Inline,
     ListBlock,
     PageBreak,
     Paragraph,
-    Section,
     Span,
     Table,
     plain,
-    walk_sections,
 )
 from ..reproducible import build_time, fix_zip_times
 from ..style import PAGE_SIZES_CM, Style
+from ..walk import walk
 from . import common, docxparts
 
 _TWIPS_PER_CM = 567
+_TWIPS_PER_PT = 20
 _TOC_LEVELS = 3
-_SHORT_TABLE = 15
-"""Tables of at most this many rows are kept on one page."""
 
 
 class DocxWriter:
@@ -65,18 +66,13 @@ class _Builder:
         self.style: Style = doc.style
         self.warnings: list[Problem] = []
         self.document: Document = self._start()
-        self.tables = self.figures = 0
+        self.layout = lay_out(doc)
         self._properties()
         self._furniture(self.document.sections[0])
         self._cover()
         if self.style.toc:
             self._contents()
-        if doc.summary:
-            self._plain_paragraph("Summary", "Heading 1")
-        for block in doc.summary:
-            self.block(block)
-        for section in doc.sections:
-            self.section(section, 1)
+        self.warnings.extend(walk(self.layout, self, "docx"))
 
     # -- document set-up ---------------------------------------------------
 
@@ -174,7 +170,7 @@ class _Builder:
             title.paragraph_format.space_before = Cm(6)
         if self.doc.subtitle:
             self._plain_paragraph(self.doc.subtitle, "Subtitle")
-        meta = common.meta_line(self.doc)
+        meta = meta_line(self.doc)
         if meta:
             self._plain_paragraph(meta, None).runs[0].italic = True
         if cover == "page":
@@ -184,9 +180,11 @@ class _Builder:
         """A real TOC field, pre-filled with the headings and updated when Word opens it."""
         styles = self.document.styles
         self._plain_paragraph("Contents", "TOC Heading" if "TOC Heading" in styles else "Heading 1")
-        entries = [(level, plain(s.heading)) for level, s in walk_sections(self.doc.sections) if level <= _TOC_LEVELS]
-        if self.doc.summary:
-            entries.insert(0, (1, "Summary"))
+        entries = [
+            (node.level, plain(node.text))
+            for node, _ in self.layout.flow
+            if isinstance(node, Heading) and node.level <= _TOC_LEVELS
+        ]
         paragraphs = []
         for level, text in entries:
             name = f"TOC {level}"
@@ -208,31 +206,23 @@ class _Builder:
     def _plain_paragraph(self, text: str, style: str | None) -> DocxParagraph:
         return self.document.add_paragraph(common.xml_safe(text), style)
 
-    # -- the body ----------------------------------------------------------
+    # -- the body: the walker's handlers ----------------------------------
 
-    def section(self, section: Section, level: int) -> None:
-        self.inline(self.document.add_paragraph(style=f"Heading {level}"), section.heading)
-        for block in section.content:
-            self.block(block)
-        for sub in section.sections:
-            self.section(sub, level + 1)
+    def visit_heading(self, node: Heading, place: Place) -> None:
+        para = self.document.add_paragraph(style=f"Heading {node.level}")
+        self.inline(para, node.text)
+        para.paragraph_format.keep_with_next = place.keep_with_next or None
 
-    def block(self, block: Block) -> None:
-        match block:
-            case Paragraph():
-                self.inline(self.document.add_paragraph(), block.text)
-            case ListBlock():
-                self.list(block)
-            case Table():
-                self.table(block)
-            case Chart():
-                self.chart(block)
-            case Image():
-                self.image(block)
-            case PageBreak():
-                self.document.add_page_break()
-            case _:
-                assert_never(block)
+    def visit_paragraph(self, node: Paragraph, place: Place) -> None:
+        para = self.document.add_paragraph()
+        self.inline(para, node.text)
+        para.paragraph_format.keep_with_next = place.keep_with_next or None
+
+    def visit_list_block(self, node: ListBlock, place: Place) -> None:
+        self.list(self.document, node)
+
+    def visit_page_break(self, node: PageBreak, place: Place) -> None:
+        self.document.add_page_break()
 
     def inline(self, para: DocxParagraph, text: Inline) -> None:
         for href, spans in common.link_groups(text):
@@ -259,11 +249,12 @@ class _Builder:
             link.append(run._r)  # moves the run from the paragraph into the link
         para._p.append(link)
 
-    def list(self, block: ListBlock) -> None:
+    def list(self, container: Document | _Cell, block: ListBlock) -> list[DocxParagraph]:
         style = "List Number" if block.numbered else "List Bullet"
         num_id = self._restarted_numbering(style) if block.numbered else None
+        paragraphs = []
         for item in block.items:
-            para = self.document.add_paragraph(style=style)
+            para = container.add_paragraph(style=style)
             if num_id is not None:
                 num_pr = para._p.get_or_add_pPr().get_or_add_numPr()
                 num_pr.get_or_add_ilvl().val = 0
@@ -272,6 +263,8 @@ class _Builder:
                 self.inline(para, tuple(Span(s.text, True, s.italic, s.href) for s in item.lead))
                 para.add_run(": ").bold = True
             self.inline(para, item.text)
+            paragraphs.append(para)
+        return paragraphs
 
     def _restarted_numbering(self, style: str) -> int | None:
         """A new numbering instance of ``style``'s list, so each list starts at 1."""
@@ -285,58 +278,85 @@ class _Builder:
         num.add_lvlOverride(ilvl=0).add_startOverride(1)
         return int(num.numId)
 
-    def image(self, block: Image) -> None:
-        self.figures += 1
-        width_cm, _ = common.image_size_cm(block, self.style.text_width_cm)
-        para = self.document.add_paragraph()
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        para.paragraph_format.keep_with_next = True
-        para.add_run().add_picture(str(block.path), width=Cm(width_cm))
-        self._describe(para, block.alt)
-        self._figure_caption(block.caption)
+    def visit_image(self, node: Image, place: Place) -> None:
+        assert place.caption is not None
+        width_cm, _ = common.image_size_cm(node, self.style.text_width_cm)
+        para = self._picture_paragraph(place)
+        para.add_run().add_picture(str(node.path), width=Cm(width_cm))
+        self._describe(para, node.alt, place.caption)
+        self._figure_caption(place.caption)
 
-    def chart(self, block: Chart) -> None:
+    def visit_chart(self, node: Chart, place: Place) -> None:
         from . import chart  # drawn with reportlab, which a Word file without charts does not load
 
-        self.figures += 1
+        assert place.caption is not None
         width_cm = self.style.text_width_cm
+        para = self._picture_paragraph(place)
+        para.add_run().add_picture(io.BytesIO(chart.png(node, self.style, width_cm)), width=Cm(width_cm))
+        self._describe(para, node.title, place.caption)
+        self._figure_caption(place.caption)
+
+    def _picture_paragraph(self, place: Place) -> DocxParagraph:
         para = self.document.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        para.paragraph_format.keep_with_next = True
-        para.add_run().add_picture(io.BytesIO(chart.png(block, self.style, width_cm)), width=Cm(width_cm))
-        self._describe(para, block.title)
-        self._figure_caption(block.caption)
+        para.paragraph_format.keep_with_next = True  # with its caption
+        return para
 
-    def _describe(self, para: DocxParagraph, alt: str) -> None:
+    def _describe(self, para: DocxParagraph, alt: str, caption: Caption) -> None:
         """Name a picture and give it alternative text for screen readers."""
         doc_pr = para._p.xpath(".//wp:docPr")[0]
         doc_pr.set("descr", common.xml_safe(alt))
-        doc_pr.set("name", f"Figure {self.figures}")
+        doc_pr.set("name", caption.label)
 
-    def _figure_caption(self, text: Inline | None) -> None:
-        label = common.caption("Figure", self.figures, None)
-        caption = self.document.add_paragraph(style="Caption")
-        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        caption.add_run(label + (": " if text else ""))
-        if text:
-            self.inline(caption, text)
+    def _figure_caption(self, caption: Caption) -> None:
+        para = self.document.add_paragraph(style="Caption")
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.inline(para, caption.spans)
+
+    # -- callouts ----------------------------------------------------------
+
+    def visit_callout(self, node: Callout, place: Place) -> None:
+        """A shaded, framed one-cell table, kept on one page where it fits."""
+        colour = common.callout_colour(self.style, node.kind)
+        box = self.document.add_table(rows=1, cols=1)
+        box.autofit = False
+        tbl = box._tbl
+        width = tbl.tblPr.find(qn("w:tblW"))
+        width.set(qn("w:w"), str(round(self.style.text_width_cm * _TWIPS_PER_CM)))
+        width.set(qn("w:type"), "dxa")
+        docxparts.table_borders(tbl.tblPr, colour, colour)
+        docxparts.cell_margins(tbl.tblPr, 160)
+        row = box.rows[0]
+        etree_row_pr = row._tr.get_or_add_trPr()
+        etree_row_pr.append(OxmlElement("w:cantSplit"))  # the box stays whole on a page where it fits
+        cell = row.cells[0]
+        docxparts.shade_cell(cell._tc, common.lighter(colour))
+        title = cell.paragraphs[0]
+        run = title.add_run(common.xml_safe(node.title))
+        run.bold = True
+        run.font.color.rgb = RGBColor.from_string(colour)
+        title.paragraph_format.space_before = Pt(4)
+        for block in node.content:
+            if isinstance(block, Paragraph):
+                self.inline(cell.add_paragraph(), block.text)
+            else:
+                self.list(cell, block)
+        self.document.add_paragraph()  # space after the box
 
     # -- tables ------------------------------------------------------------
 
-    def table(self, table: Table) -> None:
-        self.tables += 1
-        cols = common.columns(table)
-        wide = not self.style.landscape and common.is_wide(cols, self.style.text_width_cm)
-        if wide:
-            self._new_section(landscape=True)
-        caption = self._plain_paragraph(common.caption("Table", self.tables, table.title), "Caption")
-        caption.paragraph_format.keep_with_next = True
-        width_cm = self.style.turned_text_width_cm if wide else self.style.text_width_cm
-        total = sum(c.weight for c in cols)
-        widths = [int(c.weight / total * width_cm * _TWIPS_PER_CM) for c in cols]
-        right = [c.numeric for c in cols]
+    def visit_table(self, node: Table, place: Place) -> None:
+        laid, caption = place.table, place.caption
+        assert laid is not None and caption is not None
+        if laid.turned:
+            self._new_section(landscape=laid.landscape)
+        para = self.document.add_paragraph(style="Caption")
+        self.inline(para, caption.spans)
+        para.paragraph_format.keep_with_next = True
+        widths = [round(c.width * _TWIPS_PER_PT) for c in laid.columns]
+        right = [c.numeric for c in laid.columns]
 
-        grid = self.document.add_table(rows=0, cols=len(cols))
+        grid = self.document.add_table(rows=0, cols=len(widths))
         if "Table Grid" in self.document.styles:
             grid.style = self.document.styles["Table Grid"]
         grid.autofit = False  # a fixed layout: Word need not measure every cell
@@ -348,20 +368,18 @@ class _Builder:
             col.set(qn("w:w"), str(twips))
         look = self.style.table
         docxparts.table_borders(tbl.tblPr, look.borders, self.style.accent)
+        docxparts.cell_margins(tbl.tblPr, round(laid.padding * _TWIPS_PER_PT))
         rule = None if look.borders else self.style.accent
-        size = self.style.font_size * 0.86 * common.fit_scale(cols, width_cm)
         header = (look.header_text, rule)
-        short = len(table.rows) <= _SHORT_TABLE  # kept on one page, as readers expect
-        docxparts.table_row(tbl, table.columns, widths, right, size, look.header_fill, header, keep_next=True)
-        last = len(table.rows) - (0 if table.totals else 1)
-        body = docxparts.BodyRows(tbl, widths, right, size)
-        for n, values in enumerate(table.rows):
-            texts = [c.text(v) for v, c in zip(values, cols, strict=True)]
+        docxparts.table_row(tbl, laid.header, widths, right, laid.size, look.header_fill, header, keep_next=True)
+        short = place.keep_together
+        last = len(node.rows) - (0 if laid.totals else 1)
+        body = docxparts.BodyRows(tbl, widths, right, laid.size)
+        for n, texts in enumerate(laid.rows()):
             body.add(texts, look.zebra if n % 2 else None, keep_next=short and n < last)
-        if table.totals:
-            texts = common.totals_texts(table, cols)
-            docxparts.table_row(tbl, texts, widths, right, size, total_rule=self.style.accent)
-        if wide:
+        if laid.totals:
+            docxparts.table_row(tbl, laid.totals, widths, right, laid.size, total_rule=self.style.accent)
+        if laid.turned:
             self._new_section(landscape=self.style.landscape)
         else:
             self.document.add_paragraph()  # space after the table

@@ -179,6 +179,25 @@ def table_borders(tbl_pr: etree._Element, colour: str | None, accent: str) -> No
         tbl_pr.append(borders)
 
 
+def shade_cell(tc: etree._Element, fill: str) -> None:
+    """A background fill behind a whole table cell."""
+    tc_pr = tc.get_or_add_tcPr()
+    shd = etree.SubElement(tc_pr, qn("w:shd"))
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:fill"), fill)
+
+
+def cell_margins(tbl_pr: etree._Element, twips: int) -> None:
+    """Space left and right of every cell's text, as the layout measured the columns with."""
+    margins = etree.Element(qn("w:tblCellMar"))
+    for side in ("left", "right"):
+        edge = etree.SubElement(margins, qn(f"w:{side}"))
+        edge.set(qn("w:w"), str(twips))
+        edge.set(qn("w:type"), "dxa")
+    # tblCellMar follows tblLayout and comes before tblLook in the schema's order.
+    _insert_before(tbl_pr, margins, ("w:tblLook", "w:tblCaption", "w:tblDescription"))
+
+
 def table_row(
     tbl: etree._Element,
     texts: Sequence[str],

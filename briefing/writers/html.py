@@ -13,20 +13,24 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from ..errors import Problem
+from ..layout import Heading, Place, lay_out, text
+from ..layout.numbering import Caption
+from ..layout.tables import TABLE_TEXT, TableGeometry
 from ..model import (
     Block,
     Briefing,
+    Callout,
     Chart,
     Image,
     Inline,
     ListBlock,
     PageBreak,
     Paragraph,
-    Section,
     Table,
     plain,
 )
 from ..style import Style
+from ..walk import walk
 from . import common
 
 _ENV = Environment(
@@ -56,15 +60,23 @@ class HtmlWriter:
     extension = ".html"
 
     def write(self, doc: Briefing, path: Path) -> list[Problem]:
-        path.write_text(page(doc), encoding="utf-8")
-        return []
+        html = _Html(doc, pictures=True)
+        warnings = walk(html.layout, html, self.name)
+        path.write_text(_page(html), encoding="utf-8")
+        return warnings
 
 
 def page(doc: Briefing) -> str:
     """The whole briefing as a standalone HTML page."""
     html = _Html(doc, pictures=True)
+    walk(html.layout, html, "html")
+    return _page(html)
+
+
+def _page(html: _Html) -> str:
+    doc = html.layout.doc
     return _ENV.get_template("briefing.html.j2").render(
-        doc=doc, meta=common.meta_line(doc), summary=html.blocks(doc.summary), body=html.sections(doc.sections, 1)
+        doc=doc, meta=text.meta_line(doc), summary=html.summary, body=html.body(), table_text=TABLE_TEXT
     )
 
 
@@ -76,17 +88,18 @@ def mail_body(
     Pictures and charts are named rather than shown: they travel in the attached files.
     """
     html = _Html(doc, pictures=False)
-    summary = html.blocks(doc.summary)
+    walk(html.layout, html, "html")
     values = {
         "doc": doc,
-        "meta": common.meta_line(doc),
+        "meta": text.meta_line(doc),
         "note": note,
-        "summary": summary,
-        "body": html.sections(doc.sections, 1) if full else Markup(""),
+        "summary": html.summary,
+        "body": html.body() if full else Markup(""),
         "attachments": [(a.name, human_size(a.size)) for a in attachments],
+        "table_text": TABLE_TEXT,
     }
-    text = _ENV.get_template("mail.txt.j2").render({**values, "summary": _text_blocks(doc.summary)})
-    return _ENV.get_template("mail.html.j2").render(values), text
+    plain_text = _ENV.get_template("mail.txt.j2").render({**values, "summary": _text_blocks(doc.summary)})
+    return _ENV.get_template("mail.html.j2").render(values), plain_text
 
 
 def human_size(size: int) -> str:
@@ -102,50 +115,66 @@ def human_size(size: int) -> str:
 
 
 class _Html:
-    """Walks the model into HTML; numbers tables and figures as the other writers do."""
+    """The walker's handlers: each node as HTML, the summary apart from the body, sections nested by level."""
 
     def __init__(self, doc: Briefing, pictures: bool) -> None:
         self.style = doc.style
+        self.layout = lay_out(doc)
         self.pictures = pictures
-        self.tables = self.figures = 0
+        self.summary = Markup("")
+        self.parts: list[Markup] = []
+        self.open = 0
+        """Sections open around the current node."""
+        self.in_summary = False
 
-    def sections(self, sections: tuple[Section, ...], level: int) -> Markup:
-        parts = []
-        for section in sections:
-            tag = f"h{min(level + 1, 6)}"
-            parts.append(Markup(f"<section>\n<{tag}>{_inline(section.heading)}</{tag}>\n"))
-            parts.append(self.blocks(section.content))
-            parts.append(self.sections(section.sections, level + 1))
-            parts.append(Markup("</section>\n"))
-        return Markup("").join(parts)
+    def add(self, markup: Markup) -> None:
+        if self.in_summary:
+            self.summary += markup
+        else:
+            self.parts.append(markup)
 
-    def blocks(self, blocks: tuple[Block, ...]) -> Markup:
-        return Markup("").join(self.block(b) for b in blocks)
+    def body(self) -> Markup:
+        return Markup("").join(self.parts) + Markup("</section>\n") * self.open
 
-    def block(self, block: Block) -> Markup:
-        match block:
-            case Paragraph():
-                return Markup(f"<p>{_inline(block.text)}</p>\n")
-            case ListBlock():
-                tag = "ol" if block.numbered else "ul"
-                items = "".join(f"<li>{_item(i.lead, i.text)}</li>\n" for i in block.items)
-                return Markup(f"<{tag}>\n{items}</{tag}>\n")
-            case Table():
-                self.tables += 1
-                return _table(block, common.caption("Table", self.tables, block.title))
-            case Chart():
-                self.figures += 1
-                label = common.caption("Figure", self.figures, block.title)
-                shown = Markup(_svg(block, self.style)) if self.pictures else Markup("")
-                return _figure(shown, label, block.caption, block.title)
-            case Image():
-                self.figures += 1
-                label = common.caption("Figure", self.figures, None)
-                return _figure(self._img(block) if self.pictures else Markup(""), label, block.caption, block.alt)
-            case PageBreak():
-                return Markup('<hr class="page-break">\n')
-            case _:
-                assert_never(block)
+    def visit_heading(self, node: Heading, place: Place) -> None:
+        self.in_summary = node.summary
+        if node.summary:
+            return  # the page's template heads the summary
+        closing = self.open - node.level + 1
+        self.parts.append(Markup("</section>\n") * max(closing, 0))
+        self.open = node.level
+        tag = f"h{min(node.level + 1, 6)}"
+        self.parts.append(Markup(f"<section>\n<{tag}>{_inline(node.text)}</{tag}>\n"))
+
+    def visit_paragraph(self, node: Paragraph, place: Place) -> None:
+        self.add(_paragraph(node))
+
+    def visit_list_block(self, node: ListBlock, place: Place) -> None:
+        self.add(_list(node))
+
+    def visit_table(self, node: Table, place: Place) -> None:
+        assert place.table is not None and place.caption is not None
+        self.add(_table(place.table, place.caption))
+
+    def visit_chart(self, node: Chart, place: Place) -> None:
+        assert place.caption is not None
+        shown = Markup(_svg(node, self.style)) if self.pictures else Markup("")
+        self.add(_figure(shown, place.caption, node.title))
+
+    def visit_image(self, node: Image, place: Place) -> None:
+        assert place.caption is not None
+        self.add(_figure(self._img(node) if self.pictures else Markup(""), place.caption, node.alt))
+
+    def visit_callout(self, node: Callout, place: Place) -> None:
+        inner = Markup("").join(_paragraph(b) if isinstance(b, Paragraph) else _list(b) for b in node.content)
+        title = escape(node.title)
+        self.add(
+            Markup(f'<aside class="callout callout-{node.kind}" role="note" aria-label="{title}">\n')
+            + Markup(f'<p class="callout-title">{title}</p>\n{inner}</aside>\n')
+        )
+
+    def visit_page_break(self, node: PageBreak, place: Place) -> None:
+        self.add(Markup('<hr class="page-break">\n'))
 
     def _img(self, block: Image) -> Markup:
         data = base64.b64encode(block.path.read_bytes()).decode("ascii")
@@ -154,11 +183,21 @@ class _Html:
         return Markup(f'<img src="data:{kind};base64,{data}" alt="{escape(block.alt)}" style="width:{width:.1f}cm">')
 
 
-def _figure(shown: Markup, label: str, caption: Inline | None, alt: str) -> Markup:
-    text = escape(label) + (Markup(": ") + _inline(caption) if caption else Markup(""))
-    if not shown and alt and not caption:
-        text += Markup(f" ({escape(alt)})")
-    return Markup(f"<figure>\n{shown}<figcaption>{text}</figcaption>\n</figure>\n")
+def _paragraph(node: Paragraph) -> Markup:
+    return Markup(f"<p>{_inline(node.text)}</p>\n")
+
+
+def _list(node: ListBlock) -> Markup:
+    tag = "ol" if node.numbered else "ul"
+    items = "".join(f"<li>{_item(i.lead, i.text)}</li>\n" for i in node.items)
+    return Markup(f"<{tag}>\n{items}</{tag}>\n")
+
+
+def _figure(shown: Markup, caption: Caption, alt: str) -> Markup:
+    label = _inline(caption.spans)
+    if not shown and alt and not caption.text:
+        label += Markup(f" ({escape(alt)})")
+    return Markup(f"<figure>\n{shown}<figcaption>{label}</figcaption>\n</figure>\n")
 
 
 def _item(lead: Inline | None, text: Inline) -> Markup:
@@ -179,23 +218,34 @@ def _inline(text: Inline) -> Markup:
     return Markup("").join(out)
 
 
-def _table(table: Table, label: str) -> Markup:
-    cols = common.columns(table)
-    align = [' class="num"' if c.numeric else "" for c in cols]
-    head = "".join(f"<th{a}>{escape(c.name)}</th>" for c, a in zip(cols, align, strict=True))
+_HYPHENATED = re.compile(r"\S*-\S*")
+
+
+def _cell(text: str) -> Markup:
+    """A cell's text, with tokens that hold a hyphen (dates, ranges) kept whole: browsers break after one."""
+    return Markup(_HYPHENATED.sub(lambda m: f'<span class="nb">{m.group()}</span>', str(escape(common.xml_safe(text)))))
+
+
+def _table(laid: TableGeometry, caption: Caption) -> Markup:
+    """A table in the layout's geometry: its column widths, in points, and its texts."""
+    align = [' class="num"' if c.numeric else "" for c in laid.columns]
+    cols = "".join(f'<col style="width:{c.width:.1f}pt">' for c in laid.columns)
+    head = "".join(f"<th{a}>{_cell(name)}</th>" for name, a in zip(laid.header, align, strict=True))
     rows = [
-        "<tr>" + "".join(f"<td{a}>{escape(c.text(v))}</td>" for v, c, a in zip(row, cols, align, strict=True)) + "</tr>"
-        for row in table.rows
+        "<tr>" + "".join(f"<td{a}>{_cell(t)}</td>" for t, a in zip(row, align, strict=True)) + "</tr>"
+        for row in laid.rows()
     ]
     foot = ""
-    if table.totals:
-        cells = common.totals_texts(table, cols)
-        foot = "<tfoot><tr>" + "".join(f"<td{a}>{escape(t)}</td>" for t, a in zip(cells, align, strict=True))
-        foot += "</tr></tfoot>"
+    if laid.totals:
+        cells = "".join(f"<td{a}>{_cell(t)}</td>" for t, a in zip(laid.totals, align, strict=True))
+        foot = f"<tfoot><tr>{cells}</tr></tfoot>"
     body = "\n".join(rows)
+    wide = " wide" if laid.turned else ""
     return Markup(
-        f"<table>\n<caption>{escape(label)}</caption>\n<thead><tr>{head}</tr></thead>\n"
-        f"<tbody>\n{body}\n</tbody>{foot}\n</table>\n"
+        f'<div class="table{wide}" style="--table-width:{laid.width:.1f}pt">\n'
+        f'<table style="width:{laid.width:.1f}pt">\n<caption>{_inline(caption.spans)}</caption>\n'
+        f"<colgroup>{cols}</colgroup>\n<thead><tr>{head}</tr></thead>\n"
+        f"<tbody>\n{body}\n</tbody>{foot}\n</table>\n</div>\n"
     )
 
 
@@ -228,7 +278,7 @@ def _text_blocks(blocks: tuple[Block, ...]) -> str:
                     marker = f"{i}." if block.numbered else "-"
                     lead = f"{plain(item.lead)}: " if item.lead else ""
                     lines.append(f"{marker} {lead}{plain(item.text)}")
-            case Table() | Chart() | Image() | PageBreak():
+            case Table() | Chart() | Image() | Callout() | PageBreak():
                 pass  # a summary holds text; these never reach it
             case _:
                 assert_never(block)

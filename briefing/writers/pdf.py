@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any, assert_never
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from reportlab.lib import colors
@@ -24,24 +24,29 @@ from reportlab.platypus import Image as RLImage
 from reportlab.platypus import ListItem as RLListItem
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Table as RLTable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from ..errors import Problem
+from ..layout import Heading as LaidHeading
+from ..layout import Place
+from ..layout.tables import TableGeometry
+from ..layout.text import meta_line
 from ..model import (
-    Block,
     Briefing,
+    Callout,
     Chart,
     Image,
     Inline,
     ListBlock,
     PageBreak,
     Paragraph,
-    Section,
     Span,
     Table,
     plain,
 )
 from ..style import Style
+from ..walk import walk
 from . import common, pdffonts, pdftable
 from .pdfpage import PORTRAIT, WIDE, Document, Fonts, Heading, NumberedCanvas
 
@@ -55,15 +60,15 @@ class PdfWriter:
     def write(self, doc: Briefing, path: Path) -> list[Problem]:
         style = doc.style
         fonts = Fonts(pdffonts.register(style.body_font), pdffonts.register(style.heading_font or style.body_font))
-        story = _Story(doc, fonts).flowables
+        story = _Story(doc, fonts)
         template = Document(path, doc, fonts)
         canvas = partial(NumberedCanvas, numbers=template.page_number)
         if style.toc:
             # The contents learn their page numbers from a first pass.
-            template.multiBuild(story, canvasmaker=canvas)
+            template.multiBuild(story.flowables, canvasmaker=canvas)
         else:
-            template.build(story, canvasmaker=canvas)
-        return []
+            template.build(story.flowables, canvasmaker=canvas)
+        return story.warnings
 
 
 def _hex(rgb: str) -> colors.Color:
@@ -109,6 +114,8 @@ def _styles(style: Style, fonts: Fonts) -> dict[str, ParagraphStyle]:
     )
     styles["cell-head-right"] = ParagraphStyle("cell-head-right", styles["cell-head"], alignment=TA_RIGHT)
     styles["figure-caption"] = ParagraphStyle("figure-caption", styles["caption"], alignment=TA_CENTER)
+    # A paragraph that introduces the table or figure after it stays on its page.
+    styles["intro"] = ParagraphStyle("intro", base, keepWithNext=1)
     for level in range(1, 10):
         h = max(size * (1.55 - 0.2 * (level - 1)), size)
         styles[f"h{level}"] = ParagraphStyle(
@@ -123,11 +130,6 @@ def _styles(style: Style, fonts: Fonts) -> dict[str, ParagraphStyle]:
             keepWithNext=1,
         )
     return styles
-
-
-def _padding(narrowest: float) -> float:
-    """Cell padding, shrunk for very narrow columns, which must keep room for text."""
-    return max(0.5, min(6.0, narrowest / 4))
 
 
 class _Fit:
@@ -154,16 +156,11 @@ class _Story:
         self.fonts = fonts
         self.styles = _styles(doc.style, fonts)
         self.flowables: list[Flowable] = []
-        self.tables = self.figures = self.headings = 0
+        self.headings = 0
         self.cover(doc)
         if doc.style.toc:
             self.contents()
-        if doc.summary:
-            self.heading(((Span("Summary"),)), 1)
-        for block in doc.summary:
-            self.block(block)
-        for section in doc.sections:
-            self.section(section, 1)
+        self.warnings = walk(doc, self, "pdf")
 
     def add(self, *flowables: Flowable) -> None:
         self.flowables.extend(flowables)
@@ -208,7 +205,7 @@ class _Story:
         self.add(RLParagraph(self.text(doc.title, head), self.styles["cover-title" if page else "title"]))
         if doc.subtitle:
             self.add(RLParagraph(self.text(doc.subtitle, head), self.styles["subtitle"]))
-        meta = common.meta_line(doc)
+        meta = meta_line(doc)
         if meta:
             self.add(RLParagraph(self.text(meta), self.styles["meta"]))
         self.add(HRFlowable(width="100%", thickness=1.2, color=_hex(self.style.accent), spaceBefore=4, spaceAfter=10))
@@ -233,45 +230,30 @@ class _Story:
         if self.style.cover == "page":
             self.add(RLPageBreak())
 
-    # -- the body ----------------------------------------------------------
+    # -- the body: the walker's handlers ----------------------------------
 
-    def heading(self, text: Inline, level: int) -> None:
+    def visit_heading(self, node: LaidHeading, place: Place) -> None:
         self.headings += 1
-        markup = self.markup(text, self.fonts.heading)
-        outline = common.xml_safe(plain(text))
-        self.add(Heading(markup, self.styles[f"h{level}"], level, outline, f"h{self.headings}"))
+        markup = self.markup(node.text, self.fonts.heading)
+        outline = common.xml_safe(plain(node.text))
+        self.add(Heading(markup, self.styles[f"h{node.level}"], node.level, outline, f"h{self.headings}"))
 
-    def section(self, section: Section, level: int) -> None:
-        self.heading(section.heading, level)
-        for block in section.content:
-            self.block(block)
-        for sub in section.sections:
-            self.section(sub, level + 1)
+    def visit_paragraph(self, node: Paragraph, place: Place) -> None:
+        self.add(RLParagraph(self.markup(node.text), self.styles["intro" if place.keep_with_next else "body"]))
 
-    def block(self, block: Block) -> None:
-        match block:
-            case Paragraph():
-                self.add(RLParagraph(self.markup(block.text), self.styles["body"]))
-            case ListBlock():
-                self.add(self.list_block(block))
-            case Table():
-                self.table(block)
-            case Chart():
-                self.chart(block)
-            case Image():
-                self.image(block)
-            case PageBreak():
-                self.add(RLPageBreak())
-            case _:
-                assert_never(block)
+    def visit_list_block(self, node: ListBlock, place: Place) -> None:
+        self.add(self.list_block(node))
 
-    def list_block(self, block: ListBlock) -> ListFlowable:
+    def visit_page_break(self, node: PageBreak, place: Place) -> None:
+        self.add(RLPageBreak())
+
+    def list_block(self, block: ListBlock, style: str = "body") -> ListFlowable:
         items = []
         for item in block.items:
             text = self.markup(item.text)
             if item.lead:
                 text = f"<b>{self.markup(item.lead)}:</b> {text}"
-            items.append(RLListItem(RLParagraph(text, self.styles["body"])))
+            items.append(RLListItem(RLParagraph(text, self.styles[style])))
         kind: dict[str, Any] = (
             {"bulletType": "1", "bulletFormat": "%s."}
             if block.numbered
@@ -280,79 +262,92 @@ class _Story:
         size = self.style.font_size
         return ListFlowable(items, bulletFontName=self.fonts.body, bulletFontSize=size, leftIndent=18, **kind)
 
-    def table(self, table: Table) -> None:
-        self.tables += 1
-        cols = common.columns(table)
-        wide = not self.style.landscape and common.is_wide(cols, self.style.text_width_cm)
-        width_cm = self.style.turned_text_width_cm if wide else self.style.text_width_cm
-        total = sum(c.weight for c in cols)
-        col_widths = [width_cm * cm * c.weight / total for c in cols]
-        scale = common.fit_scale(cols, width_cm)
-        styles = self._cell_styles(scale)
-        # Padding shrinks with the text: column widths allow three characters for it at any size.
-        padding = _padding(min(col_widths)) * scale
-        head = [RLParagraph(self.text(c.name), styles["head-right" if c.numeric else "head"]) for c in cols]
-        fits = [
-            _Fit(w - 2 * padding, styles["right" if c.numeric else "left"])
-            for w, c in zip(col_widths, cols, strict=True)
-        ]
-        body: list[list[Any]] = [
-            [fit.cell(c.text(v), self) for v, c, fit in zip(row, cols, fits, strict=True)] for row in table.rows
-        ]
-        if table.totals:
-            body.append(common.totals_texts(table, cols))
-        grid = pdftable.runs(head, body, self._look(col_widths, padding, styles["left"], cols, table))
-        label = common.caption("Table", self.tables, table.title)
-        caption = RLParagraph(self.text(label), self.styles["table-caption"])
-        if wide:
-            # A wide table gets pages of its own, turned to landscape.
-            self.add(NextPageTemplate(WIDE), RLPageBreak(), caption, *grid, NextPageTemplate(PORTRAIT), RLPageBreak())
-        else:
-            self.add(caption, *grid, Spacer(1, 8))
+    def visit_callout(self, node: Callout, place: Place) -> None:
+        """A framed, shaded box, kept together on a page where it fits."""
+        colour = common.callout_colour(self.style, node.kind)
+        title_style = ParagraphStyle("callout-title", self.styles["body"], textColor=_hex(colour), spaceAfter=3)
+        inside: list[Flowable] = [RLParagraph(f"<b>{self.text(node.title)}</b>", title_style)]
+        for block in node.content:
+            if isinstance(block, Paragraph):
+                inside.append(RLParagraph(self.markup(block.text), self.styles["body"]))
+            else:
+                inside.append(self.list_block(block))
+        box = RLTable([[inside]], colWidths=[self.style.text_width_cm * cm], hAlign="LEFT")
+        box.setStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.2, _hex(colour)),
+                ("LINEBEFORE", (0, 0), (0, -1), 4, _hex(colour)),
+                ("BACKGROUND", (0, 0), (-1, -1), _hex(common.lighter(colour))),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+        self.add(KeepTogether([box]), Spacer(1, 10))
 
-    def _cell_styles(self, scale: float) -> dict[str, ParagraphStyle]:
-        """Cell paragraph styles, shrunk by ``scale`` for tables that would not fit."""
+    def visit_table(self, node: Table, place: Place) -> None:
+        laid, caption = place.table, place.caption
+        assert laid is not None and caption is not None
+        styles = self._cell_styles(laid.size)
+        col_widths = [c.width for c in laid.columns]
+        head = [
+            RLParagraph(self.text(name), styles["head-right" if c.numeric else "head"])
+            for name, c in zip(laid.header, laid.columns, strict=True)
+        ]
+        fits = [_Fit(c.width - 2 * laid.padding, styles["right" if c.numeric else "left"]) for c in laid.columns]
+        body: list[list[Any]] = [
+            [fit.cell(text, self) for text, fit in zip(row, fits, strict=True)] for row in laid.rows()
+        ]
+        if laid.totals:
+            body.append(list(laid.totals))
+        grid = pdftable.runs(head, body, self._look(col_widths, laid, styles["left"], node))
+        label = RLParagraph(self.markup(caption.spans), self.styles["table-caption"])
+        table: list[Flowable] = [KeepTogether([label, *grid])] if place.keep_together else [label, *grid]
+        if laid.turned:
+            # A wide table gets pages of its own, turned.
+            self.add(NextPageTemplate(WIDE), RLPageBreak(), *table, NextPageTemplate(PORTRAIT), RLPageBreak())
+        else:
+            self.add(*table, Spacer(1, 8))
+
+    def _cell_styles(self, size: float) -> dict[str, ParagraphStyle]:
+        """Cell paragraph styles at the table's text size."""
         names = {"left": "cell", "right": "cell-right", "head": "cell-head", "head-right": "cell-head-right"}
         styles = {key: self.styles[name] for key, name in names.items()}
-        if scale == 1:
+        scale = size / styles["left"].fontSize
+        if abs(scale - 1) < 1e-6:
             return styles
         return {
-            key: ParagraphStyle(f"{s.name}-{scale:.2f}", s, fontSize=s.fontSize * scale, leading=s.leading * scale)
+            key: ParagraphStyle(f"{s.name}-{size:.2f}", s, fontSize=s.fontSize * scale, leading=s.leading * scale)
             for key, s in styles.items()
         }
 
-    def _look(
-        self, widths: list[float], padding: float, cell: ParagraphStyle, cols: list[common.Column], table: Table
-    ) -> pdftable.Look:
+    def _look(self, widths: list[float], laid: TableGeometry, cell: ParagraphStyle, table: Table) -> pdftable.Look:
         look = self.style.table
         return pdftable.Look(
             widths=widths,
-            padding=padding,
+            padding=laid.padding,
             font=self.fonts.body,
             bold_font=pdffonts.bold(self.fonts.body),
             size=cell.fontSize,
             leading=cell.leading,
-            right=[c.numeric for c in cols],
+            right=[c.numeric for c in laid.columns],
             header_fill=_hex(look.header_fill),
             zebra=_hex(look.zebra) if look.zebra else None,
             borders=_hex(look.borders) if look.borders else None,
             accent=_hex(self.style.accent),
-            totals=table.totals is not None,
+            totals=laid.totals is not None,
         )
 
-    def chart(self, block: Chart) -> None:
+    def visit_chart(self, node: Chart, place: Place) -> None:
         from . import chart  # reportlab's charts load only for packs that have one
 
-        self.figures += 1
-        picture = chart.drawing(block, self.style, self.style.text_width_cm * cm)
-        label = self.text(common.caption("Figure", self.figures, None))
-        text = label + (": " + self.markup(block.caption) if block.caption else "")
-        self.add(KeepTogether([picture, RLParagraph(text, self.styles["figure-caption"])]))
+        assert place.caption is not None
+        picture = chart.drawing(node, self.style, self.style.text_width_cm * cm)
+        self.add(KeepTogether([picture, RLParagraph(self.markup(place.caption.spans), self.styles["figure-caption"])]))
 
-    def image(self, block: Image) -> None:
-        self.figures += 1
-        width, height = common.image_size_cm(block, self.style.text_width_cm)
-        picture = RLImage(str(block.path), width=width * cm, height=height * cm)
-        label = self.text(common.caption("Figure", self.figures, None))
-        text = label + (": " + self.markup(block.caption) if block.caption else "")
-        self.add(KeepTogether([picture, RLParagraph(text, self.styles["figure-caption"])]))
+    def visit_image(self, node: Image, place: Place) -> None:
+        assert place.caption is not None
+        width, height = common.image_size_cm(node, self.style.text_width_cm)
+        picture = RLImage(str(node.path), width=width * cm, height=height * cm)
+        self.add(KeepTogether([picture, RLParagraph(self.markup(place.caption.spans), self.styles["figure-caption"])]))

@@ -89,7 +89,19 @@ class Document(BaseDocTemplate):
 
     def _template(self, name: str, size: tuple[float, float]) -> PageTemplate:
         margin = self.leftMargin
-        frame = Frame(margin, margin, size[0] - 2 * margin, size[1] - 2 * margin, id=name)
+        # No padding inside the frame: the text column is the page less its margins, as in Word and in
+        # the layout's widths, so a table or chart as wide as the column stays within the margins.
+        frame = Frame(
+            margin,
+            margin,
+            size[0] - 2 * margin,
+            size[1] - 2 * margin,
+            id=name,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
         return PageTemplate(name, [frame], onPage=self._furniture, pagesize=size)
 
     def afterFlowable(self, flowable: Flowable) -> None:

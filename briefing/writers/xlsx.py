@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import zipfile
 from pathlib import Path
-from typing import assert_never
 
 from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText
@@ -16,9 +15,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..errors import Problem, SpecError
+from ..layout import Heading, Place
+from ..layout.numbering import Caption
+from ..layout.tables import chart_table
+from ..layout.text import meta_line
 from ..model import (
-    Block,
     Briefing,
+    Callout,
     Chart,
     Image,
     Inline,
@@ -26,13 +29,12 @@ from ..model import (
     PageBreak,
     Paragraph,
     Pos,
-    Section,
     Span,
     Table,
-    plain,
 )
 from ..reproducible import build_time, fix_zip_times
 from ..style import Style
+from ..walk import walk
 from . import common, xlsxchart, xlsxtable
 from .xlsxcells import WRAP, Sheet, XFont, add_sheet, discard, link, make, rich
 
@@ -88,17 +90,13 @@ class _Builder:
         self._print_setup(self.sheet, landscape=self.style.landscape)
         self.sheet_names: set[str] = {"briefing", "contents", "history"}  # Excel reserves History
         self.contents: list[tuple[str, str]] = []
-        self.tables = self.figures = 0
         self.grid = xlsxtable.Grid(self.workbook, self.style.table, self.font, self.style.accent)
         self._properties()
         self._mark(self.sheet)
 
     def build(self) -> None:
         self._front_matter()
-        for block in self.doc.summary:
-            self.block(block)
-        for section in self.doc.sections:
-            self.section(section, 1)
+        self.warnings.extend(walk(self.doc, self, "xlsx"))
         if self.style.toc:
             self._contents_sheet()
 
@@ -139,12 +137,19 @@ class _Builder:
     # -- the narrative sheet -----------------------------------------------
 
     def row(
-        self, value: str | CellRichText, font: Font | None = None, url: str | None = None, to_sheet: str | None = None
+        self,
+        value: str | CellRichText,
+        font: Font | None = None,
+        url: str | None = None,
+        to_sheet: str | None = None,
+        fill: PatternFill | None = None,
     ) -> None:
         """Add one narrative row; a link to ``url``, or to the sheet named ``to_sheet``, if given."""
         cell = make(self.sheet, value)
         cell.alignment = WRAP
         cell.font = font or self.font()
+        if fill is not None:
+            cell.fill = fill
         if url:
             cell.hyperlink = url
         if to_sheet:
@@ -167,11 +172,9 @@ class _Builder:
         self.row(doc.title, XFont(name=self.heading_name, bold=True, size=18, color=style.accent))
         if doc.subtitle:
             self.row(doc.subtitle, XFont(name=self.heading_name, size=13, color="444444"))
-        meta = common.meta_line(doc)
+        meta = meta_line(doc)
         if meta:
             self.row(meta, self.font(italic=True, color="555555"))
-        if doc.summary:
-            self.row("Summary", self._heading_font(1))
 
     def _marking_cell(self, sheet: Sheet) -> None:
         """The classification in row 1, in the marking colour (or on a banner)."""
@@ -197,89 +200,88 @@ class _Builder:
         colour = self.style.accent if level <= 2 else None
         return XFont(name=self.heading_name, bold=True, size=max(16 - 2 * (level - 1), 11), color=colour)
 
-    def section(self, section: Section, level: int) -> None:
-        self.inline_row(section.heading, self._heading_font(level), section.pos)
-        for block in section.content:
-            self.block(block)
-        for sub in section.sections:
-            self.section(sub, level + 1)
+    # -- the walker's handlers ---------------------------------------------
 
-    def block(self, block: Block) -> None:
-        match block:
-            case Paragraph():
-                self.inline_row(block.text, pos=block.pos)
-            case ListBlock():
-                for n, item in enumerate(block.items, 1):
-                    marker = f"{n}. " if block.numbered else "\u2022 "
-                    lead = tuple(Span(s.text, True, s.italic, s.href) for s in item.lead or ())
-                    colon = (Span(": ", bold=True),) if item.lead else ()
-                    self.inline_row((Span(marker), *lead, *colon, *item.text), pos=item.pos)
-            case Table():
-                self.table(block)
-            case Chart():
-                self.chart(block)
-            case Image():
-                self.image(block)
-            case PageBreak():
-                self.sheet.row_breaks.append(Break(id=self.sheet.rows))
-            case _:
-                assert_never(block)
+    def visit_heading(self, node: Heading, place: Place) -> None:
+        self.inline_row(node.text, self._heading_font(node.level), node.pos)
 
-    def inline_row(self, text: Inline, font: Font | None = None, pos: Pos | None = None) -> None:
+    def visit_paragraph(self, node: Paragraph, place: Place) -> None:
+        self.inline_row(node.text, pos=node.pos)
+
+    def visit_list_block(self, node: ListBlock, place: Place) -> None:
+        for text, pos in _list_lines(node):
+            self.inline_row(text, pos=pos)
+
+    def visit_page_break(self, node: PageBreak, place: Place) -> None:
+        self.sheet.row_breaks.append(Break(id=self.sheet.rows))
+
+    def visit_callout(self, node: Callout, place: Place) -> None:
+        """The box's text set apart on the narrative sheet: a fill, and its title in bold, in its colour."""
+        colour = common.callout_colour(self.style, node.kind)
+        fill = PatternFill("solid", fgColor=common.lighter(colour))
+        title: Inline = (Span(node.title, bold=True),)
+        lines = [(title, node.pos, self.font(bold=True, color=colour))]
+        for block in node.content:
+            if isinstance(block, Paragraph):
+                lines.append((block.text, block.pos, self.font()))
+            else:
+                lines.extend((text, pos, self.font()) for text, pos in _list_lines(block))
+        for text, pos, font in lines:
+            self.inline_row(text, font, pos, fill=fill)
+
+    def inline_row(
+        self, text: Inline, font: Font | None = None, pos: Pos | None = None, fill: PatternFill | None = None
+    ) -> None:
         font = font or self.font()
         links = list(dict.fromkeys(span.href for span in text if span.href))
-        self.row(rich(text, font), font, links[0] if links else None)
+        self.row(rich(text, font), font, links[0] if links else None, fill=fill)
         if len(links) > 1:
             message = f"xlsx: a cell holds one link; {len(links) - 1} more not clickable"
             self.warnings.append(Problem(pos or self.doc.pos, message))
 
-    def image(self, block: Image) -> None:
-        self.figures += 1
+    def visit_image(self, block: Image, place: Place) -> None:
+        assert place.caption is not None
         width_cm, height_cm = common.image_size_cm(block, self.style.text_width_cm)
         picture = XLImage(str(block.path))
         picture.width, picture.height = width_cm * _PX_PER_CM, height_cm * _PX_PER_CM
         self.sheet.add_image(picture, f"A{self.sheet.rows + 1}")
         self.sheet.skip_to(self.sheet.rows + 1 + math.ceil(picture.height / _ROW_PX))
-        label = common.caption("Figure", self.figures, None)
-        self.inline_row((Span(label + (": " if block.caption else ""), bold=True), *(block.caption or ())))
+        self.inline_row(_bold_label(place.caption))
 
     # -- table sheets --------------------------------------------------------
 
-    def table(self, table: Table) -> None:
-        self.tables += 1
+    def visit_table(self, table: Table, place: Place) -> None:
+        laid, caption = place.table, place.caption
+        assert laid is not None and caption is not None
         parts = xlsxtable.chunks(len(table.rows), table.split_sheets)
         if parts is None:
             limit = f"{xlsxtable.sheet_capacity():,}"
             message = f"{len(table.rows):,} rows do not fit in one Excel sheet ({limit} at most); "
             raise SpecError([Problem(table.pos, message + "set split_sheets: true, or filter with where: or limit:")])
-        title = common.caption("Table", self.tables, table.title)
-        base = table.title or f"Table {self.tables}"
+        base = table.title or caption.label
         names = [self._sheet_name(base) for _ in parts]
-        self._link_row(title, names[0])
-        cols = common.columns(table)
-        wide = self.style.landscape or common.is_wide(cols, self.style.text_width_cm)
+        self._link_row(str(caption), names[0])
+        cols = laid.columns
         bodies: list[tuple[str, int]] = []
         for name, rows in zip(names, parts, strict=True):
-            sheet = self._new_sheet(name, landscape=wide)
+            sheet = self._new_sheet(name, landscape=laid.landscape)
             self.grid.layout(sheet, cols, frozen=True)
             bodies.append((name, self.grid.write(sheet, table, cols, rows)))
         if table.totals:
             self.grid.totals(sheet, table, cols, bodies)
 
-    def chart(self, block: Chart) -> None:
-        self.figures += 1
-        title = common.caption("Figure", self.figures, block.title)
+    def visit_chart(self, block: Chart, place: Place) -> None:
+        assert place.caption is not None and place.table is not None
         name = self._sheet_name(block.title)
-        self._link_row(title, name)
+        self._link_row(str(place.caption), name)
         sheet = self._new_sheet(name, landscape=False)  # the chart is as wide as a portrait page's text
-        data = xlsxchart.data_table(block)
-        cols = common.columns(data)
+        data = chart_table(block)
+        cols = place.table.columns
         self.grid.layout(sheet, cols, frozen=False)
         # The chart first, where a reader looks; its numbers below, where they can be changed.
         sheet.add_chart(xlsxchart.native_chart(block, sheet, self.style), "A1")
-        label = common.caption("Figure", self.figures, None)
         sheet.skip_to(xlsxchart.DATA_ROW - 2)
-        sheet.add([make(sheet, label + (": " + plain(block.caption) if block.caption else ""))])
+        sheet.add([make(sheet, str(place.caption))])
         sheet.skip_to(xlsxchart.DATA_ROW)
         self.grid.write(sheet, data, cols, range(len(data.rows)))
 
@@ -320,3 +322,19 @@ class _Builder:
             name = base[: 31 - len(suffix)] + suffix
         self.sheet_names.add(name.lower())
         return name
+
+
+def _list_lines(block: ListBlock) -> list[tuple[Inline, Pos]]:
+    """A list's items as lines of text, each with its bullet or number and its lead in bold."""
+    lines = []
+    for n, item in enumerate(block.items, 1):
+        marker = f"{n}. " if block.numbered else "\u2022 "
+        lead = tuple(Span(s.text, True, s.italic, s.href) for s in item.lead or ())
+        colon = (Span(": ", bold=True),) if item.lead else ()
+        lines.append(((Span(marker), *lead, *colon, *item.text), item.pos))
+    return lines
+
+
+def _bold_label(caption: Caption) -> Inline:
+    first, *rest = caption.spans
+    return (Span(first.text, bold=True), *rest)

@@ -12,7 +12,7 @@ from openpyxl.chart.marker import DataPoint
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..model import Chart, Table
+from ..model import Chart
 from ..numbers import excel_format
 from ..style import Style
 from . import common
@@ -21,13 +21,6 @@ WIDTH_CM, HEIGHT_CM = 16.0, 9.3
 """Size of the chart on its sheet, close to its size in the documents."""
 DATA_ROW = 22
 """Row of the header of the chart's numbers, under the chart and its caption."""
-
-
-def data_table(chart: Chart) -> Table:
-    """The numbers the chart's sheet holds: categories, then one column per series, in the chart's format."""
-    header = (chart.category_name, *(s.name for s in chart.series))
-    rows = tuple((category, *(s.values[i] for s in chart.series)) for i, category in enumerate(chart.categories))
-    return Table(header, rows, chart.title, formats=(None, *[chart.value_format] * len(chart.series)))
 
 
 def native_chart(chart: Chart, sheet: Worksheet, style: Style) -> ChartBase:

@@ -19,6 +19,7 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table as XLTable
 from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
+from ..layout.tables import ColumnGeometry
 from ..model import Aggregate, Cell, Table
 from ..numbers import excel_format, fits
 from ..style import TableLook
@@ -27,8 +28,8 @@ from .xlsxcells import WRAP, Sheet, Slot, make
 
 SHEET_ROWS = 1_048_576
 """Rows in an Excel sheet."""
-WIDEST_COLUMN = 60
-"""Table columns are no wider than this, in characters; longer texts wrap."""
+CHARACTER_PT = 5.25
+"""Excel measures columns in widths of the digit 0 of its default font: 7 pixels, 5.25 points, in Calibri 11."""
 SUBTOTAL = {"sum": 109, "mean": 101, "count": 103}
 """SUBTOTAL's function numbers that leave out rows hidden by a filter."""
 BODY_STYLE, WRAPPED_STYLE = "Briefing table", "Briefing table, wrapped"
@@ -76,20 +77,20 @@ class Grid:
             cell_style = NamedStyle(name, font=self.font(), border=self.border or Border(), alignment=alignment)
             self.workbook.add_named_style(cell_style)
 
-    def layout(self, sheet: Sheet, cols: Sequence[common.Column], frozen: bool) -> None:
+    def layout(self, sheet: Sheet, cols: Sequence[ColumnGeometry], frozen: bool) -> None:
         """Column widths, and the header row kept in view and in print; before the sheet's first row."""
         for i, column in enumerate(cols, 1):
-            sheet.column_dimensions[get_column_letter(i)].width = min(column.weight * 1.2 + 2, WIDEST_COLUMN)
+            sheet.column_dimensions[get_column_letter(i)].width = round(column.sheet_width / CHARACTER_PT, 1)
         if frozen:
             sheet.freeze_panes = "A2"
             sheet.print_title_rows = "1:1"
 
-    def write(self, sheet: Sheet, table: Table, cols: Sequence[common.Column], rows: range) -> int:
+    def write(self, sheet: Sheet, table: Table, cols: Sequence[ColumnGeometry], rows: range) -> int:
         """Header (in the sheet's next row), body rows and an Excel table; returns the last row used."""
         names = header_names(table.columns)
         top = sheet.add(self._header(sheet, names, cols))
         formats = [excel_format(c.format) if c.format else ("#,##0" if c.grouped else None) for c in cols]
-        styles = [WRAPPED_STYLE if c.weight + 2 > WIDEST_COLUMN else BODY_STYLE for c in cols]
+        styles = [WRAPPED_STYLE if c.wraps_in_sheet else BODY_STYLE for c in cols]
         # A cell's whole look follows from its column and its value's type: the first such cell
         # is made in full, and later rows refill it (see Slot).
         slots: dict[tuple[int, type], Slot] = {}
@@ -115,7 +116,7 @@ class Grid:
         return last
 
     def totals(
-        self, sheet: Sheet, table: Table, cols: Sequence[common.Column], bodies: Sequence[tuple[str, int]]
+        self, sheet: Sheet, table: Table, cols: Sequence[ColumnGeometry], bodies: Sequence[tuple[str, int]]
     ) -> None:
         """A totals row of SUBTOTAL formulas over the bodies (sheet name, last row), so filters change it."""
         assert table.totals is not None
@@ -133,7 +134,7 @@ class Grid:
             cells.append(cell)
         sheet.add(cells)
 
-    def _header(self, sheet: Sheet, names: list[str], cols: Sequence[common.Column]) -> list[XLCell]:
+    def _header(self, sheet: Sheet, names: list[str], cols: Sequence[ColumnGeometry]) -> list[XLCell]:
         head_font, head_fill, border = self.head_font, self.head_fill, self.border
         cells = []
         for name, column in zip(names, cols, strict=True):
@@ -191,7 +192,7 @@ def _formula(function: Aggregate, letter: str, bodies: Sequence[tuple[str, int]]
     return f"=SUBTOTAL({SUBTOTAL[function]},{refs})"
 
 
-def _formattable(value: Cell, column: common.Column) -> bool:
+def _formattable(value: Cell, column: ColumnGeometry) -> bool:
     if column.format is None:
         return isinstance(value, int) and not isinstance(value, bool)  # thousands separators
     return fits(column.format, value)

@@ -1,0 +1,28 @@
+"""Text widths in points, from the real advance widths of the font a table is set in."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..style import BUNDLED_FONTS, FontFamily
+
+DEFAULT_FONT = BUNDLED_FONTS["DejaVu Sans"]
+"""The family measured when a style names none: the PDF's own, and wider than Word's Calibri,
+so a width that holds a word in the PDF holds it in Word too."""
+
+
+@cache
+def _face(path: Path) -> Any:
+    # reportlab reads the font file; only a pack with a table needs it, so it loads here.
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    # Read for its metrics only: nothing is registered with reportlab's global font table.
+    return TTFont(f"measure-{path.stem}", str(path))
+
+
+def width(text: str, size: float, family: FontFamily | None = None, bold: bool = False) -> float:
+    """The advance width of ``text`` set in ``family`` at ``size`` points."""
+    face = (family or DEFAULT_FONT).face(bold, False)
+    return float(_face(face).stringWidth(text, size))

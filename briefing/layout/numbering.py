@@ -1,0 +1,54 @@
+"""Captions: "Table N: …" and "Figure N: …", numbered once and read the same in every format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Chart, Image, Inline, Span, Table, plain
+
+
+@dataclass(frozen=True)
+class Caption:
+    """The caption of a table or a figure."""
+
+    label: str
+    """ "Table 2" or "Figure 1": the kind and its number in the document."""
+    text: Inline = ()
+    """What follows the label after ": "; empty for a bare label."""
+
+    @property
+    def spans(self) -> Inline:
+        """The whole caption as formatted text: the label, then the text."""
+        return (Span(self.label + (": " if self.text else "")), *self.text)
+
+    def __str__(self) -> str:
+        return plain(self.spans)
+
+
+class Counter:
+    """Numbers tables and figures in reading order (pictures and charts share the figure count)."""
+
+    def __init__(self) -> None:
+        self.tables = self.figures = 0
+
+    def table(self, table: Table) -> Caption:
+        self.tables += 1
+        return Caption(f"Table {self.tables}", (Span(table.title),) if table.title else ())
+
+    def figure(self, block: Chart | Image) -> Caption:
+        self.figures += 1
+        label = f"Figure {self.figures}"
+        if isinstance(block, Image):
+            return Caption(label, block.caption or ())
+        return Caption(label, chart_caption(block))
+
+
+def chart_caption(chart: Chart) -> Inline:
+    """A chart's title, then its caption as a sentence of its own.
+
+    The title is the figure's name, as a table's is: it reads in the caption, not inside the drawing.
+    """
+    if not chart.caption:
+        return (Span(chart.title),)
+    stop = "" if chart.title.rstrip()[-1:] in ".?!:" else "."
+    return (Span(chart.title + stop + " "), *chart.caption)

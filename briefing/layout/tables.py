@@ -1,0 +1,219 @@
+"""Table geometry, decided once for every format: column widths, orientation, text size.
+
+Column widths follow automatic table layout as CSS 2.1 (17.5.2.2) describes it. Each
+column has a *min-content* width, that of its widest unbreakable token (a word, a
+number as displayed, a date, a header word), and a *max-content* width, that of its
+widest line. Every column gets its min-content, and what is left of the line is shared
+in proportion to (max - min), so long sentences take the room and no word or number is
+ever split. A table whose tokens do not fit the page's text column turns to the other
+orientation; only when they fit neither is the text made smaller, and past a limit the
+tokens break and the build warns.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from ..model import Cell, Chart, NumberFormat, Table
+from ..style import Style
+from .measure import width
+from .text import Show, column_text, display, grouped, is_number
+
+TABLE_TEXT = 0.86
+"""Size of table text relative to body text."""
+PADDING = 4.5
+"""Space left and right of a cell's text, in points."""
+SMALLEST = 0.75
+"""Table text is never made smaller than this fraction of its size; past it, tokens break."""
+SHEET_WIDEST = 315.0
+"""A spreadsheet column is no wider than this (60 characters of Excel's Calibri 11), in points; longer text wraps."""
+_CANDIDATES = 24
+"""Texts measured per column: the longest by characters, among which the widest in points is."""
+_SLACK = 1.02
+CM = 72 / 2.54
+"""Points in a centimetre."""
+"""Room added to measured widths, so that a reader's rounding or hinting never breaks a token."""
+
+
+@dataclass(frozen=True)
+class ColumnGeometry:
+    """One column as every format lays it out."""
+
+    name: str
+    """Header text."""
+    width: float
+    """Width on the page, in points, padding included."""
+    min_content: float
+    """Width of its widest unbreakable token, in points, at the table's text size."""
+    max_content: float
+    """Width of its widest line, in points, at the table's text size."""
+    numeric: bool
+    """Its values are all numbers: aligned right."""
+    format: NumberFormat | None = None
+    """How the spec asks for its values to be shown (Excel applies it as a number format)."""
+    grouped: bool = True
+    """Its numbers have thousands separators (not in a column of years)."""
+
+    @property
+    def sheet_width(self) -> float:
+        """Width in a spreadsheet, in points: room for the widest line, up to ``SHEET_WIDEST``."""
+        return min(self.max_content / _SLACK + 2 * PADDING, SHEET_WIDEST)
+
+    @property
+    def wraps_in_sheet(self) -> bool:
+        """Whether its longest lines wrap in a spreadsheet column."""
+        return self.max_content / _SLACK + 2 * PADDING > SHEET_WIDEST
+
+
+@dataclass(frozen=True)
+class TableGeometry:
+    """A table as laid out: its columns, its page orientation and the text of every cell."""
+
+    columns: tuple[ColumnGeometry, ...]
+    """The columns, in order."""
+    landscape: bool
+    """The table's pages are landscape."""
+    turned: bool
+    """The table needs its pages turned from the document's orientation."""
+    size: float
+    """Size of its text, in points."""
+    padding: float
+    """Space left and right of a cell's text, in points."""
+    broken: bool
+    """Even the widest page cannot hold its widest tokens: some break across lines."""
+    header: tuple[str, ...]
+    """The header row's texts."""
+    cells: tuple[tuple[str, ...], ...]
+    """The text of each body cell, column by column: ``cells[column][row]``."""
+    totals: tuple[str, ...] | None
+    """The totals row's texts, or None."""
+
+    @property
+    def width(self) -> float:
+        """Width of the whole table, in points."""
+        return sum(c.width for c in self.columns)
+
+    def rows(self) -> Iterator[tuple[str, ...]]:
+        """The body's texts, row by row."""
+        return zip(*self.cells, strict=True) if self.cells else iter(())
+
+
+def geometry(table: Table, style: Style) -> TableGeometry:
+    """Lay out ``table`` for pages of ``style``."""
+    size = style.font_size * TABLE_TEXT
+    columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in table.columns]
+    shows = [column_text(values, table.format_of(i)) for i, values in enumerate(columns)]
+    cells = tuple(_texts(values, show) for values, show in zip(columns, shows, strict=True))
+    numeric = [
+        bool(v) and all(is_number(x) for x in v if x is not None) and any(x is not None for x in v) for v in columns
+    ]
+    totals = _totals(table, shows)
+    contents = [
+        _content(name, texts, style, size, numeric=num, extra=(totals[i],) if totals else ())
+        for i, (name, texts, num) in enumerate(zip(table.columns, cells, numeric, strict=True))
+    ]
+    landscape, line = _page(style, sum(low for low, _ in contents) + 2 * PADDING * len(contents))
+    # Columns squeezed below their padding (hundreds of them) keep a quarter of their width for it.
+    padding = min(PADDING, line / max(len(contents), 1) / 4)
+    room = line - 2 * padding * len(contents)
+    least = sum(low for low, _ in contents)
+    scale = 1.0 if least <= room else max(SMALLEST, room / least)
+    contents = [(low * scale, high * scale) for low, high in contents]
+    widths = share(contents, room)
+    return TableGeometry(
+        columns=tuple(
+            ColumnGeometry(
+                name, w + 2 * padding, low, high, num, table.format_of(i), grouped(columns[i], table.format_of(i))
+            )
+            for i, (name, w, (low, high), num) in enumerate(zip(table.columns, widths, contents, numeric, strict=True))
+        ),
+        landscape=landscape,
+        turned=landscape != style.landscape,
+        size=size * scale,
+        padding=padding,
+        broken=least * scale > room * 1.0001,
+        header=tuple(table.columns),
+        cells=cells,
+        totals=totals,
+    )
+
+
+def share(contents: Sequence[tuple[float, float]], room: float) -> list[float]:
+    """Widths for columns of (min-content, max-content) across ``room`` points.
+
+    Each gets its min-content and the rest is shared in proportion to (max - min); when even
+    the max-contents fit, each gets its max-content and the rest in proportion to it, so the
+    table spans the line. When the min-contents do not fit, they are squeezed alike.
+    """
+    lows = [low for low, _ in contents]
+    highs = [max(high, low) for low, high in contents]
+    if sum(lows) >= room:
+        total = sum(lows) or 1.0
+        return [room * low / total for low in lows]
+    if sum(highs) <= room:
+        total = sum(highs) or 1.0
+        return [high + (room - sum(highs)) * high / total for high in highs]
+    spread = sum(h - low for low, h in zip(lows, highs, strict=True))
+    return [low + (room - sum(lows)) * (h - low) / spread for low, h in zip(lows, highs, strict=True)]
+
+
+def chart_table(chart: Chart) -> Table:
+    """A chart's numbers as a table: categories, then one column per series, in the chart's format."""
+    header = (chart.category_name, *(s.name for s in chart.series))
+    rows = tuple((category, *(s.values[i] for s in chart.series)) for i, category in enumerate(chart.categories))
+    return Table(header, rows, chart.title, formats=(None, *[chart.value_format] * len(chart.series)))
+
+
+def _page(style: Style, needed: float) -> tuple[bool, float]:
+    """The orientation a table of ``needed`` points takes, and the width of its line: the document's own
+    when the table fits it, else the turned page when that is wider."""
+    own = (style.landscape, style.text_width_cm * CM)
+    turned = (not style.landscape, style.turned_text_width_cm * CM)
+    return own if needed <= own[1] or turned[1] <= own[1] else turned
+
+
+def _numeric(values: Sequence[Cell]) -> bool:
+    present = [v for v in values if v is not None]
+    return bool(present) and all(is_number(v) for v in present)
+
+
+def _texts(values: Sequence[Cell], show: Show) -> tuple[str, ...]:
+    # A column repeats its values (regions, years, yes and no): each distinct one is shown once.
+    seen: dict[tuple[type, Cell], str] = {}
+    out = []
+    for value in values:
+        key = (type(value), value)
+        text = seen.get(key)
+        if text is None:
+            text = seen[key] = show(value)
+        out.append(text)
+    return tuple(out)
+
+
+def _totals(table: Table, shows: Sequence[Show]) -> tuple[str, ...] | None:
+    """The totals row: totals in their column's format, counts as plain numbers."""
+    if table.totals is None:
+        return None
+    return tuple(
+        display(value) if function == "count" else show(value)
+        for value, function, show in zip(table.totals.values, table.totals.functions, shows, strict=True)
+    )
+
+
+def _content(
+    name: str, texts: Sequence[str], style: Style, size: float, numeric: bool, extra: Sequence[str] = ()
+) -> tuple[float, float]:
+    """(min-content, max-content) of a column, in points: its texts and its bold header."""
+    font = style.body_font
+    lines = {line for text in (*set(texts), *extra) for line in text.split("\n")}
+    longest = heapq.nlargest(_CANDIDATES, lines, key=len)
+    high = max((width(line, size, font) for line in longest), default=0.0)
+    # A number, a date or a currency amount is one token; text breaks at its spaces.
+    tokens = lines if numeric else {max(line.split(), key=len, default="") for line in lines}
+    low = max((width(t, size, font) for t in heapq.nlargest(_CANDIDATES, tokens, key=len)), default=0.0)
+    head_words = name.split() or [""]
+    low = max(low, max(width(w, size, font, bold=True) for w in head_words))
+    high = max(high, width(name, size, font, bold=True))
+    return low * _SLACK, high * _SLACK

@@ -1,0 +1,93 @@
+"""The text a reader sees for a value: one function for every writer that shows text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Callable, Sequence
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from ..model import Briefing, Cell, NumberFormat
+from ..numbers import LOCALE, digits_pattern, fits, symbol
+
+Show = Callable[[Cell], str]
+"""Turns a value of one column into its text."""
+
+
+def display(value: Cell, fmt: NumberFormat | None = None, grouped: bool = True) -> str:
+    """``value`` as a reader sees it in a document: in ``fmt`` where the format applies to it.
+
+    Numbers without a format get thousands separators unless ``grouped`` is False (a column of years);
+    dates read as written (ISO), booleans as Yes or No, an empty value as nothing.
+    """
+    if fmt is not None and fits(fmt, value):
+        return formatted(value, fmt)
+    match value:
+        case None:
+            return ""
+        case bool():
+            return "Yes" if value else "No"
+        case dt.datetime():
+            return value.isoformat(sep=" ", timespec="minutes")
+        case dt.date():
+            return value.isoformat()
+        case int() | float() if grouped:
+            return f"{value:,}"
+        case float():
+            return repr(value)
+        case _:
+            return str(value)
+
+
+def formatted(value: Cell, fmt: NumberFormat) -> str:
+    """``value`` in ``fmt``, which must fit it (``numbers.fits``): the text Excel shows for the same format."""
+    if isinstance(value, dt.date):
+        return format_date(value, "d MMM y", locale=LOCALE)
+    assert isinstance(value, (int, float)) and not isinstance(value, bool)
+    number = decimal.Decimal(repr(value)) if isinstance(value, float) else decimal.Decimal(value)
+    with decimal.localcontext() as context:
+        # Excel rounds halves away from zero; so must the documents, or 2.5 would read 2 here and 3 there.
+        context.rounding = decimal.ROUND_HALF_UP
+        if fmt.kind == "percent":
+            return format_decimal(number * 100, digits_pattern(fmt), locale=LOCALE) + "%"
+        text = format_decimal(number, digits_pattern(fmt), locale=LOCALE)
+    if fmt.kind == "currency":
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+        return f"{sign}{symbol(fmt.currency)}{digits}"
+    return text
+
+
+def is_number(value: Cell) -> bool:
+    """True for ints and floats, which booleans are not; numbers align to the right."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def is_years(values: Sequence[Cell]) -> bool:
+    """Whether values are all years (written 2024, never 2,024)."""
+    return bool(values) and all(isinstance(v, int) and not isinstance(v, bool) and 1800 <= v <= 2100 for v in values)
+
+
+def grouped(values: Sequence[Cell], fmt: NumberFormat | None) -> bool:
+    """Whether a column's numbers get thousands separators: all but a column of years with no format."""
+    return fmt is not None or not is_years([v for v in values if v is not None])
+
+
+def column_text(values: Sequence[Cell], fmt: NumberFormat | None) -> Show:
+    """How the values of one column read: in its format, and years without separators."""
+    groups = grouped(values, fmt)
+    return lambda value: display(value, fmt, groups)
+
+
+def human_date(day: dt.date) -> str:
+    """A date as people write it: "24 November 2026"."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def meta_line(doc: Briefing) -> str:
+    """Source, date and author in one line, e.g. "Focus on Africa · 24 November 2026"."""
+    parts = [doc.source, human_date(doc.date) if doc.date else None]
+    if doc.author:
+        parts.append(f"By {doc.author}")
+    return " · ".join(p for p in parts if p)

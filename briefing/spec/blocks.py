@@ -1,0 +1,139 @@
+"""Blocks: paragraphs, lists, pictures and callouts read from their nodes (tables and charts: tables.py)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from yaml.nodes import Node, ScalarNode
+
+from ..model import (
+    CALLOUT_KINDS,
+    CALLOUT_TITLES,
+    Block,
+    Callout,
+    CalloutKind,
+    Image,
+    Inline,
+    ListBlock,
+    ListItem,
+    PageBreak,
+    Paragraph,
+    Text,
+)
+from . import shapes
+from .inline import parse_inline
+from .reader import Reader, did_you_mean
+from .shapes import Shape
+from .tables import read_chart, read_table
+
+
+def inline(r: Reader, node: Node) -> Inline | None:
+    """A text with its inline markup parsed, or None when the node is not text."""
+    text = r.text(node)
+    return None if text is None else parse_inline(text)
+
+
+def blocks(r: Reader, node: Node) -> tuple[Block, ...]:
+    """A section's content."""
+    nodes = r.sequence(node, "a list of blocks")
+    if nodes is None:
+        return ()
+    return tuple(b for b in (block(r, n) for n in nodes) if b is not None)
+
+
+def block(r: Reader, node: Node, shape: Shape = shapes.BLOCK) -> Block | None:
+    """One block; ``shape`` says which types may stand here."""
+    keys = r.shape(node, shape)
+    if keys is None:
+        return None
+    if len(keys) != 1:
+        if not keys and not node.value:
+            r.problem(node, f"an empty block{did_you_mean('', shape.keys)}")
+        elif len(keys) > 1:
+            names = " and ".join(f"'{k}'" for k in keys)
+            r.problem(node, f"a block has exactly one type, but this one has {names}")
+        return None
+    kind, value = next(iter(keys.items()))
+    pos = r.pos(node)
+    match kind:
+        case "paragraph":
+            text = inline(r, value)
+            return None if text is None else Paragraph(text, pos=pos)
+        case "bullets" | "numbered":
+            found = items(r, value)
+            return None if found is None else ListBlock(found, kind == "numbered", pos=pos)
+        case "table":
+            return read_table(r, value)
+        case "chart":
+            return read_chart(r, value)
+        case "image":
+            return _image(r, value)
+        case "callout":
+            return _callout(r, value)
+        case "page_break":
+            if r.cell(value) is not True:
+                r.problem(value, "page_break takes the value true")
+                return None
+            return PageBreak(pos=pos)
+    raise AssertionError(kind)  # shapes.BLOCK and the cases above go together
+
+
+def items(r: Reader, node: Node) -> tuple[ListItem, ...] | None:
+    """The items of a bulleted or numbered list; None unless every one is good."""
+    nodes = r.sequence(node, "a list of items")
+    if nodes is None:
+        return None
+    if not nodes:
+        r.problem(node, "a list needs at least one item")
+        return None
+    found = tuple(i for i in (_item(r, n) for n in nodes) if i is not None)
+    return found if len(found) == len(nodes) else None
+
+
+def _item(r: Reader, node: Node) -> ListItem | None:
+    if isinstance(node, ScalarNode):
+        text = inline(r, node)
+        return None if text is None else ListItem(text, pos=r.pos(node))
+    keys = r.shape(node, shapes.ITEM)
+    if keys is None or len(keys) != 2:
+        return None
+    lead, text = inline(r, keys["lead"]), inline(r, keys["text"])
+    if lead is None or text is None:
+        return None
+    return ListItem(text, lead, pos=r.pos(node))
+
+
+def _image(r: Reader, node: Node) -> Image | None:
+    keys = r.shape(node, shapes.IMAGE)
+    if keys is None or "path" not in keys:
+        return None
+    caption = inline(r, keys["caption"]) if "caption" in keys else None
+    alt = r.text(keys["alt"]) if "alt" in keys else None
+    width = r.number(keys["width_cm"]) if "width_cm" in keys else None
+    found = r.image(keys["path"])
+    if found is None:
+        return None
+    path, size = found
+    if alt is None:
+        alt = "".join(span.text for span in caption) if caption else ""
+    return Image(path, size, caption, alt, width, pos=r.pos(node))
+
+
+def _callout(r: Reader, node: Node) -> Callout | None:
+    keys = r.shape(node, shapes.CALLOUT)
+    if keys is None:
+        return None
+    kind = cast(CalloutKind | None, r.choice(keys["kind"], CALLOUT_KINDS) if "kind" in keys else "note")
+    title = r.text(keys["title"]) if "title" in keys else None
+    content: list[Text] = []
+    if "content" in keys:
+        nodes = r.sequence(keys["content"], "a list of paragraphs and lists")
+        for child in nodes or ():
+            found = block(r, child, shapes.TEXT_BLOCK)
+            if isinstance(found, (Paragraph, ListBlock)):
+                content.append(found)
+        if nodes == []:
+            r.problem(keys["content"], "a callout needs at least one paragraph or list")
+    if kind is None or not content or len(content) != len(nodes or ()):
+        return None
+    return Callout(kind, title or CALLOUT_TITLES[kind], tuple(content), pos=r.pos(node))
