@@ -12,19 +12,43 @@ import pytest
 from briefing import registry
 
 WRITERS = '''
-from briefing.model import plain, walk_sections
+from briefing.model import plain
+from briefing.walk import walk
 
 
 class TextWriter:
-    """Writes section headings, one per line: a minimal third-party writer."""
+    """Writes a briefing as plain text through the walker: a third-party writer older than the callout block."""
 
     name = "txt"
     extension = ".txt"
 
     def write(self, doc, path):
-        lines = [doc.title] + ["  " * (level - 1) + plain(s.heading) for level, s in walk_sections(doc.sections)]
-        path.write_text("\\n".join(lines) + "\\n", encoding="utf-8")
-        return []
+        self.lines = [doc.title]
+        warnings = walk(doc, self)
+        path.write_text("\\n".join(self.lines) + "\\n", encoding="utf-8")
+        return warnings
+
+    def visit_heading(self, node, place):
+        self.lines.append("  " * (node.level - 1) + plain(node.text))
+
+    def visit_paragraph(self, node, place):
+        self.lines.append(plain(node.text))
+
+    def visit_list_block(self, node, place):
+        self.lines.extend("- " + plain(item.text) for item in node.items)
+
+    def visit_table(self, node, place):
+        self.lines.append(str(place.caption))
+        self.lines.extend(" | ".join(row) for row in place.table.rows())
+
+    def visit_chart(self, node, place):
+        self.lines.append(str(place.caption))
+
+    def visit_image(self, node, place):
+        self.lines.append(str(place.caption))
+
+    def visit_page_break(self, node, place):
+        self.lines.append("\\f")
 
 
 class Boom:

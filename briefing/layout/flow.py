@@ -8,20 +8,29 @@ from ..model import Block, Chart, Image, Paragraph, Table, plain
 
 SHORT_TABLE = 15
 """Tables of at most this many rows are kept on one page, as readers expect."""
+SHORT_INTRO = 240
+"""A paragraph of at most this many characters, alone under its heading, introduces what follows it."""
 
 
 def keeps_with_next(blocks: Sequence[Block]) -> list[bool]:
-    """Per block, whether it stays on the page of the block after it.
+    """Per block of a section, whether it stays on the page of the block after it.
 
-    A paragraph that ends with a colon introduces what follows; when that is a table or a
-    figure, the two are not parted by a page break.
+    A paragraph introduces the table or figure right after it when it ends with a colon,
+    or when it is short and the first block under its heading: the heading, the paragraph
+    and the table or figure are then not parted by a page break.
     """
     keeps = []
     for i, block in enumerate(blocks):
         after = blocks[i + 1] if i + 1 < len(blocks) else None
-        introduces = isinstance(block, Paragraph) and plain(block.text).rstrip().endswith(":")
-        keeps.append(introduces and isinstance(after, (Table, Chart, Image)))
+        keeps.append(isinstance(after, (Table, Chart, Image)) and _introduces(block, first=i == 0))
     return keeps
+
+
+def _introduces(block: Block, first: bool) -> bool:
+    if not isinstance(block, Paragraph):
+        return False
+    text = plain(block.text).rstrip()
+    return text.endswith(":") or (first and len(text) <= SHORT_INTRO)
 
 
 def keep_together(table: Table) -> bool:

@@ -18,6 +18,7 @@ from ..model import (
     ListItem,
     PageBreak,
     Paragraph,
+    Pos,
     Text,
 )
 from . import shapes
@@ -69,7 +70,7 @@ def block(r: Reader, node: Node, shape: Shape = shapes.BLOCK) -> Block | None:
         case "image":
             return _image(r, value)
         case "callout":
-            return _callout(r, value)
+            return _callout(r, value, pos)
         case "page_break":
             if r.cell(value) is not True:
                 r.problem(value, "page_break takes the value true")
@@ -119,7 +120,7 @@ def _image(r: Reader, node: Node) -> Image | None:
     return Image(path, size, caption, alt, width, pos=r.pos(node))
 
 
-def _callout(r: Reader, node: Node) -> Callout | None:
+def _callout(r: Reader, node: Node, pos: Pos) -> Callout | None:
     keys = r.shape(node, shapes.CALLOUT)
     if keys is None:
         return None
@@ -136,4 +137,4 @@ def _callout(r: Reader, node: Node) -> Callout | None:
             r.problem(keys["content"], "a callout needs at least one paragraph or list")
     if kind is None or not content or len(content) != len(nodes or ()):
         return None
-    return Callout(kind, title or CALLOUT_TITLES[kind], tuple(content), pos=r.pos(node))
+    return Callout(kind, title or CALLOUT_TITLES[kind], tuple(content), pos=pos)

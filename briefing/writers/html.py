@@ -15,8 +15,9 @@ from markupsafe import Markup, escape
 from ..errors import Problem
 from ..layout import Heading, Place, lay_out, text
 from ..layout.numbering import Caption
-from ..layout.tables import TABLE_TEXT, TableGeometry
+from ..layout.tables import PADDING, TABLE_TEXT, TableGeometry
 from ..model import (
+    CALLOUT_KINDS,
     Block,
     Briefing,
     Callout,
@@ -40,6 +41,7 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_ENV.filters["lighter"] = common.lighter
 _IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 
@@ -76,7 +78,7 @@ def page(doc: Briefing) -> str:
 def _page(html: _Html) -> str:
     doc = html.layout.doc
     return _ENV.get_template("briefing.html.j2").render(
-        doc=doc, meta=text.meta_line(doc), summary=html.summary, body=html.body(), table_text=TABLE_TEXT
+        doc=doc, meta=text.meta_line(doc), summary=html.summary, body=html.body(), **_look(doc)
     )
 
 
@@ -96,10 +98,16 @@ def mail_body(
         "summary": html.summary,
         "body": html.body() if full else Markup(""),
         "attachments": [(a.name, human_size(a.size)) for a in attachments],
-        "table_text": TABLE_TEXT,
+        **_look(doc),
     }
     plain_text = _ENV.get_template("mail.txt.j2").render({**values, "summary": _text_blocks(doc.summary)})
     return _ENV.get_template("mail.html.j2").render(values), plain_text
+
+
+def _look(doc: Briefing) -> dict[str, object]:
+    """What the style sheet takes from the layout: table text size, cell padding, callout colours."""
+    callouts = {kind: common.callout_colour(doc.style, kind) for kind in CALLOUT_KINDS}
+    return {"table_text": TABLE_TEXT, "padding": PADDING, "callouts": callouts}
 
 
 def human_size(size: int) -> str:
@@ -250,20 +258,28 @@ def _table(laid: TableGeometry, caption: Caption) -> Markup:
 
 
 def _svg(chart: Chart, style: Style) -> str:
-    """The chart's drawing as inline SVG, its registered font names swapped for ones browsers know."""
+    """The chart's drawing as inline SVG, its registered font names swapped for the family browsers know."""
     from reportlab.graphics import renderSVG  # only pages with charts need reportlab
 
     from . import chart as drawn
 
     svg = renderSVG.drawToString(drawn.drawing(chart, style, style.text_width_cm / 2.54 * 72))
     svg = svg[svg.index("<svg") :]
-    svg = re.sub(r'font-family="F[0-9a-f]{10}(-Bold)?"', lambda m: _font_family(bool(m.group(1))), svg)
+    # A family name from a style file goes into markup: letters, digits, spaces and hyphens only.
+    family = re.sub(r"[^\w -]", "", style.body_font.name) if style.body_font else "DejaVu Sans"
+    svg = _REGISTERED_FONT.sub(lambda m: _font_css(family, bool(m.group(2)), m.group(1) == "="), svg)
     return re.sub(r"<title>.*?</title>", f"<title>{escape(chart.title)}</title>", svg, count=1, flags=re.S)
 
 
-def _font_family(bold: bool) -> str:
-    weight = ' font-weight="bold"' if bold else ""
-    return f'font-family="DejaVu Sans, Verdana, sans-serif"{weight}'
+# reportlab writes the font as an attribute (font-family="F…") or in a style (font-family: F…).
+_REGISTERED_FONT = re.compile(r'font-family(="|: ?)F[0-9a-f]{10}(-Bold)?(?:-\w+)?"?')
+
+
+def _font_css(family: str, bold: bool, attribute: bool) -> str:
+    families = f"'{family}', 'DejaVu Sans', Verdana, sans-serif"
+    if attribute:
+        return f'font-family="{families}"' + (' font-weight="bold"' if bold else "")
+    return f"font-family: {families}" + ("; font-weight: bold" if bold else "")
 
 
 def _text_blocks(blocks: tuple[Block, ...]) -> str:

@@ -275,6 +275,8 @@ class _Story:
         box = RLTable([[inside]], colWidths=[self.style.text_width_cm * cm], hAlign="LEFT")
         box.setStyle(
             [
+                # reportlab's default cell font would put an unembedded Helvetica in the file.
+                ("FONTNAME", (0, 0), (-1, -1), self.fonts.body),
                 ("BOX", (0, 0), (-1, -1), 1.2, _hex(colour)),
                 ("LINEBEFORE", (0, 0), (0, -1), 4, _hex(colour)),
                 ("BACKGROUND", (0, 0), (-1, -1), _hex(common.lighter(colour))),
@@ -301,9 +303,8 @@ class _Story:
         ]
         if laid.totals:
             body.append(list(laid.totals))
-        grid = pdftable.runs(head, body, self._look(col_widths, laid, styles["left"], node))
-        label = RLParagraph(self.markup(caption.spans), self.styles["table-caption"])
-        table: list[Flowable] = [KeepTogether([label, *grid])] if place.keep_together else [label, *grid]
+        grid = pdftable.runs(head, body, self._look(col_widths, laid, styles["left"], place.keep_together))
+        table = [RLParagraph(self.markup(caption.spans), self.styles["table-caption"]), *grid]
         if laid.turned:
             # A wide table gets pages of its own, turned.
             self.add(NextPageTemplate(WIDE), RLPageBreak(), *table, NextPageTemplate(PORTRAIT), RLPageBreak())
@@ -322,7 +323,7 @@ class _Story:
             for key, s in styles.items()
         }
 
-    def _look(self, widths: list[float], laid: TableGeometry, cell: ParagraphStyle, table: Table) -> pdftable.Look:
+    def _look(self, widths: list[float], laid: TableGeometry, cell: ParagraphStyle, whole: bool) -> pdftable.Look:
         look = self.style.table
         return pdftable.Look(
             widths=widths,
@@ -337,6 +338,7 @@ class _Story:
             borders=_hex(look.borders) if look.borders else None,
             accent=_hex(self.style.accent),
             totals=laid.totals is not None,
+            whole=whole,
         )
 
     def visit_chart(self, node: Chart, place: Place) -> None:

@@ -45,6 +45,8 @@ class Look:
     accent: colors.Color
     totals: bool
     """The table's last row is a totals row."""
+    whole: bool = False
+    """The table is not split across pages where it fits on one (a short table)."""
 
     @cached_property
     def cells(self) -> tuple[list[CellStyle], list[CellStyle], list[CellStyle]]:
@@ -92,7 +94,8 @@ def _table(head: Row, rows: list[Row], look: Look, header: bool, offset: int, la
         cells[-1] = total_cells
     if header:
         cells.insert(0, head_cells)
-    table = LongTable(
+    kind = _WholeTable if look.whole else LongTable
+    table = kind(
         data, colWidths=look.widths, rowHeights=heights, repeatRows=1 if header else 0, hAlign="LEFT", cellStyles=cells
     )
     table.setStyle(_style(look, header, offset, last))
@@ -124,6 +127,20 @@ def _style(look: Look, header: bool, offset: int, last: bool) -> TableStyle:
         commands.append(("LINEABOVE", (0, -1), (-1, -1), 1, look.accent))
         commands.append(("BACKGROUND", (0, -1), (-1, -1), colors.white))
     return TableStyle(commands)
+
+
+class _WholeTable(LongTable):  # type: ignore[misc]
+    """A table that goes whole to the next page rather than split, unless it starts a page.
+
+    Unlike a KeepTogether around it, it stays a plain flowable, so a heading or caption
+    kept with it (keepWithNext) still travels with it.
+    """
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        frame = getattr(self, "_frame", None)
+        if frame is not None and not frame._atTop:
+            return []
+        return list(super().split(available_width, available_height))
 
 
 class _Continuation(Flowable):  # type: ignore[misc]

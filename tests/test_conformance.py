@@ -1,0 +1,159 @@
+"""One pack, four formats, one text: every example (and a wide table) read back from each format and compared.
+
+The layout decides each heading, caption, list item and table cell once; here every format
+is opened again as a reader would open it and must show exactly those strings. The PDF,
+and the Word file as LibreOffice prints it, must break no word or number of a table
+across lines and draw nothing past the margins.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+import lxml.html
+import pdfplumber
+import pytest
+from openpyxl import load_workbook
+
+from briefing import build, load
+from briefing.layout import Heading, Layout, lay_out
+from briefing.model import Callout, ListBlock, ListItem, Paragraph, plain
+
+from .conftest import DATA, SPECS, require_tool, run_soffice, squash
+
+EXAMPLES = [*sorted(SPECS.glob("*.yaml")), DATA / "wide-table.yaml"]
+
+
+@pytest.fixture(scope="module", params=EXAMPLES, ids=lambda p: p.stem)
+def pack(request, tmp_path_factory) -> tuple[Layout, dict[str, Path]]:
+    out = tmp_path_factory.mktemp(request.param.stem)
+    built = build(request.param, out=out)
+    assert built.warnings == ()
+    return lay_out(load(request.param)), {p.suffix[1:]: p for p in built.paths}
+
+
+def item_text(item: ListItem) -> str:
+    return (plain(item.lead) + ": " if item.lead else "") + plain(item.text)
+
+
+def strings(layout: Layout) -> Iterator[tuple[str, str]]:
+    """(kind, text) of every heading, caption, list item and callout line, in reading order."""
+    for node, place in layout.flow:
+        if isinstance(node, Heading):
+            yield "heading", plain(node.text)
+        elif place.caption is not None:
+            yield "caption", str(place.caption)
+        if isinstance(node, ListBlock):
+            yield from (("item", item_text(i)) for i in node.items)
+        if isinstance(node, Callout):
+            yield "callout", node.title
+            for block in node.content:
+                if isinstance(block, Paragraph):
+                    yield "paragraph", plain(block.text)
+                else:
+                    yield from (("item", item_text(i)) for i in block.items)
+
+
+def table_grids(layout: Layout) -> list[list[tuple[str, ...]]]:
+    """Each table's rows of texts as the layout decided them: header, body, totals."""
+    grids = []
+    for _, place in layout.flow:
+        laid = place.table
+        if laid is not None and place.caption is not None and place.caption.label.startswith("Table"):
+            grids.append([laid.header, *laid.rows(), *([laid.totals] if laid.totals else [])])
+    return grids
+
+
+def test_word_shows_the_same_strings(pack):
+    layout, files = pack
+    document = docx.Document(str(files["docx"]))
+    paragraphs = [p.text for p in document.paragraphs]
+    boxed = [
+        p.text for t in document.tables if len(t.rows) == 1 and len(t.columns) == 1 for p in t.cell(0, 0).paragraphs
+    ]
+    for kind, text in strings(layout):
+        assert text in (boxed if kind in ("callout", "paragraph") else paragraphs + boxed), (kind, text)
+    grids = [t for t in document.tables if not (len(t.rows) == 1 and len(t.columns) == 1)]
+    assert [[tuple(c.text for c in row.cells) for row in t.rows] for t in grids] == table_grids(layout)
+
+
+def test_the_pdf_shows_the_same_strings(pack):
+    layout, files = pack
+    with pdfplumber.open(files["pdf"]) as pdf:
+        text = squash(" ".join(page.extract_text() for page in pdf.pages))
+    for kind, expected in strings(layout):
+        assert squash(expected) in text, (kind, expected)
+    words = set(text.split())
+    for grid in table_grids(layout):
+        for row in grid:
+            for cell in row:
+                assert set(cell.split()) <= words, cell
+
+
+def test_html_shows_the_same_strings(pack):
+    layout, files = pack
+    tree = lxml.html.fromstring(files["html"].read_bytes())
+    headings = [squash(h.text_content()) for h in tree.xpath("//h2|//h3|//h4|//h5|//h6")]
+    captions = [squash(c.text_content()) for c in tree.xpath("//caption|//figcaption")]
+    items = [squash(li.text_content()) for li in tree.xpath("//li")]
+    asides = [squash(p.text_content()) for p in tree.xpath("//aside/p")]
+    found = {"heading": headings, "caption": captions, "item": items, "callout": asides, "paragraph": asides}
+    for kind, expected in strings(layout):
+        assert squash(expected) in found[kind], (kind, expected)
+    tables = [
+        [tuple(cell.text_content() for cell in tr.xpath("th|td")) for tr in table.xpath(".//tr")]
+        for table in tree.xpath("//table")
+    ]
+    assert tables == table_grids(layout)
+
+
+def test_excel_shows_the_same_text(pack):
+    layout, files = pack
+    workbook = load_workbook(files["xlsx"])
+    narrative = [str(c) for row in workbook["Briefing"].iter_rows(values_only=True) for c in row if c is not None]
+    lines = [
+        line.removeprefix("\u2022 ").split(". ", 1)[-1] if line[:1] in "\u20221234567890" else line
+        for line in narrative
+    ]
+    for kind, expected in strings(layout):
+        assert expected in narrative or expected in lines, (kind, expected)
+    for grid in table_grids(layout):
+        name = next(n for n in workbook.sheetnames if workbook[n].cell(1, 1).value == grid[0][0])
+        assert tuple(workbook[name].cell(1, c + 1).value for c in range(len(grid[0]))) == grid[0]
+
+
+def words_of(pdf: Path) -> set[str]:
+    pdftotext = require_tool("pdftotext")
+    out = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return set(out.split())
+
+
+def test_no_table_token_breaks_in_the_pdf_or_in_word_as_libreoffice_prints_it(pack, tmp_path):
+    layout, files = pack
+    printed = run_soffice(files["docx"], tmp_path)
+    assert printed.returncode == 0, printed.stderr
+    for pdf in (files["pdf"], tmp_path / files["docx"].with_suffix(".pdf").name):
+        words = words_of(pdf)
+        for grid in table_grids(layout):
+            for row in grid:
+                for cell in row:
+                    missing = set(cell.split()) - words
+                    assert not missing, f"{pdf.name}: {sorted(missing)} broken across lines"
+
+
+def test_the_pdf_draws_nothing_past_the_margins(pack):
+    layout, files = pack
+    margin = layout.doc.style.margin_cm / 2.54 * 72
+    with pdfplumber.open(files["pdf"]) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            inside = [
+                o
+                for o in page.rects + page.lines + page.curves + page.chars
+                if o["top"] >= margin - 1 and o["bottom"] <= page.height - margin + 1  # marking and page numbers
+            ]
+            for drawn in inside:
+                assert drawn["x0"] >= margin - 0.6, (number, drawn.get("text"), drawn["x0"])
+                assert drawn["x1"] <= page.width - margin + 0.6, (number, drawn.get("text"), drawn["x1"])

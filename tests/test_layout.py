@@ -1,0 +1,220 @@
+"""The layout pass, from model objects: table geometry, captions, display text, what stays together."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from briefing.layout import Heading, lay_out
+from briefing.layout.flow import keeps_with_next
+from briefing.layout.measure import width
+from briefing.layout.numbering import Counter
+from briefing.layout.tables import CM, PADDING, geometry, share
+from briefing.layout.text import display
+from briefing.model import (
+    Briefing,
+    Callout,
+    Chart,
+    Image,
+    NumberFormat,
+    Paragraph,
+    Section,
+    Series,
+    Span,
+    Table,
+    plain,
+)
+from briefing.spec.inline import parse_inline
+from briefing.style import Style
+
+LONG = "Armed groups block the main supply road to the north for weeks at a time, and convoys wait."
+TWELVE = (
+    "Country",
+    "Lead agency",
+    "Funded (USD m)",
+    "Coverage (%)",
+    "People targeted",
+    "People reached",
+    "Last update",
+    "Appeal",
+    "Status",
+    "Main constraint",
+    "Access notes",
+    "Outlook",
+)
+
+
+def twelve_columns(rows: int = 3) -> Table:
+    row = ("Burkina Faso", "UNHCR", 118.9, 41.5, 1450000, 1120000, dt.date(2025, 10, 31), "HRP-2025", "Active")
+    return Table(TWELVE, tuple((*row, LONG, LONG, LONG) for _ in range(rows)), title="Response")
+
+
+def tokens_of(laid, column: int) -> list[str]:
+    texts = [laid.header[column], *laid.cells[column]]
+    return [token for text in texts for token in text.split()]
+
+
+def test_twelve_columns_turn_landscape_and_keep_every_token_whole():
+    style = Style()
+    laid = geometry(twelve_columns(), style)
+    assert laid.landscape and laid.turned and not laid.broken
+    assert laid.width == pytest.approx(style.turned_text_width_cm * CM)
+    for i, column in enumerate(laid.columns):
+        room = column.width - 2 * laid.padding
+        widest = max(width(t, laid.size, bold=t in laid.header[i].split()) for t in tokens_of(laid, i))
+        assert room >= widest, f"{column.name}: {room:.1f} pt for a token of {widest:.1f} pt"
+    # Short columns get no more than their longest line; the sentences take the rest.
+    widest = sorted(laid.columns, key=lambda c: c.width)[-3:]
+    assert {c.name for c in widest} == {"Main constraint", "Access notes", "Outlook"}
+    reached = next(c for c in laid.columns if c.name == "People reached")
+    assert reached.width - 2 * PADDING <= reached.max_content + 0.01
+
+
+def test_a_narrow_table_stays_portrait_and_spans_the_line():
+    style = Style()
+    laid = geometry(Table(("Name", "Count"), (("Alpha", 1), ("Beta", 20))), style)
+    assert not laid.landscape and not laid.turned and not laid.broken
+    assert laid.width == pytest.approx(style.text_width_cm * CM)
+    assert [c.numeric for c in laid.columns] == [False, True]
+
+
+def test_long_text_wraps_in_portrait_when_its_words_fit():
+    laid = geometry(Table(("Item", "Note"), (("A", LONG * 3),)), Style())
+    assert not laid.turned  # only the min-content widths decide the orientation
+    assert laid.columns[1].width > laid.columns[0].width
+
+
+def test_a_landscape_style_has_no_wider_page_to_turn_to():
+    laid = geometry(twelve_columns(), Style(landscape=True))
+    assert laid.landscape and not laid.turned
+
+
+def test_sharing_follows_min_and_max_content():
+    # Room left after every minimum is shared in proportion to (max - min).
+    assert share([(10, 10), (20, 120)], 70) == pytest.approx([10, 60])
+    assert share([(10, 30), (10, 50)], 80) == pytest.approx([10 + 60 * 20 / 60, 10 + 60 * 40 / 60])
+    # When the max-contents fit, each column gets its max and the rest in proportion to it.
+    assert share([(5, 10), (5, 30)], 80) == pytest.approx([20, 60])
+    # When even the minimums do not fit, they shrink alike.
+    assert share([(60, 80), (40, 50)], 50) == pytest.approx([30, 20])
+
+
+def test_tokens_too_wide_for_a_landscape_page_shrink_the_text_then_break_with_a_warning():
+    columns = tuple(f"Column{n}" for n in range(40))
+    row = tuple("Incomprehensibilities" for _ in columns)
+    table = Table(columns, (row,), title="Too wide")
+    laid = geometry(table, Style())
+    assert laid.landscape and laid.broken
+    assert laid.size == pytest.approx(Style().font_size * 0.86 * 0.75)
+    assert laid.width == pytest.approx(Style().turned_text_width_cm * CM)
+    doc = Briefing("T", (Section((Span("H"),), (table,)),))
+    (warning,) = lay_out(doc).warnings
+    assert "40 columns" in warning.message and "landscape page" in warning.message
+
+
+def test_a_wide_font_is_measured_as_such():
+    narrow = geometry(Table(("Name",), (("Mississippi",),)), Style(font_size=8))
+    wide = geometry(Table(("Name",), (("Mississippi",),)), Style(font_size=16))
+    assert wide.columns[0].min_content == pytest.approx(2 * narrow.columns[0].min_content)
+
+
+def test_cell_texts_are_decided_once_with_formats_and_years():
+    money = NumberFormat("currency", 0, "USD")
+    table = Table(
+        ("Year", "Amount", "Share", "Day", "Done", "Note"),
+        ((2024, 412000000, 0.125, dt.date(2026, 3, 1), True, None), (2025, 1.5, 0.5, None, False, "x")),
+        formats=(None, money, NumberFormat("percent", 1), NumberFormat("date"), None, None),
+    )
+    laid = geometry(table, Style())
+    assert list(laid.rows()) == [
+        ("2024", "$412,000,000", "12.5%", "1 Mar 2026", "Yes", ""),
+        ("2025", "$2", "50.0%", "", "No", "x"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "text"),
+    [
+        (None, None, ""),
+        (True, None, "Yes"),
+        (1234567, None, "1,234,567"),
+        (2.5, NumberFormat("decimal", 1), "2.5"),
+        (0.0345, NumberFormat("percent", 1), "3.5%"),
+        (-1234.5, NumberFormat("currency", 2, "EUR"), "-€1,234.50"),
+        (dt.date(2026, 2, 16), None, "2026-02-16"),
+        (dt.date(2026, 2, 16), NumberFormat("date"), "16 Feb 2026"),
+        ("text", NumberFormat("integer"), "text"),
+    ],
+)
+def test_one_function_gives_the_text_of_a_value(value, fmt, text):
+    assert display(value, fmt) == text
+
+
+def chart(caption: str | None = None, title: str = "Incidents per month") -> Chart:
+    return Chart(
+        "bar",
+        title,
+        ("Jan", "Feb"),
+        (Series("Mali", (1.0, 2.0)),),
+        caption=parse_inline(caption) if caption else None,
+    )
+
+
+def test_captions_number_tables_and_figures_apart_and_read_one_way():
+    counter = Counter()
+    assert str(counter.table(Table(("A",), (), title="Funding"))) == "Table 1: Funding"
+    assert str(counter.figure(chart())) == "Figure 1: Incidents per month"
+    assert str(counter.figure(chart("Figures to *16 February*."))) == (
+        "Figure 2: Incidents per month. Figures to 16 February."
+    )
+    assert str(counter.figure(chart("Source: UN.", title="Who pays?"))) == "Figure 3: Who pays? Source: UN."
+    assert str(counter.table(Table(("A",), ()))) == "Table 2"
+    picture = Image(DATA_PNG, (10, 10), caption=parse_inline("A *map*"))
+    caption = counter.figure(picture)
+    assert str(caption) == "Figure 4: A map" and caption.spans[-1].italic
+
+
+DATA_PNG = __import__("pathlib").Path("unused.png")
+
+
+def test_intros_and_headings_stay_with_what_follows():
+    intro = Paragraph(parse_inline("The figures, by country:"))
+    prose = Paragraph(parse_inline("A paragraph. " * 30))
+    table = Table(("A",), (("x",),))
+    assert keeps_with_next([intro, table]) == [True, False]
+    assert keeps_with_next([prose, prose, table]) == [False, False, False]
+    short = Paragraph(parse_inline("From the Donors sheet."))
+    assert keeps_with_next([short, chart()]) == [True, False]  # alone under its heading
+    assert keeps_with_next([prose, short, chart()]) == [False, False, False]
+
+
+def test_the_flow_is_in_reading_order_with_numbered_captions():
+    p = parse_inline
+    callout = Callout("note", "Note", (Paragraph(p("Boxed.")),))
+    doc = Briefing(
+        "T",
+        (
+            Section(p("One"), (chart(), Table(("A",), (("x",),), title="First")), (Section(p("Sub"), (callout,)),)),
+            Section(p("Two"), (Table(("B",), (("y",),)),)),
+        ),
+        summary=(Paragraph(p("Summary text.")),),
+    )
+    flow = lay_out(doc).flow
+    shown = [
+        f"h{node.level}:{plain(node.text)}" if isinstance(node, Heading) else str(place.caption or type(node).__name__)
+        for node, place in flow
+    ]
+    assert shown == [
+        "h1:Summary",
+        "Paragraph",
+        "h1:One",
+        "Figure 1: Incidents per month",
+        "Table 1: First",
+        "h2:Sub",
+        "Callout",
+        "h1:Two",
+        "Table 2",
+    ]
+    assert all(place.keep_with_next for node, place in flow if isinstance(node, Heading))
+    assert flow[0][0].summary and not flow[2][0].summary
