@@ -114,14 +114,15 @@ def _commit(
         final = out / f"{stem}{MANIFEST_SUFFIX}"
         temp = _temp_file(out, final.name)
         staged.append((temp, final))
-        write_manifest(manifest(doc, outputs, warnings, out, facts), temp)
+        write_manifest(manifest(doc, outputs, list(dict.fromkeys(warnings)), out, facts), temp)
         publishable(temp)
         for temp, final in staged:
             os.replace(temp, final)
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
-    return Pack(tuple(final for _, final in staged[: len(files)]), tuple(warnings), staged[-1][1])
+    # The layout's warnings come from every writer that follows it: each is reported once.
+    return Pack(tuple(final for _, final in staged[: len(files)]), tuple(dict.fromkeys(warnings)), staged[-1][1])
 
 
 def check_folder(out: Path) -> None:

@@ -157,3 +157,18 @@ def test_the_pdf_draws_nothing_past_the_margins(pack):
             for drawn in inside:
                 assert drawn["x0"] >= margin - 0.6, (number, drawn.get("text"), drawn["x0"])
                 assert drawn["x1"] <= page.width - margin + 0.6, (number, drawn.get("text"), drawn["x1"])
+
+
+def test_the_pdf_keeps_each_caption_with_its_table_and_each_heading_with_what_follows(pack):
+    layout, files = pack
+    with pdfplumber.open(files["pdf"]) as pdf:
+        pages = [squash(page.extract_text()) for page in pdf.pages]
+    flow = layout.flow
+    for (node, place), (after, _) in zip(flow, [*flow[1:], (None, None)], strict=True):
+        if place.table is not None and place.caption and place.caption.label.startswith("Table"):
+            page = next(p for p in pages if str(place.caption) in p)
+            assert place.table.header[0].split()[0] in page.split(str(place.caption))[1], str(place.caption)
+        if isinstance(node, Heading) and isinstance(after, Paragraph):
+            first_words = " ".join(plain(after.text).split()[:4])
+            heading = plain(node.text)
+            assert any(heading in p and first_words in p for p in pages), heading

@@ -218,3 +218,25 @@ def test_the_flow_is_in_reading_order_with_numbered_captions():
     ]
     assert all(place.keep_with_next for node, place in flow if isinstance(node, Heading))
     assert flow[0][0].summary and not flow[2][0].summary
+
+
+def test_a_turned_table_takes_its_heading_and_introduction_to_the_turned_page():
+    p = parse_inline
+    intro = Paragraph(p("The response, country by country:"))
+    prose = Paragraph(p("A long paragraph that does not introduce anything. " * 8))
+    doc = Briefing(
+        "T",
+        (
+            Section(p("Wide"), (intro, twelve_columns())),
+            Section(p("Later"), (prose, twelve_columns())),
+        ),
+    )
+    turns = [(type(node).__name__, place.turn) for node, place in lay_out(doc).flow]
+    assert turns == [
+        ("Heading", True),  # heading, introduction and table go to the turned page together
+        ("Paragraph", False),
+        ("Table", False),
+        ("Heading", False),
+        ("Paragraph", False),
+        ("Table", True),  # the paragraph before it stays on the page it is on
+    ]

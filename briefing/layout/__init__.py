@@ -9,7 +9,7 @@ their own units (twips, points, CSS, spreadsheet widths) and never make them aga
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import Problem
 from ..model import Block, Briefing, Chart, Image, Inline, Pos, Section, Span, Table
@@ -51,6 +51,9 @@ class Place:
     """A table's geometry, or the geometry of a chart's numbers."""
     keep_together: bool = False
     """It is not split across pages where it fits on one."""
+    turn: bool = False
+    """A page turned from the document's orientation starts before it: it is a turned table, or the
+    heading or introduction that stays with one. The turned pages end after the table."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,20 @@ def lay_out(doc: Briefing) -> Layout:
         builder.blocks(doc.summary)
     for section in doc.sections:
         builder.section(section, 1)
-    return Layout(doc, tuple(builder.flow), tuple(builder.warnings))
+    return Layout(doc, _turns(builder.flow), tuple(builder.warnings))
+
+
+def _turns(flow: list[tuple[Node, Place]]) -> tuple[tuple[Node, Place], ...]:
+    """Mark where each turned page starts: before a turned table, or before what stays with it."""
+    marked = list(flow)
+    for i, (_, place) in enumerate(flow):
+        if place.table is not None and place.table.turned and isinstance(flow[i][0], Table):
+            start = i
+            while start > 0 and marked[start - 1][1].keep_with_next and not marked[start - 1][1].turn:
+                start -= 1
+            node, first = marked[start]
+            marked[start] = (node, replace(first, turn=True))
+    return tuple(marked)
 
 
 class _Builder:

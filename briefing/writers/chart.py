@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable
 from typing import assert_never
 
@@ -139,7 +140,8 @@ def _axes_chart(canvas: Drawing, chart: Chart, palette: list[str], font: str, bo
     if horizontal:  # the first category at the top, as in a ranked list
         labels, data = labels[::-1], [d[::-1] for d in data]
     fmt = value_text(chart.value_format)
-    ticks = [fmt(v) for v in _extent(data)]
+    stacks = [[sum(v or 0.0 for v in column) for column in zip(*data, strict=True)]]
+    ticks = [fmt(v) for v in _extent(stacks if chart.kind == "stacked_bar" else data)]
     value_room = max(stringWidth(t, font, _LABEL_PT) for t in ticks) + 8
     category_room = max(stringWidth(t, font, _LABEL_PT) for t in labels) + 8
     # Axis titles: the category axis is the vertical one in a horizontal bar chart.
@@ -189,8 +191,11 @@ def _axes_chart(canvas: Drawing, chart: Chart, palette: list[str], font: str, bo
 
 
 def _extent(data: list[list[float | None]]) -> list[float]:
+    """The smallest and largest values, and the next power of ten above the largest: the axis may
+    round up to a tick that long, and its label needs room as much as the others."""
     values = [v for series in data for v in series if v is not None] or [0.0]
-    return [min(values), max(values)]
+    top = max(values)
+    return [min(values), top, 10 ** math.ceil(math.log10(top)) if top > 0 else top]
 
 
 def _style_axes(

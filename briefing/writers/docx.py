@@ -209,11 +209,13 @@ class _Builder:
     # -- the body: the walker's handlers ----------------------------------
 
     def visit_heading(self, node: Heading, place: Place) -> None:
+        self._turn(place)
         para = self.document.add_paragraph(style=f"Heading {node.level}")
         self.inline(para, node.text)
         para.paragraph_format.keep_with_next = place.keep_with_next or None
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> None:
+        self._turn(place)
         para = self.document.add_paragraph()
         self.inline(para, node.text)
         para.paragraph_format.keep_with_next = place.keep_with_next or None
@@ -348,8 +350,7 @@ class _Builder:
     def visit_table(self, node: Table, place: Place) -> None:
         laid, caption = place.table, place.caption
         assert laid is not None and caption is not None
-        if laid.turned:
-            self._new_section(landscape=laid.landscape)
+        self._turn(place)
         para = self.document.add_paragraph(style="Caption")
         self.inline(para, caption.spans)
         para.paragraph_format.keep_with_next = True
@@ -383,6 +384,11 @@ class _Builder:
             self._new_section(landscape=self.style.landscape)
         else:
             self.document.add_paragraph()  # space after the table
+
+    def _turn(self, place: Place) -> None:
+        """Start the turned pages of a wide table where the layout says they start."""
+        if place.turn:
+            self._new_section(landscape=not self.style.landscape)
 
     def _new_section(self, landscape: bool) -> None:
         section = self.document.add_section(WD_SECTION.NEW_PAGE)

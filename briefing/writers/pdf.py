@@ -233,12 +233,14 @@ class _Story:
     # -- the body: the walker's handlers ----------------------------------
 
     def visit_heading(self, node: LaidHeading, place: Place) -> None:
+        self._turn(place)
         self.headings += 1
         markup = self.markup(node.text, self.fonts.heading)
         outline = common.xml_safe(plain(node.text))
         self.add(Heading(markup, self.styles[f"h{node.level}"], node.level, outline, f"h{self.headings}"))
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> None:
+        self._turn(place)
         self.add(RLParagraph(self.markup(node.text), self.styles["intro" if place.keep_with_next else "body"]))
 
     def visit_list_block(self, node: ListBlock, place: Place) -> None:
@@ -304,12 +306,17 @@ class _Story:
         if laid.totals:
             body.append(list(laid.totals))
         grid = pdftable.runs(head, body, self._look(col_widths, laid, styles["left"], place.keep_together))
-        table = [RLParagraph(self.markup(caption.spans), self.styles["table-caption"]), *grid]
+        self._turn(place)
+        self.add(RLParagraph(self.markup(caption.spans), self.styles["table-caption"]), *grid)
         if laid.turned:
-            # A wide table gets pages of its own, turned.
-            self.add(NextPageTemplate(WIDE), RLPageBreak(), *table, NextPageTemplate(PORTRAIT), RLPageBreak())
+            self.add(NextPageTemplate(PORTRAIT), RLPageBreak())  # the turned pages end with the table
         else:
-            self.add(*table, Spacer(1, 8))
+            self.add(Spacer(1, 8))
+
+    def _turn(self, place: Place) -> None:
+        """Start the turned pages of a wide table where the layout says they start."""
+        if place.turn:
+            self.add(NextPageTemplate(WIDE), RLPageBreak())
 
     def _cell_styles(self, size: float) -> dict[str, ParagraphStyle]:
         """Cell paragraph styles at the table's text size."""

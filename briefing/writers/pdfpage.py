@@ -55,7 +55,10 @@ class KeepWithNext(KeepTogether):
     def split(self, aW: float, aH: float) -> list[Flowable]:
         if getattr(self, "_wrapInfo", None) != (aW, aH):
             self.wrap(aW, aH)
-        if self._H > aH and aH >= self.room:
+        # A group ending in a table that stays whole cannot start in place: the table would leave
+        # its caption behind. It moves to the next page as one.
+        whole = getattr(self._content[-1], "keeps_whole", False) if self._content else False
+        if self._H > aH and aH >= self.room and not whole:
             return list(self._content)
         return super().split(aW, aH)
 

@@ -136,6 +136,9 @@ class _WholeTable(LongTable):  # type: ignore[misc]
     kept with it (keepWithNext) still travels with it.
     """
 
+    keeps_whole = True
+    """Read by the page template's KeepWithNext: a group ending in this table moves as one."""
+
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         frame = getattr(self, "_frame", None)
         if frame is not None and not frame._atTop:
