@@ -19,8 +19,9 @@ Show = Callable[[Cell], str]
 def display(value: Cell, fmt: NumberFormat | None = None, grouped: bool = True) -> str:
     """``value`` as a reader sees it in a document: in ``fmt`` where the format applies to it.
 
-    Numbers without a format get thousands separators unless ``grouped`` is False (a column of years);
-    dates read as written (ISO), booleans as Yes or No, an empty value as nothing.
+    Numbers without a format get thousands separators unless ``grouped`` is False (a column of years),
+    and a whole float reads as a whole number, as Excel shows it; dates read as written (ISO),
+    booleans as Yes or No, an empty value as nothing.
     """
     if fmt is not None and fits(fmt, value):
         return formatted(value, fmt)
@@ -33,6 +34,9 @@ def display(value: Cell, fmt: NumberFormat | None = None, grouped: bool = True) 
             return value.isoformat(sep=" ", timespec="minutes")
         case dt.date():
             return value.isoformat()
+        case float() if value.is_integer():
+            # As Excel's General format shows it: 3.0 reads 3, in every format.
+            return display(int(value), None, grouped)
         case int() | float() if grouped:
             return f"{value:,}"
         case float():

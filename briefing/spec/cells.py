@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 
+from ..layout.text import display
 from ..model import COLUMN_TYPES, Cell
 
 # Numbers as analysts write them: 1234, -1,234,567, 12.5, 1.2e6. Not Python's
@@ -60,13 +61,8 @@ def _date(text: str) -> dt.date:
 
 
 def _as_text(value: Cell) -> str:
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    # A value read as text is the text a reader sees of it, without thousands separators.
+    return display(value, grouped=False)
 
 
 def infer(values: Sequence[Cell]) -> str | None:
