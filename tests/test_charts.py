@@ -223,3 +223,24 @@ def test_value_formats_reach_chart_axes(tmp_path):
     (chart,) = chart_xml(xlsx)
     assert chart.find(f".//{C}valAx/{C}numFmt").get("formatCode") == '"€"#,##0.00'
     assert load_workbook(xlsx)["Spend"]["B23"].number_format == '"€"#,##0.00'
+
+
+@pytest.mark.parametrize("kind", ["bar", "horizontal_bar", "stacked_bar", "line", "pie"])
+def test_every_label_of_a_chart_lies_inside_its_drawing(kind):
+    # Word gets the drawing as a picture of exactly its size: anything outside is cut off.
+    from briefing.writers.chart import drawing
+
+    money = NumberFormat("currency", 0, "USD")
+    chart = Chart(
+        kind,  # type: ignore[arg-type]
+        "Pledged by donor",
+        ("European Union", "United States", "Japan"),
+        (Series("Pledged", (412e6, 389e6, 28.4e6)), Series("Disbursed", (301e6, 322e6, 9e6))),
+        value_format=money,
+        x_title="Donor",
+        y_title="USD",
+    )
+    width = Style().text_width_cm / 2.54 * 72
+    drawn = drawing(chart, Style(), width)
+    x0, y0, x1, y1 = drawn.getBounds()
+    assert x0 >= -0.5 and y0 >= -0.5 and x1 <= drawn.width + 0.5 and y1 <= drawn.height + 0.5

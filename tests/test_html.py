@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 
 from briefing.model import Briefing, Chart, NumberFormat, Paragraph, Section, Series, Table, Totals
@@ -78,3 +80,15 @@ def test_sizes_read_as_people_write_them():
         "4.1 MB",
         "7.0 GB",
     ]
+
+
+def test_chart_text_is_set_in_a_font_browsers_know(tmp_path):
+    chart = Chart("bar", "Incidents", ("Mali", "Niger"), (Series("2024", (3.0, 4.0)),))
+    doc = Briefing("T", (Section(parse_inline("H"), (chart,)),))
+    path = tmp_path / "c.html"
+    HtmlWriter().write(doc, path)
+    page = path.read_text(encoding="utf-8")
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert "font-family" in svg
+    assert not re.search(r"font-family(=\"|: ?)F[0-9a-f]{10}", svg), "reportlab's internal font names"
+    assert "font-family: 'DejaVu Sans'" in svg
