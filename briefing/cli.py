@@ -20,12 +20,13 @@ from .build import check_folder, write_pack
 from .distribution import choose, problems_of, read_lists
 from .errors import BuildError, OutputError, Problem, SpecError, in_order
 from .lint import Finding, fix_file, lint
-from .mail import OverBudget, compose, files_for, parse_size
-from .manifest import MANIFEST_SUFFIX, content_key, current_outputs, verify
+from .mail import OverBudget, message_for, parse_size
+from .manifest import MANIFEST_SUFFIX, content_key, current_outputs, manifest_formats, verify
 from .model import Briefing
 from .scaffold import new_spec
 from .schema import schema_text
-from .send import LOG_SUFFIX, SendLog, SettingsError, deliver, settings, write_eml
+from .send import LOG_SUFFIX, LogError, SendLog, SettingsError, deliver, settings, write_eml
+from .smtp import DEADLINE
 from .spec.loader import Options, load, resolved_tree
 from .spec.styles import bundled_names, read_style_file, template_layer
 from .spec.variables import parse_set, read_vars_file, render_name
@@ -115,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
         "--max-size",
         default="20MB",
         metavar="SIZE",
-        help="largest attachments sent as they are (default 20MB); larger go as one .zip",
+        help="largest message sent with its files as they are, encoded (default 20MB); larger go as one .zip",
     )
     send.add_argument("--html", action="store_true", help="put the whole briefing in the mail's HTML body")
     send.add_argument("--smtp-host", metavar="HOST", help="SMTP server (or BRIEFING_SMTP_HOST)")
@@ -131,6 +132,18 @@ def _parser() -> argparse.ArgumentParser:
         help="log in as USER (or BRIEFING_SMTP_USER); the password comes from BRIEFING_SMTP_PASSWORD or a prompt",
     )
     send.add_argument("--from", dest="sender", metavar="ADDRESS", help="the sender (or BRIEFING_SMTP_FROM)")
+    send.add_argument(
+        "--smtp-timeout",
+        type=float,
+        default=DEADLINE,
+        metavar="SECONDS",
+        help=f"longest time one list's conversation with the server may take (default {DEADLINE})",
+    )
+    send.add_argument(
+        "--allow-plain-auth",
+        action="store_true",
+        help="let --smtp-security none log in, sending the password unprotected",
+    )
     _spec_options(send)
 
     new = commands.add_parser("new", help="write a starting spec that builds as it is")
@@ -177,6 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"briefing: {exc}", EXIT_BAD_INPUT)
     except (BuildError, registry.WriterUnavailable) as exc:
         return _fail(f"briefing: {exc}", EXIT_FAILED)
+    except LogError as exc:
+        return _fail(f"briefing: {exc}; nothing more is sent", EXIT_FAILED)
     except KeyboardInterrupt:
         return _fail("briefing: interrupted", EXIT_FAILED)
     except Exception as exc:  # last resort: one line, unless asked for more
@@ -408,36 +423,47 @@ def _send(args: argparse.Namespace) -> int:
             "sender": args.sender,
         }
         try:
-            smtp = settings(smtp_options, os.environ, getpass.getpass)
+            smtp = settings(smtp_options, os.environ, getpass.getpass, args.smtp_timeout, args.allow_plain_auth)
         except SettingsError as exc:
             raise _Usage(str(exc)) from None
     stem, out = Path(args.spec).stem, Path(args.out)
-    # Every list's formats, so that sending to one list and then the others sends the same files.
-    formats = list(dict.fromkeys(f for d in every_list for f in d.formats))
-    # A pack built earlier from the same content is sent as it is, so its files keep their digests
-    # and the send log knows them; otherwise it is built now.
-    paths = current_outputs(doc, out / f"{stem}{MANIFEST_SUFFIX}", formats)
-    if paths is None:
-        paths = list(write_pack(doc, stem, [registry.get(f) for f in formats], out).paths)
-    built = dict(zip(formats, paths, strict=True))
+    built = _current_pack(doc, stem, out, [f for d in every_list for f in d.formats])
     sender = smtp.sender if smtp else (args.sender or os.environ.get("BRIEFING_SMTP_FROM") or "briefing@localhost")
     outgoing, failed, content = [], 0, content_key(doc)
     for dlist in lists:
         try:
-            files = files_for(dlist, built, stem, max_size)
+            outgoing.append(message_for(doc, dlist, built, stem, sender, max_size, args.html, content))
         except OverBudget as exc:
             print(f"{dlist.name}: not sent: {exc}", file=sys.stderr)
             failed += 1
-            continue
-        outgoing.append(compose(doc, dlist, files, sender, args.html, content))
     if smtp is None:
         for item in outgoing:
             path = out / f"{stem}.{item.list.name}.eml"
             write_eml(item, path)
             print(path)
     else:
-        failed += deliver(outgoing, smtp, SendLog(out / f"{stem}{LOG_SUFFIX}"), args.resend, _say)
+        with SendLog(out / f"{stem}{LOG_SUFFIX}") as log:  # locked: a second run waits for none of it
+            failed += deliver(outgoing, smtp, log, args.resend, _say)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _current_pack(doc: Briefing, stem: str, out: Path, needed: Sequence[str]) -> dict[str, Path]:
+    """The pack's files by format, built now unless a pack of this very content is there.
+
+    Every list's formats count, so that sending to one list and then the others sends the
+    same files, which the send log knows by their digests. When anything must be built,
+    every format the pack had is built again with it: the manifest then describes every
+    file beside it, and none is left stale.
+    """
+    manifest = out / f"{stem}{MANIFEST_SUFFIX}"
+    formats = list(dict.fromkeys(needed))
+    paths = current_outputs(doc, manifest, formats)
+    if paths is not None:
+        return dict(zip(formats, paths, strict=True))
+    known = registry.names()  # a manifest may name a format whose writer is no longer installed
+    every = list(dict.fromkeys([*formats, *(f for f in manifest_formats(manifest) if f in known)]))
+    written = write_pack(doc, stem, [registry.get(f) for f in every], out).paths
+    return dict(zip(every, written, strict=True))
 
 
 def _say(line: str) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from email.headerregistry import Address, AddressHeader, HeaderRegistry
 from email.utils import formataddr, parseaddr
 from pathlib import Path
 from typing import Any
@@ -179,12 +181,35 @@ def _addresses(r: Reader, node: Node) -> tuple[str, ...] | None:
 
 
 def _address(r: Reader, node: Node) -> str | None:
+    """One address, with an optional display name, as the mail will carry it."""
     text = _header_text(r, node)
     if text is None:
         return None
-    name, address = parseaddr(text)
-    if not address:
-        r.problem(node, f"'{text}' is not an email address")
+    unsafe = next((c for c in text if _invisible(c)), None)
+    if unsafe is not None:
+        shown = "".join(f"<U+{ord(c):04X}>" if _invisible(c) else c for c in text)
+        r.problem(node, f"a control character (U+{ord(unsafe):04X}) in '{shown}': it can hide who the mail goes to")
+        return None
+    # The standard library's RFC 5322 parser, as the message's own headers are read.
+    addresses, defects = _parse(text)
+    found = [(a.display_name, a.addr_spec) for a in addresses]
+    if len(found) > 1:
+        listed = ", ".join(address for _, address in found)
+        r.problem(node, f"'{text}' holds {len(found)} addresses ({listed}); give each one its own entry in the list")
+        return None
+    if (defects or not found) and ("<" in text or len(text.split()) > 1):
+        r.problem(
+            node,
+            f"'{text}' is not one email address: write 'address' or 'Name <address>', "
+            "quoting a name that holds a comma or an @",
+        )
+        return None
+    if defects or not found:  # a single word: email-validator says best what is wrong with it
+        found = [("", text.strip())]
+    name, address = found[0]
+    looks_like = _parse(name)[0] if "@" in name else ()
+    if looks_like and looks_like[0].addr_spec.lower() != address.lower():
+        r.problem(node, f"the name '{name}' looks like an address other than the one the mail goes to ({address})")
         return None
     try:
         checked = validate_email(address, check_deliverability=False)  # syntax only; no network
@@ -192,6 +217,29 @@ def _address(r: Reader, node: Node) -> str | None:
         r.problem(node, f"'{address}' is not a valid email address: {exc}")
         return None
     return formataddr((name, checked.normalized)) if name else checked.normalized
+
+
+_HEADERS = HeaderRegistry()
+
+
+def _parse(text: str) -> tuple[tuple[Address, ...], bool]:
+    """The addresses in a To header's value, and whether the parser found anything amiss."""
+    header = _HEADERS("to", text)
+    defects = bool(header.defects)
+    assert isinstance(header, AddressHeader)  # the registry's class for To
+    return header.addresses, defects
+
+
+_BIDI_CONTROLS = frozenset({"LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI"})
+
+
+def _invisible(char: str) -> bool:
+    """Control characters and the bidi controls that reorder text (U+202E makes "gro.live" read "evil.org")."""
+    return (
+        unicodedata.category(char) == "Cc"
+        or unicodedata.bidirectional(char) in _BIDI_CONTROLS
+        or char in "\u200e\u200f\u061c"
+    )
 
 
 def _header_text(r: Reader, node: Node) -> str | None:

@@ -20,7 +20,7 @@ from .reproducible import build_time
 from .writers.html import Attachment, human_size, mail_body
 
 DEFAULT_MAX_SIZE = 20_000_000
-"""Largest total of attachments sent as they are (20 MB); larger ones go zipped."""
+"""Largest message sent with its files as they are (20 MB, encoded); larger ones go zipped."""
 MIME_TYPES = {
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -65,19 +65,34 @@ def mime_type(name: str) -> tuple[str, str]:
     return main, sub
 
 
-def files_for(dlist: DistributionList, built: Mapping[str, Path], stem: str, max_size: int) -> list[tuple[str, bytes]]:
-    """The files a list receives, by name: as built, or in one .zip when they are over ``max_size``."""
+def message_for(
+    doc: Briefing,
+    dlist: DistributionList,
+    built: Mapping[str, Path],
+    stem: str,
+    sender: str,
+    max_size: int,
+    full_html: bool = False,
+    content: str = "",
+) -> Outgoing:
+    """The message for one list, no larger than ``max_size`` bytes as it goes on the wire.
+
+    The size counted is the whole encoded message: headers, both bodies and the files in
+    base64. Over the budget the files go as one .zip; if that is still too large, OverBudget.
+    """
     files = [(built[fmt].name, built[fmt].read_bytes()) for fmt in dlist.formats]
-    total = sum(len(data) for _, data in files)
-    if total <= max_size:
-        return files
-    zipped = _zip(files)
-    if len(zipped) > max_size:
+    outgoing = compose(doc, dlist, files, sender, full_html, content)
+    size = len(outgoing.message.as_bytes())
+    if size <= max_size:
+        return outgoing
+    zipped = compose(doc, dlist, [(f"{stem}.zip", _zip(files))], sender, full_html, content)
+    zipped_size = len(zipped.message.as_bytes())
+    if zipped_size > max_size:
         raise OverBudget(
-            f"its files are {human_size(total)} ({human_size(len(zipped))} zipped), "
-            f"{human_size(len(zipped) - max_size)} over the {human_size(max_size)} limit"
+            f"the message is {human_size(size)} ({human_size(zipped_size)} with its files zipped), "
+            f"{human_size(zipped_size - max_size)} over the {human_size(max_size)} limit"
         )
-    return [(f"{stem}.zip", zipped)]
+    return zipped
 
 
 def _zip(files: list[tuple[str, bytes]]) -> bytes:

@@ -94,6 +94,15 @@ def current_outputs(doc: Briefing, manifest_path: Path, formats: Sequence[str]) 
     return [by_format[f] for f in formats] if all(f in by_format for f in formats) else None
 
 
+def manifest_formats(manifest_path: Path) -> list[str]:
+    """The formats a manifest lists, in its order; none when there is no readable manifest."""
+    try:
+        data = json.loads(manifest_path.read_text(encoding="utf-8"))
+        return [str(o["format"]) for o in data["outputs"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
 def _canonical(value: Any) -> Any:
     """A value as JSON that is the same in every process (sets sorted, dataclass fields by name)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

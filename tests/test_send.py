@@ -247,8 +247,11 @@ def test_size_budget_zips_or_refuses(spec, tmp_path, capsys):
     out = tmp_path / "out"
     run = ["send", str(spec), "--dry-run", "--out", str(out), "--list", "analysts"]
     assert main(run) == 0
-    total = sum((out / f"brief.{ext}").stat().st_size for ext in ("docx", "pdf", "xlsx"))
-    assert main([*run, "--max-size", f"{total - 1}B"]) == 0
+    whole = (out / "brief.analysts.eml").stat().st_size  # the budget counts the message as encoded
+    assert main([*run, "--max-size", f"{whole}B"]) == 0
+    assert list(attachments((out / "brief.analysts.eml").read_bytes())) == ["brief.docx", "brief.pdf", "brief.xlsx"]
+    assert main([*run, "--max-size", f"{whole - 100}B"]) == 0  # Message-IDs vary by a few bytes
+    assert (out / "brief.analysts.eml").stat().st_size <= whole - 100
     files = attachments((out / "brief.analysts.eml").read_bytes())
     assert list(files) == ["brief.zip"] and files["brief.zip"][0] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(files["brief.zip"][1])) as archive:
@@ -256,7 +259,7 @@ def test_size_budget_zips_or_refuses(spec, tmp_path, capsys):
             f"brief.{ext}": (out / f"brief.{ext}").read_bytes() for ext in ("docx", "pdf", "xlsx")
         }
     assert main([*run, "--max-size", "5KB"]) == 1
-    assert "analysts: not sent: its files are" in capsys.readouterr().err
+    assert "analysts: not sent: the message is" in capsys.readouterr().err
     assert main([*run, "--max-size", "lots"]) == 2
 
 
