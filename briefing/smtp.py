@@ -79,7 +79,9 @@ class Session:
         self._timer.start()
         try:
             _name_server(self.connection, self.smtp.host)
-            self.connection.connect(self.smtp.host, self.smtp.port)
+            code, greeting = self.connection.connect(self.smtp.host, self.smtp.port)
+            if code != 220:  # a server that is busy or closing says so in its greeting
+                raise smtplib.SMTPConnectError(code, greeting)
             if self.smtp.security == "starttls":
                 self.connection.starttls(context=ssl.create_default_context())
             if self.smtp.user:
@@ -127,6 +129,8 @@ class Session:
             raise Refused(_text(exc.smtp_code, exc.smtp_error)) from None
         except (smtplib.SMTPException, OSError, ValueError) as exc:
             raise Unanswered(self.reason(exc)) from None
+        if code != 250:  # smtplib hands back the final answer, a refusal too
+            raise Refused(_text(code, reply))
         return _text(code, reply)
 
     def _login(self, user: str, password: str) -> None:

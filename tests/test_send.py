@@ -283,6 +283,30 @@ def test_size_budget_zips_or_refuses(spec, tmp_path, capsys):
             "5:45: a line break in a mail header value (it could add headers of its own)",
         ),
         ("{name: x}", "5:5: list 'x' has no recipients (give to, cc or bcc)"),
+        (
+            '{name: x, to: "a@example.org, b@example.org"}',
+            "5:19: 'a@example.org, b@example.org' holds 2 addresses (a@example.org, b@example.org);"
+            " give each one its own entry in the list",
+        ),
+        (
+            '{name: x, cc: ["x@y.org <e@example.org>"]}',
+            "5:20: 'x@y.org <e@example.org>' is not one email address: write 'address' or 'Name <address>',"
+            " quoting a name that holds a comma or an @",
+        ),
+        (
+            "{name: x, bcc: ['\"x@y.org\" <e@example.org>']}",
+            "5:21: the name 'x@y.org' looks like an address other than the one the mail goes to (e@example.org)",
+        ),
+        (
+            '{name: x, to: ["Private\u202eOffice <po@example.org>"]}',
+            "5:20: a control character (U+202E) in 'Private<U+202E>Office <po@example.org>':"
+            " it can hide who the mail goes to",
+        ),
+        (
+            '{name: x, to: ["Desk\tTeam <d@example.org>"]}',
+            "5:20: a control character (U+0009) in 'Desk<U+0009>Team <d@example.org>':"
+            " it can hide who the mail goes to",
+        ),
         ("{name: x, to: [a@example.org], subject: '{{ nope }}'}", "5:45: undefined variable: 'nope' is undefined"),
     ],
 )
@@ -331,3 +355,54 @@ def test_sending_needs_a_server_and_a_sender(spec, tmp_path, monkeypatch, capsys
     assert not (tmp_path / "out").exists()
     with pytest.raises(SpecError):
         read_lists(SPECS / "mali-russia.yaml", load(SPECS / "mali-russia.yaml"), Options())
+
+
+def test_good_addresses_with_names_go_as_written(tmp_path):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "title: T\nsections:\n  - heading: H\ndistribution:\n"
+        '  - {name: x, to: ["\\"Doe, Jane\\" <jane@example.org>", "Björn Ö <bjorn@example.org>", desk@example.org]}\n'
+    )
+    (found,) = read_lists(spec, load(spec), Options())
+    assert found.recipients == ("jane@example.org", "bjorn@example.org", "desk@example.org")
+    assert main(["send", str(spec), "--dry-run", "--out", str(tmp_path / "out")]) == 0
+    message = email.message_from_bytes((tmp_path / "out" / "s.x.eml").read_bytes(), policy=policy.default)
+    assert [(a.display_name, a.addr_spec) for a in message["To"].addresses] == [
+        ("Doe, Jane", "jane@example.org"),
+        ("Björn Ö", "bjorn@example.org"),
+        ("", "desk@example.org"),
+    ]
+
+
+def test_the_size_budget_counts_an_html_body_too(spec, tmp_path, capsys):
+    out = tmp_path / "out"
+    run = ["send", str(spec), "--dry-run", "--out", str(out), "--list", "ministers", "--html"]
+    assert main(run) == 0
+    whole = (out / "brief.ministers.eml").stat().st_size
+    pdf = (out / "brief.pdf").stat().st_size
+    assert main([*run, "--max-size", f"{pdf + 100}B"]) == 1  # the file fits; the message with its body does not
+    assert "ministers: not sent: the message is" in capsys.readouterr().err
+    assert main([*run, "--max-size", f"{whole + 100}B"]) == 0
+    assert (out / "brief.ministers.eml").stat().st_size <= whole + 100
+
+
+def test_a_send_after_an_edit_rebuilds_every_format_of_the_pack(spec, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", str(spec), "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    spec.write_text(spec.read_text().replace("Attacks around Ménaka continue.", "Talks resumed in Niamey."))
+    assert main(["send", str(spec), "--dry-run", "--out", str(out), "--list", "ministers"]) == 0
+    for ext in ("docx", "html", "pdf", "xlsx"):
+        assert (out / f"brief.{ext}").read_bytes() != before[f"brief.{ext}"], ext
+    assert "Niamey" in (out / "brief.html").read_text(encoding="utf-8")
+    assert main(["verify", str(out / "brief.manifest.json")]) == 0
+    manifest = json.loads((out / "brief.manifest.json").read_text())
+    assert sorted(o["format"] for o in manifest["outputs"]) == ["docx", "html", "pdf", "xlsx"]
+
+
+def test_a_message_file_that_cannot_be_written_is_one_clear_line(spec, tmp_path, capsys):
+    out = tmp_path / "out"
+    (out / "brief.ministers.eml").mkdir(parents=True)  # in the way of the file
+    assert main(["send", str(spec), "--dry-run", "--out", str(out), "--list", "ministers"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"briefing: {out / 'brief.ministers.eml'}: cannot write: Is a directory"]
