@@ -213,8 +213,18 @@ def _options(args: argparse.Namespace) -> Options:
         base_style=read_style_file(args.style) if args.style else {},
         style_overrides=template_layer(args.docx_template) if args.docx_template else {},
         variables=variables,
-        allowed_paths=tuple(Path(p).resolve() for p in args.allow_path),
+        allowed_paths=tuple(_allowed(p) for p in args.allow_path),
     )
+
+
+def _allowed(path: str) -> Path:
+    """A folder given with --allow-path; an empty one would quietly allow the whole working folder."""
+    if not path.strip():
+        raise _Usage("--allow-path: give a folder (an empty value would allow the whole working folder)")
+    folder = Path(path).resolve()
+    if not folder.is_dir():
+        raise _Usage(f"--allow-path: '{path}' is not a folder")
+    return folder
 
 
 def _load_all(args: argparse.Namespace) -> list[Briefing]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import yaml
@@ -13,6 +14,16 @@ from ..model import Pos
 
 MAX_DEPTH = 100
 """Deepest nesting of YAML collections accepted; real specs stay far below."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""Half of a UTF-16 pair, which a double-quoted "\\ud800" can make and no file can hold."""
+
+
+def unencodable(text: str) -> str | None:
+    """The first character of ``text`` that no UTF-8 file can hold (a lone surrogate), or None."""
+    if text.isascii():
+        return None
+    found = _SURROGATE.search(text)
+    return found.group() if found else None
 
 
 class _Loader(yaml.SafeLoader):
@@ -23,16 +34,40 @@ class _Loader(yaml.SafeLoader):
     """
 
     depth = 0
+    open_anchors: set[str] = set()
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         self.depth += 1
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
         try:
             if self.depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark
-                raise yaml.MarkedYAMLError(problem=f"nesting deeper than {MAX_DEPTH} levels", problem_mark=mark)
+                raise yaml.MarkedYAMLError(
+                    problem=f"nesting deeper than {MAX_DEPTH} levels", problem_mark=event.start_mark
+                )
+            if isinstance(event, yaml.AliasEvent) and anchor in self.open_anchors:
+                # A list or mapping that holds itself: everything that reads it would go round for ever.
+                raise yaml.MarkedYAMLError(
+                    problem=f"the alias *{anchor} stands inside the very value it names (a loop)",
+                    problem_mark=event.start_mark,
+                )
+            if anchor is not None and isinstance(event, yaml.CollectionStartEvent):
+                self.open_anchors = self.open_anchors | {anchor}
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+            if anchor is not None and isinstance(event, yaml.CollectionStartEvent):
+                self.open_anchors = self.open_anchors - {anchor}
+
+    def compose_scalar_node(self, anchor):  # type: ignore[no-untyped-def]
+        node = super().compose_scalar_node(anchor)
+        bad = unencodable(node.value)
+        if bad is not None:
+            raise yaml.MarkedYAMLError(
+                problem=f"'\\u{ord(bad):04x}' is half of a character pair, which no file can hold; remove it",
+                problem_mark=node.start_mark,
+            )
+        return node
 
 
 def pos_of(node: Node) -> Pos:
@@ -114,6 +149,8 @@ class _Composer(yaml.CSafeLoader):  # type: ignore[misc]
     def __init__(self, stream: _Named) -> None:
         super().__init__(stream)
         self._anchors: dict[str, Node] = {}
+        self._open: set[str] = set()
+        """Anchors of the collections being composed: an alias to one of them is a loop."""
         self._tags: dict[str, str] = {}
         self._depth = 0
 
@@ -138,8 +175,8 @@ class _Composer(yaml.CSafeLoader):  # type: ignore[misc]
         if isinstance(event, yaml.ScalarEvent):
             return self._scalar(event)
         if isinstance(event, yaml.AliasEvent):
-            if event.anchor not in self._anchors:
-                raise yaml.YAMLError("undefined alias")
+            if event.anchor not in self._anchors or event.anchor in self._open:
+                raise yaml.YAMLError("undefined or recursive alias")  # worded by the Python parser
             return self._anchors[event.anchor]
         assert isinstance(event, yaml.CollectionStartEvent), "a document holds nodes"
         self._depth += 1
@@ -148,6 +185,8 @@ class _Composer(yaml.CSafeLoader):  # type: ignore[misc]
         node: Node
         # The marks are libyaml's, which read like PyYAML's own.
         start, flow = event.start_mark, event.flow_style
+        if event.anchor is not None:
+            self._open.add(event.anchor)
         if isinstance(event, yaml.SequenceStartEvent):
             node = SequenceNode(self._tag(event, SequenceNode), [], start, None, flow)  # type: ignore[arg-type]
             self._anchor(event, node)
@@ -158,6 +197,7 @@ class _Composer(yaml.CSafeLoader):  # type: ignore[misc]
             self._anchor(event, node)
             while not self.check_event(yaml.MappingEndEvent):
                 node.value.append((self._node(), self._node()))
+        self._open.discard(event.anchor or "")
         node.end_mark = self._next().end_mark  # type: ignore[assignment]
         self._depth -= 1
         return node
@@ -170,6 +210,8 @@ class _Composer(yaml.CSafeLoader):  # type: ignore[misc]
                 tag = self._tags[event.value] = self.resolve(ScalarNode, event.value, event.implicit)
         elif tag is None or tag == "!":
             tag = self.resolve(ScalarNode, event.value, event.implicit)
+        if event.style == '"' and unencodable(event.value):
+            raise yaml.YAMLError("half of a character pair")  # worded by the Python parser
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]
         self._anchor(event, node)
         return node

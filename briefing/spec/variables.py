@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem, SpecError
@@ -19,8 +19,9 @@ from ..model import Pos
 from .compose import compose, pos_of, read_spec_text
 from .reader import Reader
 from .resolve import key_value
+from .templates import BoundedEnvironment, Budget, spending
 
-_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+_ENV = BoundedEnvironment()
 _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
 _ONLY_A_VARIABLE = re.compile(r"\s*\{\{(?:(?!\{\{|\}\}).)*\}\}\s*", re.S)
@@ -90,25 +91,36 @@ def render(root: Node, values: Mapping[str, Any], problems: list[Problem]) -> No
         done[id(node)] = (node, result)
         return result
 
-    return walk(root)
+    with spending(Budget()):  # one budget for all of a spec's strings
+        return walk(root)
 
 
 def render_name(template: str, values: Mapping[str, Any]) -> str:
     """A file name from ``--out-name``: a single name, without folders."""
     try:
-        name = _ENV.from_string(template).render(values).strip()
+        with spending(Budget()):
+            name = _ENV.render(template, dict(values)).strip()
     except TemplateError as exc:
         raise SpecError([Problem(Pos("--out-name", 1, 1), _message(exc))]) from None
     if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
         raise SpecError([Problem(Pos("--out-name", 1, 1), f"'{name}' is not a file name")])
+    hidden = next((c for c in name if unicodedata.category(c) in ("Cc", "Cf")), None)
+    if hidden is not None:
+        # A right-to-left override can make "report.fdp.exe" read "report.exe.pdf" in a mail.
+        shown = name.encode("unicode_escape").decode("ascii")
+        message = f"a control or format character (U+{ord(hidden):04X}) in the file name '{shown}'"
+        raise SpecError([Problem(Pos("--out-name", 1, 1), message)])
     return name
 
 
 def _render_scalar(node: ScalarNode, values: Mapping[str, Any], problems: list[Problem]) -> Node:
     try:
-        text = _ENV.from_string(node.value).render(values)
+        text = _ENV.render(node.value, dict(values))
     except TemplateError as exc:
         problems.append(Problem(pos_of(node), _message(exc)))
+        return node
+    except RecursionError:
+        problems.append(Problem(pos_of(node), "template error: an expression nested too deeply"))
         return node
     # A value that is only a variable takes the type YAML would give it in
     # place, so "{{ count }}" in a table is a number, as 1500 would be.

@@ -268,7 +268,9 @@ def _svg(chart: Chart, style: Style) -> str:
     # A family name from a style file goes into markup: letters, digits, spaces and hyphens only.
     family = re.sub(r"[^\w -]", "", style.body_font.name) if style.body_font else "DejaVu Sans"
     svg = _REGISTERED_FONT.sub(lambda m: _font_css(family, bool(m.group(2)), m.group(1) == "="), svg)
-    return re.sub(r"<title>.*?</title>", f"<title>{escape(chart.title)}</title>", svg, count=1, flags=re.S)
+    # The title goes in through a function: as a replacement string, a \\d or \\1 in it would be read as a pattern.
+    title = f"<title>{escape(chart.title)}</title>"
+    return re.sub(r"<title>.*?</title>", lambda _: title, svg, count=1, flags=re.S)
 
 
 # reportlab writes the font as an attribute (font-family="F…") or in a style (font-family: F…).
