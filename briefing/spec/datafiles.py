@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import math
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,12 +15,21 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Cell, Pos
+from .compose import unencodable
 
 MAX_DATA_ROWS = 5_000_000
 """Most rows read from one data file; beyond, the file is refused rather than exhausting memory."""
 
 MAX_FIELD = 1_000_000
-"""Longest CSV field, in characters (csv's own default is 131,072)."""
+"""Longest value, in characters (csv's own default is 131,072)."""
+MAX_BYTES = 500_000_000
+"""Largest data file read, in bytes, and largest an .xlsx workbook may unpack to."""
+MAX_CELLS = 50_000_000
+"""Most values read from one data file."""
+MAX_COLUMNS = 1_000
+"""Most columns a data file's header may name."""
+MAX_EMPTY_ROWS = 10_000
+"""Empty rows skipped in a row before an .xlsx sheet's data is taken to have ended."""
 
 
 class DataError(Exception):
@@ -61,6 +71,12 @@ class SourceOptions:
 def read(path: Path, shown: str, options: SourceOptions) -> Frame:
     """The header and rows of a data file; raises DataError."""
     kind = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DataError(f"cannot read '{path.name}': {exc.strerror}") from exc
+    if size > MAX_BYTES:
+        raise DataError(f"'{path.name}' is {size:,} bytes, more than a data file may be ({MAX_BYTES:,})")
     if kind in (".csv", ".tsv", ".txt"):
         return _csv(path, shown, options)
     if kind == ".json":
@@ -92,6 +108,8 @@ def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
         with _decoding(path, options), path.open(encoding=_codec(options.encoding), newline="") as handle:
             reader = csv.reader(handle, delimiter=options.delimiter, strict=True)
             names = _header(next(reader, []), lambda i: Pos(shown, 1, i + 1))
+            if len(names) > MAX_COLUMNS:
+                raise DataError(f"more than {MAX_COLUMNS:,} columns in the header", Pos(shown, 1, 1))
             for record in reader:
                 if not any(field.strip() for field in record):
                     continue  # blank lines, often at the end
@@ -100,7 +118,7 @@ def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
                     raise DataError(f"row has {found}, but the header has {len(names)}", Pos(shown, reader.line_num, 1))
                 rows.append([field if field.strip() else None for field in record])
                 lines.append(reader.line_num)
-                _count(len(rows), shown)
+                _count(len(rows), shown, len(names))
     except csv.Error as exc:
         raise DataError(f"'{path.name}' is not readable CSV: {exc}") from exc
     return Frame(names, rows, lambda row, col: Pos(shown, lines[row], col + 1), text=True)
@@ -162,6 +180,10 @@ def _json_items(text: str, shown: str) -> Iterator[tuple[Pos, Any]]:
             item, end = decoder.raw_decode(text, at)
         except json.JSONDecodeError as exc:
             raise DataError(f"not valid JSON: {exc.msg}", _text_pos(text, exc.pos, shown)) from exc
+        except RecursionError:
+            raise DataError(
+                "JSON nested too deeply; table rows are lists or objects of values", _text_pos(text, at, shown)
+            ) from None
         yield _text_pos(text, at, shown), item
         count += 1
         _count(count, shown)
@@ -181,6 +203,12 @@ def _text_pos(text: str, offset: int, shown: str) -> Pos:
 def _json_value(value: Any, pos: Pos, shown: str) -> Cell:
     if isinstance(value, (dict, list)):
         raise DataError("a value is a JSON object or list; table values must be single values", pos)
+    if isinstance(value, str):
+        if len(value) > MAX_FIELD:
+            raise DataError(f"a value of {len(value):,} characters (at most {MAX_FIELD:,})", pos)
+        bad = unencodable(value)
+        if bad is not None:
+            raise DataError(f"'\\u{ord(bad):04x}' is half of a character pair, which no file can hold", pos)
     if isinstance(value, float) and not math.isfinite(value):
         raise DataError("a value is not a finite number", pos)
     return value  # type: ignore[no-any-return]
@@ -191,6 +219,7 @@ def _xlsx(path: Path, shown: str, options: SourceOptions) -> Frame:
     from openpyxl import load_workbook
     from openpyxl.utils.cell import range_boundaries
 
+    _unpacked_size(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for files it cannot read
@@ -205,20 +234,36 @@ def _xlsx(path: Path, shown: str, options: SourceOptions) -> Frame:
             except ValueError as exc:
                 raise DataError(f"'{options.range}' is not a range of cells such as B3:F40") from exc
         else:
+            # The size a sheet declares (its <dimension>) is not trusted: a hostile one claims
+            # millions of rows and columns. The header row says how wide the data is.
+            sheet.reset_dimensions()
             min_col = min_row = 1
             max_col = max_row = None
-        cells = sheet.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col, values_only=True)
-        first = next(cells, ())
-        names = _header(_trim(list(first)), lambda i: Pos(shown, min_row, min_col + i))
+        head = sheet.iter_rows(min_row=min_row, max_row=min_row, min_col=min_col, max_col=max_col, values_only=True)
+        first = list(next(head, ()))[: MAX_COLUMNS + 1]
+        names = _header(_trim(first), lambda i: Pos(shown, min_row, min_col + i))
+        if len(names) > MAX_COLUMNS:
+            raise DataError(f"more than {MAX_COLUMNS:,} columns in the header", Pos(shown, min_row, min_col))
+        last_col = min_col + len(names) - 1 if max_col is None else max_col
+        cells = sheet.iter_rows(
+            min_row=min_row + 1, max_row=max_row, min_col=min_col, max_col=last_col, values_only=True
+        )
         rows: list[list[Cell]] = []
         numbers: list[int] = []
+        empty = 0
         for number, values in enumerate(cells, min_row + 1):
             row = [_xlsx_value(v) for v in list(values)[: len(names)]]
             row += [None] * (len(names) - len(row))
             if any(v is not None for v in row):
                 rows.append(row)
                 numbers.append(number)
-                _count(len(rows), shown)
+                _count(len(rows), shown, len(names))
+                empty = 0
+            else:
+                empty += 1
+                if empty > MAX_EMPTY_ROWS:
+                    message = f"more than {MAX_EMPTY_ROWS:,} empty rows in a row; give range: to say where the data is"
+                    raise DataError(message, Pos(shown, number, min_col))
     except DataError:
         raise
     except Exception as exc:  # the sheet's XML is read as rows come; a broken or hostile one fails here
@@ -245,6 +290,19 @@ def _xlsx_value(value: Any) -> Cell:
     return str(value)  # times and durations are shown as written
 
 
-def _count(rows: int, shown: str) -> None:
+def _count(rows: int, shown: str, columns: int = 1) -> None:
     if rows > MAX_DATA_ROWS:
         raise DataError(f"more than {MAX_DATA_ROWS:,} rows; filter or split the data", Pos(shown, 1, 1))
+    if rows * columns > MAX_CELLS:
+        raise DataError(f"more than {MAX_CELLS:,} values; filter or split the data", Pos(shown, 1, 1))
+
+
+def _unpacked_size(path: Path) -> None:
+    """Refuse a workbook that unpacks to more than MAX_BYTES (a 1 MB file can hold a 1 GB string)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DataError(f"'{path.name}' is not a readable .xlsx workbook") from exc
+    if total > MAX_BYTES:
+        raise DataError(f"'{path.name}' unpacks to {total:,} bytes, more than a data file may be ({MAX_BYTES:,})")

@@ -9,11 +9,22 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem, SpecError
+from ..model import Pos
 from .compose import compose, pos_of, read_spec_text
 from .reader import inside
 
 MAX_NODES = 1_000_000
 """Most nodes the resolver walks; beyond, aliases are expanding without end."""
+MAX_CHAIN = 16
+"""Files deep that bases and includes may go (a spec, its base, a file that base includes, ...)."""
+MAX_FILES = 200
+"""Different files one spec may bring in, bases and includes together."""
+MAX_BYTES = 20_000_000
+"""Bytes of spec text all those files may hold together."""
+MAX_SPLICED = 100_000
+"""Sections and blocks that includes may add in all; a file included many times counts each time."""
+MAX_SPLICED_BYTES = 50_000_000
+"""Characters of spec text that includes may add in all, counted the same way."""
 
 
 @dataclass
@@ -64,6 +75,12 @@ class _Resolver:
         self.done: dict[int, tuple[Node, Node]] = {}
         self.plain: dict[str, str] = {}
         """The file name alone, by the name in marks (which may carry a chain)."""
+        self.read: dict[Path, Node] = {}
+        """Each file's tree, read once however often it is included."""
+        self.bytes = 0
+        self.sizes: dict[Path, int] = {}
+        self.spliced = self.spliced_bytes = 0
+        self.limited = False
 
     def finish(self, root: Node | None) -> Resolved:
         if self.problems or root is None:
@@ -72,21 +89,46 @@ class _Resolver:
         return self.result
 
     def spec(self, path: Path, display: str, stack: tuple[Path, ...]) -> Node | None:
-        """A spec or base file, its own bases merged in."""
+        """A spec file, its bases merged in."""
         node = self._read(path, display)
         if node is None:
             return None
         return self.tree(node, display, path.parent, (*stack, path))
 
-    def _read(self, path: Path, display: str) -> Node | None:
+    def _base(self, path: Path, display: str, by: Node, stack: tuple[Path, ...]) -> Node | None:
+        """A base file, its own bases merged in."""
+        node = self._read(path, display, by)
+        if node is None:
+            return None
+        return self.tree(node, display, path.parent, (*stack, path))
+
+    def _read(self, path: Path, display: str, by: Node | None = None) -> Node | None:
+        if path in self.read:
+            return self.read[path]
+        if len(self.read) >= MAX_FILES:
+            self._refuse(by, f"more than {MAX_FILES} files brought in by bases and includes")
+            return None
         try:
-            node = compose(read_spec_text(path, display), display)
+            text = read_spec_text(path, display)
+            self.bytes += len(text)
+            if self.bytes > MAX_BYTES:
+                self._refuse(by, f"bases and includes hold more than {MAX_BYTES:,} characters of spec text")
+                return None
+            node = compose(text, display)
+            self.sizes[path] = len(text)
         except SpecError as exc:
             self.problems.extend(exc.problems)
             return None
+        self.read[path] = node
         self.result.folders[display] = path.parent
         self.result.files.append(path)
         return node
+
+    def _refuse(self, node: Node | None, message: str) -> None:
+        """A limit reached: reported once, at the base or include that reached it (its position names the chain)."""
+        if not self.limited:
+            self.limited = True
+            self.problems.append(Problem(pos_of(node) if node is not None else Pos("<spec>", 1, 1), message))
 
     def tree(self, node: Node, display: str, folder: Path, stack: tuple[Path, ...]) -> Node | None:
         self.result.folders.setdefault(display, folder)
@@ -99,7 +141,7 @@ class _Resolver:
         target = self._target(extends, "extends", stack)
         if target is None:
             return child
-        base = self.spec(target, self._display(extends, "extends"), stack)
+        base = self._base(target, self._display(extends, "extends"), extends, stack)
         child = _without(child, "extends")
         if not isinstance(base, MappingNode) or not isinstance(child, MappingNode):
             if base is not None:
@@ -120,6 +162,9 @@ class _Resolver:
         if target in stack:
             cycle = " -> ".join(p.name for p in (*stack[stack.index(target) :], target))
             self.problems.append(Problem(pos_of(node), f"{verb} cycle: {cycle}"))
+            return None
+        if len(stack) >= MAX_CHAIN:
+            self._refuse(node, f"bases and includes go more than {MAX_CHAIN} files deep")
             return None
         if not target.is_file():
             self.problems.append(Problem(pos_of(node), f"{verb} file '{node.value}' not found"))
@@ -207,13 +252,22 @@ class _Resolver:
             target = self._target(name, "includes", stack)
             if target is None:
                 continue
-            included = self._read(target, self._display(name, "includes"))
+            included = self._read(target, self._display(name, "includes"), name)
             if included is None:
                 continue
             if not isinstance(included, SequenceNode):
                 self.problems.append(Problem(pos_of(included), "an included file holds a list of sections or blocks"))
                 continue
-            items.extend(self._splice(included, (*stack, target)).value)
+            spliced = self._splice(included, (*stack, target)).value
+            self.spliced += len(spliced)
+            self.spliced_bytes += self.sizes.get(target, 0)
+            if self.spliced > MAX_SPLICED:
+                self._refuse(name, f"includes add more than {MAX_SPLICED:,} sections and blocks")
+                break
+            if self.spliced_bytes > MAX_SPLICED_BYTES:
+                self._refuse(name, f"includes add more than {MAX_SPLICED_BYTES:,} characters of spec text")
+                break
+            items.extend(spliced)
         return SequenceNode(seq.tag, items, seq.start_mark, seq.end_mark)
 
 

@@ -71,14 +71,16 @@ class Budget:
         self.steps = 0
 
     def step(self, count: int = 1) -> None:
-        self.steps += count
-        if self.steps > self.limits.loop_steps:
+        """Take ``count`` loop steps from the budget, or refuse them all."""
+        if self.steps + count > self.limits.loop_steps:
             raise SecurityError(f"the spec's templates take more than {self.limits.loop_steps:,} loop steps")
+        self.steps += count
 
     def write(self, count: int) -> None:
-        self.output += count
-        if self.output > self.limits.output:
+        """Take ``count`` characters of output from the budget, or refuse them all."""
+        if self.output + count > self.limits.output:
             raise SecurityError(f"the spec's templates make more than {self.limits.output:,} characters")
+        self.output += count
 
 
 _BUDGET: contextvars.ContextVar[Budget] = contextvars.ContextVar("budget")

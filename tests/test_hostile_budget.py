@@ -1,0 +1,238 @@
+"""A spec built to exhaust the machine costs little and says why: each case in a child process under a memory limit.
+
+Every case runs ``briefing build bad.yaml good.yaml`` for real: the bad spec gets one
+positioned line and exit status 2, within a bound that only a runaway would break,
+using far less memory than the limit; nothing of it is written; the good spec beside it
+is built. The budget's figures are in SECURITY.md.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from briefing.spec.templates import LIMITS, BoundedEnvironment, Budget, spending
+from briefing.spec.templates import TemplateError as JinjaError
+
+from .test_hostile import POSITIONED
+
+MEMORY_LIMIT = 1 << 30  # a gigabyte of address space: the cases used to take 2 to 9
+WALL = 60  # seconds: a guard against runaways, far above what any case takes
+
+HEAD = "title: T\nsections:\n  - heading: H\n    content:\n"
+GOOD = HEAD + "      - paragraph: A good spec beside a bad one is still built.\n"
+
+
+def spec_with(*lines: str) -> Callable[[Path], None]:
+    def make(folder: Path) -> None:
+        (folder / "bad.yaml").write_text("".join(lines), encoding="utf-8")
+
+    return make
+
+
+def include_bomb(folder: Path) -> None:
+    """Ten files, each including the next ten times, nine deep: a billion blocks, and a 50 KB leaf."""
+    for n in range(9):
+        (folder / f"f{n}.yaml").write_text(f"- include: f{n + 1}.yaml\n" * 10)
+    (folder / "f9.yaml").write_text("- paragraph: " + "x" * 50_000 + "\n")
+    (folder / "bad.yaml").write_text(HEAD + "      - include: f0.yaml\n")
+
+
+def include_chain(folder: Path) -> None:
+    for n in range(3000):
+        (folder / f"c{n}.yaml").write_text(f"- include: c{n + 1}.yaml\n")
+    (folder / "c3000.yaml").write_text("- paragraph: end\n")
+    (folder / "bad.yaml").write_text(HEAD + "      - include: c0.yaml\n")
+
+
+def extends_chain(folder: Path) -> None:
+    for n in range(400):
+        (folder / f"e{n}.yaml").write_text(f"extends: e{n + 1}.yaml\n")
+    (folder / "e400.yaml").write_text("title: T\nsections:\n  - heading: H\n")
+    (folder / "bad.yaml").write_text("extends: e0.yaml\n")
+
+
+def data_spec(folder: Path, source: str) -> None:
+    (folder / "bad.yaml").write_text(HEAD + f"      - table: {{source: {source}}}\n")
+
+
+def deep_json(folder: Path) -> None:
+    (folder / "deep.json").write_text("[" + "[" * 200_000 + "]" * 200_000 + "]")
+    data_spec(folder, "deep.json")
+
+
+def surrogate_json(folder: Path) -> None:
+    (folder / "s.json").write_text(json.dumps([{"name": "a"}]).replace('"a"', '"bad \\ud800 value"'))
+    data_spec(folder, "s.json")
+
+
+def workbook(folder: Path, name: str, sheet_xml: bytes | None = None, shared: int = 0) -> None:
+    """A small .xlsx, its sheet's XML replaced, or a shared string of ``shared`` bytes added (streamed)."""
+    book = Workbook()
+    book.active.append(["name", "value"])
+    book.active.append(["a", 1])
+    plain = folder / "plain.xlsx"
+    book.save(plain)
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(folder / name, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if sheet_xml is not None and info.filename == "xl/worksheets/sheet1.xml":
+                data = sheet_xml
+            out.writestr(info, data)
+        if shared:
+            with out.open("xl/sharedStrings.xml", "w") as strings:
+                strings.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>')
+                for _ in range(shared // 1_000_000):
+                    strings.write(b"x" * 1_000_000)
+                strings.write(b"</t></si></sst>")
+    plain.unlink()
+    data_spec(folder, name)
+
+
+NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+DIMENSION_BOMB = (
+    b"<worksheet " + NS + b'><dimension ref="A1:XFD20000000"/><sheetData>'
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c>'
+    b'<c r="B1" t="inlineStr"><is><t>value</t></is></c></row>'
+    b'<row r="20000000"><c r="A20000000" t="inlineStr"><is><t>far</t></is></c></row>'
+    b"</sheetData></worksheet>"
+)
+
+CASES: dict[str, tuple[Callable[[Path], None], str]] = {
+    "power tower": (
+        spec_with("title: T\nvars: {n: 9}\nsections:\n  - heading: '{{ n**(n**n) }}'\n"),
+        "bad.yaml:4:14: template error: 9 ** 387420489 has more than 100 digits",
+    ),
+    "three billion characters": (
+        spec_with("title: T\nsections:\n  - heading: \"{{ 'x' * 3000000000 }}\"\n"),
+        "bad.yaml:3:14: template error: repeating a value 3,000,000,000 times",
+    ),
+    "nested ranges": (
+        spec_with(
+            "title: T\nsections:\n  - heading: '{% for a in range(100000) %}{% for b in range(100000) %}"
+            "{% endfor %}{% endfor %}x'\n"
+        ),
+        "bad.yaml:3:14: template error: the spec's templates take more than 100,000 loop steps",
+    ),
+    "recursive macro": (
+        spec_with("title: T\nsections:\n  - heading: '{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}'\n"),
+        "bad.yaml:3:14: template error: 'macro' cannot be used in a spec's text",
+    ),
+    "include in text": (
+        spec_with("title: T\nsections:\n  - heading: \"{% include 'x' %}\"\n"),
+        "bad.yaml:3:14: template error: 'include' cannot be used in a spec's text",
+    ),
+    "a wide filter": (
+        spec_with("title: T\nsections:\n  - heading: \"{{ 'x'|center(10**9) }}\"\n"),
+        "bad.yaml:3:14: template error: 1,000,000,000 is more than a spec may ask for",
+    ),
+    "a wide format": (
+        spec_with("title: T\nsections:\n  - heading: \"{{ '{:>999999999}'.format(1) }}\"\n"),
+        "bad.yaml:3:14: template error: a format wider than 100,000 characters",
+    ),
+    "doubling": (
+        spec_with(
+            "title: T\nsections:\n  - heading: \"{% set ns = namespace(s='x') %}"
+            '{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}"\n'
+        ),
+        "bad.yaml:3:14: template error: a value of more than 200,000 characters",
+    ),
+    "include bomb": (include_bomb, "includes add more than 50,000,000 characters of spec text"),
+    "include bomb, small leaf": (
+        lambda folder: (include_bomb(folder), (folder / "f9.yaml").write_text("- paragraph: x\n")),
+        "includes add more than 100,000 sections and blocks",
+    ),
+    "include chain": (include_chain, "bases and includes go more than 16 files deep"),
+    "extends chain": (extends_chain, "bases and includes go more than 16 files deep"),
+    "deep JSON": (deep_json, "deep.json:1:2: JSON nested too deeply"),
+    "JSON surrogate": (surrogate_json, "s.json:1:2: '\\ud800' is half of a character pair"),
+    "xlsx dimension": (
+        lambda folder: workbook(folder, "dim.xlsx", DIMENSION_BOMB),
+        "more than 10,000 empty rows in a row; give range: to say where the data is",
+    ),
+    "xlsx shared string": (
+        lambda folder: workbook(folder, "shared.xlsx", shared=600_000_000),
+        "'shared.xlsx' unpacks to 600,",
+    ),
+    "lone surrogate": (
+        spec_with('title: "bad \\ud800 text"\nsections:\n  - heading: H\n'),
+        "bad.yaml:1:8: YAML syntax error: '\\ud800' is half of a character pair",
+    ),
+    "recursive alias": (
+        spec_with("title: T\nsections: &s\n  - heading: H\n    sections: *s\n"),
+        "bad.yaml:4:15: YAML syntax error: the alias *s stands inside the very value it names",
+    ),
+}
+
+
+def build(folder: Path) -> tuple[subprocess.CompletedProcess[str], float, int]:
+    """The real command on bad.yaml and good.yaml; its result, seconds taken and peak memory (KB)."""
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+    command = [sys.executable, "-m", "briefing.cli", "build", "bad.yaml", "good.yaml", "--out", "out"]
+    started = time.monotonic()
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=WALL, preexec_fn=limits, cwd=folder, check=False
+    )
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return result, time.monotonic() - started, peak
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_hostile_spec_is_refused_cheaply_and_the_batch_goes_on(case, tmp_path):
+    make, expected = CASES[case]
+    make(tmp_path)
+    (tmp_path / "good.yaml").write_text(GOOD)
+    result, seconds, _ = build(tmp_path)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert expected in result.stderr, result.stderr
+    assert all(POSITIONED.match(line) for line in lines), lines
+    assert "Traceback" not in result.stderr and "unexpected error" not in result.stderr
+    assert seconds < WALL
+    built = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert built == ["good.docx", "good.html", "good.manifest.json", "good.pdf", "good.xlsx"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.recursive(
+        st.one_of(
+            st.sampled_from(["n", "s", "xs", "9", "99999", "'ab'", "(n * 7)", "range(n)", "range(99999)"]),
+        ),
+        lambda inner: st.one_of(
+            st.tuples(inner, st.sampled_from(["*", "**", "+", "~", "%", "//"]), inner).map(" ".join),
+            st.tuples(inner, st.sampled_from(["|join", "|list", "|center(99999)", "|length", "|string"])).map("".join),
+            inner.map(lambda e: f"({e})"),
+        ),
+        max_leaves=6,
+    )
+)
+def test_random_expressions_stay_within_the_budget(expression):
+    env = BoundedEnvironment()
+    values = {"n": 9, "s": "x" * 100, "xs": list(range(50))}
+    loops = "{% for a in range(99) %}{% for b in [EXPR] %}.{% endfor %}{% endfor %}"
+    template = "{{ EXPR }}" + loops
+    template = template.replace("EXPR", expression)
+    started = time.process_time()
+    with spending(Budget()) as spent:
+        try:
+            text = env.render(template, values)
+        except (JinjaError, TypeError, ValueError, ZeroDivisionError, OverflowError):
+            text = ""
+    assert time.process_time() - started < 5, expression  # a runaway takes minutes; a bounded one milliseconds
+    assert len(text) <= LIMITS.output and spent.output <= LIMITS.output
+    assert spent.steps <= LIMITS.loop_steps
