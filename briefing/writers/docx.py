@@ -39,7 +39,7 @@ from ..model import (
 from ..reproducible import build_time, fix_zip_times
 from ..style import PAGE_SIZES_CM, Style
 from ..walk import walk
-from . import common, docxparts
+from . import common, docxclean, docxparts
 
 _TWIPS_PER_CM = 567
 _TWIPS_PER_PT = 20
@@ -84,6 +84,8 @@ class _Builder:
             self._page_setup(document.sections[0], style.landscape)
         else:
             document = docx.Document(str(style.docx_template))
+            for what in docxclean.clean(document):
+                self.warnings.append(Problem(self.doc.pos, f"docx: dropped from the Word template: {what}"))
             body = document.element.body
             for child in list(body):
                 if child.tag != qn("w:sectPr"):  # the page set-up stays
