@@ -159,3 +159,18 @@ def test_a_refused_workbook_leaves_no_temporary_files(tmp_path, monkeypatch):
         XlsxWriter().write(doc, tmp_path / "t.xlsx")
     assert len(seen) == 1 and seen[0], "the narrative sheet had begun streaming"
     assert os.listdir(scratch) == []
+
+
+def test_a_value_longer_than_an_excel_cell_is_cut_with_a_warning(tmp_path):
+    from briefing.model import Pos
+
+    long = "word " * 8_000
+    table = Table(("Name", "Note"), (("a", "short"), ("b", long), ("c", long)), title="Notes", pos=Pos("s.yaml", 7, 9))
+    doc = Briefing("T", (Section(parse_inline("H"), (table,)),))
+    path = tmp_path / "t.xlsx"
+    (warning,) = XlsxWriter().write(doc, path)
+    assert str(warning) == (
+        "s.yaml:7:9: xlsx: the value in row 2 of column 'Note' has 40,000 characters; "
+        "an Excel cell holds 32,767, so it is cut there (1 more)"
+    )
+    assert len(load_workbook(path)["Notes"]["B3"].value) == 32_767

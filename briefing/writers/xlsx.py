@@ -36,7 +36,7 @@ from ..reproducible import build_time, fix_zip_times
 from ..style import Style
 from ..walk import walk
 from . import common, xlsxchart, xlsxtable
-from .xlsxcells import WRAP, Sheet, XFont, add_sheet, discard, link, make, rich
+from .xlsxcells import MAX_CELL_CHARS, WRAP, Sheet, XFont, add_sheet, discard, link, make, rich
 
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
 _NARRATIVE_WIDTH = 75
@@ -258,6 +258,7 @@ class _Builder:
             limit = f"{xlsxtable.sheet_capacity():,}"
             message = f"{len(table.rows):,} rows do not fit in one Excel sheet ({limit} at most); "
             raise SpecError([Problem(table.pos, message + "set split_sheets: true, or filter with where: or limit:")])
+        self._long_values(table)
         base = table.title or caption.label
         names = [self._sheet_name(base) for _ in parts]
         self._link_row(str(caption), names[0])
@@ -269,6 +270,23 @@ class _Builder:
             bodies.append((name, self.grid.write(sheet, table, cols, rows)))
         if table.totals:
             self.grid.totals(sheet, table, cols, bodies)
+
+    def _long_values(self, table: Table) -> None:
+        """Warn, with the first one's place, of values longer than an Excel cell holds: they are cut there."""
+        long = [
+            (r, c, len(v))
+            for r, row in enumerate(table.rows)
+            for c, v in enumerate(row)
+            if isinstance(v, str) and len(v) > MAX_CELL_CHARS
+        ]
+        if long:
+            r, c, size = long[0]
+            more = f" ({len(long) - 1:,} more)" if len(long) > 1 else ""
+            message = (
+                f"xlsx: the value in row {r + 1} of column '{table.columns[c]}' has {size:,} characters; "
+                f"an Excel cell holds {MAX_CELL_CHARS:,}, so it is cut there{more}"
+            )
+            self.warnings.append(Problem(table.pos, message))
 
     def visit_chart(self, block: Chart, place: Place) -> None:
         assert place.caption is not None and place.table is not None
