@@ -19,6 +19,7 @@ from . import __version__, batch, registry
 from .build import check_folder, write_pack
 from .distribution import choose, problems_of, read_lists
 from .errors import BuildError, OutputError, Problem, SpecError, in_order
+from .limits import Limits, read_limits
 from .lint import Finding, fix_file, lint
 from .mail import OverBudget, message_for, parse_size
 from .manifest import MANIFEST_SUFFIX, content_key, current_outputs, manifest_formats, verify
@@ -172,6 +173,9 @@ def _spec_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-path", action="append", default=[], metavar="DIR", help="let the spec name files in DIR too"
     )
+    parser.add_argument(
+        "--limits", metavar="FILE", help="YAML file raising what reading a trusted spec may cost (see SECURITY.md)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -214,6 +218,7 @@ def _options(args: argparse.Namespace) -> Options:
         style_overrides=template_layer(args.docx_template) if args.docx_template else {},
         variables=variables,
         allowed_paths=tuple(_allowed(p) for p in args.allow_path),
+        limits=read_limits(args.limits) if args.limits else Limits(),
     )
 
 

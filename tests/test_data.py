@@ -14,6 +14,7 @@ from briefing import SpecError, loads
 from briefing.layout.text import formatted
 from briefing.model import Chart, NumberFormat, Series, Table, Totals, tables
 from briefing.numbers import excel_format
+from briefing.spec.loader import Options
 
 CSV = """\
 date,region,incidents,cas_total,share,notes
@@ -34,9 +35,9 @@ def load_table(table: str, folder: Path) -> Table:
     return tables(doc)[0]
 
 
-def errors(table: str, folder: Path, block: str = "table") -> list[str]:
+def errors(table: str, folder: Path, block: str = "table", options: Options | None = None) -> list[str]:
     with pytest.raises(SpecError) as caught:
-        loads(spec(table, folder, block), "spec.yaml", folder)
+        loads(spec(table, folder, block), "spec.yaml", folder, options)
     return [str(p).replace(str(folder) + "/", "") for p in caught.value.problems]
 
 
@@ -234,8 +235,7 @@ def test_formats_read_the_same_as_their_excel_number_format(value, fmt, text, ex
     assert excel_format(fmt) == excel
 
 
-def test_hostile_data_files_get_one_positioned_line(folder, monkeypatch):
-    from briefing.spec import datafiles as data
+def test_hostile_data_files_get_one_positioned_line(folder):
 
     (folder / "data" / "binary.csv").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00\x00")
     (folder / "data" / "nested.json").write_text('[{"a": {"b": 1}}]')
@@ -252,8 +252,9 @@ def test_hostile_data_files_get_one_positioned_line(folder, monkeypatch):
     assert errors("source: data/link.csv", folder) == [
         "spec.yaml:6:19: data path 'data/link.csv' leads outside the spec's folder"
     ]
-    monkeypatch.setattr(data, "MAX_DATA_ROWS", 3)
-    assert errors("source: data/incidents.csv", folder) == [
+    from briefing.limits import Limits
+
+    assert errors("source: data/incidents.csv", folder, options=Options(limits=Limits(data_rows=3))) == [
         "data/incidents.csv:1:1: more than 3 rows; filter or split the data"
     ]
 

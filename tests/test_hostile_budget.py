@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from briefing.spec.templates import LIMITS, BoundedEnvironment, Budget, spending
+from briefing.limits import Limits
+from briefing.spec.templates import BoundedEnvironment, Budget, spending
 from briefing.spec.templates import TemplateError as JinjaError
 
 from .test_hostile import POSITIONED
@@ -234,5 +235,38 @@ def test_random_expressions_stay_within_the_budget(expression):
         except (JinjaError, TypeError, ValueError, ZeroDivisionError, OverflowError):
             text = ""
     assert time.process_time() - started < 5, expression  # a runaway takes minutes; a bounded one milliseconds
-    assert len(text) <= LIMITS.output and spent.output <= LIMITS.output
-    assert spent.steps <= LIMITS.loop_steps
+    limits = Limits()
+    assert len(text) <= limits.template_output and spent.output <= limits.template_output
+    assert spent.steps <= limits.template_loop_steps
+
+
+def test_limits_can_be_raised_for_a_trusted_spec_and_are_checked(tmp_path, capsys):
+    from briefing.cli import main
+
+    spec = tmp_path / "loops.yaml"
+    spec.write_text(
+        "title: T\nsections:\n  - heading: '{% for a in range(400) %}{% for b in range(400) %}{% endfor %}"
+        "{% endfor %}Counted'\n"
+    )
+    assert main(["validate", str(spec)]) == 2
+    assert "more than 100,000 loop steps" in capsys.readouterr().err
+    trusted = tmp_path / "trusted.yaml"
+    trusted.write_text("template_loop_steps: 1000000\n")
+    assert main(["validate", str(spec), "--limits", str(trusted)]) == 0
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("template_loop_step: 1000000\nfiles: -3\n")
+    assert main(["validate", str(spec), "--limits", str(wrong)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{wrong}:1:1: unknown limit 'template_loop_step' (did you mean 'template_loop_steps'?)",
+        f"{wrong}:2:8: 'files' takes a whole number above 0",
+    ]
+
+
+def test_security_md_lists_every_limit_with_its_default():
+    import dataclasses
+    import re
+
+    text = (Path(__file__).resolve().parent.parent / "SECURITY.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| `(\w+)` \| ([\d,]+) \|", text, re.M))
+    defaults = {f.name: f"{f.default:,}" for f in dataclasses.fields(Limits)}
+    assert table == defaults

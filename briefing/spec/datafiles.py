@@ -14,22 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..limits import current
 from ..model import Cell, Pos
 from .compose import unencodable
-
-MAX_DATA_ROWS = 5_000_000
-"""Most rows read from one data file; beyond, the file is refused rather than exhausting memory."""
-
-MAX_FIELD = 1_000_000
-"""Longest value, in characters (csv's own default is 131,072)."""
-MAX_BYTES = 500_000_000
-"""Largest data file read, in bytes, and largest an .xlsx workbook may unpack to."""
-MAX_CELLS = 50_000_000
-"""Most values read from one data file."""
-MAX_COLUMNS = 1_000
-"""Most columns a data file's header may name."""
-MAX_EMPTY_ROWS = 10_000
-"""Empty rows skipped in a row before an .xlsx sheet's data is taken to have ended."""
 
 
 class DataError(Exception):
@@ -75,8 +62,8 @@ def read(path: Path, shown: str, options: SourceOptions) -> Frame:
         size = path.stat().st_size
     except OSError as exc:
         raise DataError(f"cannot read '{path.name}': {exc.strerror}") from exc
-    if size > MAX_BYTES:
-        raise DataError(f"'{path.name}' is {size:,} bytes, more than a data file may be ({MAX_BYTES:,})")
+    if size > current().data_bytes:
+        raise DataError(f"'{path.name}' is {size:,} bytes, more than a data file may be ({current().data_bytes:,})")
     if kind in (".csv", ".tsv", ".txt"):
         return _csv(path, shown, options)
     if kind == ".json":
@@ -103,13 +90,13 @@ def _header(values: list[Any], where: Callable[[int], Pos]) -> list[str]:
 def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
     lines: list[int] = []
     rows: list[list[Cell]] = []
-    csv.field_size_limit(MAX_FIELD)
+    csv.field_size_limit(current().data_value_length)
     try:
         with _decoding(path, options), path.open(encoding=_codec(options.encoding), newline="") as handle:
             reader = csv.reader(handle, delimiter=options.delimiter, strict=True)
             names = _header(next(reader, []), lambda i: Pos(shown, 1, i + 1))
-            if len(names) > MAX_COLUMNS:
-                raise DataError(f"more than {MAX_COLUMNS:,} columns in the header", Pos(shown, 1, 1))
+            if len(names) > current().data_columns:
+                raise DataError(f"more than {current().data_columns:,} columns in the header", Pos(shown, 1, 1))
             for record in reader:
                 if not any(field.strip() for field in record):
                     continue  # blank lines, often at the end
@@ -204,8 +191,8 @@ def _json_value(value: Any, pos: Pos, shown: str) -> Cell:
     if isinstance(value, (dict, list)):
         raise DataError("a value is a JSON object or list; table values must be single values", pos)
     if isinstance(value, str):
-        if len(value) > MAX_FIELD:
-            raise DataError(f"a value of {len(value):,} characters (at most {MAX_FIELD:,})", pos)
+        if len(value) > current().data_value_length:
+            raise DataError(f"a value of {len(value):,} characters (at most {current().data_value_length:,})", pos)
         bad = unencodable(value)
         if bad is not None:
             raise DataError(f"'\\u{ord(bad):04x}' is half of a character pair, which no file can hold", pos)
@@ -240,10 +227,10 @@ def _xlsx(path: Path, shown: str, options: SourceOptions) -> Frame:
             min_col = min_row = 1
             max_col = max_row = None
         head = sheet.iter_rows(min_row=min_row, max_row=min_row, min_col=min_col, max_col=max_col, values_only=True)
-        first = list(next(head, ()))[: MAX_COLUMNS + 1]
+        first = list(next(head, ()))[: current().data_columns + 1]
         names = _header(_trim(first), lambda i: Pos(shown, min_row, min_col + i))
-        if len(names) > MAX_COLUMNS:
-            raise DataError(f"more than {MAX_COLUMNS:,} columns in the header", Pos(shown, min_row, min_col))
+        if len(names) > current().data_columns:
+            raise DataError(f"more than {current().data_columns:,} columns in the header", Pos(shown, min_row, min_col))
         last_col = min_col + len(names) - 1 if max_col is None else max_col
         cells = sheet.iter_rows(
             min_row=min_row + 1, max_row=max_row, min_col=min_col, max_col=last_col, values_only=True
@@ -261,8 +248,11 @@ def _xlsx(path: Path, shown: str, options: SourceOptions) -> Frame:
                 empty = 0
             else:
                 empty += 1
-                if empty > MAX_EMPTY_ROWS:
-                    message = f"more than {MAX_EMPTY_ROWS:,} empty rows in a row; give range: to say where the data is"
+                if empty > current().data_empty_rows:
+                    message = (
+                        f"more than {current().data_empty_rows:,} empty rows in a row; "
+                        "give range: to say where the data is"
+                    )
                     raise DataError(message, Pos(shown, number, min_col))
     except DataError:
         raise
@@ -291,18 +281,20 @@ def _xlsx_value(value: Any) -> Cell:
 
 
 def _count(rows: int, shown: str, columns: int = 1) -> None:
-    if rows > MAX_DATA_ROWS:
-        raise DataError(f"more than {MAX_DATA_ROWS:,} rows; filter or split the data", Pos(shown, 1, 1))
-    if rows * columns > MAX_CELLS:
-        raise DataError(f"more than {MAX_CELLS:,} values; filter or split the data", Pos(shown, 1, 1))
+    limits = current()
+    if rows > limits.data_rows:
+        raise DataError(f"more than {limits.data_rows:,} rows; filter or split the data", Pos(shown, 1, 1))
+    if rows * columns > limits.data_values:
+        raise DataError(f"more than {limits.data_values:,} values; filter or split the data", Pos(shown, 1, 1))
 
 
 def _unpacked_size(path: Path) -> None:
-    """Refuse a workbook that unpacks to more than MAX_BYTES (a 1 MB file can hold a 1 GB string)."""
+    """Refuse a workbook that unpacks to more than the data limit (a 1 MB file can hold a 1 GB string)."""
     try:
         with zipfile.ZipFile(path) as archive:
             total = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
         raise DataError(f"'{path.name}' is not a readable .xlsx workbook") from exc
-    if total > MAX_BYTES:
-        raise DataError(f"'{path.name}' unpacks to {total:,} bytes, more than a data file may be ({MAX_BYTES:,})")
+    if total > current().data_bytes:
+        limit = current().data_bytes
+        raise DataError(f"'{path.name}' unpacks to {total:,} bytes, more than a data file may be ({limit:,})")

@@ -13,6 +13,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .. import collector
 from ..errors import SpecError
+from ..limits import Limits, using
 from ..model import Block, Briefing, ListBlock, Paragraph, Section
 from . import shapes
 from .blocks import blocks, inline, items
@@ -39,13 +40,16 @@ class Options:
     """Variables from ``--vars`` and ``--set``; they win over the spec's ``vars:``."""
     allowed_paths: tuple[Path, ...] = ()
     """Folders besides the spec's own that the files it names may lie in (``--allow-path``)."""
+    limits: Limits = field(default_factory=Limits)
+    """What reading the spec may cost (``--limits``)."""
 
 
 @collector.paused()
 def load(path: str | os.PathLike[str], options: Options | None = None) -> Briefing:
     """Load and check a spec file with its bases and includes; raises SpecError listing every problem."""
     options = options or Options()
-    return _load(_resolve(path, options), Path(path).resolve().parent, options)
+    with using(options.limits):
+        return _load(_resolve(path, options), Path(path).resolve().parent, options)
 
 
 @collector.paused()
@@ -53,14 +57,16 @@ def loads(text: str, file: str = "<spec>", base_dir: Path | None = None, options
     """Load a spec from its text; ``base_dir`` anchors relative paths."""
     folder = (base_dir or Path.cwd()).resolve()
     options = options or Options()
-    return _load(resolve_text(text, file, folder, options.allowed_paths), folder, options)
+    with using(options.limits):
+        return _load(resolve_text(text, file, folder, options.allowed_paths), folder, options)
 
 
 @collector.paused()
 def resolved_tree(path: str | os.PathLike[str], options: Options | None = None) -> Node:
     """A spec's node tree after bases, includes and variables: what will be built."""
     options = options or Options()
-    reader, root, _ = _prepare(_resolve(path, options), Path(path).resolve().parent, options)
+    with using(options.limits):
+        reader, root, _ = _prepare(_resolve(path, options), Path(path).resolve().parent, options)
     if reader.problems:
         raise SpecError(reader.problems)
     return root

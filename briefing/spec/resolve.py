@@ -9,22 +9,13 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem, SpecError
+from ..limits import current
 from ..model import Pos
 from .compose import compose, pos_of, read_spec_text
 from .reader import inside
 
 MAX_NODES = 1_000_000
 """Most nodes the resolver walks; beyond, aliases are expanding without end."""
-MAX_CHAIN = 16
-"""Files deep that bases and includes may go (a spec, its base, a file that base includes, ...)."""
-MAX_FILES = 200
-"""Different files one spec may bring in, bases and includes together."""
-MAX_BYTES = 20_000_000
-"""Bytes of spec text all those files may hold together."""
-MAX_SPLICED = 100_000
-"""Sections and blocks that includes may add in all; a file included many times counts each time."""
-MAX_SPLICED_BYTES = 50_000_000
-"""Characters of spec text that includes may add in all, counted the same way."""
 
 
 @dataclass
@@ -81,6 +72,7 @@ class _Resolver:
         self.sizes: dict[Path, int] = {}
         self.spliced = self.spliced_bytes = 0
         self.limited = False
+        self.limits = current()
 
     def finish(self, root: Node | None) -> Resolved:
         if self.problems or root is None:
@@ -105,14 +97,16 @@ class _Resolver:
     def _read(self, path: Path, display: str, by: Node | None = None) -> Node | None:
         if path in self.read:
             return self.read[path]
-        if len(self.read) >= MAX_FILES:
-            self._refuse(by, f"more than {MAX_FILES} files brought in by bases and includes")
+        if len(self.read) >= self.limits.files:
+            self._refuse(by, f"more than {self.limits.files} files brought in by bases and includes")
             return None
         try:
             text = read_spec_text(path, display)
             self.bytes += len(text)
-            if self.bytes > MAX_BYTES:
-                self._refuse(by, f"bases and includes hold more than {MAX_BYTES:,} characters of spec text")
+            if self.bytes > self.limits.spec_bytes:
+                self._refuse(
+                    by, f"bases and includes hold more than {self.limits.spec_bytes:,} characters of spec text"
+                )
                 return None
             node = compose(text, display)
             self.sizes[path] = len(text)
@@ -163,8 +157,8 @@ class _Resolver:
             cycle = " -> ".join(p.name for p in (*stack[stack.index(target) :], target))
             self.problems.append(Problem(pos_of(node), f"{verb} cycle: {cycle}"))
             return None
-        if len(stack) >= MAX_CHAIN:
-            self._refuse(node, f"bases and includes go more than {MAX_CHAIN} files deep")
+        if len(stack) >= self.limits.file_chain:
+            self._refuse(node, f"bases and includes go more than {self.limits.file_chain} files deep")
             return None
         if not target.is_file():
             self.problems.append(Problem(pos_of(node), f"{verb} file '{node.value}' not found"))
@@ -261,11 +255,11 @@ class _Resolver:
             spliced = self._splice(included, (*stack, target)).value
             self.spliced += len(spliced)
             self.spliced_bytes += self.sizes.get(target, 0)
-            if self.spliced > MAX_SPLICED:
-                self._refuse(name, f"includes add more than {MAX_SPLICED:,} sections and blocks")
+            if self.spliced > self.limits.included_blocks:
+                self._refuse(name, f"includes add more than {self.limits.included_blocks:,} sections and blocks")
                 break
-            if self.spliced_bytes > MAX_SPLICED_BYTES:
-                self._refuse(name, f"includes add more than {MAX_SPLICED_BYTES:,} characters of spec text")
+            if self.spliced_bytes > self.limits.included_bytes:
+                self._refuse(name, f"includes add more than {self.limits.included_bytes:,} characters of spec text")
                 break
             items.extend(spliced)
         return SequenceNode(seq.tag, items, seq.start_mark, seq.end_mark)

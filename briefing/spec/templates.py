@@ -21,7 +21,6 @@ import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import StrictUndefined, nodes
@@ -30,25 +29,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
-
-@dataclass(frozen=True)
-class Limits:
-    """What the templates of one spec may use; a real briefing stays far below each."""
-
-    output: int = 2_000_000
-    """Characters rendered, all the spec's strings together."""
-    loop_steps: int = 100_000
-    """Steps of every loop and range, all together."""
-    text: int = 200_000
-    """Characters in one value made by an operator (``*``, ``+``, ``~``, ``%``)."""
-    digits: int = 100
-    """Digits of a number made by ``*`` or ``**``."""
-    argument: int = 100_000
-    """Largest whole number given to a method or filter (a width, a count)."""
-
-
-LIMITS = Limits()
-"""The limits in force."""
+from ..limits import Limits, current
 
 _REFUSED: dict[type[nodes.Node], str] = {
     nodes.Include: "include",
@@ -65,21 +46,21 @@ _WIDTH = re.compile(r"\d+")
 class Budget:
     """What one spec's templates have used so far."""
 
-    def __init__(self, limits: Limits = LIMITS) -> None:
-        self.limits = limits
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or current()
         self.output = 0
         self.steps = 0
 
     def step(self, count: int = 1) -> None:
         """Take ``count`` loop steps from the budget, or refuse them all."""
-        if self.steps + count > self.limits.loop_steps:
-            raise SecurityError(f"the spec's templates take more than {self.limits.loop_steps:,} loop steps")
+        if self.steps + count > self.limits.template_loop_steps:
+            raise SecurityError(f"the spec's templates take more than {self.limits.template_loop_steps:,} loop steps")
         self.steps += count
 
     def write(self, count: int) -> None:
         """Take ``count`` characters of output from the budget, or refuse them all."""
-        if self.output + count > self.limits.output:
-            raise SecurityError(f"the spec's templates make more than {self.limits.output:,} characters")
+        if self.output + count > self.limits.template_output:
+            raise SecurityError(f"the spec's templates make more than {self.limits.template_output:,} characters")
         self.output += count
 
 
@@ -177,16 +158,18 @@ class BoundedEnvironment(SandboxedEnvironment):
 def _check_binop(operator: str, left: Any, right: Any) -> None:
     numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
     if operator == "**" and numbers:
-        if abs(left) > 1 and right > 0 and right * math.log10(abs(left)) > LIMITS.digits:
-            raise SecurityError(f"{left} ** {right} has more than {LIMITS.digits} digits")
+        if abs(left) > 1 and right > 0 and right * math.log10(abs(left)) > current().template_digits:
+            raise SecurityError(f"{left} ** {right} has more than {current().template_digits} digits")
     elif operator == "*" and numbers:
-        if _digits(left) + _digits(right) > LIMITS.digits + 1:
-            raise SecurityError(f"a product of more than {LIMITS.digits} digits")
+        if _digits(left) + _digits(right) > current().template_digits + 1:
+            raise SecurityError(f"a product of more than {current().template_digits} digits")
     elif operator == "*":
         count = right if isinstance(right, int) else left if isinstance(left, int) else 0
         item = left if isinstance(right, int) else right
-        if hasattr(item, "__len__") and count * len(item) > LIMITS.text:
-            raise SecurityError(f"repeating a value {count:,} times makes more than {LIMITS.text:,} characters")
+        if hasattr(item, "__len__") and count * len(item) > current().template_value:
+            raise SecurityError(
+                f"repeating a value {count:,} times makes more than {current().template_value:,} characters"
+            )
     elif operator == "%" and isinstance(left, str):
         _check_widths(left)
 
@@ -196,20 +179,20 @@ def _digits(value: Any) -> int:
 
 
 def _check_size(value: Any) -> None:
-    if isinstance(value, (str, list, tuple)) and len(value) > LIMITS.text:
-        raise SecurityError(f"a value of more than {LIMITS.text:,} characters")
+    if isinstance(value, (str, list, tuple)) and len(value) > current().template_value:
+        raise SecurityError(f"a value of more than {current().template_value:,} characters")
 
 
 def _check_widths(form: str) -> None:
     """A format string must not ask for a field wider than the limit (``%0999999999d``, ``{:>999999999}``)."""
-    if any(int(digits) > LIMITS.argument for digits in _WIDTH.findall(form)):
-        raise SecurityError(f"a format wider than {LIMITS.argument:,} characters")
+    if any(int(digits) > current().template_argument for digits in _WIDTH.findall(form)):
+        raise SecurityError(f"a format wider than {current().template_argument:,} characters")
 
 
 def _check_arguments(target: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     for value in (*args, *kwargs.values()):
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > LIMITS.argument:
-            raise SecurityError(f"{value:,} is more than a spec may ask for ({LIMITS.argument:,} at most)")
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > current().template_argument:
+            raise SecurityError(f"{value:,} is more than a spec may ask for ({current().template_argument:,} at most)")
 
 
 def _bounded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -244,4 +227,4 @@ def _concat(*parts: Any) -> str:
     return text
 
 
-__all__ = ["LIMITS", "BoundedEnvironment", "Budget", "Limits", "TemplateError", "budget", "spending"]
+__all__ = ["BoundedEnvironment", "Budget", "TemplateError", "budget", "spending"]
