@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -159,3 +160,29 @@ def run_soffice(path: Path | list[Path], out: Path, to: str = "pdf") -> subproce
         text=True,
         timeout=300,
     )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def server():
+    """Starts an aiosmtpd server on 127.0.0.1 for a handler (``server(handler, **options)`` gives its port)."""
+    from aiosmtpd.controller import Controller
+
+    started = []
+
+    def start(handler: object, **kwargs: object) -> int:
+        port = free_port()
+        controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
+        controller.start()
+        started.append(controller)
+        return port
+
+    yield start
+    for controller in started:
+        controller.stop()

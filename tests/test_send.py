@@ -6,7 +6,6 @@ import datetime as dt
 import email
 import io
 import json
-import socket
 import ssl
 import subprocess
 import textwrap
@@ -16,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import trustme
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from briefing import SpecError, load
@@ -75,28 +73,6 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
         return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def server():
-    started = []
-
-    def start(handler: Inbox, **kwargs) -> int:
-        port = free_port()
-        controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
-        controller.start()
-        started.append(controller)
-        return port
-
-    yield start
-    for controller in started:
-        controller.stop()
 
 
 def send(spec: Path, out: Path, port: int, *extra: str) -> int:

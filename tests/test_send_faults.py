@@ -22,13 +22,10 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from briefing.cli import main
 from briefing.sendlog import SendLog
-
-from .test_send import free_port
 
 LISTS = 20
 
@@ -84,22 +81,6 @@ class Mailbox:
         return counts
 
 
-@pytest.fixture
-def smtp_server():
-    started: list[Controller] = []
-
-    def start(handler: Mailbox, **kwargs) -> int:
-        port = free_port()
-        controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
-        controller.start()
-        started.append(controller)
-        return port
-
-    yield start
-    for controller in started:
-        controller.stop()
-
-
 def options(port: int, *extra: str) -> list[str]:
     server = ["--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--smtp-security", "none"]
     return [*server, "--from", "desk@example.org", *extra]
@@ -128,11 +109,11 @@ def reported(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize("reply", ["500 Command unrecognized", "421 Service closing"])
-def test_a_bad_answer_to_quit_does_not_undo_a_delivery(tmp_path, smtp_server, capsys, reply):
+def test_a_bad_answer_to_quit_does_not_undo_a_delivery(tmp_path, server, capsys, reply):
     spec = write_spec(tmp_path, lists=3)
     box = Mailbox()
     box.quit_reply = reply
-    port = smtp_server(box)
+    port = server(box)
     for _ in range(3):
         assert send(spec, port) == 0
     assert box.count() == {r: 1 for r in everyone(3)}
@@ -140,13 +121,13 @@ def test_a_bad_answer_to_quit_does_not_undo_a_delivery(tmp_path, smtp_server, ca
     assert err.count("sent to 1") == 3 and err.count("already sent with these files") == 6
 
 
-def test_a_refusal_at_the_greeting_sends_nothing_and_a_rerun_sends_once(tmp_path, smtp_server, capsys):
+def test_a_refusal_at_the_greeting_sends_nothing_and_a_rerun_sends_once(tmp_path, server, capsys):
     spec = write_spec(tmp_path, lists=2)
     with scripted(b"421 4.3.2 Service not available, closing\r\n") as port:
         assert send(spec, port) == 1
     assert "421 4.3.2 Service not available" in capsys.readouterr().err
     box = Mailbox()
-    port = smtp_server(box)
+    port = server(box)
     assert send(spec, port) == 0
     assert box.count() == {r: 1 for r in everyone(2)}
 
@@ -161,7 +142,7 @@ def test_a_slow_banner_is_cut_at_the_deadline(tmp_path, capsys):
     assert "no complete answer from 127.0.0.1 within 2 s (--smtp-timeout)" in capsys.readouterr().err
 
 
-def test_a_connection_dropped_mid_data_is_reported_not_resent(tmp_path, smtp_server, capsys):
+def test_a_connection_dropped_mid_data_is_reported_not_resent(tmp_path, server, capsys):
     spec = write_spec(tmp_path, lists=1)
     with scripted(b"220 drop.example.org ESMTP\r\n", drop_in_data=True) as port:
         assert send(spec, port) == 1
@@ -171,16 +152,16 @@ def test_a_connection_dropped_mid_data_is_reported_not_resent(tmp_path, smtp_ser
         assert send(spec, port) == 1  # the rerun neither sends again nor forgets
         assert reported(capsys.readouterr().err) == {message_id}
     box = Mailbox()
-    port = smtp_server(box)
+    port = server(box)
     assert send(spec, port, "--resend", "--list", "l00") == 0  # the user checked: it did not arrive
     assert box.count() == {"r00@example.org": 1}
 
 
-def test_a_server_that_hangs_after_data_is_reported_by_message_id(tmp_path, smtp_server, capsys):
+def test_a_server_that_hangs_after_data_is_reported_by_message_id(tmp_path, server, capsys):
     spec = write_spec(tmp_path, lists=2)
     box = Mailbox()
     box.hang = True
-    port = smtp_server(box)
+    port = server(box)
     assert send(spec, port, "--smtp-timeout", "2", "--list", "l00") == 1
     err = capsys.readouterr().err
     assert reported(err) == {box.received[0][1]}
@@ -191,11 +172,11 @@ def test_a_server_that_hangs_after_data_is_reported_by_message_id(tmp_path, smtp
     assert box.count() == {r: 1 for r in everyone(2)}
 
 
-def test_a_refused_message_is_logged_and_a_rerun_sends_it(tmp_path, smtp_server, capsys):
+def test_a_refused_message_is_logged_and_a_rerun_sends_it(tmp_path, server, capsys):
     spec = write_spec(tmp_path, lists=1)
     box = Mailbox()
     box.data_reply = "554 5.7.1 Message rejected"
-    port = smtp_server(box)
+    port = server(box)
     assert send(spec, port) == 1
     assert "l00: not sent: the server refused the message: 554 5.7.1 Message rejected" in capsys.readouterr().err
     box.data_reply = "250 OK"
@@ -203,12 +184,12 @@ def test_a_refused_message_is_logged_and_a_rerun_sends_it(tmp_path, smtp_server,
     assert len(box.received) == 2
 
 
-def test_one_refused_recipient_does_not_stop_the_others(tmp_path, smtp_server, capsys):
+def test_one_refused_recipient_does_not_stop_the_others(tmp_path, server, capsys):
     spec = tmp_path / "brief.yaml"
     write_spec(tmp_path, lists=1)
     spec.write_text(spec.read_text().replace("to: [r00@example.org]", "to: [r00@example.org, gone@example.org]"))
     box = Mailbox()
-    port = smtp_server(RefusingMailbox(box, "gone@example.org"))
+    port = server(RefusingMailbox(box, "gone@example.org"))
     assert send(spec, port) == 1
     assert "refused by the server for gone@example.org (550" in capsys.readouterr().err
     assert send(spec, port) == 1  # only the refused address is tried again
@@ -231,7 +212,7 @@ class RefusingMailbox(Mailbox):
 
 @pytest.mark.parametrize("victim", [0, 9, 19])
 @pytest.mark.parametrize("phase", ["before-data", "during-data", "after-ack"])
-def test_killed_at_any_point_a_rerun_sends_no_duplicate_and_loses_nothing(tmp_path, smtp_server, phase, victim):
+def test_killed_at_any_point_a_rerun_sends_no_duplicate_and_loses_nothing(tmp_path, server, phase, victim):
     spec = write_spec(tmp_path)
     assert main(["send", str(spec), "--dry-run", "--out", str(tmp_path / "out")]) == 0  # the pack, built once
     box = Mailbox()
@@ -247,7 +228,7 @@ def test_killed_at_any_point_a_rerun_sends_no_duplicate_and_loses_nothing(tmp_pa
         box.on_data = lambda recipients: kill_now() if target in recipients else None
     else:  # the answer goes out and the client dies right after it
         box.on_data = lambda recipients: threading.Timer(0.01, kill_now).start() if target in recipients else None
-    port = smtp_server(box)
+    port = server(box)
     holder["proc"] = child(spec, port)
     holder["proc"].communicate(timeout=120)
     assert holder["proc"].returncode == -signal.SIGKILL
@@ -275,12 +256,12 @@ def _logged_ids(folder: Path) -> list[tuple[str, str]]:
     return found
 
 
-def test_two_runs_at_once_deliver_each_message_once(tmp_path, smtp_server):
+def test_two_runs_at_once_deliver_each_message_once(tmp_path, server):
     spec = write_spec(tmp_path)
     assert main(["send", str(spec), "--dry-run", "--out", str(tmp_path / "out")]) == 0
     box = Mailbox()
     box.on_data = lambda recipients: time.sleep(0.05)  # twenty lists take a second or more
-    port = smtp_server(box)
+    port = server(box)
     first = child(spec, port)
     time.sleep(0.6)
     second = child(spec, port)
@@ -294,22 +275,22 @@ def test_two_runs_at_once_deliver_each_message_once(tmp_path, smtp_server):
     assert again.returncode == 0 and box.count() == {r: 1 for r in everyone()}
 
 
-def test_a_held_lock_stops_a_send_before_anything_goes(tmp_path, smtp_server, capsys):
+def test_a_held_lock_stops_a_send_before_anything_goes(tmp_path, server, capsys):
     spec = write_spec(tmp_path, lists=1)
     (tmp_path / "out").mkdir()
     box = Mailbox()
-    port = smtp_server(box)
+    port = server(box)
     with SendLog(tmp_path / "out" / "brief.sendlog.jsonl"):
         assert send(spec, port) == 1
     assert "another briefing send from this pack is running; try again when it ends" in capsys.readouterr().err
     assert box.received == []
 
 
-def test_a_log_that_cannot_be_written_stops_the_run_and_a_rerun_sends_each_once(tmp_path, smtp_server):
+def test_a_log_that_cannot_be_written_stops_the_run_and_a_rerun_sends_each_once(tmp_path, server):
     spec = write_spec(tmp_path)
     assert main(["send", str(spec), "--dry-run", "--out", str(tmp_path / "out")]) == 0
     box = Mailbox()
-    port = smtp_server(box)
+    port = server(box)
     import resource
 
     def small_files() -> None:  # the log may grow to 2,500 bytes: a disk that fills after a few lists
@@ -330,10 +311,10 @@ def test_a_log_that_cannot_be_written_stops_the_run_and_a_rerun_sends_each_once(
     assert everyone() - set(counts) <= {r for r, m in _logged_ids(tmp_path) if m in maybe}
 
 
-def test_a_cut_off_last_line_is_reported_and_skipped(tmp_path, smtp_server, capsys):
+def test_a_cut_off_last_line_is_reported_and_skipped(tmp_path, server, capsys):
     spec = write_spec(tmp_path, lists=2)
     box = Mailbox()
-    port = smtp_server(box)
+    port = server(box)
     assert send(spec, port, "--list", "l00") == 0
     log = tmp_path / "out" / "brief.sendlog.jsonl"
     with log.open("a") as out:
@@ -350,7 +331,7 @@ def test_a_cut_off_last_line_is_reported_and_skipped(tmp_path, smtp_server, caps
 # -- logging in ------------------------------------------------------------------
 
 
-def test_a_utf8_password_logs_in_and_never_shows(tmp_path, smtp_server, monkeypatch, capsys):
+def test_a_utf8_password_logs_in_and_never_shows(tmp_path, server, monkeypatch, capsys):
     spec = write_spec(tmp_path, lists=1)
     password = "pässwörd…Ωμέγα"
     logins: list[tuple[bytes, bytes]] = []
@@ -361,7 +342,7 @@ def test_a_utf8_password_logs_in_and_never_shows(tmp_path, smtp_server, monkeypa
         return AuthResult(success=data.password == password.encode("utf-8"), handled=False)
 
     box = Mailbox()
-    port = smtp_server(box, authenticator=authenticate, auth_require_tls=False)
+    port = server(box, authenticator=authenticate, auth_require_tls=False)
     monkeypatch.setenv("BRIEFING_SMTP_PASSWORD", password)
     assert send(spec, port, "--smtp-user", "désk") == 2  # no login in clear unless asked for
     assert "--allow-plain-auth" in capsys.readouterr().err
