@@ -25,8 +25,8 @@ from .spec.reader import Reader, did_you_mean
 from .spec.resolve import key_value
 from .spec.variables import render
 
-DEFAULT_SUBJECT = "Briefing: {{ title }} ({{ date }})"
-"""The subject of a list that gives none."""
+DEFAULT_SUBJECT = "{% if classification %}[{{ classification }}] {% endif %}Briefing: {{ title }} ({{ date }})"
+"""The subject of a list that gives none: the marking first when the spec has one."""
 DEFAULT_FORMATS = ("pdf",)
 """What a list that names no formats receives: the file for reading."""
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")

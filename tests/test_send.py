@@ -99,7 +99,7 @@ def test_delivery_reaches_to_cc_and_bcc_with_the_built_files_and_never_twice(spe
     analysts = email.message_from_bytes(a_raw, policy=policy.default)
     assert analysts["To"] == "sahel.team@example.org" and analysts["Cc"] == "africa.desk@example.org"
     assert analysts["Bcc"] is None and b"records@example.org" not in a_raw
-    assert analysts["Subject"] == "Briefing: Sahel Outlook (2026-11-24)"
+    assert analysts["Subject"] == "[OFFICIAL] Briefing: Sahel Outlook (2026-11-24)"  # the marking first
     files = attachments(a_raw)
     assert files == {
         "brief.docx": (

@@ -120,3 +120,12 @@ def test_bad_variable_options(args, message, tmp_path, capsys):
     assert main(["build", str(spec), "--out", str(tmp_path / "out"), *args]) == 2
     assert capsys.readouterr().err == message
     assert not (tmp_path / "out").exists()
+
+
+def test_date_is_the_briefings_date_and_today_stays_today():
+    doc = loads('title: T\ndate: 2026-02-18\nsections:\n  - heading: "as of {{ date }}; built {{ today }}"\n')
+    assert plain(doc.sections[0].heading) == f"as of 2026-02-18; built {dt.date.today().isoformat()}"
+    doc = loads('title: T\nvars: {d: 2026-03-01}\ndate: "{{ d }}"\nsections:\n  - heading: "as of {{ date }}"\n')
+    assert plain(doc.sections[0].heading) == "as of 2026-03-01"
+    undated = loads('title: T\nsections:\n  - heading: "as of {{ date }}"\n')
+    assert plain(undated.sections[0].heading) == f"as of {dt.date.today().isoformat()}"

@@ -33,6 +33,27 @@ def builtins(spec_name: str) -> dict[str, Any]:
     return {"today": today, "date": today, "spec": spec_name}
 
 
+def briefing_date(root: Node, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``date`` as the briefing's own date when the spec gives one (``date: 2026-02-18``), else nothing.
+
+    ``{{ date }}`` then reads the same in the text as in the subject of the mail; ``today`` stays today.
+    """
+    node = key_value(root, "date")
+    if not isinstance(node, ScalarNode):
+        return {}
+    text = node.value
+    if "{{" in text or "{%" in text:
+        try:
+            with spending(Budget()):
+                text = _ENV.render(text, dict(values))
+        except TemplateError:
+            return {}  # reported where the date itself is rendered
+    try:
+        return {"date": dt.date.fromisoformat(text.strip()).isoformat()}
+    except ValueError:
+        return {}  # reported where the date is read
+
+
 def spec_variables(r: Reader, root: Node) -> dict[str, Any]:
     """The values of a spec's ``vars:`` mapping."""
     node = key_value(root, "vars")
