@@ -114,7 +114,7 @@ def choose(lists: Sequence[DistributionList], names: Sequence[str]) -> list[Dist
     unknown = [n for n in names if n not in known]
     if unknown:
         hint = did_you_mean(unknown[0], list(known))
-        raise SpecError([Problem(Pos("--list", 1, 1), f"no distribution list '{unknown[0]}'{hint}")])
+        raise SpecError([Problem(Pos("--list", 0, 0), f"no distribution list '{unknown[0]}'{hint}")])
     return [known[n] for n in dict.fromkeys(names)]
 
 

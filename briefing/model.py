@@ -18,12 +18,13 @@ class Pos:
     file: str
     """Path of the spec file as the user named it."""
     line: int
-    """1-based line number."""
+    """1-based line number; 0 for a command-line option, which has no lines."""
     col: int
-    """1-based column number."""
+    """1-based column number (0 with line 0)."""
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}"
+        # An option of the command line has no line: "--set: expected NAME=VALUE".
+        return f"{self.file}:{self.line}:{self.col}" if self.line else self.file
 
 
 NOWHERE = Pos("<model>", 0, 0)

@@ -320,7 +320,7 @@ def test_a_list_file_serves_many_specs_and_lists_are_chosen_by_name(tmp_path, ca
         )
         == 2
     )
-    assert capsys.readouterr().err.strip() == "--list:1:1: no distribution list 'minister' (did you mean 'ministers'?)"
+    assert capsys.readouterr().err.strip() == "--list: no distribution list 'minister' (did you mean 'ministers'?)"
 
 
 def test_sending_needs_a_server_and_a_sender(spec, tmp_path, monkeypatch, capsys):

@@ -109,9 +109,9 @@ def test_set_vars_file_and_out_name_on_the_command_line(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--set", "novalue"], "--set:1:1: expected NAME=VALUE, got 'novalue'\n"),
-        (["--out-name", "../escape"], "--out-name:1:1: '../escape' is not a file name\n"),
-        (["--out-name", "{{ nothing }}"], "--out-name:1:1: undefined variable: 'nothing' is undefined\n"),
+        (["--set", "novalue"], "--set: expected NAME=VALUE, got 'novalue'\n"),
+        (["--out-name", "../escape"], "--out-name: '../escape' is not a file name\n"),
+        (["--out-name", "{{ nothing }}"], "--out-name: undefined variable: 'nothing' is undefined\n"),
     ],
 )
 def test_bad_variable_options(args, message, tmp_path, capsys):

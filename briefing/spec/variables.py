@@ -81,7 +81,7 @@ def parse_set(assignments: list[str]) -> dict[str, Any]:
     for item in assignments:
         name, sep, value = item.partition("=")
         if not sep or not name.strip().isidentifier():
-            raise SpecError([Problem(Pos("--set", 1, 1), f"expected NAME=VALUE, got '{item}'")])
+            raise SpecError([Problem(Pos("--set", 0, 0), f"expected NAME=VALUE, got '{item}'")])
         values[name.strip()] = value
     return values
 
@@ -122,15 +122,15 @@ def render_name(template: str, values: Mapping[str, Any]) -> str:
         with spending(Budget()):
             name = _ENV.render(template, dict(values)).strip()
     except TemplateError as exc:
-        raise SpecError([Problem(Pos("--out-name", 1, 1), _message(exc))]) from None
+        raise SpecError([Problem(Pos("--out-name", 0, 0), _message(exc))]) from None
     if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
-        raise SpecError([Problem(Pos("--out-name", 1, 1), f"'{name}' is not a file name")])
+        raise SpecError([Problem(Pos("--out-name", 0, 0), f"'{name}' is not a file name")])
     hidden = next((c for c in name if unicodedata.category(c) in ("Cc", "Cf")), None)
     if hidden is not None:
         # A right-to-left override can make "report.fdp.exe" read "report.exe.pdf" in a mail.
         shown = name.encode("unicode_escape").decode("ascii")
         message = f"a control or format character (U+{ord(hidden):04X}) in the file name '{shown}'"
-        raise SpecError([Problem(Pos("--out-name", 1, 1), message)])
+        raise SpecError([Problem(Pos("--out-name", 0, 0), message)])
     return name
 
 
