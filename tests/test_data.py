@@ -279,3 +279,25 @@ def test_an_xlsx_with_an_xml_entity_bomb_is_refused(folder):
             target.writestr(item, data)
     (message,) = errors("source: data/bomb.xlsx", folder)
     assert message.startswith("spec.yaml:6:19: 'bomb.xlsx' is not a readable .xlsx workbook")
+
+
+def test_an_impossible_date_is_reported_at_its_place_not_turned_into_text(folder):
+    (folder / "data" / "ipc.csv").write_text(
+        "Week,Phase\n2026-01-05,3\n2026-01-12,3\n2026-02-30,4\n2026-02-09,4\n2026-03-02,1,2\n".replace(",1,2", ",12")
+    )
+    assert errors("source: data/ipc.csv", folder) == [
+        "data/ipc.csv:4:1: '2026-02-30' in column 'Week' is not a date (YYYY-MM-DD):"
+        " February 2026 has no day 30 (it has 28)"
+    ]
+    (folder / "data" / "groups.csv").write_text('Name,People\na,"1,234"\nb,"1,23,4"\n')
+    assert errors("source: data/groups.csv", folder) == [
+        "data/groups.csv:3:2: '1,23,4' in column 'People' is not an integer: its thousands are not grouped in threes"
+    ]
+
+
+def test_format_date_names_the_values_that_are_not_dates(folder):
+    (folder / "data" / "d.csv").write_text("Week,n\n2026-01-05,1\n2026-01-12,2\nsoon,3\n")
+    table = "source: data/d.csv\ncolumns: [{from: Week, format: date}, n]"
+    assert errors(table, folder) == [
+        "data/d.csv:4:1: 'soon' in column 'Week' is not a date (YYYY-MM-DD), as the column's date format needs"
+    ]

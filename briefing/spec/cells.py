@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
@@ -65,22 +66,57 @@ def _as_text(value: Cell) -> str:
     return display(value, grouped=False)
 
 
+# What a value of each type looks like, valid or not: "2026-02-30" looks like a date and
+# "1,23,4" like an integer. A column whose values all look like one type is of that type,
+# and a value that looks like it but is not one is a mistake to report, not a reason to
+# read the whole column as text.
+_LOOKS_LIKE = {
+    "integer": re.compile(r"[+-]?\d[\d,]*"),
+    "number": re.compile(r"[+-]?(?:\d[\d,]*)?(?:\.\d*)?(?:[eE][+-]?\d+)?"),
+    "date": re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"),
+    "boolean": re.compile(r"(?i:true|false|yes|no)"),
+}
+
+
 def infer(values: Sequence[Cell]) -> str | None:
-    """The narrowest type every text value fits (None when all are empty, or some are not text).
+    """The narrowest type every text value looks like (None when all are empty, or some are not text).
 
     Only values read as text (from CSV) are inferred; values that already
-    have types (from YAML, JSON or Excel) keep them.
+    have types (from YAML, JSON or Excel) keep them. A value that looks like
+    the type but is not one (an impossible date) is left for ``convert`` to refuse.
     """
-    texts = [v for v in values if v is not None]
-    if not texts or not all(isinstance(v, str) for v in texts):
+    present = [v for v in values if v is not None]
+    if not present or not all(isinstance(v, str) for v in present):
         return None
+    texts = [str(v).strip() for v in present]
     for kind in COLUMN_TYPES[:-1]:
-        try:
-            for value in texts:
-                convert(value, kind)
-        except ValueError:
-            continue
-        return kind
+        shape = _LOOKS_LIKE[kind]
+        if all(shape.fullmatch(text) and any(c.isalnum() for c in text) for text in texts):
+            return kind
+    return None
+
+
+def why_not(value: Cell, kind: str) -> str:
+    """Why a value that looks like ``kind`` is not one, in a reader's words ("" when there is nothing to add)."""
+    if kind == "date" and isinstance(value, str):
+        return impossible_date(value.strip()) or ""
+    if kind in ("integer", "number") and isinstance(value, str) and "," in value:
+        if _LOOKS_LIKE[kind].fullmatch(value.strip()):
+            return "its thousands are not grouped in threes"
+    return ""
+
+
+def impossible_date(text: str) -> str | None:
+    """What is wrong with a date written YYYY-MM-DD that does not exist, or None."""
+    match = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{calendar.month_name[month]} {year} has no day {day} (it has {days})"
     return None
 
 

@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem
 from ..model import Cell, Pos
+from .cells import impossible_date
 from .compose import pos_of
 from .shapes import Shape
 
@@ -153,7 +154,11 @@ class Reader:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            self.problem(node, f"expected a date as YYYY-MM-DD, got '{value}'")
+            impossible = impossible_date(value.strip())
+            if impossible:
+                self.problem(node, f"'{value}' is not a date: {impossible}")
+            else:
+                self.problem(node, f"expected a date as YYYY-MM-DD, got '{value}'")
             return None
 
     def number(self, node: Node) -> float | None:

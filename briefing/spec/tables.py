@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import assert_never, cast, get_args
@@ -26,7 +27,7 @@ from ..model import (
 )
 from ..numbers import FORMAT_NEEDS, currency_precision, fits, is_currency
 from . import shapes
-from .cells import Test, comparable, convert, infer, is_number, sort_key, test, type_name
+from .cells import Test, comparable, convert, infer, is_number, sort_key, test, type_name, why_not
 from .datafiles import DataError, Frame, SourceOptions, read
 from .inline import parse_inline
 from .reader import Reader, did_you_mean
@@ -343,22 +344,28 @@ def _typed(r: Reader, frame: Frame, columns: list[_Column]) -> bool:
     wanted = {c.source: c for c in columns}
     for col, name in enumerate(frame.names):
         spec = wanted.get(name)
-        kind = spec.type if spec and spec.type else (infer([row[col] for row in frame.rows]) if frame.text else None)
+        kind = spec.type if spec and spec.type else None
+        because = ""
+        if kind is None and frame.text:
+            # A format says what its column holds: the values that are not such are the ones to name.
+            needs = FORMAT_NEEDS[spec.format.kind] if spec and spec.format else None
+            because = f", as the column's {spec.format.kind} format needs" if spec and spec.format else ""
+            kind = needs or infer([row[col] for row in frame.rows])
         if kind is not None:
-            ok = _convert(r, frame, col, kind) and ok
+            ok = _convert(r, frame, col, kind, because) and ok
         if spec and spec.format and ok:
             ok = _check_format(r, frame, col, spec.format) and ok
     return ok
 
 
-def _convert(r: Reader, frame: Frame, col: int, kind: str) -> bool:
+def _convert(r: Reader, frame: Frame, col: int, kind: str, because: str = "") -> bool:
     bad: list[int] = []
     for i, row in enumerate(frame.rows):
         try:
             row[col] = convert(row[col], kind)
         except ValueError:
             bad.append(i)
-    _report(r, frame, col, bad, f"is not {type_name(kind)}")
+    _report(r, frame, col, bad, f"is not {type_name(kind)}{because}", lambda value: why_not(value, kind))
     return not bad
 
 
@@ -368,10 +375,15 @@ def _check_format(r: Reader, frame: Frame, col: int, fmt: NumberFormat) -> bool:
     return not bad
 
 
-def _report(r: Reader, frame: Frame, col: int, bad: list[int], what: str) -> None:
+def _report(
+    r: Reader, frame: Frame, col: int, bad: list[int], what: str, why: Callable[[Cell], str] = lambda _: ""
+) -> None:
     name = frame.names[col]
     for i in bad[:MAX_REPORTED]:
-        r.problems.append(Problem(frame.locate(i, col), f"'{frame.rows[i][col]}' in column '{name}' {what}"))
+        value = frame.rows[i][col]
+        reason = why(value)
+        message = f"'{value}' in column '{name}' {what}" + (f": {reason}" if reason else "")
+        r.problems.append(Problem(frame.locate(i, col), message))
     if len(bad) > MAX_REPORTED:
         more = len(bad) - MAX_REPORTED
         r.problems.append(Problem(frame.locate(bad[MAX_REPORTED], col), f"and {more} more in column '{name}'"))
