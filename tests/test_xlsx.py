@@ -174,3 +174,29 @@ def test_a_value_longer_than_an_excel_cell_is_cut_with_a_warning(tmp_path):
         "an Excel cell holds 32,767, so it is cut there (1 more)"
     )
     assert len(load_workbook(path)["Notes"]["B3"].value) == 32_767
+
+
+def test_sheet_names_are_cut_between_words_and_stay_unique(tmp_path):
+    titles = ["Incidents and fatalities per month", "Incidents and fatalities per month, by region", "Short"]
+    tables = tuple(Table(("a",), (("x",),), title=t) for t in titles)
+    doc = Briefing("T", (Section(parse_inline("H"), tables),))
+    path = tmp_path / "t.xlsx"
+    XlsxWriter().write(doc, path)
+    assert load_workbook(path).sheetnames == [
+        "Briefing",
+        "Incidents and fatalities per",
+        "Incidents and fatalities (2)",
+        "Short",
+    ]
+
+
+def test_chart_numbers_read_as_in_the_documents(tmp_path):
+    from briefing.model import Chart, Series
+
+    chart = Chart("pie", "Disbursements by sector", ("Food", "Health"), (Series("USD", (391000000.0, 164000000.0)),))
+    doc = Briefing("T", (Section(parse_inline("H"), (chart,)),))
+    path = tmp_path / "c.xlsx"
+    XlsxWriter().write(doc, path)
+    sheet = load_workbook(path)["Disbursements by sector"]
+    numbers = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, (int, float))]
+    assert numbers and all(c.number_format == "#,##0" for c in numbers)

@@ -330,16 +330,23 @@ class _Builder:
             sheet.add([cell])
 
     def _sheet_name(self, title: str) -> str:
-        """A valid, unique sheet name: 31 characters, none of []:*?/\\."""
-        base = " ".join(title.translate(_BAD_SHEET_CHARS).split()).strip("'") or "Table"
-        base = common.xml_safe(base)[:31]
-        name, n = base, 1
+        """A valid, unique sheet name: 31 characters, none of []:*?/\\, cut between words."""
+        base = common.xml_safe(" ".join(title.translate(_BAD_SHEET_CHARS).split()).strip("'")) or "Table"
+        name, n = _cut(base, 31), 1
         while name.lower() in self.sheet_names:
             n += 1
             suffix = f" ({n})"
-            name = base[: 31 - len(suffix)] + suffix
+            name = _cut(base, 31 - len(suffix)) + suffix
         self.sheet_names.add(name.lower())
         return name
+
+
+def _cut(text: str, length: int) -> str:
+    """``text`` in at most ``length`` characters, cut between words, with no space or punctuation left at the end."""
+    if len(text) > length:
+        cut = text[:length]
+        text = cut.rsplit(" ", 1)[0] if text[length] != " " and " " in cut else cut
+    return text.rstrip(" ,.;:-–—(") or text[:length]
 
 
 def _list_lines(block: ListBlock) -> list[tuple[Inline, Pos]]:

@@ -193,6 +193,7 @@ def _formula(function: Aggregate, letter: str, bodies: Sequence[tuple[str, int]]
 
 
 def _formattable(value: Cell, column: ColumnGeometry) -> bool:
-    if column.format is None:
-        return isinstance(value, int) and not isinstance(value, bool)  # thousands separators
+    if column.format is None:  # thousands separators for whole numbers, as the documents show them
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        return whole and not isinstance(value, bool)
     return fits(column.format, value)
