@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from briefing import build, load
 from briefing.model import Briefing, Section, Table
@@ -35,13 +36,27 @@ def test_libreoffice_opens_word_and_excel_outputs(showcase, fmt, tmp_path):
     assert "Москва" in text
 
 
-def test_every_example_pdf_embeds_every_font(tmp_path):
+@pytest.mark.parametrize("style", [None, *bundled_names()])
+def test_every_example_pdf_embeds_every_font_in_every_style(tmp_path, style):
     pdffonts = require_tool("pdffonts")
     for spec in sorted(SPECS.glob("*.yaml")):
-        (pdf,) = build(spec, formats=["pdf"], out=tmp_path).paths
+        (pdf,) = build(spec, formats=["pdf"], out=tmp_path, style=style).paths
         rows = subprocess.run([pdffonts, str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
         assert rows, spec
-        assert all(row.split()[-5] == "yes" for row in rows), (spec, rows)
+        assert all(row.split()[-5] == "yes" for row in rows), (spec, style, rows)
+
+
+def test_a_cover_page_has_no_number_and_the_count_starts_after_it(tmp_path):
+    pdftotext = require_tool("pdftotext")
+    (pdf,) = build(SPECS / "showcase.yaml", formats=["pdf"], out=tmp_path, style="official").paths
+    pages = PdfReader(str(pdf)).pages
+    texts = [
+        subprocess.run([pdftotext, "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True, text=True).stdout
+        for n in range(1, len(pages) + 1)
+    ]
+    assert "Page" not in texts[0]
+    for number, text in enumerate(texts[1:], 1):
+        assert f"Page {number} of {len(pages) - 1}" in text
 
 
 def test_libreoffice_lays_out_a_2500_row_word_table(tmp_path):

@@ -19,6 +19,7 @@ from reportlab.platypus import (
     ListFlowable,
     NextPageTemplate,
     Spacer,
+    TableStyle,
 )
 from reportlab.platypus import Image as RLImage
 from reportlab.platypus import ListItem as RLListItem
@@ -221,7 +222,11 @@ class _Story:
         return logo
 
     def contents(self) -> None:
-        toc = TableOfContents(dotsMinLevel=0)
+        from reportlab.platypus.tableofcontents import defaultTableStyle
+
+        # The contents are a table: its cells' font is set, or reportlab's Helvetica, not embedded, joins the file.
+        fonted = TableStyle([*defaultTableStyle.getCommands(), ("FONTNAME", (0, 0), (-1, -1), self.fonts.body)])
+        toc = TableOfContents(dotsMinLevel=0, tableStyle=fonted)
         toc.levelStyles = [
             ParagraphStyle(f"toc{n}", self.styles["body"], leftIndent=n * 14, firstLineIndent=0, spaceAfter=2)
             for n in range(3)

@@ -141,7 +141,11 @@ class Document(BaseDocTemplate):
         canvas.restoreState()
 
     def page_number(self, canvas: Canvas, page: int, total: int) -> None:
-        """ "Page X of Y" at the right of the footer."""
+        """ "Page X of Y" at the right of the footer; a cover page has none, and the count starts after it."""
+        if self.doc.style.cover == "page":
+            if page == 1:
+                return
+            page, total = page - 1, total - 1
         width, _ = canvas._pagesize
         canvas.saveState()
         canvas.setFont(self.fonts.body, 8.5)
