@@ -182,7 +182,9 @@ def test_syntax_errors_and_missing_files_in_bases(tmp_path, monkeypatch):
         "expected ',' or ']', but got '<stream end>' (while parsing a flow sequence)"
     ]
     assert problems(Path("b.yaml")) == ["b.yaml:1:10: extends file 'missing.yaml' not found"]
-    assert problems(Path("c.yaml")) == ["c.yaml:1:10: extends path '../outside.yaml' leads outside the spec's folder"]
+    assert problems(Path("c.yaml")) == [
+        "c.yaml:1:10: extends path '../outside.yaml' leads outside the spec's folder (--allow-path DIR lets it)"
+    ]
     assert problems(Path("d.yaml"))[0].startswith("d.yaml:3 includes broken.yaml:2:1: YAML syntax error")
 
 
@@ -224,7 +226,8 @@ def test_allow_path_lets_a_spec_reach_a_shared_folder(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(spec), "--out", str(out)]) == 2
     assert (
-        capsys.readouterr().err == f"{spec}:1:10: extends path '../shared/base.yaml' leads outside the spec's folder\n"
+        capsys.readouterr().err == f"{spec}:1:10: extends path '../shared/base.yaml' leads outside the spec's folder"
+        " (--allow-path DIR lets it)\n"
     )
     assert not out.exists()
     assert main(["build", str(spec), "--out", str(out), "--allow-path", str(shared), "--format", "pdf"]) == 0

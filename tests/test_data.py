@@ -139,8 +139,14 @@ def test_a_format_that_does_not_fit_the_values_is_an_error_in_the_data(folder):
 @pytest.mark.parametrize(
     ("table", "expected"),
     [
-        ("source: data/missing.csv", "spec.yaml:6:19: data file 'data/missing.csv' not found"),
-        ("source: ../outside.csv", "spec.yaml:6:19: data path '../outside.csv' leads outside the spec's folder"),
+        (
+            "source: data/missing.csv",
+            "spec.yaml:6:19: data file 'data/missing.csv' not found (did you mean 'data/incidents.csv'?)",
+        ),
+        (
+            "source: ../outside.csv",
+            "spec.yaml:6:19: data path '../outside.csv' leads outside the spec's folder (--allow-path DIR lets it)",
+        ),
         (
             "source: data/incidents.csv\ncolumns: [regoin]",
             "spec.yaml:7:21: no column 'regoin' in the data (did you mean 'region'?)",
@@ -250,7 +256,7 @@ def test_hostile_data_files_get_one_positioned_line(folder):
     ]
     assert errors("source: data/fake.xlsx", folder) == ["spec.yaml:6:19: 'fake.xlsx' is not a readable .xlsx workbook"]
     assert errors("source: data/link.csv", folder) == [
-        "spec.yaml:6:19: data path 'data/link.csv' leads outside the spec's folder"
+        "spec.yaml:6:19: data path 'data/link.csv' leads outside the spec's folder (--allow-path DIR lets it)"
     ]
     from briefing.limits import Limits
 

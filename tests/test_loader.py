@@ -267,7 +267,7 @@ def test_image_outside_the_spec_folder_is_refused(tmp_path):
     inner.mkdir()
     PILImage.new("RGB", (10, 10)).save(tmp_path / "outside.png")
     assert errors(image_spec("{path: ../outside.png}"), inner) == [
-        "spec.yaml:5:23: image path '../outside.png' leads outside the spec's folder"
+        "spec.yaml:5:23: image path '../outside.png' leads outside the spec's folder (--allow-path DIR lets it)"
     ]
 
 
@@ -309,3 +309,25 @@ def test_libyaml_and_the_python_parser_give_the_same_model_and_positions(spec, m
     monkeypatch.setattr(yaml, "__with_libyaml__", False)
     slow = load(spec)
     assert fast == slow and positions(fast) == positions(slow)
+
+
+def test_names_looked_up_get_a_did_you_mean(tmp_path, capsys):
+    from briefing.cli import main
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "ipc.csv").write_text("a,b\n1,2\n")
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "title: T\nvars: {lead_agency: UNHCR}\nsections:\n  - heading: '{{ lead_agncy }}'\n"
+        "    content:\n      - table: {source: data/ipc-weekly.csv}\n"
+    )
+    assert main(["validate", str(spec)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{spec}:4:14: undefined variable: 'lead_agncy' is undefined (did you mean 'lead_agency'?)",
+        f"{spec}:6:25: data file 'data/ipc-weekly.csv' not found (did you mean 'data/ipc.csv'?)",
+    ]
+    assert main(["validate", str(spec).replace("s.yaml", "x.yaml"), "--style", "offical"]) == 2
+    assert (
+        capsys.readouterr().err.strip()
+        == "--style: no style file or bundled style 'offical' (did you mean 'official'?)"
+    )

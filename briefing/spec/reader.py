@@ -204,10 +204,10 @@ class Reader:
             return None
         path = (self.folders.get(node.start_mark.name, self.base_dir) / name).resolve()
         if not inside(path, (self.base_dir, *self.allowed)):
-            self.problem(node, f"{what} path '{name}' leads outside the spec's folder")
+            self.problem(node, f"{what} path '{name}' leads outside the spec's folder (--allow-path DIR lets it)")
             return None
         if not path.is_file():
-            self.problem(node, f"{what} file '{name}' not found")
+            self.problem(node, f"{what} file '{name}' not found{_nearby(name, path)}")
             return None
         return path
 
@@ -283,6 +283,19 @@ def did_you_mean(word: str, choices: Mapping[str, object] | list[str], list_all:
     if close:
         return f" (did you mean '{close[0]}'?)"
     return f" (expected one of: {', '.join(choices)})" if list_all else ""
+
+
+def _nearby(name: str, path: Path) -> str:
+    """' (did you mean 'data/ipc.csv'?)' for a file of a close name in the folder the spec meant, else ''."""
+    try:
+        siblings = [p.name for p in path.parent.iterdir() if p.is_file()] if path.parent.is_dir() else []
+    except OSError:
+        return ""
+    close = difflib.get_close_matches(path.name, siblings, n=1, cutoff=0.5)
+    if not close:
+        return ""
+    folder = name[: len(name) - len(Path(name).name)]
+    return f" (did you mean '{folder}{close[0]}'?)"
 
 
 def kind_of(node: Node) -> str:

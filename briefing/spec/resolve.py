@@ -151,7 +151,12 @@ class _Resolver:
         folder = self.result.folders.get(node.start_mark.name, self.root_folder)
         target = (folder / node.value).resolve()
         if not inside(target, (self.root_folder, *self.allowed)):
-            self.problems.append(Problem(pos_of(node), f"{verb} path '{node.value}' leads outside the spec's folder"))
+            self.problems.append(
+                Problem(
+                    pos_of(node),
+                    f"{verb} path '{node.value}' leads outside the spec's folder (--allow-path DIR lets it)",
+                )
+            )
             return None
         if target in stack:
             cycle = " -> ".join(p.name for p in (*stack[stack.index(target) :], target))

@@ -14,7 +14,7 @@ from ..model import Pos
 from ..style import BUNDLED_FONTS, COVER_MODES, PAGE_SIZES_CM, FontFamily, Style, TableLook
 from . import shapes
 from .compose import compose, read_spec_text
-from .reader import Reader
+from .reader import Reader, did_you_mean
 
 BUNDLED_STYLES = Path(__file__).resolve().parent.parent / "styles"
 """Folder of the styles selectable by name (``--style official``)."""
@@ -34,8 +34,9 @@ def read_style_file(name: str | os.PathLike[str]) -> Layer:
     if path.suffix == "" and os.fspath(name) in bundled_names():
         path = BUNDLED_STYLES / f"{os.fspath(name)}.yaml"
     elif not path.is_file():
-        known = ", ".join(bundled_names())
-        raise SpecError([Problem(Pos(os.fspath(name), 1, 1), f"no such style file or bundled style ({known})")])
+        names = bundled_names()
+        hint = did_you_mean(path.stem, names, list_all=False) or f" (bundled styles: {', '.join(names)})"
+        raise SpecError([Problem(Pos("--style", 0, 0), f"no style file or bundled style '{os.fspath(name)}'{hint}")])
     display = os.fspath(name)
     root = compose(read_spec_text(path, display), display)
     reader = Reader(display, path.resolve().parent)

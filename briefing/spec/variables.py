@@ -17,7 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..errors import Problem, SpecError
 from ..model import Pos
 from .compose import compose, pos_of, read_spec_text
-from .reader import Reader
+from .reader import Reader, did_you_mean
 from .resolve import key_value
 from .templates import BoundedEnvironment, Budget, spending
 
@@ -138,7 +138,7 @@ def _render_scalar(node: ScalarNode, values: Mapping[str, Any], problems: list[P
     try:
         text = _ENV.render(node.value, dict(values))
     except TemplateError as exc:
-        problems.append(Problem(pos_of(node), _message(exc)))
+        problems.append(Problem(pos_of(node), _message(exc, values)))
         return node
     except RecursionError:
         problems.append(Problem(pos_of(node), "template error: an expression nested too deeply"))
@@ -150,10 +150,12 @@ def _render_scalar(node: ScalarNode, values: Mapping[str, Any], problems: list[P
     return ScalarNode(tag, text, node.start_mark, node.end_mark, node.style)
 
 
-def _message(exc: TemplateError) -> str:
+def _message(exc: TemplateError, values: Mapping[str, Any] | None = None) -> str:
     text = str(exc.message if getattr(exc, "message", None) else exc)
     if "is undefined" in text:
-        return f"undefined variable: {text}"
+        name = re.match(r"'([^']*)' is undefined", text)
+        hint = did_you_mean(name.group(1), list(values), list_all=False) if name and values else ""
+        return f"undefined variable: {text}{hint}"
     return f"template error: {text}"
 
 
