@@ -10,6 +10,7 @@ import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
+from email.utils import parseaddr
 from pathlib import Path
 from typing import NoReturn
 
@@ -21,7 +22,7 @@ from .distribution import choose, problems_of, read_lists
 from .errors import BuildError, OutputError, Problem, SpecError, in_order
 from .limits import Limits, read_limits
 from .lint import Finding, fix_file, lint
-from .mail import OverBudget, message_for, parse_size
+from .mail import Outgoing, OverBudget, message_for, parse_size
 from .manifest import MANIFEST_SUFFIX, content_key, current_outputs, manifest_formats, verify
 from .model import Briefing
 from .scaffold import new_spec
@@ -31,6 +32,7 @@ from .smtp import DEADLINE
 from .spec.loader import Options, load, resolved_tree
 from .spec.styles import bundled_names, read_style_file, template_layer
 from .spec.variables import parse_set, read_vars_file, render_name
+from .writers.html import human_size
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -452,10 +454,13 @@ def _send(args: argparse.Namespace) -> int:
             print(f"{dlist.name}: not sent: {exc}", file=sys.stderr)
             failed += 1
     if smtp is None:
+        placeholder = not (args.sender or os.environ.get("BRIEFING_SMTP_FROM"))
         for item in outgoing:
             path = out / f"{stem}.{item.list.name}.eml"
             write_eml(item, path)
             print(path)
+            for line in _dry_run_report(item, placeholder):
+                print(f"  {line}")
     else:
         with SendLog(out / f"{stem}{LOG_SUFFIX}") as log:  # locked: a second run waits for none of it
             failed += deliver(outgoing, smtp, log, args.resend, _say)
@@ -479,6 +484,21 @@ def _current_pack(doc: Briefing, stem: str, out: Path, needed: Sequence[str]) ->
     every = list(dict.fromkeys([*formats, *(f for f in manifest_formats(manifest) if f in known)]))
     written = write_pack(doc, stem, [registry.get(f) for f in every], out).paths
     return dict(zip(every, written, strict=True))
+
+
+def _dry_run_report(item: Outgoing, placeholder: bool) -> list[str]:
+    """What a real send of ``item`` would do: every envelope recipient, Bcc included, and the files."""
+    dlist = item.list
+    bcc = {parseaddr(a)[1] for a in dlist.bcc}
+    recipients = ", ".join(f"{r} (bcc)" if r in bcc else r for r in dlist.recipients)
+    files = ", ".join(
+        f"{part.get_filename()} ({human_size(len(part.get_payload(decode=True) or b''))})"
+        for part in item.message.iter_attachments()
+    )
+    sender = str(item.message["From"])
+    if placeholder:
+        sender += " (a placeholder: give --from or set BRIEFING_SMTP_FROM)"
+    return [f"from: {sender}", f"to: {recipients}", f"files: {files}"]
 
 
 def _say(line: str) -> None:

@@ -17,9 +17,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from . import registry
 from .errors import Problem, SpecError
-from .model import Briefing, Pos
+from .model import Briefing, Inline, Pos
 from .spec import shapes
 from .spec.compose import compose, pos_of, read_spec_text
+from .spec.inline import parse_inline
 from .spec.loader import Options, resolved_tree
 from .spec.reader import Reader, did_you_mean
 from .spec.resolve import key_value
@@ -49,8 +50,8 @@ class DistributionList:
     """Formats of the pack attached, in order."""
     subject: str = ""
     """The subject, rendered."""
-    note: str | None = None
-    """A line above the summary."""
+    note: Inline | None = None
+    """A line above the summary, its inline markup (bold, italic, links) parsed."""
     pos: Pos = field(default=Pos("<list>", 0, 0), compare=False, repr=False)
 
     @property
@@ -154,7 +155,8 @@ def _list(r: Reader, node: Node) -> DistributionList | None:
     to, cc, bcc = (_addresses(r, keys[k]) if k in keys else () for k in ("to", "cc", "bcc"))
     formats = _formats(r, keys["formats"]) if "formats" in keys else DEFAULT_FORMATS
     subject = _header_text(r, keys["subject"]) if "subject" in keys else None
-    note = r.text(keys["note"]) if "note" in keys else None
+    note_text = r.text(keys["note"]) if "note" in keys else None
+    note = parse_inline(note_text) if note_text is not None else None
     if None in (name, to, cc, bcc, formats) or ("subject" in keys and subject is None):
         return None
     if not (to or cc or bcc):

@@ -62,10 +62,14 @@ def test_charts_are_inline_svg_and_totals_a_table_footer(tmp_path):
 
 
 def test_the_mail_body_shows_title_marking_note_summary_and_files(sample):
-    html, text = mail_body(sample, "For decision by Friday.", [Attachment("pack.pdf", 123_456)])
+    note = parse_inline("For **decision** by Friday; see [the brief](https://example.org/b).")
+    html, text = mail_body(sample, note, [Attachment("pack.pdf", 123_456)])
     tree = lxml.html.fromstring(html.encode())
     assert tree.findtext(".//h1") == "Sahel Outlook"
-    assert tree.find_class("note")[0].text_content() == "For decision by Friday."
+    shown = tree.find_class("note")[0]
+    assert shown.text_content() == "For decision by Friday; see the brief."
+    assert shown.findtext("strong") == "decision" and shown.find("a").get("href") == "https://example.org/b"
+    assert "For decision by Friday; see the brief <https://example.org/b>." in text
     assert [li.text_content() for li in tree.find_class("attachments")[0]] == ["pack.pdf (123.5 KB)"]
     assert "Selected indicators" not in html, "the body stays in the files unless asked for"
     assert text.splitlines()[0] == "OFFICIAL-SENSITIVE" and "- pack.pdf (123.5 KB)" in text

@@ -382,3 +382,19 @@ def test_a_message_file_that_cannot_be_written_is_one_clear_line(spec, tmp_path,
     assert main(["send", str(spec), "--dry-run", "--out", str(out), "--list", "ministers"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"briefing: {out / 'brief.ministers.eml'}: cannot write: Is a directory"]
+
+
+def test_a_dry_run_says_who_would_get_what(spec, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("BRIEFING_SMTP_FROM", raising=False)
+    out = tmp_path / "out"
+    assert main(["send", str(spec), "--dry-run", "--out", str(out), "--list", "analysts"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == str(out / "brief.analysts.eml")
+    assert lines[1] == "  from: briefing@localhost (a placeholder: give --from or set BRIEFING_SMTP_FROM)"
+    assert lines[2] == "  to: sahel.team@example.org, africa.desk@example.org, records@example.org (bcc)"
+    files = {p.name: p.stat().st_size for p in out.iterdir() if p.suffix in (".docx", ".pdf", ".xlsx")}
+    assert lines[3].startswith("  files: brief.docx (") and set(files) <= set(lines[3].replace(",", " ").split())
+    assert (
+        main(["send", str(spec), "--dry-run", "--out", str(out), "--list", "analysts", "--from", "d@example.org"]) == 0
+    )
+    assert capsys.readouterr().out.splitlines()[1] == "  from: d@example.org"

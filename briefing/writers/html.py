@@ -83,7 +83,7 @@ def _page(html: _Html) -> str:
 
 
 def mail_body(
-    doc: Briefing, note: str | None, attachments: Sequence[Attachment], full: bool = False
+    doc: Briefing, note: Inline | None, attachments: Sequence[Attachment], full: bool = False
 ) -> tuple[str, str]:
     """HTML and plain-text bodies of a mail: title, marking, note, summary, the files, and the whole text if ``full``.
 
@@ -94,13 +94,14 @@ def mail_body(
     values = {
         "doc": doc,
         "meta": text.meta_line(doc),
-        "note": note,
+        "note": _inline(note) if note else None,
         "summary": html.summary,
         "body": html.body() if full else Markup(""),
         "attachments": [(a.name, human_size(a.size)) for a in attachments],
         **_look(doc),
     }
-    plain_text = _ENV.get_template("mail.txt.j2").render({**values, "summary": _text_blocks(doc.summary)})
+    text_values = {**values, "summary": _text_blocks(doc.summary), "note": _text_inline(note) if note else None}
+    plain_text = _ENV.get_template("mail.txt.j2").render(text_values)
     return _ENV.get_template("mail.html.j2").render(values), plain_text
 
 
@@ -282,6 +283,15 @@ def _font_css(family: str, bold: bool, attribute: bool) -> str:
     if attribute:
         return f'font-family="{families}"' + (' font-weight="bold"' if bold else "")
     return f"font-family: {families}" + ("; font-weight: bold" if bold else "")
+
+
+def _text_inline(text: Inline) -> str:
+    """Formatted text as plain text: links followed by their address, as mail readers show them."""
+    out = []
+    for href, spans in common.link_groups(text):
+        words = "".join(span.text for span in spans)
+        out.append(f"{words} <{href}>" if href and href != words else words)
+    return "".join(out)
 
 
 def _text_blocks(blocks: tuple[Block, ...]) -> str:
