@@ -507,7 +507,10 @@ def _say(line: str) -> None:
 
 def _new(args: argparse.Namespace) -> int:
     try:
-        print(new_spec(args.name, args.source))
+        spec, *schema = new_spec(args.name, args.source)
+        print(spec)
+        for path in schema:
+            print(f"{path} (the schema the spec's $schema line names, for editors to check it against)")
     except FileExistsError as exc:
         raise _Usage(f"{exc.filename}: already exists; choose another name") from None
     except FileNotFoundError as exc:

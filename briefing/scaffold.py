@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import SpecError
+from .schema import schema_text
 from .spec.loader import load
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=briefing.schema.json"
@@ -51,8 +52,11 @@ sections:
 """
 
 
-def new_spec(name: str, source: str | None = None) -> Path:
-    """Write a starting spec; raises FileExistsError if it exists, SpecError if it would not build."""
+def new_spec(name: str, source: str | None = None) -> list[Path]:
+    """Write a starting spec, and the schema it names beside it if none is there; returns the files written.
+
+    Raises FileExistsError if the spec exists, SpecError if it would not build.
+    """
     path = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
     if path.exists():
         raise FileExistsError(errno.EEXIST, "already exists", str(path))
@@ -73,4 +77,12 @@ def new_spec(name: str, source: str | None = None) -> Path:
         os.unlink(temp)
         raise
     os.replace(temp, path)
-    return path
+    written = [path]
+    schema = path.parent / "briefing.schema.json"
+    if not schema.exists():  # the $schema line must point at a file editors can read
+        handle, temp = tempfile.mkstemp(prefix=f".{schema.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(schema_text())
+        os.replace(temp, schema)
+        written.append(schema)
+    return written

@@ -100,9 +100,15 @@ def test_show_resolved_prints_what_will_be_built(tmp_path, capsys):
 def test_new_writes_a_spec_that_builds(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["new", "sahel-weekly"]) == 0
-    assert capsys.readouterr().out == "sahel-weekly.yaml\n"
+    assert capsys.readouterr().out.splitlines() == [
+        "sahel-weekly.yaml",
+        "briefing.schema.json (the schema the spec's $schema line names, for editors to check it against)",
+    ]
     text = (tmp_path / "sahel-weekly.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=briefing.schema.json\n")
+    assert (tmp_path / "briefing.schema.json").read_text(encoding="utf-8") == schema_text()  # the file it names
+    assert main(["new", "second"]) == 0
+    assert capsys.readouterr().out == "second.yaml\n"  # the schema is there already
     assert main(["build", "sahel-weekly.yaml", "--out", "out"]) == 0
     assert load("sahel-weekly.yaml").title == "Sahel weekly"
     assert main(["new", "sahel-weekly"]) == 2
