@@ -12,6 +12,8 @@ from briefing import SpecError, load
 from briefing.cli import main
 from briefing.model import Image, ListBlock, plain
 
+from .conftest import SPECS
+
 
 def write(folder: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
@@ -232,3 +234,21 @@ def test_allow_path_lets_a_spec_reach_a_shared_folder(tmp_path, capsys):
     assert not out.exists()
     assert main(["build", str(spec), "--out", str(out), "--allow-path", str(shared), "--format", "pdf"]) == 0
     assert (out / "brief.pdf").is_file()
+
+
+def test_a_closing_section_of_a_base_stays_last(tmp_path):
+    (tmp_path / "base.yaml").write_text(
+        "title: T\nsections:\n  - heading: Situation\n  - heading: Handling\n    place: end\n"
+    )
+    (tmp_path / "child.yaml").write_text(
+        "extends: base.yaml\nsections:\n  - heading: Situation\n    content: [paragraph: Now.]\n"
+        "  - heading: Outlook\n  - heading: Annex\n"
+    )
+    doc = load(tmp_path / "child.yaml")
+    assert [plain(s.heading) for s in doc.sections] == ["Situation", "Outlook", "Annex", "Handling"]
+    weekly = load(SPECS / "sahel-weekly.yaml")
+    assert plain(weekly.sections[-1].heading) == "Handling and contacts"
+    (tmp_path / "bad.yaml").write_text("title: T\nsections:\n  - heading: H\n    place: last\n")
+    with pytest.raises(SpecError) as caught:
+        load(tmp_path / "bad.yaml")
+    assert str(caught.value).endswith("4:12: expected one of end, got 'last'")

@@ -148,6 +148,8 @@ def _section(r: Reader, node: Node, level: int) -> Section | None:
     keys = r.shape(node, shapes.SECTION)
     if keys is None:
         return None
+    if "place" in keys:
+        r.choice(keys["place"], ("end",))
     heading = inline(r, keys["heading"]) if "heading" in keys else None
     content = blocks(r, keys["content"]) if "content" in keys else ()
     subsections = _sections(r, keys["sections"], level + 1) if "sections" in keys else ()

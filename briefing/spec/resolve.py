@@ -201,17 +201,20 @@ class _Resolver:
         return MappingNode(child.tag, pairs, child.start_mark, child.end_mark)
 
     def _merge_sections(self, base: Node, child: Node) -> Node:
-        """A child section replaces the base's section of the same heading; new ones follow."""
+        """A child section replaces the base's section of the same heading; new ones follow, before any closing ones."""
         if not isinstance(base, SequenceNode) or not isinstance(child, SequenceNode):
             return child
         items = list(base.value)
         headings = {_scalar(key_value(s, "heading")): i for i, s in enumerate(items)}
+        # New sections go before the base's closing ones (place: end), which stay last.
+        closing = next((i for i, s in enumerate(items) if _scalar(key_value(s, "place")) == "end"), len(items))
         for section in child.value:
             heading = _scalar(key_value(section, "heading"))
             if heading is not None and heading in headings:
                 items[headings[heading]] = section
             else:
-                items.append(section)
+                items.insert(closing, section)
+                closing += 1
         return SequenceNode(child.tag, items, child.start_mark, child.end_mark)
 
     def _includes(self, node: Node, stack: tuple[Path, ...]) -> Node:

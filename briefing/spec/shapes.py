@@ -207,6 +207,10 @@ SECTION = Shape(
         "heading": Key("Section heading."),
         "content": Key("Blocks under the heading.", list_of({"anyOf": [ref("block"), INCLUDE]})),
         "sections": Key("Sub-sections, one heading level deeper.", list_of({"anyOf": [ref("section"), INCLUDE]})),
+        "place": Key(
+            "In a base spec: end keeps this section last, after the sections a spec extending it adds.",
+            one_of("end"),
+        ),
     },
     ("heading",),
 )
