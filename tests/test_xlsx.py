@@ -60,7 +60,13 @@ def test_rich_text_link_image_and_page_break(written):
     bold = [block.text for block in rich if not isinstance(block, str) and block.font.b]
     italic = [block.text for block in rich if not isinstance(block, str) and block.font.i]
     assert bold == ["bold"] and italic == ["italic"]
-    assert cells["Plain, bold, italic and a link."].hyperlink.target == "https://example.org/a?b=1&c=2"
+    paragraph = cells["Plain, bold, italic and a link."]
+    assert paragraph.hyperlink is None and paragraph.alignment.wrap_text  # readable, not one long link
+    beside = sheet.cell(paragraph.row, paragraph.column + 1)
+    assert beside.value == "Link: https://example.org/a?b=1&c=2"
+    assert beside.hyperlink.target == "https://example.org/a?b=1&c=2"
+    link_run = next(b for b in rich if not isinstance(b, str) and b.text == "link")
+    assert link_run.font.u == "single" and link_run.font.color.rgb.endswith("0563C1")
     table_link = cells["Table 1: Selected indicators"].hyperlink
     assert table_link.location == "'Selected indicators'!A1"
     assert len(sheet._images) == 1
@@ -120,11 +126,16 @@ def test_formula_injection_is_stored_as_text(tmp_path):
     assert [r[0] for r in workbook.worksheets[1].iter_rows(min_row=2, values_only=True)] == values
 
 
-def test_more_than_one_link_in_a_cell_is_a_warning(tmp_path):
-    text = parse_inline("[a](https://a.org) and [b](https://b.org)")
+def test_every_link_of_a_paragraph_is_written_out_beside_it(tmp_path):
+    text = parse_inline("See [the report](https://a.org/r) and [the annex](https://b.org/x) for **details**.")
     doc = Briefing("Links", (Section(parse_inline("H"), (Paragraph(text),)),))
-    warnings = XlsxWriter().write(doc, tmp_path / "l.xlsx")
-    assert [w.message for w in warnings] == ["xlsx: a cell holds one link; 1 more not clickable"]
+    path = tmp_path / "l.xlsx"
+    assert XlsxWriter().write(doc, path) == []
+    sheet = load_workbook(path, rich_text=True)["Briefing"]
+    (row,) = [r for r in sheet.iter_rows() if r[0].value is not None and "report" in str(r[0].value)]
+    assert str(row[0].value) == "See the report and the annex for details."
+    assert row[1].value == "Links:\nhttps://a.org/r\nhttps://b.org/x" and row[1].hyperlink.target == "https://a.org/r"
+    assert sheet.row_dimensions[row[0].row].height >= 3 * 15 * 0.85  # tall enough for the three lines
 
 
 def test_control_characters_are_replaced_visibly(tmp_path):

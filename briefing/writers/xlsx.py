@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -41,6 +42,8 @@ from .xlsxcells import MAX_CELL_CHARS, WRAP, Sheet, XFont, add_sheet, discard, l
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
 _NARRATIVE_WIDTH = 75
 """Width of the narrative column, in characters; fits a portrait page."""
+_LINKS_WIDTH = 40
+"""Width of the Links column beside it, where the addresses of a row's links are written out."""
 _LINE_PT = 15
 """Height of one line of 11-point text, in points."""
 _PX_PER_CM = 96 / 2.54
@@ -87,6 +90,7 @@ class _Builder:
         self.warnings: list[Problem] = []
         self.sheet = add_sheet(self.workbook, "Briefing")
         self.sheet.column_dimensions["A"].width = _NARRATIVE_WIDTH
+        self.sheet.column_dimensions["B"].width = _LINKS_WIDTH
         self._print_setup(self.sheet, landscape=self.style.landscape)
         self.sheet_names: set[str] = {"briefing", "contents", "history"}  # Excel reserves History
         self.contents: list[tuple[str, str]] = []
@@ -140,26 +144,40 @@ class _Builder:
         self,
         value: str | CellRichText,
         font: Font | None = None,
-        url: str | None = None,
+        links: Sequence[str] = (),
         to_sheet: str | None = None,
         fill: PatternFill | None = None,
     ) -> None:
-        """Add one narrative row; a link to ``url``, or to the sheet named ``to_sheet``, if given."""
+        """Add one narrative row; its ``links`` written out beside it, or a link to the sheet ``to_sheet``.
+
+        The text keeps its formatting (links in link colour) and wraps; a cell that is itself a
+        hyperlink shows all its text as one link on one line in some programs, so the addresses go
+        in the Links column, the first of them clickable.
+        """
         cell = make(self.sheet, value)
         cell.alignment = WRAP
         cell.font = font or self.font()
         if fill is not None:
             cell.fill = fill
-        if url:
-            cell.hyperlink = url
         if to_sheet:
             link(cell, to_sheet)
+        cells = [cell]
+        listed = ("Link: " if len(links) == 1 else "Links:\n") + "\n".join(links) if links else ""
+        if links:
+            beside = make(self.sheet, listed)
+            beside.alignment = WRAP
+            beside.font = self.font(size=9, color=common.LINK_RGB, underline="single")
+            beside.hyperlink = links[0]
+            cells.append(beside)
         # Spreadsheet programs do not grow rows to fit wrapped text when they
         # open a file, so each row gets the height its text needs.
         scale = (cell.font.sz or 11) / 11
-        per_line = _NARRATIVE_WIDTH * 1.15
-        lines = sum(math.ceil(max(len(part), 1) * scale / per_line) for part in str(value).split("\n"))
-        self.sheet.add([cell], height=lines * _LINE_PT * scale)
+        text_lines = _lines(str(value), _NARRATIVE_WIDTH * 1.15 / scale)
+        link_lines = (
+            _lines(("Links:\n" if len(links) > 1 else "Link: ") + "\n".join(links), _LINKS_WIDTH * 1.3) if links else 0
+        )
+        height = max(text_lines * _LINE_PT * scale, link_lines * _LINE_PT * 0.85)
+        self.sheet.add(cells, height=height)
 
     def _front_matter(self) -> None:
         doc, style = self.doc, self.style
@@ -234,10 +252,7 @@ class _Builder:
     ) -> None:
         font = font or self.font()
         links = list(dict.fromkeys(span.href for span in text if span.href))
-        self.row(rich(text, font), font, links[0] if links else None, fill=fill)
-        if len(links) > 1:
-            message = f"xlsx: a cell holds one link; {len(links) - 1} more not clickable"
-            self.warnings.append(Problem(pos or self.doc.pos, message))
+        self.row(rich(text, font), font, links, fill=fill)
 
     def visit_image(self, block: Image, place: Place) -> None:
         assert place.caption is not None
@@ -339,6 +354,13 @@ class _Builder:
             name = _cut(base, 31 - len(suffix)) + suffix
         self.sheet_names.add(name.lower())
         return name
+
+
+def _lines(text: str, per_line: float) -> int:
+    """Lines a text takes wrapped at ``per_line`` characters (0 for no text)."""
+    if not text:
+        return 0
+    return sum(math.ceil(max(len(part), 1) / per_line) for part in text.split("\n"))
 
 
 def _cut(text: str, length: int) -> str:
