@@ -29,6 +29,7 @@ from .scaffold import new_spec
 from .schema import schema_text
 from .send import LOG_SUFFIX, LogError, SendLog, SettingsError, deliver, settings, write_eml
 from .smtp import DEADLINE
+from .spec import compose
 from .spec.loader import Options, load, resolved_tree
 from .spec.styles import bundled_names, read_style_file, template_layer
 from .spec.variables import parse_set, read_vars_file, render_name
@@ -183,6 +184,7 @@ def _spec_options(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    compose.SHOW_PARSER_TEXT = debug  # a YAML error in the user's words, and with --debug in the parser's too
     try:
         args = _parser().parse_args(argv)
         return _COMMANDS[args.command](args)

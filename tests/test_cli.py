@@ -154,7 +154,7 @@ def test_console_script_runs_without_traceback(tmp_path):
     result = subprocess.run([*command, "build", str(bad), "--out", str(tmp_path / "o")], capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    assert result.stderr.startswith(f"{bad}:2:1: YAML syntax error")
+    assert result.stderr.startswith(f"{bad}:1:8: this '[' is not closed by a ']'")
     ok = subprocess.run(
         [*command, "build", str(SPECS / "mali-russia.yaml"), "--format", "docx", "--out", str(tmp_path / "o")],
         capture_output=True,
@@ -165,10 +165,20 @@ def test_console_script_runs_without_traceback(tmp_path):
 
 
 def test_content_a_format_cannot_show_is_a_positioned_warning(tmp_path, capsys):
-    spec = tmp_path / "links.yaml"
-    spec.write_text(GOOD.replace("Hello", "'[a](https://a.org) and [b](https://b.org)'"))
+    spec = long_value_spec(tmp_path)
     assert main(["build", str(spec), "--out", str(tmp_path / "out")]) == 0
-    assert capsys.readouterr().err == f"{spec}:5:9: warning: xlsx: a cell holds one link; 1 more not clickable\n"
+    assert capsys.readouterr().err == (
+        f"{spec}:6:11: warning: xlsx: the value in row 1 of column 'note' has 40,000 characters; "
+        "an Excel cell holds 32,767, so it is cut there\n"
+    )
+
+
+def long_value_spec(folder: Path) -> Path:
+    """A spec whose table holds, from a data file, a value longer than an Excel cell takes."""
+    (folder / "long.csv").write_text("name,note\na," + "word " * 8_000 + "\n")
+    spec = folder / "long.yaml"
+    spec.write_text("title: T\nsections:\n  - heading: H\n    content:\n      - table:\n          source: long.csv\n")
+    return spec
 
 
 def test_problems_are_listed_by_line_number_not_as_text(tmp_path, capsys):

@@ -177,10 +177,7 @@ def test_numbers_in_text_fields_are_taken_as_written():
         ),
         (
             "title: T\n\tsections: []\n",
-            [
-                "spec.yaml:2:1: YAML syntax error: found character '\\t' that cannot start any token"
-                " (while scanning for the next token)"
-            ],
+            ["spec.yaml:2:1: a tab is used for indentation; use spaces"],
         ),
         ("", ["spec.yaml:1:1: the spec is empty"]),
         ("# only a comment\n", ["spec.yaml:1:1: the spec is empty"]),
@@ -331,3 +328,32 @@ def test_names_looked_up_get_a_did_you_mean(tmp_path, capsys):
         capsys.readouterr().err.strip()
         == "--style: no style file or bundled style 'offical' (did you mean 'official'?)"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "title: T\nsections:\n  - heading: H\n    content:\n      - paragraph: x\n       - paragraph: y\n",
+            "spec.yaml:6:8: indentation: this line is not lined up with the lines above it",
+        ),
+        ("title: T\nsections:\n  - heading: Note: this matters\n", "spec.yaml:3:18: a ': ' inside an unquoted value"),
+        ("title: T\nsections:\n  - heading: H\n      content: []\n", "spec.yaml:4:14: indentation: this line"),
+        ("title: [Mali\nsections: []\n", "spec.yaml:1:8: this '[' is not closed by a ']'"),
+        (
+            "title: T\nsections:\n  - heading: H\n    content:\n      - bullets: [Mali, Niger: new]\n",
+            "spec.yaml:5:25: a ': ' inside an unquoted list item makes it a mapping: put the item in quotes",
+        ),
+        ("title: T\nvars: {x: 1}\nsections:\n  - heading: {{ x }}\n", "spec.yaml:4:14: a value starting with {{ must"),
+        (
+            "title: T\nsections:\n  - heading: H\n    content:\n      - chart:\n          type: bar\n"
+            "          x: a\n          y: b\n          columns: [a, b]\n          rows: [[x, 1]]\n        title: T\n",
+            "spec.yaml:11:9: 'title' is misindented: it belongs to the chart above, so indent it under 'chart:'",
+        ),
+    ],
+)
+def test_common_mistakes_are_said_in_the_authors_words(text, expected):
+    with pytest.raises(SpecError) as caught:
+        loads(text, "spec.yaml")
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(expected)

@@ -51,13 +51,16 @@ def test_data_files_are_inputs_of_the_pack(tmp_path):
 
 
 def test_warnings_go_into_the_manifest(tmp_path):
-    spec = tmp_path / "links.yaml"
-    spec.write_text(
-        "title: T\nsections:\n  - heading: H\n    content:\n      - paragraph: '[a](https://a.org) [b](https://b.org)'\n"
-    )
+    from .test_cli import long_value_spec
+
+    spec = long_value_spec(tmp_path)
     data = json.loads(build(spec, out=tmp_path / "out").manifest.read_text())
     assert data["warnings"] == [
-        {"position": f"{spec}:5:9", "message": "xlsx: a cell holds one link; 1 more not clickable"}
+        {
+            "position": f"{spec}:6:11",
+            "message": "xlsx: the value in row 1 of column 'note' has 40,000 characters; "
+            "an Excel cell holds 32,767, so it is cut there",
+        }
     ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from yaml.nodes import Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..model import (
     CALLOUT_KINDS,
@@ -42,8 +42,14 @@ def blocks(r: Reader, node: Node) -> tuple[Block, ...]:
     return tuple(b for b in (block(r, n) for n in nodes) if b is not None)
 
 
+_INNER = {"table": shapes.TABLE, "chart": shapes.CHART, "image": shapes.IMAGE, "callout": shapes.CALLOUT}
+"""The mapping each block type holds, for telling a misindented key from an unknown one."""
+
+
 def block(r: Reader, node: Node, shape: Shape = shapes.BLOCK) -> Block | None:
     """One block; ``shape`` says which types may stand here."""
+    if _misindented(r, node, shape):
+        return None
     keys = r.shape(node, shape)
     if keys is None:
         return None
@@ -79,6 +85,28 @@ def block(r: Reader, node: Node, shape: Shape = shapes.BLOCK) -> Block | None:
     raise AssertionError(kind)  # shapes.BLOCK and the cases above go together
 
 
+def _keys(node: MappingNode) -> set[str]:
+    return {k.value for k, _ in node.value if isinstance(k, ScalarNode)}
+
+
+def _misindented(r: Reader, node: Node, shape: Shape) -> bool:
+    """Keys beside a block's type that belong inside it (a chart's title written one level too far left)."""
+    if not isinstance(node, MappingNode):
+        return False
+    kinds = [k for k in _keys(node) if k in shape.keys]
+    inner = _INNER.get(kinds[0]) if len(kinds) == 1 else None
+    if inner is None:
+        return False
+    stray = [
+        k for k, _ in node.value if isinstance(k, ScalarNode) and k.value not in shape.keys and k.value in inner.keys
+    ]
+    for key in stray:
+        r.problem(
+            key, f"'{key.value}' is misindented: it belongs to the {kinds[0]} above, so indent it under '{kinds[0]}:'"
+        )
+    return bool(stray)
+
+
 def items(r: Reader, node: Node) -> tuple[ListItem, ...] | None:
     """The items of a bulleted or numbered list; None unless every one is good."""
     nodes = r.sequence(node, "a list of items")
@@ -95,6 +123,10 @@ def _item(r: Reader, node: Node) -> ListItem | None:
     if isinstance(node, ScalarNode):
         text = inline(r, node)
         return None if text is None else ListItem(text, pos=r.pos(node))
+    if isinstance(node, MappingNode) and node.flow_style and not _keys(node) & {"lead", "text"}:
+        # [Mali, Niger: new, Chad]: YAML reads "Niger: new" as a mapping.
+        r.problem(node, "a ': ' inside an unquoted list item makes it a mapping: put the item in quotes")
+        return None
     keys = r.shape(node, shapes.ITEM)
     if keys is None or len(keys) != 2:
         return None

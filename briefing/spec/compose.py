@@ -117,8 +117,10 @@ def compose(text: str, display: str) -> Node:
         raise SpecError([Problem(Pos(display, line, col), f"character {char} is not allowed in YAML")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if _unclosed(exc):
+            mark = exc.context_mark  # where the bracket was opened, not where the parser gave up
         pos = Pos(display, mark.line + 1, mark.column + 1) if mark else Pos(display, 1, 1)
-        raise SpecError([Problem(pos, _yaml_message(exc))]) from None
+        raise SpecError([Problem(pos, _yaml_message(exc, text))]) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -246,8 +248,41 @@ def _compose_with_libyaml(text: str, display: str) -> Node | None:
         composer.dispose()
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+SHOW_PARSER_TEXT = False
+"""Add the YAML parser's own words to a syntax error (``--debug``)."""
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """A YAML syntax error in a spec author's words, where a common mistake explains it."""
     problem = exc.problem or "invalid YAML"
-    if exc.context and exc.context not in problem:
-        return f"YAML syntax error: {problem} ({exc.context})"
-    return f"YAML syntax error: {problem}"
+    parser = f"{problem} ({exc.context})" if exc.context and exc.context not in problem else problem
+    mark = exc.problem_mark
+    line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    if _unclosed(exc):
+        words: str | None = "this '[' is not closed by a ']'"
+    else:
+        words = _in_user_words(problem, line, mark.column if mark else 0)
+    if words is None:
+        return f"YAML syntax error: {parser}"
+    return f"{words} (YAML: {parser})" if SHOW_PARSER_TEXT else words
+
+
+def _unclosed(exc: yaml.MarkedYAMLError) -> bool:
+    """Whether a flow list opened on one line meets the end of its line, or of the file, without its ']'."""
+    opened, stopped = exc.context_mark, exc.problem_mark
+    problem = exc.problem or ""
+    return bool(problem.startswith("expected ',' or ']'") and opened and stopped and opened.line != stopped.line)
+
+
+def _in_user_words(problem: str, line: str, column: int) -> str | None:
+    if problem.startswith("found character '\\t'"):
+        return "a tab is used for indentation; use spaces"
+    if problem.startswith("expected <block end>"):
+        return "indentation: this line is not lined up with the lines above it"
+    if problem == "mapping values are not allowed here":
+        if ": " in line[:column] or line[:column].rstrip().endswith(":"):
+            return "a ': ' inside an unquoted value starts a new key: put the value in quotes"
+        return "indentation: this line is indented more than the key above it expects"
+    if problem.startswith("expected ',' or ']'") and problem.endswith("':'"):
+        return "a ':' inside an unquoted list item: put the item in quotes"
+    return None

@@ -253,12 +253,25 @@ class Reader:
         if not self.visit(node):
             return False
         if not isinstance(node, cls):
-            self.problem(node, f"expected {what}, got {kind_of(node)}")
+            if cls is ScalarNode and _unquoted_template(node):
+                self.problem(node, 'a value starting with {{ must be quoted: "{{ name }}"')
+            else:
+                self.problem(node, f"expected {what}, got {kind_of(node)}")
             return False
         if isinstance(node, (MappingNode, SequenceNode)) and node.tag not in _KIND:
             self.problem(node, f"unsupported tag '{node.tag}'")
             return False
         return True
+
+
+def _unquoted_template(node: Node) -> bool:
+    """Whether YAML read an unquoted ``{{ name }}`` as it must: a mapping whose one key is a mapping."""
+    return (
+        isinstance(node, MappingNode)
+        and len(node.value) == 1
+        and isinstance(node.value[0][0], MappingNode)
+        and bool(node.flow_style)
+    )
 
 
 def inside(path: Path, folders: tuple[Path, ...]) -> bool:

@@ -96,7 +96,13 @@ def _table(head: Row, rows: list[Row], look: Look, header: bool, offset: int, la
         cells.insert(0, head_cells)
     kind = _WholeTable if look.whole else LongTable
     table = kind(
-        data, colWidths=look.widths, rowHeights=heights, repeatRows=1 if header else 0, hAlign="LEFT", cellStyles=cells
+        data,
+        colWidths=look.widths,
+        rowHeights=heights,
+        repeatRows=1 if header else 0,
+        hAlign="LEFT",
+        cellStyles=cells,
+        splitInRow=1,  # a row taller than a page (a long text from a data file) goes on over the next
     )
     table.setStyle(_style(look, header, offset, last))
     return table
