@@ -97,7 +97,7 @@ def _commit(
     ensure_folder(out)
     _remove_stale_temporaries(out)
     staged: list[tuple[Path, Path]] = []
-    warnings: list[Problem] = []
+    warnings: list[Problem] = [Problem(pos, message) for pos, message in doc.notices]
     try:
         for name, extension, fill in files:
             final = out / f"{stem}{extension}"

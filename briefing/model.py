@@ -293,6 +293,8 @@ class Briefing:
     """The variables the spec's strings were rendered with."""
     sources: tuple[Path, ...] = field(default=(), compare=False, repr=False)
     """The files the spec was read from: the spec itself first, then bases, includes and data files."""
+    notices: tuple[tuple[Pos, str], ...] = field(default=(), compare=False, repr=False)
+    """What reading the spec noticed without refusing it (a data column of mixed kinds read as text)."""
     pos: Pos = _pos()
 
 

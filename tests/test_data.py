@@ -307,3 +307,16 @@ def test_format_date_names_the_values_that_are_not_dates(folder):
     assert errors(table, folder) == [
         "data/d.csv:4:1: 'soon' in column 'Week' is not a date (YYYY-MM-DD), as the column's date format needs"
     ]
+
+
+def test_a_column_of_mixed_kinds_is_read_as_text_and_the_build_says_so(folder):
+    from briefing import build
+
+    (folder / "data" / "mixed.csv").write_text("Region,People\nGao,1200\nMopti,n/a\nKidal,300\n")
+    spec_path = folder / "spec.yaml"
+    spec_path.write_text(spec("source: data/mixed.csv", folder))
+    pack = build(spec_path, formats=["xlsx"], out=folder / "out")
+    assert [str(w) for w in pack.warnings] == [
+        "data/mixed.csv:3:2: column 'People' is read as text: 2 of its 3 values are numbers, "
+        "but not 'n/a' (give type: number to refuse the others)"
+    ]

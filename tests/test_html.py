@@ -96,3 +96,18 @@ def test_chart_text_is_set_in_a_font_browsers_know(tmp_path):
     assert "font-family" in svg
     assert not re.search(r"font-family(=\"|: ?)F[0-9a-f]{10}", svg), "reportlab's internal font names"
     assert "font-family: 'DejaVu Sans'" in svg
+
+
+def test_a_date_or_number_in_a_cell_never_breaks(tmp_path):
+    import datetime as dt
+
+    table = Table(("Week", "Note"), ((dt.date(2026, 10, 1), "range 2026-10-01 to 2026-10-08"),), title="T")
+    doc = Briefing("T", (Section(parse_inline("H"), (table,)),))
+    path = tmp_path / "t.html"
+    HtmlWriter().write(doc, path)
+    tree = lxml.html.fromstring(path.read_bytes())
+    cells = tree.xpath("//tbody//td")
+    assert [s.text for s in cells[0].xpath("span[@class='nb']")] == ["2026-10-01"]
+    assert [s.text for s in cells[1].xpath("span[@class='nb']")] == ["2026-10-01", "2026-10-08"]
+    css = tree.xpath("//style")[0].text
+    assert ".nb, td.num, th.num { white-space: nowrap; }" in css and "table-layout: fixed" in css

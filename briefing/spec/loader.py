@@ -90,7 +90,8 @@ def _load(resolved: Resolved, folder: Path, options: Options) -> Briefing:
     if reader.problems or doc is None:
         raise SpecError(reader.problems)
     sources = tuple(dict.fromkeys([*resolved.files, *reader.data_files]))
-    return dataclasses.replace(doc, variables=values, sources=sources)
+    notices = tuple((n.pos, n.message) for n in reader.notices)
+    return dataclasses.replace(doc, variables=values, sources=sources, notices=notices)
 
 
 def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | None:

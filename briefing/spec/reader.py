@@ -54,6 +54,8 @@ class Reader:
     """Folder that relative paths in the spec start from."""
     problems: list[Problem] = field(default_factory=list)
     """Everything found wrong so far."""
+    notices: list[Problem] = field(default_factory=list)
+    """What the author should know but that does not stop the build: warnings."""
     allowed: tuple[Path, ...] = ()
     """Folders outside ``base_dir`` that paths may also lead into (``--allow-path``)."""
     folders: dict[str, Path] = field(default_factory=dict)

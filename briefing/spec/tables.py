@@ -351,11 +351,28 @@ def _typed(r: Reader, frame: Frame, columns: list[_Column]) -> bool:
             needs = FORMAT_NEEDS[spec.format.kind] if spec and spec.format else None
             because = f", as the column's {spec.format.kind} format needs" if spec and spec.format else ""
             kind = needs or infer([row[col] for row in frame.rows])
+            if kind is None:
+                _mixed(r, frame, col)
         if kind is not None:
             ok = _convert(r, frame, col, kind, because) and ok
         if spec and spec.format and ok:
             ok = _check_format(r, frame, col, spec.format) and ok
     return ok
+
+
+def _mixed(r: Reader, frame: Frame, col: int) -> None:
+    """Say so when a column read as text is mostly of another kind: a few values made it text."""
+    values = [(i, row[col]) for i, row in enumerate(frame.rows) if row[col] is not None]
+    for kind in ("number", "date"):
+        fitting = [i for i, v in values if infer([v]) in (kind, "integer" if kind == "number" else kind)]
+        if values and len(fitting) * 2 >= len(values) and len(fitting) < len(values):
+            odd = next(i for i, _ in values if i not in set(fitting))
+            message = (
+                f"column '{frame.names[col]}' is read as text: {len(fitting)} of its {len(values)} values are "
+                f"{kind}s, but not '{frame.rows[odd][col]}' (give type: {kind} to refuse the others)"
+            )
+            r.notices.append(Problem(frame.locate(odd, col), message))
+            return
 
 
 def _convert(r: Reader, frame: Frame, col: int, kind: str, because: str = "") -> bool:
