@@ -101,6 +101,16 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--resolved", action="store_true", help="show what will be built (the default)")
     _spec_options(show)
 
+    serve = commands.add_parser("serve", help="a live preview in the browser, rebuilt when the spec is saved")
+    serve.add_argument("spec", metavar="SPEC")
+    serve.add_argument("--port", type=int, default=8765, help="port to serve on (default 8765)")
+    serve.add_argument(
+        "--host",
+        default=None,
+        help="address to serve on (default 127.0.0.1: this machine only; any other lets others read the briefing)",
+    )
+    serve.add_argument("--out", "-o", default="output", help="folder the Build pack button writes into")
+    _spec_options(serve)
     send = commands.add_parser("send", help="build a pack and mail it to its distribution lists")
     send.add_argument("spec", metavar="SPEC")
     send.add_argument(
@@ -503,6 +513,31 @@ def _dry_run_report(item: Outgoing, placeholder: bool) -> list[str]:
     return [f"from: {sender}", f"to: {recipients}", f"files: {files}"]
 
 
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        from .serve.run import is_loopback, serve
+    except ImportError as exc:
+        raise _Usage(f"briefing serve needs its extra ({exc.name} is missing): pip install -e '.[serve]'") from None
+    options = _options(args)
+    spec = Path(args.spec)
+    if not spec.is_file():
+        raise _Usage(f"{spec}: no such spec")
+    host = args.host or "127.0.0.1"
+    if not is_loopback(host):
+        print(
+            f"briefing: warning: serving on {host}: anyone who can reach this address can read the briefing",
+            file=sys.stderr,
+        )
+
+    def build() -> list[str]:
+        doc = load(spec, options)
+        pack = write_pack(doc, spec.stem, [registry.get(f) for f in registry.names()], Path(args.out))
+        return [str(p) for p in (*pack.paths, *([pack.manifest] if pack.manifest else []))]
+
+    folders = [spec.resolve().parent, *options.allowed_paths]
+    return serve(spec, options, host, args.port, build, folders)
+
+
 def _say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
@@ -530,6 +565,7 @@ _COMMANDS = {
     "show": _show,
     "new": _new,
     "send": _send,
+    "serve": _serve,
 }
 
 

@@ -39,7 +39,7 @@ def require_tool(name: str) -> str:
     """The path of a system tool; skips (or fails, in CI) when it is missing."""
     path = shutil.which(name)
     if path is None:
-        packages = "poppler-utils qpdf libreoffice-writer-nogui libreoffice-calc-nogui"
+        packages = "poppler-utils qpdf mpack libreoffice-writer-nogui libreoffice-calc-nogui chromium"
         message = f"{name} is not installed (apt-get install {packages})"
         if REQUIRE_TOOLS:
             pytest.fail(message + "; BRIEFING_REQUIRE_TOOLS=1 makes this a failure")

@@ -1,0 +1,178 @@
+"""``briefing serve`` in a real browser: headless Chromium from the system, driven by Playwright.
+
+The preview runs as the user runs it, in a process of its own on 127.0.0.1; the test edits
+the spec on disk and watches the open page follow, without reloading it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from .conftest import SPECS, free_port, require_tool
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+"""As this machine's closed network needs: no call home at start."""
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A copy of the showcase and its picture, served; yields (spec, base URL, process)."""
+    folder = tmp_path / "desk"
+    (folder / "images").mkdir(parents=True)
+    shutil.copy(SPECS / "images" / "mali-timeline.png", folder / "images")
+    spec = folder / "showcase.yaml"
+    spec.write_text((SPECS / "showcase.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefing.cli", "serve", str(spec), "--port", str(port), "--out", str(tmp_path / "out")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = process.stdout.readline().strip()
+    assert url == f"http://127.0.0.1:{port}/", process.stderr.read()
+    _wait_for(url)
+    yield spec, url, process
+    if process.poll() is None:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def _wait_for(url: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "state", timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} never answered")
+
+
+def _status(url: str) -> int:
+    try:
+        return urllib.request.urlopen(url, timeout=5).status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_the_preview_follows_the_spec_in_a_real_browser(served, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    chromium = require_tool("chromium")
+    spec, url, _ = served
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(url)
+        expect(page.locator("#title")).to_have_text("Sahel Security Outlook", timeout=30_000)
+        briefing = page.frame_locator("#html-view")
+        expect(briefing.locator("td", has_text="375,539")).to_be_visible(timeout=30_000)
+        page.screenshot(path=str(tmp_path / "1-first.png"))
+        page.evaluate("window.notReloaded = true")
+
+        spec.write_text(spec.read_text(encoding="utf-8").replace("heading: Situation", "heading: Situation now"))
+        expect(briefing.locator("h2", has_text="Situation now")).to_be_visible(timeout=30_000)
+        assert page.evaluate("window.notReloaded") is True  # updated in place, not reloaded by the test
+        page.screenshot(path=str(tmp_path / "2-edited.png"))
+
+        good = spec.read_text(encoding="utf-8")
+        spec.write_text(good.replace("  - heading: Figures", "  - heading: Figures\n\tcontent: []"))
+        problems = page.locator("#problems")
+        expect(problems).to_be_visible(timeout=30_000)
+        expect(problems).to_contain_text(f"{spec}:", timeout=30_000)
+        text = problems.inner_text()
+        assert ": a tab is used for indentation; use spaces" in text and ":" in text.split(f"{spec}:")[1][:8]
+        expect(briefing.locator("h2", has_text="Situation now")).to_be_visible()  # the last good rendering stays
+        page.screenshot(path=str(tmp_path / "3-broken.png"))
+
+        spec.write_text(good)
+        expect(page.locator("#problems li.problem")).to_have_count(0, timeout=30_000)
+        page.get_by_role("button", name="PDF pages").click()
+        expect(page.locator("#pdf-view img").first).to_be_visible()
+        page.get_by_role("button", name="Excel sheets").click()
+        sheet = page.frame_locator("#xlsx-view iframe")
+        expect(sheet.locator("td").first).to_be_visible(timeout=30_000)
+        page.screenshot(path=str(tmp_path / "4-fixed.png"))
+        browser.close()
+
+
+def test_only_the_preview_is_served_and_only_here(served):
+    spec, url, _ = served
+    assert _status(url + "state") == 200
+    for path in ("../showcase.yaml", "showcase.yaml", "images/mali-timeline.png", "etc/passwd", "view/page/99.png"):
+        assert _status(url + path) == 404, path
+    with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1].strip("/")))) as raw:
+        raw.sendall(b"GET /../specs/x.yaml HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert raw.recv(200).startswith(b"HTTP/1.1 404")
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.2", port), timeout=2)  # bound to 127.0.0.1 alone
+
+
+def test_ctrl_c_stops_the_preview_cleanly(served):
+    _, _, process = served
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=15) == 0
+    assert "Traceback" not in process.stderr.read()
+
+
+def test_build_pack_writes_what_build_writes(served, tmp_path):
+    _, url, _ = served
+    answer = urllib.request.urlopen(urllib.request.Request(url + "build", method="POST"), timeout=60).read()
+    assert b"showcase.pdf" in answer
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "showcase.docx",
+        "showcase.html",
+        "showcase.manifest.json",
+        "showcase.pdf",
+        "showcase.xlsx",
+    ]
+
+
+def test_another_address_is_served_only_when_asked_and_with_a_warning(tmp_path):
+    spec = tmp_path / "s.yaml"
+    spec.write_text("title: T\nsections:\n  - heading: H\n")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefing.cli", "serve", str(spec), "--port", str(port), "--host", "0.0.0.0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout.readline().strip() == f"http://0.0.0.0:{port}/"
+        _wait_for(f"http://127.0.0.1:{port}/")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+    assert "warning: serving on 0.0.0.0: anyone who can reach this address can read the briefing" in (
+        process.stderr.read()
+    )
+
+
+def test_without_its_extra_serve_says_how_to_install_it(tmp_path):
+    code = (
+        "import sys; sys.modules['uvicorn'] = None\n"
+        "from briefing.cli import main\n"
+        f"sys.exit(main(['serve', {str(SPECS / 'showcase.yaml')!r}]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "briefing serve needs its extra (uvicorn is missing): pip install -e '.[serve]'" in result.stderr
