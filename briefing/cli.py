@@ -534,7 +534,10 @@ def _serve(args: argparse.Namespace) -> int:
         pack = write_pack(doc, spec.stem, [registry.get(f) for f in registry.names()], Path(args.out))
         return [str(p) for p in (*pack.paths, *([pack.manifest] if pack.manifest else []))]
 
-    folders = [spec.resolve().parent, *options.allowed_paths]
+    # The spec's folder holds its bases, includes, data and pictures; a style file or Word template
+    # given on the command line may live elsewhere.
+    given = [Path(f).resolve().parent for f in (args.style, args.docx_template) if f and Path(f).is_file()]
+    folders = list(dict.fromkeys([spec.resolve().parent, *options.allowed_paths, *given]))
     return serve(spec, options, host, args.port, build, folders)
 
 

@@ -176,3 +176,36 @@ def test_without_its_extra_serve_says_how_to_install_it(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "briefing serve needs its extra (uvicorn is missing): pip install -e '.[serve]'" in result.stderr
+
+
+def test_a_style_file_elsewhere_is_followed_too(tmp_path):
+    import json
+
+    spec = tmp_path / "desk" / "s.yaml"
+    spec.parent.mkdir()
+    spec.write_text("title: T\nsections:\n  - heading: H\n")
+    style = tmp_path / "house" / "house.yaml"
+    style.parent.mkdir()
+    style.write_text("accent: '#1F3864'\n")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefing.cli", "serve", str(spec), "--port", str(port), "--style", str(style)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = process.stdout.readline().strip()
+        _wait_for(url)
+        first = json.loads(urllib.request.urlopen(url + "state", timeout=5).read())["version"]
+        style.write_text("accent: '#C00000'\n")
+        for _ in range(100):
+            now = json.loads(urllib.request.urlopen(url + "state", timeout=5).read())
+            if now["version"] > first:
+                break
+            time.sleep(0.1)
+        assert now["version"] > first
+        assert "c00000" in urllib.request.urlopen(url + "view/html", timeout=5).read().decode().lower()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
