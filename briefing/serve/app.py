@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from functools import partial
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -102,4 +101,4 @@ def application(preview: Preview, build: Callable[[], list[str]]) -> Starlette:
     )
 
 
-__all__ = ["application", "partial"]
+__all__ = ["application"]
