@@ -12,7 +12,7 @@ from typing import Any
 
 from . import registry
 from .errors import BuildError, OutputError, Problem, SpecError
-from .manifest import MANIFEST_SUFFIX, manifest, write_manifest
+from .manifest import MANIFEST_SUFFIX, current_outputs, manifest, manifest_formats, write_manifest
 from .model import Briefing
 from .spec.loader import Options, load
 from .spec.styles import read_style_file
@@ -181,3 +181,22 @@ def publishable(path: Path) -> None:
 def _reason(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def current_pack(doc: Briefing, stem: str, out: Path, needed: Sequence[str]) -> dict[str, Path]:
+    """The pack's files by format, built now unless a pack of this very content is there.
+
+    Every list's formats count, so that sending to one list and then the others sends the
+    same files, which the send log knows by their digests. When anything must be built,
+    every format the pack had is built again with it: the manifest then describes every
+    file beside it, and none is left stale.
+    """
+    manifest = out / f"{stem}{MANIFEST_SUFFIX}"
+    formats = list(dict.fromkeys(needed))
+    paths = current_outputs(doc, manifest, formats)
+    if paths is not None:
+        return dict(zip(formats, paths, strict=True))
+    known = registry.names()  # a manifest may name a format whose writer is no longer installed
+    every = list(dict.fromkeys([*formats, *(f for f in manifest_formats(manifest) if f in known)]))
+    written = write_pack(doc, stem, [registry.get(f) for f in every], out).paths
+    return dict(zip(every, written, strict=True))

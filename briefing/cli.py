@@ -10,30 +10,28 @@ import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
-from email.utils import parseaddr
 from pathlib import Path
 from typing import NoReturn
 
 import yaml
 
 from . import __version__, batch, registry
-from .build import check_folder, write_pack
+from .build import check_folder, current_pack, write_pack
 from .distribution import choose, problems_of, read_lists
 from .errors import BuildError, OutputError, Problem, SpecError, in_order
 from .limits import Limits, read_limits
 from .lint import Finding, fix_file, lint
-from .mail import Outgoing, OverBudget, message_for, parse_size
-from .manifest import MANIFEST_SUFFIX, content_key, current_outputs, manifest_formats, verify
+from .mail import OverBudget, message_for, parse_size
+from .manifest import content_key, verify
 from .model import Briefing
 from .scaffold import new_spec
 from .schema import schema_text
-from .send import LOG_SUFFIX, LogError, SendLog, SettingsError, deliver, settings, write_eml
+from .send import LOG_SUFFIX, LogError, SendLog, SettingsError, deliver, dry_run_report, settings, write_eml
 from .smtp import DEADLINE
 from .spec import compose
 from .spec.loader import Options, load, resolved_tree
 from .spec.styles import bundled_names, read_style_file, template_layer
 from .spec.variables import parse_set, read_vars_file, render_name
-from .writers.html import human_size
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -456,7 +454,7 @@ def _send(args: argparse.Namespace) -> int:
         except SettingsError as exc:
             raise _Usage(str(exc)) from None
     stem, out = Path(args.spec).stem, Path(args.out)
-    built = _current_pack(doc, stem, out, [f for d in every_list for f in d.formats])
+    built = current_pack(doc, stem, out, [f for d in every_list for f in d.formats])
     sender = smtp.sender if smtp else (args.sender or os.environ.get("BRIEFING_SMTP_FROM") or "briefing@localhost")
     outgoing, failed, content = [], 0, content_key(doc)
     for dlist in lists:
@@ -471,46 +469,12 @@ def _send(args: argparse.Namespace) -> int:
             path = out / f"{stem}.{item.list.name}.eml"
             write_eml(item, path)
             print(path)
-            for line in _dry_run_report(item, placeholder):
+            for line in dry_run_report(item, placeholder):
                 print(f"  {line}")
     else:
         with SendLog(out / f"{stem}{LOG_SUFFIX}") as log:  # locked: a second run waits for none of it
             failed += deliver(outgoing, smtp, log, args.resend, _say)
     return EXIT_FAILED if failed else EXIT_OK
-
-
-def _current_pack(doc: Briefing, stem: str, out: Path, needed: Sequence[str]) -> dict[str, Path]:
-    """The pack's files by format, built now unless a pack of this very content is there.
-
-    Every list's formats count, so that sending to one list and then the others sends the
-    same files, which the send log knows by their digests. When anything must be built,
-    every format the pack had is built again with it: the manifest then describes every
-    file beside it, and none is left stale.
-    """
-    manifest = out / f"{stem}{MANIFEST_SUFFIX}"
-    formats = list(dict.fromkeys(needed))
-    paths = current_outputs(doc, manifest, formats)
-    if paths is not None:
-        return dict(zip(formats, paths, strict=True))
-    known = registry.names()  # a manifest may name a format whose writer is no longer installed
-    every = list(dict.fromkeys([*formats, *(f for f in manifest_formats(manifest) if f in known)]))
-    written = write_pack(doc, stem, [registry.get(f) for f in every], out).paths
-    return dict(zip(every, written, strict=True))
-
-
-def _dry_run_report(item: Outgoing, placeholder: bool) -> list[str]:
-    """What a real send of ``item`` would do: every envelope recipient, Bcc included, and the files."""
-    dlist = item.list
-    bcc = {parseaddr(a)[1] for a in dlist.bcc}
-    recipients = ", ".join(f"{r} (bcc)" if r in bcc else r for r in dlist.recipients)
-    files = ", ".join(
-        f"{part.get_filename()} ({human_size(len(part.get_payload(decode=True) or b''))})"
-        for part in item.message.iter_attachments()
-    )
-    sender = str(item.message["From"])
-    if placeholder:
-        sender += " (a placeholder: give --from or set BRIEFING_SMTP_FROM)"
-    return [f"from: {sender}", f"to: {recipients}", f"files: {files}"]
 
 
 def _serve(args: argparse.Namespace) -> int:

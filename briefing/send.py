@@ -13,8 +13,9 @@ from .errors import OutputError
 from .mail import Outgoing
 from .sendlog import LOG_SUFFIX, LogError, SendLog
 from .smtp import DEADLINE, SECURITY, NotSent, Refused, Session, Smtp, Unanswered
+from .writers.html import human_size
 
-__all__ = ["LOG_SUFFIX", "LogError", "SendLog", "SettingsError", "deliver", "settings", "write_eml"]
+__all__ = ["LOG_SUFFIX", "LogError", "SendLog", "SettingsError", "deliver", "dry_run_report", "settings", "write_eml"]
 
 ENV = {
     "host": "BRIEFING_SMTP_HOST",
@@ -155,3 +156,18 @@ def write_eml(outgoing: Outgoing, path: Path) -> None:
         raise OutputError(f"{path}: cannot write: {exc.strerror}") from exc
     finally:
         Path(temp).unlink(missing_ok=True)
+
+
+def dry_run_report(item: Outgoing, placeholder: bool) -> list[str]:
+    """What a real send of ``item`` would do: every envelope recipient, Bcc included, and the files."""
+    dlist = item.list
+    bcc = {parseaddr(a)[1] for a in dlist.bcc}
+    recipients = ", ".join(f"{r} (bcc)" if r in bcc else r for r in dlist.recipients)
+    files = ", ".join(
+        f"{part.get_filename()} ({human_size(len(part.get_payload(decode=True) or b''))})"
+        for part in item.message.iter_attachments()
+    )
+    sender = str(item.message["From"])
+    if placeholder:
+        sender += " (a placeholder: give --from or set BRIEFING_SMTP_FROM)"
+    return [f"from: {sender}", f"to: {recipients}", f"files: {files}"]
