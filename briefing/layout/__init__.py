@@ -15,7 +15,7 @@ from ..errors import Problem
 from ..model import Block, Briefing, Chart, Image, Inline, Pos, Section, Span, Table
 from . import flow
 from .numbering import Caption, Counter
-from .tables import TableGeometry, geometry
+from .tables import TableGeometry, chart_table, geometry
 
 SUMMARY = "Summary"
 """Heading of the executive summary."""
@@ -120,8 +120,6 @@ class _Builder:
                     self.warnings.append(Problem(block.pos, _broken(laid)))
                 return Place(keep, self.counter.table(block), laid, flow.keep_together(block))
             case Chart():
-                from .tables import chart_table
-
                 return Place(keep, self.counter.figure(block), geometry(chart_table(block), self.style), True)
             case Image():
                 return Place(keep, self.counter.figure(block), keep_together=True)
