@@ -156,3 +156,29 @@ def test_cloned_body_rows_are_the_xml_that_building_them_gives():
         docxparts.table_row(built, texts, *args, "EEEEEE" if n % 2 else None, keep_next=n == 0)
         body.add(texts, "EEEEEE" if n % 2 else None, keep_next=n == 0)
     assert etree.tostring(cloned) == etree.tostring(built)
+
+
+def test_a_streamed_long_table_is_the_same_document(tmp_path, monkeypatch):
+    import zipfile
+
+    from lxml import etree
+
+    from briefing.writers import docx as writer
+
+    rows = tuple((f"Incident {i}", i, i * 1.5, None if i % 7 else "line one\nline two") for i in range(2000))
+    table = Table(("Name", "Count", "Score", "Note"), rows, "Log")
+    doc = Briefing("Annex", (Section(parse_inline("Incident log"), (table,)),))
+
+    def document_xml(path) -> bytes:
+        with zipfile.ZipFile(path) as package:
+            return etree.tostring(etree.fromstring(package.read("word/document.xml")), method="c14n")
+
+    streamed, held = tmp_path / "streamed.docx", tmp_path / "held.docx"
+    DocxWriter().write(doc, streamed)
+    monkeypatch.setattr(writer, "STREAM_ROWS", 10**9)  # every row held as an element, as before
+    DocxWriter().write(doc, held)
+    assert document_xml(streamed) == document_xml(held)
+    with zipfile.ZipFile(streamed) as a, zipfile.ZipFile(held) as b:
+        assert a.namelist() == b.namelist()
+    assert docx.Document(str(streamed)).tables[0].rows[2000].cells[0].text == "Incident 1999"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no skeleton left behind

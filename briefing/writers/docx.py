@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import docx
@@ -17,11 +19,13 @@ from docx.section import Section as DocxSection
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml import etree
 
 from .. import collector
 from ..errors import Problem
 from ..layout import Heading, Place, lay_out
 from ..layout.numbering import Caption
+from ..layout.tables import TableGeometry
 from ..layout.text import meta_line
 from ..model import (
     Briefing,
@@ -39,10 +43,12 @@ from ..model import (
 from ..reproducible import build_time, fix_zip_times
 from ..style import PAGE_SIZES_CM, Style
 from ..walk import walk
-from . import common, docxclean, docxparts
+from . import common, docxclean, docxparts, docxstream
 
 _TWIPS_PER_CM = 567
 _TWIPS_PER_PT = 20
+STREAM_ROWS = 1_000
+"""Tables longer than this have their rows streamed into the file as it is written."""
 _TOC_LEVELS = 3
 
 
@@ -55,7 +61,10 @@ class DocxWriter:
     @collector.paused()  # a big table is a million lxml proxies and python-docx objects
     def write(self, doc: Briefing, path: Path) -> list[Problem]:
         builder = _Builder(doc)
-        builder.document.save(str(path))
+        if builder.streams:
+            docxstream.save(builder.document, path, builder.streams)
+        else:
+            builder.document.save(str(path))
         fix_zip_times(path)
         return builder.warnings
 
@@ -65,6 +74,8 @@ class _Builder:
         self.doc = doc
         self.style: Style = doc.style
         self.warnings: list[Problem] = []
+        self.streams: list[Callable[[], Iterator[bytes]]] = []
+        """The body rows of long tables, made as the file is written (see docxstream)."""
         self.document: Document = self._start()
         self.layout = lay_out(doc)
         self._properties()
@@ -378,8 +389,13 @@ class _Builder:
         short = place.keep_together
         last = len(node.rows) - (0 if laid.totals else 1)
         body = docxparts.BodyRows(tbl, widths, right, laid.size)
-        for n, texts in enumerate(laid.rows()):
-            body.add(texts, look.zebra if n % 2 else None, keep_next=short and n < last)
+        if len(node.rows) > STREAM_ROWS and not short:
+            # Written into the file row by row as it is saved: a long table is never held as elements.
+            tbl.append(etree.Comment(docxstream.marker(len(self.streams))))
+            self.streams.append(partial(_streamed, body, laid, look.zebra))
+        else:
+            for n, texts in enumerate(laid.rows()):
+                body.add(texts, look.zebra if n % 2 else None, keep_next=short and n < last)
         if laid.totals:
             docxparts.table_row(tbl, laid.totals, widths, right, laid.size, total_rule=self.style.accent)
         if laid.turned:
@@ -395,6 +411,11 @@ class _Builder:
     def _new_section(self, landscape: bool) -> None:
         section = self.document.add_section(WD_SECTION.NEW_PAGE)
         self._page_setup(section, landscape)
+
+
+def _streamed(body: docxparts.BodyRows, laid: TableGeometry, zebra: str | None) -> Iterator[bytes]:
+    for n, texts in enumerate(laid.rows()):
+        yield body.xml(texts, zebra if n % 2 else None)
 
 
 def _drop_styles_with_effects(document: Document) -> None:

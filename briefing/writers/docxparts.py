@@ -268,12 +268,20 @@ class BodyRows:
         self._templates: dict[tuple[str | None, bool], etree._Element] = {}
 
     def add(self, texts: Sequence[str], fill: str | None = None, keep_next: bool = False) -> None:
+        self.tbl.append(self.row(texts, fill, keep_next))
+
+    def xml(self, texts: Sequence[str], fill: str | None = None) -> bytes:
+        """A row as the bytes of its XML, for a table whose rows are streamed into the file, never all held."""
+        return etree.tostring(self.row(texts, fill, False)).replace(_W_DECLARATION, b"", 1)
+
+    def row(self, texts: Sequence[str], fill: str | None, keep_next: bool) -> etree._Element:
+        """A body row, not yet in the table."""
         if any("\n" in t for t in texts):  # line breaks need more than one text element: build the row
-            table_row(self.tbl, texts, self.widths, self.right, self.size_pt, fill, keep_next=keep_next)
-            return
+            scratch = etree.Element(qn("w:tbl"), nsmap=_W_NSMAP)
+            return table_row(scratch, texts, self.widths, self.right, self.size_pt, fill, keep_next=keep_next)
         key = (fill, keep_next)
         if key not in self._templates:
-            scratch = etree.Element(qn("w:tbl"))
+            scratch = etree.Element(qn("w:tbl"), nsmap=_W_NSMAP)
             self._templates[key] = table_row(
                 scratch, ["x"] * len(texts), self.widths, self.right, self.size_pt, fill, keep_next=keep_next
             )
@@ -284,10 +292,14 @@ class BodyRows:
             else:  # an empty cell has no run at all, as table_row makes it
                 run = t.getparent()
                 run.getparent().remove(run)
-        self.tbl.append(row)
+        return row
 
 
 _W_T = qn("w:t")
+_W_NSMAP = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+"""Rows are made apart from the document with its prefix, so they serialise as it does."""
+_W_DECLARATION = b' xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+"""Declared once at the top of the document: a streamed row does not repeat it."""
 
 
 def _rule(tc_pr: etree._Element, side: str, colour: str) -> None:
