@@ -193,6 +193,10 @@ def child(fmt: str, name: str, n: int) -> None:
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
 
 
+MEMORY_TARGETS = {"docx": 300.0, "pdf": 150.0, "xlsx": 60.0}
+"""Peak MB above the baseline each writer may take for a table of CHECK_ROWS rows, model included (--check)."""
+CHECK_ROWS = 100_000
+
 REPEAT_UNDER = 60.0
 """A case is repeated (--repeat) only while its runs add up to less than this many seconds:
 a minute-long run is not thrown off by a moment of noise, a one-second run is."""
@@ -235,12 +239,17 @@ def main() -> None:
     parser.add_argument("--inline", type=int, default=0, metavar="N", help="time loading an N-row inline table")
     parser.add_argument("--timeout", type=float, default=900, help="seconds a case may run (default 900)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each case, the fastest kept (default 1)")
+    parser.add_argument(
+        "--check", action="store_true", help=f"only check each writer's memory at {CHECK_ROWS:,} rows; 1 if over"
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         fmt, name, n = args.child
         child(fmt, name, int(n))
         return
+    if args.check:
+        sys.exit(check(args.timeout))
     lines = [
         "# Big-table benchmark",
         "",
@@ -298,6 +307,19 @@ def main() -> None:
     # The batch benchmark's section (bench/batch.py) is kept as it was.
     kept = previous[previous.index("<!-- batch:start -->") :] if "<!-- batch:start -->" in previous else ""
     results.write_text("\n".join(lines) + "\n" + ("\n" + kept if kept else ""))
+
+
+def check(timeout: float) -> int:
+    """Each writer's peak memory at CHECK_ROWS rows against its target; 1 when any is over (a regression guard)."""
+    over = 0
+    for fmt, limit in MEMORY_TARGETS.items():
+        found = measure(fmt, "briefing", CHECK_ROWS, timeout)
+        peak = found["peak_mb"] if found else None
+        ok = peak is not None and peak <= limit
+        shown = "timed out" if peak is None else f"{peak:.0f} MB in {found['seconds']:.1f} s"  # type: ignore[index]
+        print(f"{fmt}: {shown} at {CHECK_ROWS:,} rows, target {limit:.0f} MB: {'ok' if ok else 'OVER'}", flush=True)
+        over += not ok
+    return 1 if over else 0
 
 
 def inline_section(n: int, timeout: float, repeat: int) -> list[str]:

@@ -51,7 +51,7 @@ def twelve_columns(rows: int = 3) -> Table:
 
 
 def tokens_of(laid, column: int) -> list[str]:
-    texts = [laid.header[column], *laid.cells[column]]
+    texts = [laid.header[column], *(row[column] for row in laid.rows())]
     return [token for text in texts for token in text.split()]
 
 

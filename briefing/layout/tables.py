@@ -13,7 +13,7 @@ tokens break and the build warns.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..model import Cell, Chart, NumberFormat, Table
@@ -85,8 +85,11 @@ class TableGeometry:
     """Even the widest page cannot hold its widest tokens: some break across lines."""
     header: tuple[str, ...]
     """The header row's texts."""
-    cells: tuple[tuple[str, ...], ...]
-    """The text of each body cell, column by column: ``cells[column][row]``."""
+    body: tuple[tuple[Cell, ...], ...]
+    """The body's values, the table's own rows (not copied)."""
+    shows: tuple[Show, ...]
+    """Per column, the function that gives a value its text: the texts are made as they are read,
+    so that a long table's are never all held at once."""
     totals: tuple[str, ...] | None
     """The totals row's texts, or None."""
 
@@ -97,22 +100,21 @@ class TableGeometry:
 
     def rows(self) -> Iterator[tuple[str, ...]]:
         """The body's texts, row by row."""
-        return zip(*self.cells, strict=True) if self.cells else iter(())
+        shows = self.shows
+        for row in self.body:
+            yield tuple(show(value) for show, value in zip(shows, row, strict=True))
 
 
 def geometry(table: Table, style: Style) -> TableGeometry:
     """Lay out ``table`` for pages of ``style``."""
     size = style.font_size * TABLE_TEXT
     columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in table.columns]
-    shows = [column_text(values, table.format_of(i)) for i, values in enumerate(columns)]
-    cells = tuple(_texts(values, show) for values, show in zip(columns, shows, strict=True))
-    numeric = [
-        bool(v) and all(is_number(x) for x in v if x is not None) and any(x is not None for x in v) for v in columns
-    ]
+    shows = [_memoized(column_text(values, table.format_of(i))) for i, values in enumerate(columns)]
+    numeric = [_numeric(values) for values in columns]
     totals = _totals(table, shows)
     contents = [
-        _content(name, texts, style, size, numeric=num, extra=(totals[i],) if totals else ())
-        for i, (name, texts, num) in enumerate(zip(table.columns, cells, numeric, strict=True))
+        _content(name, map(show, values), style, size, numeric=num, extra=(totals[i],) if totals else ())
+        for i, (name, values, show, num) in enumerate(zip(table.columns, columns, shows, numeric, strict=True))
     ]
     landscape, line = _page(style, sum(low for low, _ in contents) + 2 * PADDING * len(contents))
     # Columns squeezed below their padding (hundreds of them) keep a quarter of their width for it.
@@ -135,7 +137,8 @@ def geometry(table: Table, style: Style) -> TableGeometry:
         padding=padding,
         broken=least * scale > room * 1.0001,
         header=tuple(table.columns),
-        cells=cells,
+        body=table.rows,
+        shows=tuple(shows),
         totals=totals,
     )
 
@@ -179,17 +182,21 @@ def _numeric(values: Sequence[Cell]) -> bool:
     return bool(present) and all(is_number(v) for v in present)
 
 
-def _texts(values: Sequence[Cell], show: Show) -> tuple[str, ...]:
-    # A column repeats its values (regions, years, yes and no): each distinct one is shown once.
+def _memoized(show: Show, most: int = 4_096) -> Show:
+    """``show`` remembering the texts of values it has made, for a column that repeats its values
+    (regions, years, yes and no); it forgets them all past ``most``, which bounds its memory."""
     seen: dict[tuple[type, Cell], str] = {}
-    out = []
-    for value in values:
+
+    def remembered(value: Cell) -> str:
         key = (type(value), value)
         text = seen.get(key)
         if text is None:
+            if len(seen) >= most:
+                seen.clear()
             text = seen[key] = show(value)
-        out.append(text)
-    return tuple(out)
+        return text
+
+    return remembered
 
 
 def _totals(table: Table, shows: Sequence[Show]) -> tuple[str, ...] | None:
@@ -203,17 +210,45 @@ def _totals(table: Table, shows: Sequence[Show]) -> tuple[str, ...] | None:
 
 
 def _content(
-    name: str, texts: Sequence[str], style: Style, size: float, numeric: bool, extra: Sequence[str] = ()
+    name: str, texts: Iterable[str], style: Style, size: float, numeric: bool, extra: Sequence[str] = ()
 ) -> tuple[float, float]:
-    """(min-content, max-content) of a column, in points: its texts and its bold header."""
+    """(min-content, max-content) of a column, in points: its texts and its bold header.
+
+    The texts are read once, keeping only the longest lines and tokens by characters, among which the
+    widest in points is: a column of a million values is measured without holding them.
+    """
     font = style.body_font
-    lines = {line for text in (*set(texts), *extra) for line in text.split("\n")}
-    longest = heapq.nlargest(_CANDIDATES, lines, key=len)
-    high = max((width(line, size, font) for line in longest), default=0.0)
-    # A number, a date or a currency amount is one token; text breaks at its spaces.
-    tokens = lines if numeric else {max(line.split(), key=len, default="") for line in lines}
-    low = max((width(t, size, font) for t in heapq.nlargest(_CANDIDATES, tokens, key=len)), default=0.0)
+    lines, tokens = _Longest(), _Longest()
+    for text in (*extra, *texts) if extra else texts:
+        for line in text.split("\n") if "\n" in text else (text,):
+            lines.offer(line)
+            # A number, a date or a currency amount is one token; text breaks at its spaces.
+            tokens.offer(line if numeric or " " not in line else max(line.split(), key=len, default=""))
+    high = max((width(line, size, font) for line in lines), default=0.0)
+    low = max((width(token, size, font) for token in tokens), default=0.0)
     head_words = name.split() or [""]
     low = max(low, max(width(w, size, font, bold=True) for w in head_words))
     high = max(high, width(name, size, font, bold=True))
     return low * _SLACK, high * _SLACK
+
+
+class _Longest:
+    """The ``_CANDIDATES`` longest distinct strings offered, by characters."""
+
+    def __init__(self) -> None:
+        self.heap: list[tuple[int, str]] = []
+        self.members: set[str] = set()
+
+    def offer(self, text: str) -> None:
+        if text in self.members:
+            return
+        if len(self.heap) < _CANDIDATES:
+            heapq.heappush(self.heap, (len(text), text))
+            self.members.add(text)
+        elif len(text) > self.heap[0][0]:
+            _, dropped = heapq.heapreplace(self.heap, (len(text), text))
+            self.members.discard(dropped)
+            self.members.add(text)
+
+    def __iter__(self) -> Iterator[str]:
+        return (text for _, text in self.heap)
