@@ -67,8 +67,11 @@ def test_rich_text_link_image_and_page_break(written):
     assert beside.hyperlink.target == "https://example.org/a?b=1&c=2"
     link_run = next(b for b in rich if not isinstance(b, str) and b.text == "link")
     assert link_run.font.u == "single" and link_run.font.color.rgb.endswith("0563C1")
-    table_link = cells["Table 1: Selected indicators"].hyperlink
-    assert table_link.location == "'Selected indicators'!A1"
+    caption = cells["Table 1: Selected indicators"]
+    assert caption.hyperlink is None and caption.font.b  # the caption reads in full, wrapped
+    table_link = sheet.cell(caption.row, caption.column + 1)
+    assert table_link.value == "Sheet: Selected indicators"
+    assert table_link.hyperlink.location == "'Selected indicators'!A1"
     assert len(sheet._images) == 1
     assert len(sheet.row_breaks.brk) == 1
 

@@ -148,7 +148,7 @@ class _Builder:
         to_sheet: str | None = None,
         fill: PatternFill | None = None,
     ) -> None:
-        """Add one narrative row; its ``links`` written out beside it, or a link to the sheet ``to_sheet``.
+        """Add one narrative row; its ``links``, or a link to the sheet ``to_sheet``, written out beside it.
 
         The text keeps its formatting (links in link colour) and wraps; a cell that is itself a
         hyperlink shows all its text as one link on one line in some programs, so the addresses go
@@ -159,20 +159,24 @@ class _Builder:
         cell.font = font or self.font()
         if fill is not None:
             cell.fill = fill
-        if to_sheet:
-            link(cell, to_sheet)
         cells = [cell]
         listed = ("Link: " if len(links) == 1 else "Links:\n") + "\n".join(links) if links else ""
-        if links:
+        if to_sheet:
+            listed = f"Sheet: {to_sheet}"
+        if listed:
             beside = make(self.sheet, listed)
             beside.alignment = WRAP
             beside.font = self.font(size=9, color=common.LINK_RGB, underline="single")
-            beside.hyperlink = links[0]
+            if to_sheet:
+                link(beside, to_sheet)
+            else:
+                beside.hyperlink = links[0]
             cells.append(beside)
         # Spreadsheet programs do not grow rows to fit wrapped text when they
         # open a file, so each row gets the height its text needs.
         scale = (cell.font.sz or 11) / 11
-        text_lines = _lines(str(value), _NARRATIVE_WIDTH * 1.15 / scale)
+        bold = 0.9 if cell.font.b else 1.0  # bold letters are wider: fewer to a line
+        text_lines = _lines(str(value), _NARRATIVE_WIDTH * 1.15 * bold / scale)
         link_lines = (
             _lines(("Links:\n" if len(links) > 1 else "Link: ") + "\n".join(links), _LINKS_WIDTH * 1.3) if links else 0
         )
@@ -327,7 +331,7 @@ class _Builder:
     def _link_row(self, text: str, sheet_name: str) -> None:
         """A row of the narrative sheet that links to a table's or chart's sheet (and a Contents entry)."""
         self.contents.append((text, sheet_name))
-        self.row(text, self.font(bold=True, color=common.LINK_RGB, underline="single"), to_sheet=sheet_name)
+        self.row(text, self.font(bold=True), to_sheet=sheet_name)
 
     def _contents_sheet(self) -> None:
         sheet = self._new_sheet("Contents", landscape=False, index=0)
