@@ -240,3 +240,10 @@ def test_a_turned_table_takes_its_heading_and_introduction_to_the_turned_page():
         ("Paragraph", False),
         ("Table", True),  # the paragraph before it stays on the page it is on
     ]
+
+
+def test_a_wide_number_far_down_a_long_column_is_measured():
+    values = [(i,) for i in range(1, 5000)] + [(-123_456_789.125,)] + [(7,)] * 3000
+    laid = geometry(Table(("Amount",), tuple(values)), Style())
+    widest = width("-123,456,789.125", laid.size)
+    assert laid.columns[0].width - 2 * laid.padding >= widest

@@ -113,7 +113,9 @@ def geometry(table: Table, style: Style) -> TableGeometry:
     numeric = [_numeric(values) for values in columns]
     totals = _totals(table, shows)
     contents = [
-        _content(name, map(show, values), style, size, numeric=num, extra=(totals[i],) if totals else ())
+        _content(
+            name, map(show, _candidates(values, num)), style, size, numeric=num, extra=(totals[i],) if totals else ()
+        )
         for i, (name, values, show, num) in enumerate(zip(table.columns, columns, shows, numeric, strict=True))
     ]
     landscape, line = _page(style, sum(low for low, _ in contents) + 2 * PADDING * len(contents))
@@ -180,6 +182,20 @@ def _page(style: Style, needed: float) -> tuple[bool, float]:
 def _numeric(values: Sequence[Cell]) -> bool:
     present = [v for v in values if v is not None]
     return bool(present) and all(is_number(v) for v in present)
+
+
+def _candidates(values: Sequence[Cell], numeric: bool) -> Iterable[Cell]:
+    """The values whose text may be the widest: all of them, but in a column of numbers only those with
+    the most digits (the largest, the most negative, the longest written), which are few."""
+    if not numeric:
+        return values
+    present = [v for v in values if v is not None]
+    widest = [
+        *heapq.nlargest(_CANDIDATES, present, key=abs),  # type: ignore[arg-type]
+        *heapq.nsmallest(_CANDIDATES, present),  # type: ignore[type-var]
+        *heapq.nlargest(_CANDIDATES, present, key=lambda v: len(repr(v))),
+    ]
+    return list(dict.fromkeys(widest))
 
 
 def _memoized(show: Show, most: int = 4_096) -> Show:
