@@ -111,18 +111,19 @@ def _commit(
                 raise BuildError(f"{final}: the {name} writer failed: {_reason(exc)}") from exc
             publishable(temp)
         outputs = [(name, temp, final) for (name, _, _), (temp, final) in zip(files, staged, strict=True)]
+        # The layout's warnings come from every writer that follows it: each is reported once.
+        warnings = list(dict.fromkeys(warnings))
         final = out / f"{stem}{MANIFEST_SUFFIX}"
         temp = _temp_file(out, final.name)
         staged.append((temp, final))
-        write_manifest(manifest(doc, outputs, list(dict.fromkeys(warnings)), out, facts), temp)
+        write_manifest(manifest(doc, outputs, warnings, out, facts), temp)
         publishable(temp)
         for temp, final in staged:
             os.replace(temp, final)
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
-    # The layout's warnings come from every writer that follows it: each is reported once.
-    return Pack(tuple(final for _, final in staged[: len(files)]), tuple(dict.fromkeys(warnings)), staged[-1][1])
+    return Pack(tuple(final for _, final in staged[: len(files)]), tuple(warnings), staged[-1][1])
 
 
 def check_folder(out: Path) -> None:

@@ -17,7 +17,7 @@ from .errors import Problem
 from .layout import Layout, Node, lay_out
 from .model import Briefing
 
-NODE_TYPES: tuple[type, ...] = tuple(t for t in get_args(Node))
+NODE_TYPES: tuple[type, ...] = get_args(Node)
 """Every type of node the walker visits."""
 
 

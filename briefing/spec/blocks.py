@@ -19,7 +19,6 @@ from ..model import (
     PageBreak,
     Paragraph,
     Pos,
-    Text,
 )
 from . import shapes
 from .inline import parse_inline
@@ -109,11 +108,8 @@ def _misindented(r: Reader, node: Node, shape: Shape) -> bool:
 
 def items(r: Reader, node: Node) -> tuple[ListItem, ...] | None:
     """The items of a bulleted or numbered list; None unless every one is good."""
-    nodes = r.sequence(node, "a list of items")
+    nodes = r.sequence(node, "a list of items", empty="a list needs at least one item")
     if nodes is None:
-        return None
-    if not nodes:
-        r.problem(node, "a list needs at least one item")
         return None
     found = tuple(i for i in (_item(r, n) for n in nodes) if i is not None)
     return found if len(found) == len(nodes) else None
@@ -158,15 +154,10 @@ def _callout(r: Reader, node: Node, pos: Pos) -> Callout | None:
         return None
     kind = cast(CalloutKind | None, r.choice(keys["kind"], CALLOUT_KINDS) if "kind" in keys else "note")
     title = r.text(keys["title"]) if "title" in keys else None
-    content: list[Text] = []
-    if "content" in keys:
-        nodes = r.sequence(keys["content"], "a list of paragraphs and lists")
-        for child in nodes or ():
-            found = block(r, child, shapes.TEXT_BLOCK)
-            if isinstance(found, (Paragraph, ListBlock)):
-                content.append(found)
-        if nodes == []:
-            r.problem(keys["content"], "a callout needs at least one paragraph or list")
-    if kind is None or not content or len(content) != len(nodes or ()):
+    empty = "a callout needs at least one paragraph or list"
+    nodes = r.sequence(keys["content"], "a list of paragraphs and lists", empty) if "content" in keys else None
+    found = [block(r, child, shapes.TEXT_BLOCK) for child in nodes or ()]
+    content = [b for b in found if isinstance(b, (Paragraph, ListBlock))]
+    if kind is None or not nodes or len(content) != len(nodes):
         return None
     return Callout(kind, title or CALLOUT_TITLES[kind], tuple(content), pos=pos)

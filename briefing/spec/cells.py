@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 
-from ..layout.text import display
+from ..layout.text import display, is_number
 from ..model import COLUMN_TYPES, Cell
 
 # Numbers as analysts write them: 1234, -1,234,567, 12.5, 1.2e6. Not Python's
@@ -15,11 +15,6 @@ from ..model import COLUMN_TYPES, Cell
 _INTEGER = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)")
 _NUMBER = re.compile(r"[+-]?(?:(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _TRUE, _FALSE = ("true", "yes"), ("false", "no")
-
-
-def is_number(value: Cell) -> bool:
-    """True for ints and floats, which booleans are not."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def convert(value: Cell, kind: str) -> Cell:

@@ -127,9 +127,12 @@ class Reader:
         """The values of a mapping of a known shape, its keys checked."""
         return self.mapping(node, shape.keys, shape.required, shape.what)
 
-    def sequence(self, node: Node, what: str = "a list") -> list[Node] | None:
-        """The items of a list node."""
+    def sequence(self, node: Node, what: str = "a list", empty: str | None = None) -> list[Node] | None:
+        """The items of a list node; with ``empty``, a list that must hold something (``empty`` says so)."""
         if not self._expect(node, SequenceNode, what):
+            return None
+        if empty is not None and not node.value:
+            self.problem(node, empty)
             return None
         return list(node.value)
 

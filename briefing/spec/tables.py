@@ -228,11 +228,8 @@ def _rows(r: Reader, node: Node, keys: dict[str, Node]) -> tuple[_Rows, list[_Co
 
 
 def _columns(r: Reader, node: Node) -> list[_Column] | None:
-    nodes = r.sequence(node, "a list of columns")
+    nodes = r.sequence(node, "a list of columns", empty="a table needs at least one column")
     if nodes is None:
-        return None
-    if not nodes:
-        r.problem(node, "a table needs at least one column")
         return None
     columns = [_column(r, n) for n in nodes]
     return None if None in columns else cast(list[_Column], columns)

@@ -296,7 +296,7 @@ class _Builder:
     def visit_image(self, node: Image, place: Place) -> None:
         assert place.caption is not None
         width_cm, _ = common.image_size_cm(node, self.style.text_width_cm)
-        para = self._picture_paragraph(place)
+        para = self._picture_paragraph()
         para.add_run().add_picture(str(node.path), width=Cm(width_cm))
         self._describe(para, node.alt, place.caption)
         self._figure_caption(place.caption)
@@ -306,12 +306,12 @@ class _Builder:
 
         assert place.caption is not None
         width_cm = self.style.text_width_cm
-        para = self._picture_paragraph(place)
+        para = self._picture_paragraph()
         para.add_run().add_picture(io.BytesIO(chart.png(node, self.style, width_cm)), width=Cm(width_cm))
         self._describe(para, node.title, place.caption)
         self._figure_caption(place.caption)
 
-    def _picture_paragraph(self, place: Place) -> DocxParagraph:
+    def _picture_paragraph(self) -> DocxParagraph:
         para = self.document.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         para.paragraph_format.keep_with_next = True  # with its caption

@@ -29,7 +29,6 @@ from ..model import (
     ListBlock,
     PageBreak,
     Paragraph,
-    Pos,
     Span,
     Table,
 )
@@ -225,14 +224,14 @@ class _Builder:
     # -- the walker's handlers ---------------------------------------------
 
     def visit_heading(self, node: Heading, place: Place) -> None:
-        self.inline_row(node.text, self._heading_font(node.level), node.pos)
+        self.inline_row(node.text, self._heading_font(node.level))
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> None:
-        self.inline_row(node.text, pos=node.pos)
+        self.inline_row(node.text)
 
     def visit_list_block(self, node: ListBlock, place: Place) -> None:
-        for text, pos in _list_lines(node):
-            self.inline_row(text, pos=pos)
+        for text in _list_lines(node):
+            self.inline_row(text)
 
     def visit_page_break(self, node: PageBreak, place: Place) -> None:
         self.sheet.row_breaks.append(Break(id=self.sheet.rows))
@@ -241,19 +240,12 @@ class _Builder:
         """The box's text set apart on the narrative sheet: a fill, and its title in bold, in its colour."""
         colour = common.callout_colour(self.style, node.kind)
         fill = PatternFill("solid", fgColor=common.lighter(colour))
-        title: Inline = (Span(node.title, bold=True),)
-        lines = [(title, node.pos, self.font(bold=True, color=colour))]
+        self.inline_row((Span(node.title, bold=True),), self.font(bold=True, color=colour), fill)
         for block in node.content:
-            if isinstance(block, Paragraph):
-                lines.append((block.text, block.pos, self.font()))
-            else:
-                lines.extend((text, pos, self.font()) for text, pos in _list_lines(block))
-        for text, pos, font in lines:
-            self.inline_row(text, font, pos, fill=fill)
+            for text in [block.text] if isinstance(block, Paragraph) else _list_lines(block):
+                self.inline_row(text, self.font(), fill)
 
-    def inline_row(
-        self, text: Inline, font: Font | None = None, pos: Pos | None = None, fill: PatternFill | None = None
-    ) -> None:
+    def inline_row(self, text: Inline, font: Font | None = None, fill: PatternFill | None = None) -> None:
         font = font or self.font()
         links = list(dict.fromkeys(span.href for span in text if span.href))
         self.row(rich(text, font), font, links, fill=fill)
@@ -375,14 +367,14 @@ def _cut(text: str, length: int) -> str:
     return text.rstrip(" ,.;:-–—(") or text[:length]
 
 
-def _list_lines(block: ListBlock) -> list[tuple[Inline, Pos]]:
+def _list_lines(block: ListBlock) -> list[Inline]:
     """A list's items as lines of text, each with its bullet or number and its lead in bold."""
     lines = []
     for n, item in enumerate(block.items, 1):
         marker = f"{n}. " if block.numbered else "\u2022 "
         lead = tuple(Span(s.text, True, s.italic, s.href) for s in item.lead or ())
         colon = (Span(": ", bold=True),) if item.lead else ()
-        lines.append(((Span(marker), *lead, *colon, *item.text), item.pos))
+        lines.append((Span(marker), *lead, *colon, *item.text))
     return lines
 
 
