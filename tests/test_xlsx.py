@@ -139,6 +139,7 @@ def test_every_link_of_a_paragraph_is_written_out_beside_it(tmp_path):
     assert str(row[0].value) == "See the report and the annex for details."
     assert row[1].value == "Links:\nhttps://a.org/r\nhttps://b.org/x" and row[1].hyperlink.target == "https://a.org/r"
     assert sheet.row_dimensions[row[0].row].height >= 3 * 15 * 0.85  # tall enough for the three lines
+    assert sheet.print_area == "'Briefing'!$A$1:$A$1048576"  # on paper the text keeps its size
 
 
 def test_control_characters_are_replaced_visibly(tmp_path):

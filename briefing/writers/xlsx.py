@@ -90,6 +90,8 @@ class _Builder:
         self.sheet = add_sheet(self.workbook, "Briefing")
         self.sheet.column_dimensions["A"].width = _NARRATIVE_WIDTH
         self.sheet.column_dimensions["B"].width = _LINKS_WIDTH
+        # The text prints at its size; the Links column, of no use on paper, stays on screen.
+        self.sheet.print_area = "A1:A1048576"
         self._print_setup(self.sheet, landscape=self.style.landscape)
         self.sheet_names: set[str] = {"briefing", "contents", "history"}  # Excel reserves History
         self.contents: list[tuple[str, str]] = []
