@@ -171,3 +171,58 @@ def test_a_wide_value_far_down_a_long_table_stays_on_one_line(tmp_path):
     PdfWriter().write(doc, path)
     last_page = PdfReader(str(path)).pages[-1].extract_text()
     assert "\nIncident 2026-0001234\n" in last_page, last_page[-120:]
+
+
+def _annex(rows: int) -> Briefing:
+    """A table of ``rows`` rows with a totals row, and a few notes long enough to wrap."""
+    note = "A note that goes on long enough to wrap over lines in its cell " * 2
+    data = tuple((f"Incident {i}", i, note if i % 97 == 0 else "") for i in range(rows))
+    table = Table(("Name", "Count", "Note"), data, "Log", totals=Totals((None, "sum", None), ("Total", None, None)))
+    return Briefing("Annex", (Section(parse_inline("Log"), (Paragraph(parse_inline("Intro.")), table)),))
+
+
+def test_a_long_table_made_a_run_at_a_time_is_the_table_made_at_once(tmp_path, monkeypatch):
+    """The runs' cells are made as the pages need them; the document is the one all cells made up front gives."""
+    from briefing.writers import pdftable
+
+    doc = _annex(2_000)
+    lazy, eager = tmp_path / "lazy.pdf", tmp_path / "eager.pdf"
+    PdfWriter().write(doc, lazy)
+    made_at_once = pdftable.runs
+
+    def runs(head, body, look):
+        every = body.rows(0, body.count)
+        return made_at_once(head, pdftable.Body(body.count, lambda start, stop: every[start:stop]), look)
+
+    monkeypatch.setattr(pdftable, "runs", runs)
+    PdfWriter().write(doc, eager)
+    assert len(PdfReader(str(lazy)).pages) == len(PdfReader(str(eager)).pages) > 30
+    assert pdf_text(lazy) == pdf_text(eager)
+
+
+def test_every_page_is_numbered_out_of_the_total_and_compressed_when_done(tmp_path, monkeypatch):
+    """Page numbers are forms filled in at the end; each page's content is compressed as it is finished.
+
+    This fails if reportlab's page objects change (briefing/writers/pdfcompress.py reaches into them).
+    """
+    import re
+
+    from briefing.writers import pdfcompress, pdfpage
+
+    compressed: list[bool] = []
+    compress = pdfcompress.compress_last_page
+
+    def spy(canvas):
+        compressed.append(compress(canvas))
+        return compressed[-1]
+
+    monkeypatch.setattr(pdfpage.pdfcompress, "compress_last_page", spy)
+    path = tmp_path / "annex.pdf"
+    PdfWriter().write(_annex(1_500), path)
+    pages = PdfReader(str(path)).pages
+    assert compressed and all(compressed) and len(compressed) == len(pages)
+    numbers = [re.findall(r"Page (\d+) of (\d+)", page.extract_text()) for page in pages]
+    assert numbers == [[(str(n), str(len(pages)))] for n in range(1, len(pages) + 1)]
+    require_tool("qpdf")
+    check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -99,10 +99,11 @@ class TableGeometry:
         """Width of the whole table, in points."""
         return sum(c.width for c in self.columns)
 
-    def rows(self) -> Iterator[tuple[str, ...]]:
-        """The body's texts, row by row."""
+    def rows(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[str, ...]]:
+        """The body's texts, row by row, from row ``start`` up to ``stop``."""
         shows = self.shows
-        for row in self.body:
+        body = self.body if start == 0 and stop is None else self.body[start:stop]
+        for row in body:
             yield tuple(show(value) for show, value in zip(shows, row, strict=True))
 
 

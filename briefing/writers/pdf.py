@@ -305,11 +305,15 @@ class _Story:
             for name, c in zip(laid.header, laid.columns, strict=True)
         ]
         fits = [_Fit(c.width - 2 * laid.padding, styles["right" if c.numeric else "left"]) for c in laid.columns]
-        body: list[list[Any]] = [
-            [fit.cell(text, self) for text, fit in zip(row, fits, strict=True)] for row in laid.rows()
-        ]
-        if laid.totals:
-            body.append(list(laid.totals))
+
+        def rows(start: int, stop: int) -> list[list[Any]]:
+            texts = laid.rows(start, stop)
+            made = [[fit.cell(text, self) for text, fit in zip(row, fits, strict=True)] for row in texts]
+            if laid.totals and stop > len(laid.body):
+                made.append(list(laid.totals))
+            return made
+
+        body = pdftable.Body(len(laid.body) + (1 if laid.totals else 0), rows)
         grid = pdftable.runs(head, body, self._look(col_widths, laid, styles["left"], place.keep_together))
         self._turn(place)
         self.add(RLParagraph(self.markup(caption.spans), self.styles["table-caption"]), *grid)

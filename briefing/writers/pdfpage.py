@@ -15,7 +15,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 
 from ..model import Briefing
 from ..style import Style
-from . import common, pdffonts
+from . import common, pdfcompress, pdffonts
 
 PORTRAIT, WIDE = "page", "wide"
 """Names of the page templates: the style's page, and the same page turned for wide tables."""
@@ -114,13 +114,13 @@ class Document(BaseDocTemplate):
             self.canv.addOutlineEntry(text, key, level=level - 1, closed=level > 1)
             self.notify("TOCEntry", (level - 1, text, self.page, key))
 
-    def _furniture(self, canvas: Canvas, _: BaseDocTemplate) -> None:
+    def _furniture(self, canvas: NumberedCanvas, _: BaseDocTemplate) -> None:
         """The classification marking, centred at the top and bottom of the page."""
         if not self.doc.classification:
             return
         marking = common.xml_safe(self.doc.classification)
         style: Style = self.doc.style
-        width, height = canvas._pagesize
+        width, height = canvas.page_size
         colour = colors.HexColor("#" + style.marking_colour)
         font = pdffonts.bold(self.fonts.body)
         canvas.saveState()
@@ -140,36 +140,53 @@ class Document(BaseDocTemplate):
             canvas.drawCentredString(width / 2, 0.6 * cm, marking)
         canvas.restoreState()
 
-    def page_number(self, canvas: Canvas, page: int, total: int) -> None:
+    def page_number(self, canvas: Canvas, page: int, total: int, size: tuple[float, float]) -> None:
         """ "Page X of Y" at the right of the footer; a cover page has none, and the count starts after it."""
         if self.doc.style.cover == "page":
             if page == 1:
                 return
             page, total = page - 1, total - 1
-        width, _ = canvas._pagesize
         canvas.saveState()
         canvas.setFont(self.fonts.body, 8.5)
         canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawRightString(width - self.rightMargin, _FOOTER_Y_CM * cm, f"Page {page} of {total}")
+        canvas.drawRightString(size[0] - self.rightMargin, _FOOTER_Y_CM * cm, f"Page {page} of {total}")
         canvas.restoreState()
 
 
 class NumberedCanvas(Canvas):
-    """A canvas that holds its pages until the end, to print the page total on each."""
+    """A canvas that prints "Page X of Y" on each page, Y known only when the last page is done.
 
-    def __init__(self, *args: Any, numbers: Callable[[Canvas, int, int], None], **kwargs: Any) -> None:
+    Each page draws a form (a PDF XObject) named for its number; the forms are written once the
+    total is known. The pages themselves go to the document as they are finished, so a long
+    document holds no more than reportlab itself does.
+    """
+
+    def __init__(self, *args: Any, numbers: Callable[[Canvas, int, int, tuple[float, float]], None], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._numbers = numbers
-        self._held: list[dict[str, Any]] = []
+        self.page_size: tuple[float, float] = kwargs["pagesize"]
+        """The size of the page being drawn (reportlab keeps it, but not where one may read it)."""
+        self._sizes: list[tuple[float, float]] = []
+        """The size of each page finished so far: a turned page has its number elsewhere."""
+
+    def setPageSize(self, size: tuple[float, float]) -> None:
+        super().setPageSize(size)
+        self.page_size = size
 
     def showPage(self) -> None:
-        self._held.append(dict(self.__dict__))
-        self._startPage()
+        self._sizes.append(self.page_size)
+        self.doForm(_number_form(len(self._sizes)))  # reportlab lets a form be used before it is defined
+        super().showPage()
+        pdfcompress.compress_last_page(self)
 
     def save(self) -> None:
-        total = len(self._held)
-        for number, state in enumerate(self._held, 1):
-            self.__dict__.update(state)
-            self._numbers(self, number, total)
-            super().showPage()
+        total = len(self._sizes)
+        for number, size in enumerate(self._sizes, 1):
+            self.beginForm(_number_form(number), 0, 0, *size)
+            self._numbers(self, number, total, size)
+            self.endForm()
         super().save()
+
+
+def _number_form(page: int) -> str:
+    return f"page-number-{page}"

@@ -9,6 +9,7 @@ it; one that starts at the top of a page repeats the header, as a table does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -25,6 +26,20 @@ _PADDING_TOP, _PADDING_BOTTOM = 3, 4
 
 Row = list[Any]
 """A table row as reportlab takes it: strings or paragraphs."""
+
+
+@dataclass(frozen=True)
+class Body:
+    """A table's body rows, made a run at a time as the pages need them.
+
+    A long table's cells are never all held at once: a run's are made when it is first
+    measured and let go once it is drawn.
+    """
+
+    count: int
+    """Number of rows, the totals row included."""
+    rows: Callable[[int, int], list[Row]]
+    """The rows from ``start`` up to ``stop``, as reportlab takes them."""
 
 
 @dataclass(frozen=True)
@@ -72,12 +87,12 @@ class Look:
         return style
 
 
-def runs(head: Row, body: list[Row], look: Look) -> list[Flowable]:
+def runs(head: Row, body: Body, look: Look) -> list[Flowable]:
     """The table as flowables to add one after the other: a first run with the header, then continuations."""
-    starts = range(0, max(len(body), 1), RUN_ROWS)
+    starts = range(0, max(body.count, 1), RUN_ROWS)
     last = starts[-1]
-    first = _table(head, body[:RUN_ROWS], look, header=True, offset=0, last=last == 0)
-    return [first, *(_Continuation(head, body[s : s + RUN_ROWS], look, s, s == last) for s in starts[1:])]
+    first = _table(head, body.rows(0, RUN_ROWS), look, header=True, offset=0, last=last == 0)
+    return [first, *(_Continuation(head, body, look, s, min(s + RUN_ROWS, body.count)) for s in starts[1:])]
 
 
 def _table(head: Row, rows: list[Row], look: Look, header: bool, offset: int, last: bool) -> LongTable:
@@ -155,10 +170,12 @@ class _WholeTable(LongTable):  # type: ignore[misc]
 class _Continuation(Flowable):  # type: ignore[misc]
     """A run of rows that continues the table above it; it shows the header only at the top of a page."""
 
-    def __init__(self, head: Row, rows: list[Row], look: Look, offset: int, last: bool) -> None:
+    def __init__(self, head: Row, body: Body, look: Look, start: int, stop: int) -> None:
         super().__init__()
-        self.head, self.rows, self.look, self.offset, self.last = head, rows, look, offset, last
+        self.head, self.body, self.look, self.start, self.stop = head, body, look, start, stop
+        self.last = stop == body.count
         self._active: LongTable | None = None
+        self._rows: list[Row] | None = None
         self._made: dict[bool, LongTable] = {}
         """The run with and without its header, made when first asked for: reportlab wraps a flowable
         several times before it places it, and making a table styles every one of its cells."""
@@ -167,7 +184,9 @@ class _Continuation(Flowable):  # type: ignore[misc]
         frame = getattr(self, "_frame", None)
         at_top = bool(frame is not None and frame._atTop)
         if at_top not in self._made:
-            self._made[at_top] = _table(self.head, self.rows, self.look, at_top, self.offset, self.last)
+            if self._rows is None:
+                self._rows = self.body.rows(self.start, self.stop)
+            self._made[at_top] = _table(self.head, self._rows, self.look, at_top, self.start, self.last)
         self._active = self._made[at_top]
         return self._active
 
@@ -183,9 +202,12 @@ class _Continuation(Flowable):  # type: ignore[misc]
             return parts  # nothing fits, or it has the header: reportlab repeats it on the next page
         # A run without a header that breaks: its rest is a continuation, which gets the header on the new page.
         done = len(parts[0]._cellvalues)
-        rest = _Continuation(self.head, self.rows[done:], self.look, self.offset + done, self.last)
+        rest = _Continuation(self.head, self.body, self.look, self.start + done, self.stop)
+        rest._rows = self._rows[done:] if self._rows is not None else None
         return [parts[0], rest]
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N803 (reportlab's name)
         assert self._active is not None, "wrap comes before draw"
         self._active.drawOn(canvas, x, y, _sW)
+        self._made.clear()  # drawn: its cells are not needed again
+        self._rows = None
