@@ -44,7 +44,7 @@ class Limits:
     """Bytes of one data file, and what an .xlsx workbook may unpack to."""
     data_rows: int = 5_000_000
     """Rows read from one data file."""
-    data_values: int = 5_000_000
+    data_values: int = 10_000_000
     """Values read from one data file."""
     data_columns: int = 1_000
     """Columns a data file's header may name."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, get_args, overload
 
 from .style import Style
 
@@ -95,6 +96,68 @@ Cell = str | int | float | bool | dt.date | dt.datetime | None
 """A table value; its Python type is kept through to the spreadsheet."""
 
 
+@dataclass(frozen=True, eq=False)
+class Rows(Sequence[tuple[Cell, ...]]):
+    """A table's body rows, held a column at a time.
+
+    It reads as a sequence of row tuples, each made when asked for. Held as columns, a
+    million-row table costs one reference per value, its repeated values shared, rather
+    than a tuple per row; and the layout, which measures columns, reads them as they are.
+    """
+
+    columns: tuple[tuple[Cell, ...], ...]
+    """The values, one tuple per column, each as long as the table."""
+    length: int
+    """Number of rows (kept apart from the columns, which a table of no columns would not tell)."""
+
+    @classmethod
+    def of(cls, rows: Iterable[Sequence[Cell]], width: int) -> Rows:
+        """Rows given a row at a time, each ``width`` values long."""
+        listed = [tuple(row) for row in rows]
+        if any(len(row) != width for row in listed):
+            raise ValueError(f"every row must have {width} values")
+        columns = tuple(zip(*listed, strict=True)) if listed else tuple(() for _ in range(width))
+        return cls(columns, len(listed))
+
+    def __len__(self) -> int:
+        return self.length
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Cell, ...]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Rows: ...
+    def __getitem__(self, index: int | slice) -> tuple[Cell, ...] | Rows:
+        if isinstance(index, slice):
+            columns = tuple(column[index] for column in self.columns)
+            return Rows(columns, len(range(*index.indices(self.length))))
+        if not -self.length <= index < self.length:
+            raise IndexError("row index out of range")
+        return tuple(column[index] for column in self.columns)
+
+    def __iter__(self) -> Iterator[tuple[Cell, ...]]:
+        return zip(*self.columns, strict=True) if self.columns else iter(() for _ in range(self.length))
+
+    def between(self, start: int, stop: int | None = None) -> Iterator[tuple[Cell, ...]]:
+        """The rows from ``start`` up to ``stop``, made as they are read (nothing copied)."""
+        stop = self.length if stop is None else min(stop, self.length)
+        if not self.columns:
+            return iter(() for _ in range(max(stop - start, 0)))
+        return zip(*(islice(column, start, stop) for column in self.columns), strict=True)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Rows):
+            return self.length == other.length and self.columns == other.columns
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(other) == self.length and all(a == tuple(b) for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.length, self.columns))
+
+    def __repr__(self) -> str:
+        return f"Rows({list(self)!r})" if self.length <= 10 else f"Rows(<{self.length:,} rows>)"
+
+
 FormatKind = Literal["integer", "decimal", "percent", "currency", "date"]
 """The ways a column's values can be shown."""
 FORMAT_KINDS: tuple[FormatKind, ...] = get_args(FormatKind)
@@ -137,8 +200,8 @@ class Table:
 
     columns: tuple[str, ...]
     """Column names, shown as the header row."""
-    rows: tuple[tuple[Cell, ...], ...]
-    """Body rows, each exactly as long as ``columns``."""
+    rows: Rows
+    """Body rows, each exactly as long as ``columns``; given as a tuple of row tuples, they are made Rows."""
     title: str | None = None
     """Optional title, shown in the caption and used to name its sheet."""
     formats: tuple[NumberFormat | None, ...] = ()
@@ -148,6 +211,10 @@ class Table:
     split_sheets: bool = False
     """In a spreadsheet, spread rows beyond a sheet's limit over further sheets instead of failing."""
     pos: Pos = _pos()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.rows, Rows):
+            object.__setattr__(self, "rows", Rows.of(self.rows, len(self.columns)))
 
     def format_of(self, column: int) -> NumberFormat | None:
         """The format of a column, or None."""

@@ -320,3 +320,37 @@ def test_a_column_of_mixed_kinds_is_read_as_text_and_the_build_says_so(folder):
         "data/mixed.csv:3:2: column 'People' is read as text: 2 of its 3 values are numbers, "
         "but not 'n/a' (give type: number to refuse the others)"
     ]
+
+
+def test_a_long_data_file_is_held_as_columns_its_repeated_values_once(folder):
+    from briefing.model import Rows
+    from briefing.spec.datafiles import SHARED
+
+    lines = ["Ref,Region,Week,People"]
+    lines += [f"R-{i:06d},{['Gao', 'Mopti', 'Kidal'][i % 3]},2026-01-{1 + i % 28:02d},{i}" for i in range(SHARED + 500)]
+    (folder / "data" / "long.csv").write_text("\n".join(lines) + "\n")
+    table = load_table("source: data/long.csv", folder)
+    assert isinstance(table.rows, Rows) and len(table.rows) == SHARED + 500
+    refs, regions, weeks, people = table.rows.columns
+    assert [type(c) for c in table.rows.columns] == [tuple] * 4
+    last = SHARED + 499
+    region, day = ["Gao", "Mopti", "Kidal"][last % 3], dt.date(2026, 1, 1 + last % 28)
+    assert table.rows[last] == (f"R-{last:06d}", region, day, last)
+    # Equal texts and the dates read from them are one object each, however many rows hold them.
+    assert len({id(v) for v in regions}) == 3 and len({id(v) for v in weeks}) == 28
+    assert refs[-1] == f"R-{SHARED + 499:06d}"  # past the shared ones, values are still all there
+    assert list(people) == list(range(SHARED + 500))
+
+
+def test_a_mixed_column_is_noticed_past_many_rows_and_text_columns_stop_at_their_first_word(folder):
+    from briefing import build
+
+    rows = [f"{i},{'Gao' if i else 'Menaka'}" for i in range(5000)] + ["n/a,Gao"]
+    (folder / "data" / "m.csv").write_text("People,Place\n" + "\n".join(rows) + "\n")
+    spec_path = folder / "spec.yaml"
+    spec_path.write_text(spec("source: data/m.csv", folder))
+    pack = build(spec_path, formats=["xlsx"], out=folder / "out")
+    assert [str(w) for w in pack.warnings] == [
+        "data/m.csv:5002:1: column 'People' is read as text: 5000 of its 5001 values are numbers, "
+        "but not 'n/a' (give type: number to refuse the others)"
+    ]

@@ -69,11 +69,11 @@ def data_spec(folder: Path, source: str) -> None:
 
 
 def wide_csv(folder: Path) -> None:
-    """Forty columns and 200,000 rows: eight million values, a table no briefing holds."""
+    """Forty columns and 300,000 rows: twelve million values, a table no briefing holds."""
     row = ",".join(["ML", "123", "2026-01-05", "ab"] * 10) + "\n"
     with (folder / "wide.csv").open("w") as out:
         out.write(",".join(f"c{n}" for n in range(40)) + "\n")
-        out.writelines(row for _ in range(200_000))
+        out.writelines(row for _ in range(300_000))
     data_spec(folder, "wide.csv")
 
 
@@ -166,7 +166,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "include chain": (include_chain, "bases and includes go more than 16 files deep"),
     "extends chain": (extends_chain, "bases and includes go more than 16 files deep"),
     "deep JSON": (deep_json, "deep.json:1:2: JSON nested too deeply"),
-    "eight million CSV values": (wide_csv, "wide.csv:1:1: more than 5,000,000 values; filter or split the data"),
+    "twelve million CSV values": (wide_csv, "wide.csv:1:1: more than 10,000,000 values; filter or split the data"),
     "JSON surrogate": (surrogate_json, "s.json:1:2: '\\ud800' is half of a character pair"),
     "xlsx dimension": (
         lambda folder: workbook(folder, "dim.xlsx", DIMENSION_BOMB),

@@ -247,3 +247,23 @@ def test_a_wide_number_far_down_a_long_column_is_measured():
     laid = geometry(Table(("Amount",), tuple(values)), Style())
     widest = width("-123,456,789.125", laid.size)
     assert laid.columns[0].width - 2 * laid.padding >= widest
+
+
+def test_rows_read_as_row_tuples_whatever_they_are_held_as():
+    import pickle
+
+    from briefing.model import Rows
+
+    given = ((1, "a"), (2, "b"), (3, None))
+    table = Table(("n", "s"), given)
+    rows = table.rows
+    assert isinstance(rows, Rows) and rows.columns == ((1, 2, 3), ("a", "b", None))
+    assert rows == given and list(rows) == list(given) and len(rows) == 3
+    assert rows[-1] == (3, None) and rows[1:] == given[1:] and isinstance(rows[1:], Rows)
+    assert list(rows.between(1, 99)) == list(given[1:])
+    assert pickle.loads(pickle.dumps(table)) == table and hash(table) == hash(Table(("n", "s"), given))
+    with pytest.raises(IndexError):
+        rows[3]
+    with pytest.raises(ValueError, match="every row must have 2 values"):
+        Table(("n", "s"), ((1,),))
+    assert Table(("n",), ()).rows == () and list(Table(("n",), ()).rows) == []

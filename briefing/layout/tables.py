@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from ..model import Cell, Chart, NumberFormat, Table
+from ..model import Cell, Chart, NumberFormat, Rows, Table
 from ..style import Style
 from .measure import width
 from .text import Show, column_text, display, grouped, is_number
@@ -86,7 +86,7 @@ class TableGeometry:
     """Even the widest page cannot hold its widest tokens: some break across lines."""
     header: tuple[str, ...]
     """The header row's texts."""
-    body: tuple[tuple[Cell, ...], ...]
+    body: Rows
     """The body's values, the table's own rows (not copied)."""
     shows: tuple[Show, ...]
     """Per column, the function that gives a value its text: the texts are made as they are read,
@@ -102,15 +102,14 @@ class TableGeometry:
     def rows(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[str, ...]]:
         """The body's texts, row by row, from row ``start`` up to ``stop``."""
         shows = self.shows
-        body = self.body if start == 0 and stop is None else self.body[start:stop]
-        for row in body:
+        for row in self.body.between(start, stop):
             yield tuple(show(value) for show, value in zip(shows, row, strict=True))
 
 
 def geometry(table: Table, style: Style) -> TableGeometry:
     """Lay out ``table`` for pages of ``style``."""
     size = style.font_size * TABLE_TEXT
-    columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in table.columns]
+    columns = table.rows.columns
     shows = [_memoized(column_text(values, table.format_of(i))) for i, values in enumerate(columns)]
     numeric = [_numeric(values) for values in columns]
     totals = _totals(table, shows)
@@ -169,7 +168,7 @@ def share(contents: Sequence[tuple[float, float]], room: float) -> list[float]:
 def chart_table(chart: Chart) -> Table:
     """A chart's numbers as a table: categories, then one column per series, in the chart's format."""
     header = (chart.category_name, *(s.name for s in chart.series))
-    rows = tuple((category, *(s.values[i] for s in chart.series)) for i, category in enumerate(chart.categories))
+    rows = Rows((chart.categories, *(s.values for s in chart.series)), len(chart.categories))
     return Table(header, rows, chart.title, formats=(None, *[chart.value_format] * len(chart.series)))
 
 

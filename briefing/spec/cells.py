@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from ..layout.text import display, is_number
 from ..model import COLUMN_TYPES, Cell
@@ -73,22 +73,52 @@ _LOOKS_LIKE = {
 }
 
 
-def infer(values: Sequence[Cell]) -> str | None:
+def looks_like(text: str) -> str | None:
+    """The narrowest type a text looks like, valid or not: "integer", "number", "date", "boolean" or None."""
+    text = text.strip()
+    if not text:
+        return None
+    if text[0] in _NUMERIC_START:
+        for kind in ("integer", "number", "date"):
+            if _LOOKS_LIKE[kind].fullmatch(text):
+                # A sign or a point alone is not a number.
+                return kind if kind == "date" or any(c.isdigit() for c in text) else None
+        return None
+    return "boolean" if _LOOKS_LIKE["boolean"].fullmatch(text) else None
+
+
+_NUMERIC_START = frozenset("0123456789+-.")
+"""How a number or a date can begin: anything else is tried as a boolean only."""
+_FITS = {"integer": {"integer"}, "number": {"integer", "number"}, "date": {"date"}, "boolean": {"boolean"}}
+"""Which looks each type takes: a column of integers and numbers is of numbers."""
+
+
+def infer(values: Iterable[Cell]) -> str | None:
     """The narrowest type every text value looks like (None when all are empty, or some are not text).
 
     Only values read as text (from CSV) are inferred; values that already
     have types (from YAML, JSON or Excel) keep them. A value that looks like
     the type but is not one (an impossible date) is left for ``convert`` to refuse.
     """
-    present = [v for v in values if v is not None]
-    if not present or not all(isinstance(v, str) for v in present):
-        return None
-    texts = [str(v).strip() for v in present]
-    for kind in COLUMN_TYPES[:-1]:
-        shape = _LOOKS_LIKE[kind]
-        if all(shape.fullmatch(text) and any(c.isalnum() for c in text) for text in texts):
-            return kind
-    return None
+    seen: set[str] = set()
+    looks: dict[str, str | None] = {}
+    for value in values:
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            return None
+        kind = looks.get(value, "")
+        if kind == "":
+            kind = looks_like(value)
+            if len(looks) < 4096:  # repeated texts are looked at once
+                looks[value] = kind
+        if kind is None:
+            return None  # text: no need to look further
+        if kind not in seen:
+            seen.add(kind)
+            if not any(seen <= fits for fits in _FITS.values()):
+                return None  # two kinds that no type takes together, such as dates and numbers
+    return next((kind for kind in COLUMN_TYPES[:-1] if seen and seen <= _FITS[kind]), None)
 
 
 def why_not(value: Cell, kind: str) -> str:

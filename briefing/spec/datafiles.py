@@ -8,7 +8,8 @@ import json
 import math
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,18 +28,52 @@ class DataError(Exception):
         self.pos = pos
 
 
+SHARED = 4096
+"""Distinct texts per column held once however often they repeat (regions, dates, yes and no).
+
+A column of all-different texts stops sharing once it has this many: remembering each would
+cost more than it saves."""
+
+
+class Columns:
+    """Values gathered a row at a time into one list per column, repeated texts held once."""
+
+    def __init__(self, width: int) -> None:
+        self.lists: list[list[Cell]] = [[] for _ in range(width)]
+        self._seen: list[dict[str, str]] = [{} for _ in range(width)]
+
+    def add(self, row: Iterable[Cell]) -> None:
+        """Add a row, as long as the columns are."""
+        for value, column, seen in zip(row, self.lists, self._seen, strict=True):
+            if isinstance(value, str):
+                held = seen.get(value)
+                if held is None and len(seen) < SHARED:
+                    held = seen[value] = value
+                column.append(held or value)
+            else:
+                column.append(value)
+
+    def __len__(self) -> int:
+        return len(self.lists[0]) if self.lists else 0
+
+
 @dataclass
 class Frame:
-    """Rows of named columns read from a data file or from a spec, before a table is made of them."""
+    """Named columns read from a data file or from a spec, before a table is made of them."""
 
     names: list[str]
     """Column names, from the header."""
-    rows: list[list[Cell]]
-    """Values, one list per row, each as long as ``names``."""
+    columns: list[list[Cell]]
+    """Values, one list per column, all as long."""
     locate: Callable[[int, int], Pos]
     """Where the value at (row index, column index) was read, for messages."""
     text: bool = False
     """The values were read as text (CSV), so their types are to be inferred."""
+
+    @property
+    def count(self) -> int:
+        """Number of rows."""
+        return len(self.columns[0]) if self.columns else 0
 
 
 @dataclass(frozen=True)
@@ -88,8 +123,7 @@ def _header(values: list[Any], where: Callable[[int], Pos]) -> list[str]:
 
 
 def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
-    lines: list[int] = []
-    rows: list[list[Cell]] = []
+    lines = array("L")  # where each row starts, for messages: a machine word a row
     csv.field_size_limit(current().data_value_length)
     try:
         with _decoding(path, options), path.open(encoding=_codec(options.encoding), newline="") as handle:
@@ -97,18 +131,22 @@ def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
             names = _header(next(reader, []), lambda i: Pos(shown, 1, i + 1))
             if len(names) > current().data_columns:
                 raise DataError(f"more than {current().data_columns:,} columns in the header", Pos(shown, 1, 1))
+            columns = Columns(len(names))
             for record in reader:
-                if not any(field.strip() for field in record):
-                    continue  # blank lines, often at the end
+                fields = [None if not field or field.isspace() else field for field in record]
                 if len(record) != len(names):
+                    if not any(fields):
+                        continue  # blank lines, often at the end
                     found = f"{len(record)} value{'s' if len(record) != 1 else ''}"
                     raise DataError(f"row has {found}, but the header has {len(names)}", Pos(shown, reader.line_num, 1))
-                rows.append([field if field.strip() else None for field in record])
+                if not any(fields):
+                    continue
+                columns.add(fields)
                 lines.append(reader.line_num)
-                _count(len(rows), shown, len(names))
+                _count(len(lines), shown, len(names))
     except csv.Error as exc:
         raise DataError(f"'{path.name}' is not readable CSV: {exc}") from exc
-    return Frame(names, rows, lambda row, col: Pos(shown, lines[row], col + 1), text=True)
+    return Frame(names, columns.lists, lambda row, col: Pos(shown, lines[row], col + 1), text=True)
 
 
 @contextmanager
@@ -137,17 +175,19 @@ def _json(path: Path, shown: str, options: SourceOptions) -> Frame:
     if all(isinstance(item, dict) for _, item in items):
         # Objects: the columns are their keys, in the order first seen.
         names = list(dict.fromkeys(key for _, item in items for key in item))
-        rows = [[_json_value(item.get(name), pos, shown) for name in names] for pos, item in items]
-        return Frame(names, rows, lambda row, col: places[row])
+        columns = Columns(len(names))
+        for pos, item in items:
+            columns.add([_json_value(item.get(name), pos, shown) for name in names])
+        return Frame(names, columns.lists, lambda row, col: places[row])
     if all(isinstance(item, list) for _, item in items):
         head_pos, head = items[0]
         names = _header(head, lambda i: head_pos)
-        rows = []
+        columns = Columns(len(names))
         for pos, item in items[1:]:
             if len(item) != len(names):
                 raise DataError(f"row has {len(item)} values, but the header has {len(names)}", pos)
-            rows.append([_json_value(value, pos, shown) for value in item])
-        return Frame(names, rows, lambda row, col: places[row + 1])
+            columns.add([_json_value(value, pos, shown) for value in item])
+        return Frame(names, columns.lists, lambda row, col: places[row + 1])
     raise DataError("expected a list of objects, or a list of lists with a header first", Pos(shown, 1, 1))
 
 
@@ -235,16 +275,16 @@ def _xlsx(path: Path, shown: str, options: SourceOptions) -> Frame:
         cells = sheet.iter_rows(
             min_row=min_row + 1, max_row=max_row, min_col=min_col, max_col=last_col, values_only=True
         )
-        rows: list[list[Cell]] = []
-        numbers: list[int] = []
+        columns = Columns(len(names))
+        numbers = array("L")
         empty = 0
         for number, values in enumerate(cells, min_row + 1):
             row = [_xlsx_value(v) for v in list(values)[: len(names)]]
             row += [None] * (len(names) - len(row))
             if any(v is not None for v in row):
-                rows.append(row)
+                columns.add(row)
                 numbers.append(number)
-                _count(len(rows), shown, len(names))
+                _count(len(numbers), shown, len(names))
                 empty = 0
             else:
                 empty += 1
@@ -260,7 +300,7 @@ def _xlsx(path: Path, shown: str, options: SourceOptions) -> Frame:
         raise DataError(f"'{path.name}' is not a readable .xlsx workbook ({type(exc).__name__})") from exc
     finally:
         book.close()
-    return Frame(names, rows, lambda row, col: Pos(shown, numbers[row], min_col + col))
+    return Frame(names, columns.lists, lambda row, col: Pos(shown, numbers[row], min_col + col))
 
 
 def _trim(header: list[Any]) -> list[Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import assert_never, cast, get_args
@@ -21,14 +21,15 @@ from ..model import (
     ChartKind,
     FormatKind,
     NumberFormat,
+    Rows,
     Series,
     Table,
     Totals,
 )
 from ..numbers import FORMAT_NEEDS, currency_precision, fits, is_currency
 from . import shapes
-from .cells import Test, comparable, convert, infer, is_number, sort_key, test, type_name, why_not
-from .datafiles import DataError, Frame, SourceOptions, read
+from .cells import Test, comparable, convert, infer, is_number, looks_like, sort_key, test, type_name, why_not
+from .datafiles import SHARED, Columns, DataError, Frame, SourceOptions, read
 from .inline import parse_inline
 from .reader import Reader, did_you_mean
 
@@ -59,7 +60,8 @@ class _Rows:
     """A frame on its way to a table: the rows kept so far, each with its index in the data."""
 
     frame: Frame
-    kept: list[int]
+    kept: Sequence[int]
+    """Indexes of the rows kept, in order: all of them (a range) until filtered or sorted."""
     aliases: dict[str, str]
     """Shown name -> name in the data, for columns the spec renames."""
 
@@ -74,8 +76,22 @@ class _Rows:
             return None
         return self.frame.names.index(name)
 
-    def values(self, col: int) -> list[Cell]:
-        return [self.frame.rows[i][col] for i in self.kept]
+    def values(self, col: int) -> Sequence[Cell]:
+        column = self.frame.columns[col]
+        return column if self.kept == range(len(column)) else [column[i] for i in self.kept]
+
+    def body(self, picked: list[int]) -> Rows:
+        """The kept rows of the picked columns, held as columns; the frame is spent.
+
+        Each column of the frame is emptied once copied, so that a long table is not
+        held twice over at the end of reading it.
+        """
+        columns = []
+        for n, col in enumerate(picked):
+            columns.append(tuple(self.values(col)))
+            if col not in picked[n + 1 :]:
+                self.frame.columns[col].clear()
+        return Rows(tuple(columns), len(self.kept))
 
 
 def read_table(r: Reader, node: Node) -> Table | None:
@@ -93,8 +109,7 @@ def read_table(r: Reader, node: Node) -> Table | None:
     totals = _totals(r, keys["totals"], rows, columns) if "totals" in keys else None
     if len(r.problems) > before or ("totals" in keys and totals is None):
         return None
-    picked = [rows.frame.names.index(c.source) for c in columns]
-    body = tuple(tuple(rows.frame.rows[i][col] for col in picked) for i in rows.kept)
+    body = rows.body([rows.frame.names.index(c.source) for c in columns])
     formats = tuple(c.format for c in columns)
     return Table(
         tuple(c.shown for c in columns),
@@ -152,7 +167,7 @@ def _series(r: Reader, rows: _Rows, col: int, node: Node) -> Series | None:
         where = rows.frame.locate(bad[0], col)
         r.problem(
             node,
-            f"column '{rows.frame.names[col]}' holds text ({where}: '{rows.frame.rows[bad[0]][col]}'); "
+            f"column '{rows.frame.names[col]}' holds text ({where}: '{rows.frame.columns[col][bad[0]]}'); "
             "a chart needs numbers",
         )
         return None
@@ -208,7 +223,7 @@ def _rows(r: Reader, node: Node, keys: dict[str, Node]) -> tuple[_Rows, list[_Co
         return None
     if not columns:
         columns = [_Column(name, name, node) for name in frame.names]
-    rows = _Rows(frame, list(range(len(frame.rows))), {c.shown: c.source for c in columns if c.shown != c.source})
+    rows = _Rows(frame, range(frame.count), {c.shown: c.source for c in columns if c.shown != c.source})
     missing = [c for c in columns if c.source not in frame.names]
     for c in missing:
         r.problem(c.node, f"no column '{c.source}' in the data{did_you_mean(c.source, frame.names)}")
@@ -307,11 +322,11 @@ def _shown(path: Path) -> str:
 def _inline_frame(r: Reader, node: Node | None, columns: list[_Column]) -> Frame | None:
     names = [c.source for c in columns]
     if node is None:
-        return Frame(names, [], lambda row, col: r.pos(columns[col].node))
+        return Frame(names, [[] for _ in names], lambda row, col: r.pos(columns[col].node))
     row_nodes = r.sequence(node, "a list of rows")
     if row_nodes is None:
         return None
-    rows: list[list[Cell]] = []
+    rows = Columns(len(names))
     cells: list[list[Node]] = []
     for row_node in row_nodes:
         values = r.sequence(row_node, "a row (a list of values)")
@@ -321,11 +336,11 @@ def _inline_frame(r: Reader, node: Node | None, columns: list[_Column]) -> Frame
             found, width = _count(len(values), "cell"), _count(len(names), "column")
             r.problem(row_node, f"row has {found}, but the table has {width}")
             continue
-        rows.append([r.cell(c) for c in values])
+        rows.add([r.cell(c) for c in values])
         cells.append(values)
-    if len(rows) != len(row_nodes):
+    if len(cells) != len(row_nodes):
         return None
-    return Frame(names, rows, lambda row, col: r.pos(cells[row][col]))
+    return Frame(names, rows.lists, lambda row, col: r.pos(cells[row][col]))
 
 
 def _count(n: int, noun: str) -> str:
@@ -347,7 +362,7 @@ def _typed(r: Reader, frame: Frame, columns: list[_Column]) -> bool:
             # A format says what its column holds: the values that are not such are the ones to name.
             needs = FORMAT_NEEDS[spec.format.kind] if spec and spec.format else None
             because = f", as the column's {spec.format.kind} format needs" if spec and spec.format else ""
-            kind = needs or infer([row[col] for row in frame.rows])
+            kind = needs or infer(frame.columns[col])
             if kind is None:
                 _mixed(r, frame, col)
         if kind is not None:
@@ -359,32 +374,54 @@ def _typed(r: Reader, frame: Frame, columns: list[_Column]) -> bool:
 
 def _mixed(r: Reader, frame: Frame, col: int) -> None:
     """Say so when a column read as text is mostly of another kind: a few values made it text."""
-    values = [(i, row[col]) for i, row in enumerate(frame.rows) if row[col] is not None]
-    for kind in ("number", "date"):
-        fitting = [i for i, v in values if infer([v]) in (kind, "integer" if kind == "number" else kind)]
-        if values and len(fitting) * 2 >= len(values) and len(fitting) < len(values):
-            odd = next(i for i, _ in values if i not in set(fitting))
+    column = frame.columns[col]
+    present = sum(1 for v in column if v is not None)
+    for kind, looks in (("number", ("integer", "number")), ("date", ("date",))):
+        odd, fitting = None, 0
+        for i, value in enumerate(column):
+            if value is None:
+                continue
+            if isinstance(value, str) and looks_like(value) in looks:
+                fitting += 1
+            elif odd is None:
+                odd = i
+            if odd is not None and (i - fitting) * 2 > present:
+                break  # more than half are not of this kind
+        if odd is not None and fitting * 2 >= present:
             message = (
-                f"column '{frame.names[col]}' is read as text: {len(fitting)} of its {len(values)} values are "
-                f"{kind}s, but not '{frame.rows[odd][col]}' (give type: {kind} to refuse the others)"
+                f"column '{frame.names[col]}' is read as text: {fitting} of its {present} values are "
+                f"{kind}s, but not '{column[odd]}' (give type: {kind} to refuse the others)"
             )
             r.notices.append(Problem(frame.locate(odd, col), message))
             return
 
 
 def _convert(r: Reader, frame: Frame, col: int, kind: str, because: str = "") -> bool:
-    bad: list[int] = []
-    for i, row in enumerate(frame.rows):
+    """Read a column's values as ``kind``, in place; a text met again is read once (and its value shared)."""
+    column, bad = frame.columns[col], []
+    made: dict[str, Cell] = {}
+    for i, value in enumerate(column):
+        if value is None:
+            continue
+        if isinstance(value, str):
+            known = made.get(value)
+            if known is not None:  # only an empty value reads as None, and it is not looked up
+                column[i] = known
+                continue
         try:
-            row[col] = convert(row[col], kind)
+            column[i] = convert(value, kind)
         except ValueError:
             bad.append(i)
+            continue
+        if isinstance(value, str) and len(made) < SHARED:
+            made[value] = column[i]
     _report(r, frame, col, bad, f"is not {type_name(kind)}{because}", lambda value: why_not(value, kind))
     return not bad
 
 
 def _check_format(r: Reader, frame: Frame, col: int, fmt: NumberFormat) -> bool:
-    bad = [i for i, row in enumerate(frame.rows) if row[col] is not None and not fits(fmt, row[col])]
+    column = frame.columns[col]
+    bad = [i for i, value in enumerate(column) if value is not None and not fits(fmt, value)]
     _report(r, frame, col, bad, f"is not a {FORMAT_NEEDS[fmt.kind]}, as the column's {fmt.kind} format needs")
     return not bad
 
@@ -394,7 +431,7 @@ def _report(
 ) -> None:
     name = frame.names[col]
     for i in bad[:MAX_REPORTED]:
-        value = frame.rows[i][col]
+        value = frame.columns[col][i]
         reason = why(value)
         message = f"'{value}' in column '{name}' {what}" + (f": {reason}" if reason else "")
         r.problems.append(Problem(frame.locate(i, col), message))
@@ -427,7 +464,8 @@ def _where(r: Reader, node: Node, rows: _Rows) -> bool:
         tests.append((col, test(op, wanted)))
     if len(tests) != len(nodes):
         return False
-    rows.kept = [i for i in rows.kept if all(t(rows.frame.rows[i][col]) for col, t in tests)]
+    columns = rows.frame.columns
+    rows.kept = [i for i in rows.kept if all(t(columns[col][i]) for col, t in tests)]
     return True
 
 
@@ -458,12 +496,14 @@ def _sort(r: Reader, node: Node, rows: _Rows) -> bool:
             return False
         order.append((col, descending))
     # Stable sorts from the last key to the first sort by all keys together.
+    kept = list(rows.kept)
     for col, descending in reversed(order):
-        key = sort_key(descending)
+        key, column = sort_key(descending), rows.frame.columns[col]
         try:
-            rows.kept.sort(key=lambda i: key(rows.frame.rows[i][col]), reverse=descending)
+            kept.sort(key=lambda i: key(column[i]), reverse=descending)
         except TypeError:  # a column of mixed kinds sorts as text
-            rows.kept.sort(key=lambda i: key(_text_of(rows.frame.rows[i][col])), reverse=descending)
+            kept.sort(key=lambda i: key(_text_of(column[i])), reverse=descending)
+    rows.kept = kept
     return True
 
 

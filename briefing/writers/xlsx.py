@@ -286,12 +286,12 @@ class _Builder:
 
     def _long_values(self, table: Table) -> None:
         """Warn, with the first one's place, of values longer than an Excel cell holds: they are cut there."""
-        long = [
+        long = sorted(
             (r, c, len(v))
-            for r, row in enumerate(table.rows)
-            for c, v in enumerate(row)
+            for c, column in enumerate(table.rows.columns)
+            for r, v in enumerate(column)
             if isinstance(v, str) and len(v) > MAX_CELL_CHARS
-        ]
+        )
         if long:
             r, c, size = long[0]
             more = f" ({len(long) - 1:,} more)" if len(long) > 1 else ""

@@ -94,10 +94,10 @@ class Grid:
         # A cell's whole look follows from its column and its value's type: the first such cell
         # is made in full, and later rows refill it (see Slot).
         slots: dict[tuple[int, type], Slot] = {}
-        body = table.rows
-        for index in rows:
+        assert rows.step == 1, "a table's rows go to a sheet in order"
+        for values in table.rows.between(rows.start, rows.stop):
             cells = []
-            for col, value in enumerate(body[index]):
+            for col, value in enumerate(values):
                 key = (col, type(value))
                 slot = slots.get(key)
                 if slot is None:
