@@ -124,3 +124,35 @@ def test_a_stopped_build_leaves_previous_files_intact(how, tmp_path):
     small.write_text("title: T\nsections: [{heading: H}]\n")
     assert main(["build", str(small), "--out", str(out)]) == 0
     assert list(out.glob(".briefing-*")) == []
+
+
+def test_the_content_key_sees_one_value_changed_deep_in_a_long_table():
+    """A table's rows go into the key a slice at a time; any value, of any type, still counts."""
+    import datetime as dt
+    import subprocess as sp
+
+    from briefing.manifest import content_key
+    from briefing.model import Briefing, Section, Table
+    from briefing.spec.inline import parse_inline
+
+    def doc(rows):
+        return Briefing("Annex", (Section(parse_inline("Log"), (Table(("n", "day", "x"), tuple(rows)),)),))
+
+    rows = [(i, dt.date(2026, 1, 1 + i % 28), i * 0.5) for i in range(10_000)]
+    key = content_key(doc(rows))
+    assert content_key(doc(list(rows))) == key
+    changed = list(rows)
+    changed[9_000] = (9_000, dt.date(2026, 1, 2), 4_500.0)
+    assert content_key(doc(changed)) != key
+    swapped = list(rows)
+    swapped[4095], swapped[4096] = rows[4096], rows[4095]  # across the slices the digest takes
+    assert content_key(doc(swapped)) != key
+    # The same in another process (the key decides whether a pack is already built).
+    code = (
+        "import datetime as dt; from briefing.manifest import content_key; from briefing.model import *;"
+        "from briefing.spec.inline import parse_inline;"
+        "rows = [(i, dt.date(2026, 1, 1 + i % 28), i * 0.5) for i in range(10_000)];"
+        "table = Table(('n', 'day', 'x'), tuple(rows));"
+        "print(content_key(Briefing('Annex', (Section(parse_inline('Log'), (table,)),))))"
+    )
+    assert sp.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == key

@@ -1,0 +1,188 @@
+"""Big CSV annexes: a data file read, and built into each format, as an analyst's build does it.
+
+    python bench/annex.py                      # 100,000 and 1,000,000 rows: read, and built to each format
+    python bench/annex.py --rows 100000        # the smaller case only
+    python bench/annex.py --check              # exit 1 when a case is over its target
+
+Each case runs in a fresh child process, from the spec (the loader reads the CSV, the writer
+writes the table), and reports its time and its peak memory above the interpreter's baseline
+after imports. The tables are 8 mixed columns (as bench.py's) and, for reading, also 40 short
+columns: a 1,000,000 x 40 file of some 110 MB. The figures go into bench/results.md, under
+"Big CSV annexes".
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # the checkout this script is in, whatever else is installed
+sys.path.insert(0, str(HERE))
+START, END = "<!-- annex:start -->", "<!-- annex:end -->"
+
+READ_TARGETS = {(1_000_000, 8): 400.0, (1_000_000, 40): 1200.0}
+"""Peak MB above the baseline for reading a CSV of (rows, columns)."""
+BUILD_TARGETS = {"xlsx": (60.0, 500.0), "docx": (None, 1000.0), "pdf": (None, 1000.0)}
+"""Per format, (seconds, peak MB) a 1,000,000-row, 8-column annex may take; None: no target in seconds."""
+LINEAR = 11.0
+"""A million rows may take at most this many times as long as 100,000."""
+
+
+def write_csv(path: Path, rows: int, columns: int) -> None:
+    """A CSV of ``rows`` rows: bench.py's 8 mixed columns, or ``columns`` short ones."""
+    import bench
+
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        if columns == 8:
+            writer.writerow(bench.COLUMNS)
+            writer.writerows(["" if v is None else v for v in row] for row in bench.rows(rows))
+            return
+        writer.writerow([f"C{c}" for c in range(columns)])
+        letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        for i in range(rows):
+            writer.writerow(
+                [
+                    (i * 7 + c) % 1000 if c % 4 == 0 else (i + c) % 10 if c % 4 == 1 else
+                    letters[(i + c) % 26] if c % 4 == 2 else (i * c) % 100
+                    for c in range(columns)
+                ]
+            )  # fmt: skip
+
+
+def write_spec(folder: Path, rows: int, columns: int) -> Path:
+    data = folder / f"annex-{rows}x{columns}.csv"
+    if not data.exists():
+        write_csv(data, rows, columns)
+    spec = data.with_suffix(".yaml")
+    spec.write_text(
+        "title: Annex\nsections:\n  - heading: Incident log\n    content:\n"
+        f"      - table:\n          title: Log\n          source: {data.name}\n"
+    )
+    return spec
+
+
+def child(spec: str, fmt: str) -> None:
+    """Read (fmt "read") or build one spec, and print its time and peak memory as JSON."""
+    import briefing.writers.docx  # noqa: F401  imported before the baseline is taken, for every case alike
+    import briefing.writers.pdf  # noqa: F401
+    import briefing.writers.xlsx  # noqa: F401
+    from briefing import build
+    from briefing.limits import Limits
+    from briefing.spec.loader import Options, load
+
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    if fmt == "read":
+        load(spec, Options(limits=Limits(data_values=100_000_000)))
+    else:
+        with tempfile.TemporaryDirectory() as out:
+            build(spec, formats=[fmt], out=Path(out))
+    seconds = time.perf_counter() - start
+    peak_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - baseline) / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+
+
+def measure(spec: Path, fmt: str, timeout: float) -> dict | None:
+    command = [sys.executable, __file__, "--child", str(spec), fmt]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+    if result.returncode:
+        raise SystemExit(f"{fmt} of {spec.name} failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def verdict(ok: bool | None) -> str:
+    return "" if ok is None else "yes" if ok else "**no**"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--check", action="store_true", help="exit 1 when a case is over its target")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    lines, over, times = [], 0, {}
+    with tempfile.TemporaryDirectory() as folder:
+        for rows in args.rows:
+            for columns in (8, 40) if rows >= 1_000_000 else (8,):
+                spec = write_spec(Path(folder), rows, columns)
+                for fmt in ("read", "xlsx", "docx", "pdf") if columns == 8 else ("read",):
+                    found = measure(spec, fmt, args.timeout)
+                    if found is None:
+                        lines.append(f"| {rows:,} x {columns} | {fmt} | stopped after {args.timeout:g} s | | | |")
+                        over += 1
+                        continue
+                    times[(rows, fmt)] = found["seconds"]
+                    seconds, peak = found["seconds"], found["peak_mb"]
+                    target, ok = _target(rows, columns, fmt, seconds, peak, times)
+                    over += ok is False
+                    row = f"| {rows:,} x {columns} | {fmt} | {seconds:.1f} | {peak:.0f} | {target} | {verdict(ok)} |"
+                    lines.append(row)
+                    print(lines[-1], flush=True)
+    section = "\n".join(
+        [
+            START,
+            "## Big CSV annexes",
+            "",
+            f"`python bench/annex.py --rows {' '.join(map(str, args.rows))}`, on the machine above. A table read from",
+            "a CSV file by its spec, and built into one format (loader and writer, manifest included); each case",
+            "in its own process, memory the peak above the interpreter's baseline after imports. 'read' is the",
+            "loader alone. A million rows in Word and the PDF are held to 11 times the time of 100,000.",
+            "",
+            "| table | step | seconds | peak MB | target | met |",
+            "|---|---|---:|---:|---|---|",
+            *lines,
+            END,
+        ]
+    )
+    if not args.check:
+        _record(section)
+    sys.exit(1 if args.check and over else 0)
+
+
+def _target(rows: int, columns: int, fmt: str, seconds: float, peak: float, times: dict) -> tuple[str, bool | None]:
+    """The target a case is held to, in words, and whether it met it (None: no target)."""
+    if fmt == "read":
+        limit = READ_TARGETS.get((rows, columns))
+        return (f"≤ {limit:.0f} MB", peak <= limit) if limit else ("", None)
+    if rows != 1_000_000:
+        return "", None
+    most_seconds, most_mb = BUILD_TARGETS[fmt]
+    words, ok = [f"≤ {most_mb:.0f} MB"], peak <= most_mb
+    if most_seconds is not None:
+        words.append(f"≤ {most_seconds:.0f} s")
+        ok = ok and seconds <= most_seconds
+    if (100_000, fmt) in times:
+        ratio = seconds / times[(100_000, fmt)]
+        words.append(f"{ratio:.1f}x the time of 100,000 (≤ {LINEAR:g}x)")
+        ok = ok and ratio <= LINEAR
+    return ", ".join(words), ok
+
+
+def _record(section: str) -> None:
+    results = HERE / "results.md"
+    text = results.read_text(encoding="utf-8") if results.exists() else ""
+    if START in text:
+        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    results.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
