@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Literal, get_args, overload
 
@@ -138,11 +137,15 @@ class Rows(Sequence[tuple[Cell, ...]]):
         return zip(*self.columns, strict=True) if self.columns else iter(() for _ in range(self.length))
 
     def between(self, start: int, stop: int | None = None) -> Iterator[tuple[Cell, ...]]:
-        """The rows from ``start`` up to ``stop``, made as they are read (nothing copied)."""
+        """The rows from ``start`` up to ``stop``, each made as it is read."""
         stop = self.length if stop is None else min(stop, self.length)
         if not self.columns:
             return iter(() for _ in range(max(stop - start, 0)))
-        return zip(*(islice(column, start, stop) for column in self.columns), strict=True)
+        if start <= 0 and stop >= self.length:
+            return zip(*self.columns, strict=True)
+        # A slice copies the part's references, as many as its rows; skipping to the start
+        # instead (islice) would walk every row before it, for each part of a long table.
+        return zip(*(column[start:stop] for column in self.columns), strict=True)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Rows):
