@@ -30,12 +30,13 @@ sys.path.insert(0, str(HERE.parent))  # the checkout this script is in, whatever
 COLUMNS = ("Incident", "Count", "Score", "Verified", "Date", "Region", "Note", "Ref")
 
 
-def rows(n: int) -> list[tuple]:
+def rows(n: int, first: int = 0) -> list[tuple]:
+    """Rows ``first`` up to ``n`` of the benchmark's table."""
     start = dt.date(2026, 1, 1)
     return [
         (f"Incident {i}", i, i * 1.5, i % 2 == 0, start + dt.timedelta(days=i % 300), f"Region {i % 7}",
          None if i % 5 else "checked", f"R-{i:06d}")
-        for i in range(n)
+        for i in range(first, n)
     ]  # fmt: skip
 
 
