@@ -61,6 +61,42 @@ BUNDLED_FONTS = {
 
 
 @dataclass(frozen=True)
+class ScriptFont:
+    """A bundled family for a script that body fonts seldom have, and the characters it is for."""
+
+    script: str
+    """The script's name, as a reader would say it."""
+    family: FontFamily
+    """The family (regular and, where there is one, bold)."""
+    ranges: tuple[tuple[int, int], ...]
+    """The Unicode blocks of the script, first and last code point of each."""
+
+    def holds(self, code: int) -> bool:
+        """Whether a code point is in one of the script's blocks."""
+        return any(first <= code <= last for first, last in self.ranges)
+
+
+SCRIPT_FONTS = (
+    ScriptFont(
+        "Arabic",
+        FontFamily("Noto Sans Arabic", _FONTS / "NotoSansArabic-Regular.ttf", _FONTS / "NotoSansArabic-Bold.ttf"),
+        ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)),
+    ),
+    ScriptFont(
+        "Hebrew",
+        FontFamily("Noto Sans Hebrew", _FONTS / "NotoSansHebrew-Regular.ttf", _FONTS / "NotoSansHebrew-Bold.ttf"),
+        ((0x0590, 0x05FF), (0xFB1D, 0xFB4F)),
+    ),
+    ScriptFont("N'Ko", FontFamily("Noto Sans NKo", _FONTS / "NotoSansNKo-Regular.ttf"), ((0x07C0, 0x07FF),)),
+    ScriptFont(
+        "Tifinagh", FontFamily("Noto Sans Tifinagh", _FONTS / "NotoSansTifinagh-Regular.ttf"), ((0x2D30, 0x2D7F),)
+    ),
+)
+"""Fonts for scripts of the Sahel that a body font may lack: a character the body font has no glyph
+for is set in its script's font (OFL; see fonts/LICENSE-Noto.txt)."""
+
+
+@dataclass(frozen=True)
 class TableLook:
     """How tables are drawn."""
 

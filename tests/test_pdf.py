@@ -226,3 +226,46 @@ def test_every_page_is_numbered_out_of_the_total_and_compressed_when_done(tmp_pa
     require_tool("qpdf")
     check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_scripts_the_body_font_lacks_are_set_in_their_bundled_font_bold_where_bold(tmp_path):
+    """N'Ko, Tifinagh, Hebrew and Arabic in a serif body (which has none of them): each character is drawn
+    in its script's Noto font, embedded, and in its bold face in a bold heading or bold markup."""
+    import dataclasses
+
+    import pdfplumber
+
+    from briefing.spec.styles import merge, read_style_file
+    from briefing.style import BUNDLED_FONTS
+
+    serif = BUNDLED_FONTS["DejaVu Serif"]
+    style = dataclasses.replace(merge(read_style_file("plain"), {}, {}), body_font=serif, heading_font=serif)
+    words = {"NKo": "ߒߞߏ", "Tifinagh": "ⵜⴰⵎⴰⵣⵉⵖⵜ", "Hebrew": "שלום", "Arabic": "تمبكتو"}
+    text = " ".join(f"{script}: {word}." for script, word in words.items())
+    bold = "**تمبكتو**"
+    doc = Briefing(
+        "Scripts",
+        (Section(parse_inline("Names تمبكتو"), (Paragraph(parse_inline(text)), Paragraph(parse_inline(bold)))),),
+        style=style,
+    )
+    path = tmp_path / "scripts.pdf"
+    assert PdfWriter().write(doc, path) == []
+    with pdfplumber.open(path) as pdf:
+        chars = pdf.pages[0].chars
+    by_baseline: dict[float, list] = {}  # a line by its baseline: each script's font has its own ascent and descent
+    for char in chars:
+        by_baseline.setdefault(round(char["matrix"][5], 1), []).append(char)
+    lines = list(by_baseline.values())
+    body = next(line for line in lines if "Tifinagh" in "".join(c["text"] for c in line))
+    fonts = {c["text"]: c["fontname"].split("+")[-1] for c in body if not c["text"].isascii()}
+    for script, word in words.items():
+        assert {fonts[c] for c in word} == {f"NotoSans{script}-Regular"}, script
+    bold_lines = [line for line in lines if {c["text"] for c in line} >= set("تمبكتو")]
+    faces = [{c["fontname"].split("+")[-1] for c in line if not c["text"].isascii()} for line in bold_lines]
+    body_faces = {f"NotoSans{script}-Regular" for script in words}
+    assert faces == [{"NotoSansArabic-Bold"}, body_faces, {"NotoSansArabic-Bold"}]  # heading, paragraph, ** bold
+    require_tool("pdffonts")
+    listed = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    for name in ("NotoSansNKo-Regular", "NotoSansTifinagh-Regular", "NotoSansHebrew-Regular", "NotoSansArabic-Bold"):
+        line = next(row for row in listed.splitlines() if name in row)
+        assert line.split()[-5] == "yes", line  # embedded

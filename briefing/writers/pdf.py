@@ -170,22 +170,23 @@ class _Story:
         """Whether the body font has a glyph for every character of ``text``."""
         return text.isascii() or pdffonts.covers(text, self.fonts.body)
 
-    def text(self, text: str, font: str | None = None) -> str:
-        return pdffonts.text_markup(text, font or self.fonts.body)
+    def text(self, text: str, font: str | None = None, bold: bool = False) -> str:
+        """Plain text as markup; ``bold`` when it is set bold, by its style or its markup."""
+        return pdffonts.text_markup(text, font or self.fonts.body, bold)
 
-    def markup(self, text: Inline, font: str | None = None) -> str:
-        """Inline spans as reportlab paragraph markup, escaped once here."""
+    def markup(self, text: Inline, font: str | None = None, bold: bool = False) -> str:
+        """Inline spans as reportlab paragraph markup, escaped once here; ``bold`` when the style is bold."""
         out = []
         for href, spans in common.link_groups(text):
-            inner = "".join(self._span(span, font) for span in spans)
+            inner = "".join(self._span(span, font, bold) for span in spans)
             if href is None:
                 out.append(inner)
             else:
                 out.append(f'<a href={quoteattr(href)} color="#{common.LINK_RGB}"><u>{inner}</u></a>')
         return "".join(out)
 
-    def _span(self, span: Span, font: str | None) -> str:
-        text = self.text(span.text, font)
+    def _span(self, span: Span, font: str | None, bold: bool) -> str:
+        text = self.text(span.text, font, bold or span.bold)
         if span.bold:
             text = f"<b>{text}</b>"
         if span.italic:
@@ -203,7 +204,7 @@ class _Story:
         if self.style.logo:
             self.add(self._logo(page))
         head = self.fonts.heading
-        self.add(RLParagraph(self.text(doc.title, head), self.styles["cover-title" if page else "title"]))
+        self.add(RLParagraph(self.text(doc.title, head, bold=True), self.styles["cover-title" if page else "title"]))
         if doc.subtitle:
             self.add(RLParagraph(self.text(doc.subtitle, head), self.styles["subtitle"]))
         meta = meta_line(doc)
@@ -240,7 +241,7 @@ class _Story:
     def visit_heading(self, node: LaidHeading, place: Place) -> None:
         self._turn(place)
         self.headings += 1
-        markup = self.markup(node.text, self.fonts.heading)
+        markup = self.markup(node.text, self.fonts.heading, bold=True)
         outline = common.xml_safe(plain(node.text))
         self.add(Heading(markup, self.styles[f"h{node.level}"], node.level, outline, f"h{self.headings}"))
 
@@ -259,7 +260,7 @@ class _Story:
         for item in block.items:
             text = self.markup(item.text)
             if item.lead:
-                text = f"<b>{self.markup(item.lead)}:</b> {text}"
+                text = f"<b>{self.markup(item.lead, bold=True)}:</b> {text}"
             items.append(RLListItem(RLParagraph(text, self.styles[style])))
         kind: dict[str, Any] = (
             {"bulletType": "1", "bulletFormat": "%s."}
@@ -273,7 +274,7 @@ class _Story:
         """A framed, shaded box, kept together on a page where it fits."""
         colour = common.callout_colour(self.style, node.kind)
         title_style = ParagraphStyle("callout-title", self.styles["body"], textColor=_hex(colour), spaceAfter=3)
-        inside: list[Flowable] = [RLParagraph(f"<b>{self.text(node.title)}</b>", title_style)]
+        inside: list[Flowable] = [RLParagraph(f"<b>{self.text(node.title, bold=True)}</b>", title_style)]
         for block in node.content:
             if isinstance(block, Paragraph):
                 inside.append(RLParagraph(self.markup(block.text), self.styles["body"]))
@@ -301,7 +302,7 @@ class _Story:
         styles = self._cell_styles(laid.size)
         col_widths = [c.width for c in laid.columns]
         head = [
-            RLParagraph(self.text(name), styles["head-right" if c.numeric else "head"])
+            RLParagraph(self.text(name, bold=True), styles["head-right" if c.numeric else "head"])
             for name, c in zip(laid.header, laid.columns, strict=True)
         ]
         fits = [_Fit(c.width - 2 * laid.padding, styles["right" if c.numeric else "left"]) for c in laid.columns]
@@ -316,7 +317,7 @@ class _Story:
         body = pdftable.Body(len(laid.body) + (1 if laid.totals else 0), rows)
         grid = pdftable.runs(head, body, self._look(col_widths, laid, styles["left"], place.keep_together))
         self._turn(place)
-        self.add(RLParagraph(self.markup(caption.spans), self.styles["table-caption"]), *grid)
+        self.add(RLParagraph(self.markup(caption.spans, bold=True), self.styles["table-caption"]), *grid)
         if laid.turned:
             self.add(NextPageTemplate(PORTRAIT), RLPageBreak())  # the turned pages end with the table
         else:
@@ -362,10 +363,14 @@ class _Story:
 
         assert place.caption is not None
         picture = chart.drawing(node, self.style, self.style.text_width_cm * cm)
-        self.add(KeepTogether([picture, RLParagraph(self.markup(place.caption.spans), self.styles["figure-caption"])]))
+        self.add(KeepTogether([picture, self._figure_caption(place)]))
+
+    def _figure_caption(self, place: Place) -> RLParagraph:
+        assert place.caption is not None
+        return RLParagraph(self.markup(place.caption.spans, bold=True), self.styles["figure-caption"])
 
     def visit_image(self, node: Image, place: Place) -> None:
         assert place.caption is not None
         width, height = common.image_size_cm(node, self.style.text_width_cm)
         picture = RLImage(str(node.path), width=width * cm, height=height * cm)
-        self.add(KeepTogether([picture, RLParagraph(self.markup(place.caption.spans), self.styles["figure-caption"])]))
+        self.add(KeepTogether([picture, self._figure_caption(place)]))

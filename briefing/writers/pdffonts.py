@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
-from ..style import BUNDLED_FONTS, FontFamily
+from ..style import BUNDLED_FONTS, SCRIPT_FONTS, FontFamily, ScriptFont
 from . import common
 
 SYMBOLS = "BriefingSymbols"
@@ -64,21 +64,48 @@ def covers(text: str, font: str) -> bool:
     return all(ord(c) in covered for c in text)
 
 
-def text_markup(text: str, font: str) -> str:
+def text_markup(text: str, font: str, bold: bool = False) -> str:
     """Plain text as reportlab paragraph markup: every character literal.
 
-    Characters that ``font`` lacks but the symbol font has (most emoji) are
-    set in the symbol font, so they print instead of showing empty boxes.
+    A character that ``font`` lacks is set in the bundled font of its script
+    (Arabic, Hebrew, N'Ko, Tifinagh) or, failing that, in the symbol font (most
+    emoji), so that it prints instead of showing an empty box. ``bold`` says the
+    text is bold: the script's bold face is named, as naming a font drops the bold.
     """
     text = common.xml_safe(text)
     if text.isascii():
         return escape(text).replace("\n", "<br/>")
-    covered, symbols = _coverage[font], _coverage[SYMBOLS]
+    covered = _coverage[font]
     parts = []
-    for fallback, chars in groupby(text, key=lambda c: ord(c) not in covered and ord(c) in symbols):
+    for fallback, chars in groupby(text, key=lambda c: None if ord(c) in covered else _fallback(ord(c))):
         run = escape("".join(chars)).replace("\n", "<br/>")
-        parts.append(f'<font name="{SYMBOLS}">{run}</font>' if fallback else run)
+        if fallback and bold and fallback != SYMBOLS:
+            fallback = f"{fallback}-Bold"
+        parts.append(f'<font name="{fallback}">{run}</font>' if fallback else run)
     return "".join(parts)
+
+
+def _fallback(code: int) -> str | None:
+    """The registered name of the font to set a character in that the text font lacks; None if none has it."""
+    for script in SCRIPT_FONTS:
+        if script.holds(code):
+            name = _script_font(script)
+            if code in _coverage[name]:
+                return name
+    return SYMBOLS if code in _coverage[SYMBOLS] else None
+
+
+def _script_font(script: ScriptFont) -> str:
+    """A script's font, registered (with its bold, for bold text) the first time a character needs it."""
+    family = script.family
+    name = "S" + hashlib.sha1(str(family.regular).encode()).hexdigest()[:10]
+    if name not in _coverage:
+        pdfmetrics.registerFont(TTFont(name, str(family.regular)))
+        pdfmetrics.registerFont(TTFont(f"{name}-Bold", str(family.face(True, False))))
+        # No italic in these scripts' fonts: italic text keeps the upright face, as Word and browsers do.
+        pdfmetrics.registerFontFamily(name, normal=name, bold=f"{name}-Bold", italic=name, boldItalic=f"{name}-Bold")
+        _coverage[name] = frozenset(pdfmetrics.getFont(name).face.charToGlyph)
+    return name
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
