@@ -186,10 +186,13 @@ def _numeric(values: Sequence[Cell]) -> bool:
 
 
 def _candidates(values: Sequence[Cell], numeric: bool) -> Iterable[Cell]:
-    """The values whose text may be the widest: all of them, but in a column of numbers only those with
-    the most digits (the largest, the most negative, the longest written), which are few."""
+    """The values whose text may be the widest: all the distinct ones, but in a column of numbers only those
+    with the most digits (the largest, the most negative, the longest written), which are few."""
     if not numeric:
-        return values
+        # Each value once: a region or a date repeated down the column is measured once.
+        distinct = dict.fromkeys(values)
+        # 1, 1.0 and True are equal but written differently: where they mix, every value is measured.
+        return values if len({type(v) for v in distinct} & {bool, int, float}) > 1 else list(distinct)
     present = [v for v in values if v is not None]
     widest = [
         *heapq.nlargest(_CANDIDATES, present, key=abs),  # type: ignore[arg-type]

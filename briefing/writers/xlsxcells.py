@@ -80,7 +80,8 @@ class Slot(XLCell):
 
     def refill(self, value: Cell) -> None:
         """Hold ``value``, of the first value's type, as ``make`` would store it."""
-        self._value = plain_value(value)
+        # Numbers, the most of a long table, are stored as they are.
+        self._value = value if type(value) in (int, float) else plain_value(value)
 
 
 def add_sheet(workbook: Workbook, title: str, index: int | None = None) -> Sheet:

@@ -93,18 +93,17 @@ class Grid:
         styles = [WRAPPED_STYLE if c.wraps_in_sheet else BODY_STYLE for c in cols]
         # A cell's whole look follows from its column and its value's type: the first such cell
         # is made in full, and later rows refill it (see Slot).
-        slots: dict[tuple[int, type], Slot] = {}
+        slots: list[dict[type, Slot]] = [{} for _ in cols]
         assert rows.step == 1, "a table's rows go to a sheet in order"
         for values in table.rows.between(rows.start, rows.stop):
             cells = []
             for col, value in enumerate(values):
-                key = (col, type(value))
-                slot = slots.get(key)
+                slot = slots[col].get(type(value))
                 if slot is None:
                     cell = make(sheet, value, styles[col])
                     if formats[col] and _formattable(value, cols[col]):
                         cell.number_format = formats[col]
-                    slot = slots[key] = Slot(cell)
+                    slot = slots[col][type(value)] = Slot(cell)
                 else:
                     slot.refill(value)
                 cells.append(slot)
