@@ -337,6 +337,33 @@ class Section:
     pos: Pos = _pos()
 
 
+Direction = Literal["ltr", "rtl"]
+"""Which way a briefing's text runs: left to right, or right to left (Arabic, Hebrew, N'Ko)."""
+DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
+
+LabelKey = Literal["table", "figure", "page", "of", "contents", "summary"]
+"""The words a pack prints around the author's text, which a spec may give in its language."""
+LABEL_KEYS: tuple[LabelKey, ...] = get_args(LabelKey)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The words a pack prints around the author's text: captions, page numbers, headings it adds."""
+
+    table: str = "Table"
+    """Before a table's number in its caption: "Table 2: …"."""
+    figure: str = "Figure"
+    """Before a chart's or a picture's number: "Figure 1: …"."""
+    page: str = "Page"
+    """The footer's "Page 3 of 12"."""
+    of: str = "of"
+    """Between the page and the page count."""
+    contents: str = "Contents"
+    """The heading of the table of contents, and its sheet's name."""
+    summary: str = "Summary"
+    """The heading of the executive summary."""
+
+
 @dataclass(frozen=True)
 class Briefing:
     """A whole briefing: metadata, summary and body."""
@@ -357,6 +384,12 @@ class Briefing:
     """Marking printed on every page and sheet, e.g. "OFFICIAL-SENSITIVE"."""
     summary: tuple[Block, ...] = ()
     """Executive summary, rendered before the body."""
+    language: str = "en"
+    """The briefing's language as a BCP 47 tag ("en", "fr-ML", "ar"), for readers' tools and screen readers."""
+    direction: Direction = "ltr"
+    """Which way the whole briefing runs; right to left lays out pages, tables and lists from the right."""
+    labels: Labels = field(default_factory=Labels)
+    """The words the pack adds, in the briefing's language."""
     style: Style = field(default_factory=Style)
     """House style every writer follows."""
     variables: dict[str, Cell] = field(default_factory=dict, compare=False, repr=False)

@@ -70,6 +70,10 @@ class ScriptFont:
     """The family (regular and, where there is one, bold)."""
     ranges: tuple[tuple[int, int], ...]
     """The Unicode blocks of the script, first and last code point of each."""
+    code: str
+    """The script's ISO 15924 code, as a language tag may name it ("ha-Arab")."""
+    languages: tuple[str, ...]
+    """Languages written in the script, by their BCP 47 primary subtag."""
 
     def holds(self, code: int) -> bool:
         """Whether a code point is in one of the script's blocks."""
@@ -81,19 +85,41 @@ SCRIPT_FONTS = (
         "Arabic",
         FontFamily("Noto Sans Arabic", _FONTS / "NotoSansArabic-Regular.ttf", _FONTS / "NotoSansArabic-Bold.ttf"),
         ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)),
+        "Arab",
+        ("ar", "fa", "ur", "ps", "ckb", "sd", "ug", "ks"),
     ),
     ScriptFont(
         "Hebrew",
         FontFamily("Noto Sans Hebrew", _FONTS / "NotoSansHebrew-Regular.ttf", _FONTS / "NotoSansHebrew-Bold.ttf"),
         ((0x0590, 0x05FF), (0xFB1D, 0xFB4F)),
+        "Hebr",
+        ("he", "iw", "yi"),
     ),
-    ScriptFont("N'Ko", FontFamily("Noto Sans NKo", _FONTS / "NotoSansNKo-Regular.ttf"), ((0x07C0, 0x07FF),)),
     ScriptFont(
-        "Tifinagh", FontFamily("Noto Sans Tifinagh", _FONTS / "NotoSansTifinagh-Regular.ttf"), ((0x2D30, 0x2D7F),)
+        "N'Ko", FontFamily("Noto Sans NKo", _FONTS / "NotoSansNKo-Regular.ttf"), ((0x07C0, 0x07FF),), "Nkoo", ("nqo",)
+    ),
+    ScriptFont(
+        "Tifinagh",
+        FontFamily("Noto Sans Tifinagh", _FONTS / "NotoSansTifinagh-Regular.ttf"),
+        ((0x2D30, 0x2D7F),),
+        "Tfng",
+        ("zgh", "tzm"),
     ),
 )
 """Fonts for scripts of the Sahel that a body font may lack: a character the body font has no glyph
 for is set in its script's font (OFL; see fonts/LICENSE-Noto.txt)."""
+
+
+def script_of_language(tag: str) -> ScriptFont | None:
+    """The bundled script font a language is written in: by the script its tag names, else by the language."""
+    parts = tag.split("-")
+    named = next((part for part in parts[1:] if len(part) == 4 and part.isalpha()), None)
+    for script in SCRIPT_FONTS:
+        if named is not None and named.lower() == script.code.lower():
+            return script
+        if named is None and parts[0].lower() in script.languages:
+            return script
+    return None
 
 
 @dataclass(frozen=True)

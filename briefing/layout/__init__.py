@@ -17,9 +17,6 @@ from . import flow
 from .numbering import Caption, Counter
 from .tables import TableGeometry, chart_table, geometry
 
-SUMMARY = "Summary"
-"""Heading of the executive summary."""
-
 
 @dataclass(frozen=True)
 class Heading:
@@ -72,7 +69,7 @@ def lay_out(doc: Briefing) -> Layout:
     """Decide, once for every format, how ``doc`` is laid out."""
     builder = _Builder(doc)
     if doc.summary:
-        builder.heading(Heading((Span(SUMMARY),), 1, doc.pos, summary=True))
+        builder.heading(Heading((Span(doc.labels.summary),), 1, doc.pos, summary=True))
         builder.blocks(doc.summary)
     for section in doc.sections:
         builder.section(section, 1)
@@ -95,7 +92,7 @@ def _turns(flow: list[tuple[Node, Place]]) -> tuple[tuple[Node, Place], ...]:
 class _Builder:
     def __init__(self, doc: Briefing) -> None:
         self.style = doc.style
-        self.counter = Counter()
+        self.counter = Counter(doc.labels)
         self.flow: list[tuple[Node, Place]] = []
         self.warnings: list[Problem] = []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Chart, Image, Inline, Span, Table, plain
+from ..model import Chart, Image, Inline, Labels, Span, Table, plain
 
 
 @dataclass(frozen=True)
@@ -28,16 +28,17 @@ class Caption:
 class Counter:
     """Numbers tables and figures in reading order (pictures and charts share the figure count)."""
 
-    def __init__(self) -> None:
+    def __init__(self, labels: Labels | None = None) -> None:
         self.tables = self.figures = 0
+        self.labels = labels or Labels()
 
     def table(self, table: Table) -> Caption:
         self.tables += 1
-        return Caption(f"Table {self.tables}", (Span(table.title),) if table.title else ())
+        return Caption(f"{self.labels.table} {self.tables}", (Span(table.title),) if table.title else ())
 
     def figure(self, block: Chart | Image) -> Caption:
         self.figures += 1
-        label = f"Figure {self.figures}"
+        label = f"{self.labels.figure} {self.figures}"
         if isinstance(block, Image):
             return Caption(label, block.caption or ())
         return Caption(label, chart_caption(block))

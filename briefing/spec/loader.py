@@ -14,8 +14,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from .. import collector
 from ..errors import SpecError
 from ..limits import Limits, using
-from ..model import Block, Briefing, ListBlock, Paragraph, Section
-from . import shapes
+from ..model import Block, Briefing, Labels, ListBlock, Paragraph, Section
+from . import language, shapes
 from .blocks import blocks, inline, items
 from .reader import Reader, kind_of
 from .resolve import Resolved, resolve_file, resolve_text
@@ -103,6 +103,7 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
         return None
     # Every key is read before giving up, so that all problems are reported.
     title = _opt(keys, "title", r.text)
+    tag = _opt(keys, "language", lambda n: language.language(r, n)) or "en"
     briefing = Briefing(
         title=title or "",
         subtitle=_opt(keys, "subtitle", r.text),
@@ -111,6 +112,9 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
         author=_opt(keys, "author", r.text),
         classification=_opt(keys, "classification", r.text),
         summary=_summary(r, keys["summary"]) if "summary" in keys else (),
+        language=tag,
+        direction=_opt(keys, "direction", lambda n: language.direction(r, n)) or language.natural_direction(tag),
+        labels=_opt(keys, "labels", lambda n: language.labels(r, n)) or Labels(),
         sections=_sections(r, keys["sections"], 1) if "sections" in keys else (),
         style=merge(styles[0], read_style(r, keys["style"]) if "style" in keys else {}, styles[1]),
         pos=r.pos(node),

@@ -9,7 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import AGGREGATES, BLOCK_TYPES, CALLOUT_KINDS, CHART_KINDS, COLUMN_TYPES, FORMAT_KINDS
+from ..model import (
+    AGGREGATES,
+    BLOCK_TYPES,
+    CALLOUT_KINDS,
+    CHART_KINDS,
+    COLUMN_TYPES,
+    DIRECTIONS,
+    FORMAT_KINDS,
+    LABEL_KEYS,
+)
 from ..style import COVER_MODES
 
 Schema = dict[str, Any]
@@ -278,6 +287,20 @@ STYLE = Shape(
     },
 )
 
+LABELS = Shape(
+    "labels",
+    "the labels",
+    {
+        "table": Key('Before a table\'s number in its caption ("Table" when not given).'),
+        "figure": Key("Before a chart's or picture's number (\"Figure\")."),
+        "page": Key('The footer\'s "Page" of "Page 3 of 12".'),
+        "of": Key('The footer\'s "of" of "Page 3 of 12".'),
+        "contents": Key('The heading of the table of contents ("Contents").'),
+        "summary": Key('The heading of the executive summary ("Summary").'),
+    },
+)
+assert tuple(LABELS.keys) == LABEL_KEYS, "the labels' shape names every label, in the model's order"
+
 ADDRESSES: Schema = {"anyOf": [TEXT, list_of(TEXT)], "description": "an address or a list of addresses"}
 DISTRIBUTION = Shape(
     "distribution",
@@ -305,6 +328,15 @@ SPEC = Shape(
         "author": Key("Author or desk."),
         "classification": Key("Marking printed on every page and sheet."),
         "summary": Key("Executive summary: a paragraph, or a list of key judgements.", {"anyOf": [TEXT, LIST]}),
+        "language": Key('The briefing\'s language, a BCP 47 tag such as "en", "fr-ML" or "ar" (en when not given).'),
+        "direction": Key(
+            "ltr or rtl: which way the whole briefing runs (rtl for Arabic, Hebrew or N'Ko languages when not given).",
+            one_of(*DIRECTIONS),
+        ),
+        "labels": Key(
+            "The words the pack adds (Table, Figure, Page, of, Contents, Summary) in the briefing's language.",
+            ref("labels"),
+        ),
         "sections": Key("The body: a list of sections.", list_of({"anyOf": [ref("section"), INCLUDE]}, at_least=1)),
         "style": Key("House style: fonts, colours, page set-up, cover, contents, tables, marking.", ref("style")),
         "extends": Key("A base spec this one builds on, relative to this file.", FILE),
@@ -341,5 +373,6 @@ SHAPES = (
     PAGE,
     TABLE_LOOK,
     MARKING,
+    LABELS,
 )
 """Every shape, the spec's first."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from itertools import groupby
 
@@ -19,6 +20,11 @@ CALLOUT_RGB = {"key-judgement": None, "comment": "5B6770", "note": "2E75B6", "wa
 # XML 1.0 cannot hold these characters at all; writers of XML formats replace
 # them with a visible U+FFFD rather than failing or dropping text silently.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def has_rtl(text: str) -> bool:
+    """Whether ``text`` holds a right-to-left letter (Arabic, Hebrew, N'Ko…), as the Unicode bidi classes say."""
+    return not text.isascii() and any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
 
 
 def xml_safe(text: str) -> str:

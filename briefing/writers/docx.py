@@ -11,12 +11,14 @@ import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_DIRECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section as DocxSection
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
@@ -41,7 +43,7 @@ from ..model import (
     plain,
 )
 from ..reproducible import build_time, fix_zip_times
-from ..style import PAGE_SIZES_CM, Style
+from ..style import PAGE_SIZES_CM, Style, script_of_language
 from ..walk import walk
 from . import common, docxclean, docxparts, docxstream
 
@@ -102,6 +104,7 @@ class _Builder:
                 if child.tag != qn("w:sectPr"):  # the page set-up stays
                     body.remove(child)
         self._house_style(document, template=style.docx_template is not None)
+        self._language(document)
         _drop_styles_with_effects(document)
         return document
 
@@ -136,6 +139,21 @@ class _Builder:
                 self.warnings.append(Problem(self.doc.pos, f"docx: the template has no '{name}' style"))
                 styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH).base_style = styles["Normal"]
 
+    def _language(self, document: Document) -> None:
+        """The document's language; a right-to-left one's direction and its script's font for such text."""
+        rtl = self.doc.direction == "rtl"
+        docxparts.set_language(document.styles.element, self.doc.language, rtl)
+        script = script_of_language(self.doc.language)
+        if script is not None:
+            # Word sets right-to-left and other complex-script text in the cs font: the language's own.
+            for name in ("Normal", "Title", "Subtitle", "Caption", *(f"Heading {n}" for n in range(1, 10))):
+                if name in document.styles:
+                    docxparts.set_complex_script_font(document.styles[name], script.family.name)
+        if rtl:
+            docxparts.right_to_left_paragraphs(document.styles.element)
+            for section in document.sections:
+                docxparts.right_to_left_section(section._sectPr)
+
     def _properties(self) -> None:
         props = self.document.core_properties
         safe = common.xml_safe
@@ -163,9 +181,10 @@ class _Builder:
                     run.font.color.rgb = RGBColor.from_string(self.style.marking_colour)
         numbers = section.footer.add_paragraph()
         numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        numbers.add_run("Page ").font.size = Pt(8.5)
+        labels = self.doc.labels
+        numbers.add_run(f"{labels.page} ").font.size = Pt(8.5)
         docxparts.add_field(numbers, "PAGE", "1", 8.5)
-        numbers.add_run(" of ").font.size = Pt(8.5)
+        numbers.add_run(f" {labels.of} ").font.size = Pt(8.5)
         docxparts.add_field(numbers, "NUMPAGES", "1", 8.5)
 
     def _cover(self) -> None:
@@ -192,7 +211,7 @@ class _Builder:
     def _contents(self) -> None:
         """A real TOC field, pre-filled with the headings and updated when Word opens it."""
         styles = self.document.styles
-        self._plain_paragraph("Contents", "TOC Heading" if "TOC Heading" in styles else "Heading 1")
+        self._plain_paragraph(self.doc.labels.contents, "TOC Heading" if "TOC Heading" in styles else "Heading 1")
         entries = [
             (node.level, plain(node.text))
             for node, _ in self.layout.flow
@@ -251,6 +270,13 @@ class _Builder:
         run = para.add_run(common.xml_safe(span.text))
         run.bold = span.bold or None
         run.italic = span.italic or None
+        if common.has_rtl(span.text):
+            run.font.rtl = True  # Word sets it with the complex-script font and size, as a right-to-left run
+
+    def _direction(self, table: DocxTable) -> None:
+        """A right-to-left briefing's tables run from the right: the first column on the right."""
+        if self.doc.direction == "rtl":
+            table.table_direction = WD_TABLE_DIRECTION.RTL
 
     def _hyperlink(self, para: DocxParagraph, href: str, spans: list[Span]) -> None:
         rel_id = para.part.relate_to(href, RT.HYPERLINK, is_external=True)
@@ -335,6 +361,7 @@ class _Builder:
         colour = common.callout_colour(self.style, node.kind)
         box = self.document.add_table(rows=1, cols=1)
         box.autofit = False
+        self._direction(box)
         tbl = box._tbl
         width = tbl.tblPr.find(qn("w:tblW"))
         width.set(qn("w:w"), str(round(self.style.text_width_cm * _TWIPS_PER_CM)))
@@ -374,6 +401,7 @@ class _Builder:
         if "Table Grid" in self.document.styles:
             grid.style = self.document.styles["Table Grid"]
         grid.autofit = False  # a fixed layout: Word need not measure every cell
+        self._direction(grid)
         tbl = grid._tbl
         width = tbl.tblPr.find(qn("w:tblW"))
         width.set(qn("w:w"), str(sum(widths)))

@@ -26,6 +26,19 @@ def set_font(style: BaseStyle, name: str) -> None:
         fonts.set(qn(attr), name)
 
 
+def set_complex_script_font(style: BaseStyle, name: str) -> None:
+    """The font a style sets right-to-left and other complex-script text in, at the style's own size."""
+    props = style.element.get_or_add_rPr()
+    fonts = props.get_or_add_rFonts()
+    fonts.attrib.pop(qn("w:cstheme"), None)
+    fonts.set(qn("w:cs"), name)
+    size = props.find(qn("w:sz"))
+    if size is not None and props.find(qn("w:szCs")) is None:
+        size_cs = etree.Element(qn("w:szCs"))
+        size_cs.set(qn("w:val"), size.get(qn("w:val")))
+        size.addnext(size_cs)  # w:szCs follows w:sz
+
+
 def set_colour(style: BaseStyle, rgb: str) -> None:
     """Give a style a text colour, overriding a theme colour."""
     colour = style.element.get_or_add_rPr().get_or_add_color()
@@ -315,3 +328,52 @@ def _text(run: etree._Element, text: str) -> None:
         t = etree.SubElement(run, qn("w:t"))
         t.set(_XML_SPACE, "preserve")
         t.text = line
+
+
+# Elements that follow w:lang in run properties, and w:bidi in a section's (ECMA-376 CT_RPr, CT_SectPr).
+_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+_AFTER_SECTION_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+
+
+def set_language(styles: etree._Element, tag: str, rtl: bool) -> None:
+    """The document's language in the styles' defaults: for Latin text, or for right-to-left text when ``rtl``.
+
+    Word spell-checks, hyphenates and reads aloud by it; a right-to-left language is a
+    "complex script" language, which Word keeps apart (w:bidi).
+    """
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = etree.Element(qn("w:docDefaults"))
+        styles.insert(0, defaults)
+    run_default = defaults.find(qn("w:rPrDefault"))
+    if run_default is None:
+        run_default = etree.Element(qn("w:rPrDefault"))
+        defaults.insert(0, run_default)
+    props = run_default.find(qn("w:rPr"))
+    if props is None:
+        props = etree.SubElement(run_default, qn("w:rPr"))
+    lang = props.find(qn("w:lang"))
+    if lang is None:
+        lang = etree.Element(qn("w:lang"))
+        _insert_before(props, lang, _AFTER_LANG)
+    lang.set(qn("w:bidi" if rtl else "w:val"), tag)
+
+
+def right_to_left_paragraphs(styles: etree._Element) -> None:
+    """Every paragraph right to left, by default: it starts at the right, and lists hang from there."""
+    defaults = styles.find(qn("w:docDefaults"))
+    assert defaults is not None, "set_language makes the defaults first"
+    para_default = defaults.find(qn("w:pPrDefault"))
+    if para_default is None:
+        para_default = etree.SubElement(defaults, qn("w:pPrDefault"))
+    props = para_default.find(qn("w:pPr"))
+    if props is None:
+        props = etree.SubElement(para_default, qn("w:pPr"))
+    if props.find(qn("w:bidi")) is None:
+        _insert_before(props, etree.Element(qn("w:bidi")), _AFTER_SHD[_AFTER_SHD.index("w:bidi") + 1 :])
+
+
+def right_to_left_section(sect_pr: etree._Element) -> None:
+    """A section laid out from the right: its columns, its page numbers' side."""
+    if sect_pr.find(qn("w:bidi")) is None:
+        _insert_before(sect_pr, etree.Element(qn("w:bidi")), _AFTER_SECTION_BIDI)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -76,11 +77,15 @@ def _hex(rgb: str) -> colors.Color:
     return colors.HexColor("#" + rgb)
 
 
-def _styles(style: Style, fonts: Fonts) -> dict[str, ParagraphStyle]:
+def _styles(style: Style, fonts: Fonts, rtl: bool = False) -> dict[str, ParagraphStyle]:
+    """The paragraph styles; in a right-to-left briefing, text starts at the right and numbers end at the left."""
     size = style.font_size
     accent = _hex(style.accent)
     body, head = fonts.body, fonts.heading
-    base = ParagraphStyle("body", fontName=body, fontSize=size, leading=size * 1.38, spaceAfter=size * 0.6)
+    start, end = (TA_RIGHT, TA_LEFT) if rtl else (TA_LEFT, TA_RIGHT)
+    base = ParagraphStyle(
+        "body", fontName=body, fontSize=size, leading=size * 1.38, spaceAfter=size * 0.6, alignment=start
+    )
     grey = colors.HexColor("#555555")
     styles = {
         "body": base,
@@ -109,11 +114,11 @@ def _styles(style: Style, fonts: Fonts) -> dict[str, ParagraphStyle]:
     }
     # A table's caption stays on the page of the table's first rows.
     styles["table-caption"] = ParagraphStyle("table-caption", styles["caption"], keepWithNext=1, spaceAfter=4)
-    styles["cell-right"] = ParagraphStyle("cell-right", styles["cell"], alignment=TA_RIGHT)
+    styles["cell-right"] = ParagraphStyle("cell-right", styles["cell"], alignment=end)
     styles["cell-head"] = ParagraphStyle(
         "cell-head", styles["cell"], fontName=pdffonts.bold(body), textColor=_hex(style.table.header_text)
     )
-    styles["cell-head-right"] = ParagraphStyle("cell-head-right", styles["cell-head"], alignment=TA_RIGHT)
+    styles["cell-head-right"] = ParagraphStyle("cell-head-right", styles["cell-head"], alignment=end)
     styles["figure-caption"] = ParagraphStyle("figure-caption", styles["caption"], alignment=TA_CENTER)
     # A paragraph that introduces the table or figure after it stays on its page.
     styles["intro"] = ParagraphStyle("intro", base, keepWithNext=1)
@@ -155,7 +160,9 @@ class _Story:
     def __init__(self, doc: Briefing, fonts: Fonts) -> None:
         self.style = doc.style
         self.fonts = fonts
-        self.styles = _styles(doc.style, fonts)
+        self.rtl = doc.direction == "rtl"
+        self.labels = doc.labels
+        self.styles = _styles(doc.style, fonts, self.rtl)
         self.flowables: list[Flowable] = []
         self.headings = 0
         self.cover(doc)
@@ -232,7 +239,7 @@ class _Story:
             ParagraphStyle(f"toc{n}", self.styles["body"], leftIndent=n * 14, firstLineIndent=0, spaceAfter=2)
             for n in range(3)
         ]
-        self.add(RLParagraph("Contents", self.styles["toc-title"]), toc)
+        self.add(RLParagraph(self.text(self.labels.contents, bold=True), self.styles["toc-title"]), toc)
         if self.style.cover == "page":
             self.add(RLPageBreak())
 
@@ -268,7 +275,8 @@ class _Story:
             else {"bulletType": "bullet", "start": "\u2022", "bulletColor": _hex(self.style.accent)}
         )
         size = self.style.font_size
-        return ListFlowable(items, bulletFontName=self.fonts.body, bulletFontSize=size, leftIndent=18, **kind)
+        side = {"rightIndent": 18, "bulletDir": "rtl"} if self.rtl else {"leftIndent": 18}
+        return ListFlowable(items, bulletFontName=self.fonts.body, bulletFontSize=size, **side, **kind)
 
     def visit_callout(self, node: Callout, place: Place) -> None:
         """A framed, shaded box, kept together on a page where it fits."""
@@ -300,7 +308,8 @@ class _Story:
         laid, caption = place.table, place.caption
         assert laid is not None and caption is not None
         styles = self._cell_styles(laid.size)
-        col_widths = [c.width for c in laid.columns]
+        # A right-to-left briefing's table reads from the right: its first column is drawn last.
+        ordered: Callable[[Sequence[Any]], list[Any]] = (lambda row: list(row)[::-1]) if self.rtl else list
         head = [
             RLParagraph(self.text(name, bold=True), styles["head-right" if c.numeric else "head"])
             for name, c in zip(laid.header, laid.columns, strict=True)
@@ -309,13 +318,14 @@ class _Story:
 
         def rows(start: int, stop: int) -> list[list[Any]]:
             texts = laid.rows(start, stop)
-            made = [[fit.cell(text, self) for text, fit in zip(row, fits, strict=True)] for row in texts]
+            made = [ordered([fit.cell(text, self) for text, fit in zip(row, fits, strict=True)]) for row in texts]
             if laid.totals and stop > len(laid.body):
-                made.append(list(laid.totals))
+                made.append(ordered(laid.totals))
             return made
 
         body = pdftable.Body(len(laid.body) + (1 if laid.totals else 0), rows)
-        grid = pdftable.runs(head, body, self._look(col_widths, laid, styles["left"], place.keep_together))
+        look = self._look(laid, styles["left"], place.keep_together, ordered)
+        grid = pdftable.runs(ordered(head), body, look)
         self._turn(place)
         self.add(RLParagraph(self.markup(caption.spans, bold=True), self.styles["table-caption"]), *grid)
         if laid.turned:
@@ -340,16 +350,19 @@ class _Story:
             for key, s in styles.items()
         }
 
-    def _look(self, widths: list[float], laid: TableGeometry, cell: ParagraphStyle, whole: bool) -> pdftable.Look:
+    def _look(
+        self, laid: TableGeometry, cell: ParagraphStyle, whole: bool, ordered: Callable[[Sequence[Any]], list[Any]]
+    ) -> pdftable.Look:
         look = self.style.table
         return pdftable.Look(
-            widths=widths,
+            widths=ordered([c.width for c in laid.columns]),
             padding=laid.padding,
             font=self.fonts.body,
             bold_font=pdffonts.bold(self.fonts.body),
             size=cell.fontSize,
             leading=cell.leading,
-            right=[c.numeric for c in laid.columns],
+            # Numbers end their cells: at the right, or at the left in a right-to-left briefing.
+            right=ordered([c.numeric != self.rtl for c in laid.columns]),
             header_fill=_hex(look.header_fill),
             zebra=_hex(look.zebra) if look.zebra else None,
             borders=_hex(look.borders) if look.borders else None,

@@ -82,6 +82,7 @@ class Document(BaseDocTemplate):
             subject=common.xml_safe(doc.subtitle or ""),
             creator="briefing",
             keywords=common.xml_safe(doc.classification or ""),
+            lang=doc.language,  # the catalog's /Lang: screen readers and text tools read by it
             # reportlab's canvas starts in Helvetica, which would be the one
             # font in the file not embedded; start in the bundled font.
             initialFontName=fonts.body,
@@ -141,15 +142,20 @@ class Document(BaseDocTemplate):
         canvas.restoreState()
 
     def page_number(self, canvas: Canvas, page: int, total: int, size: tuple[float, float]) -> None:
-        """ "Page X of Y" at the right of the footer; a cover page has none, and the count starts after it."""
+        """ "Page X of Y" at the end of the footer; a cover page has none, and the count starts after it."""
         if self.doc.style.cover == "page":
             if page == 1:
                 return
             page, total = page - 1, total - 1
+        labels = self.doc.labels
+        text = common.xml_safe(f"{labels.page} {page} {labels.of} {total}")
         canvas.saveState()
         canvas.setFont(self.fonts.body, 8.5)
         canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawRightString(size[0] - self.rightMargin, _FOOTER_Y_CM * cm, f"Page {page} of {total}")
+        if self.doc.direction == "rtl":  # the page number sits at the end of the line: the left
+            canvas.drawString(self.leftMargin, _FOOTER_Y_CM * cm, text)
+        else:
+            canvas.drawRightString(size[0] - self.rightMargin, _FOOTER_Y_CM * cm, text)
         canvas.restoreState()
 
 

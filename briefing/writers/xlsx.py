@@ -88,12 +88,15 @@ class _Builder:
         self.workbook._fonts[0] = XFont(name=self.font_name, sz=11, family=2, scheme=scheme)
         self.warnings: list[Problem] = []
         self.sheet = add_sheet(self.workbook, "Briefing")
+        self._direction(self.sheet)
         self.sheet.column_dimensions["A"].width = _NARRATIVE_WIDTH
         self.sheet.column_dimensions["B"].width = _LINKS_WIDTH
         # The text prints at its size; the Links column, of no use on paper, stays on screen.
         self.sheet.print_area = "A1:A1048576"
         self._print_setup(self.sheet, landscape=self.style.landscape)
-        self.sheet_names: set[str] = {"briefing", "contents", "history"}  # Excel reserves History
+        self.sheet_names: set[str] = {"briefing", "history"}  # Excel reserves History
+        self.contents_name = self._sheet_name(self.doc.labels.contents)
+        """The contents sheet's name, kept from the start so that no table's sheet takes it."""
         self.contents: list[tuple[str, str]] = []
         self.grid = xlsxtable.Grid(self.workbook, self.style.table, self.font, self.style.accent)
         self._properties()
@@ -119,16 +122,17 @@ class _Builder:
         props.created = props.modified = build_time().replace(tzinfo=None)
 
     def _mark(self, sheet: Sheet) -> None:
-        """The classification in the printed header and footer of a sheet."""
+        """The printed page number, and the classification in the printed header and footer of a sheet."""
+        page, of = (common.xml_safe(word).replace("&", "&&") for word in (self.doc.labels.page, self.doc.labels.of))
+        sheet.oddFooter.right.text = f"{page} &P {of} &N"  # & starts a code there: the words' own are doubled
+        sheet.oddFooter.right.size = 8
         if not self.doc.classification:
             return
-        text = common.xml_safe(self.doc.classification).replace("&", "&&")  # & starts a code there
+        text = common.xml_safe(self.doc.classification).replace("&", "&&")
         for item in (sheet.oddHeader.center, sheet.oddFooter.center):
             item.text = text
             item.color = self.style.marking_colour
             item.font = f"{self.font_name},Bold"
-        sheet.oddFooter.right.text = "Page &P of &N"
-        sheet.oddFooter.right.size = 8
 
     def _print_setup(self, sheet: Sheet, landscape: bool) -> None:
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -318,9 +322,14 @@ class _Builder:
 
     def _new_sheet(self, name: str, landscape: bool, index: int | None = None) -> Sheet:
         sheet = add_sheet(self.workbook, name, index)
+        self._direction(sheet)
         self._mark(sheet)
         self._print_setup(sheet, landscape)
         return sheet
+
+    def _direction(self, sheet: Sheet) -> None:
+        if self.doc.direction == "rtl":
+            sheet.sheet_view.rightToLeft = True  # column A on the right, as the briefing reads
 
     def _link_row(self, text: str, sheet_name: str) -> None:
         """A row of the narrative sheet that links to a table's or chart's sheet (and a Contents entry)."""
@@ -328,12 +337,12 @@ class _Builder:
         self.row(text, self.font(bold=True), to_sheet=sheet_name)
 
     def _contents_sheet(self) -> None:
-        sheet = self._new_sheet("Contents", landscape=False, index=0)
+        sheet = self._new_sheet(self.contents_name, landscape=False, index=0)
         sheet.column_dimensions["A"].width = _NARRATIVE_WIDTH
         if self.doc.classification:
             # The first sheet shows the marking in row 1, as the narrative sheet does.
             self._marking_cell(sheet)
-        heading = make(sheet, "Contents")
+        heading = make(sheet, self.doc.labels.contents)
         heading.font = XFont(name=self.heading_name, bold=True, size=16, color=self.style.accent)
         sheet.add([heading])
         for text, name in [("Briefing", "Briefing"), *self.contents]:

@@ -1,0 +1,68 @@
+"""A briefing's language, the way its text runs, and the words the pack adds in that language."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+from typing import cast
+
+from yaml.nodes import Node
+
+from ..model import DIRECTIONS, Direction, Labels
+from . import shapes
+from .reader import Reader
+
+# A well-formed BCP 47 language tag (RFC 5646, section 2.1): language, then optional script,
+# region and variants. Whether the language exists is the reader's tools' business. The
+# grammar's 5-8 letter languages are left out: none is registered, and "english" is a slip.
+_TAG = re.compile(
+    r"(?P<language>[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3})"
+    r"(?:-(?P<script>[A-Za-z]{4}))?"
+    r"(?:-(?:[A-Za-z]{2}|\d{3}))?"
+    r"(?:-(?:[A-Za-z\d]{5,8}|\d[A-Za-z\d]{3}))*"
+    r"(?:-[A-WY-Za-wy-z\d](?:-[A-Za-z\d]{2,8})+)*"
+    r"(?:-[Xx](?:-[A-Za-z\d]{1,8})+)?"
+)
+_RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "khw", "ks", "nqo", "ps", "sd", "syr", "ug", "ur", "yi"}
+)
+"""Languages written right to left unless their tag names another script (Arabic, Hebrew, N'Ko, Persian, Urdu…)."""
+_RTL_SCRIPTS = frozenset({"arab", "hebr", "nkoo", "syrc", "thaa", "adlm", "rohg", "samr", "mand"})
+"""ISO 15924 scripts written right to left, for a tag that names its script ("ha-Arab")."""
+
+
+def language(r: Reader, node: Node) -> str | None:
+    """A BCP 47 language tag."""
+    value = r.text(node)
+    if value is not None and not _TAG.fullmatch(value.strip()):
+        r.problem(node, f"'{value}' is not a language tag; give one such as en, fr-ML or ar (BCP 47)")
+        return None
+    return None if value is None else value.strip()
+
+
+def direction(r: Reader, node: Node) -> Direction | None:
+    """ltr or rtl."""
+    return cast(Direction | None, r.choice(node, DIRECTIONS))
+
+
+def natural_direction(tag: str) -> Direction:
+    """The way a language's text runs: from its script when the tag names one, else from the language."""
+    match = _TAG.fullmatch(tag)
+    if match is None:
+        return "ltr"
+    script = match.group("script")
+    if script:
+        return "rtl" if script.lower() in _RTL_SCRIPTS else "ltr"
+    return "rtl" if match.group("language").split("-")[0].lower() in _RTL_LANGUAGES else "ltr"
+
+
+def labels(r: Reader, node: Node) -> Labels | None:
+    """The words the pack adds, those not given in English."""
+    keys = r.shape(node, shapes.LABELS)
+    if keys is None:
+        return None
+    words = {name: r.text(value) for name, value in keys.items()}
+    if any(word is None for word in words.values()):
+        return None
+    assert set(words) <= {f.name for f in fields(Labels)}
+    return Labels(**cast(dict[str, str], words))
