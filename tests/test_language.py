@@ -186,3 +186,19 @@ def test_the_pdf_of_a_right_to_left_briefing_mirrors_its_tables_lists_and_page_n
     number = next(w for w in words if w["text"] == "1" and w["top"] > page.height - 60)
     assert number["x1"] < width / 2
     assert PdfReader(str(path)).trailer["/Root"]["/Lang"] == "ar"
+
+
+def test_the_build_says_where_the_pdf_first_draws_right_to_left_text_it_cannot_yet_join(tmp_path):
+    from briefing import build
+
+    spec = tmp_path / "quote.yaml"
+    spec.write_text(
+        "title: Quotes\nsections:\n  - heading: Gao\n    content:\n      - paragraph: Plain English.\n"
+        "      - paragraph: 'The governor said: مرحبا بكم في تمبكتو'\n",
+        encoding="utf-8",
+    )
+    pack = build(spec, formats=["pdf", "docx"], out=tmp_path / "out")
+    assert [str(w) for w in pack.warnings] == [
+        f"{spec}:6:9: pdf: right-to-left text (Arabic, Hebrew, N'Ko) is drawn with its letters unjoined "
+        "and its words left to right; read it in the Word file or the HTML page"
+    ]

@@ -70,6 +70,13 @@ class PdfWriter:
             template.multiBuild(story.flowables, canvasmaker=canvas)
         else:
             template.build(story.flowables, canvasmaker=canvas)
+        rtl = common.first_right_to_left(doc)
+        if rtl is not None:
+            message = (
+                "pdf: right-to-left text (Arabic, Hebrew, N'Ko) is drawn with its letters unjoined and its words "
+                "left to right; read it in the Word file or the HTML page"
+            )
+            story.warnings.append(Problem(rtl, message))
         return story.warnings
 
 
