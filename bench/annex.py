@@ -26,6 +26,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # the checkout this script is in, whatever else is installed
 sys.path.insert(0, str(HERE))
+import sections  # noqa: E402  (bench/ is put on the path above)
+
 START, END = "<!-- annex:start -->", "<!-- annex:end -->"
 
 READ_TARGETS = {(1_000_000, 8): 400.0, (1_000_000, 40): 1200.0}
@@ -157,7 +159,7 @@ def main() -> None:
         ]
     )
     if not args.check:
-        _record(section)
+        sections.record(section, START, END)
     sys.exit(1 if args.check and over else 0)
 
 
@@ -178,16 +180,6 @@ def _target(rows: int, columns: int, fmt: str, seconds: float, peak: float, time
         words.append(f"{ratio:.1f}x the time of 100,000 (≤ {LINEAR:g}x)")
         ok = ok and ratio <= LINEAR
     return ", ".join(words), ok
-
-
-def _record(section: str) -> None:
-    results = HERE / "results.md"
-    text = results.read_text(encoding="utf-8") if results.exists() else ""
-    if START in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    results.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import sections
+
 HERE = Path(__file__).resolve().parent
 SPECS = HERE.parent / "specs"
 START, END = "<!-- batch:start -->", "<!-- batch:end -->"
@@ -94,13 +96,7 @@ def main() -> None:
         ]
     )
     print(section)
-    results = HERE / "results.md"
-    text = results.read_text(encoding="utf-8") if results.exists() else ""
-    if START in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    results.write_text(text, encoding="utf-8")
+    sections.record(section, START, END)
 
 
 if __name__ == "__main__":
