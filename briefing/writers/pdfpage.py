@@ -113,7 +113,9 @@ class Document(BaseDocTemplate):
             level, text, key = flowable.outline
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(text, key, level=level - 1, closed=level > 1)
-            self.notify("TOCEntry", (level - 1, text, self.page, key))
+            # The contents give the page's printed number: after a cover page, the count starts at the next.
+            printed = self.page - 1 if self.doc.style.cover == "page" else self.page
+            self.notify("TOCEntry", (level - 1, text, printed, key))
 
     def _furniture(self, canvas: NumberedCanvas, _: BaseDocTemplate) -> None:
         """The classification marking, centred at the top and bottom of the page."""
