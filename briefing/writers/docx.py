@@ -236,7 +236,10 @@ class _Builder:
             self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def _plain_paragraph(self, text: str, style: str | None) -> DocxParagraph:
-        return self.document.add_paragraph(common.xml_safe(text), style)
+        para = self.document.add_paragraph(common.xml_safe(text), style)
+        if common.has_rtl(text):
+            para.runs[0].font.rtl = True
+        return para
 
     # -- the body: the walker's handlers ----------------------------------
 

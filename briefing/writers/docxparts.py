@@ -268,6 +268,8 @@ def table_row(
         if header:
             etree.SubElement(r_pr, qn("w:color")).set(qn("w:val"), header[0])
         etree.SubElement(r_pr, qn("w:sz")).set(qn("w:val"), half_points)
+        if common.has_rtl(text):
+            etree.SubElement(r_pr, qn("w:rtl"))  # follows w:sz in a run's properties
         _text(r, text)
     return tr
 
@@ -302,6 +304,8 @@ class BodyRows:
         for t, text in zip(list(row.iter(_W_T)), texts, strict=True):
             if text:
                 t.text = common.xml_safe(text)
+                if common.has_rtl(text):  # a right-to-left value: its run says so, as table_row's would
+                    etree.SubElement(t.getparent().find(_W_RPR), qn("w:rtl"))
             else:  # an empty cell has no run at all, as table_row makes it
                 run = t.getparent()
                 run.getparent().remove(run)
@@ -309,6 +313,7 @@ class BodyRows:
 
 
 _W_T = qn("w:t")
+_W_RPR = qn("w:rPr")
 _W_NSMAP = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 """Rows are made apart from the document with its prefix, so they serialise as it does."""
 _W_DECLARATION = b' xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
