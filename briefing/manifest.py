@@ -55,11 +55,12 @@ def manifest(
     ``facts`` holds what ``file_facts`` found for each format where a worker already looked.
     """
     known = facts or {}
+    digests = {path: sha256(path) for path in inputs(doc)}  # each input read once, fonts included
     return {
         "built": build_time().isoformat(),
-        "content": content_key(doc),
-        "spec": _file(doc.sources[0], folder) if doc.sources else None,
-        "inputs": [_file(path, folder) for path in inputs(doc)],
+        "content": content_key(doc, digests),
+        "spec": _file(doc.sources[0], folder, digests) if doc.sources else None,
+        "inputs": [_file(path, folder, digests) for path in digests],
         "versions": {"python": platform.python_version(), **{name: _version(name) for name in _LIBRARIES}},
         "outputs": [_output(fmt, written, final, known.get(fmt)) for fmt, written, final in outputs],
         "warnings": [{"position": str(w.pos), "message": w.message} for w in warnings],
@@ -70,15 +71,16 @@ def write_manifest(data: dict[str, Any], path: Path) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def content_key(doc: Briefing) -> str:
+def content_key(doc: Briefing, digests: Mapping[Path, str] | None = None) -> str:
     """A digest of everything a pack is made from: the model, the input files' bytes and the library versions.
 
     Two builds with the same key hold the same content; a pack already built
-    with it can be sent again as it is, byte for byte.
+    with it can be sent again as it is, byte for byte. ``digests`` holds the
+    inputs' digests where the caller has just taken them.
     """
     digest = hashlib.sha256(json.dumps(_canonical(doc), sort_keys=True, ensure_ascii=False).encode())
     for path in inputs(doc):
-        digest.update(f"\n{path}:{sha256(path)}".encode())
+        digest.update(f"\n{path}:{digests[path] if digests and path in digests else sha256(path)}".encode())
     digest.update(json.dumps({name: _version(name) for name in _LIBRARIES}, sort_keys=True).encode())
     return digest.hexdigest()
 
@@ -151,8 +153,8 @@ def verify(path: Path) -> list[str]:
     return problems
 
 
-def _file(path: Path, folder: Path) -> dict[str, Any]:
-    return {"path": os.path.relpath(path, folder), "sha256": sha256(path)}
+def _file(path: Path, folder: Path, digests: Mapping[Path, str]) -> dict[str, Any]:
+    return {"path": os.path.relpath(path, folder), "sha256": digests.get(path) or sha256(path)}
 
 
 def _output(fmt: str, written: Path, final: Path, facts: dict[str, Any] | None) -> dict[str, Any]:
