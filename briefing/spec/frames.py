@@ -1,0 +1,285 @@
+"""Rows on their way from a spec or a data file to a table: given their types, filtered, ordered and totalled."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import assert_never, cast, get_args
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from ..errors import Problem
+from ..model import Aggregate, Cell, NumberFormat, Rows, Totals
+from ..numbers import FORMAT_NEEDS, fits
+from . import shapes
+from .cells import Test, comparable, convert, infer, is_number, looks_like, sort_key, test, type_name, why_not
+from .datafiles import SHARED, Frame
+from .reader import Reader, did_you_mean
+
+MAX_REPORTED = 3
+"""Bad values reported per column before the rest are counted."""
+
+ColumnType = str
+"""integer, number, text, date or boolean."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column as the spec asks for it: where it comes from, what it is called, how it reads."""
+
+    source: str
+    """Its name in the data."""
+    shown: str
+    """Its name in the table (``as:``), the data's when not renamed."""
+    node: Node
+    """Where the spec names it, for messages."""
+    type: ColumnType | None = None
+    """The type the spec forces (``type:``); None to infer it."""
+    format: NumberFormat | None = None
+    """How its values are shown (``format:``)."""
+
+
+@dataclass
+class Kept:
+    """A frame on its way to a table: the rows kept so far, each with its index in the data."""
+
+    frame: Frame
+    kept: Sequence[int]
+    """Indexes of the rows kept, in order: all of them (a range) until filtered or sorted."""
+    aliases: dict[str, str]
+    """Shown name -> name in the data, for columns the spec renames."""
+
+    def index(self, r: Reader, node: Node) -> int | None:
+        """The data column a node names, by its name in the data or its shown name."""
+        name = r.text(node)
+        if name is None:
+            return None
+        name = self.aliases.get(name, name)
+        if name not in self.frame.names:
+            r.problem(node, f"no column '{name}' in the data{did_you_mean(name, self.frame.names)}")
+            return None
+        return self.frame.names.index(name)
+
+    def values(self, col: int) -> Sequence[Cell]:
+        column = self.frame.columns[col]
+        return column if self.kept == range(len(column)) else [column[i] for i in self.kept]
+
+    def body(self, picked: list[int]) -> Rows:
+        """The kept rows of the picked columns, held as columns; the frame is spent.
+
+        Each column of the frame is emptied once copied, so that a long table is not
+        held twice over at the end of reading it.
+        """
+        columns = []
+        for n, col in enumerate(picked):
+            columns.append(tuple(self.values(col)))
+            if col not in picked[n + 1 :]:
+                self.frame.columns[col].clear()
+        return Rows(tuple(columns), len(self.kept))
+
+
+def typed(r: Reader, frame: Frame, columns: list[Column]) -> bool:
+    """Give each column of the frame its type, forced or (for text read from CSV) inferred; check formats against it."""
+    ok = True
+    wanted = {c.source: c for c in columns}
+    for col, name in enumerate(frame.names):
+        spec = wanted.get(name)
+        kind = spec.type if spec and spec.type else None
+        because = ""
+        if kind is None and frame.text:
+            # A format says what its column holds: the values that are not such are the ones to name.
+            needs = FORMAT_NEEDS[spec.format.kind] if spec and spec.format else None
+            because = f", as the column's {spec.format.kind} format needs" if spec and spec.format else ""
+            kind = needs or infer(frame.columns[col])
+            if kind is None:
+                _mixed(r, frame, col)
+        if kind is not None:
+            ok = _convert(r, frame, col, kind, because) and ok
+        if spec and spec.format and ok:
+            ok = _check_format(r, frame, col, spec.format) and ok
+    return ok
+
+
+def _mixed(r: Reader, frame: Frame, col: int) -> None:
+    """Say so when a column read as text is mostly of another kind: a few values made it text."""
+    column = frame.columns[col]
+    present = sum(1 for v in column if v is not None)
+    for kind, looks in (("number", ("integer", "number")), ("date", ("date",))):
+        odd, fitting = None, 0
+        for i, value in enumerate(column):
+            if value is None:
+                continue
+            if isinstance(value, str) and looks_like(value) in looks:
+                fitting += 1
+            elif odd is None:
+                odd = i
+            if odd is not None and (i - fitting) * 2 > present:
+                break  # more than half are not of this kind
+        if odd is not None and fitting * 2 >= present:
+            message = (
+                f"column '{frame.names[col]}' is read as text: {fitting} of its {present} values are "
+                f"{kind}s, but not '{column[odd]}' (give type: {kind} to refuse the others)"
+            )
+            r.notices.append(Problem(frame.locate(odd, col), message))
+            return
+
+
+def _convert(r: Reader, frame: Frame, col: int, kind: str, because: str = "") -> bool:
+    """Read a column's values as ``kind``, in place; a text met again is read once (and its value shared)."""
+    column, bad = frame.columns[col], []
+    made: dict[str, Cell] = {}
+    for i, value in enumerate(column):
+        if value is None:
+            continue
+        if isinstance(value, str):
+            known = made.get(value)
+            if known is not None:  # only an empty value reads as None, and it is not looked up
+                column[i] = known
+                continue
+        try:
+            column[i] = convert(value, kind)
+        except ValueError:
+            bad.append(i)
+            continue
+        if isinstance(value, str) and len(made) < SHARED:
+            made[value] = column[i]
+    _report(r, frame, col, bad, f"is not {type_name(kind)}{because}", lambda value: why_not(value, kind))
+    return not bad
+
+
+def _check_format(r: Reader, frame: Frame, col: int, fmt: NumberFormat) -> bool:
+    column = frame.columns[col]
+    bad = [i for i, value in enumerate(column) if value is not None and not fits(fmt, value)]
+    _report(r, frame, col, bad, f"is not a {FORMAT_NEEDS[fmt.kind]}, as the column's {fmt.kind} format needs")
+    return not bad
+
+
+def _report(
+    r: Reader, frame: Frame, col: int, bad: list[int], what: str, why: Callable[[Cell], str] = lambda _: ""
+) -> None:
+    name = frame.names[col]
+    for i in bad[:MAX_REPORTED]:
+        value = frame.columns[col][i]
+        reason = why(value)
+        message = f"'{value}' in column '{name}' {what}" + (f": {reason}" if reason else "")
+        r.problems.append(Problem(frame.locate(i, col), message))
+    if len(bad) > MAX_REPORTED:
+        more = len(bad) - MAX_REPORTED
+        r.problems.append(Problem(frame.locate(bad[MAX_REPORTED], col), f"and {more} more in column '{name}'"))
+
+
+def where(r: Reader, node: Node, rows: Kept) -> bool:
+    """Keep the rows that pass every filter of ``where:``; False when a filter is wrong (and reported)."""
+    nodes = node.value if not isinstance(node, MappingNode) else [node]
+    if not isinstance(nodes, list):
+        r.problem(node, "where takes a filter (column, op, value) or a list of them")
+        return False
+    tests: list[tuple[int, Test]] = []
+    for filter_node in nodes:
+        keys = r.shape(filter_node, shapes.WHERE)
+        if keys is None or not {"column", "value"} <= keys.keys():
+            continue
+        col = rows.index(r, keys["column"])
+        op = r.choice(keys["op"], shapes.OPERATORS) if "op" in keys else "=="
+        ok, wanted = _wanted(r, keys["value"], op)
+        if col is None or op is None or not ok:
+            continue
+        column_values = rows.values(col)
+        for value in wanted if isinstance(wanted, list) else [wanted]:
+            if op != "contains" and not comparable(column_values, value):
+                name = rows.frame.names[col]
+                r.problem(keys["value"], f"'{value}' cannot be compared with the values of column '{name}'")
+                return False
+        tests.append((col, test(op, wanted)))
+    if len(tests) != len(nodes):
+        return False
+    columns = rows.frame.columns
+    rows.kept = [i for i in rows.kept if all(t(columns[col][i]) for col, t in tests)]
+    return True
+
+
+def _wanted(r: Reader, node: Node, op: str | None) -> tuple[bool, Cell | list[Cell]]:
+    """Whether a filter's value could be read, and the value (a list for in and not in)."""
+    if op in ("in", "not in"):
+        items = r.sequence(node, f"a list of values for '{op}'")
+        return (False, None) if items is None else (True, [r.cell(n) for n in items])
+    if not isinstance(node, ScalarNode):
+        r.problem(node, "expected a single value to compare with")
+        return False, None
+    return True, r.cell(node)
+
+
+def sort(r: Reader, node: Node, rows: Kept) -> bool:
+    """Order the kept rows by ``sort:``'s columns ("-name" descending); False when a column is wrong."""
+    nodes = [node] if isinstance(node, ScalarNode) else r.sequence(node, "a column or a list of columns")
+    if not nodes:
+        return False
+    order: list[tuple[int, bool]] = []
+    for n in nodes:
+        text = r.text(n)
+        if text is None:
+            return False
+        descending = text.startswith("-")
+        name = ScalarNode(n.tag, text[1:].strip() if descending else text, n.start_mark, n.end_mark)
+        col = rows.index(r, name)
+        if col is None:
+            return False
+        order.append((col, descending))
+    # Stable sorts from the last key to the first sort by all keys together.
+    kept = list(rows.kept)
+    for col, descending in reversed(order):
+        key, column = sort_key(descending), rows.frame.columns[col]
+        try:
+            kept.sort(key=lambda i: key(column[i]), reverse=descending)
+        except TypeError:  # a column of mixed kinds sorts as text
+            kept.sort(key=lambda i: key(_text_of(column[i])), reverse=descending)
+    rows.kept = kept
+    return True
+
+
+def _text_of(value: Cell) -> Cell:
+    return None if value is None else convert(value, "text")
+
+
+def totals(r: Reader, node: Node, rows: Kept, columns: list[Column]) -> Totals | None:
+    """The totals row ``totals:`` asks for, over the kept rows; None when it cannot be made (and reported)."""
+    names = dict.fromkeys(c.shown for c in columns)
+    keys = r.mapping(node, names, what="totals (a column of the table)")
+    if keys is None:
+        return None
+    functions: list[Aggregate | None] = [None] * len(columns)
+    for name, value_node in keys.items():
+        where = list(names).index(name)
+        data_name = columns[where].source
+        function = r.choice(value_node, get_args(Aggregate))
+        if function is None:
+            continue
+        values = rows.values(rows.frame.names.index(data_name))
+        if function != "count" and not all(v is None or is_number(v) for v in values):
+            r.problem(value_node, f"column '{name}' holds values that are not numbers; it can only be counted")
+            continue
+        functions[where] = cast(Aggregate, function)
+    if len([f for f in functions if f]) != len(keys):
+        return None
+    results: list[Cell] = []
+    for function, column in zip(functions, columns, strict=True):
+        values = [v for v in rows.values(rows.frame.names.index(column.source)) if v is not None]
+        results.append(_aggregate(function, values))
+    if functions[0] is None:
+        results[0] = "Total"
+    return Totals(tuple(functions), tuple(results))
+
+
+def _aggregate(function: Aggregate | None, values: list[Cell]) -> Cell:
+    numbers = cast(list[float], values)
+    match function:
+        case None:
+            return None
+        case "count":
+            return len(values)
+        case "sum":
+            return sum(numbers) if all(isinstance(v, int) for v in numbers) else math.fsum(numbers)
+        case "mean":
+            return math.fsum(numbers) / len(numbers) if numbers else None
+    assert_never(function)
