@@ -16,11 +16,12 @@ import heapq
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from ..model import Cell, Chart, NumberFormat, Rows, Table
 from ..style import Style
 from .measure import width
-from .text import Show, column_text, display, grouped, is_number
+from .text import Show, column_text, display, grouped
 
 TABLE_TEXT = 0.86
 """Size of table text relative to body text."""
@@ -115,7 +116,12 @@ def geometry(table: Table, style: Style) -> TableGeometry:
     totals = _totals(table, shows)
     contents = [
         _content(
-            name, map(show, _candidates(values, num)), style, size, numeric=num, extra=(totals[i],) if totals else ()
+            name,
+            _texts(_candidates(values, num), show),
+            style,
+            size,
+            numeric=num,
+            extra=totals[i : i + 1] if totals else (),
         )
         for i, (name, values, show, num) in enumerate(zip(table.columns, columns, shows, numeric, strict=True))
     ]
@@ -181,8 +187,10 @@ def _page(style: Style, needed: float) -> tuple[bool, float]:
 
 
 def _numeric(values: Sequence[Cell]) -> bool:
-    present = [v for v in values if v is not None]
-    return bool(present) and all(is_number(v) for v in present)
+    """Whether a column holds numbers only (booleans are not), some at least."""
+    kinds = set(map(type, values))  # by type, a column at a time: no call for each value
+    kinds.discard(type(None))
+    return bool(kinds) and kinds <= {int, float}
 
 
 def _candidates(values: Sequence[Cell], numeric: bool) -> Iterable[Cell]:
@@ -197,9 +205,20 @@ def _candidates(values: Sequence[Cell], numeric: bool) -> Iterable[Cell]:
     widest = [
         *heapq.nlargest(_CANDIDATES, present, key=abs),  # type: ignore[arg-type]
         *heapq.nsmallest(_CANDIDATES, present),  # type: ignore[type-var]
-        *heapq.nlargest(_CANDIDATES, present, key=lambda v: len(repr(v))),
+        # An int's longest text is its largest or its most negative; a float's may be any (0.30000000000000004).
+        *heapq.nlargest(_CANDIDATES, [v for v in present if type(v) is float], key=lambda v: len(repr(v))),
     ]
     return list(dict.fromkeys(widest))
+
+
+def _texts(values: Iterable[Cell], show: Show) -> Iterable[str]:
+    """The texts of a column's values. A text value reads as written, in any format: a column of names
+    (most of a long table) is measured without a call for each of its values."""
+    values = list(values)
+    plain = [v for v in values if type(v) is str]
+    if len(plain) == len(values):
+        return plain
+    return chain(plain, map(show, [v for v in values if type(v) is not str]))
 
 
 def _memoized(show: Show, most: int = 4_096) -> Show:
