@@ -193,14 +193,11 @@ def _numeric(values: Sequence[Cell]) -> bool:
     return bool(kinds) and kinds <= {int, float}
 
 
-def _candidates(values: Sequence[Cell], numeric: bool) -> Iterable[Cell]:
-    """The values whose text may be the widest: all the distinct ones, but in a column of numbers only those
-    with the most digits (the largest, the most negative, the longest written), which are few."""
+def _candidates(values: Sequence[Cell], numeric: bool) -> Sequence[Cell]:
+    """The values whose text may be the widest: all of them, but in a column of numbers only those with
+    the most digits (the largest, the most negative, the longest written), which are few."""
     if not numeric:
-        # Each value once: a region or a date repeated down the column is measured once.
-        distinct = dict.fromkeys(values)
-        # 1, 1.0 and True are equal but written differently: where they mix, every value is measured.
-        return values if len({type(v) for v in distinct} & {bool, int, float}) > 1 else list(distinct)
+        return values
     present = [v for v in values if v is not None]
     widest = [
         *heapq.nlargest(_CANDIDATES, present, key=abs),  # type: ignore[arg-type]
@@ -211,14 +208,18 @@ def _candidates(values: Sequence[Cell], numeric: bool) -> Iterable[Cell]:
     return list(dict.fromkeys(widest))
 
 
-def _texts(values: Iterable[Cell], show: Show) -> Iterable[str]:
+def _texts(values: Sequence[Cell], show: Show) -> Iterable[str]:
     """The texts of a column's values. A text value reads as written, in any format: a column of names
-    (most of a long table) is measured without a call for each of its values."""
-    values = list(values)
+    (most of a long table) is measured without a call for each of its values. Other values are made
+    text once each: a date or a "Yes" repeated down the column is measured once."""
     plain = [v for v in values if type(v) is str]
     if len(plain) == len(values):
         return plain
-    return chain(plain, map(show, [v for v in values if type(v) is not str]))
+    others: Iterable[Cell] = dict.fromkeys(v for v in values if type(v) is not str)
+    if len({type(v) for v in others} & {bool, int, float}) > 1:
+        # 1, 1.0 and True are equal, so one key, but written differently: where they mix, each is measured.
+        others = [v for v in values if type(v) is not str]
+    return chain(plain, map(show, others))
 
 
 def _memoized(show: Show, most: int = 4_096) -> Show:
