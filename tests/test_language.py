@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
+import subprocess
+import tempfile
 import zipfile
+from pathlib import Path
 
 import docx
 import lxml.html
 import pdfplumber
 import pytest
 from docx.oxml.ns import qn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -23,7 +30,7 @@ from briefing.writers.html import HtmlWriter
 from briefing.writers.pdf import PdfWriter
 from briefing.writers.xlsx import XlsxWriter
 
-from .conftest import docx_text, html_text, pdf_text, squash, xlsx_text
+from .conftest import docx_text, html_text, pdf_text, require_tool, squash, xlsx_text
 
 BASE = "title: T\nsections:\n  - heading: H\n    content:\n      - paragraph: p\n"
 
@@ -177,8 +184,8 @@ def test_the_pdf_of_a_right_to_left_briefing_mirrors_its_tables_lists_and_page_n
         chars = page.chars
     width = page.width
     # The number column, the table's last, is drawn at the left; the first column's values at the right.
-    three = next(w for w in words if w["text"] == "3")
-    gao = [c for c in chars if c["text"] in "غاو" and c["top"] > three["top"] - 3 and c["bottom"] < three["bottom"] + 3]
+    three = next(c for c in chars if c["text"] == "3")
+    gao = [c for c in chars if c["text"] in "غاو" and abs(c["matrix"][5] - three["matrix"][5]) < 1]  # one baseline
     assert gao and three["x1"] < min(c["x0"] for c in gao)
     # Bullets hang at the right of their items; the page number sits at the left.
     bullets = [c for c in chars if c["text"] == "\u2022"]
@@ -188,17 +195,102 @@ def test_the_pdf_of_a_right_to_left_briefing_mirrors_its_tables_lists_and_page_n
     assert PdfReader(str(path)).trailer["/Root"]["/Lang"] == "ar"
 
 
-def test_the_build_says_where_the_pdf_first_draws_right_to_left_text_it_cannot_yet_join(tmp_path):
-    from briefing import build
+def _written(text: str) -> str:
+    """Text without its spaces and bidi marks: the order of every letter, digit and sign, whatever
+    spacing a text tool puts between the runs it reads."""
+    return "".join(c for c in text if not c.isspace() and c not in "\u202a\u202b\u202c\u202d\u202e")
 
-    spec = tmp_path / "quote.yaml"
-    spec.write_text(
-        "title: Quotes\nsections:\n  - heading: Gao\n    content:\n      - paragraph: Plain English.\n"
-        "      - paragraph: 'The governor said: مرحبا بكم في تمبكتو'\n",
-        encoding="utf-8",
+
+_LAM_ALEF = re.compile("ل[اأإآ]")
+"""A lam followed by an alef: drawn as one ligature glyph."""
+
+
+QUOTES = {
+    "arabic": "قال الحاكم: مرحبا بكم في تمبكتو، في 3 مارس 2026.",
+    "hebrew": "Hebrew: שלום עולם.",
+    "nko": "N'Ko: ߒߞߏ ߞߊ߲ ߛߓߍߟߌ.",
+    "mixed": "The governor said: مرحبا بكم في تمبكتو (welcome to Timbuktu) on 3 March.",
+    "numbers": "Numbers in Arabic: عام 2026 كان صعبا.",
+    "wrapped": " ".join(["قال الحاكم إن الوضع الأمني في تمبكتو وغاو وموبتي يتحسن ببطء منذ بداية العام"] * 3),
+}
+
+
+@pytest.fixture(scope="module")
+def quotes(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("quotes")
+    paths = {}
+    for name, text in QUOTES.items():
+        doc = Briefing("Q", (Section(parse_inline("H"), (Paragraph(parse_inline(text)),)),))
+        paths[name] = folder / f"{name}.pdf"
+        assert PdfWriter().write(doc, paths[name]) == []
+    return paths
+
+
+@pytest.mark.parametrize("name", list(QUOTES))
+def test_the_pdf_text_reads_back_as_written_right_to_left_runs_included(quotes, name):
+    """pypdf reads each paragraph back in the order it was written: every word, number and sign."""
+    page = PdfReader(str(quotes[name])).pages[0].extract_text()
+    body = page.split("\nH\n", 1)[1].rsplit("Page 1 of 1", 1)[0]
+    assert _written(body) == _written(QUOTES[name])
+
+
+def test_a_wrapped_right_to_left_paragraph_reads_from_its_first_line_down(quotes):
+    lines = [line for line in PdfReader(str(quotes["wrapped"])).pages[0].extract_text().split("\n") if line.strip()]
+    assert len(lines) >= 3 + 2  # title, heading, and at least three lines of the paragraph
+    with pdfplumber.open(quotes["wrapped"]) as pdf:
+        baselines = sorted({round(c["matrix"][5]) for c in pdf.pages[0].chars if "\u0600" <= c["text"] <= "\u06ff"})
+    assert len(baselines) >= 3, "the paragraph wraps over three lines"
+    # poppler reads a right-to-left paragraph word by word in order too, but turns round the two
+    # letters of a lam-alef, drawn as one glyph ("الأمني" reads "األمني"): such words are compared by letters.
+    require_tool("pdftotext")
+    found = subprocess.run(["pdftotext", str(quotes["wrapped"]), "-"], capture_output=True, text=True, check=True)
+    marks = str.maketrans("", "", "\u202a\u202b\u202c\u202d\u202e")
+    words = found.stdout.translate(marks).split()
+    words = words[words.index("H") + 1 : words.index("Page")]
+    expected = QUOTES["wrapped"].split()
+    assert len(words) == len(expected)
+    for written, read in zip(expected, words, strict=True):
+        assert read == written or (_LAM_ALEF.search(written) and sorted(read) == sorted(written)), (written, read)
+
+
+def test_arabic_is_drawn_in_its_joining_forms_and_lam_alef_ligates(tmp_path, monkeypatch):
+    """The glyphs drawn for Arabic are its shaped forms (initial, medial, final, lam-alef), which the text
+    layer maps back to the letters: the PDF shows joined script and reads as written."""
+    from briefing.writers import pdffonts
+
+    drawn: list[int] = []
+    cmap = pdffonts._to_unicode_cmap
+
+    def spy(fontname, subset):
+        drawn.extend(subset)
+        return cmap(fontname, subset)
+
+    monkeypatch.setattr(pdffonts.ttfonts, "makeToUnicodeCMap", spy)
+    doc = Briefing("Q", (Section(parse_inline("H"), (Paragraph(parse_inline("مرحبا لا")),)),))
+    PdfWriter().write(doc, tmp_path / "j.pdf")
+    shaped = {c for c in drawn if 0xFE70 <= c <= 0xFEFF}
+    assert {0xFEE3, 0xFEA3, 0xFE92, 0xFEFB} <= shaped  # meem, hah initial; beh medial; lam-alef
+    assert not {0x0645, 0x062D, 0x0628} & set(drawn)  # the isolated letters are not what is drawn
+    # Each shape reads back as its letter: a lam-alef glyph as lam and alef.
+    assert set(_written(PdfReader(str(tmp_path / "j.pdf")).pages[0].extract_text())) >= set("مرحبال")
+
+
+_WORDS = st.sampled_from(
+    ["Gao", "Mopti", "briefing", "2026", "375", "مرحبا", "تمبكتو", "الحاكم", "في", "שלום", "עולם", "Kidal"]
+)
+
+
+@settings(max_examples=int(os.environ.get("BRIEFING_FUZZ_EXAMPLES", "25")), deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=30), st.booleans())
+def test_random_mixed_direction_paragraphs_read_back_in_the_order_written(words, rtl):
+    """Words of both directions and numbers, in any order and either base direction, wrapped or not."""
+    text = " ".join(words)
+    doc = Briefing(
+        "Q", (Section(parse_inline("H"), (Paragraph(parse_inline(text)),)),), direction="rtl" if rtl else "ltr"
     )
-    pack = build(spec, formats=["pdf", "docx"], out=tmp_path / "out")
-    assert [str(w) for w in pack.warnings] == [
-        f"{spec}:6:9: pdf: right-to-left text (Arabic, Hebrew, N'Ko) is drawn with its letters unjoined "
-        "and its words left to right; read it in the Word file or the HTML page"
-    ]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "m.pdf"
+        PdfWriter().write(doc, path)
+        page = PdfReader(str(path)).pages[0].extract_text()
+    body = page.split("\n", 2)[2].rsplit("Page", 1)[0]
+    assert _written(body) == _written(text)

@@ -6,23 +6,11 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from itertools import groupby
-from typing import assert_never
 
 from ..model import (
-    Block,
-    Briefing,
-    Callout,
-    Chart,
     Image,
     Inline,
-    ListBlock,
-    PageBreak,
-    Paragraph,
-    Pos,
     Span,
-    Table,
-    plain,
-    walk_sections,
 )
 from ..style import Style
 
@@ -77,48 +65,3 @@ def lighter(rgb: str, amount: float = 0.9) -> str:
     """``rgb`` mixed with white: the background of a box framed in ``rgb``."""
     channels = [int(rgb[i : i + 2], 16) for i in (0, 2, 4)]
     return "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)
-
-
-def first_right_to_left(doc: Briefing) -> Pos | None:
-    """Where a briefing first holds right-to-left text (title, heading, a block's text or values); None if nowhere."""
-    if has_rtl(doc.title) or has_rtl(doc.subtitle or ""):
-        return doc.pos
-    blocks: list[tuple[Pos, Block]] = [(b.pos, b) for b in doc.summary]
-    for _, section in walk_sections(doc.sections):
-        if has_rtl(plain(section.heading)):
-            return section.pos
-        blocks.extend((b.pos, b) for b in section.content)
-    for pos, block in blocks:
-        if any(has_rtl(text) for text in _texts(block)):
-            return pos
-    return None
-
-
-def _texts(block: Block) -> Iterator[str]:
-    """Every text a block shows."""
-    match block:
-        case Paragraph():
-            yield plain(block.text)
-        case ListBlock():
-            for item in block.items:
-                yield plain(item.text)
-                yield plain(item.lead or ())
-        case Table():
-            yield from block.columns
-            yield block.title or ""
-            for column in block.rows.columns:
-                yield from (value for value in column if isinstance(value, str) and not value.isascii())
-        case Chart():
-            yield block.title
-            yield from (str(c) for c in block.categories)
-            yield from (series.name for series in block.series)
-        case Image():
-            yield plain(block.caption or ())
-        case Callout():
-            yield block.title
-            for inner in block.content:
-                yield from _texts(inner)
-        case PageBreak():
-            return
-        case _:
-            assert_never(block)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ from ..model import (
 )
 from ..style import Style
 from ..walk import walk
-from . import common, pdffonts, pdftable
+from . import common, pdfbidi, pdffonts, pdftable
 from .pdfpage import PORTRAIT, WIDE, Document, Fonts, Heading, NumberedCanvas
 
 
@@ -70,13 +71,6 @@ class PdfWriter:
             template.multiBuild(story.flowables, canvasmaker=canvas)
         else:
             template.build(story.flowables, canvasmaker=canvas)
-        rtl = common.first_right_to_left(doc)
-        if rtl is not None:
-            message = (
-                "pdf: right-to-left text (Arabic, Hebrew, N'Ko) is drawn with its letters unjoined and its words "
-                "left to right; read it in the Word file or the HTML page"
-            )
-            story.warnings.append(Problem(rtl, message))
         return story.warnings
 
 
@@ -155,8 +149,10 @@ class _Fit:
     def __init__(self, width: float, style: ParagraphStyle) -> None:
         self.width, self.style = width, style
 
-    def cell(self, text: str, story: _Story) -> str | RLParagraph:
+    def cell(self, text: str, story: _Story) -> str | Flowable:
         plain = common.xml_safe(text)
+        if common.has_rtl(plain):
+            return story.paragraph(text, self.style)  # laid out in visual order
         if "\n" not in plain and story.covers(plain):
             if stringWidth(plain, story.fonts.body, self.style.fontSize) <= self.width:
                 return plain
@@ -207,6 +203,21 @@ class _Story:
             text = f"<i>{text}</i>"
         return text
 
+    def paragraph(
+        self, text: Inline | str, style: ParagraphStyle, font: str | None = None, bold: bool = False
+    ) -> Flowable:
+        """A paragraph of ``text``: reportlab's, or laid out in visual order where it holds right-to-left text."""
+        spans = (Span(text),) if isinstance(text, str) else text
+        if not common.has_rtl(plain(spans)):
+            return RLParagraph(self.markup(spans, font, bold), style)
+        family = font or self.fonts.body
+        pieces = [
+            pdfbidi.Piece(part, face)
+            for span in spans
+            for part, face in pdffonts.pieces(span.text, family, bold or span.bold, span.italic)
+        ]
+        return pdfbidi.BidiParagraph(pieces, style, self.rtl)
+
     # -- front matter ------------------------------------------------------
 
     def cover(self, doc: Briefing) -> None:
@@ -218,12 +229,12 @@ class _Story:
         if self.style.logo:
             self.add(self._logo(page))
         head = self.fonts.heading
-        self.add(RLParagraph(self.text(doc.title, head, bold=True), self.styles["cover-title" if page else "title"]))
+        self.add(self.paragraph(doc.title, self.styles["cover-title" if page else "title"], head, bold=True))
         if doc.subtitle:
-            self.add(RLParagraph(self.text(doc.subtitle, head), self.styles["subtitle"]))
+            self.add(self.paragraph(doc.subtitle, self.styles["subtitle"], head))
         meta = meta_line(doc)
         if meta:
-            self.add(RLParagraph(self.text(meta), self.styles["meta"]))
+            self.add(self.paragraph(meta, self.styles["meta"]))
         self.add(HRFlowable(width="100%", thickness=1.2, color=_hex(self.style.accent), spaceBefore=4, spaceAfter=10))
         if page:
             self.add(RLPageBreak())
@@ -255,13 +266,18 @@ class _Story:
     def visit_heading(self, node: LaidHeading, place: Place) -> None:
         self._turn(place)
         self.headings += 1
-        markup = self.markup(node.text, self.fonts.heading, bold=True)
-        outline = common.xml_safe(plain(node.text))
-        self.add(Heading(markup, self.styles[f"h{node.level}"], node.level, outline, f"h{self.headings}"))
+        outline = (node.level, common.xml_safe(plain(node.text)), f"h{self.headings}")
+        style = self.styles[f"h{node.level}"]
+        if common.has_rtl(plain(node.text)):
+            heading = self.paragraph(node.text, style, self.fonts.heading, bold=True)
+            heading.outline = outline  # read by the page template, as a Heading's
+            self.add(heading)
+        else:
+            self.add(Heading(self.markup(node.text, self.fonts.heading, bold=True), style, *outline))
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> None:
         self._turn(place)
-        self.add(RLParagraph(self.markup(node.text), self.styles["intro" if place.keep_with_next else "body"]))
+        self.add(self.paragraph(node.text, self.styles["intro" if place.keep_with_next else "body"]))
 
     def visit_list_block(self, node: ListBlock, place: Place) -> None:
         self.add(self.list_block(node))
@@ -272,10 +288,10 @@ class _Story:
     def list_block(self, block: ListBlock, style: str = "body") -> ListFlowable:
         items = []
         for item in block.items:
-            text = self.markup(item.text)
+            text = item.text
             if item.lead:
-                text = f"<b>{self.markup(item.lead, bold=True)}:</b> {text}"
-            items.append(RLListItem(RLParagraph(text, self.styles[style])))
+                text = (*(replace(span, bold=True) for span in item.lead), Span(": ", bold=True), *item.text)
+            items.append(RLListItem(self.paragraph(text, self.styles[style])))
         kind: dict[str, Any] = (
             {"bulletType": "1", "bulletFormat": "%s."}
             if block.numbered
@@ -292,7 +308,7 @@ class _Story:
         inside: list[Flowable] = [RLParagraph(f"<b>{self.text(node.title, bold=True)}</b>", title_style)]
         for block in node.content:
             if isinstance(block, Paragraph):
-                inside.append(RLParagraph(self.markup(block.text), self.styles["body"]))
+                inside.append(self.paragraph(block.text, self.styles["body"]))
             else:
                 inside.append(self.list_block(block))
         box = RLTable([[inside]], colWidths=[self.style.text_width_cm * cm], hAlign="LEFT")
@@ -318,7 +334,7 @@ class _Story:
         # A right-to-left briefing's table reads from the right: its first column is drawn last.
         ordered: Callable[[Sequence[Any]], list[Any]] = (lambda row: list(row)[::-1]) if self.rtl else list
         head = [
-            RLParagraph(self.text(name, bold=True), styles["head-right" if c.numeric else "head"])
+            self.paragraph(name, styles["head-right" if c.numeric else "head"], bold=True)
             for name, c in zip(laid.header, laid.columns, strict=True)
         ]
         fits = [_Fit(c.width - 2 * laid.padding, styles["right" if c.numeric else "left"]) for c in laid.columns]
@@ -334,7 +350,7 @@ class _Story:
         look = self._look(laid, styles["left"], place.keep_together, ordered)
         grid = pdftable.runs(ordered(head), body, look)
         self._turn(place)
-        self.add(RLParagraph(self.markup(caption.spans, bold=True), self.styles["table-caption"]), *grid)
+        self.add(self.paragraph(caption.spans, self.styles["table-caption"], bold=True), *grid)
         if laid.turned:
             self.add(NextPageTemplate(PORTRAIT), RLPageBreak())  # the turned pages end with the table
         else:
@@ -385,9 +401,9 @@ class _Story:
         picture = chart.drawing(node, self.style, self.style.text_width_cm * cm)
         self.add(KeepTogether([picture, self._figure_caption(place)]))
 
-    def _figure_caption(self, place: Place) -> RLParagraph:
+    def _figure_caption(self, place: Place) -> Flowable:
         assert place.caption is not None
-        return RLParagraph(self.markup(place.caption.spans, bold=True), self.styles["figure-caption"])
+        return self.paragraph(place.caption.spans, self.styles["figure-caption"], bold=True)
 
     def visit_image(self, node: Image, place: Place) -> None:
         assert place.caption is not None

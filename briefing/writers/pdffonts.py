@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from itertools import groupby
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -59,17 +60,18 @@ def italic(name: str) -> str:
 
 
 def covers(text: str, font: str) -> bool:
-    """Whether a registered family has a glyph for every character of ``text``."""
+    """Whether ``text`` is set in the registered family alone: it has every character's glyph, and none
+    is of a script with a bundled font of its own."""
     covered = _coverage[font]
-    return all(ord(c) in covered for c in text)
+    return all(ord(c) in covered and _script(ord(c)) is None for c in text)
 
 
 def text_markup(text: str, font: str, bold: bool = False) -> str:
     """Plain text as reportlab paragraph markup: every character literal.
 
-    A character that ``font`` lacks is set in the bundled font of its script
-    (Arabic, Hebrew, N'Ko, Tifinagh) or, failing that, in the symbol font (most
-    emoji), so that it prints instead of showing an empty box. ``bold`` says the
+    A character of a script with a bundled font (Arabic, Hebrew, N'Ko, Tifinagh) is set
+    in that font, as Word sets it in its complex-script font; one that ``font`` lacks is
+    set in the symbol font (most emoji), so that it prints instead of showing an empty box. ``bold`` says the
     text is bold: the script's bold face is named, as naming a font drops the bold.
     """
     text = common.xml_safe(text)
@@ -77,7 +79,7 @@ def text_markup(text: str, font: str, bold: bool = False) -> str:
         return escape(text).replace("\n", "<br/>")
     covered = _coverage[font]
     parts = []
-    for fallback, chars in groupby(text, key=lambda c: None if ord(c) in covered else _fallback(ord(c))):
+    for fallback, chars in groupby(text, key=lambda c: _face(ord(c), covered)):
         run = escape("".join(chars)).replace("\n", "<br/>")
         if fallback and bold and fallback != SYMBOLS:
             fallback = f"{fallback}-Bold"
@@ -85,14 +87,40 @@ def text_markup(text: str, font: str, bold: bool = False) -> str:
     return "".join(parts)
 
 
-def _fallback(code: int) -> str | None:
-    """The registered name of the font to set a character in that the text font lacks; None if none has it."""
-    for script in SCRIPT_FONTS:
-        if script.holds(code):
-            name = _script_font(script)
-            if code in _coverage[name]:
-                return name
+def pieces(text: str, font: str, bold: bool = False, italic: bool = False) -> list[tuple[str, str]]:
+    """Plain text cut where its font changes, each part with the registered face it is set in:
+    the family's own face, or the face of the script or symbol font that has its characters."""
+    text = common.xml_safe(text)
+    covered = _coverage[font]
+    own = font + ("-BoldItalic" if bold and italic else "-Bold" if bold else "-Italic" if italic else "")
+    faces = [_face(ord(c), covered) for c in text]
+    for i in range(1, len(text)):
+        # A space between words of a script stays in the script's font: the words are shaped as one run.
+        before = faces[i - 1]
+        if text[i] == " " and before is not None and ord(" ") in _coverage[before]:
+            faces[i] = before
+    parts = []
+    for fallback, group in groupby(zip(text, faces, strict=True), key=lambda pair: pair[1]):
+        face = own if fallback is None else f"{fallback}-Bold" if bold and fallback != SYMBOLS else fallback
+        parts.append(("".join(c for c, _ in group), face))
+    return parts
+
+
+def _face(code: int, covered: frozenset[int]) -> str | None:
+    """The registered font a character is set in, None for the text's own: its script's bundled font
+    (Arabic, Hebrew, N'Ko, Tifinagh) where it has one, else the text's font, else the symbol font."""
+    script = _script(code)
+    if script is not None:
+        name = _script_font(script)
+        if code in _coverage[name]:
+            return name
+    if code in covered:
+        return None
     return SYMBOLS if code in _coverage[SYMBOLS] else None
+
+
+def _script(code: int) -> ScriptFont | None:
+    return next((script for script in SCRIPT_FONTS if script.holds(code)), None)
 
 
 def _script_font(script: ScriptFont) -> str:
@@ -109,7 +137,7 @@ def _script_font(script: ScriptFont) -> str:
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-    """reportlab's ToUnicode CMap, with characters beyond U+FFFF made extractable.
+    """reportlab's ToUnicode CMap, with characters beyond U+FFFF made extractable and Arabic shapes read as letters.
 
     reportlab writes each code point as at least four hex digits, so U+1F600
     becomes <1F600>, which readers cut to U+1F60; a CMap needs the UTF-16
@@ -130,7 +158,7 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
         f"<00> <{len(subset) - 1:02X}>",
         "endcodespacerange",
         f"{len(subset)} beginbfchar",
-        *(f"<{code:02X}> <{chr(char).encode('utf-16-be').hex().upper()}>" for code, char in enumerate(subset)),
+        *(f"<{code:02X}> <{_utf16(_written(fontname, char))}>" for code, char in enumerate(subset)),
         "endbfchar",
         "endcmap",
         "CMapName currentdict /CMap defineresource pop",
@@ -138,6 +166,32 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
         "end",
     ]
     return "\n".join(lines)
+
+
+def _utf16(text: str) -> str:
+    return text.encode("utf-16-be").hex().upper()
+
+
+_shaped_glyphs: dict[tuple[str, int], str] = {}
+"""The letters a shaped glyph with no character of its own stands for (a joined N'Ko letter), by the
+font's name and the private character the glyph is drawn by."""
+
+
+def remember_glyph(font: str, char: str, text: str) -> None:
+    """Say what a private character, drawn for a shaped glyph of ``font``, reads as."""
+    name = str(pdfmetrics.getFont(font).face.name.decode("latin-1"))
+    _shaped_glyphs.setdefault((name, ord(char)), text)
+
+
+def _written(fontname: str, char: int) -> str:
+    """The text a glyph stands for. A shaped Arabic letter is drawn by its presentation form (its
+    initial, medial or final shape, or a ligature such as lam-alef): it reads as the letters written.
+    A glyph with no character at all is drawn by a private one, which reads as the letters shaped."""
+    if 0xFB50 <= char <= 0xFDFF or 0xFE70 <= char <= 0xFEFF:
+        return unicodedata.normalize("NFKC", chr(char))
+    if 0xE000 <= char <= 0xF8FF:
+        return _shaped_glyphs.get((fontname.split("+", 1)[-1], char), chr(char))
+    return chr(char)
 
 
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap

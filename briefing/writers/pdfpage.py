@@ -109,8 +109,9 @@ class Document(BaseDocTemplate):
         return PageTemplate(name, [frame], onPage=self._furniture, pagesize=size)
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        if isinstance(flowable, Heading):
-            level, text, key = flowable.outline
+        outline = getattr(flowable, "outline", None)  # a Heading, or a right-to-left heading laid out apart
+        if outline is not None:
+            level, text, key = outline
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(text, key, level=level - 1, closed=level > 1)
             # The contents give the page's printed number: after a cover page, the count starts at the next.
