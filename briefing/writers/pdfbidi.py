@@ -7,6 +7,11 @@ cut into runs of one level and one font, and the runs are put in visual order (r
 A right-to-left run is shaped as a whole by HarfBuzz (reportlab's ``shapeStr`` over
 uharfbuzz), so that Arabic letters join and lam-alef ligates, and is drawn as one string:
 text tools that read it reverse it back to the order it was written in.
+
+python-bidi's public function gives a line's characters reordered, but not their levels,
+which runs of fonts and shaping need: ``levels`` takes them from the steps of its
+algorithm module. That is the one reach into the library; tests/test_pdfbidi.py fails
+if it changes.
 """
 
 from __future__ import annotations
