@@ -170,6 +170,9 @@ def test_excel_sheets_and_the_html_page_run_right_to_left(tmp_path):
     workbook = load_workbook(tmp_path / "ar.xlsx")
     assert len(workbook.worksheets) == 3
     assert all(sheet.sheet_view.rightToLeft for sheet in workbook.worksheets)
+    narrative = [c for (c,) in workbook["Briefing"].iter_rows(max_col=1) if isinstance(c.value, str)]  # column A
+    arabic = [c for c in narrative if any("\u0600" <= ch <= "\u06ff" for ch in c.value)]
+    assert arabic and all(c.alignment.readingOrder == 2 for c in arabic)  # read from the right
     HtmlWriter().write(doc, tmp_path / "ar.html")
     page = lxml.html.fromstring((tmp_path / "ar.html").read_bytes())
     assert (page.get("dir"), page.get("lang")) == ("rtl", "ar")

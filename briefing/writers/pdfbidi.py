@@ -16,6 +16,7 @@ if it changes.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -118,6 +119,10 @@ def _shaped(run: Run, size: float) -> Any:
     if not run.level % 2:
         return run.text
     text = "".join(uba.MIRRORED.get(c, c) for c in run.text)
+    if not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        # Spaces and signs alone, set right to left between words of another font: HarfBuzz would
+        # take them as left to right, so they are turned round here.
+        return text[::-1]
     word = [stringWidth(text, run.font, size), (ABag(fontName=run.font, fontSize=size), text)]
     shaped = shapeFragWord(word, features=_FEATURES, force=True)[1][1]
     if any(_PRIVATE[0] <= ord(c) <= _PRIVATE[1] for c in shaped):

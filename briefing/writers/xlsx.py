@@ -160,7 +160,7 @@ class _Builder:
         in the Links column, the first of them clickable.
         """
         cell = make(self.sheet, value)
-        cell.alignment = WRAP
+        cell.alignment = _RTL_WRAP if self.doc.direction == "rtl" else WRAP
         cell.font = font or self.font()
         if fill is not None:
             cell.fill = fill
@@ -361,6 +361,10 @@ class _Builder:
             name = _cut(base, 31 - len(suffix)) + suffix
         self.sheet_names.add(name.lower())
         return name
+
+
+_RTL_WRAP = Alignment(wrap_text=True, vertical="top", readingOrder=2)
+"""A narrative cell of a right-to-left briefing: its text read from the right, its periods at its end."""
 
 
 def _lines(text: str, per_line: float) -> int:
