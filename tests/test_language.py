@@ -297,3 +297,20 @@ def test_random_mixed_direction_paragraphs_read_back_in_the_order_written(words,
         page = PdfReader(str(path)).pages[0].extract_text()
     body = page.split("\n", 2)[2].rsplit("Page", 1)[0]
     assert _written(body) == _written(text)
+
+
+def test_a_right_to_left_cell_starts_at_the_right_of_its_cell_in_an_english_table(tmp_path):
+    table = Table(("Town", "Name in Arabic"), (("Timbuktu", "تمبكتو"), ("Gao", "غاو")), "Towns")
+    doc = Briefing("Towns", (Section(parse_inline("Names"), (table,)),), style=merge(read_style_file("plain")))
+    path = tmp_path / "towns.pdf"
+    PdfWriter().write(doc, path)
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        chars = page.chars
+        rects = page.rects
+    arabic = [c for c in chars if "\u0600" <= c["text"] <= "\u06ff"]
+    right_edge = max(r["x1"] for r in rects)
+    # Each Arabic value ends near the table's right edge (its cell's padding away), not at the column's left.
+    for baseline in {round(c["matrix"][5]) for c in arabic}:
+        line = [c for c in arabic if round(c["matrix"][5]) == baseline]
+        assert right_edge - max(c["x1"] for c in line) < 10

@@ -148,11 +148,13 @@ class _Fit:
 
     def __init__(self, width: float, style: ParagraphStyle) -> None:
         self.width, self.style = width, style
+        self.rtl_style = ParagraphStyle(f"{style.name}-rtl", style, alignment=TA_RIGHT)
+        """A right-to-left text starts at the right of its cell, in a table of either direction."""
 
     def cell(self, text: str, story: _Story) -> str | Flowable:
         plain = common.xml_safe(text)
         if common.has_rtl(plain):
-            return story.paragraph(text, self.style)  # laid out in visual order
+            return story.paragraph(text, self.rtl_style)  # laid out in visual order
         if "\n" not in plain and story.covers(plain):
             if stringWidth(plain, story.fonts.body, self.style.fontSize) <= self.width:
                 return plain
