@@ -341,7 +341,7 @@ Direction = Literal["ltr", "rtl"]
 """Which way a briefing's text runs: left to right, or right to left (Arabic, Hebrew, N'Ko)."""
 DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
 
-LabelKey = Literal["table", "figure", "page", "of", "contents", "summary"]
+LabelKey = Literal["table", "figure", "page", "of", "contents", "summary", "by"]
 """The words a pack prints around the author's text, which a spec may give in its language."""
 LABEL_KEYS: tuple[LabelKey, ...] = get_args(LabelKey)
 
@@ -362,6 +362,8 @@ class Labels:
     """The heading of the table of contents, and its sheet's name."""
     summary: str = "Summary"
     """The heading of the executive summary."""
+    by: str = "By"
+    """Before the author's name under the title: "By Analysis Team"."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import re
 import subprocess
@@ -314,3 +315,31 @@ def test_a_right_to_left_cell_starts_at_the_right_of_its_cell_in_an_english_tabl
     for baseline in {round(c["matrix"][5]) for c in arabic}:
         line = [c for c in arabic if round(c["matrix"][5]) == baseline]
         assert right_edge - max(c["x1"] for c in line) < 10
+
+
+def test_the_line_under_the_title_is_written_in_the_briefings_language(tmp_path):
+    from briefing.layout.text import meta_line
+
+    french = dataclasses.replace(
+        _french(),
+        source="Bureau Afrique",
+        date=dt.date(2026, 11, 24),
+        author="Équipe d'analyse",
+        labels=dataclasses.replace(_french().labels, by="Par"),
+    )
+    line = "Bureau Afrique · 24 novembre 2026 · Par Équipe d'analyse"
+    assert meta_line(french) == line
+    for writer in (DocxWriter(), PdfWriter(), HtmlWriter()):
+        path = tmp_path / f"meta{writer.extension}"
+        writer.write(french, path)
+        text = {".docx": docx_text, ".pdf": pdf_text, ".html": html_text}[writer.extension](path)
+        assert line in squash(text), writer.name
+    arabic = dataclasses.replace(
+        _arabic(),
+        date=dt.date(2026, 11, 24),
+        author="فريق التحليل",
+        labels=dataclasses.replace(_arabic().labels, by="بقلم"),
+    )
+    assert meta_line(arabic) == "24 نوفمبر 2026 · بقلم فريق التحليل"
+    unknown = dataclasses.replace(_french(), language="xx", date=dt.date(2026, 11, 24))
+    assert meta_line(unknown) == "24 November 2026"  # no calendar for the language: as English writes it

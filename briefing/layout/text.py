@@ -6,6 +6,7 @@ import datetime as dt
 import decimal
 from collections.abc import Callable, Sequence
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -90,8 +91,19 @@ def human_date(day: dt.date) -> str:
 
 
 def meta_line(doc: Briefing) -> str:
-    """Source, date and author in one line, e.g. "Focus on Africa · 24 November 2026"."""
-    parts = [doc.source, human_date(doc.date) if doc.date else None]
+    """Source, date and author in one line, e.g. "Focus on Africa · 24 November 2026 · By Africa Desk",
+    the date as the briefing's language writes it and "By" in its words (``labels: by``)."""
+    parts = [doc.source, long_date(doc.date, doc.language) if doc.date else None]
     if doc.author:
-        parts.append(f"By {doc.author}")
+        parts.append(f"{doc.labels.by} {doc.author}")
     return " · ".join(p for p in parts if p)
+
+
+def long_date(day: dt.date, language: str) -> str:
+    """A date written out in ``language`` (a BCP 47 tag): "24 November 2026", "24 novembre 2026"."""
+    if language.split("-")[0].lower() == "en":
+        return human_date(day)
+    try:
+        return str(format_date(day, format="long", locale=Locale.parse(language, sep="-")))
+    except (UnknownLocaleError, ValueError):
+        return human_date(day)  # a language Babel has no calendar for: as English writes it

@@ -297,6 +297,7 @@ LABELS = Shape(
         "of": Key('The footer\'s "of" of "Page 3 of 12".'),
         "contents": Key('The heading of the table of contents ("Contents").'),
         "summary": Key('The heading of the executive summary ("Summary").'),
+        "by": Key('Before the author\'s name under the title ("By").'),
     },
 )
 assert tuple(LABELS.keys) == LABEL_KEYS, "the labels' shape names every label, in the model's order"
