@@ -194,7 +194,7 @@ class Totals:
     functions: tuple[Aggregate | None, ...]
     """Per column, what the row shows; None leaves the cell empty (or holds the label)."""
     values: tuple[Cell, ...]
-    """Per column, the computed total, or the label "Total" in the first free column."""
+    """Per column, the computed total, or the totals row's label ("Total") in the first free column."""
 
 
 @dataclass(frozen=True)
@@ -341,7 +341,7 @@ Direction = Literal["ltr", "rtl"]
 """Which way a briefing's text runs: left to right, or right to left (Arabic, Hebrew, N'Ko)."""
 DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
 
-LabelKey = Literal["table", "figure", "page", "of", "contents", "summary", "by"]
+LabelKey = Literal["table", "figure", "page", "of", "contents", "summary", "by", "total"]
 """The words a pack prints around the author's text, which a spec may give in its language."""
 LABEL_KEYS: tuple[LabelKey, ...] = get_args(LabelKey)
 
@@ -364,6 +364,8 @@ class Labels:
     """The heading of the executive summary."""
     by: str = "By"
     """Before the author's name under the title: "By Analysis Team"."""
+    total: str = "Total"
+    """The label of a table's totals row."""
 
 
 @dataclass(frozen=True)

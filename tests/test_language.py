@@ -343,3 +343,16 @@ def test_the_line_under_the_title_is_written_in_the_briefings_language(tmp_path)
     assert meta_line(arabic) == "24 نوفمبر 2026 · بقلم فريق التحليل"
     unknown = dataclasses.replace(_french(), language="xx", date=dt.date(2026, 11, 24))
     assert meta_line(unknown) == "24 November 2026"  # no calendar for the language: as English writes it
+
+
+def test_a_totals_row_is_labelled_in_the_briefings_words_wherever_the_labels_are_written():
+    table = (
+        "      - table:\n          columns: [Région, Incidents]\n          rows: [[Gao, 3], [Mopti, 5]]\n"
+        "          totals: {Incidents: sum}\n"
+    )
+    spec = "title: T\nsections:\n  - heading: H\n    content:\n" + table + "labels: {total: Total général}\n"
+    doc = loads(spec)
+    assert doc.sections[0].content[0].totals.values == ("Total général", 8)
+    assert loads(spec.replace("labels: {total: Total général}\n", "")).sections[0].content[0].totals.values[0] == (
+        "Total"
+    )

@@ -267,7 +267,7 @@ def totals(r: Reader, node: Node, rows: Kept, columns: list[Column]) -> Totals |
         values = [v for v in rows.values(rows.frame.names.index(column.source)) if v is not None]
         results.append(_aggregate(function, values))
     if functions[0] is None:
-        results[0] = "Total"
+        results[0] = r.labels.total
     return Totals(tuple(functions), tuple(results))
 
 

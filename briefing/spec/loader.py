@@ -104,6 +104,8 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
     # Every key is read before giving up, so that all problems are reported.
     title = _opt(keys, "title", r.text)
     tag = _opt(keys, "language", lambda n: language.language(r, n)) or "en"
+    # The labels are read before the sections, whose totals rows are labelled with them.
+    r.labels = _opt(keys, "labels", lambda n: language.labels(r, n)) or Labels()
     briefing = Briefing(
         title=title or "",
         subtitle=_opt(keys, "subtitle", r.text),
@@ -114,7 +116,7 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
         summary=_summary(r, keys["summary"]) if "summary" in keys else (),
         language=tag,
         direction=_opt(keys, "direction", lambda n: language.direction(r, n)) or language.natural_direction(tag),
-        labels=_opt(keys, "labels", lambda n: language.labels(r, n)) or Labels(),
+        labels=r.labels,
         sections=_sections(r, keys["sections"], 1) if "sections" in keys else (),
         style=merge(styles[0], read_style(r, keys["style"]) if "style" in keys else {}, styles[1]),
         pos=r.pos(node),

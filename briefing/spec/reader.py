@@ -16,7 +16,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem
-from ..model import Cell, Pos
+from ..model import Cell, Labels, Pos
 from .cells import impossible_date
 from .compose import pos_of
 from .shapes import Shape
@@ -63,6 +63,8 @@ class Reader:
     a relative path starts in the folder of the file that names it."""
     data_files: list[Path] = field(default_factory=list)
     """Data files that tables and charts were read from, in the order read."""
+    labels: Labels = field(default_factory=Labels)
+    """The spec's words for what the pack adds, read before its sections (a totals row's "Total")."""
     _seen: set[int] = field(default_factory=set)
     _reuse: int = 0
     _constructor: SafeConstructor = field(default_factory=SafeConstructor)

@@ -298,6 +298,7 @@ LABELS = Shape(
         "contents": Key('The heading of the table of contents ("Contents").'),
         "summary": Key('The heading of the executive summary ("Summary").'),
         "by": Key('Before the author\'s name under the title ("By").'),
+        "total": Key('The label of a table\'s totals row ("Total").'),
     },
 )
 assert tuple(LABELS.keys) == LABEL_KEYS, "the labels' shape names every label, in the model's order"

@@ -345,7 +345,12 @@ class _Story:
             texts = laid.rows(start, stop)
             made = [ordered([fit.cell(text, self) for text, fit in zip(row, fits, strict=True)]) for row in texts]
             if laid.totals and stop > len(laid.body):
-                made.append(ordered(laid.totals))
+                # The totals row is bold; a right-to-left label in it is laid out as its cells' are.
+                totals = [
+                    self.paragraph(text, fit.rtl_style, bold=True) if common.has_rtl(text) else text
+                    for text, fit in zip(laid.totals, fits, strict=True)
+                ]
+                made.append(ordered(totals))
             return made
 
         body = pdftable.Body(len(laid.body) + (1 if laid.totals else 0), rows)
