@@ -176,22 +176,24 @@ class BidiParagraph(Flowable):  # type: ignore[misc]
         self.pieces, self.style, self.rtl = list(pieces), style, rtl
         self.lines: list[list[Piece]] = []
         self.keepWithNext = getattr(style, "keepWithNext", 0)
-
-    def text(self) -> str:
-        """The paragraph's text, as written."""
-        return "".join(p.text for p in self.pieces)
+        self._broken: dict[float, list[list[Piece]]] = {}
+        """Lines by width: reportlab wraps and splits a flowable at the same width more than once."""
 
     def _lines(self, width: float) -> list[list[Piece]]:
+        if width in self._broken:
+            return self._broken[width]
         size = self.style.fontSize
         lines: list[list[Piece]] = []
         line: list[Piece] = []
         for word in _words(self.pieces):
-            if line and _width([*line, *word], size, self.rtl) > width + 1e-6:
+            # A line is measured without the space it would break after, as it is drawn.
+            if line and _width(_trimmed([*line, *word]), size, self.rtl) > width + 1e-6:
                 lines.append(line)
                 line = []
             line.extend(word)
         if line:
             lines.append(line)
+        self._broken[width] = lines
         return lines
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -221,20 +223,27 @@ class BidiParagraph(Flowable):  # type: ignore[misc]
         canvas.setFillColor(style.textColor)
         y = self.height - size  # the first baseline, as reportlab's paragraphs place it
         for line in self.lines:
-            runs = visual_runs(_trimmed(line), self.rtl)
-            drawn = [(run, _shaped(run, size)) for run in runs]
-            widths = [stringWidth(text, run.font, size) for run, text in drawn]
-            x = _start(style.alignment, self.width, sum(widths))
-            placed = []
-            for (run, text), width in zip(drawn, widths, strict=True):
-                placed.append((run.start, x, run.font, text))
-                x += width
-            # Each run at its place from the left, but in the order written: a text tool that reads
-            # the page's text in its order gets the runs as they were written.
-            for _, x, font, text in sorted(placed):
-                canvas.setFont(font, size)
-                canvas.drawString(x, y, text)
+            draw_line(canvas, _trimmed(line), size, self.rtl, (0.0, self.width, y), style.alignment)
             y -= style.leading
+
+
+def draw_line(
+    canvas: Any, pieces: Sequence[Piece], size: float, rtl: bool, place: tuple[float, float, float], alignment: int
+) -> None:
+    """Draw one line of pieces in visual order, shaped, across ``place`` (left, width, baseline) as aligned."""
+    left, room, y = place
+    drawn = [(run, _shaped(run, size)) for run in visual_runs(pieces, rtl)]
+    widths = [stringWidth(text, run.font, size) for run, text in drawn]
+    x = left + _start(alignment, room, sum(widths))
+    placed = []
+    for (run, text), width in zip(drawn, widths, strict=True):
+        placed.append((run.start, x, run.font, text))
+        x += width
+    # Each run at its place from the left, but in the order written: a text tool that reads
+    # the page's text in its order gets the runs as they were written.
+    for _, x, font, text in sorted(placed):
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, text)
 
 
 def _trimmed(line: list[Piece]) -> list[Piece]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
@@ -15,7 +16,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 
 from ..model import Briefing
 from ..style import Style
-from . import common, pdfcompress, pdffonts
+from . import common, pdfbidi, pdfcompress, pdffonts
 
 PORTRAIT, WIDE = "page", "wide"
 """Names of the page templates: the style's page, and the same page turned for wide tables."""
@@ -151,15 +152,18 @@ class Document(BaseDocTemplate):
                 return
             page, total = page - 1, total - 1
         labels = self.doc.labels
-        text = common.xml_safe(f"{labels.page} {page} {labels.of} {total}")
+        rtl = self.doc.direction == "rtl"
         canvas.saveState()
-        canvas.setFont(self.fonts.body, 8.5)
         canvas.setFillColor(colors.HexColor("#555555"))
-        if self.doc.direction == "rtl":  # the page number sits at the end of the line: the left
-            canvas.drawString(self.leftMargin, _FOOTER_Y_CM * cm, text)
-        else:
-            canvas.drawRightString(size[0] - self.rightMargin, _FOOTER_Y_CM * cm, text)
+        # At the end of the line: the right, or the left in a right-to-left briefing.
+        line = (self.leftMargin, size[0] - self.leftMargin - self.rightMargin, _FOOTER_Y_CM * cm)
+        self._line(canvas, f"{labels.page} {page} {labels.of} {total}", 8.5, line, TA_LEFT if rtl else TA_RIGHT)
         canvas.restoreState()
+
+    def _line(self, canvas: Canvas, text: str, size: float, place: tuple[float, float, float], align: int) -> None:
+        """One line of furniture in the body font, laid out and shaped as the body's text is."""
+        pieces = [pdfbidi.Piece(part, face) for part, face in pdffonts.pieces(text, self.fonts.body)]
+        pdfbidi.draw_line(canvas, pieces, size, self.doc.direction == "rtl", place, align)
 
 
 class NumberedCanvas(Canvas):
