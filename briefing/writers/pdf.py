@@ -214,7 +214,7 @@ class _Story:
             return RLParagraph(self.markup(spans, font, bold), style)
         family = font or self.fonts.body
         pieces = [
-            pdfbidi.Piece(part, face)
+            pdfbidi.Piece(part, face, span.href)
             for span in spans
             for part, face in pdffonts.pieces(span.text, family, bold or span.bold, span.italic)
         ]

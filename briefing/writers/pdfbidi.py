@@ -2,27 +2,31 @@
 
 A paragraph holding Arabic, Hebrew or N'Ko is laid out here rather than by reportlab's
 paragraph, whose own bidirectional support needs a library (rlbidi) that is not to be had.
-Each line's characters get their Unicode bidirectional levels (python-bidi), the line is
-cut into runs of one level and one font, and the runs are put in visual order (rule L2).
-A right-to-left run is shaped as a whole by HarfBuzz (reportlab's ``shapeStr`` over
-uharfbuzz), so that Arabic letters join and lam-alef ligates, and is drawn as one string:
-text tools that read it reverse it back to the order it was written in.
+The paragraph's characters get their Unicode bidirectional levels once (python-bidi), the
+paragraph is broken into lines, and each line is cut into runs of one level, one font and
+one link, put in visual order (rules L1 and L2). A right-to-left run is shaped as a whole by
+HarfBuzz (reportlab's ``shapeFragWord`` over uharfbuzz), so that Arabic letters join and
+lam-alef ligates, and is drawn as one string: text tools that read it reverse it back to
+the order it was written in.
 
-python-bidi's public function gives a line's characters reordered, but not their levels,
-which runs of fonts and shaping need: ``levels`` takes them from the steps of its
-algorithm module. That is the one reach into the library; tests/test_pdfbidi.py fails
-if it changes.
+python-bidi's public function gives a text's characters reordered, but not their levels,
+which runs of fonts and shaping need. ``levels`` reads them from the description of the
+algorithm's result that the same function returns when asked to debug (``debug=True``).
+That is the one reach into the library; tests/test_pdfbidi.py fails if it changes.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import bidi
 import uharfbuzz
-from bidi import algorithm as uba
+from bidi.mirror import MIRRORED
+from reportlab.lib import colors
 from reportlab.lib.abag import ABag
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -31,7 +35,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import shapeFragWord
 from reportlab.platypus import Flowable
 
-from . import pdffonts
+from . import common, pdffonts
 
 
 @dataclass(frozen=True)
@@ -42,34 +46,46 @@ class Piece:
     """The text, in logical order."""
     font: str
     """The registered reportlab font (face) it is set in."""
+    href: str | None = None
+    """The address it links to, or None."""
+
+
+_LEVELS = re.compile(r"Level\(\s*(\d+),?\s*\)")
 
 
 def levels(text: str, rtl: bool) -> list[int]:
-    """The bidirectional embedding level of each character of a line (odd: right to left)."""
-    storage = uba.get_empty_storage()
-    storage["base_level"] = 1 if rtl else 0
-    storage["base_dir"] = "R" if rtl else "L"
-    uba.get_embedding_levels(text, storage)
-    for index, char in enumerate(storage["chars"]):
-        char["index"] = index  # explicit controls are dropped below: the rest keep their place
-    uba.explicit_embed_and_overrides(storage)
-    uba.resolve_weak_types(storage)
-    uba.resolve_neutral_types(storage, False)
-    uba.resolve_implicit_levels(storage, False)
-    found = [storage["base_level"]] * len(text)
-    for char in storage["chars"]:
-        found[char["index"]] = char["level"]
-    # Rule L1: spaces at the end of the line take the paragraph's level.
+    """The bidirectional embedding level of each character of a paragraph (odd: right to left).
+
+    The levels are resolved over the whole paragraph, brackets paired (rule N0), before it is
+    broken into lines; ``line_levels`` applies the rule for the end of each line.
+    """
+    if not rtl and text.isascii():
+        return [0] * len(text)  # no right-to-left letter, nor a control that would make one
+    described = bidi.get_display(text, base_dir="R" if rtl else "L", debug=True)
+    assert isinstance(described, str)
+    start, stop = described.find("levels: ["), described.find("paragraphs:")
+    by_byte = [int(level) for level in _LEVELS.findall(described, start, stop)]
+    # The levels are given for each byte of the text in UTF-8: a character's is its first byte's.
+    found, offset = [], 0
+    for char in text:
+        found.append(by_byte[offset])
+        offset += len(char.encode())
+    return found
+
+
+def line_levels(text: str, found: Sequence[int], rtl: bool) -> list[int]:
+    """A line's levels, its closing spaces at the paragraph's level (rule L1)."""
+    line = list(found)
     end = len(text)
     while end and text[end - 1].isspace():
         end -= 1
-        found[end] = storage["base_level"]
-    return found
+        line[end] = 1 if rtl else 0
+    return line
 
 
 @dataclass(frozen=True)
 class Run:
-    """A piece of a line in one direction and one font, as it is drawn."""
+    """A piece of a line in one direction, one font and one link, as it is drawn."""
 
     text: str
     """The text in logical order."""
@@ -78,21 +94,46 @@ class Run:
     """Its bidirectional level: odd runs right to left."""
     start: int
     """Where it starts in the line, in the order written."""
+    href: str | None = None
+    """The address it links to, or None."""
 
 
-def visual_runs(pieces: Sequence[Piece], rtl: bool) -> list[Run]:
-    """A line's runs of one level and one font, in the order they are drawn from the left (rule L2)."""
-    text = "".join(p.text for p in pieces)
-    fonts = [p.font for p in pieces for _ in p.text]
-    found = levels(text, rtl)
-    runs: list[Run] = []
-    start = 0
-    for i in range(1, len(text) + 1):
-        if i == len(text) or found[i] != found[start] or fonts[i] != fonts[start]:
-            runs.append(Run(text[start:i], fonts[start], found[start], start))
-            start = i
+@dataclass(frozen=True)
+class _Text:
+    """A paragraph's characters, each with its font, link and level."""
+
+    text: str
+    fonts: tuple[str, ...]
+    hrefs: tuple[str | None, ...]
+    levels: tuple[int, ...]
+
+    @classmethod
+    def of(cls, pieces: Sequence[Piece], rtl: bool) -> _Text:
+        text = "".join(p.text for p in pieces)
+        fonts = tuple(p.font for p in pieces for _ in p.text)
+        hrefs = tuple(p.href for p in pieces for _ in p.text)
+        return cls(text, fonts, hrefs, tuple(levels(text, rtl)))
+
+    def runs(self, start: int, stop: int, found: Sequence[int]) -> list[Run]:
+        """The runs of characters ``start`` to ``stop``, at levels ``found``, in logical order."""
+        runs: list[Run] = []
+        first = start
+        for i in range(start + 1, stop + 1):
+            if i == stop or self._key(i, found[i - start]) != self._key(first, found[first - start]):
+                level = found[first - start]
+                runs.append(Run(self.text[first:i], self.fonts[first], level, first - start, self.hrefs[first]))
+                first = i
+        return runs
+
+    def _key(self, i: int, level: int) -> tuple[int, str, str | None]:
+        return level, self.fonts[i], self.hrefs[i]
+
+
+def visual_order(runs: list[Run]) -> list[Run]:
+    """Runs in the order they are drawn from the left (rule L2)."""
     if not runs:
         return runs
+    runs = list(runs)
     highest = max(run.level for run in runs)
     lowest_odd = min((run.level for run in runs if run.level % 2), default=highest + 1)
     for level in range(highest, lowest_odd - 1, -1):
@@ -109,6 +150,12 @@ def visual_runs(pieces: Sequence[Piece], rtl: bool) -> list[Run]:
     return runs
 
 
+def visual_runs(pieces: Sequence[Piece], rtl: bool) -> list[Run]:
+    """A line's runs of one level, one font and one link, in the order they are drawn from the left."""
+    text = _Text.of(pieces, rtl)
+    return visual_order(text.runs(0, len(text.text), line_levels(text.text, text.levels, rtl)))
+
+
 _FEATURES = {"kern": True, "liga": False, "dlig": False}
 """HarfBuzz features: joining forms and the required ligatures (lam-alef) always apply; the optional
 ligatures are left out, since a text tool reading one glyph for several letters may misorder them."""
@@ -118,7 +165,7 @@ def _shaped(run: Run, size: float) -> Any:
     """The string a run is drawn as: a right-to-left run shaped (in visual order), its brackets mirrored."""
     if not run.level % 2:
         return run.text
-    text = "".join(uba.MIRRORED.get(c, c) for c in run.text)
+    text = "".join(MIRRORED.get(c, c) for c in run.text)
     if not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
         # Spaces and signs alone, set right to left between words of another font: HarfBuzz would
         # take them as left to right, so they are turned round here.
@@ -148,51 +195,67 @@ def _remember_private(shaped: str, text: str, font: str, size: float) -> None:
             pdffonts.remember_glyph(font, char, text[info.cluster : ends[info.cluster]])
 
 
-def _width(pieces: Sequence[Piece], size: float, rtl: bool) -> float:
-    return sum(stringWidth(_shaped(run, size), run.font, size) for run in visual_runs(pieces, rtl))
-
-
-def _words(pieces: Sequence[Piece]) -> Iterator[list[Piece]]:
-    """The paragraph cut after each space: the places a line may break, each word with its fonts."""
-    word: list[Piece] = []
-    for piece in pieces:
-        start = 0
-        for i, char in enumerate(piece.text):
-            if char == " ":
-                word.append(Piece(piece.text[start : i + 1], piece.font))
-                yield word
-                word, start = [], i + 1
-        if start < len(piece.text):
-            word.append(Piece(piece.text[start:], piece.font))
-    if word:
-        yield word
-
-
 class BidiParagraph(Flowable):  # type: ignore[misc]
     """A paragraph of mixed-direction text, wrapped to its width and drawn line by line in visual order."""
 
     def __init__(self, pieces: Sequence[Piece], style: ParagraphStyle, rtl: bool) -> None:
         super().__init__()
-        self.pieces, self.style, self.rtl = list(pieces), style, rtl
-        self.lines: list[list[Piece]] = []
+        self.style, self.rtl = style, rtl
+        self.text = _Text.of(pieces, rtl)
+        self.start, self.stop = 0, len(self.text.text)
+        self.lines: list[tuple[int, int]] = []
+        """Each line's first character and the one after its last, its closing space included."""
         self.keepWithNext = getattr(style, "keepWithNext", 0)
-        self._broken: dict[float, list[list[Piece]]] = {}
+        self._broken: dict[float, list[tuple[int, int]]] = {}
         """Lines by width: reportlab wraps and splits a flowable at the same width more than once."""
+        self._words: list[tuple[int, int, float, float]] | None = None
 
-    def _lines(self, width: float) -> list[list[Piece]]:
+    def _part(self, start: int, stop: int) -> BidiParagraph:
+        """The same paragraph from character ``start`` to ``stop``: its levels are the whole paragraph's."""
+        part = BidiParagraph((), self.style, self.rtl)
+        part.text, part.start, part.stop = self.text, start, stop
+        return part
+
+    def _measured(self) -> list[tuple[int, int, float, float]]:
+        """The places a line may break (after a space or a line break): each word's range and
+        its width with and without the space it may break after, each measured once, shaped."""
+        if self._words is None:
+            text, size = self.text.text, self.style.fontSize
+            self._words = []
+            start = self.start
+            for i in range(self.start, self.stop):
+                if text[i] in " \n" and (i + 1 == self.stop or text[i + 1] not in " \n"):
+                    self._words.append((start, i + 1, *self._widths(start, i + 1, size)))
+                    start = i + 1
+            if start < self.stop:
+                self._words.append((start, self.stop, *self._widths(start, self.stop, size)))
+        return self._words
+
+    def _widths(self, start: int, stop: int, size: float) -> tuple[float, float]:
+        end = _trim(self.text.text, start, stop)
+        full = _width(self.text.runs(start, stop, self.text.levels[start:stop]), size)
+        if end == stop:
+            return full, full
+        return full, full - _width(self.text.runs(end, stop, self.text.levels[end:stop]), size)
+
+    def _lines(self, width: float) -> list[tuple[int, int]]:
         if width in self._broken:
             return self._broken[width]
-        size = self.style.fontSize
-        lines: list[list[Piece]] = []
-        line: list[Piece] = []
-        for word in _words(self.pieces):
+        lines: list[tuple[int, int]] = []
+        first, total = -1, 0.0
+        for start, stop, full, trimmed in self._measured():
             # A line is measured without the space it would break after, as it is drawn.
-            if line and _width(_trimmed([*line, *word]), size, self.rtl) > width + 1e-6:
-                lines.append(line)
-                line = []
-            line.extend(word)
-        if line:
-            lines.append(line)
+            if first >= 0 and total + trimmed > width + 1e-6:
+                lines.append((first, start))
+                first, total = -1, 0.0
+            if first < 0:
+                first = start
+            total += full
+            if self.text.text[stop - 1] == "\n":
+                lines.append((first, stop))
+                first, total = -1, 0.0
+        if first >= 0:
+            lines.append((first, self.stop))
         self._broken[width] = lines
         return lines
 
@@ -207,9 +270,7 @@ class BidiParagraph(Flowable):  # type: ignore[misc]
         fit = int(available_height // self.style.leading)
         if fit <= 0 or fit >= len(lines):
             return [] if fit <= 0 else [self]
-        head = BidiParagraph([p for line in lines[:fit] for p in line], self.style, self.rtl)
-        tail = BidiParagraph([p for line in lines[fit:] for p in line], self.style, self.rtl)
-        return [head, tail]
+        return [self._part(self.start, lines[fit][0]), self._part(lines[fit][0], self.stop)]
 
     def getSpaceBefore(self) -> float:  # noqa: N802 (reportlab's name)
         return float(self.style.spaceBefore)
@@ -218,12 +279,14 @@ class BidiParagraph(Flowable):  # type: ignore[misc]
         return float(self.style.spaceAfter)
 
     def draw(self) -> None:
-        canvas, style = self.canv, self.style
+        canvas, style, text = self.canv, self.style, self.text
         size = style.fontSize
         canvas.setFillColor(style.textColor)
         y = self.height - size  # the first baseline, as reportlab's paragraphs place it
-        for line in self.lines:
-            draw_line(canvas, _trimmed(line), size, self.rtl, (0.0, self.width, y), style.alignment)
+        for start, stop in self.lines:
+            end = _trim(text.text, start, stop)
+            found = line_levels(text.text[start:end], text.levels[start:end], self.rtl)
+            _draw(canvas, visual_order(text.runs(start, end, found)), size, (0.0, self.width, y), style.alignment)
             y -= style.leading
 
 
@@ -231,26 +294,53 @@ def draw_line(
     canvas: Any, pieces: Sequence[Piece], size: float, rtl: bool, place: tuple[float, float, float], alignment: int
 ) -> None:
     """Draw one line of pieces in visual order, shaped, across ``place`` (left, width, baseline) as aligned."""
+    _draw(canvas, visual_runs(pieces, rtl), size, place, alignment)
+
+
+def _draw(canvas: Any, runs: list[Run], size: float, place: tuple[float, float, float], alignment: int) -> None:
     left, room, y = place
-    drawn = [(run, _shaped(run, size)) for run in visual_runs(pieces, rtl)]
+    drawn = [(run, _shaped(run, size)) for run in runs]
     widths = [stringWidth(text, run.font, size) for run, text in drawn]
     x = left + _start(alignment, room, sum(widths))
     placed = []
     for (run, text), width in zip(drawn, widths, strict=True):
-        placed.append((run.start, x, run.font, text))
+        placed.append((run.start, x, width, run, text))
         x += width
     # Each run at its place from the left, but in the order written: a text tool that reads
     # the page's text in its order gets the runs as they were written.
-    for _, x, font, text in sorted(placed):
-        canvas.setFont(font, size)
-        canvas.drawString(x, y, text)
+    for _, x, width, run, text in sorted(placed, key=lambda p: p[0]):
+        canvas.setFont(run.font, size)
+        if run.href is None:
+            canvas.drawString(x, y, text)
+        else:
+            _link(canvas, run.href, text, (x, y, width), size)
 
 
-def _trimmed(line: list[Piece]) -> list[Piece]:
-    """A line without the space it broke after."""
-    if line and line[-1].text.endswith(" "):
-        return [*line[:-1], Piece(line[-1].text.rstrip(" "), line[-1].font)]
-    return line
+_LINK = colors.HexColor("#" + common.LINK_RGB)
+
+
+def _link(canvas: Any, href: str, text: str, place: tuple[float, float, float], size: float) -> None:
+    """A run of a link: coloured and underlined as links are in the other formats, and clickable."""
+    x, y, width = place
+    canvas.saveState()
+    canvas.setFillColor(_LINK)
+    canvas.setStrokeColor(_LINK)
+    canvas.drawString(x, y, text)
+    canvas.setLineWidth(size / 16)
+    canvas.line(x, y - size / 8, x + width, y - size / 8)
+    canvas.restoreState()
+    canvas.linkURL(href, (x, y - size / 4, x + width, y + size * 0.8), relative=1, thickness=0)
+
+
+def _width(runs: list[Run], size: float) -> float:
+    return sum(stringWidth(_shaped(run, size), run.font, size) for run in runs)
+
+
+def _trim(text: str, start: int, stop: int) -> int:
+    """Where a line from ``start`` to ``stop`` ends without the space or line break it broke after."""
+    while stop > start and text[stop - 1] in " \n":
+        stop -= 1
+    return stop
 
 
 def _start(alignment: int, room: float, width: float) -> float:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
@@ -127,7 +127,6 @@ class Document(BaseDocTemplate):
         style: Style = self.doc.style
         width, height = canvas.page_size
         colour = colors.HexColor("#" + style.marking_colour)
-        font = pdffonts.bold(self.fonts.body)
         canvas.saveState()
         if style.marking_banner:
             band = _BAND_CM * cm
@@ -135,14 +134,12 @@ class Document(BaseDocTemplate):
             canvas.rect(0, height - band, width, band, stroke=0, fill=1)
             canvas.rect(0, 0, width, band, stroke=0, fill=1)
             canvas.setFillColor(colors.white)
-            canvas.setFont(font, 10)
-            canvas.drawCentredString(width / 2, height - band + 0.27 * cm, marking)
-            canvas.drawCentredString(width / 2, 0.27 * cm, marking)
+            lines = (height - band + 0.27 * cm, 0.27 * cm)
         else:
             canvas.setFillColor(colour)
-            canvas.setFont(font, 10)
-            canvas.drawCentredString(width / 2, height - 1.2 * cm, marking)
-            canvas.drawCentredString(width / 2, 0.6 * cm, marking)
+            lines = (height - 1.2 * cm, 0.6 * cm)
+        for y in lines:  # in any script, shaped and in visual order as the body's text is
+            self._line(canvas, marking, 10, (0.0, width, y), TA_CENTER, bold=True)
         canvas.restoreState()
 
     def page_number(self, canvas: Canvas, page: int, total: int, size: tuple[float, float]) -> None:
@@ -160,9 +157,11 @@ class Document(BaseDocTemplate):
         self._line(canvas, f"{labels.page} {page} {labels.of} {total}", 8.5, line, TA_LEFT if rtl else TA_RIGHT)
         canvas.restoreState()
 
-    def _line(self, canvas: Canvas, text: str, size: float, place: tuple[float, float, float], align: int) -> None:
+    def _line(
+        self, canvas: Canvas, text: str, size: float, place: tuple[float, float, float], align: int, bold: bool = False
+    ) -> None:
         """One line of furniture in the body font, laid out and shaped as the body's text is."""
-        pieces = [pdfbidi.Piece(part, face) for part, face in pdffonts.pieces(text, self.fonts.body)]
+        pieces = [pdfbidi.Piece(part, face) for part, face in pdffonts.pieces(text, self.fonts.body, bold)]
         pdfbidi.draw_line(canvas, pieces, size, self.doc.direction == "rtl", place, align)
 
 
