@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -74,6 +75,8 @@ class ScriptFont:
     """The script's ISO 15924 code, as a language tag may name it ("ha-Arab")."""
     languages: tuple[str, ...]
     """Languages written in the script, by their BCP 47 primary subtag."""
+    rtl: bool = False
+    """Written right to left: Word sets it in a run's complex-script font."""
 
     def holds(self, code: int) -> bool:
         """Whether a code point is in one of the script's blocks."""
@@ -87,6 +90,7 @@ SCRIPT_FONTS = (
         ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)),
         "Arab",
         ("ar", "fa", "ur", "ps", "ckb", "sd", "ug", "ks"),
+        rtl=True,
     ),
     ScriptFont(
         "Hebrew",
@@ -94,9 +98,15 @@ SCRIPT_FONTS = (
         ((0x0590, 0x05FF), (0xFB1D, 0xFB4F)),
         "Hebr",
         ("he", "iw", "yi"),
+        rtl=True,
     ),
     ScriptFont(
-        "N'Ko", FontFamily("Noto Sans NKo", _FONTS / "NotoSansNKo-Regular.ttf"), ((0x07C0, 0x07FF),), "Nkoo", ("nqo",)
+        "N'Ko",
+        FontFamily("Noto Sans NKo", _FONTS / "NotoSansNKo-Regular.ttf"),
+        ((0x07C0, 0x07FF),),
+        "Nkoo",
+        ("nqo",),
+        rtl=True,
     ),
     ScriptFont(
         "Tifinagh",
@@ -108,6 +118,33 @@ SCRIPT_FONTS = (
 )
 """Fonts for scripts of the Sahel that a body font may lack: a character the body font has no glyph
 for is set in its script's font (OFL; see fonts/LICENSE-Noto.txt)."""
+
+
+def script_of(char: str) -> ScriptFont | None:
+    """The bundled script font a character is set in, or None for the body font's."""
+    code = ord(char)
+    return next((script for script in SCRIPT_FONTS if script.holds(code)), None)
+
+
+def script_runs(text: str) -> list[tuple[str, ScriptFont | None]]:
+    """``text`` cut where the font it is set in changes: each part with its script's bundled font,
+    or None where the body font sets it. A space between two words of a script stays in the
+    script's font, so that a phrase is one run, as the PDF shapes it."""
+    if text.isascii():
+        return [(text, None)]
+    scripts = [script_of(c) for c in text]
+    for i in range(1, len(text) - 1):
+        if text[i] == " " and scripts[i - 1] is not None and scripts[i - 1] == scripts[i + 1]:
+            scripts[i] = scripts[i - 1]
+    pairs = groupby(zip(text, scripts, strict=True), lambda pair: pair[1])
+    return [("".join(c for c, _ in group), script) for script, group in pairs]
+
+
+def scripts_in(text: str) -> tuple[ScriptFont, ...]:
+    """The scripts with a bundled font of their own that ``text`` uses, in the order of ``SCRIPT_FONTS``."""
+    if text.isascii():
+        return ()
+    return tuple(script for script in SCRIPT_FONTS if any(script.holds(ord(c)) for c in set(text)))
 
 
 def script_of_language(tag: str) -> ScriptFont | None:

@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..style import BUNDLED_FONTS, FontFamily
+from ..style import BUNDLED_FONTS, FontFamily, script_runs
 
 DEFAULT_FONT = BUNDLED_FONTS["DejaVu Sans"]
 """The family measured when a style names none: the PDF's own, and wider than Word's Calibri,
@@ -23,6 +23,11 @@ def _face(path: Path) -> Any:
 
 
 def width(text: str, size: float, family: FontFamily | None = None, bold: bool = False) -> float:
-    """The advance width of ``text`` set in ``family`` at ``size`` points."""
-    face = (family or DEFAULT_FONT).face(bold, False)
-    return float(_face(face).stringWidth(text, size))
+    """The advance width of ``text`` set in ``family`` at ``size`` points, a script with a bundled
+    font of its own (Arabic, N'Ko…) measured in that font, as every format sets it."""
+    if text.isascii():
+        return float(_face((family or DEFAULT_FONT).face(bold, False)).stringWidth(text, size))
+    return sum(
+        float(_face((script.family if script else family or DEFAULT_FONT).face(bold, False)).stringWidth(part, size))
+        for part, script in script_runs(text)
+    )

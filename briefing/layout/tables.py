@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import chain
 
 from ..model import Cell, Chart, NumberFormat, Rows, Table
-from ..style import Style
+from ..style import Style, scripts_in
 from .measure import width
 from .text import Show, column_text, display, grouped
 
@@ -57,6 +57,9 @@ class ColumnGeometry:
     """How the spec asks for its values to be shown (Excel applies it as a number format)."""
     grouped: bool = True
     """Its numbers have thousands separators (not in a column of years)."""
+    scripts: tuple[str, ...] = ()
+    """The scripts with a bundled font of their own its texts use (Arabic, N'Ko…), by ISO 15924 code:
+    a format that names a font for each cell names theirs for such text."""
 
     @property
     def sheet_width(self) -> float:
@@ -114,7 +117,7 @@ def geometry(table: Table, style: Style) -> TableGeometry:
     shows = [_memoized(column_text(values, table.format_of(i))) for i, values in enumerate(columns)]
     numeric = [_numeric(values) for values in columns]
     totals = _totals(table, shows)
-    contents = [
+    measured = [
         _content(
             name,
             _texts(_candidates(values, num), show),
@@ -125,6 +128,8 @@ def geometry(table: Table, style: Style) -> TableGeometry:
         )
         for i, (name, values, show, num) in enumerate(zip(table.columns, columns, shows, numeric, strict=True))
     ]
+    scripts = [found for _, _, found in measured]
+    contents = [(low, high) for low, high, _ in measured]
     landscape, line = _page(style, sum(low for low, _ in contents) + 2 * PADDING * len(contents))
     # Columns squeezed below their padding (hundreds of them) keep a quarter of their width for it.
     padding = min(PADDING, line / max(len(contents), 1) / 4)
@@ -136,7 +141,14 @@ def geometry(table: Table, style: Style) -> TableGeometry:
     return TableGeometry(
         columns=tuple(
             ColumnGeometry(
-                name, w + 2 * padding, low, high, num, table.format_of(i), grouped(columns[i], table.format_of(i))
+                name,
+                w + 2 * padding,
+                low,
+                high,
+                num,
+                table.format_of(i),
+                grouped(columns[i], table.format_of(i)),
+                scripts[i],
             )
             for i, (name, w, (low, high), num) in enumerate(zip(table.columns, widths, contents, numeric, strict=True))
         ),
@@ -251,19 +263,22 @@ def _totals(table: Table, shows: Sequence[Show]) -> tuple[str, ...] | None:
 
 def _content(
     name: str, texts: Iterable[str], style: Style, size: float, numeric: bool, extra: Sequence[str] = ()
-) -> tuple[float, float]:
-    """(min-content, max-content) of a column, in points: its texts and its bold header."""
+) -> tuple[float, float, tuple[str, ...]]:
+    """(min-content, max-content) of a column, in points, from its texts and its bold header; and the
+    scripts with fonts of their own the texts use."""
     font = style.body_font
-    lines, tokens = _widest_candidates(texts, numeric, extra)
+    lines, tokens, scripts = _widest_candidates(texts, numeric, extra)
     high = max((width(line, size, font) for line in lines), default=0.0)
     low = max((width(token, size, font) for token in tokens), default=0.0)
     head_words = name.split() or [""]
     low = max(low, max(width(w, size, font, bold=True) for w in head_words))
     high = max(high, width(name, size, font, bold=True))
-    return low * _SLACK, high * _SLACK
+    return low * _SLACK, high * _SLACK, scripts
 
 
-def _widest_candidates(texts: Iterable[str], numeric: bool, extra: Sequence[str]) -> tuple[list[str], list[str]]:
+def _widest_candidates(
+    texts: Iterable[str], numeric: bool, extra: Sequence[str]
+) -> tuple[list[str], list[str], tuple[str, ...]]:
     """The longest lines and the longest tokens of a column's texts, by characters, among which the widest in
     points is. A number, a date or a currency amount is one token; text breaks at its spaces.
 
@@ -273,7 +288,7 @@ def _widest_candidates(texts: Iterable[str], numeric: bool, extra: Sequence[str]
     joined = "\n".join({*texts, *extra})
     lines = heapq.nlargest(_CANDIDATES, set(joined.split("\n")), key=len)
     tokens = lines if numeric else heapq.nlargest(_CANDIDATES, set(_TOKEN.findall(joined)), key=len)
-    return lines, tokens
+    return lines, tokens, tuple(script.code for script in scripts_in(joined))
 
 
 _TOKEN = re.compile(r"\S+")

@@ -21,6 +21,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run
 from lxml import etree
 
 from .. import collector
@@ -43,7 +44,7 @@ from ..model import (
     plain,
 )
 from ..reproducible import build_time, fix_zip_times
-from ..style import PAGE_SIZES_CM, Style, script_of_language
+from ..style import PAGE_SIZES_CM, Style, script_of_language, script_runs
 from ..walk import walk
 from . import common, docxclean, docxparts, docxstream
 
@@ -204,7 +205,8 @@ class _Builder:
             self._plain_paragraph(self.doc.subtitle, "Subtitle")
         meta = meta_line(self.doc)
         if meta:
-            self._plain_paragraph(meta, None).runs[0].italic = True
+            for run in self._plain_paragraph(meta, None).runs:
+                run.italic = True
         if cover == "page":
             self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -236,9 +238,8 @@ class _Builder:
             self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def _plain_paragraph(self, text: str, style: str | None) -> DocxParagraph:
-        para = self.document.add_paragraph(common.xml_safe(text), style)
-        if common.has_rtl(text):
-            para.runs[0].font.rtl = True
+        para = self.document.add_paragraph(style=style)
+        self._run(para, Span(text))
         return para
 
     # -- the body: the walker's handlers ----------------------------------
@@ -269,12 +270,19 @@ class _Builder:
             else:
                 self._hyperlink(para, href, spans)
 
-    def _run(self, para: DocxParagraph, span: Span) -> None:
-        run = para.add_run(common.xml_safe(span.text))
-        run.bold = span.bold or None
-        run.italic = span.italic or None
-        if common.has_rtl(span.text):
-            run.font.rtl = True  # Word sets it with the complex-script font and size, as a right-to-left run
+    def _run(self, para: DocxParagraph, span: Span) -> list[Run]:
+        """The span as runs: one for each script with a bundled font of its own, set in that font."""
+        runs = []
+        for part, script in script_runs(common.xml_safe(span.text)):
+            run = para.add_run(part)
+            run.bold = span.bold or None
+            run.italic = span.italic or None
+            if script is not None:
+                docxparts.set_script_font(run._r.get_or_add_rPr(), script.family.name)
+            if common.has_rtl(part):
+                run.font.rtl = True  # Word sets it with the complex-script font and size, as a right-to-left run
+            runs.append(run)
+        return runs
 
     def _direction(self, table: DocxTable) -> None:
         """A right-to-left briefing's tables run from the right: the first column on the right."""
@@ -286,11 +294,10 @@ class _Builder:
         link = OxmlElement("w:hyperlink")
         link.set(qn("r:id"), rel_id)
         for span in spans:
-            self._run(para, span)
-            run = para.runs[-1]
-            run.font.color.rgb = RGBColor.from_string(common.LINK_RGB)
-            run.font.underline = True
-            link.append(run._r)  # moves the run from the paragraph into the link
+            for run in self._run(para, span):
+                run.font.color.rgb = RGBColor.from_string(common.LINK_RGB)
+                run.font.underline = True
+                link.append(run._r)  # moves the run from the paragraph into the link
         para._p.append(link)
 
     def list(self, container: Document | _Cell, block: ListBlock) -> list[DocxParagraph]:

@@ -10,6 +10,7 @@ from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from ..style import script_of, scripts_in
 from . import common
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -37,6 +38,30 @@ def set_complex_script_font(style: BaseStyle, name: str) -> None:
         size_cs = etree.Element(qn("w:szCs"))
         size_cs.set(qn("w:val"), size.get(qn("w:val")))
         size.addnext(size_cs)  # w:szCs follows w:sz
+
+
+def set_script_font(r_pr: etree._Element, name: str, slots: Sequence[str] = ("w:ascii", "w:hAnsi", "w:cs")) -> None:
+    """Set a run of one script in that script's font, whichever of Word's font slots (Latin or
+    complex script) its characters take; or in the ``slots`` named."""
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = etree.Element(qn("w:rFonts"))
+        style = r_pr.find(qn("w:rStyle"))
+        r_pr.insert(0 if style is None else 1, fonts)  # rFonts comes first, after a run's style
+    for attr in slots:
+        fonts.set(qn(attr), name)
+
+
+def cell_script_font(r_pr: etree._Element, text: str) -> None:
+    """A table cell's one run: in its script's font where its letters are all of one such script;
+    where they mix with the body font's, its right-to-left letters in their font, Word's complex-script one."""
+    scripts = scripts_in(text)
+    if len(scripts) == 1 and all(script_of(c) for c in text if c.isalpha()):
+        set_script_font(r_pr, scripts[0].family.name)
+        return
+    right_to_left = next((script for script in scripts if script.rtl), None)
+    if right_to_left is not None:
+        set_script_font(r_pr, right_to_left.family.name, ("w:cs",))
 
 
 def set_colour(style: BaseStyle, rgb: str) -> None:
@@ -268,6 +293,8 @@ def table_row(
         if header:
             etree.SubElement(r_pr, qn("w:color")).set(qn("w:val"), header[0])
         etree.SubElement(r_pr, qn("w:sz")).set(qn("w:val"), half_points)
+        if not text.isascii():
+            cell_script_font(r_pr, text)
         if common.has_rtl(text):
             etree.SubElement(r_pr, qn("w:rtl"))  # follows w:sz in a run's properties
         _text(r, text)
@@ -304,8 +331,11 @@ class BodyRows:
         for t, text in zip(list(row.iter(_W_T)), texts, strict=True):
             if text:
                 t.text = common.xml_safe(text)
-                if common.has_rtl(text):  # a right-to-left value: its run says so, as table_row's would
-                    etree.SubElement(t.getparent().find(_W_RPR), qn("w:rtl"))
+                if not text.isascii():  # fonts and direction as table_row gives them
+                    r_pr = t.getparent().find(_W_RPR)
+                    cell_script_font(r_pr, text)
+                    if common.has_rtl(text):
+                        etree.SubElement(r_pr, qn("w:rtl"))
             else:  # an empty cell has no run at all, as table_row makes it
                 run = t.getparent()
                 run.getparent().remove(run)

@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
-from ..style import BUNDLED_FONTS, SCRIPT_FONTS, FontFamily, ScriptFont
+from ..style import BUNDLED_FONTS, FontFamily, ScriptFont, script_of
 from . import common
 
 SYMBOLS = "BriefingSymbols"
@@ -120,7 +120,7 @@ def _face(code: int, covered: frozenset[int]) -> str | None:
 
 
 def _script(code: int) -> ScriptFont | None:
-    return next((script for script in SCRIPT_FONTS if script.holds(code)), None)
+    return script_of(chr(code))
 
 
 def _script_font(script: ScriptFont) -> str:

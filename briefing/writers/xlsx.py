@@ -36,7 +36,7 @@ from ..reproducible import build_time, fix_zip_times
 from ..style import Style
 from ..walk import walk
 from . import common, xlsxchart, xlsxtable
-from .xlsxcells import MAX_CELL_CHARS, WRAP, Sheet, XFont, add_sheet, discard, link, make, rich
+from .xlsxcells import MAX_CELL_CHARS, WRAP, Sheet, XFont, add_sheet, discard, link, make, own_font, rich, scripted
 
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
 _NARRATIVE_WIDTH = 75
@@ -132,7 +132,7 @@ class _Builder:
         for item in (sheet.oddHeader.center, sheet.oddFooter.center):
             item.text = text
             item.color = self.style.marking_colour
-            item.font = f"{self.font_name},Bold"
+            item.font = f"{own_font(text, self.font()).name},Bold"
 
     def _print_setup(self, sheet: Sheet, landscape: bool) -> None:
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -159,9 +159,10 @@ class _Builder:
         hyperlink shows all its text as one link on one line in some programs, so the addresses go
         in the Links column, the first of them clickable.
         """
-        cell = make(self.sheet, value)
+        font = font or self.font()
+        cell = make(self.sheet, scripted(value, font) if isinstance(value, str) else value)
         cell.alignment = _RTL_WRAP if self.doc.direction == "rtl" else WRAP
-        cell.font = font or self.font()
+        cell.font = font
         if fill is not None:
             cell.fill = fill
         cells = [cell]
@@ -206,12 +207,12 @@ class _Builder:
     def _marking_cell(self, sheet: Sheet) -> None:
         """The classification in row 1, in the marking colour (or on a banner)."""
         style = self.style
-        marking = make(sheet, self.doc.classification or "")
+        text = self.doc.classification or ""
+        marking = make(sheet, text)
+        colour = "FFFFFF" if style.marking_banner else style.marking_colour
+        marking.font = own_font(text, self.font(bold=True, color=colour))
         if style.marking_banner:
-            marking.font = self.font(bold=True, color="FFFFFF")
             marking.fill = PatternFill("solid", fgColor=style.marking_colour)
-        else:
-            marking.font = self.font(bold=True, color=style.marking_colour)
         marking.alignment = Alignment(horizontal="center")
         sheet.add([marking])
 
@@ -343,11 +344,13 @@ class _Builder:
             # The first sheet shows the marking in row 1, as the narrative sheet does.
             self._marking_cell(sheet)
         heading = make(sheet, self.doc.labels.contents)
-        heading.font = XFont(name=self.heading_name, bold=True, size=16, color=self.style.accent)
+        heading.font = own_font(
+            self.doc.labels.contents, XFont(name=self.heading_name, bold=True, size=16, color=self.style.accent)
+        )
         sheet.add([heading])
         for text, name in [("Briefing", "Briefing"), *self.contents]:
             cell = make(sheet, text)
-            cell.font = self.font(color=common.LINK_RGB, underline="single")
+            cell.font = own_font(text, self.font(color=common.LINK_RGB, underline="single"))
             link(cell, name)
             sheet.add([cell])
 

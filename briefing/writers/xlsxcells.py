@@ -17,7 +17,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..model import Cell, Inline
+from ..model import Cell, Inline, Span, plain
+from ..style import script_of, script_runs, scripts_in
 from . import common
 
 MAX_CELL_CHARS = 32_767
@@ -165,18 +166,41 @@ class RunFont(InlineFont):
 
 
 def rich(text: Inline, base: Font) -> str | CellRichText:
-    """Spans as rich text, or a plain string when nothing is formatted."""
-    if all(not (s.bold or s.italic or s.href) for s in text):
+    """Spans as rich text, or a plain string when nothing is formatted.
+
+    Text of a script with a bundled font of its own (Arabic, N'Ko…) is a run naming that
+    font, as Word and the PDF set it: Excel takes a cell's font for every script otherwise.
+    """
+    if all(not (s.bold or s.italic or s.href) for s in text) and not scripts_in(plain(text)):
         return "".join(s.text for s in text)
     blocks: list[str | TextBlock] = []
     for span in text:
-        font = RunFont(
-            rFont=base.name,  # rich text needs its font named
-            b=span.bold or base.b or None,
-            i=span.italic or None,
-            sz=base.sz,
-            color=common.LINK_RGB if span.href else (base.color.rgb if base.color else None),
-            u="single" if span.href else None,
-        )
-        blocks.append(TextBlock(font, common.xml_safe(span.text)))
+        for part, script in script_runs(common.xml_safe(span.text)):
+            font = RunFont(
+                rFont=script.family.name if script else base.name,  # rich text needs its font named
+                b=span.bold or base.b or None,
+                i=span.italic or None,
+                sz=base.sz,
+                color=common.LINK_RGB if span.href else (base.color.rgb if base.color else None),
+                u="single" if span.href else None,
+            )
+            blocks.append(TextBlock(font, part))
     return CellRichText(blocks)
+
+
+def own_font(text: str, base: Font) -> Font:
+    """The font of a cell that must hold plain text (a table's header, a totals label): ``base``,
+    or ``base`` in a script's bundled font where every letter of the text is of that script."""
+    scripts = scripts_in(text)
+    if len(scripts) == 1 and all(script_of(c) for c in text if c.isalpha()):
+        font = copy.copy(base)
+        font.name = scripts[0].family.name
+        return font
+    return base
+
+
+def scripted(value: Cell, base: Font) -> Cell | CellRichText:
+    """A table value as a cell holds it: text with a script of its own font as rich text naming it."""
+    if type(value) is str and not value.isascii() and scripts_in(value):
+        return rich((Span(value),), base)
+    return value

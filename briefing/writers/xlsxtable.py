@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from openpyxl.cell.cell import Cell as XLCell
 from openpyxl.cell.cell import WriteOnlyCell
+from openpyxl.cell.rich_text import CellRichText
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.fills import PatternFill as DxfFill
@@ -24,7 +25,7 @@ from ..model import Aggregate, Cell, Table
 from ..numbers import excel_format, fits
 from ..style import TableLook
 from . import common
-from .xlsxcells import WRAP, Sheet, Slot, make
+from .xlsxcells import WRAP, Sheet, Slot, make, own_font, scripted
 
 SHEET_ROWS = 1_048_576
 """Rows in an Excel sheet."""
@@ -95,7 +96,11 @@ class Grid:
         # is made in full, and later rows refill it (see Slot).
         slots: list[dict[type, Slot]] = [{} for _ in cols]
         assert rows.step == 1, "a table's rows go to a sheet in order"
-        for values in table.rows.between(rows.start, rows.stop):
+        body: Iterable[Sequence[Cell | CellRichText]] = table.rows.between(rows.start, rows.stop)
+        if any(c.scripts for c in cols):  # as the layout found: most tables need no look at each value
+            font = self.font()
+            body = ([scripted(value, font) for value in values] for values in body)
+        for values in body:
             cells = []
             for col, value in enumerate(values):
                 slot = slots[col].get(type(value))
@@ -123,7 +128,7 @@ class Grid:
         for col, (function, value) in enumerate(zip(table.totals.functions, table.totals.values, strict=True), 1):
             formula = _formula(function, get_column_letter(col), bodies) if function else None
             cell = WriteOnlyCell(sheet, formula) if formula else make(sheet, value)
-            cell.font = self.bold_font
+            cell.font = own_font(value, self.bold_font) if isinstance(value, str) else self.bold_font
             cell.border = self.total_border
             fmt = cols[col - 1].format
             if function == "count":
@@ -138,7 +143,7 @@ class Grid:
         cells = []
         for name, column in zip(names, cols, strict=True):
             cell = make(sheet, name)
-            cell.font, cell.fill = head_font, head_fill
+            cell.font, cell.fill = own_font(name, head_font), head_fill
             cell.alignment = Alignment(horizontal="right" if column.numeric else "left", vertical="top")
             if border:
                 cell.border = border
