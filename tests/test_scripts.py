@@ -3,14 +3,33 @@ format's fonts for Arabic, Hebrew, N'Ko and Tifinagh."""
 
 from __future__ import annotations
 
+import base64
+import io
+import re
+import subprocess
+import zipfile
+
+import lxml.html
 import pdfplumber
+import pytest
+from docx.oxml.ns import qn
+from fontTools.ttLib import TTFont
+from lxml import etree
+from openpyxl import load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
 from pypdf import PdfReader
 
-from briefing.model import Briefing, Paragraph, Section
+from briefing.model import Briefing, Chart, Paragraph, Section, Series, Table
 from briefing.spec.inline import parse_inline
 from briefing.spec.styles import merge, read_style_file
+from briefing.style import SCRIPT_FONTS
+from briefing.writers.docx import DocxWriter
+from briefing.writers.html import HtmlWriter
 from briefing.writers.pdf import PdfWriter
 from briefing.writers.pdfbidi import levels
+from briefing.writers.xlsx import XlsxWriter
+
+from .conftest import require_tool, run_soffice
 
 MARKING = "سري للغاية"
 
@@ -71,3 +90,210 @@ def test_a_link_in_a_right_to_left_paragraph_is_drawn_as_a_link_and_can_be_follo
     line = blue[0]["matrix"][5]
     others = [c for c in linked if c not in blue and c["text"].strip() and c["matrix"][5] == line]
     assert others and not any(x0 < (c["x0"] + c["x1"]) / 2 < x1 for c in others)
+
+
+# -- each script in its font, in every format ------------------------------------------
+
+MIXED = "Said: مرحبا بكم, in Tifinagh ⵜⵉⴼⵉⵏⴰⵖ and in N'Ko ߒߞߏ."
+"""English with Arabic, Tifinagh and N'Ko: four fonts in one paragraph."""
+
+SCRIPT_FONT = {"مرحبا بكم": "Noto Sans Arabic", "ⵜⵉⴼⵉⵏⴰⵖ": "Noto Sans Tifinagh", "ߒߞߏ": "Noto Sans NKo"}
+
+
+def _scripts_doc() -> Briefing:
+    table = Table(("المنطقة", "Town"), (("تمبكتو", "Timbuktu"), ("Gao (غاو)", "Gao")), "Towns")
+    return _doc(Paragraph(parse_inline(MIXED)), table)
+
+
+def test_word_sets_each_script_in_its_font_run_by_run(tmp_path):
+    path = tmp_path / "s.docx"
+    DocxWriter().write(_scripts_doc(), path)
+    body = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    runs = {"".join(r.itertext()): r.find(qn("w:rPr")) for r in body.iter(qn("w:r"))}
+
+    def fonts(text):
+        found = runs[text].find(qn("w:rFonts")) if runs[text] is not None else None
+        return None if found is None else {a: found.get(qn(f"w:{a}")) for a in ("ascii", "hAnsi", "cs")}
+
+    for text, family in SCRIPT_FONT.items():
+        assert fonts(text) == dict.fromkeys(("ascii", "hAnsi", "cs"), family), text
+    assert fonts("Said: ") is None  # the body's text keeps the style's font
+    assert runs["مرحبا بكم"].find(qn("w:rtl")) is not None and runs["ⵜⵉⴼⵉⵏⴰⵖ"].find(qn("w:rtl")) is None
+    # Table cells are one run each: a cell of Arabic alone in its font, a mixed one with it as its complex-script font.
+    assert fonts("المنطقة") == fonts("تمبكتو") == dict.fromkeys(("ascii", "hAnsi", "cs"), "Noto Sans Arabic")
+    assert fonts("Gao (غاو)") == {"ascii": None, "hAnsi": None, "cs": "Noto Sans Arabic"}
+    assert fonts("Timbuktu") is None
+
+
+def test_libreoffice_prints_each_script_of_the_word_file_in_its_bundled_font(tmp_path, monkeypatch):
+    """The fonts the Word file names are the ones a reader's application uses: LibreOffice, on a
+    machine with the bundled fonts installed (made known to it through fontconfig)."""
+    require_tool("pdffonts")
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{SCRIPT_FONTS[0].family.regular.parent}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+    )
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    DocxWriter().write(_scripts_doc(), tmp_path / "s.docx")
+    run_soffice(tmp_path / "s.docx", tmp_path)
+    listed = subprocess.run(["pdffonts", str(tmp_path / "s.pdf")], capture_output=True, text=True, check=True).stdout
+    for family in ("NotoSansArabic", "NotoSansTifinagh", "NotoSansNKo"):
+        assert family in listed, listed
+
+
+def test_excel_names_each_scripts_font_in_rich_text_and_leaves_other_cells_plain(tmp_path):
+    path = tmp_path / "s.xlsx"
+    XlsxWriter().write(_scripts_doc(), path)
+    workbook = load_workbook(path, rich_text=True)
+    narrative = [c.value for (c,) in workbook["Briefing"].iter_rows(max_col=1)]
+    mixed = next(v for v in narrative if isinstance(v, CellRichText) and "مرحبا" in str(v))
+    assert str(mixed) == MIXED
+    by_text = {block.text: block.font.rFont for block in mixed if isinstance(block, TextBlock)}
+    for text, family in SCRIPT_FONT.items():
+        assert by_text[text] == family
+    assert by_text["Said: "] == "Calibri"
+    sheet = next(s for s in workbook.worksheets if s.title not in ("Briefing", "Contents"))
+    header, first, second = (list(row) for row in sheet.iter_rows(max_row=3))
+    assert (header[0].value, header[0].font.name) == ("المنطقة", "Noto Sans Arabic")  # plain: a table's header
+    assert isinstance(first[0].value, CellRichText) and str(first[0].value) == "تمبكتو"
+    assert [b.font.rFont for b in second[0].value] == ["Calibri", "Noto Sans Arabic", "Calibri"]
+    assert first[1].value == "Timbuktu"  # plain text stays a plain string
+
+
+def test_a_plain_table_is_written_without_a_look_at_its_values_scripts(tmp_path, monkeypatch):
+    from briefing.writers import xlsxcells
+
+    seen = []
+    monkeypatch.setattr(xlsxcells, "scripted", lambda value, font: seen.append(value) or value)
+    monkeypatch.setattr("briefing.writers.xlsxtable.scripted", xlsxcells.scripted)
+    XlsxWriter().write(_doc(Table(("Town",), (("Gao",), ("Mopti",)), "T")), tmp_path / "p.xlsx")
+    assert seen == []  # the layout found no script: the cells go as they are
+    XlsxWriter().write(_doc(Table(("Town",), (("Gao",), ("غاو",)), "T")), tmp_path / "a.xlsx")
+    assert seen == ["Gao", "غاو"]  # a column with a script: each of its values is looked at
+
+
+def test_the_layout_measures_a_script_in_its_font_and_names_the_scripts_of_each_column():
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from briefing.layout.measure import width
+    from briefing.layout.tables import geometry
+
+    noto = TTFont("noto-arabic-measure", str(SCRIPT_FONTS[0].family.regular))
+    assert width("تمبكتو", 10) == pytest.approx(noto.stringWidth("تمبكتو", 10))
+    laid = geometry(_scripts_doc().sections[0].content[1], merge(read_style_file("plain")))
+    assert [c.scripts for c in laid.columns] == [("Arab",), ()]
+
+
+def test_the_html_page_carries_the_glyphs_of_the_scripts_it_shows_and_names_their_fonts_first(tmp_path):
+    path = tmp_path / "s.html"
+    HtmlWriter().write(_scripts_doc(), path)
+    page = path.read_text(encoding="utf-8")
+    faces = re.findall(r"@font-face \{([^}]*)\}", page)
+    families = [re.search(r'font-family: "([^"]+)"', face).group(1) for face in faces]
+    assert sorted(set(families)) == ["Noto Sans Arabic", "Noto Sans NKo", "Noto Sans Tifinagh"]
+    body = re.search(r"body \{ font-family: ([^;]+);", page).group(1)
+    assert body.startswith('"Noto Sans Arabic", "Noto Sans NKo", "Noto Sans Tifinagh", "DejaVu Sans"')
+    shown = set(lxml.html.fromstring(page).text_content())
+    for face in faces:
+        family = re.search(r'font-family: "([^"]+)"', face).group(1)
+        script = next(s for s in SCRIPT_FONTS if s.family.name == family)
+        assert f"U+{script.ranges[0][0]:04X}" in face  # used for its script's letters only
+        data = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", face).group(1))
+        cmap = TTFont(io.BytesIO(data)).getBestCmap()
+        letters = {c for c in shown if script.holds(ord(c))}
+        assert letters and all(ord(c) in cmap for c in letters)
+        assert len(data) < script.family.regular.stat().st_size / 3  # the page's letters, not the whole font
+    plain = tmp_path / "p.html"
+    HtmlWriter().write(_doc(Paragraph(parse_inline("English only."))), plain)
+    assert "@font-face" not in plain.read_text(encoding="utf-8")
+
+
+def test_a_mail_names_the_script_fonts_without_carrying_them():
+    from briefing.writers.html import mail_body
+
+    html, _ = mail_body(_scripts_doc(), None, (), full=True)
+    assert 'local("Noto Sans Arabic")' in html and "base64" not in html
+
+
+def test_a_browser_sets_the_page_in_the_fonts_it_carries(tmp_path):
+    """The page's own faces load in Chromium: with the reader's copies taken away (the rules
+    renamed, their local() sources removed), the text is still set in them."""
+    from playwright.sync_api import sync_playwright
+
+    from .test_serve import CHROMIUM_FLAGS
+
+    chromium = require_tool("chromium")
+    path = tmp_path / "s.html"
+    HtmlWriter().write(_scripts_doc(), path)
+    page = path.read_text(encoding="utf-8")
+    page = re.sub(r'local\("[^"]+"\), ', "", page).replace('"Noto Sans', '"Carried')
+    path.write_text(page, encoding="utf-8")
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        tab = browser.new_page()
+        tab.goto(path.as_uri())
+        tab.evaluate("document.fonts.ready")
+        faces = tab.evaluate("[...document.fonts].map(f => [f.family, f.weight, f.status])")
+        browser.close()
+    loaded = {(family, weight) for family, weight, status in faces if status == "loaded"}
+    assert {("Carried Arabic", "400"), ("Carried NKo", "400"), ("Carried Tifinagh", "400")} <= loaded
+    assert not [face for face in faces if face[2] == "error"]
+
+
+# -- charts ---------------------------------------------------------------------------
+
+TOWNS = ("تمبكتو", "غاو", "Mopti موبتي", "ߒߞߏ")
+
+
+def _chart_doc(kind: str = "horizontal_bar") -> Briefing:
+    series = (Series("الحوادث", (14.0, 9.0, 6.0, 4.0)), Series("الضحايا", (37.0, 21.0, 11.0, 8.0)))
+    return _doc(Chart(kind, "Incidents", TOWNS, series, y_title="العدد"))
+
+
+def test_chart_labels_in_other_scripts_are_shaped_in_their_fonts_and_read_back_as_written(tmp_path):
+    path = tmp_path / "c.pdf"
+    PdfWriter().write(_chart_doc(), path)
+    text = PdfReader(str(path)).pages[0].extract_text()
+    for label in ("تمبكتو", "غاو", "موبتي", "الحوادث", "الضحايا", "العدد"):
+        assert label in text, label
+    with pdfplumber.open(path) as pdf:
+        chars = pdf.pages[0].chars
+    arabic = [c for c in chars if "\u0600" <= c["text"][0] <= "\u06ff"]
+    nko = [c for c in chars if "\u07c0" <= c["text"][0] <= "\u07ff"]
+    assert arabic and all("NotoSansArabic" in c["fontname"] for c in arabic)
+    assert nko and all("NotoSansNKo" in c["fontname"] for c in nko)
+    # The category labels end at one line, beside the axis: each measured in the fonts it is drawn in.
+    ends = {}
+    for c in chars:
+        upright_label = c["matrix"][1] == 0 and round(c["size"]) == 8
+        if upright_label and c["x0"] < 200 and c["text"].strip() and not c["text"].isdigit():
+            ends[round(c["matrix"][5])] = max(ends.get(round(c["matrix"][5]), 0), c["x1"])
+    labels = [end for end in ends.values() if end < 150]
+    assert len(labels) == 4 and max(labels) - min(labels) < 1
+
+
+def test_the_pages_chart_leaves_its_labels_as_written_for_the_browser_and_places_them_alike(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from .test_serve import CHROMIUM_FLAGS
+
+    chromium = require_tool("chromium")
+    path = tmp_path / "c.html"
+    HtmlWriter().write(_chart_doc(), path)
+    svg = lxml.html.fromstring(path.read_bytes()).find(".//svg")
+    texts = [t.text for t in svg.iter("text")]
+    assert all(label in texts for label in TOWNS)  # in the order written: the browser lays them out
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        tab = browser.new_page()
+        tab.goto(path.as_uri())
+        tab.evaluate("document.fonts.ready")
+        rights = tab.evaluate(
+            "labels => [...document.querySelectorAll('svg text')]"
+            ".filter(t => labels.includes(t.textContent)).map(t => t.getBoundingClientRect().right)",
+            list(TOWNS),
+        )
+        browser.close()
+    assert len(rights) == 4 and max(rights) - min(rights) < 1.5  # each ends beside the axis

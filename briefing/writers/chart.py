@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import assert_never
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
@@ -18,7 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from ..layout.text import column_text, formatted
 from ..model import Chart, NumberFormat
 from ..style import Style
-from . import common, pdffonts
+from . import common, pdfbidi, pdffonts
 
 PNG_DPI = 200
 """Resolution of chart pictures in Word: sharp on screen and in print."""
@@ -46,16 +47,19 @@ def value_text(fmt: NumberFormat | None) -> Callable[[float], str]:
     return label
 
 
-def drawing(chart: Chart, style: Style, width_pt: float) -> Drawing:
+def drawing(chart: Chart, style: Style, width_pt: float, shaped: bool = True) -> Drawing:
     """The chart as a reportlab drawing ``width_pt`` wide.
 
-    Its title is not drawn: it reads in the figure's caption, the same in every format.
+    Its title is not drawn: it reads in the figure's caption, the same in every format. A label
+    in a script with a font of its own is drawn in that font, in visual order and shaped, where
+    ``shaped``: the PDF and Word's picture. A page's SVG leaves its labels as written, for the
+    browser to lay out as it does the page's text.
     """
-    font = pdffonts.register(style.body_font)
+    font = Ink(pdffonts.register(style.body_font), shaped)
     height = width_pt * (0.46 if chart.kind == "pie" else 0.54)
     canvas = Drawing(width_pt, height)
     # The drawing's starting font; reportlab's default would add an unembedded Helvetica to the PDF.
-    canvas.initialFontName, canvas.initialFontSize = font, _LABEL_PT
+    canvas.initialFontName, canvas.initialFontSize = font.name, _LABEL_PT
     names = category_labels(chart) if chart.kind == "pie" else [s.name for s in chart.series]
     palette = common.series_colours(style, len(names))
     bottom = 6.0
@@ -84,13 +88,42 @@ def png(chart: Chart, style: Style, width_cm: float) -> bytes:
     return out.getvalue()
 
 
-def _text(text: str, x: float, y: float, font: str, size: float, anchor: str = "start") -> String:
-    return String(x, y, common.xml_safe(text), fontName=font, fontSize=size, fillColor=_INK, textAnchor=anchor)
+@dataclass(frozen=True)
+class Ink:
+    """How a drawing's labels are set: in the body font, or, shaped, in the fonts of their scripts."""
+
+    name: str
+    """The registered body family."""
+    shaped: bool
+    """Labels in other scripts are laid out and shaped here, not left to the reader of the drawing."""
+
+    def text(self, text: str, x: float, y: float, size: float, anchor: str = "start") -> String | Group:
+        text = common.xml_safe(text)
+        if self.plain(text):
+            return String(x, y, text, fontName=self.name, fontSize=size, fillColor=_INK, textAnchor=anchor)
+        if self.shaped:
+            return Group(*pdfbidi.strings(self._pieces(text), size, (x, y), anchor, _INK))
+        # As written, from where its shaped width puts its start: an SVG's text is placed by its
+        # start, and the browser sets it in the same fonts, shaped the same way.
+        start = x - {"start": 0.0, "middle": 0.5, "end": 1.0}[anchor] * self.width(text, size)
+        return String(start, y, text, fontName=self.name, fontSize=size, fillColor=_INK)
+
+    def width(self, text: str, size: float) -> float:
+        if self.plain(text):
+            return float(stringWidth(text, self.name, size))
+        return pdfbidi.line_width(self._pieces(text), size)
+
+    def plain(self, text: str) -> bool:
+        """Whether ``text`` is set in the body font alone, as reportlab's charts set their labels."""
+        return text.isascii() or pdffonts.covers(text, self.name)
+
+    def _pieces(self, text: str) -> list[pdfbidi.Piece]:
+        return [pdfbidi.Piece(part, face) for part, face in pdffonts.pieces(text, self.name)]
 
 
-def _legend(names: list[str], palette: list[str], font: str, width: float) -> tuple[Group, float]:
+def _legend(names: list[str], palette: list[str], font: Ink, width: float) -> tuple[Group, float]:
     """Swatches and names in centred rows along the bottom; returns the group and its height."""
-    entries = [(n, c, stringWidth(n, font, _LABEL_PT) + _SWATCH + 18) for n, c in zip(names, palette, strict=True)]
+    entries = [(n, c, font.width(n, _LABEL_PT) + _SWATCH + 18) for n, c in zip(names, palette, strict=True)]
     rows: list[list[tuple[str, str, float]]] = [[]]
     for entry in entries:
         if rows[-1] and sum(e[2] for e in rows[-1]) + entry[2] > width - 20:
@@ -102,7 +135,7 @@ def _legend(names: list[str], palette: list[str], font: str, width: float) -> tu
         y = 4 + line * 13
         for name, colour, room in row:
             group.add(_swatch(x, y, colour))
-            group.add(_text(name, x + _SWATCH + 4, y, font, _LABEL_PT))
+            group.add(font.text(name, x + _SWATCH + 4, y, _LABEL_PT))
             x += room
     return group, 4 + 13 * len(rows)
 
@@ -111,7 +144,7 @@ def _swatch(x: float, y: float, colour: str) -> Rect:
     return Rect(x, y - 0.5, _SWATCH, _SWATCH, fillColor=colors.HexColor("#" + colour), strokeColor=None)
 
 
-def _pie(canvas: Drawing, chart: Chart, palette: list[str], font: str, box: tuple[float, float, float]) -> None:
+def _pie(canvas: Drawing, chart: Chart, palette: list[str], font: Ink, box: tuple[float, float, float]) -> None:
     width, bottom, top = box
     size = top - bottom - 36
     pie = Pie()
@@ -125,14 +158,14 @@ def _pie(canvas: Drawing, chart: Chart, palette: list[str], font: str, box: tupl
     pie.simpleLabels = True
     pie.slices.strokeColor = colors.white
     pie.slices.strokeWidth = 1
-    pie.slices.fontName, pie.slices.fontSize = font, _LABEL_PT
+    pie.slices.fontName, pie.slices.fontSize = font.name, _LABEL_PT  # percentages
     pie.slices.labelRadius = 1.15
     for i, colour in enumerate(palette):
         pie.slices[i].fillColor = colors.HexColor("#" + colour)
     canvas.add(pie)
 
 
-def _axes_chart(canvas: Drawing, chart: Chart, palette: list[str], font: str, box: tuple[float, float, float]) -> None:
+def _axes_chart(canvas: Drawing, chart: Chart, palette: list[str], font: Ink, box: tuple[float, float, float]) -> None:
     width, bottom, top = box
     labels = category_labels(chart)
     data = [[v for v in s.values] for s in chart.series]
@@ -142,8 +175,8 @@ def _axes_chart(canvas: Drawing, chart: Chart, palette: list[str], font: str, bo
     fmt = value_text(chart.value_format)
     stacks = [[sum(v or 0.0 for v in column) for column in zip(*data, strict=True)]]
     ticks = [fmt(v) for v in _extent(stacks if chart.kind == "stacked_bar" else data)]
-    value_room = max(stringWidth(t, font, _LABEL_PT) for t in ticks) + 8
-    category_room = max(stringWidth(t, font, _LABEL_PT) for t in labels) + 8
+    value_room = max(font.width(t, _LABEL_PT) for t in ticks) + 8
+    category_room = max(font.width(t, _LABEL_PT) for t in labels) + 8
     # Axis titles: the category axis is the vertical one in a horizontal bar chart.
     below_title, side_title = (chart.y_title, chart.x_title) if horizontal else (chart.x_title, chart.y_title)
     left = 8 + (14 if side_title else 0) + (category_room if horizontal else value_room)
@@ -168,7 +201,12 @@ def _axes_chart(canvas: Drawing, chart: Chart, palette: list[str], font: str, bo
     below = 6 + (14 if below_title else 0) + (min(category_room, 90) * 0.6 if turned else 14)
     plot.x, plot.y = left, bottom + below
     plot.width, plot.height = width - left - right, top - bottom - below
-    _style_axes(plot, font, fmt, turned)
+    _style_axes(plot, font.name, fmt, turned)
+    # Labels in other fonts are set here, at the places the axis would put them: shaped, or in the
+    # SVG anchored for the browser, which measures them in the fonts it sets them in.
+    drawn_apart = not all(font.plain(label) for label in labels)
+    if drawn_apart:
+        plot.categoryAxis.visibleLabels = 0
     for i, colour in enumerate(palette):
         fill = colors.HexColor("#" + colour)
         if isinstance(plot, HorizontalLineChart):
@@ -181,13 +219,40 @@ def _axes_chart(canvas: Drawing, chart: Chart, palette: list[str], font: str, bo
     if chart.kind == "stacked_bar":
         plot.categoryAxis.style = "stacked"
     canvas.add(plot)
+    if drawn_apart:
+        canvas.add(_category_labels(plot, labels, font, horizontal, turned))
     if below_title:
-        canvas.add(_text(below_title, plot.x + plot.width / 2, bottom + 2, font, _LABEL_PT + 1, "middle"))
+        canvas.add(font.text(below_title, plot.x + plot.width / 2, bottom + 2, _LABEL_PT + 1, "middle"))
     if side_title:
-        turned_title = Group(_text(side_title, 0, 0, font, _LABEL_PT + 1, "middle"))
+        turned_title = Group(font.text(side_title, 0, 0, _LABEL_PT + 1, "middle"))
         turned_title.translate(12, plot.y + plot.height / 2)
         turned_title.rotate(90)
         canvas.add(turned_title)
+
+
+def _category_labels(
+    plot: VerticalBarChart | HorizontalBarChart | HorizontalLineChart,
+    labels: list[str],
+    font: Ink,
+    horizontal: bool,
+    turned: bool,
+) -> Group:
+    """The category labels, each at the middle of its band and as far from the axis as the axis sets its own."""
+    group = Group()
+    band = (plot.height if horizontal else plot.width) / max(len(labels), 1)
+    for i, label in enumerate(labels):
+        middle = band * (i + 0.5)
+        if horizontal:  # at the left of the axis, ending 5 points from it
+            group.add(font.text(label, plot.x - 5, plot.y + middle - _LABEL_PT * 0.35, _LABEL_PT, "end"))
+            continue
+        if not turned:  # under the axis, centred
+            group.add(font.text(label, plot.x + middle, plot.y - 5 - _LABEL_PT * 0.8, _LABEL_PT, "middle"))
+            continue
+        slanted = Group(font.text(label, 0, -_LABEL_PT * 0.8, _LABEL_PT, "end"))  # its top right at the band
+        slanted.translate(plot.x + middle, plot.y - 5)
+        slanted.rotate(35)
+        group.add(slanted)
+    return group
 
 
 def _extent(data: list[list[float | None]]) -> list[float]:

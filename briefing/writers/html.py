@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,9 +31,9 @@ from ..model import (
     Table,
     plain,
 )
-from ..style import Style
+from ..style import Style, scripts_in
 from ..walk import walk
-from . import common
+from . import common, htmlfonts
 
 _ENV = Environment(
     loader=PackageLoader("briefing", "templates"),
@@ -77,9 +78,16 @@ def page(doc: Briefing) -> str:
 
 def _page(html: _Html) -> str:
     doc = html.layout.doc
+    body, meta = html.body(), text.meta_line(doc)
     return _ENV.get_template("briefing.html.j2").render(
-        doc=doc, meta=text.meta_line(doc), summary=html.summary, body=html.body(), **_look(doc)
+        doc=doc, meta=meta, summary=html.summary, body=body, **_look(doc, _words(doc, meta, html.summary, body), True)
     )
+
+
+def _words(doc: Briefing, *parts: str | None) -> str:
+    """The text a page shows beyond its body and summary: title, marking, labels."""
+    shown = (doc.title, doc.subtitle, doc.classification, *dataclasses.astuple(doc.labels), *parts)
+    return "\n".join(part for part in shown if part)
 
 
 def mail_body(
@@ -98,17 +106,20 @@ def mail_body(
         "summary": html.summary,
         "body": html.body() if full else Markup(""),
         "attachments": [(a.name, human_size(a.size)) for a in attachments],
-        **_look(doc),
     }
+    # A mail names the script fonts but does not carry them: its readers' own are used.
+    values |= _look(doc, _words(doc, *(str(values[key] or "") for key in ("meta", "note", "summary", "body"))), False)
     text_values = {**values, "summary": _text_blocks(doc.summary), "note": _text_inline(note) if note else None}
     plain_text = _ENV.get_template("mail.txt.j2").render(text_values)
     return _ENV.get_template("mail.html.j2").render(values), plain_text
 
 
-def _look(doc: Briefing) -> dict[str, object]:
-    """What the style sheet takes from the layout: table text size, cell padding, callout colours."""
+def _look(doc: Briefing, words: str, embed: bool) -> dict[str, object]:
+    """What the style sheet takes from the layout and the style: table text size, cell padding, callout
+    colours, and the fonts for ``words``, the page's text (their faces carried in the page when ``embed``)."""
     callouts = {kind: common.callout_colour(doc.style, kind) for kind in CALLOUT_KINDS}
-    return {"table_text": TABLE_TEXT, "padding": PADDING, "callouts": callouts}
+    fonts = htmlfonts.look(doc.style, words, embed)
+    return {"table_text": TABLE_TEXT, "padding": PADDING, "callouts": callouts, **fonts}
 
 
 def human_size(size: int) -> str:
@@ -264,11 +275,14 @@ def _svg(chart: Chart, style: Style) -> str:
 
     from . import chart as drawn
 
-    svg = renderSVG.drawToString(drawn.drawing(chart, style, style.text_width_cm / 2.54 * 72))
+    svg = renderSVG.drawToString(drawn.drawing(chart, style, style.text_width_cm / 2.54 * 72, shaped=False))
     svg = svg[svg.index("<svg") :]
-    # A family name from a style file goes into markup: letters, digits, spaces and hyphens only.
-    family = re.sub(r"[^\w -]", "", style.body_font.name) if style.body_font else "DejaVu Sans"
-    svg = _REGISTERED_FONT.sub(lambda m: _font_css(family, bool(m.group(2)), m.group(1) == "="), svg)
+    # Labels are left as written: the page's fonts set them, each script in its own, as in the page's text.
+    families = htmlfonts.families(style.body_font, scripts_in(svg)).replace('"', "'")
+    svg = _REGISTERED_FONT.sub(lambda m: _font_css(families, bool(m.group(2)), m.group(1) == "="), svg)
+    # The drawing places its labels from the left, whatever the page's direction; a long slanted
+    # label may reach past its edge, as it does in the PDF.
+    svg = svg.replace("<svg ", '<svg direction="ltr" overflow="visible" ', 1)
     # The title goes in through a function: as a replacement string, a \\d or \\1 in it would be read as a pattern.
     title = f"<title>{escape(chart.title)}</title>"
     return re.sub(r"<title>.*?</title>", lambda _: title, svg, count=1, flags=re.S)
@@ -278,8 +292,7 @@ def _svg(chart: Chart, style: Style) -> str:
 _REGISTERED_FONT = re.compile(r'font-family(="|: ?)F[0-9a-f]{10}(-Bold)?(?:-\w+)?"?')
 
 
-def _font_css(family: str, bold: bool, attribute: bool) -> str:
-    families = f"'{family}', 'DejaVu Sans', Verdana, sans-serif"
+def _font_css(families: str, bold: bool, attribute: bool) -> str:
     if attribute:
         return f'font-family="{families}"' + (' font-weight="bold"' if bold else "")
     return f"font-family: {families}" + ("; font-weight: bold" if bold else "")

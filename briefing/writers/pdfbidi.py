@@ -26,6 +26,7 @@ from typing import Any
 import bidi
 import uharfbuzz
 from bidi.mirror import MIRRORED
+from reportlab.graphics.shapes import String
 from reportlab.lib import colors
 from reportlab.lib.abag import ABag
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -299,21 +300,47 @@ def draw_line(
 
 def _draw(canvas: Any, runs: list[Run], size: float, place: tuple[float, float, float], alignment: int) -> None:
     left, room, y = place
-    drawn = [(run, _shaped(run, size)) for run in runs]
-    widths = [stringWidth(text, run.font, size) for run, text in drawn]
-    x = left + _start(alignment, room, sum(widths))
-    placed = []
-    for (run, text), width in zip(drawn, widths, strict=True):
-        placed.append((run.start, x, width, run, text))
-        x += width
+    placed = _placed(runs, size)
+    x = left + _start(alignment, room, sum(width for _, _, _, width in placed))
     # Each run at its place from the left, but in the order written: a text tool that reads
     # the page's text in its order gets the runs as they were written.
-    for _, x, width, run, text in sorted(placed, key=lambda p: p[0]):
+    for run, text, at, width in sorted(placed, key=lambda p: p[0].start):
         canvas.setFont(run.font, size)
         if run.href is None:
-            canvas.drawString(x, y, text)
+            canvas.drawString(x + at, y, text)
         else:
-            _link(canvas, run.href, text, (x, y, width), size)
+            _link(canvas, run.href, text, (x + at, y, width), size)
+
+
+def _placed(runs: list[Run], size: float) -> list[tuple[Run, str, float, float]]:
+    """Each run in visual order with the string it is drawn as, its offset from the line's left and its width."""
+    placed, x = [], 0.0
+    for run in runs:
+        text = _shaped(run, size)
+        width = stringWidth(text, run.font, size)
+        placed.append((run, text, x, width))
+        x += width
+    return placed
+
+
+def line_width(pieces: Sequence[Piece], size: float) -> float:
+    """The width of a line of pieces as it is drawn: shaped, in the fonts its pieces name."""
+    rtl = bidi.get_base_level("".join(p.text for p in pieces)) == 1
+    return sum(width for _, _, _, width in _placed(visual_runs(pieces, rtl), size))
+
+
+def strings(pieces: Sequence[Piece], size: float, place: tuple[float, float], anchor: str, fill: Any) -> list[String]:
+    """A line of text as reportlab graphics strings, for a drawing (a chart's labels): laid out and shaped
+    as a paragraph's line, in the direction its first letter gives, placed at ``place`` by ``anchor``
+    (start, middle or end)."""
+    rtl = bidi.get_base_level("".join(p.text for p in pieces)) == 1
+    placed = _placed(visual_runs(pieces, rtl), size)
+    total = sum(width for _, _, _, width in placed)
+    x = place[0] - {"start": 0.0, "middle": total / 2, "end": total}[anchor]
+    return [
+        String(x + at, place[1], text, fontName=run.font, fontSize=size, fillColor=fill)
+        for run, text, at, _ in sorted(placed, key=lambda p: p[0].start)
+    ]
 
 
 _LINK = colors.HexColor("#" + common.LINK_RGB)

@@ -1,0 +1,83 @@
+"""Fonts of the HTML page: the style's families, and the bundled script fonts for the scripts the page uses.
+
+A browser picks a font for each character down the page's list of families. The script
+fonts come first, each declared with the ``unicode-range`` of its script, so that they
+set their own script's letters only, as the PDF and Word set them, and the style's
+family sets the rest. A page carries the faces of the scripts it uses, cut down to the letters it shows
+(fontTools' subsetter, which keeps the joined forms and ligatures shaping needs), so that it
+reads the same on a machine without them; a mail names them and uses them where the reader has them.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from markupsafe import Markup
+
+from ..style import FontFamily, ScriptFont, Style, scripts_in
+
+_FALLBACK = '"DejaVu Sans", Verdana, Arial, sans-serif'
+"""Where the style's family is missing: the bundled family's name, then the faces most machines have."""
+
+
+def families(family: FontFamily | None, scripts: tuple[ScriptFont, ...]) -> str:
+    """A CSS font-family list: the scripts' fonts, then the style's family and the fallbacks."""
+    named = [_quoted(script.family.name) for script in scripts]
+    if family is not None and family.name != "DejaVu Sans":
+        named.append(_quoted(family.name))
+    return ", ".join([*named, _FALLBACK])
+
+
+def faces(scripts: tuple[ScriptFont, ...], text: str | None) -> Markup:
+    """@font-face rules for the scripts' fonts, regular and bold: the reader's own copy where there
+    is one, else (when the page's ``text`` is given) the bundled file with the glyphs ``text`` needs."""
+    rules = []
+    for script in scripts:
+        ranges = ", ".join(f"U+{first:04X}-{last:04X}" for first, last in script.ranges)
+        letters = "".join(sorted({c for c in text or "" if script.holds(ord(c))}))
+        for weight, path in ((400, script.family.regular), (700, script.family.face(True, False))):
+            sources = [f'local("{script.family.name}")']
+            if text is not None:
+                data = base64.b64encode(_subset(path, letters)).decode("ascii")
+                sources.append(f'url(data:font/ttf;base64,{data}) format("truetype")')
+            rules.append(
+                f"@font-face {{ font-family: {_quoted(script.family.name)}; font-weight: {weight}; "
+                f"src: {', '.join(sources)}; unicode-range: {ranges}; }}"
+            )
+    return Markup("\n".join(rules))
+
+
+def _subset(path: Path, letters: str) -> bytes:
+    """The font at ``path`` with only the glyphs that set ``letters``, in every form shaping gives them."""
+    options = subset.Options()
+    # fontTools' own list of features keeps what shaping needs: joining forms, ligatures, marks.
+    options.hinting = False  # as web fonts are served: a third of the size, and screens need none
+    options.name_IDs = ["*"]  # the licence and the family's names travel with the glyphs
+    font = TTFont(str(path))
+    cutter = subset.Subsetter(options)
+    cutter.populate(text=letters)
+    cutter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def look(style: Style, text: str, embed: bool) -> dict[str, object]:
+    """What the style sheet names: the body's and headings' families, and the script fonts' faces,
+    for a page whose text is ``text``."""
+    scripts = scripts_in(text)
+    return {
+        "body_fonts": Markup(families(style.body_font, scripts)),
+        "heading_fonts": Markup(families(style.heading_font or style.body_font, scripts)),
+        "font_faces": faces(scripts, text if embed else None),
+    }
+
+
+def _quoted(name: str) -> str:
+    # A family name from a style file goes into CSS: letters, digits, spaces and hyphens only.
+    return '"' + re.sub(r"[^\w -]", "", name) + '"'
