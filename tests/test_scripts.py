@@ -123,6 +123,22 @@ def test_word_sets_each_script_in_its_font_run_by_run(tmp_path):
     assert fonts("المنطقة") == fonts("تمبكتو") == dict.fromkeys(("ascii", "hAnsi", "cs"), "Noto Sans Arabic")
     assert fonts("Gao (غاو)") == {"ascii": None, "hAnsi": None, "cs": "Noto Sans Arabic"}
     assert fonts("Timbuktu") is None
+    # Right-to-left text takes Word's complex-script size (and weight), and starts at the right of its cell.
+    cell = runs["تمبكتو"]
+    assert cell.find(qn("w:szCs")).get(qn("w:val")) == cell.find(qn("w:sz")).get(qn("w:val"))
+    assert runs["المنطقة"].find(qn("w:bCs")) is not None  # the header's bold
+    aligned = {"".join(p.itertext()): p.find(f"{qn('w:pPr')}/{qn('w:jc')}") for p in body.iter(qn("w:p"))}
+    assert aligned["تمبكتو"].get(qn("w:val")) == "right" and aligned["Timbuktu"] is None
+
+
+def test_bold_and_italic_right_to_left_words_are_bold_and_italic_in_word(tmp_path):
+    path = tmp_path / "b.docx"
+    DocxWriter().write(_doc(Paragraph(parse_inline("قال **الفيلق الأفريقي** و*غاو*"))), path)
+    body = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    props = {"".join(r.itertext()): r.find(qn("w:rPr")) for r in body.iter(qn("w:r"))}
+    assert props["الفيلق الأفريقي"].find(qn("w:bCs")) is not None  # Word bolds right-to-left text by bCs
+    assert props["غاو"].find(qn("w:iCs")) is not None
+    assert props["قال"].find(qn("w:bCs")) is None
 
 
 def test_libreoffice_prints_each_script_of_the_word_file_in_its_bundled_font(tmp_path, monkeypatch):

@@ -280,7 +280,10 @@ class _Builder:
             if script is not None:
                 docxparts.set_script_font(run._r.get_or_add_rPr(), script.family.name)
             if common.has_rtl(part):
-                run.font.rtl = True  # Word sets it with the complex-script font and size, as a right-to-left run
+                # Word sets a right-to-left run in the complex-script font, size and weight.
+                run.font.rtl = True
+                run.font.cs_bold = span.bold or None
+                run.font.cs_italic = span.italic or None
             runs.append(run)
         return runs
 

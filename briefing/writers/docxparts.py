@@ -52,16 +52,29 @@ def set_script_font(r_pr: etree._Element, name: str, slots: Sequence[str] = ("w:
         fonts.set(qn(attr), name)
 
 
-def cell_script_font(r_pr: etree._Element, text: str) -> None:
-    """A table cell's one run: in its script's font where its letters are all of one such script;
-    where they mix with the body font's, its right-to-left letters in their font, Word's complex-script one."""
+def script_cell(p_pr: etree._Element, r_pr: etree._Element, text: str) -> None:
+    """A table cell's one run of text beyond Latin: its script's font and, where it is right to left,
+    its direction, its size and weight for Word's complex-script text, and its start at the right."""
     scripts = scripts_in(text)
     if len(scripts) == 1 and all(script_of(c) for c in text if c.isalpha()):
         set_script_font(r_pr, scripts[0].family.name)
+    else:  # mixed with the body font's text: its right-to-left letters in their font, Word's complex-script one
+        right_to_left = next((script for script in scripts if script.rtl), None)
+        if right_to_left is not None:
+            set_script_font(r_pr, right_to_left.family.name, ("w:cs",))
+    if not common.has_rtl(text):
         return
-    right_to_left = next((script for script in scripts if script.rtl), None)
-    if right_to_left is not None:
-        set_script_font(r_pr, right_to_left.family.name, ("w:cs",))
+    # Word sets right-to-left letters in the complex-script weight and size, not the run's own.
+    bold, size = r_pr.find(qn("w:b")), r_pr.find(qn("w:sz"))
+    if bold is not None:
+        bold.addnext(etree.Element(qn("w:bCs")))
+    if size is not None:
+        size_cs = etree.Element(qn("w:szCs"))
+        size_cs.set(qn("w:val"), size.get(qn("w:val")))
+        size.addnext(size_cs)
+    etree.SubElement(r_pr, qn("w:rtl"))  # last of the properties given here
+    if p_pr.find(qn("w:jc")) is None:  # a right-to-left text starts at the right of its cell, as in the PDF
+        etree.SubElement(p_pr, qn("w:jc")).set(qn("w:val"), "right")
 
 
 def set_colour(style: BaseStyle, rgb: str) -> None:
@@ -294,9 +307,7 @@ def table_row(
             etree.SubElement(r_pr, qn("w:color")).set(qn("w:val"), header[0])
         etree.SubElement(r_pr, qn("w:sz")).set(qn("w:val"), half_points)
         if not text.isascii():
-            cell_script_font(r_pr, text)
-        if common.has_rtl(text):
-            etree.SubElement(r_pr, qn("w:rtl"))  # follows w:sz in a run's properties
+            script_cell(p_pr, r_pr, text)
         _text(r, text)
     return tr
 
@@ -332,10 +343,8 @@ class BodyRows:
             if text:
                 t.text = common.xml_safe(text)
                 if not text.isascii():  # fonts and direction as table_row gives them
-                    r_pr = t.getparent().find(_W_RPR)
-                    cell_script_font(r_pr, text)
-                    if common.has_rtl(text):
-                        etree.SubElement(r_pr, qn("w:rtl"))
+                    run = t.getparent()
+                    script_cell(run.getparent().find(_W_PPR), run.find(_W_RPR), text)
             else:  # an empty cell has no run at all, as table_row makes it
                 run = t.getparent()
                 run.getparent().remove(run)
@@ -344,6 +353,7 @@ class BodyRows:
 
 _W_T = qn("w:t")
 _W_RPR = qn("w:rPr")
+_W_PPR = qn("w:pPr")
 _W_NSMAP = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 """Rows are made apart from the document with its prefix, so they serialise as it does."""
 _W_DECLARATION = b' xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
