@@ -221,6 +221,8 @@ def test_the_html_page_carries_the_glyphs_of_the_scripts_it_shows_and_names_thei
         letters = {c for c in shown if script.holds(ord(c))}
         assert letters and all(ord(c) in cmap for c in letters)
         assert len(data) < script.family.regular.stat().st_size / 3  # the page's letters, not the whole font
+    cells = {c.text_content(): c.get("class") for c in lxml.html.fromstring(page).iter("td", "th")}
+    assert cells["تمبكتو"] == cells["المنطقة"] == "rtl" and cells["Timbuktu"] is None  # starts at the right
     plain = tmp_path / "p.html"
     HtmlWriter().write(_doc(Paragraph(parse_inline("English only."))), plain)
     assert "@font-face" not in plain.read_text(encoding="utf-8")

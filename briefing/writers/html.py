@@ -246,18 +246,23 @@ def _cell(text: str) -> Markup:
     return Markup(_HYPHENATED.sub(lambda m: f'<span class="nb">{m.group()}</span>', str(escape(common.xml_safe(text)))))
 
 
+def _align(text: str, column: str) -> str:
+    """A cell's class: its column's, or, for right-to-left text, a start at the right, as in the PDF and Word."""
+    return ' class="rtl"' if not column and common.has_rtl(text) else column
+
+
 def _table(laid: TableGeometry, caption: Caption) -> Markup:
     """A table in the layout's geometry: its column widths, in points, and its texts."""
     align = [' class="num"' if c.numeric else "" for c in laid.columns]
     cols = "".join(f'<col style="width:{c.width:.1f}pt">' for c in laid.columns)
-    head = "".join(f"<th{a}>{_cell(name)}</th>" for name, a in zip(laid.header, align, strict=True))
+    head = "".join(f"<th{_align(name, a)}>{_cell(name)}</th>" for name, a in zip(laid.header, align, strict=True))
     rows = [
-        "<tr>" + "".join(f"<td{a}>{_cell(t)}</td>" for t, a in zip(row, align, strict=True)) + "</tr>"
+        "<tr>" + "".join(f"<td{_align(t, a)}>{_cell(t)}</td>" for t, a in zip(row, align, strict=True)) + "</tr>"
         for row in laid.rows()
     ]
     foot = ""
     if laid.totals:
-        cells = "".join(f"<td{a}>{_cell(t)}</td>" for t, a in zip(laid.totals, align, strict=True))
+        cells = "".join(f"<td{_align(t, a)}>{_cell(t)}</td>" for t, a in zip(laid.totals, align, strict=True))
         foot = f"<tfoot><tr>{cells}</tr></tfoot>"
     body = "\n".join(rows)
     wide = " wide" if laid.turned else ""
