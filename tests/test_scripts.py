@@ -163,8 +163,10 @@ def test_excel_names_each_scripts_font_in_rich_text_and_leaves_other_cells_plain
     path = tmp_path / "s.xlsx"
     XlsxWriter().write(_scripts_doc(), path)
     workbook = load_workbook(path, rich_text=True)
-    narrative = [c.value for (c,) in workbook["Briefing"].iter_rows(max_col=1)]
-    mixed = next(v for v in narrative if isinstance(v, CellRichText) and "مرحبا" in str(v))
+    cells = [c for (c,) in workbook["Briefing"].iter_rows(max_col=1)]
+    cell = next(c for c in cells if isinstance(c.value, CellRichText) and "مرحبا" in str(c.value))
+    mixed = cell.value
+    assert workbook["Briefing"].row_dimensions[cell.row].height > 20  # room for Arabic's taller lines
     assert str(mixed) == MIXED
     by_text = {block.text: block.font.rFont for block in mixed if isinstance(block, TextBlock)}
     for text, family in SCRIPT_FONT.items():
@@ -176,6 +178,10 @@ def test_excel_names_each_scripts_font_in_rich_text_and_leaves_other_cells_plain
     assert isinstance(first[0].value, CellRichText) and str(first[0].value) == "تمبكتو"
     assert [b.font.rFont for b in second[0].value] == ["Calibri", "Noto Sans Arabic", "Calibri"]
     assert first[1].value == "Timbuktu"  # plain text stays a plain string
+    # Right-to-left text starts at the right of its cell; its row is as tall as its script's font sets lines.
+    assert header[0].alignment.horizontal == first[0].alignment.horizontal == second[0].alignment.horizontal == "right"
+    assert first[1].alignment.horizontal is None
+    assert sheet.row_dimensions[first[0].row].height > 20 and sheet.row_dimensions[header[0].row].height > 20
 
 
 def test_a_plain_table_is_written_without_a_look_at_its_values_scripts(tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..style import BUNDLED_FONTS, FontFamily, script_runs
+from ..style import BUNDLED_FONTS, FontFamily, script_runs, scripts_in
 
 DEFAULT_FONT = BUNDLED_FONTS["DejaVu Sans"]
 """The family measured when a style names none: the PDF's own, and wider than Word's Calibri,
@@ -31,3 +31,12 @@ def width(text: str, size: float, family: FontFamily | None = None, bold: bool =
         float(_face((script.family if script else family or DEFAULT_FONT).face(bold, False)).stringWidth(part, size))
         for part, script in script_runs(text)
     )
+
+
+def line_em(text: str) -> float:
+    """The height of a line of ``text``, in ems of its size, in the tallest of the script fonts that set
+    its letters (Arabic's, with room for its marks, is twice Latin's); 0 where only the body font does."""
+    if text.isascii():
+        return 0.0
+    faces = [_face(script.family.regular).face for script in scripts_in(text)]
+    return max(((face.ascent - face.descent) / 1000 for face in faces), default=0.0)

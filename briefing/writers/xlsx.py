@@ -17,6 +17,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..errors import Problem, SpecError
 from ..layout import Heading, Place
+from ..layout.measure import line_em
 from ..layout.numbering import Caption
 from ..layout.tables import chart_table
 from ..layout.text import meta_line
@@ -186,7 +187,9 @@ class _Builder:
         link_lines = (
             _lines(("Links:\n" if len(links) > 1 else "Link: ") + "\n".join(links), _LINKS_WIDTH * 1.3) if links else 0
         )
-        height = max(text_lines * _LINE_PT * scale, link_lines * _LINE_PT * 0.85)
+        # A script whose font sets taller lines (Arabic) takes that height for each of its lines.
+        line = max(_LINE_PT * scale, line_em(str(value)) * (cell.font.sz or 11) + 2)
+        height = max(text_lines * line, link_lines * _LINE_PT * 0.85)
         self.sheet.add(cells, height=height)
 
     def _front_matter(self) -> None:

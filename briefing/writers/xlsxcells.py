@@ -48,6 +48,8 @@ class Sheet(WriteOnlyWorksheet):
             self.row_dimensions[self.rows + 1].height = height
         self.append(cells)
         self.rows += 1
+        if height is not None:  # written with the row: not held for the rest of a long sheet
+            del self.row_dimensions[self.rows]
         return self.rows
 
     def skip_to(self, row: int) -> None:
@@ -199,8 +201,14 @@ def own_font(text: str, base: Font) -> Font:
     return base
 
 
+class RightToLeftText(CellRichText):
+    """Rich text holding right-to-left letters: a table cell of it starts at the right, as in the
+    other formats. A type of its own, so that table columns keep a cell for it apart (see Slot)."""
+
+
 def scripted(value: Cell, base: Font) -> Cell | CellRichText:
     """A table value as a cell holds it: text with a script of its own font as rich text naming it."""
     if type(value) is str and not value.isascii() and scripts_in(value):
-        return rich((Span(value),), base)
+        text = rich((Span(value),), base)
+        return RightToLeftText(text) if common.has_rtl(value) else text
     return value

@@ -20,12 +20,13 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table as XLTable
 from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
+from ..layout.measure import line_em
 from ..layout.tables import ColumnGeometry
 from ..model import Aggregate, Cell, Table
 from ..numbers import excel_format, fits
 from ..style import TableLook
 from . import common
-from .xlsxcells import WRAP, Sheet, Slot, make, own_font, scripted
+from .xlsxcells import WRAP, RightToLeftText, Sheet, Slot, make, own_font, scripted
 
 SHEET_ROWS = 1_048_576
 """Rows in an Excel sheet."""
@@ -89,7 +90,7 @@ class Grid:
     def write(self, sheet: Sheet, table: Table, cols: Sequence[ColumnGeometry], rows: range) -> int:
         """Header (in the sheet's next row), body rows and an Excel table; returns the last row used."""
         names = header_names(table.columns)
-        top = sheet.add(self._header(sheet, names, cols))
+        top = sheet.add(self._header(sheet, names, cols), height=_height(names))
         formats = [excel_format(c.format) if c.format else ("#,##0" if c.grouped else None) for c in cols]
         styles = [WRAPPED_STYLE if c.wraps_in_sheet else BODY_STYLE for c in cols]
         # A cell's whole look follows from its column and its value's type: the first such cell
@@ -97,7 +98,8 @@ class Grid:
         slots: list[dict[type, Slot]] = [{} for _ in cols]
         assert rows.step == 1, "a table's rows go to a sheet in order"
         body: Iterable[Sequence[Cell | CellRichText]] = table.rows.between(rows.start, rows.stop)
-        if any(c.scripts for c in cols):  # as the layout found: most tables need no look at each value
+        scripts = any(c.scripts for c in cols)  # as the layout found: most tables need no look at each value
+        if scripts:
             font = self.font()
             body = ([scripted(value, font) for value in values] for values in body)
         for values in body:
@@ -108,11 +110,14 @@ class Grid:
                     cell = make(sheet, value, styles[col])
                     if formats[col] and _formattable(value, cols[col]):
                         cell.number_format = formats[col]
+                    if isinstance(value, RightToLeftText):
+                        kept = cell.alignment
+                        cell.alignment = Alignment("right", kept.vertical, wrap_text=kept.wrap_text)
                     slot = slots[col][type(value)] = Slot(cell)
                 else:
                     slot.refill(value)
                 cells.append(slot)
-            sheet.add(cells)
+            sheet.add(cells, height=_height(values) if scripts else None)
         if not rows:
             sheet.add()  # an Excel table has at least one body row
         last = sheet.rows
@@ -144,7 +149,8 @@ class Grid:
         for name, column in zip(names, cols, strict=True):
             cell = make(sheet, name)
             cell.font, cell.fill = own_font(name, head_font), head_fill
-            cell.alignment = Alignment(horizontal="right" if column.numeric else "left", vertical="top")
+            right = column.numeric or common.has_rtl(name)  # a right-to-left name starts at the right
+            cell.alignment = Alignment(horizontal="right" if right else "left", vertical="top")
             if border:
                 cell.border = border
             cells.append(cell)
@@ -176,6 +182,12 @@ class Grid:
             element = TableStyleElement(type="secondRowStripe", dxfId=dxf)
             styles.tableStyle.append(XLTableStyle(name=name, pivot=False, tableStyleElement=[element]))
         return name
+
+
+def _height(values: Sequence[Cell | CellRichText]) -> float | None:
+    """A row's height where a script's font sets its text in taller lines than the body's (Arabic), else None."""
+    em = max((line_em(str(v)) for v in values if isinstance(v, (str, CellRichText))), default=0.0)
+    return em * 11 + 2 if em else None  # the cells' 11 points, with Excel's room above and below
 
 
 def header_names(columns: Sequence[str]) -> list[str]:
