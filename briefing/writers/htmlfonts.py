@@ -15,8 +15,6 @@ import io
 import re
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
 from markupsafe import Markup
 
 from ..style import FontFamily, ScriptFont, Style, scripts_in
@@ -54,6 +52,9 @@ def faces(scripts: tuple[ScriptFont, ...], text: str | None) -> Markup:
 
 def _subset(path: Path, letters: str) -> bytes:
     """The font at ``path`` with only the glyphs that set ``letters``, in every form shaping gives them."""
+    from fontTools import subset  # only pages with such scripts need it
+    from fontTools.ttLib import TTFont
+
     options = subset.Options()
     # fontTools' own list of features keeps what shaping needs: joining forms, ligatures, marks.
     options.hinting = False  # as web fonts are served: a third of the size, and screens need none
