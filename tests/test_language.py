@@ -8,7 +8,9 @@ import os
 import re
 import subprocess
 import tempfile
+import unicodedata
 import zipfile
+from itertools import groupby
 from pathlib import Path
 
 import docx
@@ -255,6 +257,25 @@ def test_a_wrapped_right_to_left_paragraph_reads_from_its_first_line_down(quotes
     assert len(words) == len(expected)
     for written, read in zip(expected, words, strict=True):
         assert read == written or (_LAM_ALEF.search(written) and sorted(read) == sorted(written)), (written, read)
+
+
+def _words(text: str) -> list[str]:
+    """The words and numbers of a text, without its signs and spaces: runs of letters of one direction,
+    or of digits (a text tool may drop the space between words of two directions)."""
+    runs = re.findall(r"[^\W\d_]+|\d+", text)
+    return ["".join(g) for run in runs for _, g in groupby(run, lambda c: unicodedata.bidirectional(c) in ("R", "AL"))]
+
+
+@pytest.mark.parametrize("name", ["arabic", "hebrew", "mixed"])
+def test_pdftotext_reads_the_words_of_each_paragraph_in_the_order_written(quotes, name):
+    """poppler reads back every word and number, in order, its letters as written. It places the
+    signs of a mixed line by its own rules, so they are left out; it reads a number inside Arabic
+    after the words that follow it, and N'Ko as left to right, so those paragraphs are not compared."""
+    require_tool("pdftotext")
+    found = subprocess.run(["pdftotext", str(quotes[name]), "-"], capture_output=True, text=True, check=True)
+    text = found.stdout.translate(str.maketrans("", "", "\u202a\u202b\u202c\u202d\u202e"))
+    body = text.split("\nH\n", 1)[1].rsplit("Page 1 of 1", 1)[0]
+    assert _words(body) == _words(QUOTES[name])
 
 
 def test_arabic_is_drawn_in_its_joining_forms_and_lam_alef_ligates(tmp_path, monkeypatch):
