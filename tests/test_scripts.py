@@ -321,3 +321,20 @@ def test_the_pages_chart_leaves_its_labels_as_written_for_the_browser_and_places
         )
         browser.close()
     assert len(rights) == 4 and max(rights) - min(rights) < 1.5  # each ends beside the axis
+
+
+def test_each_scripts_font_is_embedded_in_the_pdf_and_no_letter_falls_back_to_a_box(tmp_path):
+    require_tool("pdffonts")
+    path = tmp_path / "s.pdf"
+    PdfWriter().write(_doc(*_scripts_doc().sections[0].content, Paragraph(parse_inline("Hebrew: שלום"))), path)
+    listed = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = listed.splitlines()[2:]
+    assert all(row.split()[-5] == "yes" for row in rows), listed  # the "emb" column
+    for family in ("NotoSansArabic", "NotoSansHebrew", "NotoSansNKo", "NotoSansTifinagh"):
+        assert family in listed
+    with pdfplumber.open(path) as pdf:
+        # Every character of these scripts is drawn in the font of its script, which has its glyph.
+        for char in pdf.pages[0].chars:
+            script = next((s for s in SCRIPT_FONTS if s.holds(ord(char["text"][0]))), None)
+            if script is not None:
+                assert script.family.name.replace(" ", "") in char["fontname"], char
