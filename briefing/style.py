@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from itertools import groupby
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -126,25 +126,50 @@ def script_of(char: str) -> ScriptFont | None:
     return next((script for script in SCRIPT_FONTS if script.holds(code)), None)
 
 
+def _letters(script: ScriptFont) -> str:
+    """A regular expression's character class of the script's blocks."""
+    return "[" + "".join(f"\\u{first:04x}-\\u{last:04x}" for first, last in script.ranges) + "]"
+
+
+_SCRIPT = tuple(re.compile(_letters(script)) for script in SCRIPT_FONTS)
+"""For each script, a character of it: a text is searched at the regular expression engine's speed."""
+_RUNS = re.compile("|".join(f"({_letters(s)}+(?: {_letters(s)}+)*)" for s in SCRIPT_FONTS))
+"""A run of one script's characters, with the single spaces between its words."""
+
+
 def script_runs(text: str) -> list[tuple[str, ScriptFont | None]]:
     """``text`` cut where the font it is set in changes: each part with its script's bundled font,
     or None where the body font sets it. A space between two words of a script stays in the
     script's font, so that a phrase is one run, as the PDF shapes it."""
     if text.isascii():
         return [(text, None)]
-    scripts = [script_of(c) for c in text]
-    for i in range(1, len(text) - 1):
-        if text[i] == " " and scripts[i - 1] is not None and scripts[i - 1] == scripts[i + 1]:
-            scripts[i] = scripts[i - 1]
-    pairs = groupby(zip(text, scripts, strict=True), lambda pair: pair[1])
-    return [("".join(c for c, _ in group), script) for script, group in pairs]
+    runs: list[tuple[str, ScriptFont | None]] = []
+    done = 0
+    for found in _RUNS.finditer(text):
+        if found.start() > done:
+            runs.append((text[done : found.start()], None))
+        runs.append((found.group(), SCRIPT_FONTS[found.lastindex - 1]))  # type: ignore[operator]
+        done = found.end()
+    if done < len(text):
+        runs.append((text[done:], None))
+    return runs
 
 
 def scripts_in(text: str) -> tuple[ScriptFont, ...]:
     """The scripts with a bundled font of their own that ``text`` uses, in the order of ``SCRIPT_FONTS``."""
     if text.isascii():
         return ()
-    return tuple(script for script in SCRIPT_FONTS if any(script.holds(ord(c)) for c in set(text)))
+    return tuple(script for script, letter in zip(SCRIPT_FONTS, _SCRIPT, strict=True) if letter.search(text))
+
+
+def sole_script(text: str) -> ScriptFont | None:
+    """The script with a bundled font that every letter of ``text`` is written in, if there is one:
+    such a text may be set wholly in that font (digits and signs with it)."""
+    scripts = scripts_in(text)
+    if len(scripts) != 1:
+        return None
+    others = _SCRIPT[SCRIPT_FONTS.index(scripts[0])].sub("", text)
+    return None if any(c.isalpha() for c in others) else scripts[0]
 
 
 def script_of_language(tag: str) -> ScriptFont | None:

@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..style import BUNDLED_FONTS, FontFamily, script_runs, scripts_in
+from ..style import BUNDLED_FONTS, FontFamily, ScriptFont, script_runs, scripts_in
 
 DEFAULT_FONT = BUNDLED_FONTS["DejaVu Sans"]
 """The family measured when a style names none: the PDF's own, and wider than Word's Calibri,
@@ -38,5 +38,11 @@ def line_em(text: str) -> float:
     its letters (Arabic's, with room for its marks, is twice Latin's); 0 where only the body font does."""
     if text.isascii():
         return 0.0
-    faces = [_face(script.family.regular).face for script in scripts_in(text)]
-    return max(((face.ascent - face.descent) / 1000 for face in faces), default=0.0)
+    return max((script_line_em(script) for script in scripts_in(text)), default=0.0)
+
+
+@cache
+def script_line_em(script: ScriptFont) -> float:
+    """The height of a line set in a script's font, in ems."""
+    face = _face(script.family.regular).face
+    return float(face.ascent - face.descent) / 1000

@@ -10,7 +10,7 @@ from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from ..style import script_of, scripts_in
+from ..style import scripts_in, sole_script
 from . import common
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -55,11 +55,11 @@ def set_script_font(r_pr: etree._Element, name: str, slots: Sequence[str] = ("w:
 def script_cell(p_pr: etree._Element, r_pr: etree._Element, text: str) -> None:
     """A table cell's one run of text beyond Latin: its script's font and, where it is right to left,
     its direction, its size and weight for Word's complex-script text, and its start at the right."""
-    scripts = scripts_in(text)
-    if len(scripts) == 1 and all(script_of(c) for c in text if c.isalpha()):
-        set_script_font(r_pr, scripts[0].family.name)
+    sole = sole_script(text)
+    if sole is not None:
+        set_script_font(r_pr, sole.family.name)
     else:  # mixed with the body font's text: its right-to-left letters in their font, Word's complex-script one
-        right_to_left = next((script for script in scripts if script.rtl), None)
+        right_to_left = next((script for script in scripts_in(text) if script.rtl), None)
         if right_to_left is not None:
             set_script_font(r_pr, right_to_left.family.name, ("w:cs",))
     if not common.has_rtl(text):

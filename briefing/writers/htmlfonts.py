@@ -31,16 +31,16 @@ def families(family: FontFamily | None, scripts: tuple[ScriptFont, ...]) -> str:
     return ", ".join([*named, _FALLBACK])
 
 
-def faces(scripts: tuple[ScriptFont, ...], text: str | None) -> Markup:
+def faces(scripts: tuple[ScriptFont, ...], shown: set[str] | None) -> Markup:
     """@font-face rules for the scripts' fonts, regular and bold: the reader's own copy where there
-    is one, else (when the page's ``text`` is given) the bundled file with the glyphs ``text`` needs."""
+    is one, else (when the page's characters are given, ``shown``) the bundled file with their glyphs."""
     rules = []
     for script in scripts:
         ranges = ", ".join(f"U+{first:04X}-{last:04X}" for first, last in script.ranges)
-        letters = "".join(sorted({c for c in text or "" if script.holds(ord(c))}))
+        letters = "".join(sorted(c for c in shown or () if script.holds(ord(c))))
         for weight, path in ((400, script.family.regular), (700, script.family.face(True, False))):
             sources = [f'local("{script.family.name}")']
-            if text is not None:
+            if shown is not None:
                 data = base64.b64encode(_subset(path, letters)).decode("ascii")
                 sources.append(f'url(data:font/ttf;base64,{data}) format("truetype")')
             rules.append(
@@ -75,7 +75,7 @@ def look(style: Style, text: str, embed: bool) -> dict[str, object]:
     return {
         "body_fonts": Markup(families(style.body_font, scripts)),
         "heading_fonts": Markup(families(style.heading_font or style.body_font, scripts)),
-        "font_faces": faces(scripts, text if embed else None),
+        "font_faces": faces(scripts, set(text) if embed and scripts else None),
     }
 
 

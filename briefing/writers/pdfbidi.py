@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import bidi
@@ -166,15 +167,21 @@ def _shaped(run: Run, size: float) -> Any:
     """The string a run is drawn as: a right-to-left run shaped (in visual order), its brackets mirrored."""
     if not run.level % 2:
         return run.text
-    text = "".join(MIRRORED.get(c, c) for c in run.text)
+    return _shaped_right_to_left(run.text, run.font, size)
+
+
+@lru_cache(maxsize=8192)
+def _shaped_right_to_left(text: str, font: str, size: float) -> Any:
+    # Remembered: a table's column repeats its words, and lines are measured before they are drawn.
+    text = "".join(MIRRORED.get(c, c) for c in text)
     if not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
         # Spaces and signs alone, set right to left between words of another font: HarfBuzz would
         # take them as left to right, so they are turned round here.
         return text[::-1]
-    word = [stringWidth(text, run.font, size), (ABag(fontName=run.font, fontSize=size), text)]
+    word = [stringWidth(text, font, size), (ABag(fontName=font, fontSize=size), text)]
     shaped = shapeFragWord(word, features=_FEATURES, force=True)[1][1]
     if any(_PRIVATE[0] <= ord(c) <= _PRIVATE[1] for c in shaped):
-        _remember_private(shaped, text, run.font, size)
+        _remember_private(shaped, text, font, size)
     return shaped
 
 

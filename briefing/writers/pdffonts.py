@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from functools import cache
 from itertools import groupby
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -119,6 +120,7 @@ def _face(code: int, covered: frozenset[int]) -> str | None:
     return SYMBOLS if code in _coverage[SYMBOLS] else None
 
 
+@cache
 def _script(code: int) -> ScriptFont | None:
     return script_of(chr(code))
 

@@ -37,7 +37,7 @@ from ..reproducible import build_time, fix_zip_times
 from ..style import Style
 from ..walk import walk
 from . import common, xlsxchart, xlsxtable
-from .xlsxcells import MAX_CELL_CHARS, WRAP, Sheet, XFont, add_sheet, discard, link, make, own_font, rich, scripted
+from .xlsxcells import MAX_CELL_CHARS, WRAP, Sheet, XFont, add_sheet, discard, link, make, own_font, rich
 
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
 _NARRATIVE_WIDTH = 75
@@ -161,7 +161,7 @@ class _Builder:
         in the Links column, the first of them clickable.
         """
         font = font or self.font()
-        cell = make(self.sheet, scripted(value, font) if isinstance(value, str) else value)
+        cell = make(self.sheet, rich((Span(value),), font) if isinstance(value, str) else value)
         cell.alignment = _RTL_WRAP if self.doc.direction == "rtl" else WRAP
         cell.font = font
         if fill is not None:

@@ -6,6 +6,7 @@ import contextlib
 import copy
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
 
 from openpyxl.cell.cell import Cell as XLCell
 from openpyxl.cell.cell import WriteOnlyCell
@@ -18,7 +19,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..model import Cell, Inline, Span, plain
-from ..style import script_of, script_runs, scripts_in
+from ..style import script_runs, scripts_in, sole_script
 from . import common
 
 MAX_CELL_CHARS = 32_767
@@ -176,29 +177,37 @@ def rich(text: Inline, base: Font) -> str | CellRichText:
     if all(not (s.bold or s.italic or s.href) for s in text) and not scripts_in(plain(text)):
         return "".join(s.text for s in text)
     blocks: list[str | TextBlock] = []
+    colour = base.color.rgb if base.color else None
     for span in text:
         for part, script in script_runs(common.xml_safe(span.text)):
-            font = RunFont(
-                rFont=script.family.name if script else base.name,  # rich text needs its font named
-                b=span.bold or base.b or None,
-                i=span.italic or None,
-                sz=base.sz,
-                color=common.LINK_RGB if span.href else (base.color.rgb if base.color else None),
-                u="single" if span.href else None,
-            )
-            blocks.append(TextBlock(font, part))
+            name = script.family.name if script else base.name  # rich text needs its font named
+            look = (bool(span.bold or base.b), span.italic, base.sz, colour, span.href is not None)
+            blocks.append(TextBlock(_run_font(name, *look), part))
     return CellRichText(blocks)
+
+
+@cache
+def _run_font(name: str, bold: bool, italic: bool, size: float | None, colour: str | None, link: bool) -> RunFont:
+    """A run's font, made once for each look: a long table's runs share it."""
+    return RunFont(
+        rFont=name,
+        b=bold or None,
+        i=italic or None,
+        sz=size,
+        color=common.LINK_RGB if link else colour,
+        u="single" if link else None,
+    )
 
 
 def own_font(text: str, base: Font) -> Font:
     """The font of a cell that must hold plain text (a table's header, a totals label): ``base``,
     or ``base`` in a script's bundled font where every letter of the text is of that script."""
-    scripts = scripts_in(text)
-    if len(scripts) == 1 and all(script_of(c) for c in text if c.isalpha()):
-        font = copy.copy(base)
-        font.name = scripts[0].family.name
-        return font
-    return base
+    script = sole_script(text)
+    if script is None:
+        return base
+    font = copy.copy(base)
+    font.name = script.family.name
+    return font
 
 
 class RightToLeftText(CellRichText):
@@ -206,9 +215,8 @@ class RightToLeftText(CellRichText):
     other formats. A type of its own, so that table columns keep a cell for it apart (see Slot)."""
 
 
-def scripted(value: Cell, base: Font) -> Cell | CellRichText:
-    """A table value as a cell holds it: text with a script of its own font as rich text naming it."""
-    if type(value) is str and not value.isascii() and scripts_in(value):
-        text = rich((Span(value),), base)
-        return RightToLeftText(text) if common.has_rtl(value) else text
-    return value
+def scripted(value: str, base: Font) -> CellRichText:
+    """Text mixing a script of its own font with others', as rich text naming each run's font."""
+    text = rich((Span(value),), base)
+    assert isinstance(text, CellRichText)
+    return RightToLeftText(text) if common.has_rtl(value) else text

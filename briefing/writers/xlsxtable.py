@@ -5,6 +5,8 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from openpyxl.cell.cell import Cell as XLCell
 from openpyxl.cell.cell import WriteOnlyCell
@@ -20,11 +22,11 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table as XLTable
 from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
-from ..layout.measure import line_em
+from ..layout.measure import line_em, script_line_em
 from ..layout.tables import ColumnGeometry
 from ..model import Aggregate, Cell, Table
 from ..numbers import excel_format, fits
-from ..style import TableLook
+from ..style import SCRIPT_FONTS, ScriptFont, TableLook, scripts_in, sole_script
 from . import common
 from .xlsxcells import WRAP, RightToLeftText, Sheet, Slot, make, own_font, scripted
 
@@ -90,39 +92,89 @@ class Grid:
     def write(self, sheet: Sheet, table: Table, cols: Sequence[ColumnGeometry], rows: range) -> int:
         """Header (in the sheet's next row), body rows and an Excel table; returns the last row used."""
         names = header_names(table.columns)
+        tall = max((script_line_em(s) for s in SCRIPT_FONTS if any(s.code in c.scripts for c in cols)), default=0.0)
+        if tall and not sheet.rows:
+            # Lines of a script set taller than Latin (Arabic): every row of the sheet as tall, said once.
+            sheet.sheet_format.defaultRowHeight = tall * 11 + 2  # the cells' 11 points, and Excel's room
+            sheet.sheet_format.customHeight = True
         top = sheet.add(self._header(sheet, names, cols), height=_height(names))
         formats = [excel_format(c.format) if c.format else ("#,##0" if c.grouped else None) for c in cols]
         styles = [WRAPPED_STYLE if c.wraps_in_sheet else BODY_STYLE for c in cols]
         # A cell's whole look follows from its column and its value's type: the first such cell
         # is made in full, and later rows refill it (see Slot).
-        slots: list[dict[type, Slot]] = [{} for _ in cols]
+        slots: list[dict[Any, Slot]] = [{} for _ in cols]
+        fill = partial(self._slot, sheet, cols, formats, styles)
         assert rows.step == 1, "a table's rows go to a sheet in order"
-        body: Iterable[Sequence[Cell | CellRichText]] = table.rows.between(rows.start, rows.stop)
-        scripts = any(c.scripts for c in cols)  # as the layout found: most tables need no look at each value
-        if scripts:
-            font = self.font()
-            body = ([scripted(value, font) for value in values] for values in body)
-        for values in body:
-            cells = []
-            for col, value in enumerate(values):
-                slot = slots[col].get(type(value))
-                if slot is None:
-                    cell = make(sheet, value, styles[col])
-                    if formats[col] and _formattable(value, cols[col]):
-                        cell.number_format = formats[col]
-                    if isinstance(value, RightToLeftText):
-                        kept = cell.alignment
-                        cell.alignment = Alignment("right", kept.vertical, wrap_text=kept.wrap_text)
-                    slot = slots[col][type(value)] = Slot(cell)
-                else:
-                    slot.refill(value)
-                cells.append(slot)
-            sheet.add(cells, height=_height(values) if scripts else None)
+        body = table.rows.between(rows.start, rows.stop)
+        if any(c.scripts for c in cols):  # as the layout found: most tables need no look at each value
+            self._scripted_rows(sheet, body, slots, fill)
+        else:
+            for values in body:
+                cells = []
+                for col, value in enumerate(values):
+                    slot = slots[col].get(type(value))
+                    if slot is None:
+                        slot = slots[col][type(value)] = fill(col, value)
+                    else:
+                        slot.refill(value)
+                    cells.append(slot)
+                sheet.add(cells)
         if not rows:
             sheet.add()  # an Excel table has at least one body row
         last = sheet.rows
         self._excel_table(sheet, names, f"A{top}:{get_column_letter(len(cols))}{last}")
         return last
+
+    def _slot(
+        self,
+        sheet: Sheet,
+        cols: Sequence[ColumnGeometry],
+        formats: Sequence[str | None],
+        styles: Sequence[str],
+        col: int,
+        value: Cell | CellRichText,
+        script: ScriptFont | None = None,
+    ) -> Slot:
+        """The cell a column's values of one kind refill: its style, number format, and for text of
+        a script with a font of its own, that font; a right-to-left text starts at the right."""
+        cell = make(sheet, value, styles[col])
+        if formats[col] and _formattable(value, cols[col]):
+            cell.number_format = formats[col]
+        if script is not None:
+            cell.font = own_font(str(value), self.font())
+        if isinstance(value, RightToLeftText) or (script is not None and script.rtl):
+            kept = cell.alignment
+            cell.alignment = Alignment("right", kept.vertical, wrap_text=kept.wrap_text)
+        return Slot(cell)
+
+    def _scripted_rows(
+        self, sheet: Sheet, body: Iterable[Sequence[Cell]], slots: list[dict[Any, Slot]], fill: Callable[..., Slot]
+    ) -> None:
+        """Rows of a table whose text uses scripts with fonts of their own: a text all in one script is
+        a plain string in a cell naming its font; one mixing scripts is rich text naming each run's.
+        Where the sheet's rows were not made as tall as its scripts set lines, each such row is."""
+        font = self.font()
+        by_row = sheet.sheet_format.customHeight is not True
+        for values in body:
+            cells, em = [], 0.0
+            for col, value in enumerate(values):
+                kept: Cell | CellRichText = value
+                key: Any = type(value)
+                script = sole_script(value) if type(value) is str and not value.isascii() else None
+                if script is not None:
+                    key = (str, script.code)
+                elif type(value) is str and not value.isascii() and scripts_in(value):
+                    kept = scripted(value, font)
+                    key = type(kept)
+                if by_row and key is not type(value):
+                    em = max(em, line_em(str(value)))
+                slot = slots[col].get(key)
+                if slot is None:
+                    slot = slots[col][key] = fill(col, kept, script)
+                else:
+                    slot.refill(kept)
+                cells.append(slot)
+            sheet.add(cells, height=em * 11 + 2 if em else None)  # the cells' 11 points, and Excel's room
 
     def totals(
         self, sheet: Sheet, table: Table, cols: Sequence[ColumnGeometry], bodies: Sequence[tuple[str, int]]
@@ -184,9 +236,9 @@ class Grid:
         return name
 
 
-def _height(values: Sequence[Cell | CellRichText]) -> float | None:
-    """A row's height where a script's font sets its text in taller lines than the body's (Arabic), else None."""
-    em = max((line_em(str(v)) for v in values if isinstance(v, (str, CellRichText))), default=0.0)
+def _height(names: Sequence[str]) -> float | None:
+    """A header's height where a script's font sets a name in taller lines than the body's (Arabic), else None."""
+    em = max((line_em(name) for name in names), default=0.0)
     return em * 11 + 2 if em else None  # the cells' 11 points, with Excel's room above and below
 
 
