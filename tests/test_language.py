@@ -302,6 +302,7 @@ def test_arabic_is_drawn_in_its_joining_forms_and_lam_alef_ligates(tmp_path, mon
 
 _WORDS = st.sampled_from(
     ["Gao", "Mopti", "briefing", "2026", "375", "مرحبا", "تمبكتو", "الحاكم", "في", "שלום", "עולם", "Kidal"]
+    + ["3.5%", "-12", "«Gao»", "«مرحبا»"]
 )
 
 

@@ -339,3 +339,35 @@ def test_each_scripts_font_is_embedded_in_the_pdf_and_no_letter_falls_back_to_a_
             script = next((s for s in SCRIPT_FONTS if s.holds(ord(char["text"][0]))), None)
             if script is not None:
                 assert script.family.name.replace(" ", "") in char["fontname"], char
+
+
+@pytest.mark.parametrize(
+    ("text", "rtl"), [("مرحبا (غاو)", False), ("(BBC) (غاو)", True), ("قال (BBC) اليوم [غاو]", True)]
+)
+def test_brackets_set_right_to_left_are_turned_and_read_as_written(tmp_path, text, rtl):
+    path = tmp_path / "b.pdf"
+    PdfWriter().write(_doc(Paragraph(parse_inline(text)), direction="rtl" if rtl else "ltr"), path)
+    read = PdfReader(str(path)).pages[0].extract_text()
+    body = read.split("H", 1)[1].rsplit("Page", 1)[0]
+    assert "".join(body.split()) == "".join(text.split())
+    with pdfplumber.open(path) as pdf:
+        chars = pdf.pages[0].chars
+        baseline = next(c["matrix"][5] for c in chars if "\u0600" <= c["text"][0] <= "\u06ff")
+        line = [c for c in chars if c["matrix"][5] == baseline and c["text"].strip()]
+    # The closing bracket of right-to-left text comes first from the left.
+    assert min(line, key=lambda c: c["x0"])["text"] in ")]"
+
+
+def test_a_turned_bracket_draws_its_mirror_image_and_reads_as_the_bracket():
+    """The one reach into reportlab's font faces: a private character added to a face's glyph and width maps."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from briefing.writers import pdffonts
+
+    font = pdffonts.register(None)
+    face = pdfmetrics.getFont(font).face
+    turned = pdffonts.mirrored(font, "(")
+    assert face.charToGlyph[ord(turned)] == face.charToGlyph[ord(")")]
+    assert face.charWidths[ord(turned)] == face.charWidths[ord(")")]
+    assert pdffonts._written(face.name.decode("latin-1"), ord(turned)) == "("
+    assert pdffonts.mirrored(font, "a") == "a"

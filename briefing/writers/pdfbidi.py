@@ -117,13 +117,21 @@ class _Text:
         return cls(text, fonts, hrefs, tuple(levels(text, rtl)))
 
     def runs(self, start: int, stop: int, found: Sequence[int]) -> list[Run]:
-        """The runs of characters ``start`` to ``stop``, at levels ``found``, in logical order."""
+        """The runs of characters ``start`` to ``stop``, at levels ``found``, in logical order.
+
+        Signs alone set right to left (") (" between English and Arabic) are drawn turned round, and a
+        text tool reads a string as drawn: each sign is a run of its own, read in the order written.
+        """
         runs: list[Run] = []
         first = start
         for i in range(start + 1, stop + 1):
             if i == stop or self._key(i, found[i - start]) != self._key(first, found[first - start]):
-                level = found[first - start]
-                runs.append(Run(self.text[first:i], self.fonts[first], level, first - start, self.hrefs[first]))
+                level, font, href = found[first - start], self.fonts[first], self.hrefs[first]
+                text = self.text[first:i]
+                if level % 2 and len(text) > 1 and not _letters_rtl(text):
+                    runs.extend(Run(c, font, level, first - start + n, href) for n, c in enumerate(text))
+                else:
+                    runs.append(Run(text, font, level, first - start, href))
                 first = i
         return runs
 
@@ -158,6 +166,11 @@ def visual_runs(pieces: Sequence[Piece], rtl: bool) -> list[Run]:
     return visual_order(text.runs(0, len(text.text), line_levels(text.text, text.levels, rtl)))
 
 
+def _letters_rtl(text: str) -> bool:
+    """Whether ``text`` holds a right-to-left letter, not signs and spaces alone."""
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
 _FEATURES = {"kern": True, "liga": False, "dlig": False}
 """HarfBuzz features: joining forms and the required ligatures (lam-alef) always apply; the optional
 ligatures are left out, since a text tool reading one glyph for several letters may misorder them."""
@@ -173,11 +186,11 @@ def _shaped(run: Run, size: float) -> Any:
 @lru_cache(maxsize=8192)
 def _shaped_right_to_left(text: str, font: str, size: float) -> Any:
     # Remembered: a table's column repeats its words, and lines are measured before they are drawn.
-    text = "".join(MIRRORED.get(c, c) for c in text)
-    if not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+    if not _letters_rtl(text):
         # Spaces and signs alone, set right to left between words of another font: HarfBuzz would
-        # take them as left to right, so they are turned round here.
-        return text[::-1]
+        # take them as left to right, so they are turned round here, brackets turned too.
+        return "".join(pdffonts.mirrored(font, c) for c in reversed(text))
+    text = "".join(MIRRORED.get(c, c) for c in text)
     word = [stringWidth(text, font, size), (ABag(fontName=font, fontSize=size), text)]
     shaped = shapeFragWord(word, features=_FEATURES, force=True)[1][1]
     if any(_PRIVATE[0] <= ord(c) <= _PRIVATE[1] for c in shaped):

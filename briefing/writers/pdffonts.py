@@ -9,6 +9,7 @@ from itertools import groupby
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from bidi.mirror import MIRRORED
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -185,13 +186,38 @@ def remember_glyph(font: str, char: str, text: str) -> None:
     _shaped_glyphs.setdefault((name, ord(char)), text)
 
 
+_MIRRORS = 0xF0000
+"""Private characters from here draw a bracket's mirror image and read as the bracket itself."""
+
+
+def mirrored(font: str, char: str) -> str:
+    """What draws a character set right to left: a bracket turned (Unicode's Bidi_Mirrored), by a
+    private character that reads as the bracket written, so that text tools read "(" where "(" was
+    written, drawn as ")". The character itself when it has no mirror image in ``font``."""
+    mirror = MIRRORED.get(char)
+    if mirror is None:
+        return char
+    face = pdfmetrics.getFont(font).face
+    glyph = face.charToGlyph.get(ord(mirror))
+    if glyph is None:
+        return mirror
+    code = _MIRRORS + ord(char)
+    if code not in face.charToGlyph:
+        # reportlab sets and subsets text by these two maps of the face; they take the new character.
+        face.charToGlyph[code] = glyph
+        face.charWidths[code] = face.charWidths[ord(mirror)]
+        remember_glyph(font, chr(code), char)
+    return chr(code)
+
+
 def _written(fontname: str, char: int) -> str:
     """The text a glyph stands for. A shaped Arabic letter is drawn by its presentation form (its
     initial, medial or final shape, or a ligature such as lam-alef): it reads as the letters written.
-    A glyph with no character at all is drawn by a private one, which reads as the letters shaped."""
+    A glyph with no character at all is drawn by a private one, which reads as the letters shaped,
+    as does a bracket drawn turned (see ``mirrored``)."""
     if 0xFB50 <= char <= 0xFDFF or 0xFE70 <= char <= 0xFEFF:
         return unicodedata.normalize("NFKC", chr(char))
-    if 0xE000 <= char <= 0xF8FF:
+    if 0xE000 <= char <= 0xF8FF or char >= _MIRRORS:
         return _shaped_glyphs.get((fontname.split("+", 1)[-1], char), chr(char))
     return chr(char)
 
