@@ -371,3 +371,15 @@ def test_a_turned_bracket_draws_its_mirror_image_and_reads_as_the_bracket():
     assert face.charWidths[ord(turned)] == face.charWidths[ord(")")]
     assert pdffonts._written(face.name.decode("latin-1"), ord(turned)) == "("
     assert pdffonts.mirrored(font, "a") == "a"
+
+
+def test_the_html_page_names_the_styles_own_families():
+    import dataclasses
+
+    from briefing.style import BUNDLED_FONTS
+    from briefing.writers.html import page
+
+    style = dataclasses.replace(merge(read_style_file("plain")), body_font=BUNDLED_FONTS["DejaVu Serif"])
+    html = page(dataclasses.replace(_doc(Paragraph(parse_inline("English."))), style=style))
+    assert re.search(r'body \{ font-family: "DejaVu Serif", "DejaVu Sans"', html)
+    assert re.search(r'h1, h2, h3, h4, h5, h6 \{ font-family: "DejaVu Serif"', html)
