@@ -309,14 +309,18 @@ def test_format_date_names_the_values_that_are_not_dates(folder):
     ]
 
 
-def test_a_column_of_mixed_kinds_is_read_as_text_and_the_build_says_so(folder):
+def built_warnings(folder: Path, name: str, text: str) -> list[str]:
+    """The warnings of building a workbook from a spec whose table is the data file ``name`` holding ``text``."""
     from briefing import build
 
-    (folder / "data" / "mixed.csv").write_text("Region,People\nGao,1200\nMopti,n/a\nKidal,300\n")
+    (folder / "data" / name).write_text(text)
     spec_path = folder / "spec.yaml"
-    spec_path.write_text(spec("source: data/mixed.csv", folder))
-    pack = build(spec_path, formats=["xlsx"], out=folder / "out")
-    assert [str(w) for w in pack.warnings] == [
+    spec_path.write_text(spec(f"source: data/{name}", folder))
+    return [str(w) for w in build(spec_path, formats=["xlsx"], out=folder / "out").warnings]
+
+
+def test_a_column_of_mixed_kinds_is_read_as_text_and_the_build_says_so(folder):
+    assert built_warnings(folder, "mixed.csv", "Region,People\nGao,1200\nMopti,n/a\nKidal,300\n") == [
         "data/mixed.csv:3:2: column 'People' is read as text: 2 of its 3 values are numbers, "
         "but not 'n/a' (give type: number to refuse the others)"
     ]
@@ -343,14 +347,8 @@ def test_a_long_data_file_is_held_as_columns_its_repeated_values_once(folder):
 
 
 def test_a_mixed_column_is_noticed_past_many_rows_and_text_columns_stop_at_their_first_word(folder):
-    from briefing import build
-
     rows = [f"{i},{'Gao' if i else 'Menaka'}" for i in range(5000)] + ["n/a,Gao"]
-    (folder / "data" / "m.csv").write_text("People,Place\n" + "\n".join(rows) + "\n")
-    spec_path = folder / "spec.yaml"
-    spec_path.write_text(spec("source: data/m.csv", folder))
-    pack = build(spec_path, formats=["xlsx"], out=folder / "out")
-    assert [str(w) for w in pack.warnings] == [
+    assert built_warnings(folder, "m.csv", "People,Place\n" + "\n".join(rows) + "\n") == [
         "data/m.csv:5002:1: column 'People' is read as text: 5000 of its 5001 values are numbers, "
         "but not 'n/a' (give type: number to refuse the others)"
     ]

@@ -17,8 +17,8 @@ That is the one reach into the library; tests/test_pdfbidi.py fails if it change
 
 from __future__ import annotations
 
+import copy
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -128,7 +128,7 @@ class _Text:
             if i == stop or self._key(i, found[i - start]) != self._key(first, found[first - start]):
                 level, font, href = found[first - start], self.fonts[first], self.hrefs[first]
                 text = self.text[first:i]
-                if level % 2 and len(text) > 1 and not _letters_rtl(text):
+                if level % 2 and len(text) > 1 and not common.has_rtl(text):
                     runs.extend(Run(c, font, level, first - start + n, href) for n, c in enumerate(text))
                 else:
                     runs.append(Run(text, font, level, first - start, href))
@@ -166,11 +166,6 @@ def visual_runs(pieces: Sequence[Piece], rtl: bool) -> list[Run]:
     return visual_order(text.runs(0, len(text.text), line_levels(text.text, text.levels, rtl)))
 
 
-def _letters_rtl(text: str) -> bool:
-    """Whether ``text`` holds a right-to-left letter, not signs and spaces alone."""
-    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
-
-
 _FEATURES = {"kern": True, "liga": False, "dlig": False}
 """HarfBuzz features: joining forms and the required ligatures (lam-alef) always apply; the optional
 ligatures are left out, since a text tool reading one glyph for several letters may misorder them."""
@@ -186,7 +181,7 @@ def _shaped(run: Run, size: float) -> Any:
 @lru_cache(maxsize=8192)
 def _shaped_right_to_left(text: str, font: str, size: float) -> Any:
     # Remembered: a table's column repeats its words, and lines are measured before they are drawn.
-    if not _letters_rtl(text):
+    if not common.has_rtl(text):
         # Spaces and signs alone, set right to left between words of another font: HarfBuzz would
         # take them as left to right, so they are turned round here, brackets turned too.
         return "".join(pdffonts.mirrored(font, c) for c in reversed(text))
@@ -233,8 +228,8 @@ class BidiParagraph(Flowable):  # type: ignore[misc]
 
     def _part(self, start: int, stop: int) -> BidiParagraph:
         """The same paragraph from character ``start`` to ``stop``: its levels are the whole paragraph's."""
-        part = BidiParagraph((), self.style, self.rtl)
-        part.text, part.start, part.stop = self.text, start, stop
+        part = copy.copy(self)
+        part.start, part.stop, part.lines, part._broken, part._words = start, stop, [], {}, None
         return part
 
     def _measured(self) -> list[tuple[int, int, float, float]]:

@@ -37,7 +37,7 @@ from ..reproducible import build_time, fix_zip_times
 from ..style import Style
 from ..walk import walk
 from . import common, xlsxchart, xlsxtable
-from .xlsxcells import MAX_CELL_CHARS, WRAP, Sheet, XFont, add_sheet, discard, link, make, own_font, rich
+from .xlsxcells import MAX_CELL_CHARS, WRAP, Sheet, XFont, add_sheet, discard, link, make, own_font, rich, row_height
 
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
 _NARRATIVE_WIDTH = 75
@@ -188,7 +188,7 @@ class _Builder:
             _lines(("Links:\n" if len(links) > 1 else "Link: ") + "\n".join(links), _LINKS_WIDTH * 1.3) if links else 0
         )
         # A script whose font sets taller lines (Arabic) takes that height for each of its lines.
-        line = max(_LINE_PT * scale, line_em(str(value)) * (cell.font.sz or 11) + 2)
+        line = max(_LINE_PT * scale, row_height(line_em(str(value)), cell.font.sz or 11))
         height = max(text_lines * line, link_lines * _LINE_PT * 0.85)
         self.sheet.add(cells, height=height)
 

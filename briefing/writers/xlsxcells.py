@@ -210,6 +210,12 @@ def own_font(text: str, base: Font) -> Font:
     return font
 
 
+def row_height(em: float, size: float) -> float:
+    """The height in points of a row of one line ``em`` ems tall at ``size`` points, with Excel's room
+    above and below."""
+    return em * size + 2
+
+
 class RightToLeftText(CellRichText):
     """Rich text holding right-to-left letters: a table cell of it starts at the right, as in the
     other formats. A type of its own, so that table columns keep a cell for it apart (see Slot)."""

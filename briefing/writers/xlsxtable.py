@@ -28,7 +28,7 @@ from ..model import Aggregate, Cell, Table
 from ..numbers import excel_format, fits
 from ..style import SCRIPT_FONTS, ScriptFont, TableLook, scripts_in, sole_script
 from . import common
-from .xlsxcells import WRAP, RightToLeftText, Sheet, Slot, make, own_font, scripted
+from .xlsxcells import WRAP, RightToLeftText, Sheet, Slot, make, own_font, row_height, scripted
 
 SHEET_ROWS = 1_048_576
 """Rows in an Excel sheet."""
@@ -36,6 +36,9 @@ CHARACTER_PT = 5.25
 """Excel measures columns in widths of the digit 0 of its default font: 7 pixels, 5.25 points, in Calibri 11."""
 SUBTOTAL = {"sum": 109, "mean": 101, "count": 103}
 """SUBTOTAL's function numbers that leave out rows hidden by a filter."""
+_CELL_PT = 11
+"""The size of a table's text in a sheet: the body font's default."""
+
 BODY_STYLE, WRAPPED_STYLE = "Briefing table", "Briefing table, wrapped"
 """The cell styles of table bodies, as Excel's Cell Styles list shows them."""
 
@@ -95,7 +98,7 @@ class Grid:
         tall = max((script_line_em(s) for s in SCRIPT_FONTS if any(s.code in c.scripts for c in cols)), default=0.0)
         if tall and not sheet.rows:
             # Lines of a script set taller than Latin (Arabic): every row of the sheet as tall, said once.
-            sheet.sheet_format.defaultRowHeight = tall * 11 + 2  # the cells' 11 points, and Excel's room
+            sheet.sheet_format.defaultRowHeight = row_height(tall, _CELL_PT)
             sheet.sheet_format.customHeight = True
         top = sheet.add(self._header(sheet, names, cols), height=_height(names))
         formats = [excel_format(c.format) if c.format else ("#,##0" if c.grouped else None) for c in cols]
@@ -160,12 +163,14 @@ class Grid:
             for col, value in enumerate(values):
                 kept: Cell | CellRichText = value
                 key: Any = type(value)
-                script = sole_script(value) if type(value) is str and not value.isascii() else None
-                if script is not None:
-                    key = (str, script.code)
-                elif type(value) is str and not value.isascii() and scripts_in(value):
-                    kept = scripted(value, font)
-                    key = type(kept)
+                script = None
+                if type(value) is str and not value.isascii():
+                    script = sole_script(value)
+                    if script is not None:
+                        key = (str, script.code)
+                    elif scripts_in(value):
+                        kept = scripted(value, font)
+                        key = type(kept)
                 if by_row and key is not type(value):
                     em = max(em, line_em(str(value)))
                 slot = slots[col].get(key)
@@ -174,7 +179,7 @@ class Grid:
                 else:
                     slot.refill(kept)
                 cells.append(slot)
-            sheet.add(cells, height=em * 11 + 2 if em else None)  # the cells' 11 points, and Excel's room
+            sheet.add(cells, height=row_height(em, _CELL_PT) if em else None)
 
     def totals(
         self, sheet: Sheet, table: Table, cols: Sequence[ColumnGeometry], bodies: Sequence[tuple[str, int]]
@@ -239,7 +244,7 @@ class Grid:
 def _height(names: Sequence[str]) -> float | None:
     """A header's height where a script's font sets a name in taller lines than the body's (Arabic), else None."""
     em = max((line_em(name) for name in names), default=0.0)
-    return em * 11 + 2 if em else None  # the cells' 11 points, with Excel's room above and below
+    return row_height(em, _CELL_PT) if em else None
 
 
 def header_names(columns: Sequence[str]) -> list[str]:
