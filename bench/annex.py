@@ -80,12 +80,12 @@ def write_spec(folder: Path, rows: int, columns: int) -> Path:
 
 def child(spec: str, fmt: str) -> None:
     """Read (fmt "read") or build one spec, and print its time and peak memory as JSON."""
-    import briefing.writers.docx  # noqa: F401  imported before the baseline is taken, for every case alike
-    import briefing.writers.pdf  # noqa: F401
-    import briefing.writers.xlsx  # noqa: F401
+    import briefing.writers.docx.writer  # noqa: F401  imported before the baseline is taken, for every case alike
+    import briefing.writers.pdf.writer  # noqa: F401
+    import briefing.writers.xlsx.writer  # noqa: F401
     from briefing import build
     from briefing.limits import Limits
-    from briefing.spec.loader import Options, load
+    from briefing.reading.loader import Options, load
 
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()

@@ -49,8 +49,8 @@ def _text(value) -> str:
 
 def briefing_case(fmt: str, n: int, out: Path) -> None:
     from briefing.model import Briefing, Section, Table
+    from briefing.reading.inline import parse_inline
     from briefing.registry import get
-    from briefing.spec.inline import parse_inline
 
     doc = Briefing("Annex", (Section(parse_inline("Log"), (Table(COLUMNS, tuple(rows(n)), "Log"),)),))
     get(fmt).write(doc, out)
@@ -75,7 +75,7 @@ def inline_spec(n: int) -> str:
 
 
 def loader_case(n: int, out: Path) -> None:
-    from briefing.spec.loader import load
+    from briefing.reading.loader import load
 
     spec = out.with_suffix(".yaml")
     spec.write_text(inline_spec(n))
@@ -176,9 +176,9 @@ def child(fmt: str, name: str, n: int) -> None:
     import openpyxl  # noqa: F401
     import reportlab.platypus  # noqa: F401
 
-    import briefing.writers.docx  # noqa: F401
-    import briefing.writers.pdf  # noqa: F401
-    import briefing.writers.xlsx  # noqa: F401
+    import briefing.writers.docx.writer  # noqa: F401
+    import briefing.writers.pdf.writer  # noqa: F401
+    import briefing.writers.xlsx.writer  # noqa: F401
 
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with tempfile.TemporaryDirectory() as folder:

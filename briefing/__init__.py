@@ -2,7 +2,7 @@
 
 from .build import Pack, build, write_pack, writers_for
 from .errors import BuildError, Problem, SpecError
-from .spec.loader import Options, load, loads
+from .reading.loader import Options, load, loads
 
 __version__ = "0.1.0"
 

@@ -14,8 +14,8 @@ from . import registry
 from .errors import BuildError, OutputError, Problem, SpecError
 from .manifest import MANIFEST_SUFFIX, current_outputs, manifest, manifest_formats, write_manifest
 from .model import Briefing
-from .spec.loader import Options, load
-from .spec.styles import read_style_file
+from .reading.loader import Options, load
+from .reading.style_files import read_style_file
 
 TEMP_PREFIX, TEMP_SUFFIX = ".briefing-", ".tmp"
 """Temporary files are named .briefing-NAME.PID.RANDOM.tmp until renamed into place."""

@@ -24,14 +24,14 @@ from .lint import Finding, fix_file, lint
 from .mail import OverBudget, message_for, parse_size
 from .manifest import content_key, verify
 from .model import Briefing
+from .reading import compose
+from .reading.loader import Options, load, resolved_tree
+from .reading.style_files import bundled_names, read_style_file, template_layer
+from .reading.variables import parse_set, read_vars_file, render_name
 from .scaffold import new_spec
 from .schema import schema_text
 from .send import LOG_SUFFIX, LogError, SendLog, SettingsError, deliver, dry_run_report, settings, write_eml
 from .smtp import DEADLINE
-from .spec import compose
-from .spec.loader import Options, load, resolved_tree
-from .spec.styles import bundled_names, read_style_file, template_layer
-from .spec.variables import parse_set, read_vars_file, render_name
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 

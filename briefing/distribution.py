@@ -18,13 +18,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from . import registry
 from .errors import Problem, SpecError
 from .model import Briefing, Inline, Pos
-from .spec import shapes
-from .spec.compose import compose, pos_of, read_spec_text
-from .spec.inline import parse_inline
-from .spec.loader import Options, resolved_tree
-from .spec.reader import Reader, did_you_mean
-from .spec.resolve import key_value
-from .spec.variables import render
+from .reading import shapes
+from .reading.compose import compose, pos_of, read_spec_text
+from .reading.inline import parse_inline
+from .reading.loader import Options, resolved_tree
+from .reading.reader import Reader, did_you_mean
+from .reading.resolve import key_value
+from .reading.variables import render
 
 DEFAULT_SUBJECT = "{% if classification %}[{{ classification }}] {% endif %}Briefing: {{ title }} ({{ date }})"
 """The subject of a list that gives none: the marking first when the spec has one."""

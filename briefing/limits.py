@@ -77,8 +77,8 @@ def read_limits(path: str | os.PathLike[str]) -> Limits:
     from yaml.nodes import MappingNode, ScalarNode
 
     from .errors import Problem, SpecError
-    from .spec.compose import compose, pos_of, read_spec_text
-    from .spec.reader import Reader, did_you_mean
+    from .reading.compose import compose, pos_of, read_spec_text
+    from .reading.reader import Reader, did_you_mean
 
     display = os.fspath(path)
     root = compose(read_spec_text(Path(path), display), display)

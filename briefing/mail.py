@@ -17,7 +17,7 @@ from pathlib import Path
 from .distribution import DistributionList
 from .model import Briefing
 from .reproducible import build_time
-from .writers.html import Attachment, human_size, mail_body
+from .writers.html.writer import Attachment, human_size, mail_body
 
 DEFAULT_MAX_SIZE = 20_000_000
 """Largest message sent with its files as they are (20 MB, encoded); larger ones go zipped."""

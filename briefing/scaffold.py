@@ -9,8 +9,8 @@ import tempfile
 from pathlib import Path
 
 from .errors import SpecError
+from .reading.loader import load
 from .schema import schema_text
-from .spec.loader import load
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=briefing.schema.json"
 """The comment that makes VS Code's YAML extension check a spec against ``briefing schema``."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .spec.shapes import SHAPES, SPEC, Schema, Shape
+from .reading.shapes import SHAPES, SPEC, Schema, Shape
 
 SCHEMA_ID = "https://briefing.invalid/schema/spec.json"
 """A stable identifier; editors address the schema by file or URL, not by this."""

@@ -13,7 +13,7 @@ from .errors import OutputError
 from .mail import Outgoing
 from .sendlog import LOG_SUFFIX, LogError, SendLog
 from .smtp import DEADLINE, SECURITY, NotSent, Refused, Session, Smtp, Unanswered
-from .writers.html import human_size
+from .writers.html.writer import human_size
 
 __all__ = ["LOG_SUFFIX", "LogError", "SendLog", "SettingsError", "deliver", "dry_run_report", "settings", "write_eml"]
 

@@ -17,17 +17,8 @@ from openpyxl import load_workbook
 from PIL import Image as PILImage
 from pypdf import PdfReader
 
-from briefing.model import (
-    Briefing,
-    Image,
-    ListBlock,
-    ListItem,
-    PageBreak,
-    Paragraph,
-    Section,
-    Table,
-)
-from briefing.spec.inline import parse_inline
+from briefing.model import Briefing, Image, ListBlock, ListItem, PageBreak, Paragraph, Section, Table
+from briefing.reading.inline import parse_inline
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"

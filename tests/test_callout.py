@@ -10,14 +10,14 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from briefing import SpecError, loads
+from briefing.layout import colours
 from briefing.model import Briefing, Callout, ListBlock, ListItem, Paragraph, Section, Span
-from briefing.spec.inline import parse_inline
+from briefing.reading.inline import parse_inline
 from briefing.style import Style
-from briefing.writers import common
-from briefing.writers.docx import DocxWriter
-from briefing.writers.html import HtmlWriter
-from briefing.writers.pdf import PdfWriter
-from briefing.writers.xlsx import XlsxWriter
+from briefing.writers.docx.writer import DocxWriter
+from briefing.writers.html.writer import HtmlWriter
+from briefing.writers.pdf.writer import PdfWriter
+from briefing.writers.xlsx.writer import XlsxWriter
 
 HEAD = "title: T\nsections:\n  - heading: H\n    content:\n"
 
@@ -117,13 +117,13 @@ def test_word_draws_a_shaded_framed_box_kept_on_one_page(boxed, tmp_path):
     ]
     assert cell.paragraphs[0].runs[0].bold and cell.paragraphs[2].style.name == "List Bullet"
     accent = Style().accent
-    assert cell._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) == common.lighter(accent)
+    assert cell._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) == colours.lighter(accent)
     assert first.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
     top = first._tbl.tblPr.find(qn("w:tblBorders")).find(qn("w:top"))
     assert top.get(qn("w:color")) == accent
     warning = boxes[1].rows[0].cells[0]
     assert warning.paragraphs[0].runs[0].font.color.rgb == docx.shared.RGBColor.from_string(
-        common.CALLOUT_RGB["warning"]
+        colours.CALLOUT_RGB["warning"]
     )
     body = [p.text for p in document.paragraphs if p.text]
     assert body.index("Before the box.") < body.index("Between.")  # the boxes sit between them in the body
@@ -144,7 +144,7 @@ def test_the_pdf_draws_a_filled_framed_box_within_the_text_column(boxed, tmp_pat
         ):
             assert line in text
         assert text.index("Before the box.") < text.index("Key judgement") < text.index("Between.")
-        fill = tuple(int(common.lighter(Style().accent)[i : i + 2], 16) / 255 for i in (0, 2, 4))
+        fill = tuple(int(colours.lighter(Style().accent)[i : i + 2], 16) / 255 for i in (0, 2, 4))
         boxes = [r for r in page.rects if r["fill"] and _close(r["non_stroking_color"], fill)]
         assert boxes, "the box has the kind's light fill"
         margin = Style().margin_cm / 2.54 * 72
@@ -170,7 +170,7 @@ def test_html_sets_the_box_apart_as_an_aside_with_a_role(boxed, tmp_path):
     assert asides[0].xpath("ul/li")[1].text_content() == "Payment moves to mining"
     assert asides[0].xpath("p/strong")[0].text == "grow"
     css = tree.xpath("//style")[0].text
-    assert f"aside.callout-warning {{ border-color: #{common.CALLOUT_RGB['warning']};" in css
+    assert f"aside.callout-warning {{ border-color: #{colours.CALLOUT_RGB['warning']};" in css
 
 
 def test_excel_sets_the_text_apart_on_the_narrative_sheet(boxed, tmp_path):
@@ -180,8 +180,8 @@ def test_excel_sets_the_text_apart_on_the_narrative_sheet(boxed, tmp_path):
     cells = {str(c.value): c for row in sheet.iter_rows() for c in row if c.value is not None}
     title = cells["Key judgement"]
     assert title.font.b and title.font.color.rgb.endswith(Style().accent)
-    assert title.fill.fgColor.rgb.endswith(common.lighter(Style().accent))
+    assert title.fill.fgColor.rgb.endswith(colours.lighter(Style().accent))
     item = cells["\u2022 Payment moves to mining"]
-    assert item.fill.fgColor.rgb.endswith(common.lighter(Style().accent))
-    assert cells["Handling"].font.color.rgb.endswith(common.CALLOUT_RGB["warning"])
+    assert item.fill.fgColor.rgb.endswith(colours.lighter(Style().accent))
+    assert cells["Handling"].font.color.rgb.endswith(colours.CALLOUT_RGB["warning"])
     assert cells["Before the box."].fill.fgColor.rgb in (None, "00000000")

@@ -16,13 +16,13 @@ from PIL import Image as PILImage
 from pypdf import PdfReader
 
 from briefing import cli
+from briefing.layout import colours
 from briefing.model import Briefing, Chart, NumberFormat, Section, Series, Table, Totals
-from briefing.spec.inline import parse_inline
+from briefing.reading.inline import parse_inline
 from briefing.style import Style
-from briefing.writers import common, xlsxtable
-from briefing.writers.docx import DocxWriter
-from briefing.writers.pdf import PdfWriter
-from briefing.writers.xlsx import XlsxWriter
+from briefing.writers.docx.writer import DocxWriter
+from briefing.writers.pdf.writer import PdfWriter
+from briefing.writers.xlsx.writer import XlsxWriter
 
 from .conftest import pdf_text, run_soffice, squash
 
@@ -112,10 +112,10 @@ def test_excel_charts_are_native_and_reference_their_numbers(built):
         ["Burkina Faso", 92, 101],
     ]
     # The same colours as the documents' drawing, in the same series order.
-    colours = [s.find(f"{C}spPr/{A}solidFill/{A}srgbClr").get("val") for s in series]
-    assert colours == common.series_colours(Style(), 2)
+    drawn = [s.find(f"{C}spPr/{A}solidFill/{A}srgbClr").get("val") for s in series]
+    assert drawn == colours.series_colours(Style(), 2)
     slices = [p.find(f"{C}spPr/{A}solidFill/{A}srgbClr").get("val") for p in pie.findall(f".//{C}dPt")]
-    assert slices == common.series_colours(Style(), 3)
+    assert slices == colours.series_colours(Style(), 3)
     assert pie.find(f".//{C}showPercent").get("val") == "1"
 
 
@@ -127,7 +127,7 @@ def test_pdf_chart_is_vector_drawing_not_a_picture(built):
     content = page.get_contents().get_data().decode("latin-1")
     bars = re.findall(r"[\d.]+ [\d.]+ ([\d.]+) ([\d.]+) re f\*", content)
     assert len([b for b in bars if float(b[0]) > 20]) == 5, "a filled rectangle per bar: 5 values and one gap"
-    for colour in common.series_colours(Style(), 2):  # the series colours, as in Excel
+    for colour in colours.series_colours(Style(), 2):  # the series colours, as in Excel
         rgb = " ".join(pdf_number(int(colour[i : i + 2], 16) / 255) for i in (0, 2, 4))
         assert f"{rgb} rg" in content
     text = page.extract_text()
@@ -180,7 +180,9 @@ def test_libreoffice_opens_the_charts_and_computes_the_totals(built, tmp_path):
 
 
 def test_a_table_too_long_for_a_sheet_is_refused_or_split(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(xlsxtable, "SHEET_ROWS", 10)  # 8 body rows a sheet, under a header and above totals
+    monkeypatch.setattr(
+        "briefing.writers.xlsx.tables.SHEET_ROWS", 10
+    )  # 8 body rows a sheet, under a header and above totals
     rows = tuple((f"r{i}", i) for i in range(20))
     table = Table(("Name", "N"), rows, "Log", totals=Totals((None, "sum"), ("Total", sum(range(20)))))
     path = tmp_path / "split.xlsx"
@@ -228,7 +230,7 @@ def test_value_formats_reach_chart_axes(tmp_path):
 @pytest.mark.parametrize("kind", ["bar", "horizontal_bar", "stacked_bar", "line", "pie"])
 def test_every_label_of_a_chart_lies_inside_its_drawing(kind):
     # Word gets the drawing as a picture of exactly its size: anything outside is cut off.
-    from briefing.writers.chart import drawing
+    from briefing.writers.chart_drawing import drawing
 
     money = NumberFormat("currency", 0, "USD")
     chart = Chart(

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from briefing import build, load
 from briefing.layout import Heading, Layout, lay_out
 from briefing.model import Callout, ListBlock, ListItem, Paragraph, Table, plain
-from briefing.writers.common import has_rtl
+from briefing.writers.markup import has_rtl
 
 from .conftest import DATA, SPECS, pdf_text, require_tool, run_soffice, squash
 

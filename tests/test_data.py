@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from briefing import SpecError, loads
 from briefing.layout.text import formatted
 from briefing.model import Chart, NumberFormat, Series, Table, Totals, tables
-from briefing.numbers import excel_format
-from briefing.spec.loader import Options
+from briefing.number_formats import excel_format
+from briefing.reading.loader import Options
 
 CSV = """\
 date,region,incidents,cas_total,share,notes
@@ -328,7 +328,7 @@ def test_a_column_of_mixed_kinds_is_read_as_text_and_the_build_says_so(folder):
 
 def test_a_long_data_file_is_held_as_columns_its_repeated_values_once(folder):
     from briefing.model import Rows
-    from briefing.spec.datafiles import SHARED
+    from briefing.reading.datafiles import SHARED
 
     lines = ["Ref,Region,Week,People"]
     lines += [f"R-{i:06d},{['Gao', 'Mopti', 'Kidal'][i % 3]},2026-01-{1 + i % 28:02d},{i}" for i in range(SHARED + 500)]

@@ -9,8 +9,8 @@ import pytest
 from docx.oxml.ns import qn
 
 from briefing.model import Briefing, Section, Table
-from briefing.spec.inline import parse_inline
-from briefing.writers.docx import DocxWriter
+from briefing.reading.inline import parse_inline
+from briefing.writers.docx.writer import DocxWriter
 
 
 @pytest.fixture
@@ -146,14 +146,14 @@ def test_cloned_body_rows_are_the_xml_that_building_them_gives():
     from docx.oxml.ns import qn
     from lxml import etree
 
-    from briefing.writers import docxparts
+    from briefing.writers.docx import wordml
 
     rows = [["Alpha", "1,500", ""], ["", "two\nlines", "<&>"], ["x", "", "3"]]
     args = ([1000, 800, 600], [False, True, False], 9.5)
     built, cloned = etree.Element(qn("w:tbl")), etree.Element(qn("w:tbl"))
-    body = docxparts.BodyRows(cloned, *args)
+    body = wordml.BodyRows(cloned, *args)
     for n, texts in enumerate(rows):
-        docxparts.table_row(built, texts, *args, "EEEEEE" if n % 2 else None, keep_next=n == 0)
+        wordml.table_row(built, texts, *args, "EEEEEE" if n % 2 else None, keep_next=n == 0)
         body.add(texts, "EEEEEE" if n % 2 else None, keep_next=n == 0)
     assert etree.tostring(cloned) == etree.tostring(built)
 
@@ -163,7 +163,7 @@ def test_a_streamed_long_table_is_the_same_document(tmp_path, monkeypatch):
 
     from lxml import etree
 
-    from briefing.writers import docx as writer
+    from briefing.writers.docx import writer
 
     rows = tuple((f"Incident {i}", i, i * 1.5, None if i % 7 else "line one\nline two") for i in range(2000))
     table = Table(("Name", "Count", "Score", "Note"), rows, "Log")

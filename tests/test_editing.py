@@ -10,8 +10,8 @@ import yaml
 
 from briefing import load
 from briefing.cli import main
+from briefing.reading.shapes import SHAPES
 from briefing.schema import schema_text, spec_schema
-from briefing.spec.shapes import SHAPES
 
 from .conftest import SPECS
 

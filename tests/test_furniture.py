@@ -14,12 +14,12 @@ from PIL import Image as PILImage
 from pypdf import PdfReader
 
 from briefing.model import Briefing, Paragraph, Section, Table
-from briefing.spec.inline import parse_inline
-from briefing.spec.styles import merge, read_style_file
+from briefing.reading.inline import parse_inline
+from briefing.reading.style_files import merge, read_style_file
 from briefing.style import BUNDLED_FONTS, Style, TableLook
-from briefing.writers.docx import DocxWriter
-from briefing.writers.pdf import PdfWriter
-from briefing.writers.xlsx import XlsxWriter
+from briefing.writers.docx.writer import DocxWriter
+from briefing.writers.pdf.writer import PdfWriter
+from briefing.writers.xlsx.writer import XlsxWriter
 
 from .conftest import require_tool
 

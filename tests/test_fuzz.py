@@ -20,10 +20,10 @@ from openpyxl import load_workbook
 from reportlab.pdfbase.ttfonts import TTFont
 
 from briefing import SpecError, build, loads
-from briefing.layout.tables import geometry
+from briefing.layout.geometry import geometry
 from briefing.model import tables
 from briefing.style import BUNDLED_FONTS
-from briefing.writers.xlsxtable import header_names
+from briefing.writers.xlsx.tables import header_names
 
 from .conftest import html_text, pdf_text, squash
 

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from briefing.limits import Limits
-from briefing.spec.templates import BoundedEnvironment, Budget, spending
-from briefing.spec.templates import TemplateError as JinjaError
+from briefing.reading.sandbox import BoundedEnvironment, Budget, spending
+from briefing.reading.sandbox import TemplateError as JinjaError
 
 from .test_hostile import POSITIONED
 

@@ -7,8 +7,8 @@ import re
 import lxml.html
 
 from briefing.model import Briefing, Chart, NumberFormat, Paragraph, Section, Series, Table, Totals
-from briefing.spec.inline import parse_inline
-from briefing.writers.html import Attachment, HtmlWriter, human_size, mail_body
+from briefing.reading.inline import parse_inline
+from briefing.writers.html.writer import Attachment, HtmlWriter, human_size, mail_body
 
 
 def page(doc, tmp_path):

@@ -3,7 +3,7 @@
 import pytest
 
 from briefing.model import Span, plain
-from briefing.spec.inline import parse_inline
+from briefing.reading.inline import parse_inline
 
 
 def test_bold_italic_and_link_become_spans():

@@ -26,12 +26,12 @@ from pypdf import PdfReader
 
 from briefing import SpecError, loads
 from briefing.model import Briefing, Labels, ListBlock, ListItem, Paragraph, Section, Table
-from briefing.spec.inline import parse_inline
-from briefing.spec.styles import merge, read_style_file
-from briefing.writers.docx import DocxWriter
-from briefing.writers.html import HtmlWriter
-from briefing.writers.pdf import PdfWriter
-from briefing.writers.xlsx import XlsxWriter
+from briefing.reading.inline import parse_inline
+from briefing.reading.style_files import merge, read_style_file
+from briefing.writers.docx.writer import DocxWriter
+from briefing.writers.html.writer import HtmlWriter
+from briefing.writers.pdf.writer import PdfWriter
+from briefing.writers.xlsx.writer import XlsxWriter
 
 from .conftest import docx_text, html_text, pdf_text, require_tool, squash, xlsx_text
 
@@ -281,16 +281,16 @@ def test_pdftotext_reads_the_words_of_each_paragraph_in_the_order_written(quotes
 def test_arabic_is_drawn_in_its_joining_forms_and_lam_alef_ligates(tmp_path, monkeypatch):
     """The glyphs drawn for Arabic are its shaped forms (initial, medial, final, lam-alef), which the text
     layer maps back to the letters: the PDF shows joined script and reads as written."""
-    from briefing.writers import pdffonts
+    from briefing.writers.pdf import fonts
 
     drawn: list[int] = []
-    cmap = pdffonts._to_unicode_cmap
+    cmap = fonts._to_unicode_cmap
 
     def spy(fontname, subset):
         drawn.extend(subset)
         return cmap(fontname, subset)
 
-    monkeypatch.setattr(pdffonts.ttfonts, "makeToUnicodeCMap", spy)
+    monkeypatch.setattr(fonts.ttfonts, "makeToUnicodeCMap", spy)
     doc = Briefing("Q", (Section(parse_inline("H"), (Paragraph(parse_inline("مرحبا لا")),)),))
     PdfWriter().write(doc, tmp_path / "j.pdf")
     shaped = {c for c in drawn if 0xFE70 <= c <= 0xFEFF}

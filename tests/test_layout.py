@@ -8,24 +8,12 @@ import pytest
 
 from briefing.layout import Heading, lay_out
 from briefing.layout.flow import keeps_with_next
+from briefing.layout.geometry import CM, PADDING, geometry, share
 from briefing.layout.measure import width
 from briefing.layout.numbering import Counter
-from briefing.layout.tables import CM, PADDING, geometry, share
 from briefing.layout.text import display
-from briefing.model import (
-    Briefing,
-    Callout,
-    Chart,
-    Image,
-    NumberFormat,
-    Paragraph,
-    Section,
-    Series,
-    Span,
-    Table,
-    plain,
-)
-from briefing.spec.inline import parse_inline
+from briefing.model import Briefing, Callout, Chart, Image, NumberFormat, Paragraph, Section, Series, Span, Table, plain
+from briefing.reading.inline import parse_inline
 from briefing.style import Style
 
 LONG = "Armed groups block the main supply road to the north for weeks at a time, and convoys wait."

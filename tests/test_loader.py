@@ -12,7 +12,7 @@ from PIL import Image as PILImage
 
 from briefing import SpecError, load, loads
 from briefing.model import Briefing, Image, ListBlock, ListItem, PageBreak, Paragraph, Section, Table
-from briefing.spec.inline import parse_inline
+from briefing.reading.inline import parse_inline
 
 
 def errors(text: str, base_dir: Path | None = None) -> list[str]:

@@ -133,7 +133,7 @@ def test_the_content_key_sees_one_value_changed_deep_in_a_long_table():
 
     from briefing.manifest import content_key
     from briefing.model import Briefing, Section, Table
-    from briefing.spec.inline import parse_inline
+    from briefing.reading.inline import parse_inline
 
     def doc(rows):
         return Briefing("Annex", (Section(parse_inline("Log"), (Table(("n", "day", "x"), tuple(rows)),)),))
@@ -150,7 +150,7 @@ def test_the_content_key_sees_one_value_changed_deep_in_a_long_table():
     # The same in another process (the key decides whether a pack is already built).
     code = (
         "import datetime as dt; from briefing.manifest import content_key; from briefing.model import *;"
-        "from briefing.spec.inline import parse_inline;"
+        "from briefing.reading.inline import parse_inline;"
         "rows = [(i, dt.date(2026, 1, 1 + i % 28), i * 0.5) for i in range(10_000)];"
         "table = Table(('n', 'day', 'x'), tuple(rows));"
         "print(content_key(Briefing('Annex', (Section(parse_inline('Log'), (table,)),))))"

@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from briefing.model import Briefing, Paragraph, Section, Table, Totals
-from briefing.spec.inline import parse_inline
-from briefing.writers.pdf import PdfWriter
+from briefing.reading.inline import parse_inline
+from briefing.writers.pdf.writer import PdfWriter
 
 from .conftest import pdf_text, require_tool, squash
 
@@ -141,10 +141,9 @@ def test_a_long_table_reads_as_one_table_whatever_its_runs(style, tmp_path, monk
     import dataclasses
     import re
 
-    from briefing.spec.styles import merge, read_style_file
-    from briefing.writers import pdftable
+    from briefing.reading.style_files import merge, read_style_file
 
-    monkeypatch.setattr(pdftable, "RUN_ROWS", 7)
+    monkeypatch.setattr("briefing.writers.pdf.tables.RUN_ROWS", 7)
     rows = tuple((f"Incident {i}", i, f"Region {i % 7}") for i in range(400))
     table = Table(
         ("Name", "Count", "Region"), rows, "Log", totals=Totals((None, "sum", None), ("Total", sum(range(400)), None))
@@ -183,18 +182,18 @@ def _annex(rows: int) -> Briefing:
 
 def test_a_long_table_made_a_run_at_a_time_is_the_table_made_at_once(tmp_path, monkeypatch):
     """The runs' cells are made as the pages need them; the document is the one all cells made up front gives."""
-    from briefing.writers import pdftable
+    from briefing.writers.pdf import tables
 
     doc = _annex(2_000)
     lazy, eager = tmp_path / "lazy.pdf", tmp_path / "eager.pdf"
     PdfWriter().write(doc, lazy)
-    made_at_once = pdftable.runs
+    made_at_once = tables.runs
 
     def runs(head, body, look):
         every = body.rows(0, body.count)
-        return made_at_once(head, pdftable.Body(body.count, lambda start, stop: every[start:stop]), look)
+        return made_at_once(head, tables.Body(body.count, lambda start, stop: every[start:stop]), look)
 
-    monkeypatch.setattr(pdftable, "runs", runs)
+    monkeypatch.setattr("briefing.writers.pdf.tables.runs", runs)
     PdfWriter().write(doc, eager)
     assert len(PdfReader(str(lazy)).pages) == len(PdfReader(str(eager)).pages) > 30
     assert pdf_text(lazy) == pdf_text(eager)
@@ -203,20 +202,20 @@ def test_a_long_table_made_a_run_at_a_time_is_the_table_made_at_once(tmp_path, m
 def test_every_page_is_numbered_out_of_the_total_and_compressed_when_done(tmp_path, monkeypatch):
     """Page numbers are forms filled in at the end; each page's content is compressed as it is finished.
 
-    This fails if reportlab's page objects change (briefing/writers/pdfcompress.py reaches into them).
+    This fails if reportlab's page objects change (briefing/writers/pdf/compress.py reaches into them).
     """
     import re
 
-    from briefing.writers import pdfcompress, pdfpage
+    from briefing.writers.pdf import compress, page
 
     compressed: list[bool] = []
-    compress = pdfcompress.compress_last_page
+    compress = compress.compress_last_page
 
     def spy(canvas):
         compressed.append(compress(canvas))
         return compressed[-1]
 
-    monkeypatch.setattr(pdfpage.pdfcompress, "compress_last_page", spy)
+    monkeypatch.setattr(page.compress, "compress_last_page", spy)
     path = tmp_path / "annex.pdf"
     PdfWriter().write(_annex(1_500), path)
     pages = PdfReader(str(path)).pages
@@ -235,7 +234,7 @@ def test_scripts_the_body_font_lacks_are_set_in_their_bundled_font_bold_where_bo
 
     import pdfplumber
 
-    from briefing.spec.styles import merge, read_style_file
+    from briefing.reading.style_files import merge, read_style_file
     from briefing.style import BUNDLED_FONTS
 
     serif = BUNDLED_FONTS["DejaVu Serif"]

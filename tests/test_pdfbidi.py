@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefing.writers.pdfbidi import Piece, levels, visual_runs
+from briefing.writers.pdf.bidi import Piece, levels, visual_runs
 
 
 def test_levels_follow_the_unicode_bidirectional_algorithm():

@@ -13,10 +13,10 @@ from pypdf import PdfReader
 
 from briefing import build, load
 from briefing.model import Briefing, Section, Table
-from briefing.spec.inline import parse_inline
-from briefing.spec.styles import bundled_names
-from briefing.writers.common import has_rtl
-from briefing.writers.docx import DocxWriter
+from briefing.reading.inline import parse_inline
+from briefing.reading.style_files import bundled_names
+from briefing.writers.docx.writer import DocxWriter
+from briefing.writers.markup import has_rtl
 
 from .conftest import SPECS, pdf_text, require_tool, run_soffice, squash
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from briefing import registry
-from briefing.writers.docx import DocxWriter
+from briefing.writers.docx.writer import DocxWriter
 
 from .conftest import SPECS
 from .plugins import install

@@ -20,14 +20,14 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from pypdf import PdfReader
 
 from briefing.model import Briefing, Chart, Paragraph, Section, Series, Table
-from briefing.spec.inline import parse_inline
-from briefing.spec.styles import merge, read_style_file
+from briefing.reading.inline import parse_inline
+from briefing.reading.style_files import merge, read_style_file
 from briefing.style import SCRIPT_FONTS
-from briefing.writers.docx import DocxWriter
-from briefing.writers.html import HtmlWriter
-from briefing.writers.pdf import PdfWriter
-from briefing.writers.pdfbidi import levels
-from briefing.writers.xlsx import XlsxWriter
+from briefing.writers.docx.writer import DocxWriter
+from briefing.writers.html.writer import HtmlWriter
+from briefing.writers.pdf.bidi import levels
+from briefing.writers.pdf.writer import PdfWriter
+from briefing.writers.xlsx.writer import XlsxWriter
 
 from .conftest import require_tool, run_soffice
 
@@ -186,11 +186,11 @@ def test_excel_names_each_scripts_font_in_rich_text_and_leaves_other_cells_plain
 
 def test_a_plain_table_is_written_without_a_look_at_its_values_scripts(tmp_path, monkeypatch):
 
-    from briefing.writers import xlsxtable
+    from briefing.writers.xlsx import tables
 
     seen = []
-    looked = xlsxtable.sole_script
-    monkeypatch.setattr(xlsxtable, "sole_script", lambda value: seen.append(value) or looked(value))
+    looked = tables.sole_script
+    monkeypatch.setattr("briefing.writers.xlsx.tables.sole_script", lambda value: seen.append(value) or looked(value))
     XlsxWriter().write(_doc(Table(("Town",), (("Gao",), ("Mopti",)), "T")), tmp_path / "p.xlsx")
     assert seen == []  # the layout found no script: the cells go as they are
     XlsxWriter().write(_doc(Table(("Town",), (("Gao",), ("غاو",)), "T")), tmp_path / "a.xlsx")
@@ -200,8 +200,8 @@ def test_a_plain_table_is_written_without_a_look_at_its_values_scripts(tmp_path,
 def test_the_layout_measures_a_script_in_its_font_and_names_the_scripts_of_each_column():
     from reportlab.pdfbase.ttfonts import TTFont
 
+    from briefing.layout.geometry import geometry
     from briefing.layout.measure import width
-    from briefing.layout.tables import geometry
 
     noto = TTFont("noto-arabic-measure", str(SCRIPT_FONTS[0].family.regular))
     assert width("تمبكتو", 10) == pytest.approx(noto.stringWidth("تمبكتو", 10))
@@ -236,7 +236,7 @@ def test_the_html_page_carries_the_glyphs_of_the_scripts_it_shows_and_names_thei
 
 
 def test_a_mail_names_the_script_fonts_without_carrying_them():
-    from briefing.writers.html import mail_body
+    from briefing.writers.html.writer import mail_body
 
     html, _ = mail_body(_scripts_doc(), None, (), full=True)
     assert 'local("Noto Sans Arabic")' in html and "base64" not in html
@@ -362,22 +362,22 @@ def test_a_turned_bracket_draws_its_mirror_image_and_reads_as_the_bracket():
     """The one reach into reportlab's font faces: a private character added to a face's glyph and width maps."""
     from reportlab.pdfbase import pdfmetrics
 
-    from briefing.writers import pdffonts
+    from briefing.writers.pdf import fonts
 
-    font = pdffonts.register(None)
+    font = fonts.register(None)
     face = pdfmetrics.getFont(font).face
-    turned = pdffonts.mirrored(font, "(")
+    turned = fonts.mirrored(font, "(")
     assert face.charToGlyph[ord(turned)] == face.charToGlyph[ord(")")]
     assert face.charWidths[ord(turned)] == face.charWidths[ord(")")]
-    assert pdffonts._written(face.name.decode("latin-1"), ord(turned)) == "("
-    assert pdffonts.mirrored(font, "a") == "a"
+    assert fonts._written(face.name.decode("latin-1"), ord(turned)) == "("
+    assert fonts.mirrored(font, "a") == "a"
 
 
 def test_the_html_page_names_the_styles_own_families():
     import dataclasses
 
     from briefing.style import BUNDLED_FONTS
-    from briefing.writers.html import page
+    from briefing.writers.html.writer import page
 
     style = dataclasses.replace(merge(read_style_file("plain")), body_font=BUNDLED_FONTS["DejaVu Serif"])
     html = page(dataclasses.replace(_doc(Paragraph(parse_inline("English."))), style=style))

@@ -20,7 +20,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from briefing import SpecError, load
 from briefing.cli import main
 from briefing.distribution import read_lists
-from briefing.spec.loader import Options
+from briefing.reading.loader import Options
 
 from .conftest import SPECS, require_tool
 

@@ -14,8 +14,8 @@ from PIL import Image as PILImage
 
 from briefing import SpecError, loads
 from briefing.cli import main
-from briefing.spec.loader import Options
-from briefing.spec.styles import bundled_names, merge, read_style_file, template_layer
+from briefing.reading.loader import Options
+from briefing.reading.style_files import bundled_names, merge, read_style_file, template_layer
 from briefing.style import BUNDLED_FONTS, Style, TableLook
 
 BODY = "sections:\n  - heading: H\n"

@@ -6,8 +6,8 @@ from briefing import build
 from briefing.cli import main
 from briefing.layout import Heading, lay_out
 from briefing.model import BLOCK_TYPES, Briefing, Callout, Paragraph, Section, plain
+from briefing.reading.inline import parse_inline
 from briefing.registry import get
-from briefing.spec.inline import parse_inline
 from briefing.walk import NODE_TYPES, handler_name, walk
 
 from .conftest import SPECS

@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from briefing.model import Briefing, Paragraph, Section, Table
-from briefing.spec.inline import parse_inline
-from briefing.writers.xlsx import XlsxWriter
+from briefing.reading.inline import parse_inline
+from briefing.writers.xlsx.writer import XlsxWriter
 
 
 @pytest.fixture
@@ -159,15 +159,17 @@ def test_control_characters_are_replaced_visibly(tmp_path):
 def test_a_refused_workbook_leaves_no_temporary_files(tmp_path, monkeypatch):
     # Sheets stream their rows to temporary files; a write that fails half-way removes them.
     from briefing.errors import SpecError
-    from briefing.writers import xlsx, xlsxtable
+    from briefing.writers.xlsx import writer
 
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    monkeypatch.setattr(xlsxtable, "SHEET_ROWS", 10)
+    monkeypatch.setattr("briefing.writers.xlsx.tables.SHEET_ROWS", 10)
     seen: list[list[str]] = []
-    real_discard = xlsx.discard
-    monkeypatch.setattr(xlsx, "discard", lambda book: (seen.append(os.listdir(scratch)), real_discard(book)))
+    real_discard = writer.discard
+    monkeypatch.setattr(
+        "briefing.writers.xlsx.writer.discard", lambda book: (seen.append(os.listdir(scratch)), real_discard(book))
+    )
     too_long = Table(("N",), tuple((i,) for i in range(20)), "Log")
     doc = Briefing("T", (Section(parse_inline("H"), (Paragraph(parse_inline("Before.")), too_long)),))
     with pytest.raises(SpecError):

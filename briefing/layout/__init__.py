@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from ..errors import Problem
 from ..model import Block, Briefing, Chart, Image, Inline, Pos, Section, Span, Table
 from . import flow
+from .geometry import TableGeometry, chart_table, geometry
 from .numbering import Caption, Counter
-from .tables import TableGeometry, chart_table, geometry
 
 
 @dataclass(frozen=True)

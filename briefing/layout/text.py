@@ -11,7 +11,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from ..model import Briefing, Cell, NumberFormat
-from ..numbers import LOCALE, digits_pattern, fits, symbol
+from ..number_formats import LOCALE, digits_pattern, fits, symbol
 
 Show = Callable[[Cell], str]
 """Turns a value of one column into its text."""

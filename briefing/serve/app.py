@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from .preview import Preview
 
-_ENV = Environment(loader=PackageLoader("briefing", "templates"), autoescape=select_autoescape(default=True))
+_ENV = Environment(loader=PackageLoader("briefing", "page_templates"), autoescape=select_autoescape(default=True))
 HEARTBEAT = 15.0
 """Seconds between keep-alive comments on the event stream."""
 

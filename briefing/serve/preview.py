@@ -16,10 +16,10 @@ from pathlib import Path
 from ..errors import Problem, SpecError
 from ..lint import lint
 from ..model import Briefing
-from ..spec.loader import Options, load
-from ..writers.html import page
-from ..writers.pdf import PdfWriter
-from ..writers.xlsx import XlsxWriter
+from ..reading.loader import Options, load
+from ..writers.html.writer import page
+from ..writers.pdf.writer import PdfWriter
+from ..writers.xlsx.writer import XlsxWriter
 
 PAGE_DPI = 110
 """Resolution of the PDF's pages as pictures."""
@@ -135,7 +135,7 @@ def _png(page: object) -> bytes:
 def _sheets(path: Path) -> tuple[Sheet, ...]:
     from openpyxl import load_workbook
 
-    from .cells import shown
+    from .sheet_view import shown
 
     book = load_workbook(path)
     return tuple(

@@ -11,7 +11,7 @@ from pathlib import Path
 import uvicorn
 import watchfiles
 
-from ..spec.loader import Options
+from ..reading.loader import Options
 from .app import application
 from .preview import Preview
 

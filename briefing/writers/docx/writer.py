@@ -24,13 +24,13 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 from lxml import etree
 
-from .. import collector
-from ..errors import Problem
-from ..layout import Heading, Place, lay_out
-from ..layout.numbering import Caption
-from ..layout.tables import TableGeometry
-from ..layout.text import meta_line
-from ..model import (
+from ... import gc_pause
+from ...errors import Problem
+from ...layout import Heading, Place, colours, lay_out
+from ...layout.geometry import TableGeometry
+from ...layout.numbering import Caption
+from ...layout.text import meta_line
+from ...model import (
     Briefing,
     Callout,
     Chart,
@@ -43,10 +43,11 @@ from ..model import (
     Table,
     plain,
 )
-from ..reproducible import build_time, fix_zip_times
-from ..style import PAGE_SIZES_CM, Style, script_of_language, script_runs
-from ..walk import walk
-from . import common, docxclean, docxparts, docxstream
+from ...reproducible import build_time, fix_zip_times
+from ...style import PAGE_SIZES_CM, Style, script_of_language, script_runs
+from ...walk import walk
+from .. import markup
+from . import streaming, template_cleaning, wordml
 
 _TWIPS_PER_CM = 567
 _TWIPS_PER_PT = 20
@@ -61,11 +62,11 @@ class DocxWriter:
     name = "docx"
     extension = ".docx"
 
-    @collector.paused()  # a big table is a million lxml proxies and python-docx objects
+    @gc_pause.paused()  # a big table is a million lxml proxies and python-docx objects
     def write(self, doc: Briefing, path: Path) -> list[Problem]:
         builder = _Builder(doc)
         if builder.streams:
-            docxstream.save(builder.document, path, builder.streams)
+            streaming.save(builder.document, path, builder.streams)
         else:
             builder.document.save(str(path))
         fix_zip_times(path)
@@ -98,7 +99,7 @@ class _Builder:
             self._page_setup(document.sections[0], style.landscape)
         else:
             document = docx.Document(str(style.docx_template))
-            for what in docxclean.clean(document):
+            for what in template_cleaning.clean(document):
                 self.warnings.append(Problem(self.doc.pos, f"docx: dropped from the Word template: {what}"))
             body = document.element.body
             for child in list(body):
@@ -126,15 +127,15 @@ class _Builder:
         heading = style.heading_font.name if style.heading_font else body
         headings = ["Title", "Subtitle", "Caption", *(f"Heading {n}" for n in range(1, 10))]
         if body and (not template or "body_font" in given):
-            docxparts.set_font(styles["Normal"], body)
+            wordml.set_font(styles["Normal"], body)
         for name in headings:
             if name not in styles:
                 styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH).base_style = styles["Normal"]
             if heading and (not template or {"heading_font", "body_font"} & given):
-                docxparts.set_font(styles[name], heading)
+                wordml.set_font(styles[name], heading)
             if not template or "accent" in given:
-                docxparts.set_colour(styles[name], "444444" if name == "Subtitle" else style.accent)
-                docxparts.set_rule_colour(styles[name], style.accent)
+                wordml.set_colour(styles[name], "444444" if name == "Subtitle" else style.accent)
+                wordml.set_rule_colour(styles[name], style.accent)
         for name in ("List Bullet", "List Number"):
             if name not in styles:
                 self.warnings.append(Problem(self.doc.pos, f"docx: the template has no '{name}' style"))
@@ -143,21 +144,21 @@ class _Builder:
     def _language(self, document: Document) -> None:
         """The document's language; a right-to-left one's direction and its script's font for such text."""
         rtl = self.doc.direction == "rtl"
-        docxparts.set_language(document.styles.element, self.doc.language, rtl)
+        wordml.set_language(document.styles.element, self.doc.language, rtl)
         script = script_of_language(self.doc.language)
         if script is not None:
             # Word sets right-to-left and other complex-script text in the cs font: the language's own.
             for name in ("Normal", "Title", "Subtitle", "Caption", *(f"Heading {n}" for n in range(1, 10))):
                 if name in document.styles:
-                    docxparts.set_complex_script_font(document.styles[name], script.family.name)
+                    wordml.set_complex_script_font(document.styles[name], script.family.name)
         if rtl:
-            docxparts.right_to_left_paragraphs(document.styles.element)
+            wordml.right_to_left_paragraphs(document.styles.element)
             for section in document.sections:
-                docxparts.right_to_left_section(section._sectPr)
+                wordml.right_to_left_section(section._sectPr)
 
     def _properties(self) -> None:
         props = self.document.core_properties
-        safe = common.xml_safe
+        safe = markup.xml_safe
         props.title = safe(self.doc.title)
         props.subject = safe(self.doc.subtitle or "")
         props.author = safe(self.doc.author or self.doc.source or "")
@@ -173,10 +174,10 @@ class _Builder:
             for part in (section.header, section.footer):
                 para = part.paragraphs[0] if not part.paragraphs[0].text else part.add_paragraph()
                 para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                run = para.add_run(common.xml_safe(marking))
+                run = para.add_run(markup.xml_safe(marking))
                 run.bold = True
                 if self.style.marking_banner:
-                    docxparts.shade(para, self.style.marking_colour)
+                    wordml.shade(para, self.style.marking_colour)
                     run.font.color.rgb = RGBColor.from_string("FFFFFF")
                 else:
                     run.font.color.rgb = RGBColor.from_string(self.style.marking_colour)
@@ -184,9 +185,9 @@ class _Builder:
         numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         labels = self.doc.labels
         numbers.add_run(f"{labels.page} ").font.size = Pt(8.5)
-        docxparts.add_field(numbers, "PAGE", "1", 8.5)
+        wordml.add_field(numbers, "PAGE", "1", 8.5)
         numbers.add_run(f" {labels.of} ").font.size = Pt(8.5)
-        docxparts.add_field(numbers, "NUMPAGES", "1", 8.5)
+        wordml.add_field(numbers, "NUMPAGES", "1", 8.5)
 
     def _cover(self) -> None:
         cover = self.style.cover
@@ -229,11 +230,11 @@ class _Builder:
             paragraphs.append(self._plain_paragraph(text, name))
         if not paragraphs:
             return
-        docxparts.field_begin(paragraphs[0], f'TOC \\o "1-{_TOC_LEVELS}" \\h \\z \\u')
+        wordml.field_begin(paragraphs[0], f'TOC \\o "1-{_TOC_LEVELS}" \\h \\z \\u')
         first = paragraphs[0]._p
         first.append(first[1])  # the entry's own text goes after the field's instruction
-        docxparts.field_end(paragraphs[-1])
-        docxparts.update_fields_on_open(self.document.settings.element)
+        wordml.field_end(paragraphs[-1])
+        wordml.update_fields_on_open(self.document.settings.element)
         if self.style.cover == "page":
             self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -263,7 +264,7 @@ class _Builder:
         self.document.add_page_break()
 
     def inline(self, para: DocxParagraph, text: Inline) -> None:
-        for href, spans in common.link_groups(text):
+        for href, spans in markup.link_groups(text):
             if href is None:
                 for span in spans:
                     self._run(para, span)
@@ -273,13 +274,13 @@ class _Builder:
     def _run(self, para: DocxParagraph, span: Span) -> list[Run]:
         """The span as runs: one for each script with a bundled font of its own, set in that font."""
         runs = []
-        for part, script in script_runs(common.xml_safe(span.text)):
+        for part, script in script_runs(markup.xml_safe(span.text)):
             run = para.add_run(part)
             run.bold = span.bold or None
             run.italic = span.italic or None
             if script is not None:
-                docxparts.set_script_font(run._r.get_or_add_rPr(), script.family.name)
-            if common.has_rtl(part):
+                wordml.set_script_font(run._r.get_or_add_rPr(), script.family.name)
+            if markup.has_rtl(part):
                 # Word sets a right-to-left run in the complex-script font, size and weight.
                 run.font.rtl = True
                 run.font.cs_bold = span.bold or None
@@ -298,7 +299,7 @@ class _Builder:
         link.set(qn("r:id"), rel_id)
         for span in spans:
             for run in self._run(para, span):
-                run.font.color.rgb = RGBColor.from_string(common.LINK_RGB)
+                run.font.color.rgb = RGBColor.from_string(colours.LINK_RGB)
                 run.font.underline = True
                 link.append(run._r)  # moves the run from the paragraph into the link
         para._p.append(link)
@@ -334,19 +335,19 @@ class _Builder:
 
     def visit_image(self, node: Image, place: Place) -> None:
         assert place.caption is not None
-        width_cm, _ = common.image_size_cm(node, self.style.text_width_cm)
+        width_cm, _ = markup.image_size_cm(node, self.style.text_width_cm)
         para = self._picture_paragraph()
         para.add_run().add_picture(str(node.path), width=Cm(width_cm))
         self._describe(para, node.alt, place.caption)
         self._figure_caption(place.caption)
 
     def visit_chart(self, node: Chart, place: Place) -> None:
-        from . import chart  # drawn with reportlab, which a Word file without charts does not load
+        from .. import chart_drawing  # drawn with reportlab, which a Word file without charts does not load
 
         assert place.caption is not None
         width_cm = self.style.text_width_cm
         para = self._picture_paragraph()
-        para.add_run().add_picture(io.BytesIO(chart.png(node, self.style, width_cm)), width=Cm(width_cm))
+        para.add_run().add_picture(io.BytesIO(chart_drawing.png(node, self.style, width_cm)), width=Cm(width_cm))
         self._describe(para, node.title, place.caption)
         self._figure_caption(place.caption)
 
@@ -359,7 +360,7 @@ class _Builder:
     def _describe(self, para: DocxParagraph, alt: str, caption: Caption) -> None:
         """Name a picture and give it alternative text for screen readers."""
         doc_pr = para._p.xpath(".//wp:docPr")[0]
-        doc_pr.set("descr", common.xml_safe(alt))
+        doc_pr.set("descr", markup.xml_safe(alt))
         doc_pr.set("name", caption.label)
 
     def _figure_caption(self, caption: Caption) -> None:
@@ -371,7 +372,7 @@ class _Builder:
 
     def visit_callout(self, node: Callout, place: Place) -> None:
         """A shaded, framed one-cell table, kept on one page where it fits."""
-        colour = common.callout_colour(self.style, node.kind)
+        colour = colours.callout_colour(self.style, node.kind)
         box = self.document.add_table(rows=1, cols=1)
         box.autofit = False
         self._direction(box)
@@ -379,15 +380,15 @@ class _Builder:
         width = tbl.tblPr.find(qn("w:tblW"))
         width.set(qn("w:w"), str(round(self.style.text_width_cm * _TWIPS_PER_CM)))
         width.set(qn("w:type"), "dxa")
-        docxparts.table_borders(tbl.tblPr, colour, colour)
-        docxparts.cell_margins(tbl.tblPr, 160)
+        wordml.table_borders(tbl.tblPr, colour, colour)
+        wordml.cell_margins(tbl.tblPr, 160)
         row = box.rows[0]
         etree_row_pr = row._tr.get_or_add_trPr()
         etree_row_pr.append(OxmlElement("w:cantSplit"))  # the box stays whole on a page where it fits
         cell = row.cells[0]
-        docxparts.shade_cell(cell._tc, common.lighter(colour))
+        wordml.shade_cell(cell._tc, colours.lighter(colour))
         title = cell.paragraphs[0]
-        run = title.add_run(common.xml_safe(node.title))
+        run = title.add_run(markup.xml_safe(node.title))
         run.bold = True
         run.font.color.rgb = RGBColor.from_string(colour)
         title.paragraph_format.space_before = Pt(4)
@@ -422,23 +423,23 @@ class _Builder:
         for col, twips in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
             col.set(qn("w:w"), str(twips))
         look = self.style.table
-        docxparts.table_borders(tbl.tblPr, look.borders, self.style.accent)
-        docxparts.cell_margins(tbl.tblPr, round(laid.padding * _TWIPS_PER_PT))
+        wordml.table_borders(tbl.tblPr, look.borders, self.style.accent)
+        wordml.cell_margins(tbl.tblPr, round(laid.padding * _TWIPS_PER_PT))
         rule = None if look.borders else self.style.accent
         header = (look.header_text, rule)
-        docxparts.table_row(tbl, laid.header, widths, right, laid.size, look.header_fill, header, keep_next=True)
+        wordml.table_row(tbl, laid.header, widths, right, laid.size, look.header_fill, header, keep_next=True)
         short = place.keep_together
         last = len(node.rows) - (0 if laid.totals else 1)
-        body = docxparts.BodyRows(tbl, widths, right, laid.size)
+        body = wordml.BodyRows(tbl, widths, right, laid.size)
         if len(node.rows) > STREAM_ROWS and not short:
             # Written into the file row by row as it is saved: a long table is never held as elements.
-            tbl.append(etree.Comment(docxstream.marker(len(self.streams))))
+            tbl.append(etree.Comment(streaming.marker(len(self.streams))))
             self.streams.append(partial(_streamed, body, laid, look.zebra))
         else:
             for n, texts in enumerate(laid.rows()):
                 body.add(texts, look.zebra if n % 2 else None, keep_next=short and n < last)
         if laid.totals:
-            docxparts.table_row(tbl, laid.totals, widths, right, laid.size, total_rule=self.style.accent)
+            wordml.table_row(tbl, laid.totals, widths, right, laid.size, total_rule=self.style.accent)
         if laid.turned:
             self._new_section(landscape=self.style.landscape)
         else:
@@ -454,7 +455,7 @@ class _Builder:
         self._page_setup(section, landscape)
 
 
-def _streamed(body: docxparts.BodyRows, laid: TableGeometry, zebra: str | None) -> Iterator[bytes]:
+def _streamed(body: wordml.BodyRows, laid: TableGeometry, zebra: str | None) -> Iterator[bytes]:
     for n, texts in enumerate(laid.rows()):
         yield body.xml(texts, zebra if n % 2 else None)
 

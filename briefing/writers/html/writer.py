@@ -13,11 +13,11 @@ from typing import assert_never
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from ..errors import Problem
-from ..layout import Heading, Place, lay_out, text
-from ..layout.numbering import Caption
-from ..layout.tables import PADDING, TABLE_TEXT, TableGeometry
-from ..model import (
+from ...errors import Problem
+from ...layout import Heading, Place, colours, lay_out, text
+from ...layout.geometry import PADDING, TABLE_TEXT, TableGeometry
+from ...layout.numbering import Caption
+from ...model import (
     CALLOUT_KINDS,
     Block,
     Briefing,
@@ -31,18 +31,19 @@ from ..model import (
     Table,
     plain,
 )
-from ..style import Style, scripts_in
-from ..walk import walk
-from . import common, htmlfonts
+from ...style import Style, scripts_in
+from ...walk import walk
+from .. import markup
+from . import fonts
 
 _ENV = Environment(
-    loader=PackageLoader("briefing", "templates"),
+    loader=PackageLoader("briefing", "page_templates"),
     # HTML templates escape what they insert; the plain-text mail body must not.
     autoescape=select_autoescape(enabled_extensions=("html.j2", "css.j2"), default_for_string=True, default=False),
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_ENV.filters["lighter"] = common.lighter
+_ENV.filters["lighter"] = colours.lighter
 _IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 
@@ -117,9 +118,9 @@ def mail_body(
 def _look(doc: Briefing, words: str, embed: bool) -> dict[str, object]:
     """What the style sheet takes from the layout and the style: table text size, cell padding, callout
     colours, and the fonts for ``words``, the page's text (their faces carried in the page when ``embed``)."""
-    callouts = {kind: common.callout_colour(doc.style, kind) for kind in CALLOUT_KINDS}
-    fonts = htmlfonts.look(doc.style, words, embed)
-    return {"table_text": TABLE_TEXT, "padding": PADDING, "callouts": callouts, **fonts}
+    callouts = {kind: colours.callout_colour(doc.style, kind) for kind in CALLOUT_KINDS}
+    faces = fonts.look(doc.style, words, embed)
+    return {"table_text": TABLE_TEXT, "padding": PADDING, "callouts": callouts, **faces}
 
 
 def human_size(size: int) -> str:
@@ -199,7 +200,7 @@ class _Html:
     def _img(self, block: Image) -> Markup:
         data = base64.b64encode(block.path.read_bytes()).decode("ascii")
         kind = _IMAGE_TYPES.get(block.path.suffix.lower(), "image/png")
-        width, _ = common.image_size_cm(block, self.style.text_width_cm)
+        width, _ = markup.image_size_cm(block, self.style.text_width_cm)
         return Markup(f'<img src="data:{kind};base64,{data}" alt="{escape(block.alt)}" style="width:{width:.1f}cm">')
 
 
@@ -227,7 +228,7 @@ def _item(lead: Inline | None, text: Inline) -> Markup:
 def _inline(text: Inline) -> Markup:
     out = []
     for span in text:
-        piece = escape(common.xml_safe(span.text))
+        piece = escape(markup.xml_safe(span.text))
         if span.bold:
             piece = Markup(f"<strong>{piece}</strong>")
         if span.italic:
@@ -243,12 +244,12 @@ _HYPHENATED = re.compile(r"\S*-\S*")
 
 def _cell(text: str) -> Markup:
     """A cell's text, with tokens that hold a hyphen (dates, ranges) kept whole: browsers break after one."""
-    return Markup(_HYPHENATED.sub(lambda m: f'<span class="nb">{m.group()}</span>', str(escape(common.xml_safe(text)))))
+    return Markup(_HYPHENATED.sub(lambda m: f'<span class="nb">{m.group()}</span>', str(escape(markup.xml_safe(text)))))
 
 
 def _align(text: str, column: str) -> str:
     """A cell's class: its column's, or, for right-to-left text, a start at the right, as in the PDF and Word."""
-    return ' class="rtl"' if not column and common.has_rtl(text) else column
+    return ' class="rtl"' if not column and markup.has_rtl(text) else column
 
 
 def _table(laid: TableGeometry, caption: Caption) -> Markup:
@@ -278,12 +279,12 @@ def _svg(chart: Chart, style: Style) -> str:
     """The chart's drawing as inline SVG, its registered font names swapped for the family browsers know."""
     from reportlab.graphics import renderSVG  # only pages with charts need reportlab
 
-    from . import chart as drawn
+    from .. import chart_drawing as drawn
 
     svg = renderSVG.drawToString(drawn.drawing(chart, style, style.text_width_cm / 2.54 * 72, shaped=False))
     svg = svg[svg.index("<svg") :]
     # Labels are left as written: the page's fonts set them, each script in its own, as in the page's text.
-    families = htmlfonts.families(style.body_font, scripts_in(svg)).replace('"', "'")
+    families = fonts.families(style.body_font, scripts_in(svg)).replace('"', "'")
     svg = _REGISTERED_FONT.sub(lambda m: _font_css(families, bool(m.group(2)), m.group(1) == "="), svg)
     # The drawing places its labels from the left, whatever the page's direction; a long slanted
     # label may reach past its edge, as it does in the PDF.
@@ -306,7 +307,7 @@ def _font_css(families: str, bold: bool, attribute: bool) -> str:
 def _text_inline(text: Inline) -> str:
     """Formatted text as plain text: links followed by their address, as mail readers show them."""
     out = []
-    for href, spans in common.link_groups(text):
+    for href, spans in markup.link_groups(text):
         words = "".join(span.text for span in spans)
         out.append(f"{words} <{href}>" if href and href != words else words)
     return "".join(out)

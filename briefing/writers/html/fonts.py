@@ -17,7 +17,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..style import FontFamily, ScriptFont, Style, scripts_in
+from ...style import FontFamily, ScriptFont, Style, scripts_in
 
 _FALLBACK = '"DejaVu Sans", Verdana, Arial, sans-serif'
 """Where the style's family is missing: the bundled family's name, then the faces most machines have."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from docx.document import Document
 
-from ..build import TEMP_PREFIX, TEMP_SUFFIX
+from ...build import TEMP_PREFIX, TEMP_SUFFIX
 
 _DOCUMENT = "word/document.xml"
 _MARKER = re.compile(rb"<!--briefing-rows-(\d+)-->")

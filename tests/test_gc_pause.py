@@ -6,13 +6,13 @@ import gc
 
 import pytest
 
-from briefing import collector
-from briefing.spec import loader
+from briefing import gc_pause
+from briefing.reading import loader
 
 
 def test_paused_restores_the_collector_even_after_an_error():
     assert gc.isenabled()
-    with pytest.raises(ValueError), collector.paused():
+    with pytest.raises(ValueError), gc_pause.paused():
         assert not gc.isenabled()
         raise ValueError
     assert gc.isenabled()
@@ -21,7 +21,7 @@ def test_paused_restores_the_collector_even_after_an_error():
 def test_paused_leaves_a_collector_that_was_off_off():
     gc.disable()
     try:
-        with collector.paused():
+        with gc_pause.paused():
             pass
         assert not gc.isenabled()
     finally:

@@ -15,29 +15,31 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from ..errors import Problem, SpecError
-from ..layout import Heading, Place
-from ..layout.measure import line_em
-from ..layout.numbering import Caption
-from ..layout.tables import chart_table
-from ..layout.text import meta_line
-from ..model import (
-    Briefing,
-    Callout,
-    Chart,
-    Image,
-    Inline,
-    ListBlock,
-    PageBreak,
-    Paragraph,
-    Span,
-    Table,
+from ...errors import Problem, SpecError
+from ...layout import Heading, Place, colours
+from ...layout.geometry import chart_table
+from ...layout.measure import line_em
+from ...layout.numbering import Caption
+from ...layout.text import meta_line
+from ...model import Briefing, Callout, Chart, Image, Inline, ListBlock, PageBreak, Paragraph, Span, Table
+from ...reproducible import build_time, fix_zip_times
+from ...style import Style
+from ...walk import walk
+from .. import markup
+from . import chart, tables
+from .streamed import (
+    MAX_CELL_CHARS,
+    WRAP,
+    Sheet,
+    XFont,
+    add_sheet,
+    discard,
+    link,
+    make,
+    own_font,
+    rich,
+    row_height,
 )
-from ..reproducible import build_time, fix_zip_times
-from ..style import Style
-from ..walk import walk
-from . import common, xlsxchart, xlsxtable
-from .xlsxcells import MAX_CELL_CHARS, WRAP, Sheet, XFont, add_sheet, discard, link, make, own_font, rich, row_height
 
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
 _NARRATIVE_WIDTH = 75
@@ -99,7 +101,7 @@ class _Builder:
         self.contents_name = self._sheet_name(self.doc.labels.contents)
         """The contents sheet's name, kept from the start so that no table's sheet takes it."""
         self.contents: list[tuple[str, str]] = []
-        self.grid = xlsxtable.Grid(self.workbook, self.style.table, self.font, self.style.accent)
+        self.grid = tables.Grid(self.workbook, self.style.table, self.font, self.style.accent)
         self._properties()
         self._mark(self.sheet)
 
@@ -114,7 +116,7 @@ class _Builder:
 
     def _properties(self) -> None:
         props = self.workbook.properties
-        safe = common.xml_safe
+        safe = markup.xml_safe
         props.title = safe(self.doc.title)
         props.subject = safe(self.doc.subtitle or "")
         props.creator = safe(self.doc.author or self.doc.source or "briefing")
@@ -124,12 +126,12 @@ class _Builder:
 
     def _mark(self, sheet: Sheet) -> None:
         """The printed page number, and the classification in the printed header and footer of a sheet."""
-        page, of = (common.xml_safe(word).replace("&", "&&") for word in (self.doc.labels.page, self.doc.labels.of))
+        page, of = (markup.xml_safe(word).replace("&", "&&") for word in (self.doc.labels.page, self.doc.labels.of))
         sheet.oddFooter.right.text = f"{page} &P {of} &N"  # & starts a code there: the words' own are doubled
         sheet.oddFooter.right.size = 8
         if not self.doc.classification:
             return
-        text = common.xml_safe(self.doc.classification).replace("&", "&&")
+        text = markup.xml_safe(self.doc.classification).replace("&", "&&")
         for item in (sheet.oddHeader.center, sheet.oddFooter.center):
             item.text = text
             item.color = self.style.marking_colour
@@ -173,7 +175,7 @@ class _Builder:
         if listed:
             beside = make(self.sheet, listed)
             beside.alignment = WRAP
-            beside.font = self.font(size=9, color=common.LINK_RGB, underline="single")
+            beside.font = self.font(size=9, color=colours.LINK_RGB, underline="single")
             if to_sheet:
                 link(beside, to_sheet)
             else:
@@ -248,8 +250,8 @@ class _Builder:
 
     def visit_callout(self, node: Callout, place: Place) -> None:
         """The box's text set apart on the narrative sheet: a fill, and its title in bold, in its colour."""
-        colour = common.callout_colour(self.style, node.kind)
-        fill = PatternFill("solid", fgColor=common.lighter(colour))
+        colour = colours.callout_colour(self.style, node.kind)
+        fill = PatternFill("solid", fgColor=colours.lighter(colour))
         self.inline_row((Span(node.title, bold=True),), self.font(bold=True, color=colour), fill)
         for block in node.content:
             for text in [block.text] if isinstance(block, Paragraph) else _list_lines(block):
@@ -262,7 +264,7 @@ class _Builder:
 
     def visit_image(self, block: Image, place: Place) -> None:
         assert place.caption is not None
-        width_cm, height_cm = common.image_size_cm(block, self.style.text_width_cm)
+        width_cm, height_cm = markup.image_size_cm(block, self.style.text_width_cm)
         picture = XLImage(str(block.path))
         picture.width, picture.height = width_cm * _PX_PER_CM, height_cm * _PX_PER_CM
         self.sheet.add_image(picture, f"A{self.sheet.rows + 1}")
@@ -274,9 +276,9 @@ class _Builder:
     def visit_table(self, table: Table, place: Place) -> None:
         laid, caption = place.table, place.caption
         assert laid is not None and caption is not None
-        parts = xlsxtable.chunks(len(table.rows), table.split_sheets)
+        parts = tables.chunks(len(table.rows), table.split_sheets)
         if parts is None:
-            limit = f"{xlsxtable.sheet_capacity():,}"
+            limit = f"{tables.sheet_capacity():,}"
             message = f"{len(table.rows):,} rows do not fit in one Excel sheet ({limit} at most); "
             raise SpecError([Problem(table.pos, message + "set split_sheets: true, or filter with where: or limit:")])
         self._long_values(table)
@@ -318,10 +320,10 @@ class _Builder:
         cols = place.table.columns
         self.grid.layout(sheet, cols, frozen=False)
         # The chart first, where a reader looks; its numbers below, where they can be changed.
-        sheet.add_chart(xlsxchart.native_chart(block, sheet, self.style), "A1")
-        sheet.skip_to(xlsxchart.DATA_ROW - 2)
+        sheet.add_chart(chart.native_chart(block, sheet, self.style), "A1")
+        sheet.skip_to(chart.DATA_ROW - 2)
         sheet.add([make(sheet, str(place.caption))])
-        sheet.skip_to(xlsxchart.DATA_ROW)
+        sheet.skip_to(chart.DATA_ROW)
         self.grid.write(sheet, data, cols, range(len(data.rows)))
 
     def _new_sheet(self, name: str, landscape: bool, index: int | None = None) -> Sheet:
@@ -353,13 +355,13 @@ class _Builder:
         sheet.add([heading])
         for text, name in [("Briefing", "Briefing"), *self.contents]:
             cell = make(sheet, text)
-            cell.font = own_font(text, self.font(color=common.LINK_RGB, underline="single"))
+            cell.font = own_font(text, self.font(color=colours.LINK_RGB, underline="single"))
             link(cell, name)
             sheet.add([cell])
 
     def _sheet_name(self, title: str) -> str:
         """A valid, unique sheet name: 31 characters, none of []:*?/\\, cut between words."""
-        base = common.xml_safe(" ".join(title.translate(_BAD_SHEET_CHARS).split()).strip("'")) or "Table"
+        base = markup.xml_safe(" ".join(title.translate(_BAD_SHEET_CHARS).split()).strip("'")) or "Table"
         name, n = _cut(base, 31), 1
         while name.lower() in self.sheet_names:
             n += 1

@@ -19,7 +19,7 @@ from ..model import Pos
 from .compose import compose, pos_of, read_spec_text
 from .reader import Reader, did_you_mean
 from .resolve import key_value
-from .templates import BoundedEnvironment, Budget, spending
+from .sandbox import BoundedEnvironment, Budget, spending
 
 _ENV = BoundedEnvironment()
 _RESOLVER = yaml.resolver.Resolver()

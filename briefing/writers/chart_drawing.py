@@ -16,10 +16,12 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from ..layout import colours
 from ..layout.text import column_text, formatted
 from ..model import Chart, NumberFormat
 from ..style import Style
-from . import common, pdfbidi, pdffonts
+from . import markup
+from .pdf import bidi, fonts
 
 PNG_DPI = 200
 """Resolution of chart pictures in Word: sharp on screen and in print."""
@@ -55,13 +57,13 @@ def drawing(chart: Chart, style: Style, width_pt: float, shaped: bool = True) ->
     ``shaped``: the PDF and Word's picture. A page's SVG leaves its labels as written, for the
     browser to lay out as it does the page's text.
     """
-    font = Ink(pdffonts.register(style.body_font), shaped)
+    font = Ink(fonts.register(style.body_font), shaped)
     height = width_pt * (0.46 if chart.kind == "pie" else 0.54)
     canvas = Drawing(width_pt, height)
     # The drawing's starting font; reportlab's default would add an unembedded Helvetica to the PDF.
     canvas.initialFontName, canvas.initialFontSize = font.name, _LABEL_PT
     names = category_labels(chart) if chart.kind == "pie" else [s.name for s in chart.series]
-    palette = common.series_colours(style, len(names))
+    palette = colours.series_colours(style, len(names))
     bottom = 6.0
     if len(names) > 1:
         legend, room = _legend(names, palette, font, width_pt)
@@ -98,11 +100,11 @@ class Ink:
     """Labels in other scripts are laid out and shaped here, not left to the reader of the drawing."""
 
     def text(self, text: str, x: float, y: float, size: float, anchor: str = "start") -> String | Group:
-        text = common.xml_safe(text)
+        text = markup.xml_safe(text)
         if self.plain(text):
             return String(x, y, text, fontName=self.name, fontSize=size, fillColor=_INK, textAnchor=anchor)
         if self.shaped:
-            return Group(*pdfbidi.strings(self._pieces(text), size, (x, y), anchor, _INK))
+            return Group(*bidi.strings(self._pieces(text), size, (x, y), anchor, _INK))
         # As written, from where its shaped width puts its start: an SVG's text is placed by its
         # start, and the browser sets it in the same fonts, shaped the same way.
         start = x - {"start": 0.0, "middle": 0.5, "end": 1.0}[anchor] * self.width(text, size)
@@ -111,14 +113,14 @@ class Ink:
     def width(self, text: str, size: float) -> float:
         if self.plain(text):
             return float(stringWidth(text, self.name, size))
-        return pdfbidi.line_width(self._pieces(text), size)
+        return bidi.line_width(self._pieces(text), size)
 
     def plain(self, text: str) -> bool:
         """Whether ``text`` is set in the body font alone, as reportlab's charts set their labels."""
-        return text.isascii() or pdffonts.covers(text, self.name)
+        return text.isascii() or fonts.covers(text, self.name)
 
-    def _pieces(self, text: str) -> list[pdfbidi.Piece]:
-        return [pdfbidi.Piece(part, face) for part, face in pdffonts.pieces(text, self.name)]
+    def _pieces(self, text: str) -> list[bidi.Piece]:
+        return [bidi.Piece(part, face) for part, face in fonts.pieces(text, self.name)]
 
 
 def _legend(names: list[str], palette: list[str], font: Ink, width: float) -> tuple[Group, float]:

@@ -21,10 +21,10 @@ from ..model import (
     Pos,
 )
 from . import shapes
+from .data_blocks import read_chart, read_table
 from .inline import parse_inline
 from .reader import Reader, did_you_mean
 from .shapes import Shape
-from .tables import read_chart, read_table
 
 
 def inline(r: Reader, node: Node) -> Inline | None:

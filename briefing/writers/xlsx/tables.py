@@ -22,13 +22,13 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table as XLTable
 from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
-from ..layout.measure import line_em, script_line_em
-from ..layout.tables import ColumnGeometry
-from ..model import Aggregate, Cell, Table
-from ..numbers import excel_format, fits
-from ..style import SCRIPT_FONTS, ScriptFont, TableLook, scripts_in, sole_script
-from . import common
-from .xlsxcells import WRAP, RightToLeftText, Sheet, Slot, make, own_font, row_height, scripted
+from ...layout.geometry import ColumnGeometry
+from ...layout.measure import line_em, script_line_em
+from ...model import Aggregate, Cell, Table
+from ...number_formats import excel_format, fits
+from ...style import SCRIPT_FONTS, ScriptFont, TableLook, scripts_in, sole_script
+from .. import markup
+from .streamed import WRAP, RightToLeftText, Sheet, Slot, make, own_font, row_height, scripted
 
 SHEET_ROWS = 1_048_576
 """Rows in an Excel sheet."""
@@ -206,7 +206,7 @@ class Grid:
         for name, column in zip(names, cols, strict=True):
             cell = make(sheet, name)
             cell.font, cell.fill = own_font(name, head_font), head_fill
-            right = column.numeric or common.has_rtl(name)  # a right-to-left name starts at the right
+            right = column.numeric or markup.has_rtl(name)  # a right-to-left name starts at the right
             cell.alignment = Alignment(horizontal="right" if right else "left", vertical="top")
             if border:
                 cell.border = border
@@ -251,7 +251,7 @@ def header_names(columns: Sequence[str]) -> list[str]:
     """Column names an Excel table accepts: one line each, no two alike."""
     names: list[str] = []
     for column in columns:
-        base = " ".join(common.xml_safe(column).split()) or "Column"
+        base = " ".join(markup.xml_safe(column).split()) or "Column"
         name, n = base, 1
         while name.lower() in (x.lower() for x in names):
             n += 1

@@ -11,11 +11,22 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..errors import Problem
 from ..model import Aggregate, Cell, NumberFormat, Rows, Totals
-from ..numbers import FORMAT_NEEDS, fits
+from ..number_formats import FORMAT_NEEDS, fits
 from . import shapes
-from .cells import Test, comparable, convert, infer, is_number, looks_like, sort_key, test, type_name, why_not
 from .datafiles import SHARED, Frame
 from .reader import Reader, did_you_mean
+from .values import (
+    Test,
+    comparable,
+    convert,
+    infer,
+    is_number,
+    looks_like,
+    sort_key,
+    test,
+    type_name,
+    why_not,
+)
 
 MAX_REPORTED = 3
 """Bad values reported per column before the rest are counted."""

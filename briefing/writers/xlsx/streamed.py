@@ -18,9 +18,10 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..model import Cell, Inline, Span, plain
-from ..style import script_runs, scripts_in, sole_script
-from . import common
+from ...layout import colours
+from ...model import Cell, Inline, Span, plain
+from ...style import script_runs, scripts_in, sole_script
+from .. import markup
 
 MAX_CELL_CHARS = 32_767
 """Excel refuses longer cell texts."""
@@ -135,7 +136,7 @@ def make(sheet: Sheet, value: Cell | CellRichText, style: str | None = None) -> 
 
 def text(value: str) -> str:
     """A text as a cell can hold it: XML-safe, within Excel's length."""
-    return common.xml_safe(value)[:MAX_CELL_CHARS]
+    return markup.xml_safe(value)[:MAX_CELL_CHARS]
 
 
 def plain_value(value: Cell) -> Cell:
@@ -179,7 +180,7 @@ def rich(text: Inline, base: Font) -> str | CellRichText:
     blocks: list[str | TextBlock] = []
     colour = base.color.rgb if base.color else None
     for span in text:
-        for part, script in script_runs(common.xml_safe(span.text)):
+        for part, script in script_runs(markup.xml_safe(span.text)):
             name = script.family.name if script else base.name  # rich text needs its font named
             look = (bool(span.bold or base.b), span.italic, base.sz, colour, span.href is not None)
             blocks.append(TextBlock(_run_font(name, *look), part))
@@ -194,7 +195,7 @@ def _run_font(name: str, bold: bool, italic: bool, size: float | None, colour: s
         b=bold or None,
         i=italic or None,
         sz=size,
-        color=common.LINK_RGB if link else colour,
+        color=colours.LINK_RGB if link else colour,
         u="single" if link else None,
     )
 
@@ -225,4 +226,4 @@ def scripted(value: str, base: Font) -> CellRichText:
     """Text mixing a script of its own font with others', as rich text naming each run's font."""
     text = rich((Span(value),), base)
     assert isinstance(text, CellRichText)
-    return RightToLeftText(text) if common.has_rtl(value) else text
+    return RightToLeftText(text) if markup.has_rtl(value) else text

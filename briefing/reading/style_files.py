@@ -16,7 +16,7 @@ from . import shapes
 from .compose import compose, read_spec_text
 from .reader import Reader, did_you_mean
 
-BUNDLED_STYLES = Path(__file__).resolve().parent.parent / "styles"
+BUNDLED_STYLES = Path(__file__).resolve().parent.parent / "house_styles"
 """Folder of the styles selectable by name (``--style official``)."""
 
 Layer = dict[str, Any]

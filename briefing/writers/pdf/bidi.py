@@ -37,7 +37,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import shapeFragWord
 from reportlab.platypus import Flowable
 
-from . import common, pdffonts
+from ...layout import colours
+from .. import markup
+from . import fonts
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ class _Text:
             if i == stop or self._key(i, found[i - start]) != self._key(first, found[first - start]):
                 level, font, href = found[first - start], self.fonts[first], self.hrefs[first]
                 text = self.text[first:i]
-                if level % 2 and len(text) > 1 and not common.has_rtl(text):
+                if level % 2 and len(text) > 1 and not markup.has_rtl(text):
                     runs.extend(Run(c, font, level, first - start + n, href) for n, c in enumerate(text))
                 else:
                     runs.append(Run(text, font, level, first - start, href))
@@ -181,10 +183,10 @@ def _shaped(run: Run, size: float) -> Any:
 @lru_cache(maxsize=8192)
 def _shaped_right_to_left(text: str, font: str, size: float) -> Any:
     # Remembered: a table's column repeats its words, and lines are measured before they are drawn.
-    if not common.has_rtl(text):
+    if not markup.has_rtl(text):
         # Spaces and signs alone, set right to left between words of another font: HarfBuzz would
         # take them as left to right, so they are turned round here, brackets turned too.
-        return "".join(pdffonts.mirrored(font, c) for c in reversed(text))
+        return "".join(fonts.mirrored(font, c) for c in reversed(text))
     text = "".join(MIRRORED.get(c, c) for c in text)
     word = [stringWidth(text, font, size), (ABag(fontName=font, fontSize=size), text)]
     shaped = shapeFragWord(word, features=_FEATURES, force=True)[1][1]
@@ -208,7 +210,7 @@ def _remember_private(shaped: str, text: str, font: str, size: float) -> None:
     ends = dict(zip(clusters, [*clusters[1:], len(text)], strict=True))
     for char, info in zip(shaped, buffer.glyph_infos, strict=False):
         if _PRIVATE[0] <= ord(char) <= _PRIVATE[1]:
-            pdffonts.remember_glyph(font, char, text[info.cluster : ends[info.cluster]])
+            fonts.remember_glyph(font, char, text[info.cluster : ends[info.cluster]])
 
 
 class BidiParagraph(Flowable):  # type: ignore[misc]
@@ -358,7 +360,7 @@ def strings(pieces: Sequence[Piece], size: float, place: tuple[float, float], an
     ]
 
 
-_LINK = colors.HexColor("#" + common.LINK_RGB)
+_LINK = colors.HexColor("#" + colours.LINK_RGB)
 
 
 def _link(canvas: Any, href: str, text: str, place: tuple[float, float, float], size: float) -> None:

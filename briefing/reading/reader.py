@@ -17,9 +17,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem
 from ..model import Cell, Labels, Pos
-from .cells import impossible_date
 from .compose import pos_of
 from .shapes import Shape
+from .values import impossible_date
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}

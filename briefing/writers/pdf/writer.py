@@ -30,12 +30,12 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from ..errors import Problem
-from ..layout import Heading as LaidHeading
-from ..layout import Place
-from ..layout.tables import TableGeometry
-from ..layout.text import meta_line
-from ..model import (
+from ...errors import Problem
+from ...layout import Heading as LaidHeading
+from ...layout import Place, colours
+from ...layout.geometry import TableGeometry
+from ...layout.text import meta_line
+from ...model import (
     Briefing,
     Callout,
     Chart,
@@ -48,10 +48,12 @@ from ..model import (
     Table,
     plain,
 )
-from ..style import Style
-from ..walk import walk
-from . import common, pdfbidi, pdffonts, pdftable
-from .pdfpage import PORTRAIT, WIDE, Document, Fonts, Heading, NumberedCanvas
+from ...style import Style
+from ...walk import walk
+from .. import markup
+from . import bidi, tables
+from . import fonts as faces
+from .page import PORTRAIT, WIDE, Document, Fonts, Heading, NumberedCanvas
 
 
 class PdfWriter:
@@ -62,7 +64,7 @@ class PdfWriter:
 
     def write(self, doc: Briefing, path: Path) -> list[Problem]:
         style = doc.style
-        fonts = Fonts(pdffonts.register(style.body_font), pdffonts.register(style.heading_font or style.body_font))
+        fonts = Fonts(faces.register(style.body_font), faces.register(style.heading_font or style.body_font))
         story = _Story(doc, fonts)
         template = Document(path, doc, fonts)
         canvas = partial(NumberedCanvas, numbers=template.page_number)
@@ -91,10 +93,10 @@ def _styles(style: Style, fonts: Fonts, rtl: bool = False) -> dict[str, Paragrap
     styles = {
         "body": base,
         "title": ParagraphStyle(
-            "title", base, fontName=pdffonts.bold(head), fontSize=size * 2.1, leading=size * 2.6, textColor=accent
+            "title", base, fontName=faces.bold(head), fontSize=size * 2.1, leading=size * 2.6, textColor=accent
         ),
         "cover-title": ParagraphStyle(
-            "cover-title", base, fontName=pdffonts.bold(head), fontSize=size * 2.8, leading=size * 3.4, textColor=accent
+            "cover-title", base, fontName=faces.bold(head), fontSize=size * 2.8, leading=size * 3.4, textColor=accent
         ),
         "subtitle": ParagraphStyle(
             "subtitle",
@@ -104,20 +106,20 @@ def _styles(style: Style, fonts: Fonts, rtl: bool = False) -> dict[str, Paragrap
             leading=size * 1.7,
             textColor=colors.HexColor("#444444"),
         ),
-        "meta": ParagraphStyle("meta", base, fontName=pdffonts.italic(body), textColor=grey, spaceAfter=4),
+        "meta": ParagraphStyle("meta", base, fontName=faces.italic(body), textColor=grey, spaceAfter=4),
         "caption": ParagraphStyle(
-            "caption", base, fontName=pdffonts.bold(body), fontSize=size * 0.86, leading=size * 1.15, spaceBefore=6
+            "caption", base, fontName=faces.bold(body), fontSize=size * 0.86, leading=size * 1.15, spaceBefore=6
         ),
         "cell": ParagraphStyle("cell", base, fontSize=size * 0.86, leading=size * 1.1, spaceAfter=0),
         "toc-title": ParagraphStyle(
-            "toc-title", base, fontName=pdffonts.bold(head), fontSize=size * 1.5, leading=size * 2, textColor=accent
+            "toc-title", base, fontName=faces.bold(head), fontSize=size * 1.5, leading=size * 2, textColor=accent
         ),
     }
     # A table's caption stays on the page of the table's first rows.
     styles["table-caption"] = ParagraphStyle("table-caption", styles["caption"], keepWithNext=1, spaceAfter=4)
     styles["cell-right"] = ParagraphStyle("cell-right", styles["cell"], alignment=end)
     styles["cell-head"] = ParagraphStyle(
-        "cell-head", styles["cell"], fontName=pdffonts.bold(body), textColor=_hex(style.table.header_text)
+        "cell-head", styles["cell"], fontName=faces.bold(body), textColor=_hex(style.table.header_text)
     )
     styles["cell-head-right"] = ParagraphStyle("cell-head-right", styles["cell-head"], alignment=end)
     styles["figure-caption"] = ParagraphStyle("figure-caption", styles["caption"], alignment=TA_CENTER)
@@ -128,7 +130,7 @@ def _styles(style: Style, fonts: Fonts, rtl: bool = False) -> dict[str, Paragrap
         styles[f"h{level}"] = ParagraphStyle(
             f"h{level}",
             base,
-            fontName=pdffonts.bold(head),
+            fontName=faces.bold(head),
             fontSize=h,
             leading=h * 1.3,
             textColor=accent if level <= 2 else colors.black,
@@ -152,8 +154,8 @@ class _Fit:
         """A right-to-left text starts at the right of its cell, in a table of either direction."""
 
     def cell(self, text: str, story: _Story) -> str | Flowable:
-        plain = common.xml_safe(text)
-        if common.has_rtl(plain):
+        plain = markup.xml_safe(text)
+        if markup.has_rtl(plain):
             return story.paragraph(text, self.rtl_style)  # laid out in visual order
         if "\n" not in plain and story.covers(plain):
             if stringWidth(plain, story.fonts.body, self.style.fontSize) <= self.width:
@@ -180,21 +182,21 @@ class _Story:
 
     def covers(self, text: str) -> bool:
         """Whether the body font has a glyph for every character of ``text``."""
-        return text.isascii() or pdffonts.covers(text, self.fonts.body)
+        return text.isascii() or faces.covers(text, self.fonts.body)
 
     def text(self, text: str, font: str | None = None, bold: bool = False) -> str:
         """Plain text as markup; ``bold`` when it is set bold, by its style or its markup."""
-        return pdffonts.text_markup(text, font or self.fonts.body, bold)
+        return faces.text_markup(text, font or self.fonts.body, bold)
 
     def markup(self, text: Inline, font: str | None = None, bold: bool = False) -> str:
         """Inline spans as reportlab paragraph markup, escaped once here; ``bold`` when the style is bold."""
         out = []
-        for href, spans in common.link_groups(text):
+        for href, spans in markup.link_groups(text):
             inner = "".join(self._span(span, font, bold) for span in spans)
             if href is None:
                 out.append(inner)
             else:
-                out.append(f'<a href={quoteattr(href)} color="#{common.LINK_RGB}"><u>{inner}</u></a>')
+                out.append(f'<a href={quoteattr(href)} color="#{colours.LINK_RGB}"><u>{inner}</u></a>')
         return "".join(out)
 
     def _span(self, span: Span, font: str | None, bold: bool) -> str:
@@ -210,15 +212,15 @@ class _Story:
     ) -> Flowable:
         """A paragraph of ``text``: reportlab's, or laid out in visual order where it holds right-to-left text."""
         spans = (Span(text),) if isinstance(text, str) else text
-        if not common.has_rtl(plain(spans)):
+        if not markup.has_rtl(plain(spans)):
             return RLParagraph(self.markup(spans, font, bold), style)
         family = font or self.fonts.body
         pieces = [
-            pdfbidi.Piece(part, face, span.href)
+            bidi.Piece(part, face, span.href)
             for span in spans
-            for part, face in pdffonts.pieces(span.text, family, bold or span.bold, span.italic)
+            for part, face in faces.pieces(span.text, family, bold or span.bold, span.italic)
         ]
-        return pdfbidi.BidiParagraph(pieces, style, self.rtl)
+        return bidi.BidiParagraph(pieces, style, self.rtl)
 
     # -- front matter ------------------------------------------------------
 
@@ -268,9 +270,9 @@ class _Story:
     def visit_heading(self, node: LaidHeading, place: Place) -> None:
         self._turn(place)
         self.headings += 1
-        outline = (node.level, common.xml_safe(plain(node.text)), f"h{self.headings}")
+        outline = (node.level, markup.xml_safe(plain(node.text)), f"h{self.headings}")
         style = self.styles[f"h{node.level}"]
-        if common.has_rtl(plain(node.text)):
+        if markup.has_rtl(plain(node.text)):
             heading = self.paragraph(node.text, style, self.fonts.heading, bold=True)
             heading.outline = outline  # read by the page template, as a Heading's
             self.add(heading)
@@ -305,7 +307,7 @@ class _Story:
 
     def visit_callout(self, node: Callout, place: Place) -> None:
         """A framed, shaded box, kept together on a page where it fits."""
-        colour = common.callout_colour(self.style, node.kind)
+        colour = colours.callout_colour(self.style, node.kind)
         title_style = ParagraphStyle("callout-title", self.styles["body"], textColor=_hex(colour), spaceAfter=3)
         inside: list[Flowable] = [RLParagraph(f"<b>{self.text(node.title, bold=True)}</b>", title_style)]
         for block in node.content:
@@ -320,7 +322,7 @@ class _Story:
                 ("FONTNAME", (0, 0), (-1, -1), self.fonts.body),
                 ("BOX", (0, 0), (-1, -1), 1.2, _hex(colour)),
                 ("LINEBEFORE", (0, 0), (0, -1), 4, _hex(colour)),
-                ("BACKGROUND", (0, 0), (-1, -1), _hex(common.lighter(colour))),
+                ("BACKGROUND", (0, 0), (-1, -1), _hex(colours.lighter(colour))),
                 ("LEFTPADDING", (0, 0), (-1, -1), 10),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 10),
                 ("TOPPADDING", (0, 0), (-1, -1), 6),
@@ -347,15 +349,15 @@ class _Story:
             if laid.totals and stop > len(laid.body):
                 # The totals row is bold; a right-to-left label in it is laid out as its cells' are.
                 totals = [
-                    self.paragraph(text, fit.rtl_style, bold=True) if common.has_rtl(text) else text
+                    self.paragraph(text, fit.rtl_style, bold=True) if markup.has_rtl(text) else text
                     for text, fit in zip(laid.totals, fits, strict=True)
                 ]
                 made.append(ordered(totals))
             return made
 
-        body = pdftable.Body(len(laid.body) + (1 if laid.totals else 0), rows)
+        body = tables.Body(len(laid.body) + (1 if laid.totals else 0), rows)
         look = self._look(laid, styles["left"], place.keep_together, ordered)
-        grid = pdftable.runs(ordered(head), body, look)
+        grid = tables.runs(ordered(head), body, look)
         self._turn(place)
         self.add(self.paragraph(caption.spans, self.styles["table-caption"], bold=True), *grid)
         if laid.turned:
@@ -382,13 +384,13 @@ class _Story:
 
     def _look(
         self, laid: TableGeometry, cell: ParagraphStyle, whole: bool, ordered: Callable[[Sequence[Any]], list[Any]]
-    ) -> pdftable.Look:
+    ) -> tables.Look:
         look = self.style.table
-        return pdftable.Look(
+        return tables.Look(
             widths=ordered([c.width for c in laid.columns]),
             padding=laid.padding,
             font=self.fonts.body,
-            bold_font=pdffonts.bold(self.fonts.body),
+            bold_font=faces.bold(self.fonts.body),
             size=cell.fontSize,
             leading=cell.leading,
             # Numbers end their cells: at the right, or at the left in a right-to-left briefing.
@@ -402,10 +404,10 @@ class _Story:
         )
 
     def visit_chart(self, node: Chart, place: Place) -> None:
-        from . import chart  # reportlab's charts load only for packs that have one
+        from .. import chart_drawing  # reportlab's charts load only for packs that have one
 
         assert place.caption is not None
-        picture = chart.drawing(node, self.style, self.style.text_width_cm * cm)
+        picture = chart_drawing.drawing(node, self.style, self.style.text_width_cm * cm)
         self.add(KeepTogether([picture, self._figure_caption(place)]))
 
     def _figure_caption(self, place: Place) -> Flowable:
@@ -414,6 +416,6 @@ class _Story:
 
     def visit_image(self, node: Image, place: Place) -> None:
         assert place.caption is not None
-        width, height = common.image_size_cm(node, self.style.text_width_cm)
+        width, height = markup.image_size_cm(node, self.style.text_width_cm)
         picture = RLImage(str(node.path), width=width * cm, height=height * cm)
         self.add(KeepTogether([picture, self._figure_caption(place)]))

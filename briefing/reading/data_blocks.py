@@ -9,22 +9,13 @@ from typing import cast, get_args
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..errors import Problem
-from ..model import (
-    CHART_KINDS,
-    COLUMN_TYPES,
-    Chart,
-    ChartKind,
-    FormatKind,
-    NumberFormat,
-    Series,
-    Table,
-)
-from ..numbers import currency_precision, is_currency
+from ..model import CHART_KINDS, COLUMN_TYPES, Chart, ChartKind, FormatKind, NumberFormat, Series, Table
+from ..number_formats import currency_precision, is_currency
 from . import frames, shapes
-from .cells import is_number
 from .datafiles import Columns, DataError, Frame, SourceOptions, read
 from .inline import parse_inline
 from .reader import Reader, did_you_mean
+from .values import is_number
 
 MAX_CATEGORIES = 500
 """Most bars or points in a chart; more cannot be told apart."""

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .. import collector
+from .. import gc_pause
 from ..errors import SpecError
 from ..limits import Limits, using
 from ..model import Block, Briefing, Labels, ListBlock, Paragraph, Section
@@ -19,7 +19,7 @@ from . import language, shapes
 from .blocks import blocks, inline, items
 from .reader import Reader, kind_of
 from .resolve import Resolved, resolve_file, resolve_text
-from .styles import Layer, merge, read_style
+from .style_files import Layer, merge, read_style
 from .variables import briefing_date, builtins, render, spec_variables
 
 T = TypeVar("T")
@@ -44,7 +44,7 @@ class Options:
     """What reading the spec may cost (``--limits``)."""
 
 
-@collector.paused()
+@gc_pause.paused()
 def load(path: str | os.PathLike[str], options: Options | None = None) -> Briefing:
     """Load and check a spec file with its bases and includes; raises SpecError listing every problem."""
     options = options or Options()
@@ -52,7 +52,7 @@ def load(path: str | os.PathLike[str], options: Options | None = None) -> Briefi
         return _load(_resolve(path, options), Path(path).resolve().parent, options)
 
 
-@collector.paused()
+@gc_pause.paused()
 def loads(text: str, file: str = "<spec>", base_dir: Path | None = None, options: Options | None = None) -> Briefing:
     """Load a spec from its text; ``base_dir`` anchors relative paths."""
     folder = (base_dir or Path.cwd()).resolve()
@@ -61,7 +61,7 @@ def loads(text: str, file: str = "<spec>", base_dir: Path | None = None, options
         return _load(resolve_text(text, file, folder, options.allowed_paths), folder, options)
 
 
-@collector.paused()
+@gc_pause.paused()
 def resolved_tree(path: str | os.PathLike[str], options: Options | None = None) -> Node:
     """A spec's node tree after bases, includes and variables: what will be built."""
     options = options or Options()

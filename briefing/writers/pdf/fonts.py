@@ -13,12 +13,12 @@ from bidi.mirror import MIRRORED
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
-from ..style import BUNDLED_FONTS, FontFamily, ScriptFont, script_of
-from . import common
+from ...style import BUNDLED_FONTS, FontFamily, ScriptFont, script_of
+from .. import markup
 
 SYMBOLS = "BriefingSymbols"
 """Font used for characters the text font has no glyph for (emoji, symbols)."""
-_SYMBOLS_FILE = Path(__file__).resolve().parent.parent / "fonts" / "Symbola.ttf"
+_SYMBOLS_FILE = Path(__file__).resolve().parents[2] / "fonts" / "Symbola.ttf"
 _coverage: dict[str, frozenset[int]] = {}
 """Code points each registered family has glyphs for, by reportlab name."""
 
@@ -76,7 +76,7 @@ def text_markup(text: str, font: str, bold: bool = False) -> str:
     set in the symbol font (most emoji), so that it prints instead of showing an empty box. ``bold`` says the
     text is bold: the script's bold face is named, as naming a font drops the bold.
     """
-    text = common.xml_safe(text)
+    text = markup.xml_safe(text)
     if text.isascii():
         return escape(text).replace("\n", "<br/>")
     covered = _coverage[font]
@@ -92,7 +92,7 @@ def text_markup(text: str, font: str, bold: bool = False) -> str:
 def pieces(text: str, font: str, bold: bool = False, italic: bool = False) -> list[tuple[str, str]]:
     """Plain text cut where its font changes, each part with the registered face it is set in:
     the family's own face, or the face of the script or symbol font that has its characters."""
-    text = common.xml_safe(text)
+    text = markup.xml_safe(text)
     covered = _coverage[font]
     own = font + ("-BoldItalic" if bold and italic else "-Bold" if bold else "-Italic" if italic else "")
     faces = [_face(ord(c), covered) for c in text]

@@ -12,10 +12,10 @@ from openpyxl.chart.marker import DataPoint
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..model import Chart
-from ..numbers import excel_format
-from ..style import Style
-from . import common
+from ...layout import colours
+from ...model import Chart
+from ...number_formats import excel_format
+from ...style import Style
 
 WIDTH_CM, HEIGHT_CM = 16.0, 9.3
 """Size of the chart on its sheet, close to its size in the documents."""
@@ -33,7 +33,7 @@ def native_chart(chart: Chart, sheet: Worksheet, style: Style) -> ChartBase:
     made.set_categories(Reference(sheet, min_col=1, min_row=DATA_ROW + 1, max_row=last))
     made.title = chart.title
     made.width, made.height = WIDTH_CM, HEIGHT_CM
-    palette = common.series_colours(style, rows if chart.kind == "pie" else len(chart.series))
+    palette = colours.series_colours(style, rows if chart.kind == "pie" else len(chart.series))
     if isinstance(made, PieChart):
         _pie(made, palette)
     else:

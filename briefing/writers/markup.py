@@ -1,4 +1,4 @@
-"""What all writers share: colours, XML-safe text, picture sizes and links."""
+"""Text as writers put it in their files: XML-safe characters, links grouped, right-to-left letters found."""
 
 from __future__ import annotations
 
@@ -7,19 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 from itertools import groupby
 
-from ..model import (
-    Image,
-    Inline,
-    Span,
-)
-from ..style import Style
-
-LINK_RGB = "0563C1"
-"""Colour of hyperlinks."""
-PALETTE = ("E69F00", "56B4E9", "009E73", "D55E00", "CC79A7", "0072B2", "F0E442")
-"""Chart colours after the house accent: the Okabe-Ito set, which colour-blind readers tell apart."""
-CALLOUT_RGB = {"key-judgement": None, "comment": "5B6770", "note": "2E75B6", "warning": "C55A11"}
-"""Colour of a callout's frame and title by kind; None is the house accent."""
+from ..model import Image, Inline, Span
 
 # XML 1.0 cannot hold these characters at all; writers of XML formats replace
 # them with a visible U+FFFD rather than failing or dropping text silently.
@@ -48,20 +36,3 @@ def link_groups(text: Inline) -> Iterator[tuple[str | None, list[Span]]]:
     """Consecutive spans grouped by link target (None for unlinked text)."""
     for href, spans in groupby(text, key=lambda span: span.href):
         yield href, list(spans)
-
-
-def series_colours(style: Style, count: int) -> list[str]:
-    """RRGGBB of each chart series (or pie slice), the same in every format."""
-    palette = [style.accent, *(c for c in PALETTE if c != style.accent)]
-    return [palette[i % len(palette)] for i in range(count)]
-
-
-def callout_colour(style: Style, kind: str) -> str:
-    """RRGGBB of a callout's frame and title."""
-    return CALLOUT_RGB.get(kind) or style.accent
-
-
-def lighter(rgb: str, amount: float = 0.9) -> str:
-    """``rgb`` mixed with white: the background of a box framed in ``rgb``."""
-    channels = [int(rgb[i : i + 2], 16) for i in (0, 2, 4)]
-    return "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)

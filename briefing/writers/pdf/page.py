@@ -14,9 +14,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
 from reportlab.platypus import Paragraph as RLParagraph
 
-from ..model import Briefing
-from ..style import Style
-from . import common, pdfbidi, pdfcompress, pdffonts
+from ...model import Briefing
+from ...style import Style
+from .. import markup
+from . import bidi, compress, fonts
 
 PORTRAIT, WIDE = "page", "wide"
 """Names of the page templates: the style's page, and the same page turned for wide tables."""
@@ -78,11 +79,11 @@ class Document(BaseDocTemplate):
             rightMargin=margin,
             topMargin=margin,
             bottomMargin=margin,
-            title=common.xml_safe(doc.title),
-            author=common.xml_safe(doc.author or doc.source or ""),
-            subject=common.xml_safe(doc.subtitle or ""),
+            title=markup.xml_safe(doc.title),
+            author=markup.xml_safe(doc.author or doc.source or ""),
+            subject=markup.xml_safe(doc.subtitle or ""),
             creator="briefing",
-            keywords=common.xml_safe(doc.classification or ""),
+            keywords=markup.xml_safe(doc.classification or ""),
             lang=doc.language,  # the catalog's /Lang: screen readers and text tools read by it
             # reportlab's canvas starts in Helvetica, which would be the one
             # font in the file not embedded; start in the bundled font.
@@ -123,7 +124,7 @@ class Document(BaseDocTemplate):
         """The classification marking, centred at the top and bottom of the page."""
         if not self.doc.classification:
             return
-        marking = common.xml_safe(self.doc.classification)
+        marking = markup.xml_safe(self.doc.classification)
         style: Style = self.doc.style
         width, height = canvas.page_size
         colour = colors.HexColor("#" + style.marking_colour)
@@ -161,8 +162,8 @@ class Document(BaseDocTemplate):
         self, canvas: Canvas, text: str, size: float, place: tuple[float, float, float], align: int, bold: bool = False
     ) -> None:
         """One line of furniture in the body font, laid out and shaped as the body's text is."""
-        pieces = [pdfbidi.Piece(part, face) for part, face in pdffonts.pieces(text, self.fonts.body, bold)]
-        pdfbidi.draw_line(canvas, pieces, size, self.doc.direction == "rtl", place, align)
+        pieces = [bidi.Piece(part, face) for part, face in fonts.pieces(text, self.fonts.body, bold)]
+        bidi.draw_line(canvas, pieces, size, self.doc.direction == "rtl", place, align)
 
 
 class NumberedCanvas(Canvas):
@@ -189,7 +190,7 @@ class NumberedCanvas(Canvas):
         self._sizes.append(self.page_size)
         self.doForm(_number_form(len(self._sizes)))  # reportlab lets a form be used before it is defined
         super().showPage()
-        pdfcompress.compress_last_page(self)
+        compress.compress_last_page(self)
 
     def save(self) -> None:
         total = len(self._sizes)

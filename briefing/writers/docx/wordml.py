@@ -10,8 +10,8 @@ from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from ..style import scripts_in, sole_script
-from . import common
+from ...style import scripts_in, sole_script
+from .. import markup
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
@@ -62,7 +62,7 @@ def script_cell(p_pr: etree._Element, r_pr: etree._Element, text: str) -> None:
         right_to_left = next((script for script in scripts_in(text) if script.rtl), None)
         if right_to_left is not None:
             set_script_font(r_pr, right_to_left.family.name, ("w:cs",))
-    if not common.has_rtl(text):
+    if not markup.has_rtl(text):
         return
     # Word sets right-to-left letters in the complex-script weight and size, not the run's own.
     bold, size = r_pr.find(qn("w:b")), r_pr.find(qn("w:sz"))
@@ -341,7 +341,7 @@ class BodyRows:
         row = copy.deepcopy(self._templates[key])
         for t, text in zip(list(row.iter(_W_T)), texts, strict=True):
             if text:
-                t.text = common.xml_safe(text)
+                t.text = markup.xml_safe(text)
                 if not text.isascii():  # fonts and direction as table_row gives them
                     run = t.getparent()
                     script_cell(run.getparent().find(_W_PPR), run.find(_W_RPR), text)
@@ -367,7 +367,7 @@ def _rule(tc_pr: etree._Element, side: str, colour: str) -> None:
 
 
 def _text(run: etree._Element, text: str) -> None:
-    for i, line in enumerate(common.xml_safe(text).split("\n")):
+    for i, line in enumerate(markup.xml_safe(text).split("\n")):
         if i:
             etree.SubElement(run, qn("w:br"))
         t = etree.SubElement(run, qn("w:t"))
