@@ -16,6 +16,7 @@ from typing import Any
 from . import registry
 from .build import Pack, publish
 from .errors import BuildError, OutputError, Problem, SpecError
+from .layout import lay_out
 from .manifest import file_facts
 from .model import Briefing
 
@@ -56,7 +57,7 @@ def render(job: Job, fmt: str, doc: Briefing) -> Rendered:
         writer = registry.get(fmt)
         with tempfile.TemporaryDirectory(prefix="briefing-") as folder:
             path = Path(folder) / f"{job.stem}{writer.extension}"
-            warnings = writer.write(doc, path)
+            warnings = registry.write(writer, lay_out(doc), path)
             return Rendered(job, fmt, path.read_bytes(), tuple(warnings), facts=file_facts(fmt, path))
     except SpecError as exc:
         return Rendered(job, fmt, problems=exc.problems)

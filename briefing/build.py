@@ -12,6 +12,7 @@ from typing import Any
 
 from . import registry
 from .errors import BuildError, OutputError, Problem, SpecError
+from .layout import lay_out
 from .manifest import MANIFEST_SUFFIX, current_outputs, manifest, manifest_formats, write_manifest
 from .model import Briefing
 from .reading.loader import Options, load
@@ -59,7 +60,8 @@ def write_pack(doc: Briefing, stem: str, writers: Sequence[registry.Writer], out
     Each file is written to a temporary name in ``out`` and renamed over its
     final name at the end, so a failure leaves existing files as they were.
     """
-    return _commit(doc, stem, [(w.name, w.extension, partial(w.write, doc)) for w in writers], out)
+    laid = lay_out(doc)  # once for every format of the pack
+    return _commit(doc, stem, [(w.name, w.extension, partial(registry.write, w, laid)) for w in writers], out)
 
 
 def publish(

@@ -19,6 +19,7 @@ from . import __version__, batch, registry
 from .build import check_folder, current_pack, write_pack
 from .distribution import choose, problems_of, read_lists
 from .errors import BuildError, OutputError, Problem, SpecError, in_order
+from .layout import lay_out
 from .limits import Limits, read_limits
 from .lint import Finding, fix_file, lint
 from .mail import OverBudget, message_for, parse_size
@@ -454,7 +455,8 @@ def _send(args: argparse.Namespace) -> int:
         except SettingsError as exc:
             raise _Usage(str(exc)) from None
     stem, out = Path(args.spec).stem, Path(args.out)
-    built = current_pack(doc, stem, out, [f for d in every_list for f in d.formats])
+    laid = lay_out(doc)  # once: held here, it serves the pack's files and every list's mail body
+    built = current_pack(laid.doc, stem, out, [f for d in every_list for f in d.formats])
     sender = smtp.sender if smtp else (args.sender or os.environ.get("BRIEFING_SMTP_FROM") or "briefing@localhost")
     outgoing, failed, content = [], 0, content_key(doc)
     for dlist in lists:

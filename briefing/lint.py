@@ -9,26 +9,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import assert_never
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .model import (
-    Block,
-    Briefing,
-    Callout,
-    Chart,
-    Image,
-    Inline,
-    ListBlock,
-    PageBreak,
-    Paragraph,
-    Pos,
-    Table,
-    plain,
-    walk_sections,
-)
+from .layout import Heading, LaidDocument, Place, laid_out
+from .model import Briefing, Callout, Chart, Image, Inline, PageBreak, Paragraph, Pos, Table, plain
+from .walk import walk
 
 _ABBREVIATIONS = {"e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "no.", "st.", "dr.", "mr.", "mrs.", "ms."}
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+")
@@ -53,46 +40,51 @@ class Finding:
         return f"{self.pos}: {self.rule}: {self.message}"
 
 
-def lint(doc: Briefing) -> list[Finding]:
-    """Every slip in a briefing's text, in reading order."""
-    found = list(_text(doc.pos, doc.title, sentence=True))
-    for block in doc.summary:
-        found.extend(_block(block))
-    for _, section in walk_sections(doc.sections):
-        found.extend(_inline(section.pos, section.heading, sentence=True))
-        for block in section.content:
-            found.extend(_block(block))
-    return found
+def lint(doc: Briefing | LaidDocument) -> list[Finding]:
+    """Every slip in a briefing's text, in reading order.
+
+    The check walks the laid-out document as the writers do: a block it has no rule for is
+    walked into, so the text of any block that holds paragraphs or lists is read.
+    """
+    laid = laid_out(doc)
+    checker = _Checker()
+    checker.found.extend(_text(laid.doc.pos, laid.doc.title, sentence=True))
+    walk(laid, checker, "lint")
+    return checker.found
 
 
-def _block(block: Block) -> Iterator[Finding]:
-    match block:
-        case Paragraph():
-            yield from _inline(block.pos, block.text, sentence=True)
-        case ListBlock():
-            for item in block.items:
-                if item.lead:
-                    yield from _inline(item.pos, item.lead, sentence=True)
-                # After "Lead: " the text may go on in lower case.
-                yield from _inline(item.pos, item.text, sentence=item.lead is None)
-        case Table():
-            if not block.title:
-                yield Finding(block.pos, "table-title", "a table without a title")
-        case Chart():
-            yield from _text(block.pos, block.title, sentence=False)
-            if block.caption:
-                yield from _inline(block.pos, block.caption, sentence=True)
-        case Image():
-            if block.caption:
-                yield from _inline(block.pos, block.caption, sentence=True)
-        case Callout():
-            yield from _text(block.pos, block.title, sentence=True)
-            for inner in block.content:
-                yield from _block(inner)
-        case PageBreak():
-            pass
-        case _:
-            assert_never(block)
+class _Checker:
+    """The walker's handlers: each node's text checked where it was written."""
+
+    def __init__(self) -> None:
+        self.found: list[Finding] = []
+
+    def visit_heading(self, node: Heading, place: Place) -> None:
+        if not node.summary:  # the summary's heading is the pack's own word
+            self.found.extend(_inline(node.pos, node.text, sentence=True))
+
+    def visit_paragraph(self, node: Paragraph, place: Place) -> None:
+        # A list item reads "Lead: text", after which the text may go on in lower case.
+        self.found.extend(_inline(node.pos, node.text, sentence=True))
+
+    def visit_table(self, node: Table, place: Place) -> None:
+        if not node.title:
+            self.found.append(Finding(node.pos, "table-title", "a table without a title"))
+
+    def visit_chart(self, node: Chart, place: Place) -> None:
+        self.found.extend(_text(node.pos, node.title, sentence=False))
+        if node.caption:
+            self.found.extend(_inline(node.pos, node.caption, sentence=True))
+
+    def visit_image(self, node: Image, place: Place) -> None:
+        if node.caption:
+            self.found.extend(_inline(node.pos, node.caption, sentence=True))
+
+    def visit_callout(self, node: Callout, place: Place) -> None:
+        self.found.extend(_text(node.pos, node.title, sentence=True))
+
+    def visit_page_break(self, node: PageBreak, place: Place) -> None:
+        pass  # no text
 
 
 def _inline(pos: Pos, text: Inline, sentence: bool) -> Iterator[Finding]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from .errors import Problem
-from .model import Briefing
+from .layout import LaidDocument
 
 GROUP = "briefing.writers"
 """Entry-point group under which every writer, built-in or not, is registered."""
@@ -16,16 +16,29 @@ GROUP = "briefing.writers"
 
 @runtime_checkable
 class Writer(Protocol):
-    """What a writer provides: a format name, a file extension and ``write``."""
+    """What a writer provides: a format name, a file extension and ``write``.
+
+    A writer that sets ``takes_layout = True`` is handed the laid-out document, the one every
+    format of the pack shares. One that does not (written for earlier versions) is handed the
+    briefing, as before; ``walk`` then finds the pack's laid-out document for it.
+    """
 
     name: str
     """Format name used on the command line, e.g. "docx"."""
     extension: str
     """File extension including the dot, e.g. ".docx"."""
 
-    def write(self, doc: Briefing, path: Path) -> list[Problem]:
-        """Write ``doc`` to ``path``; return warnings about content not shown."""
+    def write(self, laid: LaidDocument, path: Path) -> list[Problem]:
+        """Write the laid-out document to ``path``; return warnings about content not shown."""
         ...
+
+
+def write(writer: Writer, laid: LaidDocument, path: Path) -> list[Problem]:
+    """Have ``writer`` write ``laid`` to ``path``: the laid-out document, or its briefing for a writer
+    that takes one."""
+    if getattr(writer, "takes_layout", False):
+        return writer.write(laid, path)
+    return writer.write(laid.doc, path)  # type: ignore[arg-type]
 
 
 class UnknownFormat(LookupError):

@@ -1,113 +1,167 @@
 """The layout pass: what every format must agree on, decided once between the model and the writers.
 
-``lay_out`` takes a briefing and returns its nodes in reading order, each with its
-``Place``: the caption of a table or figure, numbered once; a table's geometry; whether
-a node stays on the page of the one after it. Writers translate these decisions into
+``lay_out`` takes a briefing and returns it laid out (``tree.LaidDocument``): its nodes in
+reading order, nested as the briefing nests them, each with its ``Place``: the caption of a
+table or figure, numbered once; a table's geometry; whether a node stays on the page of the
+one after it; the title block and the page furniture. Writers translate these decisions into
 their own units (twips, points, CSS, spreadsheet widths) and never make them again.
+
+A pack is laid out once: ``lay_out`` gives back the same laid-out document for the same
+briefing while that document is in use, so every writer, the mail body and the preview share it.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..errors import Problem
-from ..model import Block, Briefing, Chart, Image, Inline, Pos, Section, Span, Table
+from ..model import Block, Briefing, Callout, Chart, Image, ListBlock, Section, Span, Table
+from ..style import Style
 from . import flow
 from .geometry import TableGeometry, chart_table, geometry
-from .numbering import Caption, Counter
+from .numbering import Counter
+from .text import meta_line
+from .tree import Box, Front, Furniture, Heading, Item, Laid, LaidDocument, Place, Summary
+
+__all__ = [
+    "Box",
+    "Front",
+    "Furniture",
+    "Heading",
+    "Item",
+    "Laid",
+    "LaidDocument",
+    "Place",
+    "Summary",
+    "lay_out",
+    "laid_out",
+]
+
+LOGO_HEIGHT_CM = {True: 2.5, False: 1.4}
+"""Height of the logo on a cover page of its own, and in a title block at the top of page 1."""
+
+_laid: dict[int, weakref.ref[LaidDocument]] = {}
+"""The laid-out documents in use, by the identity of their briefing."""
 
 
-@dataclass(frozen=True)
-class Heading:
-    """A heading as it stands in the flow of the document: a section's, or the summary's."""
+def lay_out(doc: Briefing) -> LaidDocument:
+    """``doc`` laid out: decided once for every format, and shared while it is in use."""
+    ref = _laid.get(id(doc))
+    laid = ref() if ref is not None else None
+    if laid is not None and laid.doc is doc:
+        return laid
+    laid = _lay_out(doc)
+    key = id(doc)
 
-    text: Inline
-    """The heading's text."""
-    level: int
-    """1 for a top-level section, one more for each level of nesting."""
-    pos: Pos
-    """Where the section was written."""
-    summary: bool = False
-    """It heads the executive summary rather than a section."""
+    def forget(_: object) -> None:
+        _laid.pop(key, None)
 
-
-Node = Heading | Block
-"""What the walker visits: headings and blocks."""
+    _laid[key] = weakref.ref(laid, forget)
+    return laid
 
 
-@dataclass(frozen=True)
-class Place:
-    """The layout's decisions about one node."""
-
-    keep_with_next: bool = False
-    """It stays on the page of the node after it."""
-    caption: Caption | None = None
-    """A table's or figure's numbered caption."""
-    table: TableGeometry | None = None
-    """A table's geometry, or the geometry of a chart's numbers."""
-    keep_together: bool = False
-    """It is not split across pages where it fits on one."""
-    turn: bool = False
-    """A page turned from the document's orientation starts before it: it is a turned table, or the
-    heading or introduction that stays with one. The turned pages end after the table."""
+def laid_out(doc: Briefing | LaidDocument) -> LaidDocument:
+    """The laid-out document a writer was handed, or the pack's laid-out document of a briefing."""
+    return doc if isinstance(doc, LaidDocument) else lay_out(doc)
 
 
-@dataclass(frozen=True)
-class Layout:
-    """A briefing laid out: its nodes in reading order, each with its place."""
-
-    doc: Briefing
-    """The briefing laid out."""
-    flow: tuple[tuple[Node, Place], ...]
-    """Summary heading and blocks, then each section's heading, blocks and sub-sections."""
-    warnings: tuple[Problem, ...] = ()
-    """What every format will show less well than the spec asks (tokens broken in a table)."""
-
-
-def lay_out(doc: Briefing) -> Layout:
-    """Decide, once for every format, how ``doc`` is laid out."""
+def _lay_out(doc: Briefing) -> LaidDocument:
     builder = _Builder(doc)
+    body: list[_Draft] = []
     if doc.summary:
-        builder.heading(Heading((Span(doc.labels.summary),), 1, doc.pos, summary=True))
-        builder.blocks(doc.summary)
-    for section in doc.sections:
-        builder.section(section, 1)
-    return Layout(doc, _turns(builder.flow), tuple(builder.warnings))
+        heading = builder.leaf(Heading((Span(doc.labels.summary),), 1, doc.pos, summary=True), keep=True)
+        body.append(_Draft(Summary(doc.pos), [heading, *builder.blocks(doc.summary)]))
+    body.extend(builder.section(section, 1) for section in doc.sections)
+    _turns(builder.flow)
+    return LaidDocument(
+        doc, tuple(draft.freeze() for draft in body), front(doc), furniture(doc), tuple(builder.warnings)
+    )
 
 
-def _turns(flow: list[tuple[Node, Place]]) -> tuple[tuple[Node, Place], ...]:
+def front(doc: Briefing) -> Front:
+    """The title block: its texts, the logo's box, and whether it has a page of its own."""
+    style = doc.style
+    cover_page = style.cover == "page"
+    return Front(doc.title, doc.subtitle, meta_line(doc), logo_box(doc, cover_page), cover_page, style.cover != "none")
+
+
+def logo_box(doc: Briefing, cover_page: bool) -> Box | None:
+    """The logo's box: a set height, no wider than half the text column, at the start of a cover page
+    and at the end of the line of a title block."""
+    style = doc.style
+    if style.logo is None or style.cover == "none":
+        return None
+    px_w, px_h = style.logo_size_px
+    height = LOGO_HEIGHT_CM[cover_page]
+    width = min(height * px_w / px_h, style.text_width_cm / 2)
+    return Box(round(width, 3), round(width * px_h / px_w, 3), "start" if cover_page else "end")
+
+
+def picture_box(image: Image, style: Style) -> Box:
+    """A picture's box: the width asked for, or its natural size at 96 pixels an inch, never wider than the text."""
+    px_w, px_h = image.size_px
+    width = min(image.width_cm or px_w * 2.54 / 96, style.text_width_cm)
+    return Box(width, width * px_h / px_w, "center")
+
+
+def furniture(doc: Briefing) -> Furniture:
+    """What every page carries: the marking, and page numbers that count from the first page after a cover."""
+    style, labels = doc.style, doc.labels
+    first = 2 if style.cover == "page" else 1
+    return Furniture(doc.classification, first, (labels.page, labels.of), labels.contents if style.toc else None)
+
+
+@dataclass
+class _Draft:
+    """A laid node while the layout is still deciding: its place can change until it is frozen."""
+
+    node: object
+    children: list[_Draft] = field(default_factory=list)
+    place: Place = field(default_factory=Place)
+
+    def freeze(self) -> Laid:
+        return Laid(self.node, self.place, tuple(child.freeze() for child in self.children))
+
+
+def _turns(drafts: Sequence[_Draft]) -> None:
     """Mark where each turned page starts: before a turned table, or before what stays with it."""
-    marked = list(flow)
-    for i, (_, place) in enumerate(flow):
-        if place.table is not None and place.table.turned and isinstance(flow[i][0], Table):
+    for i, draft in enumerate(drafts):
+        laid = draft.place.table
+        if laid is not None and laid.turned and isinstance(draft.node, Table):
             start = i
-            while start > 0 and marked[start - 1][1].keep_with_next and not marked[start - 1][1].turn:
+            while start > 0 and drafts[start - 1].place.keep_with_next and not drafts[start - 1].place.turn:
                 start -= 1
-            node, first = marked[start]
-            marked[start] = (node, replace(first, turn=True))
-    return tuple(marked)
+            drafts[start].place = replace(drafts[start].place, turn=True)
 
 
 class _Builder:
     def __init__(self, doc: Briefing) -> None:
         self.style = doc.style
         self.counter = Counter(doc.labels)
-        self.flow: list[tuple[Node, Place]] = []
+        self.flow: list[_Draft] = []
+        """The headings and blocks in reading order: where turned pages start is decided over them."""
         self.warnings: list[Problem] = []
 
-    def heading(self, heading: Heading) -> None:
-        self.flow.append((heading, Place(keep_with_next=True)))
+    def leaf(self, node: object, keep: bool = False, place: Place | None = None) -> _Draft:
+        draft = _Draft(node, place=place or Place(keep_with_next=keep))
+        self.flow.append(draft)
+        return draft
 
-    def section(self, section: Section, level: int) -> None:
-        self.heading(Heading(section.heading, level, section.pos))
-        self.blocks(section.content)
-        for sub in section.sections:
-            self.section(sub, level + 1)
+    def section(self, section: Section, level: int) -> _Draft:
+        heading = self.leaf(Heading(section.heading, level, section.pos), keep=True)
+        blocks = self.blocks(section.content)
+        subs = [self.section(sub, level + 1) for sub in section.sections]
+        return _Draft(section, [heading, *blocks, *subs])
 
-    def blocks(self, blocks: Sequence[Block]) -> None:
+    def blocks(self, blocks: Sequence[Block]) -> list[_Draft]:
+        drafts = []
         for block, keep in zip(blocks, flow.keeps_with_next(blocks), strict=True):
-            self.flow.append((block, self.place(block, keep)))
+            draft = self.leaf(block, place=self.place(block, keep))
+            draft.children = _inside(block)
+            drafts.append(draft)
+        return drafts
 
     def place(self, block: Block, keep: bool) -> Place:
         match block:
@@ -119,8 +173,33 @@ class _Builder:
             case Chart():
                 return Place(keep, self.counter.figure(block), geometry(chart_table(block), self.style), True)
             case Image():
-                return Place(keep, self.counter.figure(block), keep_together=True)
+                return Place(keep, self.counter.figure(block), keep_together=True, box=picture_box(block, self.style))
+            case Callout():
+                return Place(keep, keep_together=True)
         return Place(keep)
+
+
+def _inside(block: object) -> list[_Draft]:
+    """What a block holds, as laid nodes: a callout's paragraphs and lists, a list's items, and the
+    ``content`` blocks of a block of a kind the layout does not know, so that its text reaches the writers."""
+    match block:
+        case ListBlock():
+            return [_Draft(item) for item in items(block)]
+        case Callout():
+            return [_Draft(part, _inside(part)) for part in block.content]
+    content = getattr(block, "content", ())
+    return [_Draft(part, _inside(part)) for part in content] if isinstance(content, tuple) else []
+
+
+def items(block: ListBlock) -> list[Item]:
+    """A list's items as paragraphs: the lead, if any, bold and followed by ": ", then the text."""
+    made = []
+    for number, item in enumerate(block.items, 1):
+        text = item.text
+        if item.lead:
+            text = (*(replace(span, bold=True) for span in item.lead), Span(": ", bold=True), *item.text)
+        made.append(Item(text, pos=item.pos, marker=f"{number}." if block.numbered else "\u2022"))
+    return made
 
 
 def _broken(laid: TableGeometry) -> str:
@@ -128,3 +207,9 @@ def _broken(laid: TableGeometry) -> str:
         f"a table of {len(laid.columns)} columns is too wide for a landscape page: "
         "some of its words or numbers break across lines; drop or shorten columns"
     )
+
+
+Layout = LaidDocument
+"""The laid-out document, under the name writers of earlier versions import."""
+Node = object
+"""Any node of the laid-out document."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, SpecError
+from ..layout import LaidDocument, laid_out, lay_out
 from ..lint import lint
 from ..model import Briefing
 from ..reading.loader import Options, load
@@ -82,8 +83,9 @@ class Preview:
         try:
             doc = load(self.spec, self.options)
             sources = doc.sources
-            rendering, found = render(doc)
-            warnings = [f"{f}" for f in lint(doc)] + [f"{w}" for w in found]
+            laid = lay_out(doc)  # once, for every view and the prose check
+            rendering, found = render(laid)
+            warnings = [f"{f}" for f in lint(laid)] + [f"{w}" for w in found]
         except SpecError as exc:
             problems = [str(p) for p in exc.problems]
         except Exception as exc:  # a writer's failure shows in the panel; the preview goes on
@@ -107,20 +109,21 @@ class Preview:
             return self.state.version
 
 
-def render(doc: Briefing) -> tuple[Rendering, Sequence[Problem]]:
-    """Every view of a briefing, built in a temporary folder."""
+def render(doc: Briefing | LaidDocument) -> tuple[Rendering, Sequence[Problem]]:
+    """Every view of a briefing, built in a temporary folder from its one laid-out document."""
+    laid = laid_out(doc)
     import pypdfium2
 
     with tempfile.TemporaryDirectory(prefix="briefing-preview-") as folder:
         pdf, xlsx = Path(folder) / "p.pdf", Path(folder) / "p.xlsx"
-        warnings = [*PdfWriter().write(doc, pdf), *XlsxWriter().write(doc, xlsx)]
+        warnings = [*PdfWriter().write(laid, pdf), *XlsxWriter().write(laid, xlsx)]
         document = pypdfium2.PdfDocument(str(pdf))
         try:
             pages = tuple(_png(document[i]) for i in range(len(document)))
         finally:
             document.close()
         sheets = _sheets(xlsx)
-    return Rendering(page(doc), pages, sheets, doc.title), warnings
+    return Rendering(page(laid), pages, sheets, laid.doc.title), warnings
 
 
 def _png(page: object) -> bytes:

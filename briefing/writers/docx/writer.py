@@ -26,10 +26,9 @@ from lxml import etree
 
 from ... import gc_pause
 from ...errors import Problem
-from ...layout import Heading, Place, colours, lay_out
+from ...layout import Heading, Item, LaidDocument, Place, colours, laid_out
 from ...layout.geometry import TableGeometry
 from ...layout.numbering import Caption
-from ...layout.text import meta_line
 from ...model import (
     Briefing,
     Callout,
@@ -61,10 +60,11 @@ class DocxWriter:
 
     name = "docx"
     extension = ".docx"
+    takes_layout = True
 
     @gc_pause.paused()  # a big table is a million lxml proxies and python-docx objects
-    def write(self, doc: Briefing, path: Path) -> list[Problem]:
-        builder = _Builder(doc)
+    def write(self, laid: LaidDocument | Briefing, path: Path) -> list[Problem]:
+        builder = _Builder(laid_out(laid))
         if builder.streams:
             streaming.save(builder.document, path, builder.streams)
         else:
@@ -74,20 +74,24 @@ class DocxWriter:
 
 
 class _Builder:
-    def __init__(self, doc: Briefing) -> None:
-        self.doc = doc
-        self.style: Style = doc.style
+    def __init__(self, laid: LaidDocument) -> None:
+        self.doc = laid.doc
+        self.laid = laid
+        self.style: Style = laid.doc.style
         self.warnings: list[Problem] = []
         self.streams: list[Callable[[], Iterator[bytes]]] = []
         """The body rows of long tables, made as the file is written (see docxstream)."""
         self.document: Document = self._start()
-        self.layout = lay_out(doc)
+        self.target: Document | _Cell = self.document
+        """Where the walker's paragraphs go: the body, or the box of a callout."""
+        self.list_style: tuple[str, int | None] = ("List Bullet", None)
+        """The paragraph style and numbering of the list being walked."""
         self._properties()
         self._furniture(self.document.sections[0])
         self._cover()
         if self.style.toc:
             self._contents()
-        self.warnings.extend(walk(self.layout, self, "docx"))
+        self.warnings.extend(walk(laid, self, "docx"))
 
     # -- document set-up ---------------------------------------------------
 
@@ -190,25 +194,23 @@ class _Builder:
         wordml.add_field(numbers, "NUMPAGES", "1", 8.5)
 
     def _cover(self) -> None:
-        cover = self.style.cover
-        if cover == "none":
+        front = self.laid.front
+        if not front.shown:
             return
-        if self.style.logo:
+        if front.logo is not None and self.style.logo is not None:
             para = self.document.add_paragraph()
-            para.alignment = WD_ALIGN_PARAGRAPH.LEFT if cover == "page" else WD_ALIGN_PARAGRAPH.RIGHT
-            px_w, px_h = self.style.logo_size_px
-            height_cm = 2.5 if cover == "page" else 1.4
-            para.add_run().add_picture(str(self.style.logo), width=Cm(height_cm * px_w / px_h))
-        title = self._plain_paragraph(self.doc.title, "Title")
-        if cover == "page":
+            # Start and end of the line: Word turns them round in a right-to-left paragraph itself.
+            para.alignment = WD_ALIGN_PARAGRAPH.LEFT if front.logo.align == "start" else WD_ALIGN_PARAGRAPH.RIGHT
+            para.add_run().add_picture(str(self.style.logo), width=Cm(front.logo.width_cm))
+        title = self._plain_paragraph(front.title, "Title")
+        if front.cover_page:
             title.paragraph_format.space_before = Cm(6)
-        if self.doc.subtitle:
-            self._plain_paragraph(self.doc.subtitle, "Subtitle")
-        meta = meta_line(self.doc)
-        if meta:
-            for run in self._plain_paragraph(meta, None).runs:
+        if front.subtitle:
+            self._plain_paragraph(front.subtitle, "Subtitle")
+        if front.meta:
+            for run in self._plain_paragraph(front.meta, None).runs:
                 run.italic = True
-        if cover == "page":
+        if front.cover_page:
             self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def _contents(self) -> None:
@@ -217,7 +219,7 @@ class _Builder:
         self._plain_paragraph(self.doc.labels.contents, "TOC Heading" if "TOC Heading" in styles else "Heading 1")
         entries = [
             (node.level, plain(node.text))
-            for node, _ in self.layout.flow
+            for node, _ in self.laid.flow
             if isinstance(node, Heading) and node.level <= _TOC_LEVELS
         ]
         paragraphs = []
@@ -253,12 +255,25 @@ class _Builder:
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> None:
         self._turn(place)
-        para = self.document.add_paragraph()
+        para = self.target.add_paragraph()
         self.inline(para, node.text)
         para.paragraph_format.keep_with_next = place.keep_with_next or None
 
     def visit_list_block(self, node: ListBlock, place: Place) -> None:
-        self.list(self.document, node)
+        style = "List Number" if node.numbered else "List Bullet"
+        self.list_style = (style, self._restarted_numbering(style) if node.numbered else None)
+
+    def leave_list_block(self, node: ListBlock, place: Place) -> None:
+        self.list_style = ("List Bullet", None)
+
+    def visit_item(self, node: Item, place: Place) -> None:
+        style, num_id = self.list_style
+        para = self.target.add_paragraph(style=style)
+        if num_id is not None:
+            num_pr = para._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_ilvl().val = 0
+            num_pr.get_or_add_numId().val = num_id
+        self.inline(para, node.text)
 
     def visit_page_break(self, node: PageBreak, place: Place) -> None:
         self.document.add_page_break()
@@ -304,23 +319,6 @@ class _Builder:
                 link.append(run._r)  # moves the run from the paragraph into the link
         para._p.append(link)
 
-    def list(self, container: Document | _Cell, block: ListBlock) -> list[DocxParagraph]:
-        style = "List Number" if block.numbered else "List Bullet"
-        num_id = self._restarted_numbering(style) if block.numbered else None
-        paragraphs = []
-        for item in block.items:
-            para = container.add_paragraph(style=style)
-            if num_id is not None:
-                num_pr = para._p.get_or_add_pPr().get_or_add_numPr()
-                num_pr.get_or_add_ilvl().val = 0
-                num_pr.get_or_add_numId().val = num_id
-            if item.lead:
-                self.inline(para, tuple(Span(s.text, True, s.italic, s.href) for s in item.lead))
-                para.add_run(": ").bold = True
-            self.inline(para, item.text)
-            paragraphs.append(para)
-        return paragraphs
-
     def _restarted_numbering(self, style: str) -> int | None:
         """A new numbering instance of ``style``'s list, so each list starts at 1."""
         num_pr = self.document.styles[style].element.pPr
@@ -335,7 +333,7 @@ class _Builder:
 
     def visit_image(self, node: Image, place: Place) -> None:
         assert place.caption is not None
-        width_cm, _ = markup.image_size_cm(node, self.style.text_width_cm)
+        width_cm = place.box.width_cm if place.box else self.style.text_width_cm
         para = self._picture_paragraph()
         para.add_run().add_picture(str(node.path), width=Cm(width_cm))
         self._describe(para, node.alt, place.caption)
@@ -392,11 +390,10 @@ class _Builder:
         run.bold = True
         run.font.color.rgb = RGBColor.from_string(colour)
         title.paragraph_format.space_before = Pt(4)
-        for block in node.content:
-            if isinstance(block, Paragraph):
-                self.inline(cell.add_paragraph(), block.text)
-            else:
-                self.list(cell, block)
+        self.target = cell  # its paragraphs and lists go in the box
+
+    def leave_callout(self, node: Callout, place: Place) -> None:
+        self.target = self.document
         self.document.add_paragraph()  # space after the box
 
     # -- tables ------------------------------------------------------------

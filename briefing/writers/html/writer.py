@@ -8,18 +8,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import assert_never
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from ...errors import Problem
-from ...layout import Heading, Place, colours, lay_out, text
+from ...layout import Box, Heading, Item, Laid, LaidDocument, Place, Summary, colours, laid_out
 from ...layout.geometry import PADDING, TABLE_TEXT, TableGeometry
 from ...layout.numbering import Caption
 from ...model import (
     CALLOUT_KINDS,
-    Block,
     Briefing,
     Callout,
     Chart,
@@ -28,6 +26,7 @@ from ...model import (
     ListBlock,
     PageBreak,
     Paragraph,
+    Section,
     Table,
     plain,
 )
@@ -62,26 +61,47 @@ class HtmlWriter:
 
     name = "html"
     extension = ".html"
+    takes_layout = True
 
-    def write(self, doc: Briefing, path: Path) -> list[Problem]:
-        html = _Html(doc, pictures=True)
-        warnings = walk(html.layout, html, self.name)
+    def write(self, laid: LaidDocument | Briefing, path: Path) -> list[Problem]:
+        html = _Html(laid_out(laid), pictures=True)
+        warnings = walk(html.laid, html, self.name)
         path.write_text(_page(html), encoding="utf-8")
         return warnings
 
 
-def page(doc: Briefing) -> str:
+def page(doc: LaidDocument | Briefing) -> str:
     """The whole briefing as a standalone HTML page."""
-    html = _Html(doc, pictures=True)
-    walk(html.layout, html, "html")
+    html = _Html(laid_out(doc), pictures=True)
+    walk(html.laid, html, "html")
     return _page(html)
 
 
 def _page(html: _Html) -> str:
-    doc = html.layout.doc
-    body, meta = html.body(), text.meta_line(doc)
+    laid = html.laid
+    doc = laid.doc
+    body, meta = html.body(), laid.front.meta
     return _ENV.get_template("briefing.html.j2").render(
-        doc=doc, meta=meta, summary=html.summary, body=body, **_look(doc, _words(doc, meta, html.summary, body), True)
+        doc=doc,
+        meta=meta,
+        logo=_logo(laid),
+        summary=html.summary,
+        body=body,
+        **_look(doc, _words(doc, meta, html.summary, body), True),
+    )
+
+
+def _logo(laid: LaidDocument) -> Markup:
+    """The house logo in the layout's box, at the start or the end of the title block's first line."""
+    box, path = laid.front.logo, laid.doc.style.logo
+    if box is None or path is None:
+        return Markup("")
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    kind = _IMAGE_TYPES.get(path.suffix.lower(), "image/png")
+    side = "inline-start" if box.align == "start" else "inline-end"
+    return Markup(
+        f'<img class="logo" src="data:{kind};base64,{data}" alt="" '
+        f'style="width:{box.width_cm:.2f}cm;height:{box.height_cm:.2f}cm;float:{side}">'
     )
 
 
@@ -92,17 +112,19 @@ def _words(doc: Briefing, *parts: str | None) -> str:
 
 
 def mail_body(
-    doc: Briefing, note: Inline | None, attachments: Sequence[Attachment], full: bool = False
+    doc: LaidDocument | Briefing, note: Inline | None, attachments: Sequence[Attachment], full: bool = False
 ) -> tuple[str, str]:
     """HTML and plain-text bodies of a mail: title, marking, note, summary, the files, and the whole text if ``full``.
 
     Pictures and charts are named rather than shown: they travel in the attached files.
     """
-    html = _Html(doc, pictures=False)
-    walk(html.layout, html, "html")
+    laid = laid_out(doc)
+    doc = laid.doc
+    html = _Html(laid, pictures=False)
+    walk(laid, html, "html")
     values = {
         "doc": doc,
-        "meta": text.meta_line(doc),
+        "meta": laid.front.meta,
         "note": _inline(note) if note else None,
         "summary": html.summary,
         "body": html.body() if full else Markup(""),
@@ -110,7 +132,7 @@ def mail_body(
     }
     # A mail names the script fonts but does not carry them: its readers' own are used.
     values |= _look(doc, _words(doc, *(str(values[key] or "") for key in ("meta", "note", "summary", "body"))), False)
-    text_values = {**values, "summary": _text_blocks(doc.summary), "note": _text_inline(note) if note else None}
+    text_values = {**values, "summary": _text_summary(laid), "note": _text_inline(note) if note else None}
     plain_text = _ENV.get_template("mail.txt.j2").render(text_values)
     return _ENV.get_template("mail.html.j2").render(values), plain_text
 
@@ -136,16 +158,14 @@ def human_size(size: int) -> str:
 
 
 class _Html:
-    """The walker's handlers: each node as HTML, the summary apart from the body, sections nested by level."""
+    """The walker's handlers: each node as HTML, the summary apart from the body, sections nested as written."""
 
-    def __init__(self, doc: Briefing, pictures: bool) -> None:
-        self.style = doc.style
-        self.layout = lay_out(doc)
+    def __init__(self, laid: LaidDocument, pictures: bool) -> None:
+        self.laid = laid
+        self.style = laid.doc.style
         self.pictures = pictures
         self.summary = Markup("")
         self.parts: list[Markup] = []
-        self.open = 0
-        """Sections open around the current node."""
         self.in_summary = False
 
     def add(self, markup: Markup) -> None:
@@ -155,23 +175,37 @@ class _Html:
             self.parts.append(markup)
 
     def body(self) -> Markup:
-        return Markup("").join(self.parts) + Markup("</section>\n") * self.open
+        return Markup("").join(self.parts)
+
+    def visit_summary(self, node: Summary, place: Place) -> None:
+        self.in_summary = True  # the page's template heads the summary and frames it
+
+    def leave_summary(self, node: Summary, place: Place) -> None:
+        self.in_summary = False
+
+    def visit_section(self, node: Section, place: Place) -> None:
+        self.add(Markup("<section>\n"))
+
+    def leave_section(self, node: Section, place: Place) -> None:
+        self.add(Markup("</section>\n"))
 
     def visit_heading(self, node: Heading, place: Place) -> None:
-        self.in_summary = node.summary
         if node.summary:
-            return  # the page's template heads the summary
-        closing = self.open - node.level + 1
-        self.parts.append(Markup("</section>\n") * max(closing, 0))
-        self.open = node.level
+            return  # headed by the page's template
         tag = f"h{min(node.level + 1, 6)}"
-        self.parts.append(Markup(f"<section>\n<{tag}>{_inline(node.text)}</{tag}>\n"))
+        self.add(Markup(f"<{tag}>{_inline(node.text)}</{tag}>\n"))
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> None:
         self.add(_paragraph(node))
 
     def visit_list_block(self, node: ListBlock, place: Place) -> None:
-        self.add(_list(node))
+        self.add(Markup("<ol>\n" if node.numbered else "<ul>\n"))
+
+    def visit_item(self, node: Item, place: Place) -> None:
+        self.add(Markup(f"<li>{_inline(node.text)}</li>\n"))
+
+    def leave_list_block(self, node: ListBlock, place: Place) -> None:
+        self.add(Markup("</ol>\n" if node.numbered else "</ul>\n"))
 
     def visit_table(self, node: Table, place: Place) -> None:
         assert place.table is not None and place.caption is not None
@@ -183,35 +217,32 @@ class _Html:
         self.add(_figure(shown, place.caption, node.title))
 
     def visit_image(self, node: Image, place: Place) -> None:
-        assert place.caption is not None
-        self.add(_figure(self._img(node) if self.pictures else Markup(""), place.caption, node.alt))
+        assert place.caption is not None and place.box is not None
+        self.add(_figure(self._img(node, place.box) if self.pictures else Markup(""), place.caption, node.alt))
 
     def visit_callout(self, node: Callout, place: Place) -> None:
-        inner = Markup("").join(_paragraph(b) if isinstance(b, Paragraph) else _list(b) for b in node.content)
         title = escape(node.title)
         self.add(
             Markup(f'<aside class="callout callout-{node.kind}" role="note" aria-label="{title}">\n')
-            + Markup(f'<p class="callout-title">{title}</p>\n{inner}</aside>\n')
+            + Markup(f'<p class="callout-title">{title}</p>\n')
         )
+
+    def leave_callout(self, node: Callout, place: Place) -> None:
+        self.add(Markup("</aside>\n"))
 
     def visit_page_break(self, node: PageBreak, place: Place) -> None:
         self.add(Markup('<hr class="page-break">\n'))
 
-    def _img(self, block: Image) -> Markup:
+    def _img(self, block: Image, box: Box) -> Markup:
         data = base64.b64encode(block.path.read_bytes()).decode("ascii")
         kind = _IMAGE_TYPES.get(block.path.suffix.lower(), "image/png")
-        width, _ = markup.image_size_cm(block, self.style.text_width_cm)
-        return Markup(f'<img src="data:{kind};base64,{data}" alt="{escape(block.alt)}" style="width:{width:.1f}cm">')
+        return Markup(
+            f'<img src="data:{kind};base64,{data}" alt="{escape(block.alt)}" style="width:{box.width_cm:.1f}cm">'
+        )
 
 
 def _paragraph(node: Paragraph) -> Markup:
     return Markup(f"<p>{_inline(node.text)}</p>\n")
-
-
-def _list(node: ListBlock) -> Markup:
-    tag = "ol" if node.numbered else "ul"
-    items = "".join(f"<li>{_item(i.lead, i.text)}</li>\n" for i in node.items)
-    return Markup(f"<{tag}>\n{items}</{tag}>\n")
 
 
 def _figure(shown: Markup, caption: Caption, alt: str) -> Markup:
@@ -219,10 +250,6 @@ def _figure(shown: Markup, caption: Caption, alt: str) -> Markup:
     if not shown and alt and not caption.text:
         label += Markup(f" ({escape(alt)})")
     return Markup(f"<figure>\n{shown}<figcaption>{label}</figcaption>\n</figure>\n")
-
-
-def _item(lead: Inline | None, text: Inline) -> Markup:
-    return (Markup(f"<strong>{_inline(lead)}:</strong> ") if lead else Markup("")) + _inline(text)
 
 
 def _inline(text: Inline) -> Markup:
@@ -313,20 +340,19 @@ def _text_inline(text: Inline) -> str:
     return "".join(out)
 
 
-def _text_blocks(blocks: tuple[Block, ...]) -> str:
-    """Blocks as plain text, for the text part of a mail."""
+def _text_summary(laid: LaidDocument) -> str:
+    """The summary as plain text, for a mail's text part: its paragraphs, and its lists' items with their markers."""
     lines: list[str] = []
-    for block in blocks:
-        match block:
-            case Paragraph():
-                lines.append(plain(block.text))
-            case ListBlock():
-                for i, item in enumerate(block.items, 1):
-                    marker = f"{i}." if block.numbered else "-"
-                    lead = f"{plain(item.lead)}: " if item.lead else ""
-                    lines.append(f"{marker} {lead}{plain(item.text)}")
-            case Table() | Chart() | Image() | Callout() | PageBreak():
-                pass  # a summary holds text; these never reach it
-            case _:
-                assert_never(block)
+    for part in laid.body:
+        if isinstance(part.node, Summary):
+            lines.extend(_text_lines(part))
     return "\n".join(lines)
+
+
+def _text_lines(laid: Laid) -> list[str]:
+    node = laid.node
+    if isinstance(node, Item):
+        return [f"{node.marker} {plain(node.text)}"]
+    if isinstance(node, Paragraph):
+        return [plain(node.text)]
+    return [line for child in laid.children for line in _text_lines(child)]

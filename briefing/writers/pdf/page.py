@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
 from reportlab.platypus import Paragraph as RLParagraph
 
-from ...model import Briefing
+from ...layout import LaidDocument
 from ...style import Style
 from .. import markup
 from . import bidi, compress, fonts
@@ -68,7 +68,8 @@ class KeepWithNext(KeepTogether):
 class Document(BaseDocTemplate):
     """The page set-up of a briefing: the style's page, and a turned one for wide tables."""
 
-    def __init__(self, path: Path, doc: Briefing, fonts: Fonts) -> None:
+    def __init__(self, path: Path, laid: LaidDocument, fonts: Fonts) -> None:
+        doc = laid.doc
         style = doc.style
         width, height = style.page_cm[0] * cm, style.page_cm[1] * cm
         margin = style.margin_cm * cm
@@ -90,7 +91,7 @@ class Document(BaseDocTemplate):
             initialFontName=fonts.body,
             keepTogetherClass=KeepWithNext,
         )
-        self.doc, self.fonts = doc, fonts
+        self.doc, self.fonts, self.furniture = doc, fonts, laid.furniture
         self.addPageTemplates([self._template(PORTRAIT, (width, height)), self._template(WIDE, (height, width))])
 
     def _template(self, name: str, size: tuple[float, float]) -> PageTemplate:
@@ -117,14 +118,14 @@ class Document(BaseDocTemplate):
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(text, key, level=level - 1, closed=level > 1)
             # The contents give the page's printed number: after a cover page, the count starts at the next.
-            printed = self.page - 1 if self.doc.style.cover == "page" else self.page
+            printed = self.page - (self.furniture.first_numbered_page - 1)
             self.notify("TOCEntry", (level - 1, text, printed, key))
 
     def _furniture(self, canvas: NumberedCanvas, _: BaseDocTemplate) -> None:
         """The classification marking, centred at the top and bottom of the page."""
-        if not self.doc.classification:
+        if not self.furniture.marking:
             return
-        marking = markup.xml_safe(self.doc.classification)
+        marking = markup.xml_safe(self.furniture.marking)
         style: Style = self.doc.style
         width, height = canvas.page_size
         colour = colors.HexColor("#" + style.marking_colour)
@@ -144,18 +145,18 @@ class Document(BaseDocTemplate):
         canvas.restoreState()
 
     def page_number(self, canvas: Canvas, page: int, total: int, size: tuple[float, float]) -> None:
-        """ "Page X of Y" at the end of the footer; a cover page has none, and the count starts after it."""
-        if self.doc.style.cover == "page":
-            if page == 1:
-                return
-            page, total = page - 1, total - 1
-        labels = self.doc.labels
+        """ "Page X of Y" at the end of the footer, from the first numbered page on, which the count starts from."""
+        before = self.furniture.first_numbered_page - 1
+        if page <= before:
+            return
+        page, total = page - before, total - before
+        words, of = self.furniture.page_words
         rtl = self.doc.direction == "rtl"
         canvas.saveState()
         canvas.setFillColor(colors.HexColor("#555555"))
         # At the end of the line: the right, or the left in a right-to-left briefing.
         line = (self.leftMargin, size[0] - self.leftMargin - self.rightMargin, _FOOTER_Y_CM * cm)
-        self._line(canvas, f"{labels.page} {page} {labels.of} {total}", 8.5, line, TA_LEFT if rtl else TA_RIGHT)
+        self._line(canvas, f"{words} {page} {of} {total}", 8.5, line, TA_LEFT if rtl else TA_RIGHT)
         canvas.restoreState()
 
     def _line(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -31,10 +30,9 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from ...errors import Problem
+from ...layout import Front, Item, LaidDocument, Place, colours, laid_out
 from ...layout import Heading as LaidHeading
-from ...layout import Place, colours
 from ...layout.geometry import TableGeometry
-from ...layout.text import meta_line
 from ...model import (
     Briefing,
     Callout,
@@ -61,12 +59,14 @@ class PdfWriter:
 
     name = "pdf"
     extension = ".pdf"
+    takes_layout = True
 
-    def write(self, doc: Briefing, path: Path) -> list[Problem]:
-        style = doc.style
+    def write(self, laid: LaidDocument | Briefing, path: Path) -> list[Problem]:
+        laid = laid_out(laid)
+        style = laid.doc.style
         fonts = Fonts(faces.register(style.body_font), faces.register(style.heading_font or style.body_font))
-        story = _Story(doc, fonts)
-        template = Document(path, doc, fonts)
+        story = _Story(laid, fonts)
+        template = Document(path, laid, fonts)
         canvas = partial(NumberedCanvas, numbers=template.page_number)
         if style.toc:
             # The contents learn their page numbers from a first pass.
@@ -74,6 +74,17 @@ class PdfWriter:
         else:
             template.build(story.flowables, canvasmaker=canvas)
         return story.warnings
+
+
+_H_ALIGN = {
+    ("start", False): "LEFT",
+    ("start", True): "RIGHT",
+    ("end", False): "RIGHT",
+    ("end", True): "LEFT",
+    ("center", False): "CENTER",
+    ("center", True): "CENTER",
+}
+"""A box's place across the text column, by where the layout puts it and whether the briefing runs right to left."""
 
 
 def _hex(rgb: str) -> colors.Color:
@@ -164,21 +175,24 @@ class _Fit:
 
 
 class _Story:
-    def __init__(self, doc: Briefing, fonts: Fonts) -> None:
+    def __init__(self, laid: LaidDocument, fonts: Fonts) -> None:
+        doc = laid.doc
         self.style = doc.style
         self.fonts = fonts
         self.rtl = doc.direction == "rtl"
         self.labels = doc.labels
         self.styles = _styles(doc.style, fonts, self.rtl)
         self.flowables: list[Flowable] = []
+        self.boxes: list[list[Flowable]] = []
+        """What goes in the callouts and lists being walked, innermost last."""
         self.headings = 0
-        self.cover(doc)
-        if doc.style.toc:
-            self.contents()
-        self.warnings = walk(doc, self, "pdf")
+        self.cover(laid.front)
+        if laid.furniture.contents is not None:
+            self.contents(laid.furniture.contents)
+        self.warnings = walk(laid, self, "pdf")
 
     def add(self, *flowables: Flowable) -> None:
-        self.flowables.extend(flowables)
+        (self.boxes[-1] if self.boxes else self.flowables).extend(flowables)
 
     def covers(self, text: str) -> bool:
         """Whether the body font has a glyph for every character of ``text``."""
@@ -224,34 +238,27 @@ class _Story:
 
     # -- front matter ------------------------------------------------------
 
-    def cover(self, doc: Briefing) -> None:
-        if self.style.cover == "none":
+    def cover(self, front: Front) -> None:
+        if not front.shown:
             return
-        page = self.style.cover == "page"
+        page = front.cover_page
         if page:
             self.add(Spacer(1, 4 * cm))
-        if self.style.logo:
-            self.add(self._logo(page))
+        if front.logo is not None and self.style.logo is not None:
+            logo = RLImage(str(self.style.logo), width=front.logo.width_cm * cm, height=front.logo.height_cm * cm)
+            logo.hAlign = _H_ALIGN[front.logo.align, self.rtl]
+            self.add(logo)
         head = self.fonts.heading
-        self.add(self.paragraph(doc.title, self.styles["cover-title" if page else "title"], head, bold=True))
-        if doc.subtitle:
-            self.add(self.paragraph(doc.subtitle, self.styles["subtitle"], head))
-        meta = meta_line(doc)
-        if meta:
-            self.add(self.paragraph(meta, self.styles["meta"]))
+        self.add(self.paragraph(front.title, self.styles["cover-title" if page else "title"], head, bold=True))
+        if front.subtitle:
+            self.add(self.paragraph(front.subtitle, self.styles["subtitle"], head))
+        if front.meta:
+            self.add(self.paragraph(front.meta, self.styles["meta"]))
         self.add(HRFlowable(width="100%", thickness=1.2, color=_hex(self.style.accent), spaceBefore=4, spaceAfter=10))
         if page:
             self.add(RLPageBreak())
 
-    def _logo(self, page: bool) -> Flowable:
-        px_w, px_h = self.style.logo_size_px
-        height = (2.5 if page else 1.4) * cm
-        width = min(height * px_w / px_h, self.style.text_width_cm * cm / 2)
-        logo = RLImage(str(self.style.logo), width=width, height=width * px_h / px_w)
-        logo.hAlign = "LEFT" if page else "RIGHT"
-        return logo
-
-    def contents(self) -> None:
+    def contents(self, title: str) -> None:
         from reportlab.platypus.tableofcontents import defaultTableStyle
 
         # The contents are a table: its cells' font is set, or reportlab's Helvetica, not embedded, joins the file.
@@ -261,7 +268,7 @@ class _Story:
             ParagraphStyle(f"toc{n}", self.styles["body"], leftIndent=n * 14, firstLineIndent=0, spaceAfter=2)
             for n in range(3)
         ]
-        self.add(RLParagraph(self.text(self.labels.contents, bold=True), self.styles["toc-title"]), toc)
+        self.add(RLParagraph(self.text(title, bold=True), self.styles["toc-title"]), toc)
         if self.style.cover == "page":
             self.add(RLPageBreak())
 
@@ -284,37 +291,35 @@ class _Story:
         self.add(self.paragraph(node.text, self.styles["intro" if place.keep_with_next else "body"]))
 
     def visit_list_block(self, node: ListBlock, place: Place) -> None:
-        self.add(self.list_block(node))
+        self.boxes.append([])  # its items
 
-    def visit_page_break(self, node: PageBreak, place: Place) -> None:
-        self.add(RLPageBreak())
+    def visit_item(self, node: Item, place: Place) -> None:
+        self.add(RLListItem(self.paragraph(node.text, self.styles["body"])))
 
-    def list_block(self, block: ListBlock, style: str = "body") -> ListFlowable:
-        items = []
-        for item in block.items:
-            text = item.text
-            if item.lead:
-                text = (*(replace(span, bold=True) for span in item.lead), Span(": ", bold=True), *item.text)
-            items.append(RLListItem(self.paragraph(text, self.styles[style])))
+    def leave_list_block(self, node: ListBlock, place: Place) -> None:
+        items = self.boxes.pop()
         kind: dict[str, Any] = (
             {"bulletType": "1", "bulletFormat": "%s."}
-            if block.numbered
+            if node.numbered
             else {"bulletType": "bullet", "start": "\u2022", "bulletColor": _hex(self.style.accent)}
         )
         size = self.style.font_size
         side = {"rightIndent": 18, "bulletDir": "rtl"} if self.rtl else {"leftIndent": 18}
-        return ListFlowable(items, bulletFontName=self.fonts.body, bulletFontSize=size, **side, **kind)
+        self.add(ListFlowable(items, bulletFontName=self.fonts.body, bulletFontSize=size, **side, **kind))
+
+    def visit_page_break(self, node: PageBreak, place: Place) -> None:
+        self.add(RLPageBreak())
 
     def visit_callout(self, node: Callout, place: Place) -> None:
-        """A framed, shaded box, kept together on a page where it fits."""
+        """A framed, shaded box: its title here, its paragraphs and lists as they are walked."""
         colour = colours.callout_colour(self.style, node.kind)
         title_style = ParagraphStyle("callout-title", self.styles["body"], textColor=_hex(colour), spaceAfter=3)
-        inside: list[Flowable] = [RLParagraph(f"<b>{self.text(node.title, bold=True)}</b>", title_style)]
-        for block in node.content:
-            if isinstance(block, Paragraph):
-                inside.append(self.paragraph(block.text, self.styles["body"]))
-            else:
-                inside.append(self.list_block(block))
+        self.boxes.append([RLParagraph(f"<b>{self.text(node.title, bold=True)}</b>", title_style)])
+
+    def leave_callout(self, node: Callout, place: Place) -> None:
+        """The box drawn round what was walked into it, kept on one page where it fits if the layout says so."""
+        colour = colours.callout_colour(self.style, node.kind)
+        inside = self.boxes.pop()
         box = RLTable([[inside]], colWidths=[self.style.text_width_cm * cm], hAlign="LEFT")
         box.setStyle(
             [
@@ -329,7 +334,7 @@ class _Story:
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
             ]
         )
-        self.add(KeepTogether([box]), Spacer(1, 10))
+        self.add(KeepTogether([box]) if place.keep_together else box, Spacer(1, 10))
 
     def visit_table(self, node: Table, place: Place) -> None:
         laid, caption = place.table, place.caption
@@ -416,6 +421,7 @@ class _Story:
 
     def visit_image(self, node: Image, place: Place) -> None:
         assert place.caption is not None
-        width, height = markup.image_size_cm(node, self.style.text_width_cm)
+        assert place.box is not None
+        width, height = place.box.width_cm, place.box.height_cm
         picture = RLImage(str(node.path), width=width * cm, height=height * cm)
         self.add(KeepTogether([picture, self._figure_caption(place)]))

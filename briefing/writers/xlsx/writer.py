@@ -16,12 +16,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ...errors import Problem, SpecError
-from ...layout import Heading, Place, colours
+from ...layout import Box, Heading, Item, LaidDocument, Place, colours, laid_out
 from ...layout.geometry import chart_table
 from ...layout.measure import line_em
 from ...layout.numbering import Caption
-from ...layout.text import meta_line
-from ...model import Briefing, Callout, Chart, Image, Inline, ListBlock, PageBreak, Paragraph, Span, Table
+from ...model import Briefing, Callout, Chart, Image, Inline, PageBreak, Paragraph, Span, Table
 from ...reproducible import build_time, fix_zip_times
 from ...style import Style
 from ...walk import walk
@@ -59,9 +58,10 @@ class XlsxWriter:
 
     name = "xlsx"
     extension = ".xlsx"
+    takes_layout = True
 
-    def write(self, doc: Briefing, path: Path) -> list[Problem]:
-        builder = _Builder(doc)
+    def write(self, laid: LaidDocument | Briefing, path: Path) -> list[Problem]:
+        builder = _Builder(laid_out(laid))
         try:
             builder.build()
             # ExcelWriter rather than Workbook.save, which would stamp the time of
@@ -76,7 +76,9 @@ class XlsxWriter:
 
 
 class _Builder:
-    def __init__(self, doc: Briefing) -> None:
+    def __init__(self, laid: LaidDocument) -> None:
+        doc = laid.doc
+        self.laid = laid
         self.doc = doc
         self.style: Style = doc.style
         self.font_name = self.style.body_font.name if self.style.body_font else "Calibri"
@@ -98,17 +100,19 @@ class _Builder:
         self.sheet.print_area = "A1:A1048576"
         self._print_setup(self.sheet, landscape=self.style.landscape)
         self.sheet_names: set[str] = {"briefing", "history"}  # Excel reserves History
-        self.contents_name = self._sheet_name(self.doc.labels.contents)
+        self.contents_name = self._sheet_name(laid.furniture.contents or doc.labels.contents)
         """The contents sheet's name, kept from the start so that no table's sheet takes it."""
         self.contents: list[tuple[str, str]] = []
+        self.fill: PatternFill | None = None
+        """The fill of the callout being walked, behind each of its rows."""
         self.grid = tables.Grid(self.workbook, self.style.table, self.font, self.style.accent)
         self._properties()
         self._mark(self.sheet)
 
     def build(self) -> None:
         self._front_matter()
-        self.warnings.extend(walk(self.doc, self, "xlsx"))
-        if self.style.toc:
+        self.warnings.extend(walk(self.laid, self, "xlsx"))
+        if self.laid.furniture.contents is not None:
             self._contents_sheet()
 
     def font(self, size: float = 11, **kwargs: object) -> Font:
@@ -126,7 +130,7 @@ class _Builder:
 
     def _mark(self, sheet: Sheet) -> None:
         """The printed page number, and the classification in the printed header and footer of a sheet."""
-        page, of = (markup.xml_safe(word).replace("&", "&&") for word in (self.doc.labels.page, self.doc.labels.of))
+        page, of = (markup.xml_safe(word).replace("&", "&&") for word in self.laid.furniture.page_words)
         sheet.oddFooter.right.text = f"{page} &P {of} &N"  # & starts a code there: the words' own are doubled
         sheet.oddFooter.right.size = 8
         if not self.doc.classification:
@@ -195,19 +199,18 @@ class _Builder:
         self.sheet.add(cells, height=height)
 
     def _front_matter(self) -> None:
-        doc, style = self.doc, self.style
-        if doc.classification:
+        front, style = self.laid.front, self.style
+        if self.doc.classification:
             self._marking_cell(self.sheet)  # on screen as well as in print
-        if style.cover == "none":
+        if not front.shown:
             return
-        if style.logo:
-            self._logo()
-        self.row(doc.title, XFont(name=self.heading_name, bold=True, size=18, color=style.accent))
-        if doc.subtitle:
-            self.row(doc.subtitle, XFont(name=self.heading_name, size=13, color="444444"))
-        meta = meta_line(doc)
-        if meta:
-            self.row(meta, self.font(italic=True, color="555555"))
+        if front.logo is not None:
+            self._logo(front.logo)
+        self.row(front.title, XFont(name=self.heading_name, bold=True, size=18, color=style.accent))
+        if front.subtitle:
+            self.row(front.subtitle, XFont(name=self.heading_name, size=13, color="444444"))
+        if front.meta:
+            self.row(front.meta, self.font(italic=True, color="555555"))
 
     def _marking_cell(self, sheet: Sheet) -> None:
         """The classification in row 1, in the marking colour (or on a banner)."""
@@ -221,12 +224,10 @@ class _Builder:
         marking.alignment = Alignment(horizontal="center")
         sheet.add([marking])
 
-    def _logo(self) -> None:
-        """The logo beside the title block, right of the narrative column."""
-        px_w, px_h = self.style.logo_size_px
+    def _logo(self, box: Box) -> None:
+        """The logo beside the title block, right of the narrative column, in the layout's box."""
         logo = XLImage(str(self.style.logo))
-        logo.height = 56
-        logo.width = 56 * px_w / px_h
+        logo.width, logo.height = box.width_cm * _PX_PER_CM, box.height_cm * _PX_PER_CM
         self.sheet.add_image(logo, f"B{self.sheet.rows + 1}")
 
     def _heading_font(self, level: int) -> Font:
@@ -239,11 +240,10 @@ class _Builder:
         self.inline_row(node.text, self._heading_font(node.level))
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> None:
-        self.inline_row(node.text)
+        self.inline_row(node.text, self.font(), self.fill)
 
-    def visit_list_block(self, node: ListBlock, place: Place) -> None:
-        for text in _list_lines(node):
-            self.inline_row(text)
+    def visit_item(self, node: Item, place: Place) -> None:
+        self.inline_row((Span(node.marker + " "), *node.text), self.font(), self.fill)
 
     def visit_page_break(self, node: PageBreak, place: Place) -> None:
         self.sheet.row_breaks.append(Break(id=self.sheet.rows))
@@ -253,9 +253,10 @@ class _Builder:
         colour = colours.callout_colour(self.style, node.kind)
         fill = PatternFill("solid", fgColor=colours.lighter(colour))
         self.inline_row((Span(node.title, bold=True),), self.font(bold=True, color=colour), fill)
-        for block in node.content:
-            for text in [block.text] if isinstance(block, Paragraph) else _list_lines(block):
-                self.inline_row(text, self.font(), fill)
+        self.fill = fill  # behind its paragraphs and lists, as they are walked
+
+    def leave_callout(self, node: Callout, place: Place) -> None:
+        self.fill = None
 
     def inline_row(self, text: Inline, font: Font | None = None, fill: PatternFill | None = None) -> None:
         font = font or self.font()
@@ -264,7 +265,8 @@ class _Builder:
 
     def visit_image(self, block: Image, place: Place) -> None:
         assert place.caption is not None
-        width_cm, height_cm = markup.image_size_cm(block, self.style.text_width_cm)
+        assert place.box is not None
+        width_cm, height_cm = place.box.width_cm, place.box.height_cm
         picture = XLImage(str(block.path))
         picture.width, picture.height = width_cm * _PX_PER_CM, height_cm * _PX_PER_CM
         self.sheet.add_image(picture, f"A{self.sheet.rows + 1}")
@@ -388,17 +390,6 @@ def _cut(text: str, length: int) -> str:
         cut = text[:length]
         text = cut.rsplit(" ", 1)[0] if text[length] != " " and " " in cut else cut
     return text.rstrip(" ,.;:-–—(") or text[:length]
-
-
-def _list_lines(block: ListBlock) -> list[Inline]:
-    """A list's items as lines of text, each with its bullet or number and its lead in bold."""
-    lines = []
-    for n, item in enumerate(block.items, 1):
-        marker = f"{n}. " if block.numbered else "\u2022 "
-        lead = tuple(Span(s.text, True, s.italic, s.href) for s in item.lead or ())
-        colon = (Span(": ", bold=True),) if item.lead else ()
-        lines.append((Span(marker), *lead, *colon, *item.text))
-    return lines
 
 
 def _bold_label(caption: Caption) -> Inline:

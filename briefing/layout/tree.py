@@ -1,0 +1,160 @@
+"""The laid-out document: what every writer receives, and nothing it must work out again.
+
+``lay_out`` turns a briefing into a ``LaidDocument``: a tree of ``Laid`` nodes in reading
+order, each a node of the briefing (or one the layout adds: a summary, a heading, a list
+item) with its ``Place``, the layout's decisions about it, and its children. Around the
+body, the document carries what no single node decides: the title block (``Front``) and
+the page furniture (``Furniture``). Writers map these into their units and decide none of
+them again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..errors import Problem
+from ..model import Briefing, Inline, Paragraph, Pos, Section
+from .geometry import TableGeometry
+from .numbering import Caption
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading as it stands in the flow of the document: a section's, or the summary's."""
+
+    text: Inline
+    """The heading's text."""
+    level: int
+    """1 for a top-level section, one more for each level of nesting."""
+    pos: Pos
+    """Where the section was written."""
+    summary: bool = False
+    """It heads the executive summary rather than a section."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The executive summary: its heading, then its blocks, as children."""
+
+    pos: Pos
+    """Where the briefing was written."""
+
+
+@dataclass(frozen=True)
+class Item(Paragraph):
+    """One entry of a list, as a paragraph: its run-in lead, when it has one, already set bold before its text.
+
+    A list's items are its children, and an item is a paragraph: a writer that knows paragraphs
+    and not lists still shows every word of a list.
+    """
+
+    marker: str = "\u2022"
+    """What stands before it where a format has no lists of its own: "•", or its number and a stop ("3.")."""
+
+
+@dataclass(frozen=True)
+class Box:
+    """A picture's box on the page, in centimetres, the same in every format."""
+
+    width_cm: float
+    """Width on the page."""
+    height_cm: float
+    """Height on the page."""
+    align: str = "start"
+    """Where it stands across the text column: "start", "center" or "end" of the line, in the briefing's direction."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """The layout's decisions about one node."""
+
+    keep_with_next: bool = False
+    """It stays on the page of the node after it."""
+    caption: Caption | None = None
+    """A table's or figure's numbered caption."""
+    table: TableGeometry | None = None
+    """A table's geometry, or the geometry of a chart's numbers."""
+    keep_together: bool = False
+    """It is not split across pages where it fits on one."""
+    turn: bool = False
+    """A page turned from the document's orientation starts before it: it is a turned table, or the
+    heading or introduction that stays with one. The turned pages end after the table."""
+    box: Box | None = None
+    """A picture's box on the page."""
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A node of the laid-out document: the node, the layout's decisions about it, and what it holds."""
+
+    node: object
+    """A block of the briefing, a ``Section``, or a node the layout adds (``Summary``, ``Heading``, ``Item``)."""
+    place: Place
+    """The layout's decisions about it."""
+    children: tuple[Laid, ...] = ()
+    """What it holds, in reading order: a section's heading, blocks and sub-sections; a callout's
+    paragraphs and lists; a list's items."""
+
+
+@dataclass(frozen=True)
+class Front:
+    """The title block: a block at the top of page 1, or a cover page of its own."""
+
+    title: str
+    """The briefing's title."""
+    subtitle: str | None
+    """Its subtitle, if any."""
+    meta: str
+    """The line under the title: source, date and author, in the briefing's words; may be empty."""
+    logo: Box | None
+    """The house logo's box, or None."""
+    cover_page: bool
+    """The title block stands on a page of its own, before the body."""
+    shown: bool = True
+    """False when the style asks for no title block at all."""
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """What is printed around the body on every page, the same in every paged format."""
+
+    marking: str | None
+    """The classification marking, at the top and bottom of every page and sheet."""
+    first_numbered_page: int
+    """The first physical page that carries a page number (2 after a cover page, else 1): it is page 1,
+    and the count ("of N") counts from it, so readers of every format cite the same page numbers."""
+    page_words: tuple[str, str]
+    """The words around the page number and the count: ("Page", "of") in the briefing's language."""
+    contents: str | None
+    """The heading of the table of contents, or None when the style asks for none."""
+
+
+@dataclass(frozen=True)
+class LaidDocument:
+    """A briefing laid out once for every format: what writers, the mail body and the preview receive."""
+
+    doc: Briefing
+    """The briefing laid out (its metadata, style, language and direction)."""
+    body: tuple[Laid, ...]
+    """The summary, then the top-level sections, each holding its own."""
+    front: Front
+    """The title block."""
+    furniture: Furniture
+    """The page furniture."""
+    warnings: tuple[Problem, ...] = ()
+    """What every format will show less well than the spec asks (tokens broken in a table)."""
+
+    @cached_property
+    def flow(self) -> tuple[tuple[object, Place], ...]:
+        """The headings and blocks in reading order, with their places: the summary's and every
+        section's, sub-sections included, each block whole (a callout's paragraphs stay in it)."""
+        found: list[tuple[object, Place]] = []
+        stack = list(reversed(self.body))
+        while stack:
+            laid = stack.pop()
+            if isinstance(laid.node, (Summary, Section)):
+                stack.extend(reversed(laid.children))
+            else:
+                found.append((laid.node, laid.place))
+        return tuple(found)
