@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 from itertools import groupby
 
-from ..model import Image, Inline, Span
+from ..model import Inline, Span
 
 # XML 1.0 cannot hold these characters at all; writers of XML formats replace
 # them with a visible U+FFFD rather than failing or dropping text silently.
@@ -22,14 +22,6 @@ def has_rtl(text: str) -> bool:
 def xml_safe(text: str) -> str:
     """``text`` with characters XML cannot carry replaced by U+FFFD."""
     return _NOT_XML.sub("\ufffd", text)
-
-
-def image_size_cm(image: Image, text_width_cm: float) -> tuple[float, float]:
-    """Width and height of a picture on the page: the width asked for, or its
-    natural size at 96 pixels an inch, never wider than the text."""
-    px_w, px_h = image.size_px
-    width = min(image.width_cm or px_w * 2.54 / 96, text_width_cm)
-    return width, width * px_h / px_w
 
 
 def link_groups(text: Inline) -> Iterator[tuple[str | None, list[Span]]]:
