@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import lxml.html
+import pdfplumber
+import pytest
 
 from briefing.model import Briefing, Chart, NumberFormat, Paragraph, Section, Series, Table, Totals
 from briefing.reading.inline import parse_inline
@@ -111,3 +113,26 @@ def test_a_date_or_number_in_a_cell_never_breaks(tmp_path):
     assert [s.text for s in cells[1].xpath("span[@class='nb']")] == ["2026-10-01", "2026-10-08"]
     css = tree.xpath("//style")[0].text
     assert ".nb, td.num, th.num { white-space: nowrap; }" in css and "table-layout: fixed" in css
+
+
+def test_a_wide_tables_text_is_the_size_the_layout_chose_as_in_the_pdf(tmp_path):
+    """A 40-column table is laid out small to fit a turned page: the page draws it at that size, not the
+    style sheet's, so the widths computed for it hold its words, as in the PDF."""
+    from briefing.layout import lay_out
+    from briefing.writers.pdf.writer import PdfWriter
+
+    columns = tuple(f"Indicator {n}" for n in range(40))
+    table = Table(columns, tuple(tuple(1000 + r * n for n in range(40)) for r in range(3)), "Wide")
+    laid = lay_out(Briefing("T", (Section(parse_inline("H"), (table,)),)))
+    (geometry,) = [place.table for node, place in laid.flow if isinstance(node, Table)]
+    assert geometry is not None and geometry.size < 7.5  # shrunk from 9 pt to fit the turned page
+    html, pdf = tmp_path / "w.html", tmp_path / "w.pdf"
+    HtmlWriter().write(laid, html)
+    PdfWriter().write(laid, pdf)
+    drawn = dict(part.split(":") for part in lxml.html.parse(str(html)).find(".//table").get("style").split(";"))
+    assert float(drawn["font-size"].removesuffix("pt")) == pytest.approx(geometry.size, abs=0.01)
+    assert float(drawn["width"].removesuffix("pt")) == pytest.approx(geometry.width, abs=0.1)
+    with pdfplumber.open(str(pdf)) as document:
+        words = [w for page in document.pages for w in page.extract_words(extra_attrs=["size"])]
+    header = [w["size"] for w in words if w["text"].startswith("In")]  # "Indicator", broken or not
+    assert header and all(size == pytest.approx(geometry.size, abs=0.05) for size in header)

@@ -5,16 +5,32 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pypdf import PdfReader
 
+from briefing import build, load
 from briefing.layout import Heading, lay_out
-from briefing.layout.flow import keeps_with_next
+from briefing.layout.flow import INTRO_LINES, keeps_with_next, lines
 from briefing.layout.geometry import CM, PADDING, geometry, share
 from briefing.layout.measure import width
 from briefing.layout.numbering import Counter
 from briefing.layout.text import display
-from briefing.model import Briefing, Callout, Chart, Image, NumberFormat, Paragraph, Section, Series, Span, Table, plain
+from briefing.model import (
+    Briefing,
+    Callout,
+    Chart,
+    Image,
+    NumberFormat,
+    Paragraph,
+    Section,
+    Series,
+    Span,
+    Table,
+    plain,
+)
 from briefing.reading.inline import parse_inline
 from briefing.style import Style
+
+from .conftest import SPECS, squash
 
 LONG = "Armed groups block the main supply road to the north for weeks at a time, and convoys wait."
 TWELVE = (
@@ -82,10 +98,22 @@ def test_sharing_follows_min_and_max_content():
     # Room left after every minimum is shared in proportion to (max - min).
     assert share([(10, 10), (20, 120)], 70) == pytest.approx([10, 60])
     assert share([(10, 30), (10, 50)], 80) == pytest.approx([10 + 60 * 20 / 60, 10 + 60 * 40 / 60])
-    # When the max-contents fit, each column gets its max and the rest in proportion to it.
-    assert share([(5, 10), (5, 30)], 80) == pytest.approx([20, 60])
+    # When the max-contents fit, each column gets its max and the rest in equal parts.
+    assert share([(5, 10), (5, 30)], 80) == pytest.approx([30, 50])
     # When even the minimums do not fit, they shrink alike.
     assert share([(60, 80), (40, 50)], 50) == pytest.approx([30, 20])
+
+
+def test_a_table_of_numbers_spreads_its_room_evenly_rather_than_to_its_longest_label():
+    """In the dashboard, "Burkina Faso" once took 40% of a table of monthly figures."""
+    laid = lay_out(load(SPECS / "sahel-dashboard.yaml"))
+    tables = [place.table for node, place in laid.flow if isinstance(node, Table) and place.table]
+    monthly = next(t for t in tables if "Burkina Faso" in t.header)
+    widths = {c.name: c.width for c in monthly.columns}
+    assert widths["Burkina Faso"] < 0.3 * monthly.width
+    assert max(widths.values()) - min(widths.values()) == pytest.approx(
+        max(c.max_content for c in monthly.columns) - min(c.max_content for c in monthly.columns)
+    )
 
 
 def test_tokens_too_wide_for_a_landscape_page_shrink_the_text_then_break_with_a_warning():
@@ -167,14 +195,35 @@ DATA_PNG = __import__("pathlib").Path("unused.png")
 
 
 def test_intros_and_headings_stay_with_what_follows():
+    style = Style()
     intro = Paragraph(parse_inline("The figures, by country:"))
     prose = Paragraph(parse_inline("A paragraph. " * 30))
     table = Table(("A",), (("x",),))
-    assert keeps_with_next([intro, table]) == [True, False]
-    assert keeps_with_next([prose, prose, table]) == [False, False, False]
+    assert keeps_with_next([intro, table], style) == [True, False]
+    assert keeps_with_next([prose, prose, table], style) == [False, False, False]
     short = Paragraph(parse_inline("From the Donors sheet."))
-    assert keeps_with_next([short, chart()]) == [True, False]  # alone under its heading
-    assert keeps_with_next([prose, short, chart()]) == [False, False, False]
+    assert keeps_with_next([short, chart()], style) == [True, False]  # alone under its heading
+    assert keeps_with_next([prose, short, chart()], style) == [False, False, False]
+
+
+def test_an_introduction_longer_than_four_lines_is_not_dragged_to_the_next_page():
+    style = Style()
+    four = Paragraph(parse_inline("Word " * 45 + "as follows:"))  # about three lines of the column
+    nine = Paragraph(parse_inline("A longer account of the events of the month. " * 14 + "By country:"))
+    assert lines(plain(four.text), style) <= INTRO_LINES < lines(plain(nine.text), style)
+    table = Table(("A",), (("x",),))
+    assert keeps_with_next([four, table], style) == [True, False]
+    assert keeps_with_next([nine, table], style) == [False, False]
+
+
+def test_page_one_of_the_example_pack_is_filled_before_its_first_table(tmp_path):
+    """The example's long introduction ending in ":" once took its table's page with it, leaving a
+    third of page 1 blank in the PDF and in Word: now it starts on page 1, under the list before it."""
+    pack = build(SPECS / "mali-russia.yaml", formats=["pdf"], out=tmp_path)
+    (pdf,) = pack.paths
+    first = squash(PdfReader(str(pdf)).pages[0].extract_text())
+    assert squash("this strategic alliance with Russia also raises questions") in first
+    assert squash("the key aspects of Mali and Russia’s military agreement:") in first
 
 
 def test_the_flow_is_in_reading_order_with_numbered_captions():

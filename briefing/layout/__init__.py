@@ -157,7 +157,7 @@ class _Builder:
 
     def blocks(self, blocks: Sequence[Block]) -> list[_Draft]:
         drafts = []
-        for block, keep in zip(blocks, flow.keeps_with_next(blocks), strict=True):
+        for block, keep in zip(blocks, flow.keeps_with_next(blocks, self.style), strict=True):
             draft = self.leaf(block, place=self.place(block, keep))
             draft.children = _inside(block)
             drafts.append(draft)

@@ -168,8 +168,10 @@ def share(contents: Sequence[tuple[float, float]], room: float) -> list[float]:
     """Widths for columns of (min-content, max-content) across ``room`` points.
 
     Each gets its min-content and the rest is shared in proportion to (max - min); when even
-    the max-contents fit, each gets its max-content and the rest in proportion to it, so the
-    table spans the line. When the min-contents do not fit, they are squeezed alike.
+    the max-contents fit, each gets its max-content and the rest in equal parts, so the table
+    spans the line without one column's long label taking the room of the others (a table of
+    numbers under short headings reads as evenly spaced columns). When the min-contents do not
+    fit, they are squeezed alike.
     """
     lows = [low for low, _ in contents]
     highs = [max(high, low) for low, high in contents]
@@ -177,8 +179,8 @@ def share(contents: Sequence[tuple[float, float]], room: float) -> list[float]:
         total = sum(lows) or 1.0
         return [room * low / total for low in lows]
     if sum(highs) <= room:
-        total = sum(highs) or 1.0
-        return [high + (room - sum(highs)) * high / total for high in highs]
+        extra = (room - sum(highs)) / max(len(highs), 1)
+        return [high + extra for high in highs]
     spread = sum(h - low for low, h in zip(lows, highs, strict=True))
     return [low + (room - sum(lows)) * (h - low) / spread for low, h in zip(lows, highs, strict=True)]
 
