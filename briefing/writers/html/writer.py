@@ -296,7 +296,8 @@ def _table(laid: TableGeometry, caption: Caption) -> Markup:
     wide = " wide" if laid.turned else ""
     return Markup(
         f'<div class="table{wide}" style="--table-width:{laid.width:.1f}pt">\n'
-        f'<table style="width:{laid.width:.1f}pt;font-size:{laid.size:.2f}pt">\n<caption>{_inline(caption.spans)}</caption>\n'
+        f'<table style="width:{laid.width:.1f}pt;font-size:{laid.size:.2f}pt">\n'
+        f"<caption>{_inline(caption.spans)}</caption>\n"
         f"<colgroup>{cols}</colgroup>\n<thead><tr>{head}</tr></thead>\n"
         f"<tbody>\n{body}\n</tbody>{foot}\n</table>\n</div>\n"
     )
