@@ -125,10 +125,15 @@ def compose(
     domain = parseaddr(sender)[1].rpartition("@")[2] or None
     message["Message-ID"] = make_msgid(idstring=dlist.name, domain=domain)
     message["Subject"] = dlist.subject
-    html, text = mail_body(doc, dlist.note, [Attachment(n, len(d)) for n, d in files], full_html)
+    body = mail_body(doc, dlist.note, [Attachment(n, len(d)) for n, d in files], full_html)
     # Quoted-printable keeps the message 7-bit clean for any server on the way, whatever the language.
-    message.set_content(text, cte="quoted-printable")
-    message.add_alternative(html, subtype="html", cte="quoted-printable")
+    message.set_content(body.text, cte="quoted-printable")
+    message.add_alternative(body.html, subtype="html", cte="quoted-printable")
+    if body.pictures:
+        html_part = message.get_body(preferencelist=("html",))
+        assert html_part is not None
+        for picture in body.pictures:  # the charts of the whole text, shown where mail readers show no SVG
+            html_part.add_related(picture.data, maintype="image", subtype=picture.subtype, cid=f"<{picture.cid}>")
     for name, data in files:
         main, sub = mime_type(name)
         message.add_attachment(data, maintype=main, subtype=sub, filename=name)

@@ -65,7 +65,8 @@ def test_charts_are_inline_svg_and_totals_a_table_footer(tmp_path):
 
 def test_the_mail_body_shows_title_marking_note_summary_and_files(sample):
     note = parse_inline("For **decision** by Friday; see [the brief](https://example.org/b).")
-    html, text = mail_body(sample, note, [Attachment("pack.pdf", 123_456)])
+    body = mail_body(sample, note, [Attachment("pack.pdf", 123_456)])
+    html, text = body.html, body.text
     tree = lxml.html.fromstring(html.encode())
     assert tree.findtext(".//h1") == "Sahel Outlook"
     shown = tree.find_class("note")[0]
@@ -75,8 +76,11 @@ def test_the_mail_body_shows_title_marking_note_summary_and_files(sample):
     assert [li.text_content() for li in tree.find_class("attachments")[0]] == ["pack.pdf (123.5 KB)"]
     assert "Selected indicators" not in html, "the body stays in the files unless asked for"
     assert text.splitlines()[0] == "OFFICIAL-SENSITIVE" and "- pack.pdf (123.5 KB)" in text
-    full, _ = mail_body(sample, None, [], full=True)
-    assert "Selected indicators" in full and "<img" not in full
+    full = mail_body(sample, None, [], full=True)
+    assert "Selected indicators" in full.html
+    # The picture is shown by reference to a part of the message, as mail readers show pictures.
+    (picture,) = full.pictures
+    assert f'src="cid:{picture.cid}"' in full.html and picture.data[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_sizes_read_as_people_write_them():

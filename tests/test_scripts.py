@@ -238,7 +238,7 @@ def test_the_html_page_carries_the_glyphs_of_the_scripts_it_shows_and_names_thei
 def test_a_mail_names_the_script_fonts_without_carrying_them():
     from briefing.writers.html.writer import mail_body
 
-    html, _ = mail_body(_scripts_doc(), None, (), full=True)
+    html = mail_body(_scripts_doc(), None, (), full=True).html
     assert 'local("Noto Sans Arabic")' in html and "base64" not in html
 
 

@@ -165,7 +165,7 @@ def test_the_prose_check_and_the_mail_body_read_inside_a_block_they_do_not_know(
     doc = _doc(Paragraph(p("Before.")), sidebar)
     rules = {finding.rule for finding in lint(doc)}
     assert {"lower-case-start", "doubled-word"} <= rules
-    html, text = mail_body(doc, None, [], full=True)
+    html = mail_body(doc, None, [], full=True).html
     assert "the the sidebar opens" in html and "<li>Gao</li>" in html
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -111,16 +112,40 @@ def _words(doc: Briefing, *parts: str | None) -> str:
     return "\n".join(part for part in shown if part)
 
 
+@dataclass(frozen=True)
+class Related:
+    """A picture a mail's HTML body shows by reference (``cid:``), carried in the message beside it."""
+
+    cid: str
+    """Its Content-ID, without the angle brackets."""
+    data: bytes
+    """The picture's bytes."""
+    subtype: str
+    """"png" or "jpeg"."""
+
+
+@dataclass(frozen=True)
+class MailBody:
+    """The bodies of a mail: HTML, plain text, and the pictures the HTML shows."""
+
+    html: str
+    """The HTML body."""
+    text: str
+    """The plain-text body."""
+    pictures: tuple[Related, ...] = ()
+    """The charts (as PNG, which mail readers show where they show no SVG) and pictures of the whole text."""
+
+
 def mail_body(
     doc: LaidDocument | Briefing, note: Inline | None, attachments: Sequence[Attachment], full: bool = False
-) -> tuple[str, str]:
+) -> MailBody:
     """HTML and plain-text bodies of a mail: title, marking, note, summary, the files, and the whole text if ``full``.
 
-    Pictures and charts are named rather than shown: they travel in the attached files.
+    In the whole text, charts and pictures are shown inline, as pictures carried beside the HTML.
     """
     laid = laid_out(doc)
     doc = laid.doc
-    html = _Html(laid, pictures=False)
+    html = _Html(laid, pictures=False, related=[])
     walk(laid, html, "html")
     values = {
         "doc": doc,
@@ -134,7 +159,8 @@ def mail_body(
     values |= _look(doc, _words(doc, *(str(values[key] or "") for key in ("meta", "note", "summary", "body"))), False)
     text_values = {**values, "summary": _text_summary(laid), "note": _text_inline(note) if note else None}
     plain_text = _ENV.get_template("mail.txt.j2").render(text_values)
-    return _ENV.get_template("mail.html.j2").render(values), plain_text
+    pictures = tuple(html.related or ()) if full else ()
+    return MailBody(_ENV.get_template("mail.html.j2").render(values), plain_text, pictures)
 
 
 def _look(doc: Briefing, words: str, embed: bool) -> dict[str, object]:
@@ -160,10 +186,12 @@ def human_size(size: int) -> str:
 class _Html:
     """The walker's handlers: each node as HTML, the summary apart from the body, sections nested as written."""
 
-    def __init__(self, laid: LaidDocument, pictures: bool) -> None:
+    def __init__(self, laid: LaidDocument, pictures: bool, related: list[Related] | None = None) -> None:
         self.laid = laid
         self.style = laid.doc.style
         self.pictures = pictures
+        self.related = related
+        """Where a mail's pictures go, shown by reference; None on a page, which carries them in itself."""
         self.summary = Markup("")
         self.parts: list[Markup] = []
         self.in_summary = False
@@ -213,12 +241,27 @@ class _Html:
 
     def visit_chart(self, node: Chart, place: Place) -> None:
         assert place.caption is not None
-        shown = Markup(_svg(node, self.style)) if self.pictures else Markup("")
+        if self.pictures:
+            shown = Markup(_svg(node, self.style))
+        elif self.related is not None:
+            from .. import chart_drawing
+
+            width = self.style.text_width_cm
+            shown = self._by_reference(chart_drawing.png(node, self.style, width), "png", node.title, width)
+        else:
+            shown = Markup("")
         self.add(_figure(shown, place.caption, node.title))
 
     def visit_image(self, node: Image, place: Place) -> None:
         assert place.caption is not None and place.box is not None
-        self.add(_figure(self._img(node, place.box) if self.pictures else Markup(""), place.caption, node.alt))
+        if self.pictures:
+            shown = self._img(node, place.box)
+        elif self.related is not None:
+            kind = _IMAGE_TYPES.get(node.path.suffix.lower(), "image/png").split("/")[1]
+            shown = self._by_reference(node.path.read_bytes(), kind, node.alt, place.box.width_cm)
+        else:
+            shown = Markup("")
+        self.add(_figure(shown, place.caption, node.alt))
 
     def visit_callout(self, node: Callout, place: Place) -> None:
         title = escape(node.title)
@@ -232,6 +275,13 @@ class _Html:
 
     def visit_page_break(self, node: PageBreak, place: Place) -> None:
         self.add(Markup('<hr class="page-break">\n'))
+
+    def _by_reference(self, data: bytes, subtype: str, alt: str, width_cm: float) -> Markup:
+        """A picture the mail carries beside its HTML, named by the digest of its bytes."""
+        assert self.related is not None
+        cid = f"figure{len(self.related) + 1}.{hashlib.sha256(data).hexdigest()[:16]}@briefing"
+        self.related.append(Related(cid, data, subtype))
+        return Markup(f'<img src="cid:{cid}" alt="{escape(alt)}" style="width:{width_cm:.1f}cm;max-width:100%">')
 
     def _img(self, block: Image, box: Box) -> Markup:
         data = base64.b64encode(block.path.read_bytes()).decode("ascii")
