@@ -1,4 +1,4 @@
-"""Building many packs at once: (spec, format) tasks on local processes or a Dask cluster, files written here."""
+"""Building many packs at once: a task per pack on local processes or a Dask cluster, files written here."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Any
 from . import registry
 from .build import Pack, publish
 from .errors import BuildError, OutputError, Problem, SpecError
-from .layout import lay_out
+from .layout import LaidDocument, lay_out
 from .manifest import file_facts
 from .model import Briefing
 
@@ -50,14 +50,23 @@ class Rendered:
     """What the manifest counts in the file (pages, sheets), counted by the worker."""
 
 
-def render(job: Job, fmt: str, doc: Briefing) -> Rendered:
-    """Write one format of one pack into bytes. Runs on a worker, from the model loaded by the client:
-    the worker needs only the pictures and fonts it names, not the spec."""
+def render(job: Job, formats: Sequence[str], doc: Briefing) -> list[Rendered]:
+    """Write every format of one pack into bytes. Runs on a worker, from the model loaded by the client
+    (the worker needs only the pictures and fonts it names, not the spec), laid out once for all formats."""
+    try:
+        laid = lay_out(doc)
+    except Exception as exc:  # one failing pack must not stop the others
+        reason = f"the layout failed: {type(exc).__name__}: {exc}".splitlines()[0]
+        return [Rendered(job, fmt, error=reason) for fmt in formats]
+    return [_render_one(job, fmt, laid) for fmt in formats]
+
+
+def _render_one(job: Job, fmt: str, laid: LaidDocument) -> Rendered:
     try:
         writer = registry.get(fmt)
         with tempfile.TemporaryDirectory(prefix="briefing-") as folder:
             path = Path(folder) / f"{job.stem}{writer.extension}"
-            warnings = registry.write(writer, lay_out(doc), path)
+            warnings = registry.write(writer, laid, path)
             return Rendered(job, fmt, path.read_bytes(), tuple(warnings), facts=file_facts(fmt, path))
     except SpecError as exc:
         return Rendered(job, fmt, problems=exc.problems)
@@ -95,23 +104,23 @@ def run(
     """
     outcome = Outcome()
     models: list[Briefing] = []
-    futures: list[cf.Future[Rendered]] = []
+    futures: dict[cf.Future[list[Rendered]], Job] = {}
     try:
         for number, (job, doc) in enumerate(jobs):
             models.append(doc)
-            futures.extend(executor.submit(render, replace(job, number=number), fmt, doc) for fmt in formats)
+            # A pack is one task: laid out once on its worker, for every format.
+            numbered = replace(job, number=number)
+            futures[executor.submit(render, numbered, list(formats), doc)] = numbered
     except BaseException:
         for future in futures:
             future.cancel()
         raise
-    pending: dict[int, dict[str, Rendered]] = {n: {} for n in range(len(models))}
     for future in cf.as_completed(futures):
-        result = future.result()
-        progress(result)
-        done = pending[result.job.number]
-        done[result.format] = result
-        if len(done) == len(formats):
-            _finish(result.job, models[result.job.number], [done[f] for f in formats], out, outcome)
+        results = future.result()
+        for result in results:
+            progress(result)
+        job = futures[future]
+        _finish(job, models[job.number], results, out, outcome)
     return outcome
 
 

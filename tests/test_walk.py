@@ -218,3 +218,16 @@ def test_a_plug_in_older_than_the_callout_shows_its_text_and_builds_the_pack(tmp
     assert "role in Mali will" in (out / "showcase.html").read_text(encoding="utf-8")
     assert main(["build", str(SPECS / "showcase.yaml"), "--format", "txt", "--out", str(out)]) == 0
     assert "cannot show" not in capsys.readouterr().err
+
+
+def test_a_batch_lays_each_pack_out_once_on_its_worker(tmp_path, monkeypatch):
+    from briefing import batch, load
+
+    calls: list[str] = []
+    real = layout._lay_out
+    monkeypatch.setattr(layout, "_lay_out", lambda doc: calls.append(doc.title) or real(doc))
+    specs = [SPECS / "showcase.yaml", SPECS / "sahel-dashboard.yaml"]
+    jobs = [(batch.Job(str(s), s.stem), load(s)) for s in specs]
+    outcome = batch.run(jobs, ["docx", "pdf", "xlsx", "html"], tmp_path, batch.InProcess())
+    assert len(outcome.packs) == 2 and not outcome.errors
+    assert sorted(calls) == sorted(doc.title for _, doc in jobs)
