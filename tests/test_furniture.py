@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import re
 import subprocess
+import zipfile
 
 import docx
 import pytest
 from docx.oxml.ns import qn
+from lxml import etree
 from openpyxl import load_workbook
 from PIL import Image as PILImage
 from pypdf import PdfReader
@@ -224,3 +226,43 @@ def test_xlsx_long_texts_wrap_and_short_ones_do_not(tmp_path):
     sheet = load_workbook(path)["Log"]
     assert sheet["B2"].alignment.wrap_text and not sheet["A2"].alignment.wrap_text
     assert sheet.column_dimensions["B"].width == 60
+
+
+@pytest.mark.parametrize("cover", ["block", "page"])
+def test_the_logo_has_one_box_in_every_format(sample, tmp_path, cover):
+    """One rule, decided by the layout: a set height (2.5 cm on a cover page, 1.4 cm in a title block),
+    no wider than half the text column; each format draws that box."""
+    import lxml.html
+    import pdfplumber
+
+    from briefing.layout import lay_out
+    from briefing.writers.html.writer import HtmlWriter
+
+    logo = tmp_path / "logo.png"
+    PILImage.new("RGB", (1200, 100), "#A50F15").save(logo)  # so wide that half the column caps it
+    style = dataclasses.replace(Style(), logo=logo, logo_size_px=(1200, 100), cover=cover, explicit=frozenset())
+    laid = lay_out(with_style(sample, style))
+    box = laid.front.logo
+    assert box is not None and box.width_cm == pytest.approx(style.text_width_cm / 2, abs=0.01)
+    assert box.height_cm == pytest.approx(box.width_cm / 12, abs=0.01)
+    paths = {fmt: tmp_path / f"l.{fmt}" for fmt in ("pdf", "docx", "xlsx", "html")}
+    for writer, fmt in ((PdfWriter(), "pdf"), (DocxWriter(), "docx"), (XlsxWriter(), "xlsx"), (HtmlWriter(), "html")):
+        writer.write(laid, paths[fmt])
+
+    cm = 72 / 2.54
+    with pdfplumber.open(str(paths["pdf"])) as pdf:
+        drawn = next(i for i in pdf.pages[0].images if i["srcsize"] == (1200, 100))
+    assert (drawn["width"] / cm, drawn["height"] / cm) == pytest.approx((box.width_cm, box.height_cm), abs=0.02)
+    shape = docx.Document(str(paths["docx"])).inline_shapes[0]
+    assert (shape.width.cm, shape.height.cm) == pytest.approx((box.width_cm, box.height_cm), abs=0.02)
+    with zipfile.ZipFile(paths["xlsx"]) as book:  # the picture's extent as Excel places it, in EMU
+        drawing = etree.fromstring(book.read("xl/drawings/drawing1.xml"))
+    ext = drawing.find(".//{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}ext")
+    emu = 360_000
+    assert (int(ext.get("cx")) / emu, int(ext.get("cy")) / emu) == pytest.approx(
+        (box.width_cm, box.height_cm), abs=0.05
+    )
+    img = lxml.html.parse(str(paths["html"])).find(".//img[@class='logo']")
+    sizes = dict(part.split(":") for part in img.get("style").split(";"))
+    assert float(sizes["width"].removesuffix("cm")) == pytest.approx(box.width_cm, abs=0.01)
+    assert float(sizes["height"].removesuffix("cm")) == pytest.approx(box.height_cm, abs=0.01)
