@@ -1,9 +1,9 @@
-"""Building a pack: every requested writer into temporary files, then renamed at once."""
+"""Building a pack: every requested writer into a fresh folder, then put in place at once (see commit.py)."""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import registry
+from .commit import TEMP_PREFIX, TEMP_SUFFIX, commit, publishable, remove_stale_temporaries, staging_folder
 from .errors import BuildError, OutputError, Problem, SpecError
 from .layout import lay_out
 from .manifest import MANIFEST_SUFFIX, current_outputs, manifest, manifest_formats, write_manifest
@@ -18,8 +19,7 @@ from .model import Briefing
 from .reading.loader import Options, load
 from .reading.style_files import read_style_file
 
-TEMP_PREFIX, TEMP_SUFFIX = ".briefing-", ".tmp"
-"""Temporary files are named .briefing-NAME.PID.RANDOM.tmp until renamed into place."""
+__all__ = ["TEMP_PREFIX", "TEMP_SUFFIX", "Pack", "build", "current_pack", "publish", "write_pack", "writers_for"]
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,9 @@ def build(
 def write_pack(doc: Briefing, stem: str, writers: Sequence[registry.Writer], out: Path) -> Pack:
     """Write ``doc`` with every writer, replacing the outputs only if all succeed.
 
-    Each file is written to a temporary name in ``out`` and renamed over its
-    final name at the end, so a failure leaves existing files as they were.
+    The files are written into a fresh folder and put in place together when
+    all are written (see commit.py), so a failure leaves the previous pack as
+    it was, and a reader sees all of the previous pack or all of this one.
     """
     laid = lay_out(doc)  # once for every format of the pack
     return _commit(doc, stem, [(w.name, w.extension, partial(registry.write, w, laid)) for w in writers], out)
@@ -97,35 +98,31 @@ def _commit(
     facts: Mapping[str, dict[str, Any]] | None = None,
 ) -> Pack:
     ensure_folder(out)
-    _remove_stale_temporaries(out)
-    staged: list[tuple[Path, Path]] = []
+    remove_stale_temporaries(out)
+    staged = staging_folder(out, stem)
     warnings: list[Problem] = [Problem(pos, message) for pos, message in doc.notices]
+    outputs: list[tuple[str, Path, Path]] = []
     try:
         for name, extension, fill in files:
             final = out / f"{stem}{extension}"
-            temp = _temp_file(out, final.name)
-            staged.append((temp, final))
+            written = staged / final.name
             try:
-                warnings.extend(fill(temp))
+                warnings.extend(fill(written))
             except SpecError:
                 raise  # content this format cannot hold, reported at its place in the spec
             except Exception as exc:
                 raise BuildError(f"{final}: the {name} writer failed: {_reason(exc)}") from exc
-            publishable(temp)
-        outputs = [(name, temp, final) for (name, _, _), (temp, final) in zip(files, staged, strict=True)]
+            publishable(written)
+            outputs.append((name, written, final))
         # The layout's warnings come from every writer that follows it: each is reported once.
         warnings = list(dict.fromkeys(warnings))
         final = out / f"{stem}{MANIFEST_SUFFIX}"
-        temp = _temp_file(out, final.name)
-        staged.append((temp, final))
-        write_manifest(manifest(doc, outputs, warnings, out, facts), temp)
-        publishable(temp)
-        for temp, final in staged:
-            os.replace(temp, final)
+        write_manifest(manifest(doc, outputs, warnings, out, facts), staged / final.name)
+        publishable(staged / final.name)
+        commit(out, stem, staged, [*(f.name for _, _, f in outputs), final.name])
     finally:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-    return Pack(tuple(final for _, final in staged[: len(files)]), tuple(warnings), staged[-1][1])
+        shutil.rmtree(staged, ignore_errors=True)  # gone already once committed
+    return Pack(tuple(f for _, _, f in outputs), tuple(warnings), final)
 
 
 def check_folder(out: Path) -> None:
@@ -144,41 +141,6 @@ def ensure_folder(out: Path) -> None:
         raise OutputError(f"{out}: cannot create the output folder: {exc.strerror}") from exc
     if not os.access(out, os.W_OK | os.X_OK):
         raise OutputError(f"{out}: the output folder is not writable")
-
-
-def _temp_file(out: Path, name: str) -> Path:
-    try:
-        # The process id in the name lets a later build clear what a killed one left.
-        handle, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=out)
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot write in the output folder: {exc.strerror}") from exc
-    os.close(handle)
-    return Path(temp)
-
-
-def _remove_stale_temporaries(out: Path) -> None:
-    """Delete temporary files of builds that were killed before they could clean up."""
-    for temp in out.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-        parts = temp.name.rsplit(".", 3)
-        if len(parts) == 4 and parts[1].isdigit() and not _alive(int(parts[1])):
-            temp.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def publishable(path: Path) -> None:
-    # mkstemp makes files readable by their owner only; outputs are for sharing.
-    umask = os.umask(0)
-    os.umask(umask)
-    path.chmod(0o666 & ~umask)
 
 
 def _reason(exc: Exception) -> str:

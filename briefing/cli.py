@@ -23,7 +23,7 @@ from .layout import lay_out
 from .limits import Limits, read_limits
 from .lint import Finding, fix_file, lint
 from .mail import OverBudget, message_for, parse_size
-from .manifest import content_key, verify
+from .manifest import content_key
 from .model import Briefing
 from .reading import compose
 from .reading.loader import Options, load, resolved_tree
@@ -33,6 +33,7 @@ from .scaffold import new_spec
 from .schema import schema_text
 from .send import LOG_SUFFIX, LogError, SendLog, SettingsError, deliver, dry_run_report, settings, write_eml
 from .smtp import DEADLINE
+from .verify import ManifestError, verify
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -412,12 +413,12 @@ def _report(findings: list[Finding]) -> bool:
 def _verify(args: argparse.Namespace) -> int:
     try:
         problems = verify(Path(args.manifest))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise _Usage(f"{args.manifest}: not a readable manifest ({type(exc).__name__})") from None
+    except ManifestError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)  # it names the manifest, and where in it
     for problem in problems:
         print(problem, file=sys.stderr)
     if not problems:
-        print(f"{args.manifest}: every file is the one built")
+        print(f"{args.manifest}: every file is the one built, from inputs as they were then")
     return EXIT_FAILED if problems else EXIT_OK
 
 

@@ -87,11 +87,13 @@ def content_key(doc: Briefing, digests: Mapping[Path, str] | None = None) -> str
 
 def current_outputs(doc: Briefing, manifest_path: Path, formats: Sequence[str]) -> list[Path] | None:
     """The files of a pack built earlier from this very content, in ``formats`` order; None if any is stale."""
+    from .verify import verify  # verify reads manifests as this module writes them
+
     try:
         data = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if data.get("content") != content_key(doc) or verify(manifest_path):
+        if data.get("content") != content_key(doc) or verify(manifest_path, inputs=False):
+            return None  # the content key holds the inputs' digests: they were just compared
+    except (OSError, ValueError):  # no manifest, or one that cannot be checked
         return None
     by_format = {o["format"]: manifest_path.parent / o["file"] for o in data["outputs"]}
     return [by_format[f] for f in formats] if all(f in by_format for f in formats) else None
@@ -138,19 +140,6 @@ def _canonical(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return repr(value)  # dates, paths
-
-
-def verify(path: Path) -> list[str]:
-    """What differs between a manifest and the files beside it; empty when all match."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    problems = []
-    for output in data["outputs"]:
-        file = path.parent / output["file"]
-        if not file.is_file():
-            problems.append(f"{file}: missing")
-        elif file.stat().st_size != output["size"] or sha256(file) != output["sha256"]:
-            problems.append(f"{file}: differs from the file that was built (sha256 {output['sha256'][:12]}…)")
-    return problems
 
 
 def _file(path: Path, folder: Path, digests: Mapping[Path, str]) -> dict[str, Any]:

@@ -25,15 +25,20 @@ def spec(tmp_path: Path) -> Path:
     return path
 
 
+def shown(folder: Path) -> list[str]:
+    """The names a user sees in an output folder: a pack's files, not the versions kept in .packs/."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+
+
 def listing(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
 
 
 def test_build_writes_all_formats(spec, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(spec), "--out", str(out)]) == 0
     names = ("brief.docx", "brief.html", "brief.pdf", "brief.xlsx")
-    assert sorted(p.name for p in out.iterdir()) == sorted([*names, "brief.manifest.json"])
+    assert shown(out) == sorted([*names, "brief.manifest.json"])
     assert capsys.readouterr().out.splitlines() == [str(out / n) for n in names]
     assert docx.Document(str(out / "brief.docx")).paragraphs[-1].text == "Hello"
     assert oct((out / "brief.pdf").stat().st_mode & 0o044) == oct(0o044), "outputs are readable by others"
@@ -42,7 +47,7 @@ def test_build_writes_all_formats(spec, tmp_path, capsys):
 def test_build_selected_formats(spec, tmp_path):
     out = tmp_path / "out"
     assert main(["build", str(spec), "--format", "pdf, xlsx", "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["brief.manifest.json", "brief.pdf", "brief.xlsx"]
+    assert shown(out) == ["brief.manifest.json", "brief.pdf", "brief.xlsx"]
 
 
 def test_validate_and_formats(spec, capsys):
@@ -68,7 +73,7 @@ def test_a_bad_spec_writes_nothing_and_is_listed_last_while_the_good_ones_are_bu
     bad.write_text("title: T\n")
     out = tmp_path / "out"
     assert main(["build", str(spec), str(bad), "--out", str(out)]) == 2
-    assert sorted(p.stem for p in out.iterdir()) == ["brief"] * 4 + ["brief.manifest"]
+    assert sorted(Path(name).stem for name in shown(out)) == ["brief"] * 4 + ["brief.manifest"]
     assert capsys.readouterr().err == f"{bad}:1:1: missing required key 'sections' in the spec\n"
 
 
@@ -100,7 +105,7 @@ def test_broken_writer_does_not_stop_the_others(spec, tmp_path, monkeypatch, cap
     install(tmp_path / "plugins", monkeypatch)
     out = tmp_path / "out"
     assert main(["build", str(spec), "--format", "docx,broken,txt", "--out", str(out)]) == 1
-    assert sorted(p.name for p in out.iterdir()) == ["brief.docx", "brief.manifest.json", "brief.txt"]
+    assert shown(out) == ["brief.docx", "brief.manifest.json", "brief.txt"]
     assert "writer 'broken' cannot be loaded" in capsys.readouterr().err
     assert main(["formats"]) == 1
     assert "broken\tunavailable: writer 'broken' cannot be loaded" in capsys.readouterr().out

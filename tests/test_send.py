@@ -365,7 +365,7 @@ def test_the_size_budget_counts_an_html_body_too(spec, tmp_path, capsys):
 def test_a_send_after_an_edit_rebuilds_every_format_of_the_pack(spec, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(spec), "--out", str(out)]) == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.glob("brief.*")}
     spec.write_text(spec.read_text().replace("Attacks around Ménaka continue.", "Talks resumed in Niamey."))
     assert main(["send", str(spec), "--dry-run", "--out", str(out), "--list", "ministers"]) == 0
     for ext in ("docx", "html", "pdf", "xlsx"):
