@@ -119,7 +119,8 @@ def _commit(
         final = out / f"{stem}{MANIFEST_SUFFIX}"
         write_manifest(manifest(doc, outputs, warnings, out, facts), staged / final.name)
         publishable(staged / final.name)
-        commit(out, stem, staged, [*(f.name for _, _, f in outputs), final.name])
+        former = [f"{stem}.{name}" for name in registry.names()]  # a format's extension is its name, as a rule
+        commit(out, stem, staged, [*(f.name for _, _, f in outputs), final.name], former)
     finally:
         shutil.rmtree(staged, ignore_errors=True)  # gone already once committed
     return Pack(tuple(f for _, _, f in outputs), tuple(warnings), final)

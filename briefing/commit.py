@@ -59,10 +59,12 @@ def staging_folder(out: Path, stem: str) -> Path:
     return folder
 
 
-def commit(out: Path, stem: str, staged: Path, names: Sequence[str]) -> None:
+def commit(out: Path, stem: str, staged: Path, names: Sequence[str], former: Sequence[str] = ()) -> None:
     """Make the files ``names`` in ``staged`` the pack ``stem`` of ``out``, all at once.
 
-    ``staged`` is moved away; it is left in place only if this fails before the switch.
+    ``former`` are names an earlier pack may have had (one per format): plain files
+    there are taken into the previous pack and go with it. ``staged`` is moved away;
+    it is left in place only if this fails before the switch.
     """
     for name in names:
         if (out / name).is_dir() and not (out / name).is_symlink():
@@ -73,7 +75,7 @@ def commit(out: Path, stem: str, staged: Path, names: Sequence[str]) -> None:
         home.mkdir(parents=True, exist_ok=True)
         with _locked(home):  # two builds of one pack switch one after the other
             _clear_temporaries(home)
-            _adopt_plain_files(out, stem, home, names)
+            _adopt_plain_files(out, stem, home, list(dict.fromkeys([*names, *former])))
             version = _move_in(staged, home)
             _link_names(out, stem, names)  # a name new to this pack leads nowhere until the switch
             _switch(home, version)
@@ -104,22 +106,28 @@ def _locked(folder: Path) -> Iterator[None]:
 
 def _adopt_plain_files(out: Path, stem: str, home: Path, names: Sequence[str]) -> None:
     """Give the plain files in the way of the pack's links a version of their own, shown until the switch."""
-    plain = [name for name in names if os.path.lexists(out / name) and not is_own_link(out / name, stem)]
+    plain = [name for name in names if _plain(out / name) and not is_own_link(out / name, stem)]
     if not plain:
         return
     linked = [entry.name for entry in os.scandir(out) if is_own_link(Path(entry.path), stem)]
     adopted = staging_folder(out, stem)
     try:
-        for name in dict.fromkeys([*names, *linked]):
-            shown = home / CURRENT / name if is_own_link(out / name, stem) else out / name
-            if os.path.lexists(shown):
-                _same_bytes(shown, adopted / name)
+        for name in plain:
+            _same_bytes(out / name, adopted / name)
+        for name in linked:
+            if os.path.lexists(home / CURRENT / name):
+                _same_bytes(home / CURRENT / name, adopted / name)
         version = _move_in(adopted, home)
     finally:
         if adopted.exists():
             shutil.rmtree(adopted, ignore_errors=True)
     _switch(home, version)
     _link_names(out, stem, plain)  # each plain file becomes a link to the very same bytes
+
+
+def _plain(path: Path) -> bool:
+    """A file or a link of someone else's (not a folder): what an older briefing left at a pack's name."""
+    return path.is_symlink() or path.is_file()
 
 
 def _same_bytes(source: Path, target: Path) -> None:

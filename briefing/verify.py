@@ -54,7 +54,7 @@ def verify(path: Path, inputs: bool = True) -> list[str]:
     data = _read(path)
     outputs, recorded = _outputs(path, data, stem), _inputs(path, data)
     problems = [f"{path}: the manifest names no file of the pack"] if not outputs else []
-    folder = _real_folder(path)
+    folder = _real_folder(path.parent)
     problems.extend(line for output in outputs for line in _check_output(path.parent / output.file, folder, output))
     problems.extend(_unlisted(path.parent, stem, {o.file for o in outputs} | {path.name}))
     if inputs:
@@ -146,12 +146,12 @@ def _plain_name(name: str) -> bool:
     return bool(name) and name not in (".", "..") and not any(c in name for c in "/\\\0")
 
 
-def _real_folder(path: Path) -> Path:
-    """The folder the manifest really lies in, past any link: its pack's files must lie there too."""
+def _real_folder(folder: Path) -> Path:
+    """The pack's folder past any link: every file verify reads must lie in it."""
     try:
-        return path.resolve(strict=True).parent
+        return folder.resolve(strict=True)
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links (Python 3.11)
-        raise ManifestError(f"{path}: cannot read the manifest: {exc}") from None
+        raise ManifestError(f"{folder}: cannot read the pack's folder: {exc}") from None
 
 
 def _check_output(file: Path, folder: Path, output: Output) -> list[str]:
@@ -159,11 +159,10 @@ def _check_output(file: Path, folder: Path, output: Output) -> list[str]:
         real = file.resolve()
     except (OSError, RuntimeError):
         return [f"{file}: a loop of links, not a file of the pack"]
-    if real != folder / output.file:
-        if not os.path.exists(file):
-            return [f"{file}: missing"]
-        # A name switched to another version of the pack, or led outside it: not read.
-        return [f"{file}: not the file built with this manifest (it leads to {real})"]
+    if not os.path.exists(file):
+        return [f"{file}: missing"]
+    if not real.is_relative_to(folder):
+        return [f"{file}: leads out of the pack's folder (to {real}); not read"]
     digest = _digest(file)
     if digest is None:
         return [f"{file}: missing" if not os.path.lexists(file) else f"{file}: not a regular file"]
