@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pypdf import PdfReader
 from briefing import build
 from briefing.cli import main
 from briefing.manifest import sha256
+from briefing.verify import MAX_MANIFEST_BYTES
 
 from .conftest import SPECS
 
@@ -156,3 +158,172 @@ def test_the_content_key_sees_one_value_changed_deep_in_a_long_table():
         "print(content_key(Briefing('Annex', (Section(parse_inline('Log'), (table,)),))))"
     )
     assert sp.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == key
+
+
+# briefing verify reads a manifest as untrusted and checks the whole pack, inputs included.
+
+IPC_SPEC = """title: Food security
+sections:
+  - heading: Phases
+    content:
+      - table:
+          source: data/ipc.csv
+          columns: [region, phase]
+"""
+
+
+@pytest.fixture
+def ipc_pack(tmp_path, monkeypatch):
+    """A pack built from a spec and a data file, verified from the spec's folder as a user would."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "ipc.csv").write_text("region,phase\nMopti,3\nGao,4\n")
+    (tmp_path / "ipc.yaml").write_text(IPC_SPEC)
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "ipc.yaml", "--out", "output", "--format", "pdf,html"]) == 0
+    return Path("output/ipc.manifest.json")
+
+
+def verify_says(manifest: Path, capsys) -> tuple[int, list[str], str]:
+    status = main(["verify", str(manifest)])
+    captured = capsys.readouterr()
+    return status, captured.err.splitlines(), captured.out
+
+
+def rewrite(manifest: Path, change) -> None:
+    """Replace the manifest with an edited copy (the manifest's name is a link into the pack)."""
+    data = json.loads(manifest.read_text())
+    change(data)
+    manifest.unlink()
+    manifest.write_text(json.dumps(data))
+
+
+def test_verify_names_the_data_file_and_the_spec_changed_since_the_build(ipc_pack, capsys):
+    assert verify_says(ipc_pack, capsys)[:2] == (0, [])
+    Path("data/ipc.csv").write_text("region,phase\nMopti,3\nGao,5\n")
+    status, err, out = verify_says(ipc_pack, capsys)
+    assert (status, out) == (1, "")
+    assert err == [f"{ipc_pack}: built from an older data/ipc.csv (it changed after the build)"]
+    Path("ipc.yaml").write_text(IPC_SPEC.replace("Phases", "IPC phases"))
+    Path("data/ipc.csv").unlink()
+    assert verify_says(ipc_pack, capsys)[1] == [
+        f"{ipc_pack}: built from an older ipc.yaml (it changed after the build)",
+        f"{ipc_pack}: built from data/ipc.csv, which is no longer there",
+    ]
+    # A rebuild makes the pack current again.
+    Path("data/ipc.csv").write_text("region,phase\nMopti,3\n")
+    assert main(["build", "ipc.yaml", "--out", "output", "--format", "pdf,html"]) == 0
+    assert verify_says(ipc_pack, capsys)[:2] == (0, [])
+
+
+def test_a_manifest_naming_no_file_does_not_pass(ipc_pack, capsys):
+    rewrite(ipc_pack, lambda data: data.update(outputs=[]))
+    status, err, out = verify_says(ipc_pack, capsys)
+    assert (status, out) == (1, "")
+    assert err == [
+        f"{ipc_pack}: the manifest names no file of the pack",
+        f"{ipc_pack.parent / 'ipc.html'}: beside the pack but not part of it (the manifest does not name it)",
+        f"{ipc_pack.parent / 'ipc.pdf'}: beside the pack but not part of it (the manifest does not name it)",
+    ]
+
+
+def test_a_file_a_manifest_leaves_out_is_named(ipc_pack, capsys):
+    rewrite(ipc_pack, lambda data: data.update(outputs=[o for o in data["outputs"] if o["format"] == "pdf"]))
+    assert verify_says(ipc_pack, capsys)[:2] == (
+        1,
+        [f"{ipc_pack.parent / 'ipc.html'}: beside the pack but not part of it (the manifest does not name it)"],
+    )
+
+
+@pytest.mark.parametrize(
+    "file",
+    ["/etc/hostname", "../ipc.yaml", "sub/ipc.pdf", "ipc.manifest.json", "other.pdf", ".", "ipc.pdf\0"],
+)
+def test_a_manifest_naming_a_file_outside_its_pack_is_refused_unread(file, ipc_pack, capsys):
+    def point(data):
+        data["outputs"][0]["file"] = file
+        data["outputs"][0]["sha256"] = sha256(Path("/etc/hostname"))
+
+    rewrite(ipc_pack, point)
+    status, err, out = verify_says(ipc_pack, capsys)
+    assert (status, out) == (2, "")
+    assert err == [f"{ipc_pack}: outputs[0].file: '{file}' is not a file of the pack ipc beside the manifest"]
+
+
+def test_a_link_out_of_the_pack_folder_is_not_read(ipc_pack, capsys, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the pack")
+    pdf = ipc_pack.parent / "ipc.pdf"
+
+    def claim(data):
+        entry = next(o for o in data["outputs"] if o["format"] == "pdf")
+        entry.update(size=secret.stat().st_size, sha256=sha256(secret))
+
+    rewrite(ipc_pack, claim)
+    pdf.unlink()
+    pdf.symlink_to(secret)
+    assert verify_says(ipc_pack, capsys)[:2] == (1, [f"{pdf}: leads out of the pack's folder (to {secret}); not read"])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"outputs": [', ":1:14: not a manifest: Expecting value"),
+        ("[]", ": not a manifest: expected a JSON object"),
+        ('{"inputs": []}', ": 'outputs' is missing or not a list"),
+        ('{"outputs": [7], "inputs": []}', ": outputs[0] is not an object"),
+        (
+            '{"outputs": [{"format": "pdf", "file": "ipc.pdf", "size": "9"}], "inputs": []}',
+            ": outputs[0].size: expected a number",
+        ),
+        (
+            '{"outputs": [{"format": "pdf", "file": "ipc.pdf", "size": 9, "sha256": "x"}], "inputs": []}',
+            ": outputs[0]: the size or sha256 is not one a file can have",
+        ),
+        ('{"outputs": [], "inputs": [{"path": 1}]}', ": inputs[0].path: expected text"),
+        ("[" * 100_000, ": not a manifest: nested too deeply"),
+        ("\udcff", ": not UTF-8 text (byte 1)"),
+    ],
+    ids=["cut", "list", "no-outputs", "not-object", "size-text", "bad-digest", "input-path", "deep", "not-utf8"],
+)
+def test_a_manifest_that_cannot_be_checked_is_one_line(text, message, ipc_pack, capsys):
+    ipc_pack.unlink()
+    ipc_pack.write_bytes(text.encode("utf-8", "surrogateescape"))
+    status, err, out = verify_says(ipc_pack, capsys)
+    assert (status, err, out) == (2, [f"{ipc_pack}{message}"], "")
+
+
+def test_verify_opens_no_device_pipe_or_oversized_manifest(ipc_pack, capsys):
+    """Inputs that are a device or a pipe are not read (reading /dev/zero would never end, a pipe would wait)."""
+    os.mkfifo("pipe")
+
+    def inputs(data):
+        data["inputs"] += [{"path": "/dev/zero", "sha256": "0" * 64}, {"path": "../pipe", "sha256": "0" * 64}]
+
+    rewrite(ipc_pack, inputs)
+    started = time.monotonic()
+    assert verify_says(ipc_pack, capsys)[:2] == (
+        1,
+        [
+            f"{ipc_pack}: built from /dev/zero, which is no longer a regular file",
+            f"{ipc_pack}: built from pipe, which is no longer a regular file",
+        ],
+    )
+    ipc_pack.unlink()
+    os.mkfifo(ipc_pack)
+    assert verify_says(ipc_pack, capsys)[:2] == (2, [f"{ipc_pack}: not a file"])
+    ipc_pack.unlink()
+    with ipc_pack.open("wb") as big:
+        big.truncate(MAX_MANIFEST_BYTES + 1)
+    status, err, _ = verify_says(ipc_pack, capsys)
+    assert (status, err) == (2, [f"{ipc_pack}: 67,108,865 bytes, more than a manifest holds (67,108,864)"])
+    assert time.monotonic() - started < 10
+
+
+def test_a_file_replaced_by_a_cut_copy_is_named(ipc_pack, capsys):
+    """A name made a plain file again (by hand, or by a copy that kept no links) is still checked."""
+    pdf = ipc_pack.parent / "ipc.pdf"
+    data = pdf.read_bytes()
+    pdf.unlink()
+    pdf.write_bytes(data[:-10])
+    status, err, _ = verify_says(ipc_pack, capsys)
+    assert status == 1 and err[0].startswith(f"{pdf}: differs from the file that was built (sha256 ")
