@@ -163,7 +163,7 @@ def _check_output(file: Path, folder: Path, output: Output) -> list[str]:
         return [f"{file}: missing"]
     if not real.is_relative_to(folder):
         return [f"{file}: leads out of the pack's folder (to {real}); not read"]
-    digest = _digest(file)
+    digest = _digest(real)  # the file just checked, not whatever the name leads to by now
     if digest is None:
         return [f"{file}: missing" if not os.path.lexists(file) else f"{file}: not a regular file"]
     size, sha256 = digest
@@ -191,7 +191,7 @@ def _check_input(manifest: Path, item: Input) -> list[str]:
     digest = _digest(Path(where))
     if digest is None:
         if os.path.lexists(where):
-            return [f"{manifest}: built from {shown}, which is no longer a regular file"]
+            return [f"{manifest}: built from {shown}, which is not a regular file (not read)"]
         return [f"{manifest}: built from {shown}, which is no longer there"]
     if digest[1] != item.sha256:
         return [f"{manifest}: built from an older {shown} (it changed after the build)"]

@@ -304,8 +304,8 @@ def test_verify_opens_no_device_pipe_or_oversized_manifest(ipc_pack, capsys):
     assert verify_says(ipc_pack, capsys)[:2] == (
         1,
         [
-            f"{ipc_pack}: built from /dev/zero, which is no longer a regular file",
-            f"{ipc_pack}: built from pipe, which is no longer a regular file",
+            f"{ipc_pack}: built from /dev/zero, which is not a regular file (not read)",
+            f"{ipc_pack}: built from pipe, which is not a regular file (not read)",
         ],
     )
     ipc_pack.unlink()
