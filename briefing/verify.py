@@ -58,7 +58,9 @@ def verify(path: Path, inputs: bool = True) -> list[str]:
     problems.extend(line for output in outputs for line in _check_output(path.parent / output.file, folder, output))
     problems.extend(_unlisted(path.parent, stem, {o.file for o in outputs} | {path.name}))
     if inputs:
-        problems.extend(line for item in recorded for line in _check_input(path, item))
+        digests: dict[str, tuple[int, str] | None] = {}  # each file read once, however often a manifest names it
+        for item in dict.fromkeys(recorded):
+            problems.extend(_check_input(path, item, digests))
     return problems
 
 
@@ -185,10 +187,12 @@ def _unlisted(folder: Path, stem: str, listed: set[str]) -> Iterator[str]:
             yield f"{entry.path}: beside the pack but not part of it (the manifest does not name it)"
 
 
-def _check_input(manifest: Path, item: Input) -> list[str]:
+def _check_input(manifest: Path, item: Input, digests: dict[str, tuple[int, str] | None]) -> list[str]:
     where = os.path.normpath(os.path.join(os.path.abspath(manifest.parent), item.path))
     shown = _shown(where)
-    digest = _digest(Path(where))
+    if where not in digests:
+        digests[where] = _digest(Path(where))
+    digest = digests[where]
     if digest is None:
         if os.path.lexists(where):
             return [f"{manifest}: built from {shown}, which is not a regular file (not read)"]
