@@ -23,7 +23,6 @@ from .layout import lay_out
 from .limits import Limits, read_limits
 from .lint import Finding, fix_file, lint
 from .mail import OverBudget, message_for, parse_size
-from .manifest import content_key
 from .model import Briefing
 from .reading import compose
 from .reading.loader import Options, load, resolved_tree
@@ -31,7 +30,17 @@ from .reading.style_files import bundled_names, read_style_file, template_layer
 from .reading.variables import parse_set, read_vars_file, render_name
 from .scaffold import new_spec
 from .schema import schema_text
-from .send import LOG_SUFFIX, LogError, SendLog, SettingsError, deliver, dry_run_report, settings, write_eml
+from .send import (
+    LOG_SUFFIX,
+    LogError,
+    SendLog,
+    SettingsError,
+    content_key,
+    deliver,
+    dry_run_report,
+    settings,
+    write_eml,
+)
 from .smtp import DEADLINE
 from .verify import ManifestError, verify
 

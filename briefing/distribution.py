@@ -7,8 +7,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from email.errors import NonASCIILocalPartDefect
 from email.headerregistry import Address, AddressHeader, HeaderRegistry
-from email.utils import formataddr, parseaddr
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,8 @@ class DistributionList:
     note: Inline | None = None
     """A line above the summary, its inline markup (bold, italic, links) parsed."""
     pos: Pos = field(default=Pos("<list>", 0, 0), compare=False, repr=False)
+    notices: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
+    """What the list's reader noticed without refusing it (one mailbox named twice), to show when it is sent."""
 
     @property
     def recipients(self) -> tuple[str, ...]:
@@ -148,13 +151,16 @@ def _list(r: Reader, node: Node) -> DistributionList | None:
     keys = r.shape(node, shapes.DISTRIBUTION)
     if keys is None or "name" not in keys:
         return None
+    heard = len(r.notices)
     name = r.text(keys["name"])
     if name is not None and not _NAME.fullmatch(name):
         r.problem(keys["name"], f"'{name}' is not a list name (use letters, digits, _ . and -)")
         name = None
-    to, cc, bcc = (_addresses(r, keys[k]) if k in keys else () for k in ("to", "cc", "bcc"))
+    to, cc, bcc = _once(r, [_addresses(r, keys[k]) if k in keys else [] for k in ("to", "cc", "bcc")])
     formats = _formats(r, keys["formats"]) if "formats" in keys else DEFAULT_FORMATS
     subject = _header_text(r, keys["subject"]) if "subject" in keys else None
+    if subject is not None:
+        subject = _subject(r, keys["subject"], subject)
     note_text = r.text(keys["note"]) if "note" in keys else None
     note = parse_inline(note_text) if note_text is not None else None
     if None in (name, to, cc, bcc, formats) or ("subject" in keys and subject is None):
@@ -162,6 +168,7 @@ def _list(r: Reader, node: Node) -> DistributionList | None:
     if not (to or cc or bcc):
         r.problem(node, f"list '{name}' has no recipients (give to, cc or bcc)")
         return None
+    notices = tuple(r.notices[heard:])
     return DistributionList(
         name,  # type: ignore[arg-type]
         to,  # type: ignore[arg-type]
@@ -171,54 +178,112 @@ def _list(r: Reader, node: Node) -> DistributionList | None:
         " ".join((subject or "").split()),  # an empty variable leaves no stray spaces
         note,
         pos=r.pos(node),
+        notices=notices,
     )
 
 
-def _addresses(r: Reader, node: Node) -> tuple[str, ...] | None:
+_Named = list[tuple[Node, str, str]]
+"""Addresses as read: the node each came from, the address as the mail carries it, the bare address."""
+
+
+def _addresses(r: Reader, node: Node) -> _Named | None:
     nodes = [node] if isinstance(node, ScalarNode) else r.sequence(node, "an address or a list of addresses")
     if nodes is None:
         return None
-    found = [_address(r, n) for n in nodes]
-    return None if None in found else tuple(a for a in found if a)
+    found: _Named = []
+    for n in nodes:
+        text = _header_text(r, n)
+        if text is None:
+            return None
+        try:
+            found.append((n, *mailbox(text)))
+        except AddressError as exc:
+            r.problem(n, str(exc))
+            return None
+    return found
 
 
-def _address(r: Reader, node: Node) -> str | None:
-    """One address, with an optional display name, as the mail will carry it."""
-    text = _header_text(r, node)
-    if text is None:
-        return None
+def _once(r: Reader, fields: list[_Named | None]) -> tuple[tuple[str, ...] | None, ...]:
+    """To, Cc and Bcc with each mailbox once: a mailbox named again, in any case, gets one copy and a warning.
+
+    Servers take ``Boss@`` and ``boss@`` for one mailbox; sent to both, it would get the mail twice.
+    """
+    first: dict[str, tuple[Node, str]] = {}
+    kept: list[tuple[str, ...] | None] = []
+    for named in fields:
+        if named is None:
+            kept.append(None)
+            continue
+        mine = []
+        for node, shown, bare in named:
+            seen = first.setdefault(bare.casefold(), (node, bare))
+            if seen[0] is node:
+                mine.append(shown)
+                continue
+            where = r.pos(seen[0])
+            r.notices.append(
+                Problem(
+                    r.pos(node),
+                    f"'{bare}' is the mailbox '{seen[1]}' already named on line {where.line}; it gets one copy",
+                )
+            )
+        kept.append(tuple(mine))
+    return tuple(kept)
+
+
+class AddressError(ValueError):
+    """Text that is not one email address the mail can carry; the message says why."""
+
+
+def mailbox(text: str) -> tuple[str, str]:
+    """One address, with an optional display name: as the mail's header carries it, and bare for the envelope.
+
+    The domain goes as IDNA (``bücher.de`` as ``xn--bcher-kva.de``), which every server takes;
+    a local part beyond ASCII stays as written, and needs a server that offers SMTPUTF8.
+    """
     unsafe = next((c for c in text if _invisible(c)), None)
     if unsafe is not None:
         shown = "".join(f"<U+{ord(c):04X}>" if _invisible(c) else c for c in text)
-        r.problem(node, f"a control character (U+{ord(unsafe):04X}) in '{shown}': it can hide who the mail goes to")
-        return None
+        raise AddressError(f"a control character (U+{ord(unsafe):04X}) in '{shown}': it can hide who the mail goes to")
     # The standard library's RFC 5322 parser, as the message's own headers are read.
     addresses, defects = _parse(text)
     found = [(a.display_name, a.addr_spec) for a in addresses]
     if len(found) > 1:
         listed = ", ".join(address for _, address in found)
-        r.problem(node, f"'{text}' holds {len(found)} addresses ({listed}); give each one its own entry in the list")
-        return None
+        raise AddressError(f"'{text}' holds {len(found)} addresses ({listed}); give each one its own entry in the list")
     if (defects or not found) and ("<" in text or len(text.split()) > 1):
-        r.problem(
-            node,
+        raise AddressError(
             f"'{text}' is not one email address: write 'address' or 'Name <address>', "
-            "quoting a name that holds a comma or an @",
+            "quoting a name that holds a comma or an @"
         )
-        return None
     if defects or not found:  # a single word: email-validator says best what is wrong with it
         found = [("", text.strip())]
     name, address = found[0]
-    looks_like = _parse(name)[0] if "@" in name else ()
-    if looks_like and looks_like[0].addr_spec.lower() != address.lower():
-        r.problem(node, f"the name '{name}' looks like an address other than the one the mail goes to ({address})")
-        return None
     try:
         checked = validate_email(address, check_deliverability=False)  # syntax only; no network
     except EmailNotValidError as exc:
-        r.problem(node, f"'{address}' is not a valid email address: {exc}")
-        return None
-    return formataddr((name, checked.normalized)) if name else checked.normalized
+        raise AddressError(f"'{address}' is not a valid email address: {exc}") from None
+    bare = f"{checked.local_part}@{checked.ascii_domain}"
+    _check_name(name, (address, checked.normalized, bare))
+    header = Address(display_name=name, username=checked.local_part, domain=checked.ascii_domain)
+    return (str(header) if name else bare), bare
+
+
+def _check_name(name: str, address: tuple[str, ...]) -> None:
+    """Refuse a display name that shows an address other than the mail's, once its look-alikes are read as
+    what they look like (NFKC: a fullwidth ＠ or a small ﹫ as @, ．as a full stop)."""
+    shown = unicodedata.normalize("NFKC", name)
+    ours = {a.casefold() for a in address}
+    for word in _ADDRESS_LIKE.findall(shown):
+        if word.casefold() not in ours:
+            looks = f"'{name}'" if shown == name else f"'{name}' (read as '{shown}')"
+            raise AddressError(
+                f"the name {looks} looks like an address other than the one the mail goes to ({address[-1]})"
+            )
+
+
+_ADDRESS_LIKE = re.compile(r"[^\s<>()\[\]\",;:@]+@[^\s<>()\[\]\",;:@]+")
+"""Words of a display name that a reader would take for an address: something on each side of an @."""
 
 
 _HEADERS = HeaderRegistry()
@@ -227,7 +292,8 @@ _HEADERS = HeaderRegistry()
 def _parse(text: str) -> tuple[tuple[Address, ...], bool]:
     """The addresses in a To header's value, and whether the parser found anything amiss."""
     header = _HEADERS("to", text)
-    defects = bool(header.defects)
+    # A local part beyond ASCII is no defect where the server offers SMTPUTF8, which the send checks.
+    defects = any(not isinstance(d, NonASCIILocalPartDefect) for d in header.defects)
     assert isinstance(header, AddressHeader)  # the registry's class for To
     return header.addresses, defects
 
@@ -251,6 +317,19 @@ def _header_text(r: Reader, node: Node) -> str | None:
         r.problem(node, "a line break in a mail header value (it could add headers of its own)")
         return None
     return text
+
+
+def _subject(r: Reader, node: Node, subject: str) -> str | None:
+    """A subject with no control character: a NUL or a bell (from the title, say) would go into the header raw."""
+    unsafe = next((c for c in subject if unicodedata.category(c) == "Cc" and c != "\t"), None)
+    if unsafe is None:
+        return subject
+    shown = "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) == "Cc" and c != "\t" else c for c in subject)
+    r.problem(
+        node,
+        f"a control character (U+{ord(unsafe):04X}) in the subject '{shown}': take it out of the text it comes from",
+    )
+    return None
 
 
 def _formats(r: Reader, node: Node) -> tuple[str, ...] | None:

@@ -10,13 +10,14 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.policy import SMTP, SMTPUTF8
+from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
 from pathlib import Path
 
 from .distribution import DistributionList
 from .model import Briefing
 from .reproducible import build_time
+from .smtp import wire
 from .writers.html.writer import Attachment, human_size, mail_body
 
 DEFAULT_MAX_SIZE = 20_000_000
@@ -77,22 +78,32 @@ def message_for(
 ) -> Outgoing:
     """The message for one list, no larger than ``max_size`` bytes as it goes on the wire.
 
-    The size counted is the whole encoded message: headers, both bodies and the files in
-    base64. Over the budget the files go as one .zip; if that is still too large, OverBudget.
+    The size counted is the whole message as it goes after DATA: headers, both bodies and the
+    files in base64, with the dots SMTP doubles at the start of a line and its closing line.
+    Over the budget the files go as one .zip; if that is still too large, OverBudget.
     """
     files = [(built[fmt].name, built[fmt].read_bytes()) for fmt in dlist.formats]
     outgoing = compose(doc, dlist, files, sender, full_html, content)
-    size = len(outgoing.message.as_bytes())
+    size = len(wire(outgoing.message.as_bytes()))
     if size <= max_size:
         return outgoing
     zipped = compose(doc, dlist, [(f"{stem}.zip", _zip(files))], sender, full_html, content)
-    zipped_size = len(zipped.message.as_bytes())
+    zipped_size = len(wire(zipped.message.as_bytes()))
     if zipped_size > max_size:
         raise OverBudget(
             f"the message is {human_size(size)} ({human_size(zipped_size)} with its files zipped), "
             f"{human_size(zipped_size - max_size)} over the {human_size(max_size)} limit"
         )
     return zipped
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters but tab and line ends: none has a place in a mail's text, and a NUL breaks readers."""
+
+
+def _visible(body: str) -> str:
+    """A body with each control character (a NUL in the title, say) shown as U+FFFD, as an HTML reader would."""
+    return _CONTROLS.sub("\ufffd", body)
 
 
 def _zip(files: list[tuple[str, bytes]]) -> bytes:
@@ -115,7 +126,10 @@ def compose(
     content: str = "",
 ) -> Outgoing:
     """The message for one list: headers, a plain-text and an HTML body, and the files attached."""
-    message = EmailMessage(policy=SMTP)
+    named = [address for _, address in getaddresses([sender, *dlist.to, *dlist.cc])]
+    # A local part beyond ASCII can only be written raw, in UTF-8; such a message goes only to a server
+    # that offers SMTPUTF8 (smtp.Session.envelope). Every other message stays 7-bit.
+    message = EmailMessage(policy=SMTP if all(a.isascii() for a in named) else SMTPUTF8)
     message["From"] = sender
     if dlist.to:
         message["To"] = ", ".join(dlist.to)
@@ -127,8 +141,8 @@ def compose(
     message["Subject"] = dlist.subject
     body = mail_body(doc, dlist.note, [Attachment(n, len(d)) for n, d in files], full_html)
     # Quoted-printable keeps the message 7-bit clean for any server on the way, whatever the language.
-    message.set_content(body.text, cte="quoted-printable")
-    message.add_alternative(body.html, subtype="html", cte="quoted-printable")
+    message.set_content(_visible(body.text), cte="quoted-printable")
+    message.add_alternative(_visible(body.html), subtype="html", cte="quoted-printable")
     if body.pictures:
         html_part = message.get_body(preferencelist=("html",))
         assert html_part is not None

@@ -9,13 +9,24 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from .build import publishable
+from .distribution import AddressError, mailbox
 from .errors import OutputError
 from .mail import Outgoing
-from .sendlog import LOG_SUFFIX, LogError, SendLog
+from .sendlog import LOG_SUFFIX, LogError, SendLog, content_key, key_of
 from .smtp import DEADLINE, SECURITY, NotSent, Refused, Session, Smtp, Unanswered
 from .writers.html.writer import human_size
 
-__all__ = ["LOG_SUFFIX", "LogError", "SendLog", "SettingsError", "deliver", "dry_run_report", "settings", "write_eml"]
+__all__ = [
+    "LOG_SUFFIX",
+    "LogError",
+    "SendLog",
+    "SettingsError",
+    "content_key",
+    "deliver",
+    "dry_run_report",
+    "settings",
+    "write_eml",
+]
 
 ENV = {
     "host": "BRIEFING_SMTP_HOST",
@@ -59,8 +70,12 @@ def settings(
             "a login over --smtp-security none would send the password in clear; "
             "use starttls or tls, or give --allow-plain-auth"
         )
+    try:
+        sender = mailbox(str(value["sender"]))[0]  # its domain as IDNA, as the recipients' are
+    except AddressError as exc:
+        raise SettingsError(f"--from: {exc}") from None
     password = env.get(PASSWORD_ENV) or (ask(f"SMTP password for {user}@{value['host']}: ") if user else None)
-    return Smtp(str(value["host"]), int(port_text), security, str(value["sender"]), user, password, deadline)
+    return Smtp(str(value["host"]), int(port_text), security, sender, user, password, deadline)
 
 
 def deliver(outgoing: Sequence[Outgoing], smtp: Smtp, log: SendLog, resend: bool, say: Callable[[str], None]) -> int:
@@ -73,7 +88,9 @@ def deliver(outgoing: Sequence[Outgoing], smtp: Smtp, log: SendLog, resend: bool
         say(f"{log.path}:{number}: a cut-off entry (a send was stopped while writing it) is skipped")
     failed = 0
     for item in outgoing:
-        name, files = item.list.name, (item.digests, item.content)
+        for notice in item.list.notices:
+            say(f"{notice.pos}: warning: {notice.message}")
+        name, files = item.list.name, (item.digests, sent_key(item))
         done = set() if resend else log.delivered(name, *files)
         unanswered = [] if resend else log.unanswered(name, *files)
         for attempt in unanswered:
@@ -89,6 +106,11 @@ def deliver(outgoing: Sequence[Outgoing], smtp: Smtp, log: SendLog, resend: bool
     return failed
 
 
+def sent_key(item: Outgoing) -> str:
+    """The content key of one list's mail: the pack's (``sendlog.content_key``), its subject and its note."""
+    return key_of(item.content, item.list.subject, item.list.note) if item.content else ""
+
+
 def _deliver(item: Outgoing, pending: list[str], smtp: Smtp, log: SendLog, say: Callable[[str], None]) -> int:
     """One list's conversation; 0 when every recipient has the message, else 1."""
     name, message_id = item.list.name, str(item.message["Message-ID"])
@@ -100,7 +122,8 @@ def _deliver(item: Outgoing, pending: list[str], smtp: Smtp, log: SendLog, say: 
             if not accepted:
                 say(f"{name}: not sent: refused by the server for {_listed(refused)}")
                 return 1
-            log.attempt(name, accepted, message_id, item.digests, item.content)  # on disk before the data goes
+            session.open_data()  # the server's go-ahead: a connection that ends before it sent nothing
+            log.attempt(name, accepted, message_id, item.digests, sent_key(item))  # on disk before the data goes
             attempt = log.last()
             try:
                 reply = session.data(item.message.as_bytes())
@@ -109,7 +132,7 @@ def _deliver(item: Outgoing, pending: list[str], smtp: Smtp, log: SendLog, say: 
                 say(f"{name}: not sent: the server refused the message: {exc}")
                 return 1
             except Unanswered as exc:
-                say(_maybe(name, message_id, f"the server did not confirm it ({exc})"))
+                say(_maybe(name, message_id, f"sent, and not confirmed: {exc}"))
                 return 1
             try:
                 log.outcome(attempt, "delivered", accepted, reply)
@@ -127,8 +150,9 @@ def _deliver(item: Outgoing, pending: list[str], smtp: Smtp, log: SendLog, say: 
 
 
 def _maybe(name: str, message_id: str, what: str) -> str:
+    which = message_id or "a message whose Message-ID the send log does not hold"
     return (
-        f"{name}: may have been delivered: {message_id} was {what}; check the recipients' mailbox or the "
+        f"{name}: may have been delivered: {which} was {what}; check the recipients' mailbox or the "
         f"server's log, then `briefing send --resend --list {name}` if it did not arrive"
     )
 
@@ -170,4 +194,5 @@ def dry_run_report(item: Outgoing, placeholder: bool) -> list[str]:
     sender = str(item.message["From"])
     if placeholder:
         sender += " (a placeholder: give --from or set BRIEFING_SMTP_FROM)"
-    return [f"from: {sender}", f"to: {recipients}", f"files: {files}"]
+    warnings = [f"{notice.pos}: warning: {notice.message}" for notice in dlist.notices]
+    return [f"from: {sender}", f"to: {recipients}", f"files: {files}", *warnings]

@@ -1,9 +1,11 @@
 """One SMTP conversation per list: connect, protect, log in, the envelope, then the data, within a deadline.
 
-The steps are apart so that the caller can record an attempt between the envelope and
-the data: until the data is sent nothing can have arrived; once it is sent only the
-server's answer says whether it did. QUIT and anything after that answer never undo
-a delivery.
+The steps are apart so that the caller can record an attempt between the server's go-ahead
+for the data (354) and the data itself: until the data is sent nothing can have arrived;
+once it is sent only a clear answer says whether it did. 250 is a delivery, a 4xx or 5xx
+a refusal; anything else (a line that is not a reply, one too long to read, a closed
+connection, silence) leaves the message as one that may have been delivered. QUIT and
+anything after the answer never undo a delivery.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ class Session:
         else:
             self.connection = smtplib.SMTP(timeout=timeout)
         self.expired = False
+        self.awaiting_data = False
+        """True between the server's go-ahead (354) and the data: everything sent then is taken as the message."""
         self._timer = threading.Timer(smtp.deadline, self._expire)
         self._timer.daemon = True
 
@@ -93,6 +97,9 @@ class Session:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self._timer.cancel()
+        if self.awaiting_data:  # a QUIT now would be read as the message's first line: just hang up,
+            self.connection.close()  # and the server drops a message that never got its closing dot
+            return
         try:
             self.connection.quit()  # whatever the server says to QUIT, what it accepted stays accepted
         except (smtplib.SMTPException, OSError, ValueError):
@@ -102,11 +109,16 @@ class Session:
 
     def envelope(self, sender: str, recipients: Sequence[str]) -> dict[str, str]:
         """Give the envelope; returns the recipients the server refused, with its reply to each."""
-        options = ["SMTPUTF8"] if not all(a.isascii() for a in (sender, *recipients)) else []
+        # Domains go as IDNA (xn--), so only a local part beyond ASCII needs the server's SMTPUTF8.
+        needing = [a for a in (sender, *recipients) if not a.isascii()]
+        options = ["SMTPUTF8"] if needing else []
         try:
             self.connection.ehlo_or_helo_if_needed()
-            if options and not self.connection.has_extn("smtputf8"):
-                raise NotSent("the server does not take addresses with non-ASCII characters (no SMTPUTF8)")
+            if needing and not self.connection.has_extn("smtputf8"):
+                raise NotSent(
+                    f"the server does not offer SMTPUTF8, which {', '.join(needing)} "
+                    f"need{'s' if len(needing) == 1 else ''} (letters beyond ASCII before the @)"
+                )
             code, reply = self.connection.mail(sender, options)
             if code != 250:
                 raise NotSent(f"the server refused the sender {sender}: {_text(code, reply)}")
@@ -121,17 +133,37 @@ class Session:
         except (smtplib.SMTPException, OSError, ValueError) as exc:
             raise NotSent(self.reason(exc)) from None
 
-    def data(self, message: bytes) -> str:
-        """Send the message's data; returns the server's acceptance."""
+    def open_data(self) -> None:
+        """Ask to send the data; returns once the server says go ahead (354). Until then nothing was sent."""
         try:
-            code, reply = self.connection.data(message)
-        except smtplib.SMTPResponseException as exc:
-            raise Refused(_text(exc.smtp_code, exc.smtp_error)) from None
+            code, reply = self.connection.docmd("DATA")
+        except (smtplib.SMTPException, OSError, ValueError) as exc:
+            raise NotSent(f"{self.reason(exc)}; the message was not sent") from None
+        if code != 354:
+            raise NotSent(f"the server refused to take the message: {_text(code, reply)}")
+        self.awaiting_data = True
+
+    def data(self, message: bytes) -> str:
+        """Send the message's data (after ``open_data``); returns the server's acceptance.
+
+        Refused only for a reply that is one (4xx, 5xx); Unanswered for anything that is
+        not a clear yes or no, since the server may have kept the message all the same.
+        """
+        try:
+            self.awaiting_data = False
+            self.connection.send(wire(message))
+            code, reply = self.connection.getreply()
+        except smtplib.SMTPResponseException as exc:  # getreply raises it only for a line past smtplib's limit
+            raise Unanswered(f"an answer too long to read ({_text(exc.smtp_code, exc.smtp_error)})") from None
         except (smtplib.SMTPException, OSError, ValueError) as exc:
             raise Unanswered(self.reason(exc)) from None
-        if code != 250:  # smtplib hands back the final answer, a refusal too
+        if code == 250:
+            return _text(code, reply)
+        if 400 <= code < 600:
             raise Refused(_text(code, reply))
-        return _text(code, reply)
+        if code < 0:  # smtplib's code for a line that does not start with a reply code
+            raise Unanswered("an answer that is not an SMTP reply")
+        raise Unanswered(f"an answer that is neither a yes nor a no: {_clipped(_text(code, reply))}")
 
     def _login(self, user: str, password: str) -> None:
         """AUTH PLAIN (or LOGIN) with the user name and password in UTF-8, which smtplib's login cannot send."""
@@ -179,6 +211,22 @@ def _name_server(connection: smtplib.SMTP, host: str) -> None:
     its internals (tests/test_send_faults.py checks it still holds).
     """
     connection._host = host  # type: ignore[attr-defined]
+
+
+def wire(message: bytes) -> bytes:
+    """A message as its bytes go after DATA: a dot doubled at the start of a line, and the closing dot line.
+
+    This is what ``--max-size`` counts. The dots are doubled by the very function smtplib's
+    own ``data`` uses (tests/test_send_faults.py checks it still does).
+    """
+    stuffed: bytes = smtplib._quote_periods(message)  # type: ignore[attr-defined]
+    if not stuffed.endswith(b"\r\n"):
+        stuffed += b"\r\n"
+    return stuffed + b".\r\n"
+
+
+def _clipped(text: str, most: int = 200) -> str:
+    return text if len(text) <= most else text[:most] + "…"
 
 
 def _b64(data: bytes) -> str:
