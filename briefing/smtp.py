@@ -138,7 +138,11 @@ class Session:
         try:
             code, reply = self.connection.docmd("DATA")
         except (smtplib.SMTPException, OSError, ValueError) as exc:
-            raise NotSent(f"{self.reason(exc)}; the message was not sent") from None
+            raise NotSent(
+                f"the connection ended before the server asked for the message ({self.reason(exc)})"
+            ) from None
+        if code < 0:  # smtplib's code for a line that does not start with a reply code
+            raise NotSent("the server answered DATA with a line that is not an SMTP reply")
         if code != 354:
             raise NotSent(f"the server refused to take the message: {_text(code, reply)}")
         self.awaiting_data = True
