@@ -129,14 +129,25 @@ class SendLog:
     def unanswered(self, name: str, digests: Mapping[str, str], content: str) -> list[Attempt]:
         """Attempts for list ``name`` with these files that have no recorded outcome.
 
-        An attempt that records no Message-ID cannot be matched with an outcome: it stays in doubt.
+        An outcome answers the attempt with its Message-ID; an attempt that records none (a log
+        written by hand, or by another tool) is answered by a later outcome that records none,
+        for the same list and recipients. Unanswered, it stays in doubt until ``--resend``.
         """
         answered = {e["message_id"] for e in self.entries if e.get("event") in _OUTCOMES and e.get("message_id")}
-        return [
-            Attempt(e["list"], e.get("message_id", ""), tuple(e["recipients"]), e.get("time", ""))
-            for e in self._of(name, digests, content)
-            if e.get("event") == "attempt" and (not e.get("message_id") or e["message_id"] not in answered)
-        ]
+        mine = {id(e) for e in self._of(name, digests, content)}
+        found = []
+        for number, entry in enumerate(self.entries):
+            if id(entry) not in mine or entry.get("event") != "attempt":
+                continue
+            if entry.get("message_id"):
+                answer = entry["message_id"] in answered
+            else:
+                answer = any(_answers(later, entry) for later in self.entries[number + 1 :])
+            if not answer:
+                found.append(
+                    Attempt(name, entry.get("message_id", ""), tuple(entry["recipients"]), entry.get("time", ""))
+                )
+        return found
 
     def _of(self, name: str, digests: Mapping[str, str], content: str) -> list[dict[str, Any]]:
         found = []
@@ -198,6 +209,12 @@ class SendLog:
 _OUTCOMES = ("delivered", "refused")
 _EVENTS = ("attempt", *_OUTCOMES)
 _TEXT_FIELDS = ("list", "message_id", "content", "time", "reply")
+
+
+def _answers(outcome: dict[str, Any], attempt: dict[str, Any]) -> bool:
+    """Whether an entry is the outcome of an attempt that records no Message-ID."""
+    same = (outcome.get("list"), outcome.get("recipients")) == (attempt["list"], attempt["recipients"])
+    return outcome.get("event") in _OUTCOMES and not outcome.get("message_id") and same
 
 
 def _wrong(entry: object) -> str | None:
