@@ -398,3 +398,125 @@ def test_a_dry_run_says_who_would_get_what(spec, tmp_path, capsys, monkeypatch):
         main(["send", str(spec), "--dry-run", "--out", str(out), "--list", "analysts", "--from", "d@example.org"]) == 0
     )
     assert capsys.readouterr().out.splitlines()[1] == "  from: d@example.org"
+
+
+# -- addresses as servers and readers take them ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "{name: x, to: ['\"boss\uff20example.org\" <attacker@example.net>']}",
+            "5:20: the name 'boss\uff20example.org' (read as 'boss@example.org') looks like an address other than"
+            " the one the mail goes to (attacker@example.net)",
+        ),
+        (
+            "{name: x, bcc: ['\"Boss boss\ufe6bexample\uff0eorg\" <attacker@example.net>']}",
+            "5:21: the name 'Boss boss\ufe6bexample\uff0eorg' (read as 'Boss boss@example.org') looks like an address"
+            " other than the one the mail goes to (attacker@example.net)",
+        ),
+        (
+            '{name: x, to: [a@example.org], subject: "Briefing\\0 today\\a"}',
+            "5:45: a control character (U+0000) in the subject 'Briefing<U+0000> today<U+0007>':"
+            " take it out of the text it comes from",
+        ),
+    ],
+    ids=["fullwidth-at", "small-at-and-fullwidth-stop", "nul-in-subject"],
+)
+def test_look_alike_names_and_control_characters_are_refused_at_their_line(tmp_path, entry, message, capsys):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(f"title: T\nsections:\n  - heading: H\ndistribution:\n  - {entry}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["send", str(spec), "--dry-run", "--out", str(out)]) == 2
+    assert capsys.readouterr().err.strip() == f"{spec}:{message}"
+    assert main(["validate", str(spec)]) == 2
+    assert not out.exists()
+
+
+def test_a_nul_in_the_title_reaches_neither_the_subject_nor_the_bodies(tmp_path, capsys):
+    spec = tmp_path / "s.yaml"
+    body = (
+        'title: "Sahel\\0Outlook\\x07"\nsections:\n  - heading: H\n    content: [{paragraph: "Attacks\\0 around."}]\n'
+    )
+    spec.write_text(body + "distribution:\n  - {name: x, to: [a@example.org]}\n")
+    out = tmp_path / "out"
+    assert main(["send", str(spec), "--dry-run", "--out", str(out)]) == 2
+    assert capsys.readouterr().err.strip().startswith(f"{spec}:6:5: a control character (U+0000) in the subject")
+    spec.write_text(body + "distribution:\n  - {name: x, to: [a@example.org], subject: Sahel, formats: [html]}\n")
+    assert main(["send", str(spec), "--dry-run", "--out", str(out), "--html"]) == 0
+    raw = (out / "s.x.eml").read_bytes()
+    message = email.message_from_bytes(raw, policy=policy.default)
+    html, text = message.get_body(("html",)).get_content(), message.get_body(("plain",)).get_content()
+    for shown in (html, text, str(message["Subject"])):
+        assert not any(ord(c) < 32 and c not in "\t\r\n" for c in shown), repr(shown)
+    assert "Sahel\ufffdOutlook\ufffd" in html and "Sahel\ufffdOutlook\ufffd" in text
+    assert "Attacks\ufffd around." in html
+    assert b"=00" not in raw and b"=07" not in raw and b"\0" not in raw
+
+
+def test_international_domains_go_as_idna_and_every_server_takes_them(tmp_path, server):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "title: T\nsections:\n  - heading: H\ndistribution:\n"
+        '  - {name: x, to: ["Name <user@b\u00fccher.de>"], cc: [desk@b\u00fccher.de]}\n',
+        encoding="utf-8",
+    )
+    assert main(["validate", str(spec)]) == 0
+    inbox = Inbox()
+    port = server(inbox)
+    assert send(spec, tmp_path / "out", port, "--smtp-security", "none") == 0
+    ((sender, recipients, raw),) = inbox.received
+    assert recipients == ["user@xn--bcher-kva.de", "desk@xn--bcher-kva.de"]
+    assert raw.isascii()  # no server needs SMTPUTF8 for it
+    message = email.message_from_bytes(raw, policy=policy.default)
+    assert [(a.display_name, a.addr_spec) for a in message["To"].addresses] == [("Name", "user@xn--bcher-kva.de")]
+    assert message["Cc"] == "desk@xn--bcher-kva.de" and not message.defects
+
+
+def test_a_local_part_beyond_ascii_goes_only_to_a_server_that_offers_smtputf8(tmp_path, server, capsys):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "title: T\nsections:\n  - heading: H\ndistribution:\n"
+        '  - {name: x, to: ["J\u00e9r\u00f4me <j\u00e9r\u00f4me@example.org>"]}\n',
+        encoding="utf-8",
+    )
+    plain, utf8 = Inbox(), Inbox()
+    out = tmp_path / "out"
+    assert send(spec, out, server(plain, enable_SMTPUTF8=False), "--smtp-security", "none") == 1
+    err = capsys.readouterr().err
+    assert "x: not sent: the server does not offer SMTPUTF8, which j\u00e9r\u00f4me@example.org needs" in err
+    assert plain.received == []
+    assert send(spec, out, server(utf8, enable_SMTPUTF8=True), "--smtp-security", "none") == 0  # nothing held back
+    ((_, recipients, raw),) = utf8.received
+    assert recipients == ["j\u00e9r\u00f4me@example.org"]
+    message = email.message_from_string(raw.decode("utf-8"), policy=policy.default)  # its headers in UTF-8
+    assert [(a.display_name, a.addr_spec) for a in message["To"].addresses] == [
+        ("J\u00e9r\u00f4me", "j\u00e9r\u00f4me@example.org")
+    ]
+
+
+def test_one_mailbox_named_in_several_cases_gets_one_copy_and_a_warning(tmp_path, server, capsys):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "title: T\nsections:\n  - heading: H\ndistribution:\n"
+        "  - name: x\n    to: [Boss@example.org, boss@example.org]\n    bcc: [BOSS@EXAMPLE.ORG]\n"
+    )
+    out = tmp_path / "out"
+    assert main(["send", str(spec), "--dry-run", "--out", str(out)]) == 0
+    shown = capsys.readouterr().out
+    warnings = [
+        f"{spec}:6:28: warning: 'boss@example.org' is the mailbox 'Boss@example.org' already named on line 6;"
+        " it gets one copy",
+        f"{spec}:7:11: warning: 'BOSS@example.org' is the mailbox 'Boss@example.org' already named on line 6;"
+        " it gets one copy",
+    ]
+    assert all(w in shown for w in warnings), shown
+    inbox = Inbox()
+    assert send(spec, out, server(inbox), "--smtp-security", "none") == 0
+    err = capsys.readouterr().err
+    assert all(w in err for w in warnings), err
+    ((_, recipients, raw),) = inbox.received
+    assert recipients == ["Boss@example.org"]
+    message = email.message_from_bytes(raw, policy=policy.default)
+    assert message["To"] == "Boss@example.org" and message["Cc"] is None
