@@ -235,11 +235,12 @@ class AddressError(ValueError):
     """Text that is not one email address the mail can carry; the message says why."""
 
 
-def mailbox(text: str) -> tuple[str, str]:
+def mailbox(text: str, public: bool = True) -> tuple[str, str]:
     """One address, with an optional display name: as the mail's header carries it, and bare for the envelope.
 
     The domain goes as IDNA (``bücher.de`` as ``xn--bcher-kva.de``), which every server takes;
     a local part beyond ASCII stays as written, and needs a server that offers SMTPUTF8.
+    With ``public`` False a domain of an intranet (``desk@intranet``) passes too: a sender's.
     """
     unsafe = next((c for c in text if _invisible(c)), None)
     if unsafe is not None:
@@ -260,7 +261,7 @@ def mailbox(text: str) -> tuple[str, str]:
         found = [("", text.strip())]
     name, address = found[0]
     try:
-        checked = validate_email(address, check_deliverability=False)  # syntax only; no network
+        checked = validate_email(address, check_deliverability=False, globally_deliverable=public)  # no network
     except EmailNotValidError as exc:
         raise AddressError(f"'{address}' is not a valid email address: {exc}") from None
     bare = f"{checked.local_part}@{checked.ascii_domain}"

@@ -71,7 +71,7 @@ def settings(
             "use starttls or tls, or give --allow-plain-auth"
         )
     try:
-        sender = mailbox(str(value["sender"]))[0]  # its domain as IDNA, as the recipients' are
+        sender = mailbox(str(value["sender"]), public=False)[0]  # its domain as IDNA, as the recipients' are
     except AddressError as exc:
         raise SettingsError(f"--from: {exc}") from None
     password = env.get(PASSWORD_ENV) or (ask(f"SMTP password for {user}@{value['host']}: ") if user else None)

@@ -520,3 +520,25 @@ def test_one_mailbox_named_in_several_cases_gets_one_copy_and_a_warning(tmp_path
     assert recipients == ["Boss@example.org"]
     message = email.message_from_bytes(raw, policy=policy.default)
     assert message["To"] == "Boss@example.org" and message["Cc"] is None
+
+
+def test_the_sender_is_checked_like_the_recipients_and_its_domain_goes_as_idna(spec, tmp_path, server, capsys):
+    out = tmp_path / "out"
+    run = ["send", str(spec), "--out", str(out), "--smtp-host", "127.0.0.1", "--smtp-security", "none"]
+    assert main([*run, "--from", '"boss@example.org" <desk@example.net>']) == 2
+    assert capsys.readouterr().err.strip() == (
+        "briefing: --from: the name 'boss@example.org' looks like an address other than the one the mail goes to"
+        " (desk@example.net)"
+    )
+    assert not out.exists()  # checked before anything is built
+    inbox = Inbox()
+    port = server(inbox)
+    assert (
+        main([*run, "--smtp-port", str(port), "--from", "Desk <desk@b\u00fccher.intranet>", "--list", "ministers"]) == 0
+    )
+    ((sender, _, raw),) = inbox.received
+    assert sender == "desk@xn--bcher-kva.intranet" and raw.isascii()
+    message = email.message_from_bytes(raw, policy=policy.default)
+    assert [(a.display_name, a.addr_spec) for a in message["From"].addresses] == [
+        ("Desk", "desk@xn--bcher-kva.intranet")
+    ]
