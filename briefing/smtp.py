@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
+from .adapters import smtplib as smtplib_adapter
+
 SECURITY = ("starttls", "tls", "none")
 """How the connection to the SMTP server is protected."""
 TIMEOUT = 60
@@ -78,7 +80,7 @@ class Session:
     def __enter__(self) -> Session:
         self._timer.start()
         try:
-            _name_server(self.connection, self.smtp.host)
+            smtplib_adapter.name_tls_server(self.connection, self.smtp.host)  # connect() does not
             code, greeting = self.connection.connect(self.smtp.host, self.smtp.port)
             if code != 220:  # a server that is busy or closing says so in its greeting
                 raise smtplib.SMTPConnectError(code, greeting)
@@ -168,17 +170,6 @@ class Session:
         if isinstance(exc, UnicodeError):
             return "a setting holds characters the server cannot take"
         return f"{type(exc).__name__}: {exc}".rstrip(": ")
-
-
-def _name_server(connection: smtplib.SMTP, host: str) -> None:
-    """Tell smtplib the host whose certificate to verify, as ``SMTP(host)`` would.
-
-    The connection is made with ``connect`` rather than by the constructor, so that the
-    deadline's timer can reach its socket while the server's greeting is read; smtplib
-    takes the name for TLS only from the constructor, in ``_host``. This is the one use of
-    its internals (tests/test_send_faults.py checks it still holds).
-    """
-    connection._host = host  # type: ignore[attr-defined]
 
 
 def _b64(data: bytes) -> str:
