@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import email
-import inspect
 import json
 import re
 import signal
-import smtplib
 import socket
 import subprocess
 import sys
@@ -358,13 +356,6 @@ def test_a_utf8_password_logs_in_and_never_shows(tmp_path, server, monkeypatch, 
         # What once leaked: "'ascii' codec can't encode character '\xe4' in position 1".
         accented = {c for c in secret if not c.isascii()} - set("désk")
         assert not accented & set(seen.err), "a character of a password reached the terminal"
-
-
-def test_smtplib_still_takes_the_tls_server_name_where_briefing_sets_it():
-    # briefing.smtp._name_server sets smtplib's _host: the name checked against the server's certificate.
-    assert smtplib.SMTP()._host == ""
-    assert "self._host" in inspect.getsource(smtplib.SMTP.starttls)
-    assert "server_hostname=self._host" in inspect.getsource(smtplib.SMTP_SSL._get_socket)
 
 
 # -- a scripted server for faults before the data ---------------------------------
