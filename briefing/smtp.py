@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
+from .adapters import smtplib as smtplib_adapter
+
 SECURITY = ("starttls", "tls", "none")
 """How the connection to the SMTP server is protected."""
 TIMEOUT = 60
@@ -82,7 +84,7 @@ class Session:
     def __enter__(self) -> Session:
         self._timer.start()
         try:
-            _name_server(self.connection, self.smtp.host)
+            smtplib_adapter.name_tls_server(self.connection, self.smtp.host)  # connect() does not
             code, greeting = self.connection.connect(self.smtp.host, self.smtp.port)
             if code != 220:  # a server that is busy or closing says so in its greeting
                 raise smtplib.SMTPConnectError(code, greeting)
@@ -206,24 +208,13 @@ class Session:
         return f"{type(exc).__name__}: {exc}".rstrip(": ")
 
 
-def _name_server(connection: smtplib.SMTP, host: str) -> None:
-    """Tell smtplib the host whose certificate to verify, as ``SMTP(host)`` would.
-
-    The connection is made with ``connect`` rather than by the constructor, so that the
-    deadline's timer can reach its socket while the server's greeting is read; smtplib
-    takes the name for TLS only from the constructor, in ``_host``. This is the one use of
-    its internals (tests/test_send_faults.py checks it still holds).
-    """
-    connection._host = host  # type: ignore[attr-defined]
-
-
 def wire(message: bytes) -> bytes:
     """A message as its bytes go after DATA: a dot doubled at the start of a line, and the closing dot line.
 
     This is what ``--max-size`` counts. The dots are doubled by the very function smtplib's
-    own ``data`` uses (tests/test_send_faults.py checks it still does).
+    own ``data`` uses (tests/test_adapters.py checks it still does).
     """
-    stuffed: bytes = smtplib._quote_periods(message)  # type: ignore[attr-defined]
+    stuffed = smtplib_adapter.quote_periods(message)
     if not stuffed.endswith(b"\r\n"):
         stuffed += b"\r\n"
     return stuffed + b".\r\n"

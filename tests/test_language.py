@@ -290,7 +290,7 @@ def test_arabic_is_drawn_in_its_joining_forms_and_lam_alef_ligates(tmp_path, mon
         drawn.extend(subset)
         return cmap(fontname, subset)
 
-    monkeypatch.setattr(fonts.ttfonts, "makeToUnicodeCMap", spy)
+    monkeypatch.setattr(fonts, "_to_unicode_cmap", spy)
     doc = Briefing("Q", (Section(parse_inline("H"), (Paragraph(parse_inline("مرحبا لا")),)),))
     PdfWriter().write(doc, tmp_path / "j.pdf")
     shaped = {c for c in drawn if 0xFE70 <= c <= 0xFEFF}

@@ -202,20 +202,21 @@ def test_a_long_table_made_a_run_at_a_time_is_the_table_made_at_once(tmp_path, m
 def test_every_page_is_numbered_out_of_the_total_and_compressed_when_done(tmp_path, monkeypatch):
     """Page numbers are forms filled in at the end; each page's content is compressed as it is finished.
 
-    This fails if reportlab's page objects change (briefing/writers/pdf/compress.py reaches into them).
+    The reach into reportlab's page objects is in briefing/adapters/reportlab.py; tests/test_adapters.py
+    says so by name if they change.
     """
     import re
 
-    from briefing.writers.pdf import compress, page
+    from briefing.writers.pdf import page
 
     compressed: list[bool] = []
-    compress = compress.compress_last_page
+    compress = page.reportlab_adapter.compress_last_page
 
     def spy(canvas):
         compressed.append(compress(canvas))
         return compressed[-1]
 
-    monkeypatch.setattr(page.compress, "compress_last_page", spy)
+    monkeypatch.setattr(page.reportlab_adapter, "compress_last_page", spy)
     path = tmp_path / "annex.pdf"
     PdfWriter().write(_annex(1_500), path)
     pages = PdfReader(str(path)).pages

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import email
-import inspect
 import json
 import re
 import signal
-import smtplib
 import socket
 import subprocess
 import sys
@@ -358,17 +356,6 @@ def test_a_utf8_password_logs_in_and_never_shows(tmp_path, server, monkeypatch, 
         # What once leaked: "'ascii' codec can't encode character '\xe4' in position 1".
         accented = {c for c in secret if not c.isascii()} - set("désk")
         assert not accented & set(seen.err), "a character of a password reached the terminal"
-
-
-def test_smtplib_still_works_where_briefing_relies_on_its_internals():
-    # briefing.smtp._name_server sets smtplib's _host: the name checked against the server's certificate.
-    assert smtplib.SMTP()._host == ""
-    assert "self._host" in inspect.getsource(smtplib.SMTP.starttls)
-    assert "server_hostname=self._host" in inspect.getsource(smtplib.SMTP_SSL._get_socket)
-    # briefing.smtp.wire doubles dots with the function smtplib's own data() uses, so --max-size counts
-    # the bytes that go.
-    assert "_quote_periods(msg)" in inspect.getsource(smtplib.SMTP.data)
-    assert smtplib._quote_periods(b".a\r\nb\r\n.\r\n") == b"..a\r\nb\r\n..\r\n"
 
 
 # -- a scripted server for faults before the data ---------------------------------

@@ -10,6 +10,7 @@ from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from ...adapters import docx as docx_adapter
 from ...style import scripts_in, sole_script
 from .. import markup
 
@@ -155,7 +156,7 @@ def shade(paragraph: Paragraph, fill: str) -> None:
     shd = etree.Element(qn("w:shd"))
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:fill"), fill)
-    _insert_before(paragraph._p.get_or_add_pPr(), shd, _AFTER_SHD)
+    _insert_before(docx_adapter.paragraph_element(paragraph).get_or_add_pPr(), shd, _AFTER_SHD)
 
 
 def _insert_before(parent: etree._Element, child: etree._Element, successors: tuple[str, ...]) -> None:
@@ -170,7 +171,7 @@ def _insert_before(parent: etree._Element, child: etree._Element, successors: tu
 
 def add_field(paragraph: Paragraph, instruction: str, shown: str, size_pt: float) -> None:
     """A simple field (PAGE, NUMPAGES) that Word fills in; ``shown`` until it does."""
-    field = etree.SubElement(paragraph._p, qn("w:fldSimple"))
+    field = etree.SubElement(docx_adapter.paragraph_element(paragraph), qn("w:fldSimple"))
     field.set(qn("w:instr"), instruction)
     run = etree.SubElement(field, qn("w:r"))
     etree.SubElement(etree.SubElement(run, qn("w:rPr")), qn("w:sz")).set(qn("w:val"), str(round(size_pt * 2)))
@@ -179,7 +180,7 @@ def add_field(paragraph: Paragraph, instruction: str, shown: str, size_pt: float
 
 def field_begin(paragraph: Paragraph, instruction: str) -> None:
     """Open a complex field: its instruction, then the cached result that follows."""
-    p = paragraph._p
+    p = docx_adapter.paragraph_element(paragraph)
     _fld_char(p, "begin").set(qn("w:dirty"), "true")  # asks Word to update it
     run = etree.SubElement(p, qn("w:r"))
     instr = etree.SubElement(run, qn("w:instrText"))
@@ -190,7 +191,7 @@ def field_begin(paragraph: Paragraph, instruction: str) -> None:
 
 def field_end(paragraph: Paragraph) -> None:
     """Close a complex field opened with field_begin."""
-    _fld_char(paragraph._p, "end")
+    _fld_char(docx_adapter.paragraph_element(paragraph), "end")
 
 
 def _fld_char(p: etree._Element, kind: str) -> etree._Element:

@@ -19,12 +19,12 @@ from docx.oxml.ns import qn
 from docx.section import Section as DocxSection
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
-from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 from lxml import etree
 
 from ... import gc_pause
+from ...adapters import docx as docx_adapter
 from ...errors import Problem
 from ...layout import Heading, Item, LaidDocument, Place, colours, laid_out
 from ...layout.geometry import TableGeometry
@@ -82,7 +82,7 @@ class _Builder:
         self.streams: list[Callable[[], Iterator[bytes]]] = []
         """The body rows of long tables, made as the file is written (see docxstream)."""
         self.document: Document = self._start()
-        self.target: Document | _Cell = self.document
+        self.target: Document | docx_adapter.TableCell = self.document
         """Where the walker's paragraphs go: the body, or the box of a callout."""
         self.list_style: tuple[str, int | None] = ("List Bullet", None)
         """The paragraph style and numbering of the list being walked."""
@@ -158,7 +158,7 @@ class _Builder:
         if rtl:
             wordml.right_to_left_paragraphs(document.styles.element)
             for section in document.sections:
-                wordml.right_to_left_section(section._sectPr)
+                wordml.right_to_left_section(docx_adapter.section_element(section))
 
     def _properties(self) -> None:
         props = self.document.core_properties
@@ -233,7 +233,7 @@ class _Builder:
         if not paragraphs:
             return
         wordml.field_begin(paragraphs[0], f'TOC \\o "1-{_TOC_LEVELS}" \\h \\z \\u')
-        first = paragraphs[0]._p
+        first = docx_adapter.paragraph_element(paragraphs[0])
         first.append(first[1])  # the entry's own text goes after the field's instruction
         wordml.field_end(paragraphs[-1])
         wordml.update_fields_on_open(self.document.settings.element)
@@ -270,7 +270,7 @@ class _Builder:
         style, num_id = self.list_style
         para = self.target.add_paragraph(style=style)
         if num_id is not None:
-            num_pr = para._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr = docx_adapter.paragraph_element(para).get_or_add_pPr().get_or_add_numPr()
             num_pr.get_or_add_ilvl().val = 0
             num_pr.get_or_add_numId().val = num_id
         self.inline(para, node.text)
@@ -294,7 +294,7 @@ class _Builder:
             run.bold = span.bold or None
             run.italic = span.italic or None
             if script is not None:
-                wordml.set_script_font(run._r.get_or_add_rPr(), script.family.name)
+                wordml.set_script_font(run.element.get_or_add_rPr(), script.family.name)
             if markup.has_rtl(part):
                 # Word sets a right-to-left run in the complex-script font, size and weight.
                 run.font.rtl = True
@@ -316,8 +316,8 @@ class _Builder:
             for run in self._run(para, span):
                 run.font.color.rgb = RGBColor.from_string(colours.LINK_RGB)
                 run.font.underline = True
-                link.append(run._r)  # moves the run from the paragraph into the link
-        para._p.append(link)
+                link.append(run.element)  # moves the run from the paragraph into the link
+        docx_adapter.paragraph_element(para).append(link)
 
     def _restarted_numbering(self, style: str) -> int | None:
         """A new numbering instance of ``style``'s list, so each list starts at 1."""
@@ -357,7 +357,7 @@ class _Builder:
 
     def _describe(self, para: DocxParagraph, alt: str, caption: Caption) -> None:
         """Name a picture and give it alternative text for screen readers."""
-        doc_pr = para._p.xpath(".//wp:docPr")[0]
+        doc_pr = docx_adapter.paragraph_element(para).xpath(".//wp:docPr")[0]
         doc_pr.set("descr", markup.xml_safe(alt))
         doc_pr.set("name", caption.label)
 
@@ -374,17 +374,17 @@ class _Builder:
         box = self.document.add_table(rows=1, cols=1)
         box.autofit = False
         self._direction(box)
-        tbl = box._tbl
+        tbl = docx_adapter.table_element(box)
         width = tbl.tblPr.find(qn("w:tblW"))
         width.set(qn("w:w"), str(round(self.style.text_width_cm * _TWIPS_PER_CM)))
         width.set(qn("w:type"), "dxa")
         wordml.table_borders(tbl.tblPr, colour, colour)
         wordml.cell_margins(tbl.tblPr, 160)
         row = box.rows[0]
-        etree_row_pr = row._tr.get_or_add_trPr()
+        etree_row_pr = docx_adapter.row_element(row).get_or_add_trPr()
         etree_row_pr.append(OxmlElement("w:cantSplit"))  # the box stays whole on a page where it fits
         cell = row.cells[0]
-        wordml.shade_cell(cell._tc, colours.lighter(colour))
+        wordml.shade_cell(docx_adapter.cell_element(cell), colours.lighter(colour))
         title = cell.paragraphs[0]
         run = title.add_run(markup.xml_safe(node.title))
         run.bold = True
@@ -413,7 +413,7 @@ class _Builder:
             grid.style = self.document.styles["Table Grid"]
         grid.autofit = False  # a fixed layout: Word need not measure every cell
         self._direction(grid)
-        tbl = grid._tbl
+        tbl = docx_adapter.table_element(grid)
         width = tbl.tblPr.find(qn("w:tblW"))
         width.set(qn("w:w"), str(sum(widths)))
         width.set(qn("w:type"), "dxa")

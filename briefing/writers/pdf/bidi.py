@@ -10,15 +10,12 @@ lam-alef ligates, and is drawn as one string: text tools that read it reverse it
 the order it was written in.
 
 python-bidi's public function gives a text's characters reordered, but not their levels,
-which runs of fonts and shaping need. ``levels`` reads them from the description of the
-algorithm's result that the same function returns when asked to debug (``debug=True``).
-That is the one reach into the library; tests/test_pdfbidi.py fails if it changes.
+which runs of fonts and shaping need: ``briefing/adapters/bidi.py`` reads them.
 """
 
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +34,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import shapeFragWord
 from reportlab.platypus import Flowable
 
+from ...adapters import bidi as bidi_adapter
 from ...layout import colours
 from .. import markup
 from . import fonts
@@ -54,9 +52,6 @@ class Piece:
     """The address it links to, or None."""
 
 
-_LEVELS = re.compile(r"Level\(\s*(\d+),?\s*\)")
-
-
 def levels(text: str, rtl: bool) -> list[int]:
     """The bidirectional embedding level of each character of a paragraph (odd: right to left).
 
@@ -65,16 +60,7 @@ def levels(text: str, rtl: bool) -> list[int]:
     """
     if not rtl and text.isascii():
         return [0] * len(text)  # no right-to-left letter, nor a control that would make one
-    described = bidi.get_display(text, base_dir="R" if rtl else "L", debug=True)
-    assert isinstance(described, str)
-    start, stop = described.find("levels: ["), described.find("paragraphs:")
-    by_byte = [int(level) for level in _LEVELS.findall(described, start, stop)]
-    # The levels are given for each byte of the text in UTF-8: a character's is its first byte's.
-    found, offset = [], 0
-    for char in text:
-        found.append(by_byte[offset])
-        offset += len(char.encode())
-    return found
+    return bidi_adapter.embedding_levels(text, rtl)
 
 
 def line_levels(text: str, found: Sequence[int], rtl: bool) -> list[int]:

@@ -10,9 +10,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from bidi.mirror import MIRRORED
-from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfmetrics
 
+from ...adapters import reportlab as reportlab_adapter
 from ...style import BUNDLED_FONTS, FontFamily, ScriptFont, script_of
 from .. import markup
 
@@ -34,7 +34,7 @@ def register(font: FontFamily | None) -> str:
     if name in _coverage:
         return name
     if SYMBOLS not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(SYMBOLS, str(_SYMBOLS_FILE)))
+        pdfmetrics.registerFont(_Font(SYMBOLS, str(_SYMBOLS_FILE)))
         _coverage[SYMBOLS] = frozenset(pdfmetrics.getFont(SYMBOLS).face.charToGlyph)
     faces = {
         name: font.face(False, False),
@@ -43,7 +43,7 @@ def register(font: FontFamily | None) -> str:
         f"{name}-BoldItalic": font.face(True, True),
     }
     for face_name, path in faces.items():
-        pdfmetrics.registerFont(TTFont(face_name, str(path)))
+        pdfmetrics.registerFont(_Font(face_name, str(path)))
     pdfmetrics.registerFontFamily(
         name, normal=name, bold=f"{name}-Bold", italic=f"{name}-Italic", boldItalic=f"{name}-BoldItalic"
     )
@@ -131,12 +131,20 @@ def _script_font(script: ScriptFont) -> str:
     family = script.family
     name = "S" + hashlib.sha1(str(family.regular).encode()).hexdigest()[:10]
     if name not in _coverage:
-        pdfmetrics.registerFont(TTFont(name, str(family.regular)))
-        pdfmetrics.registerFont(TTFont(f"{name}-Bold", str(family.face(True, False))))
+        pdfmetrics.registerFont(_Font(name, str(family.regular)))
+        pdfmetrics.registerFont(_Font(f"{name}-Bold", str(family.face(True, False))))
         # No italic in these scripts' fonts: italic text keeps the upright face, as Word and browsers do.
         pdfmetrics.registerFontFamily(name, normal=name, bold=f"{name}-Bold", italic=name, boldItalic=f"{name}-Bold")
         _coverage[name] = frozenset(pdfmetrics.getFont(name).face.charToGlyph)
     return name
+
+
+class _Font(reportlab_adapter.TextMappedFont):
+    """A bundled font whose text reads back as written (see ``_to_unicode_cmap``); reportlab's other
+    fonts, and its own function for their text map, are left alone."""
+
+    def to_unicode_cmap(self, base_font_name: str, subset: list[int]) -> str:
+        return _to_unicode_cmap(base_font_name, subset)
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
@@ -220,6 +228,3 @@ def _written(fontname: str, char: int) -> str:
     if 0xE000 <= char <= 0xF8FF or char >= _MIRRORS:
         return _shaped_glyphs.get((fontname.split("+", 1)[-1], char), chr(char))
     return chr(char)
-
-
-ttfonts.makeToUnicodeCMap = _to_unicode_cmap

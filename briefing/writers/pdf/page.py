@@ -14,10 +14,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
 from reportlab.platypus import Paragraph as RLParagraph
 
+from ...adapters import reportlab as reportlab_adapter
 from ...layout import LaidDocument
 from ...style import Style
 from .. import markup
-from . import bidi, compress, fonts
+from . import bidi, fonts
 
 PORTRAIT, WIDE = "page", "wide"
 """Names of the page templates: the style's page, and the same page turned for wide tables."""
@@ -55,13 +56,12 @@ class KeepWithNext(KeepTogether):
     """Space left on the page above which a too-tall group starts in place."""
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
-        if getattr(self, "_wrapInfo", None) != (aW, aH):
-            self.wrap(aW, aH)
+        content = reportlab_adapter.kept_flowables(self)
         # A group ending in a table that stays whole cannot start in place: the table would leave
         # its caption behind. It moves to the next page as one.
-        whole = getattr(self._content[-1], "keeps_whole", False) if self._content else False
-        if self._H > aH and aH >= self.room and not whole:
-            return list(self._content)
+        whole = getattr(content[-1], "keeps_whole", False) if content else False
+        if reportlab_adapter.kept_height(self, aW, aH) > aH and aH >= self.room and not whole:
+            return content
         return super().split(aW, aH)
 
 
@@ -191,7 +191,7 @@ class NumberedCanvas(Canvas):
         self._sizes.append(self.page_size)
         self.doForm(_number_form(len(self._sizes)))  # reportlab lets a form be used before it is defined
         super().showPage()
-        compress.compress_last_page(self)
+        reportlab_adapter.compress_last_page(self)  # held compressed, not as text, until the file is written
 
     def save(self) -> None:
         total = len(self._sizes)

@@ -18,6 +18,8 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, LongTable, TableStyle
 from reportlab.platypus.tables import CellStyle
 
+from ...adapters import reportlab as reportlab_adapter
+
 RUN_ROWS = 150
 """Body rows in one run: a few pages, so that re-measuring a run stays cheap."""
 
@@ -161,8 +163,7 @@ class _WholeTable(LongTable):  # type: ignore[misc]
     """Read by the page template's KeepWithNext: a group ending in this table moves as one."""
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        frame = getattr(self, "_frame", None)
-        if frame is not None and not frame._atTop:
+        if reportlab_adapter.at_top_of_frame(self) is False:
             return []
         return list(super().split(available_width, available_height))
 
@@ -181,8 +182,7 @@ class _Continuation(Flowable):  # type: ignore[misc]
         several times before it places it, and making a table styles every one of its cells."""
 
     def _pick(self) -> LongTable:
-        frame = getattr(self, "_frame", None)
-        at_top = bool(frame is not None and frame._atTop)
+        at_top = bool(reportlab_adapter.at_top_of_frame(self))
         if at_top not in self._made:
             if self._rows is None:
                 self._rows = self.body.rows(self.start, self.stop)
@@ -201,7 +201,7 @@ class _Continuation(Flowable):  # type: ignore[misc]
         if len(parts) != 2 or table.repeatRows:
             return parts  # nothing fits, or it has the header: reportlab repeats it on the next page
         # A run without a header that breaks: its rest is a continuation, which gets the header on the new page.
-        done = len(parts[0]._cellvalues)
+        done = reportlab_adapter.table_row_count(parts[0])
         rest = _Continuation(self.head, self.body, self.look, self.start + done, self.stop)
         rest._rows = self._rows[done:] if self._rows is not None else None
         return [parts[0], rest]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import assert_never
 
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference
-from openpyxl.chart._chart import ChartBase
 from openpyxl.chart.data_source import NumFmt
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.marker import DataPoint
@@ -23,7 +22,7 @@ DATA_ROW = 22
 """Row of the header of the chart's numbers, under the chart and its caption."""
 
 
-def native_chart(chart: Chart, sheet: Worksheet, style: Style) -> ChartBase:
+def native_chart(chart: Chart, sheet: Worksheet, style: Style) -> BarChart | LineChart | PieChart:
     """An Excel chart of the numbers from ``DATA_ROW`` of ``sheet`` (categories in A, series from B)."""
     rows = len(chart.categories)
     made = _kind(chart)

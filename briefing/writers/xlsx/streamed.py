@@ -5,19 +5,18 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from functools import cache
 
 from openpyxl.cell.cell import Cell as XLCell
 from openpyxl.cell.cell import WriteOnlyCell
 from openpyxl.cell.rich_text import CellRichText, TextBlock
-from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import quote_sheetname
 from openpyxl.workbook import Workbook
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from ...adapters import openpyxl as openpyxl_adapter
 from ...layout import colours
 from ...model import Cell, Inline, Span, plain
 from ...style import script_runs, scripts_in, sole_script
@@ -27,14 +26,16 @@ MAX_CELL_CHARS = 32_767
 """Excel refuses longer cell texts."""
 WRAP = Alignment(wrap_text=True, vertical="top")
 """Text that wraps in its cell, from the top."""
+XFont = openpyxl_adapter.ExcelOrderFont
+"""A cell font, written in Excel's element order."""
+RunFont = openpyxl_adapter.ExcelOrderRunFont
+"""A rich-text run's font, written in Excel's element order."""
 
 
-class Sheet(WriteOnlyWorksheet):
+class Sheet(openpyxl_adapter.ReadyCellsSheet):
     """A streamed sheet: rows go to disk as they are added, so a big table is never held twice.
 
-    openpyxl's write-only sheet turns each appended value into a cell, and takes a cell
-    it is given only after failing to convert it, then makes a fresh one: several times
-    the cost of writing the cell. This sheet takes rows of ready cells.
+    Its rows are lists of cells made beforehand, written as they are (see ReadyCellsSheet).
     Column widths, frozen panes and sheet properties go out with the first row, so they
     are set before it; a row's height before that row.
     """
@@ -59,47 +60,26 @@ class Sheet(WriteOnlyWorksheet):
         while self.rows < row - 1:
             self.add()
 
-    def _values_to_row(self, values: Iterable[XLCell], row_idx: int) -> Iterator[XLCell]:
-        for col_idx, cell in enumerate(values, 1):
-            cell.row, cell.column = row_idx, col_idx
-            if cell.hyperlink is not None:
-                cell.hyperlink.ref = cell.coordinate
-            yield cell
 
-
-class Slot(XLCell):
-    """A cell reused down a table column for the values of one type: styled once, refilled row by row.
-
-    A streamed row is written out as it is added, so one cell can carry each row's value in
-    turn; its style's id in the workbook is looked up once rather than for every row.
-    """
+class Slot(openpyxl_adapter.RefilledCell):
+    """A cell reused down a table column for the values of one type: styled once, refilled row by row
+    (``refill``) with each value as ``make`` would store it."""
 
     def __init__(self, like: XLCell) -> None:
-        super().__init__(like.parent, value=like.value, style_array=copy.copy(like._style))
-        self.data_type = like.data_type  # text stays text, whatever it starts with
-        self._style_id: int = self.parent.parent._cell_styles.add(self._style)
-
-    @property
-    def style_id(self) -> int:
-        return self._style_id
-
-    def refill(self, value: Cell) -> None:
-        """Hold ``value``, of the first value's type, as ``make`` would store it."""
-        # Numbers, the most of a long table, are stored as they are.
-        self._value = value if type(value) in (int, float) else plain_value(value)
+        super().__init__(like, plain_value)
 
 
 def add_sheet(workbook: Workbook, title: str, index: int | None = None) -> Sheet:
     """A new streamed sheet in ``workbook``, last or at ``index``."""
     sheet = Sheet(workbook, title)
-    workbook._add_sheet(sheet, index)  # what create_sheet does, for a sheet of this kind
+    openpyxl_adapter.insert_sheet(workbook, sheet, index)
     return sheet
 
 
 def discard(workbook: Workbook) -> None:
     """Close the sheets of a workbook that will not be saved, and remove their temporary files."""
     for sheet in workbook.worksheets:
-        writer = sheet._writer
+        writer = openpyxl_adapter.sheet_file_writer(sheet)
         if writer is None:
             continue
         with contextlib.suppress(Exception):  # a sheet left half-written by the failure
@@ -146,27 +126,6 @@ def plain_value(value: Cell) -> Cell:
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None)
     return value
-
-
-# openpyxl writes font properties name-first; Excel (and the Open XML SDK's
-# validator) expect them in this order. The subclasses below only reorder.
-_EXCEL_FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color")
-
-
-class XFont(Font):
-    """A cell font written in Excel's element order."""
-
-    __elements__ = (*_EXCEL_FONT_ORDER, "name", "family", "charset", "scheme")
-    __nested__ = Font.__nested__  # openpyxl's metaclass would recompute these from the class body
-    __attrs__ = Font.__attrs__
-
-
-class RunFont(InlineFont):
-    """A rich-text run font written in Excel's element order."""
-
-    __elements__ = (*_EXCEL_FONT_ORDER, "rFont", "family", "charset", "scheme")
-    __nested__ = InlineFont.__nested__
-    __attrs__ = InlineFont.__attrs__
 
 
 def rich(text: Inline, base: Font) -> str | CellRichText:

@@ -22,6 +22,7 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table as XLTable
 from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
+from ...adapters import openpyxl as openpyxl_adapter
 from ...layout.geometry import ColumnGeometry
 from ...layout.measure import line_em, script_line_em
 from ...model import Aggregate, Cell, Table
@@ -232,10 +233,10 @@ class Grid:
     def _zebra_style(self) -> str:
         """A table style whose second row stripe is the house zebra colour, defined once per workbook."""
         name = "Briefing Zebra"
-        styles = self.workbook._table_styles  # openpyxl keeps custom table styles here and writes them out
+        styles = openpyxl_adapter.table_styles(self.workbook)
         if not any(s.name == name for s in styles.tableStyle):
             fill = DifferentialStyle(fill=DxfFill(patternType="solid", bgColor=self.look.zebra))
-            dxf = self.workbook._differential_styles.add(fill)
+            dxf = openpyxl_adapter.add_differential_style(self.workbook, fill)
             element = TableStyleElement(type="secondRowStripe", dxfId=dxf)
             styles.tableStyle.append(XLTableStyle(name=name, pivot=False, tableStyleElement=[element]))
         return name

@@ -15,6 +15,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from ...adapters import openpyxl as openpyxl_adapter
 from ...errors import Problem, SpecError
 from ...layout import Box, Heading, Item, LaidDocument, Place, colours, laid_out
 from ...layout.geometry import chart_table
@@ -90,7 +91,7 @@ class _Builder:
         # It is the body font, so that table cells need no font of their own: setting one on each
         # cell of a big table took a third of its time. Calibri is the theme's; others are named.
         scheme = "minor" if self.font_name == "Calibri" else None
-        self.workbook._fonts[0] = XFont(name=self.font_name, sz=11, family=2, scheme=scheme)
+        openpyxl_adapter.set_default_font(self.workbook, XFont(name=self.font_name, sz=11, family=2, scheme=scheme))
         self.warnings: list[Problem] = []
         self.sheet = add_sheet(self.workbook, "Briefing")
         self._direction(self.sheet)

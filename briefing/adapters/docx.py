@@ -1,0 +1,44 @@
+"""python-docx's internals: the WordprocessingML element behind a paragraph, section, table, row or cell.
+
+python-docx's proxies (``Paragraph``, ``Section``, ``Table``, ``_Row``, ``_Cell``) hold their
+element privately (python-docx issue #7 asks for a public name); a run's is public as
+``Run.element`` and a part's as ``.element``, and those are used directly. briefing edits the
+elements for what python-docx has no API for (fields, shading, numbering, table widths).
+"""
+
+from __future__ import annotations
+
+from docx.oxml.section import CT_SectPr
+from docx.oxml.table import CT_Row, CT_Tbl, CT_Tc
+from docx.oxml.text.paragraph import CT_P
+from docx.section import Section
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
+
+TableCell = _Cell
+"""A table cell, as ``table.rows[0].cells[0]`` gives it (python-docx names its class privately)."""
+
+
+def paragraph_element(paragraph: Paragraph) -> CT_P:
+    """The ``<w:p>`` of a paragraph."""
+    return paragraph._p
+
+
+def section_element(section: Section) -> CT_SectPr:
+    """The ``<w:sectPr>`` of a section."""
+    return section._sectPr
+
+
+def table_element(table: Table) -> CT_Tbl:
+    """The ``<w:tbl>`` of a table."""
+    return table._tbl
+
+
+def row_element(row: _Row) -> CT_Row:
+    """The ``<w:tr>`` of a table row."""
+    return row._tr
+
+
+def cell_element(cell: _Cell) -> CT_Tc:
+    """The ``<w:tc>`` of a table cell."""
+    return cell._tc

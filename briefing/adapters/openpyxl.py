@@ -1,0 +1,109 @@
+"""openpyxl's internals: streamed sheets of ready cells, cells refilled row by row, the workbook's
+default font and table styles, and fonts written in Excel's element order.
+
+openpyxl's write-only sheet lives in a private module and converts each value it is given into
+a cell; a cell's style id, the workbook's font list and its table and differential styles are
+private too. Each use is here, named for what it does.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Font
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.table import TableStyleList
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+
+class ReadyCellsSheet(WriteOnlyWorksheet):  # type: ignore[misc]
+    """A write-only sheet whose rows are lists of cells made beforehand, written as they are.
+
+    openpyxl's write-only sheet turns each appended value into a cell, and takes a cell it is
+    given only after failing to convert it, then makes a fresh one: several times the cost of
+    writing the cell. Here a row's cells are only placed (row, column, a link's reference).
+    """
+
+    def _values_to_row(self, values: Iterable[Cell], row_idx: int) -> Iterator[Cell]:
+        for col_idx, cell in enumerate(values, 1):
+            cell.row, cell.column = row_idx, col_idx
+            if cell.hyperlink is not None:
+                cell.hyperlink.ref = cell.coordinate
+            yield cell
+
+
+def insert_sheet(workbook: Workbook, sheet: ReadyCellsSheet, index: int | None = None) -> None:
+    """Add a sheet made apart to ``workbook``, last or at ``index``: what ``create_sheet`` does for the
+    sheet it makes itself."""
+    workbook._add_sheet(sheet, index)
+
+
+def sheet_file_writer(sheet: WriteOnlyWorksheet) -> Any | None:
+    """The writer of a streamed sheet's temporary file (its ``cleanup`` removes the file); None
+    before the sheet's first row."""
+    return sheet._writer
+
+
+class RefilledCell(Cell):  # type: ignore[misc]
+    """A cell with the style and type of ``like``, given one value after another.
+
+    A streamed row is written out as it is added, so one cell can carry each row's value in turn;
+    its style's id in the workbook is looked up once rather than for every row. Numbers, the most
+    of a long table, are stored as they are; other values as ``convert`` gives them, unchecked.
+    """
+
+    def __init__(self, like: Cell, convert: Callable[[Any], Any]) -> None:
+        super().__init__(like.parent, value=like.value, style_array=copy.copy(like._style))
+        self.data_type = like.data_type  # text stays text, whatever it starts with
+        self._convert = convert
+        self._style_id: int = self.parent.parent._cell_styles.add(self._style)
+
+    @property
+    def style_id(self) -> int:
+        return self._style_id
+
+    def refill(self, value: Any) -> None:
+        """Hold ``value``, of the first value's type."""
+        self._value = value if type(value) in (int, float) else self._convert(value)
+
+
+def set_default_font(workbook: Workbook, font: Font) -> None:
+    """The workbook's default font: the first of its font list, the one every unstyled cell takes."""
+    workbook._fonts[0] = font
+
+
+def table_styles(workbook: Workbook) -> TableStyleList:
+    """The workbook's own table styles, written out with it; a style added here can be named by a table."""
+    styles: TableStyleList = workbook._table_styles
+    return styles
+
+
+def add_differential_style(workbook: Workbook, style: DifferentialStyle) -> int:
+    """Add a differential style (a fill a table style applies) to the workbook; returns its id."""
+    return int(workbook._differential_styles.add(style))
+
+
+# openpyxl writes font properties name-first; Excel (and the Open XML SDK's validator) expect them
+# in this order. The subclasses below only reorder, through openpyxl's serialisation attributes.
+_EXCEL_FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color")
+
+
+class ExcelOrderFont(Font):  # type: ignore[misc]
+    """A cell font written in Excel's element order."""
+
+    __elements__ = (*_EXCEL_FONT_ORDER, "name", "family", "charset", "scheme")
+    __nested__ = Font.__nested__  # openpyxl's metaclass would recompute these from the class body
+    __attrs__ = Font.__attrs__
+
+
+class ExcelOrderRunFont(InlineFont):  # type: ignore[misc]
+    """A rich-text run font written in Excel's element order."""
+
+    __elements__ = (*_EXCEL_FONT_ORDER, "rFont", "family", "charset", "scheme")
+    __nested__ = InlineFont.__nested__
+    __attrs__ = InlineFont.__attrs__

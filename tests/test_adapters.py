@@ -1,0 +1,371 @@
+"""Canaries for briefing/adapters/: each reach into a library's internals still does what briefing needs.
+
+Each test drives one adapter against the installed library and reads the result back. When a
+release moves what an adapter relies on, the test fails with one line naming the library, its
+version and what changed, so that the fix starts in the adapter, not in a writer's odd output.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import platform
+import smtplib
+import socket
+import ssl
+import subprocess
+import sys
+import zipfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.table import TableStyle, TableStyleElement
+from openpyxl.worksheet.table import Table as SheetTable
+from openpyxl.worksheet.table import TableColumn, TableStyleInfo
+from pypdf import PdfReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table
+
+from briefing.adapters import bidi as bidi_adapter
+from briefing.adapters import docx as docx_adapter
+from briefing.adapters import openpyxl as openpyxl_adapter
+from briefing.adapters import reportlab as reportlab_adapter
+from briefing.adapters import smtplib as smtplib_adapter
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def expect(library: str, holds: object, what: str) -> None:
+    """Fail with one line naming the library's installed version and what no longer holds."""
+    if holds:
+        return
+    version = f"Python {platform.python_version()}" if library == "smtplib" else metadata.version(library)
+    adapter = {"python-docx": "docx", "python-bidi": "bidi"}.get(library, library)
+    pytest.fail(f"{library} {version} changed: {what} (see briefing/adapters/{adapter}.py)", pytrace=False)
+
+
+# -- python-docx ---------------------------------------------------------------
+
+
+def test_docx_proxies_still_hold_the_elements_the_writer_edits():
+    document = docx.Document()
+    paragraph = document.add_paragraph("text")
+    table = document.add_table(rows=1, cols=1)
+    row, cell, section = table.rows[0], table.cell(0, 0), document.sections[0]
+    body = document.element.body
+    for name, get, proxy, tag in [
+        ("Paragraph._p", docx_adapter.paragraph_element, paragraph, "w:p"),
+        ("Section._sectPr", docx_adapter.section_element, section, "w:sectPr"),
+        ("Table._tbl", docx_adapter.table_element, table, "w:tbl"),
+        ("_Row._tr", docx_adapter.row_element, row, "w:tr"),
+        ("_Cell._tc", docx_adapter.cell_element, cell, "w:tc"),
+    ]:
+        try:
+            element = get(proxy)
+        except AttributeError:
+            expect("python-docx", False, f"{name} is gone")
+        expect("python-docx", element.tag == qn(tag), f"{name} is no longer the <{tag}> element")
+        expect("python-docx", element.getroottree().getroot() is body.getparent(), f"{name} is not in the document")
+    expect("python-docx", isinstance(cell, docx_adapter.TableCell), "a table's cell is no longer a docx.table._Cell")
+    # Public, used directly by the writer: checked here as the one place that lists what it relies on.
+    run = paragraph.add_run("more")
+    expect("python-docx", getattr(run, "element", None) is not None and run.element.tag == qn("w:r"), "Run.element")
+
+
+def test_docx_an_edit_to_a_paragraph_element_is_saved(tmp_path):
+    document = docx.Document()
+    paragraph = document.add_paragraph("Page ")
+    field = docx_adapter.paragraph_element(paragraph).makeelement(qn("w:fldSimple"), {qn("w:instr"): "PAGE"})
+    docx_adapter.paragraph_element(paragraph).append(field)
+    document.save(tmp_path / "f.docx")
+    with zipfile.ZipFile(tmp_path / "f.docx") as package:
+        xml = package.read("word/document.xml").decode()
+    expect("python-docx", 'w:instr="PAGE"' in xml, "an element added to Paragraph._p is not saved")
+
+
+# -- reportlab ------------------------------------------------------------------
+
+
+def test_reportlab_keep_together_measures_its_flowables():
+    parts = [Spacer(10, 30), Spacer(10, 20)]
+    group = KeepTogether(parts)
+    group.canv = Canvas(io.BytesIO())  # as a frame gives it
+    try:
+        flowables = reportlab_adapter.kept_flowables(group)
+        height = reportlab_adapter.kept_height(group, 100, 1000)
+    except AttributeError as exc:
+        expect("reportlab", False, f"KeepTogether no longer keeps {exc.name or exc}")
+    expect("reportlab", flowables == parts, "KeepTogether._content is not its flowables")
+    expect("reportlab", height == 50, f"KeepTogether._H is {height}, not its flowables' height (50)")
+
+
+class _Spy(Flowable):  # type: ignore[misc]
+    """Records, when it is split and drawn, whether it starts its frame."""
+
+    def __init__(self, height: float, seen: list[bool | None]) -> None:
+        super().__init__()
+        self.height, self.seen = height, seen
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return available_width, self.height
+
+    def draw(self) -> None:
+        self.seen.append(reportlab_adapter.at_top_of_frame(self))
+
+
+def test_reportlab_a_flowable_knows_whether_it_starts_its_frame(tmp_path):
+    seen: list[bool | None] = []
+    flowables = [_Spy(300, seen), _Spy(100, seen), _Spy(400, seen)]  # the third goes to page 2
+    SimpleDocTemplate(str(tmp_path / "t.pdf")).build(flowables)
+    expect("reportlab", seen == [True, False, True], f"Frame._atTop reads {seen}, not [True, False, True]")
+    expect("reportlab", reportlab_adapter.at_top_of_frame(_Spy(1, [])) is None, "a flowable has a frame unplaced")
+
+
+def test_reportlab_a_split_table_counts_its_rows():
+    table = Table([[str(n)] for n in range(40)], rowHeights=[20] * 40)
+    expect("reportlab", reportlab_adapter.table_row_count(table) == 40, "Table._cellvalues is not its rows")
+    first, rest = table.split(100, 205)
+    counts = (reportlab_adapter.table_row_count(first), reportlab_adapter.table_row_count(rest))
+    expect("reportlab", counts == (10, 30), f"a split table's parts hold {counts} rows, not (10, 30)")
+
+
+def test_reportlab_a_finished_page_is_compressed_at_once_and_reads_back(tmp_path):
+    path = tmp_path / "c.pdf"
+    canvas = Canvas(str(path), pageCompression=1)
+    for n in range(3):
+        canvas.drawString(72, 720, f"page {n} " + "words " * 200)
+        canvas.showPage()
+        expect("reportlab", reportlab_adapter.compress_last_page(canvas), "a finished page has no stream to compress")
+    canvas.save()
+    pages = PdfReader(str(path)).pages
+    expect("reportlab", [p.extract_text().split()[:2] for p in pages] == [["page", str(n)] for n in range(3)], "text")
+    plain = Canvas(str(tmp_path / "p.pdf"), pageCompression=0)
+    plain.showPage()
+    expect("reportlab", not reportlab_adapter.compress_last_page(plain), "an uncompressed document is compressed")
+
+
+_SHOUTING = """
+import json, sys
+from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfgen.canvas import Canvas
+from briefing.adapters.reportlab import TextMappedFont
+from briefing.style import BUNDLED_FONTS
+
+class Shouting(TextMappedFont):  # reads back every letter in capitals: plainly this font's own map
+    def to_unicode_cmap(self, base_font_name, subset):
+        return super().to_unicode_cmap(base_font_name, [ord(chr(c).upper()) for c in subset])
+
+pdfmetrics.registerFont(Shouting("canary-shouting", str(BUNDLED_FONTS["DejaVu Sans"].regular)))
+pdfmetrics.registerFont(ttfonts.TTFont("canary-plain", str(BUNDLED_FONTS["DejaVu Serif"].regular)))
+canvas = Canvas(sys.argv[1])
+for n, font in enumerate(["canary-shouting", "canary-plain"]):
+    canvas.setFont(font, 12)
+    canvas.drawString(72, 720 - 20 * n, "quiet words")
+canvas.save()
+print(json.dumps(PdfReader(sys.argv[1]).pages[0].extract_text().splitlines()))
+"""
+
+
+def test_reportlab_a_text_mapped_font_changes_its_own_text_map_alone(tmp_path):
+    # In a child process: reportlab keeps one font per face in a process, and briefing's own
+    # registration of the same face must not meet this one.
+    found = subprocess.run(
+        [sys.executable, "-c", _SHOUTING, str(tmp_path / "m.pdf")],
+        capture_output=True, text=True, check=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    lines = json.loads(found.stdout)
+    expect("reportlab", lines == ["QUIET WORDS", "quiet words"], f"TTFont.addObjects' text maps read {lines}")
+
+
+def test_reportlab_is_left_as_it_was_when_briefing_is_imported():
+    """No monkeypatch at import: reportlab's own functions are its own after briefing's PDF writer loads."""
+    probe = (
+        "from reportlab.pdfbase import ttfonts; before = ttfonts.makeToUnicodeCMap\n"
+        "import briefing.writers.pdf.writer, briefing.writers.pdf.fonts\n"
+        "assert ttfonts.makeToUnicodeCMap is before and before.__module__ == 'reportlab.pdfbase.ttfonts'\n"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True, cwd=ROOT, timeout=120)
+
+
+# -- openpyxl -------------------------------------------------------------------
+
+
+class _Counting(openpyxl_adapter.ReadyCellsSheet):
+    rows_placed = 0
+
+    def _values_to_row(self, values: Any, row_idx: int) -> Any:
+        type(self).rows_placed += 1
+        return super()._values_to_row(values, row_idx)
+
+
+def test_openpyxl_a_sheet_of_ready_cells_is_written_as_given(tmp_path):
+    workbook = Workbook(write_only=True)
+    first = workbook.create_sheet("First")
+    sheet = _Counting(workbook, "Ready")
+    openpyxl_adapter.insert_sheet(workbook, sheet, 0)
+    expect("openpyxl", openpyxl_adapter.sheet_file_writer(sheet) is None, "a new sheet already has a writer")
+    bold = WriteOnlyCell(sheet, "=not a formula")
+    bold.data_type, bold.font = "s", Font(bold=True)
+    sheet.append([bold, WriteOnlyCell(sheet, 2.5)])
+    sheet.append([WriteOnlyCell(sheet, "second")])
+    writer = openpyxl_adapter.sheet_file_writer(sheet)
+    expect("openpyxl", callable(getattr(writer, "cleanup", None)), "a streamed sheet's writer has no cleanup")
+    first.append(["x"])
+    workbook.save(tmp_path / "r.xlsx")
+    expect("openpyxl", _Counting.rows_placed == 2, "WriteOnlyWorksheet no longer places rows by _values_to_row")
+    back = load_workbook(tmp_path / "r.xlsx")
+    expect("openpyxl", back.sheetnames == ["Ready", "First"], f"Workbook._add_sheet put sheets as {back.sheetnames}")
+    rows = [[c.value for c in row] for row in back["Ready"].iter_rows()]
+    expect("openpyxl", rows == [["=not a formula", 2.5], ["second", None]], f"ready cells were written as {rows}")
+    expect("openpyxl", back["Ready"]["A1"].font.b, "a ready cell lost its font")
+
+
+def test_openpyxl_a_refilled_cell_keeps_its_style_and_takes_each_value(tmp_path):
+    workbook = Workbook(write_only=True)
+    sheet = openpyxl_adapter.ReadyCellsSheet(workbook, "S")
+    openpyxl_adapter.insert_sheet(workbook, sheet)
+    number, text = WriteOnlyCell(sheet, 1.25), WriteOnlyCell(sheet, "first")
+    number.font, number.number_format = Font(italic=True), "0.0"
+    text.font = Font(bold=True)
+    numbers, texts = (openpyxl_adapter.RefilledCell(like, lambda value: f"<{value}>") for like in (number, text))
+    expect("openpyxl", numbers.style_id == number.style_id, "Cell._style is no longer the style a cell's id is of")
+    sheet.append([numbers, texts])
+    for value, words in [(3, "second"), (4.5, "third")]:
+        numbers.refill(value)
+        texts.refill(words)
+        sheet.append([numbers, texts])
+    workbook.save(tmp_path / "c.xlsx")
+    back = load_workbook(tmp_path / "c.xlsx")["S"]
+    values = [[cell.value for cell in row] for row in back.iter_rows()]
+    written = [[1.25, "first"], [3, "<second>"], [4.5, "<third>"]]
+    expect("openpyxl", values == written, f"Cell._value was written as {values}, not {written}")
+    looks = {(row[0].font.i, row[0].number_format, row[1].font.b) for row in back.iter_rows()}
+    expect("openpyxl", looks == {(True, "0.0", True)}, f"refilled cells' styles came back as {looks}")
+
+
+@pytest.mark.filterwarnings("ignore:In write-only mode you must add table columns")
+def test_openpyxl_workbook_default_font_and_table_styles_are_written(tmp_path):
+    workbook = Workbook(write_only=True)
+    sheet = openpyxl_adapter.ReadyCellsSheet(workbook, "S")
+    openpyxl_adapter.insert_sheet(workbook, sheet)
+    openpyxl_adapter.set_default_font(workbook, openpyxl_adapter.ExcelOrderFont(name="Gentium", sz=11, b=True))
+    fill = DifferentialStyle(fill=PatternFill(patternType="solid", bgColor="123456"))
+    dxf = openpyxl_adapter.add_differential_style(workbook, fill)
+    element = TableStyleElement(type="secondRowStripe", dxfId=dxf)
+    openpyxl_adapter.table_styles(workbook).tableStyle.append(
+        TableStyle(name="Canary Zebra", pivot=False, tableStyleElement=[element])
+    )
+    sheet.append([WriteOnlyCell(sheet, "Name")])
+    sheet.append([WriteOnlyCell(sheet, "a")])
+    table = SheetTable(displayName="T1", ref="A1:A2", tableColumns=[TableColumn(id=1, name="Name")])
+    table.tableStyleInfo = TableStyleInfo(name="Canary Zebra", showRowStripes=True)
+    sheet.add_table(table)
+    workbook.save(tmp_path / "s.xlsx")
+    back = load_workbook(tmp_path / "s.xlsx")
+    expect("openpyxl", back["S"]["A2"].font.name == "Gentium", "Workbook._fonts[0] is not the default font")
+    with zipfile.ZipFile(tmp_path / "s.xlsx") as package:
+        styles = package.read("xl/styles.xml").decode()
+    expect("openpyxl", 'name="Canary Zebra"' in styles, "Workbook._table_styles is not written out")
+    expect("openpyxl", "123456" in styles, "Workbook._differential_styles is not written out")
+    expect("openpyxl", "<b/><sz" in styles.replace(' val="1"', ""), "a font's elements are not in Excel's order")
+
+
+def test_openpyxl_fonts_are_serialised_in_excels_element_order():
+    font = openpyxl_adapter.ExcelOrderFont(name="Gentium", sz=11, b=True, i=True, color="FF0000")
+    order = [child.tag for child in font.to_tree()]
+    expect("openpyxl", order == ["b", "i", "sz", "color", "name"], f"Font.__elements__ writes {order}")
+    run = openpyxl_adapter.ExcelOrderRunFont(rFont="Gentium", sz=9, b=True)
+    order = [child.tag for child in run.to_tree()]
+    expect("openpyxl", order == ["b", "sz", "rFont"], f"InlineFont.__elements__ writes {order}")
+
+
+# -- python-bidi ------------------------------------------------------------------
+
+
+def test_bidi_levels_are_read_from_the_algorithms_description():
+    for text, rtl, levels in [
+        ("ab אב 12 גד ", False, [0, 0, 0, 1, 1, 1, 2, 2, 1, 1, 1, 0]),
+        ("אב cd", True, [1, 1, 1, 2, 2]),
+        ("😀 مرحبا", False, [0, 0, 1, 1, 1, 1, 1]),  # four- and two-byte characters
+    ]:
+        try:
+            found = bidi_adapter.embedding_levels(text, rtl)
+        except (IndexError, TypeError) as exc:
+            expect("python-bidi", False, f"get_display(debug=True) no longer describes the levels ({exc})")
+        expect("python-bidi", found == levels, f"levels of {text!r} read as {found}, not {levels}")
+
+
+# -- smtplib ----------------------------------------------------------------------
+
+
+class _Recording(ssl.SSLContext):
+    """A context that records the server name it is asked to verify and wraps nothing."""
+
+    names: list[str | None]
+
+    def wrap_socket(self, sock: Any, *args: Any, server_hostname: str | None = None, **kwargs: Any) -> Any:
+        self.names.append(server_hostname)
+        return sock
+
+
+class _Talking(smtplib.SMTP):
+    """Answers STARTTLS without a server: all that matters is the name its TLS is given."""
+
+    def ehlo_or_helo_if_needed(self) -> None:
+        pass
+
+    def has_extn(self, opt: str) -> bool:
+        return True
+
+    def docmd(self, cmd: str, args: str = "") -> tuple[int, bytes]:
+        return 220, b"go ahead"
+
+
+def test_smtplib_tls_verifies_the_name_briefing_gives():
+    context = _Recording(ssl.PROTOCOL_TLS_CLIENT)
+    context.names = []
+    connection = _Talking()
+    smtplib_adapter.name_tls_server(connection, "mail.example.org")
+    connection.sock = io.BytesIO()
+    connection.starttls(context=context)
+    expect("smtplib", context.names == ["mail.example.org"], f"STARTTLS verified {context.names}, not SMTP._host")
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        secure = smtplib.SMTP_SSL(context=context, timeout=5)
+        smtplib_adapter.name_tls_server(secure, "relay.example.org")
+        secure._get_socket("127.0.0.1", server.getsockname()[1], 5).close()
+    expect("smtplib", context.names[-1] == "relay.example.org", f"SMTP_SSL verified {context.names[-1]}")
+
+
+class _Capturing(smtplib.SMTP):
+    """Takes the bytes ``data`` sends, without a server."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent = b""
+
+    def putcmd(self, cmd: str, args: str = "") -> None:
+        pass
+
+    def getreply(self) -> tuple[int, bytes]:
+        return (354, b"go ahead") if not self.sent else (250, b"ok")
+
+    def send(self, s: bytes | str) -> None:
+        self.sent += s if isinstance(s, bytes) else s.encode()
+
+
+def test_smtplib_doubles_the_dots_briefing_counts():
+    message = b".a\r\nb\r\n.\r\n"
+    quoted = smtplib_adapter.quote_periods(message)
+    expect("smtplib", quoted == b"..a\r\nb\r\n..\r\n", f"dots doubled as {quoted!r}")
+    connection = _Capturing()
+    connection.data(message)
+    expect("smtplib", connection.sent == quoted + b".\r\n", f"SMTP.data sent {connection.sent!r}, not what is counted")
