@@ -227,10 +227,10 @@ def test_a_word_template_brings_its_look_and_nothing_that_fetches_or_runs(tmp_pa
     assert main(["build", str(spec), "--docx-template", str(path), "--format", "docx", "--out", str(out)]) == 0
     warnings = capsys.readouterr().err
     for dropped in (
-        "a link to '\\\\evil.example\\share\\x.dotm' (an attached template)",
+        "an attached template ('\\\\evil.example\\share\\x.dotm')",
         "macros",
-        "a field that fetches (INCLUDEPICTURE)",
-        "a field that fetches (INCLUDETEXT)",
+        "a field (INCLUDEPICTURE) in word/header1.xml",
+        "a field (INCLUDETEXT) in word/header1.xml",
     ):
         assert f"docx: dropped from the Word template: {dropped}" in warnings
     with zipfile.ZipFile(out / "brief.docx") as package:
