@@ -124,7 +124,7 @@ def test_a_file_that_is_not_a_font_or_not_a_template(tmp_path):
     (tmp_path / "fake.docx").write_text("not a document")
     assert errors("style: {fonts: {heading: fake.ttf}, docx_template: fake.docx}\n", tmp_path) == [
         "spec.yaml:2:26: 'fake.ttf' is not a TrueType font file",
-        "spec.yaml:2:52: cannot open 'fake.docx' as a Word document (PackageNotFoundError)",
+        "spec.yaml:2:52: cannot open 'fake.docx' as a Word document (it is not a zip package)",
     ]
 
 

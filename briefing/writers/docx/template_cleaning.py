@@ -20,7 +20,7 @@ allowed in it rather than by a list of what to drop:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from docx.oxml.ns import qn
@@ -178,13 +178,23 @@ def _unwrap(element: etree._Element, keep_properties: bool = True) -> None:
 @dataclass
 class _Field:
     begin: etree._Element
-    instruction: list[str] = field(default_factory=list)
+    head: str = ""
+    """The instruction's start, as far as its first word (a few characters: no field name is longer)."""
     texts: list[etree._Element] = field(default_factory=list)
     """The instruction's own text elements."""
     made_by_nested: bool = False
     """Whether a nested field stood within the instruction's first word, which it then makes."""
     separate: etree._Element | None = None
     end: etree._Element | None = None
+
+    def add(self, text: str) -> None:
+        if not _FIRST_WORD_ENDED.match(self.head):
+            self.head = (self.head + text)[:_HEAD]
+
+
+_HEAD = 100
+_FIRST_WORD = re.compile(r"\s*(=|[^\s\\\"]+)")
+_FIRST_WORD_ENDED = re.compile(r"\s*\S+\s")
 
 
 def _fields(root: etree._Element, where: str) -> list[str]:
@@ -200,31 +210,27 @@ def _fields(root: etree._Element, where: str) -> list[str]:
         top = open_fields[-1] if open_fields else None
         kind = element.get(qn("w:fldCharType")) if element.tag == qn("w:fldChar") else "text"
         if kind == "begin":
-            if top is not None and top.separate is None and not _FIRST_WORD_ENDED.match("".join(top.instruction)):
+            if top is not None and top.separate is None and not _FIRST_WORD_ENDED.match(top.head):
                 top.made_by_nested = True  # "DATE" and a nested field that shows "BASE" make DATABASE
             open_fields.append(_Field(element))
         elif top is None:
             refused.append(_Field(element))  # a stray mark, of no field
         elif kind == "text" and top.separate is None:
-            top.instruction.append(element.text or "")
+            top.add(element.text or "")
             top.texts.append(element)
         elif kind == "separate":
             top.separate = element
         elif kind == "end":
             open_fields.pop()
             top.end = element
-            if not _harmless("".join(top.instruction), top.made_by_nested):
+            if not _harmless(top.head, top.made_by_nested):
                 refused.append(top)
     refused.extend(open_fields)  # never ended: Word would take the rest of the part as its instruction
     for refusal in refused:
         if refusal.begin.get(qn("w:fldCharType")) == "begin":
-            dropped.append(f"{_field_name(''.join(refusal.instruction))} in {where}")
-        _drop_instruction(root, refusal)
+            dropped.append(f"{_field_name(refusal.head)} in {where}")
+    _drop_instructions(root, refused)
     return dropped
-
-
-_FIRST_WORD = re.compile(r"\s*(=|[^\s\\\"]+)")
-_FIRST_WORD_ENDED = re.compile(r"\s*\S+\s")
 
 
 def _harmless(instruction: str, made_by_nested: bool) -> bool:
@@ -237,32 +243,38 @@ def _field_name(instruction: str) -> str:
     return f"a field ({match.group(1).upper()[:40]})" if match else "a field"
 
 
-def _drop_instruction(root: etree._Element, refused: _Field) -> None:
-    """Remove a field's instruction, nested fields and all, and its marks; what it last showed stays."""
-    stop = refused.separate if refused.separate is not None else refused.end
-    for run in list(_runs_between(root, refused.begin, stop)):
+def _drop_instructions(root: etree._Element, refused: list[_Field]) -> None:
+    """Remove refused fields' instructions, nested fields and all, and their marks; what each showed stays.
+
+    One walk over the part's runs, however many fields are refused: a part of many
+    fields costs no more than its size.
+    """
+    stops: dict[etree._Element, etree._Element | None] = {}
+    for refusal in refused:
+        start = _run_of(refusal.begin)
+        stop = refusal.separate if refusal.separate is not None else refusal.end
+        if start is not None:
+            stops[start] = _run_of(stop) if stop is not None else None  # None: to the end of the part
+    inside: list[etree._Element | None] = []
+    doomed = []
+    for run in root.iter(qn("w:r")):
+        while inside and run is inside[-1]:
+            inside.pop()
+        if inside:
+            doomed.append(run)
+        if run in stops:
+            inside.append(stops[run])
+    for run in doomed:
         if _in_tree(run, root):
             run.getparent().remove(run)
-    for mark in (refused.begin, *refused.texts, refused.separate, refused.end):
-        if mark is None or not _in_tree(mark, root):
-            continue
-        holder = mark.getparent()
-        holder.remove(mark)
-        if holder.tag == qn("w:r") and all(etree.QName(c).localname == "rPr" for c in holder):
-            holder.getparent().remove(holder)
-
-
-def _runs_between(root: etree._Element, first: etree._Element, stop: etree._Element | None) -> Iterator[etree._Element]:
-    """The runs after ``first``'s and before ``stop``'s, in document order; to the part's end without ``stop``."""
-    start_run = _run_of(first)
-    stop_run = _run_of(stop) if stop is not None else None
-    inside = False
-    for run in root.iter(qn("w:r")):
-        if run is stop_run:
-            return
-        if inside:
-            yield run
-        inside = inside or run is start_run
+    for refusal in refused:
+        for mark in (refusal.begin, *refusal.texts, refusal.separate, refusal.end):
+            if mark is None or not _in_tree(mark, root):
+                continue
+            holder = mark.getparent()
+            holder.remove(mark)
+            if holder.tag == qn("w:r") and all(etree.QName(c).localname == "rPr" for c in holder):
+                holder.getparent().remove(holder)
 
 
 def _run_of(element: etree._Element) -> etree._Element | None:

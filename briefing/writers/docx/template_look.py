@@ -93,14 +93,9 @@ _SETTINGS = {
     "listSeparator",
 }
 """Settings that shape how pages look; every other setting of a template is left out."""
-_NAMED = {
-    "vbaProject": "macros",
-    "attachedTemplate": "an attached template",
-    "mailMerge": "a mail merge",
-    "mailMergeSource": "a mail merge data source",
-    "mailMergeRecipientData": "a mail merge data source",
-}
-"""What a template may hold that a user may expect, and so is named when it is left out."""
+_NAMED = {"vbaProject": "macros", "attachedTemplate": "an attached template", "mailMerge": "a mail merge"}
+"""What a template may hold that its user may count on, and so is named when it is left out."""
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STORIES = {"headerReference": (RT.HEADER, HeaderPart), "footerReference": (RT.FOOTER, FooterPart)}
 
 
@@ -134,6 +129,16 @@ def problem(path: Path) -> str | None:
     return None
 
 
+def _where_to(element: etree._Element, rels: dict[str, Rel]) -> str:
+    """The outside address an element's relationships lead to, in brackets; "" when none does."""
+    for child in element.iter():
+        for attribute, value in child.attrib.items():
+            rel = rels.get(value) if etree.QName(attribute).namespace == _R else None
+            if rel is not None and rel.external:
+                return f" ('{rel.target}')"
+    return ""
+
+
 class _Taking:
     def __init__(self, document: Document, template: TemplatePackage) -> None:
         self.document, self.template = document, template
@@ -156,7 +161,7 @@ class _Taking:
         self._settings()
         self._section()
         for rel in [*self.template.rels("/").values(), *self.main_rels.values()]:
-            if rel.kind in _NAMED:
+            if rel.kind == "vbaProject":
                 self.dropped.append(_NAMED[rel.kind])
         return list(dict.fromkeys(self.dropped))
 
@@ -218,16 +223,13 @@ class _Taking:
         root = self.template.xml(name)
         if root.tag != qn("w:settings"):
             return
+        rels = self.template.rels(name)
         for child in list(root):
             local = etree.QName(child).localname if isinstance(child.tag, str) else ""
+            if local in _NAMED:
+                self.dropped.append(_NAMED[local] + _where_to(child, rels))
             if local not in _SETTINGS:
-                if local == "mailMerge":  # an attached template is named by its relationship
-                    self.dropped.append(_NAMED[local])
                 root.remove(child)
-        for rel in self.template.rels(name).values():
-            if rel.kind in _NAMED:
-                target = f" ('{rel.target}')" if rel.external else ""
-                self.dropped.append(f"{_NAMED[rel.kind]}{target}")
         settings = self.document.part._settings_part
         settings._element = self._cleaned(name, settings, root)
 
@@ -248,7 +250,7 @@ class _Taking:
                 section.remove(child)
                 continue
             for attribute in list(child.attrib):
-                if attribute != qn("r:id") and etree.QName(attribute).namespace == etree.QName(qn("r:id")).namespace:
+                if attribute != qn("r:id") and etree.QName(attribute).namespace == _R:
                     del child.attrib[attribute]
         old = self.document.element.body.find(qn("w:sectPr"))
         old.getparent().replace(old, section)

@@ -70,8 +70,12 @@ class TemplatePackage:
             if path.stat().st_size > MAX_FILE_BYTES:
                 raise TemplateError(f"'{self.name}' is larger than {MAX_FILE_BYTES:,} bytes")
             self._zip = zipfile.ZipFile(path)
-        except (OSError, zipfile.BadZipFile, ValueError) as exc:
-            raise TemplateError(f"cannot open '{self.name}' as a Word document ({type(exc).__name__})") from exc
+        except FileNotFoundError as exc:
+            raise TemplateError(f"cannot open '{self.name}' as a Word document (no such file)") from exc
+        except OSError as exc:
+            raise TemplateError(f"cannot open '{self.name}' as a Word document ({exc.strerror or exc})") from exc
+        except (zipfile.BadZipFile, ValueError) as exc:
+            raise TemplateError(f"cannot open '{self.name}' as a Word document (it is not a zip package)") from exc
         infos = self._zip.infolist()
         if len(infos) > MAX_ENTRIES:
             raise TemplateError(f"'{self.name}' holds more than {MAX_ENTRIES:,} files")
