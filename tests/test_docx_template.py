@@ -16,9 +16,12 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
+from docx.shared import Cm
 from lxml import etree
 from PIL import Image as PILImage
+from pypdf import PdfReader
 
 from briefing.cli import main
 
@@ -417,3 +420,103 @@ def test_the_scan_finds_each_trick_in_the_template_itself(tmp_path):
         found = scan(template)
         assert any(EVIL in f or "part" in f or "field" in f for f in found), (trick, found)
         assert {"body text", "description", "comment", "customXml"} <= {f.split(" in ")[0] for f in found}
+
+
+# -- what a template is for still comes through --------------------------------
+
+
+def house_template(path: Path) -> None:
+    """A template that uses what a template is for: pictures, a link and fields in headers and footers."""
+    template = docx.Document()
+    template.styles.add_style("House Quote", WD_STYLE_TYPE.PARAGRAPH).font.name = "Courier New"
+    section = template.sections[0]
+    section.page_width, section.left_margin = Cm(21.59), Cm(3.1)
+    section.different_first_page_header_footer = True
+    template.settings.odd_and_even_pages_header_footer = True
+    section.first_page_header.paragraphs[0].text = "FIRST HEADER"
+    section.even_page_header.paragraphs[0].text = "EVEN HEADER"
+    house = section.header.paragraphs[0]
+    house.add_run("HOUSE HEADER ")
+    house.add_run().add_picture(io.BytesIO(HEADER_PICTURE), width=Cm(1))
+    section.footer.paragraphs[0].text = "HOUSE FOOTER"
+    template.add_paragraph(SECRETS["body text"])
+    template.save(path)
+    names = {rel.target_part: rel.target_ref for rel in template.part.rels.values()}
+    header_name, footer_name = names[section.header.part], names[section.footer.part]
+    link = f"<w:p {NS}><w:hyperlink r:id='rIdH'><w:r><w:t>HOUSE SITE</w:t></w:r></w:hyperlink></w:p>"
+    numbers = f"<w:p {NS}><w:fldSimple w:instr=' NUMPAGES '><w:r><w:t>1</w:t></w:r></w:fldSimple></w:p>"
+    patch(
+        path,
+        {
+            f"word/{header_name}": before("</w:hdr>", link),
+            f"word/_rels/{header_name}.rels": rels(("rIdH", "hyperlink", "https://example.org/house", True)),
+            f"word/{footer_name}": before("</w:ftr>", field(" PA", "GE ") + numbers),
+        },
+    )
+
+
+def test_a_template_brings_its_look_headers_footers_pictures_and_links(tmp_path, capsys):
+    template = tmp_path / "house.docx"
+    house_template(template)
+    spec = tmp_path / "brief.yaml"
+    spec.write_text(
+        "title: T\nsections:\n  - heading: H\n    content:\n      - paragraph: One.\n      - page_break: true\n"
+        "      - paragraph: Two.\n      - page_break: true\n      - paragraph: Three.\n"
+    )
+    out = tmp_path / "out"
+    assert main(["build", str(spec), "--docx-template", str(template), "--format", "docx", "--out", str(out)]) == 0
+    assert "dropped from the Word template" not in capsys.readouterr().err
+    built = out / "brief.docx"
+    found = scan(built)
+    assert found and all(
+        re.fullmatch(r"an external target https://example.org/house in word/_rels/header\d.xml.rels", f) for f in found
+    ), found
+    result = docx.Document(str(built))
+    section = result.sections[0]
+    assert round(section.page_width.cm, 2) == 21.59 and round(section.left_margin.cm, 2) == 3.1
+    assert result.settings.odd_and_even_pages_header_footer and section.different_first_page_header_footer
+    assert [p.text for p in section.first_page_header.paragraphs] == ["FIRST HEADER"]
+    assert [p.text for p in section.even_page_header.paragraphs] == ["EVEN HEADER"]
+    assert [p.text for p in section.header.paragraphs] == ["HOUSE HEADER ", "HOUSE SITE"]
+    pictures = [r.target_part.blob for r in section.header.part.rels.values() if not r.is_external]
+    assert pictures == [HEADER_PICTURE]
+    assert section.header.part.element.xpath(".//a:blip/@r:embed")[0] in section.header.part.rels
+    footer = section.footer.part.element
+    instructions = [t.text.strip() for t in footer.iter(qn("w:instrText"))]
+    instructions += [f.get(qn("w:instr")).strip() for f in footer.iter(qn("w:fldSimple"))]
+    assert {"PAGE", "NUMPAGES"} <= set(instructions)
+    assert result.styles["House Quote"].font.name == "Courier New"
+
+
+def test_a_reader_shows_the_template_headers_on_their_pages(tmp_path, capsys):
+    """LibreOffice opens the pack and prints each page with the template's header for it."""
+    from .conftest import run_soffice
+
+    template = tmp_path / "house.docx"
+    house_template(template)
+    spec = tmp_path / "brief.yaml"
+    spec.write_text(
+        "title: T\nsections:\n  - heading: H\n    content:\n      - paragraph: One.\n      - page_break: true\n"
+        "      - paragraph: Two.\n      - page_break: true\n      - paragraph: Three.\n"
+    )
+    out = tmp_path / "out"
+    assert main(["build", str(spec), "--docx-template", str(template), "--format", "docx", "--out", str(out)]) == 0
+    printed = run_soffice(out / "brief.docx", tmp_path / "pdf")
+    assert printed.returncode == 0, printed.stderr
+    pages = [page.extract_text() for page in PdfReader(str(tmp_path / "pdf" / "brief.pdf")).pages]
+    assert len(pages) == 3
+    assert "FIRST HEADER" in pages[0] and "EVEN HEADER" in pages[1] and "HOUSE HEADER" in pages[2]
+    assert "HOUSE SITE" in pages[2] and "Three." in pages[2]
+    assert not any(SECRETS["body text"] in page for page in pages)
+
+
+def test_a_dotx_template_is_taken_and_the_pack_is_a_document(tmp_path, capsys):
+    template = tmp_path / "house.dotx"
+    base_template(template)
+    main_type = b"wordprocessingml.document.main+xml"
+    patch(template, {"[Content_Types].xml": lambda old: old.replace(main_type, b"wordprocessingml.template.main+xml")})
+    built, _ = build_on(template, tmp_path, capsys)
+    assert scan(built) == []
+    with zipfile.ZipFile(built) as package:
+        assert main_type in package.read("[Content_Types].xml")
+    assert docx.Document(str(built)).styles["Normal"].font.name == "Courier New"

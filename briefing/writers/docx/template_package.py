@@ -42,6 +42,10 @@ _MAIN_TYPES = {
 }
 
 
+_DOCTYPES = tuple("<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+"""A document type declaration, where entity bombs live, as it is written in the encodings XML allows."""
+
+
 class TemplateError(Exception):
     """The template cannot be taken; the message says why, in the user's words."""
 
@@ -106,26 +110,28 @@ class TemplatePackage:
         """The bytes of a part, refused when it would unpack to more than ``limit``."""
         info = self._members.get(partname.lower())
         if info is None:
-            raise TemplateError(f"'{self.name}' has no part {partname}")
+            raise TemplateError(f"'{self.name}' has no part {partname[1:]}")
         if info.file_size > limit:
-            raise TemplateError(f"{partname} in '{self.name}' unpacks to more than {limit:,} bytes")
+            raise TemplateError(f"{partname[1:]} in '{self.name}' unpacks to more than {limit:,} bytes")
         self._taken += info.file_size
         if self._taken > MAX_TAKEN_BYTES:
             raise TemplateError(f"the parts taken from '{self.name}' unpack to more than {MAX_TAKEN_BYTES:,} bytes")
         try:
             return self._zip.read(info)
         except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
-            raise TemplateError(f"{partname} in '{self.name}' is damaged ({type(exc).__name__})") from exc
+            raise TemplateError(f"{partname[1:]} in '{self.name}' is damaged") from exc
 
     def xml(self, partname: str) -> etree._Element:
         """A part parsed as python-docx parses XML (its element classes, no entities resolved)."""
         data = self.blob(partname, MAX_XML_BYTES)
+        if any(declaration in data for declaration in _DOCTYPES):
+            raise TemplateError(f"{partname[1:]} in '{self.name}' declares a document type, which no Word part has")
         try:
             root = parse_xml(data)
         except (etree.XMLSyntaxError, ValueError) as exc:
-            raise TemplateError(f"{partname} in '{self.name}' is not well-formed XML") from exc
-        if root.getroottree().docinfo.doctype:
-            raise TemplateError(f"{partname} in '{self.name}' declares a document type, which no Word part has")
+            raise TemplateError(f"{partname[1:]} in '{self.name}' is not well-formed XML") from exc
+        if root.getroottree().docinfo.doctype:  # written in an encoding not looked for above
+            raise TemplateError(f"{partname[1:]} in '{self.name}' declares a document type, which no Word part has")
         return root
 
     def rels(self, partname: str) -> dict[str, Rel]:
