@@ -520,3 +520,85 @@ def test_a_dotx_template_is_taken_and_the_pack_is_a_document(tmp_path, capsys):
     with zipfile.ZipFile(built) as package:
         assert main_type in package.read("[Content_Types].xml")
     assert docx.Document(str(built)).styles["Normal"].font.name == "Courier New"
+
+
+def test_a_header_picture_keeps_its_png_form_without_its_svg_form_or_its_link(tmp_path, capsys):
+    """An SVG may fetch what it shows and a click may lead to a share: both go, the picture stays."""
+    template = tmp_path / "house.docx"
+    made = docx.Document()
+    made.sections[0].header.paragraphs[0].add_run().add_picture(io.BytesIO(HEADER_PICTURE))
+    made.save(template)
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg"><image href="http://{EVIL}/s.png"/></svg>'.encode()
+    svg_form = (
+        "<a:extLst><a:ext uri='{96DAC541-7B7A-43D3-8B79-37D633B846F1}'>"
+        "<asvg:svgBlip xmlns:asvg='http://schemas.microsoft.com/office/drawing/2016/SVG/main' r:embed='rIdS'/>"
+        "</a:ext></a:extLst>"
+    )
+    video = (
+        "<a:extLst><a:ext uri='{C809E66F-F1BF-436E-b5F7-EEA9579F0CBA}'><wp15:webVideoPr "
+        "xmlns:wp15='http://schemas.microsoft.com/office/word/2012/wordprocessingDrawing' "
+        f"embeddedHtml='&lt;iframe src=&quot;https://{EVIL}/v&quot;&gt;&lt;/iframe&gt;' h='9' w='9'/>"
+        "</a:ext></a:extLst>"
+    )
+
+    def change(old: bytes) -> bytes:
+        text = old.decode("utf-8")
+        text = re.sub(r'<a:blip (r:embed="\w+")/>', rf"<a:blip \1>{svg_form}</a:blip>", text)
+        click = "<a:hlinkClick xmlns:a='http://schemas.openxmlformats.org/drawingml/2006/main' r:id='rIdC'/>"
+        text = re.sub(r'(<pic:cNvPr id="0" name="[^"]*")/>', rf"\1>{click}{video}</pic:cNvPr>", text)
+        return text.encode("utf-8")
+
+    patch(
+        template,
+        {
+            "word/header1.xml": change,
+            "word/media/logo.svg": svg,
+            "word/_rels/header1.xml.rels": rels(
+                ("rIdS", "image", "media/logo.svg", False), ("rIdC", "hyperlink", f"file://{EVIL}/s", True)
+            ),
+            "[Content_Types].xml": content_type("word/media/logo.svg", "image/svg+xml"),
+        },
+    )
+    with zipfile.ZipFile(template) as package:
+        assert b"svgBlip" in package.read("word/header1.xml") and b"hlinkClick" in package.read("word/header1.xml")
+    built, warnings = build_on(template, tmp_path, capsys)
+    assert scan(built) == []
+    for what in ("an image", f"a hyperlink to 'file://{EVIL}/s'", "an address (embeddedHtml)"):
+        assert f"docx: dropped from the Word template: {what} in word/header1.xml" in warnings
+    header = docx.Document(str(built)).sections[0].header.part
+    shown = [header.rels[rel_id].target_part.blob for rel_id in header.element.xpath(".//a:blip/@r:embed")]
+    assert shown == [HEADER_PICTURE]
+    assert not header.element.xpath(".//a:hlinkClick") and "svg" not in header.blob.decode()
+
+
+def test_what_a_header_shows_around_a_refused_field_stays(tmp_path, capsys):
+    """A refused field keeps what it showed; stray field marks go alone, not with the rest of the header."""
+    template = tmp_path / "house.docx"
+    base_template(template)
+    stray = (
+        f"<w:p {NS}><w:r><w:fldChar w:fldCharType='end'/></w:r><w:r><w:t>AFTER STRAY</w:t></w:r>"
+        f"<w:r><w:instrText>INCLUDETEXT http://{EVIL}/x</w:instrText></w:r><w:r><w:t>LAST</w:t></w:r></w:p>"
+    )
+    shown_field = field(f"INCLUDETEXT http://{EVIL}/t ", result="SHOWN")
+    patch(template, header(shown_field + stray + f"<w:p {NS}><w:r><w:t>END</w:t></w:r></w:p>"))
+    built, _ = build_on(template, tmp_path, capsys)
+    assert scan(built) == []
+    texts = [p.text for p in docx.Document(str(built)).sections[0].header.paragraphs]
+    assert texts == ["HOUSE HEADER", "SHOWN", "AFTER STRAYLAST", "END"]
+
+
+def test_page_border_art_from_elsewhere_goes_and_the_page_set_up_stays(tmp_path, capsys):
+    template = tmp_path / "house.docx"
+    base_template(template)
+    borders = f"<w:pgBorders {NS}><w:top w:val='apples' w:sz='20' w:space='24' r:id='rIdPB'/></w:pgBorders>"
+    patch(
+        template,
+        {
+            "word/document.xml": before("<w:cols", borders),
+            "word/_rels/document.xml.rels": rels(("rIdPB", "image", f"http://{EVIL}/border.png", True)),
+        },
+    )
+    built, _ = build_on(template, tmp_path, capsys)
+    assert scan(built) == []
+    section = docx.Document(str(built)).sections[0]._sectPr
+    assert section.xpath("./w:pgBorders/w:top/@w:val") == ["apples"]

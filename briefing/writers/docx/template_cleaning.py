@@ -45,12 +45,16 @@ _USES = {
     (f"{{{_V}}}imagedata", "id"): "image",
     (f"{{{_V}}}imagedata", "relid"): "image",
     (qn("w:hyperlink"), "id"): "hyperlink",
+    (f"{{{_A}}}hlinkClick", "id"): "hyperlink",
+    (f"{{{_A}}}hlinkHover", "id"): "hyperlink",
     **{(qn(f"w:embed{kind}"), "id"): "font" for kind in ("Regular", "Bold", "Italic", "BoldItalic")},
 }
 """The only (element, attribute) pairs that may name a relationship, and what for."""
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _PICTURES = (f"{{{_MC}}}AlternateContent", qn("w:drawing"), qn("w:pict"), qn("w:object"))
 """What holds a picture or object in a run: it goes whole when what it shows cannot be kept."""
+_LINKS = (f"{{{_A}}}hlinkClick", f"{{{_A}}}hlinkHover")
+_EXTENSION, _EXTENSIONS = f"{{{_A}}}ext", f"{{{_A}}}extLst"
 
 _REMOVE = tuple(
     qn(f"w:{name}")
@@ -85,6 +89,10 @@ _UNWRAP = (qn("w:ins"), qn("w:moveTo"), qn("w:customXml"), qn("w:smartTag"))
 """Elements replaced by what they hold: accepted insertions, custom XML and smart tag markup."""
 _ADDRESS_ATTRIBUTES = {"src", "href", "althref"}
 """VML attributes that hold an address Word would fetch from or send the reader to."""
+_ELSEWHERE = re.compile(r"://|^\s*\\\\|^\s*(file|mhtml|ms-[a-z-]+|its):", re.I)
+"""A value that names a place elsewhere: a URL, a UNC path, or a scheme Windows resolves."""
+_SCHEMA_NAME = re.compile(r"https?://(schemas\.openxmlformats\.org|schemas\.microsoft\.com|purl\.oclc\.org)/\S*$")
+"""The names of schemas and extensions, which are written as URLs and never fetched."""
 
 _HARMLESS_FIELDS = {
     "PAGE",
@@ -218,6 +226,8 @@ def _fields(root: etree._Element, where: str) -> list[str]:
         elif kind == "text" and top.separate is None:
             top.add(element.text or "")
             top.texts.append(element)
+        elif kind == "text":
+            refused.append(_Field(element))  # instruction text among what a field shows: no field's
         elif kind == "separate":
             top.separate = element
         elif kind == "end":
@@ -253,7 +263,7 @@ def _drop_instructions(root: etree._Element, refused: list[_Field]) -> None:
     for refusal in refused:
         start = _run_of(refusal.begin)
         stop = refusal.separate if refusal.separate is not None else refusal.end
-        if start is not None:
+        if start is not None and refusal.begin.get(qn("w:fldCharType")) == "begin":  # not a stray mark
             stops[start] = _run_of(stop) if stop is not None else None  # None: to the end of the part
     inside: list[etree._Element | None] = []
     doomed = []
@@ -303,23 +313,37 @@ def _relationships(root: etree._Element, rels: dict[str, Rel], keep: Keep, where
                 dropped.append(f"{_spaced(rel.kind)}{target} in {where}")
             del element.attrib[attribute]
             if element.tag == qn("w:hyperlink"):
-                _unwrap(element)
+                _unwrap(element)  # its text stays
             elif element is not root:
-                holder = _picture_holding(element)
-                holder.getparent().remove(holder)
+                going = _what_goes(element)
+                going.getparent().remove(going)
             break
     return dropped
 
 
-def _picture_holding(element: etree._Element) -> etree._Element:
-    """The whole picture or object an element belongs to, or the element itself outside one."""
+def _what_goes(element: etree._Element) -> etree._Element:
+    """What goes with an element whose relationship went.
+
+    A picture's link (``a:hlinkClick``) goes alone, and so does an extension
+    (``a:ext``, such as the SVG form of a picture that has a PNG form too); anything
+    else takes with it the whole picture or object it belongs to.
+    """
+    if element.tag in _LINKS:
+        return element
     holder = element
     for ancestor in element.iterancestors():
         if ancestor.tag == qn("w:r"):
             break
+        if ancestor.tag == _EXTENSION and holder is element and _parent_tag(ancestor) == _EXTENSIONS:
+            return ancestor
         if ancestor.tag in _PICTURES:
             holder = ancestor
     return holder
+
+
+def _parent_tag(element: etree._Element) -> str | None:
+    parent = element.getparent()
+    return parent.tag if parent is not None else None
 
 
 def _spaced(kind: str) -> str:
@@ -329,14 +353,21 @@ def _spaced(kind: str) -> str:
 
 
 def _addresses(root: etree._Element, where: str) -> list[str]:
+    """Remove attributes that hold an address: VML's ``src`` and ``href``, and any value naming a place elsewhere.
+
+    The second catches what no list of elements can, such as an extension's
+    embedded HTML (``wp15:webVideoPr``); the schema names that ``uri`` attributes
+    hold are left alone.
+    """
     dropped = []
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        for attribute in list(element.attrib):
+        for attribute, value in list(element.attrib.items()):
             name = etree.QName(attribute)
             namespace = name.namespace or etree.QName(element).namespace
-            if namespace in (_O, _V) and name.localname.lower() in _ADDRESS_ATTRIBUTES:
+            vml = namespace in (_O, _V) and name.localname.lower() in _ADDRESS_ATTRIBUTES
+            if vml or (_ELSEWHERE.search(value) and not _SCHEMA_NAME.match(value)):
                 dropped.append(f"an address ({name.localname}) in {where}")
                 del element.attrib[attribute]
     return dropped
