@@ -9,7 +9,10 @@ the built .docx is then opened as a zip and every part searched for it.
 from __future__ import annotations
 
 import io
+import json
 import re
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -602,3 +605,27 @@ def test_page_border_art_from_elsewhere_goes_and_the_page_set_up_stays(tmp_path,
     assert scan(built) == []
     section = docx.Document(str(built)).sections[0]._sectPr
     assert section.xpath("./w:pgBorders/w:top/@w:val") == ["apples"]
+
+
+def test_packs_built_on_every_trick_pass_the_open_xml_validator(tmp_path, capsys):
+    """Cleaning leaves valid WordprocessingML: Word opens each pack without repairing it."""
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    for n, (changes, _) in enumerate(TRICKS.values()):
+        template = tmp_path / f"trick{n}.docx"
+        base_template(template)
+        patch(template, changes)
+        built, _ = build_on(template, tmp_path, capsys)
+        built.rename(packs / f"trick{n}.docx")
+    house_template(tmp_path / "house.docx")
+    built, _ = build_on(tmp_path / "house.docx", tmp_path, capsys)
+    built.rename(packs / "house.docx")
+    result = subprocess.run(
+        [sys.executable, "-m", "openxml_audit", "-o", "json", "-m", "0", "--recursive", str(packs)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    reports = json.loads(result.stdout)
+    assert [(Path(r["file"]).name, r["errors"][:3]) for r in reports if r["error_count"]] == []
+    assert len(reports) == len(TRICKS) + 1

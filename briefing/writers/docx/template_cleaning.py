@@ -130,7 +130,16 @@ def clean(root: etree._Element, rels: dict[str, Rel], keep: Keep, where: str) ->
     dropped.extend(_fields(root, where))
     dropped.extend(_relationships(root, rels, keep, where))
     dropped.extend(_addresses(root, where))
+    _unused_bullets(root)
     return dropped
+
+
+def _unused_bullets(root: etree._Element) -> None:
+    """Levels of a list whose picture bullet went fall back to their text bullet."""
+    kept = {bullet.get(qn("w:numPicBulletId")) for bullet in root.iter(qn("w:numPicBullet"))}
+    for reference in list(root.iter(qn("w:lvlPicBulletId"))):
+        if reference.get(qn("w:val")) not in kept:
+            reference.getparent().remove(reference)
 
 
 def _structure(root: etree._Element, where: str) -> list[str]:
@@ -338,6 +347,8 @@ def _what_goes(element: etree._Element) -> etree._Element:
             return ancestor
         if ancestor.tag in _PICTURES:
             holder = ancestor
+    if _parent_tag(holder) == qn("w:numPicBullet"):  # a picture bullet is its picture
+        return holder.getparent()
     return holder
 
 
