@@ -605,6 +605,7 @@ def test_page_border_art_from_elsewhere_goes_and_the_page_set_up_stays(tmp_path,
     assert scan(built) == []
     section = docx.Document(str(built)).sections[0]._sectPr
     assert section.xpath("./w:pgBorders/w:top/@w:val") == ["apples"]
+    assert not section.xpath("./w:pgBorders/w:top/@r:id")  # it would name whatever the pack's rIdPB is
 
 
 def test_packs_built_on_every_trick_pass_the_open_xml_validator(tmp_path, capsys):

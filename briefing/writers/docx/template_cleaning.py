@@ -5,16 +5,20 @@ allowed in it rather than by a list of what to drop:
 
 - a relationship is kept only for the element that uses it and only if it fits that
   use: a picture shown from inside the package (``a:blip r:embed``, VML
-  ``v:imagedata r:id``) in a raster format, a ``w:hyperlink`` to an http, https or
-  mailto address, an embedded font named by the font table. Every other attribute that
-  names a relationship goes, and with it the element that needs it (an attached
-  template, ``altChunk``, OLE objects, linked pictures, charts, subdocuments);
+  ``v:imagedata r:id``) in a raster format, a ``w:hyperlink`` or a picture's
+  ``a:hlinkClick`` to an http, https or mailto address, an embedded font named by the
+  font table. Every other attribute that names a relationship goes, and with it the
+  element that needs it (an attached template, ``altChunk``, OLE objects, linked
+  pictures, charts, subdocuments), or only the extension (``a:ext``) it stands in,
+  such as a picture's SVG form beside its PNG form;
 - a field is kept only if its instruction, joined across all its runs, starts with a
   word known to show something harmless (PAGE, DATE, STYLEREF...); any other field,
   or one whose first word is itself made by a nested field, loses its instruction and
   keeps the text it last showed;
-- VML attributes that hold an address (``src``, ``href``) go; tracked changes are
-  accepted; comment, footnote and endnote marks go, since those parts are not taken.
+- VML attributes that hold an address (``src``, ``href``) go, and so does any
+  attribute whose value names a place elsewhere (a URL, a UNC path), schema names
+  aside; tracked changes are accepted; comment, footnote and endnote marks go, since
+  those parts are not taken.
 """
 
 from __future__ import annotations

@@ -100,6 +100,7 @@ _NAMED = {"vbaProject": "macros", "attachedTemplate": "an attached template", "m
 """What a template may hold that its user may count on, and so is named when it is left out."""
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STORIES = {"headerReference": (RT.HEADER, HeaderPart), "footerReference": (RT.FOOTER, FooterPart)}
+_REFERENCES = {qn(f"w:{name}") for name in _STORIES}
 
 
 def fresh_document() -> Document:
@@ -252,9 +253,10 @@ class _Taking:
             elif local not in _SECTION:
                 section.remove(child)
                 continue
-            for attribute in list(child.attrib):
-                if attribute != qn("r:id") and etree.QName(attribute).namespace == _R:
-                    del child.attrib[attribute]
+            for element in child.iter():  # page border art names a picture this package does not hold
+                for attribute in list(element.attrib):
+                    if etree.QName(attribute).namespace == _R and element.tag not in _REFERENCES:
+                        del element.attrib[attribute]
         old = self.document.element.body.find(qn("w:sectPr"))
         old.getparent().replace(old, section)
 
