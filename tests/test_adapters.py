@@ -91,6 +91,26 @@ def test_docx_an_edit_to_a_paragraph_element_is_saved(tmp_path):
     expect("python-docx", 'w:instr="PAGE"' in xml, "an element added to Paragraph._p is not saved")
 
 
+def test_docx_a_parts_content_replaced_is_what_is_saved(tmp_path):
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    document = docx.Document()
+    settings = document.part.part_related_by(RT.SETTINGS)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    root = etree.fromstring(f'<w:settings xmlns:w="{w}"><w:evenAndOddHeaders/></w:settings>'.encode())
+    docx_adapter.replace_content(settings, root)
+    theme = document.part.part_related_by(RT.THEME)  # a part python-docx keeps as bytes
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    docx_adapter.replace_content(theme, etree.fromstring(f'<a:theme xmlns:a="{a}" name="House"/>'.encode()))
+    document.save(tmp_path / "r.docx")
+    with zipfile.ZipFile(tmp_path / "r.docx") as package:
+        saved = package.read("word/settings.xml").decode()
+        themed = package.read("word/theme/theme1.xml").decode()
+    expect("python-docx", "evenAndOddHeaders" in saved, "an XmlPart's content replaced through _element is not saved")
+    expect("python-docx", 'name="House"' in themed, "a Part's content replaced through _blob is not saved")
+
+
 # -- reportlab ------------------------------------------------------------------
 
 

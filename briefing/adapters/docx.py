@@ -1,4 +1,5 @@
-"""python-docx's internals: the WordprocessingML element behind a paragraph, section, table, row or cell.
+"""python-docx's internals: the WordprocessingML element behind a paragraph, section, table, row or cell,
+and a part's content replaced by another's (a Word template's look, cleaned).
 
 python-docx's proxies (``Paragraph``, ``Section``, ``Table``, ``_Row``, ``_Cell``) hold their
 element privately (python-docx issue #7 asks for a public name); a run's is public as
@@ -8,12 +9,14 @@ elements for what python-docx has no API for (fields, shading, numbering, table 
 
 from __future__ import annotations
 
+from docx.opc.part import Part, XmlPart
 from docx.oxml.section import CT_SectPr
 from docx.oxml.table import CT_Row, CT_Tbl, CT_Tc
 from docx.oxml.text.paragraph import CT_P
 from docx.section import Section
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 TableCell = _Cell
 """A table cell, as ``table.rows[0].cells[0]`` gives it (python-docx names its class privately)."""
@@ -42,3 +45,11 @@ def row_element(row: _Row) -> CT_Row:
 def cell_element(cell: _Cell) -> CT_Tc:
     """The ``<w:tc>`` of a table cell."""
     return cell._tc
+
+
+def replace_content(part: Part, root: etree._Element) -> None:
+    """Make ``root`` the content of ``part``: its element, for a part python-docx reads as XML, or its bytes."""
+    if isinstance(part, XmlPart):
+        part._element = root
+    else:
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -164,10 +164,8 @@ def _template(r: Reader, node: Node) -> Path | None:
 
 
 def _template_problem(path: Path) -> str | None:
-    import docx
+    # The look is taken now as the Word writer will take it, within the same bounds:
+    # a template that cannot be taken is refused before anything is built.
+    from ..writers.docx.template_look import problem
 
-    try:
-        docx.Document(str(path))
-    except Exception as exc:  # python-docx raises many types for a bad file
-        return f"cannot open '{path.name}' as a Word document ({type(exc).__name__})"
-    return None
+    return problem(path)

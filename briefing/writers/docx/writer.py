@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
-import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
@@ -25,7 +24,7 @@ from lxml import etree
 
 from ... import gc_pause
 from ...adapters import docx as docx_adapter
-from ...errors import Problem
+from ...errors import Problem, SpecError
 from ...layout import Heading, Item, LaidDocument, Place, colours, laid_out
 from ...layout.geometry import TableGeometry
 from ...layout.numbering import Caption
@@ -38,6 +37,7 @@ from ...model import (
     ListBlock,
     PageBreak,
     Paragraph,
+    Pos,
     Span,
     Table,
     plain,
@@ -46,7 +46,8 @@ from ...reproducible import build_time, fix_zip_times
 from ...style import PAGE_SIZES_CM, Style, script_of_language, script_runs
 from ...walk import walk
 from .. import markup
-from . import streaming, template_cleaning, wordml
+from . import streaming, template_look, wordml
+from .template_package import TemplateError
 
 _TWIPS_PER_CM = 567
 _TWIPS_PER_PT = 20
@@ -96,19 +97,18 @@ class _Builder:
     # -- document set-up ---------------------------------------------------
 
     def _start(self) -> Document:
-        """A new document, or the template's with its body emptied."""
+        """A new document; with a template, its look taken in (and nothing else of it: see template_look)."""
         style = self.style
+        document = template_look.fresh_document()
         if style.docx_template is None:
-            document = docx.Document()
             self._page_setup(document.sections[0], style.landscape)
         else:
-            document = docx.Document(str(style.docx_template))
-            for what in template_cleaning.clean(document):
+            try:
+                dropped = template_look.take_look(document, style.docx_template)
+            except TemplateError as exc:  # the file changed since the spec was read
+                raise SpecError([Problem(Pos(str(style.docx_template), 1, 1), str(exc))]) from exc
+            for what in dropped:
                 self.warnings.append(Problem(self.doc.pos, f"docx: dropped from the Word template: {what}"))
-            body = document.element.body
-            for child in list(body):
-                if child.tag != qn("w:sectPr"):  # the page set-up stays
-                    body.remove(child)
         self._house_style(document, template=style.docx_template is not None)
         self._language(document)
         _drop_styles_with_effects(document)
