@@ -247,3 +247,16 @@ def test_a_word_template_brings_its_look_and_nothing_that_fetches_or_runs(tmp_pa
     assert not any(word in text for text in xml.values() for word in ("INCLUDEPICTURE", "INCLUDETEXT", "evil.example"))
     assert not any("attachedTemplate" in text for text in xml.values())
     assert "HOUSE HEADER" in [p.text for p in docx.Document(str(out / "brief.docx")).sections[0].header.paragraphs]
+
+
+def test_a_colour_name_reads_the_same_after_pil_has_been_asked_for_it():
+    """PIL keeps a colour name it has looked up as a tuple: a long preview or batch still reads "red"."""
+    from PIL import ImageColor
+
+    from briefing.reading.reader import colour_hex
+
+    assert colour_hex("Red") == "FF0000"
+    ImageColor.getrgb("red")
+    ImageColor.getrgb("maroon")
+    assert colour_hex("red") == "FF0000" and colour_hex(" maroon ") == "800000"
+    assert colour_hex("#abc") == "AABBCC" and colour_hex("rouge") is None

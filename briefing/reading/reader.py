@@ -293,8 +293,12 @@ def colour_hex(value: str) -> str | None:
         text = "".join(c * 2 for c in text)
     if len(text) == 6 and all(c in string.hexdigits for c in text):
         return text.upper()
-    named = ImageColor.colormap.get(value.strip().lower())  # the CSS colour names
-    return named.lstrip("#").upper() if isinstance(named, str) and len(named) == 7 else None
+    name = value.strip().lower()
+    if name not in ImageColor.colormap:  # the CSS colour names
+        return None
+    # Through getrgb, which reads the name whether PIL keeps it as "#rrggbb" or, once asked for it, as a tuple.
+    red, green, blue = ImageColor.getrgb(name)[:3]
+    return f"{red:02X}{green:02X}{blue:02X}"
 
 
 def did_you_mean(word: str, choices: Mapping[str, object] | list[str], list_all: bool = True) -> str:
