@@ -188,8 +188,8 @@ def script_of_language(tag: str) -> ScriptFont | None:
 class TableLook:
     """How tables are drawn."""
 
-    header_fill: str = "DCE3EC"
-    """Background of the header row (RRGGBB)."""
+    header_fill: str | None = None
+    """Background of the header row (RRGGBB); None is a light tint of the accent."""
     header_text: str = "000000"
     """Text colour of the header row."""
     zebra: str | None = None

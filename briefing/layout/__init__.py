@@ -4,7 +4,8 @@
 reading order, nested as the briefing nests them, each with its ``Place``: the caption of a
 table or figure, numbered once; a table's geometry; whether a node stays on the page of the
 one after it; the title block and the page furniture. Writers translate these decisions into
-their own units (twips, points, CSS, spreadsheet widths) and never make them again.
+their own units (twips, points, CSS, spreadsheet widths) and never make them again; so
+too how each kind of text looks (``looks``: the title bold, captions in one colour).
 
 A pack is laid out once: ``lay_out`` gives back the same laid-out document for the same
 briefing while that document is in use, so every writer, the mail body and the preview share it.
@@ -21,6 +22,7 @@ from ..model import Block, Briefing, Callout, Chart, Image, ListBlock, Section, 
 from ..style import Style
 from . import flow
 from .geometry import TableGeometry, chart_table, geometry
+from .looks import Looks, TableLook, TextLook, looks_of
 from .numbering import Counter
 from .text import meta_line
 from .tree import Box, Front, Furniture, Heading, Item, Laid, LaidDocument, Place, Summary
@@ -33,8 +35,11 @@ __all__ = [
     "Item",
     "Laid",
     "LaidDocument",
+    "Looks",
     "Place",
     "Summary",
+    "TableLook",
+    "TextLook",
     "lay_out",
     "laid_out",
 ]
@@ -76,7 +81,12 @@ def _lay_out(doc: Briefing) -> LaidDocument:
     body.extend(builder.section(section, 1) for section in doc.sections)
     _turns(builder.flow)
     return LaidDocument(
-        doc, tuple(draft.freeze() for draft in body), front(doc), furniture(doc), tuple(builder.warnings)
+        doc,
+        tuple(draft.freeze() for draft in body),
+        front(doc),
+        furniture(doc),
+        looks_of(doc.style),
+        tuple(builder.warnings),
     )
 
 

@@ -3,9 +3,9 @@
 ``lay_out`` turns a briefing into a ``LaidDocument``: a tree of ``Laid`` nodes in reading
 order, each a node of the briefing (or one the layout adds: a summary, a heading, a list
 item) with its ``Place``, the layout's decisions about it, and its children. Around the
-body, the document carries what no single node decides: the title block (``Front``) and
-the page furniture (``Furniture``). Writers map these into their units and decide none of
-them again.
+body, the document carries what no single node decides: the title block (``Front``), the
+page furniture (``Furniture``), and how its text and tables look (``Looks``). Writers map
+these into their units and decide none of them again.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from functools import cached_property
 from ..errors import Problem
 from ..model import Briefing, Inline, Paragraph, Pos, Section
 from .geometry import TableGeometry
+from .looks import Looks
 from .numbering import Caption
 
 
@@ -142,6 +143,8 @@ class LaidDocument:
     """The title block."""
     furniture: Furniture
     """The page furniture."""
+    looks: Looks
+    """How each kind of text looks (size, weight, slope, colour) and the colours of tables."""
     warnings: tuple[Problem, ...] = ()
     """What every format will show less well than the spec asks (tokens broken in a table)."""
 

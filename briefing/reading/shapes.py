@@ -256,7 +256,7 @@ TABLE_LOOK = Shape(
     "table_look",
     "table",
     {
-        "header_fill": Key("Background of the header row.", COLOUR),
+        "header_fill": Key("Background of the header row (default: a light tint of the accent).", COLOUR),
         "header_text": Key("Text colour of the header row.", COLOUR),
         "zebra": Key("Background of every other row, or none.", OPTIONAL_COLOUR),
         "borders": Key("Colour of the grid lines, or none.", OPTIONAL_COLOUR),

@@ -6,7 +6,7 @@ import copy
 from collections.abc import Sequence
 
 from docx.oxml.ns import qn
-from docx.styles.style import BaseStyle
+from docx.styles.style import BaseStyle, ParagraphStyle
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
@@ -423,3 +423,88 @@ def right_to_left_section(sect_pr: etree._Element) -> None:
     """A section laid out from the right: its columns, its page numbers' side."""
     if sect_pr.find(qn("w:bidi")) is None:
         _insert_before(sect_pr, etree.Element(qn("w:bidi")), _AFTER_SECTION_BIDI)
+
+
+def set_look(style: ParagraphStyle, size_pt: float, bold: bool, italic: bool, colour: str) -> None:
+    """A style's size, weight, slope and colour, for Latin and complex-script text alike, with no letter spacing."""
+    props = style.element.get_or_add_rPr()
+    for name in ("w:b", "w:bCs", "w:i", "w:iCs", "w:spacing"):
+        for old in props.findall(qn(name)):
+            props.remove(old)
+    style.font.bold, style.font.italic = bold, italic
+    style.font.cs_bold, style.font.cs_italic = bold, italic
+    set_size(style, size_pt)
+    set_colour(style, colour)
+
+
+def set_size(style: BaseStyle, size_pt: float) -> None:
+    """A style's size, for Latin and complex-script text alike, in the half points the layout rounded to."""
+    props = style.element.get_or_add_rPr()
+    for old in props.findall(qn("w:szCs")):
+        props.remove(old)
+    size = props.get_or_add_sz()
+    size.set(qn("w:val"), str(round(size_pt * 2)))
+    size_cs = etree.Element(qn("w:szCs"))
+    size_cs.set(qn("w:val"), str(round(size_pt * 2)))
+    size.addnext(size_cs)  # w:szCs follows w:sz
+
+
+def drop_rule(style: BaseStyle) -> None:
+    """Take the border off a paragraph style (the default Title's rule, which the title block draws once, under it)."""
+    p_pr = style.element.pPr
+    border = p_pr.find(qn("w:pBdr")) if p_pr is not None else None
+    if border is not None:
+        p_pr.remove(border)
+
+
+def rule_below(paragraph: Paragraph, colour: str) -> None:
+    """A rule under a paragraph, across the text column: the end of the title block."""
+    border = etree.Element(qn("w:pBdr"))
+    bottom = etree.SubElement(border, qn("w:bottom"))
+    for name, value in (("w:val", "single"), ("w:sz", "10"), ("w:space", "4"), ("w:color", colour)):
+        bottom.set(qn(name), value)
+    _insert_before(docx_adapter.paragraph_element(paragraph).get_or_add_pPr(), border, ("w:shd", *_AFTER_SHD))
+
+
+def bookmark(paragraph: Paragraph, name: str, number: int) -> None:
+    """A bookmark round a paragraph's text, which a PAGEREF field gives the page number of."""
+    start = etree.Element(qn("w:bookmarkStart"))
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = etree.Element(qn("w:bookmarkEnd"))
+    end.set(qn("w:id"), str(number))
+    p = docx_adapter.paragraph_element(paragraph)
+    p_pr = p.find(qn("w:pPr"))
+    p.insert(0 if p_pr is None else 1, start)
+    p.append(end)
+
+
+def page_numbers_from(sect_pr: etree._Element, start: int | None, first_page_apart: bool) -> None:
+    """Where a section's page numbers start (None: they go on from the section before), and whether its
+    first page has a header and footer of its own (a cover's, with no number)."""
+    for name in ("w:pgNumType", "w:titlePg"):
+        for old in sect_pr.findall(qn(name)):
+            sect_pr.remove(old)
+    if start is not None:
+        numbering = etree.Element(qn("w:pgNumType"))
+        numbering.set(qn("w:start"), str(start))
+        _insert_before(sect_pr, numbering, _AFTER_PG_NUM_TYPE)
+    if first_page_apart:
+        after = _AFTER_PG_NUM_TYPE[_AFTER_PG_NUM_TYPE.index("w:titlePg") + 1 :]
+        _insert_before(sect_pr, etree.Element(qn("w:titlePg")), after)
+
+
+# Elements that follow w:pgNumType in a section's properties (ECMA-376 CT_SectPr).
+_AFTER_PG_NUM_TYPE = (
+    "w:cols",
+    "w:formProt",
+    "w:vAlign",
+    "w:noEndnote",
+    "w:titlePg",
+    "w:textDirection",
+    "w:bidi",
+    "w:rtlGutter",
+    "w:docGrid",
+    "w:printerSettings",
+    "w:sectPrChange",
+)

@@ -6,17 +6,20 @@ import io
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import cast
 
+from docx.blkcntnr import BlockItemContainer
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_DIRECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section as DocxSection
 from docx.shared import Cm, Pt, RGBColor
+from docx.styles.style import ParagraphStyle
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
@@ -25,7 +28,7 @@ from lxml import etree
 from ... import gc_pause
 from ...adapters import docx as docx_adapter
 from ...errors import Problem, SpecError
-from ...layout import Heading, Item, LaidDocument, Place, colours, laid_out
+from ...layout import Heading, Item, LaidDocument, Place, TextLook, colours, laid_out
 from ...layout.geometry import TableGeometry
 from ...layout.numbering import Caption
 from ...model import (
@@ -54,6 +57,8 @@ _TWIPS_PER_PT = 20
 STREAM_ROWS = 1_000
 """Tables longer than this have their rows streamed into the file as it is written."""
 _TOC_LEVELS = 3
+_LAST_PAGE = "_BriefingLastPage"
+"""The bookmark on the body's last paragraph: its page number is the count after a cover."""
 
 
 class DocxWriter:
@@ -87,12 +92,16 @@ class _Builder:
         """Where the walker's paragraphs go: the body, or the box of a callout."""
         self.list_style: tuple[str, int | None] = ("List Bullet", None)
         """The paragraph style and numbering of the list being walked."""
+        self.headings = 0
+        """Headings walked so far that the contents list: each is bookmarked for its entry's page number."""
         self._properties()
         self._furniture(self.document.sections[0])
         self._cover()
         if self.style.toc:
             self._contents()
         self.warnings.extend(walk(laid, self, "docx"))
+        if laid.furniture.first_numbered_page > 1:
+            self._mark_last_page()
 
     # -- document set-up ---------------------------------------------------
 
@@ -122,24 +131,36 @@ class _Builder:
             setattr(section, side, Cm(self.style.margin_cm))
 
     def _house_style(self, document: Document, template: bool) -> None:
-        """Fonts, size and accent colour; over a template, only what the style sets."""
-        style, styles, given = self.style, document.styles, self.style.explicit
-        if not template or "font_size" in given:
-            styles["Normal"].font.size = Pt(style.font_size)
+        """Fonts, and the layout's looks as paragraph styles; over a template, only what the style sets."""
+        style, styles, given, looks = self.style, document.styles, self.style.explicit, self.laid.looks
         # Without a template, Calibri: the reader's default, and close to the PDF's font.
         body = style.body_font.name if style.body_font else None if template else "Calibri"
         heading = style.heading_font.name if style.heading_font else body
-        headings = ["Title", "Subtitle", "Caption", *(f"Heading {n}" for n in range(1, 10))]
+        title = looks.cover_title if self.laid.front.cover_page else looks.title
+        named = {
+            "Normal": looks.body,
+            "Title": title,
+            "Subtitle": looks.subtitle,
+            "Caption": looks.caption,
+            **{f"Heading {n}": looks.heading(n) for n in range(1, 10)},
+        }
         if body and (not template or "body_font" in given):
             wordml.set_font(styles["Normal"], body)
-        for name in headings:
+        for name, look in named.items():
             if name not in styles:
                 styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH).base_style = styles["Normal"]
-            if heading and (not template or {"heading_font", "body_font"} & given):
+            if name != "Normal" and heading and (not template or {"heading_font", "body_font"} & given):
                 wordml.set_font(styles[name], heading)
-            if not template or "accent" in given:
-                wordml.set_colour(styles[name], "444444" if name == "Subtitle" else style.accent)
-                wordml.set_rule_colour(styles[name], style.accent)
+            if not template:
+                wordml.set_look(cast(ParagraphStyle, styles[name]), look.size, look.bold, look.italic, look.colour)
+                continue
+            # A template's styles are the house's own: they take the layout's looks only where the style says.
+            if "font_size" in given:
+                wordml.set_size(styles[name], look.size)
+            if "accent" in given:
+                wordml.set_colour(styles[name], look.colour)
+        if not template or "accent" in given:
+            wordml.drop_rule(styles["Title"])  # the title block has one rule, under its last line
         for name in ("List Bullet", "List Number"):
             if name not in styles:
                 self.warnings.append(Problem(self.doc.pos, f"docx: the template has no '{name}' style"))
@@ -172,26 +193,59 @@ class _Builder:
         props.revision = 1
 
     def _furniture(self, section: DocxSection) -> None:
-        """The marking at the top and bottom, and "Page X of Y" in the footer."""
-        marking = self.doc.classification
-        if marking:
-            for part in (section.header, section.footer):
-                para = part.paragraphs[0] if not part.paragraphs[0].text else part.add_paragraph()
-                para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                run = para.add_run(markup.xml_safe(marking))
-                run.bold = True
-                if self.style.marking_banner:
-                    wordml.shade(para, self.style.marking_colour)
-                    run.font.color.rgb = RGBColor.from_string("FFFFFF")
-                else:
-                    run.font.color.rgb = RGBColor.from_string(self.style.marking_colour)
+        """The marking at the top and bottom of every page, and "Page X of Y" at the end of the footer from the
+        layout's first numbered page on; the count is the number of the last page, so it leaves a cover out."""
+        furniture = self.laid.furniture
+        parts = [section.header, section.footer]
+        cover = furniture.first_numbered_page > 1
+        if cover:
+            # Word sets the first page of a section apart, with a header and footer of its own: the cover
+            # is page 0, unnumbered, and the page after it page 1. (A first section numbered from 1 after a
+            # section of its own would have LibreOffice count a blank page it adds to keep page 1 on the right.)
+            start = 2 - furniture.first_numbered_page
+            wordml.page_numbers_from(docx_adapter.section_element(section), start, first_page_apart=True)
+            parts += [section.first_page_header, section.first_page_footer]
+        if furniture.marking:
+            for part in parts:
+                self._marking(part, furniture.marking)
+        look = self.laid.looks.page_number
         numbers = section.footer.add_paragraph()
         numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        labels = self.doc.labels
-        numbers.add_run(f"{labels.page} ").font.size = Pt(8.5)
-        wordml.add_field(numbers, "PAGE", "1", 8.5)
-        numbers.add_run(f" {labels.of} ").font.size = Pt(8.5)
-        wordml.add_field(numbers, "NUMPAGES", "1", 8.5)
+        words, of = furniture.page_words
+        self._look(numbers.add_run(f"{markup.xml_safe(words)} "), look)
+        wordml.add_field(numbers, "PAGE", "1", look.size)
+        self._look(numbers.add_run(f" {markup.xml_safe(of)} "), look)
+        # NUMPAGES counts every page, the cover too; the last page's own number does not. (A formula
+        # "= NUMPAGES - 1" is not worked out by LibreOffice, and SECTIONPAGES breaks at a turned page.)
+        wordml.add_field(numbers, f"PAGEREF {_LAST_PAGE}" if cover else "NUMPAGES", "1", look.size)
+        for field in docx_adapter.paragraph_element(numbers).findall(qn("w:fldSimple")):
+            colour = etree.SubElement(field.find(qn("w:r") + "/" + qn("w:rPr")), qn("w:color"))
+            colour.set(qn("w:val"), look.colour)
+
+    def _marking(self, part: BlockItemContainer, marking: str) -> None:
+        para = part.paragraphs[0] if not part.paragraphs[0].text else part.add_paragraph()
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = para.add_run(markup.xml_safe(marking))
+        run.bold = True
+        if self.style.marking_banner:
+            wordml.shade(para, self.style.marking_colour)
+            run.font.color.rgb = RGBColor.from_string("FFFFFF")
+        else:
+            run.font.color.rgb = RGBColor.from_string(self.style.marking_colour)
+
+    def _mark_last_page(self) -> None:
+        """Bookmark the body's last paragraph: the footer's count is the number of the page it is on."""
+        paragraphs = self.document.element.body.findall(qn("w:p"))
+        last = paragraphs[-1] if paragraphs else docx_adapter.paragraph_element(self.document.add_paragraph())
+        wordml.bookmark(DocxParagraph(last, self.document), _LAST_PAGE, 0)
+
+    @staticmethod
+    def _look(run: Run, look: TextLook) -> Run:
+        """A run set as the layout's ``look`` says."""
+        run.font.size = Pt(look.size)
+        run.bold, run.italic = look.bold or None, look.italic or None
+        run.font.color.rgb = RGBColor.from_string(look.colour)
+        return run
 
     def _cover(self) -> None:
         front = self.laid.front
@@ -202,19 +256,27 @@ class _Builder:
             # Start and end of the line: Word turns them round in a right-to-left paragraph itself.
             para.alignment = WD_ALIGN_PARAGRAPH.LEFT if front.logo.align == "start" else WD_ALIGN_PARAGRAPH.RIGHT
             para.add_run().add_picture(str(self.style.logo), width=Cm(front.logo.width_cm))
-        title = self._plain_paragraph(front.title, "Title")
+        title = last = self._plain_paragraph(front.title, "Title")
         if front.cover_page:
             title.paragraph_format.space_before = Cm(6)
         if front.subtitle:
-            self._plain_paragraph(front.subtitle, "Subtitle")
+            last = self._plain_paragraph(front.subtitle, "Subtitle")
         if front.meta:
-            for run in self._plain_paragraph(front.meta, None).runs:
-                run.italic = True
+            last = self._plain_paragraph(front.meta, None)
+            for run in last.runs:
+                self._look(run, self.laid.looks.meta)
+        wordml.rule_below(last, self.style.accent)  # under the block's last line, as in the PDF
         if front.cover_page:
             self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def _contents(self) -> None:
-        """A real TOC field, pre-filled with the headings and updated when Word opens it."""
+        """The contents: each heading, a link to it, and the number printed on its page.
+
+        The number is a PAGEREF field to the heading's bookmark, which Word works out when it opens the
+        file and LibreOffice as it lays it out; both give the page's printed number, so after a cover the
+        count starts at the page after it, as in the PDF. (A TOC field would do in Word, but LibreOffice
+        shows a TOC field's entries as written, without their numbers.)
+        """
         styles = self.document.styles
         self._plain_paragraph(self.doc.labels.contents, "TOC Heading" if "TOC Heading" in styles else "Heading 1")
         entries = [
@@ -222,21 +284,25 @@ class _Builder:
             for node, _ in self.laid.flow
             if isinstance(node, Heading) and node.level <= _TOC_LEVELS
         ]
-        paragraphs = []
-        for level, text in entries:
+        for number, (level, text) in enumerate(entries, 1):
             name = f"TOC {level}"
             if name not in styles:
                 added = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
                 added.base_style = styles["Normal"]
                 added.paragraph_format.left_indent = Cm(0.6 * (level - 1))
-            paragraphs.append(self._plain_paragraph(text, name))
-        if not paragraphs:
-            return
-        wordml.field_begin(paragraphs[0], f'TOC \\o "1-{_TOC_LEVELS}" \\h \\z \\u')
-        first = docx_adapter.paragraph_element(paragraphs[0])
-        first.append(first[1])  # the entry's own text goes after the field's instruction
-        wordml.field_end(paragraphs[-1])
-        wordml.update_fields_on_open(self.document.settings.element)
+                added.paragraph_format.tab_stops.add_tab_stop(
+                    Cm(self.style.text_width_cm), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+                )
+            para = self.document.add_paragraph(style=name)
+            link = OxmlElement("w:hyperlink")
+            link.set(qn("w:anchor"), _heading_mark(number))
+            for run in self._run(para, Span(text)):
+                link.append(run.element)
+            docx_adapter.paragraph_element(para).append(link)
+            para.add_run("\t")
+            wordml.add_field(para, f"PAGEREF {_heading_mark(number)} \\h", "", self.laid.looks.body.size)
+        if entries:
+            wordml.update_fields_on_open(self.document.settings.element)
         if self.style.cover == "page":
             self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -251,6 +317,9 @@ class _Builder:
         self._turn(place)
         para = self.document.add_paragraph(style=f"Heading {node.level}")
         self.inline(para, node.text)
+        if self.style.toc and node.level <= _TOC_LEVELS:
+            self.headings += 1
+            wordml.bookmark(para, _heading_mark(self.headings), self.headings)
         para.paragraph_format.keep_with_next = place.keep_with_next or None
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> None:
@@ -386,9 +455,7 @@ class _Builder:
         cell = row.cells[0]
         wordml.shade_cell(docx_adapter.cell_element(cell), colours.lighter(colour))
         title = cell.paragraphs[0]
-        run = title.add_run(markup.xml_safe(node.title))
-        run.bold = True
-        run.font.color.rgb = RGBColor.from_string(colour)
+        self._look(title.add_run(markup.xml_safe(node.title)), self.laid.looks.callout_title(node.kind))
         title.paragraph_format.space_before = Pt(4)
         self.target = cell  # its paragraphs and lists go in the box
 
@@ -419,10 +486,10 @@ class _Builder:
         width.set(qn("w:type"), "dxa")
         for col, twips in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
             col.set(qn("w:w"), str(twips))
-        look = self.style.table
-        wordml.table_borders(tbl.tblPr, look.borders, self.style.accent)
+        look = self.laid.looks.table
+        wordml.table_borders(tbl.tblPr, look.borders, look.rule)
         wordml.cell_margins(tbl.tblPr, round(laid.padding * _TWIPS_PER_PT))
-        rule = None if look.borders else self.style.accent
+        rule = None if look.borders else look.rule
         header = (look.header_text, rule)
         wordml.table_row(tbl, laid.header, widths, right, laid.size, look.header_fill, header, keep_next=True)
         short = place.keep_together
@@ -436,7 +503,7 @@ class _Builder:
             for n, texts in enumerate(laid.rows()):
                 body.add(texts, look.zebra if n % 2 else None, keep_next=short and n < last)
         if laid.totals:
-            wordml.table_row(tbl, laid.totals, widths, right, laid.size, total_rule=self.style.accent)
+            wordml.table_row(tbl, laid.totals, widths, right, laid.size, total_rule=look.rule)
         if laid.turned:
             self._new_section(landscape=self.style.landscape)
         else:
@@ -450,6 +517,11 @@ class _Builder:
     def _new_section(self, landscape: bool) -> None:
         section = self.document.add_section(WD_SECTION.NEW_PAGE)
         self._page_setup(section, landscape)
+
+
+def _heading_mark(number: int) -> str:
+    """The bookmark of the ``number``th heading the contents list."""
+    return f"_BriefingHeading{number}"
 
 
 def _streamed(body: wordml.BodyRows, laid: TableGeometry, zebra: str | None) -> Iterator[bytes]:

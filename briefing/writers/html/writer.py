@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from ...errors import Problem
-from ...layout import Box, Heading, Item, Laid, LaidDocument, Place, Summary, colours, laid_out
+from ...layout import Box, Heading, Item, Laid, LaidDocument, Place, Summary, TextLook, colours, laid_out
 from ...layout.geometry import PADDING, TABLE_TEXT, TableGeometry
 from ...layout.numbering import Caption
 from ...model import (
@@ -88,7 +88,7 @@ def _page(html: _Html) -> str:
         logo=_logo(laid),
         summary=html.summary,
         body=body,
-        **_look(doc, _words(doc, meta, html.summary, body), True),
+        **_look(laid, _words(doc, meta, html.summary, body), True),
     )
 
 
@@ -156,19 +156,35 @@ def mail_body(
         "attachments": [(a.name, human_size(a.size)) for a in attachments],
     }
     # A mail names the script fonts but does not carry them: its readers' own are used.
-    values |= _look(doc, _words(doc, *(str(values[key] or "") for key in ("meta", "note", "summary", "body"))), False)
+    values |= _look(laid, _words(doc, *(str(values[key] or "") for key in ("meta", "note", "summary", "body"))), False)
     text_values = {**values, "summary": _text_summary(laid), "note": _text_inline(note) if note else None}
     plain_text = _ENV.get_template("mail.txt.j2").render(text_values)
     pictures = tuple(html.related or ()) if full else ()
     return MailBody(_ENV.get_template("mail.html.j2").render(values), plain_text, pictures)
 
 
-def _look(doc: Briefing, words: str, embed: bool) -> dict[str, object]:
-    """What the style sheet takes from the layout and the style: table text size, cell padding, callout
-    colours, and the fonts for ``words``, the page's text (their faces carried in the page when ``embed``)."""
-    callouts = {kind: colours.callout_colour(doc.style, kind) for kind in CALLOUT_KINDS}
-    faces = fonts.look(doc.style, words, embed)
-    return {"table_text": TABLE_TEXT, "padding": PADDING, "callouts": callouts, **faces}
+def _look(laid: LaidDocument, words: str, embed: bool) -> dict[str, object]:
+    """What the style sheet takes from the layout and the style: how each kind of text looks, the colours
+    of tables and callouts, table text size, cell padding, and the fonts for ``words``, the page's text
+    (their faces carried in the page when ``embed``)."""
+    style = laid.doc.style
+    callouts = {kind: colours.callout_colour(style, kind) for kind in CALLOUT_KINDS}
+    faces = fonts.look(style, words, embed)
+    return {
+        "looks": laid.looks,
+        "text": _css,
+        "table_text": TABLE_TEXT,
+        "padding": PADDING,
+        "callouts": callouts,
+        **faces,
+    }
+
+
+def _css(look: TextLook) -> Markup:
+    """A kind of text's look as CSS declarations: size in points, weight, slope, colour."""
+    weight = "bold" if look.bold else "normal"
+    slope = "italic" if look.italic else "normal"
+    return Markup(f"font-size: {look.size:g}pt; font-weight: {weight}; font-style: {slope}; color: #{look.colour};")
 
 
 def human_size(size: int) -> str:

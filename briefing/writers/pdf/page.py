@@ -91,7 +91,7 @@ class Document(BaseDocTemplate):
             initialFontName=fonts.body,
             keepTogetherClass=KeepWithNext,
         )
-        self.doc, self.fonts, self.furniture = doc, fonts, laid.furniture
+        self.doc, self.fonts, self.furniture, self.looks = doc, fonts, laid.furniture, laid.looks
         self.addPageTemplates([self._template(PORTRAIT, (width, height)), self._template(WIDE, (height, width))])
 
     def _template(self, name: str, size: tuple[float, float]) -> PageTemplate:
@@ -153,10 +153,11 @@ class Document(BaseDocTemplate):
         words, of = self.furniture.page_words
         rtl = self.doc.direction == "rtl"
         canvas.saveState()
-        canvas.setFillColor(colors.HexColor("#555555"))
+        look = self.looks.page_number
+        canvas.setFillColor(colors.HexColor("#" + look.colour))
         # At the end of the line: the right, or the left in a right-to-left briefing.
         line = (self.leftMargin, size[0] - self.leftMargin - self.rightMargin, _FOOTER_Y_CM * cm)
-        self._line(canvas, f"{words} {page} {of} {total}", 8.5, line, TA_LEFT if rtl else TA_RIGHT)
+        self._line(canvas, f"{words} {page} {of} {total}", look.size, line, TA_LEFT if rtl else TA_RIGHT, look.bold)
         canvas.restoreState()
 
     def _line(

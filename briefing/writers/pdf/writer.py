@@ -30,7 +30,7 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from ...errors import Problem
-from ...layout import Front, Item, LaidDocument, Place, colours, laid_out
+from ...layout import Front, Item, LaidDocument, Place, TextLook, colours, laid_out
 from ...layout import Heading as LaidHeading
 from ...layout.geometry import TableGeometry
 from ...model import (
@@ -46,7 +46,6 @@ from ...model import (
     Table,
     plain,
 )
-from ...style import Style
 from ...walk import walk
 from .. import markup
 from . import bidi, tables
@@ -91,60 +90,66 @@ def _hex(rgb: str) -> colors.Color:
     return colors.HexColor("#" + rgb)
 
 
-def _styles(style: Style, fonts: Fonts, rtl: bool = False) -> dict[str, ParagraphStyle]:
-    """The paragraph styles; in a right-to-left briefing, text starts at the right and numbers end at the left."""
-    size = style.font_size
-    accent = _hex(style.accent)
+def _face(family: str, look: TextLook) -> str:
+    """The registered face of ``family`` that sets text of ``look``."""
+    return (
+        family
+        + {(False, False): "", (True, False): "-Bold", (False, True): "-Italic", (True, True): "-BoldItalic"}[
+            look.bold, look.italic
+        ]
+    )
+
+
+def _look(name: str, parent: ParagraphStyle, family: str, look: TextLook, **spacing: Any) -> ParagraphStyle:
+    """A paragraph style that sets text as the layout's ``look`` says; its leading and spacing are the PDF's own."""
+    return ParagraphStyle(
+        name,
+        parent,
+        fontName=_face(family, look),
+        fontSize=look.size,
+        leading=spacing.pop("leading", look.size * 1.25),
+        textColor=_hex(look.colour),
+        **spacing,
+    )
+
+
+def _styles(laid: LaidDocument, fonts: Fonts, rtl: bool = False) -> dict[str, ParagraphStyle]:
+    """The paragraph styles, from the layout's looks; in a right-to-left briefing, text starts at the right
+    and numbers end at the left."""
+    looks = laid.looks
+    size = looks.body.size
     body, head = fonts.body, fonts.heading
     start, end = (TA_RIGHT, TA_LEFT) if rtl else (TA_LEFT, TA_RIGHT)
-    base = ParagraphStyle(
-        "body", fontName=body, fontSize=size, leading=size * 1.38, spaceAfter=size * 0.6, alignment=start
-    )
-    grey = colors.HexColor("#555555")
+    base = ParagraphStyle("base", alignment=start)
+    base = _look("body", base, body, looks.body, leading=size * 1.38, spaceAfter=size * 0.6)
+    caption = _look("caption", base, body, looks.caption, leading=looks.caption.size * 1.34, spaceBefore=6)
+    cell = _look("cell", base, body, looks.table_text, leading=looks.table_text.size * 1.28, spaceAfter=0)
     styles = {
         "body": base,
-        "title": ParagraphStyle(
-            "title", base, fontName=faces.bold(head), fontSize=size * 2.1, leading=size * 2.6, textColor=accent
-        ),
-        "cover-title": ParagraphStyle(
-            "cover-title", base, fontName=faces.bold(head), fontSize=size * 2.8, leading=size * 3.4, textColor=accent
-        ),
-        "subtitle": ParagraphStyle(
-            "subtitle",
-            base,
-            fontName=head,
-            fontSize=size * 1.25,
-            leading=size * 1.7,
-            textColor=colors.HexColor("#444444"),
-        ),
-        "meta": ParagraphStyle("meta", base, fontName=faces.italic(body), textColor=grey, spaceAfter=4),
-        "caption": ParagraphStyle(
-            "caption", base, fontName=faces.bold(body), fontSize=size * 0.86, leading=size * 1.15, spaceBefore=6
-        ),
-        "cell": ParagraphStyle("cell", base, fontSize=size * 0.86, leading=size * 1.1, spaceAfter=0),
-        "toc-title": ParagraphStyle(
-            "toc-title", base, fontName=faces.bold(head), fontSize=size * 1.5, leading=size * 2, textColor=accent
-        ),
+        "title": _look("title", base, head, looks.title, leading=looks.title.size * 1.24),
+        "cover-title": _look("cover-title", base, head, looks.cover_title, leading=looks.cover_title.size * 1.21),
+        "subtitle": _look("subtitle", base, head, looks.subtitle, leading=looks.subtitle.size * 1.36),
+        "meta": _look("meta", base, body, looks.meta, leading=size * 1.38, spaceAfter=4),
+        "caption": caption,
+        "cell": cell,
+        "toc-title": _look("toc-title", base, head, looks.contents, leading=looks.contents.size * 1.3),
+        # A table's caption stays on the page of the table's first rows.
+        "table-caption": ParagraphStyle("table-caption", caption, keepWithNext=1, spaceAfter=4),
+        "cell-right": ParagraphStyle("cell-right", cell, alignment=end),
+        "cell-head": _look("cell-head", cell, body, looks.table_header, leading=cell.leading),
+        "figure-caption": ParagraphStyle("figure-caption", caption, alignment=TA_CENTER),
+        # A paragraph that introduces the table or figure after it stays on its page.
+        "intro": ParagraphStyle("intro", base, keepWithNext=1),
     }
-    # A table's caption stays on the page of the table's first rows.
-    styles["table-caption"] = ParagraphStyle("table-caption", styles["caption"], keepWithNext=1, spaceAfter=4)
-    styles["cell-right"] = ParagraphStyle("cell-right", styles["cell"], alignment=end)
-    styles["cell-head"] = ParagraphStyle(
-        "cell-head", styles["cell"], fontName=faces.bold(body), textColor=_hex(style.table.header_text)
-    )
     styles["cell-head-right"] = ParagraphStyle("cell-head-right", styles["cell-head"], alignment=end)
-    styles["figure-caption"] = ParagraphStyle("figure-caption", styles["caption"], alignment=TA_CENTER)
-    # A paragraph that introduces the table or figure after it stays on its page.
-    styles["intro"] = ParagraphStyle("intro", base, keepWithNext=1)
     for level in range(1, 10):
-        h = max(size * (1.55 - 0.2 * (level - 1)), size)
-        styles[f"h{level}"] = ParagraphStyle(
+        look = looks.heading(level)
+        styles[f"h{level}"] = _look(
             f"h{level}",
             base,
-            fontName=faces.bold(head),
-            fontSize=h,
-            leading=h * 1.3,
-            textColor=accent if level <= 2 else colors.black,
+            head,
+            look,
+            leading=look.size * 1.3,
             spaceBefore=size * (1.4 if level == 1 else 0.9),
             spaceAfter=size * 0.4,
             keepWithNext=1,
@@ -181,7 +186,8 @@ class _Story:
         self.fonts = fonts
         self.rtl = doc.direction == "rtl"
         self.labels = doc.labels
-        self.styles = _styles(doc.style, fonts, self.rtl)
+        self.looks = laid.looks
+        self.styles = _styles(laid, fonts, self.rtl)
         self.flowables: list[Flowable] = []
         self.boxes: list[list[Flowable]] = []
         """What goes in the callouts and lists being walked, innermost last."""
@@ -248,12 +254,13 @@ class _Story:
             logo = RLImage(str(self.style.logo), width=front.logo.width_cm * cm, height=front.logo.height_cm * cm)
             logo.hAlign = _H_ALIGN[front.logo.align, self.rtl]
             self.add(logo)
-        head = self.fonts.heading
-        self.add(self.paragraph(front.title, self.styles["cover-title" if page else "title"], head, bold=True))
+        head, looks = self.fonts.heading, self.looks
+        title = looks.cover_title if page else looks.title
+        self.add(self.paragraph(front.title, self.styles["cover-title" if page else "title"], head, title.bold))
         if front.subtitle:
-            self.add(self.paragraph(front.subtitle, self.styles["subtitle"], head))
+            self.add(self.paragraph(front.subtitle, self.styles["subtitle"], head, looks.subtitle.bold))
         if front.meta:
-            self.add(self.paragraph(front.meta, self.styles["meta"]))
+            self.add(self.paragraph(front.meta, self.styles["meta"], bold=looks.meta.bold))
         self.add(HRFlowable(width="100%", thickness=1.2, color=_hex(self.style.accent), spaceBefore=4, spaceAfter=10))
         if page:
             self.add(RLPageBreak())
@@ -268,7 +275,7 @@ class _Story:
             ParagraphStyle(f"toc{n}", self.styles["body"], leftIndent=n * 14, firstLineIndent=0, spaceAfter=2)
             for n in range(3)
         ]
-        self.add(RLParagraph(self.text(title, bold=True), self.styles["toc-title"]), toc)
+        self.add(self.paragraph(title, self.styles["toc-title"], self.fonts.heading, self.looks.contents.bold), toc)
         if self.style.cover == "page":
             self.add(RLPageBreak())
 
@@ -278,13 +285,13 @@ class _Story:
         self._turn(place)
         self.headings += 1
         outline = (node.level, markup.xml_safe(plain(node.text)), f"h{self.headings}")
-        style = self.styles[f"h{node.level}"]
+        style, bold = self.styles[f"h{node.level}"], self.looks.heading(node.level).bold
         if markup.has_rtl(plain(node.text)):
-            heading = self.paragraph(node.text, style, self.fonts.heading, bold=True)
+            heading = self.paragraph(node.text, style, self.fonts.heading, bold)
             heading.outline = outline  # read by the page template, as a Heading's
             self.add(heading)
         else:
-            self.add(Heading(self.markup(node.text, self.fonts.heading, bold=True), style, *outline))
+            self.add(Heading(self.markup(node.text, self.fonts.heading, bold), style, *outline))
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> None:
         self._turn(place)
@@ -312,9 +319,9 @@ class _Story:
 
     def visit_callout(self, node: Callout, place: Place) -> None:
         """A framed, shaded box: its title here, its paragraphs and lists as they are walked."""
-        colour = colours.callout_colour(self.style, node.kind)
-        title_style = ParagraphStyle("callout-title", self.styles["body"], textColor=_hex(colour), spaceAfter=3)
-        self.boxes.append([RLParagraph(f"<b>{self.text(node.title, bold=True)}</b>", title_style)])
+        look = self.looks.callout_title(node.kind)
+        title_style = _look("callout-title", self.styles["body"], self.fonts.body, look, spaceAfter=3)
+        self.boxes.append([self.paragraph(node.title, title_style, bold=look.bold)])
 
     def leave_callout(self, node: Callout, place: Place) -> None:
         """The box drawn round what was walked into it, kept on one page where it fits if the layout says so."""
@@ -343,7 +350,7 @@ class _Story:
         # A right-to-left briefing's table reads from the right: its first column is drawn last.
         ordered: Callable[[Sequence[Any]], list[Any]] = (lambda row: list(row)[::-1]) if self.rtl else list
         head = [
-            self.paragraph(name, styles["head-right" if c.numeric else "head"], bold=True)
+            self.paragraph(name, styles["head-right" if c.numeric else "head"], bold=self.looks.table_header.bold)
             for name, c in zip(laid.header, laid.columns, strict=True)
         ]
         fits = [_Fit(c.width - 2 * laid.padding, styles["right" if c.numeric else "left"]) for c in laid.columns]
@@ -361,10 +368,10 @@ class _Story:
             return made
 
         body = tables.Body(len(laid.body) + (1 if laid.totals else 0), rows)
-        look = self._look(laid, styles["left"], place.keep_together, ordered)
+        look = self._table_look(laid, styles["left"], place.keep_together, ordered)
         grid = tables.runs(ordered(head), body, look)
         self._turn(place)
-        self.add(self.paragraph(caption.spans, self.styles["table-caption"], bold=True), *grid)
+        self.add(self.paragraph(caption.spans, self.styles["table-caption"], bold=self.looks.caption.bold), *grid)
         if laid.turned:
             self.add(NextPageTemplate(PORTRAIT), RLPageBreak())  # the turned pages end with the table
         else:
@@ -387,10 +394,10 @@ class _Story:
             for key, s in styles.items()
         }
 
-    def _look(
+    def _table_look(
         self, laid: TableGeometry, cell: ParagraphStyle, whole: bool, ordered: Callable[[Sequence[Any]], list[Any]]
     ) -> tables.Look:
-        look = self.style.table
+        look = self.looks.table
         return tables.Look(
             widths=ordered([c.width for c in laid.columns]),
             padding=laid.padding,
@@ -403,7 +410,7 @@ class _Story:
             header_fill=_hex(look.header_fill),
             zebra=_hex(look.zebra) if look.zebra else None,
             borders=_hex(look.borders) if look.borders else None,
-            accent=_hex(self.style.accent),
+            accent=_hex(look.rule),
             totals=laid.totals is not None,
             whole=whole,
         )
@@ -417,7 +424,7 @@ class _Story:
 
     def _figure_caption(self, place: Place) -> Flowable:
         assert place.caption is not None
-        return self.paragraph(place.caption.spans, self.styles["figure-caption"], bold=True)
+        return self.paragraph(place.caption.spans, self.styles["figure-caption"], bold=self.looks.caption.bold)
 
     def visit_image(self, node: Image, place: Place) -> None:
         assert place.caption is not None

@@ -24,10 +24,11 @@ from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
 from ...adapters import openpyxl as openpyxl_adapter
 from ...layout.geometry import ColumnGeometry
+from ...layout.looks import TableLook
 from ...layout.measure import line_em, script_line_em
 from ...model import Aggregate, Cell, Table
 from ...number_formats import excel_format, fits
-from ...style import SCRIPT_FONTS, ScriptFont, TableLook, scripts_in, sole_script
+from ...style import SCRIPT_FONTS, ScriptFont, scripts_in, sole_script
 from .. import markup
 from .streamed import WRAP, RightToLeftText, Sheet, Slot, make, own_font, row_height, scripted
 
@@ -65,9 +66,9 @@ class Grid:
 
     workbook: Workbook
     look: TableLook
+    """The layout's colours of tables: header fill and text, zebra, grid and rules."""
     font: Callable[..., Font]
     """Makes a cell font in the body face: ``font(bold=True, color=...)``."""
-    accent: str
     tables: int = 0
 
     def __post_init__(self) -> None:
@@ -78,7 +79,9 @@ class Grid:
         self.head_fill = PatternFill("solid", fgColor=self.look.header_fill)
         side = Side(style="thin", color=self.look.borders) if self.look.borders else None
         self.border = Border(left=side, right=side, top=side, bottom=side) if side else None
-        self.total_border = Border(top=Side(style="medium", color=self.accent))
+        self.total_border = Border(top=Side(style="medium", color=self.look.rule))
+        # Without a grid, a rule under the header, as in the other formats.
+        self.head_border = self.border or Border(bottom=Side(style="medium", color=self.look.rule))
         # Body cells take a cell style by name: openpyxl copies a named style's ids, where setting
         # a border on each cell would compare it field by field with the ones it has.
         for name, alignment in ((BODY_STYLE, Alignment()), (WRAPPED_STYLE, WRAP)):
@@ -202,7 +205,7 @@ class Grid:
         sheet.add(cells)
 
     def _header(self, sheet: Sheet, names: list[str], cols: Sequence[ColumnGeometry]) -> list[XLCell]:
-        head_font, head_fill, border = self.head_font, self.head_fill, self.border
+        head_font, head_fill, border = self.head_font, self.head_fill, self.head_border
         cells = []
         for name, column in zip(names, cols, strict=True):
             cell = make(sheet, name)

@@ -17,10 +17,9 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ...adapters import openpyxl as openpyxl_adapter
 from ...errors import Problem, SpecError
-from ...layout import Box, Heading, Item, LaidDocument, Place, colours, laid_out
+from ...layout import Box, Heading, Item, LaidDocument, Place, TextLook, colours, laid_out
 from ...layout.geometry import chart_table
 from ...layout.measure import line_em
-from ...layout.numbering import Caption
 from ...model import Briefing, Callout, Chart, Image, Inline, PageBreak, Paragraph, Span, Table
 from ...reproducible import build_time, fix_zip_times
 from ...style import Style
@@ -106,7 +105,8 @@ class _Builder:
         self.contents: list[tuple[str, str]] = []
         self.fill: PatternFill | None = None
         """The fill of the callout being walked, behind each of its rows."""
-        self.grid = tables.Grid(self.workbook, self.style.table, self.font, self.style.accent)
+        self.looks = laid.looks
+        self.grid = tables.Grid(self.workbook, self.looks.table, self.font)
         self._properties()
         self._mark(self.sheet)
 
@@ -118,6 +118,11 @@ class _Builder:
 
     def font(self, size: float = 11, **kwargs: object) -> Font:
         return XFont(name=self.font_name, size=size, **kwargs)  # type: ignore[arg-type]
+
+    def look(self, look: TextLook, heading: bool = False) -> Font:
+        """A font set as the layout's ``look`` says, in the heading face or the body's."""
+        name = self.heading_name if heading else self.font_name
+        return XFont(name=name, size=look.size, bold=look.bold, italic=look.italic, color=look.colour)
 
     def _properties(self) -> None:
         props = self.workbook.properties
@@ -200,18 +205,19 @@ class _Builder:
         self.sheet.add(cells, height=height)
 
     def _front_matter(self) -> None:
-        front, style = self.laid.front, self.style
+        front = self.laid.front
         if self.doc.classification:
             self._marking_cell(self.sheet)  # on screen as well as in print
         if not front.shown:
             return
         if front.logo is not None:
             self._logo(front.logo)
-        self.row(front.title, XFont(name=self.heading_name, bold=True, size=18, color=style.accent))
+        # The sheet has no cover page: its title is the title block's.
+        self.row(front.title, self.look(self.looks.title, heading=True))
         if front.subtitle:
-            self.row(front.subtitle, XFont(name=self.heading_name, size=13, color="444444"))
+            self.row(front.subtitle, self.look(self.looks.subtitle, heading=True))
         if front.meta:
-            self.row(front.meta, self.font(italic=True, color="555555"))
+            self.row(front.meta, self.look(self.looks.meta))
 
     def _marking_cell(self, sheet: Sheet) -> None:
         """The classification in row 1, in the marking colour (or on a banner)."""
@@ -232,8 +238,7 @@ class _Builder:
         self.sheet.add_image(logo, f"B{self.sheet.rows + 1}")
 
     def _heading_font(self, level: int) -> Font:
-        colour = self.style.accent if level <= 2 else None
-        return XFont(name=self.heading_name, bold=True, size=max(16 - 2 * (level - 1), 11), color=colour)
+        return self.look(self.looks.heading(level), heading=True)
 
     # -- the walker's handlers ---------------------------------------------
 
@@ -241,10 +246,10 @@ class _Builder:
         self.inline_row(node.text, self._heading_font(node.level))
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> None:
-        self.inline_row(node.text, self.font(), self.fill)
+        self.inline_row(node.text, self.look(self.looks.body), self.fill)
 
     def visit_item(self, node: Item, place: Place) -> None:
-        self.inline_row((Span(node.marker + " "), *node.text), self.font(), self.fill)
+        self.inline_row((Span(node.marker + " "), *node.text), self.look(self.looks.body), self.fill)
 
     def visit_page_break(self, node: PageBreak, place: Place) -> None:
         self.sheet.row_breaks.append(Break(id=self.sheet.rows))
@@ -253,7 +258,7 @@ class _Builder:
         """The box's text set apart on the narrative sheet: a fill, and its title in bold, in its colour."""
         colour = colours.callout_colour(self.style, node.kind)
         fill = PatternFill("solid", fgColor=colours.lighter(colour))
-        self.inline_row((Span(node.title, bold=True),), self.font(bold=True, color=colour), fill)
+        self.inline_row((Span(node.title),), self.look(self.looks.callout_title(node.kind)), fill)
         self.fill = fill  # behind its paragraphs and lists, as they are walked
 
     def leave_callout(self, node: Callout, place: Place) -> None:
@@ -272,7 +277,7 @@ class _Builder:
         picture.width, picture.height = width_cm * _PX_PER_CM, height_cm * _PX_PER_CM
         self.sheet.add_image(picture, f"A{self.sheet.rows + 1}")
         self.sheet.skip_to(self.sheet.rows + 1 + math.ceil(picture.height / _ROW_PX))
-        self.inline_row(_bold_label(place.caption))
+        self.inline_row(place.caption.spans, self.look(self.looks.caption))
 
     # -- table sheets --------------------------------------------------------
 
@@ -325,7 +330,9 @@ class _Builder:
         # The chart first, where a reader looks; its numbers below, where they can be changed.
         sheet.add_chart(chart.native_chart(block, sheet, self.style), "A1")
         sheet.skip_to(chart.DATA_ROW - 2)
-        sheet.add([make(sheet, str(place.caption))])
+        caption = make(sheet, str(place.caption))
+        caption.font = own_font(str(place.caption), self.look(self.looks.caption))
+        sheet.add([caption])
         sheet.skip_to(chart.DATA_ROW)
         self.grid.write(sheet, data, cols, range(len(data.rows)))
 
@@ -343,7 +350,7 @@ class _Builder:
     def _link_row(self, text: str, sheet_name: str) -> None:
         """A row of the narrative sheet that links to a table's or chart's sheet (and a Contents entry)."""
         self.contents.append((text, sheet_name))
-        self.row(text, self.font(bold=True), to_sheet=sheet_name)
+        self.row(text, self.look(self.looks.caption), to_sheet=sheet_name)
 
     def _contents_sheet(self) -> None:
         sheet = self._new_sheet(self.contents_name, landscape=False, index=0)
@@ -352,9 +359,7 @@ class _Builder:
             # The first sheet shows the marking in row 1, as the narrative sheet does.
             self._marking_cell(sheet)
         heading = make(sheet, self.doc.labels.contents)
-        heading.font = own_font(
-            self.doc.labels.contents, XFont(name=self.heading_name, bold=True, size=16, color=self.style.accent)
-        )
+        heading.font = own_font(self.doc.labels.contents, self.look(self.looks.contents, heading=True))
         sheet.add([heading])
         for text, name in [("Briefing", "Briefing"), *self.contents]:
             cell = make(sheet, text)
@@ -391,8 +396,3 @@ def _cut(text: str, length: int) -> str:
         cut = text[:length]
         text = cut.rsplit(" ", 1)[0] if text[length] != " " and " " in cut else cut
     return text.rstrip(" ,.;:-–—(") or text[:length]
-
-
-def _bold_label(caption: Caption) -> Inline:
-    first, *rest = caption.spans
-    return (Span(first.text, bold=True), *rest)
