@@ -517,6 +517,9 @@ class _Builder:
     def _new_section(self, landscape: bool) -> None:
         section = self.document.add_section(WD_SECTION.NEW_PAGE)
         self._page_setup(section, landscape)
+        # A copy of the first section's set-up: its page numbers go on from the section before, and
+        # its first page is numbered (only the cover is set apart).
+        wordml.page_numbers_from(section._sectPr, start=None, first_page_apart=False)
 
 
 def _heading_mark(number: int) -> str:
