@@ -107,6 +107,27 @@ def test_docx_every_section_has_marking_and_page_fields(long_doc, tmp_path):
         assert shown == "Page 1 of 1"  # the cached values, until Word updates the fields
 
 
+def test_docx_cover_page_has_no_number_and_the_count_leaves_it_out(long_doc, tmp_path):
+    path = tmp_path / "cover.docx"
+    DocxWriter().write(with_style(long_doc, OFFICIAL), path)
+    document = docx.Document(str(path))
+    first, *turned = document.sections
+    # The cover is the first section's first page, with a header and footer of its own: page 0, unnumbered.
+    assert first.different_first_page_header_footer
+    assert first._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "0"
+    assert first.first_page_footer.paragraphs[0].text == "OFFICIAL-SENSITIVE"
+    assert not list(first.first_page_footer._element.iter(qn("w:fldSimple")))
+    # The count is the last page's own number (NUMPAGES would count the cover).
+    instructions = [f.get(qn("w:instr")) for f in first.footer._element.iter(qn("w:fldSimple"))]
+    assert instructions == ["PAGE", "PAGEREF _BriefingLastPage"]
+    last = document.element.body.findall(qn("w:p"))[-1]
+    assert [b.get(qn("w:name")) for b in last.iter(qn("w:bookmarkStart"))] == ["_BriefingLastPage"]
+    # The turned pages' sections go on numbering, their first pages numbered.
+    assert len(turned) == 2
+    for section in turned:
+        assert section._sectPr.find(qn("w:pgNumType")) is None and section._sectPr.find(qn("w:titlePg")) is None
+
+
 def test_docx_contents_entries_give_their_headings_page_numbers(sample, tmp_path):
     path = tmp_path / "toc.docx"
     DocxWriter().write(with_style(sample, OFFICIAL), path)
