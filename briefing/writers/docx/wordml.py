@@ -86,16 +86,6 @@ def set_colour(style: BaseStyle, rgb: str) -> None:
     colour.set(qn("w:val"), rgb)
 
 
-def set_rule_colour(style: BaseStyle, rgb: str) -> None:
-    """Recolour the rule under a paragraph style (the Title's), if it has one."""
-    p_pr = style.element.pPr
-    bottom = p_pr.find(qn("w:pBdr") + "/" + qn("w:bottom")) if p_pr is not None else None
-    if bottom is not None:
-        for attr in _THEME_COLOUR_ATTRS:
-            bottom.attrib.pop(qn(attr), None)
-        bottom.set(qn("w:color"), rgb)
-
-
 # Elements that follow w:shd in a paragraph's properties (ECMA-376 CT_PPrBase).
 _AFTER_SHD = (
     "w:tabs",
@@ -169,12 +159,15 @@ def _insert_before(parent: etree._Element, child: etree._Element, successors: tu
     parent.append(child)
 
 
-def add_field(paragraph: Paragraph, instruction: str, shown: str, size_pt: float) -> None:
+def add_field(paragraph: Paragraph, instruction: str, shown: str, size_pt: float, colour: str | None = None) -> None:
     """A simple field (PAGE, NUMPAGES) that Word fills in; ``shown`` until it does."""
     field = etree.SubElement(docx_adapter.paragraph_element(paragraph), qn("w:fldSimple"))
     field.set(qn("w:instr"), instruction)
     run = etree.SubElement(field, qn("w:r"))
-    etree.SubElement(etree.SubElement(run, qn("w:rPr")), qn("w:sz")).set(qn("w:val"), str(round(size_pt * 2)))
+    props = etree.SubElement(run, qn("w:rPr"))
+    if colour is not None:
+        etree.SubElement(props, qn("w:color")).set(qn("w:val"), colour)  # w:color comes before w:sz
+    etree.SubElement(props, qn("w:sz")).set(qn("w:val"), str(round(size_pt * 2)))
     _text(run, shown)
 
 

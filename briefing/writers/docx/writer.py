@@ -159,8 +159,7 @@ class _Builder:
                 wordml.set_size(styles[name], look.size)
             if "accent" in given:
                 wordml.set_colour(styles[name], look.colour)
-        if not template or "accent" in given:
-            wordml.drop_rule(styles["Title"])  # the title block has one rule, under its last line
+        wordml.drop_rule(styles["Title"])  # the title block has one rule, under its last line, as in every format
         for name in ("List Bullet", "List Number"):
             if name not in styles:
                 self.warnings.append(Problem(self.doc.pos, f"docx: the template has no '{name}' style"))
@@ -213,14 +212,12 @@ class _Builder:
         numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         words, of = furniture.page_words
         self._look(numbers.add_run(f"{markup.xml_safe(words)} "), look)
-        wordml.add_field(numbers, "PAGE", "1", look.size)
+        wordml.add_field(numbers, "PAGE", "1", look.size, look.colour)
         self._look(numbers.add_run(f" {markup.xml_safe(of)} "), look)
         # NUMPAGES counts every page, the cover too; the last page's own number does not. (A formula
         # "= NUMPAGES - 1" is not worked out by LibreOffice, and SECTIONPAGES breaks at a turned page.)
-        wordml.add_field(numbers, f"PAGEREF {_LAST_PAGE}" if cover else "NUMPAGES", "1", look.size)
-        for field in docx_adapter.paragraph_element(numbers).findall(qn("w:fldSimple")):
-            colour = etree.SubElement(field.find(qn("w:r") + "/" + qn("w:rPr")), qn("w:color"))
-            colour.set(qn("w:val"), look.colour)
+        count = f"PAGEREF {_LAST_PAGE}" if cover else "NUMPAGES"
+        wordml.add_field(numbers, count, "1", look.size, look.colour)
 
     def _marking(self, part: BlockItemContainer, marking: str) -> None:
         para = part.paragraphs[0] if not part.paragraphs[0].text else part.add_paragraph()
@@ -519,7 +516,7 @@ class _Builder:
         self._page_setup(section, landscape)
         # A copy of the first section's set-up: its page numbers go on from the section before, and
         # its first page is numbered (only the cover is set apart).
-        wordml.page_numbers_from(section._sectPr, start=None, first_page_apart=False)
+        wordml.page_numbers_from(docx_adapter.section_element(section), start=None, first_page_apart=False)
 
 
 def _heading_mark(number: int) -> str:
