@@ -25,7 +25,9 @@ class Limits:
     template_loop_steps: int = 100_000
     """Steps of every loop and ``range`` in a spec's templates, together."""
     template_value: int = 200_000
-    """Characters in one value a template makes with ``*``, ``+``, ``~`` or ``%``."""
+    """Characters (or items) in one value a template makes, whatever makes it: an operator, a method, a filter."""
+    template_made: int = 20_000_000
+    """Characters (or items) all the values of a spec's templates add up to, each counted before it is made."""
     template_digits: int = 100
     """Digits of a number a template makes with ``*`` or ``**``."""
     template_argument: int = 100_000
