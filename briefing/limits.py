@@ -48,6 +48,8 @@ class Limits:
     """Rows read from one data file."""
     data_values: int = 10_000_000
     """Values read from one data file."""
+    data_values_used: int = 20_000_000
+    """Values the tables and charts of a spec take from data files together, a file used by two counting twice."""
     data_columns: int = 1_000
     """Columns a data file's header may name."""
     data_value_length: int = 1_000_000

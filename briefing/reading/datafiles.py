@@ -9,7 +9,7 @@ import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +67,60 @@ class Frame:
     """Where the value at (row index, column index) was read, for messages."""
     text: bool = False
     """The values were read as text (CSV), so their types are to be inferred."""
+    kinds: dict[int, str] = field(default_factory=dict)
+    """Columns already read as a type, in place: shared by every table that uses the same file."""
+    found: dict[tuple[str, int], Any] = field(default_factory=dict)
+    """What reading a column's type found (the type it looks like, its bad values), shared likewise."""
 
     @property
     def count(self) -> int:
         """Number of rows."""
         return len(self.columns[0]) if self.columns else 0
+
+    def use(self) -> Frame:
+        """The frame for one more table: the same columns, in a list of its own (a table drops them when done)."""
+        return Frame(self.names, list(self.columns), self.locate, self.text, self.kinds, self.found)
+
+
+class Spent(DataError):
+    """The spec's data budget ran out at an earlier table, where it was reported: the later ones say nothing more."""
+
+
+class DataFiles:
+    """The data files of one spec: each read once, however many tables and charts use it, and every use counted.
+
+    Twenty tables on one million-row file would otherwise read it twenty times and hold
+    twenty copies. Each use still costs work in proportion to the file (its rows are
+    filtered, sorted and copied), so every use counts against ``data_values_used``.
+    """
+
+    def __init__(self) -> None:
+        self._read: dict[tuple[Path, SourceOptions], Frame | DataError] = {}
+        self.used = 0
+
+    def frame(self, path: Path, shown: str, options: SourceOptions, fresh: bool = False) -> Frame:
+        """The file's frame for one table; ``fresh`` reads it again (a table that needs a column as another type)."""
+        key = (path.resolve(), options)
+        found = None if fresh else self._read.get(key)
+        if found is None:
+            try:
+                found = read(path, shown, options)
+            except DataError as exc:
+                found = exc
+            if not fresh:
+                self._read[key] = found
+        if isinstance(found, DataError):
+            raise found
+        limit = current().data_values_used
+        if self.used > limit:
+            raise Spent("")
+        self.used += found.count * max(len(found.names), 1)
+        if self.used > limit:
+            raise DataError(
+                f"the spec's tables and charts take more than {limit:,} values from data files "
+                "(a file used by two tables counts twice); filter the data or split the spec"
+            )
+        return found.use()
 
 
 @dataclass(frozen=True)
