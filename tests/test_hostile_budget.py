@@ -360,6 +360,21 @@ def test_a_hostile_spec_is_refused_cheaply_and_the_batch_goes_on(case, tmp_path)
         lambda inner: st.one_of(
             st.tuples(inner, st.sampled_from(["*", "**", "+", "~", "%", "//"]), inner).map(" ".join),
             st.tuples(inner, st.sampled_from(["|join", "|list", "|center(99999)", "|length", "|string"])).map("".join),
+            st.tuples(
+                inner,
+                st.sampled_from(
+                    [
+                        ".replace('x', s)",
+                        ".join(xs|map('string'))",
+                        ".expandtabs(99999)",
+                        "|sum(start=[])",
+                        "|indent(s)",
+                        "|wordwrap(1, wrapstring=s)",
+                        "|join(s)",
+                        "|replace('', s)",
+                    ]
+                ),
+            ).map("".join),
             inner.map(lambda e: f"({e})"),
         ),
         max_leaves=6,
@@ -381,6 +396,42 @@ def test_random_expressions_stay_within_the_budget(expression):
     limits = Limits()
     assert len(text) <= limits.template_output and spent.output <= limits.template_output
     assert spent.steps <= limits.template_loop_steps
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ 'a-b'.replace('-', ' to ') }}", "a to b"),
+        ("{{ ', '.join(['Gao', 'Mopti']) }}", "Gao, Mopti"),
+        ("{{ '{:>5}|{:.2f}|{name}'.format(12, 0.5, name='x') }}", "   12|0.50|x"),
+        ("{{ '{a}'.format_map({'a': 1}) }}", "1"),
+        ("{{ '%s: %05.1f' % ('t', 2.25) }}", "t: 002.2"),
+        ("{{ '%(n)d%%' | format(n=40) }}", "40%"),
+        ("{{ [[1], [2, 3]] | sum(start=[]) }}", "[1, 2, 3]"),
+        ("{{ [1, 2, 3] | sum }}", "6"),
+        ("{{ people | map(attribute='name') | join(', ') }}", "Awa, Ousmane"),
+        ("{{ people | join(', ', attribute='name') }}", "Awa, Ousmane"),
+        ("{{ 'mali'.title().center(8, '*') }}", "**Mali**"),
+        ("{{ 'ab\tc'.expandtabs(4) }}", "ab  c"),
+        ("{{ 'one two three' | wordwrap(8) }}", "one two\nthree"),
+        ("{{ 'a\nb' | indent(2, first=true) }}", "  a\n  b"),
+        ("{{ ('x' * 3)[1:] }}", "xx"),
+        ("{{ lipsum(1, html=false, min=5, max=6).split() | length in [5, 6] }}", "True"),
+        (
+            "{% set n = namespace(total=0) %}{% for p in people %}{% set n.total = n.total + p.age %}{% endfor %}"
+            "{{ n.total }}",
+            "71",
+        ),
+        ("{{ day.strftime('%d %B %Y') }}", "05 January 2026"),
+        ("{{ {'b': 2, 'a': 1} | dictsort | first | join('=') }}", "a=1"),
+    ],
+)
+def test_everyday_templates_give_what_python_gives(template, expected):
+    import datetime as dt
+
+    values = {"people": [{"name": "Awa", "age": 30}, {"name": "Ousmane", "age": 41}], "day": dt.date(2026, 1, 5)}
+    with spending(Budget()):
+        assert BoundedEnvironment().render(template, values) == expected
 
 
 def test_limits_can_be_raised_for_a_trusted_spec_and_are_checked(tmp_path, capsys):

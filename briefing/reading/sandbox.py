@@ -160,7 +160,7 @@ class BoundedEnvironment(SandboxedEnvironment):
                 out.append(piece)
         except TemplateError:
             raise
-        except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
+        except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError) as exc:
             # {{ 1 / 0 }}, {{ 'a' + 1 }}, lipsum(min=9, max=1): the template's own mistake, said as Python says it.
             raise TemplateError(str(exc) or type(exc).__name__) from None
         except MemoryError:
