@@ -107,6 +107,8 @@ class DataFiles:
                 found = read(path, shown, options)
             except DataError as exc:
                 found = exc
+            except MemoryError:  # under a memory limit: still one line, at the table's source
+                found = DataError(f"'{path.name}' needs more memory than there is to read; filter or split the data")
             if not fresh:
                 self._read[key] = found
         if isinstance(found, DataError):
