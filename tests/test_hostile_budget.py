@@ -285,6 +285,13 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
         bomb("{% for i in range(1000) %}{% set y = ('x' * 150000) ~ i %}{% endfor %}"),
         "bad.yaml:3:14: template error: '~' would take the spec's templates past 20,000,000 characters made in all",
     ),
+    "a captured block printing a long text": (
+        bomb(
+            "{% set big = 'x' * 150000 %}{% set x %}{% for i in range(40000) %}{{ big }}{% endfor %}{% endset %}"
+            "{{ x | length }}"
+        ),
+        "bad.yaml:3:14: template error: the spec's templates make more than 2,000,000 characters",
+    ),
     "a template's own mistake": (
         bomb("{{ lipsum(2, min=50, max=10) }}"),
         "bad.yaml:3:14: template error: ",

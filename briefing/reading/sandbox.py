@@ -130,6 +130,13 @@ class _Bounded(NodeTransformer):
         node = self.generic_visit(node)
         return _call("_briefing_concat", *(part for part in node.nodes if isinstance(part, nodes.Expr)))
 
+    def visit_Output(self, node: nodes.Output) -> nodes.Node:  # noqa: N802
+        # Every piece of output is counted where it is made, text and {{ }} alike: the output of a
+        # {% set x %} or {% filter %} block is held and joined, never seen by render's loop.
+        node = self.generic_visit(node)
+        node.nodes = [_call("_briefing_out", child) for child in node.nodes]
+        return node
+
 
 def _call(name: str, *args: nodes.Expr) -> nodes.Call:
     return nodes.Call(nodes.Name(name, "load"), list(args), [], None, None)
@@ -141,10 +148,11 @@ class BoundedEnvironment(SandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def __init__(self) -> None:
-        super().__init__(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True, finalize=_shown)
+        super().__init__(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
         self.globals["range"] = _range
         self.globals["_briefing_loop"] = _loop
         self.globals["_briefing_concat"] = _concat
+        self.globals["_briefing_out"] = _out
         self.filters["sum"] = _sum
         self.filters = {
             name: _bounded_filter(name, _sync(f)) for name, f in self.filters.items() if name in sizes.FILTERS
@@ -152,12 +160,10 @@ class BoundedEnvironment(SandboxedEnvironment):
 
     def render(self, source: str, values: dict[str, Any]) -> str:
         """``source`` rendered with ``values``, drawing on the current budget; any failure is a TemplateError."""
-        spent, out = budget(), []
+        out: list[str] = []
         try:
             template = self.from_string(_Bounded().visit(self.parse(source)))
-            for piece in template.generate(values):
-                spent.write(len(piece))
-                out.append(piece)
+            out.extend(template.generate(values))  # each piece counted as it was made (_out)
         except TemplateError:
             raise
         except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError) as exc:
@@ -245,16 +251,17 @@ def _name_of(target: Any) -> str:
     return f"'{type(owner).__name__}.{name}'" if owner is not None and not isinstance(owner, type) else f"'{name}'"
 
 
-def _shown(value: Any) -> Any:
-    """What ``{{ }}`` prints: measured before it becomes text, so printing a list cannot make gigabytes."""
-    if not isinstance(value, str):
-        spent, limits = budget(), current()
-        room = min(limits.template_output - spent.output, limits.template_value)
-        size = sizes.text_size(value, room)
-        if size > limits.template_value:
-            spent.make(size, "printing a value")  # refused: more than one value may hold
-        if size > room:
-            spent.write(size)  # refused: more than the templates may print
+def _out(value: Any) -> Any:
+    """A piece of output, counted before it becomes text, so that printing a list cannot make gigabytes."""
+    spent, limits = budget(), current()
+    if isinstance(value, str):
+        spent.write(len(value))
+        return value
+    room = min(limits.template_output - spent.output, limits.template_value)
+    size = sizes.text_size(value, room)
+    if size > limits.template_value:
+        spent.make(size, "printing a value")  # refused: more than one value may hold
+    spent.write(size)
     return value
 
 
@@ -395,7 +402,7 @@ def _concat(*parts: Any) -> str:
     return "".join(str(p) for p in parts)
 
 
-_OWN = (_range, _loop, _concat)
+_OWN = (_range, _loop, _concat, _out)
 
 
 __all__ = ["BoundedEnvironment", "Budget", "TemplateError", "budget", "spending"]
