@@ -27,7 +27,7 @@ class Limits:
     template_value: int = 200_000
     """Characters (or items) in one value a template makes, whatever makes it: an operator, a method, a filter."""
     template_made: int = 20_000_000
-    """Characters (or items) all the values of a spec's templates add up to, each counted before it is made."""
+    """Characters (or items) a spec's templates make or go through together, each counted before it is made or read."""
     template_digits: int = 100
     """Digits of a number a template makes with ``*`` or ``**``."""
     template_argument: int = 100_000

@@ -283,7 +283,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     ),
     "a loop making long values": (
         bomb("{% for i in range(1000) %}{% set y = ('x' * 150000) ~ i %}{% endfor %}"),
-        "bad.yaml:3:14: template error: '~' would take the spec's templates past 20,000,000 characters made in all",
+        "bad.yaml:3:14: template error: '~' would take the spec's templates past 20,000,000 characters",
     ),
     "a captured block printing a long text": (
         bomb(
@@ -291,6 +291,14 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
             "{{ x | length }}"
         ),
         "bad.yaml:3:14: template error: the spec's templates make more than 2,000,000 characters",
+    ),
+    "a loop searching a long text": (
+        bomb("{% set text = 'x' * 199999 %}{% for i in range(50000) %}{% if 'zz' in text %}!{% endif %}{% endfor %}"),
+        "bad.yaml:3:14: template error: a comparison would take the spec's templates past 20,000,000 characters",
+    ),
+    "a loop counting in a long text": (
+        bomb("{% set text = 'x' * 199999 %}{% for i in range(50000) %}{{ text.count('z') }}{% endfor %}"),
+        "bad.yaml:3:14: template error: 'str.count' would take the spec's templates past 20,000,000 characters",
     ),
     "a template's own mistake": (
         bomb("{{ lipsum(2, min=50, max=10) }}"),

@@ -23,7 +23,7 @@ import math
 import re
 import types
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import Environment, StrictUndefined, Undefined, nodes, pass_environment
 from jinja2.exceptions import SecurityError, TemplateError
@@ -71,10 +71,13 @@ class Budget:
             raise SecurityError(
                 f"{what} would make more than the {limits.template_value:,} characters a value may hold"
             )
-        if self.made + count > limits.template_made:
-            raise SecurityError(
-                f"{what} would take the spec's templates past {limits.template_made:,} characters made in all"
-            )
+        self.read(count, what)
+
+    def read(self, count: int, what: str) -> None:
+        """Count ``count`` characters (or items) that ``what`` makes or goes through, against all the templates'."""
+        limit = self.limits.template_made
+        if self.made + count > limit:
+            raise SecurityError(f"{what} would take the spec's templates past {limit:,} characters made or read in all")
         self.made += count
 
     def write(self, count: int) -> None:
@@ -130,6 +133,14 @@ class _Bounded(NodeTransformer):
         node = self.generic_visit(node)
         return _call("_briefing_concat", *(part for part in node.nodes if isinstance(part, nodes.Expr)))
 
+    def visit_Compare(self, node: nodes.Compare) -> nodes.Node:  # noqa: N802
+        # 'x' in text, or text == other, reads the text through: in a loop, a long one is read again each time.
+        node = self.generic_visit(node)
+        node.expr = _call("_briefing_read", node.expr)
+        for operand in node.ops:
+            operand.expr = _call("_briefing_read", operand.expr)
+        return node
+
     def visit_Output(self, node: nodes.Output) -> nodes.Node:  # noqa: N802
         # Every piece of output is counted where it is made, text and {{ }} alike: the output of a
         # {% set x %} or {% filter %} block is held and joined, never seen by render's loop.
@@ -153,6 +164,8 @@ class BoundedEnvironment(SandboxedEnvironment):
         self.globals["_briefing_loop"] = _loop
         self.globals["_briefing_concat"] = _concat
         self.globals["_briefing_out"] = _out
+        self.globals["_briefing_read"] = _read
+        self.tests = {name: _reading_test(cast(Callable[..., Any], test)) for name, test in self.tests.items()}
         self.filters["sum"] = _sum
         self.filters = {
             name: _bounded_filter(name, _sync(f)) for name, f in self.filters.items() if name in sizes.FILTERS
@@ -214,6 +227,7 @@ class BoundedEnvironment(SandboxedEnvironment):
             if size is None:
                 raise SecurityError(f"{_name_of(__obj)} cannot be called in a spec's text")
             budget().make(size, _name_of(__obj))
+            budget().read(_length(getattr(__obj, "__self__", None)) + _lengths(given, kwargs), _name_of(__obj))
         result = super().call(__context, __obj, *given, **kwargs)
         _check_size(result)
         return result
@@ -336,6 +350,7 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
         if name == "format":
             _check_widths(str(named["value"]))
         budget().make(size(named, current().template_value), f"the filter '{name}'")
+        budget().read(_lengths(list(given.args), given.kwargs), f"the filter '{name}'")
         given.arguments[first] = named["value"]  # an iterator read into a list to be measured
         for key in ("attribute",):
             if key in given.arguments:
@@ -383,6 +398,31 @@ def _sum(environment: Environment, iterable: Iterable[Any], attribute: str | int
     return type(start)(joined)
 
 
+def _length(value: Any) -> int:
+    """What going through a value costs: its characters or items (a mapping's keys are looked up, but counted)."""
+    return len(value) if isinstance(value, (str, list, tuple, dict)) else 0
+
+
+def _lengths(args: list[Any], kwargs: dict[str, Any]) -> int:
+    return sum(_length(value) for value in (*args, *kwargs.values()))
+
+
+def _read(value: Any) -> Any:
+    budget().read(_length(value), "a comparison")
+    return value
+
+
+def _reading_test(test: Callable[..., Any]) -> Callable[..., Any]:
+    """A test (``is in``, ``is divisibleby``), what it goes through counted."""
+
+    @functools.wraps(test)  # keeps Jinja's pass_environment marks
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        budget().read(_lengths(list(args), kwargs), f"the test '{test.__name__.removeprefix('test_')}'")
+        return test(*args, **kwargs)
+
+    return counted
+
+
 def _range(*args: int) -> range:
     numbers = range(*args)
     budget().step(len(numbers))
@@ -402,7 +442,7 @@ def _concat(*parts: Any) -> str:
     return "".join(str(p) for p in parts)
 
 
-_OWN = (_range, _loop, _concat, _out)
+_OWN = (_range, _loop, _concat, _out, _read)
 
 
 __all__ = ["BoundedEnvironment", "Budget", "TemplateError", "budget", "spending"]
