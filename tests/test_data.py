@@ -388,3 +388,15 @@ def test_what_the_tables_of_a_spec_take_from_data_files_is_budgeted_together(fol
     ]
     enough = Options(limits=Limits(data_values_used=72))
     assert len(tables(loads(text, "spec.yaml", folder, enough))) == 3
+
+
+def test_a_column_one_table_forces_to_text_stays_as_written_for_the_next(folder):
+    (folder / "data" / "n.json").write_text(
+        json.dumps([{"place": "Gao", "people": 1200}, {"place": "Kidal", "people": 7}])
+    )
+    text = "title: T\nsections:\n  - heading: H\n    content:\n"
+    text += "      - table: {source: data/n.json, columns: [place, {from: people, type: text}]}\n"
+    text += "      - table: {source: data/n.json}\n"
+    as_text, as_read = tables(loads(text, "spec.yaml", folder))
+    assert list(as_text.rows) == [("Gao", "1200"), ("Kidal", "7")]
+    assert list(as_read.rows) == [("Gao", 1200), ("Kidal", 7)]

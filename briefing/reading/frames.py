@@ -104,7 +104,8 @@ def typed(r: Reader, frame: Frame, columns: list[Column]) -> bool:
     ok = True
     wanted = {c.source: c for c in columns}
     plan = [_kind(frame, col, wanted.get(name)) for col, name in enumerate(frame.names)]
-    if any(frame.kinds.get(col, kind) != kind for col, (kind, _) in enumerate(plan) if kind is not None):
+    # A column another table read as a type is that type now: a table wanting it otherwise, or as it was, reads afresh.
+    if any(frame.kinds.get(col, kind) != kind for col, (kind, _) in enumerate(plan)):
         raise Reread
     for col, (kind, because) in enumerate(plan):
         spec = wanted.get(frame.names[col])

@@ -227,9 +227,13 @@ class BoundedEnvironment(SandboxedEnvironment):
             if size is None:
                 raise SecurityError(f"{_name_of(__obj)} cannot be called in a spec's text")
             budget().make(size, _name_of(__obj))
-            budget().read(_length(getattr(__obj, "__self__", None)) + _lengths(given, kwargs), _name_of(__obj))
+            if getattr(__obj, "__name__", "") not in sizes.LOOKUPS:
+                budget().read(_length(getattr(__obj, "__self__", None)) + _lengths(given, kwargs), _name_of(__obj))
         result = super().call(__context, __obj, *given, **kwargs)
         _check_size(result)
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, sizes.GROWING) and len(owner) > current().template_value:
+            raise SecurityError(f"{_name_of(__obj)} made a value of more than {current().template_value:,} items")
         return result
 
 

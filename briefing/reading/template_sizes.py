@@ -196,11 +196,6 @@ def _one(s: Any, args: list[Any], kwargs: dict[str, Any], limit: int) -> int:
     return 1
 
 
-def _extended(s: Any, args: list[Any], kwargs: dict[str, Any], limit: int) -> int:
-    added = _iterable(args) if args else kwargs
-    return len(s) + len(added) + len(kwargs)
-
-
 def _strftime(s: Any, args: list[Any], kwargs: dict[str, Any], limit: int) -> int:
     form = args[0] if args else kwargs.get("format", "")
     return WORD * len(form) if isinstance(form, str) else 0
@@ -221,16 +216,29 @@ _STR: dict[str, Size] = {
         _one,
     ),
 }
+
+
+def _added(s: Any, args: list[Any], kwargs: dict[str, Any], limit: int) -> int:
+    added = _iterable(args) if args else kwargs
+    return len(added) + len(kwargs)
+
+
 _LIST: dict[str, Size] = {
-    **dict.fromkeys(("count", "index", "pop", "remove", "clear", "reverse"), _one),
-    **dict.fromkeys(("copy", "sort", "append", "insert"), _same),
-    "extend": _extended,
+    **dict.fromkeys(("count", "index", "pop", "remove", "clear", "reverse", "append", "insert"), _one),
+    **dict.fromkeys(("copy", "sort"), _same),
+    "extend": _added,
 }
 _DICT: dict[str, Size] = {
-    **dict.fromkeys(("get", "pop", "popitem", "clear", "keys", "values", "items"), _one),
-    **dict.fromkeys(("copy", "setdefault"), _same),
-    "update": _extended,
+    **dict.fromkeys(("get", "pop", "popitem", "clear", "keys", "values", "items", "setdefault"), _one),
+    "copy": _same,
+    "update": _added,
 }
+LOOKUPS = frozenset(
+    "append insert pop popitem clear get setdefault keys values items update extend cycle changed next reset".split()
+)
+"""Methods that do not go through what they belong to, nor through what they are given, but what they add."""
+GROWING = (list, dict)
+"""What a method may make longer: checked against the limit after each call."""
 _NUMBER: dict[str, Size] = dict.fromkeys(
     ("bit_length", "bit_count", "conjugate", "is_integer", "as_integer_ratio"), _one
 )
