@@ -4,7 +4,8 @@ openpyxl reads a workbook's shared strings (``xl/sharedStrings.xml``) into a lis
 any row: a 442 KB workbook can hold one 450-million-character string, or 25 million tiny
 ones, and openpyxl would hold them all. Here the part is counted and read first, a piece
 at a time, and refused as soon as a string is longer than a data value may be, or the
-strings outnumber the values a data file may have; openpyxl is then given the checked list.
+strings outnumber the values a data file may have; openpyxl is then given the checked list
+(through briefing/adapters/openpyxl.py, the one place openpyxl's reader is reached into).
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
 
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
+from ..adapters import openpyxl as openpyxl_adapter
 from ..limits import current
 from ..model import Cell, Pos
 from .datafiles import Columns, DataError, Frame, SourceOptions, count_rows, header
@@ -85,35 +86,26 @@ def read_xlsx(path: Path, shown: str, options: SourceOptions) -> Frame:
     return Frame(names, columns.lists, lambda row, col: Pos(shown, numbers[row], min_col + col))
 
 
-class _CheckedReader(ExcelReader):  # type: ignore[misc]  # openpyxl has no type hints
-    """openpyxl's reader, its shared strings read by ``shared_strings`` instead: checked before they are held."""
-
-    def read_strings(self) -> None:
-        part = self.package.find(SHARED_STRINGS)
-        if part is not None:
-            name, shown = part.PartName[1:], Path(self.archive.filename or "").name
-            # The shortest string, <si/>, takes five bytes: a small part cannot hold too many.
-            if self.archive.getinfo(name).file_size // 5 > current().data_values:
-                with self.archive.open(name) as source:
-                    most = _count_strings(source)
-            else:
-                most = 0
-            if most > current().data_values:
+def _checked_strings(archive: zipfile.ZipFile, part: str) -> list[str]:
+    """A workbook's shared strings, counted before any is read, then read a piece at a time and checked."""
+    shown = Path(archive.filename or "").name
+    # The shortest string, <si/>, takes five bytes: a small part cannot hold too many.
+    if archive.getinfo(part).file_size // 5 > current().data_values:
+        with archive.open(part) as source:
+            if _count_strings(source) > current().data_values:
                 limit = current().data_values
                 raise DataError(f"'{shown}' holds more than {limit:,} shared strings, more than a data file's values")
-            with self.archive.open(name) as source:
-                self.shared_strings = shared_strings(source, shown)
+    with archive.open(part) as source:
+        return shared_strings(source, shown)
 
 
 def _open(path: Path) -> Any:
     try:
-        reader = _CheckedReader(path, read_only=True, data_only=True)
-        reader.read()
+        return openpyxl_adapter.read_only_workbook(path, _checked_strings)
     except DataError:
         raise
     except Exception as exc:  # openpyxl raises many types for files it cannot read
         raise DataError(f"'{path.name}' is not a readable .xlsx workbook") from exc
-    return reader.wb
 
 
 def _count_strings(source: IO[bytes]) -> int:
