@@ -25,7 +25,9 @@ class Limits:
     template_loop_steps: int = 100_000
     """Steps of every loop and ``range`` in a spec's templates, together."""
     template_value: int = 200_000
-    """Characters in one value a template makes with ``*``, ``+``, ``~`` or ``%``."""
+    """Characters (or items) in one value a template makes, whatever makes it: an operator, a method, a filter."""
+    template_made: int = 20_000_000
+    """Characters (or items) a spec's templates make or go through together, each counted before it is made or read."""
     template_digits: int = 100
     """Digits of a number a template makes with ``*`` or ``**``."""
     template_argument: int = 100_000
@@ -46,6 +48,8 @@ class Limits:
     """Rows read from one data file."""
     data_values: int = 10_000_000
     """Values read from one data file."""
+    data_values_used: int = 20_000_000
+    """Values the tables and charts of a spec take from data files together, a file used by two counting twice."""
     data_columns: int = 1_000
     """Columns a data file's header may name."""
     data_value_length: int = 1_000_000

@@ -299,6 +299,36 @@ def test_openpyxl_workbook_default_font_and_table_styles_are_written(tmp_path):
     expect("openpyxl", "<b/><sz" in styles.replace(' val="1"', ""), "a font's elements are not in Excel's order")
 
 
+def test_openpyxl_a_read_only_workbook_takes_the_shared_strings_it_is_given(tmp_path):
+    main = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    sheet = (
+        b"<worksheet " + main + b'><sheetData><row r="1"><c r="A1" t="s"><v>1</v></c>'
+        b'<c r="B1" t="s"><v>0</v></c></row></sheetData></worksheet>'
+    )
+    override = (
+        b'<Override PartName="/xl/sharedStrings.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    Workbook().save(tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as plain, zipfile.ZipFile(tmp_path / "s.xlsx", "w") as out:
+        for info in plain.infolist():
+            data = plain.read(info)
+            data = sheet if info.filename == "xl/worksheets/sheet1.xml" else data
+            out.writestr(info, data.replace(b"</Types>", override))
+        out.writestr("xl/sharedStrings.xml", b"<sst " + main + b"><si><t>Gao</t></si><si><t>Awa</t></si></sst>")
+    asked = []
+
+    def strings(archive: zipfile.ZipFile, part: str) -> list[str]:
+        asked.append(archive.read(part).count(b"<si>"))
+        return ["GAO", "AWA"]
+
+    read = openpyxl_adapter.read_only_workbook(tmp_path / "s.xlsx", strings)
+    rows = list(read.active.iter_rows(values_only=True))
+    read.close()
+    expect("openpyxl", asked == [2], f"ExcelReader.read_strings was not asked for the part: {asked}")
+    expect("openpyxl", rows == [("AWA", "GAO")], f"the cells do not index the list given: {rows}")
+
+
 def test_openpyxl_fonts_are_serialised_in_excels_element_order():
     font = openpyxl_adapter.ExcelOrderFont(name="Gentium", sz=11, b=True, i=True, color="FF0000")
     order = [child.tag for child in font.to_tree()]

@@ -352,3 +352,51 @@ def test_a_mixed_column_is_noticed_past_many_rows_and_text_columns_stop_at_their
         "data/m.csv:5002:1: column 'People' is read as text: 5000 of its 5001 values are numbers, "
         "but not 'n/a' (give type: number to refuse the others)"
     ]
+
+
+def test_a_file_used_by_many_tables_is_read_once_and_each_table_gets_what_it_asks(folder, monkeypatch):
+    from briefing.reading import datafiles
+
+    reads = []
+    real = datafiles.read
+    monkeypatch.setattr(datafiles, "read", lambda *args: reads.append(args[0].name) or real(*args))
+    text = "title: T\nsections:\n  - heading: H\n    content:\n"
+    text += "      - table: {source: data/incidents.csv, sort: -incidents, limit: 2}\n"
+    text += "      - table: {source: data/incidents.csv, columns: [{from: incidents, type: text}]}\n"
+    text += "      - table: {source: data/incidents.csv, where: {column: region, value: Gao}}\n"
+    text += "      - table: {source: data/incidents.csv, columns: [incidents, {from: share, format: percent}]}\n"
+    first, as_text, gao, shares = tables(loads(text, "spec.yaml", folder))
+    assert [row[2] for row in first.rows] == [5, 3]
+    assert [row[0] for row in as_text.rows] == ["3", "5", "1", "2"]  # as written, not the numbers another read
+    assert [row[1] for row in gao.rows] == ["Gao", "Gao"] and gao.rows[0][3] == 1204
+    assert list(shares.rows) == [(3, 0.25), (5, 0.125), (1, 0.5), (2, 0.0625)]
+    # Once for the tables that agree on its types, once more for the one that wanted text.
+    assert reads == ["incidents.csv", "incidents.csv"]
+
+
+def test_what_the_tables_of_a_spec_take_from_data_files_is_budgeted_together(folder):
+    from briefing.limits import Limits
+
+    text = "title: T\nsections:\n  - heading: H\n    content:\n"
+    text += "      - table: {source: data/incidents.csv}\n" * 3
+    tight = Options(limits=Limits(data_values_used=60))  # a table takes 4 rows of 6 columns: 24 values
+    with pytest.raises(SpecError) as caught:
+        loads(text, "spec.yaml", folder, tight)
+    assert [str(p) for p in caught.value.problems] == [
+        "spec.yaml:7:25: the spec's tables and charts take more than 60 values from data files "
+        "(a file used by two tables counts twice); filter the data or split the spec"
+    ]
+    enough = Options(limits=Limits(data_values_used=72))
+    assert len(tables(loads(text, "spec.yaml", folder, enough))) == 3
+
+
+def test_a_column_one_table_forces_to_text_stays_as_written_for_the_next(folder):
+    (folder / "data" / "n.json").write_text(
+        json.dumps([{"place": "Gao", "people": 1200}, {"place": "Kidal", "people": 7}])
+    )
+    text = "title: T\nsections:\n  - heading: H\n    content:\n"
+    text += "      - table: {source: data/n.json, columns: [place, {from: people, type: text}]}\n"
+    text += "      - table: {source: data/n.json}\n"
+    as_text, as_read = tables(loads(text, "spec.yaml", folder))
+    assert list(as_text.rows) == [("Gao", "1200"), ("Kidal", "7")]
+    assert list(as_read.rows) == [("Gao", 1200), ("Kidal", 7)]

@@ -1,6 +1,8 @@
 """openpyxl's internals: streamed sheets of ready cells, cells refilled row by row, the workbook's
 default font and table styles, and fonts written in Excel's element order.
 
+A workbook read as a data file has its shared strings read by briefing (``read_only_workbook``).
+
 openpyxl's write-only sheet lives in a private module and converts each value it is given into
 a cell; a cell's style id, the workbook's font list and its table and differential styles are
 private too. Each use is here, named for what it does.
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl.cell.cell import Cell
 from openpyxl.cell.text import InlineFont
@@ -19,6 +21,10 @@ from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.table import TableStyleList
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from zipfile import ZipFile
 
 
 class ReadyCellsSheet(WriteOnlyWorksheet):  # type: ignore[misc]
@@ -107,3 +113,29 @@ class ExcelOrderRunFont(InlineFont):  # type: ignore[misc]
     __elements__ = (*_EXCEL_FONT_ORDER, "rFont", "family", "charset", "scheme")
     __nested__ = InlineFont.__nested__
     __attrs__ = InlineFont.__attrs__
+
+
+SharedStrings = Callable[["ZipFile", str], list[str]]
+"""Reads a workbook's shared strings part (the archive, the part's name) into the list a sheet's cells index."""
+
+
+def read_only_workbook(path: Path, shared_strings: SharedStrings) -> Workbook:
+    """A workbook opened read-only for its values, its shared strings read by ``shared_strings``, not by openpyxl.
+
+    openpyxl reads the whole shared strings part into a list before any row, with no way to
+    bound it; its reader (``load_workbook``'s ExcelReader) has the read as a method of its own,
+    which a subclass replaces, and the list it leaves in ``shared_strings`` is what cells index.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    class Reader(ExcelReader):  # type: ignore[misc]
+        def read_strings(self) -> None:
+            part = self.package.find(SHARED_STRINGS)
+            if part is not None:
+                self.shared_strings = shared_strings(self.archive, part.PartName[1:])
+
+    reader = Reader(path, read_only=True, data_only=True)
+    reader.read()
+    book: Workbook = reader.wb
+    return book

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import weakref
 from pathlib import Path
 from typing import cast, get_args
 
@@ -12,7 +13,7 @@ from ..errors import Problem
 from ..model import CHART_KINDS, COLUMN_TYPES, Chart, ChartKind, FormatKind, NumberFormat, Series, Table
 from ..number_formats import currency_precision, is_currency
 from . import frames, shapes
-from .datafiles import Columns, DataError, Frame, SourceOptions, read
+from .datafiles import Columns, DataError, DataFiles, Frame, SourceOptions, Spent
 from .inline import parse_inline
 from .reader import Reader, did_you_mean
 from .values import is_number
@@ -156,7 +157,17 @@ def _rows(r: Reader, node: Node, keys: dict[str, Node]) -> tuple[frames.Kept, li
     missing = [c for c in columns if c.source not in frame.names]
     for c in missing:
         r.problem(c.node, f"no column '{c.source}' in the data{did_you_mean(c.source, frame.names)}")
-    if missing or not frames.typed(r, frame, columns):
+    if missing:
+        return None
+    try:
+        ok = frames.typed(r, frame, columns)
+    except frames.Reread:  # another table read a column of the same file as another type
+        frame = _source(r, keys, fresh=True)
+        if frame is None:
+            return None
+        rows = frames.Kept(frame, range(frame.count), rows.aliases)
+        ok = frames.typed(r, frame, columns)
+    if not ok:
         return None
     if "where" in keys and not frames.where(r, keys["where"], rows):
         return None
@@ -219,7 +230,7 @@ def _format(r: Reader, keys: dict[str, Node]) -> NumberFormat | None:
     return NumberFormat(cast(FormatKind, kind), decimals, currency)
 
 
-def _source(r: Reader, keys: dict[str, Node]) -> Frame | None:
+def _source(r: Reader, keys: dict[str, Node], fresh: bool = False) -> Frame | None:
     path = r.path(keys["source"], "data")
     texts = {key: r.text(keys[key]) for key in ("delimiter", "encoding", "sheet", "range") if key in keys}
     if path is None or None in texts.values():
@@ -230,7 +241,9 @@ def _source(r: Reader, keys: dict[str, Node]) -> Frame | None:
     options = SourceOptions(**{k: v for k, v in texts.items() if v is not None})  # type: ignore[arg-type]
     r.data_files.append(path)
     try:
-        return read(path, _shown(path), options)
+        return _files(r).frame(path, _shown(path), options, fresh)
+    except Spent:
+        return None
     except DataError as exc:
         if exc.pos is not None:
             r.problems.append(Problem(exc.pos, str(exc)))
@@ -238,6 +251,18 @@ def _source(r: Reader, keys: dict[str, Node]) -> Frame | None:
             key = next((k for k in ("sheet", "range", "encoding") if k in keys and k in str(exc)), "source")
             r.problem(keys[key], str(exc))
         return None
+
+
+_FILES: dict[int, DataFiles] = {}
+"""The data files each spec being read has read, by its Reader: one spec's are not another's."""
+
+
+def _files(r: Reader) -> DataFiles:
+    files = _FILES.get(id(r))
+    if files is None:
+        files = _FILES[id(r)] = DataFiles()
+        weakref.finalize(r, _FILES.pop, id(r), None)  # let go of the files' rows with the spec's reader
+    return files
 
 
 def _shown(path: Path) -> str:

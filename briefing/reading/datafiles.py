@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 import math
 import re
-import zipfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +67,62 @@ class Frame:
     """Where the value at (row index, column index) was read, for messages."""
     text: bool = False
     """The values were read as text (CSV), so their types are to be inferred."""
+    kinds: dict[int, str] = field(default_factory=dict)
+    """Columns already read as a type, in place: shared by every table that uses the same file."""
+    found: dict[tuple[str, int], Any] = field(default_factory=dict)
+    """What reading a column's type found (the type it looks like, its bad values), shared likewise."""
 
     @property
     def count(self) -> int:
         """Number of rows."""
         return len(self.columns[0]) if self.columns else 0
+
+    def use(self) -> Frame:
+        """The frame for one more table: the same columns, in a list of its own (a table drops them when done)."""
+        return Frame(self.names, list(self.columns), self.locate, self.text, self.kinds, self.found)
+
+
+class Spent(DataError):
+    """The spec's data budget ran out at an earlier table, where it was reported: the later ones say nothing more."""
+
+
+class DataFiles:
+    """The data files of one spec: each read once, however many tables and charts use it, and every use counted.
+
+    Twenty tables on one million-row file would otherwise read it twenty times and hold
+    twenty copies. Each use still costs work in proportion to the file (its rows are
+    filtered, sorted and copied), so every use counts against ``data_values_used``.
+    """
+
+    def __init__(self) -> None:
+        self._read: dict[tuple[Path, SourceOptions], Frame | DataError] = {}
+        self.used = 0
+
+    def frame(self, path: Path, shown: str, options: SourceOptions, fresh: bool = False) -> Frame:
+        """The file's frame for one table; ``fresh`` reads it again (a table that needs a column as another type)."""
+        key = (path.resolve(), options)
+        found = None if fresh else self._read.get(key)
+        if found is None:
+            try:
+                found = read(path, shown, options)
+            except DataError as exc:
+                found = exc
+            except MemoryError:  # under a memory limit: still one line, at the table's source
+                found = DataError(f"'{path.name}' needs more memory than there is to read; filter or split the data")
+            if not fresh:
+                self._read[key] = found
+        if isinstance(found, DataError):
+            raise found
+        limit = current().data_values_used
+        if self.used > limit:
+            raise Spent("")
+        self.used += found.count * max(len(found.names), 1)
+        if self.used > limit:
+            raise DataError(
+                f"the spec's tables and charts take more than {limit:,} values from data files "
+                "(a file used by two tables counts twice); filter the data or split the spec"
+            )
+        return found.use()
 
 
 @dataclass(frozen=True)
@@ -104,11 +153,14 @@ def read(path: Path, shown: str, options: SourceOptions) -> Frame:
     if kind == ".json":
         return _json(path, shown, options)
     if kind in (".xlsx", ".xlsm"):
-        return _xlsx(path, shown, options)
+        from .workbooks import read_xlsx  # only specs with an .xlsx source pay for openpyxl
+
+        return read_xlsx(path, shown, options)
     raise DataError(f"'{path.name}' is not a data file briefing reads (use .csv, .json or .xlsx)")
 
 
-def _header(values: list[Any], where: Callable[[int], Pos]) -> list[str]:
+def header(values: list[Any], where: Callable[[int], Pos]) -> list[str]:
+    """Column names from a header row; refuses an empty or repeated name."""
     names = []
     for i, value in enumerate(values):
         name = "" if value is None else str(value).strip()
@@ -128,7 +180,7 @@ def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
     try:
         with _decoding(path, options), path.open(encoding=_codec(options.encoding), newline="") as handle:
             reader = csv.reader(handle, delimiter=options.delimiter, strict=True)
-            names = _header(next(reader, []), lambda i: Pos(shown, 1, i + 1))
+            names = header(next(reader, []), lambda i: Pos(shown, 1, i + 1))
             if len(names) > current().data_columns:
                 raise DataError(f"more than {current().data_columns:,} columns in the header", Pos(shown, 1, 1))
             columns = Columns(len(names))
@@ -143,7 +195,7 @@ def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
                     continue
                 columns.add(fields)
                 lines.append(reader.line_num)
-                _count(len(lines), shown, len(names))
+                count_rows(len(lines), shown, len(names))
     except csv.Error as exc:
         raise DataError(f"'{path.name}' is not readable CSV: {exc}") from exc
     return Frame(names, columns.lists, lambda row, col: Pos(shown, lines[row], col + 1), text=True)
@@ -181,7 +233,7 @@ def _json(path: Path, shown: str, options: SourceOptions) -> Frame:
         return Frame(names, columns.lists, lambda row, col: places[row])
     if all(isinstance(item, list) for _, item in items):
         head_pos, head = items[0]
-        names = _header(head, lambda i: head_pos)
+        names = header(head, lambda i: head_pos)
         columns = Columns(len(names))
         for pos, item in items[1:]:
             if len(item) != len(names):
@@ -213,7 +265,7 @@ def _json_items(text: str, shown: str) -> Iterator[tuple[Pos, Any]]:
             ) from None
         yield _text_pos(text, at, shown), item
         count += 1
-        _count(count, shown)
+        count_rows(count, shown)
         at = space.match(text, end).end()  # type: ignore[union-attr]
         if text.startswith("]", at):
             return
@@ -241,100 +293,10 @@ def _json_value(value: Any, pos: Pos, shown: str) -> Cell:
     return value  # type: ignore[no-any-return]
 
 
-def _xlsx(path: Path, shown: str, options: SourceOptions) -> Frame:
-    # Imported here: only specs with an .xlsx source pay for openpyxl.
-    from openpyxl import load_workbook
-    from openpyxl.utils.cell import range_boundaries
-
-    _unpacked_size(path)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for files it cannot read
-        raise DataError(f"'{path.name}' is not a readable .xlsx workbook") from exc
-    try:
-        if options.sheet is not None and options.sheet not in book.sheetnames:
-            raise DataError(f"no sheet '{options.sheet}' in '{path.name}' (it has: {', '.join(book.sheetnames)})")
-        sheet = book[options.sheet] if options.sheet is not None else book.worksheets[0]
-        if options.range:
-            try:
-                min_col, min_row, max_col, max_row = range_boundaries(options.range)
-            except ValueError as exc:
-                raise DataError(f"'{options.range}' is not a range of cells such as B3:F40") from exc
-        else:
-            # The size a sheet declares (its <dimension>) is not trusted: a hostile one claims
-            # millions of rows and columns. The header row says how wide the data is.
-            sheet.reset_dimensions()
-            min_col = min_row = 1
-            max_col = max_row = None
-        head = sheet.iter_rows(min_row=min_row, max_row=min_row, min_col=min_col, max_col=max_col, values_only=True)
-        first = list(next(head, ()))[: current().data_columns + 1]
-        names = _header(_trim(first), lambda i: Pos(shown, min_row, min_col + i))
-        if len(names) > current().data_columns:
-            raise DataError(f"more than {current().data_columns:,} columns in the header", Pos(shown, min_row, min_col))
-        last_col = min_col + len(names) - 1 if max_col is None else max_col
-        cells = sheet.iter_rows(
-            min_row=min_row + 1, max_row=max_row, min_col=min_col, max_col=last_col, values_only=True
-        )
-        columns = Columns(len(names))
-        numbers = array("L")
-        empty = 0
-        for number, values in enumerate(cells, min_row + 1):
-            row = [_xlsx_value(v) for v in list(values)[: len(names)]]
-            row += [None] * (len(names) - len(row))
-            if any(v is not None for v in row):
-                columns.add(row)
-                numbers.append(number)
-                _count(len(numbers), shown, len(names))
-                empty = 0
-            else:
-                empty += 1
-                if empty > current().data_empty_rows:
-                    message = (
-                        f"more than {current().data_empty_rows:,} empty rows in a row; "
-                        "give range: to say where the data is"
-                    )
-                    raise DataError(message, Pos(shown, number, min_col))
-    except DataError:
-        raise
-    except Exception as exc:  # the sheet's XML is read as rows come; a broken or hostile one fails here
-        raise DataError(f"'{path.name}' is not a readable .xlsx workbook ({type(exc).__name__})") from exc
-    finally:
-        book.close()
-    return Frame(names, columns.lists, lambda row, col: Pos(shown, numbers[row], min_col + col))
-
-
-def _trim(header: list[Any]) -> list[Any]:
-    """A header row without the empty cells after its last name."""
-    while header and (header[-1] is None or str(header[-1]).strip() == ""):
-        header.pop()
-    return header
-
-
-def _xlsx_value(value: Any) -> Cell:
-    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
-        return value.date()  # a date cell: openpyxl reads every date as a datetime
-    if isinstance(value, str):
-        return value if value.strip() else None
-    if isinstance(value, (int, float, bool, dt.date)) or value is None:
-        return value
-    return str(value)  # times and durations are shown as written
-
-
-def _count(rows: int, shown: str, columns: int = 1) -> None:
+def count_rows(rows: int, shown: str, columns: int = 1) -> None:
+    """Refuse a data file past the rows or values one file may have."""
     limits = current()
     if rows > limits.data_rows:
         raise DataError(f"more than {limits.data_rows:,} rows; filter or split the data", Pos(shown, 1, 1))
     if rows * columns > limits.data_values:
         raise DataError(f"more than {limits.data_values:,} values; filter or split the data", Pos(shown, 1, 1))
-
-
-def _unpacked_size(path: Path) -> None:
-    """Refuse a workbook that unpacks to more than the data limit (a 1 MB file can hold a 1 GB string)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise DataError(f"'{path.name}' is not a readable .xlsx workbook") from exc
-    if total > current().data_bytes:
-        limit = current().data_bytes
-        raise DataError(f"'{path.name}' unpacks to {total:,} bytes, more than a data file may be ({limit:,})")

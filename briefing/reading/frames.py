@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import assert_never, cast, get_args
+from typing import Any, assert_never, cast, get_args
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
@@ -79,32 +80,39 @@ class Kept:
     def body(self, picked: list[int]) -> Rows:
         """The kept rows of the picked columns, held as columns; the frame is spent.
 
-        Each column of the frame is emptied once copied, so that a long table is not
-        held twice over at the end of reading it.
+        Each column is let go once copied, so that a long table is not held twice over at
+        the end of reading it (unless another table of the spec uses the same file).
         """
         columns = []
         for n, col in enumerate(picked):
             columns.append(tuple(self.values(col)))
             if col not in picked[n + 1 :]:
-                self.frame.columns[col].clear()
+                self.frame.columns[col] = []  # the file's own list stays for the next table that uses it
         return Rows(tuple(columns), len(self.kept))
 
 
+class Reread(Exception):
+    """A table needs a column as another type than a table before it read it as: it needs the file afresh."""
+
+
 def typed(r: Reader, frame: Frame, columns: list[Column]) -> bool:
-    """Give each column of the frame its type, forced or (for text read from CSV) inferred; check formats against it."""
+    """Give each column of the frame its type, forced or (for text read from CSV) inferred; check formats against it.
+
+    A file used by several tables is typed once: a column read as a type stays so for the
+    next table (``frame.kinds``), and a table that wants it as another type raises Reread.
+    """
     ok = True
     wanted = {c.source: c for c in columns}
-    for col, name in enumerate(frame.names):
-        spec = wanted.get(name)
-        kind = spec.type if spec and spec.type else None
-        because = ""
+    plan = [_kind(frame, col, wanted.get(name)) for col, name in enumerate(frame.names)]
+    # A column another table read as a type is that type now: a table wanting it otherwise, or as it was, reads afresh.
+    if any(frame.kinds.get(col, kind) != kind for col, (kind, _) in enumerate(plan)):
+        raise Reread
+    for col, (kind, because) in enumerate(plan):
+        spec = wanted.get(frame.names[col])
         if kind is None and frame.text:
-            # A format says what its column holds: the values that are not such are the ones to name.
-            needs = FORMAT_NEEDS[spec.format.kind] if spec and spec.format else None
-            because = f", as the column's {spec.format.kind} format needs" if spec and spec.format else ""
-            kind = needs or infer(frame.columns[col])
-            if kind is None:
-                _mixed(r, frame, col)
+            notice = _cached(frame, "mixed", col, functools.partial(_mixed, frame, col))
+            if notice is not None:
+                r.notices.append(notice)
         if kind is not None:
             ok = _convert(r, frame, col, kind, because) and ok
         if spec and spec.format and ok:
@@ -112,8 +120,30 @@ def typed(r: Reader, frame: Frame, columns: list[Column]) -> bool:
     return ok
 
 
-def _mixed(r: Reader, frame: Frame, col: int) -> None:
-    """Say so when a column read as text is mostly of another kind: a few values made it text."""
+def _kind(frame: Frame, col: int, spec: Column | None) -> tuple[str | None, str]:
+    """The type a column is to be read as (None: as it is), and why, when a format says so."""
+    if spec and spec.type:
+        return spec.type, ""
+    if not frame.text:
+        return None, ""
+    if spec and spec.format:
+        # A format says what its column holds: the values that are not such are the ones to name.
+        return FORMAT_NEEDS[spec.format.kind], f", as the column's {spec.format.kind} format needs"
+    if col in frame.kinds and ("infer", col) not in frame.found:
+        raise Reread  # read as a forced type before anyone asked what it looks like
+    return _cached(frame, "infer", col, lambda: infer(frame.columns[col])), ""
+
+
+def _cached(frame: Frame, what: str, col: int, find: Callable[[], Any]) -> Any:
+    """What ``find`` finds about a column, found once for all the tables that use the frame."""
+    key = (what, col)
+    if key not in frame.found:
+        frame.found[key] = find()
+    return frame.found[key]
+
+
+def _mixed(frame: Frame, col: int) -> Problem | None:
+    """A notice when a column read as text is mostly of another kind: a few values made it text."""
     column = frame.columns[col]
     present = sum(1 for v in column if v is not None)
     for kind, looks in (("number", ("integer", "number")), ("date", ("date",))):
@@ -132,13 +162,21 @@ def _mixed(r: Reader, frame: Frame, col: int) -> None:
                 f"column '{frame.names[col]}' is read as text: {fitting} of its {present} values are "
                 f"{kind}s, but not '{column[odd]}' (give type: {kind} to refuse the others)"
             )
-            r.notices.append(Problem(frame.locate(odd, col), message))
-            return
+            return Problem(frame.locate(odd, col), message)
+    return None
 
 
 def _convert(r: Reader, frame: Frame, col: int, kind: str, because: str = "") -> bool:
-    """Read a column's values as ``kind``, in place; a text met again is read once (and its value shared)."""
-    column, bad = frame.columns[col], []
+    """Read a column's values as ``kind``, in place and once for every table; a text met again is read once."""
+    bad = _cached(frame, "bad", col, lambda: _converted(frame.columns[col], kind))
+    frame.kinds[col] = kind
+    _report(r, frame, col, bad, f"is not {type_name(kind)}{because}", lambda value: why_not(value, kind))
+    return not bad
+
+
+def _converted(column: list[Cell], kind: str) -> list[int]:
+    """Convert the column to ``kind`` in place; the indexes of the values that are not such (left as they were)."""
+    bad: list[int] = []
     made: dict[str, Cell] = {}
     for i, value in enumerate(column):
         if value is None:
@@ -155,8 +193,7 @@ def _convert(r: Reader, frame: Frame, col: int, kind: str, because: str = "") ->
             continue
         if isinstance(value, str) and len(made) < SHARED:
             made[value] = column[i]
-    _report(r, frame, col, bad, f"is not {type_name(kind)}{because}", lambda value: why_not(value, kind))
-    return not bad
+    return bad
 
 
 def _check_format(r: Reader, frame: Frame, col: int, fmt: NumberFormat) -> bool:
