@@ -107,6 +107,7 @@ def test_docx_a_parts_content_replaced_is_what_is_saved(tmp_path):
     with zipfile.ZipFile(tmp_path / "r.docx") as package:
         saved = package.read("word/settings.xml").decode()
         themed = package.read("word/theme/theme1.xml").decode()
+    expect("python-docx", document.settings.odd_and_even_pages_header_footer, "replaced settings not read by its API")
     expect("python-docx", "evenAndOddHeaders" in saved, "an XmlPart's content replaced through _element is not saved")
     expect("python-docx", 'name="House"' in themed, "a Part's content replaced through _blob is not saved")
 

@@ -631,3 +631,26 @@ def test_packs_built_on_every_trick_pass_the_open_xml_validator(tmp_path, capsys
     reports = json.loads(result.stdout)
     assert [(Path(r["file"]).name, r["errors"][:3]) for r in reports if r["error_count"]] == []
     assert len(reports) == len(TRICKS) + 1
+
+
+def test_a_template_with_its_first_and_even_pages_apart_still_marks_and_numbers_every_page(tmp_path, capsys):
+    """A marking missing from one page is a marking missing: every header and footer the template uses gets it."""
+    from .conftest import run_soffice
+
+    template = tmp_path / "house.docx"
+    house_template(template)
+    spec = tmp_path / "brief.yaml"
+    spec.write_text(
+        "title: T\nclassification: SECRET\nsections:\n  - heading: H\n    content:\n      - paragraph: One.\n"
+        "      - page_break: true\n      - paragraph: Two.\n      - page_break: true\n      - paragraph: Three.\n"
+    )
+    out = tmp_path / "out"
+    assert main(["build", str(spec), "--docx-template", str(template), "--format", "docx", "--out", str(out)]) == 0
+    printed = run_soffice(out / "brief.docx", tmp_path / "pdf")
+    assert printed.returncode == 0, printed.stderr
+    pages = [page.extract_text() for page in PdfReader(str(tmp_path / "pdf" / "brief.pdf")).pages]
+    assert len(pages) == 3
+    for number, page in enumerate(pages, 1):
+        assert page.count("SECRET") >= 2, (number, page)  # at the top and at the bottom
+        assert f"Page {number} of 3" in page, (number, page)
+    assert "FIRST HEADER" in pages[0] and "EVEN HEADER" in pages[1]

@@ -10,9 +10,11 @@ elements for what python-docx has no API for (fields, shading, numbering, table 
 from __future__ import annotations
 
 from docx.opc.part import Part, XmlPart
+from docx.oxml.parser import parse_xml
 from docx.oxml.section import CT_SectPr
 from docx.oxml.table import CT_Row, CT_Tbl, CT_Tc
 from docx.oxml.text.paragraph import CT_P
+from docx.parts.settings import SettingsPart
 from docx.section import Section
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
@@ -48,8 +50,13 @@ def cell_element(cell: _Cell) -> CT_Tc:
 
 
 def replace_content(part: Part, root: etree._Element) -> None:
-    """Make ``root`` the content of ``part``: its element, for a part python-docx reads as XML, or its bytes."""
+    """Make ``root`` the content of ``part``: its element, for a part python-docx reads as XML, or its bytes.
+
+    An XML part's element is read again by python-docx's own parser, so that its API (``settings``,
+    ``styles``) finds every element it knows in it, as in a part it loaded itself."""
     if isinstance(part, XmlPart):
-        part._element = root
+        part._element = parse_xml(etree.tostring(root))
+        if isinstance(part, SettingsPart):
+            part._settings = part._element  # where its ``settings`` proxy reads from
     else:
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -193,9 +193,13 @@ class _Builder:
 
     def _furniture(self, section: DocxSection) -> None:
         """The marking at the top and bottom of every page, and "Page X of Y" at the end of the footer from the
-        layout's first numbered page on; the count is the number of the last page, so it leaves a cover out."""
+        layout's first numbered page on; the count is the number of the last page, so it leaves a cover out.
+
+        Every header and footer the section uses gets them: a template may set its first page or its even
+        pages apart, and a marking missing from one page is a marking missing."""
         furniture = self.laid.furniture
-        parts = [section.header, section.footer]
+        numbered = [(section.header, section.footer)]
+        unnumbered = []
         cover = furniture.first_numbered_page > 1
         if cover:
             # Word sets the first page of a section apart, with a header and footer of its own: the cover
@@ -203,12 +207,22 @@ class _Builder:
             # section of its own would have LibreOffice count a blank page it adds to keep page 1 on the right.)
             start = 2 - furniture.first_numbered_page
             wordml.page_numbers_from(docx_adapter.section_element(section), start, first_page_apart=True)
-            parts += [section.first_page_header, section.first_page_footer]
-        if furniture.marking:
-            for part in parts:
-                self._marking(part, furniture.marking)
+            unnumbered.append((section.first_page_header, section.first_page_footer))
+        elif section.different_first_page_header_footer:
+            numbered.append((section.first_page_header, section.first_page_footer))
+        if self.document.settings.odd_and_even_pages_header_footer:
+            numbered.append((section.even_page_header, section.even_page_footer))
+        for header, footer in [*numbered, *unnumbered]:
+            if furniture.marking:
+                self._marking(header, furniture.marking)
+                self._marking(footer, furniture.marking)
+        for _, footer in numbered:
+            self._page_numbers(footer, cover)
+
+    def _page_numbers(self, footer: BlockItemContainer, cover: bool) -> None:
+        furniture = self.laid.furniture
         look = self.laid.looks.page_number
-        numbers = section.footer.add_paragraph()
+        numbers = footer.add_paragraph()
         numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         words, of = furniture.page_words
         self._look(numbers.add_run(f"{markup.xml_safe(words)} "), look)
