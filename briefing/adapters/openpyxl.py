@@ -21,6 +21,7 @@ from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.table import TableStyleList
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.xml.functions import Element
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -139,3 +140,26 @@ def read_only_workbook(path: Path, shared_strings: SharedStrings) -> Workbook:
     reader.read()
     book: Workbook = reader.wb
     return book
+
+
+class _Untitled:
+    """Writes its chart's ``c:autoTitleDeleted``: without it Excel titles a chart of one series with
+    the series' name. openpyxl has no attribute for it; its ``_write`` makes the chart's XML."""
+
+    def _write(self) -> Any:
+        tree = super()._write()  # type: ignore[misc]
+        container = tree.find("chart")
+        container.insert(0, Element("autoTitleDeleted", val="1"))  # first: c:title, before it, is never written
+        return tree
+
+
+_SERIALISED = ("__elements__", "__attrs__", "__nested__", "__namespaced__")
+"""What openpyxl's metaclass makes from a class's own body: a subclass keeps its base's."""
+
+
+def untitled_chart(base: type[Any]) -> type[Any]:
+    """A kind of chart (``BarChart``...) that Excel gives no title of its own."""
+    made = type(base.__name__, (_Untitled, base), {})
+    for name in _SERIALISED:  # set after the class is made: the metaclass recomputes them from the body
+        setattr(made, name, getattr(base, name))
+    return made

@@ -21,6 +21,7 @@ from ..errors import Problem
 from ..model import Block, Briefing, Callout, Chart, Image, ListBlock, Section, Span, Table
 from ..style import Style
 from . import flow
+from .charts import chart_scale
 from .geometry import TableGeometry, chart_table, geometry
 from .looks import Looks, TableLook, TextLook, looks_of
 from .numbering import Counter
@@ -181,7 +182,8 @@ class _Builder:
                     self.warnings.append(Problem(block.pos, _broken(laid)))
                 return Place(keep, self.counter.table(block), laid, flow.keep_together(block))
             case Chart():
-                return Place(keep, self.counter.figure(block), geometry(chart_table(block), self.style), True)
+                numbers = geometry(chart_table(block), self.style)
+                return Place(keep, self.counter.figure(block), numbers, True, chart=chart_scale(block))
             case Image():
                 return Place(keep, self.counter.figure(block), keep_together=True, box=picture_box(block, self.style))
             case Callout():

@@ -15,6 +15,7 @@ from functools import cached_property
 
 from ..errors import Problem
 from ..model import Briefing, Inline, Paragraph, Pos, Section
+from .charts import ChartScale
 from .geometry import TableGeometry
 from .looks import Looks
 from .numbering import Caption
@@ -83,6 +84,8 @@ class Place:
     heading or introduction that stays with one. The turned pages end after the table."""
     box: Box | None = None
     """A picture's box on the page."""
+    chart: ChartScale | None = None
+    """A chart's value axis, category names and slice labels, drawn the same by every format."""
 
 
 @dataclass(frozen=True)

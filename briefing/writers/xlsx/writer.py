@@ -320,7 +320,7 @@ class _Builder:
             self.warnings.append(Problem(table.pos, message))
 
     def visit_chart(self, block: Chart, place: Place) -> None:
-        assert place.caption is not None and place.table is not None
+        assert place.caption is not None and place.table is not None and place.chart is not None
         name = self._sheet_name(block.title)
         self._link_row(str(place.caption), name)
         sheet = self._new_sheet(name, landscape=False)  # the chart is as wide as a portrait page's text
@@ -328,7 +328,7 @@ class _Builder:
         cols = place.table.columns
         self.grid.layout(sheet, cols, frozen=False)
         # The chart first, where a reader looks; its numbers below, where they can be changed.
-        sheet.add_chart(chart.native_chart(block, sheet, self.style), "A1")
+        sheet.add_chart(chart.native_chart(block, place.chart, sheet, self.style), "A1")
         sheet.skip_to(chart.DATA_ROW - 2)
         caption = make(sheet, str(place.caption))
         caption.font = own_font(str(place.caption), self.look(self.looks.caption))
