@@ -25,6 +25,7 @@ from .charts import chart_scale
 from .geometry import TableGeometry, chart_table, geometry
 from .looks import Looks, TableLook, TextLook, looks_of
 from .numbering import Counter
+from .sheets import sheet_geometry
 from .text import meta_line
 from .tree import Box, Front, Furniture, Heading, Item, Laid, LaidDocument, Place, Summary
 
@@ -180,10 +181,12 @@ class _Builder:
                 laid = geometry(block, self.style)
                 if laid.broken:
                     self.warnings.append(Problem(block.pos, _broken(laid)))
-                return Place(keep, self.counter.table(block), laid, flow.keep_together(block))
+                sheet = sheet_geometry(laid, self.style)
+                return Place(keep, self.counter.table(block), laid, flow.keep_together(block), sheet=sheet)
             case Chart():
                 numbers = geometry(chart_table(block), self.style)
-                return Place(keep, self.counter.figure(block), numbers, True, chart=chart_scale(block))
+                sheet = sheet_geometry(numbers, self.style)
+                return Place(keep, self.counter.figure(block), numbers, True, chart=chart_scale(block), sheet=sheet)
             case Image():
                 return Place(keep, self.counter.figure(block), keep_together=True, box=picture_box(block, self.style))
             case Callout():

@@ -19,6 +19,7 @@ from .charts import ChartScale
 from .geometry import TableGeometry
 from .looks import Looks
 from .numbering import Caption
+from .sheets import SheetGeometry
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,9 @@ class Place:
     """A picture's box on the page."""
     chart: ChartScale | None = None
     """A chart's value axis, category names and slice labels, drawn the same by every format."""
+    sheet: SheetGeometry | None = None
+    """A table's (or a chart's numbers') sheet in a spreadsheet: widths at the sheet's own text size,
+    and the lines each row takes."""
 
 
 @dataclass(frozen=True)

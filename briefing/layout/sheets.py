@@ -1,0 +1,143 @@
+"""A table as a spreadsheet sets it: column widths in Excel's own units, and the lines of each row.
+
+A sheet is not a page: its text keeps the workbook's size (11 points) however many columns a
+table has, where a page shrinks a wide table's text to fit. So a sheet column's width is
+measured here from the column's texts at 11 points, not taken from the page's geometry: the
+same text gets the same width in a table of 2 columns and in one of 40.
+
+Excel counts a column's width in characters: widths of the digit 0 of the workbook's font.
+The texts are measured in the font the layout measures the page in (the body font, or the
+bundled DejaVu Sans, which is wider than Excel's Calibri) and divided by that font's digit, so
+a column holds its text in the font measured and, with room to spare, in a narrower one.
+
+Spreadsheet programs do not grow a row to fit its wrapped text when they open a file (LibreOffice
+draws a cell's second line over the next row), so the layout counts the lines each row's wrapped
+cells take at their column's width, and the writer gives the row that height. Only columns too
+wide for a sheet wrap; a table with none costs nothing here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..model import Rows
+from ..style import FontFamily, Style
+from .geometry import PADDING, TableGeometry
+from .measure import DEFAULT_FONT, width
+from .text import Show
+
+SHEET_PT = 11.0
+"""The size of a table's text in a sheet: the workbook's default."""
+WIDEST_CHARS = 60.0
+"""A sheet column is no wider than this many characters; longer texts wrap."""
+LINE_PT = 15.0
+"""The height of a line of 11-point text in a sheet row, Excel's default row height."""
+_WORDS_KEPT = 65_536
+"""Word widths remembered while counting lines: a long table repeats its words."""
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    """One column of a table's sheet."""
+
+    chars: float
+    """Its width in Excel's units: widths of the digit 0 of the sheet's font, room for its widest line
+    (header and totals included) up to ``WIDEST_CHARS``."""
+    wraps: bool
+    """Its longest texts are wider than ``WIDEST_CHARS`` and wrap in their cells."""
+
+
+@dataclass(frozen=True)
+class SheetGeometry:
+    """A table's sheet: its columns' widths, and the lines its rows' wrapped cells take."""
+
+    columns: tuple[SheetColumn, ...]
+    """The columns, in order."""
+    line_pt: float
+    """The height of one line of the sheet's text, in points."""
+    body: Rows
+    """The table's body (the layout's rows, not copied)."""
+    shows: tuple[Show, ...]
+    """Per column, how a value reads (as in ``TableGeometry``)."""
+    family: FontFamily
+    """The font the texts are measured in."""
+    digit: float
+    """The width of the digit 0 of that font at ``SHEET_PT``, in points: one Excel character."""
+
+    @property
+    def wraps(self) -> bool:
+        """Whether any column wraps, so that some rows may need more than one line."""
+        return any(c.wraps for c in self.columns)
+
+    def row_lines(self, start: int = 0, stop: int | None = None) -> Iterator[int]:
+        """The lines each body row from ``start`` up to ``stop`` takes: its most in any wrapping column.
+        Made as the rows are read, so that a long table's counts are never all held."""
+        wrapping = [i for i, c in enumerate(self.columns) if c.wraps]
+        if not wrapping:
+            yield from (1 for _ in range(len(self.body))[start:stop])
+            return
+        rooms = [self.room(i) for i in wrapping]
+        shows = [self.shows[i] for i in wrapping]
+        columns = [self.body.columns[i][start:stop] for i in wrapping]
+        for values in zip(*columns, strict=True):
+            yield max(
+                lines(show(value), room, self.family, self.digit)
+                for show, value, room in zip(shows, values, rooms, strict=True)
+            )
+
+    def room(self, column: int) -> float:
+        """The width a line of text has in a column, in points of the measured font."""
+        return self.columns[column].chars * self.digit - 2 * PADDING
+
+
+def sheet_geometry(laid: TableGeometry, style: Style) -> SheetGeometry:
+    """The sheet of a table laid out as ``laid``: its widths measured again at the sheet's own size."""
+    family = style.body_font or DEFAULT_FONT
+    digit = width("0", SHEET_PT, family)
+    # Widths scale with the size: the page's are measured at its (perhaps shrunk) size; here at 11 points.
+    scale = SHEET_PT / laid.size
+    columns = []
+    for column in laid.columns:
+        chars = (column.max_content * scale + 2 * PADDING) / digit
+        columns.append(SheetColumn(round(min(chars, WIDEST_CHARS), 1), chars > WIDEST_CHARS))
+    return SheetGeometry(tuple(columns), LINE_PT, laid.body, laid.shows, family, digit)
+
+
+def lines(text: str, room: float, family: FontFamily, digit: float) -> int:
+    """The lines ``text`` takes at ``SHEET_PT`` in a cell ``room`` points wide, broken between words
+    as spreadsheet programs break them (a word longer than a line across as many as it needs)."""
+    if len(text) * digit * 1.6 <= room:  # no letter is much wider than a digit: no need to measure
+        return 1
+    count = 0
+    space = _word_width(" ", family)
+    for paragraph in text.split("\n"):
+        count += 1
+        used = -space
+        for word in paragraph.split():
+            wide = _word_width(word, family)
+            if used + space + wide <= room:
+                used += space + wide
+            elif wide <= room:
+                count += used > 0
+                used = wide
+            else:  # a word wider than the cell runs across lines of its own
+                count += (used > 0) + math.ceil(wide / room) - 1
+                used = wide % room
+    return count
+
+
+_widths: dict[tuple[str, str], float] = {}
+"""Word widths measured, by word and family name."""
+
+
+def _word_width(word: str, family: FontFamily) -> float:
+    """The width of ``word`` at ``SHEET_PT``, remembered for the words a long table repeats."""
+    key = (word, family.name)
+    found = _widths.get(key)
+    if found is None:
+        if len(_widths) >= _WORDS_KEPT:
+            _widths.clear()
+        found = _widths[key] = width(word, SHEET_PT, family)
+    return found
