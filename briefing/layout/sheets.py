@@ -78,14 +78,14 @@ class SheetGeometry:
         if not wrapping:
             yield from (1 for _ in range(len(self.body))[start:stop])
             return
-        rooms = [self.room(i) for i in wrapping]
-        shows = [self.shows[i] for i in wrapping]
-        columns = [self.body.columns[i][start:stop] for i in wrapping]
-        for values in zip(*columns, strict=True):
-            yield max(
-                lines(show(value), room, self.family, self.digit)
-                for show, value, room in zip(shows, values, rooms, strict=True)
-            )
+        family, digit = self.family, self.digit
+        counts = []
+        for i in wrapping:
+            show, room = self.shows[i], self.room(i)
+            # A text reads as written in every format: most of a wrapping column needs no call to show it.
+            texts = (v if type(v) is str else show(v) for v in self.body.columns[i][start:stop])
+            counts.append(lines(text, room, family, digit) for text in texts)
+        yield from counts[0] if len(counts) == 1 else map(max, *counts)
 
     def room(self, column: int) -> float:
         """The width a line of text has in a column, in points of the measured font."""
@@ -108,19 +108,23 @@ def sheet_geometry(laid: TableGeometry, style: Style) -> SheetGeometry:
 def lines(text: str, room: float, family: FontFamily, digit: float) -> int:
     """The lines ``text`` takes at ``SHEET_PT`` in a cell ``room`` points wide, broken between words
     as spreadsheet programs break them (a word longer than a line across as many as it needs)."""
-    if len(text) * digit * 1.6 <= room:  # no letter is much wider than a digit: no need to measure
+    if len(text) * digit * 1.6 <= room and "\n" not in text:  # no letter is much wider than a digit: no need to measure
         return 1
+    sizes = _sizes(family)
+    space = sizes[" "]
     count = 0
-    space = _word_width(" ", family)
     for paragraph in text.split("\n"):
+        widths = [sizes.get(word) or _measure(sizes, word, family) for word in paragraph.split()]
+        if sum(widths) + space * (len(widths) - 1) <= room:  # most short texts: one line, no wrapping to follow
+            count += 1
+            continue
         count += 1
         used = -space
-        for word in paragraph.split():
-            wide = _word_width(word, family)
+        for wide in widths:
             if used + space + wide <= room:
                 used += space + wide
             elif wide <= room:
-                count += used > 0
+                count += 1
                 used = wide
             else:  # a word wider than the cell runs across lines of its own
                 count += (used > 0) + math.ceil(wide / room) - 1
@@ -128,16 +132,21 @@ def lines(text: str, room: float, family: FontFamily, digit: float) -> int:
     return count
 
 
-_widths: dict[tuple[str, str], float] = {}
-"""Word widths measured, by word and family name."""
+_widths: dict[str, dict[str, float]] = {}
+"""Word widths measured at ``SHEET_PT``, by family name and word."""
 
 
-def _word_width(word: str, family: FontFamily) -> float:
-    """The width of ``word`` at ``SHEET_PT``, remembered for the words a long table repeats."""
-    key = (word, family.name)
-    found = _widths.get(key)
-    if found is None:
-        if len(_widths) >= _WORDS_KEPT:
-            _widths.clear()
-        found = _widths[key] = width(word, SHEET_PT, family)
+def _sizes(family: FontFamily) -> dict[str, float]:
+    sizes = _widths.get(family.name)
+    if sizes is None:
+        sizes = _widths[family.name] = {" ": width(" ", SHEET_PT, family)}
+    return sizes
+
+
+def _measure(sizes: dict[str, float], word: str, family: FontFamily) -> float:
+    """The width of ``word``, remembered for the words a long table repeats (up to ``_WORDS_KEPT`` of them)."""
+    if len(sizes) >= _WORDS_KEPT:
+        sizes.clear()
+        sizes[" "] = width(" ", SHEET_PT, family)
+    found = sizes[word] = width(word, SHEET_PT, family)
     return found

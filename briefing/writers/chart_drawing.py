@@ -309,6 +309,8 @@ def _style_axes(
     plot.valueAxis.gridStrokeColor = _GRID
     plot.valueAxis.visibleTicks = False
     plot.categoryAxis.visibleTicks = False
+    # Category names at the low end of the value axis, not on its zero line, where bars below zero would hide them.
+    plot.categoryAxis.labelAxisMode = "low"
     if turned:
         plot.categoryAxis.labels.angle = 35
         plot.categoryAxis.labels.boxAnchor = "ne"

@@ -103,6 +103,7 @@ def _axes(made: BarChart | LineChart, chart: Chart, values: ValueScale, palette:
             series.graphicalProperties.line.noFill = True
     # openpyxl marks axes as deleted unless told otherwise; Excel would then hide them.
     made.x_axis.delete = made.y_axis.delete = False
+    made.x_axis.tickLblPos = "low"  # category names clear of bars below zero, as in the other formats
     if chart.x_title:
         made.x_axis.title = chart.x_title
     if chart.y_title:
