@@ -36,6 +36,8 @@ LINE_PT = 15.0
 """The height of a line of 11-point text in a sheet row, Excel's default row height."""
 _WORDS_KEPT = 65_536
 """Word widths remembered while counting lines: a long table repeats its words."""
+_TEXTS_KEPT = 4_096
+"""Texts whose lines a column remembers while they are counted: a long table repeats some of its texts."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ class SheetGeometry:
             show, room = self.shows[i], self.room(i)
             # A text reads as written in every format: most of a wrapping column needs no call to show it.
             texts = (v if type(v) is str else show(v) for v in self.body.columns[i][start:stop])
-            counts.append(lines(text, room, family, digit) for text in texts)
+            counts.append(_counted(texts, room, family, digit))
         yield from counts[0] if len(counts) == 1 else map(max, *counts)
 
     def room(self, column: int) -> float:
@@ -103,6 +105,18 @@ def sheet_geometry(laid: TableGeometry, style: Style) -> SheetGeometry:
         chars = (column.max_content * scale + 2 * PADDING) / digit
         columns.append(SheetColumn(round(min(chars, WIDEST_CHARS), 1), chars > WIDEST_CHARS))
     return SheetGeometry(tuple(columns), LINE_PT, laid.body, laid.shows, family, digit)
+
+
+def _counted(texts: Iterator[str], room: float, family: FontFamily, digit: float) -> Iterator[int]:
+    """The lines of each text, a text repeated down the column (a note, a status) counted once."""
+    seen: dict[str, int] = {}
+    for text in texts:
+        count = seen.get(text)
+        if count is None:
+            if len(seen) >= _TEXTS_KEPT:
+                seen.clear()
+            count = seen[text] = lines(text, room, family, digit)
+        yield count
 
 
 def lines(text: str, room: float, family: FontFamily, digit: float) -> int:
