@@ -23,6 +23,7 @@ from typing import Any
 import docx
 import pytest
 from docx.oxml.ns import qn
+from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -337,6 +338,41 @@ def test_openpyxl_fonts_are_serialised_in_excels_element_order():
     run = openpyxl_adapter.ExcelOrderRunFont(rFont="Gentium", sz=9, b=True)
     order = [child.tag for child in run.to_tree()]
     expect("openpyxl", order == ["b", "sz", "rFont"], f"InlineFont.__elements__ writes {order}")
+
+
+def test_openpyxl_a_row_height_set_for_a_streamed_row_is_written(tmp_path):
+    workbook = Workbook(write_only=True)
+    sheet = openpyxl_adapter.ReadyCellsSheet(workbook, "S")
+    openpyxl_adapter.insert_sheet(workbook, sheet)
+    for row, height in ((1, 42.5), (2, None), (3, 30.0)):
+        if height is not None:
+            openpyxl_adapter.set_row_height(sheet, row, height)
+        sheet.append([WriteOnlyCell(sheet, f"row {row}")])
+    workbook.save(tmp_path / "h.xlsx")
+    back = load_workbook(tmp_path / "h.xlsx")["S"]
+    heights = [back.row_dimensions[row].height for row in (1, 2, 3)]
+    expect("openpyxl", heights == [42.5, None, 30.0], f"rows' attributes given as a mapping were written {heights}")
+
+
+def test_openpyxl_an_untitled_chart_has_no_title_of_its_own(tmp_path):
+    from openpyxl.chart import BarChart, PieChart, Reference
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in (("a", 1), ("b", 2)):
+        sheet.append(row)
+    for kind, anchor in ((BarChart, "D1"), (PieChart, "D20")):
+        chart = openpyxl_adapter.untitled_chart(kind)()
+        chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=2))
+        sheet.add_chart(chart, anchor)
+    workbook.save(tmp_path / "c.xlsx")
+    ns = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    with zipfile.ZipFile(tmp_path / "c.xlsx") as package:
+        for name in ("xl/charts/chart1.xml", "xl/charts/chart2.xml"):
+            chart_xml = etree.fromstring(package.read(name)).find(f"{ns}chart")
+            children = [child.tag.removeprefix(ns) for child in chart_xml]
+            expect("openpyxl", children[0] == "autoTitleDeleted", f"ChartBase._write wrote {children}")
+            expect("openpyxl", chart_xml.find(f".//{ns}ser") is not None, "a subclassed chart lost its series")
 
 
 # -- python-bidi ------------------------------------------------------------------

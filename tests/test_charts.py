@@ -77,12 +77,12 @@ def test_formats_and_totals_read_the_same_in_word_and_pdf(built):
 
 def test_excel_cells_keep_numbers_with_number_formats_and_live_totals(built):
     sheet = load_workbook(built["xlsx"])["Funding"]
-    assert [c.value for c in sheet[2]] == ["EU", 412_000_000, 0.732]
-    assert sheet["B2"].number_format == '"$"#,##0' and sheet["C2"].number_format == "#,##0.0%"
-    assert [c.value for c in sheet[5]] == ["Total", "=SUBTOTAL(109,'Funding'!B2:B4)", "=SUBTOTAL(101,'Funding'!C2:C4)"]
-    assert sheet["B5"].number_format == '"$"#,##0' and sheet["B5"].font.b
+    assert [c.value for c in sheet[3]] == ["EU", 412_000_000, 0.732]  # under the caption and the header
+    assert sheet["B3"].number_format == '"$"#,##0' and sheet["C3"].number_format == "#,##0.0%"
+    assert [c.value for c in sheet[6]] == ["Total", "=SUBTOTAL(109,'Funding'!B3:B5)", "=SUBTOTAL(101,'Funding'!C3:C5)"]
+    assert sheet["B6"].number_format == '"$"#,##0' and sheet["B6"].font.b
     (table,) = sheet.tables.values()
-    assert table.ref == "A1:C4", "the totals row sits under the table, so it never sorts into the body"
+    assert table.ref == "A2:C5", "the totals row sits under the table, so it never sorts into the body"
 
 
 def chart_xml(xlsx: Path) -> list[etree._Element]:
@@ -182,16 +182,17 @@ def test_libreoffice_opens_the_charts_and_computes_the_totals(built, tmp_path):
 def test_a_table_too_long_for_a_sheet_is_refused_or_split(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(
         "briefing.writers.xlsx.tables.SHEET_ROWS", 10
-    )  # 8 body rows a sheet, under a header and above totals
+    )  # 7 body rows a sheet, under a caption and a header and above totals
     rows = tuple((f"r{i}", i) for i in range(20))
     table = Table(("Name", "N"), rows, "Log", totals=Totals((None, "sum"), ("Total", sum(range(20)))))
     path = tmp_path / "split.xlsx"
     XlsxWriter().write(pack(Table(**{**table.__dict__, "split_sheets": True})), path)
     book = load_workbook(path)
     assert book.sheetnames == ["Briefing", "Log", "Log (2)", "Log (3)"]
-    assert [book[n].max_row for n in book.sheetnames[1:]] == [9, 9, 6]
-    assert book["Log (3)"]["B6"].value == "=SUBTOTAL(109,'Log'!B2:B9,'Log (2)'!B2:B9,'Log (3)'!B2:B5)"
-    names = [r[0] for n in book.sheetnames[1:] for r in book[n].iter_rows(min_row=2, values_only=True)]
+    assert [book[n].max_row for n in book.sheetnames[1:]] == [9, 9, 9]
+    assert book["Log (3)"]["B9"].value == "=SUBTOTAL(109,'Log'!B3:B9,'Log (2)'!B3:B9,'Log (3)'!B3:B8)"
+    assert {book[n]["A1"].value for n in book.sheetnames[1:]} == {"Table 1: Log"}  # each part captioned
+    names = [r[0] for n in book.sheetnames[1:] for r in book[n].iter_rows(min_row=3, values_only=True)]
     assert names == [f"r{i}" for i in range(20)] + ["Total"]
 
     spec = tmp_path / "long.yaml"
@@ -201,7 +202,7 @@ def test_a_table_too_long_for_a_sheet_is_refused_or_split(tmp_path, monkeypatch,
     out = tmp_path / "out"
     assert cli.main(["build", str(spec), "--out", str(out)]) == 2
     assert capsys.readouterr().err.strip() == (
-        f"{spec}:6:11: 20 rows do not fit in one Excel sheet (8 at most); "
+        f"{spec}:6:11: 20 rows do not fit in one Excel sheet (7 at most); "
         "set split_sheets: true, or filter with where: or limit:"
     )
     assert not out.exists() or list(out.iterdir()) == [], "nothing written"
@@ -223,7 +224,8 @@ def test_value_formats_reach_chart_axes(tmp_path):
     xlsx = tmp_path / "m.xlsx"
     XlsxWriter().write(pack(money), xlsx)
     (chart,) = chart_xml(xlsx)
-    assert chart.find(f".//{C}valAx/{C}numFmt").get("formatCode") == '"€"#,##0.00'
+    # The axis's ticks read as in the PDF (whole steps need no cents); the cells keep the column's format.
+    assert chart.find(f".//{C}valAx/{C}numFmt").get("formatCode") == '"€"#,##0'
     assert load_workbook(xlsx)["Spend"]["B23"].number_format == '"€"#,##0.00'
 
 

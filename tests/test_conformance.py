@@ -129,8 +129,9 @@ def test_excel_shows_the_same_text(pack):
     for kind, expected in strings(layout):
         assert expected in narrative or expected in lines, (kind, expected)
     for grid in table_grids(layout):
-        name = next(n for n in workbook.sheetnames if workbook[n].cell(1, 1).value == grid[0][0])
-        assert tuple(workbook[name].cell(1, c + 1).value for c in range(len(grid[0]))) == grid[0]
+        # The header under the table's caption.
+        name = next(n for n in workbook.sheetnames if workbook[n].cell(2, 1).value == grid[0][0])
+        assert tuple(workbook[name].cell(2, c + 1).value for c in range(len(grid[0]))) == grid[0]
 
 
 def words_of(pdf: Path) -> set[str]:

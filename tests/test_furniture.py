@@ -173,10 +173,10 @@ def test_xlsx_print_setup_header_footer_and_widths(long_doc, tmp_path):
         assert sheet.oddFooter.right.text == "Page &P of &N"
         assert sheet.page_setup.fitToWidth == 1
     indicators = workbook["Selected indicators"]
-    assert indicators.print_title_rows == "$1:$1"
+    assert indicators.print_title_rows == "$1:$2"  # the caption and the header on every page
     widths = [indicators.column_dimensions[c].width for c in "ABCDEF"]
     assert widths[0] > widths[2] and all(w >= 5 for w in widths)
-    assert indicators["B2"].number_format == "#,##0"
+    assert indicators["B3"].number_format == "#,##0"
     assert indicators.page_setup.orientation == "portrait"
     assert workbook["Wide"].page_setup.orientation == "landscape"
 
@@ -203,10 +203,10 @@ def test_xlsx_table_look(sample, tmp_path):
     XlsxWriter().write(with_style(sample, style), path)
     book = load_workbook(path)
     sheet = book["Selected indicators"]
-    assert sheet["A1"].fill.fgColor.rgb == "00112233"
-    assert sheet["A1"].font.color.rgb == "00FFFFFF"
+    assert sheet["A2"].fill.fgColor.rgb == "00112233"  # the header, under the caption
+    assert sheet["A2"].font.color.rgb == "00FFFFFF"
     # Zebra rows come from the Excel table's style, so they stay banded when a reader sorts.
-    assert sheet["A3"].fill.fill_type is None
+    assert sheet["A4"].fill.fill_type is None
     (table,) = sheet.tables.values()
     assert table.tableStyleInfo.name == "Briefing Zebra" and table.tableStyleInfo.showRowStripes
     (zebra,) = [s for s in book._table_styles.tableStyle if s.name == "Briefing Zebra"]
@@ -251,7 +251,7 @@ def test_xlsx_long_texts_wrap_and_short_ones_do_not(tmp_path):
     path = tmp_path / "w.xlsx"
     XlsxWriter().write(Briefing("T", (Section(parse_inline("H"), (table,)),)), path)
     sheet = load_workbook(path)["Log"]
-    assert sheet["B2"].alignment.wrap_text and not sheet["A2"].alignment.wrap_text
+    assert sheet["B3"].alignment.wrap_text and not sheet["A3"].alignment.wrap_text
     assert sheet.column_dimensions["B"].width == 60
 
 

@@ -168,7 +168,7 @@ def _check_cells(doc, xlsx: Path, word: Path) -> None:
     sheets = workbook.worksheets[1:]
     word_tables = docx.Document(str(word)).tables
     for table, sheet, grid in zip(tables(doc), sheets, word_tables, strict=True):
-        rows = list(sheet.iter_rows(values_only=True))
+        rows = list(sheet.iter_rows(min_row=2, values_only=True))  # under the caption
         assert list(rows[0]) == header_names(table.columns)  # as an Excel table needs them: unique, one line
         laid = geometry(table, doc.style)
         for values, texts, got, word_row in zip(table.rows, laid.rows(), rows[1:], grid.rows[1:], strict=True):

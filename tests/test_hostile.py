@@ -166,7 +166,7 @@ def test_formula_injection_stays_text(tmp_path):
     values = [c for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
     assert values and all(c.data_type == "s" for c in values)
     sheet = workbook["Injection"]
-    assert [c.value for c in sheet[2]] == ["=cmd|' /C calc'!A0", "+1+1", "-1-1", "@SUM(1)", "\t=2", "\r=3"]
+    assert [c.value for c in sheet[3]] == ["=cmd|' /C calc'!A0", "+1+1", "-1-1", "@SUM(1)", "\t=2", "\r=3"]
 
 
 def test_markup_injection_is_printed_literally(tmp_path):
@@ -191,7 +191,7 @@ def test_two_hundred_columns_render(tmp_path):
     result = run(spec, out)
     assert result.returncode == 0, result.stderr
     sheet = load_workbook(out / "wide.xlsx")["Wide"]
-    assert sheet.max_column == 200 and sheet.cell(2, 200).value == 199
+    assert sheet.max_column == 200 and sheet.cell(3, 200).value == 199  # under the caption and the header
     assert "column 199" in squash(read_back(out, "wide")["docx"])
 
 

@@ -109,22 +109,22 @@ def test_the_dashboard_tables_equal_their_data_files_after_filters_and_sorting(t
     with (SPECS / "data" / "sahel-incidents.csv").open(encoding="utf-8") as handle:
         months = list(csv.DictReader(handle))
     monthly = book["Incidents and fatalities per"]
-    body = [list(row) for row in monthly.iter_rows(min_row=2, max_row=13, values_only=True)]
+    body = [list(row) for row in monthly.iter_rows(min_row=3, max_row=14, values_only=True)]
     assert body == [
         [m["month"], int(m["Mali"]), int(m["Burkina Faso"]), int(m["Niger"]), int(m["fatalities"])] for m in months
     ]
-    assert monthly["E14"].value == "=SUBTOTAL(109,'Incidents and fatalities per'!E2:E13)"
-    assert monthly["E2"].number_format == "#,##0"
+    assert monthly["E15"].value == "=SUBTOTAL(109,'Incidents and fatalities per'!E3:E14)"
+    assert monthly["E3"].number_format == "#,##0"
 
     worst = sorted((m for m in months if int(m["fatalities"]) > 500), key=lambda m: -int(m["fatalities"]))
     fatal = book["Months with more than 500"]
-    assert list(fatal.iter_rows(min_row=2, values_only=True)) == [(m["month"], int(m["fatalities"])) for m in worst]
+    assert list(fatal.iter_rows(min_row=3, values_only=True)) == [(m["month"], int(m["fatalities"])) for m in worst]
 
     source = load_workbook(SPECS / "data" / "sahel-funding.xlsx")["Donors"]
     donors = sorted(source.iter_rows(min_row=2, values_only=True), key=lambda row: -row[2])
     funding = book["Funding by donor"]
-    assert list(funding.iter_rows(min_row=2, max_row=len(donors) + 1, values_only=True)) == donors
-    assert funding["B2"].number_format == '"$"#,##0' and funding["D2"].number_format == "#,##0.0%"
+    assert list(funding.iter_rows(min_row=3, max_row=len(donors) + 2, values_only=True)) == donors
+    assert funding["B3"].number_format == '"$"#,##0' and funding["D3"].number_format == "#,##0.0%"
     doc = load(spec)
     (table,) = [t for t in tables(doc) if t.title == "Funding by donor"]
     assert table.totals.values[1:3] == (sum(row[1] for row in donors), sum(row[2] for row in donors))

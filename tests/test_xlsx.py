@@ -78,18 +78,19 @@ def test_rich_text_link_image_and_page_break(written):
 
 def test_table_sheet_keeps_types_and_is_filterable(written):
     sheet = load_workbook(written)["Selected indicators"]
-    rows = list(sheet.iter_rows(values_only=True))
+    caption, *rows = list(sheet.iter_rows(values_only=True))
+    assert caption[0] == "Table 1: Selected indicators"  # captioned as in the documents
     assert rows[0] == ("Name", "Count", "Share", "Confirmed", "As of", "Note")
     assert rows[1] == ("Alpha", 1500, 0.25, True, dt.datetime(2026, 10, 1), None)
     assert rows[2] == ("=SUM(A1:A2)", -3, 1.5, False, dt.datetime(2026, 9, 30), "+cmd")
-    assert sheet["A3"].data_type == "s", "a leading = is text, never a formula"
-    assert sheet["E2"].is_date and sheet["E2"].number_format == "yyyy-mm-dd"
-    assert sheet.freeze_panes == "A2"
+    assert sheet["A4"].data_type == "s", "a leading = is text, never a formula"
+    assert sheet["E3"].is_date and sheet["E3"].number_format == "yyyy-mm-dd"
+    assert sheet.freeze_panes == "A3"  # caption and header stay in view
     (table,) = sheet.tables.values()  # a real Excel table: sorting and filtering work on it
-    assert table.ref == "A1:F3" and table.autoFilter is not None
+    assert table.ref == "A2:F4" and table.autoFilter is not None
     assert [c.name for c in table.tableColumns] == list(rows[0])
-    assert all(cell.font.b for cell in sheet[1])
-    assert sheet.print_title_rows == "$1:$1"
+    assert all(cell.font.b for cell in sheet[2])
+    assert sheet.print_title_rows == "$1:$2"
 
 
 def test_marking_on_every_sheet_and_properties(written):
@@ -126,7 +127,7 @@ def test_formula_injection_is_stored_as_text(tmp_path):
             for cell in row:
                 if cell.value is not None:
                     assert cell.data_type == "s", (sheet.title, cell.coordinate, cell.value)
-    assert [r[0] for r in workbook.worksheets[1].iter_rows(min_row=2, values_only=True)] == values
+    assert [r[0] for r in workbook.worksheets[1].iter_rows(min_row=3, values_only=True)] == values
 
 
 def test_every_link_of_a_paragraph_is_written_out_beside_it(tmp_path):
@@ -152,7 +153,7 @@ def test_control_characters_are_replaced_visibly(tmp_path):
     XlsxWriter().write(doc, path)
     workbook = load_workbook(path)
     assert column_a(workbook["Briefing"])[:3] == ["SECRET\ufffd", "Bad\ufffdtitle", "H\ufffd"]
-    assert [r for r in workbook.worksheets[1].iter_rows(values_only=True)] == [("c\ufffd",), ("v\ufffd",)]
+    assert [r for r in workbook.worksheets[1].iter_rows(min_row=2, values_only=True)] == [("c\ufffd",), ("v\ufffd",)]
     assert workbook.properties.title == "Bad\ufffdtitle"
 
 
@@ -190,7 +191,7 @@ def test_a_value_longer_than_an_excel_cell_is_cut_with_a_warning(tmp_path):
         "s.yaml:7:9: xlsx: the value in row 2 of column 'Note' has 40,000 characters; "
         "an Excel cell holds 32,767, so it is cut there (1 more)"
     )
-    assert len(load_workbook(path)["Notes"]["B3"].value) == 32_767
+    assert len(load_workbook(path)["Notes"]["B4"].value) == 32_767
 
 
 def test_sheet_names_are_cut_between_words_and_stay_unique(tmp_path):

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from openpyxl.cell.cell import Cell
 from openpyxl.cell.text import InlineFont
+from openpyxl.compat import safe_string
 from openpyxl.styles import Font
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.table import TableStyleList
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.xml.functions import Element
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -76,6 +79,20 @@ class RefilledCell(Cell):  # type: ignore[misc]
     def refill(self, value: Any) -> None:
         """Hold ``value``, of the first value's type."""
         self._value = value if type(value) in (int, float) else self._convert(value)
+
+
+def set_row_height(sheet: WriteOnlyWorksheet, row: int, height: float) -> None:
+    """Give ``row`` of a streamed sheet ``height`` points, before the row is written.
+
+    openpyxl writes a row's attributes from what its row dimension yields; making a row dimension
+    (a dozen checked fields) for each row of a long table of wrapped text took a third of its time,
+    so the row gets the attributes themselves, made once for each height."""
+    sheet.row_dimensions[row] = _row_attributes(height)
+
+
+@cache
+def _row_attributes(height: float) -> dict[str, str]:
+    return {"ht": safe_string(height), "customHeight": "1"}
 
 
 def set_default_font(workbook: Workbook, font: Font) -> None:
@@ -139,3 +156,26 @@ def read_only_workbook(path: Path, shared_strings: SharedStrings) -> Workbook:
     reader.read()
     book: Workbook = reader.wb
     return book
+
+
+class _Untitled:
+    """Writes its chart's ``c:autoTitleDeleted``: without it Excel titles a chart of one series with
+    the series' name. openpyxl has no attribute for it; its ``_write`` makes the chart's XML."""
+
+    def _write(self) -> Any:
+        tree = super()._write()  # type: ignore[misc]
+        container = tree.find("chart")
+        container.insert(0, Element("autoTitleDeleted", val="1"))  # first: c:title, before it, is never written
+        return tree
+
+
+_SERIALISED = ("__elements__", "__attrs__", "__nested__", "__namespaced__")
+"""What openpyxl's metaclass makes from a class's own body: a subclass keeps its base's."""
+
+
+def untitled_chart(base: type[Any]) -> type[Any]:
+    """A kind of chart (``BarChart``...) that Excel gives no title of its own."""
+    made = type(base.__name__, (_Untitled, base), {})
+    for name in _SERIALISED:  # set after the class is made: the metaclass recomputes them from the body
+        setattr(made, name, getattr(base, name))
+    return made

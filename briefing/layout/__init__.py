@@ -21,9 +21,11 @@ from ..errors import Problem
 from ..model import Block, Briefing, Callout, Chart, Image, ListBlock, Section, Span, Table
 from ..style import Style
 from . import flow
+from .charts import chart_scale
 from .geometry import TableGeometry, chart_table, geometry
 from .looks import Looks, TableLook, TextLook, looks_of
 from .numbering import Counter
+from .sheets import sheet_geometry
 from .text import meta_line
 from .tree import Box, Front, Furniture, Heading, Item, Laid, LaidDocument, Place, Summary
 
@@ -179,9 +181,12 @@ class _Builder:
                 laid = geometry(block, self.style)
                 if laid.broken:
                     self.warnings.append(Problem(block.pos, _broken(laid)))
-                return Place(keep, self.counter.table(block), laid, flow.keep_together(block))
+                sheet = sheet_geometry(laid, self.style)
+                return Place(keep, self.counter.table(block), laid, flow.keep_together(block), sheet=sheet)
             case Chart():
-                return Place(keep, self.counter.figure(block), geometry(chart_table(block), self.style), True)
+                numbers = geometry(chart_table(block), self.style)
+                sheet = sheet_geometry(numbers, self.style)
+                return Place(keep, self.counter.figure(block), numbers, True, chart=chart_scale(block), sheet=sheet)
             case Image():
                 return Place(keep, self.counter.figure(block), keep_together=True, box=picture_box(block, self.style))
             case Callout():

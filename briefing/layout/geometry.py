@@ -29,8 +29,6 @@ PADDING = 4.5
 """Space left and right of a cell's text, in points."""
 SMALLEST = 0.75
 """Table text is never made smaller than this fraction of its size; past it, tokens break."""
-SHEET_WIDEST = 315.0
-"""A spreadsheet column is no wider than this (60 characters of Excel's Calibri 11), in points; longer text wraps."""
 _CANDIDATES = 24
 """Texts measured per column: the longest by characters, among which the widest in points is."""
 _SLACK = 1.02
@@ -60,16 +58,6 @@ class ColumnGeometry:
     scripts: tuple[str, ...] = ()
     """The scripts with a bundled font of their own its texts use (Arabic, N'Ko…), by ISO 15924 code:
     a format that names a font for each cell names theirs for such text."""
-
-    @property
-    def sheet_width(self) -> float:
-        """Width in a spreadsheet, in points: room for the widest line, up to ``SHEET_WIDEST``."""
-        return min(self.max_content / _SLACK + 2 * PADDING, SHEET_WIDEST)
-
-    @property
-    def wraps_in_sheet(self) -> bool:
-        """Whether its longest lines wrap in a spreadsheet column."""
-        return self.max_content / _SLACK + 2 * PADDING > SHEET_WIDEST
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,11 @@ from functools import cached_property
 
 from ..errors import Problem
 from ..model import Briefing, Inline, Paragraph, Pos, Section
+from .charts import ChartScale
 from .geometry import TableGeometry
 from .looks import Looks
 from .numbering import Caption
+from .sheets import SheetGeometry
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,11 @@ class Place:
     heading or introduction that stays with one. The turned pages end after the table."""
     box: Box | None = None
     """A picture's box on the page."""
+    chart: ChartScale | None = None
+    """A chart's value axis, category names and slice labels, drawn the same by every format."""
+    sheet: SheetGeometry | None = None
+    """A table's (or a chart's numbers') sheet in a spreadsheet: widths at the sheet's own text size,
+    and the lines each row takes."""
 
 
 @dataclass(frozen=True)

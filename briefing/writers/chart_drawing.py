@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import assert_never
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.charts.piecharts import Pie
-from reportlab.graphics.shapes import Drawing, Group, Rect, String
+from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..layout import colours
-from ..layout.text import column_text, formatted
-from ..model import Chart, NumberFormat
+from ..layout.charts import ChartScale, ValueScale, chart_scale, spread
+from ..model import Chart
 from ..style import Style
 from . import markup
 from .pdf import bidi, fonts
@@ -30,39 +29,27 @@ _GRID = colors.HexColor("#D9D9D9")
 _INK = colors.HexColor("#333333")
 _LABEL_PT = 8
 _SWATCH = 7
+_LABEL_REACH = 1.15
+"""A slice label's distance from the pie's centre, in radii."""
 
 
-def category_labels(chart: Chart) -> list[str]:
-    """The categories as text, as the chart's table shows them: years ungrouped, dates as written."""
-    show = column_text(chart.categories, None)
-    return [show(v) for v in chart.categories]
-
-
-def value_text(fmt: NumberFormat | None) -> Callable[[float], str]:
-    """How axis ticks and labels read: in the chart's format, or grouped with no needless decimals."""
-
-    def label(value: float) -> str:
-        if fmt is not None and fmt.kind != "date":
-            return formatted(value, NumberFormat(fmt.kind, 0 if fmt.kind != "percent" else fmt.decimals, fmt.currency))
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
-
-    return label
-
-
-def drawing(chart: Chart, style: Style, width_pt: float, shaped: bool = True) -> Drawing:
-    """The chart as a reportlab drawing ``width_pt`` wide.
+def drawing(
+    chart: Chart, style: Style, width_pt: float, shaped: bool = True, scale: ChartScale | None = None
+) -> Drawing:
+    """The chart as a reportlab drawing ``width_pt`` wide, on the layout's ``scale`` (its place's ``chart``).
 
     Its title is not drawn: it reads in the figure's caption, the same in every format. A label
     in a script with a font of its own is drawn in that font, in visual order and shaped, where
     ``shaped``: the PDF and Word's picture. A page's SVG leaves its labels as written, for the
     browser to lay out as it does the page's text.
     """
+    scale = scale or chart_scale(chart)  # the layout's rule, for a caller that has no laid-out place
     font = Ink(fonts.register(style.body_font), shaped)
     height = width_pt * (0.46 if chart.kind == "pie" else 0.54)
     canvas = Drawing(width_pt, height)
     # The drawing's starting font; reportlab's default would add an unembedded Helvetica to the PDF.
     canvas.initialFontName, canvas.initialFontSize = font.name, _LABEL_PT
-    names = category_labels(chart) if chart.kind == "pie" else [s.name for s in chart.series]
+    names = list(scale.categories) if chart.kind == "pie" else [s.name for s in chart.series]
     palette = colours.series_colours(style, len(names))
     bottom = 6.0
     if len(names) > 1:
@@ -71,18 +58,19 @@ def drawing(chart: Chart, style: Style, width_pt: float, shaped: bool = True) ->
         bottom += room
     top = height - 8
     if chart.kind == "pie":
-        _pie(canvas, chart, palette, font, (width_pt, bottom, top))
+        _pie(canvas, chart, scale.slices, palette, font, (width_pt, bottom, top))
     else:
-        _axes_chart(canvas, chart, palette, font, (width_pt, bottom, top))
+        assert scale.values is not None
+        _axes_chart(canvas, chart, (scale.categories, scale.values), palette, font, (width_pt, bottom, top))
     return canvas
 
 
-def png(chart: Chart, style: Style, width_cm: float) -> bytes:
+def png(chart: Chart, style: Style, width_cm: float, scale: ChartScale | None = None) -> bytes:
     """The chart as a PNG picture ``width_cm`` wide at ``PNG_DPI``: the PDF drawing, rasterised by PDFium."""
     import pypdfium2  # only Word pictures need it
     from reportlab.graphics import renderPDF
 
-    vector = renderPDF.drawToString(drawing(chart, style, width_cm / 2.54 * 72))
+    vector = renderPDF.drawToString(drawing(chart, style, width_cm / 2.54 * 72, scale=scale))
     page = pypdfium2.PdfDocument(vector)[0]
     picture = page.render(scale=PNG_DPI / 72).to_pil()
     out = io.BytesIO()
@@ -146,38 +134,84 @@ def _swatch(x: float, y: float, colour: str) -> Rect:
     return Rect(x, y - 0.5, _SWATCH, _SWATCH, fillColor=colors.HexColor("#" + colour), strokeColor=None)
 
 
-def _pie(canvas: Drawing, chart: Chart, palette: list[str], font: Ink, box: tuple[float, float, float]) -> None:
+def _pie(
+    canvas: Drawing,
+    chart: Chart,
+    labels: tuple[str, ...],
+    palette: list[str],
+    font: Ink,
+    box: tuple[float, float, float],
+) -> None:
     width, bottom, top = box
     size = top - bottom - 36
     pie = Pie()
     pie.x, pie.y = (width - size) / 2, bottom + 16
     pie.width = pie.height = size
-    values = [v or 0.0 for v in chart.series[0].values]
-    total = sum(values) or 1.0
+    values = [max(v or 0.0, 0.0) for v in chart.series[0].values]
     pie.data = values
-    pie.labels = [f"{v / total:.0%}" for v in values]
+    pie.labels = None  # set beside the pie, where none overlaps another (see _slice_labels)
     pie.startAngle, pie.direction = 90, "clockwise"  # as Excel draws pies
-    pie.simpleLabels = True
     pie.slices.strokeColor = colors.white
     pie.slices.strokeWidth = 1
-    pie.slices.fontName, pie.slices.fontSize = font.name, _LABEL_PT  # percentages
-    pie.slices.labelRadius = 1.15
     for i, colour in enumerate(palette):
         pie.slices[i].fillColor = colors.HexColor("#" + colour)
     canvas.add(pie)
+    centre = (pie.x + size / 2, pie.y + size / 2, size / 2)
+    canvas.add(_slice_labels(values, labels, font, centre, (bottom + 2, top - _LABEL_PT)))
 
 
-def _axes_chart(canvas: Drawing, chart: Chart, palette: list[str], font: Ink, box: tuple[float, float, float]) -> None:
+def _slice_labels(
+    values: list[float],
+    labels: tuple[str, ...],
+    font: Ink,
+    centre: tuple[float, float, float],
+    room: tuple[float, float],
+) -> Group:
+    """The layout's slice labels, each beside the pie at the height of its slice, on the slice's side: those
+    that would touch are spread apart (the layout's ``spread``), and one moved off its slice is joined to it
+    by a leader line. Labels on the right start right of the centre and those on the left end left of it,
+    and on each side none is closer than a line to the next, so no two overlap."""
+    cx, cy, radius = centre
+    reach = radius * _LABEL_REACH
+    total = sum(values) or 1.0
+    sides: dict[bool, list[tuple[float, str]]] = {True: [], False: []}
+    angle = 90.0
+    for value, text in zip(values, labels, strict=True):
+        sweep = 360 * value / total
+        middle = math.radians(angle - sweep / 2)  # clockwise, from the top
+        angle -= sweep
+        if text:
+            sides[math.cos(middle) >= 0].append((middle, text))
+    group = Group()
+    for right, entries in sides.items():
+        wanted = [cy + reach * math.sin(middle) for middle, _ in entries]
+        placed = spread(wanted, _LABEL_PT + 2, room[0] + _LABEL_PT / 2, room[1])
+        for (middle, text), want, y in zip(entries, wanted, placed, strict=True):
+            across = max(math.sqrt(max(reach**2 - (y - cy) ** 2, 0.0)), 2.0)
+            x = cx + across if right else cx - across
+            group.add(font.text(text, x, y - _LABEL_PT * 0.35, _LABEL_PT, "start" if right else "end"))
+            if abs(y - want) > 1:
+                edge = (cx + radius * math.cos(middle), cy + radius * math.sin(middle))
+                group.add(Line(*edge, x, y, strokeColor=_INK, strokeWidth=0.5))
+    return group
+
+
+def _axes_chart(
+    canvas: Drawing,
+    chart: Chart,
+    scale: tuple[tuple[str, ...], ValueScale],
+    palette: list[str],
+    font: Ink,
+    box: tuple[float, float, float],
+) -> None:
     width, bottom, top = box
-    labels = category_labels(chart)
+    names, values = scale
+    labels = list(names)
     data = [[v for v in s.values] for s in chart.series]
     horizontal = chart.kind == "horizontal_bar"
     if horizontal:  # the first category at the top, as in a ranked list
         labels, data = labels[::-1], [d[::-1] for d in data]
-    fmt = value_text(chart.value_format)
-    stacks = [[sum(v or 0.0 for v in column) for column in zip(*data, strict=True)]]
-    ticks = [fmt(v) for v in _extent(stacks if chart.kind == "stacked_bar" else data)]
-    value_room = max(font.width(t, _LABEL_PT) for t in ticks) + 8
+    value_room = max(font.width(t, _LABEL_PT) for t in values.ticks) + 8
     category_room = max(font.width(t, _LABEL_PT) for t in labels) + 8
     # Axis titles: the category axis is the vertical one in a horizontal bar chart.
     below_title, side_title = (chart.y_title, chart.x_title) if horizontal else (chart.x_title, chart.y_title)
@@ -203,7 +237,7 @@ def _axes_chart(canvas: Drawing, chart: Chart, palette: list[str], font: Ink, bo
     below = 6 + (14 if below_title else 0) + (min(category_room, 90) * 0.6 if turned else 14)
     plot.x, plot.y = left, bottom + below
     plot.width, plot.height = width - left - right, top - bottom - below
-    _style_axes(plot, font.name, fmt, turned)
+    _style_axes(plot, font.name, values, turned)
     # Labels in other fonts are set here, at the places the axis would put them: shaped, or in the
     # SVG anchored for the browser, which measures them in the fonts it sets them in.
     drawn_apart = not all(font.plain(label) for label in labels)
@@ -257,31 +291,26 @@ def _category_labels(
     return group
 
 
-def _extent(data: list[list[float | None]]) -> list[float]:
-    """The smallest and largest values, and the next power of ten above the largest: the axis may
-    round up to a tick that long, and its label needs room as much as the others."""
-    values = [v for series in data for v in series if v is not None] or [0.0]
-    top = max(values)
-    return [min(values), top, 10 ** math.ceil(math.log10(top)) if top > 0 else top]
-
-
 def _style_axes(
     plot: VerticalBarChart | HorizontalBarChart | HorizontalLineChart,
     font: str,
-    fmt: Callable[[float], str],
+    values: ValueScale,
     turned: bool,
 ) -> None:
     for axis in (plot.categoryAxis, plot.valueAxis):
         axis.labels.fontName, axis.labels.fontSize = font, _LABEL_PT
         axis.labels.fillColor = _INK
         axis.strokeColor = _GRID
-    plot.valueAxis.labelTextFormat = fmt
+    # The layout's axis: its range, its ticks and their texts, as Excel's chart has them.
+    plot.valueAxis.valueMin, plot.valueAxis.valueMax = values.low, values.high
+    plot.valueAxis.valueSteps = list(values.values)
+    plot.valueAxis.labelTextFormat = list(values.ticks)
     plot.valueAxis.visibleGrid = True
     plot.valueAxis.gridStrokeColor = _GRID
-    plot.valueAxis.forceZero = True
-    plot.valueAxis.rangeRound = "ceiling"  # the axis ends on a labelled tick above the largest value
     plot.valueAxis.visibleTicks = False
     plot.categoryAxis.visibleTicks = False
+    # Category names at the low end of the value axis, not on its zero line, where bars below zero would hide them.
+    plot.categoryAxis.labelAxisMode = "low"
     if turned:
         plot.categoryAxis.labels.angle = 35
         plot.categoryAxis.labels.boxAnchor = "ne"

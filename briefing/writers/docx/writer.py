@@ -425,7 +425,9 @@ class _Builder:
         assert place.caption is not None
         width_cm = self.style.text_width_cm
         para = self._picture_paragraph()
-        para.add_run().add_picture(io.BytesIO(chart_drawing.png(node, self.style, width_cm)), width=Cm(width_cm))
+        para.add_run().add_picture(
+            io.BytesIO(chart_drawing.png(node, self.style, width_cm, place.chart)), width=Cm(width_cm)
+        )
         self._describe(para, node.title, place.caption)
         self._figure_caption(place.caption)
 

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from ...errors import Problem
 from ...layout import Box, Heading, Item, Laid, LaidDocument, Place, Summary, TextLook, colours, laid_out
+from ...layout.charts import ChartScale
 from ...layout.geometry import PADDING, TABLE_TEXT, TableGeometry
 from ...layout.numbering import Caption
 from ...model import (
@@ -258,12 +259,13 @@ class _Html:
     def visit_chart(self, node: Chart, place: Place) -> None:
         assert place.caption is not None
         if self.pictures:
-            shown = Markup(_svg(node, self.style))
+            shown = Markup(_svg(node, self.style, place.chart))
         elif self.related is not None:
             from .. import chart_drawing
 
             width = self.style.text_width_cm
-            shown = self._by_reference(chart_drawing.png(node, self.style, width), "png", node.title, width)
+            png = chart_drawing.png(node, self.style, width, place.chart)
+            shown = self._by_reference(png, "png", node.title, width)
         else:
             shown = Markup("")
         self.add(_figure(shown, place.caption, node.title))
@@ -369,13 +371,15 @@ def _table(laid: TableGeometry, caption: Caption) -> Markup:
     )
 
 
-def _svg(chart: Chart, style: Style) -> str:
+def _svg(chart: Chart, style: Style, scale: ChartScale | None = None) -> str:
     """The chart's drawing as inline SVG, its registered font names swapped for the family browsers know."""
     from reportlab.graphics import renderSVG  # only pages with charts need reportlab
 
     from .. import chart_drawing as drawn
 
-    svg = renderSVG.drawToString(drawn.drawing(chart, style, style.text_width_cm / 2.54 * 72, shaped=False))
+    svg = renderSVG.drawToString(
+        drawn.drawing(chart, style, style.text_width_cm / 2.54 * 72, shaped=False, scale=scale)
+    )
     svg = svg[svg.index("<svg") :]
     # Labels are left as written: the page's fonts set them, each script in its own, as in the page's text.
     families = fonts.families(style.body_font, scripts_in(svg)).replace('"', "'")

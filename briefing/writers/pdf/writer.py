@@ -419,7 +419,7 @@ class _Story:
         from .. import chart_drawing  # reportlab's charts load only for packs that have one
 
         assert place.caption is not None
-        picture = chart_drawing.drawing(node, self.style, self.style.text_width_cm * cm)
+        picture = chart_drawing.drawing(node, self.style, self.style.text_width_cm * cm, scale=place.chart)
         self.add(KeepTogether([picture, self._figure_caption(place)]))
 
     def _figure_caption(self, place: Place) -> Flowable:

@@ -48,7 +48,7 @@ class Sheet(openpyxl_adapter.ReadyCellsSheet):
     def add(self, cells: Sequence[XLCell] = (), height: float | None = None) -> int:
         """Write the next row from cells in columns A, B, ...; returns its number."""
         if height is not None:
-            self.row_dimensions[self.rows + 1].height = height
+            openpyxl_adapter.set_row_height(self, self.rows + 1, height)
         self.append(cells)
         self.rows += 1
         if height is not None:  # written with the row: not held for the rest of a long sheet

@@ -6,6 +6,7 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import repeat
 from typing import Any
 
 from openpyxl.cell.cell import Cell as XLCell
@@ -26,6 +27,7 @@ from ...adapters import openpyxl as openpyxl_adapter
 from ...layout.geometry import ColumnGeometry
 from ...layout.looks import TableLook
 from ...layout.measure import line_em, script_line_em
+from ...layout.sheets import SheetGeometry
 from ...model import Aggregate, Cell, Table
 from ...number_formats import excel_format, fits
 from ...style import SCRIPT_FONTS, ScriptFont, scripts_in, sole_script
@@ -34,8 +36,6 @@ from .streamed import WRAP, RightToLeftText, Sheet, Slot, make, own_font, row_he
 
 SHEET_ROWS = 1_048_576
 """Rows in an Excel sheet."""
-CHARACTER_PT = 5.25
-"""Excel measures columns in widths of the digit 0 of its default font: 7 pixels, 5.25 points, in Calibri 11."""
 SUBTOTAL = {"sum": 109, "mean": 101, "count": 103}
 """SUBTOTAL's function numbers that leave out rows hidden by a filter."""
 _CELL_PT = 11
@@ -45,9 +45,13 @@ BODY_STYLE, WRAPPED_STYLE = "Briefing table", "Briefing table, wrapped"
 """The cell styles of table bodies, as Excel's Cell Styles list shows them."""
 
 
+CAPTION_ROWS = 1
+"""Rows above a table sheet's header: its caption."""
+
+
 def sheet_capacity() -> int:
-    """Body rows one sheet holds, under its header and above a totals row."""
-    return SHEET_ROWS - 2
+    """Body rows one sheet holds, under its caption and header and above a totals row."""
+    return SHEET_ROWS - CAPTION_ROWS - 2
 
 
 def chunks(rows: int, split: bool) -> list[range] | None:
@@ -84,39 +88,49 @@ class Grid:
         self.head_border = self.border or Border(bottom=Side(style="medium", color=self.look.rule))
         # Body cells take a cell style by name: openpyxl copies a named style's ids, where setting
         # a border on each cell would compare it field by field with the ones it has.
-        for name, alignment in ((BODY_STYLE, Alignment()), (WRAPPED_STYLE, WRAP)):
+        # From the top, as wrapped cells are: a row made taller for a wrapped cell reads across from its top.
+        for name, alignment in ((BODY_STYLE, Alignment(vertical="top")), (WRAPPED_STYLE, WRAP)):
             cell_style = NamedStyle(name, font=self.font(), border=self.border or Border(), alignment=alignment)
             self.workbook.add_named_style(cell_style)
 
-    def layout(self, sheet: Sheet, cols: Sequence[ColumnGeometry], frozen: bool) -> None:
-        """Column widths, and the header row kept in view and in print; before the sheet's first row."""
-        for i, column in enumerate(cols, 1):
-            sheet.column_dimensions[get_column_letter(i)].width = round(column.sheet_width / CHARACTER_PT, 1)
-        if frozen:
-            sheet.freeze_panes = "A2"
-            sheet.print_title_rows = "1:1"
-
-    def write(self, sheet: Sheet, table: Table, cols: Sequence[ColumnGeometry], rows: range) -> int:
-        """Header (in the sheet's next row), body rows and an Excel table; returns the last row used."""
-        names = header_names(table.columns)
+    def layout(
+        self, sheet: Sheet, cols: Sequence[ColumnGeometry], shape: SheetGeometry, header_row: int | None = None
+    ) -> None:
+        """The layout's column widths, and the caption and header rows kept in view and in print, where
+        ``header_row`` is given; before the sheet's first row."""
+        for i, column in enumerate(shape.columns, 1):
+            sheet.column_dimensions[get_column_letter(i)].width = column.chars
         tall = max((script_line_em(s) for s in SCRIPT_FONTS if any(s.code in c.scripts for c in cols)), default=0.0)
-        if tall and not sheet.rows:
+        if tall:
             # Lines of a script set taller than Latin (Arabic): every row of the sheet as tall, said once.
             sheet.sheet_format.defaultRowHeight = row_height(tall, _CELL_PT)
             sheet.sheet_format.customHeight = True
+        if header_row is not None:
+            sheet.freeze_panes = f"A{header_row + 1}"
+            sheet.print_title_rows = f"1:{header_row}"
+
+    def write(
+        self, sheet: Sheet, table: Table, cols: Sequence[ColumnGeometry], shape: SheetGeometry, rows: range
+    ) -> int:
+        """Header (in the sheet's next row), body rows, each as tall as the layout's lines for it, and an
+        Excel table; returns the last row used."""
+        names = header_names(table.columns)
         top = sheet.add(self._header(sheet, names, cols), height=_height(names))
         formats = [excel_format(c.format) if c.format else ("#,##0" if c.grouped else None) for c in cols]
-        styles = [WRAPPED_STYLE if c.wraps_in_sheet else BODY_STYLE for c in cols]
+        styles = [WRAPPED_STYLE if c.wraps else BODY_STYLE for c in shape.columns]
         # A cell's whole look follows from its column and its value's type: the first such cell
         # is made in full, and later rows refill it (see Slot).
         slots: list[dict[Any, Slot]] = [{} for _ in cols]
         fill = partial(self._slot, sheet, cols, formats, styles)
         assert rows.step == 1, "a table's rows go to a sheet in order"
         body = table.rows.between(rows.start, rows.stop)
+        # Rows of one line keep the sheet's height; only a table with wrapping columns has others.
+        lines = shape.row_lines(rows.start, rows.stop) if shape.wraps else repeat(1)
         if any(c.scripts for c in cols):  # as the layout found: most tables need no look at each value
-            self._scripted_rows(sheet, body, slots, fill)
+            self._scripted_rows(sheet, body, slots, fill, zip(lines, repeat(shape.line_pt)))
         else:
-            for values in body:
+            line = shape.line_pt
+            for values, count in zip(body, lines, strict=False):  # lines may be endless ones
                 cells = []
                 for col, value in enumerate(values):
                     slot = slots[col].get(type(value))
@@ -125,7 +139,7 @@ class Grid:
                     else:
                         slot.refill(value)
                     cells.append(slot)
-                sheet.add(cells)
+                sheet.add(cells, height=count * line if count > 1 else None)
         if not rows:
             sheet.add()  # an Excel table has at least one body row
         last = sheet.rows
@@ -155,14 +169,21 @@ class Grid:
         return Slot(cell)
 
     def _scripted_rows(
-        self, sheet: Sheet, body: Iterable[Sequence[Cell]], slots: list[dict[Any, Slot]], fill: Callable[..., Slot]
+        self,
+        sheet: Sheet,
+        body: Iterable[Sequence[Cell]],
+        slots: list[dict[Any, Slot]],
+        fill: Callable[..., Slot],
+        lines: Iterable[tuple[int, float]],
     ) -> None:
         """Rows of a table whose text uses scripts with fonts of their own: a text all in one script is
         a plain string in a cell naming its font; one mixing scripts is rich text naming each run's.
-        Where the sheet's rows were not made as tall as its scripts set lines, each such row is."""
+        Where the sheet's rows were not made as tall as its scripts set lines, each such row is; a row
+        of several lines (``lines``: the count and a line's height) has as many."""
         font = self.font()
         by_row = sheet.sheet_format.customHeight is not True
-        for values in body:
+        default = sheet.sheet_format.defaultRowHeight if not by_row else 0.0
+        for values, (count, line) in zip(body, lines, strict=False):  # lines may be endless ones
             cells, em = [], 0.0
             for col, value in enumerate(values):
                 kept: Cell | CellRichText = value
@@ -183,12 +204,14 @@ class Grid:
                 else:
                     slot.refill(kept)
                 cells.append(slot)
-            sheet.add(cells, height=row_height(em, _CELL_PT) if em else None)
+            tall = max(row_height(em, _CELL_PT) if em else 0.0, default)
+            sheet.add(cells, height=count * max(line, tall) if count > 1 else (tall if em else None))
 
     def totals(
-        self, sheet: Sheet, table: Table, cols: Sequence[ColumnGeometry], bodies: Sequence[tuple[str, int]]
+        self, sheet: Sheet, table: Table, cols: Sequence[ColumnGeometry], bodies: Sequence[tuple[str, int, int]]
     ) -> None:
-        """A totals row of SUBTOTAL formulas over the bodies (sheet name, last row), so filters change it."""
+        """A totals row of SUBTOTAL formulas over the bodies (sheet name, first and last row), so filters
+        change it."""
         assert table.totals is not None
         cells = []
         for col, (function, value) in enumerate(zip(table.totals.functions, table.totals.values, strict=True), 1):
@@ -264,8 +287,8 @@ def header_names(columns: Sequence[str]) -> list[str]:
     return names
 
 
-def _formula(function: Aggregate, letter: str, bodies: Sequence[tuple[str, int]]) -> str:
-    refs = ",".join(f"{quote_sheetname(name)}!{letter}2:{letter}{last}" for name, last in bodies)
+def _formula(function: Aggregate, letter: str, bodies: Sequence[tuple[str, int, int]]) -> str:
+    refs = ",".join(f"{quote_sheetname(name)}!{letter}{first}:{letter}{last}" for name, first, last in bodies)
     return f"=SUBTOTAL({SUBTOTAL[function]},{refs})"
 
 

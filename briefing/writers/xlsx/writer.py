@@ -20,6 +20,7 @@ from ...errors import Problem, SpecError
 from ...layout import Box, Heading, Item, LaidDocument, Place, TextLook, colours, laid_out
 from ...layout.geometry import chart_table
 from ...layout.measure import line_em
+from ...layout.numbering import Caption
 from ...model import Briefing, Callout, Chart, Image, Inline, PageBreak, Paragraph, Span, Table
 from ...reproducible import build_time, fix_zip_times
 from ...style import Style
@@ -293,14 +294,25 @@ class _Builder:
         base = table.title or caption.label
         names = [self._sheet_name(base) for _ in parts]
         self._link_row(str(caption), names[0])
-        cols = laid.columns
-        bodies: list[tuple[str, int]] = []
+        cols, shape = laid.columns, place.sheet
+        assert shape is not None
+        bodies: list[tuple[str, int, int]] = []
         for name, rows in zip(names, parts, strict=True):
             sheet = self._new_sheet(name, landscape=laid.landscape)
-            self.grid.layout(sheet, cols, frozen=True)
-            bodies.append((name, self.grid.write(sheet, table, cols, rows)))
+            # The caption above the header, as a chart's sheet has its own, and kept in view with it.
+            self.grid.layout(sheet, cols, shape, header_row=tables.CAPTION_ROWS + 1)
+            self._sheet_caption(sheet, caption)
+            first = sheet.rows + 2  # under the header
+            bodies.append((name, first, self.grid.write(sheet, table, cols, shape, rows)))
         if table.totals:
             self.grid.totals(sheet, table, cols, bodies)
+
+    def _sheet_caption(self, sheet: Sheet, caption: Caption) -> None:
+        """A table's or chart's caption in its sheet's next row, in the layout's caption look: on one line,
+        which runs on over the empty cells beside it."""
+        cell = make(sheet, str(caption))
+        cell.font = own_font(str(caption), self.look(self.looks.caption))
+        sheet.add([cell])
 
     def _long_values(self, table: Table) -> None:
         """Warn, with the first one's place, of values longer than an Excel cell holds: they are cut there."""
@@ -320,21 +332,19 @@ class _Builder:
             self.warnings.append(Problem(table.pos, message))
 
     def visit_chart(self, block: Chart, place: Place) -> None:
-        assert place.caption is not None and place.table is not None
+        assert place.caption is not None and place.table is not None and place.chart is not None
         name = self._sheet_name(block.title)
         self._link_row(str(place.caption), name)
         sheet = self._new_sheet(name, landscape=False)  # the chart is as wide as a portrait page's text
         data = chart_table(block)
-        cols = place.table.columns
-        self.grid.layout(sheet, cols, frozen=False)
+        assert place.sheet is not None
+        self.grid.layout(sheet, place.table.columns, place.sheet)
         # The chart first, where a reader looks; its numbers below, where they can be changed.
-        sheet.add_chart(chart.native_chart(block, sheet, self.style), "A1")
+        sheet.add_chart(chart.native_chart(block, place.chart, sheet, self.style), "A1")
         sheet.skip_to(chart.DATA_ROW - 2)
-        caption = make(sheet, str(place.caption))
-        caption.font = own_font(str(place.caption), self.look(self.looks.caption))
-        sheet.add([caption])
+        self._sheet_caption(sheet, place.caption)
         sheet.skip_to(chart.DATA_ROW)
-        self.grid.write(sheet, data, cols, range(len(data.rows)))
+        self.grid.write(sheet, data, place.table.columns, place.sheet, range(len(data.rows)))
 
     def _new_sheet(self, name: str, landscape: bool, index: int | None = None) -> Sheet:
         sheet = add_sheet(self.workbook, name, index)

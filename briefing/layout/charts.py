@@ -1,0 +1,161 @@
+"""Chart scales and labels, decided once from a chart's numbers for every format.
+
+The PDF, Word's picture and the HTML's SVG draw a chart with reportlab; Excel draws its own,
+natively. Left to themselves they disagree: Excel ran an axis to 140 where reportlab ran it to
+150, and labelled two small pie slices "0%" on top of each other. Here the value axis (its
+range, its step and the text of each tick) and the text of every pie slice's label are
+decided once; each drawing only sets them.
+
+Pie labels follow one rule: a slice of 10% or more reads as a whole percentage ("46%"), a
+smaller one with one decimal ("4.2%", "0.4%"), one too small to show at one decimal as "<0.1%",
+and an empty slice has no label. Labels stand beside the pie, each at the height of its
+slice, and ``spread`` moves those that would touch apart, so that no two ever overlap.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..model import Chart, NumberFormat
+from .text import column_text, formatted
+
+MOST_STEPS = 6
+"""A value axis has at most this many steps between its first and last tick."""
+NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
+"""Steps are one of these times a power of ten."""
+WHOLE_SHARE = 0.0995
+"""From this share of the pie (10.0% once rounded to one decimal), a slice's label is a whole percentage."""
+LEAST_SHARE = 0.0005
+"""Below this share (0.1% once rounded to one decimal), a slice's label reads "<0.1%"."""
+PIE_EXCEL_FORMAT = '[<0.0005]"<0.1%";[<0.0995]0.0%;0%'
+"""The pie label rule as an Excel number format for percentages, so that Excel's labels read the same."""
+
+
+@dataclass(frozen=True)
+class ValueScale:
+    """A value axis: where it starts and ends, its step, and how its ticks read."""
+
+    low: float
+    """The axis's first value: 0, or a whole step below the smallest value when that is negative."""
+    high: float
+    """The axis's last value: the first whole step at or above the largest value (stacks summed)."""
+    step: float
+    """The distance between two ticks (Excel's major unit)."""
+    format: NumberFormat
+    """How tick labels read: the chart's kind of number, with as many decimals as the step needs.
+    Excel's axis takes it as its number format."""
+    ticks: tuple[str, ...]
+    """The tick labels' texts, from ``low`` to ``high``."""
+
+    @property
+    def values(self) -> tuple[float, ...]:
+        """The tick values, from ``low`` to ``high``."""
+        count = round((self.high - self.low) / self.step)
+        return tuple(_clean(self.low + i * self.step) for i in range(count + 1))
+
+
+@dataclass(frozen=True)
+class ChartScale:
+    """What every drawing of a chart shows the same: category names, the value axis, slice labels."""
+
+    categories: tuple[str, ...]
+    """The category labels' texts, as the chart's table shows them (years without separators)."""
+    values: ValueScale | None
+    """The value axis; None for a pie."""
+    slices: tuple[str, ...] = ()
+    """A pie's slice labels, one per category, "" for an empty slice, which has no label."""
+    slice_format: str = PIE_EXCEL_FORMAT
+    """The slice label rule as an Excel number format for the percentages Excel works out itself."""
+
+
+def chart_scale(chart: Chart) -> ChartScale:
+    """The scale and labels of ``chart``, for every format."""
+    show = column_text(chart.categories, None)
+    names = tuple(show(v) for v in chart.categories)
+    if chart.kind == "pie":
+        return ChartScale(names, None, slice_labels([v or 0.0 for v in chart.series[0].values]))
+    data = [[v for v in s.values if v is not None] for s in chart.series]
+    if chart.kind == "stacked_bar":
+        columns = [
+            [v for v in column if v is not None] for column in zip(*(s.values for s in chart.series), strict=True)
+        ]
+        data = [[sum(v for v in c if v > 0) for c in columns], [sum(v for v in c if v < 0) for c in columns]]
+    values = [v for series in data for v in series]
+    return ChartScale(names, value_scale(min(values, default=0.0), max(values, default=0.0), chart.value_format))
+
+
+def value_scale(smallest: float, largest: float, fmt: NumberFormat | None) -> ValueScale:
+    """An axis from 0 (or below, for negative values) to the first whole step at or above ``largest``,
+    in at most ``MOST_STEPS`` steps of 1, 2, 2.5 or 5 times a power of ten."""
+    low, high = min(smallest, 0.0), max(largest, 0.0)
+    if high == low:
+        high = low + 1.0
+    step = _step(low, high)
+    low = _clean(math.floor(low / step + 1e-9) * step)
+    high = _clean(math.ceil(high / step - 1e-9) * step)
+    tick_format = _tick_format(step, fmt)
+    scale = ValueScale(low, high, step, tick_format, ())
+    return ValueScale(low, high, step, tick_format, tuple(formatted(v, tick_format) for v in scale.values))
+
+
+def slice_labels(values: Sequence[float]) -> tuple[str, ...]:
+    """Each slice's label, its share of the whole by the pie rule (see the module); "" for an empty slice."""
+    total = sum(v for v in values if v > 0)
+    return tuple(_share_text(v / total) if v > 0 and total > 0 else "" for v in values)
+
+
+def spread(wanted: Sequence[float], gap: float, low: float, high: float) -> list[float]:
+    """Positions along a line for labels that want to stand at ``wanted``, none closer than ``gap`` to the
+    next, in the same order, kept between ``low`` and ``high`` where they fit: labels of small slices
+    side by side move apart rather than overlap."""
+    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    placed = [max(wanted[i], low) for i in order]
+    for k in range(1, len(placed)):
+        placed[k] = max(placed[k], placed[k - 1] + gap)
+    if placed and placed[-1] > high:  # pushed past the end: move back, keeping the gaps
+        placed[-1] = max(high, low + gap * (len(placed) - 1))
+        for k in range(len(placed) - 2, -1, -1):
+            placed[k] = min(placed[k], placed[k + 1] - gap)
+    result = [0.0] * len(wanted)
+    for k, i in enumerate(order):
+        result[i] = placed[k]
+    return result
+
+
+def _share_text(share: float) -> str:
+    if share >= WHOLE_SHARE:
+        return _percent(share, 0)
+    if share >= LEAST_SHARE:
+        return _percent(share, 1)
+    return "<0.1%"
+
+
+def _percent(share: float, decimals: int) -> str:
+    return formatted(share, NumberFormat("percent", decimals))
+
+
+def _step(low: float, high: float) -> float:
+    """The smallest nice step that spans ``low`` to ``high`` in at most ``MOST_STEPS`` steps."""
+    power = 10.0 ** math.floor(math.log10((high - low) / MOST_STEPS))
+    for scale in (1.0, 10.0):
+        for nice in NICE_STEPS:
+            step = _clean(nice * power * scale)
+            if math.ceil(high / step - 1e-9) - math.floor(low / step + 1e-9) <= MOST_STEPS:
+                return step
+    return _clean(100 * power)  # not reached: ten times the first power always spans
+
+
+def _tick_format(step: float, fmt: NumberFormat | None) -> NumberFormat:
+    """The chart's format with the decimals a tick of ``step`` needs (a step of 2.5 needs one, 25% none)."""
+    kind = fmt.kind if fmt is not None and fmt.kind != "date" else "decimal"
+    shown = step * 100 if kind == "percent" else step
+    decimals = max(0, -decimal.Decimal(repr(_clean(shown))).normalize().as_tuple().exponent)  # type: ignore[operator]
+    return NumberFormat(kind, int(decimals), fmt.currency if fmt is not None else "USD")
+
+
+def _clean(value: float) -> float:
+    """``value`` without the binary noise of arithmetic on steps (0.30000000000000004 is 0.3)."""
+    return float(f"{value:.12g}")
