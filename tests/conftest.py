@@ -8,6 +8,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -177,3 +178,47 @@ def server():
     yield start
     for controller in started:
         controller.stop()
+
+
+_MEASURED = """
+import atexit, os, runpy, sys
+
+def _peak():
+    # VmHWM belongs to this program's own memory: unlike getrusage's peak, it leaves out the test
+    # run's memory that a child started from it carries in until it runs this program.
+    with open("/proc/self/status") as status, open(os.environ["BRIEFING_PEAK_FILE"], "w") as out:
+        out.write(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+
+atexit.register(_peak)
+sys.argv = ["briefing", *sys.argv[1:]]
+runpy.run_module("briefing.cli", run_name="__main__")
+"""
+
+
+def run_briefing_measured(
+    args: list[str], cwd: Path, memory_limit: int, wall: float, stdout: Path, stderr: Path
+) -> tuple[int, float, float | None]:
+    """``briefing ARGS`` in a child under an address-space limit, stopped after ``wall`` seconds: its exit
+    status, the seconds it took, and its own peak memory in MB (None when it did not end by itself)."""
+    import resource
+    import threading
+    import time
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+
+    peak_file = cwd / ".peak-kb"
+    peak_file.unlink(missing_ok=True)
+    env = {**os.environ, "BRIEFING_PEAK_FILE": str(peak_file)}
+    started = time.monotonic()
+    with stdout.open("w") as out, stderr.open("w") as err:
+        child = subprocess.Popen(
+            [sys.executable, "-c", _MEASURED, *args], stdout=out, stderr=err, preexec_fn=limits, cwd=cwd, env=env
+        )
+        guard = threading.Timer(wall, child.kill)
+        guard.start()
+        code = child.wait()
+        guard.cancel()
+    seconds = time.monotonic() - started
+    peak = int(peak_file.read_text()) / 1024 if peak_file.exists() else None
+    return code, seconds, peak
