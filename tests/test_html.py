@@ -140,3 +140,12 @@ def test_a_wide_tables_text_is_the_size_the_layout_chose_as_in_the_pdf(tmp_path)
         words = [w for page in document.pages for w in page.extract_words(extra_attrs=["size"])]
     header = [w["size"] for w in words if w["text"].startswith("In")]  # "Indicator", broken or not
     assert header and all(size == pytest.approx(geometry.size, abs=0.05) for size in header)
+
+
+def test_a_control_character_in_the_title_never_reaches_the_page_raw(tmp_path):
+    doc = Briefing("Sahel\x00 Outlook\x07", (Section(parse_inline("H"), (Paragraph(parse_inline("Text.")),)),))
+    path = tmp_path / "t.html"
+    HtmlWriter().write(doc, path)
+    page = path.read_bytes()
+    assert b"\x00" not in page and b"\x07" not in page
+    assert lxml.html.parse(str(path)).findtext(".//h1") == "Sahel\ufffd Outlook\ufffd"

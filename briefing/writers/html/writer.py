@@ -37,12 +37,21 @@ from ...walk import walk
 from .. import markup
 from . import fonts
 
+
+def _safe(value: object) -> object:
+    """What a template prints, with characters XML and HTML cannot carry (a NUL in a title) made visible."""
+    if isinstance(value, Markup):
+        return Markup(markup.xml_safe(str(value)))
+    return markup.xml_safe(value) if isinstance(value, str) else value
+
+
 _ENV = Environment(
     loader=PackageLoader("briefing", "page_templates"),
     # HTML templates escape what they insert; the plain-text mail body must not.
     autoescape=select_autoescape(enabled_extensions=("html.j2", "css.j2"), default_for_string=True, default=False),
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=_safe,
 )
 _ENV.filters["lighter"] = colours.lighter
 _IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
