@@ -40,7 +40,7 @@ def serve(
     watcher.start()
     print(f"http://{host}:{port}/", flush=True)
     config = uvicorn.Config(
-        application(preview, build), host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
+        application(preview, build, host, port), host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
     )
     try:
         uvicorn.Server(config).run()
