@@ -1,4 +1,5 @@
-"""``briefing serve`` is safe to leave open: other sites can neither read nor drive it.
+"""``briefing serve`` is safe to leave open: other sites can neither read nor drive it, many open pages
+do not stall it, Ctrl-C stops it at once, and a hostile spec cannot wedge it.
 
 Every server here is real: the preview as a user runs it, in its own process on 127.0.0.1;
 another site is a second server on 127.0.0.2, or a name Chromium is told to resolve to
@@ -7,12 +8,14 @@ another site is a second server on 127.0.0.2, or a name Chromium is told to reso
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import http.server
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -23,12 +26,16 @@ from pathlib import Path
 
 import pytest
 
+from briefing.serve.app import MAX_STREAMS
+
 from .conftest import SPECS, free_port, require_tool
 from .test_serve import CHROMIUM_FLAGS
 
 TITLE = "Sahel Security Outlook"
 SECRET = "OFFICIAL-SENSITIVE"
 """The showcase's marking: in every view of the briefing, and never in a refusal."""
+HOSTILE = 'title: "{{ lipsum(100000, false, 99999, 100000) | length }}"'
+"""Within every limit of a spec's budget, and hours of work all the same."""
 
 
 @dataclass
@@ -318,3 +325,254 @@ def test_another_site_in_chromium_can_neither_read_nor_drive_the_preview(served,
     finally:
         attacker.shutdown()
         recorder.shutdown()
+
+
+# --- Many open pages ------------------------------------------------------------------------------
+
+
+class _Stream:
+    """One open ``/events`` stream over a raw socket, as a browser's EventSource holds it."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, port: int) -> _Stream:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(f"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n".encode())
+        await writer.drain()
+        return cls(reader, writer)
+
+    async def status(self) -> int:
+        return int((await self.reader.readline()).split()[1])
+
+    async def update(self) -> int:
+        """The version of the next update (past the status line and headers the first time)."""
+        while line := await self.reader.readline():
+            if line.startswith(b"data: "):
+                return int(line[6:])
+        raise EOFError("the stream ended")
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+async def _many_pages(preview: Preview, count: int) -> dict[str, float]:
+    """Open ``count`` streams, then a new tab, save, build; the seconds each took, as a user sees them."""
+    seconds: dict[str, float] = {}
+    streams = await asyncio.gather(*(_Stream.open(preview.port) for _ in range(count)))
+    try:
+        first = await asyncio.wait_for(asyncio.gather(*(s.update() for s in streams)), 30)
+        started = time.monotonic()
+        tab = await _Stream.open(preview.port)
+        streams.append(tab)
+        assert await asyncio.wait_for(tab.update(), 10) == first[0]
+        seconds["a new tab's first update"] = time.monotonic() - started
+
+        started = time.monotonic()
+        edited = preview.spec.read_text(encoding="utf-8").replace("heading: Situation", "heading: Situation now")
+        preview.save(edited)
+        while b"Situation now" not in preview.ask("GET", "/view/html")[1]:
+            await asyncio.wait_for(tab.update(), 10)
+        seconds["save to update"] = time.monotonic() - started
+        newer = await asyncio.wait_for(asyncio.gather(*(s.update() for s in streams[:count])), 30)
+        assert min(newer) > first[0]  # every open page heard of it
+
+        started = time.monotonic()
+        headers = {"Content-Type": "application/json"}
+        status, _ = await asyncio.to_thread(preview.ask, "POST", "/build", headers, b"{}")
+        assert status == 200
+        seconds["build"] = time.monotonic() - started
+
+        more = await asyncio.gather(*(_Stream.open(preview.port) for _ in range(MAX_STREAMS - len(streams))))
+        streams.extend(more)
+        await asyncio.wait_for(asyncio.gather(*(s.update() for s in more)), 30)
+        extra = await _Stream.open(preview.port)
+        streams.append(extra)
+        assert await asyncio.wait_for(extra.status(), 10) == 503  # past the bound, refused at once
+        return seconds
+    finally:
+        for stream in streams:
+            stream.close()
+
+
+def test_two_hundred_open_pages_do_not_stall_the_preview(served):
+    seconds = asyncio.run(asyncio.wait_for(_many_pages(served, 200), 90))
+    print(" ".join(f"{k}: {v:.2f} s;" for k, v in seconds.items()))
+    assert seconds["a new tab's first update"] < 1  # with 200 pages open, a new tab shows at once
+    assert seconds["save to update"] < 5  # and every page follows a save within a few seconds
+    assert seconds["build"] < 20  # and Build pack does not wait on them
+    assert served.built() == sorted(
+        ["showcase.docx", "showcase.html", "showcase.manifest.json", "showcase.pdf", "showcase.xlsx"]
+    )
+
+
+# --- Ctrl-C ---------------------------------------------------------------------------------------
+
+
+def test_ctrl_c_stops_at_once_with_a_browser_and_streams_open(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    chromium = require_tool("chromium")
+    preview = start(tmp_path, session=True)  # its own process group, as a terminal's Ctrl-C reaches it
+    try:
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=chromium, args=["--headless", *CHROMIUM_FLAGS])
+            page = browser.new_page()
+            page.goto(preview.url)
+            expect(page.locator("#title")).to_have_text(TITLE, timeout=20_000)
+            streams = [http.client.HTTPConnection("127.0.0.1", preview.port, timeout=10) for _ in range(20)]
+            for stream in streams:
+                stream.request("GET", "/events")
+                assert stream.getresponse().status == 200
+            preview.save(preview.spec.read_text(encoding="utf-8").replace(TITLE, "Being rebuilt"))
+            time.sleep(0.2)  # a rebuild is under way as well
+            started = time.monotonic()
+            os.killpg(preview.process.pid, signal.SIGINT)
+            code = preview.process.wait(timeout=30)
+            took = time.monotonic() - started
+            print(f"Ctrl-C to exit: {took:.2f} s")
+            browser.close()
+        assert code == 0
+        assert took < 2  # Ctrl-C stops it within a second or two, whatever is connected
+        assert preview.process.stderr.read() == ""  # no traceback, nothing to explain
+    finally:
+        _end(preview)
+
+
+# --- A hostile spec -------------------------------------------------------------------------------
+
+
+def _memory_mb(pid: int) -> float:
+    """The resident memory of one process, as /proc reports it."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) / 1024
+
+
+def _tree_cpu_seconds(root: int) -> float:
+    """CPU seconds used so far by a process and every process under it."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+            times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
+def _until(what, seconds: float, every: float = 0.1):
+    """``what()`` once it is true, trying for ``seconds``; fails saying how long it waited."""
+    ends = time.monotonic() + seconds
+    while time.monotonic() < ends:
+        if value := what():
+            return value
+        time.sleep(every)
+    raise AssertionError(f"not within {seconds} s")
+
+
+def test_a_hostile_spec_cannot_wedge_the_preview(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    chromium = require_tool("chromium")
+    preview = start(tmp_path, env={"BRIEFING_PREVIEW_SECONDS": "5"})
+    good = preview.spec.read_text(encoding="utf-8")
+    hostile = re.sub(r"^title: .*$", HOSTILE, good, count=1, flags=re.M)
+    pid, memory = preview.process.pid, [_memory_mb(preview.process.pid)]
+    try:
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=chromium, args=["--headless", *CHROMIUM_FLAGS])
+            page = browser.new_page()
+            page.goto(preview.url)
+            expect(page.locator("#title")).to_have_text(TITLE, timeout=20_000)
+
+            # The next save wins: a rebuild of the hostile spec is stopped when the good one is saved.
+            preview.save(hostile)
+            time.sleep(1)
+            version = preview.state()["version"]
+            started = time.monotonic()
+            preview.save(good.replace("heading: Situation", "heading: Restored"))
+            _until(lambda: b"Restored" in preview.ask("GET", "/view/html")[1], 10)
+            assert time.monotonic() - started < 5  # shown within a few seconds
+            # One version more: the hostile rebuild was stopped, and never ran out its 5 s to say so.
+            assert preview.state()["version"] == version + 1 and preview.state()["problems"] == []
+
+            # Left alone, the hostile rebuild runs out of its time and says so in one line.
+            preview.save(hostile)
+            started = time.monotonic()
+
+            def refused() -> list[str]:
+                answered = time.monotonic()
+                problems = preview.state()["problems"]
+                assert time.monotonic() - answered < 1  # the preview answers at once all the while
+                memory.append(_memory_mb(pid))
+                return problems
+
+            problems = _until(refused, 20, every=0.5)
+            assert time.monotonic() - started > 4.5  # it had its 5 s
+            line = (
+                "showcase.yaml: not rebuilt: the rebuild took longer than 5 s, the preview's budget"
+                " (BRIEFING_PREVIEW_SECONDS sets another); the last good rendering stays"
+            )
+            assert problems == [line]
+            expect(page.locator("#problems li.problem")).to_have_text([line], timeout=10_000)
+            expect(page.frame_locator("#html-view").locator("h2", has_text="Restored")).to_be_visible()
+            status, body = preview.ask("POST", "/build", {"Content-Type": "application/json"}, b"{}")
+            assert status == 409 and preview.built() == []  # Build pack would read it with no limit of time
+            cpu = _tree_cpu_seconds(pid)
+            time.sleep(1)
+            assert _tree_cpu_seconds(pid) - cpu < 0.5  # nothing goes on burning the CPU
+
+            started = time.monotonic()
+            preview.save(good)
+            expect(page.locator("#problems li.problem")).to_have_count(0, timeout=10_000)
+            expect(page.frame_locator("#html-view").locator("h2", has_text="Situation")).to_be_visible()
+            print(
+                f"restored in {time.monotonic() - started:.2f} s; server memory {min(memory):.0f}-{max(memory):.0f} MB"
+            )
+            browser.close()
+        assert max(memory) - memory[0] < 50 and max(memory) < 500  # the server's own memory stays put
+    finally:
+        _end(preview)
+
+
+def test_a_rebuild_past_its_memory_is_one_line(tmp_path, capfd):
+    from briefing.reading.loader import Options
+    from briefing.serve.rebuilds import Budget, Rebuilder
+
+    spec = tmp_path / "s.yaml"
+    spec.write_text(f"title: {TITLE}\nsections:\n  - heading: H\n")
+    outcomes = []
+    Rebuilder(spec, Options(), Budget(memory_mb=100), lambda outcome, _: outcomes.append(outcome)).once()
+    line = f"{spec}: not rebuilt: the rebuild needed more than 100 MB of memory, the preview's budget"
+    assert len(outcomes) == 1 and outcomes[0].problems == (
+        f"{line} (BRIEFING_PREVIEW_MEMORY_MB sets another); the last good rendering stays",
+    )
+    assert outcomes[0].rendering is None and "Traceback" not in capfd.readouterr().err
+
+
+def test_a_bad_budget_is_one_line(tmp_path):
+    from briefing.serve.rebuilds import Budget
+
+    assert Budget.from_environment({"BRIEFING_PREVIEW_SECONDS": "2.5"}) == Budget(seconds=2.5)
+    with pytest.raises(ValueError, match="^BRIEFING_PREVIEW_MEMORY_MB takes a whole number of megabytes above 0"):
+        Budget.from_environment({"BRIEFING_PREVIEW_MEMORY_MB": "-5"})
+    spec = tmp_path / "s.yaml"
+    spec.write_text("title: T\nsections:\n  - heading: H\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "briefing.cli", "serve", str(spec), "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "BRIEFING_PREVIEW_SECONDS": "soon"},
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == "briefing: BRIEFING_PREVIEW_SECONDS takes a number of seconds above 0, not 'soon'\n"

@@ -1,4 +1,4 @@
-"""Running the preview: a file watcher that rebuilds it, and the web server that shows it."""
+"""Running the preview: a file watcher that asks for rebuilds, and the web server that shows them."""
 
 from __future__ import annotations
 
@@ -7,16 +7,20 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 import watchfiles
 
 from ..reading.loader import Options
 from .app import application
-from .preview import Preview
+from .live import Preview
+from .rebuilds import Budget, Rebuilder
 
 WATCHED = {".yaml", ".yml", ".csv", ".tsv", ".txt", ".json", ".xlsx", ".png", ".jpg", ".jpeg", ".docx", ".ttf"}
 """Kinds of file whose change rebuilds the preview: specs, data, pictures, templates, fonts."""
+GRACE = 1
+"""Seconds Ctrl-C waits for answers being sent; the event streams end at once and need none."""
 
 
 def is_loopback(host: str) -> bool:
@@ -29,36 +33,61 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, which also ends the preview's event streams as soon as Ctrl-C arrives."""
+
+    def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_exit = on_exit
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self._on_exit()  # otherwise shutdown waits on every open page's stream until its grace runs out
+        super().handle_exit(sig, frame)
+
+
 def serve(
     spec: Path, options: Options, host: str, port: int, build: Callable[[], list[str]], folders: list[Path]
 ) -> int:
     """Build the preview, watch ``folders`` for changes, and serve until Ctrl-C."""
-    preview = Preview(spec, options)
-    preview.refresh()
+    try:
+        budget = Budget.from_environment()
+    except ValueError as exc:
+        print(f"briefing: {exc}", file=sys.stderr)
+        return 2
+    preview = Preview(spec)
+    rebuilder = Rebuilder(spec, options, budget, preview.publish)
     stop = threading.Event()
-    watcher = threading.Thread(target=_watch, args=(preview, folders, stop), daemon=True)
-    watcher.start()
-    print(f"http://{host}:{port}/", flush=True)
+    watcher = threading.Thread(target=_watch, args=(rebuilder, folders, stop), name="preview-watch", daemon=True)
     config = uvicorn.Config(
-        application(preview, build, host, port), host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
+        application(preview, build, host, port),
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=GRACE,
     )
     try:
-        uvicorn.Server(config).run()
+        watcher.start()
+        rebuilder.once()
+        rebuilder.start()
+        print(f"http://{host}:{port}/", flush=True)
+        _Server(config, on_exit=preview.close).run()
     except KeyboardInterrupt:
         pass  # Ctrl-C is how a preview ends: uvicorn has shut down, and passes the signal on
     finally:
         stop.set()
-        watcher.join(timeout=5)
+        preview.close()
+        rebuilder.stop()
+        watcher.join(timeout=1)
     return 0
 
 
-def _watch(preview: Preview, folders: list[Path], stop: threading.Event) -> None:
+def _watch(rebuilder: Rebuilder, folders: list[Path], stop: threading.Event) -> None:
     def wanted(change: watchfiles.Change, path: str) -> bool:
         name = Path(path).name
         return Path(path).suffix.lower() in WATCHED and not name.startswith((".", "~")) and not name.endswith(".tmp")
 
     try:
         for _ in watchfiles.watch(*folders, watch_filter=wanted, stop_event=stop, debounce=100, step=20):
-            preview.refresh()
+            rebuilder.request()
     except Exception as exc:  # the preview stays up; the user is told it no longer follows the files
         print(f"briefing: the file watcher stopped: {exc}", file=sys.stderr, flush=True)
