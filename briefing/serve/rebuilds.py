@@ -86,8 +86,16 @@ class Rebuilder:
 
     def once(self) -> None:
         """Rebuild now and wait for it (the first rendering, before the server answers)."""
+        self._ready()
         self._done = self._wanted
         self._publish(self._build(self._done))
+
+    def _ready(self) -> None:
+        """Wait for the fork server to load the writers (a second or two), so that no rebuild's time counts it."""
+        child = self._context.Process(target=_nothing, daemon=True)
+        child.start()
+        child.join()
+        child.close()
 
     def start(self) -> None:
         """Rebuild in the background whenever ``request`` is called."""
@@ -180,6 +188,10 @@ class Rebuilder:
                 pass
         except BlockingIOError:
             pass
+
+
+def _nothing() -> None:
+    """A child that does nothing: it starts once the fork server is ready."""
 
 
 def _child(answer: Connection, spec: Path, options: Options, memory_mb: int) -> None:
