@@ -31,6 +31,10 @@ from .rendering import Outcome
 
 SECONDS_VARIABLE = "BRIEFING_PREVIEW_SECONDS"
 MEMORY_VARIABLE = "BRIEFING_PREVIEW_MEMORY_MB"
+SECONDS = 60.0
+"""Seconds one rebuild may take, from its start to its views, page pictures included."""
+MEMORY = 2 << 30
+"""Bytes of address space the rebuilding process may hold, interpreter and libraries included."""
 OUT_OF_MEMORY = 3
 """Exit status of a child that reached its memory limit."""
 
@@ -39,10 +43,10 @@ OUT_OF_MEMORY = 3
 class Budget:
     """What one rebuild of the preview may take; a real briefing stays far below both."""
 
-    seconds: float = 60.0
-    """Seconds from the start of a rebuild to its views, page pictures included."""
-    memory_mb: int = 2048
-    """Megabytes of address space the rebuilding process may hold, interpreter and libraries included."""
+    seconds: float = SECONDS
+    """Seconds from the start of a rebuild to its views (``SECONDS`` unless set)."""
+    memory_mb: int = MEMORY >> 20
+    """Megabytes of address space the rebuilding process may hold (``MEMORY`` unless set)."""
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Budget:
