@@ -35,7 +35,9 @@ TITLE = "Sahel Security Outlook"
 SECRET = "OFFICIAL-SENSITIVE"
 """The showcase's marking: in every view of the briefing, and never in a refusal."""
 HOSTILE = 'title: "{{ lipsum(100000, false, 99999, 100000) | length }}"'
-"""Within every limit of a spec's budget, and hours of work all the same."""
+"""Hours of work and ever more memory, unless the spec's budget counts what a template makes."""
+SLOW = "title: Annex\nsections:\n  - heading: Annex\n    content:\n      - table:\n          source: annex.csv\n"
+"""A spec within every limit of the budget whose views take minutes: 100,000 rows, 2,600 pages drawn."""
 
 
 @dataclass
@@ -78,10 +80,14 @@ class Preview:
         return not self.out.exists()
 
 
-def start(folder: Path, env: dict[str, str] | None = None, session: bool = False) -> Preview:
-    """Serve a copy of the showcase from ``folder``, as a user does; returns once it answers."""
+def start(
+    folder: Path, env: dict[str, str] | None = None, session: bool = False, files: dict[str, str] | None = None
+) -> Preview:
+    """Serve a copy of the showcase (and ``files`` beside it) from ``folder``, as a user does, once it answers."""
     desk = folder / "desk"
     (desk / "images").mkdir(parents=True)
+    for name, text in (files or {}).items():
+        (desk / name).write_text(text, encoding="utf-8")
     shutil.copy(SPECS / "images" / "mali-timeline.png", desk / "images")
     spec = desk / "showcase.yaml"
     spec.write_text((SPECS / "showcase.yaml").read_text(encoding="utf-8"), encoding="utf-8")
@@ -479,13 +485,17 @@ def _until(what, seconds: float, every: float = 0.1):
     raise AssertionError(f"not within {seconds} s")
 
 
+def _annex(rows: int) -> str:
+    lines = (f"Region {i % 97},{i},{i * 1.5:.1f},2026-01-{i % 28 + 1:02d}" for i in range(rows))
+    return "Region,Count,Share,As of\n" + "\n".join(lines) + "\n"
+
+
 def test_a_hostile_spec_cannot_wedge_the_preview(tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     chromium = require_tool("chromium")
-    preview = start(tmp_path, env={"BRIEFING_PREVIEW_SECONDS": "6"})
+    preview = start(tmp_path, env={"BRIEFING_PREVIEW_SECONDS": "6"}, files={"annex.csv": _annex(100_000)})
     good = preview.spec.read_text(encoding="utf-8")
-    hostile = re.sub(r"^title: .*$", HOSTILE, good, count=1, flags=re.M)
     pid, memory = preview.process.pid, [_memory_mb(preview.process.pid)]
     try:
         with sync_playwright() as driver:
@@ -493,20 +503,26 @@ def test_a_hostile_spec_cannot_wedge_the_preview(tmp_path):
             page = browser.new_page()
             page.goto(preview.url)
             expect(page.locator("#title")).to_have_text(TITLE, timeout=20_000)
+            problem = page.locator("#problems li.problem")
 
-            # The next save wins: a rebuild of the hostile spec is stopped when the good one is saved.
-            preview.save(hostile)
+            # The issue's template: the spec's budget refuses it at its line, within seconds.
+            preview.save(re.sub(r"^title: .*$", HOSTILE, good, count=1, flags=re.M))
+            expect(problem).to_have_count(1, timeout=10_000)
+            assert re.match(r"^showcase\.yaml:3:\d+: ", problem.inner_text())  # one positioned line
+
+            # The next save wins: a slow rebuild is stopped when the good spec is saved again.
+            preview.save(SLOW)
             time.sleep(1)
             version = preview.state()["version"]
             started = time.monotonic()
             preview.save(good.replace("heading: Situation", "heading: Restored"))
             _until(lambda: b"Restored" in preview.ask("GET", "/view/html")[1], 10)
             assert time.monotonic() - started < 5  # shown within a few seconds
-            # One version more: the hostile rebuild was stopped, and never ran out its 6 s to say so.
+            # One version more: the slow rebuild was stopped, and never ran out its 6 s to say so.
             assert preview.state()["version"] == version + 1 and preview.state()["problems"] == []
 
-            # Left alone, the hostile rebuild runs out of its time and says so in one line.
-            preview.save(hostile)
+            # Left alone, the slow rebuild runs out of its time and says so in one line.
+            preview.save(SLOW)
             started = time.monotonic()
 
             def refused() -> list[str]:
@@ -523,21 +539,20 @@ def test_a_hostile_spec_cannot_wedge_the_preview(tmp_path):
                 " (BRIEFING_PREVIEW_SECONDS sets another); the last good rendering stays"
             )
             assert problems == [line]
-            expect(page.locator("#problems li.problem")).to_have_text([line], timeout=10_000)
+            expect(problem).to_have_text([line], timeout=10_000)
             expect(page.frame_locator("#html-view").locator("h2", has_text="Restored")).to_be_visible()
             status, body = preview.ask("POST", "/build", {"Content-Type": "application/json"}, b"{}")
-            assert status == 409 and preview.untouched()  # Build pack would read it with no limit of time
+            assert status == 409 and preview.untouched()  # Build pack would build it with no limit of time
             cpu = _tree_cpu_seconds(pid)
             time.sleep(1)
             assert _tree_cpu_seconds(pid) - cpu < 0.5  # nothing goes on burning the CPU
 
             started = time.monotonic()
             preview.save(good)
-            expect(page.locator("#problems li.problem")).to_have_count(0, timeout=10_000)
+            expect(problem).to_have_count(0, timeout=10_000)
             expect(page.frame_locator("#html-view").locator("h2", has_text="Situation")).to_be_visible()
-            print(
-                f"restored in {time.monotonic() - started:.2f} s; server memory {min(memory):.0f}-{max(memory):.0f} MB"
-            )
+            restored = time.monotonic() - started
+            print(f"restored in {restored:.2f} s; server memory {min(memory):.0f}-{max(memory):.0f} MB")
             browser.close()
         assert max(memory) - memory[0] < 50 and max(memory) < 500  # the server's own memory stays put
     finally:
