@@ -51,3 +51,56 @@ def test_the_whole_text_mailed_shows_each_figure_as_an_inline_picture(page):
     assert sources == [f"cid:{p.cid}" for p in body.pictures] and len(sources) == len(captions)
     assert all(p.data[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1") for p in body.pictures)
     assert "<svg" not in body.html
+
+
+def test_each_cell_stands_where_the_layout_aligns_it_in_every_format(tmp_path):
+    """Numbers end their cells, a right-to-left text starts at the right of its cell, other text at the start:
+    decided by the layout, and read back from the PDF, Word, Excel and the HTML page."""
+    import docx
+    import pdfplumber
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from openpyxl import load_workbook
+
+    from briefing.model import Briefing, Paragraph, Section
+    from briefing.reading.inline import parse_inline
+    from briefing.writers.docx.writer import DocxWriter
+    from briefing.writers.html.writer import HtmlWriter
+    from briefing.writers.pdf.writer import PdfWriter
+    from briefing.writers.xlsx.writer import XlsxWriter
+
+    table = Table(("Town", "Incidents"), (("Gao", 1234), ("تمبكتو", 56), ("Mopti region", 7)), "Towns")
+    laid = lay_out(Briefing("T", (Section(parse_inline("H"), (Paragraph(parse_inline("The towns:")), table)),)))
+    (geometry,) = [place.table for node, place in laid.flow if isinstance(node, Table)]
+    assert [geometry.align(0, "Gao"), geometry.align(0, "تمبكتو"), geometry.align(1, "1,234")] == [
+        "start",
+        "right",
+        "end",
+    ]
+    paths = {fmt: tmp_path / f"t.{fmt}" for fmt in ("pdf", "docx", "xlsx", "html")}
+    for writer, fmt in ((PdfWriter(), "pdf"), (DocxWriter(), "docx"), (XlsxWriter(), "xlsx"), (HtmlWriter(), "html")):
+        writer.write(laid, paths[fmt])
+
+    cells = {td.text_content(): td.get("class") for td in lxml.html.parse(str(paths["html"])).iter("td")}
+    assert cells == {"Gao": None, "تمبكتو": "rtl", "Mopti region": None, "1,234": "num", "56": "num", "7": "num"}
+
+    grid = docx.Document(str(paths["docx"])).tables[0]
+    sides = {c.text: c.paragraphs[0].alignment for r in grid.rows[1:] for c in r.cells}
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    assert sides == {"Gao": None, "تمبكتو": right, "Mopti region": None, "1,234": right, "56": right, "7": right}
+
+    sheet = load_workbook(paths["xlsx"])["Towns"]
+    values = {c.value: c for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert values["Incidents"].alignment.horizontal == "right" and values["Town"].alignment.horizontal == "left"
+    assert values["تمبكتو"].alignment.horizontal == "right"
+    assert values["Gao"].alignment.horizontal in (None, "general", "left")
+    assert values[1234].alignment.horizontal in (None, "general", "right")  # Excel sets a number at the right
+
+    with pdfplumber.open(str(paths["pdf"])) as pdf:
+        words = pdf.pages[0].extract_words()
+    numbers = [w for w in words if w["text"] in ("1,234", "56", "7")]
+    assert len(numbers) == 3 and max(w["x1"] for w in numbers) - min(w["x1"] for w in numbers) < 1  # one right edge
+    latin = [w for w in words if w["text"] in ("Gao", "Mopti")]
+    assert max(w["x0"] for w in latin) - min(w["x0"] for w in latin) < 1  # one left edge
+    column_right = min(w["x0"] for w in numbers)  # the number column starts after the town column
+    arabic = [w for w in words if not w["text"].isascii() and w["x1"] < column_right]
+    assert arabic and max(w["x1"] for w in arabic) > max(w["x1"] for w in latin if w["text"] == "Gao") + 20

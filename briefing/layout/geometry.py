@@ -17,11 +17,15 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from typing import Literal
 
 from ..model import Cell, Chart, NumberFormat, Rows, Table
 from ..style import Style, scripts_in
 from .measure import width
-from .text import Show, column_text, display, grouped
+from .text import Show, column_text, display, grouped, has_rtl
+
+Align = Literal["start", "end", "right"]
+"""Where a cell's text stands: the start or the end of the line in the briefing's direction, or the right."""
 
 TABLE_TEXT = 0.86
 """Size of table text relative to body text."""
@@ -86,6 +90,10 @@ class TableGeometry:
     totals: tuple[str, ...] | None
     """The totals row's texts, or None."""
 
+    def align(self, column: int, text: str = "") -> Align:
+        """Where a cell's text stands in its cell (see ``align``)."""
+        return align(self.columns[column], text)
+
     @property
     def width(self) -> float:
         """Width of the whole table, in points."""
@@ -96,6 +104,16 @@ class TableGeometry:
         shows = self.shows
         for row in self.body.between(start, stop):
             yield tuple(show(value) for show, value in zip(shows, row, strict=True))
+
+
+def align(column: ColumnGeometry, text: str = "") -> Align:
+    """Where a cell's text stands in its cell, the same in every format: a number at the ``"end"`` (the
+    right, or the left in a right-to-left briefing), a text in a right-to-left script at the ``"right"``
+    in a table of either direction, any other text at the ``"start"``. ``text`` is the cell's (or the
+    header's) text; without it, the column's own alignment."""
+    if column.numeric:
+        return "end"
+    return "right" if text and has_rtl(text) else "start"
 
 
 def geometry(table: Table, style: Style) -> TableGeometry:

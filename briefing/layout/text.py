@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import unicodedata
 from collections.abc import Callable, Sequence
 
 from babel import Locale, UnknownLocaleError
@@ -14,6 +15,13 @@ from ..model import Briefing, Cell, NumberFormat
 from ..number_formats import LOCALE, digits_pattern, fits, symbol
 
 Show = Callable[[Cell], str]
+
+
+def has_rtl(text: str) -> bool:
+    """Whether ``text`` holds a right-to-left letter (Arabic, Hebrew, N'Ko…), as the Unicode bidi classes say."""
+    return not text.isascii() and any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
 """Turns a value of one column into its text."""
 
 

@@ -1,22 +1,18 @@
-"""Text as writers put it in their files: XML-safe characters, links grouped, right-to-left letters found."""
+"""Text as writers put it in their files: XML-safe characters, links grouped, right-to-left letters found
+(``has_rtl``, the layout's own test, named here for the writers)."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from itertools import groupby
 
+from ..layout.text import has_rtl as has_rtl  # the layout's own test, for the writers
 from ..model import Inline, Span
 
 # XML 1.0 cannot hold these characters at all; writers of XML formats replace
 # them with a visible U+FFFD rather than failing or dropping text silently.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def has_rtl(text: str) -> bool:
-    """Whether ``text`` holds a right-to-left letter (Arabic, Hebrew, N'Ko…), as the Unicode bidi classes say."""
-    return not text.isascii() and any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
 
 
 def xml_safe(text: str) -> str:

@@ -486,7 +486,9 @@ class _Builder:
         self.inline(para, caption.spans)
         para.paragraph_format.keep_with_next = True
         widths = [round(c.width * _TWIPS_PER_PT) for c in laid.columns]
-        right = [c.numeric for c in laid.columns]
+        # The layout's alignment: a column that ends its cells is set right (Word turns "right" round in a
+        # right-to-left briefing's paragraphs); a right-to-left text, aligned "right", is set so by wordml.script_cell.
+        right = [laid.align(i) == "end" for i in range(len(laid.columns))]
 
         grid = self.document.add_table(rows=0, cols=len(widths))
         if "Table Grid" in self.document.styles:

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from ...errors import Problem
 from ...layout import Box, Heading, Item, Laid, LaidDocument, Place, Summary, TextLook, colours, laid_out
 from ...layout.charts import ChartScale
-from ...layout.geometry import PADDING, TABLE_TEXT, TableGeometry
+from ...layout.geometry import PADDING, TABLE_TEXT, Align, TableGeometry
 from ...layout.numbering import Caption
 from ...model import (
     CALLOUT_KINDS,
@@ -351,23 +351,23 @@ def _cell(text: str) -> Markup:
     return Markup(_HYPHENATED.sub(lambda m: f'<span class="nb">{m.group()}</span>', str(escape(markup.xml_safe(text)))))
 
 
-def _align(text: str, column: str) -> str:
-    """A cell's class: its column's, or, for right-to-left text, a start at the right, as in the PDF and Word."""
-    return ' class="rtl"' if not column and markup.has_rtl(text) else column
+_ALIGN_CLASS: dict[Align, str] = {"start": "", "end": ' class="num"', "right": ' class="rtl"'}
+"""A cell's class for where the layout aligns it: the start (the page's own), the end, as numbers are
+(and kept whole), or the right, as right-to-left text is in a table of either direction."""
 
 
 def _table(laid: TableGeometry, caption: Caption) -> Markup:
     """A table in the layout's geometry: its column widths, in points, and its texts."""
-    align = [' class="num"' if c.numeric else "" for c in laid.columns]
     cols = "".join(f'<col style="width:{c.width:.1f}pt">' for c in laid.columns)
-    head = "".join(f"<th{_align(name, a)}>{_cell(name)}</th>" for name, a in zip(laid.header, align, strict=True))
+    aligned = laid.align
+    head = "".join(f"<th{_ALIGN_CLASS[aligned(i, name)]}>{_cell(name)}</th>" for i, name in enumerate(laid.header))
     rows = [
-        "<tr>" + "".join(f"<td{_align(t, a)}>{_cell(t)}</td>" for t, a in zip(row, align, strict=True)) + "</tr>"
+        "<tr>" + "".join(f"<td{_ALIGN_CLASS[aligned(i, t)]}>{_cell(t)}</td>" for i, t in enumerate(row)) + "</tr>"
         for row in laid.rows()
     ]
     foot = ""
     if laid.totals:
-        cells = "".join(f"<td{_align(t, a)}>{_cell(t)}</td>" for t, a in zip(laid.totals, align, strict=True))
+        cells = "".join(f"<td{_ALIGN_CLASS[aligned(i, t)]}>{_cell(t)}</td>" for i, t in enumerate(laid.totals))
         foot = f"<tfoot><tr>{cells}</tr></tfoot>"
     body = "\n".join(rows)
     wide = " wide" if laid.turned else ""

@@ -32,7 +32,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from ...errors import Problem
 from ...layout import Front, Item, LaidDocument, Place, TextLook, colours, laid_out
 from ...layout import Heading as LaidHeading
-from ...layout.geometry import TableGeometry
+from ...layout.geometry import Align, TableGeometry
 from ...model import (
     Briefing,
     Callout,
@@ -73,6 +73,13 @@ class PdfWriter:
         else:
             template.build(story.flowables, canvasmaker=canvas)
         return story.warnings
+
+
+def _physical(align: Align, rtl: bool) -> str:
+    """The side of the page a layout's alignment stands at, "left" or "right"."""
+    if align == "right":
+        return "right"
+    return "right" if (align == "end") != rtl else "left"
 
 
 _H_ALIGN = {
@@ -164,19 +171,25 @@ class _Fit:
     matters for tables of thousands of rows; both look the same.
     """
 
-    def __init__(self, width: float, style: ParagraphStyle) -> None:
-        self.width, self.style = width, style
-        self.rtl_style = ParagraphStyle(f"{style.name}-rtl", style, alignment=TA_RIGHT)
-        """A right-to-left text starts at the right of its cell, in a table of either direction."""
+    def __init__(self, width: float, laid: TableGeometry, column: int, styles: dict[Align, ParagraphStyle]) -> None:
+        self.width, self.laid, self.column, self.styles = width, laid, column, styles
+        self.style = styles[laid.align(column)]
 
     def cell(self, text: str, story: _Story) -> str | Flowable:
         plain = markup.xml_safe(text)
-        if markup.has_rtl(plain):
-            return story.paragraph(text, self.rtl_style)  # laid out in visual order
+        align = self.laid.align(self.column, plain)
+        if markup.has_rtl(plain):  # laid out in visual order, at the side the layout puts it (the right)
+            return story.paragraph(text, self.styles[align])
         if "\n" not in plain and story.covers(plain):
             if stringWidth(plain, story.fonts.body, self.style.fontSize) <= self.width:
-                return plain
-        return RLParagraph(story.text(text), self.style)  # story.text makes it XML-safe too
+                return plain  # drawn at the side the table's look gives its column
+        return RLParagraph(story.text(text), self.styles[align])  # story.text makes it XML-safe too
+
+    def total(self, text: str, story: _Story) -> str | Flowable:
+        """A totals cell, bold by the table's look; a right-to-left label laid out as the body's cells are."""
+        if markup.has_rtl(text):
+            return story.paragraph(text, self.styles[self.laid.align(self.column, text)], bold=True)
+        return text
 
 
 class _Story:
@@ -349,21 +362,23 @@ class _Story:
         styles = self._cell_styles(laid.size)
         # A right-to-left briefing's table reads from the right: its first column is drawn last.
         ordered: Callable[[Sequence[Any]], list[Any]] = (lambda row: list(row)[::-1]) if self.rtl else list
+        # Each cell at the side the layout puts it: start, end, or right for right-to-left text.
+        heads: dict[Align, ParagraphStyle] = {"start": styles["head"], "end": styles["head-right"]}
+        heads["right"] = ParagraphStyle(f"{styles['head'].name}-right", styles["head"], alignment=TA_RIGHT)
+        cells: dict[Align, ParagraphStyle] = {"start": styles["left"], "end": styles["right"]}
+        cells["right"] = ParagraphStyle(f"{styles['left'].name}-right", styles["left"], alignment=TA_RIGHT)
         head = [
-            self.paragraph(name, styles["head-right" if c.numeric else "head"], bold=self.looks.table_header.bold)
-            for name, c in zip(laid.header, laid.columns, strict=True)
+            self.paragraph(name, heads[laid.align(i, name)], bold=self.looks.table_header.bold)
+            for i, name in enumerate(laid.header)
         ]
-        fits = [_Fit(c.width - 2 * laid.padding, styles["right" if c.numeric else "left"]) for c in laid.columns]
+        fits = [_Fit(c.width - 2 * laid.padding, laid, i, cells) for i, c in enumerate(laid.columns)]
 
         def rows(start: int, stop: int) -> list[list[Any]]:
             texts = laid.rows(start, stop)
             made = [ordered([fit.cell(text, self) for text, fit in zip(row, fits, strict=True)]) for row in texts]
             if laid.totals and stop > len(laid.body):
                 # The totals row is bold; a right-to-left label in it is laid out as its cells' are.
-                totals = [
-                    self.paragraph(text, fit.rtl_style, bold=True) if markup.has_rtl(text) else text
-                    for text, fit in zip(laid.totals, fits, strict=True)
-                ]
+                totals = [fit.total(text, self) for text, fit in zip(laid.totals, fits, strict=True)]
                 made.append(ordered(totals))
             return made
 
@@ -405,8 +420,8 @@ class _Story:
             bold_font=faces.bold(self.fonts.body),
             size=cell.fontSize,
             leading=cell.leading,
-            # Numbers end their cells: at the right, or at the left in a right-to-left briefing.
-            right=ordered([c.numeric != self.rtl for c in laid.columns]),
+            # The side of each column's plain cells, as the layout aligns the column.
+            right=ordered([_physical(laid.align(i), self.rtl) == "right" for i in range(len(laid.columns))]),
             header_fill=_hex(look.header_fill),
             zebra=_hex(look.zebra) if look.zebra else None,
             borders=_hex(look.borders) if look.borders else None,

@@ -24,7 +24,7 @@ from openpyxl.worksheet.table import Table as XLTable
 from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
 from ...adapters import openpyxl as openpyxl_adapter
-from ...layout.geometry import ColumnGeometry
+from ...layout.geometry import Align, ColumnGeometry, align
 from ...layout.looks import TableLook
 from ...layout.measure import line_em, script_line_em
 from ...layout.sheets import SheetGeometry
@@ -62,6 +62,10 @@ def chunks(rows: int, split: bool) -> list[range] | None:
     if not split:
         return None
     return [range(start, min(start + capacity, rows)) for start in range(0, rows, capacity)]
+
+
+_SIDE: dict[Align, str] = {"start": "left", "end": "right", "right": "right"}
+"""Excel's side for where the layout aligns a cell (a right-to-left sheet turns its columns round itself)."""
 
 
 @dataclass
@@ -163,7 +167,7 @@ class Grid:
             cell.number_format = formats[col]
         if script is not None:
             cell.font = own_font(str(value), self.font())
-        if isinstance(value, RightToLeftText) or (script is not None and script.rtl):
+        if isinstance(value, RightToLeftText) or (script is not None and script.rtl):  # the layout's "right"
             kept = cell.alignment
             cell.alignment = Alignment("right", kept.vertical, wrap_text=kept.wrap_text)
         return Slot(cell)
@@ -233,8 +237,8 @@ class Grid:
         for name, column in zip(names, cols, strict=True):
             cell = make(sheet, name)
             cell.font, cell.fill = own_font(name, head_font), head_fill
-            right = column.numeric or markup.has_rtl(name)  # a right-to-left name starts at the right
-            cell.alignment = Alignment(horizontal="right" if right else "left", vertical="top")
+            side = _SIDE[align(column, name)]  # where the layout aligns it: a number's end, or the right
+            cell.alignment = Alignment(horizontal=side, vertical="top")
             if border:
                 cell.border = border
             cells.append(cell)
