@@ -14,7 +14,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .layout import Heading, LaidDocument, Place, laid_out
-from .model import Briefing, Callout, Chart, Image, Inline, PageBreak, Paragraph, Pos, Table, plain
+from .model import Briefing, Chart, Image, Inline, PageBreak, Paragraph, Pos, Table, plain
 from .walk import walk
 
 _ABBREVIATIONS = {"e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "no.", "st.", "dr.", "mr.", "mrs.", "ms."}
@@ -64,7 +64,8 @@ class _Checker:
             self.found.extend(_inline(node.pos, node.text, sentence=True))
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> None:
-        # A list item reads "Lead: text", after which the text may go on in lower case.
+        # Also a callout's title and paragraphs, walked into; a list item reads "Lead: text", after which the
+        # text may go on in lower case.
         self.found.extend(_inline(node.pos, node.text, sentence=True))
 
     def visit_table(self, node: Table, place: Place) -> None:
@@ -79,9 +80,6 @@ class _Checker:
     def visit_image(self, node: Image, place: Place) -> None:
         if node.caption:
             self.found.extend(_inline(node.pos, node.caption, sentence=True))
-
-    def visit_callout(self, node: Callout, place: Place) -> None:
-        self.found.extend(_text(node.pos, node.title, sentence=True))
 
     def visit_page_break(self, node: PageBreak, place: Place) -> None:
         pass  # no text

@@ -25,12 +25,12 @@ from collections.abc import Callable
 from typing import Any, get_args
 
 from .errors import Problem
-from .layout import Heading, Item, Laid, LaidDocument, Summary, lay_out
+from .layout import CalloutTitle, Heading, Item, Laid, LaidDocument, Summary, lay_out
 from .model import Block, Briefing, Pos, Section
 
 Handler = Callable[[Any, Any], Any]
 
-NODE_TYPES: tuple[type, ...] = (Summary, Section, Heading, Item, *get_args(Block))
+NODE_TYPES: tuple[type, ...] = (Summary, Section, Heading, Item, CalloutTitle, *get_args(Block))
 """Every type of node a laid-out briefing holds."""
 
 

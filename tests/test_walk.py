@@ -56,7 +56,7 @@ def test_node_types_cover_the_block_vocabulary():
     names = {handler_name(t) for t in NODE_TYPES}
     # bullets and numbered are both lists; every other block type has its own node.
     spec_words = {"list_block" if b in ("bullets", "numbered") else b for b in BLOCK_TYPES}
-    assert names == {f"visit_{w}" for w in spec_words | {"heading", "summary", "section", "item"}}
+    assert names == {f"visit_{w}" for w in spec_words | {"heading", "summary", "section", "item", "callout_title"}}
 
 
 class Recorder:
@@ -86,6 +86,7 @@ def test_a_writer_that_knows_only_headings_and_paragraphs_shows_every_word_of_a_
     assert recorder.seen == [
         "h1 One",
         "Before.",
+        "Warning",  # the callout's title, a paragraph to a writer that knows no callouts
         "Inside.",
         "Lead: first point",  # a list's items are paragraphs, the lead run in as the layout decided
         "second point",
@@ -213,7 +214,7 @@ def test_a_plug_in_older_than_the_callout_shows_its_text_and_builds_the_pack(tmp
     assert "Names in other scripts" in text and "This paragraph starts a new page." in text
     assert "Table 1: Selected indicators" in text and "Foreign personnel (est.) | 1,500 | 0.25" in text
     # Inside a callout, which this writer was written before: its paragraphs and lists are shown all the same.
-    assert "role in Mali will" in text
+    assert "role in Mali will" in text and "Key judgement" in text and "Handling" in text  # titles too
     assert not [w for w in pack.warnings if w.message.startswith("txt:")]
     assert "role in Mali will" in (out / "showcase.html").read_text(encoding="utf-8")
     assert main(["build", str(SPECS / "showcase.yaml"), "--format", "txt", "--out", str(out)]) == 0
@@ -231,3 +232,9 @@ def test_a_batch_lays_each_pack_out_once_on_its_worker(tmp_path, monkeypatch):
     outcome = batch.run(jobs, ["docx", "pdf", "xlsx", "html"], tmp_path, batch.InProcess())
     assert len(outcome.packs) == 2 and not outcome.errors
     assert sorted(calls) == sorted(doc.title for _, doc in jobs)
+
+
+def test_the_prose_check_reads_a_callouts_title_and_paragraphs():
+    box = Callout("note", "the title in lower case", (Paragraph(p("Inside the the box.")),))
+    found = {(f.rule, f.message.split(":")[0]) for f in lint(_doc(box))}
+    assert {rule for rule, _ in found} >= {"lower-case-start", "doubled-word"}

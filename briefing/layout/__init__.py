@@ -27,10 +27,11 @@ from .looks import Looks, TableLook, TextLook, looks_of
 from .numbering import Counter
 from .sheets import sheet_geometry
 from .text import meta_line
-from .tree import Box, Front, Furniture, Heading, Item, Laid, LaidDocument, Place, Summary
+from .tree import Box, CalloutTitle, Front, Furniture, Heading, Item, Laid, LaidDocument, Place, Summary
 
 __all__ = [
     "Box",
+    "CalloutTitle",
     "Front",
     "Furniture",
     "Heading",
@@ -201,7 +202,8 @@ def _inside(block: object) -> list[_Draft]:
         case ListBlock():
             return [_Draft(item) for item in items(block)]
         case Callout():
-            return [_Draft(part, _inside(part)) for part in block.content]
+            title = _Draft(CalloutTitle((Span(block.title, bold=True),), pos=block.pos, kind=block.kind))
+            return [title, *(_Draft(part, _inside(part)) for part in block.content)]
     content = getattr(block, "content", ())
     return [_Draft(part, _inside(part)) for part in content] if isinstance(content, tuple) else []
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..errors import Problem
-from ..model import Briefing, Inline, Paragraph, Pos, Section
+from ..model import Briefing, CalloutKind, Inline, Paragraph, Pos, Section
 from .charts import ChartScale
 from .geometry import TableGeometry
 from .looks import Looks
@@ -54,6 +54,15 @@ class Item(Paragraph):
 
     marker: str = "\u2022"
     """What stands before it where a format has no lists of its own: "•", or its number and a stop ("3.")."""
+
+
+@dataclass(frozen=True)
+class CalloutTitle(Paragraph):
+    """A callout's title, as the first paragraph it holds: set in its kind's look by a writer that knows
+    callouts, and shown as a paragraph by one that does not, so no word of a callout is lost."""
+
+    kind: CalloutKind = "note"
+    """The callout's kind, which decides the title's colour."""
 
 
 @dataclass(frozen=True)

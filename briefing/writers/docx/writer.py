@@ -28,7 +28,7 @@ from lxml import etree
 from ... import gc_pause
 from ...adapters import docx as docx_adapter
 from ...errors import Problem, SpecError
-from ...layout import Heading, Item, LaidDocument, Place, TextLook, colours, laid_out
+from ...layout import CalloutTitle, Heading, Item, LaidDocument, Place, TextLook, colours, laid_out
 from ...layout.geometry import TableGeometry
 from ...layout.numbering import Caption
 from ...model import (
@@ -467,10 +467,12 @@ class _Builder:
         etree_row_pr.append(OxmlElement("w:cantSplit"))  # the box stays whole on a page where it fits
         cell = row.cells[0]
         wordml.shade_cell(docx_adapter.cell_element(cell), colours.lighter(colour))
-        title = cell.paragraphs[0]
-        self._look(title.add_run(markup.xml_safe(node.title)), self.laid.looks.callout_title(node.kind))
+        self.target = cell  # its title, paragraphs and lists go in the box
+
+    def visit_callout_title(self, node: CalloutTitle, place: Place) -> None:
+        title = self.target.paragraphs[0]  # the box's own first paragraph
+        self._look(title.add_run(markup.xml_safe(plain(node.text))), self.laid.looks.callout_title(node.kind))
         title.paragraph_format.space_before = Pt(4)
-        self.target = cell  # its paragraphs and lists go in the box
 
     def leave_callout(self, node: Callout, place: Place) -> None:
         self.target = self.document

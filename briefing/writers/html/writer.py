@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from ...errors import Problem
-from ...layout import Box, Heading, Item, Laid, LaidDocument, Place, Summary, TextLook, colours, laid_out
+from ...layout import Box, CalloutTitle, Heading, Item, Laid, LaidDocument, Place, Summary, TextLook, colours, laid_out
 from ...layout.charts import ChartScale
 from ...layout.geometry import PADDING, TABLE_TEXT, Align, TableGeometry
 from ...layout.numbering import Caption
@@ -292,10 +292,10 @@ class _Html:
 
     def visit_callout(self, node: Callout, place: Place) -> None:
         title = escape(node.title)
-        self.add(
-            Markup(f'<aside class="callout callout-{node.kind}" role="note" aria-label="{title}">\n')
-            + Markup(f'<p class="callout-title">{title}</p>\n')
-        )
+        self.add(Markup(f'<aside class="callout callout-{node.kind}" role="note" aria-label="{title}">\n'))
+
+    def visit_callout_title(self, node: CalloutTitle, place: Place) -> None:
+        self.add(Markup(f'<p class="callout-title">{escape(plain(node.text))}</p>\n'))
 
     def leave_callout(self, node: Callout, place: Place) -> None:
         self.add(Markup("</aside>\n"))
@@ -370,7 +370,8 @@ def _table(laid: TableGeometry, caption: Caption) -> Markup:
         cells = "".join(f"<td{_ALIGN_CLASS[aligned(i, t)]}>{_cell(t)}</td>" for i, t in enumerate(laid.totals))
         foot = f"<tfoot><tr>{cells}</tr></tfoot>"
     body = "\n".join(rows)
-    wide = " wide" if laid.turned else ""
+    # A table too wide even for a turned page breaks its words, as the PDF and Word do, rather than overflow.
+    wide = (" wide" if laid.turned else "") + (" broken" if laid.broken else "")
     return Markup(
         f'<div class="table{wide}" style="--table-width:{laid.width:.1f}pt">\n'
         f'<table style="width:{laid.width:.1f}pt;font-size:{laid.size:.2f}pt">\n'

@@ -30,7 +30,7 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from ...errors import Problem
-from ...layout import Front, Item, LaidDocument, Place, TextLook, colours, laid_out
+from ...layout import CalloutTitle, Front, Item, LaidDocument, Place, TextLook, colours, laid_out
 from ...layout import Heading as LaidHeading
 from ...layout.geometry import Align, TableGeometry
 from ...model import (
@@ -331,10 +331,13 @@ class _Story:
         self.add(RLPageBreak())
 
     def visit_callout(self, node: Callout, place: Place) -> None:
-        """A framed, shaded box: its title here, its paragraphs and lists as they are walked."""
+        """A framed, shaded box: its title and its paragraphs and lists go in it as they are walked."""
+        self.boxes.append([])
+
+    def visit_callout_title(self, node: CalloutTitle, place: Place) -> None:
         look = self.looks.callout_title(node.kind)
         title_style = _look("callout-title", self.styles["body"], self.fonts.body, look, spaceAfter=3)
-        self.boxes.append([self.paragraph(node.title, title_style, bold=look.bold)])
+        self.add(self.paragraph(plain(node.text), title_style, bold=look.bold))
 
     def leave_callout(self, node: Callout, place: Place) -> None:
         """The box drawn round what was walked into it, kept on one page where it fits if the layout says so."""

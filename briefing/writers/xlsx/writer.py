@@ -17,11 +17,11 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ...adapters import openpyxl as openpyxl_adapter
 from ...errors import Problem, SpecError
-from ...layout import Box, Heading, Item, LaidDocument, Place, TextLook, colours, laid_out
+from ...layout import Box, CalloutTitle, Heading, Item, LaidDocument, Place, TextLook, colours, laid_out
 from ...layout.geometry import chart_table
 from ...layout.measure import line_em
 from ...layout.numbering import Caption
-from ...model import Briefing, Callout, Chart, Image, Inline, PageBreak, Paragraph, Span, Table
+from ...model import Briefing, Callout, Chart, Image, Inline, PageBreak, Paragraph, Span, Table, plain
 from ...reproducible import build_time, fix_zip_times
 from ...style import Style
 from ...walk import walk
@@ -258,9 +258,10 @@ class _Builder:
     def visit_callout(self, node: Callout, place: Place) -> None:
         """The box's text set apart on the narrative sheet: a fill, and its title in bold, in its colour."""
         colour = colours.callout_colour(self.style, node.kind)
-        fill = PatternFill("solid", fgColor=colours.lighter(colour))
-        self.inline_row((Span(node.title),), self.look(self.looks.callout_title(node.kind)), fill)
-        self.fill = fill  # behind its paragraphs and lists, as they are walked
+        self.fill = PatternFill("solid", fgColor=colours.lighter(colour))  # behind its rows, as they are walked
+
+    def visit_callout_title(self, node: CalloutTitle, place: Place) -> None:
+        self.inline_row((Span(plain(node.text)),), self.look(self.looks.callout_title(node.kind)), self.fill)
 
     def leave_callout(self, node: Callout, place: Place) -> None:
         self.fill = None
