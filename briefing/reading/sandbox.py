@@ -295,16 +295,25 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
     elif operator == "*":
         count = right if isinstance(right, int) else left if isinstance(left, int) else 0
         item = left if isinstance(right, int) else right
-        if hasattr(item, "__len__") and count * len(item) > limits.template_value:
+        # A list repeated holds its items that many times over, nested lists whole: [[0] * n] * n is n * n
+        # values, however cheaply Python shares them, and comparing, sorting or printing it reads them all.
+        size = _deep_size(item, limits.template_value // max(count, 1) + 1) if hasattr(item, "__len__") else 0
+        if count * size > limits.template_value:
             raise SecurityError(
                 f"repeating a value {count:,} times makes more than {limits.template_value:,} characters"
             )
-        budget().make(max(count, 0) * len(item) if hasattr(item, "__len__") else 0, "'*'")
+        budget().make(max(count, 0) * size, "'*'")
     elif operator == "+" and not numbers and hasattr(left, "__len__") and hasattr(right, "__len__"):
-        budget().make(len(left) + len(right), "'+'")
+        budget().make(_deep_size(left, limits.template_made) + _deep_size(right, limits.template_made), "'+'")
     elif operator == "%" and isinstance(left, str):
         _check_widths(left)
         budget().make(sizes.printf_size(left, right, limits.template_value), "'%'")
+
+
+def _deep_size(value: Any, limit: int) -> int:
+    """A text's length; a list's or a mapping's characters as written out, what it holds included (counting
+    stops once past ``limit``)."""
+    return len(value) if isinstance(value, str) else sizes.text_size(value, limit)
 
 
 def _digits(value: Any) -> int:

@@ -93,8 +93,12 @@ _UNWRAP = (qn("w:ins"), qn("w:moveTo"), qn("w:customXml"), qn("w:smartTag"))
 """Elements replaced by what they hold: accepted insertions, custom XML and smart tag markup."""
 _ADDRESS_ATTRIBUTES = {"src", "href", "althref"}
 """VML attributes that hold an address Word would fetch from or send the reader to."""
-_ELSEWHERE = re.compile(r"://|^\s*\\\\|^\s*(file|mhtml|ms-[a-z-]+|its):", re.I)
-"""A value that names a place elsewhere: a URL, a UNC path, or a scheme Windows resolves."""
+_ELSEWHERE = re.compile(
+    r":/|&colon;|&#0*58;|&#x0*3a;|(^|[\s(=\"'])(//|\\\\)|^\s*(file|mhtml|ms-[a-z-]+|its):|url\s*\(",
+    re.I,
+)
+"""A value that names a place elsewhere: a URL (written out, with its colon as an entity, or from the same
+scheme: ``//host``), a UNC path (``\\\\host`` or ``//host``), a scheme Windows resolves, or a CSS ``url(``."""
 _SCHEMA_NAME = re.compile(r"https?://(schemas\.openxmlformats\.org|schemas\.microsoft\.com|purl\.oclc\.org)/\S*$")
 """The names of schemas and extensions, which are written as URLs and never fetched."""
 

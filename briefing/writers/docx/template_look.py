@@ -12,6 +12,7 @@ mail merge and macros are never read, so none can ride along into a pack.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,6 +26,7 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.parts.hdrftr import FooterPart, HeaderPart
 from lxml import etree
+from PIL import Image as PILImage
 
 from ...adapters import docx as docx_adapter
 from . import template_cleaning
@@ -40,6 +42,8 @@ _PICTURES = {
     "image/x-wmf": "wmf",
 }
 """Picture formats a header, bullet or theme may show, by content type; SVG may fetch, so it is not one."""
+_SNIFFED = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/bmp": "BMP", "image/tiff": "TIFF"}
+"""The format Pillow must find in a picture's bytes for its content type (Word's metafiles: ``WMF``)."""
 _FONTS = {"application/vnd.openxmlformats-officedocument.obfuscatedFont", "application/x-font-ttf"}
 _LINK_SCHEMES = {"http", "https", "mailto"}
 """What a hyperlink in a header or footer may lead to: the schemes a spec's own links may use."""
@@ -117,6 +121,16 @@ def fresh_document() -> Document:
     properties = document.core_properties
     properties.comments = properties.keywords = properties.author = properties.last_modified_by = ""
     return document
+
+
+def _is_picture(data: bytes, content_type: str) -> bool:
+    """Whether ``data`` is the picture its content type says, as Pillow reads its header (nothing is decoded)."""
+    try:
+        with PILImage.open(io.BytesIO(data)) as picture:
+            found = picture.format
+    except Exception:  # not a picture Pillow knows: not one a pack carries
+        return False
+    return found == _SNIFFED.get(content_type, "WMF")
 
 
 def take_look(document: Document, path: Path) -> list[str]:
@@ -206,6 +220,8 @@ class _Taking:
             return None
         content_type = self.template.content_type(rel.target)
         if use == "image" and content_type in _PICTURES and rel.type == RT.IMAGE:
+            if not _is_picture(self.template.blob(rel.target), content_type):
+                return None  # typed a picture, but something else (an SVG that may fetch): it goes
             return into.relate_to(self._copy(rel.target, content_type, "media", _PICTURES[content_type]), RT.IMAGE)
         if use == "font" and content_type in _FONTS and rel.type == RT.FONT:
             return into.relate_to(self._copy(rel.target, content_type, "fonts", "odttf"), RT.FONT)
