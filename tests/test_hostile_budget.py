@@ -165,6 +165,28 @@ def workbook(folder: Path, name: str, sheet_xml: bytes | None = None, shared: in
 
 
 NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def inline_value(folder: Path) -> None:
+    """A sheet whose cell holds its own text of 300,000,000 characters (not a shared string), streamed in."""
+    workbook(folder, "inline.xlsx")
+    plain = folder / "inline.xlsx"
+    packed = folder / "packed.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                out.writestr(info, source.read(info))
+                continue
+            sheet = source.read(info)
+            end = sheet.index(b"</sheetData>")
+            with out.open(info.filename, "w", force_zip64=True) as part:
+                part.write(sheet[:end] + b'<row r="3"><c r="A3" t="inlineStr"><is><t>')
+                for _ in range(300):
+                    part.write(b"b" * 1_000_000)
+                part.write(b"</t></is></c></row>" + sheet[end:])
+    packed.replace(plain)
+
+
 DIMENSION_BOMB = (
     b"<worksheet " + NS + b'><dimension ref="A1:XFD20000000"/><sheetData>'
     b'<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c>'
@@ -225,6 +247,10 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "xlsx dimension": (
         lambda folder: workbook(folder, "dim.xlsx", DIMENSION_BOMB),
         "more than 10,000 empty rows in a row; give range: to say where the data is",
+    ),
+    "xlsx cell's own text": (
+        inline_value,
+        "'inline.xlsx' holds a cell value of more than 1,000,000 characters (a value's most)",
     ),
     "xlsx shared string": (
         lambda folder: workbook(folder, "shared.xlsx", shared=600_000_000),

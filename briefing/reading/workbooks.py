@@ -11,6 +11,7 @@ strings outnumber the values a data file may have; openpyxl is then given the ch
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from array import array
 from pathlib import Path
@@ -33,6 +34,7 @@ def read_xlsx(path: Path, shown: str, options: SourceOptions) -> Frame:
     from openpyxl.utils.cell import range_boundaries
 
     _unpacked_size(path)
+    _no_long_values(path)
     book = _open(path)
     try:
         if options.sheet is not None and options.sheet not in book.sheetnames:
@@ -199,6 +201,35 @@ def _value(value: Any, pos: Pos) -> Cell:
     if isinstance(value, (int, float, bool, dt.date)) or value is None:
         return value
     return str(value)  # times and durations are shown as written
+
+
+XML_BYTES_PER_CHARACTER = 10
+"""The most bytes one character of a value takes in a sheet's XML (``&#1114111;``)."""
+
+
+def _no_long_values(path: Path) -> None:
+    """Refuse a sheet holding a value longer than a value may be, read as its XML streams, before openpyxl
+    holds the value whole: a cell's own text (``t="inlineStr"`` or ``t="str"``) is not a shared string.
+
+    A value's text stands between two tags, so a run of more bytes without a ``<`` than the longest value
+    can take is one; a run under that is left to the value's own check, once read.
+    """
+    limit = current().data_value_length
+    longest = limit * XML_BYTES_PER_CHARACTER
+    too_long = re.compile(rb"[^<]{%d}" % (longest + 1))
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            with archive.open(info) as part:
+                carry = b""
+                while chunk := part.read(1 << 20):
+                    text = carry + chunk
+                    if too_long.search(text):
+                        raise DataError(
+                            f"'{path.name}' holds a cell value of more than {limit:,} characters (a value's most)"
+                        )
+                    carry = text[text.rfind(b"<") + 1 :] if b"<" in text else text
 
 
 def _unpacked_size(path: Path) -> None:
