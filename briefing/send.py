@@ -95,8 +95,10 @@ def deliver(outgoing: Sequence[Outgoing], smtp: Smtp, log: SendLog, resend: bool
         unanswered = [] if resend else log.unanswered(name, *files)
         for attempt in unanswered:
             say(_maybe(name, attempt.message_id, f"sent {attempt.time} with no answer recorded"))
-        held = {r for attempt in unanswered for r in attempt.recipients}
-        pending = [r for r in item.list.recipients if r not in done and r not in held]
+        # A mailbox is one whatever the case it is written in, as within a list: Boss@ and boss@ get one copy.
+        held = {r.casefold() for attempt in unanswered for r in attempt.recipients}
+        done = {r.casefold() for r in done}
+        pending = [r for r in item.list.recipients if r.casefold() not in done and r.casefold() not in held]
         if unanswered:
             failed += 1
         if pending:

@@ -542,3 +542,16 @@ def test_the_sender_is_checked_like_the_recipients_and_its_domain_goes_as_idna(s
     assert [(a.display_name, a.addr_spec) for a in message["From"].addresses] == [
         ("Desk", "desk@xn--bcher-kva.intranet")
     ]
+
+
+def test_writing_an_address_in_another_case_sends_nothing_again(tmp_path, server):
+    """Boss@example.org and boss@example.org are one mailbox: changing the case in the list is no new recipient."""
+    spec = tmp_path / "s.yaml"
+    listed = "title: T\nsections:\n  - heading: H\ndistribution:\n  - name: x\n    to: [{}]\n"
+    spec.write_text(listed.format("Boss@Example.org"))
+    out = tmp_path / "out"
+    inbox = Inbox()
+    assert send(spec, out, server(inbox), "--smtp-security", "none") == 0
+    spec.write_text(listed.format("boss@example.org"))
+    assert send(spec, out, server(inbox), "--smtp-security", "none") == 0
+    assert len(inbox.received) == 1
