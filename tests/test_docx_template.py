@@ -510,22 +510,30 @@ def test_a_template_brings_its_look_headers_footers_pictures_and_links(tmp_path,
     assert result.styles["House Quote"].font.name == "Courier New"
 
 
-def test_a_reader_shows_the_template_headers_on_their_pages(tmp_path, capsys):
-    """LibreOffice opens the pack and prints each page with the template's header for it."""
+THREE_PAGES = (
+    "sections:\n  - heading: H\n    content:\n      - paragraph: One.\n      - page_break: true\n"
+    "      - paragraph: Two.\n      - page_break: true\n      - paragraph: Three.\n"
+)
+
+
+def printed_on_house_template(tmp_path: Path, head: str) -> list[str]:
+    """The text of each page of a three-page pack built on the house template, as LibreOffice prints it."""
     from .conftest import run_soffice
 
     template = tmp_path / "house.docx"
     house_template(template)
     spec = tmp_path / "brief.yaml"
-    spec.write_text(
-        "title: T\nsections:\n  - heading: H\n    content:\n      - paragraph: One.\n      - page_break: true\n"
-        "      - paragraph: Two.\n      - page_break: true\n      - paragraph: Three.\n"
-    )
+    spec.write_text(head + THREE_PAGES)
     out = tmp_path / "out"
     assert main(["build", str(spec), "--docx-template", str(template), "--format", "docx", "--out", str(out)]) == 0
     printed = run_soffice(out / "brief.docx", tmp_path / "pdf")
     assert printed.returncode == 0, printed.stderr
-    pages = [page.extract_text() for page in PdfReader(str(tmp_path / "pdf" / "brief.pdf")).pages]
+    return [page.extract_text() for page in PdfReader(str(tmp_path / "pdf" / "brief.pdf")).pages]
+
+
+def test_a_reader_shows_the_template_headers_on_their_pages(tmp_path, capsys):
+    """LibreOffice opens the pack and prints each page with the template's header for it."""
+    pages = printed_on_house_template(tmp_path, "title: T\n")
     assert len(pages) == 3
     assert "FIRST HEADER" in pages[0] and "EVEN HEADER" in pages[1] and "HOUSE HEADER" in pages[2]
     assert "HOUSE SITE" in pages[2] and "Three." in pages[2]
@@ -653,20 +661,7 @@ def test_packs_built_on_every_trick_pass_the_open_xml_validator(tmp_path, capsys
 
 def test_a_template_with_its_first_and_even_pages_apart_still_marks_and_numbers_every_page(tmp_path, capsys):
     """A marking missing from one page is a marking missing: every header and footer the template uses gets it."""
-    from .conftest import run_soffice
-
-    template = tmp_path / "house.docx"
-    house_template(template)
-    spec = tmp_path / "brief.yaml"
-    spec.write_text(
-        "title: T\nclassification: SECRET\nsections:\n  - heading: H\n    content:\n      - paragraph: One.\n"
-        "      - page_break: true\n      - paragraph: Two.\n      - page_break: true\n      - paragraph: Three.\n"
-    )
-    out = tmp_path / "out"
-    assert main(["build", str(spec), "--docx-template", str(template), "--format", "docx", "--out", str(out)]) == 0
-    printed = run_soffice(out / "brief.docx", tmp_path / "pdf")
-    assert printed.returncode == 0, printed.stderr
-    pages = [page.extract_text() for page in PdfReader(str(tmp_path / "pdf" / "brief.pdf")).pages]
+    pages = printed_on_house_template(tmp_path, "title: T\nclassification: SECRET\n")
     assert len(pages) == 3
     for number, page in enumerate(pages, 1):
         assert page.count("SECRET") >= 2, (number, page)  # at the top and at the bottom
