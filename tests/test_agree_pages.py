@@ -104,3 +104,31 @@ def test_each_cell_stands_where_the_layout_aligns_it_in_every_format(tmp_path):
     column_right = min(w["x0"] for w in numbers)  # the number column starts after the town column
     arabic = [w for w in words if not w["text"].isascii() and w["x1"] < column_right]
     assert arabic and max(w["x1"] for w in arabic) > max(w["x1"] for w in latin if w["text"] == "Gao") + 20
+
+
+def test_the_files_describe_themselves_alike(tmp_path):
+    """Title, subject, author and marking in each file's own properties: decided once, the same everywhere."""
+    import docx
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    built = build(SPECS / "sahel-dashboard.yaml", formats=["docx", "pdf", "xlsx"], out=tmp_path)
+    files = {p.suffix[1:]: p for p in built.paths}
+    given = lay_out(load(SPECS / "sahel-dashboard.yaml")).properties
+    word = docx.Document(str(files["docx"])).core_properties
+    sheet = load_workbook(files["xlsx"]).properties
+    pdf = PdfReader(str(files["pdf"])).metadata
+    assert given.title and given.author
+    assert (word.title, word.subject, word.author, word.category) == (
+        given.title,
+        given.subject,
+        given.author,
+        given.keywords,
+    )
+    assert (sheet.title, sheet.subject, sheet.creator, sheet.keywords) == (
+        given.title,
+        given.subject,
+        given.author,
+        given.keywords,
+    )
+    assert (pdf.title, pdf.subject, pdf.author) == (given.title, given.subject, given.author)

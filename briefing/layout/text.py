@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
@@ -15,6 +16,16 @@ from ..model import Briefing, Cell, NumberFormat
 from ..number_formats import LOCALE, digits_pattern, fits, symbol
 
 Show = Callable[[Cell], str]
+
+
+# XML 1.0 cannot hold these characters at all; formats replace them with a visible U+FFFD
+# rather than failing or dropping text silently.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with characters XML cannot carry replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def has_rtl(text: str) -> bool:

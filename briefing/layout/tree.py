@@ -20,6 +20,7 @@ from .geometry import TableGeometry
 from .looks import Looks
 from .numbering import Caption
 from .sheets import SheetGeometry
+from .text import xml_safe
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,20 @@ class Furniture:
 
 
 @dataclass(frozen=True)
+class Properties:
+    """The file's own description, which readers' file browsers and search show: the same in every format."""
+
+    title: str
+    """The briefing's title."""
+    subject: str
+    """Its subtitle, or nothing."""
+    author: str
+    """Its author, else its source desk, else nothing."""
+    keywords: str
+    """Its classification marking, or nothing: searchable wherever the file is stored."""
+
+
+@dataclass(frozen=True)
 class LaidDocument:
     """A briefing laid out once for every format: what writers, the mail body and the preview receive."""
 
@@ -163,6 +178,17 @@ class LaidDocument:
     """How each kind of text looks (size, weight, slope, colour) and the colours of tables."""
     warnings: tuple[Problem, ...] = ()
     """What every format will show less well than the spec asks (tokens broken in a table)."""
+
+    @cached_property
+    def properties(self) -> Properties:
+        """The file's own description, with characters no file format can carry made visible."""
+        doc, safe = self.doc, xml_safe
+        return Properties(
+            safe(doc.title),
+            safe(doc.subtitle or ""),
+            safe(doc.author or doc.source or ""),
+            safe(doc.classification or ""),
+        )
 
     @cached_property
     def flow(self) -> tuple[tuple[object, Place], ...]:

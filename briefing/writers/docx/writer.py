@@ -181,12 +181,13 @@ class _Builder:
                 wordml.right_to_left_section(docx_adapter.section_element(section))
 
     def _properties(self) -> None:
-        props = self.document.core_properties
-        safe = markup.xml_safe
-        props.title = safe(self.doc.title)
-        props.subject = safe(self.doc.subtitle or "")
-        props.author = safe(self.doc.author or self.doc.source or "")
-        props.category = safe(self.doc.classification or "")
+        props, given = self.document.core_properties, self.laid.properties
+        props.title, props.subject, props.author, props.category = (
+            given.title,
+            given.subject,
+            given.author,
+            given.keywords,
+        )
         props.created = props.modified = build_time()
         props.last_modified_by = ""
         props.revision = 1

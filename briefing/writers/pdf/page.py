@@ -80,11 +80,11 @@ class Document(BaseDocTemplate):
             rightMargin=margin,
             topMargin=margin,
             bottomMargin=margin,
-            title=markup.xml_safe(doc.title),
-            author=markup.xml_safe(doc.author or doc.source or ""),
-            subject=markup.xml_safe(doc.subtitle or ""),
+            title=laid.properties.title,
+            author=laid.properties.author,
+            subject=laid.properties.subject,
             creator="briefing",
-            keywords=markup.xml_safe(doc.classification or ""),
+            keywords=laid.properties.keywords,
             lang=doc.language,  # the catalog's /Lang: screen readers and text tools read by it
             # reportlab's canvas starts in Helvetica, which would be the one
             # font in the file not embedded; start in the bundled font.

@@ -126,13 +126,9 @@ class _Builder:
         return XFont(name=name, size=look.size, bold=look.bold, italic=look.italic, color=look.colour)
 
     def _properties(self) -> None:
-        props = self.workbook.properties
-        safe = markup.xml_safe
-        props.title = safe(self.doc.title)
-        props.subject = safe(self.doc.subtitle or "")
-        props.creator = safe(self.doc.author or self.doc.source or "briefing")
-        props.keywords = safe(self.doc.classification or "")
-        props.category = safe(self.doc.classification or "")
+        props, given = self.workbook.properties, self.laid.properties
+        props.title, props.subject, props.creator = given.title, given.subject, given.author
+        props.keywords = props.category = given.keywords
         props.created = props.modified = build_time().replace(tzinfo=None)
 
     def _mark(self, sheet: Sheet) -> None:
