@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..errors import Problem
-from ..model import Briefing, CalloutKind, Inline, Paragraph, Pos, Section
+from ..model import Briefing, CalloutKind, Inline, Paragraph, Pos, Section, Span
 from .charts import ChartScale
 from .geometry import TableGeometry
 from .looks import Looks
@@ -67,6 +67,58 @@ class CalloutTitle(Paragraph):
 
 
 @dataclass(frozen=True)
+class InternalLink(Span):
+    """Text that links to a place in the same document: a cross-reference ("Table 2", a section's
+    heading) or a citation ("(OCHA 2026, p. 4)"), worded by the layout. A writer that knows no
+    internal links shows its text."""
+
+    target: str = ""
+    """The anchor it lands on: the ``Place.anchor`` of a heading, table, figure, callout or source entry."""
+
+
+@dataclass(frozen=True)
+class NoteMark(Span):
+    """Where a note is cited: its text is the note's number ("3"), set as a superscript that links to
+    the note. A writer that knows no notes shows the number."""
+
+    number: int = 0
+    """The note's number, counted through the document; ``LaidDocument.notes`` holds its text."""
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note's own text, numbered once for every format."""
+
+    number: int
+    """Its number, as its ``NoteMark`` shows it."""
+    text: Inline
+    """What it says; citations and cross-references in it are already worded."""
+    anchor: str
+    """Where the note's text stands (``note-3``): what its mark links to."""
+    back: str
+    """Where the note is cited (``note-3-ref``): what the note links back to."""
+    pos: Pos
+    """Where the note was written."""
+
+
+@dataclass(frozen=True)
+class SourceEntry(Paragraph):
+    """One entry of the sources list, worded by the citation style; its ``Place.anchor`` is where
+    citations of it land."""
+
+    key: str = ""
+    """The citation key the spec cites it by (``ocha2026``)."""
+
+
+@dataclass(frozen=True)
+class SourceList:
+    """The list of sources cited: its entries (``SourceEntry`` paragraphs) are its children."""
+
+    pos: Pos
+    """Where it was placed (a ``sources: true`` block), or where the briefing was written."""
+
+
+@dataclass(frozen=True)
 class Box:
     """A picture's box on the page, in centimetres, the same in every format."""
 
@@ -100,6 +152,14 @@ class Place:
     sheet: SheetGeometry | None = None
     """A table's (or a chart's numbers') sheet in a spreadsheet: widths at the sheet's own text size,
     and the lines each row takes."""
+    anchor: str | None = None
+    """Where internal links land on it: the ``id`` given in the spec (on a section's ``Heading``, a
+    table, a chart, a picture, a callout) or one the layout gives (a source entry's ``ref-KEY``)."""
+    credit: Inline | None = None
+    """A table's, chart's or picture's credit line, worded whole ("Source: OCHA (2026)"), shown under it."""
+    cells: tuple[tuple[int, int, Inline], ...] = ()
+    """Table cells whose text holds notes, citations or cross-references, as (row, column, text):
+    row 0 is the first body row, -1 the header row. Every other cell shows its value as usual."""
 
 
 @dataclass(frozen=True)
@@ -178,6 +238,13 @@ class LaidDocument:
     """How each kind of text looks (size, weight, slope, colour) and the colours of tables."""
     warnings: tuple[Problem, ...] = ()
     """What every format will show less well than the spec asks (tokens broken in a table)."""
+    notes: tuple[Note, ...] = ()
+    """Every note, in number order."""
+    notes_at_end: bool = False
+    """The notes stand together at the end of the document (``note_style: endnotes``) rather than at
+    the foot of the page each is cited on. Formats without pages list them at the end either way."""
+    notes_heading: str = "Notes"
+    """The heading over the notes where they are listed together, in the briefing's language."""
 
     @cached_property
     def properties(self) -> Properties:
