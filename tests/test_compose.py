@@ -249,3 +249,50 @@ def test_a_closing_section_of_a_base_stays_last(tmp_path):
     with pytest.raises(SpecError) as caught:
         load(tmp_path / "bad.yaml")
     assert str(caught.value).endswith("4:12: expected one of end, got 'last'")
+
+
+SERIES_BASE = (
+    "title: T\nsections:\n  - heading: Situation\n  - heading: Outlook\n  - heading: Background\n"
+    "  - heading: Handling\n    place: end\n"
+)
+
+
+def test_a_childs_order_wins_for_the_sections_it_names(tmp_path):
+    (tmp_path / "base.yaml").write_text(SERIES_BASE)
+    (tmp_path / "child.yaml").write_text(
+        "extends: base.yaml\nsections:\n  - heading: Situation\n  - heading: Trend\n"
+        "  - heading: Regional response\n  - heading: Outlook\n    content: [paragraph: Calm.]\n"
+    )
+    assert headings(load(tmp_path / "child.yaml")) == [
+        "Situation",
+        "Trend",
+        "Regional response",
+        "Outlook",
+        "Background",
+        "Handling",
+    ]
+    (tmp_path / "swap.yaml").write_text("extends: base.yaml\nsections:\n  - heading: Outlook\n  - heading: Situation\n")
+    assert headings(load(tmp_path / "swap.yaml")) == ["Outlook", "Situation", "Background", "Handling"]
+    weekly = load(SPECS / "sahel-weekly.yaml")
+    assert headings(weekly) == ["Situation", "Trend", "Regional response", "Outlook", "Handling and contacts"]
+
+
+def test_after_before_and_place_end_in_a_child(tmp_path):
+    (tmp_path / "base.yaml").write_text(SERIES_BASE)
+    (tmp_path / "child.yaml").write_text(
+        "extends: base.yaml\nsections:\n  - heading: Annex\n    place: end\n  - heading: Key points\n"
+        "    before: Situation\n  - heading: Trend\n    after: Outlook\n  - heading: Background\n    place: end\n"
+    )
+    assert headings(load(tmp_path / "child.yaml")) == [
+        "Key points",
+        "Situation",
+        "Outlook",
+        "Trend",
+        "Handling",
+        "Annex",
+        "Background",
+    ]
+    (tmp_path / "bad.yaml").write_text("extends: base.yaml\nsections:\n  - heading: Trend\n    after: Outlok\n")
+    assert problems(tmp_path / "bad.yaml") == [
+        f"{tmp_path / 'bad.yaml'}:4:12: no section has the heading 'Outlok' (did you mean 'Outlook'?)"
+    ]

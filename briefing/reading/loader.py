@@ -157,6 +157,9 @@ def _section(r: Reader, node: Node, level: int) -> Section | None:
         return None
     if "place" in keys:
         r.choice(keys["place"], ("end",))
+    for verb in ("after", "before"):
+        if verb in keys:
+            r.text(keys[verb])
     heading = inline(r, keys["heading"]) if "heading" in keys else None
     content = blocks(r, keys["content"]) if "content" in keys else ()
     subsections = _sections(r, keys["sections"], level + 1) if "sections" in keys else ()

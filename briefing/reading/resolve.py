@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,21 +202,69 @@ class _Resolver:
         return MappingNode(child.tag, pairs, child.start_mark, child.end_mark)
 
     def _merge_sections(self, base: Node, child: Node) -> Node:
-        """A child section replaces the base's section of the same heading; new ones follow, before any closing ones."""
+        """The base's and the child's sections in one list (README, "Bases").
+
+        A child section with a base section's heading replaces it; the sections
+        the child names stand in the child's order, in the places the base gave
+        them; a new section goes just before the named one that follows it in
+        the child, or after the base's sections when none follows. ``after:`` or
+        ``before:`` a heading moves a section there; ``place: end``, in the base
+        or the child, keeps a section last.
+        """
         if not isinstance(base, SequenceNode) or not isinstance(child, SequenceNode):
             return child
-        items = list(base.value)
-        headings = {_scalar(key_value(s, "heading")): i for i, s in enumerate(items)}
-        # New sections go before the base's closing ones (place: end), which stay last.
-        closing = next((i for i, s in enumerate(items) if _scalar(key_value(s, "place")) == "end"), len(items))
+        old = list(base.value)
+        by_heading = {_scalar(key_value(s, "heading")): i for i, s in enumerate(old)}
+        closing = {i for i, s in enumerate(old) if _scalar(key_value(s, "place")) == "end"}
+        named: list[Node] = []
         for section in child.value:
             heading = _scalar(key_value(section, "heading"))
-            if heading is not None and heading in headings:
-                items[headings[heading]] = section
-            else:
-                items.insert(closing, section)
-                closing += 1
-        return SequenceNode(child.tag, items, child.start_mark, child.end_mark)
+            if heading in by_heading and all(_scalar(key_value(n, "heading")) != heading for n in named):
+                named.append(section)
+        slots = sorted(by_heading[_scalar(key_value(s, "heading"))] for s in named)
+        # Each slot the base gives a named section takes the child's next named one,
+        # with the new sections written just before it in the child.
+        runs: list[list[Node]] = [[]]
+        for section in child.value:
+            runs[-1].append(section)
+            if any(section is n for n in named):
+                runs.append([])
+        placed: dict[int, list[Node]] = dict(zip(slots, runs, strict=False))
+        ends: list[Node] = []  # the base's closing sections (or the child's in their place), then the child's
+        child_ends: list[Node] = []
+        items: list[Node] = []
+        for i, section in enumerate(old):
+            for new in placed.get(i, [section]):
+                if i in closing and new is placed.get(i, [section])[-1]:
+                    ends.append(new)
+                elif _scalar(key_value(new, "place")) == "end":
+                    child_ends.append(new)
+                else:
+                    items.append(new)
+        for section in runs[-1]:
+            (child_ends if _scalar(key_value(section, "place")) == "end" else items).append(section)
+        items += ends + child_ends
+        return SequenceNode(child.tag, self._moved(items), child.start_mark, child.end_mark)
+
+    def _moved(self, items: list[Node]) -> list[Node]:
+        """Sections that say ``after:`` or ``before:`` a heading, moved there."""
+        for section in [s for s in items if key_value(s, "after") is not None or key_value(s, "before") is not None]:
+            for verb in ("after", "before"):
+                target = key_value(section, verb)
+                if target is None:
+                    continue
+                headings = [_scalar(key_value(s, "heading")) for s in items if s is not section]
+                wanted = _scalar(target)
+                if wanted not in headings:
+                    known = [h for h in headings if h is not None]
+                    close = difflib.get_close_matches(wanted or "", known, n=1)
+                    hint = f" (did you mean '{close[0]}'?)" if close else f" (the sections are: {', '.join(known)})"
+                    self.problems.append(Problem(pos_of(target), f"no section has the heading '{wanted}'{hint}"))
+                    continue
+                items.remove(section)
+                at = next(i for i, s in enumerate(items) if _scalar(key_value(s, "heading")) == wanted)
+                items.insert(at + 1 if verb == "after" else at, section)
+        return items
 
     def _includes(self, node: Node, stack: tuple[Path, ...]) -> Node:
         """Splice included files into the sections and content lists of a tree."""

@@ -217,9 +217,11 @@ SECTION = Shape(
         "content": Key("Blocks under the heading.", list_of({"anyOf": [ref("block"), INCLUDE]})),
         "sections": Key("Sub-sections, one heading level deeper.", list_of({"anyOf": [ref("section"), INCLUDE]})),
         "place": Key(
-            "In a base spec: end keeps this section last, after the sections a spec extending it adds.",
+            "end keeps this section last, after the sections a spec extending its base adds (in a base or a child).",
             one_of("end"),
         ),
+        "after": Key("In a spec that extends a base: put this section after the section of this heading."),
+        "before": Key("In a spec that extends a base: put this section before the section of this heading."),
     },
     ("heading",),
 )
