@@ -129,3 +129,29 @@ def test_date_is_the_briefings_date_and_today_stays_today():
     assert plain(doc.sections[0].heading) == "as of 2026-03-01"
     undated = loads('title: T\nsections:\n  - heading: "as of {{ date }}"\n')
     assert plain(undated.sections[0].heading) == f"as of {dt.date.today().isoformat()}"
+
+
+def test_set_date_is_the_briefings_date_with_a_base_that_dates_it_today(tmp_path):
+    from briefing.cli import main
+    from briefing.reading.loader import Options, load
+
+    from .conftest import SPECS
+
+    weekly = load(SPECS / "sahel-weekly.yaml", Options(variables={"date": "2026-12-08"}))
+    assert weekly.date == dt.date(2026, 12, 8)
+    assert weekly.variables["date"] == "2026-12-08"
+    assert load(SPECS / "sahel-weekly.yaml").date == dt.date.today()
+    spec = tmp_path / "s.yaml"
+    spec.write_text('title: T\nsections:\n  - heading: "as of {{ date }}"\n')
+    undated = load(spec, Options(variables={"date": "2026-12-08"}))
+    assert (undated.date, plain(undated.sections[0].heading)) == (dt.date(2026, 12, 8), "as of 2026-12-08")
+    assert main(["validate", str(spec), "--set", "date=2026-12-08"]) == 0
+
+
+def test_a_set_date_that_is_not_a_date_is_one_line(tmp_path, capsys):
+    from briefing.cli import main
+
+    spec = tmp_path / "s.yaml"
+    spec.write_text("title: T\nsections:\n  - heading: H\n")
+    assert main(["validate", str(spec), "--set", "date=next week"]) == 2
+    assert capsys.readouterr().err == "--set: date: expected a date as YYYY-MM-DD, got 'next week'\n"

@@ -20,7 +20,7 @@ from .blocks import blocks, inline, items
 from .reader import Reader, kind_of
 from .resolve import Resolved, resolve_file, resolve_text
 from .style_files import Layer, merge, read_style
-from .variables import briefing_date, builtins, render, spec_variables
+from .variables import briefing_date, builtins, date_given, render, spec_variables
 
 T = TypeVar("T")
 
@@ -79,9 +79,10 @@ def _resolve(path: str | os.PathLike[str], options: Options) -> Resolved:
 def _prepare(resolved: Resolved, folder: Path, options: Options) -> tuple[Reader, Node, dict[str, Any]]:
     name = resolved.root.start_mark.name
     reader = Reader(name, folder, allowed=options.allowed_paths, folders=resolved.folders)
-    values = {**builtins(Path(name).stem), **spec_variables(reader, resolved.root)}
-    values = {**values, **briefing_date(resolved.root, values), **options.variables}
-    return reader, render(resolved.root, values, reader.problems), values
+    root = date_given(resolved.root, options.variables)
+    values = {**builtins(Path(name).stem), **spec_variables(reader, root)}
+    values = {**values, **briefing_date(root, values), **options.variables}
+    return reader, render(root, values, reader.problems), values
 
 
 def _load(resolved: Resolved, folder: Path, options: Options) -> Briefing:

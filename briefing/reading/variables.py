@@ -54,6 +54,28 @@ def briefing_date(root: Node, values: Mapping[str, Any]) -> dict[str, Any]:
         return {}  # reported where the date is read
 
 
+def date_given(root: Node, given: Mapping[str, Any]) -> Node:
+    """The tree with its ``date:`` set to a ``date`` given on the command line (``--set date=2026-12-08``).
+
+    A base's ``date: "{{ today }}"`` would otherwise read today whatever is set; a given date is
+    the briefing's date, in the date line as in ``{{ date }}``.
+    """
+    if "date" not in given or not isinstance(root, MappingNode):
+        return root
+    value = str(given["date"]).strip()
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise SpecError([Problem(Pos("--set", 0, 0), f"date: expected a date as YYYY-MM-DD, got '{value}'")]) from None
+    old = key_value(root, "date")
+    mark = (old or root).start_mark
+    node = ScalarNode("tag:yaml.org,2002:timestamp", value, mark, mark)
+    pairs = [(k, node if v is old else v) for k, v in root.value]
+    if old is None:
+        pairs.append((ScalarNode(_STR, "date", mark, mark), node))
+    return MappingNode(root.tag, pairs, root.start_mark, root.end_mark)
+
+
 def spec_variables(r: Reader, root: Node) -> dict[str, Any]:
     """The values of a spec's ``vars:`` mapping."""
     node = key_value(root, "vars")
