@@ -39,6 +39,33 @@ def require_tool(name: str) -> str:
     return path
 
 
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core as `npm ci` installs it from package-lock.json."""
+WCAG_22_AA = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+"""axe-core's tags for the rules of WCAG 2.0, 2.1 and 2.2 at levels A and AA."""
+
+
+def axe_violations(frame: object) -> list[str]:
+    """What a page (or frame) open in Playwright breaks of WCAG 2.2 AA by axe-core's rules, one line each
+    (rule, element, what is wrong); skips (or fails, in CI) when axe-core is not installed."""
+    if not AXE.is_file():
+        message = "axe-core is not installed (npm ci)"
+        if REQUIRE_TOOLS:
+            pytest.fail(message + "; BRIEFING_REQUIRE_TOOLS=1 makes this a failure")
+        pytest.skip(message)
+    frame.add_script_tag(content=AXE.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+    found = frame.evaluate(  # type: ignore[attr-defined]
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, iframes: false})"
+        ".then(result => result.violations)",
+        list(WCAG_22_AA),
+    )
+    return [
+        f"{rule['id']}: {' '.join(node['target'])}: {node['failureSummary'].splitlines()[-1].strip()}"
+        for rule in found
+        for node in rule["nodes"]
+    ]
+
+
 def squash(text: str) -> str:
     """Whitespace collapsed to single spaces, for comparing flowing text."""
     return re.sub(r"\s+", " ", text).strip()

@@ -1,5 +1,6 @@
 """Every example in every bundled style: the HTML page draws each table at the layout's text size and
-width, and the mail body of the whole text shows each figure as an inline picture, as the PDF shows it."""
+width, the mail body of the whole text shows each figure as an inline picture, as the PDF shows it, and
+both pass axe-core's WCAG 2.2 AA rules in Chromium."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from briefing.reading.loader import Options
 from briefing.reading.style_files import read_style_file
 from briefing.writers.html.writer import mail_body
 
-from .conftest import DATA, SPECS
+from .conftest import DATA, SPECS, axe_violations, require_tool
+from .test_serve import CHROMIUM_FLAGS
 
 EXAMPLES = [*sorted(SPECS.glob("*.yaml")), DATA / "wide-table.yaml"]
 STYLES = ("official", "newsroom", "plain")
@@ -28,6 +30,30 @@ def page(request, tmp_path_factory) -> tuple[LaidDocument, Path]:
     built = build(spec, formats=["html"], out=out, style=style)
     laid = lay_out(load(spec, Options(base_style=read_style_file(style))))
     return laid, built.paths[0]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for every page of the module."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = require_tool("chromium")
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        yield launched.new_page()
+        launched.close()
+
+
+def test_each_page_passes_wcag_22_aa_in_a_browser(page, browser):
+    _, html = page
+    browser.goto(html.as_uri())
+    assert axe_violations(browser) == []
+
+
+def test_the_whole_text_mailed_passes_wcag_22_aa_in_a_browser(page, browser):
+    laid, _ = page
+    browser.set_content(mail_body(laid, None, [], full=True).html)
+    assert axe_violations(browser) == []
 
 
 def test_each_html_table_is_drawn_at_the_layouts_size_and_width(page):

@@ -19,7 +19,7 @@ import urllib.request
 
 import pytest
 
-from .conftest import SPECS, free_port, require_tool
+from .conftest import SPECS, axe_violations, free_port, require_tool
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -113,6 +113,23 @@ def test_the_preview_follows_the_spec_in_a_real_browser(served, tmp_path):
         sheet = page.frame_locator("#xlsx-view iframe")
         expect(sheet.locator("td").first).to_be_visible(timeout=30_000)
         page.screenshot(path=str(tmp_path / "4-fixed.png"))
+        browser.close()
+
+
+def test_the_preview_and_the_briefing_in_it_pass_wcag_22_aa_in_a_browser(served):
+    from playwright.sync_api import expect, sync_playwright
+
+    chromium = require_tool("chromium")
+    _, url, _ = served
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(url)
+        expect(page.frame_locator("#html-view").locator("td", has_text="375,539")).to_be_visible(timeout=30_000)
+        expect(page.frame_locator("#xlsx-view iframe").locator("td").first).to_be_attached(timeout=30_000)
+        assert len(page.frames) == 3  # the preview, the briefing's page and a sheet of the workbook
+        for frame in page.frames:
+            assert axe_violations(frame) == [], frame.url
         browser.close()
 
 

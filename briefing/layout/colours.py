@@ -8,8 +8,9 @@ LINK_RGB = "0563C1"
 """Colour of hyperlinks."""
 PALETTE = ("E69F00", "56B4E9", "009E73", "D55E00", "CC79A7", "0072B2", "F0E442")
 """Chart colours after the house accent: the Okabe-Ito set, which colour-blind readers tell apart."""
-CALLOUT_RGB = {"key-judgement": None, "comment": "5B6770", "note": "2E75B6", "warning": "C55A11"}
-"""Colour of a callout's frame and title by kind; None is the house accent."""
+CALLOUT_RGB = {"key-judgement": None, "comment": "5B6770", "note": "2A6BA7", "warning": "A84C0E"}
+"""Colour of a callout's frame and title by kind; None is the house accent. Each is dark enough for its
+title to read at 4.5:1 on its box's tint (``lighter``), as WCAG 2.2 AA asks of text of its size."""
 
 
 def series_colours(style: Style, count: int) -> list[str]:
