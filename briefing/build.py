@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -19,7 +20,17 @@ from .model import Briefing
 from .reading.loader import Options, load
 from .reading.style_files import read_style_file
 
-__all__ = ["TEMP_PREFIX", "TEMP_SUFFIX", "Pack", "build", "current_pack", "publish", "write_pack", "writers_for"]
+__all__ = [
+    "TEMP_PREFIX",
+    "TEMP_SUFFIX",
+    "Pack",
+    "build",
+    "current_pack",
+    "publish",
+    "write_file",
+    "write_pack",
+    "writers_for",
+]
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,30 @@ def write_pack(doc: Briefing, stem: str, writers: Sequence[registry.Writer], out
     """
     laid = lay_out(doc)  # once for every format of the pack
     return _commit(doc, stem, [(w.name, w.extension, partial(registry.write, w, laid)) for w in writers], out)
+
+
+def write_file(doc: Briefing, writer: registry.Writer, path: Path) -> Pack:
+    """Write ``doc`` as the one file ``path`` in ``writer``'s format (``-o brief.pdf``), without a manifest.
+
+    The file is written beside its place and moved there when complete, so a failure
+    leaves the previous file as it was.
+    """
+    ensure_folder(path.parent)
+    folder = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{path.stem}.", suffix=TEMP_SUFFIX, dir=path.parent))
+    staged = folder / path.name  # a writer may read the format from the name
+    warnings: list[Problem] = [Problem(pos, message) for pos, message in doc.notices]
+    try:
+        try:
+            warnings.extend(registry.write(writer, lay_out(doc), staged))
+        except SpecError:
+            raise
+        except Exception as exc:
+            raise BuildError(f"{path}: the {writer.name} writer failed: {_reason(exc)}") from exc
+        publishable(staged)
+        os.replace(staged, path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return Pack((path,), tuple(dict.fromkeys(warnings)))
 
 
 def publish(

@@ -16,7 +16,7 @@ from typing import NoReturn
 import yaml
 
 from . import __version__, batch, registry
-from .build import check_folder, current_pack, write_pack
+from .build import check_folder, current_pack, write_file, write_pack
 from .distribution import choose, problems_of, read_lists
 from .errors import BuildError, OutputError, Problem, SpecError, in_order
 from .layout import lay_out
@@ -64,8 +64,16 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="build packs from specs")
     build.add_argument("specs", nargs="+", metavar="SPEC", help="spec files (YAML)")
-    build.add_argument("--format", "-f", help="comma-separated formats (default: all registered)")
-    build.add_argument("--out", "-o", default="output", help="output folder (default: output)")
+    build.add_argument(
+        "--format", "-f", "-t", help="comma-separated formats (default: all registered, or the one -o FILE.ext names)"
+    )
+    build.add_argument(
+        "--out",
+        "-o",
+        default="output",
+        metavar="FOLDER/|FILE.ext",
+        help="folder of the packs (default: output), or one file in the format its extension names (brief.pdf)",
+    )
     build.add_argument("--out-name", metavar="TEMPLATE", help="output file name, e.g. '{{ country }}-{{ date }}'")
     build.add_argument("--strict", action="store_true", help="refuse to build when the prose check finds something")
     build.add_argument(
@@ -271,6 +279,9 @@ def _load_all(args: argparse.Namespace) -> list[Briefing]:
 
 
 def _build(args: argparse.Namespace) -> int:
+    single = _single_file(args)
+    if single is not None:
+        return _build_file(args, *single)
     names = [n.strip() for n in args.format.split(",") if n.strip()] if args.format else registry.names()
     if not names:
         raise _Usage("--format names no format")
@@ -318,6 +329,42 @@ def _build(args: argparse.Namespace) -> int:
     for error in outcome.errors:
         print(f"briefing: {error}", file=sys.stderr)
     return outcome.status or status
+
+
+def _single_file(args: argparse.Namespace) -> tuple[registry.Writer, Path] | None:
+    """The format and file of ``-o FILE.ext``; None for a folder (``-o FOLDER/``, an existing folder, no extension)."""
+    out = args.out
+    if out.endswith(("/", os.sep)) or Path(out).is_dir():
+        return None
+    suffix = Path(out).suffix.lower()
+    named = next((n for n in registry.names() if f".{n}" == suffix), None)  # a format's extension is its name
+    if named is None:
+        return None
+    folder = Path(out).with_suffix("")
+    asked = [n.strip() for n in args.format.split(",") if n.strip()] if args.format else [named]
+    if asked != [named]:
+        raise _Usage(
+            f"-o {out} names a {named} file, but --format asks for {', '.join(asked)}:"
+            f" drop one of them, or give a folder (-o {folder}/) for a pack"
+        )
+    if len(args.specs) > 1 or args.each:
+        raise _Usage(f"-o {out} writes one file: give one spec, or a folder (-o {folder}/) for packs")
+    if args.out_name:
+        raise _Usage(f"-o {out} names the file already: drop --out-name, or give a folder for -o")
+    return registry.get(named), Path(out)
+
+
+def _build_file(args: argparse.Namespace, writer: registry.Writer, path: Path) -> int:
+    """``briefing build SPEC -o brief.pdf``: that one file, in the format its extension names."""
+    (doc,) = _load_all(args)
+    if args.strict and _report(lint(doc)):
+        print("briefing: not built: the prose check found slips (see 'briefing lint')", file=sys.stderr)
+        return EXIT_FAILED
+    pack = write_file(doc, writer, path)
+    for warning in pack.warnings:
+        print(f"{warning.pos}: warning: {warning.message}", file=sys.stderr)
+    print(path)
+    return EXIT_OK
 
 
 def _writers(names: list[str]) -> tuple[list[registry.Writer], int]:
