@@ -16,8 +16,8 @@ from markupsafe import Markup, escape
 from ...errors import Problem
 from ...layout import Box, CalloutTitle, Heading, Item, Laid, LaidDocument, Place, Summary, TextLook, colours, laid_out
 from ...layout.charts import ChartScale
-from ...layout.geometry import PADDING, TABLE_TEXT, Align, TableGeometry
-from ...layout.numbering import Caption
+from ...layout.geometry import PADDING, TABLE_TEXT, Align
+from ...layout.tree import SourceEntry, SourceList
 from ...model import (
     CALLOUT_KINDS,
     Briefing,
@@ -36,6 +36,7 @@ from ...style import Style, scripts_in
 from ...walk import walk
 from .. import markup
 from . import fonts
+from .spans import Spans, plain_text, text_endnotes
 
 
 def _safe(value: object) -> object:
@@ -92,13 +93,15 @@ def _page(html: _Html) -> str:
     laid = html.laid
     doc = laid.doc
     body, meta = html.body(), laid.front.meta
+    notes = html.spans.endnotes(laid.notes_heading)
     return _ENV.get_template("briefing.html.j2").render(
         doc=doc,
         meta=meta,
         logo=_logo(laid),
         summary=html.summary,
         body=body,
-        **_look(laid, _words(doc, meta, html.summary, body), True),
+        notes=notes,
+        **_look(laid, _words(doc, meta, html.summary, body, notes), True),
     )
 
 
@@ -157,20 +160,29 @@ def mail_body(
     doc = laid.doc
     html = _Html(laid, pictures=False, related=[])
     walk(laid, html, "html")
+    # The notes cited in what the mail shows, at its end: the summary's, and the whole text's if it is shown.
+    cited = html.spans.cited if full else html.summary_notes
     values = {
         "doc": doc,
         "meta": laid.front.meta,
         "note": _inline(note) if note else None,
         "summary": html.summary,
         "body": html.body() if full else Markup(""),
+        "notes": html.spans.endnotes(laid.notes_heading, cited),
         "attachments": [(a.name, human_size(a.size)) for a in attachments],
     }
     # A mail names the script fonts but does not carry them: its readers' own are used.
-    values |= _look(laid, _words(doc, *(str(values[key] or "") for key in ("meta", "note", "summary", "body"))), False)
-    text_values = {**values, "summary": _text_summary(laid), "note": _text_inline(note) if note else None}
-    plain_text = _ENV.get_template("mail.txt.j2").render(text_values)
+    shown = (str(values[key] or "") for key in ("meta", "note", "summary", "body", "notes"))
+    values |= _look(laid, _words(doc, *shown), False)
+    text_values = {
+        **values,
+        "summary": _text_summary(laid),
+        "note": plain_text(note) if note else None,
+        "notes": text_endnotes(laid.notes, laid.notes_heading, html.summary_notes),
+    }
+    text = _ENV.get_template("mail.txt.j2").render(text_values)
     pictures = tuple(html.related or ()) if full else ()
-    return MailBody(_ENV.get_template("mail.html.j2").render(values), plain_text, pictures)
+    return MailBody(_ENV.get_template("mail.html.j2").render(values), text, pictures)
 
 
 def _look(laid: LaidDocument, words: str, embed: bool) -> dict[str, object]:
@@ -221,6 +233,10 @@ class _Html:
         self.summary = Markup("")
         self.parts: list[Markup] = []
         self.in_summary = False
+        self.spans = Spans(laid.notes, page=pictures)
+        """Formatted text as this page or mail shows it; it counts the notes cited."""
+        self.summary_notes: list[int] = []
+        """The notes cited in the summary."""
 
     def add(self, markup: Markup) -> None:
         if self.in_summary:
@@ -236,6 +252,7 @@ class _Html:
 
     def leave_summary(self, node: Summary, place: Place) -> None:
         self.in_summary = False
+        self.summary_notes = list(self.spans.cited)
 
     def visit_section(self, node: Section, place: Place) -> None:
         self.add(Markup("<section>\n"))
@@ -247,23 +264,32 @@ class _Html:
         if node.summary:
             return  # headed by the page's template
         tag = f"h{min(node.level + 1, 6)}"
-        self.add(Markup(f"<{tag}>{_inline(node.text)}</{tag}>\n"))
+        self.add(Markup(f"<{tag}{_id(place)}>{self.spans(node.text)}</{tag}>\n"))
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> None:
-        self.add(_paragraph(node))
+        self.add(Markup(f"<p{_id(place)}>{self.spans(node.text)}</p>\n"))
+
+    def visit_source_list(self, node: SourceList, place: Place) -> None:
+        self.add(Markup(f'<section class="sources" role="doc-bibliography"{_id(place)}>\n'))
+
+    def leave_source_list(self, node: SourceList, place: Place) -> None:
+        self.add(Markup("</section>\n"))
+
+    def visit_source_entry(self, node: SourceEntry, place: Place) -> None:
+        self.add(Markup(f'<p class="source"{_id(place)}>{self.spans(node.text)}</p>\n'))
 
     def visit_list_block(self, node: ListBlock, place: Place) -> None:
         self.add(Markup("<ol>\n" if node.numbered else "<ul>\n"))
 
     def visit_item(self, node: Item, place: Place) -> None:
-        self.add(Markup(f"<li>{_inline(node.text)}</li>\n"))
+        self.add(Markup(f"<li{_id(place)}>{self.spans(node.text)}</li>\n"))
 
     def leave_list_block(self, node: ListBlock, place: Place) -> None:
         self.add(Markup("</ol>\n" if node.numbered else "</ul>\n"))
 
     def visit_table(self, node: Table, place: Place) -> None:
         assert place.table is not None and place.caption is not None
-        self.add(_table(place.table, place.caption))
+        self.add(_table(place, self.spans))
 
     def visit_chart(self, node: Chart, place: Place) -> None:
         assert place.caption is not None
@@ -277,7 +303,7 @@ class _Html:
             shown = self._by_reference(png, "png", node.title, width)
         else:
             shown = Markup("")
-        self.add(_figure(shown, place.caption, node.title))
+        self.add(_figure(shown, place, node.title, self.spans))
 
     def visit_image(self, node: Image, place: Place) -> None:
         assert place.caption is not None and place.box is not None
@@ -288,11 +314,11 @@ class _Html:
             shown = self._by_reference(node.path.read_bytes(), kind, node.alt, place.box.width_cm)
         else:
             shown = Markup("")
-        self.add(_figure(shown, place.caption, node.alt))
+        self.add(_figure(shown, place, node.alt, self.spans))
 
     def visit_callout(self, node: Callout, place: Place) -> None:
         title = escape(node.title)
-        self.add(Markup(f'<aside class="callout callout-{node.kind}" role="note" aria-label="{title}">\n'))
+        self.add(Markup(f'<aside class="callout callout-{node.kind}"{_id(place)} role="note" aria-label="{title}">\n'))
 
     def visit_callout_title(self, node: CalloutTitle, place: Place) -> None:
         self.add(Markup(f'<p class="callout-title">{escape(plain(node.text))}</p>\n'))
@@ -318,29 +344,25 @@ class _Html:
         )
 
 
-def _paragraph(node: Paragraph) -> Markup:
-    return Markup(f"<p>{_inline(node.text)}</p>\n")
+def _id(place: Place) -> Markup:
+    """The ``id`` attribute where internal links land on a node, when they do."""
+    return Markup(f' id="{escape(place.anchor)}"') if place.anchor else Markup("")
 
 
-def _figure(shown: Markup, caption: Caption, alt: str) -> Markup:
-    label = _inline(caption.spans)
+def _figure(shown: Markup, place: Place, alt: str, spans: Spans) -> Markup:
+    caption = place.caption
+    assert caption is not None
+    label = spans(caption.spans)
     if not shown and alt and not caption.text:
         label += Markup(f" ({escape(alt)})")
-    return Markup(f"<figure>\n{shown}<figcaption>{label}</figcaption>\n</figure>\n")
+    if place.credit:
+        label += Markup(f'<span class="credit">{spans(place.credit)}</span>')
+    return Markup(f"<figure{_id(place)}>\n{shown}<figcaption>{label}</figcaption>\n</figure>\n")
 
 
 def _inline(text: Inline) -> Markup:
-    out = []
-    for span in text:
-        piece = escape(markup.xml_safe(span.text))
-        if span.bold:
-            piece = Markup(f"<strong>{piece}</strong>")
-        if span.italic:
-            piece = Markup(f"<em>{piece}</em>")
-        if span.href:
-            piece = Markup(f'<a href="{escape(span.href)}">{piece}</a>')
-        out.append(piece)
-    return Markup("").join(out)
+    """Formatted text outside the briefing's own (a mail's covering note): emphasis and links."""
+    return Spans(page=False)(text)
 
 
 _HYPHENATED = re.compile(r"\S*-\S*")
@@ -356,28 +378,38 @@ _ALIGN_CLASS: dict[Align, str] = {"start": "", "end": ' class="num"', "right": '
 (and kept whole), or the right, as right-to-left text is in a table of either direction."""
 
 
-def _table(laid: TableGeometry, caption: Caption) -> Markup:
-    """A table in the layout's geometry: its column widths, in points, and its texts."""
+def _table(place: Place, spans: Spans) -> Markup:
+    """A table in the layout's geometry: its column widths, in points, and its texts; the cells the layout
+    words itself (those holding notes, citations or cross-references) as it words them; its credit under it."""
+    laid, caption = place.table, place.caption
+    assert laid is not None and caption is not None
+    worded = {(row, col): spans(text) for row, col, text in place.cells}
+    rows_worded = {row for row, _ in worded}
     cols = "".join(f'<col style="width:{c.width:.1f}pt">' for c in laid.columns)
     aligned = laid.align
-    head = "".join(f"<th{_ALIGN_CLASS[aligned(i, name)]}>{_cell(name)}</th>" for i, name in enumerate(laid.header))
+
+    def cell(tag: str, row: int, i: int, text: str) -> str:
+        shown = worded.get((row, i)) if row in rows_worded else None
+        return f"<{tag}{_ALIGN_CLASS[aligned(i, text)]}>{shown if shown is not None else _cell(text)}</{tag}>"
+
+    head = "".join(cell("th", -1, i, name) for i, name in enumerate(laid.header))
     rows = [
-        "<tr>" + "".join(f"<td{_ALIGN_CLASS[aligned(i, t)]}>{_cell(t)}</td>" for i, t in enumerate(row)) + "</tr>"
-        for row in laid.rows()
+        "<tr>" + "".join(cell("td", r, i, t) for i, t in enumerate(row)) + "</tr>" for r, row in enumerate(laid.rows())
     ]
     foot = ""
     if laid.totals:
         cells = "".join(f"<td{_ALIGN_CLASS[aligned(i, t)]}>{_cell(t)}</td>" for i, t in enumerate(laid.totals))
         foot = f"<tfoot><tr>{cells}</tr></tfoot>"
     body = "\n".join(rows)
+    credit = f'<p class="credit">{spans(place.credit)}</p>\n' if place.credit else ""
     # A table too wide even for a turned page breaks its words, as the PDF and Word do, rather than overflow.
     wide = (" wide" if laid.turned else "") + (" broken" if laid.broken else "")
     return Markup(
         f'<div class="table{wide}" style="--table-width:{laid.width:.1f}pt">\n'
-        f'<table style="width:{laid.width:.1f}pt;font-size:{laid.size:.2f}pt">\n'
-        f"<caption>{_inline(caption.spans)}</caption>\n"
+        f'<table{_id(place)} style="width:{laid.width:.1f}pt;font-size:{laid.size:.2f}pt">\n'
+        f"<caption>{spans(caption.spans)}</caption>\n"
         f"<colgroup>{cols}</colgroup>\n<thead><tr>{head}</tr></thead>\n"
-        f"<tbody>\n{body}\n</tbody>{foot}\n</table>\n</div>\n"
+        f"<tbody>\n{body}\n</tbody>{foot}\n</table>\n{credit}</div>\n"
     )
 
 
@@ -412,15 +444,6 @@ def _font_css(families: str, bold: bool, attribute: bool) -> str:
     return f"font-family: {families}" + ("; font-weight: bold" if bold else "")
 
 
-def _text_inline(text: Inline) -> str:
-    """Formatted text as plain text: links followed by their address, as mail readers show them."""
-    out = []
-    for href, spans in markup.link_groups(text):
-        words = "".join(span.text for span in spans)
-        out.append(f"{words} <{href}>" if href and href != words else words)
-    return "".join(out)
-
-
 def _text_summary(laid: LaidDocument) -> str:
     """The summary as plain text, for a mail's text part: its paragraphs, and its lists' items with their markers."""
     lines: list[str] = []
@@ -433,7 +456,7 @@ def _text_summary(laid: LaidDocument) -> str:
 def _text_lines(laid: Laid) -> list[str]:
     node = laid.node
     if isinstance(node, Item):
-        return [f"{node.marker} {plain(node.text)}"]
+        return [f"{node.marker} {plain_text(node.text, addresses=False)}"]
     if isinstance(node, Paragraph):
-        return [plain(node.text)]
+        return [plain_text(node.text, addresses=False)]
     return [line for child in laid.children for line in _text_lines(child)]
