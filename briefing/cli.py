@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import getpass
 import os
+import re
 import sys
+import textwrap
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
@@ -53,16 +56,30 @@ class _Usage(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise _Usage(f"{message} (see 'briefing --help')")
+        wrong = re.match(r"argument COMMAND: invalid choice: '([^']*)'", message)
+        if wrong:
+            close = difflib.get_close_matches(wrong.group(1), list(_COMMANDS), n=1, cutoff=0.5)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (commands: {', '.join(_COMMANDS)})"
+            raise _Usage(f"unknown command '{wrong.group(1)}'{hint}; see 'briefing --help'")
+        raise _Usage(f"{message} (see '{self.prog} --help')")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="briefing", description="Turn a YAML spec into a briefing pack.")
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
-    build = commands.add_parser("build", help="build packs from specs")
+    build = _command(
+        commands,
+        "build",
+        "build packs from specs",
+        "Write each spec as Word, PDF, Excel and HTML files (a pack, with its manifest) into a folder,"
+        " or as one file with -o FILE.ext.",
+        "briefing build specs/mali-russia.yaml",
+        "briefing build specs/mali-russia.yaml -o brief.pdf",
+        "briefing build specs/sahel-weekly.yaml --set country=Niger --set date=2026-12-08 -t pdf,docx",
+    )
     build.add_argument("specs", nargs="+", metavar="SPEC", help="spec files (YAML)")
     build.add_argument(
         "--format", "-f", "-t", help="comma-separated formats (default: all registered, or the one -o FILE.ext names)"
@@ -96,30 +113,80 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="build on a Dask cluster, e.g. tcp://host:8786; the files come back to --out",
     )
-    _spec_options(build)
+    _spec_options(build, building=True)
 
-    validate = commands.add_parser("validate", help="check specs without writing anything")
-    validate.add_argument("specs", nargs="+", metavar="SPEC")
+    validate = _command(
+        commands,
+        "validate",
+        "check specs without writing anything",
+        "Read each spec with its bases, includes, variables, data files and distribution lists, and report"
+        " every problem, one line each (FILE:LINE:COL: message); nothing is written.",
+        "briefing validate specs/*.yaml",
+        "briefing validate specs/sahel-weekly.yaml --set country=Niger",
+    )
+    validate.add_argument("specs", nargs="+", metavar="SPEC", help="spec files (YAML)")
     _spec_options(validate)
 
-    commands.add_parser("formats", help="list the registered output formats")
-    commands.add_parser("schema", help="print the JSON Schema of specs, for editors")
+    _command(
+        commands,
+        "formats",
+        "list the registered output formats",
+        "List each output format and the extension of its files, and say which cannot be loaded.",
+        "briefing formats",
+    )
+    _command(
+        commands,
+        "schema",
+        "print the JSON Schema of specs, for editors",
+        "Print the JSON Schema (draft 2020-12) of specs, a description for every key, for editors to check"
+        " and complete specs with.",
+        "briefing schema > briefing.schema.json",
+    )
 
-    check = commands.add_parser("verify", help="check that a pack's files are the ones built")
-    check.add_argument("manifest", metavar="MANIFEST", help="DIR/NAME.manifest.json")
+    check = _command(
+        commands,
+        "verify",
+        "check that a pack's files are the ones built",
+        "Check that every file of a pack is the one its manifest records, built from inputs as they were then.",
+        "briefing verify output/mali-russia.manifest.json",
+    )
+    check.add_argument("manifest", metavar="MANIFEST", help="the pack's manifest: DIR/NAME.manifest.json")
 
-    lint = commands.add_parser("lint", help="check the prose of specs: case, spacing, doubled words, spelling")
-    lint.add_argument("specs", nargs="+", metavar="SPEC")
+    lint = _command(
+        commands,
+        "lint",
+        "check the prose of specs: case, spacing, doubled words, spelling",
+        "Check the prose of specs: sentences starting in lower case, missing spaces, doubled words, common"
+        " misspellings, unbalanced brackets and quotes, tables without a title. One line a finding;"
+        " exit status 1 when there are any.",
+        "briefing lint specs/mali-russia.yaml",
+        "briefing lint specs/mali-russia.yaml --fix",
+    )
+    lint.add_argument("specs", nargs="+", metavar="SPEC", help="spec files (YAML)")
     lint.add_argument("--fix", action="store_true", help="fix the safe, mechanical slips in the spec files")
     _spec_options(lint)
 
-    show = commands.add_parser("show", help="print a spec after its bases, includes and variables")
-    show.add_argument("spec", metavar="SPEC")
+    show = _command(
+        commands,
+        "show",
+        "print a spec after its bases, includes and variables",
+        "Print the spec as it will be built: bases merged, includes inserted, variables filled in.",
+        "briefing show specs/sahel-weekly.yaml --set country=Niger",
+    )
+    show.add_argument("spec", metavar="SPEC", help="spec file (YAML)")
     show.add_argument("--resolved", action="store_true", help="show what will be built (the default)")
     _spec_options(show)
 
-    serve = commands.add_parser("serve", help="a live preview in the browser, rebuilt when the spec is saved")
-    serve.add_argument("spec", metavar="SPEC")
+    serve = _command(
+        commands,
+        "serve",
+        "a live preview in the browser, rebuilt when the spec is saved",
+        "Serve a live preview of the briefing (HTML, the PDF's pages, the Excel sheets) that follows every"
+        " save of the spec, its bases, data files and pictures. Needs the serve extra.",
+        "briefing serve specs/mali-russia.yaml",
+        "briefing serve specs/sahel-weekly.yaml --set country=Niger --port 8800",
+    )
+    serve.add_argument("spec", metavar="SPEC", help="spec file (YAML)")
     serve.add_argument("--port", type=int, default=8765, help="port to serve on (default 8765)")
     serve.add_argument(
         "--host",
@@ -127,9 +194,17 @@ def _parser() -> argparse.ArgumentParser:
         help="address to serve on (default 127.0.0.1: this machine only; any other lets others read the briefing)",
     )
     serve.add_argument("--out", "-o", default="output", help="folder the Build pack button writes into")
-    _spec_options(serve)
-    send = commands.add_parser("send", help="build a pack and mail it to its distribution lists")
-    send.add_argument("spec", metavar="SPEC")
+    _spec_options(serve, building=True)
+    send = _command(
+        commands,
+        "send",
+        "build a pack and mail it to its distribution lists",
+        "Build the pack (unless it is there already, built from these very inputs) and mail it to each"
+        " distribution list; a send log keeps a list from getting the same files twice.",
+        "briefing send specs/mali-russia.yaml --dry-run",
+        "briefing send specs/mali-russia.yaml --list ministers --smtp-host smtp.example.org",
+    )
+    send.add_argument("spec", metavar="SPEC", help="spec file (YAML)")
     send.add_argument(
         "--list",
         "-l",
@@ -175,9 +250,17 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="let --smtp-security none log in, sending the password unprotected",
     )
-    _spec_options(send)
+    _spec_options(send, building=True)
 
-    new = commands.add_parser("new", help="write a starting spec that builds as it is")
+    new = _command(
+        commands,
+        "new",
+        "write a starting spec that builds as it is",
+        "Write NAME.yaml, a starting spec that builds as it is (or a copy of another spec), with the schema"
+        " beside it for editors.",
+        "briefing new weekly",
+        "briefing new niger --from specs/sahel-weekly.yaml",
+    )
     new.add_argument("name", metavar="NAME", help="file to write (NAME.yaml)")
     new.add_argument("--from", dest="source", metavar="SPEC", help="start from a copy of this spec")
     return parser
@@ -189,15 +272,30 @@ def _count(text: str) -> int:
     return int(text)
 
 
-def _spec_options(parser: argparse.ArgumentParser) -> None:
-    """Options that change how a spec is read: style, template, variables."""
+def _command(
+    commands: argparse._SubParsersAction, name: str, summary: str, description: str, *examples: str
+) -> _Parser:  # type: ignore[type-arg]
+    """A subcommand whose --help has a description and examples."""
+    lines = "\n".join(f"  {e}" for e in examples)
+    return commands.add_parser(  # type: ignore[no-any-return]
+        name,
+        help=summary,
+        description=textwrap.fill(description, 78),
+        epilog=f"example{'s' if len(examples) > 1 else ''}:\n{lines}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def _spec_options(parser: argparse.ArgumentParser, building: bool = False) -> None:
+    """Options that change how a spec is read: style, variables; and a Word template for the commands that build."""
     names = ", ".join(bundled_names())
     parser.add_argument(
         "--style", "-s", metavar="NAME|FILE", help=f"house style: a bundled one ({names}) or a YAML file"
     )
-    parser.add_argument(
-        "--docx-template", metavar="FILE", help="Word document to start from (as pandoc's --reference-doc)"
-    )
+    if building:
+        parser.add_argument(
+            "--docx-template", metavar="FILE", help="Word document to start from (as pandoc's --reference-doc)"
+        )
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a variable (repeatable)")
     parser.add_argument("--vars", metavar="FILE", help="YAML file of variables")
     parser.add_argument(
@@ -246,7 +344,7 @@ def _options(args: argparse.Namespace) -> Options:
     variables.update(parse_set(args.set))
     return Options(
         base_style=read_style_file(args.style) if args.style else {},
-        style_overrides=template_layer(args.docx_template) if args.docx_template else {},
+        style_overrides=template_layer(args.docx_template) if getattr(args, "docx_template", None) else {},
         variables=variables,
         allowed_paths=tuple(_allowed(p) for p in args.allow_path),
         limits=read_limits(args.limits) if args.limits else Limits(),

@@ -71,3 +71,37 @@ def test_o_and_format_that_disagree_is_a_clear_error(spec, tmp_path, capsys, ext
     assert main(["build", str(spec), "-o", str(out), *extra]) == 2
     assert capsys.readouterr().err == f"briefing: {message.format(out=out, folder=tmp_path / 'brief')}\n"
     assert not out.exists()
+
+
+COMMANDS = ["build", "validate", "formats", "schema", "verify", "lint", "show", "serve", "send", "new"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_a_description_its_arguments_help_and_an_example(command, capsys):
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    usage, description, *rest = text.split("\n\n")
+    assert usage.startswith(f"usage: briefing {command}") and len(description) > 40
+    assert f"\n  briefing {command}" in text.split("\nexample")[-1]
+    arguments = [line for line in text.split("positional arguments:")[-1].split("\n\n")[0].splitlines()[1:]]
+    if "positional arguments:" in text:
+        assert arguments and all(len(line.split()) > 1 for line in arguments), arguments
+
+
+def test_a_mistyped_command_is_named_with_the_one_meant(capsys):
+    assert main(["biuld", "spec.yaml"]) == 2
+    assert (
+        capsys.readouterr().err == "briefing: unknown command 'biuld' (did you mean 'build'?); see 'briefing --help'\n"
+    )
+
+
+def test_validate_offers_no_option_only_a_build_uses(spec, tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["validate", "--help"])
+    assert "--docx-template" not in capsys.readouterr().out
+    assert main(["validate", str(spec), "--docx-template", "t.docx"]) == 2
+    assert (
+        capsys.readouterr().err == "briefing: unrecognized arguments: --docx-template t.docx (see 'briefing --help')\n"
+    )
