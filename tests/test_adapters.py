@@ -251,6 +251,22 @@ def test_openpyxl_a_sheet_of_ready_cells_is_written_as_given(tmp_path):
     expect("openpyxl", back["Ready"]["A1"].font.b, "a ready cell lost its font")
 
 
+def test_openpyxl_a_streamed_link_takes_the_place_set_after_its_row(tmp_path):
+    workbook = Workbook(write_only=True)
+    sheet = openpyxl_adapter.ReadyCellsSheet(workbook, "Text")
+    openpyxl_adapter.insert_sheet(workbook, sheet)
+    cell = WriteOnlyCell(sheet, "see Table 2")
+    link = openpyxl_adapter.link_placed_later(cell)
+    sheet.append([cell])
+    sheet.append([WriteOnlyCell(sheet, "more")])
+    workbook.create_sheet("Table 2").append(["x"])
+    link.location = "'Table 2'!A1"
+    workbook.save(tmp_path / "l.xlsx")
+    back = load_workbook(tmp_path / "l.xlsx")["Text"]["A1"].hyperlink
+    found = (back.location, back.ref) if back is not None else None
+    expect("openpyxl", found == ("'Table 2'!A1", "A1"), f"a streamed sheet wrote its link as {found}")
+
+
 def test_openpyxl_a_refilled_cell_keeps_its_style_and_takes_each_value(tmp_path):
     workbook = Workbook(write_only=True)
     sheet = openpyxl_adapter.ReadyCellsSheet(workbook, "S")

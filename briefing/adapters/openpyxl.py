@@ -2,6 +2,7 @@
 default font and table styles, and fonts written in Excel's element order.
 
 A workbook read as a data file has its shared strings read by briefing (``read_only_workbook``).
+A streamed sheet's links are written when it closes, so their places may be set later (``link_placed_later``).
 
 openpyxl's write-only sheet lives in a private module and converts each value it is given into
 a cell; a cell's style id, the workbook's font list and its table and differential styles are
@@ -23,6 +24,7 @@ from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.table import TableStyleList
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.xml.functions import Element
 
 if TYPE_CHECKING:
@@ -44,6 +46,15 @@ class ReadyCellsSheet(WriteOnlyWorksheet):  # type: ignore[misc]
             if cell.hyperlink is not None:
                 cell.hyperlink.ref = cell.coordinate
             yield cell
+
+
+def link_placed_later(cell: Cell) -> Hyperlink:
+    """Make ``cell`` a link within the workbook whose place (its ``location``, "'Table 2'!A1") may be set
+    after the cell's row is written, up to the saving of the workbook: a streamed sheet keeps its links'
+    objects as they are and writes them only when it is closed, so a link may name a sheet made later."""
+    link = Hyperlink(ref=cell.coordinate)
+    cell.hyperlink = link
+    return link
 
 
 def insert_sheet(workbook: Workbook, sheet: ReadyCellsSheet, index: int | None = None) -> None:

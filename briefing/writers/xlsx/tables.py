@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import repeat
@@ -28,10 +28,11 @@ from ...layout.geometry import Align, ColumnGeometry, align
 from ...layout.looks import TableLook
 from ...layout.measure import line_em, script_line_em
 from ...layout.sheets import SheetGeometry
-from ...model import Aggregate, Cell, Table
+from ...model import Aggregate, Cell, Inline, Table, plain
 from ...number_formats import excel_format, fits
 from ...style import SCRIPT_FONTS, ScriptFont, scripts_in, sole_script
 from .. import markup
+from .notes import marked
 from .streamed import WRAP, RightToLeftText, Sheet, Slot, make, own_font, row_height, scripted
 
 SHEET_ROWS = 1_048_576
@@ -114,11 +115,19 @@ class Grid:
             sheet.print_title_rows = f"1:{header_row}"
 
     def write(
-        self, sheet: Sheet, table: Table, cols: Sequence[ColumnGeometry], shape: SheetGeometry, rows: range
+        self,
+        sheet: Sheet,
+        table: Table,
+        cols: Sequence[ColumnGeometry],
+        shape: SheetGeometry,
+        rows: range,
+        worded: Sequence[tuple[int, int, Inline]] = (),
     ) -> int:
         """Header (in the sheet's next row), body rows, each as tall as the layout's lines for it, and an
-        Excel table; returns the last row used."""
-        names = header_names(table.columns)
+        Excel table; returns the last row used. The cells the layout words itself (``worded``: row, column
+        and text, row -1 the header) hold that text, their notes' numbers in it."""
+        texts = {(row, col): plain(marked(text)) for row, col, text in worded}
+        names = header_names([texts.get((-1, i), name) for i, name in enumerate(table.columns)])
         top = sheet.add(self._header(sheet, names, cols), height=_height(names))
         formats = [excel_format(c.format) if c.format else ("#,##0" if c.grouped else None) for c in cols]
         styles = [WRAPPED_STYLE if c.wraps else BODY_STYLE for c in shape.columns]
@@ -127,7 +136,9 @@ class Grid:
         slots: list[dict[Any, Slot]] = [{} for _ in cols]
         fill = partial(self._slot, sheet, cols, formats, styles)
         assert rows.step == 1, "a table's rows go to a sheet in order"
-        body = table.rows.between(rows.start, rows.stop)
+        body: Iterable[Sequence[Cell]] = table.rows.between(rows.start, rows.stop)
+        if texts:
+            body = _worded(body, rows.start, texts)
         # Rows of one line keep the sheet's height; only a table with wrapping columns has others.
         lines = shape.row_lines(rows.start, rows.stop) if shape.wraps else repeat(1)
         if any(c.scripts for c in cols):  # as the layout found: most tables need no look at each value
@@ -270,6 +281,13 @@ class Grid:
             element = TableStyleElement(type="secondRowStripe", dxfId=dxf)
             styles.tableStyle.append(XLTableStyle(name=name, pivot=False, tableStyleElement=[element]))
         return name
+
+
+def _worded(body: Iterable[Sequence[Cell]], start: int, texts: dict[tuple[int, int], str]) -> Iterator[Sequence[Cell]]:
+    """The body's rows from row ``start``, each cell the layout words itself holding its text instead of its value."""
+    rows = {row for row, _ in texts}
+    for row, values in enumerate(body, start):
+        yield [texts.get((row, col), v) for col, v in enumerate(values)] if row in rows else values
 
 
 def _height(names: Sequence[str]) -> float | None:

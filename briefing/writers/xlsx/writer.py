@@ -21,12 +21,14 @@ from ...layout import Box, CalloutTitle, Heading, Item, LaidDocument, Place, Tex
 from ...layout.geometry import chart_table
 from ...layout.measure import line_em
 from ...layout.numbering import Caption
+from ...layout.tree import InternalLink
 from ...model import Briefing, Callout, Chart, Image, Inline, PageBreak, Paragraph, Span, Table, plain
 from ...reproducible import build_time, fix_zip_times
 from ...style import Style
 from ...walk import walk
 from .. import markup
 from . import chart, tables
+from .notes import Anchors, cited, marked, note_line, targets
 from .streamed import (
     MAX_CELL_CHARS,
     WRAP,
@@ -108,14 +110,18 @@ class _Builder:
         """The fill of the callout being walked, behind each of its rows."""
         self.looks = laid.looks
         self.grid = tables.Grid(self.workbook, self.looks.table, self.font)
+        self.anchors = Anchors(f"{self.sheet.title}!A1")
+        """Where cross-references and citations land, and the links that land there."""
         self._properties()
         self._mark(self.sheet)
 
     def build(self) -> None:
         self._front_matter()
         self.warnings.extend(walk(self.laid, self, "xlsx"))
+        self._notes()
         if self.laid.furniture.contents is not None:
             self._contents_sheet()
+        self.anchors.settle()
 
     def font(self, size: float = 11, **kwargs: object) -> Font:
         return XFont(name=self.font_name, size=size, **kwargs)  # type: ignore[arg-type]
@@ -162,12 +168,14 @@ class _Builder:
         links: Sequence[str] = (),
         to_sheet: str | None = None,
         fill: PatternFill | None = None,
+        first_anchor: str | None = None,
     ) -> None:
         """Add one narrative row; its ``links``, or a link to the sheet ``to_sheet``, written out beside it.
 
         The text keeps its formatting (links in link colour) and wraps; a cell that is itself a
         hyperlink shows all its text as one link on one line in some programs, so the addresses go
-        in the Links column, the first of them clickable.
+        in the Links column, the first of them clickable: to ``first_anchor`` in the workbook when
+        the first is a cross-reference or citation (listed by its words).
         """
         font = font or self.font()
         cell = make(self.sheet, rich((Span(value),), font) if isinstance(value, str) else value)
@@ -185,6 +193,8 @@ class _Builder:
             beside.font = self.font(size=9, color=colours.LINK_RGB, underline="single")
             if to_sheet:
                 link(beside, to_sheet)
+            elif first_anchor:
+                self.anchors.link(beside, first_anchor)
             else:
                 beside.hyperlink = links[0]
             cells.append(beside)
@@ -239,13 +249,20 @@ class _Builder:
 
     # -- the walker's handlers ---------------------------------------------
 
+    def _land(self, place: Place) -> None:
+        """Links to the node land on the narrative sheet's next row."""
+        self.anchors.land(place.anchor, self.sheet.title, self.sheet.rows + 1)
+
     def visit_heading(self, node: Heading, place: Place) -> None:
+        self._land(place)
         self.inline_row(node.text, self._heading_font(node.level))
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> None:
+        self._land(place)  # a source entry, where its citations land
         self.inline_row(node.text, self.look(self.looks.body), self.fill)
 
     def visit_item(self, node: Item, place: Place) -> None:
+        self._land(place)
         self.inline_row((Span(node.marker + " "), *node.text), self.look(self.looks.body), self.fill)
 
     def visit_page_break(self, node: PageBreak, place: Place) -> None:
@@ -253,19 +270,27 @@ class _Builder:
 
     def visit_callout(self, node: Callout, place: Place) -> None:
         """The box's text set apart on the narrative sheet: a fill, and its title in bold, in its colour."""
+        self._land(place)
         colour = colours.callout_colour(self.style, node.kind)
         self.fill = PatternFill("solid", fgColor=colours.lighter(colour))  # behind its rows, as they are walked
 
     def visit_callout_title(self, node: CalloutTitle, place: Place) -> None:
-        self.inline_row((Span(plain(node.text)),), self.look(self.looks.callout_title(node.kind)), self.fill)
+        self.inline_row((Span(plain(marked(node.text))),), self.look(self.looks.callout_title(node.kind)), self.fill)
 
     def leave_callout(self, node: Callout, place: Place) -> None:
         self.fill = None
 
     def inline_row(self, text: Inline, font: Font | None = None, fill: PatternFill | None = None) -> None:
+        """A row of formatted text; its links, cross-references and citations listed beside it."""
         font = font or self.font()
-        links = list(dict.fromkeys(span.href for span in text if span.href))
-        self.row(rich(text, font), font, links, fill=fill)
+        listed: dict[str, str | None] = {}  # the words or address listed, and the anchor it lands on
+        for span in text:
+            if isinstance(span, InternalLink) and span.target:
+                listed.setdefault(span.text, span.target)
+            elif span.href:
+                listed.setdefault(span.href, None)
+        first = next(iter(listed.values()), None)
+        self.row(rich(marked(text), font), font, list(listed), fill=fill, first_anchor=first)
 
     def visit_image(self, block: Image, place: Place) -> None:
         assert place.caption is not None
@@ -273,9 +298,12 @@ class _Builder:
         width_cm, height_cm = place.box.width_cm, place.box.height_cm
         picture = XLImage(str(block.path))
         picture.width, picture.height = width_cm * _PX_PER_CM, height_cm * _PX_PER_CM
+        self._land(place)
         self.sheet.add_image(picture, f"A{self.sheet.rows + 1}")
         self.sheet.skip_to(self.sheet.rows + 1 + math.ceil(picture.height / _ROW_PX))
         self.inline_row(place.caption.spans, self.look(self.looks.caption))
+        if place.credit:
+            self.inline_row(place.credit, self.look(self.looks.meta))
 
     # -- table sheets --------------------------------------------------------
 
@@ -290,7 +318,8 @@ class _Builder:
         self._long_values(table)
         base = table.title or caption.label
         names = [self._sheet_name(base) for _ in parts]
-        self._link_row(str(caption), names[0])
+        self.anchors.land(place.anchor, names[0])
+        self._link_row(caption, names[0])
         cols, shape = laid.columns, place.sheet
         assert shape is not None
         bodies: list[tuple[str, int, int]] = []
@@ -300,16 +329,48 @@ class _Builder:
             self.grid.layout(sheet, cols, shape, header_row=tables.CAPTION_ROWS + 1)
             self._sheet_caption(sheet, caption)
             first = sheet.rows + 2  # under the header
-            bodies.append((name, first, self.grid.write(sheet, table, cols, shape, rows)))
+            bodies.append((name, first, self.grid.write(sheet, table, cols, shape, rows, place.cells)))
         if table.totals:
             self.grid.totals(sheet, table, cols, bodies)
+        self._under(sheet, place, *(text for _, _, text in place.cells))
 
     def _sheet_caption(self, sheet: Sheet, caption: Caption) -> None:
         """A table's or chart's caption in its sheet's next row, in the layout's caption look: on one line,
         which runs on over the empty cells beside it."""
-        cell = make(sheet, str(caption))
-        cell.font = own_font(str(caption), self.look(self.looks.caption))
+        text = plain(marked(caption.spans))
+        cell = make(sheet, text)
+        cell.font = own_font(text, self.look(self.looks.caption))
         sheet.add([cell])
+
+    def _under(self, sheet: Sheet, place: Place, *texts: Inline) -> None:
+        """Under a table or a chart's numbers, after a row left empty: its credit, then the notes cited in
+        its caption, credit and cells (``texts``), each in a row that links to what it cites first."""
+        credit = place.credit or ()
+        numbers = set(cited(place.caption.spans if place.caption else (), credit, *texts))
+        lines = [credit] if credit else []
+        lines += [note_line(note.number, note.text) for note in self.laid.notes if note.number in numbers]
+        if not lines:
+            return
+        sheet.add()
+        for i, line in enumerate(lines):
+            text = plain(marked(line))
+            cell = make(sheet, text)
+            look = self.looks.meta if i == 0 and credit else self.looks.body
+            cell.font = own_font(text, self.look(look))
+            anchor = next(iter(targets(line)), None)
+            if anchor:
+                self.anchors.link(cell, anchor)
+            sheet.add([cell])
+
+    def _notes(self) -> None:
+        """The notes at the end of the narrative, under their heading: every note, numbered as in the
+        text of every sheet, as the other formats list them."""
+        if not self.laid.notes:
+            return
+        self.sheet.add()
+        self.inline_row((Span(self.laid.notes_heading),), self._heading_font(1))
+        for note in self.laid.notes:
+            self.inline_row(note_line(note.number, note.text), self.look(self.looks.body))
 
     def _long_values(self, table: Table) -> None:
         """Warn, with the first one's place, of values longer than an Excel cell holds: they are cut there."""
@@ -331,7 +392,8 @@ class _Builder:
     def visit_chart(self, block: Chart, place: Place) -> None:
         assert place.caption is not None and place.table is not None and place.chart is not None
         name = self._sheet_name(block.title)
-        self._link_row(str(place.caption), name)
+        self.anchors.land(place.anchor, name)
+        self._link_row(place.caption, name)
         sheet = self._new_sheet(name, landscape=False)  # the chart is as wide as a portrait page's text
         data = chart_table(block)
         assert place.sheet is not None
@@ -342,6 +404,7 @@ class _Builder:
         self._sheet_caption(sheet, place.caption)
         sheet.skip_to(chart.DATA_ROW)
         self.grid.write(sheet, data, place.table.columns, place.sheet, range(len(data.rows)))
+        self._under(sheet, place)
 
     def _new_sheet(self, name: str, landscape: bool, index: int | None = None) -> Sheet:
         sheet = add_sheet(self.workbook, name, index)
@@ -354,8 +417,9 @@ class _Builder:
         if self.doc.direction == "rtl":
             sheet.sheet_view.rightToLeft = True  # column A on the right, as the briefing reads
 
-    def _link_row(self, text: str, sheet_name: str) -> None:
+    def _link_row(self, caption: Caption, sheet_name: str) -> None:
         """A row of the narrative sheet that links to a table's or chart's sheet (and a Contents entry)."""
+        text = plain(marked(caption.spans))
         self.contents.append((text, sheet_name))
         self.row(text, self.look(self.looks.caption), to_sheet=sheet_name)
 

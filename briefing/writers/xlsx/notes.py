@@ -1,0 +1,77 @@
+"""Notes, cross-references and citations in a workbook: the text as cells show it, and where each link lands.
+
+A cell holds text, not superscripts: a note's mark stands in the text as its number in brackets,
+"fell by 40%[3]". A raised or superscript-digit "³" would read as a power after a figure ("40%³"),
+two marks side by side would read as one number ("¹²"), and either is lost when a cell is copied,
+filtered, searched or saved as CSV; "[3]" reads the same in every program, font and screen reader.
+Cross-references and citations are their words in the text; each also links (in the narrative's
+Links column, or from a credit or note row) to its target: a table's or chart's sheet, or the row of
+a heading, callout, picture or source entry on the narrative sheet.
+"""
+
+from __future__ import annotations
+
+from openpyxl.cell.cell import Cell as XLCell
+from openpyxl.utils import quote_sheetname
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from ...adapters import openpyxl as openpyxl_adapter
+from ...layout.tree import InternalLink, NoteMark
+from ...model import Inline, Span
+
+
+def marked(text: Inline) -> Inline:
+    """``text`` as a cell shows it: each note's mark as its number in brackets, after the text it qualifies;
+    cross-references and citations as their words (the cell's links are listed apart)."""
+    return tuple(
+        Span(f"[{span.number}]", span.bold, span.italic)
+        if isinstance(span, NoteMark)
+        else Span(span.text, span.bold, span.italic)
+        if isinstance(span, InternalLink)
+        else span
+        for span in text
+    )
+
+
+def cited(*texts: Inline) -> list[int]:
+    """The numbers of the notes marked in ``texts``, in the order read."""
+    return [span.number for text in texts for span in text if isinstance(span, NoteMark)]
+
+
+def note_line(number: int, text: Inline) -> Inline:
+    """A note as one row lists it: "[3] What it says."."""
+    return (Span(f"[{number}] "), *text)
+
+
+def targets(text: Inline) -> list[str]:
+    """The anchors ``text``'s cross-references and citations land on, in order, each once."""
+    return list(dict.fromkeys(s.target for s in text if isinstance(s, InternalLink) and s.target))
+
+
+class Anchors:
+    """Where each anchor of the document stands in the workbook, and the links that land on one.
+
+    A link may be written before its target (a paragraph citing a table further on): its place is set
+    when the whole workbook has been walked (``settle``), before it is saved.
+    """
+
+    def __init__(self, fallback: str) -> None:
+        self.fallback = fallback
+        """Where a link whose target stands nowhere in the workbook lands: the top of the narrative."""
+        self.places: dict[str, str] = {}
+        self.waiting: list[tuple[Hyperlink, str]] = []
+
+    def land(self, anchor: str | None, sheet: str, row: int = 1) -> None:
+        """Links to ``anchor`` land on column A of ``row`` of ``sheet``."""
+        if anchor and anchor not in self.places:
+            self.places[anchor] = f"{quote_sheetname(sheet)}!A{row}"
+
+    def link(self, cell: XLCell, anchor: str) -> None:
+        """Make ``cell`` a link to ``anchor``, wherever it stands."""
+        self.waiting.append((openpyxl_adapter.link_placed_later(cell), anchor))
+
+    def settle(self) -> None:
+        """Give every link its target's place."""
+        for link, anchor in self.waiting:
+            link.location = self.places.get(anchor, self.fallback)
+        self.waiting.clear()
