@@ -113,6 +113,45 @@ def test_docx_a_parts_content_replaced_is_what_is_saved(tmp_path):
     expect("python-docx", 'name="House"' in themed, "a Part's content replaced through _blob is not saved")
 
 
+def test_docx_a_notes_part_made_is_saved_declared_and_replaces_the_old(tmp_path):
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.text.paragraph import Paragraph
+    from lxml import etree
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    document = docx.Document()
+    for text in ("OLD NOTE", "NEW NOTE"):
+        root = etree.fromstring(f'<w:footnotes xmlns:w="{w}"><w:footnote w:id="1"/></w:footnotes>'.encode())
+        part = docx_adapter.notes_part(document.part, RT.FOOTNOTES, "/word/footnotes.xml", CT.WML_FOOTNOTES, root)
+        p = part.element[0].makeelement(qn("w:p"), {})
+        part.element[0].append(p)
+        Paragraph(p, document).add_run(text)  # python-docx's own API on the part's element
+
+    class Story:  # what a paragraph of the notes belongs to, for its links
+        def __init__(self) -> None:
+            self.part = part
+
+    linked = Paragraph(p, Story())  # type: ignore[arg-type]
+    rel_id = linked.part.relate_to("https://example.org/", RT.HYPERLINK, is_external=True)
+    document.save(tmp_path / "n.docx")
+    with zipfile.ZipFile(tmp_path / "n.docx") as package:
+        names = package.namelist()
+        saved = package.read("word/footnotes.xml").decode()
+        types = package.read("[Content_Types].xml").decode()
+        rels = package.read("word/_rels/document.xml.rels").decode()
+        links = package.read("word/_rels/footnotes.xml.rels").decode()
+    expect("python-docx", "NEW NOTE" in saved and "OLD NOTE" not in saved, "a notes part made is not what is saved")
+    expect(
+        "python-docx",
+        [n for n in names if "footnotes" in n and n.endswith(".xml")] == ["word/footnotes.xml"],
+        f"a replaced notes part is still saved: {names}",
+    )
+    expect("python-docx", CT.WML_FOOTNOTES in types, "a part made is not declared in [Content_Types].xml")
+    expect("python-docx", rels.count("/relationships/footnotes") == 1, "the notes part is not related once")
+    expect("python-docx", rel_id in links and "https://example.org/" in links, "a notes part's link is not kept")
+
+
 # -- reportlab ------------------------------------------------------------------
 
 

@@ -1,5 +1,5 @@
 """python-docx's internals: the WordprocessingML element behind a paragraph, section, table, row or cell,
-and a part's content replaced by another's (a Word template's look, cleaned).
+a part's content replaced by another's (a Word template's look, cleaned), and a part of notes added.
 
 python-docx's proxies (``Paragraph``, ``Section``, ``Table``, ``_Row``, ``_Cell``) hold their
 element privately (python-docx issue #7 asks for a public name); a run's is public as
@@ -9,6 +9,7 @@ elements for what python-docx has no API for (fields, shading, numbering, table 
 
 from __future__ import annotations
 
+from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
 from docx.oxml.parser import parse_xml
 from docx.oxml.section import CT_SectPr
@@ -60,3 +61,22 @@ def replace_content(part: Part, root: etree._Element) -> None:
             part._settings = part._element  # where its ``settings`` proxy reads from
     else:
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def notes_part(document_part: Part, reltype: str, partname: str, content_type: str, root: etree._Element) -> XmlPart:
+    """A new part of the document's notes (footnotes or endnotes) holding ``root``, related to the document
+    by ``reltype`` in place of any such part it had, which then goes with its relationship.
+
+    python-docx reads and writes a notes part as opaque bytes and has no API to make one: the part
+    is made as python-docx makes its own XML parts, so that ``element`` is edited with its API and
+    the package names its content type when it is saved."""
+    for rel_id, rel in list(document_part.rels.items()):
+        if rel.reltype == reltype:
+            document_part.rels.pop(rel_id)
+    package = document_part.package
+    assert package is not None
+    name = partname if partname not in {part.partname for part in package.iter_parts()} else None
+    uri = PackURI(name) if name is not None else package.next_partname(partname.replace(".xml", "%d.xml"))
+    part = XmlPart(uri, content_type, parse_xml(etree.tostring(root)), package)
+    document_part.relate_to(part, reltype)
+    return part

@@ -146,10 +146,10 @@ def shade(paragraph: Paragraph, fill: str) -> None:
     shd = etree.Element(qn("w:shd"))
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:fill"), fill)
-    _insert_before(docx_adapter.paragraph_element(paragraph).get_or_add_pPr(), shd, _AFTER_SHD)
+    insert_before(docx_adapter.paragraph_element(paragraph).get_or_add_pPr(), shd, _AFTER_SHD)
 
 
-def _insert_before(parent: etree._Element, child: etree._Element, successors: tuple[str, ...]) -> None:
+def insert_before(parent: etree._Element, child: etree._Element, successors: tuple[str, ...]) -> None:
     """Insert ``child`` where the schema's sequence puts it: before the first successor present."""
     names = {qn(name) for name in successors if not name.startswith("sl:")}
     for existing in parent:
@@ -198,7 +198,7 @@ def update_fields_on_open(settings: etree._Element) -> None:
     update = settings.find(qn("w:updateFields"))
     if update is None:
         update = etree.Element(qn("w:updateFields"))
-        _insert_before(settings, update, _AFTER_UPDATE_FIELDS)
+        insert_before(settings, update, _AFTER_UPDATE_FIELDS)
     update.set(qn("w:val"), "true")
 
 
@@ -240,7 +240,7 @@ def cell_margins(tbl_pr: etree._Element, twips: int) -> None:
         edge.set(qn("w:w"), str(twips))
         edge.set(qn("w:type"), "dxa")
     # tblCellMar follows tblLayout and comes before tblLook in the schema's order.
-    _insert_before(tbl_pr, margins, ("w:tblLook", "w:tblCaption", "w:tblDescription"))
+    insert_before(tbl_pr, margins, ("w:tblLook", "w:tblCaption", "w:tblDescription"))
 
 
 def table_row(
@@ -317,9 +317,10 @@ class BodyRows:
     def add(self, texts: Sequence[str], fill: str | None = None, keep_next: bool = False) -> None:
         self.tbl.append(self.row(texts, fill, keep_next))
 
-    def xml(self, texts: Sequence[str], fill: str | None = None) -> bytes:
+    @staticmethod
+    def xml(row: etree._Element) -> bytes:
         """A row as the bytes of its XML, for a table whose rows are streamed into the file, never all held."""
-        return etree.tostring(self.row(texts, fill, False)).replace(_W_DECLARATION, b"", 1)
+        return etree.tostring(row).replace(_W_DECLARATION, b"", 1)
 
     def row(self, texts: Sequence[str], fill: str | None, keep_next: bool) -> etree._Element:
         """A body row, not yet in the table."""
@@ -394,7 +395,7 @@ def set_language(styles: etree._Element, tag: str, rtl: bool) -> None:
     lang = props.find(qn("w:lang"))
     if lang is None:
         lang = etree.Element(qn("w:lang"))
-        _insert_before(props, lang, _AFTER_LANG)
+        insert_before(props, lang, _AFTER_LANG)
     lang.set(qn("w:bidi" if rtl else "w:val"), tag)
 
 
@@ -409,13 +410,13 @@ def right_to_left_paragraphs(styles: etree._Element) -> None:
     if props is None:
         props = etree.SubElement(para_default, qn("w:pPr"))
     if props.find(qn("w:bidi")) is None:
-        _insert_before(props, etree.Element(qn("w:bidi")), _AFTER_SHD[_AFTER_SHD.index("w:bidi") + 1 :])
+        insert_before(props, etree.Element(qn("w:bidi")), _AFTER_SHD[_AFTER_SHD.index("w:bidi") + 1 :])
 
 
 def right_to_left_section(sect_pr: etree._Element) -> None:
     """A section laid out from the right: its columns, its page numbers' side."""
     if sect_pr.find(qn("w:bidi")) is None:
-        _insert_before(sect_pr, etree.Element(qn("w:bidi")), _AFTER_SECTION_BIDI)
+        insert_before(sect_pr, etree.Element(qn("w:bidi")), _AFTER_SECTION_BIDI)
 
 
 def set_look(style: ParagraphStyle, size_pt: float, bold: bool, italic: bool, colour: str) -> None:
@@ -456,7 +457,7 @@ def rule_below(paragraph: Paragraph, colour: str) -> None:
     bottom = etree.SubElement(border, qn("w:bottom"))
     for name, value in (("w:val", "single"), ("w:sz", "10"), ("w:space", "4"), ("w:color", colour)):
         bottom.set(qn(name), value)
-    _insert_before(docx_adapter.paragraph_element(paragraph).get_or_add_pPr(), border, ("w:shd", *_AFTER_SHD))
+    insert_before(docx_adapter.paragraph_element(paragraph).get_or_add_pPr(), border, ("w:shd", *_AFTER_SHD))
 
 
 def bookmark(paragraph: Paragraph, name: str, number: int) -> None:
@@ -481,10 +482,10 @@ def page_numbers_from(sect_pr: etree._Element, start: int | None, first_page_apa
     if start is not None:
         numbering = etree.Element(qn("w:pgNumType"))
         numbering.set(qn("w:start"), str(start))
-        _insert_before(sect_pr, numbering, _AFTER_PG_NUM_TYPE)
+        insert_before(sect_pr, numbering, _AFTER_PG_NUM_TYPE)
     if first_page_apart:
         after = _AFTER_PG_NUM_TYPE[_AFTER_PG_NUM_TYPE.index("w:titlePg") + 1 :]
-        _insert_before(sect_pr, etree.Element(qn("w:titlePg")), after)
+        insert_before(sect_pr, etree.Element(qn("w:titlePg")), after)
 
 
 # Elements that follow w:pgNumType in a section's properties (ECMA-376 CT_SectPr).

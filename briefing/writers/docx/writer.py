@@ -14,7 +14,6 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_DIRECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section as DocxSection
@@ -31,12 +30,12 @@ from ...errors import Problem, SpecError
 from ...layout import CalloutTitle, Heading, Item, LaidDocument, Place, TextLook, colours, laid_out
 from ...layout.geometry import TableGeometry
 from ...layout.numbering import Caption
+from ...layout.tree import SourceEntry
 from ...model import (
     Briefing,
     Callout,
     Chart,
     Image,
-    Inline,
     ListBlock,
     PageBreak,
     Paragraph,
@@ -46,10 +45,10 @@ from ...model import (
     plain,
 )
 from ...reproducible import build_time, fix_zip_times
-from ...style import PAGE_SIZES_CM, Style, script_of_language, script_runs
+from ...style import PAGE_SIZES_CM, Style, script_of_language
 from ...walk import walk
 from .. import markup
-from . import streaming, template_look, wordml
+from . import runs, streaming, template_look, wordml
 from .template_package import TemplateError
 
 _TWIPS_PER_CM = 567
@@ -88,6 +87,8 @@ class _Builder:
         self.streams: list[Callable[[], Iterator[bytes]]] = []
         """The body rows of long tables, made as the file is written (see docxstream)."""
         self.document: Document = self._start()
+        self.runs = runs.Runs(self.document, laid)
+        """Inline text as runs, with the notes and bookmarks it leads to."""
         self.target: Document | docx_adapter.TableCell = self.document
         """Where the walker's paragraphs go: the body, or the box of a callout."""
         self.list_style: tuple[str, int | None] = ("List Bullet", None)
@@ -308,7 +309,7 @@ class _Builder:
             para = self.document.add_paragraph(style=name)
             link = OxmlElement("w:hyperlink")
             link.set(qn("w:anchor"), _heading_mark(number))
-            for run in self._run(para, Span(text)):
+            for run in self.runs.run(para, Span(text)):
                 link.append(run.element)
             docx_adapter.paragraph_element(para).append(link)
             para.add_run("\t")
@@ -320,7 +321,7 @@ class _Builder:
 
     def _plain_paragraph(self, text: str, style: str | None) -> DocxParagraph:
         para = self.document.add_paragraph(style=style)
-        self._run(para, Span(text))
+        self.runs.run(para, Span(text))
         return para
 
     # -- the body: the walker's handlers ----------------------------------
@@ -328,17 +329,25 @@ class _Builder:
     def visit_heading(self, node: Heading, place: Place) -> None:
         self._turn(place)
         para = self.document.add_paragraph(style=f"Heading {node.level}")
-        self.inline(para, node.text)
+        self.runs.inline(para, node.text)
+        self.runs.bookmarks.around(para, place.anchor)
         if self.style.toc and node.level <= _TOC_LEVELS:
             self.headings += 1
             wordml.bookmark(para, _heading_mark(self.headings), self.headings)
         para.paragraph_format.keep_with_next = place.keep_with_next or None
 
-    def visit_paragraph(self, node: Paragraph, place: Place) -> None:
+    def visit_paragraph(self, node: Paragraph, place: Place) -> DocxParagraph:
         self._turn(place)
         para = self.target.add_paragraph()
-        self.inline(para, node.text)
+        self.runs.inline(para, node.text)
+        self.runs.bookmarks.around(para, place.anchor)  # a source entry
         para.paragraph_format.keep_with_next = place.keep_with_next or None
+        return para
+
+    def visit_source_entry(self, node: SourceEntry, place: Place) -> None:
+        """An entry of the sources, its lines after the first set in, so that each entry's start stands out."""
+        form = self.visit_paragraph(node, place).paragraph_format
+        form.left_indent, form.first_line_indent = Cm(0.75), Cm(-0.75)
 
     def visit_list_block(self, node: ListBlock, place: Place) -> None:
         style = "List Number" if node.numbered else "List Bullet"
@@ -354,51 +363,15 @@ class _Builder:
             num_pr = docx_adapter.paragraph_element(para).get_or_add_pPr().get_or_add_numPr()
             num_pr.get_or_add_ilvl().val = 0
             num_pr.get_or_add_numId().val = num_id
-        self.inline(para, node.text)
+        self.runs.inline(para, node.text)
 
     def visit_page_break(self, node: PageBreak, place: Place) -> None:
         self.document.add_page_break()
-
-    def inline(self, para: DocxParagraph, text: Inline) -> None:
-        for href, spans in markup.link_groups(text):
-            if href is None:
-                for span in spans:
-                    self._run(para, span)
-            else:
-                self._hyperlink(para, href, spans)
-
-    def _run(self, para: DocxParagraph, span: Span) -> list[Run]:
-        """The span as runs: one for each script with a bundled font of its own, set in that font."""
-        runs = []
-        for part, script in script_runs(markup.xml_safe(span.text)):
-            run = para.add_run(part)
-            run.bold = span.bold or None
-            run.italic = span.italic or None
-            if script is not None:
-                wordml.set_script_font(run.element.get_or_add_rPr(), script.family.name)
-            if markup.has_rtl(part):
-                # Word sets a right-to-left run in the complex-script font, size and weight.
-                run.font.rtl = True
-                run.font.cs_bold = span.bold or None
-                run.font.cs_italic = span.italic or None
-            runs.append(run)
-        return runs
 
     def _direction(self, table: DocxTable) -> None:
         """A right-to-left briefing's tables run from the right: the first column on the right."""
         if self.doc.direction == "rtl":
             table.table_direction = WD_TABLE_DIRECTION.RTL
-
-    def _hyperlink(self, para: DocxParagraph, href: str, spans: list[Span]) -> None:
-        rel_id = para.part.relate_to(href, RT.HYPERLINK, is_external=True)
-        link = OxmlElement("w:hyperlink")
-        link.set(qn("r:id"), rel_id)
-        for span in spans:
-            for run in self._run(para, span):
-                run.font.color.rgb = RGBColor.from_string(colours.LINK_RGB)
-                run.font.underline = True
-                link.append(run.element)  # moves the run from the paragraph into the link
-        docx_adapter.paragraph_element(para).append(link)
 
     def _restarted_numbering(self, style: str) -> int | None:
         """A new numbering instance of ``style``'s list, so each list starts at 1."""
@@ -418,7 +391,7 @@ class _Builder:
         para = self._picture_paragraph()
         para.add_run().add_picture(str(node.path), width=Cm(width_cm))
         self._describe(para, node.alt, place.caption)
-        self._figure_caption(place.caption)
+        self._figure_caption(place)
 
     def visit_chart(self, node: Chart, place: Place) -> None:
         from .. import chart_drawing  # drawn with reportlab, which a Word file without charts does not load
@@ -430,7 +403,7 @@ class _Builder:
             io.BytesIO(chart_drawing.png(node, self.style, width_cm, place.chart)), width=Cm(width_cm)
         )
         self._describe(para, node.title, place.caption)
-        self._figure_caption(place.caption)
+        self._figure_caption(place)
 
     def _picture_paragraph(self) -> DocxParagraph:
         para = self.document.add_paragraph()
@@ -444,10 +417,26 @@ class _Builder:
         doc_pr.set("descr", markup.xml_safe(alt))
         doc_pr.set("name", caption.label)
 
-    def _figure_caption(self, caption: Caption) -> None:
+    def _figure_caption(self, place: Place) -> None:
+        assert place.caption is not None
         para = self.document.add_paragraph(style="Caption")
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.inline(para, caption.spans)
+        self.runs.inline(para, place.caption.spans)
+        self.runs.bookmarks.around(para, place.anchor)
+        para.paragraph_format.keep_with_next = place.credit is not None or None
+        credit = self._credit(place)
+        if credit is not None:
+            credit.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def _credit(self, place: Place) -> DocxParagraph | None:
+        """The credit line under a table or figure ("Source: ..."), in its caption's size."""
+        if not place.credit:
+            return None
+        para = self.document.add_paragraph()
+        self.runs.inline(para, place.credit)
+        self.runs.sized(para, self.laid.looks.caption.size)
+        para.paragraph_format.space_before = Pt(3)
+        return para
 
     # -- callouts ----------------------------------------------------------
 
@@ -468,6 +457,7 @@ class _Builder:
         etree_row_pr.append(OxmlElement("w:cantSplit"))  # the box stays whole on a page where it fits
         cell = row.cells[0]
         wordml.shade_cell(docx_adapter.cell_element(cell), colours.lighter(colour))
+        self.runs.bookmarks.around(cell.paragraphs[0], place.anchor)  # round its title
         self.target = cell  # its title, paragraphs and lists go in the box
 
     def visit_callout_title(self, node: CalloutTitle, place: Place) -> None:
@@ -486,7 +476,8 @@ class _Builder:
         assert laid is not None and caption is not None
         self._turn(place)
         para = self.document.add_paragraph(style="Caption")
-        self.inline(para, caption.spans)
+        self.runs.inline(para, caption.spans)
+        self.runs.bookmarks.around(para, place.anchor)
         para.paragraph_format.keep_with_next = True
         widths = [round(c.width * _TWIPS_PER_PT) for c in laid.columns]
         # The layout's alignment: a column that ends its cells is set right (Word turns "right" round in a
@@ -509,19 +500,24 @@ class _Builder:
         wordml.cell_margins(tbl.tblPr, round(laid.padding * _TWIPS_PER_PT))
         rule = None if look.borders else look.rule
         header = (look.header_text, rule)
-        wordml.table_row(tbl, laid.header, widths, right, laid.size, look.header_fill, header, keep_next=True)
+        head = wordml.table_row(tbl, laid.header, widths, right, laid.size, look.header_fill, header, keep_next=True)
+        cells = runs.CellTexts(place.cells)
+        cells.fill(self.runs, head, -1, laid.size, look.header_text)
         short = place.keep_together
         last = len(node.rows) - (0 if laid.totals else 1)
         body = wordml.BodyRows(tbl, widths, right, laid.size)
         if len(node.rows) > STREAM_ROWS and not short:
             # Written into the file row by row as it is saved: a long table is never held as elements.
             tbl.append(etree.Comment(streaming.marker(len(self.streams))))
-            self.streams.append(partial(_streamed, body, laid, look.zebra))
+            made = cells.streamed(self.runs, body, laid, look.zebra)
+            self.streams.append(partial(_streamed, body, laid, look.zebra, made))
         else:
             for n, texts in enumerate(laid.rows()):
                 body.add(texts, look.zebra if n % 2 else None, keep_next=short and n < last)
+            cells.fill_body(self.runs, tbl, laid.size)
         if laid.totals:
             wordml.table_row(tbl, laid.totals, widths, right, laid.size, total_rule=look.rule)
+        self._credit(place)
         if laid.turned:
             self._new_section(landscape=self.style.landscape)
         else:
@@ -545,9 +541,12 @@ def _heading_mark(number: int) -> str:
     return f"_BriefingHeading{number}"
 
 
-def _streamed(body: wordml.BodyRows, laid: TableGeometry, zebra: str | None) -> Iterator[bytes]:
+def _streamed(
+    body: wordml.BodyRows, laid: TableGeometry, zebra: str | None, cells: dict[int, etree._Element]
+) -> Iterator[bytes]:
+    """The body rows, each made as it is written; those with formatted cells were made with the table."""
     for n, texts in enumerate(laid.rows()):
-        yield body.xml(texts, zebra if n % 2 else None)
+        yield body.xml(cells[n] if n in cells else body.row(texts, zebra if n % 2 else None, False))
 
 
 def _drop_styles_with_effects(document: Document) -> None:
