@@ -8,6 +8,9 @@ import pytest
 from briefing.writers.html.writer import Attachment, HtmlWriter, mail_body
 from tests.laid_notes import NOTES, SOURCES, laid
 
+from .conftest import axe_violations, require_tool
+from .test_serve import CHROMIUM_FLAGS
+
 
 def read(element):
     """An element's text as a reader sees it at rest: the notes' popups hidden."""
@@ -111,3 +114,30 @@ def test_the_mail_lists_the_notes_it_cites_and_says_references_as_text(doc):
     assert [(int(li.get("value")), li.text_content()) for li in items] == [
         (n.number, "".join(s.text for s in n.text)) for n in NOTES
     ]
+
+
+def test_the_page_and_the_mail_pass_wcag_22_aa_with_a_note_shown(doc, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    page_path, mail_path = tmp_path / "notes.html", tmp_path / "mail.html"
+    HtmlWriter().write(doc, page_path)
+    mail_path.write_text(mail_body(doc, None, [], full=True).html, encoding="utf-8")
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=require_tool("chromium"), args=CHROMIUM_FLAGS)
+        try:
+            tab = browser.new_page()
+            tab.goto(page_path.as_uri())
+            assert axe_violations(tab) == []
+            tab.keyboard.press("Tab")  # the first thing to take focus is the first note's mark
+            assert tab.evaluate("document.activeElement.id") == "note-1-ref"
+            popup = tab.locator("#note-1-ref + .note-pop")
+            assert popup.is_visible() and popup.inner_text() == "1. Figures for the first nine months of 2026."
+            assert axe_violations(tab) == []
+            tab.keyboard.press("Enter")  # the mark leads to its note, which leads back
+            assert tab.evaluate("location.hash") == "#note-1"
+            tab.click("#note-1 a[role=doc-backlink]")
+            assert tab.evaluate("location.hash") == "#note-1-ref"
+            tab.goto(mail_path.as_uri())
+            assert axe_violations(tab) == []
+        finally:
+            browser.close()
