@@ -638,7 +638,9 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         from .serve.run import is_loopback, serve
     except ImportError as exc:
-        raise _Usage(f"briefing serve needs its extra ({exc.name} is missing): pip install -e '.[serve]'") from None
+        raise _Usage(
+            f"the preview needs the serve extra ({exc.name} is missing): pip install 'briefing[serve]'"
+        ) from None
     options = _options(args)
     spec = Path(args.spec)
     if not spec.is_file():
@@ -659,7 +661,7 @@ def _serve(args: argparse.Namespace) -> int:
     # given on the command line may live elsewhere.
     given = [Path(f).resolve().parent for f in (args.style, args.docx_template) if f and Path(f).is_file()]
     folders = list(dict.fromkeys([spec.resolve().parent, *options.allowed_paths, *given]))
-    return serve(spec, options, host, args.port, build, folders)
+    return serve(spec, options, host, args.port, build, folders, Path(args.out))
 
 
 def _say(line: str) -> None:

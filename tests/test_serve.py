@@ -202,7 +202,10 @@ def test_without_its_extra_serve_says_how_to_install_it(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert "briefing serve needs its extra (uvicorn is missing): pip install -e '.[serve]'" in result.stderr
+    assert (
+        result.stderr
+        == "briefing: the preview needs the serve extra (uvicorn is missing): pip install 'briefing[serve]'\n"
+    )
 
 
 def test_a_style_file_elsewhere_is_followed_too(tmp_path):

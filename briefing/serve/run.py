@@ -45,10 +45,34 @@ class _Server(uvicorn.Server):
         super().handle_exit(sig, frame)
 
 
+def own_output(out: Path, stem: str) -> Callable[[str], bool]:
+    """Whether a path is one of the pack's own files in ``out`` (or the versions and temporaries kept there).
+
+    "Build pack" writes them; were they followed, each build would set off a rebuild that
+    replaces the page's "built: ..." at once.
+    """
+    out = out.resolve()
+
+    def is_output(path: str) -> bool:
+        try:
+            inside = Path(path).resolve().relative_to(out)
+        except ValueError:
+            return False
+        return inside.parts[0].startswith(".") or (len(inside.parts) == 1 and inside.name.startswith(f"{stem}."))
+
+    return is_output
+
+
 def serve(
-    spec: Path, options: Options, host: str, port: int, build: Callable[[], list[str]], folders: list[Path]
+    spec: Path,
+    options: Options,
+    host: str,
+    port: int,
+    build: Callable[[], list[str]],
+    folders: list[Path],
+    out: Path | None = None,
 ) -> int:
-    """Build the preview, watch ``folders`` for changes, and serve until Ctrl-C."""
+    """Build the preview, watch ``folders`` for changes (not the pack's files in ``out``), serve until Ctrl-C."""
     try:
         budget = Budget.from_environment()
     except ValueError as exc:
@@ -57,7 +81,10 @@ def serve(
     preview = Preview(spec)
     rebuilder = Rebuilder(spec, options, budget, preview.publish)
     stop = threading.Event()
-    watcher = threading.Thread(target=_watch, args=(rebuilder, folders, stop), name="preview-watch", daemon=True)
+    ignored = own_output(out, spec.stem) if out is not None else (lambda path: False)
+    watcher = threading.Thread(
+        target=_watch, args=(rebuilder, folders, stop, ignored), name="preview-watch", daemon=True
+    )
     config = uvicorn.Config(
         application(preview, build, host, port),
         host=host,
@@ -81,10 +108,12 @@ def serve(
     return 0
 
 
-def _watch(rebuilder: Rebuilder, folders: list[Path], stop: threading.Event) -> None:
+def _watch(rebuilder: Rebuilder, folders: list[Path], stop: threading.Event, ignored: Callable[[str], bool]) -> None:
     def wanted(change: watchfiles.Change, path: str) -> bool:
         name = Path(path).name
-        return Path(path).suffix.lower() in WATCHED and not name.startswith((".", "~")) and not name.endswith(".tmp")
+        if Path(path).suffix.lower() not in WATCHED or name.startswith((".", "~")) or name.endswith(".tmp"):
+            return False
+        return not ignored(path)
 
     try:
         for _ in watchfiles.watch(*folders, watch_filter=wanted, stop_event=stop, debounce=100, step=20):
