@@ -611,7 +611,9 @@ def _send(args: argparse.Namespace) -> int:
             raise _Usage(str(exc)) from None
     stem, out = Path(args.spec).stem, Path(args.out)
     laid = lay_out(doc)  # once: held here, it serves the pack's files and every list's mail body
-    built = current_pack(laid.doc, stem, out, [f for d in every_list for f in d.formats])
+    # What is sent is built: every list's files, and the HTML page when it is the mail's body (--html).
+    needed = [f for d in every_list for f in d.formats] + (["html"] if args.html else [])
+    built = current_pack(laid.doc, stem, out, needed)
     sender = smtp.sender if smtp else (args.sender or os.environ.get("BRIEFING_SMTP_FROM") or "briefing@localhost")
     outgoing, failed, content = [], 0, content_key(doc)
     for dlist in lists:
