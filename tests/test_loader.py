@@ -134,7 +134,7 @@ def test_numbers_in_text_fields_are_taken_as_written():
             "title: T\nsections:\n  - heading: H\n    content:\n      - video: x\n",
             [
                 "spec.yaml:5:9: unknown key 'video' in a block "
-                "(expected one of: paragraph, bullets, numbered, table, chart, image, callout, page_break)"
+                "(expected one of: paragraph, bullets, numbered, table, chart, image, callout, page_break, sources)"
             ],
         ),
         (

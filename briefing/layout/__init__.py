@@ -18,16 +18,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from ..errors import Problem
-from ..model import Block, Briefing, Callout, Chart, Image, ListBlock, Section, Span, Table
+from ..model import Block, Briefing, Callout, Chart, Image, ListBlock, Section, Sources, Span, Table
 from ..style import Style
 from . import flow
+from .apparatus import Apparatus, source_anchor, sources_section
 from .charts import chart_scale
 from .geometry import TableGeometry, chart_table, geometry
 from .looks import Looks, TableLook, TextLook, looks_of
 from .numbering import Counter
 from .sheets import sheet_geometry
 from .text import meta_line
-from .tree import Box, CalloutTitle, Front, Furniture, Heading, Item, Laid, LaidDocument, Place, Summary
+from .tree import (
+    Box,
+    CalloutTitle,
+    Front,
+    Furniture,
+    Heading,
+    InternalLink,
+    Item,
+    Laid,
+    LaidDocument,
+    Note,
+    NoteMark,
+    Place,
+    SourceEntry,
+    SourceList,
+    Summary,
+)
 
 __all__ = [
     "Box",
@@ -35,11 +52,16 @@ __all__ = [
     "Front",
     "Furniture",
     "Heading",
+    "InternalLink",
     "Item",
     "Laid",
     "LaidDocument",
     "Looks",
+    "Note",
+    "NoteMark",
     "Place",
+    "SourceEntry",
+    "SourceList",
     "Summary",
     "TableLook",
     "TextLook",
@@ -81,7 +103,8 @@ def _lay_out(doc: Briefing) -> LaidDocument:
     if doc.summary:
         heading = builder.leaf(Heading((Span(doc.labels.summary),), 1, doc.pos, summary=True), keep=True)
         body.append(_Draft(Summary(doc.pos), [heading, *builder.blocks(doc.summary)]))
-    body.extend(builder.section(section, 1) for section in doc.sections)
+    ending = sources_section(doc)
+    body.extend(builder.section(section, 1) for section in (*doc.sections, *([ending] if ending else [])))
     _turns(builder.flow)
     return LaidDocument(
         doc,
@@ -90,6 +113,9 @@ def _lay_out(doc: Briefing) -> LaidDocument:
         furniture(doc),
         looks_of(doc.style),
         tuple(builder.warnings),
+        tuple(builder.apparatus.notes),
+        doc.note_style == "endnotes",
+        doc.labels.notes,
     )
 
 
@@ -156,6 +182,8 @@ class _Builder:
         self.flow: list[_Draft] = []
         """The headings and blocks in reading order: where turned pages start is decided over them."""
         self.warnings: list[Problem] = []
+        self.apparatus = Apparatus(doc)
+        """Notes numbered, citations and cross-references worded, as the texts are met in reading order."""
 
     def leaf(self, node: object, keep: bool = False, place: Place | None = None) -> _Draft:
         draft = _Draft(node, place=place or Place(keep_with_next=keep))
@@ -163,18 +191,31 @@ class _Builder:
         return draft
 
     def section(self, section: Section, level: int) -> _Draft:
-        heading = self.leaf(Heading(section.heading, level, section.pos), keep=True)
+        text = self.apparatus.text(section.heading, section.pos)
+        heading = self.leaf(Heading(text, level, section.pos), place=Place(keep_with_next=True, anchor=section.id))
         blocks = self.blocks(section.content)
         subs = [self.section(sub, level + 1) for sub in section.sections]
         return _Draft(section, [heading, *blocks, *subs])
 
     def blocks(self, blocks: Sequence[Block]) -> list[_Draft]:
         drafts = []
-        for block, keep in zip(blocks, flow.keeps_with_next(blocks, self.style), strict=True):
+        for written, keep in zip(blocks, flow.keeps_with_next(blocks, self.style), strict=True):
+            if isinstance(written, Sources):
+                drafts.append(self.sources(written))
+                continue
+            block = self.apparatus.block(written)
             draft = self.leaf(block, place=self.place(block, keep))
             draft.children = _inside(block)
             drafts.append(draft)
         return drafts
+
+    def sources(self, block: Sources) -> _Draft:
+        """The sources list where a ``sources: true`` block (or the section that ends the briefing) places it."""
+        draft = self.leaf(SourceList(block.pos))
+        draft.children = [
+            _Draft(entry, place=Place(anchor=source_anchor(entry.key))) for entry in self.apparatus.sources(block.pos)
+        ]
+        return draft
 
     def place(self, block: Block, keep: bool) -> Place:
         match block:
@@ -183,15 +224,40 @@ class _Builder:
                 if laid.broken:
                     self.warnings.append(Problem(block.pos, _broken(laid)))
                 sheet = sheet_geometry(laid, self.style)
-                return Place(keep, self.counter.table(block), laid, flow.keep_together(block), sheet=sheet)
+                caption, cells = self.counter.table(block), self.apparatus.cells(block)
+                credit = self.apparatus.credit(block)
+                return Place(
+                    keep,
+                    caption,
+                    laid,
+                    flow.keep_together(block),
+                    sheet=sheet,
+                    anchor=block.id,
+                    credit=credit,
+                    cells=cells,
+                )
             case Chart():
                 numbers = geometry(chart_table(block), self.style)
                 sheet = sheet_geometry(numbers, self.style)
-                return Place(keep, self.counter.figure(block), numbers, True, chart=chart_scale(block), sheet=sheet)
+                caption = self.counter.figure(block)
+                return Place(
+                    keep,
+                    caption,
+                    numbers,
+                    True,
+                    chart=chart_scale(block),
+                    sheet=sheet,
+                    anchor=block.id,
+                    credit=self.apparatus.credit(block),
+                )
             case Image():
-                return Place(keep, self.counter.figure(block), keep_together=True, box=picture_box(block, self.style))
+                caption = self.counter.figure(block)
+                box = picture_box(block, self.style)
+                return Place(
+                    keep, caption, keep_together=True, box=box, anchor=block.id, credit=self.apparatus.credit(block)
+                )
             case Callout():
-                return Place(keep, keep_together=True)
+                return Place(keep, keep_together=True, anchor=block.id)
         return Place(keep)
 
 

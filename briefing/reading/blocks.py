@@ -13,24 +13,20 @@ from ..model import (
     Callout,
     CalloutKind,
     Image,
-    Inline,
     ListBlock,
     ListItem,
     PageBreak,
     Paragraph,
     Pos,
+    Sources,
 )
 from . import shapes
+from .apparatus import inline, read_id
 from .data_blocks import read_chart, read_table
-from .inline import parse_inline
 from .reader import Reader, did_you_mean
 from .shapes import Shape
 
-
-def inline(r: Reader, node: Node) -> Inline | None:
-    """A text with its inline markup parsed, or None when the node is not text."""
-    text = r.text(node)
-    return None if text is None else parse_inline(text)
+__all__ = ["block", "blocks", "inline", "items"]
 
 
 def blocks(r: Reader, node: Node) -> tuple[Block, ...]:
@@ -81,6 +77,11 @@ def block(r: Reader, node: Node, shape: Shape = shapes.BLOCK) -> Block | None:
                 r.problem(value, "page_break takes the value true")
                 return None
             return PageBreak(pos=pos)
+        case "sources":
+            if r.cell(value) is not True:
+                r.problem(value, "sources takes the value true: the list of sources stands here")
+                return None
+            return Sources(pos=pos)
     raise AssertionError(kind)  # shapes.BLOCK and the cases above go together
 
 
@@ -139,13 +140,15 @@ def _image(r: Reader, node: Node) -> Image | None:
     caption = inline(r, keys["caption"]) if "caption" in keys else None
     alt = r.text(keys["alt"]) if "alt" in keys else None
     width = r.number(keys["width_cm"]) if "width_cm" in keys else None
+    ident = read_id(r, keys["id"], "fig") if "id" in keys else None
+    credit = inline(r, keys["credit"]) if "credit" in keys else None
     found = r.image(keys["path"])
     if found is None:
         return None
     path, size = found
     if alt is None:
         alt = "".join(span.text for span in caption) if caption else ""
-    return Image(path, size, caption, alt, width, pos=r.pos(node))
+    return Image(path, size, caption, alt, width, ident, credit, pos=r.pos(node))
 
 
 def _callout(r: Reader, node: Node, pos: Pos) -> Callout | None:
@@ -154,10 +157,11 @@ def _callout(r: Reader, node: Node, pos: Pos) -> Callout | None:
         return None
     kind = cast(CalloutKind | None, r.choice(keys["kind"], CALLOUT_KINDS) if "kind" in keys else "note")
     title = r.text(keys["title"]) if "title" in keys else None
+    ident = read_id(r, keys["id"], "box") if "id" in keys else None
     empty = "a callout needs at least one paragraph or list"
     nodes = r.sequence(keys["content"], "a list of paragraphs and lists", empty) if "content" in keys else None
     found = [block(r, child, shapes.TEXT_BLOCK) for child in nodes or ()]
     content = [b for b in found if isinstance(b, (Paragraph, ListBlock))]
     if kind is None or not nodes or len(content) != len(nodes):
         return None
-    return Callout(kind, title or CALLOUT_TITLES[kind], tuple(content), pos=pos)
+    return Callout(kind, title or CALLOUT_TITLES[kind], tuple(content), ident, pos=pos)

@@ -10,11 +10,11 @@ from typing import cast, get_args
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..errors import Problem
-from ..model import CHART_KINDS, COLUMN_TYPES, Chart, ChartKind, FormatKind, NumberFormat, Series, Table
+from ..model import CHART_KINDS, COLUMN_TYPES, Chart, ChartKind, FormatKind, Inline, NumberFormat, Series, Span, Table
 from ..number_formats import currency_precision, is_currency
 from . import frames, shapes
+from .apparatus import cells, inline, marked, read_id
 from .datafiles import Columns, DataError, DataFiles, Frame, SourceOptions, Spent
-from .inline import parse_inline
 from .reader import Reader, did_you_mean
 from .values import is_number
 
@@ -32,6 +32,8 @@ def read_table(r: Reader, node: Node) -> Table | None:
     before = len(r.problems)
     title = r.text(keys["title"]) if "title" in keys else None
     split = r.boolean(keys["split_sheets"]) if "split_sheets" in keys else False
+    ident = read_id(r, keys["id"], "tbl") if "id" in keys else None
+    credit = inline(r, keys["credit"]) if "credit" in keys else None
     found = _rows(r, node, keys)
     if found is None:
         return None
@@ -39,7 +41,9 @@ def read_table(r: Reader, node: Node) -> Table | None:
     totals = frames.totals(r, keys["totals"], rows, columns) if "totals" in keys else None
     if len(r.problems) > before or ("totals" in keys and totals is None):
         return None
-    body = rows.body([rows.frame.names.index(c.source) for c in columns])
+    picked = [rows.frame.names.index(c.source) for c in columns]
+    noted = _header(r, columns) + cells(r, keys.get("rows"), rows.kept, picked) if "source" not in keys else []
+    body = rows.body(picked)
     formats = tuple(c.format for c in columns)
     return Table(
         tuple(c.shown for c in columns),
@@ -48,8 +52,25 @@ def read_table(r: Reader, node: Node) -> Table | None:
         formats if any(formats) else (),
         totals,
         bool(split),
+        ident,
+        credit,
+        tuple(noted),
         pos=r.pos(node),
     )
+
+
+def _header(r: Reader, columns: list[frames.Column]) -> list[tuple[int, int, Inline]]:
+    """Header cells written in the spec that hold notes, citations or cross-references (row -1)."""
+    found = []
+    for col, column in enumerate(columns):
+        node = column.node
+        if isinstance(node, MappingNode):
+            node = next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == "as"), node)
+        if isinstance(node, ScalarNode) and marked(node.value):
+            text = inline(r, node)
+            if text is not None and any(type(span) is not Span for span in text):
+                found.append((-1, col, text))
+    return found
 
 
 def read_chart(r: Reader, node: Node) -> Chart | None:
@@ -61,7 +82,9 @@ def read_chart(r: Reader, node: Node) -> Chart | None:
     title = r.text(keys["title"])
     x_title = r.text(keys["x_title"]) if "x_title" in keys else None
     y_title = r.text(keys["y_title"]) if "y_title" in keys else None
-    caption = r.text(keys["caption"]) if "caption" in keys else None
+    caption = inline(r, keys["caption"]) if "caption" in keys else None
+    ident = read_id(r, keys["id"], "fig") if "id" in keys else None
+    credit = inline(r, keys["credit"]) if "credit" in keys else None
     found = _rows(r, node, keys)
     if found is None or kind is None or title is None:
         return None
@@ -84,8 +107,10 @@ def read_chart(r: Reader, node: Node) -> Chart | None:
         _shown_name(rows, x),
         x_title,
         y_title,
-        parse_inline(caption) if caption else None,
+        caption or None,
         formats.get(rows.frame.names[cast(int, ys[0])]),
+        ident,
+        credit,
         pos=r.pos(node),
     )
 

@@ -1,17 +1,36 @@
-"""Inline markup (``**bold**``, ``*italic*``, ``[text](url)``) parsed into spans."""
+"""Inline markup parsed into spans: ``**bold**``, ``*italic*``, ``[text](url)``, and the apparatus of a
+briefing in pandoc's and Quarto's syntax: notes ``^[…]``, citations ``[@key, p. 4]``, ``[@a; @b]`` and
+``@key``, cross-references ``@tbl-funding``."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from itertools import groupby
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline, emphasis
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 
-from ..model import Inline, Span
+from ..model import CROSSREF_KINDS, Citation, Cite, CrossRef, Inline, Note, Span
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 """Only these become links; any other target stays literal text."""
+
+KEY = re.compile(r"[\w](?:[\w]|[:.#$%&\-+?<>~/](?=\w))*")
+"""A citation key as pandoc reads one: letters, digits and _, with inner punctuation (``un:ocha-2026``),
+never ending in a full stop or comma, so that ``@ocha2026.`` cites ``ocha2026``."""
+
+_CITE_ITEM = re.compile(r"\s*(?P<prefix>[^@;]*?)\s*-?@(?P<key>" + KEY.pattern + r")(?P<rest>[^;]*)")
+"""One ``prefix @key, locator`` inside the brackets of a citation."""
+
+
+def is_crossref(key: str) -> bool:
+    """Whether ``@key`` points into the briefing (``@tbl-funding``) rather than at a source."""
+    prefix, dash, _ = key.partition("-")
+    return bool(dash) and prefix in CROSSREF_KINDS
 
 
 def _stars_only(state: StateInline, silent: bool) -> bool:
@@ -22,8 +41,52 @@ def _stars_only(state: StateInline, silent: bool) -> bool:
     return emphasis.tokenize(state, silent)
 
 
+def _bracketed(state: StateInline, silent: bool) -> bool:
+    """``[@a, p. 4; see @b]``: a citation (or, for one key such as ``tbl-x``, a cross-reference)."""
+    src, start = state.src, state.pos
+    if src[start] != "[" or "@" not in src[start + 1 : start + 3]:
+        return False
+    end = src.find("]", start)
+    if end < 0 or src[end + 1 : end + 2] == "(" or "[" in src[start + 1 : end]:
+        return False  # a link, or no citation
+    parts = [_CITE_ITEM.fullmatch(part) for part in src[start + 1 : end].split(";")]
+    if not parts or any(p is None or p.group("prefix").endswith(("\\",)) for p in parts):
+        return False
+    if not silent:
+        cites = [(p.group("prefix"), p.group("key"), p.group("rest").strip().lstrip(",").strip()) for p in parts if p]
+        raw = src[start : end + 1]
+        if len(cites) == 1 and is_crossref(cites[0][1]) and not cites[0][0] and not cites[0][2]:
+            token = state.push("crossref", "", 0)
+            token.meta = {"target": cites[0][1], "start": start, "text": raw}
+        else:
+            token = state.push("citation", "", 0)
+            token.meta = {"cites": cites, "narrative": False, "start": start, "text": raw}
+    state.pos = end + 1
+    return True
+
+
+def _narrative(state: StateInline, silent: bool) -> bool:
+    """``@ocha2026`` in the run of a sentence, or a cross-reference ``@tbl-funding``; never an e-mail address."""
+    src, start = state.src, state.pos
+    if src[start] != "@" or (start > 0 and (src[start - 1].isalnum() or src[start - 1] in "_.-+")):
+        return False
+    match = KEY.match(src, start + 1)
+    if match is None:
+        return False
+    if not silent:
+        key, raw = match.group(), src[start : match.end()]
+        if is_crossref(key):
+            token = state.push("crossref", "", 0)
+            token.meta = {"target": key, "start": start, "text": raw}
+        else:
+            token = state.push("citation", "", 0)
+            token.meta = {"cites": [("", key, "")], "narrative": True, "start": start, "text": raw}
+    state.pos = match.end()
+    return True
+
+
 class _SpecMarkup(MarkdownIt):
-    """CommonMark's emphasis and links, and nothing else."""
+    """CommonMark's emphasis and links, inline notes, citations and cross-references, and nothing else."""
 
     def __init__(self) -> None:
         # "zero" turns every rule off: no HTML, entities, escapes, code spans
@@ -31,6 +94,11 @@ class _SpecMarkup(MarkdownIt):
         super().__init__("zero")
         self.enable(["emphasis", "link"])
         self.inline.ruler.at("emphasis", _stars_only)
+        # Inline notes only: a spec has no footnote definitions ([^1]: …) to refer to.
+        self.use(footnote_plugin, inline=True, move_to_end=False)
+        self.disable(["footnote_ref", "footnote_def"])
+        self.inline.ruler.before("link", "citation", _bracketed)
+        self.inline.ruler.before("link", "narrative", _narrative)
 
     def validateLink(self, url: str) -> bool:
         return url.startswith(LINK_SCHEMES)
@@ -45,14 +113,40 @@ class _SpecMarkup(MarkdownIt):
 _MD = _SpecMarkup()
 
 
+@dataclass
+class Parsed:
+    """A text's spans, with what is wrong in its apparatus."""
+
+    spans: Inline
+    """The text's spans."""
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    """Offset in the text, and what is wrong there (a note inside a note)."""
+    offsets: dict[int, int] = field(default_factory=dict)
+    """Where each citation and cross-reference span starts in the text, by the span's identity."""
+
+
 def parse_inline(text: str) -> Inline:
     """Split ``text`` into spans; every character that is not markup is kept."""
-    if "*" not in text and "[" not in text:
-        return (Span(text),) if text else ()  # the common case, without a parse
+    return parse(text).spans
+
+
+def parse(text: str) -> Parsed:
+    """``text`` as spans, with the offsets of its citations and cross-references and any problem found."""
+    if "*" not in text and "[" not in text and "@" not in text:
+        return Parsed((Span(text),) if text else ())  # the common case, without a parse
+    env: dict[str, Any] = {}
+    (inline,) = _MD.parseInline(text, env)
+    parsed = Parsed(())
+    notes = env.get("footnotes", {}).get("list", {})
+    parsed.spans = _spans(inline.children or [], notes, parsed, nested=False)
+    return parsed
+
+
+def _spans(tokens: list[Token], notes: dict[int, Any], parsed: Parsed, nested: bool) -> Inline:
     spans: list[Span] = []
     bold = italic = 0
     href: str | None = None
-    for token in _tokens(text):
+    for token in tokens:
         match token.type:
             case "text":
                 spans.append(Span(token.content, bold > 0, italic > 0, href))
@@ -64,15 +158,33 @@ def parse_inline(text: str) -> Inline:
                 href = str(token.attrs["href"])
             case "link_close":
                 href = None
+            case "footnote_ref":
+                note = notes[token.meta["id"]]
+                if nested:
+                    parsed.problems.append((-1, "a note inside a note; write it in the same note"))
+                content = _spans(note.get("tokens") or [], notes, parsed, nested=True)
+                spans.append(Note(f"^[{note['content']}]", content=content))
+            case "citation":
+                cites = tuple(Cite(key, locator, prefix) for prefix, key, locator in token.meta["cites"])
+                span: Span = Citation(
+                    token.meta["text"], bold > 0, italic > 0, cites=cites, narrative=token.meta["narrative"]
+                )
+                parsed.offsets[id(span)] = -1 if nested else token.meta["start"]
+                spans.append(span)
+            case "crossref":
+                span = CrossRef(token.meta["text"], bold > 0, italic > 0, target=token.meta["target"])
+                parsed.offsets[id(span)] = -1 if nested else token.meta["start"]
+                spans.append(span)
     return _merge(spans)
 
 
-def _tokens(text: str) -> list[Token]:
-    (inline,) = _MD.parseInline(text)
-    return inline.children or []
-
-
 def _merge(spans: list[Span]) -> Inline:
-    """Adjacent spans with the same attributes joined into one."""
-    runs = groupby((s for s in spans if s.text), key=lambda s: (s.bold, s.italic, s.href))
-    return tuple(Span("".join(s.text for s in run), *attrs) for attrs, run in runs)
+    """Adjacent plain spans with the same attributes joined into one; notes, citations and references kept apart."""
+    runs = groupby((s for s in spans if s.text), key=lambda s: (s.bold, s.italic, s.href) if type(s) is Span else id(s))
+    merged: list[Span] = []
+    for attrs, run in runs:
+        if isinstance(attrs, tuple):
+            merged.append(Span("".join(s.text for s in run), *attrs))
+        else:
+            merged.extend(run)
+    return tuple(merged)

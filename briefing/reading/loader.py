@@ -7,15 +7,25 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .. import gc_pause
 from ..errors import SpecError
 from ..limits import Limits, using
-from ..model import Block, Briefing, Labels, ListBlock, Paragraph, Section
-from . import language, shapes
+from ..model import (
+    DEFAULT_CITATION_STYLE,
+    NOTE_STYLES,
+    Block,
+    Briefing,
+    Labels,
+    ListBlock,
+    NoteStyle,
+    Paragraph,
+    Section,
+)
+from . import apparatus, language, shapes
 from .blocks import blocks, inline, items
 from .reader import Reader, kind_of
 from .resolve import Resolved, resolve_file, resolve_text
@@ -107,6 +117,9 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
     tag = _opt(keys, "language", lambda n: language.language(r, n)) or "en"
     # The labels are read before the sections, whose totals rows are labelled with them.
     r.labels = _opt(keys, "labels", lambda n: language.labels(r, n)) or Labels()
+    references = _opt(keys, "sources", lambda n: apparatus.sources(r, n))
+    citation_style = _opt(keys, "citation_style", lambda n: apparatus.citation_style(r, n))
+    note_style = _opt(keys, "note_style", lambda n: r.choice(n, NOTE_STYLES))
     briefing = Briefing(
         title=title or "",
         subtitle=_opt(keys, "subtitle", r.text),
@@ -120,8 +133,13 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
         labels=r.labels,
         sections=_sections(r, keys["sections"], 1) if "sections" in keys else (),
         style=merge(styles[0], read_style(r, keys["style"]) if "style" in keys else {}, styles[1]),
+        references=references or (),
+        citation_style=citation_style or DEFAULT_CITATION_STYLE,
+        note_style=cast(NoteStyle, note_style or "footnotes"),
         pos=r.pos(node),
     )
+    if references is not None or "sources" not in keys:
+        apparatus.check(r, briefing.references, "sources" in keys)
     if "sections_mode" in keys:
         r.choice(keys["sections_mode"], ("merge", "replace"))
     if "sections" in keys and keys["sections"].value == []:
@@ -162,8 +180,9 @@ def _section(r: Reader, node: Node, level: int) -> Section | None:
         if verb in keys:
             r.text(keys[verb])
     heading = inline(r, keys["heading"]) if "heading" in keys else None
+    ident = apparatus.read_id(r, keys["id"], "sec") if "id" in keys else None
     content = blocks(r, keys["content"]) if "content" in keys else ()
     subsections = _sections(r, keys["sections"], level + 1) if "sections" in keys else ()
     if heading is None:
         return None
-    return Section(heading, content, subsections, pos=r.pos(node))
+    return Section(heading, content, subsections, ident, pos=r.pos(node))

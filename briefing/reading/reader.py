@@ -65,6 +65,12 @@ class Reader:
     """Data files that tables and charts were read from, in the order read."""
     labels: Labels = field(default_factory=Labels)
     """The spec's words for what the pack adds, read before its sections (a totals row's "Total")."""
+    cited: list[tuple[str, Pos, bool]] = field(default_factory=list)
+    """Every key a text cites, where, and whether narratively (``@key``): checked once the sources are known."""
+    pointed: list[tuple[str, Pos]] = field(default_factory=list)
+    """Every id a cross-reference names, and where: checked once every id is known."""
+    ids: dict[str, Pos] = field(default_factory=dict)
+    """The ids given so far (``tbl-funding``), and where."""
     _seen: set[int] = field(default_factory=set)
     _reuse: int = 0
     _constructor: SafeConstructor = field(default_factory=SafeConstructor)

