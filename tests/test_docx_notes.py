@@ -408,3 +408,29 @@ def test_libreoffice_sets_each_note_at_the_foot_of_the_page_that_cites_it(writte
             assert "".join(c["text"] for c in before).strip() == str(number)  # its number before it, raised
             assert before[0]["size"] < page.search(note, regex=False, return_chars=True)[0]["chars"][0]["size"]
     assert ref_page == 1  # the last note is on the second page
+
+
+def test_a_note_in_a_heading_or_a_callouts_title_is_a_footnote_and_the_contents_leave_it_out(tmp_path):
+    from briefing.layout import CalloutTitle, Heading
+
+    doc = Briefing("T", (Section((Span("Access"),), (Callout("warning", "Risk", (Paragraph((Span("Body."),)),)),)),))
+    doc = dataclasses.replace(doc, style=dataclasses.replace(doc.style, toc=True))
+    laid = lay_out(doc)
+
+    def marked(laid_node: Laid) -> Laid:
+        node = laid_node.node
+        if isinstance(node, (Heading, CalloutTitle)):
+            number = 1 if isinstance(node, Heading) else 2
+            node = dataclasses.replace(node, text=(*node.text, NoteMark(str(number), number=number)))
+        return Laid(node, laid_node.place, tuple(marked(child) for child in laid_node.children))
+
+    notes_ = tuple(Note(n, (Span(f"Note {n}."),), f"note-{n}", f"note-{n}-ref", NOWHERE) for n in (1, 2))
+    path = tmp_path / "titles.docx"
+    DocxWriter().write(dataclasses.replace(laid, body=tuple(map(marked, laid.body)), notes=notes_), path)
+    body = docx_xml(path)
+    cited = [(r.get(f"{W}id"), words(r.getparent().getparent())) for r in body.iter(f"{W}footnoteReference")]
+    assert cited == [("1", "Access"), ("2", "Risk")]
+    title = next(p for p in body.iter(f"{W}p") if words(p) == "Risk")
+    assert title.find(f"{W}r/{W}rPr/{W}b") is not None  # in the callout title's look
+    contents = [p for p in docx.Document(str(path)).paragraphs if p.style.name.startswith("TOC ")]
+    assert [p.text.split("\t")[0] for p in contents][-1:] == ["Access"]

@@ -83,8 +83,10 @@ class Runs:
                 link.append(run.element)  # moves the run from the paragraph into the link
         docx_adapter.paragraph_element(para).append(link)
 
-    def sized(self, para: DocxParagraph, size_pt: float, bold: bool = False, colour: str | None = None) -> None:
-        """Every run of the paragraph, links' too, at ``size_pt``; bold and in ``colour`` where asked."""
+    def sized(
+        self, para: DocxParagraph, size_pt: float, bold: bool = False, colour: str | None = None, italic: bool = False
+    ) -> None:
+        """Every run of the paragraph, links' too, at ``size_pt``; bold, italic and in ``colour`` where asked."""
         for r in docx_adapter.paragraph_element(para).iter(_R):
             if r.find(qn("w:footnoteReference")) is not None or r.find(qn("w:endnoteReference")) is not None:
                 continue  # a note's number keeps its own style
@@ -92,6 +94,8 @@ class Runs:
             run.font.size = Pt(size_pt)
             if bold:
                 run.bold = True
+            if italic:
+                run.italic = True
             if colour is not None and r.getparent().tag != qn("w:hyperlink"):
                 run.font.color.rgb = RGBColor.from_string(colour)
 
@@ -139,6 +143,11 @@ class CellTexts:
                 made[row] = body.row(texts, zebra if row % 2 else None, False)
                 self.fill(runs, made[row], row, laid.size)
         return made
+
+
+def unmarked(text: Inline) -> Inline:
+    """``text`` without its notes' marks: a heading as the contents list it."""
+    return tuple(span for span in text if not isinstance(span, NoteMark))
 
 
 def _link_of(span: Span) -> tuple[str, str]:

@@ -293,7 +293,7 @@ class _Builder:
         styles = self.document.styles
         self._plain_paragraph(self.doc.labels.contents, "TOC Heading" if "TOC Heading" in styles else "Heading 1")
         entries = [
-            (node.level, plain(node.text))
+            (node.level, plain(runs.unmarked(node.text)))
             for node, _ in self.laid.flow
             if isinstance(node, Heading) and node.level <= _TOC_LEVELS
         ]
@@ -429,12 +429,12 @@ class _Builder:
             credit.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def _credit(self, place: Place) -> DocxParagraph | None:
-        """The credit line under a table or figure ("Source: ..."), in its caption's size."""
+        """The credit line under a table or figure ("Source: ..."), in its caption's size and colour, not bold."""
         if not place.credit:
             return None
         para = self.document.add_paragraph()
         self.runs.inline(para, place.credit)
-        self.runs.sized(para, self.laid.looks.caption.size)
+        self.runs.sized(para, self.laid.looks.caption.size, colour=self.laid.looks.caption.colour)
         para.paragraph_format.space_before = Pt(3)
         return para
 
@@ -461,8 +461,9 @@ class _Builder:
         self.target = cell  # its title, paragraphs and lists go in the box
 
     def visit_callout_title(self, node: CalloutTitle, place: Place) -> None:
-        title = self.target.paragraphs[0]  # the box's own first paragraph
-        self._look(title.add_run(markup.xml_safe(plain(node.text))), self.laid.looks.callout_title(node.kind))
+        title, look = self.target.paragraphs[0], self.laid.looks.callout_title(node.kind)  # the box's own first
+        self.runs.inline(title, node.text)
+        self.runs.sized(title, look.size, look.bold, look.colour, look.italic)
         title.paragraph_format.space_before = Pt(4)
 
     def leave_callout(self, node: Callout, place: Place) -> None:
