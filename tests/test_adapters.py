@@ -32,8 +32,9 @@ from openpyxl.styles.table import TableStyle, TableStyleElement
 from openpyxl.worksheet.table import Table as SheetTable
 from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 from pypdf import PdfReader
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from briefing.adapters import bidi as bidi_adapter
 from briefing.adapters import citeproc as citeproc_adapter
@@ -197,6 +198,48 @@ def test_reportlab_a_split_table_counts_its_rows():
     first, rest = table.split(100, 205)
     counts = (reportlab_adapter.table_row_count(first), reportlab_adapter.table_row_count(rest))
     expect("reportlab", counts == (10, 30), f"a split table's parts hold {counts} rows, not (10, 30)")
+
+
+def test_reportlab_a_paragraph_and_its_split_parts_name_their_anchors():
+    style = ParagraphStyle("t")
+    text = "word " * 60 + '<a name="one"/>mark ' + "word " * 60 + '<a name="two"/>mark'
+    paragraph = Paragraph(text, style)
+    expect("reportlab", reportlab_adapter.paragraph_anchors(paragraph) == ["one", "two"], "Paragraph.frags anchors")
+    paragraph.wrap(200, 1000)
+    first, rest = paragraph.split(200, 60)
+    parts = (reportlab_adapter.paragraph_anchors(first), reportlab_adapter.paragraph_anchors(rest))
+    expect("reportlab", parts == ([], ["one", "two"]), f"a split paragraph's parts name {parts}")
+
+
+def test_reportlab_containers_give_what_they_hold():
+    cell = Paragraph("in a cell", ParagraphStyle("t"))
+    table = Table([["a", cell], ["b", [Spacer(1, 1)]]])
+    held = reportlab_adapter.inner_flowables(table)
+    expect("reportlab", held[:2] == ["a", cell] and len(held) == 4, "Table._cellvalues is not its cells by row")
+    group = KeepTogether([cell])
+    expect("reportlab", reportlab_adapter.inner_flowables(group) == [cell], "KeepTogether._content")
+    expect("reportlab", reportlab_adapter.inner_flowables(ListItem([cell])) == [cell], "ListItem._flowables")
+    expect("reportlab", reportlab_adapter.inner_flowables(Spacer(1, 1)) == [], "a Spacer holds flowables")
+
+
+class _RaisedFoot(reportlab_adapter.FootFrame):
+    def foot_at_start(self) -> float:
+        return self.bottom + 100
+
+
+def test_reportlab_a_frame_whose_foot_is_raised_holds_less(tmp_path):
+    frame = _RaisedFoot(0, 0, 200, 400, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    canvas = Canvas(str(tmp_path / "f.pdf"))
+    geometry = (frame.bottom, frame.foot, frame.cursor, frame.text_width, frame.text_height, frame.left)
+    expect("reportlab", geometry == (0, 100, 400, 200, 400, 0), f"a frame reads {geometry}")
+    expect("reportlab", frame.add(Spacer(10, 250), canvas) == 1, "a flowable that fits above the foot is refused")
+    expect("reportlab", frame.add(Spacer(10, 100), canvas) == 0, "a flowable reaching below the raised foot is placed")
+    frame.set_foot(50)
+    expect("reportlab", frame.add(Spacer(10, 100), canvas) == 1, "Frame.add does not measure from _y1p")
+    frame._reset()
+    expect("reportlab", (frame.foot, frame.cursor) == (100, 400), "a new page does not start at foot_at_start")
+    frame.add_generated_content(Spacer(1, 1))
+    expect("reportlab", len(frame._generated_content) == 1, "Frame.add_generated_content")
 
 
 def test_reportlab_a_finished_page_is_compressed_at_once_and_reads_back(tmp_path):

@@ -1,5 +1,6 @@
 """reportlab's internals: a group's measured height, where a flowable stands in its frame, a split
-table's rows, a finished page's content, and a font's ToUnicode CMap.
+table's rows, the anchors a paragraph holds and the flowables a container holds, a frame whose foot
+is raised while its page fills, a finished page's content, and a font's ToUnicode CMap.
 
 reportlab offers no public way to read these or to do these things; each use is here, named for
 what it does. The font's CMap replaces none of reportlab's functions: it applies to the fonts made
@@ -12,7 +13,7 @@ from typing import Any
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, ttfonts
-from reportlab.platypus import Flowable, KeepTogether, Table
+from reportlab.platypus import Flowable, Frame, KeepTogether, Paragraph, Table
 
 
 def kept_flowables(group: KeepTogether) -> list[Flowable]:
@@ -38,6 +39,79 @@ def at_top_of_frame(flowable: Flowable) -> bool | None:
 def table_row_count(table: Table) -> int:
     """The number of rows a table holds, a split part's too."""
     return len(table._cellvalues)
+
+
+def paragraph_anchors(paragraph: Paragraph) -> list[str]:
+    """The names of the anchors (``<a name="..."/>``) a paragraph holds, in order: a part split from
+    a paragraph holds those of its own lines only."""
+    found: list[str] = []
+    stack: list[Any] = list(reversed(paragraph.frags))
+    while stack:  # a split part's frags are its words: lists of (width, frag) pairs
+        item = stack.pop()
+        definition = getattr(item, "cbDefn", None)
+        if definition is not None and getattr(definition, "kind", None) == "anchor":
+            found.append(definition.name)
+        if isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+    return found
+
+
+def inner_flowables(flowable: Flowable) -> list[Any]:
+    """What a container flowable holds: a group's or a list's flowables, a table's cells (strings,
+    flowables or lists of flowables), row by row; nothing for any other flowable."""
+    if isinstance(flowable, Table):
+        return [cell for row in flowable._cellvalues for cell in row]
+    content = getattr(flowable, "_content", None)
+    if content is None:
+        content = getattr(flowable, "_flowables", None)  # a ListItem's
+    return list(content) if isinstance(content, (list, tuple)) else []
+
+
+class FootFrame(Frame):  # type: ignore[misc]
+    """A frame whose foot can be raised while its page fills, to keep room for what is set there;
+    each new page starts it at the height ``foot_at_start`` gives."""
+
+    @property
+    def bottom(self) -> float:
+        """The frame's own foot, where its text would end with nothing set below it."""
+        return float(self._y1 + self._bottomPadding)
+
+    @property
+    def foot(self) -> float:
+        """Where the text of the page being filled must end."""
+        return float(self._y1p)
+
+    def set_foot(self, value: float) -> None:
+        """Have the text of the page end at ``value`` (a method: Frame keeps its own attribute setting)."""
+        self._y1p = value  # what Frame.add and Frame.split measure the room left from
+
+    @property
+    def cursor(self) -> float:
+        """Where the next flowable would start: the foot of what is placed so far."""
+        return float(self._y)
+
+    @property
+    def text_width(self) -> float:
+        """The width flowables are laid out in."""
+        return float(self._getAvailableWidth())
+
+    @property
+    def text_height(self) -> float:
+        """The frame's height less its padding: the most a page holds."""
+        return float(self._aH)
+
+    @property
+    def left(self) -> float:
+        """Where its text starts across the page."""
+        return float(self._x1 + self._leftPadding)
+
+    def foot_at_start(self) -> float:
+        """The foot a new page starts with: the frame's own, unless a subclass keeps room there."""
+        return self.bottom
+
+    def _reset(self) -> None:
+        super()._reset()
+        self._y1p = self.foot_at_start()
 
 
 def compress_last_page(canvas: Any) -> bool:

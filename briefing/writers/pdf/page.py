@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from ...layout import LaidDocument
 from ...style import Style
 from .. import markup
 from . import bidi, fonts
+from .notes import FootnoteFrame, Footnotes
 
 PORTRAIT, WIDE = "page", "wide"
 """Names of the page templates: the style's page, and the same page turned for wide tables."""
@@ -68,7 +70,7 @@ class KeepWithNext(KeepTogether):
 class Document(BaseDocTemplate):
     """The page set-up of a briefing: the style's page, and a turned one for wide tables."""
 
-    def __init__(self, path: Path, laid: LaidDocument, fonts: Fonts) -> None:
+    def __init__(self, path: Path, laid: LaidDocument, fonts: Fonts, footnotes: Footnotes | None = None) -> None:
         doc = laid.doc
         style = doc.style
         width, height = style.page_cm[0] * cm, style.page_cm[1] * cm
@@ -92,13 +94,17 @@ class Document(BaseDocTemplate):
             keepTogetherClass=KeepWithNext,
         )
         self.doc, self.fonts, self.furniture, self.looks = doc, fonts, laid.furniture, laid.looks
+        self.footnotes = footnotes
+        """The notes set at the foot of the pages their marks are on, or None."""
         self.addPageTemplates([self._template(PORTRAIT, (width, height)), self._template(WIDE, (height, width))])
 
     def _template(self, name: str, size: tuple[float, float]) -> PageTemplate:
         margin = self.leftMargin
         # No padding inside the frame: the text column is the page less its margins, as in Word and in
         # the layout's widths, so a table or chart as wide as the column stays within the margins.
-        frame = Frame(
+        # With footnotes, the text column ends above the notes its page cites.
+        column = partial(FootnoteFrame, self.footnotes) if self.footnotes else Frame
+        frame = column(
             margin,
             margin,
             size[0] - 2 * margin,
@@ -109,7 +115,16 @@ class Document(BaseDocTemplate):
             topPadding=0,
             bottomPadding=0,
         )
-        return PageTemplate(name, [frame], onPage=self._furniture, pagesize=size)
+        return PageTemplate(name, [frame], onPage=self._furniture, onPageEnd=self._page_end, pagesize=size)
+
+    def beforeDocument(self) -> None:  # noqa: N802 (reportlab's name)
+        if self.footnotes:
+            self.footnotes.start()  # a document with contents is built twice
+
+    def _page_end(self, canvas: NumberedCanvas, _: BaseDocTemplate) -> None:
+        """The notes cited on the page, at the foot of its text."""
+        if self.footnotes and isinstance(self.frame, FootnoteFrame):
+            self.footnotes.end_page(canvas, self.frame)
 
     def afterFlowable(self, flowable: Flowable) -> None:
         outline = getattr(flowable, "outline", None)  # a Heading, or a right-to-left heading laid out apart

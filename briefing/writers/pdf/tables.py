@@ -190,6 +190,10 @@ class _Continuation(Flowable):  # type: ignore[misc]
         self._active = self._made[at_top]
         return self._active
 
+    def inner(self) -> list[Flowable]:
+        """The run as a table, for what reads the cells of what is being placed (the notes they cite)."""
+        return [self._pick()]
+
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         table = self._pick()
         self.width, self.height = table.wrap(available_width, available_height)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from ...errors import Problem
 from ...layout import CalloutTitle, Front, Item, LaidDocument, Place, TextLook, colours, laid_out
 from ...layout import Heading as LaidHeading
 from ...layout.geometry import Align, TableGeometry
+from ...layout.tree import InternalLink, NoteMark, SourceEntry
 from ...model import (
     Briefing,
     Callout,
@@ -48,7 +50,7 @@ from ...model import (
 )
 from ...walk import walk
 from .. import markup
-from . import bidi, tables
+from . import bidi, notes, references, tables
 from . import fonts as faces
 from .page import PORTRAIT, WIDE, Document, Fonts, Heading, NumberedCanvas
 
@@ -65,7 +67,7 @@ class PdfWriter:
         style = laid.doc.style
         fonts = Fonts(faces.register(style.body_font), faces.register(style.heading_font or style.body_font))
         story = _Story(laid, fonts)
-        template = Document(path, laid, fonts)
+        template = Document(path, laid, fonts, story.footnotes)
         canvas = partial(NumberedCanvas, numbers=template.page_number)
         if style.toc:
             # The contents learn their page numbers from a first pass.
@@ -205,10 +207,14 @@ class _Story:
         self.boxes: list[list[Flowable]] = []
         """What goes in the callouts and lists being walked, innermost last."""
         self.headings = 0
+        self.marks = notes.Marks(laid)
+        self.landings = references.landings(laid)
+        """The places internal links may land on."""
         self.cover(laid.front)
         if laid.furniture.contents is not None:
             self.contents(laid.furniture.contents)
         self.warnings = walk(laid, self, "pdf")
+        self.footnotes = self.notes(laid)
 
     def add(self, *flowables: Flowable) -> None:
         (self.boxes[-1] if self.boxes else self.flowables).extend(flowables)
@@ -233,11 +239,15 @@ class _Story:
         return "".join(out)
 
     def _span(self, span: Span, font: str | None, bold: bool) -> str:
+        if isinstance(span, NoteMark):
+            return self.marks.markup(span)
         text = self.text(span.text, font, bold or span.bold)
         if span.bold:
             text = f"<b>{text}</b>"
         if span.italic:
             text = f"<i>{text}</i>"
+        if isinstance(span, InternalLink):
+            text = references.link(span, text, self.landings)
         return text
 
     def paragraph(
@@ -292,12 +302,30 @@ class _Story:
         if self.style.cover == "page":
             self.add(RLPageBreak())
 
+    def notes(self, laid: LaidDocument) -> notes.Footnotes | None:
+        """The notes: listed at the end under their heading, or set at the foot of the pages their
+        marks are on (returned, for the pages to place)."""
+        if not laid.notes:
+            return None
+        style = notes.note_style(self.styles["body"], self.rtl)
+        made = notes.note_texts(laid, self.marks, self.paragraph, style, self.rtl)
+        if laid.notes_at_end:
+            heading = LaidHeading((Span(laid.notes_heading),), 1, laid.notes[0].pos)
+            self.visit_heading(heading, Place(keep_with_next=True))
+            self.add(*made.values())
+            return None
+        footnotes = notes.Footnotes(made, self.marks.backs, _hex(self.looks.body.colour), self.rtl)
+        self.add(notes.Remaining(footnotes))
+        return footnotes
+
     # -- the body: the walker's handlers ----------------------------------
 
     def visit_heading(self, node: LaidHeading, place: Place) -> None:
         self._turn(place)
+        self.add(*references.anchors(place))
         self.headings += 1
-        outline = (node.level, markup.xml_safe(plain(node.text)), f"h{self.headings}")
+        shown = tuple(span for span in node.text if not isinstance(span, NoteMark))  # the outline has no marks
+        outline = (node.level, markup.xml_safe(plain(shown)), f"h{self.headings}")
         style, bold = self.styles[f"h{node.level}"], self.looks.heading(node.level).bold
         if markup.has_rtl(plain(node.text)):
             heading = self.paragraph(node.text, style, self.fonts.heading, bold)
@@ -312,6 +340,9 @@ class _Story:
 
     def visit_list_block(self, node: ListBlock, place: Place) -> None:
         self.boxes.append([])  # its items
+
+    def visit_source_entry(self, node: SourceEntry, place: Place) -> None:
+        self.add(*references.anchors(place), self.paragraph(node.text, references.source_style(self.styles["body"])))
 
     def visit_item(self, node: Item, place: Place) -> None:
         self.add(RLListItem(self.paragraph(node.text, self.styles["body"])))
@@ -333,11 +364,12 @@ class _Story:
     def visit_callout(self, node: Callout, place: Place) -> None:
         """A framed, shaded box: its title and its paragraphs and lists go in it as they are walked."""
         self.boxes.append([])
+        self.add(*references.anchors(place))
 
     def visit_callout_title(self, node: CalloutTitle, place: Place) -> None:
         look = self.looks.callout_title(node.kind)
         title_style = _look("callout-title", self.styles["body"], self.fonts.body, look, spaceAfter=3)
-        self.add(self.paragraph(plain(node.text), title_style, bold=look.bold))
+        self.add(self.paragraph(node.text, title_style, bold=look.bold))
 
     def leave_callout(self, node: Callout, place: Place) -> None:
         """The box drawn round what was walked into it, kept on one page where it fits if the layout says so."""
@@ -370,15 +402,19 @@ class _Story:
         heads["right"] = ParagraphStyle(f"{styles['head'].name}-right", styles["head"], alignment=TA_RIGHT)
         cells: dict[Align, ParagraphStyle] = {"start": styles["left"], "end": styles["right"]}
         cells["right"] = ParagraphStyle(f"{styles['left'].name}-right", styles["left"], alignment=TA_RIGHT)
+        noted = references.noted_cells(place)
         head = [
-            self.paragraph(name, heads[laid.align(i, name)], bold=self.looks.table_header.bold)
+            self.paragraph(noted.get((-1, i), name), heads[laid.align(i, name)], bold=self.looks.table_header.bold)
             for i, name in enumerate(laid.header)
         ]
         fits = [_Fit(c.width - 2 * laid.padding, laid, i, cells) for i, c in enumerate(laid.columns)]
 
         def rows(start: int, stop: int) -> list[list[Any]]:
             texts = laid.rows(start, stop)
-            made = [ordered([fit.cell(text, self) for text, fit in zip(row, fits, strict=True)]) for row in texts]
+            if noted:  # cells citing notes or sources, or pointing at a table or section: the layout's text
+                made = [ordered(self._noted_row(n, row, fits, noted, cells)) for n, row in enumerate(texts, start)]
+            else:
+                made = [ordered([fit.cell(text, self) for text, fit in zip(row, fits, strict=True)]) for row in texts]
             if laid.totals and stop > len(laid.body):
                 # The totals row is bold; a right-to-left label in it is laid out as its cells' are.
                 totals = [fit.total(text, self) for text, fit in zip(laid.totals, fits, strict=True)]
@@ -389,11 +425,37 @@ class _Story:
         look = self._table_look(laid, styles["left"], place.keep_together, ordered)
         grid = tables.runs(ordered(head), body, look)
         self._turn(place)
-        self.add(self.paragraph(caption.spans, self.styles["table-caption"], bold=self.looks.caption.bold), *grid)
+        caption_paragraph = self.paragraph(caption.spans, self.styles["table-caption"], bold=self.looks.caption.bold)
+        self.add(*references.anchors(place), caption_paragraph, *grid, *self._credit(place))
         if laid.turned:
             self.add(NextPageTemplate(PORTRAIT), RLPageBreak())  # the turned pages end with the table
         else:
             self.add(Spacer(1, 8))
+
+    def _noted_row(
+        self,
+        row: int,
+        texts: Sequence[str],
+        fits: list[_Fit],
+        noted: dict[tuple[int, int], Inline],
+        styles: dict[Align, ParagraphStyle],
+    ) -> list[str | Flowable]:
+        """A body row's cells: each its value, or the layout's text where it cites or points at something."""
+        made: list[str | Flowable] = []
+        for column, (text, fit) in enumerate(zip(texts, fits, strict=True)):
+            spans = noted.get((row, column))
+            made.append(
+                fit.cell(text, self) if spans is None else self.paragraph(spans, styles[fit.laid.align(column, text)])
+            )
+        return made
+
+    def _credit(self, place: Place) -> list[Flowable]:
+        """The credit line under a table, chart or picture, when it has one."""
+        if place.credit is None:
+            return []
+        caption = replace(self.looks.caption, bold=False)
+        style = references.credit_style(self.styles["caption"], _face(self.fonts.body, caption))
+        return [self.paragraph(place.credit, style)]
 
     def _turn(self, place: Place) -> None:
         """Start the turned pages of a wide table where the layout says they start."""
@@ -438,7 +500,7 @@ class _Story:
 
         assert place.caption is not None
         picture = chart_drawing.drawing(node, self.style, self.style.text_width_cm * cm, scale=place.chart)
-        self.add(KeepTogether([picture, self._figure_caption(place)]))
+        self.add(KeepTogether([*references.anchors(place), picture, self._figure_caption(place), *self._credit(place)]))
 
     def _figure_caption(self, place: Place) -> Flowable:
         assert place.caption is not None
@@ -449,4 +511,4 @@ class _Story:
         assert place.box is not None
         width, height = place.box.width_cm, place.box.height_cm
         picture = RLImage(str(node.path), width=width * cm, height=height * cm)
-        self.add(KeepTogether([picture, self._figure_caption(place)]))
+        self.add(KeepTogether([*references.anchors(place), picture, self._figure_caption(place), *self._credit(place)]))

@@ -1,0 +1,363 @@
+"""PDF notes, citations and cross-references, from laid-out documents: read back with pdfplumber and pypdf.
+
+Each note stands at the foot of the page its mark is on, under a short rule, within the text column;
+a long note goes on at the foot of the next page; every internal link lands on the page of its target.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from PIL import Image as PILImage
+from pypdf import PdfReader
+from reportlab.lib.units import cm
+
+from briefing.layout import Place, lay_out
+from briefing.layout.tree import (
+    Heading,
+    InternalLink,
+    Laid,
+    LaidDocument,
+    Note,
+    NoteMark,
+    SourceEntry,
+    SourceList,
+)
+from briefing.model import Briefing, Callout, Image, Paragraph, Pos, Section, Table, plain
+from briefing.reading.inline import parse_inline
+from briefing.style import Style
+from briefing.writers.pdf.writer import PdfWriter
+
+from .conftest import squash
+
+_TOKEN = re.compile(r"\{n(\d+)\}|\{>([\w-]+):([^}]*)\}")
+_HERE = Pos("<test>", 1, 1)
+_MARGIN = Style().margin_cm * cm
+
+
+def spans(text: str) -> tuple:
+    """Inline text in which ``{n3}`` is note 3's mark and ``{>tbl-x:Table 1}`` a link to ``tbl-x``."""
+    out = []
+    for span in parse_inline(text):
+        at = 0
+        for found in _TOKEN.finditer(span.text):
+            if found.start() > at:
+                out.append(dataclasses.replace(span, text=span.text[at : found.start()]))
+            if found.group(1):
+                out.append(NoteMark(found.group(1), number=int(found.group(1))))
+            else:
+                out.append(InternalLink(found.group(3), target=found.group(2)))
+            at = found.end()
+        if at < len(span.text):
+            out.append(dataclasses.replace(span, text=span.text[at:]))
+    return tuple(out)
+
+
+def noted(doc: Briefing, notes=None, anchors=None, credits=None, cells=None, sources=(), at_end=False) -> LaidDocument:
+    """``doc`` laid out, then given what the layout gives for notes, citations and references: notes
+    ({number: text}), anchors and credits (by heading text or table/figure/callout title), table cells
+    (by title: [(row, column, text)]) and a sources list ([(key, text)]) ending the last section.
+    Paragraphs' and headings' tokens become marks and links."""
+    laid = lay_out(doc)
+    anchors, credits, cells = anchors or {}, credits or {}, cells or {}
+
+    def name(node: object) -> str | None:
+        if isinstance(node, Heading):
+            return plain(node.text)
+        if isinstance(node, Image):
+            return plain(node.caption)
+        return getattr(node, "title", None)
+
+    def fix(item: Laid) -> Laid:
+        node, place, key = item.node, item.place, name(item.node)
+        if key in anchors:
+            place = dataclasses.replace(place, anchor=anchors[key])
+        if key in credits:
+            place = dataclasses.replace(place, credit=spans(credits[key]))
+        if key in cells:
+            place = dataclasses.replace(place, cells=tuple((r, c, spans(t)) for r, c, t in cells[key]))
+        if isinstance(node, (Paragraph, Heading)) and "{" in plain(node.text):
+            node = dataclasses.replace(node, text=spans(plain(node.text)))
+        return Laid(node, place, tuple(fix(child) for child in item.children))
+
+    body = [fix(item) for item in laid.body]
+    if sources:
+        entries = tuple(Laid(SourceEntry(spans(t), key=k), Place(anchor=f"ref-{k}")) for k, t in sources)
+        last = body[-1]
+        body[-1] = Laid(last.node, last.place, (*last.children, Laid(SourceList(_HERE), Place(), entries)))
+    made = tuple(Note(n, spans(t), f"note-{n}", f"note-{n}-ref", _HERE) for n, t in sorted((notes or {}).items()))
+    return dataclasses.replace(laid, body=tuple(body), notes=made, notes_at_end=at_end)
+
+
+_FILL = "Access to the north stays constrained by insecurity and by the rains, which cut the supply roads for weeks. "
+
+
+def _niger(picture: Path | None = None, **style: object) -> Briefing:
+    """A briefing of a few pages: a mark every third paragraph, a table, a picture, a callout."""
+    p = parse_inline
+    paragraphs = []
+    for n in range(1, 25):
+        text = _FILL * 2
+        if n % 3 == 0:
+            text += f"Monitors reported{{n{n // 3}}} convoys held; see {{>tbl-funding:Table 1}}"
+            text += " and {>sec-outlook:Outlook}."
+        paragraphs.append(Paragraph(p(text)))
+    table = Table(("Donor", "Amount"), (("ECHO", 12), ("USAID", 30)), title="Funding received")
+    figure = (Image(picture, (400, 200), caption=p("Crossing points"), alt="Map", width_cm=6),) if picture else ()
+    callout = Callout("judgement", "Key judgement", (Paragraph(p("Access will narrow (OCHA 2026).")),))
+    return Briefing(
+        "Humanitarian access in Niger",
+        (
+            Section(p("Situation"), tuple(paragraphs[:12])),
+            Section(p("Funding"), (table, *figure, callout, *paragraphs[12:])),
+            Section(p("Outlook"), (Paragraph(p("The outlook is grim{n9}; see {>ref-ocha2026:(OCHA 2026)}.")),)),
+        ),
+        classification="OFFICIAL-SENSITIVE",
+        style=dataclasses.replace(Style(), **style),
+    )
+
+
+_NOTES = {n: f"Note {n}: OCHA situation report, p. {n}." + " More on the matter." * (n % 3) for n in range(1, 10)}
+_NOTES[5] = "Note 5 begins here. " + "This note is long. " * 120 + "Note 5 ends here."
+_ANCHORS = {
+    "Outlook": "sec-outlook",
+    "Funding received": "tbl-funding",
+    "Crossing points": "fig-crossings",
+    "Key judgement": "cal-judgement",
+}
+_SOURCES = [("ocha2026", "OCHA (2026) Niger: humanitarian access snapshot."), ("msf2025", "MSF (2025) Access report.")]
+
+
+def _write(laid: LaidDocument, path: Path) -> Path:
+    assert PdfWriter().write(laid, path) == []
+    return path
+
+
+@pytest.fixture(scope="module")
+def drawing(tmp_path_factory) -> Path:
+    """A 400 x 200 picture."""
+    path = tmp_path_factory.mktemp("picture") / "picture.png"
+    PILImage.new("RGB", (400, 200), "#336699").save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def footnoted(tmp_path_factory, drawing):
+    """The footnoted briefing as a PDF, written once for the tests that read it."""
+    laid = noted(
+        _niger(drawing),
+        notes={**_NOTES, 10: "Bilateral funding only."},
+        anchors=_ANCHORS,
+        credits={"Funding received": "Source: OCHA (2026)", "Crossing points": "Source: MSF field teams"},
+        cells={"Funding received": [(0, 0, "ECHO{n10}")]},
+        sources=_SOURCES,
+    )
+    return _write(laid, tmp_path_factory.mktemp("notes") / "notes.pdf")
+
+
+def _feet(path: Path) -> list[dict]:
+    """Each page's notes as a reader sees them: the marks in its text (digits linking to a note), the
+    short rule, and the notes under it (their numbers, in the column before their text, and each line's text)."""
+    pages = []
+    links = _links(path)
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages):
+            body = Counter(c["size"] for c in page.chars).most_common(1)[0][0]  # the size of most of the text
+            # The rule over the notes: short, flat, and under all of the page's text.
+            rules = [
+                line for line in page.lines if 50 < line["x1"] - line["x0"] < page.width / 3 and line["height"] < 1
+            ]
+            rule = max(line["top"] for line in rules) if rules else page.height
+            marks = [(int(text), top) for on, text, _, top in links if on == number and text.isdigit() and top < rule]
+            column = page.height - _MARGIN + 0.5  # the foot of the text column
+            below = [c for c in page.chars if c["top"] > rule and c["bottom"] <= column and c["size"] < body]
+            lines: dict[float, list[dict]] = {}
+            for char in below:
+                lines.setdefault(round(char["top"]), []).append(char)
+            notes, texts = [], []
+            for top in sorted(lines):
+                chars = sorted(lines[top], key=lambda c: c["x0"])
+                label = "".join(c["text"] for c in chars if c["x0"] < _MARGIN + 10).strip()
+                text = "".join(c["text"] for c in chars if c["x0"] >= _MARGIN + 10)
+                if label.isdigit():
+                    notes.append(int(label))
+                texts.append((label, text))
+            pages.append(
+                {
+                    "marks": [mark for mark, _ in marks],
+                    "mark_bottom": max((top for _, top in marks), default=0),
+                    "rule": rule if rules else None,
+                    "notes": notes,
+                    "lines": texts,
+                    "foot_chars": below,
+                    "height": page.height,
+                }
+            )
+    return pages
+
+
+def test_each_note_stands_at_the_foot_of_its_marks_page_under_a_rule(footnoted):
+    feet = _feet(footnoted)
+    seen = []
+    for page in feet:
+        assert sorted(page["notes"]) == sorted(page["marks"]), page["lines"]
+        if page["notes"]:
+            assert page["rule"] is not None and page["mark_bottom"] < page["rule"]
+        seen.extend(page["notes"])
+    assert sorted(seen) == list(range(1, 11))  # every note once, the table cell's too
+    text = {n: "" for n in seen}
+    for page in feet:
+        for label, line in page["lines"]:
+            if label.isdigit():
+                current = int(label)
+            text[current] += line
+    for number, wording in _NOTES.items():
+        if number != 5:
+            assert squash(text[number]) == squash(wording)
+    assert squash(text[10]) == "Bilateral funding only."
+
+
+def test_notes_are_set_smaller_within_the_text_column_and_none_in_the_furniture(footnoted):
+    feet = _feet(footnoted)
+    assert all(char["size"] < 9 for foot in feet for char in foot["foot_chars"])
+    with pdfplumber.open(footnoted) as pdf:
+        for page in pdf.pages:
+            # Above and below the text column stand the marking and the page number, and nothing else.
+            outside = [c for c in page.chars if c["top"] < _MARGIN - 0.5 or c["bottom"] > page.height - _MARGIN + 0.5]
+            lines: dict[int, str] = {}
+            for char in sorted(outside, key=lambda c: (round(c["top"]), c["x0"])):
+                lines[round(char["top"])] = lines.get(round(char["top"]), "") + char["text"]
+            for line in lines.values():
+                assert line == "OFFICIAL-SENSITIVE" or re.fullmatch(r"Page \d+ of \d+", line), line
+
+
+def test_a_long_note_starts_at_its_marks_page_and_goes_on_at_the_foot_of_the_next(footnoted):
+    feet = _feet(footnoted)
+    page = next(n for n, foot in enumerate(feet) if 5 in foot["notes"])
+    here = squash(" ".join(line for _, line in feet[page]["lines"]))
+    after = feet[page + 1]
+    assert "Note 5 begins here." in here and "Note 5 ends here." not in here
+    # On the next page the note's rest opens the notes, without a number, before that page's own.
+    label, first = after["lines"][0]
+    assert label == "" and "long." in first
+    rest = squash(" ".join(line for _, line in after["lines"]))
+    assert "Note 5 ends here." in rest
+    assert rest.index("Note 5 ends here.") < rest.index("Note 6:")
+    whole = (here[here.index("Note 5 begins") :] + " " + rest[: rest.index("Note 5 ends here.") + 17]).split()
+    assert " ".join(whole).count("This note is long.") == 120
+
+
+def _links(path: Path) -> list[tuple[int, str, int, float]]:
+    """Every internal link: the page it is on, its text, the page it lands on, and its top (from the page's top)."""
+    reader = PdfReader(str(path))
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(reader.pages):
+            height = float(page.mediabox.height)
+            for annotation in page.get("/Annots", []):
+                link = annotation.get_object()
+                if "/Dest" not in link:
+                    continue
+                x0, y0, x1, y1 = (float(v) for v in link["/Rect"])
+                box = (x0 - 0.5, height - y1 - 3, x1 + 0.5, height - y0 + 3)
+                text = pdf.pages[number].within_bbox(box).extract_text().strip()
+                lands = reader.get_page_number(link["/Dest"][0].get_object())
+                found.append((number, text, lands, box[1]))
+    return found
+
+
+def test_every_internal_link_lands_on_the_page_of_its_target(footnoted):
+    pages = [squash(page.extract_text()) for page in PdfReader(str(footnoted)).pages]
+    links = _links(footnoted)
+    targets = {
+        "Table 1": "Table 1: Funding received",
+        "Outlook": "Outlook The outlook is grim",
+        "(OCHA 2026)": "OCHA (2026) Niger: humanitarian access snapshot.",
+    }
+    kinds = set()
+    for page, text, lands, _ in links:
+        if text.isdigit():  # a note's mark, or a note's number linking back to its mark
+            number = int(text)
+            wording = "Note 5 begins here." if number == 5 else squash(_NOTES.get(number, "Bilateral funding only."))
+            back = wording in pages[page]
+            assert (wording in pages[lands]) or back, (page, text, lands)
+            kinds.add("note")
+        else:
+            assert targets[text] in pages[lands], (text, lands)
+            kinds.add(text)
+    assert kinds == {"note", *targets}
+    # Each link of a mark lands on its own page; each note's number links back to the mark.
+    marks = [(page, lands) for page, text, lands, _ in links if text.isdigit()]
+    assert all(page == lands for page, lands in marks)
+
+
+def test_links_land_on_a_figure_and_a_callout(tmp_path, drawing):
+    laid = noted(
+        _niger(drawing),
+        notes=_NOTES,
+        anchors=_ANCHORS,
+        sources=_SOURCES,
+    )
+    laid = _with_paragraph(laid, "See {>fig-crossings:Figure 1} and {>cal-judgement:the key judgement}.")
+    path = _write(laid, tmp_path / "figure.pdf")
+    pages = [squash(page.extract_text()) for page in PdfReader(str(path)).pages]
+    links = {text: lands for _, text, lands, _ in _links(path)}
+    assert "Figure 1: Crossing points" in pages[links["Figure 1"]]
+    assert "Access will narrow" in pages[links["the key judgement"]]
+
+
+def _with_paragraph(laid: LaidDocument, text: str) -> LaidDocument:
+    """``laid`` with a paragraph of ``text`` (its tokens made marks and links) opening the first section."""
+    first = laid.body[0]
+    paragraph = Laid(Paragraph(spans(text)), Place())
+    heading, *rest = first.children
+    return dataclasses.replace(laid, body=(Laid(first.node, first.place, (heading, paragraph, *rest)), *laid.body[1:]))
+
+
+def test_credits_stand_under_their_table_and_picture_and_sources_in_order(footnoted):
+    text = squash(" ".join(page.extract_text() for page in PdfReader(str(footnoted)).pages))
+    assert text.index("Table 1: Funding received") < text.index("USAID 30") < text.index("Source: OCHA (2026)")
+    assert text.index("Figure 1: Crossing points") < text.index("Source: MSF field teams")
+    first, second = (squash(entry) for _, entry in _SOURCES)
+    assert text.index("The outlook is grim") < text.index(first) < text.index(second)
+
+
+def test_notes_at_the_end_stand_together_under_their_heading(tmp_path):
+    laid = dataclasses.replace(noted(_niger(), notes=_NOTES, anchors=_ANCHORS, sources=_SOURCES, at_end=True))
+    laid = dataclasses.replace(laid, notes_heading="Notes")
+    path = _write(laid, tmp_path / "end.pdf")
+    assert all(foot["rule"] is None for foot in _feet(path))
+    reader = PdfReader(str(path))
+    last = squash(" ".join(page.extract_text() for page in reader.pages))
+    notes = last[last.rindex("Notes") :]
+    positions = [notes.index(f"{n} Note {n}") for n in range(1, 10)]
+    assert positions == sorted(positions)
+    assert "Note 5 ends here." in notes
+    assert reader.outline[-1].title == "Notes"
+    # A mark lands on its note, at the end.
+    for page, text, lands, _ in _links(path):
+        if text.isdigit() and page < len(reader.pages) - 2:
+            assert f"Note {text}:" in squash(reader.pages[lands].extract_text()) or text == "5"
+
+
+def test_a_header_cell_note_and_a_document_with_contents(tmp_path):
+    doc = _niger(toc=True)
+    laid = noted(doc, notes={**_NOTES, 10: "Pledged, not paid."}, cells={"Funding received": [(-1, 1, "Amount{n10}")]})
+    path = _write(laid, tmp_path / "toc.pdf")
+    feet = _feet(path)
+    on = [n for n, foot in enumerate(feet) if 10 in foot["notes"]]
+    assert len(on) == 1 and 10 in feet[on[0]]["marks"]
+    assert sum(len(foot["notes"]) for foot in feet) == 10  # built twice for the contents, each note set once
+    contents = squash(PdfReader(str(path)).pages[0].extract_text())
+    assert "Situation" in contents and "Situation1" not in contents
+
+
+def test_without_notes_nothing_is_added(tmp_path):
+    plain_pdf = _write(lay_out(_niger()), tmp_path / "plain.pdf")
+    assert _links(plain_pdf) == []
+    assert all(foot["rule"] is None for foot in _feet(plain_pdf))
