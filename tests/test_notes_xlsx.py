@@ -74,7 +74,7 @@ def test_every_link_within_the_workbook_lands_on_its_target(workbook):
     narrative = workbook["Briefing"]
     by_text = {row[0].value: row[1] for row in narrative.iter_rows() if row[0].value}
     cross = by_text["Access fell[2] (see Table 1 and Figure 1; OCHA 2026)."]
-    assert cross.value == "Links:\nTable 1\nFigure 1\nOCHA 2026"
+    assert cross.value == "Links:\nTable 1\nFigure 1", "citations are in the text, their sources on the sheet"
     assert lands(cross.hyperlink.location) == ("Funding", "Table 1: Funding"), "a cross-reference opens its sheet"
     back = by_text["As shown under Access, with the risk in the box and the map in Figure 2 (ACLED 2026)."]
     assert lands(back.hyperlink.location) == ("Briefing", "Access"), "a section's reference lands on its heading"
@@ -92,7 +92,11 @@ def test_cells_with_notes_in_a_table_of_several_scripts(tmp_path):
     plain = lay_out(Briefing("T", (Section(parse_inline("H"), (Paragraph(parse_inline("x")), table)),)))
     (section,) = plain.body
     laid_table = section.children[-1]
-    worded = ((1, 0, (Span("Zinder"), NoteMark("1", number=1))), (-1, 1, (Span("People"), NoteMark("2", number=2))))
+    worded = (
+        (1, 0, (Span("Zinder"), NoteMark("1", number=1))),
+        (-1, 1, (Span("People"), NoteMark("2", number=2))),
+        (0, 1, (Span("1,200"), NoteMark("1", number=1))),
+    )
     place = dataclasses.replace(laid_table.place, cells=worded)
     section = dataclasses.replace(
         section, children=(*section.children[:-1], dataclasses.replace(laid_table, place=place))
@@ -102,5 +106,7 @@ def test_cells_with_notes_in_a_table_of_several_scripts(tmp_path):
     XlsxWriter().write(doc, path)
     sheet = load_workbook(path)["Displaced"]
     rows = [row for row in sheet.iter_rows(values_only=True) if any(v is not None for v in row)]
-    assert rows[1:4] == [("Place", "People[2]"), ("نيامي", 1200), ("Zinder[1]", 800)]
+    assert rows[1:4] == [("Place", "People[2]"), ("نيامي", "1,200[1]"), ("Zinder[1]", 800)]
+    assert sheet["B3"].alignment.horizontal == "right", "a number with its note's mark at its column's end"
+    assert sheet["A4"].alignment.horizontal in (None, "general", "left"), "text at the start, as the layout has it"
     assert column_a(sheet)[-2:] == [listed(1), listed(2)]

@@ -4,9 +4,10 @@ A cell holds text, not superscripts: a note's mark stands in the text as its num
 "fell by 40%[3]". A raised or superscript-digit "³" would read as a power after a figure ("40%³"),
 two marks side by side would read as one number ("¹²"), and either is lost when a cell is copied,
 filtered, searched or saved as CSV; "[3]" reads the same in every program, font and screen reader.
-Cross-references and citations are their words in the text; each also links (in the narrative's
-Links column, or from a credit or note row) to its target: a table's or chart's sheet, or the row of
-a heading, callout, picture or source entry on the narrative sheet.
+Cross-references and citations are their words in the text. A cross-reference also links, from the
+narrative's Links column, to its target: a table's or chart's sheet, or the row of a heading, callout
+or picture on the narrative sheet. A credit or note row under a table links to what it cites first,
+a source entry's row or a target of a cross-reference.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ...adapters import openpyxl as openpyxl_adapter
-from ...layout.tree import InternalLink, NoteMark
+from ...layout.tree import InternalLink, LaidDocument, NoteMark, SourceEntry
 from ...model import Inline, Span
 
 
@@ -46,6 +47,18 @@ def note_line(number: int, text: Inline) -> Inline:
 def targets(text: Inline) -> list[str]:
     """The anchors ``text``'s cross-references and citations land on, in order, each once."""
     return list(dict.fromkeys(s.target for s in text if isinstance(s, InternalLink) and s.target))
+
+
+def source_anchors(laid: LaidDocument) -> frozenset[str]:
+    """The anchors of the sources list's entries: where citations land."""
+    found: set[str] = set()
+    stack = list(laid.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node.node, SourceEntry) and node.place.anchor:
+            found.add(node.place.anchor)
+        stack.extend(node.children)
+    return frozenset(found)
 
 
 class Anchors:

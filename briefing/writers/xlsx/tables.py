@@ -126,7 +126,7 @@ class Grid:
         """Header (in the sheet's next row), body rows, each as tall as the layout's lines for it, and an
         Excel table; returns the last row used. The cells the layout words itself (``worded``: row, column
         and text, row -1 the header) hold that text, their notes' numbers in it."""
-        texts = {(row, col): plain(marked(text)) for row, col, text in worded}
+        texts = {(row, col): Worded(plain(marked(text))) for row, col, text in worded}
         names = header_names([texts.get((-1, i), name) for i, name in enumerate(table.columns)])
         top = sheet.add(self._header(sheet, names, cols), height=_height(names))
         formats = [excel_format(c.format) if c.format else ("#,##0" if c.grouped else None) for c in cols]
@@ -181,6 +181,9 @@ class Grid:
         if isinstance(value, RightToLeftText) or (script is not None and script.rtl):  # the layout's "right"
             kept = cell.alignment
             cell.alignment = Alignment("right", kept.vertical, wrap_text=kept.wrap_text)
+        elif isinstance(value, Worded):  # text now, where the column's numbers stand at its end
+            kept = cell.alignment
+            cell.alignment = Alignment(_SIDE[align(cols[col], value)], kept.vertical, wrap_text=kept.wrap_text)
         return Slot(cell)
 
     def _scripted_rows(
@@ -283,7 +286,14 @@ class Grid:
         return name
 
 
-def _worded(body: Iterable[Sequence[Cell]], start: int, texts: dict[tuple[int, int], str]) -> Iterator[Sequence[Cell]]:
+class Worded(str):
+    """A cell's text as the layout words it (a value with its note's mark, "41[3]"): text, aligned where
+    the layout aligns its column's cells. A type of its own, so that table columns keep a cell for it apart."""
+
+
+def _worded(
+    body: Iterable[Sequence[Cell]], start: int, texts: dict[tuple[int, int], Worded]
+) -> Iterator[Sequence[Cell]]:
     """The body's rows from row ``start``, each cell the layout words itself holding its text instead of its value."""
     rows = {row for row, _ in texts}
     for row, values in enumerate(body, start):

@@ -28,7 +28,7 @@ from ...style import Style
 from ...walk import walk
 from .. import markup
 from . import chart, tables
-from .notes import Anchors, cited, marked, note_line, targets
+from .notes import Anchors, cited, marked, note_line, source_anchors, targets
 from .streamed import (
     MAX_CELL_CHARS,
     WRAP,
@@ -112,6 +112,8 @@ class _Builder:
         self.grid = tables.Grid(self.workbook, self.looks.table, self.font)
         self.anchors = Anchors(f"{self.sheet.title}!A1")
         """Where cross-references and citations land, and the links that land there."""
+        self.sources = source_anchors(laid)
+        """Where citations land: the source entries' anchors."""
         self._properties()
         self._mark(self.sheet)
 
@@ -281,12 +283,14 @@ class _Builder:
         self.fill = None
 
     def inline_row(self, text: Inline, font: Font | None = None, fill: PatternFill | None = None) -> None:
-        """A row of formatted text; its links, cross-references and citations listed beside it."""
+        """A row of formatted text; its links and cross-references listed beside it. Its citations are not:
+        their words are in the text, and the sources they cite listed on this sheet."""
         font = font or self.font()
         listed: dict[str, str | None] = {}  # the words or address listed, and the anchor it lands on
         for span in text:
-            if isinstance(span, InternalLink) and span.target:
-                listed.setdefault(span.text, span.target)
+            if isinstance(span, InternalLink):
+                if span.target and span.target not in self.sources:
+                    listed.setdefault(span.text, span.target)
             elif span.href:
                 listed.setdefault(span.href, None)
         first = next(iter(listed.values()), None)
