@@ -31,6 +31,35 @@ NOWHERE = Pos("<model>", 0, 0)
 """Position of nodes built in code rather than loaded from a spec."""
 
 
+def _marking() -> Marking | None:
+    # Kept with the node it marks, and compared: two variants of one text differ by their marks.
+    return field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True)
+class Marking:
+    """A portion's protective marking: its level and caveats, words of the house style's scheme."""
+
+    level: str
+    """The level's banner text ("OFFICIAL-SENSITIVE"), as the scheme names it."""
+    caveats: tuple[str, ...] = ()
+    """Caveats or release markings that restrict who may read it ("UK EYES ONLY"), by name."""
+    pos: Pos = field(default_factory=lambda: NOWHERE, compare=False, repr=False)
+    """Where the marking was written; nowhere for one inherited or taken by default."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Which variant of a pack a briefing is: built for readers of one clearance and caveats."""
+
+    clearance: str
+    """The level its readers hold: no portion above it is in this variant."""
+    caveats: tuple[str, ...] = ()
+    """The caveats its readers meet: no portion with another caveat is in it."""
+    withheld: int = 0
+    """How many portions were left out (never what they said)."""
+
+
 def _pos() -> Pos:
     # Positions are metadata: two trees with the same content are equal
     # wherever they came from, so tests can compare whole trees.
@@ -113,6 +142,8 @@ class Paragraph:
     text: Inline
     """The paragraph's formatted text."""
     pos: Pos = _pos()
+    marking: Marking | None = _marking()
+    """Its protective marking, own or inherited; None in a pack that marks no portions."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +155,8 @@ class ListItem:
     lead: Inline | None = None
     """An optional run-in heading, rendered bold and followed by ": "."""
     pos: Pos = _pos()
+    marking: Marking | None = _marking()
+    """Its protective marking, own or inherited; None in a pack that marks no portions."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +168,8 @@ class ListBlock:
     numbered: bool = False
     """True for a numbered list, False for bullets."""
     pos: Pos = _pos()
+    marking: Marking | None = _marking()
+    """Its protective marking, own or inherited; None in a pack that marks no portions."""
 
 
 Cell = str | int | float | bool | dt.date | dt.datetime | None
@@ -267,6 +302,8 @@ class Table:
     """Cells written in the spec whose text holds notes, citations or cross-references, as
     (row, column, text), row -1 for the header; their value in ``rows`` reads as written."""
     pos: Pos = _pos()
+    marking: Marking | None = _marking()
+    """Its protective marking, own or inherited; None in a pack that marks no portions."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.rows, Rows):
@@ -319,6 +356,8 @@ class Chart:
     credit: Inline | None = None
     """Where its figures come from (plain text or a citation), shown under it as "Source: …"."""
     pos: Pos = _pos()
+    marking: Marking | None = _marking()
+    """Its protective marking, own or inherited; None in a pack that marks no portions."""
 
 
 @dataclass(frozen=True)
@@ -340,6 +379,8 @@ class Image:
     credit: Inline | None = None
     """Where the picture comes from (plain text or a citation), shown under it as "Source: …"."""
     pos: Pos = _pos()
+    marking: Marking | None = _marking()
+    """Its protective marking, own or inherited; None in a pack that marks no portions."""
 
 
 @dataclass(frozen=True)
@@ -377,6 +418,8 @@ class Callout:
     id: str | None = None
     """Its name for cross-references (``box-outlook``), or None."""
     pos: Pos = _pos()
+    marking: Marking | None = _marking()
+    """Its protective marking, own or inherited; None in a pack that marks no portions."""
 
 
 @dataclass(frozen=True)
@@ -407,6 +450,8 @@ class Section:
     id: str | None = None
     """Its name for cross-references (``sec-outlook``), or None."""
     pos: Pos = _pos()
+    marking: Marking | None = _marking()
+    """Its protective marking, own or inherited; None in a pack that marks no portions."""
 
 
 Direction = Literal["ltr", "rtl"]
@@ -482,7 +527,8 @@ class Briefing:
     author: str | None = None
     """Author or desk that wrote the briefing."""
     classification: str | None = None
-    """Marking printed on every page and sheet, e.g. "OFFICIAL-SENSITIVE"."""
+    """Marking printed on every page and sheet, e.g. "OFFICIAL-SENSITIVE"; in a pack that marks its
+    portions, the banner computed from them (the highest level present and the caveats present)."""
     summary: tuple[Block, ...] = ()
     """Executive summary, rendered before the body."""
     language: str = "en"
@@ -506,6 +552,8 @@ class Briefing:
     note_style: NoteStyle = "footnotes"
     """Where notes stand: at the foot of their page, or together at the end."""
     pos: Pos = _pos()
+    variant: Variant | None = None
+    """Which variant for a clearance this is; None for the whole pack."""
 
 
 def walk_sections(sections: tuple[Section, ...], level: int = 1) -> Iterator[tuple[int, Section]]:

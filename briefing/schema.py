@@ -32,7 +32,9 @@ def spec_schema() -> Schema:
 def _object(shape: Shape) -> Schema:
     properties = {name: {**key.schema, "description": key.doc} for name, key in shape.keys.items()}
     schema: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
-    if shape.one_key:
+    if shape.one_key and shape.beside:
+        schema["oneOf"] = [{"required": [kind]} for kind in shape.kinds]
+    elif shape.one_key:
         schema["minProperties"] = schema["maxProperties"] = 1
     if shape.required:
         schema["required"] = list(shape.required)

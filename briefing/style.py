@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
 
+from .markings.scheme import UK, Scheme
+
 PAGE_SIZES_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
 """Portrait width and height of the supported paper sizes."""
 
@@ -233,6 +235,8 @@ class Style:
     """Colour of the classification marking."""
     marking_banner: bool = False
     """Print the marking as white text on a band of the marking colour."""
+    scheme: Scheme = UK
+    """The marking scheme: the levels and caveats portions are marked with (the UK's by default)."""
     docx_template: Path | None = None
     """Word document whose styles, page set-up, headers and footers are the starting point."""
     explicit: frozenset[str] = frozenset()

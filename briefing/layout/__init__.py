@@ -18,13 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from ..errors import Problem
-from ..model import Block, Briefing, Callout, Chart, Image, ListBlock, Section, Sources, Span, Table
+from ..model import Block, Briefing, Callout, Chart, Image, ListBlock, Paragraph, Section, Sources, Span, Table
 from ..style import Style
 from . import flow
 from .apparatus import Apparatus, source_anchor, sources_section
 from .charts import chart_scale
 from .geometry import TableGeometry, chart_table, geometry
 from .looks import Looks, TableLook, TextLook, looks_of
+from .marks import marked_caption, marked_paragraph, marked_text
 from .numbering import Counter
 from .sheets import sheet_geometry
 from .text import meta_line
@@ -191,7 +192,7 @@ class _Builder:
         return draft
 
     def section(self, section: Section, level: int) -> _Draft:
-        text = self.apparatus.text(section.heading, section.pos)
+        text = marked_text(self.apparatus.text(section.heading, section.pos), section, self.style)
         heading = self.leaf(Heading(text, level, section.pos), place=Place(keep_with_next=True, anchor=section.id))
         blocks = self.blocks(section.content)
         subs = [self.section(sub, level + 1) for sub in section.sections]
@@ -204,8 +205,9 @@ class _Builder:
                 drafts.append(self.sources(written))
                 continue
             block = self.apparatus.block(written)
-            draft = self.leaf(block, place=self.place(block, keep))
-            draft.children = _inside(block)
+            shown = marked_paragraph(block, self.style) if isinstance(block, Paragraph) else block
+            draft = self.leaf(shown, place=self.place(block, keep))
+            draft.children = _inside(block, self.style)
             drafts.append(draft)
         return drafts
 
@@ -224,7 +226,8 @@ class _Builder:
                 if laid.broken:
                     self.warnings.append(Problem(block.pos, _broken(laid)))
                 sheet = sheet_geometry(laid, self.style)
-                caption, cells = self.counter.table(block), self.apparatus.cells(block)
+                caption = marked_caption(self.counter.table(block), block, self.style)
+                cells = self.apparatus.cells(block)
                 credit = self.apparatus.credit(block)
                 return Place(
                     keep,
@@ -239,7 +242,7 @@ class _Builder:
             case Chart():
                 numbers = geometry(chart_table(block), self.style)
                 sheet = sheet_geometry(numbers, self.style)
-                caption = self.counter.figure(block)
+                caption = marked_caption(self.counter.figure(block), block, self.style)
                 return Place(
                     keep,
                     caption,
@@ -251,7 +254,7 @@ class _Builder:
                     credit=self.apparatus.credit(block),
                 )
             case Image():
-                caption = self.counter.figure(block)
+                caption = marked_caption(self.counter.figure(block), block, self.style)
                 box = picture_box(block, self.style)
                 return Place(
                     keep, caption, keep_together=True, box=box, anchor=block.id, credit=self.apparatus.credit(block)
@@ -261,26 +264,34 @@ class _Builder:
         return Place(keep)
 
 
-def _inside(block: object) -> list[_Draft]:
+def _inside(block: object, style: Style | None = None) -> list[_Draft]:
     """What a block holds, as laid nodes: a callout's paragraphs and lists, a list's items, and the
-    ``content`` blocks of a block of a kind the layout does not know, so that its text reaches the writers."""
+    ``content`` blocks of a block of a kind the layout does not know, so that its text reaches the writers.
+    Paragraphs and items carry their portion marks (``style`` gives the scheme; none without it)."""
     match block:
         case ListBlock():
-            return [_Draft(item) for item in items(block)]
+            return [_Draft(item) for item in items(block, style)]
         case Callout():
             title = _Draft(CalloutTitle((Span(block.title, bold=True),), pos=block.pos, kind=block.kind))
-            return [title, *(_Draft(part, _inside(part)) for part in block.content)]
+            return [title, *(_Draft(_shown(part, style), _inside(part, style)) for part in block.content)]
     content = getattr(block, "content", ())
-    return [_Draft(part, _inside(part)) for part in content] if isinstance(content, tuple) else []
+    return [_Draft(_shown(part, style), _inside(part, style)) for part in content] if isinstance(content, tuple) else []
 
 
-def items(block: ListBlock) -> list[Item]:
-    """A list's items as paragraphs: the lead, if any, bold and followed by ": ", then the text."""
+def _shown(part: object, style: Style | None) -> object:
+    return marked_paragraph(part, style) if style is not None and isinstance(part, Paragraph) else part
+
+
+def items(block: ListBlock, style: Style | None = None) -> list[Item]:
+    """A list's items as paragraphs: the portion mark in a marked pack, then the lead, if any, bold
+    and followed by ": ", then the text."""
     made = []
     for number, item in enumerate(block.items, 1):
         text = item.text
         if item.lead:
             text = (*(replace(span, bold=True) for span in item.lead), Span(": ", bold=True), *item.text)
+        if style is not None:
+            text = marked_text(text, item, style)
         made.append(Item(text, pos=item.pos, marker=f"{number}." if block.numbered else "\u2022"))
     return made
 

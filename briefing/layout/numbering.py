@@ -15,11 +15,14 @@ class Caption:
     """ "Table 2" or "Figure 1": the kind and its number in the document."""
     text: Inline = ()
     """What follows the label after ": "; empty for a bare label."""
+    mark: str = ""
+    """The portion mark of what it captions ("(OS)"), shown before the label; empty in an unmarked pack."""
 
     @property
     def spans(self) -> Inline:
-        """The whole caption as formatted text: the label, then the text."""
-        return (Span(self.label + (": " if self.text else "")), *self.text)
+        """The whole caption as formatted text: the portion mark, the label, then the text."""
+        mark = (Span(self.mark + " "),) if self.mark else ()
+        return (*mark, Span(self.label + (": " if self.text else "")), *self.text)
 
     def __str__(self) -> str:
         return plain(self.spans)

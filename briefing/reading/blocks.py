@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import cast
 
 from yaml.nodes import MappingNode, Node, ScalarNode
@@ -23,6 +24,7 @@ from ..model import (
 from . import shapes
 from .apparatus import inline, read_id
 from .data_blocks import read_chart, read_table
+from .markings import marking
 from .reader import Reader, did_you_mean
 from .shapes import Shape
 
@@ -48,15 +50,24 @@ def block(r: Reader, node: Node, shape: Shape = shapes.BLOCK) -> Block | None:
     keys = r.shape(node, shape)
     if keys is None:
         return None
-    if len(keys) != 1:
-        if not keys and not node.value:
-            r.problem(node, f"an empty block{did_you_mean('', shape.keys)}")
-        elif len(keys) > 1:
-            names = " and ".join(f"'{k}'" for k in keys)
+    marked = marking(r, keys)
+    kinds = {k: v for k, v in keys.items() if k not in shape.beside}
+    if len(kinds) != 1:
+        if not kinds and not node.value:
+            r.problem(node, f"an empty block{did_you_mean('', list(shape.kinds))}")
+        elif not kinds and keys:
+            r.problem(node, f"a block needs a type besides its marking{did_you_mean('', list(shape.kinds))}")
+        elif len(kinds) > 1:
+            names = " and ".join(f"'{k}'" for k in kinds)
             r.problem(node, f"a block has exactly one type, but this one has {names}")
         return None
-    kind, value = next(iter(keys.items()))
-    pos = r.pos(node)
+    found = _block(r, *next(iter(kinds.items())), r.pos(node))
+    if found is None or marked is None or isinstance(found, PageBreak):
+        return found  # a page break holds no text to mark
+    return replace(found, marking=marked)
+
+
+def _block(r: Reader, kind: str, value: Node, pos: Pos) -> Block | None:
     match kind:
         case "paragraph":
             text = inline(r, value)
@@ -93,7 +104,7 @@ def _misindented(r: Reader, node: Node, shape: Shape) -> bool:
     """Keys beside a block's type that belong inside it (a chart's title written one level too far left)."""
     if not isinstance(node, MappingNode):
         return False
-    kinds = [k for k in _keys(node) if k in shape.keys]
+    kinds = [k for k in _keys(node) if k in shape.kinds]
     inner = _INNER.get(kinds[0]) if len(kinds) == 1 else None
     if inner is None:
         return False
@@ -120,17 +131,18 @@ def _item(r: Reader, node: Node) -> ListItem | None:
     if isinstance(node, ScalarNode):
         text = inline(r, node)
         return None if text is None else ListItem(text, pos=r.pos(node))
-    if isinstance(node, MappingNode) and node.flow_style and not _keys(node) & {"lead", "text"}:
+    if isinstance(node, MappingNode) and node.flow_style and not _keys(node) & set(shapes.ITEM.keys):
         # [Mali, Niger: new, Chad]: YAML reads "Niger: new" as a mapping.
         r.problem(node, "a ': ' inside an unquoted list item makes it a mapping: put the item in quotes")
         return None
     keys = r.shape(node, shapes.ITEM)
-    if keys is None or len(keys) != 2:
+    if keys is None or "text" not in keys:
         return None
-    lead, text = inline(r, keys["lead"]), inline(r, keys["text"])
-    if lead is None or text is None:
+    lead = inline(r, keys["lead"]) if "lead" in keys else None
+    text = inline(r, keys["text"])
+    if text is None or ("lead" in keys and lead is None):
         return None
-    return ListItem(text, lead, pos=r.pos(node))
+    return ListItem(text, lead, pos=r.pos(node), marking=marking(r, keys))
 
 
 def _image(r: Reader, node: Node) -> Image | None:

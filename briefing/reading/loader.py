@@ -14,6 +14,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from .. import gc_pause
 from ..errors import SpecError
 from ..limits import Limits, using
+from ..markings.portions import resolve
 from ..model import (
     DEFAULT_CITATION_STYLE,
     NOTE_STYLES,
@@ -27,6 +28,7 @@ from ..model import (
 )
 from . import apparatus, language, shapes
 from .blocks import blocks, inline, items
+from .markings import marking
 from .reader import Reader, kind_of
 from .resolve import Resolved, resolve_file, resolve_text
 from .style_files import Layer, merge, read_style
@@ -120,6 +122,9 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
     references = _opt(keys, "sources", lambda n: apparatus.sources(r, n))
     citation_style = _opt(keys, "citation_style", lambda n: apparatus.citation_style(r, n))
     note_style = _opt(keys, "note_style", lambda n: r.choice(n, NOTE_STYLES))
+    heard = len(r.problems)
+    style = merge(styles[0], read_style(r, keys["style"]) if "style" in keys else {}, styles[1])
+    style_read = len(r.problems) == heard
     briefing = Briefing(
         title=title or "",
         subtitle=_opt(keys, "subtitle", r.text),
@@ -132,7 +137,7 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
         direction=_opt(keys, "direction", lambda n: language.direction(r, n)) or language.natural_direction(tag),
         labels=r.labels,
         sections=_sections(r, keys["sections"], 1) if "sections" in keys else (),
-        style=merge(styles[0], read_style(r, keys["style"]) if "style" in keys else {}, styles[1]),
+        style=style,
         references=references or (),
         citation_style=citation_style or DEFAULT_CITATION_STYLE,
         note_style=cast(NoteStyle, note_style or "footnotes"),
@@ -144,6 +149,11 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
         r.choice(keys["sections_mode"], ("merge", "replace"))
     if "sections" in keys and keys["sections"].value == []:
         r.problem(keys["sections"], "'sections' needs at least one section")
+    # Portions are checked against the scheme once the style, which names it, is read (and read well:
+    # a scheme given wrongly would make every marking look wrong).
+    if style_read:
+        briefing, found = resolve(briefing, r.pos(keys["classification"]) if "classification" in keys else None)
+        r.problems.extend(found)
     return briefing if title is not None else None
 
 
@@ -185,4 +195,4 @@ def _section(r: Reader, node: Node, level: int) -> Section | None:
     subsections = _sections(r, keys["sections"], level + 1) if "sections" in keys else ()
     if heading is None:
         return None
-    return Section(heading, content, subsections, ident, pos=r.pos(node))
+    return Section(heading, content, subsections, ident, pos=r.pos(node), marking=marking(r, keys))

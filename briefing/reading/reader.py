@@ -104,10 +104,12 @@ class Reader:
         keys: Mapping[str, object] | None,
         required: tuple[str, ...] = (),
         what: str = "this mapping",
+        listed: tuple[str, ...] | None = None,
     ) -> dict[str, Node] | None:
         """The values of a mapping by key, checking keys against ``keys``.
 
-        With ``keys`` None, any name is a key (as for variables).
+        With ``keys`` None, any name is a key (as for variables). An unknown key's message lists
+        ``listed`` (all of ``keys`` when None) unless one of ``keys`` is close to it.
         """
         if not self._expect(node, MappingNode, "a mapping"):
             return None
@@ -123,7 +125,8 @@ class Reader:
             elif keys is None and not key.isidentifier():
                 self.problem(key_node, f"'{key}' is not a name (use letters, digits and _)")
             elif keys is not None and key not in keys:
-                self.problem(key_node, f"unknown key '{key}' in {what}{did_you_mean(key, keys)}")
+                hint = did_you_mean(key, keys, False) or did_you_mean(key, list(listed or keys))
+                self.problem(key_node, f"unknown key '{key}' in {what}{hint}")
             else:
                 found[key] = value
         for key in required:
@@ -133,7 +136,8 @@ class Reader:
 
     def shape(self, node: Node, shape: Shape) -> dict[str, Node] | None:
         """The values of a mapping of a known shape, its keys checked."""
-        return self.mapping(node, shape.keys, shape.required, shape.what)
+        # A block's message lists its types, not the marking keys that may stand beside one.
+        return self.mapping(node, shape.keys, shape.required, shape.what, shape.kinds if shape.beside else None)
 
     def sequence(self, node: Node, what: str = "a list", empty: str | None = None) -> list[Node] | None:
         """The items of a list node; with ``empty``, a list that must hold something (``empty`` says so)."""

@@ -77,8 +77,27 @@ class Shape:
     required: tuple[str, ...] = ()
     """Keys it must have."""
     one_key: bool = False
-    """It holds exactly one of its keys (a block)."""
+    """It holds exactly one of its keys (a block), besides any of ``beside``."""
+    beside: tuple[str, ...] = ()
+    """Keys that may stand beside the one key of a ``one_key`` shape (a block's classification)."""
 
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The keys of which a ``one_key`` shape holds exactly one."""
+        return tuple(k for k in self.keys if k not in self.beside)
+
+
+MARKED: dict[str, Key] = {
+    "classification": Key(
+        "This portion's level in the marking scheme (OFFICIAL-SENSITIVE or OS); what it holds inherits it."
+    ),
+    "caveats": Key(
+        "Caveats or release markings that restrict who may read it (UK EYES ONLY).",
+        {"anyOf": [TEXT, list_of(TEXT, at_least=1)]},
+    ),
+}
+"""The keys that mark a portion: a section, any block, a list item."""
+MARKING_KEYS = tuple(MARKED)
 
 ID: Schema = {"type": "string", "pattern": r"^(sec|tbl|fig|box)-[\w][\w:.\-]*$"}
 """An id for cross-references, its kind's prefix first."""
@@ -97,8 +116,8 @@ CREDIT_KEY_DOC = 'Where it comes from: plain text or a citation ("[@ocha2026]"),
 ITEM = Shape(
     "item",
     "a list item",
-    {"lead": Key("Run-in heading, shown bold before a colon."), "text": Key("The item's text.")},
-    ("lead", "text"),
+    {"lead": Key("Run-in heading, shown bold before a colon."), "text": Key("The item's text."), **MARKED},
+    ("text",),
 )
 LIST: Schema = list_of({"anyOf": [TEXT, ref("item")]}, at_least=1)
 INCLUDE: Schema = {
@@ -207,7 +226,7 @@ _TEXT_BLOCKS: dict[str, Key] = {
     "bullets": Key("A bulleted list.", LIST),
     "numbered": Key("A numbered list.", LIST),
 }
-TEXT_BLOCK = Shape("text_block", "a block of a callout", dict(_TEXT_BLOCKS), one_key=True)
+TEXT_BLOCK = Shape("text_block", "a block of a callout", {**_TEXT_BLOCKS, **MARKED}, one_key=True, beside=MARKING_KEYS)
 CALLOUT = Shape(
     "callout",
     "a callout",
@@ -233,7 +252,7 @@ _BLOCKS: dict[str, Key] = {
     ),
 }
 assert tuple(_BLOCKS) == BLOCK_TYPES, "every block type of the model has its key here, in the same order"
-BLOCK = Shape("block", "a block", dict(_BLOCKS), one_key=True)
+BLOCK = Shape("block", "a block", {**_BLOCKS, **MARKED}, one_key=True, beside=MARKING_KEYS)
 SECTION = Shape(
     "section",
     "a section",
@@ -248,6 +267,7 @@ SECTION = Shape(
         ),
         "after": Key("In a spec that extends a base: put this section after the section of this heading."),
         "before": Key("In a spec that extends a base: put this section before the section of this heading."),
+        **MARKED,
     },
     ("heading",),
 )
@@ -296,7 +316,28 @@ MARKING = Shape(
     {
         "colour": Key("Colour of the marking.", COLOUR),
         "banner": Key("White text on a band of the marking colour.", BOOLEAN),
+        "scheme": Key(
+            "The marking scheme portions are marked in: uk (the default), us, or levels and caveats of its own.",
+            {"anyOf": [one_of("uk", "us"), ref("scheme")]},
+        ),
     },
+)
+SCHEME = Shape(
+    "scheme",
+    "a marking scheme",
+    {
+        "name": Key("The scheme's name."),
+        "levels": Key(
+            "The levels from the lowest up, each {name: banner text, portion: short mark}.",
+            list_of({"type": "object", "additionalProperties": TEXT}, at_least=1),
+        ),
+        "caveats": Key(
+            "Caveats and release markings, each {name: banner text, portion: short mark}.",
+            list_of({"type": "object", "additionalProperties": TEXT}),
+        ),
+        "separator": Key('Between the level and each caveat (" " when not given; "//" in the US style).'),
+    },
+    ("levels",),
 )
 STYLE = Shape(
     "style",
@@ -346,6 +387,10 @@ DISTRIBUTION = Shape(
         "formats": Key("Which files of the pack to attach (pdf when not given).", list_of(TEXT, at_least=1)),
         "subject": Key("The subject; may use {{ title }}, {{ date }}, {{ classification }} and {{ list }}."),
         "note": Key("A line above the summary in the mail."),
+        "clearance": Key(
+            "The level its readers hold: they receive the pack's variant for it (see Markings and variants)."
+        ),
+        "caveats": MARKED["caveats"],
     },
     ("name",),
 )
@@ -452,6 +497,7 @@ SHAPES = (
     PAGE,
     TABLE_LOOK,
     MARKING,
+    SCHEME,
     LABELS,
 )
 """Every shape, the spec's first."""

@@ -12,7 +12,7 @@ from yaml.nodes import Node, ScalarNode
 from ..errors import Problem, SpecError
 from ..model import Pos
 from ..style import BUNDLED_FONTS, COVER_MODES, PAGE_SIZES_CM, FontFamily, Style, TableLook
-from . import shapes
+from . import markings, shapes
 from .compose import compose, read_spec_text
 from .reader import Reader, did_you_mean
 
@@ -93,6 +93,8 @@ def read_style(r: Reader, node: Node) -> Layer:
             layer["marking_colour"] = r.colour(marking["colour"])
         if "banner" in marking:
             layer["marking_banner"] = r.boolean(marking["banner"])
+        if "scheme" in marking:
+            layer["scheme"] = markings.scheme(r, marking["scheme"])
     # A value that failed its check is left out; the problem is already noted.
     return {key: value for key, value in layer.items() if value is not None or key.startswith("table.")}
 

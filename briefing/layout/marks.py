@@ -1,0 +1,40 @@
+"""Portion marks: "(OS) " before each marked paragraph, heading, list item and caption.
+
+The mark is put into the laid text itself, so every writer, the mail body and the preview show it
+without knowing about markings; a pack that marks no portions shows none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TypeVar
+
+from ..model import Inline, Marking, Paragraph, Span
+from ..style import Style
+from .numbering import Caption
+
+P = TypeVar("P", bound=Paragraph)
+
+
+def mark_of(node: object, style: Style) -> str:
+    """The portion mark a node shows ("(OS)"), or "" when it carries no marking."""
+    marking: Marking | None = getattr(node, "marking", None)
+    return style.scheme.mark(marking.level, marking.caveats) if marking is not None else ""
+
+
+def marked_text(text: Inline, node: object, style: Style) -> Inline:
+    """A heading's or an item's text with its node's portion mark before it."""
+    mark = mark_of(node, style)
+    return (Span(mark + " "), *text) if mark else text
+
+
+def marked_paragraph(paragraph: P, style: Style) -> P:
+    """A paragraph with its portion mark before its text."""
+    mark = mark_of(paragraph, style)
+    return replace(paragraph, text=(Span(mark + " "), *paragraph.text)) if mark else paragraph
+
+
+def marked_caption(caption: Caption, node: object, style: Style) -> Caption:
+    """A table's or figure's caption with the portion mark of what it captions."""
+    mark = mark_of(node, style)
+    return replace(caption, mark=mark) if mark else caption

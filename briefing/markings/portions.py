@@ -1,0 +1,196 @@
+"""Each portion's marking resolved (own, inherited or the lowest level) and checked; the banner computed.
+
+A spec that marks no portion keeps its ``classification:`` as written, for the whole pack. Once any
+portion is marked, every portion has a marking: its own, else what holds it has, else the scheme's
+lowest level. Caveats add up: what a caveated section holds carries its caveats too. A top-level
+``classification:`` is the ceiling: a portion above it is refused, never a silently raised banner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from ..errors import Problem
+from ..model import (
+    Briefing,
+    Callout,
+    Chart,
+    Image,
+    ListBlock,
+    ListItem,
+    Marking,
+    Paragraph,
+    Pos,
+    Section,
+    Table,
+    walk_sections,
+)
+from ..reading.reader import did_you_mean
+from .scheme import Scheme
+
+Portion = Section | Paragraph | ListBlock | ListItem | Table | Chart | Image | Callout
+"""What a spec can mark."""
+N = TypeVar("N")
+
+
+def portions_marked(doc: Briefing) -> bool:
+    """Whether the spec marks any portion (else its classification is the whole pack's, as written)."""
+    return any(_own(node) is not None for node in every_portion(doc))
+
+
+def every_portion(doc: Briefing) -> list[object]:
+    """Every node that can carry a marking, in reading order."""
+    found: list[object] = []
+
+    def blocks(content: tuple[object, ...]) -> None:
+        for block in content:
+            found.append(block)
+            if isinstance(block, ListBlock):
+                found.extend(block.items)
+            if isinstance(block, Callout):
+                blocks(block.content)
+
+    blocks(doc.summary)
+    for _, section in walk_sections(doc.sections):
+        found.append(section)
+        blocks(section.content)
+    return found
+
+
+def _own(node: object) -> Marking | None:
+    return getattr(node, "marking", None)
+
+
+@dataclass(frozen=True)
+class _Holder:
+    """The marking a portion inherits, and the portion (or the ceiling) that set it, for messages."""
+
+    marking: Marking
+    """What an unmarked portion takes."""
+    what: str | None
+    """ "the section" / "the briefing's classification", or None for the default, which bounds nothing."""
+    pos: Pos
+    bound: str | None = None
+    """The highest level a portion it holds may have."""
+
+
+class _Resolver:
+    def __init__(self, scheme: Scheme) -> None:
+        self.scheme = scheme
+        self.problems: list[Problem] = []
+
+    def checked(self, marking: Marking) -> Marking | None:
+        """A marking's words as the scheme names them; problems for words it does not know."""
+        level = self.scheme.level(marking.level) if marking.level else None
+        if marking.level and level is None:
+            hint = did_you_mean(marking.level, self.scheme.words())
+            self.problems.append(
+                Problem(marking.pos, f"'{marking.level}' is not a level of the {self.scheme.name} marking scheme{hint}")
+            )
+            return None
+        caveats = []
+        for word in marking.caveats:
+            caveat = self.scheme.caveat(word)
+            if caveat is None:
+                known = [c.name for c in self.scheme.caveats]
+                hint = did_you_mean(word, known) if known else " (the scheme has no caveats)"
+                self.problems.append(
+                    Problem(marking.pos, f"'{word}' is not a caveat of the {self.scheme.name} marking scheme{hint}")
+                )
+                return None
+            caveats.append(caveat.name)
+        return Marking(level.name if level else "", tuple(caveats), pos=marking.pos)
+
+    def mark(self, node: N, holder: _Holder, what: str) -> tuple[N, _Holder]:
+        """``node`` with its effective marking, and what it hands down to what it holds."""
+        own = _own(node)
+        checked = self.checked(own) if own is not None else None
+        if checked is None:
+            return replace(node, marking=holder.marking), holder  # type: ignore[type-var]
+        level = checked.level or holder.marking.level
+        caveats = self.scheme.ordered({*holder.marking.caveats, *checked.caveats})
+        if holder.bound is not None and self.scheme.rank(level) > self.scheme.rank(holder.bound):
+            self.problems.append(Problem(checked.pos, _above(what, level, holder)))
+        effective = Marking(level, caveats, pos=checked.pos)
+        inner = _Holder(effective, f"the {what}", checked.pos, level)
+        return replace(node, marking=effective), inner  # type: ignore[type-var]
+
+    def blocks(self, content: tuple[N, ...], holder: _Holder) -> tuple[N, ...]:
+        return tuple(self.block(block, holder) for block in content)
+
+    def block(self, block: N, holder: _Holder) -> N:
+        if not hasattr(block, "marking"):
+            return block  # a page break: no text to mark
+        name = _NAMES.get(type(block), "block")
+        marked, inner = self.mark(block, holder, name)
+        if isinstance(marked, ListBlock):
+            items = tuple(self.mark(item, inner, "list item")[0] for item in marked.items)
+            return replace(marked, items=items)  # type: ignore[return-value]
+        if isinstance(marked, Callout):
+            return replace(marked, content=self.blocks(marked.content, inner))  # type: ignore[return-value]
+        return marked
+
+    def section(self, section: Section, holder: _Holder) -> Section:
+        marked, inner = self.mark(section, holder, "section")
+        return replace(
+            marked,
+            content=self.blocks(marked.content, inner),
+            sections=tuple(self.section(sub, inner) for sub in marked.sections),
+        )
+
+
+def _above(what: str, level: str, holder: _Holder) -> str:
+    if holder.what == "the briefing's classification":
+        return (
+            f"this {what} is marked {level}, above the briefing's classification {holder.bound} "
+            f"(line {holder.pos.line}), its ceiling: raise the classification or mark this {what} lower"
+        )
+    return (
+        f"this {what} is marked {level}, above the {holder.bound} of {holder.what} (line {holder.pos.line}) "
+        f"that holds it: mark {holder.what} at least {level}, or this {what} lower"
+    )
+
+
+_NAMES = {
+    Paragraph: "paragraph",
+    ListBlock: "list",
+    Table: "table",
+    Chart: "chart",
+    Image: "image",
+    Callout: "callout",
+}
+
+
+def resolve(doc: Briefing, ceiling_pos: Pos | None = None) -> tuple[Briefing, list[Problem]]:
+    """``doc`` with every portion's marking resolved and its banner computed, or the problems found.
+
+    ``ceiling_pos`` is where the top-level ``classification:`` was written.
+    """
+    if not portions_marked(doc):
+        return doc, []
+    scheme = doc.style.scheme
+    resolver = _Resolver(scheme)
+    lowest = Marking(scheme.levels[0].name)
+    holder = _Holder(lowest, None, doc.pos)
+    if doc.classification is not None:
+        at = ceiling_pos or doc.pos
+        ceiling = resolver.checked(Marking(doc.classification.strip(), pos=at))
+        if ceiling is not None:
+            # The ceiling bounds every level, but hands down only the lowest: unmarked text is not raised.
+            holder = _Holder(lowest, "the briefing's classification", at, ceiling.level)
+    summary = resolver.blocks(doc.summary, holder)
+    sections = tuple(resolver.section(section, holder) for section in doc.sections)
+    marked = replace(doc, summary=summary, sections=sections)
+    return replace(marked, classification=banner(marked)), resolver.problems
+
+
+def banner(doc: Briefing) -> str | None:
+    """The highest level present and every caveat present, as the scheme writes a banner."""
+    scheme = doc.style.scheme
+    found = [m for m in (_own(node) for node in every_portion(doc)) if m is not None]
+    if not found:
+        return doc.classification
+    level = max((m.level for m in found), key=scheme.rank)
+    caveats = {c for m in found for c in m.caveats}
+    return scheme.banner(level, scheme.ordered(caveats))
