@@ -26,6 +26,8 @@ from .layout import lay_out
 from .limits import Limits, read_limits
 from .lint import Finding, fix_file, lint
 from .mail import OverBudget, message_for, parse_size
+from .markings import sending
+from .markings.variant import clearance_of, cleared, variant_stem
 from .model import Briefing
 from .reading import compose
 from .reading.loader import Options, load, resolved_tree
@@ -112,6 +114,18 @@ def _parser() -> argparse.ArgumentParser:
         "--scheduler",
         metavar="ADDRESS",
         help="build on a Dask cluster, e.g. tcp://host:8786; the files come back to --out",
+    )
+    build.add_argument(
+        "--clearance",
+        metavar="LEVEL",
+        help="build the variant for readers of this level: no portion above it (see 'Markings and variants')",
+    )
+    build.add_argument(
+        "--caveat",
+        action="append",
+        default=[],
+        metavar="CAVEAT",
+        help="with --clearance: a caveat its readers meet, e.g. 'UK EYES ONLY' (repeatable)",
     )
     _spec_options(build, building=True)
 
@@ -498,15 +512,19 @@ def _loaded(args: argparse.Namespace) -> Iterator[tuple[batch.Job, Briefing | No
     variants = _variants(args.each)
     template = args.out_name or ("{{ spec }}-" + "-".join(f"{{{{ {n} }}}}" for n in variants[0]) if args.each else None)
     stems: set[str] = set()
+    if args.caveat and not args.clearance:
+        raise _Usage("--caveat goes with --clearance LEVEL")
     for spec in args.specs:
         for values in variants:
             job_options = replace(options, variables={**options.variables, **values})
             try:
                 doc = load(spec, job_options)
+                doc = cleared(doc, clearance_of(doc, args.clearance, args.caveat)).doc if args.clearance else doc
             except SpecError as exc:
                 yield batch.Job(spec, Path(spec).stem), None, list(exc.problems)
                 continue
             stem = render_name(template, doc.variables) if template else Path(spec).stem
+            stem = variant_stem(stem, doc.variant)
             if stem in stems:
                 raise _Usage("two specs would be written to the same file names")
             stems.add(stem)
@@ -610,29 +628,48 @@ def _send(args: argparse.Namespace) -> int:
         except SettingsError as exc:
             raise _Usage(str(exc)) from None
     stem, out = Path(args.spec).stem, Path(args.out)
-    laid = lay_out(doc)  # once: held here, it serves the pack's files and every list's mail body
-    # What is sent is built: every list's files, and the HTML page when it is the mail's body (--html).
-    needed = [f for d in every_list for f in d.formats] + (["html"] if args.html else [])
-    built = current_pack(laid.doc, stem, out, needed)
     sender = smtp.sender if smtp else (args.sender or os.environ.get("BRIEFING_SMTP_FROM") or "briefing@localhost")
-    outgoing, failed, content = [], 0, content_key(doc)
-    for dlist in lists:
+    if sending.marked(doc, every_list):  # each list its own variant
+        plans = sending.plans(args.spec, doc, lists, options, args.distribution, stem)
+    else:
+        plans = [sending.Plan(d, doc, stem, None) for d in lists]
+    # Each pack laid out once: held here, its layout serves its files and its lists' mail bodies.
+    laid = {plan.stem: lay_out(plan.doc) for plan in plans}
+    contents = {plan.stem: content_key(plan.doc) for plan in plans}
+    packs: dict[str, dict[str, Path]] = {}
+    outgoing, failed, refused = [], 0, []
+    for plan in plans:
+        # Every list of a pack counts, so that sending to one list and then the others sends the same files.
+        needed = [f for d in (every_list if plan.withheld is None else []) for f in d.formats]
+        needed += [f for p in plans if p.stem == plan.stem for f in p.list.formats]
+        needed += ["html"] if args.html else []  # the page is the mail's body
+        if plan.stem not in packs:
+            packs[plan.stem] = current_pack(laid[plan.stem].doc, plan.stem, out, needed)
+        built = packs[plan.stem]
         try:
-            outgoing.append(message_for(doc, dlist, built, stem, sender, max_size, args.html, content))
+            item = message_for(plan.doc, plan.list, built, plan.stem, sender, max_size, args.html, contents[plan.stem])
         except OverBudget as exc:
-            print(f"{dlist.name}: not sent: {exc}", file=sys.stderr)
+            print(f"{plan.list.name}: not sent: {exc}", file=sys.stderr)
             failed += 1
+            continue
+        refused.extend(sending.check(plan, item, {f: built[f] for f in plan.list.formats}))
+        outgoing.append((plan, item))
+    if refused:  # read back before any byte goes out: one hit stops the whole send
+        for line in refused:
+            print(line, file=sys.stderr)
+        print("briefing: nothing sent: a variant holds words of portions it withholds", file=sys.stderr)
+        return EXIT_FAILED
     if smtp is None:
         placeholder = not (args.sender or os.environ.get("BRIEFING_SMTP_FROM"))
-        for item in outgoing:
-            path = out / f"{stem}.{item.list.name}.eml"
+        for plan, item in outgoing:
+            path = out / f"{plan.stem}.{item.list.name}.eml"
             write_eml(item, path)
             print(path)
-            for line in dry_run_report(item, placeholder):
+            for line in [*sending.report(plan), *dry_run_report(item, placeholder)]:
                 print(f"  {line}")
     else:
         with SendLog(out / f"{stem}{LOG_SUFFIX}") as log:  # locked: a second run waits for none of it
-            failed += deliver(outgoing, smtp, log, args.resend, _say)
+            failed += deliver([item for _, item in outgoing], smtp, log, args.resend, _say)
     return EXIT_FAILED if failed else EXIT_OK
 
 

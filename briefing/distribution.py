@@ -23,6 +23,7 @@ from .reading import shapes
 from .reading.compose import compose, pos_of, read_spec_text
 from .reading.inline import parse_inline
 from .reading.loader import Options, resolved_tree
+from .reading.markings import marking
 from .reading.reader import Reader, did_you_mean
 from .reading.resolve import key_value
 from .reading.variables import render
@@ -56,6 +57,10 @@ class DistributionList:
     pos: Pos = field(default=Pos("<list>", 0, 0), compare=False, repr=False)
     notices: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
     """What the list's reader noticed without refusing it (one mailbox named twice), to show when it is sent."""
+    clearance: str | None = None
+    """The level its readers hold, as written: they receive the variant for it. None: see markings/sending.py."""
+    caveats: tuple[str, ...] = ()
+    """The caveats its readers meet (UK EYES ONLY), as written."""
 
     @property
     def recipients(self) -> tuple[str, ...]:
@@ -169,6 +174,7 @@ def _list(r: Reader, node: Node) -> DistributionList | None:
         r.problem(node, f"list '{name}' has no recipients (give to, cc or bcc)")
         return None
     notices = tuple(r.notices[heard:])
+    marked = marking(r, keys, "clearance")
     return DistributionList(
         name,  # type: ignore[arg-type]
         to,  # type: ignore[arg-type]
@@ -179,6 +185,8 @@ def _list(r: Reader, node: Node) -> DistributionList | None:
         note,
         pos=r.pos(node),
         notices=notices,
+        clearance=(marked.level or None) if marked else None,
+        caveats=marked.caveats if marked else (),
     )
 
 

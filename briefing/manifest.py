@@ -64,6 +64,19 @@ def manifest(
         "versions": {"python": platform.python_version(), **{name: _version(name) for name in _LIBRARIES}},
         "outputs": [_output(fmt, written, final, known.get(fmt)) for fmt, written, final in outputs],
         "warnings": [{"position": str(w.pos), "message": w.message} for w in warnings],
+        **({"variant": _variant(doc)} if doc.variant else {}),
+    }
+
+
+def _variant(doc: Briefing) -> dict[str, Any]:
+    """Which variant the files are: its clearance, caveats, banner and how many portions it withheld (never what)."""
+    assert doc.variant is not None
+    variant = doc.variant
+    return {
+        "clearance": variant.clearance,
+        "caveats": list(variant.caveats),
+        "banner": doc.classification,
+        "withheld": variant.withheld,
     }
 
 

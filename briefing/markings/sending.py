@@ -1,0 +1,89 @@
+"""Sending a marked pack: each list its own variant, and the read-back check before any byte goes out.
+
+A list states the ``clearance:`` (and ``caveats:``) its readers hold and receives the variant for
+them. A list without a ``clearance:`` receives the variant at the scheme's lowest level with no
+caveats: nothing above what every reader may read. A pack that marks no portions goes whole to every
+list, as before, unless a list states a clearance its classification is above (then it is refused).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..distribution import DistributionList, read_lists
+from ..mail import Outgoing
+from ..model import Briefing
+from ..reading.loader import Options
+from .leaks import leaks
+from .portions import portions_marked
+from .variant import Cleared, Withheld, clearance_of, cleared, variant_stem
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one list receives: the variant's briefing, its files' name, the list as the variant renders it."""
+
+    list: DistributionList
+    """The list, its subject rendered with the variant's banner."""
+    doc: Briefing
+    """The variant's briefing (the whole pack's, for an unmarked pack)."""
+    stem: str
+    """The variant's file name."""
+    withheld: Withheld | None
+    """What the variant withheld; None for the whole pack."""
+
+
+def marked(doc: Briefing, lists: Sequence[DistributionList]) -> bool:
+    """Whether lists receive variants: the pack marks portions, or a list states a clearance."""
+    return portions_marked(doc) or any(d.clearance for d in lists)
+
+
+def plans(
+    spec: str | os.PathLike[str],
+    doc: Briefing,
+    lists: Sequence[DistributionList],
+    options: Options,
+    list_file: str | os.PathLike[str] | None,
+    stem: str,
+) -> list[Plan]:
+    """Each list's variant; the lists read again with each variant, whose banner their subjects show."""
+    lowest = doc.style.scheme.levels[0].name
+    made: dict[tuple[str, tuple[str, ...]], tuple[Cleared, dict[str, DistributionList]]] = {}
+    found = []
+    for dlist in lists:
+        clearance = clearance_of(doc, dlist.clearance or lowest, dlist.caveats, dlist.pos)
+        key = (clearance.clearance, clearance.caveats)
+        if key not in made:
+            variant = cleared(doc, clearance)
+            rendered = {d.name: d for d in read_lists(spec, variant.doc, options, list_file)}
+            made[key] = (variant, rendered)
+        variant, rendered = made[key]
+        found.append(Plan(rendered[dlist.name], variant.doc, variant_stem(stem, variant.doc.variant), variant.withheld))
+    return found
+
+
+def check(plan: Plan, outgoing: Outgoing, files: dict[str, Path]) -> list[str]:
+    """What the read-back check finds of the withheld portions in a list's files and its message: one line each."""
+    if plan.withheld is None or not plan.withheld.words:
+        return []
+    parts = [(path.name, path.read_bytes()) for path in files.values()]
+    parts.append((f"{plan.stem}.{plan.list.name}.eml", outgoing.message.as_bytes()))
+    return [
+        f"{plan.list.name}: not sent: {name} holds {count} word{'s' if count > 1 else ''} of portions withheld "
+        f"from the {plan.doc.classification} variant"
+        for name, count in leaks(parts, plan.withheld.words).items()
+    ]
+
+
+def report(plan: Plan) -> list[str]:
+    """The dry run's lines about a list's variant: clearance, banner, and where the withheld portions were."""
+    variant = plan.doc.variant
+    if variant is None or plan.withheld is None:
+        return []
+    cleared_for = " ".join((variant.clearance, *variant.caveats))
+    lines = [f"variant: {cleared_for} (banner {plan.doc.classification}), {variant.withheld} portions withheld"]
+    lines.extend(f"  withheld: {pos}" for pos in plan.withheld.positions)
+    return lines

@@ -1,0 +1,224 @@
+"""The variant of a pack for readers of one clearance: withheld portions removed from the model before layout.
+
+Filtering the model, not the files, is what keeps a withheld portion out of every file: numbering,
+contents, bookmarks, sheets, charts and the banner are then the variant's own, and no writer ever
+sees the withheld text. What was withheld is kept only as positions (for ``--dry-run``) and as the
+words a read-back check looks for in the variant's files (``leaks``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, fields, is_dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from ..errors import Problem, SpecError
+from ..layout.text import meta_line
+from ..model import NOWHERE, Briefing, Callout, ListBlock, Marking, Pos, Rows, Section, Variant
+from ..reading.reader import did_you_mean
+from .portions import banner, portions_marked
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """What a variant left out, never shown as text: where each portion was, and the words to look for."""
+
+    positions: tuple[Pos, ...]
+    """Where each withheld portion was written, in reading order."""
+    words: frozenset[str]
+    """Words of the withheld portions that the variant's own text does not hold: none may be in its files."""
+
+
+@dataclass(frozen=True)
+class Cleared:
+    """A variant: the briefing its readers may read, and what was withheld from it."""
+
+    doc: Briefing
+    """The variant's briefing: only the portions its readers may read; its banner computed from them."""
+    withheld: Withheld
+    """What was left out."""
+
+
+OPTION = Pos("--clearance", 0, 0)
+"""Where a clearance given on the command line was written."""
+
+
+def clearance_of(doc: Briefing, level: str, caveats: Iterable[str] = (), pos: Pos = OPTION) -> Variant:
+    """A clearance named by its level and caveats, checked against the pack's scheme, in the scheme's words."""
+    scheme = doc.style.scheme
+    found = scheme.level(level.strip())
+    problems = []
+    if found is None:
+        hint = did_you_mean(level, scheme.words())
+        problems.append(Problem(pos, f"'{level}' is not a level of the {scheme.name} marking scheme{hint}"))
+    names = []
+    for word in caveats:
+        caveat = scheme.caveat(word.strip())
+        if caveat is None:
+            hint = did_you_mean(word, [c.name for c in scheme.caveats])
+            problems.append(Problem(pos, f"'{word}' is not a caveat of the {scheme.name} marking scheme{hint}"))
+        else:
+            names.append(caveat.name)
+    if problems or found is None:
+        raise SpecError(problems)
+    return Variant(found.name, scheme.ordered(set(names)))
+
+
+def cleared(doc: Briefing, clearance: Variant) -> Cleared:
+    """The variant of ``doc`` for readers of ``clearance``: the portions at or below its level whose caveats
+    they meet. A pack that marks no portions is one portion at its classification."""
+    scheme = doc.style.scheme
+    rank = scheme.rank(clearance.clearance)
+    allowed = set(clearance.caveats)
+
+    def may(marking: Marking | None) -> bool:
+        if marking is None:
+            return True
+        return scheme.rank(marking.level) <= rank and set(marking.caveats) <= allowed
+
+    if not portions_marked(doc):
+        whole = doc.classification and scheme.level(doc.classification.strip())
+        if whole and scheme.rank(whole.name) > rank:
+            raise SpecError(
+                [
+                    Problem(
+                        doc.pos,
+                        f"the whole briefing is {whole.name}: nothing in it may be read at {clearance.clearance}",
+                    )
+                ]
+            )
+        return Cleared(replace(doc, variant=replace(clearance, withheld=0)), Withheld((), frozenset()))
+    sift = _Sift(may)
+    summary = sift.blocks(doc.summary)
+    sections = sift.sections(doc.sections)
+    if not sections:
+        raise SpecError(
+            [Problem(doc.pos, f"no section of the briefing may be read at {_named(clearance, scheme.separator)}")]
+        )
+    kept = replace(doc, summary=summary, sections=sections)
+    kept = replace(kept, classification=banner(kept), variant=replace(clearance, withheld=len(sift.positions)))
+    words = _tokens(sift.texts) - _tokens([*_texts(kept), meta_line(kept)]) - furniture_words()
+    notices = tuple(n for n in kept.notices if not _tokens([n[1]]) & words)
+    kept = replace(
+        kept, notices=notices, variables={k: v for k, v in kept.variables.items() if not _tokens([str(v)]) & words}
+    )
+    return Cleared(kept, Withheld(tuple(sift.positions), frozenset(words)))
+
+
+def variant_stem(stem: str, variant: Variant | None) -> str:
+    """The file name of a variant's pack: the spec's, then its clearance ("weekly.official-sensitive")."""
+    if variant is None:
+        return stem
+    words = " ".join((variant.clearance, *variant.caveats)).casefold()
+    return f"{stem}." + "-".join(re.findall(r"[a-z0-9]+", words))
+
+
+def _named(clearance: Variant, separator: str) -> str:
+    return separator.join((clearance.clearance, *clearance.caveats))
+
+
+class _Sift:
+    """Walks the model keeping what may be read; collects what may not (positions and text)."""
+
+    def __init__(self, may: Callable[[Marking | None], bool]) -> None:
+        self.may = may
+        self.positions: list[Pos] = []
+        self.texts: list[str] = []
+
+    def out(self, node: object) -> None:
+        self.positions.append(getattr(node, "pos", NOWHERE))
+        self.texts.extend(_texts(node))
+
+    def sections(self, sections: tuple[Section, ...]) -> tuple[Section, ...]:
+        kept = []
+        for section in sections:
+            if not self.may(section.marking):
+                self.out(section)
+                continue
+            kept.append(
+                replace(section, content=self.blocks(section.content), sections=self.sections(section.sections))
+            )
+        return tuple(kept)
+
+    def blocks(self, blocks: tuple) -> tuple:  # type: ignore[type-arg]
+        kept = []
+        for block in blocks:
+            if not self.may(getattr(block, "marking", None)):
+                self.out(block)
+                continue
+            if isinstance(block, ListBlock):
+                items = []
+                for item in block.items:
+                    if self.may(item.marking):
+                        items.append(item)
+                    else:
+                        self.out(item)
+                if not items:
+                    continue
+                block = replace(block, items=tuple(items))
+            if isinstance(block, Callout):
+                content = self.blocks(block.content)
+                if not content:
+                    self.texts.append(block.title)
+                    continue
+                block = replace(block, content=content)
+            kept.append(block)
+        return tuple(kept)
+
+
+_NOT_SHOWN = ("pos", "style", "sources", "path", "variables", "notices", "marking")
+"""Fields that are not a briefing's text: a variable's value counts only where the text uses it, and a
+marking's words are the scheme's, which the banner shows in every variant."""
+_WORD = re.compile(r"\w+")
+_TEMPLATES = Path(__file__).resolve().parent.parent / "page_templates"
+
+
+@cache
+def furniture_words() -> frozenset[str]:
+    """Words the pack's own furniture may print in any variant (the mail's "Attached", a sheet's name):
+    a withheld portion that uses one of them is not given away by it."""
+    own = [path.read_text(encoding="utf-8") for path in sorted(_TEMPLATES.glob("*.j2"))]
+    return frozenset(_tokens([*own, "Briefing Narrative Notes Sources Source Contents Table Figure Page Total"]))
+
+
+def _tokens(texts: Iterable[str]) -> set[str]:
+    """The words that could give a text away: four letters or more, or numbers of five digits or more."""
+    found = set()
+    for text in texts:
+        for word in _WORD.findall(unicodedata.normalize("NFKC", text).casefold()):
+            if (len(word) >= 4 and not word.isdigit()) or len(word) >= 5:
+                found.add(word)
+    return found
+
+
+def words_of(texts: Iterable[str]) -> set[str]:
+    """The words of texts as the read-back check compares them."""
+    return _tokens(texts)
+
+
+def _texts(node: object) -> Iterator[str]:
+    """Every text a node holds: its strings, its spans' text, its cells' values."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, Rows):
+        for column in node.columns:
+            for value in column:
+                if value is not None:
+                    yield str(value)
+    elif isinstance(node, (tuple, list)):
+        for item in node:
+            yield from _texts(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield str(key)
+            yield from _texts(value)
+    elif isinstance(node, (int, float)) or hasattr(node, "isoformat"):
+        yield str(node)
+    elif is_dataclass(node) and not isinstance(node, type):
+        for f in fields(node):
+            if f.name in _NOT_SHOWN:
+                continue
+            yield from _texts(getattr(node, f.name))

@@ -1,0 +1,462 @@
+"""Portion markings and cleared variants: marks in every format, banners, variants' own numbering, and no
+withheld word in any byte a lower variant's readers receive (files, mail bodies, headers), sent or not."""
+
+from __future__ import annotations
+
+import email
+import io
+import json
+import textwrap
+import zipfile
+from email import policy
+from pathlib import Path
+
+import pytest
+from PIL import Image as PILImage
+from pypdf import PdfReader
+
+from briefing import SpecError, loads
+from briefing.cli import main
+from briefing.layout import lay_out
+from briefing.markings.leaks import leaks, texts_of
+from briefing.markings.variant import clearance_of, cleared
+
+from .conftest import docx_text, html_text, pdf_text, xlsx_text
+
+MARKERS = {
+    "heading": "qxheadingword",
+    "paragraph": "qxparagraphword",
+    "item": "qxitemword",
+    "cell": "qxcellword",
+    "column": "qxcolumnword",
+    "caption": "qxcaptionword",
+    "chart title": "qxcharttitle",
+    "chart category": "qxcategoryword",
+    "chart series": "qxseriesword",
+    "image alt": "qxaltword",
+    "image caption": "qximagecaption",
+    "link text": "qxlinkword",
+    "link target": "qxhrefword",
+    "variable": "qxvariableword",
+    "callout": "qxcalloutword",
+    "eyes only": "qxeyesonlyword",
+}
+"""A unique word in every place a SECRET portion's text can be."""
+
+SPEC = """\
+title: Sahel Weekly
+date: 2026-11-24
+classification: SECRET
+vars: {operation: Qxvariableword}
+summary:
+  - Open judgement on the Sahel.
+  - text: Secret judgement Qxitemword.
+    classification: SECRET
+sections:
+  - heading: Situation
+    content:
+      - paragraph: Attacks around Ménaka continue.
+      - paragraph: "Sourced reporting ([Qxlinkword](https://example.org/qxhrefword)) on {{ operation }}."
+        classification: SECRET
+      - paragraph: Sourced detail Qxparagraphword.
+        classification: S
+      - table:
+          title: Holdings Qxcaptionword
+          columns: [Site, Qxcolumnword]
+          rows: [[Qxcellword, 3]]
+        classification: SECRET
+      - table:
+          title: Displacement
+          columns: [Region, People]
+          rows: [[Gao, 1200]]
+      - bullets:
+          - Training continues.
+          - text: Qxitemword source.
+            classification: SECRET
+      - paragraph: Eyes only detail Qxeyesonlyword.
+        classification: OFFICIAL-SENSITIVE
+        caveats: UK EYES ONLY
+  - heading: Partners
+    classification: OFFICIAL-SENSITIVE
+    content:
+      - paragraph: Embassy reporting on partners.
+  - heading: Operation Qxheadingword
+    classification: SECRET
+    content:
+      - chart:
+          type: bar
+          title: Flights Qxcharttitle
+          x: Route
+          y: Qxseriesword
+          columns: [Route, Qxseriesword]
+          rows: [[Qxcategoryword, 3], [Bamako, 4]]
+      - image:
+          path: picture.png
+          caption: Imagery Qximagecaption
+          alt: Airfield Qxaltword
+      - callout:
+          kind: key-judgement
+          content:
+            - paragraph: Judgement Qxcalloutword.
+"""
+
+LISTS = """\
+distribution:
+  - name: office
+    to: office@example.org
+    clearance: SECRET
+    caveats: UK EYES ONLY
+    formats: [pdf, docx, xlsx, html]
+  - name: embassies
+    to: embassies@example.org
+    clearance: OFFICIAL-SENSITIVE
+    formats: [pdf, docx, xlsx, html]
+  - name: partners
+    to: partners@example.org
+    formats: [pdf, html]
+"""
+
+
+@pytest.fixture
+def spec(tmp_path: Path) -> Path:
+    PILImage.new("RGB", (400, 200), "#336699").save(tmp_path / "picture.png")
+    path = tmp_path / "weekly.yaml"
+    path.write_text(SPEC + LISTS, encoding="utf-8")
+    return path
+
+
+def _every_byte(path: Path) -> bytes:
+    """A file's bytes as a reader's tools reach them: every part of a zip unpacked; a PDF's text, outline,
+    metadata and annotations; every part of a mail decoded (and its attachments read the same way)."""
+    data = path.read_bytes()
+    return _reached(path.name, data)
+
+
+def _reached(name: str, data: bytes) -> bytes:
+    if name.endswith((".docx", ".xlsx")):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return b"\n".join(info.filename.encode() + b"\n" + archive.read(info) for info in archive.infolist())
+    if name.endswith(".pdf"):
+        reader = PdfReader(io.BytesIO(data))
+        found = [page.extract_text() for page in reader.pages]
+        found += [str(v) for v in (reader.metadata or {}).values()]
+        found += [str(getattr(item, "title", item)) for item in _flat(reader.outline)]
+        for page in reader.pages:
+            for annotation in page.get("/Annots") or ():
+                found.append(repr(annotation.get_object()))
+        return "\n".join(found).encode()
+    if name.endswith(".eml"):
+        message = email.message_from_bytes(data, policy=policy.default)
+        found = [data, *(f"{k}: {v}".encode() for k, v in message.items())]
+        for part in message.walk():
+            if not part.is_multipart():
+                payload = part.get_payload(decode=True) or b""
+                found.append(_reached(part.get_filename() or "body", payload))
+        return b"\n".join(found)
+    return data
+
+
+def _flat(items):
+    for item in items:
+        if isinstance(item, list):
+            yield from _flat(item)
+        else:
+            yield item
+
+
+def _hits(blob: bytes, markers) -> list[str]:
+    low = blob.lower()
+    return [m for m in markers if m.encode() in low]
+
+
+# Marks and banners
+
+
+def test_portion_marks_stand_before_paragraphs_headings_items_and_captions_in_every_format(spec, tmp_path):
+    out = tmp_path / "out"
+    assert main(["build", str(spec), "--out", str(out)]) == 0
+    for text in (
+        pdf_text(out / "weekly.pdf"),
+        docx_text(out / "weekly.docx"),
+        html_text(out / "weekly.html"),
+        xlsx_text(out / "weekly.xlsx"),
+    ):
+        flat = " ".join(text.split())
+        for shown in (
+            "(O) Situation",
+            "(O) Attacks around Ménaka continue.",
+            "(S) Sourced detail Qxparagraphword.",
+            "(OS UKEO) Eyes only detail",
+            "(OS) Partners",
+            "(O) Training continues.",
+            "(S) Qxitemword source.",
+            "(S) Table 1: Holdings Qxcaptionword",
+            "(O) Table 2: Displacement",
+            "(S) Figure 1: Flights Qxcharttitle",
+        ):
+            assert shown in flat
+
+
+def test_the_banner_is_the_highest_level_and_the_caveats_present_in_each_variant(spec, tmp_path):
+    doc = loads(spec.read_text(), str(spec), spec.parent)
+    assert doc.classification == "SECRET UK EYES ONLY"
+    banners = {}
+    for level, caveats in (("SECRET", ["UK EYES ONLY"]), ("SECRET", []), ("OS", ["UKEO"]), ("OS", []), ("O", [])):
+        variant = cleared(doc, clearance_of(doc, level, caveats))
+        banners[(level, *caveats)] = variant.doc.classification
+    assert banners == {
+        ("SECRET", "UK EYES ONLY"): "SECRET UK EYES ONLY",
+        ("SECRET",): "SECRET",
+        ("OS", "UKEO"): "OFFICIAL-SENSITIVE UK EYES ONLY",
+        ("OS",): "OFFICIAL-SENSITIVE",
+        ("O",): "OFFICIAL",
+    }
+
+
+def test_a_variant_carries_its_banner_on_every_page_sheet_property_and_its_manifest(spec, tmp_path):
+    out = tmp_path / "out"
+    assert main(["build", str(spec), "--out", str(out), "--clearance", "OFFICIAL-SENSITIVE"]) == 0
+    stem = out / "weekly.official-sensitive.pack"  # with_suffix replaces ".pack"
+    pdf = PdfReader(str(stem.with_suffix(".pdf")))
+    assert all("OFFICIAL-SENSITIVE" in page.extract_text() for page in pdf.pages)
+    assert pdf.metadata["/Keywords"] == "OFFICIAL-SENSITIVE"
+    with zipfile.ZipFile(stem.with_suffix(".docx")) as docx:
+        assert b"<cp:category>OFFICIAL-SENSITIVE</cp:category>" in docx.read("docProps/core.xml")
+    with zipfile.ZipFile(stem.with_suffix(".xlsx")) as xlsx:
+        sheets = [n for n in xlsx.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert sheets and all(b"OFFICIAL-SENSITIVE" in xlsx.read(n) for n in sheets)
+    assert "OFFICIAL-SENSITIVE" in html_text(stem.with_suffix(".html"))
+    manifest = json.loads(stem.with_suffix(".manifest.json").read_text())
+    assert manifest["variant"] == {
+        "clearance": "OFFICIAL-SENSITIVE",
+        "caveats": [],
+        "banner": "OFFICIAL-SENSITIVE",
+        "withheld": 7,
+    }
+    assert not _hits(stem.with_suffix(".manifest.json").read_bytes(), MARKERS.values())
+
+
+def test_a_variant_numbers_its_own_tables_and_figures(spec):
+    doc = loads(spec.read_text(), str(spec), spec.parent)
+    laid = lay_out(cleared(doc, clearance_of(doc, "OS")).doc)
+    captions = [str(place.caption) for _, place in laid.flow if place.caption]
+    assert captions == ["(O) Table 1: Displacement"]
+    full = [str(place.caption) for _, place in lay_out(doc).flow if place.caption]
+    assert full == [
+        "(S) Table 1: Holdings Qxcaptionword",
+        "(O) Table 2: Displacement",
+        "(S) Figure 1: Flights Qxcharttitle",
+        "(S) Figure 2: Imagery Qximagecaption",
+    ]
+
+
+# No trace of what is withheld
+
+
+def test_no_word_of_a_secret_portion_is_in_any_byte_of_the_sensitive_variant(spec, tmp_path):
+    out = tmp_path / "out"
+    assert main(["build", str(spec), "--out", str(out), "--clearance", "OS"]) == 0
+    files = sorted(out.glob("weekly.official-sensitive.*"))
+    assert {f.suffix for f in files} == {".docx", ".pdf", ".xlsx", ".html", ".json"}
+    for path in files:
+        assert _hits(_every_byte(path), MARKERS.values()) == [], path.name
+    # The full pack holds every one of them: the words are where the test looks.
+    assert main(["build", str(spec), "--out", str(out)]) == 0
+    for suffix in (".docx", ".xlsx", ".html"):
+        assert len(_hits(_every_byte(out / f"weekly{suffix}"), MARKERS.values())) >= 10, suffix
+
+
+def test_each_list_gets_its_variant_in_the_dry_run_with_positions_not_text(spec, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["send", str(spec), "--out", str(out), "--dry-run", "--html"]) == 0
+    shown = capsys.readouterr().out
+    assert "variant: OFFICIAL-SENSITIVE (banner OFFICIAL-SENSITIVE), 7 portions withheld" in shown
+    assert "variant: OFFICIAL (banner OFFICIAL), 8 portions withheld" in shown
+    assert f"withheld: {spec}:13:9" in shown
+    assert not _hits(shown.encode(), MARKERS.values())
+    office = _every_byte(out / "weekly.secret-uk-eyes-only.office.eml")
+    assert set(_hits(office, MARKERS.values())) >= set(MARKERS.values()) - {"qxvariableword", "qxhrefword"}
+    for name in ("weekly.official-sensitive.embassies.eml", "weekly.official.partners.eml"):
+        eml = _every_byte(out / name)
+        assert _hits(eml, MARKERS.values()) == [], name
+    subjects = {
+        name: email.message_from_bytes((out / name).read_bytes(), policy=policy.default)["Subject"]
+        for name in ("weekly.official-sensitive.embassies.eml", "weekly.official.partners.eml")
+    }
+    assert subjects["weekly.official.partners.eml"].startswith("[OFFICIAL] ")
+    assert subjects["weekly.official-sensitive.embassies.eml"].startswith("[OFFICIAL-SENSITIVE] ")
+
+
+# Refused with positions
+
+
+def _errors(text: str) -> list[str]:
+    with pytest.raises(SpecError) as caught:
+        loads(textwrap.dedent(text), "spec.yaml")
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_portion_above_the_ceiling_is_refused_at_its_place():
+    assert _errors("""\
+        title: T
+        classification: OFFICIAL-SENSITIVE
+        sections:
+          - heading: H
+            content:
+              - paragraph: Too high.
+                classification: SECRET
+        """) == [
+        "spec.yaml:7:25: this paragraph is marked SECRET, above the briefing's classification "
+        "OFFICIAL-SENSITIVE (line 2), its ceiling: raise the classification or mark this paragraph lower"
+    ]
+
+
+def test_a_block_marked_below_what_it_holds_is_refused_and_unknown_words_get_a_hint():
+    assert _errors("""\
+        title: T
+        sections:
+          - heading: H
+            classification: OS
+            content:
+              - bullets:
+                  - text: Too high.
+                    classification: TS
+              - paragraph: Typo.
+                classification: SECRETT
+                caveats: UK EYES ONLYY
+        """) == [
+        "spec.yaml:8:29: this list item is marked TOP SECRET, above the OFFICIAL-SENSITIVE of the section "
+        "(line 4) that holds it: mark the section at least TOP SECRET, or this list item lower",
+        "spec.yaml:10:25: 'SECRETT' is not a level of the uk marking scheme (did you mean 'SECRET'?)",
+    ]
+
+
+def test_a_custom_scheme_is_a_few_lines_of_yaml_and_the_us_scheme_ships():
+    doc = loads(
+        textwrap.dedent("""\
+        title: T
+        style:
+          marking:
+            scheme:
+              name: desk
+              levels: [{name: PUBLIC, portion: P}, {name: DESK ONLY, portion: D}]
+              caveats: [{name: NO PARTNERS, portion: NP}]
+              separator: " / "
+        sections:
+          - heading: H
+            content:
+              - paragraph: Inside.
+                classification: D
+                caveats: NP
+        """),
+        "spec.yaml",
+    )
+    assert doc.classification == "DESK ONLY / NO PARTNERS"
+    laid = lay_out(doc)
+    assert [p.node.text[0].text for p in laid.body[0].children[1:]] == ["(D / NP) "]
+    us = loads(
+        "title: T\nstyle: {marking: {scheme: us}}\nsections:\n  - heading: H\n    classification: S\n    caveats: NF\n",
+        "s.yaml",
+    )
+    assert us.classification == "SECRET//NOFORN"
+    assert lay_out(us).body[0].children[0].node.text[0].text == "(S//NF) "
+    assert _errors("""\
+        title: T
+        style: {marking: {scheme: {levels: [{name: A, portion: A}, {name: A, portion: B}]}}}
+        sections: [{heading: H, classification: A}]
+        """) == ["spec.yaml:2:60: 'A' names two levels of the scheme"]
+
+
+def test_a_spec_without_portion_marks_keeps_its_classification_and_shows_no_marks():
+    doc = loads("title: T\nclassification: SECRET\nsections:\n  - heading: H\n    content: [{paragraph: P}]\n")
+    assert doc.classification == "SECRET"
+    assert lay_out(doc).body[0].children[0].node.text[0].text == "H"
+
+
+# Sending: each inbox its variant; a leak stops everything
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.received.append((list(envelope.rcpt_tos), envelope.original_content))
+        return "250 Message accepted"
+
+
+def _send(spec: Path, out: Path, port: int) -> int:
+    options = [
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-port",
+        str(port),
+        "--smtp-security",
+        "none",
+        "--from",
+        "desk@example.org",
+    ]
+    return main(["send", str(spec), "--out", str(out), "--html", *options])
+
+
+def test_send_to_three_lists_each_inbox_holds_only_its_variant(spec, tmp_path, server):
+    inbox = Inbox()
+    port = server(inbox, auth_require_tls=False)
+    assert _send(spec, tmp_path / "out", port) == 0
+    by_list = {rcpt[0].split("@")[0]: data for rcpt, data in inbox.received}
+    assert set(by_list) == {"office", "embassies", "partners"}
+    office = _reached("office.eml", by_list["office"])
+    assert "qxparagraphword" in office.decode("utf-8", "replace").lower()
+    assert "qxeyesonlyword" in office.decode("utf-8", "replace").lower()
+    embassies = _reached("embassies.eml", by_list["embassies"])
+    assert _hits(embassies, MARKERS.values()) == []
+    assert b"Embassy reporting on partners" in embassies
+    partners = _reached("partners.eml", by_list["partners"])
+    assert _hits(partners, MARKERS.values()) == []
+    assert b"Embassy reporting" not in partners and b"Attacks around" in partners
+
+
+def test_a_withheld_word_in_a_list_note_stops_the_send_before_any_byte_goes(spec, tmp_path, server, capsys):
+    spec.write_text(
+        spec.read_text().replace(
+            "    clearance: OFFICIAL-SENSITIVE\n", "    clearance: OS\n    note: About Qxheadingword.\n"
+        )
+    )
+    inbox = Inbox()
+    port = server(inbox, auth_require_tls=False)
+    assert _send(spec, tmp_path / "out", port) == 1
+    assert inbox.received == []
+    err = capsys.readouterr().err
+    assert "embassies: not sent: weekly.official-sensitive.embassies.eml holds 1 word of portions withheld" in err
+    assert "qxheadingword" not in err.lower()
+
+
+def test_a_word_planted_in_a_built_file_stops_the_send(spec, tmp_path, server, monkeypatch, capsys):
+    import briefing.cli
+
+    built = briefing.cli.current_pack
+
+    def planted(doc, stem, out, needed):
+        files = built(doc, stem, out, needed)
+        if stem.endswith(".official"):
+            page = files["html"]
+            page.write_text(page.read_text().replace("</body>", "<p>Qxcategoryword</p></body>"))
+        return files
+
+    monkeypatch.setattr(briefing.cli, "current_pack", planted)
+    inbox = Inbox()
+    port = server(inbox, auth_require_tls=False)
+    assert _send(spec, tmp_path / "out", port) == 1
+    assert inbox.received == []
+    assert "partners: not sent: weekly.official.html holds 1 word" in capsys.readouterr().err
+
+
+def test_the_read_back_check_reads_every_part_of_every_format(spec, tmp_path):
+    out = tmp_path / "out"
+    assert main(["build", str(spec), "--out", str(out)]) == 0
+    words = frozenset(MARKERS.values())
+    for suffix in (".pdf", ".docx", ".xlsx", ".html"):
+        path = out / f"weekly{suffix}"
+        found = leaks([(path.name, path.read_bytes())], words)
+        assert found.get(path.name, 0) >= 8, suffix
+    assert "qxaltword" in " ".join(texts_of("weekly.docx", (out / "weekly.docx").read_bytes())).lower()
