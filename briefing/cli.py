@@ -81,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
         "briefing build specs/mali-russia.yaml",
         "briefing build specs/mali-russia.yaml -o brief.pdf",
         "briefing build specs/sahel-weekly.yaml --set country=Niger --set date=2026-12-08 -t pdf,docx",
+        "briefing build specs/sahel-weekly.yaml --clearance OFFICIAL-SENSITIVE",
     )
     build.add_argument("specs", nargs="+", metavar="SPEC", help="spec files (YAML)")
     build.add_argument(
@@ -469,6 +470,10 @@ def _single_file(args: argparse.Namespace) -> tuple[registry.Writer, Path] | Non
 def _build_file(args: argparse.Namespace, writer: registry.Writer, path: Path) -> int:
     """``briefing build SPEC -o brief.pdf``: that one file, in the format its extension names."""
     (doc,) = _load_all(args)
+    if args.clearance:  # the one file is the variant's: never the whole pack under the name asked for
+        doc = cleared(doc, clearance_of(doc, args.clearance, args.caveat)).doc
+    elif args.caveat:
+        raise _Usage("--caveat goes with --clearance LEVEL")
     if args.strict and _report(lint(doc)):
         print("briefing: not built: the prose check found slips (see 'briefing lint')", file=sys.stderr)
         return EXIT_FAILED

@@ -460,3 +460,10 @@ def test_the_read_back_check_reads_every_part_of_every_format(spec, tmp_path):
         found = leaks([(path.name, path.read_bytes())], words)
         assert found.get(path.name, 0) >= 8, suffix
     assert "qxaltword" in " ".join(texts_of("weekly.docx", (out / "weekly.docx").read_bytes())).lower()
+
+
+def test_one_file_built_for_a_clearance_is_the_variant(spec, tmp_path):
+    path = tmp_path / "brief.html"
+    assert main(["build", str(spec), "-o", str(path), "--clearance", "OS"]) == 0
+    assert _hits(path.read_bytes(), MARKERS.values()) == []
+    assert "OFFICIAL-SENSITIVE" in html_text(path)
