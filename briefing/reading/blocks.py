@@ -62,8 +62,11 @@ def block(r: Reader, node: Node, shape: Shape = shapes.BLOCK) -> Block | None:
             r.problem(node, f"a block has exactly one type, but this one has {names}")
         return None
     found = _block(r, *next(iter(kinds.items())), r.pos(node))
-    if found is None or marked is None or isinstance(found, PageBreak):
-        return found  # a page break holds no text to mark
+    if found is None or marked is None:
+        return found
+    if isinstance(found, (PageBreak, Sources)):
+        r.problem(node, "a page break or a sources list holds no text of its own to mark: mark what it stands among")
+        return None
     return replace(found, marking=marked)
 
 
