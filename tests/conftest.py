@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -179,6 +180,18 @@ def run_soffice(path: Path | list[Path], out: Path, to: str = "pdf") -> subproce
         text=True,
         timeout=300,
     )
+
+
+def open_xml_audit(folder: Path) -> list[dict[str, object]]:
+    """The Open XML validator's report on each Office file under ``folder`` (Word's own schema rules)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "openxml_audit", "-o", "json", "-m", "0", "--recursive", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    reports: list[dict[str, object]] = json.loads(result.stdout)
+    return reports
 
 
 def free_port() -> int:

@@ -361,22 +361,14 @@ def test_a_pack_on_a_template_with_notes_of_its_own_has_only_its_own_in_the_temp
 
 
 def test_word_and_its_audit_find_the_notes_well_formed(picture, tmp_path, monkeypatch):
-    import json
-    import subprocess
-    import sys
+    from .conftest import open_xml_audit
 
     packs = tmp_path / "packs"
     packs.mkdir()
     for name, at_end, stream in (("foot", False, 10**9), ("end", True, 10**9), ("streamed", False, 1)):
         monkeypatch.setattr(writer, "STREAM_ROWS", stream)
         DocxWriter().write(laid_out(briefing(picture, rows=4), notes_at_end=at_end), packs / f"{name}.docx")
-    result = subprocess.run(
-        [sys.executable, "-m", "openxml_audit", "-o", "json", "-m", "0", "--recursive", str(packs)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    reports = json.loads(result.stdout)
+    reports = open_xml_audit(packs)
     assert [(Path(r["file"]).name, r["errors"][:3]) for r in reports if r["error_count"]] == []
     assert len(reports) == 3
 

@@ -9,11 +9,8 @@ the built .docx is then opened as a zip and every part searched for it.
 from __future__ import annotations
 
 import io
-import json
 import re
 import shutil
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +25,8 @@ from PIL import Image as PILImage
 from pypdf import PdfReader
 
 from briefing.cli import main
+
+from .conftest import open_xml_audit
 
 EVIL = "evil.example"
 """Every hostile address in these templates names this host; no byte of it may reach a pack."""
@@ -648,13 +647,7 @@ def test_packs_built_on_every_trick_pass_the_open_xml_validator(tmp_path, capsys
     house_template(tmp_path / "house.docx")
     built, _ = build_on(tmp_path / "house.docx", tmp_path, capsys)
     shutil.copyfile(built, packs / "house.docx")
-    result = subprocess.run(
-        [sys.executable, "-m", "openxml_audit", "-o", "json", "-m", "0", "--recursive", str(packs)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    reports = json.loads(result.stdout)
+    reports = open_xml_audit(packs)
     assert [(Path(r["file"]).name, r["errors"][:3]) for r in reports if r["error_count"]] == []
     assert len(reports) == len(TRICKS) + 1
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from briefing.reading.style_files import bundled_names
 from briefing.writers.docx.writer import DocxWriter
 from briefing.writers.markup import has_rtl
 
-from .conftest import SPECS, pdf_text, require_tool, run_soffice, squash
+from .conftest import SPECS, open_xml_audit, pdf_text, require_tool, run_soffice, squash
 
 
 @pytest.fixture(scope="module")
@@ -106,13 +104,7 @@ def test_office_packages_pass_the_open_xml_validator(style, tmp_path):
     """Every example's .docx and .xlsx in every style has no schema errors (Open XML SDK rules)."""
     specs = sorted(SPECS.glob("*.yaml"))
     paths = [p for spec in specs for p in build(spec, formats=["docx", "xlsx"], out=tmp_path, style=style).paths]
-    result = subprocess.run(
-        [sys.executable, "-m", "openxml_audit", "-o", "json", "-m", "0", "--recursive", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    reports = json.loads(result.stdout)
+    reports = open_xml_audit(tmp_path)
     assert [(Path(r["file"]).name, r["errors"][:3]) for r in reports if r["error_count"]] == []
     # Each file once, by where it really lies: the pack's names are links into .packs/, which is read too.
     assert {Path(r["file"]).resolve() for r in reports} == {p.resolve() for p in paths}

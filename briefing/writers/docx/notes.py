@@ -116,24 +116,8 @@ ENDNOTES = _Kind(
 _AFTER_NOTE_PR = ("w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang")
 # Elements that follow w:endnotePr in a section's properties (ECMA-376 CT_SectPr).
 _AFTER_SECTION_NOTE_PR = (
-    "w:type",
-    "w:pgSz",
-    "w:pgMar",
-    "w:paperSrc",
-    "w:pgBorders",
-    "w:lnNumType",
-    "w:pgNumType",
-    "w:cols",
-    "w:formProt",
-    "w:vAlign",
-    "w:noEndnote",
-    "w:titlePg",
-    "w:textDirection",
-    "w:bidi",
-    "w:rtlGutter",
-    "w:docGrid",
-    "w:printerSettings",
-    "w:sectPrChange",
+    *("w:type", "w:pgSz", "w:pgMar", "w:paperSrc", "w:pgBorders", "w:lnNumType", "w:pgNumType"),
+    *wordml.AFTER_PG_NUM_TYPE,
 )
 
 

@@ -482,14 +482,14 @@ def page_numbers_from(sect_pr: etree._Element, start: int | None, first_page_apa
     if start is not None:
         numbering = etree.Element(qn("w:pgNumType"))
         numbering.set(qn("w:start"), str(start))
-        insert_before(sect_pr, numbering, _AFTER_PG_NUM_TYPE)
+        insert_before(sect_pr, numbering, AFTER_PG_NUM_TYPE)
     if first_page_apart:
-        after = _AFTER_PG_NUM_TYPE[_AFTER_PG_NUM_TYPE.index("w:titlePg") + 1 :]
+        after = AFTER_PG_NUM_TYPE[AFTER_PG_NUM_TYPE.index("w:titlePg") + 1 :]
         insert_before(sect_pr, etree.Element(qn("w:titlePg")), after)
 
 
 # Elements that follow w:pgNumType in a section's properties (ECMA-376 CT_SectPr).
-_AFTER_PG_NUM_TYPE = (
+AFTER_PG_NUM_TYPE = (
     "w:cols",
     "w:formProt",
     "w:vAlign",
