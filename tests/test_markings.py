@@ -39,6 +39,8 @@ MARKERS = {
     "link target": "qxhrefword",
     "variable": "qxvariableword",
     "callout": "qxcalloutword",
+    "note": "qxnoteword",
+    "cited source": "qxsourceword",
     "eyes only": "qxeyesonlyword",
 }
 """A unique word in every place a SECRET portion's text can be."""
@@ -48,6 +50,17 @@ title: Sahel Weekly
 date: 2026-11-24
 classification: SECRET
 vars: {operation: Qxvariableword}
+sources:
+  - id: open2026
+    type: report
+    title: Open access snapshot
+    author: OCHA
+    issued: 2026
+  - id: agent2026
+    type: report
+    title: Field report Qxsourceword
+    author: Desk
+    issued: 2026
 summary:
   - Open judgement on the Sahel.
   - text: Secret judgement Qxitemword.
@@ -55,10 +68,10 @@ summary:
 sections:
   - heading: Situation
     content:
-      - paragraph: Attacks around Ménaka continue.
+      - paragraph: Attacks around Ménaka continue [@open2026].
       - paragraph: "Sourced reporting ([Qxlinkword](https://example.org/qxhrefword)) on {{ operation }}."
         classification: SECRET
-      - paragraph: Sourced detail Qxparagraphword.
+      - paragraph: "Sourced detail Qxparagraphword^[Qxnoteword detail.] [@agent2026], unlike @tbl-open."
         classification: S
       - table:
           title: Holdings Qxcaptionword
@@ -66,6 +79,7 @@ sections:
           rows: [[Qxcellword, 3]]
         classification: SECRET
       - table:
+          id: tbl-open
           title: Displacement
           columns: [Region, People]
           rows: [[Gao, 1200]]
@@ -184,8 +198,8 @@ def test_portion_marks_stand_before_paragraphs_headings_items_and_captions_in_ev
         flat = " ".join(text.split())
         for shown in (
             "(O) Situation",
-            "(O) Attacks around Ménaka continue.",
-            "(S) Sourced detail Qxparagraphword.",
+            "(O) Attacks around Ménaka continue",
+            "(S) Sourced detail Qxparagraphword",
             "(OS UKEO) Eyes only detail",
             "(OS) Partners",
             "(O) Training continues.",
@@ -272,7 +286,7 @@ def test_each_list_gets_its_variant_in_the_dry_run_with_positions_not_text(spec,
     shown = capsys.readouterr().out
     assert "variant: OFFICIAL-SENSITIVE (banner OFFICIAL-SENSITIVE), 7 portions withheld" in shown
     assert "variant: OFFICIAL (banner OFFICIAL), 8 portions withheld" in shown
-    assert f"withheld: {spec}:13:9" in shown
+    assert f"withheld: {spec}:24:9" in shown
     assert not _hits(shown.encode(), MARKERS.values())
     office = _every_byte(out / "weekly.secret-uk-eyes-only.office.eml")
     assert set(_hits(office, MARKERS.values())) >= set(MARKERS.values()) - {"qxvariableword", "qxhrefword"}
@@ -328,6 +342,21 @@ def test_a_block_marked_below_what_it_holds_is_refused_and_unknown_words_get_a_h
         "spec.yaml:8:29: this list item is marked TOP SECRET, above the OFFICIAL-SENSITIVE of the section "
         "(line 4) that holds it: mark the section at least TOP SECRET, or this list item lower",
         "spec.yaml:10:25: 'SECRETT' is not a level of the uk marking scheme (did you mean 'SECRET'?)",
+    ]
+
+
+def test_a_paragraph_that_refers_to_something_above_its_level_is_refused():
+    assert _errors("""\
+        title: T
+        sections:
+          - heading: H
+            content:
+              - paragraph: See @tbl-secret.
+              - table: {id: tbl-secret, columns: [a], rows: [[1]]}
+                classification: SECRET
+        """) == [
+        "spec.yaml:5:9: this paragraph, marked OFFICIAL, refers to 'tbl-secret' (line 6), marked SECRET: "
+        "its readers may not read what it points at; mark this paragraph at least as high, or refer to something else"
     ]
 
 

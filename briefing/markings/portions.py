@@ -8,7 +8,8 @@ lowest level. Caveats add up: what a caveated section holds carries its caveats 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import TypeVar
 
 from ..errors import Problem
@@ -16,6 +17,7 @@ from ..model import (
     Briefing,
     Callout,
     Chart,
+    CrossRef,
     Image,
     ListBlock,
     ListItem,
@@ -152,7 +154,9 @@ def _above(what: str, level: str, holder: _Holder) -> str:
     )
 
 
-_NAMES = {
+_NAMES: dict[type, str] = {
+    Section: "section",
+    ListItem: "list item",
     Paragraph: "paragraph",
     ListBlock: "list",
     Table: "table",
@@ -182,7 +186,55 @@ def resolve(doc: Briefing, ceiling_pos: Pos | None = None) -> tuple[Briefing, li
     summary = resolver.blocks(doc.summary, holder)
     sections = tuple(resolver.section(section, holder) for section in doc.sections)
     marked = replace(doc, summary=summary, sections=sections)
-    return replace(marked, classification=banner(marked)), resolver.problems
+    return replace(marked, classification=banner(marked)), [*resolver.problems, *upward_references(marked)]
+
+
+_PARTS = ("content", "sections", "items", "rows", "marking", "pos", "style")
+"""Fields that hold other portions (checked on their own) or no text."""
+
+
+def _references(node: object) -> Iterator[CrossRef]:
+    """The cross-references in a portion's own text: its text, heading, caption, cells, credit and notes."""
+    if isinstance(node, CrossRef):
+        yield node
+    elif isinstance(node, tuple):
+        for item in node:
+            yield from _references(item)
+    elif is_dataclass(node) and not isinstance(node, type):
+        for f in fields(node):
+            if f.name not in _PARTS:
+                yield from _references(getattr(node, f.name))
+
+
+def upward_references(doc: Briefing) -> list[Problem]:
+    """A portion that points at something its own readers may not read (a higher level, a caveat it lacks)."""
+    scheme = doc.style.scheme
+    portions = every_portion(doc)
+    targets = {getattr(p, "id", None): p for p in portions if getattr(p, "id", None)}
+    found = []
+    for portion in portions:
+        marking = _own(portion)
+        if marking is None:
+            continue
+        for ref in _references(portion):
+            target = targets.get(ref.target)
+            aimed = _own(target) if target is not None else None
+            if aimed is None or (
+                scheme.rank(aimed.level) <= scheme.rank(marking.level) and set(aimed.caveats) <= set(marking.caveats)
+            ):
+                continue
+            what = _NAMES.get(type(portion), type(portion).__name__.lower())
+            at = getattr(target, "pos", None)
+            line = f" (line {at.line})" if at is not None and at.line else ""
+            found.append(
+                Problem(
+                    getattr(portion, "pos", doc.pos),
+                    f"this {what}, marked {scheme.banner(marking.level, marking.caveats)}, refers to '{ref.target}'"
+                    f"{line}, marked {scheme.banner(aimed.level, aimed.caveats)}: its readers may not read what it "
+                    f"points at; mark this {what} at least as high, or refer to something else",
+                )
+            )
+    return found
 
 
 def banner(doc: Briefing) -> str | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import Problem, SpecError
 from ..layout.text import meta_line
-from ..model import NOWHERE, Briefing, Callout, ListBlock, Marking, Pos, Rows, Section, Variant
+from ..model import NOWHERE, Briefing, Callout, Citation, ListBlock, Marking, Pos, Rows, Section, Variant
 from ..reading.reader import did_you_mean
 from .portions import banner, portions_marked
 
@@ -99,6 +99,11 @@ def cleared(doc: Briefing, clearance: Variant) -> Cleared:
             [Problem(doc.pos, f"no section of the briefing may be read at {_named(clearance, scheme.separator)}")]
         )
     kept = replace(doc, summary=summary, sections=sections)
+    # A work cited only by withheld text is withheld with it: the sources list names what is cited.
+    cited = set(_cited(kept))
+    dropped = [ref for ref in doc.references if ref.key not in cited]
+    sift.texts.extend(text for ref in dropped for text in _texts(ref.csl))
+    kept = replace(kept, references=tuple(ref for ref in doc.references if ref.key in cited))
     kept = replace(kept, classification=banner(kept), variant=replace(clearance, withheld=len(sift.positions)))
     words = _tokens(sift.texts) - _tokens([*_texts(kept), meta_line(kept)]) - furniture_words()
     notices = tuple(n for n in kept.notices if not _tokens([n[1]]) & words)
@@ -172,6 +177,21 @@ class _Sift:
 _NOT_SHOWN = ("pos", "style", "sources", "path", "variables", "notices", "marking")
 """Fields that are not a briefing's text: a variable's value counts only where the text uses it, and a
 marking's words are the scheme's, which the banner shows in every variant."""
+
+
+def _cited(node: object) -> Iterator[str]:
+    """The keys of the works a text cites, its notes' citations too."""
+    if isinstance(node, Citation):
+        yield from (cite.key for cite in node.cites)
+    elif isinstance(node, (tuple, list)):
+        for item in node:
+            yield from _cited(item)
+    elif is_dataclass(node) and not isinstance(node, (type, Rows)):
+        for f in fields(node):
+            if f.name not in ("pos", "style", "references", "marking", "rows"):
+                yield from _cited(getattr(node, f.name))
+
+
 _WORD = re.compile(r"\w+")
 _TEMPLATES = Path(__file__).resolve().parent.parent / "page_templates"
 
