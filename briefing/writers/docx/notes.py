@@ -4,7 +4,8 @@ Each ``NoteMark`` becomes a ``w:footnoteReference`` in the "footnote reference" 
 note's text a ``w:footnote`` in ``word/footnotes.xml``, after the separator and continuation
 separator Word draws above the notes of a page; Word and LibreOffice number them in the order
 they are cited, which is the layout's order, and set them at the foot of the page that cites
-them. With ``notes_at_end`` they are Word's endnotes instead, numbered the same, after the body.
+them. With ``notes_at_end`` they are Word's endnotes instead, numbered the same, after the body
+(the writer heads them: Word sets them after the body's last paragraph).
 
 Each ``Place.anchor`` (a heading, a table's or figure's caption, a callout, a source entry) is a
 bookmark round its paragraph, and each internal link a ``w:hyperlink`` to it: ``bookmark_name``
@@ -142,9 +143,6 @@ class Notes:
         self.kind = ENDNOTES if laid.notes_at_end else FOOTNOTES
         self.notes: dict[int, Note] = {note.number: note for note in laid.notes}
         self.size = laid.looks.caption.size
-        self.heading = laid.notes_heading if laid.notes_at_end else None
-        """The heading over the endnotes, in place of the rule Word draws above them: Word shows its endnotes'
-        separator as it is written (LibreOffice draws its own rule)."""
         self.cited: set[int] = set()
         self._part: XmlPart | None = None
 
@@ -183,15 +181,6 @@ class Notes:
         self.inline(paragraph, note.text)
         self.bookmarks.around(paragraph, note.anchor)
 
-    def _heading(self, root: etree._Element) -> None:
-        """The notes' heading as the endnotes' separator, as a Word user titles them."""
-        separator = root.find(qn("w:endnote"))
-        p = separator.find(qn("w:p"))
-        for old in list(p):
-            p.remove(old)
-        p.style = self.document.styles["Heading 1"].style_id
-        p.add_r().text = self.heading
-
     def _style_of_mark(self) -> etree._Element:
         props = OxmlElement("w:rPr")
         props.append(OxmlElement("w:rStyle", {qn("w:val"): self.kind.mark_style[0]}))
@@ -205,8 +194,6 @@ class Notes:
             )
             self._styles()
             self._settings()
-            if self.heading is not None:
-                self._heading(self._part.element)
         return self._part
 
     def _root(self) -> etree._Element:

@@ -101,6 +101,8 @@ class _Builder:
         if self.style.toc:
             self._contents()
         self.warnings.extend(walk(laid, self, "docx"))
+        if laid.notes_at_end and self.runs.notes.cited:  # Word sets its endnotes after the body's last paragraph
+            self._plain_paragraph(laid.notes_heading, "Heading 1")
         if laid.furniture.first_numbered_page > 1:
             self._mark_last_page()
 
