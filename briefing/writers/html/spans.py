@@ -1,7 +1,8 @@
 """Formatted text as HTML: emphasis, links, cross-references and citations, note marks; and the notes listed.
 
 On a page, a note's mark is a link to the note (``role="doc-noteref"``) that shows the note's text beside
-it on hover or keyboard focus (by CSS alone: the page runs no script), cross-references and citations link
+it on hover or keyboard focus (by CSS; a few lines of the page's own script let Escape hide it again, and
+where scripts do not run it shows all the same), cross-references and citations link
 to their targets, and the notes stand at the end (``role="doc-endnotes"``), each linking back to its mark.
 In a mail, whose readers keep few links within a message, marks are superscript numbers, cross-references
 and citations their text, and the notes cited are listed at the end.
