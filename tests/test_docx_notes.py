@@ -426,3 +426,22 @@ def test_a_note_in_a_heading_or_a_callouts_title_is_a_footnote_and_the_contents_
     assert title.find(f"{W}r/{W}rPr/{W}b") is not None  # in the callout title's look
     contents = [p for p in docx.Document(str(path)).paragraphs if p.style.name.startswith("TOC ")]
     assert [p.text.split("\t")[0] for p in contents][-1:] == ["Access"]
+
+
+def test_a_note_cited_twice_is_one_footnote_and_its_number_again(tmp_path):
+    laid = lay_out(Briefing("T", (Section((Span("A"),), (Paragraph((Span("x"),)),)),)))
+
+    def marked(laid_node: Laid) -> Laid:
+        node = laid_node.node
+        if isinstance(node, Paragraph):
+            node = dataclasses.replace(node, text=text("First.{n:1} Again.{n:1}"))
+        return Laid(node, laid_node.place, tuple(marked(child) for child in laid_node.children))
+
+    path = tmp_path / "twice.docx"
+    note = Note(1, (Span("The note."),), "note-1", "note-1-ref", NOWHERE)
+    DocxWriter().write(dataclasses.replace(laid, body=tuple(map(marked, laid.body)), notes=(note,)), path)
+    body = docx_xml(path)
+    assert len(list(body.iter(f"{W}footnoteReference"))) == 1
+    (again,) = [r for r in body.iter(f"{W}r") if words(r) == "1"]
+    assert again.find(f"{W}rPr/{W}rStyle").get(f"{W}val") == "FootnoteReference"  # raised, as the first
+    assert len(part(path, "word/footnotes.xml").findall(f"{W}footnote")) == 3  # the separators and the note

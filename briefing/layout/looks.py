@@ -34,6 +34,8 @@ _HEADINGS = (1.55, 1.35, 1.15, 1.0, 1.0, 1.0)
 _ACCENTED_LEVELS = 2
 """Headings down to this level are in the accent colour; deeper ones in the body's."""
 _CAPTION = 0.86
+_NOTE = 0.8
+"""A note's size, as a share of the body's: smaller than a caption, as notes are set."""
 """Size of a caption, to body text: that of the table it heads."""
 PAGE_NUMBER_PT = 8.5
 """Size of "Page X of Y"."""
@@ -100,6 +102,8 @@ class Looks:
     """The title of a callout of each kind (in its frame's colour), by kind."""
     table: TableLook
     """The colours of tables."""
+    note: TextLook
+    """A note's text, at the foot of a page or with the notes at the end, and its number there."""
 
     def heading(self, level: int) -> TextLook:
         """The look of a heading of ``level`` (1 for a top-level section)."""
@@ -137,6 +141,7 @@ def looks_of(style: Style) -> Looks:
         page_number=TextLook(PAGE_NUMBER_PT, False, False, QUIET_RGB),
         callout_titles=tuple((kind, text(1, colours.callout_colour(style, kind), bold=True)) for kind in CALLOUT_KINDS),
         table=table_look(style),
+        note=text(_NOTE),
     )
 
 

@@ -142,7 +142,7 @@ class Notes:
         self.document, self.inline, self.bookmarks = document, inline, bookmarks
         self.kind = ENDNOTES if laid.notes_at_end else FOOTNOTES
         self.notes: dict[int, Note] = {note.number: note for note in laid.notes}
-        self.size = laid.looks.caption.size
+        self.size = laid.looks.note.size
         self.cited: set[int] = set()
         self._part: XmlPart | None = None
 
