@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .layout import Heading, LaidDocument, Place, laid_out
+from .layout import Heading, LaidDocument, Place, SourceEntry, laid_out
 from .model import Briefing, Chart, Image, Inline, PageBreak, Paragraph, Pos, Table, plain
 from .walk import walk
 
@@ -67,6 +67,10 @@ class _Checker:
         # Also a callout's title and paragraphs, walked into; a list item reads "Lead: text", after which the
         # text may go on in lower case.
         self.found.extend(_inline(node.pos, node.text, sentence=True))
+
+    def visit_source_entry(self, node: SourceEntry, place: Place) -> None:
+        """A source as the citation style words it ("Niger: humanitarian access snapshot. OCHA."): not the
+        author's prose, and not theirs to mend."""
 
     def visit_table(self, node: Table, place: Place) -> None:
         if not node.title:

@@ -94,3 +94,13 @@ def test_build_strict_refuses_and_writes_nothing(tmp_path, capsys):
     assert not out.exists()
     assert "not built: the prose check found slips" in capsys.readouterr().err
     assert main(["build", "--strict", str(SPECS / "showcase.yaml"), "--out", str(out), "--format", "pdf"]) == 0
+
+
+def test_the_sources_list_is_the_citation_styles_words_not_checked(tmp_path):
+    (tmp_path / "refs.json").write_text(
+        '[{"id": "ocha", "type": "report", "title": "Niger: access snapshot", "author": [{"literal": "OCHA"}],'
+        ' "issued": {"date-parts": [[2026]]}, "URL": "https://example.org/ocha"}]',
+        encoding="utf-8",
+    )
+    spec = "title: T\nsources: refs.json\nsections:\n  - heading: H\n    content:\n      - paragraph: As [@ocha].\n"
+    assert lint(loads(spec, "s.yaml", tmp_path)) == []
