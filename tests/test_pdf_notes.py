@@ -7,8 +7,8 @@ a long note goes on at the foot of the next page; every internal link lands on t
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
-from collections import Counter
 from pathlib import Path
 
 import pdfplumber
@@ -17,6 +17,7 @@ from PIL import Image as PILImage
 from pypdf import PdfReader
 from reportlab.lib.units import cm
 
+from briefing.cli import main
 from briefing.layout import Place, lay_out
 from briefing.layout.tree import (
     Heading,
@@ -38,6 +39,7 @@ from .conftest import squash
 _TOKEN = re.compile(r"\{n(\d+)\}|\{>([\w-]+):([^}]*)\}")
 _HERE = Pos("<test>", 1, 1)
 _MARGIN = Style().margin_cm * cm
+_BODY_SIZE = Style().font_size
 
 
 def spans(text: str) -> tuple:
@@ -167,7 +169,6 @@ def _feet(path: Path) -> list[dict]:
     links = _links(path)
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages):
-            body = Counter(c["size"] for c in page.chars).most_common(1)[0][0]  # the size of most of the text
             # The rule over the notes: short, flat, and under all of the page's text.
             rules = [
                 line for line in page.lines if 50 < line["x1"] - line["x0"] < page.width / 3 and line["height"] < 1
@@ -175,7 +176,7 @@ def _feet(path: Path) -> list[dict]:
             rule = max(line["top"] for line in rules) if rules else page.height
             marks = [(int(text), top) for on, text, _, top in links if on == number and text.isdigit() and top < rule]
             column = page.height - _MARGIN + 0.5  # the foot of the text column
-            below = [c for c in page.chars if c["top"] > rule and c["bottom"] <= column and c["size"] < body]
+            below = [c for c in page.chars if c["top"] > rule and c["bottom"] <= column and c["size"] < _BODY_SIZE]
             lines: dict[float, list[dict]] = {}
             for char in below:
                 lines.setdefault(round(char["top"]), []).append(char)
@@ -361,3 +362,90 @@ def test_without_notes_nothing_is_added(tmp_path):
     plain_pdf = _write(lay_out(_niger()), tmp_path / "plain.pdf")
     assert _links(plain_pdf) == []
     assert all(foot["rule"] is None for foot in _feet(plain_pdf))
+
+
+def test_a_long_tables_noted_cell_far_down_has_its_note_on_its_page(tmp_path):
+    rows = tuple((f"region {n}", n) for n in range(400))
+    doc = Briefing("Annex", (Section(parse_inline("Annex"), (Table(("Region", "Incidents"), rows, title="All"),)),))
+    laid = noted(doc, notes={1: "Estimated from partial returns."}, cells={"All": [(350, 1, "350{n1}")]})
+    path = _write(laid, tmp_path / "long.pdf")
+    feet = _feet(path)
+    on = [n for n, foot in enumerate(feet) if foot["notes"]]
+    assert len(on) == 1 and feet[on[0]]["marks"] == [1] == feet[on[0]]["notes"]
+    assert "region 350 3501" in squash(PdfReader(str(path)).pages[on[0]].extract_text())
+
+
+_SPEC = """\
+title: Access
+classification: OFFICIAL
+sources: refs.json
+{extra}
+sections:
+  - heading: Situation
+    content:
+{filler}
+  - heading: Outlook
+    id: sec-outlook
+    content:
+      - paragraph: >-
+          Incidents rose [@ocha2026, p. 4]; see @tbl-incidents and @sec-outlook.^[See also @tbl-incidents.]
+      - table:
+          title: Incidents by region
+          id: tbl-incidents
+          credit: "[@ocha2026]"
+          columns: [Region, "Incidents^[Reported to OCHA.]"]
+          rows:
+            - [Tillabéri, 41]
+            - [Diffa, 12]
+      - paragraph: "{long}"
+"""
+_REFS = [
+    {
+        "id": "ocha2026",
+        "type": "report",
+        "title": "Niger: humanitarian access snapshot",
+        "publisher": "OCHA",
+        "author": [{"literal": "OCHA"}],
+        "issued": {"date-parts": [[2026, 3, 1]]},
+    }
+]
+
+
+def _build(tmp_path: Path, extra: str = "") -> Path:
+    filler = "".join(f'      - paragraph: "{_FILL * 3}^[Note on paragraph {n}.]"\n' for n in range(8))
+    long = _FILL * 2 + "^[A long note begins. " + "It runs on. " * 900 + "The long note ends.]"
+    (tmp_path / "refs.json").write_text(json.dumps(_REFS), encoding="utf-8")
+    (tmp_path / "spec.yaml").write_text(_SPEC.format(extra=extra, filler=filler, long=long), encoding="utf-8")
+    assert main(["build", str(tmp_path / "spec.yaml"), "--format", "pdf", "--out", str(tmp_path / "out")]) == 0
+    return tmp_path / "out" / "spec.pdf"
+
+
+def test_a_built_briefing_sets_its_notes_at_the_foot_and_its_links_land(tmp_path):
+    path = _build(tmp_path)
+    feet = _feet(path)
+    for foot in feet:
+        assert sorted(foot["notes"]) == sorted(foot["marks"])
+    assert sorted(n for foot in feet for n in foot["notes"]) == list(range(1, 12))
+    pages = [squash(page.extract_text()) for page in PdfReader(str(path)).pages]
+    text = " ".join(pages)
+    assert "Source: OCHA (2026)" in text and text.index("Diffa 12") < text.index("Source: OCHA (2026)")
+    landed = {words: lands for _, words, lands, _ in _links(path) if not words.isdigit()}
+    assert "Table 1: Incidents by region" in pages[landed["Table 1"]]
+    assert "Outlook Incidents rose" in pages[landed["Outlook"]]
+    assert "OCHA. (2026). Niger: humanitarian access snapshot" in pages[landed["(OCHA, 2026, p. 4)"]]
+    # The long note, longer than a page, starts under its mark and goes on at the foot of the pages after.
+    lines = [" ".join(line for _, line in foot["lines"]) for foot in feet]
+    starts = next(n for n, foot in enumerate(lines) if "A long note begins." in foot)
+    ends = next(n for n, foot in enumerate(lines) if "The long note ends." in foot)
+    assert 11 in feet[starts]["marks"] and ends > starts
+    assert squash(" ".join(lines[starts : ends + 1])).count("It runs on.") == 900
+
+
+def test_a_built_briefing_with_endnotes_lists_them_at_the_end(tmp_path):
+    path = _build(tmp_path, "note_style: endnotes")
+    assert all(foot["rule"] is None for foot in _feet(path))
+    text = squash(" ".join(page.extract_text() for page in PdfReader(str(path)).pages))
+    notes = text[text.rindex("Notes 1 ") :]
+    assert (
+        notes.index("1 Note on paragraph 0.") < notes.index("9 See also Table 1.") < notes.index("The long note ends.")
+    )
