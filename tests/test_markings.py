@@ -4,6 +4,7 @@ withheld word in any byte a lower variant's readers receive (files, mail bodies,
 from __future__ import annotations
 
 import email
+import email.message
 import io
 import json
 import textwrap
@@ -445,19 +446,14 @@ def test_send_to_three_lists_each_inbox_holds_only_its_variant(spec, tmp_path, s
     assert b"Embassy reporting" not in partners and b"Attacks around" in partners
 
 
-def test_a_withheld_word_in_a_list_note_stops_the_send_before_any_byte_goes(spec, tmp_path, server, capsys):
-    spec.write_text(
-        spec.read_text().replace(
-            "    clearance: OFFICIAL-SENSITIVE\n", "    clearance: OS\n    note: About Qxheadingword.\n"
-        )
-    )
-    inbox = Inbox()
-    port = server(inbox, auth_require_tls=False)
-    assert _send(spec, tmp_path / "out", port) == 1
-    assert inbox.received == []
-    err = capsys.readouterr().err
-    assert "embassies: not sent: weekly.official-sensitive.embassies.eml holds 1 word of portions withheld" in err
-    assert "qxheadingword" not in err.lower()
+def test_the_read_back_check_decodes_every_part_of_a_mail():
+    message = email.message.EmailMessage()
+    message["Subject"] = "Weekly"
+    message.set_content("Plain body.")
+    message.add_alternative("<p>Quoted =C3=A9 Qxheadingword</p>", subtype="html", cte="quoted-printable")
+    message.add_attachment(b"<p>Qxcellword</p>", maintype="text", subtype="html", filename="page.html")
+    found = leaks([("mail.eml", message.as_bytes())], frozenset({"qxheadingword", "qxcellword", "weekly"}))
+    assert found == {"mail.eml": 3}
 
 
 def test_a_word_planted_in_a_built_file_stops_the_send(spec, tmp_path, server, monkeypatch, capsys):
@@ -496,3 +492,18 @@ def test_one_file_built_for_a_clearance_is_the_variant(spec, tmp_path):
     assert main(["build", str(spec), "-o", str(path), "--clearance", "OS"]) == 0
     assert _hits(path.read_bytes(), MARKERS.values()) == []
     assert "OFFICIAL-SENSITIVE" in html_text(path)
+
+
+def test_the_weekly_example_sends_three_audiences_three_variants(tmp_path, capsys):
+    from .conftest import SPECS
+
+    spec = SPECS / "sahel-weekly-marked.yaml"
+    assert main(["send", str(spec), "--out", str(tmp_path), "--dry-run"]) == 0
+    shown = capsys.readouterr().out
+    assert "variant: SECRET (banner SECRET), 0 portions withheld" in shown
+    assert "variant: OFFICIAL-SENSITIVE (banner OFFICIAL-SENSITIVE), 1 portion withheld" in shown
+    assert "variant: OFFICIAL (banner OFFICIAL), 3 portions withheld" in shown
+    partners = pdf_text(tmp_path / "sahel-weekly-marked.official.pdf")
+    assert "(O) Handling and contacts" in partners and "Regional response" not in partners and "Sévaré" not in partners
+    embassies = pdf_text(tmp_path / "sahel-weekly-marked.official-sensitive.pdf")
+    assert "(OS) Regional response" in embassies and "Sévaré" not in embassies

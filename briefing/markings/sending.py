@@ -1,8 +1,10 @@
 """Sending a marked pack: each list its own variant, and the read-back check before any byte goes out.
 
 A list states the ``clearance:`` (and ``caveats:``) its readers hold and receives the variant for
-them. A list without a ``clearance:`` receives the variant at the scheme's lowest level with no
-caveats: nothing above what every reader may read. A pack that marks no portions goes whole to every
+them. Before anything is sent, every list's files and message are read back (``leaks``) for the words
+of the portions its variant withheld that neither the variant's text nor the list's own name, subject
+and note use; one found stops the whole send. A list without a ``clearance:`` receives the variant
+at the scheme's lowest level with no caveats: nothing above what every reader may read. A pack that marks no portions goes whole to every
 list, as before, unless a list states a clearance its classification is above (then it is refused).
 """
 
@@ -19,7 +21,7 @@ from ..model import Briefing
 from ..reading.loader import Options
 from .leaks import leaks
 from .portions import portions_marked
-from .variant import Cleared, Withheld, clearance_of, cleared, variant_stem
+from .variant import Cleared, Withheld, clearance_of, cleared, variant_stem, words_of
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,15 @@ def check(plan: Plan, outgoing: Outgoing, files: dict[str, Path]) -> list[str]:
     """What the read-back check finds of the withheld portions in a list's files and its message: one line each."""
     if plan.withheld is None or not plan.withheld.words:
         return []
+    # The list's own words (its name, subject and note, the files' names) are the list's to use.
+    dlist = plan.list
+    own = words_of([dlist.name, dlist.subject, plan.stem, *(span.text for span in dlist.note or ())])
     parts = [(path.name, path.read_bytes()) for path in files.values()]
-    parts.append((f"{plan.stem}.{plan.list.name}.eml", outgoing.message.as_bytes()))
+    parts.append((f"{plan.stem}.{dlist.name}.eml", outgoing.message.as_bytes()))
     return [
-        f"{plan.list.name}: not sent: {name} holds {count} word{'s' if count > 1 else ''} of portions withheld "
+        f"{dlist.name}: not sent: {name} holds {count} word{'s' if count > 1 else ''} of portions withheld "
         f"from the {plan.doc.classification} variant"
-        for name, count in leaks(parts, plan.withheld.words).items()
+        for name, count in leaks(parts, frozenset(plan.withheld.words - own)).items()
     ]
 
 
@@ -84,6 +89,9 @@ def report(plan: Plan) -> list[str]:
     if variant is None or plan.withheld is None:
         return []
     cleared_for = " ".join((variant.clearance, *variant.caveats))
-    lines = [f"variant: {cleared_for} (banner {plan.doc.classification}), {variant.withheld} portions withheld"]
+    lines = [
+        f"variant: {cleared_for} (banner {plan.doc.classification}), {variant.withheld} "
+        f"portion{'' if variant.withheld == 1 else 's'} withheld"
+    ]
     lines.extend(f"  withheld: {pos}" for pos in plan.withheld.positions)
     return lines
