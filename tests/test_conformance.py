@@ -20,8 +20,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from briefing import build, load
-from briefing.layout import Heading, Layout, lay_out
-from briefing.model import Callout, ListBlock, ListItem, Paragraph, Table, plain
+from briefing.layout import Heading, Layout, items, lay_out
+from briefing.layout.marks import marked_paragraph
+from briefing.model import Callout, ListBlock, Paragraph, Table, plain
 from briefing.writers.markup import has_rtl
 
 from .conftest import DATA, SPECS, pdf_text, require_tool, run_soffice, squash
@@ -37,8 +38,9 @@ def pack(request, tmp_path_factory) -> tuple[Layout, dict[str, Path]]:
     return lay_out(load(request.param)), {p.suffix[1:]: p for p in built.paths}
 
 
-def item_text(item: ListItem) -> str:
-    return (plain(item.lead) + ": " if item.lead else "") + plain(item.text)
+def item_texts(block: ListBlock, layout: Layout) -> Iterator[tuple[str, str]]:
+    """A list's items as the layout words them: portion mark, lead, text."""
+    return (("item", plain(item.text)) for item in items(block, layout.doc.style))
 
 
 def strings(layout: Layout) -> Iterator[tuple[str, str]]:
@@ -49,14 +51,14 @@ def strings(layout: Layout) -> Iterator[tuple[str, str]]:
         elif place.caption is not None:
             yield "caption", str(place.caption)
         if isinstance(node, ListBlock):
-            yield from (("item", item_text(i)) for i in node.items)
+            yield from item_texts(node, layout)
         if isinstance(node, Callout):
             yield "callout", node.title
             for block in node.content:
                 if isinstance(block, Paragraph):
-                    yield "paragraph", plain(block.text)
+                    yield "paragraph", plain(marked_paragraph(block, layout.doc.style).text)
                 else:
-                    yield from (("item", item_text(i)) for i in block.items)
+                    yield from item_texts(block, layout)
 
 
 def table_grids(layout: Layout) -> list[list[tuple[str, ...]]]:

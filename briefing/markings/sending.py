@@ -4,8 +4,9 @@ A list states the ``clearance:`` (and ``caveats:``) its readers hold and receive
 them. Before anything is sent, every list's files and message are read back (``leaks``) for the words
 of the portions its variant withheld that neither the variant's text nor the list's own name, subject
 and note use; one found stops the whole send. A list without a ``clearance:`` receives the variant
-at the scheme's lowest level with no caveats: nothing above what every reader may read. A pack that marks no portions goes whole to every
-list, as before, unless a list states a clearance its classification is above (then it is refused).
+at the scheme's lowest level with no caveats: nothing above what every reader may read. A pack that
+marks no portions goes whole to every list, as before, unless a list states a clearance its
+classification is above (then it is refused).
 """
 
 from __future__ import annotations
