@@ -276,6 +276,8 @@ class Totals:
     """Per column, what the row shows; None leaves the cell empty (or holds the label)."""
     values: tuple[Cell, ...]
     """Per column, the computed total, or the totals row's label ("Total") in the first free column."""
+    skipped: tuple[int, ...] = field(default=(), compare=False)
+    """Per column, how many empty or missing values its total left out (0 for none); empty when not counted."""
 
 
 @dataclass(frozen=True)

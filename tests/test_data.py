@@ -157,7 +157,7 @@ def test_a_format_that_does_not_fit_the_values_is_an_error_in_the_data(folder):
         ),
         (
             "source: data/incidents.csv\ntotals: {region: sum}",
-            "spec.yaml:7:28: column 'region' holds values that are not numbers; it can only be counted",
+            "spec.yaml:7:28: column 'region' holds text (data/incidents.csv:2:2: 'Gao'), so it can only be counted",
         ),
         (
             "source: data/incidents.csv\ncolumns: [{from: share, format: currency, currency: XYZ}]",

@@ -14,9 +14,9 @@ from ..model import CHART_KINDS, COLUMN_TYPES, Chart, ChartKind, FormatKind, Inl
 from ..number_formats import currency_precision, is_currency
 from . import frames, shapes
 from .apparatus import cells, inline, marked, read_id
-from .datafiles import Columns, DataError, DataFiles, Frame, SourceOptions, Spent
+from .computed import COMPUTED_KINDS, DEFAULT_NAMES, Computed, compute
+from .datafiles import Columns, DataError, DataFiles, Frame, SourceOptions, Spent, blank_missing
 from .reader import Reader, did_you_mean
-from .values import is_number
 
 MAX_CATEGORIES = 500
 """Most bars or points in a chart; more cannot be told apart."""
@@ -42,7 +42,7 @@ def read_table(r: Reader, node: Node) -> Table | None:
     if len(r.problems) > before or ("totals" in keys and totals is None):
         return None
     picked = [rows.frame.names.index(c.source) for c in columns]
-    noted = _header(r, columns) + cells(r, keys.get("rows"), rows.kept, picked) if "source" not in keys else []
+    noted = _header(r, columns) + _written(r, keys.get("rows"), rows, columns, picked) if "source" not in keys else []
     body = rows.body(picked)
     formats = tuple(c.format for c in columns)
     return Table(
@@ -57,6 +57,15 @@ def read_table(r: Reader, node: Node) -> Table | None:
         tuple(noted),
         pos=r.pos(node),
     )
+
+
+def _written(
+    r: Reader, node: Node | None, rows: frames.Kept, columns: list[frames.Column], picked: list[int]
+) -> list[tuple[int, int, Inline]]:
+    """The cells written in ``rows:`` that hold notes, citations or cross-references (computed ones hold none)."""
+    data = [i for i, c in enumerate(columns) if c.compute is None]
+    found = cells(r, node, rows.kept, [picked[i] for i in data])
+    return [(row, data[col], text) for row, col, text in found]
 
 
 def _header(r: Reader, columns: list[frames.Column]) -> list[tuple[int, int, Inline]]:
@@ -117,13 +126,13 @@ def read_chart(r: Reader, node: Node) -> Chart | None:
 
 def _series(r: Reader, rows: frames.Kept, col: int, node: Node) -> Series | None:
     values = rows.values(col)
-    bad = [i for i, v in zip(rows.kept, values, strict=True) if v is not None and not is_number(v)]
-    if bad:
-        where = rows.frame.locate(bad[0], col)
+    at = frames.breaking(rows, col)
+    if at is not None:
+        where, value = rows.frame.locate(at, col), rows.frame.columns[col][at]
         r.problem(
             node,
-            f"column '{rows.frame.names[col]}' holds text ({where}: '{rows.frame.columns[col][bad[0]]}'); "
-            "a chart needs numbers",
+            f"column '{rows.frame.names[col]}' holds text ({where}: '{value}'); a chart needs numbers"
+            + frames.missing_hint(rows, col, at),
         )
         return None
     return Series(_shown_name(rows, col), tuple(None if v is None else float(cast(float, v)) for v in values))
@@ -162,40 +171,50 @@ def _chart_fits(r: Reader, keys: dict[str, Node], kind: ChartKind, count: int, s
 
 def _rows(r: Reader, node: Node, keys: dict[str, Node]) -> tuple[frames.Kept, list[frames.Column]] | None:
     columns = _columns(r, keys["columns"]) if "columns" in keys else []
-    if columns is None:
+    blanks = _missing(r, keys["missing"]) if "missing" in keys else ()
+    if columns is None or blanks is None:
         return None
     if "source" in keys:
         if "rows" in keys:
             r.problem(keys["rows"], "rows come from 'rows' or from 'source', not both")
             return None
-        frame = _source(r, keys)
+        frame = _source(r, keys, missing=blanks)
     elif "columns" not in keys:
         r.problem(node, "missing 'columns' (with 'rows') or a data file in 'source'")
         return None
     else:
-        frame = _inline_frame(r, keys.get("rows"), columns)
+        frame = _inline_frame(r, keys.get("rows"), [c for c in columns if c.compute is None])
+        if frame is not None:
+            blank_missing(frame.columns, blanks)
     if frame is None:
         return None
     if not columns:
         columns = [frames.Column(name, name, node) for name in frame.names]
-    rows = frames.Kept(frame, range(frame.count), {c.shown: c.source for c in columns if c.shown != c.source})
-    missing = [c for c in columns if c.source not in frame.names]
+    data = [c for c in columns if c.compute is None]
+    rows = frames.Kept(frame, range(frame.count), {c.shown: c.source for c in data if c.shown != c.source})
+    missing = [c for c in data if c.source not in frame.names]
     for c in missing:
         r.problem(c.node, f"no column '{c.source}' in the data{did_you_mean(c.source, frame.names)}")
     if missing:
         return None
     try:
-        ok = frames.typed(r, frame, columns)
+        ok = frames.typed(r, frame, data)
     except frames.Reread:  # another table read a column of the same file as another type
-        frame = _source(r, keys, fresh=True)
+        frame = _source(r, keys, fresh=True, missing=blanks)
         if frame is None:
             return None
         rows = frames.Kept(frame, range(frame.count), rows.aliases)
-        ok = frames.typed(r, frame, columns)
+        ok = frames.typed(r, frame, data)
     if not ok:
         return None
     if "where" in keys and not frames.where(r, keys["where"], rows):
         return None
+    if len(data) < len(columns):
+        # Computed over the rows the filters keep, before sort: and limit:, which may use them.
+        computed = compute(r, rows, columns)
+        if computed is None:
+            return None
+        columns = computed
     if "sort" in keys and not frames.sort(r, keys["sort"], rows):
         return None
     if "limit" in keys:
@@ -220,8 +239,15 @@ def _column(r: Reader, node: Node) -> frames.Column | None:
         name = r.text(node)
         return None if name is None else frames.Column(name, name, node)
     keys = r.shape(node, shapes.COLUMN)
-    if keys is None or "from" not in keys:
+    if keys is None:
         return None
+    given = [k for k in ("from", *COMPUTED_KINDS) if k in keys]
+    if len(given) != 1:
+        what = "missing 'from'" if not given else f"{' and '.join(given)} together"
+        r.problem(node, f"{what}: a column takes one of from (a column of the data), change, pct_change or share")
+        return None
+    if given[0] != "from":
+        return _computed(r, keys, given[0])
     source = r.text(keys["from"])
     shown = r.text(keys["as"]) if "as" in keys else source
     kind = r.choice(keys["type"], COLUMN_TYPES) if "type" in keys else None
@@ -232,6 +258,20 @@ def _column(r: Reader, node: Node) -> frames.Column | None:
     if source is None or shown is None or ("type" in keys and kind is None) or ("format" in keys and fmt is None):
         return None
     return frames.Column(source, shown, node, kind, fmt)
+
+
+def _computed(r: Reader, keys: dict[str, Node], kind: str) -> frames.Column | None:
+    """A column computed from others (``change: This week - Last week``); its type and format follow from them."""
+    expression = r.text(keys[kind])
+    shown = r.text(keys["as"]) if "as" in keys else DEFAULT_NAMES[kind]
+    fmt = _format(r, keys) if "format" in keys else None
+    for key in ("type", "decimals", "currency"):
+        if key in keys and not (key != "type" and "format" in keys):
+            r.problem(keys[key], f"'{key}' does not go with {kind}: (its type follows from the columns it reads)")
+            return None
+    if expression is None or shown is None or ("format" in keys and fmt is None):
+        return None
+    return frames.Column(shown, shown, keys[kind], None, fmt, Computed(kind, expression, keys[kind]))
 
 
 def _format(r: Reader, keys: dict[str, Node]) -> NumberFormat | None:
@@ -255,7 +295,21 @@ def _format(r: Reader, keys: dict[str, Node]) -> NumberFormat | None:
     return NumberFormat(cast(FormatKind, kind), decimals, currency)
 
 
-def _source(r: Reader, keys: dict[str, Node], fresh: bool = False) -> Frame | None:
+def _missing(r: Reader, node: Node) -> tuple[str, ...] | None:
+    """The texts ``missing:`` says mean "no value"."""
+    items = r.sequence(node, 'a list of texts that mean "no value", such as ["n/a", "-", ""]')
+    if items is None:
+        return None
+    texts = []
+    for item in items:
+        if not isinstance(item, ScalarNode):
+            r.problem(item, 'expected a text that means "no value", such as "n/a"')
+            return None
+        texts.append(item.value.strip())
+    return tuple(texts)
+
+
+def _source(r: Reader, keys: dict[str, Node], fresh: bool = False, missing: tuple[str, ...] = ()) -> Frame | None:
     path = r.path(keys["source"], "data")
     texts = {key: r.text(keys[key]) for key in ("delimiter", "encoding", "sheet", "range") if key in keys}
     if path is None or None in texts.values():
@@ -263,7 +317,7 @@ def _source(r: Reader, keys: dict[str, Node], fresh: bool = False) -> Frame | No
     if "delimiter" in texts and len(cast(str, texts["delimiter"])) != 1:
         r.problem(keys["delimiter"], 'the delimiter is one character, such as ; or a tab ("\\t")')
         return None
-    options = SourceOptions(**{k: v for k, v in texts.items() if v is not None})  # type: ignore[arg-type]
+    options = SourceOptions(**{k: v for k, v in texts.items() if v is not None}, missing=missing)  # type: ignore[arg-type]
     r.data_files.append(path)
     try:
         return _files(r).frame(path, _shown(path), options, fresh)

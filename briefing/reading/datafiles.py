@@ -105,6 +105,7 @@ class DataFiles:
         if found is None:
             try:
                 found = read(path, shown, options)
+                blank_missing(found.columns, options.missing)
             except DataError as exc:
                 found = exc
             except MemoryError:  # under a memory limit: still one line, at the table's source
@@ -125,6 +126,17 @@ class DataFiles:
         return found.use()
 
 
+def blank_missing(columns: list[list[Cell]], missing: tuple[str, ...]) -> None:
+    """Make the values that mean "no value" empty cells, in place, before any type is read."""
+    if not missing:
+        return
+    wanted = frozenset(missing)
+    for column in columns:
+        for i, value in enumerate(column):
+            if isinstance(value, str) and value.strip() in wanted:
+                column[i] = None
+
+
 @dataclass(frozen=True)
 class SourceOptions:
     """How to read a data file, from the keys beside ``source:``."""
@@ -137,6 +149,8 @@ class SourceOptions:
     """The .xlsx sheet; the first when None."""
     range: str | None = None
     """The .xlsx cells holding header and rows, e.g. ``B3:F40``; the used area when None."""
+    missing: tuple[str, ...] = ()
+    """Texts that mean "no value" (``missing: ["n/a", "-"]``): read as empty cells."""
 
 
 def read(path: Path, shown: str, options: SourceOptions) -> Frame:

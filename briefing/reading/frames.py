@@ -50,6 +50,8 @@ class Column:
     """The type the spec forces (``type:``); None to infer it."""
     format: NumberFormat | None = None
     """How its values are shown (``format:``)."""
+    compute: Any = None
+    """What it computes from other columns (a ``computed.Computed``); None for a column of the data."""
 
 
 @dataclass
@@ -286,12 +288,42 @@ def sort(r: Reader, node: Node, rows: Kept) -> bool:
     return True
 
 
+def breaking(rows: Kept, col: int) -> int | None:
+    """The row of the first kept value that keeps a column from being numbers, or None.
+
+    A value that is not a number written as text ('n/a') is the one to cite, rather than
+    a valid '48' that reads as text only because the column does.
+    """
+    column = rows.frame.columns[col]
+    bad = (i for i in rows.kept if column[i] is not None and not is_number(column[i]))
+    first = next(bad, None)
+    if first is None or looks_like(str(column[first])) not in ("integer", "number"):
+        return first
+    return next((i for i in bad if looks_like(str(column[i])) not in ("integer", "number")), first)
+
+
+def missing_hint(rows: Kept, col: int, at: int) -> str:
+    """' (give missing: ["n/a"] ...)' when the column's other values are numbers, so the one cited stands for none."""
+    column = rows.frame.columns[col]
+    numbers = (
+        i != at
+        and column[i] is not None
+        and (is_number(column[i]) or looks_like(str(column[i])) in ("integer", "number"))
+        for i in rows.kept
+    )
+    return f' (give missing: ["{column[at]}"] if it means "no value")' if any(numbers) else ""
+
+
 def _text_of(value: Cell) -> Cell:
     return None if value is None else convert(value, "text")
 
 
 def totals(r: Reader, node: Node, rows: Kept, columns: list[Column]) -> Totals | None:
     """The totals row ``totals:`` asks for, over the kept rows; None when it cannot be made (and reported)."""
+
+    def values_of(column: Column) -> Sequence[Cell]:
+        return rows.values(rows.frame.names.index(column.source))
+
     names = dict.fromkeys(c.shown for c in columns)
     keys = r.mapping(node, names, what="totals (a column of the table)")
     if keys is None:
@@ -303,20 +335,39 @@ def totals(r: Reader, node: Node, rows: Kept, columns: list[Column]) -> Totals |
         function = r.choice(value_node, get_args(Aggregate))
         if function is None:
             continue
-        values = rows.values(rows.frame.names.index(data_name))
-        if function != "count" and not all(v is None or is_number(v) for v in values):
-            r.problem(value_node, f"column '{name}' holds values that are not numbers; it can only be counted")
-            continue
+        if function != "count":
+            col = rows.frame.names.index(data_name)
+            at = breaking(rows, col)
+            if at is not None:
+                odd = rows.frame.columns[col][at]
+                r.problem(
+                    value_node,
+                    f"column '{name}' holds text ({rows.frame.locate(at, col)}: '{odd}'), so it can only be counted"
+                    + missing_hint(rows, col, at),
+                )
+                continue
         functions[where] = cast(Aggregate, function)
     if len([f for f in functions if f]) != len(keys):
         return None
     results: list[Cell] = []
+    skipped: list[int] = []
     for function, column in zip(functions, columns, strict=True):
-        values = [v for v in rows.values(rows.frame.names.index(column.source)) if v is not None]
+        every = values_of(column)
+        values: list[Cell] = [v for v in every if v is not None]
         results.append(_aggregate(function, values))
+        skipped.append(len(every) - len(values) if function else 0)
+        if function and len(values) < len(every):
+            r.notices.append(Problem(r.pos(keys[column.shown]), _skipped(function, column.shown, skipped[-1])))
     if functions[0] is None:
         results[0] = r.labels.total
-    return Totals(tuple(functions), tuple(results))
+    return Totals(tuple(functions), tuple(results), tuple(skipped))
+
+
+def _skipped(function: Aggregate, name: str, count: int) -> str:
+    """What a total leaves out: said where the total is asked for, since a reader of the total cannot see it."""
+    values = "value" if count == 1 else "values"
+    what = {"sum": "the sum", "mean": "the mean", "count": "the count"}[function]
+    return f"{what} of column '{name}' leaves out {count} empty or missing {values}"
 
 
 def _aggregate(function: Aggregate | None, values: list[Cell]) -> Cell:

@@ -132,6 +132,9 @@ COLUMN = Shape(
     "a column",
     {
         "from": Key("The column's name in the data (or in the rows below)."),
+        "change": Key("Computed: the difference of two columns, the newer first ('This week - Last week')."),
+        "pct_change": Key("Computed: the change as a share of the older column ('This week - Last week'), in %."),
+        "share": Key("Computed: each row's share of a column's total, in %."),
         "as": Key("The name shown in the header row."),
         "type": Key(
             "Read every value as this type; a value that is not one is an error.",
@@ -144,7 +147,6 @@ COLUMN = Shape(
         "decimals": Key("Digits after the decimal point, for decimal, percent and currency.", {"type": "integer"}),
         "currency": Key("ISO 4217 code of the currency, e.g. EUR (USD when not given).", TEXT),
     },
-    ("from",),
 )
 WHERE = Shape(
     "where",
@@ -167,6 +169,10 @@ DATA_KEYS: dict[str, Key] = {
     "encoding": Key("The text encoding of a CSV or JSON file (utf-8 when not given).", TEXT),
     "sheet": Key("The sheet of an .xlsx file (the first when not given).", TEXT),
     "range": Key("The cells of the sheet holding the header and rows, e.g. B3:F40.", TEXT),
+    "missing": Key(
+        'Texts that mean "no value", read as empty cells (not a reason to read a column as text), e.g. ["n/a", "-"].',
+        list_of(TEXT),
+    ),
     "where": Key("Keep only the rows that pass every filter.", {"anyOf": [ref("where"), list_of(ref("where"))]}),
     "sort": Key(
         "Columns to sort the rows by; a leading - sorts a column in descending order.",
