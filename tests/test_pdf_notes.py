@@ -449,3 +449,17 @@ def test_a_built_briefing_with_endnotes_lists_them_at_the_end(tmp_path):
     assert (
         notes.index("1 Note on paragraph 0.") < notes.index("9 See also Table 1.") < notes.index("The long note ends.")
     )
+
+
+def test_a_note_cited_twice_is_one_note_at_the_foot_of_its_first_marks_page(tmp_path):
+    p = parse_inline
+    paragraphs = [Paragraph(p(_FILL * 4)) for _ in range(14)]
+    paragraphs[0] = Paragraph(p("Convoys were held{n1}."))
+    paragraphs[-1] = Paragraph(p("As before, convoys were held{n1}."))
+    laid = noted(Briefing("Access", (Section(p("Situation"), tuple(paragraphs)),)), notes={1: "Per OCHA."})
+    path = _write(laid, tmp_path / "twice.pdf")
+    feet = _feet(path)
+    assert len(feet) > 1 and [foot["notes"] for foot in feet] == [[1]] + [[]] * (len(feet) - 1)
+    marks = [(page, lands) for page, text, lands, _ in _links(path) if text == "1"]
+    assert sorted(page for page, _ in marks) == [0, 0, len(feet) - 1]  # the two marks and the note's own number
+    assert all(lands == 0 for _, lands in marks)

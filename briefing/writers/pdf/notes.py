@@ -26,8 +26,6 @@ from ...layout import LaidDocument
 from ...layout.tree import Note, NoteMark
 from ...model import Inline
 
-NOTE_SCALE = 0.8
-"""A note's type size, as a share of the body's."""
 _ABOVE_RULE, _RULE, _BELOW_RULE = 10.0, 0.5, 5.0
 """Space between the text and the rule over the notes, the rule's thickness and the space under it, in points."""
 _RULE_SHARE = 1 / 3
@@ -50,24 +48,11 @@ class Marks:
         note = self.notes.get(span.number)
         if note is None:  # a mark without its note: the number as it is written
             return f"<super>{span.number}</super>"
+        mark = f"<super><a href={quoteattr('#' + note.anchor)}>{note.number}</a></super>"
+        if note.back in self.backs:  # cited again: the note links back to where it is first cited
+            return mark
         self.backs[note.back] = note.number
-        return (
-            f"<a name={quoteattr(note.back)}/><super><a href={quoteattr('#' + note.anchor)}>{note.number}</a></super>"
-        )
-
-
-def note_style(body: ParagraphStyle, rtl: bool) -> ParagraphStyle:
-    """Notes' type: the body's face and colour, smaller, closer set."""
-    size = body.fontSize * NOTE_SCALE
-    return ParagraphStyle(
-        "note",
-        body,
-        fontSize=size,
-        leading=size * 1.3,
-        spaceBefore=0,
-        spaceAfter=0,
-        alignment=TA_RIGHT if rtl else TA_LEFT,
-    )
+        return f"<a name={quoteattr(note.back)}/>{mark}"
 
 
 class NoteText(Flowable):  # type: ignore[misc]

@@ -307,7 +307,8 @@ class _Story:
         marks are on (returned, for the pages to place)."""
         if not laid.notes:
             return None
-        style = notes.note_style(self.styles["body"], self.rtl)
+        look = self.looks.note  # smaller and closer set than the body, from the body's start side
+        style = _look("note", self.styles["body"], self.fonts.body, look, leading=look.size * 1.3, spaceAfter=0)
         made = notes.note_texts(laid, self.marks, self.paragraph, style, self.rtl)
         if laid.notes_at_end:
             heading = LaidHeading((Span(laid.notes_heading),), 1, laid.notes[0].pos)
