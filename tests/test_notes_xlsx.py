@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 from openpyxl import load_workbook
 
+from briefing import loads
 from briefing.layout import lay_out
 from briefing.layout.tree import NoteMark
 from briefing.model import Briefing, Paragraph, Section, Span, Table
@@ -110,3 +111,24 @@ def test_cells_with_notes_in_a_table_of_several_scripts(tmp_path):
     assert sheet["B3"].alignment.horizontal == "right", "a number with its note's mark at its column's end"
     assert sheet["A4"].alignment.horizontal in (None, "general", "left"), "text at the start, as the layout has it"
     assert column_a(sheet)[-2:] == [listed(1), listed(2)]
+
+
+def test_lines_under_a_table_of_a_right_to_left_briefing_read_from_the_right(tmp_path):
+    spec = """\
+title: موجز
+language: ar
+sections:
+  - heading: الوضع
+    content:
+      - table:
+          title: المناطق
+          credit: "Africa desk, مكتب أفريقيا"
+          columns: [المنطقة, "الحوادث^[مؤكدة.]"]
+          rows: [[موبتي, 41]]
+"""
+    path = tmp_path / "ar.xlsx"
+    XlsxWriter().write(loads(spec, "ar.yaml"), path)
+    sheet = load_workbook(path)["المناطق"]
+    under = [row[0] for row in sheet.iter_rows() if row[0].value and str(row[0].value).startswith(("Source", "["))]
+    assert [c.value for c in under] == ["Source: Africa desk, مكتب أفريقيا", "[1] مؤكدة."]
+    assert all(c.alignment.readingOrder == 2 for c in under), "a line starting in Latin letters starts at the right too"

@@ -361,6 +361,8 @@ class _Builder:
             cell = make(sheet, text)
             look = self.looks.meta if i == 0 and credit else self.looks.body
             cell.font = own_font(text, self.look(look))
+            if self.doc.direction == "rtl":
+                cell.alignment = _RTL  # from the sheet's right edge, running on over the cells to its left
             anchor = next(iter(targets(line)), None)
             if anchor:
                 self.anchors.link(cell, anchor)
@@ -454,6 +456,8 @@ class _Builder:
         return name
 
 
+_RTL = Alignment(readingOrder=2)
+"""A line under a table of a right-to-left briefing: read from the right, whichever script it starts in."""
 _RTL_WRAP = Alignment(wrap_text=True, vertical="top", readingOrder=2)
 """A narrative cell of a right-to-left briefing: its text read from the right, its periods at its end."""
 
