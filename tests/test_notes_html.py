@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import lxml.html
 import pytest
 
+from briefing.layout import Laid
+from briefing.model import Paragraph, Span
 from briefing.writers.html.writer import Attachment, HtmlWriter, mail_body
 from tests.laid_notes import NOTES, SOURCES, laid
+from tests.laid_notes import mark as note_mark
 
 from .conftest import axe_violations, require_tool
 from .test_serve import CHROMIUM_FLAGS
@@ -146,3 +151,19 @@ def test_the_page_and_the_mail_pass_wcag_22_aa_with_a_note_shown(doc, tmp_path):
             assert axe_violations(tab) == []
         finally:
             browser.close()
+
+
+def test_a_note_cited_twice_links_back_to_its_first_mark(doc, tmp_path):
+    (summary, *rest) = doc.body
+    paragraph = next(child for child in summary.children if isinstance(child.node, Paragraph))
+    text = (Span("Once"), note_mark(1), Span(", twice"), note_mark(1), Span("."))
+    twice = dataclasses.replace(paragraph.node, text=text)
+    children = tuple(Laid(twice, c.place) if c is paragraph else c for c in summary.children)
+    path = tmp_path / "twice.html"
+    HtmlWriter().write(dataclasses.replace(doc, body=(Laid(summary.node, summary.place, children), *rest)), path)
+    tree = lxml.html.fromstring(path.read_bytes())
+    marks = tree.xpath("//a[@href='#note-1']")
+    assert [m.get("id") for m in marks] == ["note-1-ref", None]
+    ids = tree.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    assert len(tree.xpath("//li[@id='note-1']")) == 1

@@ -42,16 +42,18 @@ class Spans:
         return piece
 
     def _mark(self, mark: NoteMark) -> Markup:
+        again = mark.number in self.cited  # a note cited twice: its back link leads to the first mark
         self.cited.append(mark.number)
         number = escape(markup.xml_safe(mark.text or str(mark.number)))
         note = self.notes.get(mark.number)
         if not self.page or note is None:
             return Markup(f"<sup>{number}</sup>")
+        back = "" if again else f' id="{escape(note.back)}"'
         # The note's text beside its mark, shown while the mark is hovered or focused. Screen readers
         # skip it: the mark is a link to the note itself, which they follow.
         shown = Markup("").join(_emphasis(span) for span in note.text if not isinstance(span, NoteMark))
         return Markup(
-            f'<span class="noteref"><a href="#{escape(note.anchor)}" id="{escape(note.back)}" role="doc-noteref">'
+            f'<span class="noteref"><a href="#{escape(note.anchor)}"{back} role="doc-noteref">'
             f'<sup>{number}</sup></a><span class="note-pop" aria-hidden="true">{number}. {shown}</span></span>'
         )
 

@@ -359,7 +359,7 @@ class _Builder:
         for i, line in enumerate(lines):
             text = plain(marked(line))
             cell = make(sheet, text)
-            look = self.looks.meta if i == 0 and credit else self.looks.body
+            look = self.looks.meta if i == 0 and credit else self.looks.note
             cell.font = own_font(text, self.look(look))
             if self.doc.direction == "rtl":
                 cell.alignment = _RTL  # from the sheet's right edge, running on over the cells to its left
@@ -376,7 +376,7 @@ class _Builder:
         self.sheet.add()
         self.inline_row((Span(self.laid.notes_heading),), self._heading_font(1))
         for note in self.laid.notes:
-            self.inline_row(note_line(note.number, note.text), self.look(self.looks.body))
+            self.inline_row(note_line(note.number, note.text), self.look(self.looks.note))
 
     def _long_values(self, table: Table) -> None:
         """Warn, with the first one's place, of values longer than an Excel cell holds: they are cut there."""
