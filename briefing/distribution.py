@@ -257,6 +257,11 @@ def mailbox(text: str, public: bool = True) -> tuple[str, str]:
     # The standard library's RFC 5322 parser, as the message's own headers are read.
     addresses, defects = _parse(text)
     found = [(a.display_name, a.addr_spec) for a in addresses]
+    name, _, rest = text.partition("<")
+    if len(found) > 1 and rest and "," in name and "@" not in name and '"' not in name:
+        # "Müller, Anna <a@x>": one person whose name holds a comma, which splits addresses unless quoted.
+        quoted = f'"{name.strip()}" <{rest}'
+        raise AddressError(f"'{text}': a name holding a comma must be in double quotes: '{quoted}'")
     if len(found) > 1:
         listed = ", ".join(address for _, address in found)
         raise AddressError(f"'{text}' holds {len(found)} addresses ({listed}); give each one its own entry in the list")

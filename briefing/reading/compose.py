@@ -120,6 +120,9 @@ def compose(text: str, display: str) -> Node:
         if _unclosed(exc):
             mark = exc.context_mark  # where the bracket was opened, not where the parser gave up
         pos = Pos(display, mark.line + 1, mark.column + 1) if mark else Pos(display, 1, 1)
+        template = _template_value(exc, text)
+        if template is not None:
+            pos = Pos(display, pos.line, template + 1)  # at the '{{' that needs its quotes
         raise SpecError([Problem(pos, _yaml_message(exc, text))]) from None
     finally:
         if loader is not None:
@@ -274,11 +277,34 @@ def _unclosed(exc: yaml.MarkedYAMLError) -> bool:
     return bool(problem.startswith("expected ',' or ']'") and opened and stopped and opened.line != stopped.line)
 
 
+_TEMPLATE_VALUE = re.compile(r"(?:^\s*-\s+|:\s+)(\{\{)")
+"""A list item or a value that starts with '{{', which YAML reads as the start of a mapping."""
+
+
+def _template_value(exc: yaml.MarkedYAMLError, text: str) -> int | None:
+    """The column of an unquoted value's opening '{{' when that is what the parser stumbled on, else None."""
+    mark = exc.problem_mark
+    if mark is None or not (exc.problem or "").startswith("expected <block end>"):
+        return None
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    found = _TEMPLATE_VALUE.search(line[: mark.column])
+    return found.start(1) if found else None
+
+
 def _in_user_words(problem: str, line: str, column: int) -> str | None:
     if problem.startswith("found character '\\t'"):
         return "a tab is used for indentation; use spaces"
     if problem.startswith("expected <block end>"):
+        found = _TEMPLATE_VALUE.search(line[:column])
+        if found:
+            value = line[found.start(1) :].split(" #")[0].strip()
+            quoted = f"'{value}'" if '"' in value else f'"{value}"'
+            return f"a value starting with '{{{{' must be quoted: {quoted}"
         return "indentation: this line is not lined up with the lines above it"
+    if problem.startswith("found undefined alias"):
+        name = line[column:].split(",")[0].split("]")[0].strip()
+        return f"a value starting with '*' must be quoted (\"{name}\"): unquoted, YAML reads it as an alias"
     if problem == "mapping values are not allowed here":
         if ": " in line[:column] or line[:column].rstrip().endswith(":"):
             return "a ': ' inside an unquoted value starts a new key: put the value in quotes"

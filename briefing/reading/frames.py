@@ -231,7 +231,7 @@ def where(r: Reader, node: Node, rows: Kept) -> bool:
         if keys is None or not {"column", "value"} <= keys.keys():
             continue
         col = rows.index(r, keys["column"])
-        op = r.choice(keys["op"], shapes.OPERATORS) if "op" in keys else "=="
+        op = _operator(r, keys["op"]) if "op" in keys else "=="
         ok, wanted = _wanted(r, keys["value"], op)
         if col is None or op is None or not ok:
             continue
@@ -247,6 +247,20 @@ def where(r: Reader, node: Node, rows: Kept) -> bool:
     columns = rows.frame.columns
     rows.kept = [i for i in rows.kept if all(t(columns[col][i]) for col, t in tests)]
     return True
+
+
+_MEANT = {"=": "==", "===": "==", "=>": ">=", "=<": "<=", "<>": "!=", "!==": "!=", "≠": "!=", "≤": "<=", "≥": ">="}
+"""Operators of other languages and of mathematics, and the filter's operator each means."""
+
+
+def _operator(r: Reader, node: Node) -> str | None:
+    """A filter's ``op``; a '=' (or '=>', '<>') is told the operator it means, which spelling alone does not find."""
+    value = r.text(node)
+    if value is not None and value.strip() in _MEANT:
+        expected = ", ".join(shapes.OPERATORS)
+        r.problem(node, f"expected one of {expected}, got '{value}' (did you mean '{_MEANT[value.strip()]}'?)")
+        return None
+    return r.choice(node, shapes.OPERATORS)
 
 
 def _wanted(r: Reader, node: Node, op: str | None) -> tuple[bool, Cell | list[Cell]]:

@@ -1,0 +1,75 @@
+"""Messages that fix a spec in one round: each mistake a desk makes, its exact line and position."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefing import SpecError, load
+from briefing.cli import main
+
+HEAD = "title: T\nsections:\n  - heading: H\n    content:\n"
+
+
+def problems(folder: Path, text: str) -> list[str]:
+    spec = folder / "s.yaml"
+    spec.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        load(spec)
+    return [str(p).removeprefix(f"{spec}:") for p in caught.value.problems]
+
+
+def test_an_equals_sign_as_a_filter_is_told_the_double_one(tmp_path):
+    (tmp_path / "d.csv").write_text("region,incidents\nGao,4\n")
+    spec = HEAD + "      - table:\n          source: d.csv\n          where: [{column: region, op: '=', value: Gao}]\n"
+    assert problems(tmp_path, spec) == [
+        "7:40: expected one of ==, !=, <, <=, >, >=, in, not in, contains, got '=' (did you mean '=='?)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "      - numbered: [*First, Second]\n",
+            "5:20: a value starting with '*' must be quoted (\"*First\"): unquoted, YAML reads it as an alias",
+        ),
+        (
+            "      - bullets:\n        - *First item\n",
+            "6:11: a value starting with '*' must be quoted (\"*First item\"): unquoted, YAML reads it as an alias",
+        ),
+        (
+            "      - bullets:\n        - {{ x }} rose\n",
+            "6:11: a value starting with '{{' must be quoted: \"{{ x }} rose\"",
+        ),
+        (
+            "      - paragraph: {{ count }} incidents  # this week\n",
+            "5:20: a value starting with '{{' must be quoted: \"{{ count }} incidents\"",
+        ),
+    ],
+)
+def test_a_value_yaml_reads_as_something_else_is_told_to_be_quoted(tmp_path, line, message):
+    assert problems(tmp_path, HEAD + line) == [message]
+
+
+def validate(folder: Path, text: str, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    spec = folder / "s.yaml"
+    spec.write_text(text, encoding="utf-8")
+    status = main(["validate", str(spec)])
+    lines = [line.removeprefix(f"{spec}:") for line in capsys.readouterr().err.splitlines()]
+    assert status == (2 if lines else 0)
+    return lines
+
+
+def test_a_name_with_a_comma_is_told_to_be_quoted_not_split(tmp_path, capsys):
+    spec = "title: T\nsections:\n  - heading: H\ndistribution:\n  - name: x\n    to: ['Müller, Anna <a@x.org>']\n"
+    assert validate(tmp_path, spec, capsys) == [
+        "6:10: 'Müller, Anna <a@x.org>': a name holding a comma must be in double quotes: '\"Müller, Anna\" <a@x.org>'"
+    ]
+    two = "title: T\nsections:\n  - heading: H\ndistribution:\n  - name: x\n    to: ['a@x.org, b@y.org']\n"
+    assert validate(tmp_path, two, capsys) == [
+        "6:10: 'a@x.org, b@y.org' holds 2 addresses (a@x.org, b@y.org); give each one its own entry in the list"
+    ]
+    quoted = spec.replace("'Müller, Anna <a@x.org>'", "'\"Müller, Anna\" <a@x.org>'")
+    assert validate(tmp_path, quoted, capsys) == []
