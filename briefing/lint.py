@@ -30,7 +30,8 @@ class Finding:
     """One slip found in a spec."""
 
     pos: Pos
-    """Where the text holding it starts."""
+    """Where it stands in the spec: the word itself, or the start of the text holding it when the word cannot be
+    found there as written (a value filled in by a variable, an escape)."""
     rule: str
     """Short name of the rule: lower-case-start, missing-space, doubled-word, misspelling, unbalanced, table-title."""
     message: str
@@ -93,22 +94,35 @@ def _inline(pos: Pos, text: Inline, sentence: bool) -> Iterator[Finding]:
     yield from _text(pos, plain(text), sentence)
 
 
-def _text(pos: Pos, text: str, sentence: bool) -> Iterator[Finding]:
+def _text(pos: Pos, text: str, sentence: bool) -> list[Finding]:
+    """A text's findings in the order they stand in the spec."""
+    return sorted(_findings(pos, text, sentence), key=lambda f: (f.pos.line, f.pos.col))
+
+
+def _findings(pos: Pos, text: str, sentence: bool) -> Iterator[Finding]:
     if sentence:
         yield from _sentence_starts(pos, text)
     for match in _NO_SPACE.finditer(text):
         if not _in_link_or_number(text, match.start()):
             yield Finding(
-                pos,
+                _at(pos, text, match.start() - len(_word_before(text, match.start())), match.end()),
                 "missing-space",
                 f"no space after '{match.group(1) or match.group(2)}' in {_quote(text, match.start())}",
             )
     for match in _DOUBLED.finditer(text):
-        yield Finding(pos, "doubled-word", f"'{match.group(1)} {match.group(1)}' in {_quote(text, match.start())}")
+        yield Finding(
+            _at(pos, text, match.start(), match.end()),
+            "doubled-word",
+            f"'{match.group(1)} {match.group(1)}' in {_quote(text, match.start())}",
+        )
     for match in _WORD.finditer(text):
         fixes = misspellings().get(match.group().lower())
         if fixes:
-            yield Finding(pos, "misspelling", f"'{match.group()}' should be '{' or '.join(fixes)}'")
+            yield Finding(
+                _at(pos, text, match.start(), match.end()),
+                "misspelling",
+                f"'{match.group()}' should be '{' or '.join(fixes)}'",
+            )
     yield from _balance(pos, text)
 
 
@@ -117,7 +131,51 @@ def _sentence_starts(pos: Pos, text: str) -> Iterator[Finding]:
     for start in starts:
         word = _WORD.match(text, start)
         if word and word.group()[0].islower():
-            yield Finding(pos, "lower-case-start", f"sentence starts in lower case: {_quote(text, start)}")
+            yield Finding(
+                _at(pos, text, word.start(), word.end()),
+                "lower-case-start",
+                f"sentence starts in lower case: {_quote(text, start)}",
+            )
+
+
+def _word_before(text: str, at: int) -> str:
+    """The word a punctuation mark at ``at`` follows ("bad" in "bad,ok"), where a finding about it points."""
+    found = re.search(r"[^\s]*$", text[:at])
+    return found.group() if found else ""
+
+
+def _at(pos: Pos, text: str, start: int, end: int) -> Pos:
+    """Where the words ``text[start:end]`` stand in the spec file: the text's own position when they cannot be found.
+
+    The text is found from where its block starts: the words as written, any run of spaces or a
+    line break between them (a folded paragraph), the same occurrence as in the text.
+    """
+    words = text[start:end].split()
+    source = _source(pos.file)
+    if not words or source is None:
+        return pos
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+    nth = len(pattern.findall(text[:start]))  # occurrences before this one, in the text itself
+    lines = source.splitlines(keepends=True)
+    if not 0 < pos.line <= len(lines):
+        return pos
+    offset = sum(len(line) for line in lines[: pos.line - 1]) + pos.col - 1
+    for index, match in enumerate(pattern.finditer(source, offset)):
+        if index == nth:
+            line = source.count("\n", 0, match.start()) + 1
+            return Pos(pos.file, line, match.start() - (source.rfind("\n", 0, match.start()) + 1) + 1)
+        if index > nth:
+            break
+    return pos
+
+
+@cache
+def _source(name: str) -> str | None:
+    """A spec file's text, read once for every finding in it; None for a name that is no file (a base's chain)."""
+    try:
+        return Path(name).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
 
 
 def _balance(pos: Pos, text: str) -> Iterator[Finding]:

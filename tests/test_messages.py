@@ -73,3 +73,18 @@ def test_a_name_with_a_comma_is_told_to_be_quoted_not_split(tmp_path, capsys):
     ]
     quoted = spec.replace("'Müller, Anna <a@x.org>'", "'\"Müller, Anna\" <a@x.org>'")
     assert validate(tmp_path, quoted, capsys) == []
+
+
+def test_lint_points_at_the_word_not_the_paragraphs_start(tmp_path, capsys):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        HEAD + "      - paragraph: >-\n          The the army moved.  this is\n          bad,ok and teh end.\n",
+        encoding="utf-8",
+    )
+    assert main(["lint", str(spec)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{spec}:6:11: doubled-word: 'The The' in 'The the army moved.'",
+        f"{spec}:6:32: lower-case-start: sentence starts in lower case: 'army moved.  this is bad,ok and'",
+        f"{spec}:7:11: missing-space: no space after ',' in ' this is bad,ok and teh end.'",
+        f"{spec}:7:22: misspelling: 'teh' should be 'the'",
+    ]
