@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 from PIL import Image as PILImage
 from pypdf import PdfReader
 
-from briefing.model import Briefing, Image, ListBlock, ListItem, PageBreak, Paragraph, Section, Table
+from briefing.layout import NoteMark
+from briefing.model import Briefing, Image, Inline, ListBlock, ListItem, PageBreak, Paragraph, Section, Table, plain
 from briefing.reading.inline import parse_inline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +71,16 @@ def axe_violations(frame: object) -> list[str]:
 def squash(text: str) -> str:
     """Whitespace collapsed to single spaces, for comparing flowing text."""
     return re.sub(r"\s+", " ", text).strip()
+
+
+NOTE_MARK = re.compile(r"\[\d+\]")
+"""A note's mark as a spreadsheet writes it in the text: "[3]"."""
+
+
+def words(text: Inline) -> str:
+    """A text as every format shows it in its run: a note's mark aside, which each format sets its own way
+    (a footnote reference in Word, a superscript link in the PDF and HTML, "[3]" in Excel)."""
+    return plain(tuple(span for span in text if not isinstance(span, NoteMark)))
 
 
 def docx_text(path: Path) -> str:

@@ -16,7 +16,7 @@ from briefing.reading.loader import Options
 from briefing.reading.style_files import read_style_file
 from briefing.writers.html.writer import mail_body
 
-from .conftest import DATA, SPECS, axe_violations, require_tool
+from .conftest import DATA, SPECS, axe_violations, require_tool, words
 from .test_serve import CHROMIUM_FLAGS
 
 EXAMPLES = [*sorted(SPECS.glob("*.yaml")), DATA / "wide-table.yaml"]
@@ -71,7 +71,7 @@ def test_the_whole_text_mailed_shows_each_figure_as_an_inline_picture(page):
     laid, _ = page
     body = mail_body(laid, None, [], full=True)
     figures = lxml.html.fromstring(body.html.encode()).findall(".//figure")
-    captions = [str(place.caption) for node, place in laid.flow if isinstance(node, (Chart, Image))]
+    captions = [words(place.caption.spans) for node, place in laid.flow if isinstance(node, (Chart, Image))]
     assert [f.findtext("figcaption") for f in figures] == captions
     sources = [img.get("src") for f in figures for img in f.findall(".//img")]
     assert sources == [f"cid:{p.cid}" for p in body.pictures] and len(sources) == len(captions)

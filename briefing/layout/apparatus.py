@@ -27,6 +27,7 @@ from ..model import (
     Note,
     Paragraph,
     Pos,
+    Rows,
     Section,
     Sources,
     Span,
@@ -62,6 +63,8 @@ class Apparatus:
         self.processor = citeproc.Processor(doc.citation_style, [ref.csl for ref in doc.references])
         self.in_notes = bool(doc.references) and citeproc.is_note_style(doc.citation_style)
         self.registered: dict[Cites, object] = {}
+        self.worded: dict[int, tuple[Table, tuple[tuple[int, int, Inline], ...]]] = {}
+        """Tables whose cells ``block`` worded, and those words, by the table's identity."""
         for text, credit in texts(doc):
             for span in _spans(text):
                 if isinstance(span, Citation) and self.known(span):
@@ -94,7 +97,7 @@ class Apparatus:
                 made.append(self._crossref(span))
             else:
                 made.append(span)
-        return tuple(made)
+        return _joined(made)
 
     def _note(self, text: Inline, pos: Pos) -> NoteMark:
         number = len(self.notes) + 1
@@ -182,18 +185,60 @@ class Apparatus:
             case Callout():
                 content = tuple(self.block(part) for part in block.content)
                 return replace(block, content=content)  # type: ignore[arg-type]
+            case Table() if block.marked:
+                return self._table(block)
         return block
 
-    def cells(self, table: Table) -> tuple[tuple[int, int, Inline], ...]:
-        """A table's cells that hold notes, citations or references, worded: header first, then row by row."""
+    def _table(self, table: Table) -> Table:
+        """A table whose cells holding notes, citations or references read as worded: header first, then
+        row by row. Its values become those words, note marks aside (each format sets a mark its own way),
+        so that columns are measured, and shown by any writer, as readers read them; the words themselves,
+        marks and links included, are ``cells``."""
         ordered = sorted(table.marked, key=lambda cell: (cell[0], cell[1]))
-        return tuple((row, col, self.text(text, table.pos)) for row, col, text in ordered)
+        worded = tuple((row, col, self.text(text, table.pos)) for row, col, text in ordered)
+        names = list(table.columns)
+        columns = [
+            list(values) if any(c == i for _, c, _ in worded) else values for i, values in enumerate(table.rows.columns)
+        ]
+        for row, col, text in worded:
+            shown = "".join(span.text for span in text if not isinstance(span, NoteMark))
+            if row < 0:
+                names[col] = shown
+            else:
+                columns[col][row] = shown  # type: ignore[index]
+        rows = Rows(tuple(tuple(values) for values in columns), table.rows.length)
+        made = replace(table, columns=tuple(names), rows=rows, marked=())
+        self.worded[id(made)] = (made, worded)
+        return made
+
+    def cells(self, table: Table) -> tuple[tuple[int, int, Inline], ...]:
+        """The words of a table's cells that hold notes, citations or references, as ``block`` made them."""
+        found = self.worded.get(id(table))
+        return found[1] if found is not None and found[0] is table else ()
 
     def credit(self, block: Table | Chart | Image) -> Inline | None:
         """The credit line under a table, chart or picture: "Source: " and where it comes from."""
         if not block.credit:
             return None
         return (Span(f"{self.labels.source}: "), *self.text(block.credit, block.pos, credit=True))
+
+
+def _joined(spans: list[Span]) -> Inline:
+    """Spans with neighbouring plain text of the same look joined, as a text read from a spec holds them."""
+    made: list[Span] = []
+    for span in spans:
+        last = made[-1] if made else None
+        if (
+            last is not None
+            and type(span) is Span
+            and type(last) is Span
+            and span.text
+            and ((last.bold, last.italic, last.href) == (span.bold, span.italic, span.href))
+        ):
+            made[-1] = Span(last.text + span.text, span.bold, span.italic, span.href)
+        else:
+            made.append(span)
+    return tuple(made)
 
 
 def targets(doc: Briefing) -> dict[str, str]:

@@ -73,8 +73,9 @@ def _header(r: Reader, columns: list[frames.Column]) -> list[tuple[int, int, Inl
     found = []
     for col, column in enumerate(columns):
         node = column.node
-        if isinstance(node, MappingNode):
-            node = next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == "as"), node)
+        if isinstance(node, MappingNode):  # the name shown: as:, else from:
+            named = {k.value: v for k, v in node.value if isinstance(k, ScalarNode)}
+            node = named.get("as", named.get("from", node))
         if isinstance(node, ScalarNode) and marked(node.value):
             text = inline(r, node)
             if text is not None and any(type(span) is not Span for span in text):
