@@ -4,7 +4,8 @@ Routes: ``/`` the page; ``/events`` a stream of Server-Sent Events, one each tim
 preview is rebuilt; ``/state`` what the page shows around the views (title, problems,
 warnings, pages, sheets); ``/view/html`` the briefing as HTML; ``/view/page/N.png`` page N
 of the PDF; ``/view/sheet/N`` sheet N of the workbook; ``POST /build`` the pack into the
-output folder. Any other path is 404: no file of the folder is ever served. Every request
+output folder; ``POST /variant`` the variant for a level the preview shows (a marked pack).
+Any other path is 404: no file of the folder is ever served. Every request
 passes the ``Guard`` first (its address, and for a change its origin); no answer names a
 path of this machine in full, only relative to the spec's folder or the output folder.
 """
@@ -85,8 +86,15 @@ class EventStreams:
                 yield ": still here\n\n"
 
 
-def application(preview: Preview, build: Callable[[], list[str]], host: str, port: int) -> Starlette:
-    """The preview's app over ``preview`` at ``host:port``; ``build`` writes the pack and returns its files."""
+def application(
+    preview: Preview,
+    build: Callable[[], list[str]],
+    host: str,
+    port: int,
+    choose: Callable[[str], None] | None = None,
+) -> Starlette:
+    """The preview's app over ``preview`` at ``host:port``; ``build`` writes the pack and returns its files;
+    ``choose`` switches the preview to the variant for a level (empty: the whole pack)."""
     folder = preview.spec.parent
     building = asyncio.Lock()
 
@@ -104,6 +112,8 @@ def application(preview: Preview, build: Callable[[], list[str]], host: str, por
             "pages": len(rendering.pages) if rendering else 0,
             "sheets": [s.name for s in rendering.sheets] if rendering else [],
             "took": round(now.took, 3),
+            "levels": list(rendering.levels) if rendering else [],
+            "variant": rendering.variant if rendering else "",
         }
         return JSONResponse(body, headers=NO_STORE)
 
@@ -140,6 +150,18 @@ def application(preview: Preview, build: Callable[[], list[str]], host: str, por
                 return JSONResponse({"error": relative_text(str(exc), folder)}, status_code=400)
         return JSONResponse({"written": [Path(p).name for p in written]})  # in the output folder
 
+    async def variant(request: Request) -> JSONResponse:
+        try:
+            asked = (await request.json()).get("clearance", "")
+        except ValueError:
+            asked = None
+        rendering = preview.state.rendering
+        levels = rendering.levels if rendering else ()
+        if not isinstance(asked, str) or (asked and asked not in levels) or choose is None:
+            return JSONResponse({"error": f"no variant '{asked}': choose one of {', '.join(levels) or 'none'}"}, 400)
+        choose(asked)  # rebuilt in the background; the page hears of it as of any rebuild
+        return JSONResponse({"variant": asked})
+
     return Starlette(
         routes=[
             Route("/", index),
@@ -149,6 +171,7 @@ def application(preview: Preview, build: Callable[[], list[str]], host: str, por
             Route("/view/page/{number:int}.png", view_page),
             Route("/view/sheet/{number:int}", view_sheet),
             Route("/build", build_pack, methods=["POST"]),
+            Route("/variant", variant, methods=["POST"]),
         ],
         middleware=[Middleware(Guard, host=host, port=port)],
     )

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import Problem, SpecError
 from ..layout import LaidDocument, laid_out, lay_out
 from ..lint import lint
+from ..markings.portions import portions_marked
+from ..markings.variant import clearance_of, cleared
 from ..model import Briefing
 from ..reading.loader import Options, load
 from ..writers.html.writer import page
@@ -25,12 +28,18 @@ PAGE_DPI = 110
 """Resolution of the PDF's pages as pictures."""
 
 
-def rebuild(spec: Path, options: Options) -> Outcome:
-    """Every view of the spec as its files are now, or the problems that stop it."""
+def rebuild(spec: Path, options: Options, clearance: str = "") -> Outcome:
+    """Every view of the spec as its files are now (the variant for ``clearance`` when given and the
+    pack marks portions), or the problems that stop it."""
     try:
         doc = load(spec, options)
+        levels = tuple(level.name for level in doc.style.scheme.levels) if portions_marked(doc) else ()
+        shown = clearance if clearance in levels else ""
+        if shown:
+            doc = cleared(doc, clearance_of(doc, shown)).doc
         laid = lay_out(doc)  # once, for every view and the prose check
         rendering, found = render(laid)
+        rendering = replace(rendering, levels=levels, variant=shown)
         warnings = (*(f"{f}" for f in lint(laid)), *(f"{w}" for w in found))
         return Outcome(rendering, (), warnings, doc.sources)
     except SpecError as exc:

@@ -87,6 +87,8 @@ class Rebuilder:
         os.set_blocking(self._bell_out, False)
         os.set_blocking(self._bell_in, False)
         self._thread = threading.Thread(target=self._run, name="preview-rebuilds", daemon=True)
+        self.clearance = ""
+        """The level whose variant the preview shows; empty for the whole pack."""
 
     def once(self) -> None:
         """Rebuild now and wait for it (the first rendering, before the server answers)."""
@@ -109,6 +111,11 @@ class Rebuilder:
         """A file changed: rebuild, stopping a rebuild of older files if one is running."""
         self._wanted += 1
         self._ring()
+
+    def show(self, clearance: str) -> None:
+        """Show the variant for ``clearance`` (empty: the whole pack) from the next rebuild, started now."""
+        self.clearance = clearance
+        self.request()
 
     def stop(self) -> None:
         """Stop the rebuild that runs, if any, and the thread; within a fraction of a second."""
@@ -139,7 +146,7 @@ class Rebuilder:
         deadline = started + self.budget.seconds
         reader, writer = self._context.Pipe(duplex=False)
         child = self._context.Process(
-            target=_child, args=(writer, self.spec, self.options, self.budget.memory_mb), daemon=True
+            target=_child, args=(writer, self.spec, self.options, self.budget.memory_mb, self.clearance), daemon=True
         )
         child.start()
         writer.close()
@@ -198,7 +205,7 @@ def _nothing() -> None:
     """A child that does nothing: it starts once the fork server is ready."""
 
 
-def _child(answer: Connection, spec: Path, options: Options, memory_mb: int) -> None:
+def _child(answer: Connection, spec: Path, options: Options, memory_mb: int, clearance: str = "") -> None:
     """In the child: rebuild within ``memory_mb`` of address space and send the outcome."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in the terminal is the server's to handle: it kills us
     from .preview import rebuild  # loaded by the fork server already (``warm``); the server never loads it
@@ -207,7 +214,7 @@ def _child(answer: Connection, spec: Path, options: Options, memory_mb: int) -> 
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = memory_mb * 2**20 if hard == resource.RLIM_INFINITY else min(memory_mb * 2**20, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-        answer.send(rebuild(spec, options))
+        answer.send(rebuild(spec, options, clearance))
     except MemoryError:
         os._exit(OUT_OF_MEMORY)  # no traceback: the server says what happened in one line
     except OSError:

@@ -30,6 +30,10 @@ class Rendering:
     """The workbook's sheets."""
     title: str
     """The briefing's title."""
+    levels: tuple[str, ...] = ()
+    """The levels of its marking scheme when it marks portions, each a variant the preview can show."""
+    variant: str = ""
+    """The level whose variant this is; empty for the whole pack."""
 
 
 @dataclass(frozen=True)

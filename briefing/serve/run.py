@@ -86,7 +86,7 @@ def serve(
         target=_watch, args=(rebuilder, folders, stop, ignored), name="preview-watch", daemon=True
     )
     config = uvicorn.Config(
-        application(preview, build, host, port),
+        application(preview, build, host, port, rebuilder.show),
         host=host,
         port=port,
         log_level="warning",
