@@ -306,6 +306,8 @@ class Table:
     pos: Pos = _pos()
     marking: Marking | None = _marking()
     """Its protective marking, own or inherited; None in a pack that marks no portions."""
+    data_files: tuple[Path, ...] = field(default=(), compare=False, repr=False, kw_only=True)
+    """The data files its rows were read from: a variant that withholds it names none of them."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.rows, Rows):
@@ -360,6 +362,8 @@ class Chart:
     pos: Pos = _pos()
     marking: Marking | None = _marking()
     """Its protective marking, own or inherited; None in a pack that marks no portions."""
+    data_files: tuple[Path, ...] = field(default=(), compare=False, repr=False, kw_only=True)
+    """The data files its rows were read from: a variant that withholds it names none of them."""
 
 
 @dataclass(frozen=True)

@@ -507,3 +507,18 @@ def test_the_weekly_example_sends_three_audiences_three_variants(tmp_path, capsy
     assert "(O) Handling and contacts" in partners and "Regional response" not in partners and "Sévaré" not in partners
     embassies = pdf_text(tmp_path / "sahel-weekly-marked.official-sensitive.pdf")
     assert "(OS) Regional response" in embassies and "Sévaré" not in embassies
+
+
+def test_a_variant_names_no_data_file_that_only_withheld_tables_were_read_from(tmp_path):
+    (tmp_path / "qxsecretrows.csv").write_text("Site,Count\nA,1\n")
+    (tmp_path / "open.csv").write_text("Region,People\nGao,1200\n")
+    spec = tmp_path / "data.yaml"
+    spec.write_text(
+        "title: T\nsections:\n  - heading: H\n    content:\n"
+        "      - table: {title: Open, source: open.csv}\n"
+        "      - table: {title: Held, source: qxsecretrows.csv}\n        classification: SECRET\n"
+    )
+    out = tmp_path / "out"
+    assert main(["build", str(spec), "--out", str(out), "--clearance", "OFFICIAL", "-f", "pdf"]) == 0
+    manifest = (out / "data.official.manifest.json").read_text()
+    assert "open.csv" in manifest and "qxsecretrows" not in manifest

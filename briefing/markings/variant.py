@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import Problem, SpecError
 from ..layout.text import meta_line
-from ..model import NOWHERE, Briefing, Callout, Citation, ListBlock, Marking, Pos, Rows, Section, Variant
+from ..model import NOWHERE, Briefing, Callout, Chart, Citation, ListBlock, Marking, Pos, Rows, Section, Table, Variant
 from ..reading.reader import did_you_mean
 from .portions import banner, portions_marked
 
@@ -104,6 +104,9 @@ def cleared(doc: Briefing, clearance: Variant) -> Cleared:
     dropped = [ref for ref in doc.references if ref.key not in cited]
     sift.texts.extend(text for ref in dropped for text in _texts(ref.csl))
     kept = replace(kept, references=tuple(ref for ref in doc.references if ref.key in cited))
+    # The data files only withheld tables and charts were read from are no input of the variant.
+    unread = set(sift.data_files) - set(_data_files(kept))
+    kept = replace(kept, sources=tuple(path for path in doc.sources if path not in unread))
     kept = replace(kept, classification=banner(kept), variant=replace(clearance, withheld=len(sift.positions)))
     words = _tokens(sift.texts) - _tokens([*_texts(kept), meta_line(kept)]) - furniture_words()
     notices = tuple(n for n in kept.notices if not _tokens([n[1]]) & words)
@@ -132,10 +135,12 @@ class _Sift:
         self.may = may
         self.positions: list[Pos] = []
         self.texts: list[str] = []
+        self.data_files: list[Path] = []
 
     def out(self, node: object) -> None:
         self.positions.append(getattr(node, "pos", NOWHERE))
         self.texts.extend(_texts(node))
+        self.data_files.extend(_data_files(node))
 
     def sections(self, sections: tuple[Section, ...]) -> tuple[Section, ...]:
         kept = []
@@ -177,6 +182,19 @@ class _Sift:
 _NOT_SHOWN = ("pos", "style", "sources", "path", "variables", "notices", "marking")
 """Fields that are not a briefing's text: a variable's value counts only where the text uses it, and a
 marking's words are the scheme's, which the banner shows in every variant."""
+
+
+def _data_files(node: object) -> Iterator[Path]:
+    """The data files of the tables and charts a node holds."""
+    if isinstance(node, (Table, Chart)):
+        yield from node.data_files
+    elif isinstance(node, (tuple, list)):
+        for item in node:
+            yield from _data_files(item)
+    elif isinstance(node, (Section, Briefing)):
+        yield from _data_files(node.content if isinstance(node, Section) else (node.summary, node.sections))
+        if isinstance(node, Section):
+            yield from _data_files(node.sections)
 
 
 def _cited(node: object) -> Iterator[str]:

@@ -13,6 +13,7 @@ from ..model import (
     Block,
     Callout,
     CalloutKind,
+    Chart,
     Image,
     ListBlock,
     ListItem,
@@ -20,6 +21,7 @@ from ..model import (
     Paragraph,
     Pos,
     Sources,
+    Table,
 )
 from . import shapes
 from .apparatus import inline, read_id
@@ -61,7 +63,10 @@ def block(r: Reader, node: Node, shape: Shape = shapes.BLOCK) -> Block | None:
             names = " and ".join(f"'{k}'" for k in kinds)
             r.problem(node, f"a block has exactly one type, but this one has {names}")
         return None
+    read_before = len(r.data_files)
     found = _block(r, *next(iter(kinds.items())), r.pos(node))
+    if isinstance(found, (Table, Chart)) and len(r.data_files) > read_before:
+        found = replace(found, data_files=tuple(r.data_files[read_before:]))
     if found is None or marked is None:
         return found
     if isinstance(found, (PageBreak, Sources)):
