@@ -555,6 +555,8 @@ def _validate(args: argparse.Namespace) -> int:
     if problems:
         raise SpecError(problems)
     for spec, doc in zip(args.specs, docs, strict=True):
+        for pos, message in doc.notices:
+            print(f"{pos}: warning: {message}", file=sys.stderr)
         print(f"{spec}: ok ({len(doc.sections)} sections)")
     return EXIT_OK
 

@@ -57,7 +57,8 @@ def validate(folder: Path, text: str, capsys: pytest.CaptureFixture[str]) -> lis
     spec = folder / "s.yaml"
     spec.write_text(text, encoding="utf-8")
     status = main(["validate", str(spec)])
-    lines = [line.removeprefix(f"{spec}:") for line in capsys.readouterr().err.splitlines()]
+    err = capsys.readouterr().err.splitlines()
+    lines = [line.removeprefix(f"{spec}:") for line in err if ": warning: " not in line]
     assert status == (2 if lines else 0)
     return lines
 
@@ -88,3 +89,23 @@ def test_lint_points_at_the_word_not_the_paragraphs_start(tmp_path, capsys):
         f"{spec}:7:11: missing-space: no space after ',' in ' this is bad,ok and teh end.'",
         f"{spec}:7:22: misspelling: 'teh' should be 'the'",
     ]
+
+
+def test_an_empty_section_and_a_picture_wider_than_the_page_are_positioned_warnings(tmp_path, capsys):
+    from PIL import Image
+
+    Image.new("RGB", (200, 100), "white").save(tmp_path / "p.png")
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "title: T\nsections:\n  - heading: Empty\n    content: []\n  - heading: Wide\n    content:\n"
+        "      - image: {path: p.png, width_cm: 40}\n",
+        encoding="utf-8",
+    )
+    assert main(["build", str(spec), "-o", str(tmp_path / "out.pdf")]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"{spec}:4:14: warning: the section 'Empty' is empty: nothing under its heading",
+        f"{spec}:7:16: warning: the picture is 40 cm wide (width_cm), wider than the page's text (17.0 cm):"
+        " it is shown 17.0 cm wide",
+    ]
+    assert main(["validate", str(spec)]) == 0
+    assert capsys.readouterr().err == f"{spec}:4:14: warning: the section 'Empty' is empty: nothing under its heading\n"

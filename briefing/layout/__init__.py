@@ -146,6 +146,13 @@ def picture_box(image: Image, style: Style) -> Box:
     return Box(width, width * px_h / px_w, "center")
 
 
+def _too_wide(asked: float, text: float) -> str:
+    return (
+        f"the picture is {asked:g} cm wide (width_cm), wider than the page's text ({text:.1f} cm):"
+        f" it is shown {text:.1f} cm wide"
+    )
+
+
 def furniture(doc: Briefing) -> Furniture:
     """What every page carries: the marking, and page numbers that count from the first page after a cover."""
     style, labels = doc.style, doc.labels
@@ -256,6 +263,8 @@ class _Builder:
             case Image():
                 caption = marked_caption(self.counter.figure(block), block, self.style)
                 box = picture_box(block, self.style)
+                if block.width_cm is not None and block.width_cm > self.style.text_width_cm + 0.005:
+                    self.warnings.append(Problem(block.pos, _too_wide(block.width_cm, self.style.text_width_cm)))
                 return Place(
                     keep, caption, keep_together=True, box=box, anchor=block.id, credit=self.apparatus.credit(block)
                 )

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .. import gc_pause
-from ..errors import SpecError
+from ..errors import Problem, SpecError
 from ..limits import Limits, using
 from ..markings.portions import resolve
 from ..model import (
@@ -25,6 +25,7 @@ from ..model import (
     NoteStyle,
     Paragraph,
     Section,
+    plain,
 )
 from . import apparatus, language, shapes
 from .blocks import blocks, inline, items
@@ -195,4 +196,12 @@ def _section(r: Reader, node: Node, level: int) -> Section | None:
     subsections = _sections(r, keys["sections"], level + 1) if "sections" in keys else ()
     if heading is None:
         return None
+    if not content and not subsections and not _has_items(keys.get("content")):
+        where = keys.get("content", keys["heading"])
+        r.notices.append(Problem(r.pos(where), f"the section '{plain(heading)}' is empty: nothing under its heading"))
     return Section(heading, content, subsections, ident, pos=r.pos(node), marking=marking(r, keys))
+
+
+def _has_items(node: Node | None) -> bool:
+    """Whether a ``content:`` lists anything (its blocks may still have been refused, and reported so)."""
+    return isinstance(node, SequenceNode) and bool(node.value)
