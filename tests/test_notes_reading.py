@@ -237,7 +237,7 @@ def test_an_id_without_its_kinds_prefix(block, message):
 
 def test_a_note_inside_a_note():
     assert errors('- paragraph: "Fell^[outer ^[inner]]."\n') == [
-        "spec.yaml:16:20: a note inside a note; write it in the same note"
+        "spec.yaml:16:33: a note inside a note; write it in the same note"
     ]
 
 
@@ -273,3 +273,49 @@ def test_an_unknown_note_style():
 def test_a_file_that_is_not_csl_json_names_the_entry_and_the_field(tmp_path, data, message):
     (tmp_path / "refs.json").write_text(json.dumps(data))
     assert errors("- paragraph: x\n", head="sources: refs.json\n", base_dir=tmp_path) == [f"spec.yaml:2:10: {message}"]
+
+
+def test_a_source_the_style_cannot_word_is_named(tmp_path):
+    # citeproc-py fails on a date range in IEEE's style; the source is named rather than the build failing.
+    entry = {"id": "a", "type": "report", "title": "T", "issued": {"date-parts": [[2026, 3, 1], [2026, 4, 2]]}}
+    (tmp_path / "refs.json").write_text(json.dumps([entry]))
+    (line,) = errors("- paragraph: x\n", head="sources: refs.json\ncitation_style: ieee\n", base_dir=tmp_path)
+    assert line.startswith("spec.yaml:2:10: citeproc-py cannot word the source 'a' in ieee: ")
+
+
+def test_a_sources_file_nested_too_deep_is_refused_in_one_line(tmp_path):
+    (tmp_path / "refs.json").write_text("[" * 100_000 + "]" * 100_000)
+    assert errors("- paragraph: x\n", head="sources: refs.json\n", base_dir=tmp_path) == [
+        "spec.yaml:2:10: 'refs.json' is not CSL-JSON: it nests lists or objects too deep"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("head", "message"),
+    [
+        (
+            "sources:\n  - {id: a, type: report, title: T, issued: March 2026}\n",
+            "spec.yaml:3:45: expected a date as YYYY-MM-DD, YYYY-MM or YYYY, got 'March 2026'",
+        ),
+        (
+            "sources:\n  - {id: a, type: report, title: T, author: [{given: Jane}]}\n",
+            "spec.yaml:3:46: a name needs 'family' (a person) or 'literal' (an organisation)",
+        ),
+        (
+            "sources:\n  - {id: a, type: report, title: T, auther: OCHA}\n",
+            "spec.yaml:3:37: unknown key 'auther' in a source (did you mean 'author'?)",
+        ),
+        (
+            "sources:\n  - {id: a, type: report, title: T}\n  - {id: A, type: report, title: U}\n",
+            "spec.yaml:4:5: the source id 'A' is given twice (also as 'a')",
+        ),
+    ],
+)
+def test_mistakes_in_sources_written_in_the_spec(head, message):
+    assert errors("- paragraph: x\n", head=head) == [message]
+
+
+def test_a_sources_block_takes_true():
+    assert errors("- sources: yes please\n") == [
+        "spec.yaml:16:18: sources takes the value true: the list of sources stands here"
+    ]

@@ -26,6 +26,9 @@ KIND_WORDS = {"sec": "a section", "tbl": "a table", "fig": "a figure (a chart or
 MARKS = ("^[", "@")
 """A text holding none of these has no note, citation or cross-reference: no need to parse it for them."""
 
+MAX_CSL_BYTES = 20_000_000
+"""Largest sources file: some tens of thousands of works, far more than a briefing cites."""
+
 NAME_FIELDS = frozenset(
     "author collection-editor composer container-author editor editorial-director illustrator "
     "interviewer original-author recipient translator reviewed-author director".split()
@@ -172,10 +175,17 @@ def _csl_file(r: Reader, node: Node) -> tuple[Reference, ...] | None:
         return None
     r.data_files.append(path)
     name = node.value
+    size = path.stat().st_size
+    if size > MAX_CSL_BYTES:
+        r.problem(node, f"'{name}' holds {size:,} bytes; a sources file may hold {MAX_CSL_BYTES:,}")
+        return None
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         r.problem(node, f"'{name}' is not CSL-JSON: it is not JSON ({exc})")
+        return None
+    except RecursionError:
+        r.problem(node, f"'{name}' is not CSL-JSON: it nests lists or objects too deep")
         return None
     if not isinstance(data, list):
         r.problem(node, f"'{name}' is not CSL-JSON: it holds {_json_kind(data)}, not a list of entries")
@@ -313,3 +323,25 @@ def _date(r: Reader, node: Node) -> dict[str, Any] | None:
 
 
 assert set(KIND_WORDS) == set(CROSSREF_KINDS), "every kind of id has its words"
+
+
+def worded(r: Reader, references: Sequence[Reference], style: str) -> None:
+    """Every source can be worded in the style: citeproc-py reads each (a problem names the one it cannot)."""
+    if not references or _words(references, style) is None:
+        return
+    for ref in references:
+        wrong = _words([ref], style)
+        if wrong is not None:
+            r.problems.append(Problem(ref.pos, f"citeproc-py cannot word the source '{ref.key}' in {style}: {wrong}"))
+
+
+def _words(references: Sequence[Reference], style: str) -> str | None:
+    """What goes wrong wording these sources in the style, or None."""
+    try:
+        processor = citeproc.Processor(style, [ref.csl for ref in references])
+        cited = processor.citation([(ref.key.lower(), "", "") for ref in references])
+        processor.cite(cited)
+        processor.entries()
+    except Exception as exc:  # citeproc-py raises many kinds on what it cannot word
+        return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return None

@@ -139,7 +139,22 @@ def parse(text: str) -> Parsed:
     parsed = Parsed(())
     notes = env.get("footnotes", {}).get("list", {})
     parsed.spans = _spans(inline.children or [], notes, parsed, nested=False)
+    parsed.problems = [(_inner_note(text) if at < 0 else at, message) for at, message in parsed.problems]
     return parsed
+
+
+def _inner_note(text: str) -> int:
+    """Where the first note inside another note starts, counting brackets; -1 if none is found."""
+    depth = 0
+    for at, char in enumerate(text):
+        if text.startswith("^[", at):
+            if depth:
+                return at
+        if char == "[":
+            depth += 1 if depth or text[at - 1 : at] == "^" else 0
+        elif char == "]" and depth:
+            depth -= 1
+    return -1
 
 
 def _spans(tokens: list[Token], notes: dict[int, Any], parsed: Parsed, nested: bool) -> Inline:

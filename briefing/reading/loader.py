@@ -146,6 +146,8 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
     )
     if references is not None or "sources" not in keys:
         apparatus.check(r, briefing.references, "sources" in keys)
+    if references and ("citation_style" not in keys or citation_style is not None):
+        apparatus.worded(r, references, briefing.citation_style)
     if "sections_mode" in keys:
         r.choice(keys["sections_mode"], ("merge", "replace"))
     if "sections" in keys and keys["sections"].value == []:
