@@ -463,3 +463,39 @@ def test_a_note_cited_twice_is_one_note_at_the_foot_of_its_first_marks_page(tmp_
     marks = [(page, lands) for page, text, lands, _ in _links(path) if text == "1"]
     assert sorted(page for page, _ in marks) == [0, 0, len(feet) - 1]  # the two marks and the note's own number
     assert all(lands == 0 for _, lands in marks)
+
+
+_LISTED = """\
+title: Access
+summary:
+  - lead: Access is narrowing
+    text: "{fill}^[Note in the summary's first item.]"
+sections:
+  - heading: Situation
+    content:
+{filler}
+      - bullets:
+          - "{fill}^[Note in a bullet.]"
+          - lead: Roads
+            text: "{fill}^[Note in a bullet with a lead.]"
+{filler}
+      - numbered:
+          - "{fill}^[Note in a numbered item.]"
+      - callout:
+          kind: key-judgement
+          content:
+            - bullets:
+                - "{fill}^[Note in a callout's list.]"
+{filler}
+"""
+
+
+def test_notes_in_list_items_stand_at_the_foot_of_their_marks_page(tmp_path):
+    filler = "".join(f'      - paragraph: "{_FILL * 3}"\n' for _ in range(5))
+    (tmp_path / "spec.yaml").write_text(_LISTED.format(fill=_FILL, filler=filler), encoding="utf-8")
+    assert main(["build", str(tmp_path / "spec.yaml"), "--format", "pdf", "--out", str(tmp_path / "out")]) == 0
+    feet = _feet(tmp_path / "out" / "spec.pdf")
+    assert len(feet) >= 2  # the lists stand on different pages
+    for foot in feet:
+        assert sorted(foot["notes"]) == sorted(foot["marks"]), foot["lines"]
+    assert sorted(n for foot in feet for n in foot["notes"]) == [1, 2, 3, 4, 5]

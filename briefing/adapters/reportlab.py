@@ -57,13 +57,18 @@ def paragraph_anchors(paragraph: Paragraph) -> list[str]:
 
 
 def inner_flowables(flowable: Flowable) -> list[Any]:
-    """What a container flowable holds: a group's or a list's flowables, a table's cells (strings,
-    flowables or lists of flowables), row by row; nothing for any other flowable."""
+    """What a container flowable holds: a group's or a list's flowables (a list's items, each its
+    bullet's indent around the item's text), a table's cells (strings, flowables or lists of
+    flowables), row by row; nothing for any other flowable."""
     if isinstance(flowable, Table):
         return [cell for row in flowable._cellvalues for cell in row]
     content = getattr(flowable, "_content", None)
     if content is None:
         content = getattr(flowable, "_flowables", None)  # a ListItem's
+    if content is None:
+        content = getattr(flowable, "_flowable", None)  # a list's item, as its ListFlowable placed it
+        if isinstance(content, Flowable):
+            content = [content]
     return list(content) if isinstance(content, (list, tuple)) else []
 
 
