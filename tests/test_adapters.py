@@ -34,7 +34,16 @@ from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 from pypdf import PdfReader
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+)
 
 from briefing.adapters import bidi as bidi_adapter
 from briefing.adapters import citeproc as citeproc_adapter
@@ -220,7 +229,8 @@ def test_reportlab_containers_give_what_they_hold():
     expect("reportlab", reportlab_adapter.inner_flowables(group) == [cell], "KeepTogether._content")
     expect("reportlab", reportlab_adapter.inner_flowables(ListItem([cell])) == [cell], "ListItem._flowables")
     (indent,) = reportlab_adapter.inner_flowables(ListFlowable([ListItem(cell)]))
-    expect("reportlab", reportlab_adapter.inner_flowables(indent) == [cell], "a list's item placed as LIIndenter._flowable")
+    held_by_item = reportlab_adapter.inner_flowables(indent)
+    expect("reportlab", held_by_item == [cell], "a list's item placed as LIIndenter._flowable")
     expect("reportlab", reportlab_adapter.inner_flowables(Spacer(1, 1)) == [], "a Spacer holds flowables")
 
 
