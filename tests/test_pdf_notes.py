@@ -499,3 +499,17 @@ def test_notes_in_list_items_stand_at_the_foot_of_their_marks_page(tmp_path):
     for foot in feet:
         assert sorted(foot["notes"]) == sorted(foot["marks"]), foot["lines"]
     assert sorted(n for foot in feet for n in foot["notes"]) == [1, 2, 3, 4, 5]
+
+
+def test_right_to_left_marks_link_to_their_notes_at_the_foot_of_their_page(tmp_path):
+    p = parse_inline
+    filler = "الوصول إلى الشمال مقيد بسبب انعدام الأمن والأمطار. " * 12
+    paragraphs = [Paragraph(p(filler + (f"تأخرت القوافل{{n{n // 4 + 1}}}." if n % 4 == 3 else ""))) for n in range(16)]
+    doc = Briefing("تقرير", (Section(p("الوضع"), tuple(paragraphs)),), direction="rtl", language="ar")
+    laid = noted(doc, notes={n: f"OCHA report {n}." for n in range(1, 5)})  # read back whole by any text tool
+    path = _write(laid, tmp_path / "rtl.pdf")
+    pages = [page.extract_text() for page in PdfReader(str(path)).pages]
+    marks = [(page, int(text), lands) for page, text, lands, _ in _links(path) if text.isdigit()]
+    assert sorted(number for _, number, _ in marks) == [1, 2, 3, 4] and len(pages) > 1
+    for page, number, lands in marks:
+        assert lands == page and f"OCHA report {number}." in pages[page]

@@ -359,7 +359,11 @@ def _link(canvas: Any, href: str, text: str, place: tuple[float, float, float], 
     canvas.setLineWidth(size / 16)
     canvas.line(x, y - size / 8, x + width, y - size / 8)
     canvas.restoreState()
-    canvas.linkURL(href, (x, y - size / 4, x + width, y + size * 0.8), relative=1, thickness=0)
+    area = (x, y - size / 4, x + width, y + size * 0.8)
+    if href.startswith("#"):  # a place in the document: a note, a table, a heading, a source
+        canvas.linkRect("", href[1:], area, relative=1, thickness=0)
+    else:
+        canvas.linkURL(href, area, relative=1, thickness=0)
 
 
 def _width(runs: list[Run], size: float) -> float:

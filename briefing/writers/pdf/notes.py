@@ -25,6 +25,7 @@ from ...adapters import reportlab as reportlab_adapter
 from ...layout import LaidDocument
 from ...layout.tree import Note, NoteMark
 from ...model import Inline
+from . import bidi
 
 _ABOVE_RULE, _RULE, _BELOW_RULE = 10.0, 0.5, 5.0
 """Space between the text and the rule over the notes, the rule's thickness and the space under it, in points."""
@@ -43,6 +44,11 @@ class Marks:
         self.notes = {note.number: note for note in laid.notes}
         self.backs: dict[str, int] = {}
         """The marks written, by the name of the place each stands at: the note each cites."""
+
+    def href(self, span: NoteMark) -> str | None:
+        """Where a mark drawn as a plain link (in a paragraph laid out in visual order) leads: its note."""
+        note = self.notes.get(span.number)
+        return None if note is None else "#" + note.anchor
 
     def markup(self, span: NoteMark) -> str:
         note = self.notes.get(span.number)
@@ -135,6 +141,8 @@ class Footnotes:
 
     def __init__(self, notes: dict[int, NoteText], backs: dict[str, int], colour: colors.Color, rtl: bool) -> None:
         self.notes, self.backs, self.colour, self.rtl = notes, backs, colour, rtl
+        self.hrefs = {"#" + text.note.anchor: number for number, text in notes.items()}
+        """The links of marks drawn as plain links (in paragraphs laid out in visual order) to their notes."""
         self.start()
 
     def start(self) -> None:
@@ -160,11 +168,15 @@ class Footnotes:
                 found.extend(
                     self.backs[name] for name in reportlab_adapter.paragraph_anchors(item) if name in self.backs
                 )
+            elif isinstance(item, bidi.BidiParagraph):  # a part of one holds its own characters' links
+                hrefs = dict.fromkeys(item.text.hrefs[item.start : item.stop])
+                found.extend(self.hrefs[href] for href in hrefs if href in self.hrefs)
             elif isinstance(item, (list, tuple)):
                 stack.extend(reversed(item))
             elif isinstance(item, Flowable):
                 inner = getattr(item, "inner", None)  # a table run made only as it is placed
-                stack.extend(reversed(inner() if callable(inner) else reportlab_adapter.inner_flowables(item)))
+                held = inner() if callable(inner) else reportlab_adapter.inner_flowables(item)
+                stack.extend(part for part in reversed(held) if not isinstance(part, str))  # a plain cell cites nothing
         return list(dict.fromkeys(n for n in found if n not in self.placed))
 
     def height(self, width: float) -> float:

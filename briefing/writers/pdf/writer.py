@@ -259,11 +259,20 @@ class _Story:
             return RLParagraph(self.markup(spans, font, bold), style)
         family = font or self.fonts.body
         pieces = [
-            bidi.Piece(part, face, span.href)
+            bidi.Piece(part, face, self._href(span))
             for span in spans
             for part, face in faces.pieces(span.text, family, bold or span.bold, span.italic)
         ]
         return bidi.BidiParagraph(pieces, style, self.rtl)
+
+    def _href(self, span: Span) -> str | None:
+        """Where a span of a paragraph laid out in visual order links to: its address, or a place in the
+        document (``#name``) for a note's mark or a cross-reference or citation that lands on a marked place."""
+        if isinstance(span, NoteMark):
+            return self.marks.href(span)
+        if isinstance(span, InternalLink) and span.href is None and span.target in self.landings:
+            return "#" + span.target
+        return span.href
 
     # -- front matter ------------------------------------------------------
 
