@@ -9,7 +9,7 @@ lowest level. Caveats add up: what a caveated section holds carries its caveats 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from ..errors import Problem
@@ -29,6 +29,7 @@ from ..model import (
     walk_sections,
 )
 from ..reading.reader import did_you_mean
+from .nodes import descend
 from .scheme import Scheme
 
 Portion = Section | Paragraph | ListBlock | ListItem | Table | Chart | Image | Callout
@@ -189,21 +190,13 @@ def resolve(doc: Briefing, ceiling_pos: Pos | None = None) -> tuple[Briefing, li
     return replace(marked, classification=banner(marked)), [*resolver.problems, *upward_references(marked)]
 
 
-_PARTS = ("content", "sections", "items", "rows", "marking", "pos", "style")
+_PARTS = frozenset({"content", "sections", "items", "rows", "marking", "pos", "style"})
 """Fields that hold other portions (checked on their own) or no text."""
 
 
-def _references(node: object) -> Iterator[CrossRef]:
+def _references(portion: object) -> Iterator[CrossRef]:
     """The cross-references in a portion's own text: its text, heading, caption, cells, credit and notes."""
-    if isinstance(node, CrossRef):
-        yield node
-    elif isinstance(node, tuple):
-        for item in node:
-            yield from _references(item)
-    elif is_dataclass(node) and not isinstance(node, type):
-        for f in fields(node):
-            if f.name not in _PARTS:
-                yield from _references(getattr(node, f.name))
+    return (node for node in descend(portion, _PARTS) if isinstance(node, CrossRef))
 
 
 def upward_references(doc: Briefing) -> list[Problem]:

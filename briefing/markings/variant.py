@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from ..errors import Problem, SpecError
 from ..layout.text import meta_line
 from ..model import NOWHERE, Briefing, Callout, Chart, Citation, ListBlock, Marking, Pos, Rows, Section, Table, Variant
 from ..reading.reader import did_you_mean
+from .nodes import descend
 from .portions import banner, portions_marked
 
 
@@ -179,37 +180,29 @@ class _Sift:
         return tuple(kept)
 
 
-_NOT_SHOWN = ("pos", "style", "sources", "path", "variables", "notices", "marking")
+_NOT_SHOWN = frozenset({"pos", "style", "sources", "path", "variables", "notices", "marking", "data_files"})
 """Fields that are not a briefing's text: a variable's value counts only where the text uses it, and a
 marking's words are the scheme's, which the banner shows in every variant."""
 
 
 def _data_files(node: object) -> Iterator[Path]:
     """The data files of the tables and charts a node holds."""
-    if isinstance(node, (Table, Chart)):
-        yield from node.data_files
-    elif isinstance(node, (tuple, list)):
-        for item in node:
-            yield from _data_files(item)
-    elif isinstance(node, (Section, Briefing)):
-        yield from _data_files(node.content if isinstance(node, Section) else (node.summary, node.sections))
-        if isinstance(node, Section):
-            yield from _data_files(node.sections)
+    for part in descend(node, _NO_TABLES):
+        if isinstance(part, (Table, Chart)):
+            yield from part.data_files
 
 
 def _cited(node: object) -> Iterator[str]:
     """The keys of the works a text cites, its notes' citations too."""
-    if isinstance(node, Citation):
-        yield from (cite.key for cite in node.cites)
-    elif isinstance(node, (tuple, list)):
-        for item in node:
-            yield from _cited(item)
-    elif is_dataclass(node) and not isinstance(node, (type, Rows)):
-        for f in fields(node):
-            if f.name not in ("pos", "style", "references", "marking", "rows"):
-                yield from _cited(getattr(node, f.name))
+    for part in descend(node, _NOT_CITING):
+        if isinstance(part, Citation):
+            yield from (cite.key for cite in part.cites)
 
 
+_NO_TABLES = frozenset({"pos", "style", "marking", "references", "variables", "notices", "text", "heading"})
+"""Fields that hold no table or chart."""
+_NOT_CITING = frozenset({"pos", "style", "references", "marking", "variables", "notices"})
+"""Fields that cite nothing (the works themselves are ``references``)."""
 _WORD = re.compile(r"\w+")
 _TEMPLATES = Path(__file__).resolve().parent.parent / "page_templates"
 
@@ -238,25 +231,11 @@ def words_of(texts: Iterable[str]) -> set[str]:
 
 
 def _texts(node: object) -> Iterator[str]:
-    """Every text a node holds: its strings, its spans' text, its cells' values."""
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, Rows):
-        for column in node.columns:
-            for value in column:
-                if value is not None:
-                    yield str(value)
-    elif isinstance(node, (tuple, list)):
-        for item in node:
-            yield from _texts(item)
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield str(key)
-            yield from _texts(value)
-    elif isinstance(node, (int, float)) or hasattr(node, "isoformat"):
-        yield str(node)
-    elif is_dataclass(node) and not isinstance(node, type):
-        for f in fields(node):
-            if f.name in _NOT_SHOWN:
-                continue
-            yield from _texts(getattr(node, f.name))
+    """Every text a node holds: its strings, its spans' text, its cells' values, its numbers and dates."""
+    for part in descend(node, _NOT_SHOWN):
+        if isinstance(part, str):
+            yield part
+        elif isinstance(part, Rows):
+            yield from (str(value) for column in part.columns for value in column if value is not None)
+        elif isinstance(part, (int, float)) or hasattr(part, "isoformat"):
+            yield str(part)
