@@ -18,6 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from . import registry
 from .errors import Problem, SpecError
+from .markings.variant import clearance_of
 from .model import Briefing, Inline, Pos
 from .reading import shapes
 from .reading.compose import compose, pos_of, read_spec_text
@@ -110,6 +111,12 @@ def _checked(found: _Found, doc: Briefing) -> list[DistributionList]:
     assert node is not None
     reader = Reader(display, folder)
     lists = _lists(reader, node, _values(doc))
+    for dlist in lists:  # a clearance in the words of the pack's marking scheme
+        if dlist.clearance or dlist.caveats:
+            try:
+                clearance_of(doc, dlist.clearance or doc.style.scheme.levels[0].name, dlist.caveats, dlist.pos)
+            except SpecError as exc:
+                reader.problems.extend(exc.problems)
     if reader.problems:
         raise SpecError(reader.problems)
     return lists

@@ -522,3 +522,14 @@ def test_a_variant_names_no_data_file_that_only_withheld_tables_were_read_from(t
     assert main(["build", str(spec), "--out", str(out), "--clearance", "OFFICIAL", "-f", "pdf"]) == 0
     manifest = (out / "data.official.manifest.json").read_text()
     assert "open.csv" in manifest and "qxsecretrows" not in manifest
+
+
+def test_a_list_clearance_the_scheme_does_not_know_is_refused_before_anything_is_built(spec, tmp_path, capsys):
+    spec.write_text(spec.read_text().replace("clearance: OFFICIAL-SENSITIVE", "clearance: OFFICIAL-SENSITVE"))
+    assert main(["validate", str(spec)]) == 2
+    assert (
+        f"{spec}:73:5: 'OFFICIAL-SENSITVE' is not a level of the uk marking scheme (did you mean 'OFFICIAL-SENSITIVE'?)"
+        in capsys.readouterr().err
+    )
+    assert main(["send", str(spec), "--out", str(tmp_path / "out"), "--dry-run"]) == 2
+    assert not (tmp_path / "out").exists()
