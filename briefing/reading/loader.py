@@ -198,12 +198,9 @@ def _section(r: Reader, node: Node, level: int) -> Section | None:
     subsections = _sections(r, keys["sections"], level + 1) if "sections" in keys else ()
     if heading is None:
         return None
-    if not content and not subsections and not _has_items(keys.get("content")):
-        where = keys.get("content", keys["heading"])
-        r.notices.append(Problem(r.pos(where), f"the section '{plain(heading)}' is empty: nothing under its heading"))
+    listed = keys.get("content")
+    if isinstance(listed, SequenceNode) and not listed.value and not subsections:
+        # content: [] says there is to be content; a heading alone may stand for a section to come.
+        r.notices.append(Problem(r.pos(listed), f"the section '{plain(heading)}' is empty: nothing under its heading"))
     return Section(heading, content, subsections, ident, pos=r.pos(node), marking=marking(r, keys))
 
-
-def _has_items(node: Node | None) -> bool:
-    """Whether a ``content:`` lists anything (its blocks may still have been refused, and reported so)."""
-    return isinstance(node, SequenceNode) and bool(node.value)
