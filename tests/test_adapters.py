@@ -269,6 +269,54 @@ def test_reportlab_a_finished_page_is_compressed_at_once_and_reads_back(tmp_path
     expect("reportlab", not reportlab_adapter.compress_last_page(plain), "an uncompressed document is compressed")
 
 
+def test_reportlab_a_finished_page_and_a_link_take_entries_reportlab_has_no_way_to_set(tmp_path):
+    """The tagged PDF's page entries (StructParents, Tabs) and a link's StructParent, and the object
+    numbers the structure tree refers to once the file is written."""
+    from reportlab.pdfbase.pdfdoc import PDFName
+
+    path = tmp_path / "t.pdf"
+    canvas = Canvas(str(path))
+    canvas.drawString(72, 720, "a link")
+    canvas.linkURL("https://example.org", (72, 710, 140, 730), relative=1)
+    external = reportlab_adapter.last_annotation(canvas)
+    canvas.bookmarkPage("here")
+    canvas.linkRect("Go there", "here", (72, 690, 140, 705), relative=1)
+    internal = reportlab_adapter.last_annotation(canvas)
+    reportlab_adapter.add_annotation_entries(canvas, external, {"StructParent": 1})
+    reportlab_adapter.add_annotation_entries(canvas, internal, {"StructParent": 2})
+    canvas.showPage()
+    expect("reportlab", reportlab_adapter.add_page_entries(canvas, {"StructParents": 0, "Tabs": PDFName("S")}), "page")
+    canvas.save()
+    page = PdfReader(str(path)).pages[0]
+    expect("reportlab", (page.get("/StructParents"), page.get("/Tabs")) == (0, "/S"), "PDFPage's keys are not written")
+    parents = sorted(a.get_object().get("/StructParent") for a in page["/Annots"])
+    expect("reportlab", parents == [1, 2], f"the links' StructParent reads {parents}: Annot names or LinkAnnotation")
+    numbers = reportlab_adapter.object_numbers(canvas, ["Page1", external, internal])
+    found = [page.indirect_reference.idnum, *sorted(a.idnum for a in page["/Annots"])]
+    expect("reportlab", [numbers[0], *sorted(numbers[1:])] == found, "idToObjectNumberAndVersion is not the file's")
+
+
+def test_reportlab_the_contents_table_is_drawn_with_a_render_callback(tmp_path):
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus.tableofcontents import TableOfContents
+
+    seen: list[str] = []
+
+    class Watched(TableOfContents):  # type: ignore[misc]
+        def wrap(self, width: float, height: float) -> tuple[float, float]:
+            size = super().wrap(width, height)
+            table = reportlab_adapter.contents_table(self)
+            expect("reportlab", table is not None, "TableOfContents._table is not its table")
+            reportlab_adapter.watch_table(table, lambda t, event, *a: seen.append(event))
+            return size  # type: ignore[no-any-return]
+
+    watched = Watched()
+    watched.levelStyles = [ParagraphStyle("l0")]
+    watched._lastEntries = watched._entries = [(0, "Entry", 1, None)]  # as a first pass leaves them
+    SimpleDocTemplate(str(tmp_path / "c.pdf")).build([watched])
+    expect("reportlab", "startCell" in seen and "endCell" in seen, f"Table._renderCB gave {seen[:4]}")
+
+
 _SHOUTING = """
 import json, sys
 from pypdf import PdfReader

@@ -29,11 +29,13 @@ from openpyxl import load_workbook
 from briefing.build import write_pack, writers_for
 from briefing.layout import Heading, LaidDocument, lay_out
 from briefing.layout.looks import TextLook
-from briefing.model import Table, plain
+from briefing.model import Callout, Chart, Image, ListBlock, Paragraph, Table, plain
 from briefing.reading.loader import Options, load
 from briefing.reading.style_files import bundled_names, read_style_file
 from briefing.writers.markup import has_rtl
+from briefing.writers.pdf.tagging import HEADING_TAGS, heading_tag
 
+from . import pdf_ua
 from .conftest import DATA, SPECS, require_tool, run_soffice
 
 EXAMPLES = [*sorted(SPECS.glob("*.yaml")), DATA / "wide-table.yaml", DATA / "cover-maroon.yaml"]
@@ -300,3 +302,75 @@ def test_a_maroon_accent_tints_the_headers_where_the_style_gives_no_fill(packs):
     laid = packs["cover-maroon", "plain"].laid
     assert laid.doc.style.table.header_fill is None  # the plain style leaves it to the accent
     assert laid.looks.table.header_fill == "EBDDDF"  # a light tint of #7A1F2B, not the default blue-grey
+
+
+# -- the tagged PDF: what a screen reader reads -----------------------------------------
+
+
+def _letters(text: str) -> list[str]:
+    """A text's letters and digits, sorted: poppler reads a right-to-left line's text as drawn, from the left."""
+    return sorted(c for c in text if c.isalnum())
+
+
+def _reads(read: str, written: str) -> bool:
+    """Whether poppler's text of an element is the text written: it joins the lines of a wrapped
+    paragraph without a space, and reads right-to-left lines as drawn."""
+    if has_rtl(written):
+        return _letters(read) == _letters(written)
+    return "".join(read.split()) == "".join(written.split())
+
+
+def test_the_pdfs_structure_tree_reads_as_the_layout(pack):
+    """poppler prints the tree a screen reader reads: the headings at their levels, every table's rows of
+    TH and TD with the layout's texts, a Figure for each chart and picture, an LI for each list item, and
+    each paragraph's text in a P."""
+    require_tool("pdfinfo")
+    tree = pdf_ua.struct_tree(pack.files["pdf"])
+    flow = pack.laid.flow
+    headings = [(heading_tag(n.level), plain(n.text)) for n, _ in flow if isinstance(n, Heading)]
+    found = [(h.kind, " ".join(h.text)) for h in tree.all(*HEADING_TAGS)]
+    assert [kind for kind, _ in found] == [kind for kind, _ in headings]
+    assert all(_reads(read, written) for (_, read), (_, written) in zip(found, headings, strict=True)), found
+    grids = [p.table for n, p in flow if isinstance(n, Table) and p.table is not None]
+    tables = tree.all("Table")
+    assert len(tables) == len(grids)
+    for table, laid in zip(tables, grids, strict=True):
+        (head,) = [kid for kid in table.kids if kid.kind == "THead"]
+        (body,) = [kid for kid in table.kids if kid.kind == "TBody"]
+        assert [kid.kind for kid in table.kids] == ["Caption", "THead", "TBody"]
+        rows = [laid.header, *laid.rows(), *([laid.totals] if laid.totals else [])]
+        drawn = [[cell.kind for cell in tr.kids] for tr in head.kids + body.kids]
+        assert drawn == [["TH"] * len(laid.header)] + [["TD"] * len(laid.header)] * (len(rows) - 1)
+        texts = [[" ".join(cell.text) for cell in tr.kids] for tr in head.kids + body.kids]
+        assert all(_reads(r, w) for got, want in zip(texts, rows, strict=True) for r, w in zip(got, want, strict=True))
+        assert all(attribute == "/Scope /Column" for th in head.kids[0].kids for attribute in th.attributes)
+    assert len(tree.all("Figure")) == sum(isinstance(n, (Chart, Image)) for n, _ in flow)
+    items = [i for n, _ in flow for block in _lists(n) for i in block.items]
+    assert len(tree.all("LI")) == len(items)
+    paragraphs = [" ".join(p.text) for p in tree.all("P")]
+    for node, _ in flow:
+        if type(node) is Paragraph:
+            assert any(_reads(text, plain(node.text)) for text in paragraphs), plain(node.text)
+
+
+def _lists(node: object) -> list[ListBlock]:
+    if isinstance(node, ListBlock):
+        return [node]
+    if isinstance(node, Callout):
+        return [block for block in node.content if isinstance(block, ListBlock)]
+    return []
+
+
+def test_the_pdf_passes_pdf_ua_checks(pack):
+    assert pdf_ua.check(pack.files["pdf"]) == []
+
+
+def test_the_pdfs_untagged_content_is_its_furniture_alone(pack, tmp_path):
+    """Drawn outside every element's content: the marking, the page numbers, bullets and list numbers;
+    no word of the body."""
+    require_tool("pdftotext")
+    text = pdf_ua.untagged_text(pack.files["pdf"], tmp_path / "untagged.pdf").translate(_MARKS)
+    furniture = pack.laid.furniture
+    for word in [furniture.marking or "", *furniture.page_words]:
+        text = text.replace(word, "") if word else text
+    assert re.sub(r"[\s\d.•]", "", text) == ""

@@ -234,10 +234,13 @@ def quotes(tmp_path_factory):
 
 @pytest.mark.parametrize("name", list(QUOTES))
 def test_the_pdf_text_reads_back_as_written_right_to_left_runs_included(quotes, name):
-    """pypdf reads each paragraph back in the order it was written: every word, number and sign."""
+    """pypdf reads each paragraph back in the order it was written: every word, number and sign. It
+    turns a right-to-left run round by its glyphs, not its letters, so the two letters of a lam-alef,
+    drawn as one glyph, come out turned round (poppler and PDFium, which turn letters, read them as
+    written: tests/test_tagged_pdf.py)."""
     page = PdfReader(str(quotes[name])).pages[0].extract_text()
     body = page.split("\nH\n", 1)[1].rsplit("Page 1 of 1", 1)[0]
-    assert _written(body) == _written(QUOTES[name])
+    assert _written(body) == _written(_LAM_ALEF.sub(lambda pair: pair[0][::-1], QUOTES[name]))
 
 
 def test_a_wrapped_right_to_left_paragraph_reads_from_its_first_line_down(quotes):
@@ -246,8 +249,7 @@ def test_a_wrapped_right_to_left_paragraph_reads_from_its_first_line_down(quotes
     with pdfplumber.open(quotes["wrapped"]) as pdf:
         baselines = sorted({round(c["matrix"][5]) for c in pdf.pages[0].chars if "\u0600" <= c["text"] <= "\u06ff"})
     assert len(baselines) >= 3, "the paragraph wraps over three lines"
-    # poppler reads a right-to-left paragraph word by word in order too, but turns round the two
-    # letters of a lam-alef, drawn as one glyph ("الأمني" reads "األمني"): such words are compared by letters.
+    # poppler reads a right-to-left paragraph word by word in order too, a lam-alef's letters as written.
     require_tool("pdftotext")
     found = subprocess.run(["pdftotext", str(quotes["wrapped"]), "-"], capture_output=True, text=True, check=True)
     marks = str.maketrans("", "", "\u202a\u202b\u202c\u202d\u202e")
@@ -256,7 +258,7 @@ def test_a_wrapped_right_to_left_paragraph_reads_from_its_first_line_down(quotes
     expected = QUOTES["wrapped"].split()
     assert len(words) == len(expected)
     for written, read in zip(expected, words, strict=True):
-        assert read == written or (_LAM_ALEF.search(written) and sorted(read) == sorted(written)), (written, read)
+        assert read == written
 
 
 def _words(text: str) -> list[str]:

@@ -171,3 +171,63 @@ class TextMappedFont(ttfonts.TTFont):  # type: ignore[misc]
         for name, subset in zip(names, subsets, strict=True):
             font = fonts[name]
             doc.idToObject[font.ToUnicode.name].content = self.to_unicode_cmap(font.BaseFont, subset)
+
+
+# -- the tagged PDF: entries reportlab's page and link objects take no other way, and object numbers
+
+
+def add_page_entries(canvas: Any, entries: dict[str, Any]) -> bool:
+    """Add ``entries`` (``/StructParents``, ``/Tabs``) to the page ``canvas`` has just finished; whether it could.
+
+    reportlab writes a page's keys from a fixed list (``PDFPage.__NoDefault__``); the finished page
+    gets a list of its own with these keys added, and the values as its attributes.
+    """
+    pages = getattr(getattr(getattr(canvas, "_doc", None), "Pages", None), "pages", None)
+    if not pages:
+        return False
+    page = pages[-1]
+    known = list(getattr(page, "__NoDefault__", ()))
+    page.__NoDefault__ = known + [key for key in entries if key not in known]
+    for key, value in entries.items():
+        setattr(page, key, value)
+    return True
+
+
+def last_annotation(canvas: Any) -> str:
+    """The name in the document of the annotation ``canvas`` made last (its ``linkURL`` gives none back)."""
+    return str(canvas._doc.annotationName("NUMBER" + repr(canvas._annotationCount)))
+
+
+def add_annotation_entries(canvas: Any, name: str, entries: dict[str, Any]) -> None:
+    """Add ``entries`` (``/StructParent``) to the annotation named ``name``: a link to a place in the
+    document is a ``LinkAnnotation``, which writes only the keys its class permits."""
+    annotation = canvas._doc.idToObject[name]
+    if isinstance(annotation, pdfdoc.PDFDictionary):
+        for key, value in entries.items():
+            annotation[key] = value
+        return
+    annotation.otherkw.update(entries)
+    annotation.permitted = (*type(annotation).permitted, *entries)
+
+
+def object_numbers(canvas: Any, names: list[str]) -> list[int]:
+    """The object numbers reportlab gave the objects named ``names`` (pages are "Page1", "Page2"...),
+    read once the file is written."""
+    numbers = canvas._doc.idToObjectNumberAndVersion
+    return [int(numbers[name][0]) for name in names]
+
+
+def object_name(obj: Any) -> str:
+    """The name under which reportlab holds an object it has made indirect."""
+    return str(obj.__InternalName__)
+
+
+def watch_table(table: Table, callback: Any) -> None:
+    """Have reportlab call ``callback`` as it draws ``table``'s rows and cells (its ``renderCB``), for a
+    table made inside another flowable (the contents), which cannot be given one when it is made."""
+    table._renderCB = callback
+
+
+def contents_table(toc: Any) -> Table | None:
+    """The table a ``TableOfContents`` draws its entries as, once it has been laid out."""
+    return getattr(toc, "_table", None)

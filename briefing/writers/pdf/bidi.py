@@ -37,7 +37,7 @@ from reportlab.platypus import Flowable
 from ...adapters import bidi as bidi_adapter
 from ...layout import colours
 from .. import markup
-from . import fonts
+from . import fonts, tagging
 
 
 @dataclass(frozen=True)
@@ -214,6 +214,11 @@ class BidiParagraph(Flowable):  # type: ignore[misc]
         """Lines by width: reportlab wraps and splits a flowable at the same width more than once."""
         self._words: list[tuple[int, int, float, float]] | None = None
 
+    @property
+    def written(self) -> str:
+        """Its text in the order written."""
+        return self.text.text
+
     def _part(self, start: int, stop: int) -> BidiParagraph:
         """The same paragraph from character ``start`` to ``stop``: its levels are the whole paragraph's."""
         part = copy.copy(self)
@@ -309,10 +314,22 @@ def _draw(canvas: Any, runs: list[Run], size: float, place: tuple[float, float, 
     # the page's text in its order gets the runs as they were written.
     for run, text, at, width in sorted(placed, key=lambda p: p[0].start):
         canvas.setFont(run.font, size)
-        if run.href is None:
-            canvas.drawString(x + at, y, text)
-        else:
-            _link(canvas, run.href, text, (x + at, y, width), size)
+        with tagging.spoken(canvas, _spoken(run, text)):
+            if run.href is None:
+                canvas.drawString(x + at, y, text)
+            else:
+                _link(canvas, run.href, text, (x + at, y, width), size)
+
+
+def _spoken(run: Run, drawn: str) -> str | None:
+    """What a run drawn as ``drawn`` reads as (its /ActualText), where its glyphs read otherwise: a
+    left-to-right run shaped into glyphs of no character of their own. A right-to-left run's glyphs
+    read as its letters (their text map says so, a ligature's letters turned as the line is), and text
+    tools put its letters back in the order written; with an /ActualText they would not (PDFium reads
+    its words backwards)."""
+    if drawn == run.text or run.level % 2:
+        return None
+    return run.text
 
 
 def _placed(runs: list[Run], size: float) -> list[tuple[Run, str, float, float]]:

@@ -220,11 +220,15 @@ def mirrored(font: str, char: str) -> str:
 
 def _written(fontname: str, char: int) -> str:
     """The text a glyph stands for. A shaped Arabic letter is drawn by its presentation form (its
-    initial, medial or final shape, or a ligature such as lam-alef): it reads as the letters written.
+    initial, medial or final shape, or a ligature such as lam-alef): it reads as the letters written
+    (a ligature's turned round, as its line is read).
     A glyph with no character at all is drawn by a private one, which reads as the letters shaped,
     as does a bracket drawn turned (see ``mirrored``)."""
     if 0xFB50 <= char <= 0xFDFF or 0xFE70 <= char <= 0xFEFF:
-        return unicodedata.normalize("NFKC", chr(char))
+        # A ligature's letters in the order they are drawn from the left: a text tool reading a line
+        # turns its right-to-left runs round, the ligature's letters with them, to the order written.
+        letters = unicodedata.normalize("NFKC", chr(char))
+        return letters[::-1] if len(letters) > 1 and letters.isalpha() else letters
     if 0xE000 <= char <= 0xF8FF or char >= _MIRRORS:
         return _shaped_glyphs.get((fontname.split("+", 1)[-1], char), chr(char))
     return chr(char)

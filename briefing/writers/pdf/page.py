@@ -21,6 +21,7 @@ from ...style import Style
 from .. import markup
 from . import bidi, fonts
 from .notes import FootnoteFrame, Footnotes
+from .tagging import Structure, TaggingCanvas
 
 PORTRAIT, WIDE = "page", "wide"
 """Names of the page templates: the style's page, and the same page turned for wide tables."""
@@ -70,7 +71,14 @@ class KeepWithNext(KeepTogether):
 class Document(BaseDocTemplate):
     """The page set-up of a briefing: the style's page, and a turned one for wide tables."""
 
-    def __init__(self, path: Path, laid: LaidDocument, fonts: Fonts, footnotes: Footnotes | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        laid: LaidDocument,
+        fonts: Fonts,
+        footnotes: Footnotes | None = None,
+        structure: Structure | None = None,
+    ) -> None:
         doc = laid.doc
         style = doc.style
         width, height = style.page_cm[0] * cm, style.page_cm[1] * cm
@@ -96,6 +104,7 @@ class Document(BaseDocTemplate):
         self.doc, self.fonts, self.furniture, self.looks = doc, fonts, laid.furniture, laid.looks
         self.footnotes = footnotes
         """The notes set at the foot of the pages their marks are on, or None."""
+        self.structure = structure
         self.addPageTemplates([self._template(PORTRAIT, (width, height)), self._template(WIDE, (height, width))])
 
     def _template(self, name: str, size: tuple[float, float]) -> PageTemplate:
@@ -126,11 +135,19 @@ class Document(BaseDocTemplate):
         if self.footnotes and isinstance(self.frame, FootnoteFrame):
             self.footnotes.end_page(canvas, self.frame)
 
+    def handle_pageBegin(self) -> None:  # noqa: N802 (reportlab's name)
+        marks = getattr(self.canv, "marks", None)
+        if marks is not None:  # what the page template draws (the marking) is an artifact
+            marks.open_page(self.canv)
+        super().handle_pageBegin()
+
     def afterFlowable(self, flowable: Flowable) -> None:
         outline = getattr(flowable, "outline", None)  # a Heading, or a right-to-left heading laid out apart
         if outline is not None:
             level, text, key = outline
             self.canv.bookmarkPage(key)
+            if self.structure is not None:  # a link to it (from the contents) says where it goes
+                self.structure.destinations[key] = text
             self.canv.addOutlineEntry(text, key, level=level - 1, closed=level > 1)
             # The contents give the page's printed number: after a cover page, the count starts at the next.
             printed = self.page - (self.furniture.first_numbered_page - 1)
@@ -183,7 +200,7 @@ class Document(BaseDocTemplate):
         bidi.draw_line(canvas, pieces, size, self.doc.direction == "rtl", place, align)
 
 
-class NumberedCanvas(Canvas):
+class NumberedCanvas(TaggingCanvas, Canvas):
     """A canvas that prints "Page X of Y" on each page, Y known only when the last page is done.
 
     Each page draws a form (a PDF XObject) named for its number; the forms are written once the
@@ -191,8 +208,15 @@ class NumberedCanvas(Canvas):
     document holds no more than reportlab itself does.
     """
 
-    def __init__(self, *args: Any, numbers: Callable[[Canvas, int, int, tuple[float, float]], None], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        numbers: Callable[[Canvas, int, int, tuple[float, float]], None],
+        structure: Structure | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        self.start_tagging(structure)
         self._numbers = numbers
         self.page_size: tuple[float, float] = kwargs["pagesize"]
         """The size of the page being drawn (reportlab keeps it, but not where one may read it)."""
@@ -206,7 +230,9 @@ class NumberedCanvas(Canvas):
     def showPage(self) -> None:
         self._sizes.append(self.page_size)
         self.doForm(_number_form(len(self._sizes)))  # reportlab lets a form be used before it is defined
+        self.finish_page()
         super().showPage()
+        self.page_finished()
         reportlab_adapter.compress_last_page(self)  # held compressed, not as text, until the file is written
 
     def save(self) -> None:
@@ -216,6 +242,7 @@ class NumberedCanvas(Canvas):
             self._numbers(self, number, total, size)
             self.endForm()
         super().save()
+        self.record_numbers()
 
 
 def _number_form(page: int) -> str:

@@ -64,6 +64,8 @@ class Look:
     """The table's last row is a totals row."""
     whole: bool = False
     """The table is not split across pages where it fits on one (a short table)."""
+    tags: Callable[..., None] | None = None
+    """Tags its rows and cells in the structure tree as they are drawn (reportlab's ``renderCB``)."""
 
     @cached_property
     def cells(self) -> tuple[list[CellStyle], list[CellStyle], list[CellStyle]]:
@@ -120,6 +122,7 @@ def _table(head: Row, rows: list[Row], look: Look, header: bool, offset: int, la
         hAlign="LEFT",
         cellStyles=cells,
         splitInRow=1,  # a row taller than a page (a long text from a data file) goes on over the next
+        renderCB=look.tags,
     )
     table.setStyle(_style(look, header, offset, last))
     return table

@@ -28,7 +28,6 @@ from reportlab.platypus import ListItem as RLListItem
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from ...errors import Problem
 from ...layout import CalloutTitle, Front, Item, LaidDocument, Place, TextLook, colours, laid_out
@@ -50,7 +49,7 @@ from ...model import (
 )
 from ...walk import walk
 from .. import markup
-from . import bidi, notes, references, tables
+from . import bidi, notes, references, tables, tagging, tree_file
 from . import fonts as faces
 from .page import PORTRAIT, WIDE, Document, Fonts, Heading, NumberedCanvas
 
@@ -66,14 +65,17 @@ class PdfWriter:
         laid = laid_out(laid)
         style = laid.doc.style
         fonts = Fonts(faces.register(style.body_font), faces.register(style.heading_font or style.body_font))
-        story = _Story(laid, fonts)
-        template = Document(path, laid, fonts, story.footnotes)
-        canvas = partial(NumberedCanvas, numbers=template.page_number)
+        structure = tagging.Structure(laid.doc.language, laid.properties.title)
+        story = _Story(laid, fonts, structure)
+        template = Document(path, laid, fonts, story.footnotes, structure)
+        # PDF 1.7, which PDF/UA-1 builds on (and whose object streams hold the structure tree)
+        canvas = partial(NumberedCanvas, numbers=template.page_number, structure=structure, pdfVersion=(1, 7))
         if style.toc:
             # The contents learn their page numbers from a first pass.
             template.multiBuild(story.flowables, canvasmaker=canvas)
         else:
             template.build(story.flowables, canvasmaker=canvas)
+        tree_file.write(path, structure)
         return story.warnings
 
 
@@ -195,8 +197,10 @@ class _Fit:
 
 
 class _Story:
-    def __init__(self, laid: LaidDocument, fonts: Fonts) -> None:
+    def __init__(self, laid: LaidDocument, fonts: Fonts, tags: tagging.Structure) -> None:
         doc = laid.doc
+        self.tags = tags
+        """The structure tree: each handler opens the elements of its node and marks its flowables."""
         self.style = doc.style
         self.fonts = fonts
         self.rtl = doc.direction == "rtl"
@@ -215,9 +219,16 @@ class _Story:
             self.contents(laid.furniture.contents)
         self.warnings = walk(laid, self, "pdf")
         self.footnotes = self.notes(laid)
+        self.tags.entries(self.headings)  # the contents list every heading
 
     def add(self, *flowables: Flowable) -> None:
         (self.boxes[-1] if self.boxes else self.flowables).extend(flowables)
+
+    def tagged(self, kind: str, flowable: Flowable, **attrs: Any) -> Flowable:
+        """``flowable`` as the content of a new element of ``kind`` in the one open."""
+        if isinstance(flowable, bidi.BidiParagraph):  # drawn in visual order: read as written
+            attrs.setdefault("ActualText", flowable.written)
+        return tagging.mark(flowable, self.tags.add(kind, **attrs))
 
     def covers(self, text: str) -> bool:
         """Whether the body font has a glyph for every character of ``text``."""
@@ -288,11 +299,17 @@ class _Story:
             self.add(logo)
         head, looks = self.fonts.heading, self.looks
         title = looks.cover_title if page else looks.title
-        self.add(self.paragraph(front.title, self.styles["cover-title" if page else "title"], head, title.bold))
+        self.add(
+            self.tagged(
+                "P", self.paragraph(front.title, self.styles["cover-title" if page else "title"], head, title.bold)
+            )
+        )
         if front.subtitle:
-            self.add(self.paragraph(front.subtitle, self.styles["subtitle"], head, looks.subtitle.bold))
+            self.add(
+                self.tagged("P", self.paragraph(front.subtitle, self.styles["subtitle"], head, looks.subtitle.bold))
+            )
         if front.meta:
-            self.add(self.paragraph(front.meta, self.styles["meta"], bold=looks.meta.bold))
+            self.add(self.tagged("P", self.paragraph(front.meta, self.styles["meta"], bold=looks.meta.bold)))
         self.add(HRFlowable(width="100%", thickness=1.2, color=_hex(self.style.accent), spaceBefore=4, spaceAfter=10))
         if page:
             self.add(RLPageBreak())
@@ -302,12 +319,14 @@ class _Story:
 
         # The contents are a table: its cells' font is set, or reportlab's Helvetica, not embedded, joins the file.
         fonted = TableStyle([*defaultTableStyle.getCommands(), ("FONTNAME", (0, 0), (-1, -1), self.fonts.body)])
-        toc = TableOfContents(dotsMinLevel=0, tableStyle=fonted)
+        heading = self.paragraph(title, self.styles["toc-title"], self.fonts.heading, self.looks.contents.bold)
+        self.add(self.tagged("P", heading))
+        toc = tagging.Contents(self.tags.add("TOC"), dotsMinLevel=0, tableStyle=fonted)
         toc.levelStyles = [
             ParagraphStyle(f"toc{n}", self.styles["body"], leftIndent=n * 14, firstLineIndent=0, spaceAfter=2)
             for n in range(3)
         ]
-        self.add(self.paragraph(title, self.styles["toc-title"], self.fonts.heading, self.looks.contents.bold), toc)
+        self.add(toc)
         if self.style.cover == "page":
             self.add(RLPageBreak())
 
@@ -321,14 +340,26 @@ class _Story:
         made = notes.note_texts(laid, self.marks, self.paragraph, style, self.rtl)
         if laid.notes_at_end:
             heading = LaidHeading((Span(laid.notes_heading),), 1, laid.notes[0].pos)
+            self.visit_section(heading, Place())
             self.visit_heading(heading, Place(keep_with_next=True))
-            self.add(*made.values())
+            self.add(*(self.tagged("Note", text, ID=text.note.anchor) for text in made.values()))
+            self.leave_section(heading, Place())
             return None
+        for text in made.values():  # in the tree after the body: a footnote is read where it is drawn
+            self.tagged("Note", text, ID=text.note.anchor)
         footnotes = notes.Footnotes(made, self.marks.backs, _hex(self.looks.body.colour), self.rtl)
         self.add(notes.Remaining(footnotes))
         return footnotes
 
     # -- the body: the walker's handlers ----------------------------------
+
+    def visit_section(self, node: object, place: Place) -> None:
+        self.tags.push("Sect")
+
+    def leave_section(self, node: object, place: Place) -> None:
+        self.tags.pop()
+
+    visit_summary, leave_summary = visit_section, leave_section
 
     def visit_heading(self, node: LaidHeading, place: Place) -> None:
         self._turn(place)
@@ -340,25 +371,28 @@ class _Story:
         if markup.has_rtl(plain(node.text)):
             heading = self.paragraph(node.text, style, self.fonts.heading, bold)
             heading.outline = outline  # read by the page template, as a Heading's
-            self.add(heading)
         else:
-            self.add(Heading(self.markup(node.text, self.fonts.heading, bold), style, *outline))
+            heading = Heading(self.markup(node.text, self.fonts.heading, bold), style, *outline)
+        self.add(self.tagged(tagging.heading_tag(node.level), heading))
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> None:
         self._turn(place)
-        self.add(self.paragraph(node.text, self.styles["intro" if place.keep_with_next else "body"]))
+        self.add(self.tagged("P", self.paragraph(node.text, self.styles["intro" if place.keep_with_next else "body"])))
 
     def visit_list_block(self, node: ListBlock, place: Place) -> None:
         self.boxes.append([])  # its items
+        self.tags.push("L", A=tagging.list_numbering(node.numbered))
 
     def visit_source_entry(self, node: SourceEntry, place: Place) -> None:
         self.add(*references.anchors(place), self.paragraph(node.text, references.source_style(self.styles["body"])))
 
     def visit_item(self, node: Item, place: Place) -> None:
-        self.add(RLListItem(self.paragraph(node.text, self.styles["body"])))
+        with self.tags.open("LI"):
+            self.add(RLListItem(self.tagged("LBody", self.paragraph(node.text, self.styles["body"]))))
 
     def leave_list_block(self, node: ListBlock, place: Place) -> None:
         items = self.boxes.pop()
+        self.tags.pop()
         kind: dict[str, Any] = (
             {"bulletType": "1", "bulletFormat": "%s."}
             if node.numbered
@@ -375,16 +409,18 @@ class _Story:
         """A framed, shaded box: its title and its paragraphs and lists go in it as they are walked."""
         self.boxes.append([])
         self.add(*references.anchors(place))
+        self.tags.push("Note", ID=place.anchor or f"callout-{len(self.tags.elements)}")
 
     def visit_callout_title(self, node: CalloutTitle, place: Place) -> None:
         look = self.looks.callout_title(node.kind)
         title_style = _look("callout-title", self.styles["body"], self.fonts.body, look, spaceAfter=3)
-        self.add(self.paragraph(node.text, title_style, bold=look.bold))
+        self.add(self.tagged("P", self.paragraph(node.text, title_style, bold=look.bold)))
 
     def leave_callout(self, node: Callout, place: Place) -> None:
         """The box drawn round what was walked into it, kept on one page where it fits if the layout says so."""
         colour = colours.callout_colour(self.style, node.kind)
         inside = self.boxes.pop()
+        self.tags.pop()
         box = RLTable([[inside]], colWidths=[self.style.text_width_cm * cm], hAlign="LEFT")
         box.setStyle(
             [
@@ -432,11 +468,16 @@ class _Story:
             return made
 
         body = tables.Body(len(laid.body) + (1 if laid.totals else 0), rows)
-        look = self._table_look(laid, styles["left"], place.keep_together, ordered)
+        with self.tags.open("Table"):
+            captioned = self.tagged(
+                "Caption", self.paragraph(caption.spans, self.styles["table-caption"], bold=self.looks.caption.bold)
+            )
+            parts = self.tags.add("THead"), self.tags.add("TBody")
+        tags = tagging.TableTags(*parts, len(laid.columns), self.rtl)
+        look = self._table_look(laid, styles["left"], place.keep_together, ordered, tags)
         grid = tables.runs(ordered(head), body, look)
         self._turn(place)
-        caption_paragraph = self.paragraph(caption.spans, self.styles["table-caption"], bold=self.looks.caption.bold)
-        self.add(*references.anchors(place), caption_paragraph, *grid, *self._credit(place))
+        self.add(*references.anchors(place), captioned, *grid, *self._credit(place))
         if laid.turned:
             self.add(NextPageTemplate(PORTRAIT), RLPageBreak())  # the turned pages end with the table
         else:
@@ -485,7 +526,12 @@ class _Story:
         }
 
     def _table_look(
-        self, laid: TableGeometry, cell: ParagraphStyle, whole: bool, ordered: Callable[[Sequence[Any]], list[Any]]
+        self,
+        laid: TableGeometry,
+        cell: ParagraphStyle,
+        whole: bool,
+        ordered: Callable[[Sequence[Any]], list[Any]],
+        tags: tagging.TableTags | None = None,
     ) -> tables.Look:
         look = self.looks.table
         return tables.Look(
@@ -503,6 +549,7 @@ class _Story:
             accent=_hex(look.rule),
             totals=laid.totals is not None,
             whole=whole,
+            tags=tags,
         )
 
     def visit_chart(self, node: Chart, place: Place) -> None:
@@ -510,15 +557,18 @@ class _Story:
 
         assert place.caption is not None
         picture = chart_drawing.drawing(node, self.style, self.style.text_width_cm * cm, scale=place.chart)
+        picture = self.tagged("Figure", picture, Alt=tagging.chart_alt(node))
         self.add(KeepTogether([*references.anchors(place), picture, self._figure_caption(place), *self._credit(place)]))
 
     def _figure_caption(self, place: Place) -> Flowable:
         assert place.caption is not None
-        return self.paragraph(place.caption.spans, self.styles["figure-caption"], bold=self.looks.caption.bold)
+        caption = self.paragraph(place.caption.spans, self.styles["figure-caption"], bold=self.looks.caption.bold)
+        return self.tagged("Caption", caption)
 
     def visit_image(self, node: Image, place: Place) -> None:
         assert place.caption is not None
         assert place.box is not None
         width, height = place.box.width_cm, place.box.height_cm
         picture = RLImage(str(node.path), width=width * cm, height=height * cm)
+        picture = self.tagged("Figure", picture, Alt=node.alt or str(place.caption))
         self.add(KeepTogether([*references.anchors(place), picture, self._figure_caption(place), *self._credit(place)]))

@@ -1,0 +1,510 @@
+"""The tagged PDF (PDF/UA-1): the structure tree a screen reader reads, made from the laid-out tree.
+
+The story's handlers open an ``Element`` for each node of the laid-out tree as they make its
+flowables (``Structure.open``), and mark each flowable with the element it shows (``mark``).
+As the pages are drawn, a marked flowable's content becomes a marked-content sequence with an
+MCID, owned by its element (``Marks.begin``/``Marks.end``). Everything drawn outside one
+(running heads, the marking banner, page numbers, rules, cell backgrounds, bullets, a repeated
+header row) lies in an ``/Artifact`` sequence: each page opens one, closed while an element's
+content is drawn, so nothing drawn is left outside the tree.
+
+A long table's rows and cells are made as they are drawn, and recorded in flat arrays
+(``Rows``), not as objects: a 100,000-row table's structure costs a few bytes a cell until
+``tree_file`` writes it after the file, compressed.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream
+from reportlab.platypus import Flowable
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from ...adapters import reportlab as reportlab_adapter
+from ...model import Chart
+
+HEADING_TAGS = ("H1", "H2", "H3", "H4", "H5", "H6")
+"""PDF/UA's numbered headings: a deeper heading is an H6."""
+
+
+def heading_tag(level: int) -> str:
+    """The tag of a heading of ``level`` (1 for a top-level section)."""
+    return HEADING_TAGS[min(max(level, 1), 6) - 1]
+
+
+@dataclass(eq=False)
+class Element:
+    """A structure element made as the story is: its type, what it says about itself and what it holds."""
+
+    id: int
+    """Its place among the tree's elements: the tree's objects are numbered in this order."""
+    kind: str
+    """Its standard structure type: Document, Sect, H1, P, L, LI, LBody, Table, Figure, Note..."""
+    parent: Element | None
+    attrs: dict[str, Any] = field(default_factory=dict)
+    """Its entries: Alt, Lang, ID, ActualText (text), and A (attribute objects: Scope, ListNumbering)."""
+    kids: list[Element] = field(default_factory=list)
+    """Its child elements made with the story, in reading order."""
+
+
+class Structure:
+    """The structure tree of one PDF: the elements made as the story is, and the marks of the last drawing."""
+
+    def __init__(self, language: str, title: str) -> None:
+        self.language, self.title = language, title
+        self.elements: list[Element] = []
+        self.root = self._new("Document", None, {})
+        self.current = self.root
+        self.destinations: dict[str, str] = {}
+        """What an internal link's destination is, by its name (a heading's text): the link's description."""
+        self.marks: Marks | None = None
+        """What the last drawing of the document marked (the contents make reportlab draw it twice)."""
+
+    def _new(self, kind: str, parent: Element | None, attrs: dict[str, Any]) -> Element:
+        element = Element(len(self.elements), kind, parent, attrs)
+        self.elements.append(element)
+        if parent is not None:
+            parent.kids.append(element)
+        return element
+
+    def add(self, kind: str, **attrs: Any) -> Element:
+        """A new element in the one open."""
+        return self._new(kind, self.current, attrs)
+
+    def push(self, kind: str, **attrs: Any) -> Element:
+        """A new element in the one open, open until ``pop``: what a node's handler and its leave_ one bracket."""
+        self.current = self.add(kind, **attrs)
+        return self.current
+
+    def entries(self, count: int) -> None:
+        """The contents' entries, one for each heading, as the contents will list them."""
+        for toc in (e for e in self.elements if e.kind == "TOC"):
+            for _ in range(count):
+                self._new("TOCI", toc, {})
+
+    def pop(self) -> None:
+        assert self.current.parent is not None, "the document stays open"
+        self.current = self.current.parent
+
+    @contextmanager
+    def open(self, kind: str, **attrs: Any) -> Iterator[Element]:
+        """A new element in the one open, open itself while its content is made."""
+        element, outer = self.add(kind, **attrs), self.current
+        self.current = element
+        try:
+            yield element
+        finally:
+            self.current = outer
+
+
+def list_numbering(numbered: bool) -> str:
+    """A list's attribute object: how its items are marked (a number, a bullet)."""
+    return f"<</O /List /ListNumbering /{'Decimal' if numbered else 'Disc'}>>"
+
+
+def chart_alt(chart: Chart) -> str:
+    """A chart's alternative text, from its title and its data: what a reader who cannot see it is told."""
+    kind = {"bar": "Bar chart", "horizontal_bar": "Bar chart", "stacked_bar": "Stacked bar chart"}
+    kind |= {"line": "Line chart", "pie": "Pie chart"}
+    categories = [str(c) for c in chart.categories]
+    lines = [f"{kind.get(chart.kind, 'Chart')}: {chart.title}."]
+    for series in chart.series:
+        values = ", ".join(
+            f"{category} {_number(value)}" for category, value in zip(categories, series.values, strict=False)
+        )
+        lines.append(f"{series.name}: {values}.")
+    return " ".join(lines)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "no value"
+    return f"{value:g}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+# -- marking flowables -------------------------------------------------------
+
+_marked_classes: dict[type, type] = {}
+
+
+class _Marked:
+    """A flowable whose content is an element's: drawn inside a marked-content sequence of it."""
+
+    tag_element: Element
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803 (reportlab's names)
+        marks: Marks | None = getattr(canvas, "marks", None)
+        if marks is None:
+            super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
+            return
+        marks.begin(self.tag_element)
+        try:
+            super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
+        finally:
+            marks.end()
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        parts = super().split(available_width, available_height)  # type: ignore[misc]
+        for part in parts:  # a paragraph over two pages is one element, with content on each
+            if not hasattr(part, "tag_element"):
+                mark(part, self.tag_element)
+        return list(parts)
+
+
+def mark(flowable: Flowable, element: Element) -> Flowable:
+    """Make ``flowable`` draw its content as ``element``'s (its class becomes a marked one of the same kind)."""
+    cls = type(flowable)
+    if not isinstance(flowable, _Marked):
+        marked = _marked_classes.get(cls)
+        if marked is None:
+            marked = _marked_classes[cls] = type(cls.__name__, (_Marked, cls), {"__module__": cls.__module__})
+        object.__setattr__(flowable, "__class__", marked)  # a drawing's own __setattr__ would keep it aside
+    # Set in its own attributes: a chart's drawing takes no attribute its class does not list.
+    vars(flowable)["tag_element"] = element
+    return flowable
+
+
+# -- what a drawing marks ----------------------------------------------------
+
+
+@dataclass
+class Rows:
+    """A table's rows as drawn, one entry each: a row's element (TR) is followed by its cells' (TH or TD)."""
+
+    first: array = field(default_factory=lambda: array("q"))
+    """The row's element id; its cells' are the ids after it."""
+    parent: array = field(default_factory=lambda: array("q"))
+    """The id of the THead or TBody it is in."""
+    cells: array = field(default_factory=lambda: array("H"))
+    page: array = field(default_factory=lambda: array("I"))
+    """The page it is drawn on (0 for the first)."""
+    mcid: array = field(default_factory=lambda: array("I"))
+    """The MCID of its first cell as drawn from the left; the others follow."""
+    flags: array = field(default_factory=lambda: array("B"))
+    """HEADER: its cells are TH; REVERSED: drawn from the last column (a right-to-left table)."""
+
+    HEADER, REVERSED = 1, 2
+
+
+@dataclass
+class Link:
+    """A link annotation in the tree: a Link element holding it (OBJR), in the element drawn when it was made."""
+
+    id: int
+    parent: int
+    page: int
+    annotation: str
+    """reportlab's name for the annotation."""
+    key: int
+    """Its /StructParent."""
+
+
+class Marks:
+    """What one drawing of the document marks: each page's MCIDs and their owners, table rows, links.
+
+    A page's content starts in an artifact; ``begin`` closes it and opens an element's sequence,
+    ``end`` closes that and opens an artifact again.
+    """
+
+    def __init__(self, structure: Structure) -> None:
+        self.structure = structure
+        self.next_id = len(structure.elements)
+        self.owners: list[array] = []
+        """For each page, the owner's element id of each MCID."""
+        self.page_keys: list[int] = []
+        """Each page's /StructParents."""
+        self.content: dict[int, list[tuple[int, int] | Link]] = {}
+        """Each story element's marked content, (page, MCID), and links, in drawing order."""
+        self.rows = Rows()
+        self.links: list[Link] = []
+        self.next_key = 0
+        """The next key in the parent tree."""
+        self.open_element: Element | None = None
+        self.depth = 0
+        """Marked flowables drawn inside another's content (a paragraph in a callout's table cell)."""
+        self.in_artifact = False
+        self.cell_texts: dict[int, str] = {}
+        """The ActualText of table cells drawn in visual order (right to left), by their element id."""
+        self.headers_drawn: set[int] = set()
+        """The tables (by their THead's id) whose header row has been drawn once: later ones are artifacts."""
+        self.numbers: dict[str, Any] = {}
+        """Object numbers reportlab gave, read once the file is written: pages, annotations, the tree's root."""
+
+    def _literal(self, canvas: Any, text: str) -> None:
+        canvas.addLiteral(text)
+
+    def open_page(self, canvas: Any) -> None:
+        self.owners.append(array("q"))
+        self.page_keys.append(self.next_key)
+        self.next_key += 1
+        self._literal(canvas, "/Artifact BMC")
+        self.in_artifact = True
+
+    def close_page(self, canvas: Any) -> None:
+        if self.in_artifact or self.open_element is not None:
+            self._literal(canvas, "EMC")
+        self.in_artifact, self.open_element, self.depth = False, None, 0
+
+    def _mcid(self, canvas: Any, tag: str, owner: int) -> int:
+        """Open a marked-content sequence of ``tag`` owned by element ``owner``; its MCID."""
+        page = self.owners[-1]
+        mcid = len(page)
+        page.append(owner)
+        if self.in_artifact:
+            self._literal(canvas, "EMC")
+            self.in_artifact = False
+        self._literal(canvas, f"/{tag} <</MCID {mcid}>> BDC")
+        return mcid
+
+    def begin(self, element: Element, canvas: Any | None = None) -> None:
+        canvas = canvas or self._canvas
+        if self.open_element is not None or not self.owners:
+            self.depth += 1  # inside another element's content, or off the pages: it is that content
+            return
+        mcid = self._mcid(canvas, element.kind, element.id)
+        self.content.setdefault(element.id, []).append((len(self.owners) - 1, mcid))
+        self.open_element = element
+
+    def end(self, canvas: Any | None = None) -> None:
+        if self.depth:
+            self.depth -= 1
+            return
+        canvas = canvas or self._canvas
+        self._literal(canvas, "EMC")
+        self._literal(canvas, "/Artifact BMC")
+        self.open_element, self.in_artifact = None, True
+
+    _canvas: Any = None
+    """The canvas being drawn on."""
+
+    # -- table rows, made as they are drawn
+
+    def row(self, parent: Element, cells: int, header: bool, reversed_: bool) -> None:
+        """A row of ``cells`` cells about to be drawn, in ``parent`` (THead or TBody)."""
+        rows = self.rows
+        rows.first.append(self.next_id)
+        rows.parent.append(parent.id)
+        rows.cells.append(cells)
+        rows.page.append(len(self.owners) - 1)
+        rows.mcid.append(len(self.owners[-1]))
+        rows.flags.append((Rows.HEADER if header else 0) | (Rows.REVERSED if reversed_ else 0))
+        self._row_first, self._row_cells, self._row_reversed, self._row_done = self.next_id, cells, reversed_, 0
+        self._row_tag = "TH" if header else "TD"
+        self.next_id += 1 + cells
+
+    def cell(self, written: str | None = None) -> None:
+        """The next cell of the row, drawn from the left, about to be drawn; ``written``, its text in the
+        order written where it is drawn otherwise."""
+        n = self._row_done
+        column = self._row_cells - 1 - n if self._row_reversed else n
+        self._row_done += 1
+        self._mcid(self._canvas, self._row_tag, self._row_first + 1 + column)
+        if written is not None:
+            self.cell_texts[self._row_first + 1 + column] = written
+        self.open_element = _CELL
+
+    # -- links
+
+    def link(self, annotation: str) -> int:
+        """A link annotation just made, in the element being drawn; its /StructParent."""
+        owner = self.open_element if self.open_element not in (None, _CELL) else self.structure.root
+        assert owner is not None
+        key, self.next_key = self.next_key, self.next_key + 1
+        link = Link(self.next_id, owner.id, len(self.owners) - 1, annotation, key)
+        self.next_id += 1
+        self.links.append(link)
+        self.content.setdefault(owner.id, []).append(link)
+        return key
+
+
+_CELL = Element(-1, "TD", None)
+"""Stands for the open element while a table cell is drawn (cells are recorded in ``Rows``)."""
+
+
+class TableTags:
+    """Tags a laid-out table's runs as reportlab draws them (its ``renderCB``): one Table, its header
+    row in THead the first time it is drawn and an artifact where a page repeats it, every other row
+    in TBody, each cell a TH or TD."""
+
+    def __init__(self, head: Element, body: Element, columns: int, rtl: bool) -> None:
+        self.head, self.body, self.columns, self.rtl = head, body, columns, rtl
+        self._skipping = False
+
+    def __call__(self, table: Any, event: str, *args: Any) -> None:
+        marks: Marks | None = getattr(table.canv, "marks", None)
+        if marks is None or not marks.owners:
+            return
+        if event == "startRow":
+            header = args[0] == 0 and bool(table.repeatRows)
+            self._skipping = header and self.head.id in marks.headers_drawn
+            if self._skipping:
+                return
+            if header:
+                marks.headers_drawn.add(self.head.id)
+            marks.row(self.head if header else self.body, self.columns, header, self.rtl)
+        elif event == "startCell" and not self._skipping:
+            marks.cell(getattr(args[2], "written", None))  # a right-to-left cell is read as written
+        elif event == "endCell" and not self._skipping:
+            marks.end()
+
+
+class ContentsTags:
+    """Tags the contents as reportlab draws their table: each entry a TOCI of the TOC element."""
+
+    def __init__(self, toc: Element) -> None:
+        self.toc = toc
+        self.items: list[Element] = []
+
+    def __call__(self, table: Any, event: str, *args: Any) -> None:
+        marks: Marks | None = getattr(table.canv, "marks", None)
+        if marks is None or not marks.owners:
+            return
+        if event == "startCell":
+            entry = args[2]
+            held = entry if isinstance(entry, (list, tuple)) else [entry]
+            if any(hasattr(f, "frags") for f in held):  # an entry's paragraph, not a spacer
+                marks.begin(self._item(marks), table.canv)
+                self._open = True
+        elif event == "endCell" and getattr(self, "_open", False):
+            marks.end(table.canv)
+            self._open = False
+
+    def _item(self, marks: Marks) -> Element:
+        """The TOCI of the next entry drawn."""
+        drawn = sum(1 for kid in self.toc.kids if kid.id in marks.content)
+        return self.toc.kids[min(drawn, len(self.toc.kids) - 1)]
+
+
+class Contents(TableOfContents):  # type: ignore[misc]
+    """The table of contents as a TOC element, each entry a TOCI (with its link)."""
+
+    def __init__(self, element: Element, **options: Any) -> None:
+        super().__init__(**options)
+        self.tags = ContentsTags(element)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        size = super().wrap(available_width, available_height)
+        table = reportlab_adapter.contents_table(self)
+        if table is not None:  # its parts, if it is split, are drawn with it too
+            reportlab_adapter.watch_table(table, self.tags)
+        return size  # type: ignore[no-any-return]
+
+
+@contextmanager
+def spoken(canvas: Any, text: str | None) -> Iterator[None]:
+    """Draw a run whose drawn glyphs read otherwise than ``text`` (right to left, shaped) with ``text``
+    as its /ActualText, which readers read instead."""
+    marks: Marks | None = getattr(canvas, "marks", None)
+    if text is None or marks is None or marks.open_element is None:
+        yield
+        return
+    canvas.addLiteral(f"/Span <</ActualText {pdf_text(text)}>> BDC")
+    try:
+        yield
+    finally:
+        canvas.addLiteral("EMC")
+
+
+def pdf_text(text: str) -> str:
+    """A PDF text string: UTF-16 with its byte order mark, in hex."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+# -- the canvas's side -------------------------------------------------------
+
+
+class TaggingCanvas:
+    """What a canvas does for a tagged PDF: the catalog's entries, each page's, and links in the tree.
+
+    A mixin for the writer's canvas, which is given the ``structure`` to mark.
+    """
+
+    marks: Marks | None = None
+
+    def start_tagging(self, structure: Structure | None) -> None:
+        if structure is None:
+            return
+        self.marks = structure.marks = Marks(structure)
+        self.marks._canvas = self
+        canvas: Any = self
+        canvas.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
+        canvas.setViewerPreference("DisplayDocTitle", "true")
+        self._tree_root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
+        canvas.setCatalogEntry("StructTreeRoot", self._tree_root)  # written again with the tree, after the file
+        xmp = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}), _xmp(structure))
+        canvas.setCatalogEntry("Metadata", xmp)
+
+    def finish_page(self) -> None:
+        """Close the page's marked content and give the page its place in the parent tree."""
+        if self.marks is not None:
+            self.marks.close_page(self)
+
+    def page_finished(self) -> None:
+        if self.marks is not None:
+            key = self.marks.page_keys[-1]
+            reportlab_adapter.add_page_entries(self, {"StructParents": key, "Tabs": PDFName("S")})
+
+    def record_numbers(self) -> None:
+        """Once the file is written, the object numbers the tree refers to."""
+        marks = self.marks
+        if marks is None:
+            return
+        pages = [f"Page{n}" for n in range(1, len(marks.owners) + 1)]
+        annotations = [link.annotation for link in marks.links]
+        root = reportlab_adapter.object_name(self._tree_root)
+        numbers = reportlab_adapter.object_numbers(self, [*pages, *annotations, root])
+        marks.numbers = {
+            "pages": numbers[: len(pages)],
+            "annotations": numbers[len(pages) : len(pages) + len(annotations)],
+            "root": numbers[-1],
+        }
+
+    def linkURL(self, url: str, rect: Any, relative: int = 0, *args: Any, **kw: Any) -> None:  # noqa: N802
+        if self.marks is None:
+            super().linkURL(url, rect, relative, *args, **kw)  # type: ignore[misc]
+            return
+        kw.setdefault("Contents", _pdf_string(url))
+        kw["StructParent"] = self.marks.next_key
+        super().linkURL(url, rect, relative, *args, **kw)  # type: ignore[misc]
+        self.marks.link(reportlab_adapter.last_annotation(self))
+
+    def linkRect(self, contents: str, destination: str, *args: Any, **kw: Any) -> Any:  # noqa: N802
+        if self.marks is None:
+            return super().linkRect(contents, destination, *args, **kw)  # type: ignore[misc]
+        said = contents or self.marks.structure.destinations.get(destination, destination)
+        made = super().linkRect(said, destination, *args, **kw)  # type: ignore[misc]
+        name = reportlab_adapter.last_annotation(self)
+        key = self.marks.link(name)
+        reportlab_adapter.add_annotation_entries(self, name, {"StructParent": key})
+        return made
+
+
+def _pdf_string(text: str) -> Any:
+    from reportlab.pdfbase.pdfdoc import PDFString
+
+    return PDFString(text)
+
+
+def _xmp(structure: Structure) -> bytes:
+    """The file's XMP metadata: its title and language, and that it conforms to PDF/UA-1."""
+    from xml.sax.saxutils import escape
+
+    title, lang = escape(structure.title), escape(structure.language)
+    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+   <dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>
+  </rdf:Description>
+  <rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+   <pdfuaid:part>1</pdfuaid:part>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>""".encode()

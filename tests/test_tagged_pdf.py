@@ -1,0 +1,308 @@
+"""The tagged PDF (PDF/UA-1): the checker of its rules fails on files broken one rule at a time; a table
+over many pages stays one table; links, charts and right-to-left text read as a screen reader needs.
+
+Every example in every style is read back with poppler and checked in tests/test_agree_looks.py.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pypdfium2
+import pytest
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    ContentStream,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+)
+
+from briefing.layout import lay_out
+from briefing.model import Briefing, Chart, Paragraph, Section, Series, Table
+from briefing.reading.inline import parse_inline
+from briefing.writers.pdf import PdfWriter as BriefingPdf
+from briefing.writers.pdf import tagging
+
+from . import pdf_ua
+from .conftest import require_tool
+
+
+@pytest.fixture(scope="module")
+def tagged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A briefing with a heading, a link, a list, a table, a chart, a picture and a callout, tagged."""
+    from PIL import Image as PILImage
+
+    from briefing.model import Callout, Image, ListBlock, ListItem
+
+    folder = tmp_path_factory.mktemp("tagged")
+    PILImage.new("RGB", (400, 200), "#336699").save(folder / "p.png")
+    p = parse_inline
+    doc = Briefing(
+        title="Sahel Outlook",
+        classification="OFFICIAL",
+        sections=(
+            Section(
+                p("Situation"),
+                (
+                    Paragraph(p("See [the source](https://example.org/a).")),
+                    ListBlock((ListItem(p("One")), ListItem(p("Two"))), numbered=True),
+                    Table(("Region", "Incidents"), (("Mopti", 14), ("Gao", 9)), title="Incidents"),
+                    Chart("bar", "Incidents by region", ("Mopti", "Gao"), (Series("2026", (14.0, 9.0)),)),
+                    Image(folder / "p.png", (400, 200), caption=p("A box"), alt="A blue rectangle", width_cm=6),
+                    Callout("warning", "Watch", (Paragraph(p("Watch Gao.")),)),
+                ),
+            ),
+        ),
+    )
+    path = folder / "tagged.pdf"
+    BriefingPdf().write(doc, path)
+    return path
+
+
+def test_the_tagged_file_passes(tagged):
+    assert pdf_ua.check(tagged) == []
+
+
+# -- the checker fails on a file broken one rule at a time -------------------------------
+
+
+def _catalog(writer: PdfWriter) -> DictionaryObject:
+    return writer.root_object
+
+
+def _no_lang(w: PdfWriter) -> None:
+    del _catalog(w)[NameObject("/Lang")]
+
+
+def _not_marked(w: PdfWriter) -> None:
+    _catalog(w)["/MarkInfo"].get_object()[NameObject("/Marked")] = BooleanObject(False)
+
+
+def _title_not_shown(w: PdfWriter) -> None:
+    _catalog(w)["/ViewerPreferences"].get_object()[NameObject("/DisplayDocTitle")] = BooleanObject(False)
+
+
+def _metadata(w: PdfWriter, change: Callable[[str], str]) -> None:
+    stream = _catalog(w)["/Metadata"].get_object()
+    fresh = DecodedStreamObject()
+    fresh.set_data(change(stream.get_data().decode()).encode())
+    fresh.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
+    _catalog(w)[NameObject("/Metadata")] = w._add_object(fresh)
+
+
+def _no_title(w: PdfWriter) -> None:
+    _metadata(w, lambda xmp: re.sub(r"<dc:title>.*?</dc:title>", "", xmp, flags=re.S))
+
+
+def _no_identification(w: PdfWriter) -> None:
+    _metadata(w, lambda xmp: xmp.replace("<pdfuaid:part>1</pdfuaid:part>", ""))
+
+
+def _no_tabs(w: PdfWriter) -> None:
+    del w.pages[0][NameObject("/Tabs")]
+
+
+def _untagged_text(w: PdfWriter) -> None:
+    page = w.pages[0]
+    font = next(iter(page["/Resources"]["/Font"]))
+    stream = ContentStream(page.get_contents(), w)
+    stream.operations.extend(
+        [
+            ([], b"BT"),
+            ([NameObject(font), NumberObject(12)], b"Tf"),
+            ([NumberObject(100), NumberObject(100)], b"Td"),
+            ([pdf_text("Hidden")], b"Tj"),
+            ([], b"ET"),
+        ]
+    )
+    page.replace_contents(stream)
+
+
+def pdf_text(text: str) -> Any:
+    from pypdf.generic import TextStringObject
+
+    return TextStringObject(text)
+
+
+def _content_outside_tree(w: PdfWriter) -> None:
+    paragraph = pdf_ua.first(_catalog(w), "P")
+    paragraph[NameObject("/K")] = ArrayObject()
+
+
+def _figure_without_alt(w: PdfWriter) -> None:
+    del pdf_ua.first(_catalog(w), "Figure")[NameObject("/Alt")]
+
+
+def _cells_outside_rows(w: PdfWriter) -> None:
+    pdf_ua.first(_catalog(w), "TR")[NameObject("/S")] = NameObject("/Div")
+
+
+def _note_without_id(w: PdfWriter) -> None:
+    del pdf_ua.first(_catalog(w), "Note")[NameObject("/ID")]
+
+
+def _font_without_text_map(w: PdfWriter) -> None:
+    fonts = w.pages[0]["/Resources"]["/Font"]
+    del fonts[next(iter(fonts))].get_object()[NameObject("/ToUnicode")]
+
+
+def _font_not_embedded(w: PdfWriter) -> None:
+    fonts = w.pages[0]["/Resources"]["/Font"]
+    font = fonts[next(iter(fonts))].get_object()
+    descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+    del descendant["/FontDescriptor"].get_object()[NameObject("/FontFile2")]
+
+
+def _annotation_outside_tree(w: PdfWriter) -> None:
+    page = next(page for page in w.pages if "/Annots" in page)
+    del page["/Annots"][0].get_object()[NameObject("/StructParent")]
+
+
+def _link_without_contents(w: PdfWriter) -> None:
+    page = next(page for page in w.pages if "/Annots" in page)
+    del page["/Annots"][0].get_object()[NameObject("/Contents")]
+
+
+BREAKS = {
+    "lang": _no_lang,
+    "marked": _not_marked,
+    "display-doc-title": _title_not_shown,
+    "title": _no_title,
+    "identification": _no_identification,
+    "tabs": _no_tabs,
+    "untagged-content": _untagged_text,
+    "outside-tree": _content_outside_tree,
+    "figure-alt": _figure_without_alt,
+    "table-cells": _cells_outside_rows,
+    "note-id": _note_without_id,
+    "fonts": _font_without_text_map,
+    "fonts ": _font_not_embedded,
+    "annotations": _annotation_outside_tree,
+    "annotations ": _link_without_contents,
+}
+
+
+@pytest.mark.parametrize("rule", BREAKS, ids=lambda rule: BREAKS[rule].__name__.strip("_"))
+def test_the_checker_fails_a_file_broken_by_one_rule(tagged, tmp_path, rule):
+    writer = PdfWriter(clone_from=str(tagged))
+    BREAKS[rule](writer)
+    broken = tmp_path / "broken.pdf"
+    writer.write(broken)
+    found = pdf_ua.check(broken)
+    assert found, f"the checker passed a file without {rule.strip()}"
+    assert {f.split(":", 1)[0] for f in found} == {rule.strip()}, found
+
+
+def test_the_file_written_again_by_another_tool_still_passes(tagged, tmp_path):
+    """The tree, written after reportlab's file as an update, is read whole by pypdf and qpdf."""
+    writer = PdfWriter(clone_from=str(tagged))
+    writer.write(tmp_path / "again.pdf")
+    assert pdf_ua.check(tmp_path / "again.pdf") == []
+    qpdf = require_tool("qpdf")
+    checked = subprocess.run([qpdf, "--check", str(tagged)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+# -- what a screen reader is given -------------------------------------------------------
+
+
+def _element(reader: PdfReader, kind: str) -> DictionaryObject:
+    return pdf_ua.first(reader.trailer["/Root"], kind)
+
+
+def test_a_chart_is_a_figure_whose_alt_gives_its_title_and_data(tagged):
+    alt = str(_element(PdfReader(str(tagged)), "Figure")["/Alt"])
+    assert alt == "Bar chart: Incidents by region. 2026: Mopti 14, Gao 9."
+
+
+def test_a_picture_is_a_figure_with_its_alt(tagged):
+    reader = PdfReader(str(tagged))
+    alts = [str(f["/Alt"]) for f in _all(reader, "Figure")]
+    assert "A blue rectangle" in alts
+
+
+def _all(reader: PdfReader, kind: str) -> list[DictionaryObject]:
+    found, stack = [], [reader.trailer["/Root"]["/StructTreeRoot"].get_object()]
+    while stack:
+        node = stack.pop(0)
+        if node.get("/S") == "/" + kind:
+            found.append(node)
+        stack.extend(k.get_object() for k in pdf_ua._kids(node) if hasattr(k, "idnum") and "/S" in k.get_object())
+    return found
+
+
+def test_a_link_is_in_the_tree_with_its_annotation_and_a_description(tagged):
+    reader = PdfReader(str(tagged))
+    (link,) = _all(reader, "Link")
+    (objr,) = link["/K"]
+    annotation = objr["/Obj"].get_object()
+    assert annotation["/A"]["/URI"] == "https://example.org/a"
+    assert annotation["/Contents"] == "https://example.org/a"
+    assert link["/P"].get_object()["/S"] == "/P"
+
+
+def test_a_callout_is_a_note_and_a_list_says_how_it_is_numbered(tagged):
+    reader = PdfReader(str(tagged))
+    (note,) = _all(reader, "Note")
+    assert note["/ID"]
+    (numbered,) = _all(reader, "L")
+    assert numbered["/A"]["/ListNumbering"] == "/Decimal"
+    assert [k.get_object()["/S"] for k in numbered["/K"]] == ["/LI", "/LI"]
+
+
+def test_the_catalog_says_what_a_reader_needs(tagged):
+    root = PdfReader(str(tagged)).trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert root["/MarkInfo"]["/Marked"] == BooleanObject(True)
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert "<pdfuaid:part>1</pdfuaid:part>" in root["/Metadata"].get_data().decode()
+    assert root["/Outlines"]["/Count"] != 0  # bookmarks for the headings
+
+
+def test_a_table_over_many_pages_is_one_table_its_repeated_header_an_artifact(tmp_path):
+    require_tool("pdfinfo")
+    rows = tuple((f"Place {n}", n) for n in range(300))
+    doc = Briefing("Long", (Section(parse_inline("Data"), (Table(("Place", "Count"), rows, title="All"),)),))
+    path = tmp_path / "long.pdf"
+    BriefingPdf().write(doc, path)
+    assert len(PdfReader(str(path)).pages) >= 4
+    tree = pdf_ua.struct_tree(path)
+    (table,) = tree.all("Table")
+    (head,) = [k for k in table.kids if k.kind == "THead"]
+    (body,) = [k for k in table.kids if k.kind == "TBody"]
+    assert [[" ".join(c.text) for c in tr.kids] for tr in head.kids] == [["Place", "Count"]]
+    assert [" ".join(tr.kids[0].text) for tr in body.kids] == [f"Place {n}" for n in range(300)]
+    untagged = pdf_ua.untagged_text(path, tmp_path / "untagged.pdf")
+    pages = len(PdfReader(str(path)).pages)
+    assert untagged.count("Place") == pages - 1  # the header on each page after the first, and no row
+    assert pdf_ua.check(path) == []
+
+
+def test_right_to_left_text_reads_as_written_in_pdfium_and_poppler(tmp_path):
+    """A lam-alef ligature, drawn as one glyph, reads back as its letters in the order written: PDFium (the
+    browsers' reader) and poppler read "ثلاثة" as written, not "ثالثة"; a screen reader reading the
+    tree gets the paragraph's text as written (ActualText)."""
+    require_tool("pdftotext")
+    written = "ثلاثة أيام في تمبكتو"
+    doc = Briefing("T", (Section(parse_inline("H"), (Paragraph(parse_inline(written)),)),), language="ar")
+    path = tmp_path / "ar.pdf"
+    BriefingPdf().write(lay_out(doc), path)
+    pdfium = pypdfium2.PdfDocument(str(path))[0].get_textpage().get_text_range()
+    assert written in pdfium
+    poppler = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert written in poppler.translate(dict.fromkeys(range(0x202A, 0x202F)))
+    (paragraph,) = [p for p in _all(PdfReader(str(path)), "P") if "/ActualText" in p]
+    assert paragraph["/ActualText"] == written
+    assert pdf_ua.check(path) == []
+
+
+def test_heading_levels_beyond_six_are_h6():
+    assert [tagging.heading_tag(n) for n in (1, 2, 6, 7, 9)] == ["H1", "H2", "H6", "H6", "H6"]
