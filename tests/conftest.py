@@ -93,6 +93,17 @@ def docx_text(path: Path) -> str:
     return "\n".join(lines)
 
 
+_LIGATED = dict.fromkeys(map(ord, "لاأإآى"))
+"""Lam and the alefs it joins in one glyph (lam-alef, lam-alef maksura): pypdf reads the two letters of
+such a glyph turned round (poppler and PDFium read them as written)."""
+
+
+def rtl_key(text: str) -> str:
+    """Right-to-left text as pypdf's reading of it is compared: without spaces, and without the letters
+    it may read turned round."""
+    return "".join(squash(text).split()).translate(_LIGATED)
+
+
 def pdf_text(path: Path) -> str:
     """The text of every page of a PDF, as pypdf extracts it."""
     return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)

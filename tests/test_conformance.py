@@ -26,7 +26,7 @@ from briefing.layout.marks import marked_paragraph
 from briefing.model import Callout, ListBlock, Paragraph, Table, plain
 from briefing.writers.markup import has_rtl
 
-from .conftest import DATA, NOTE_MARK, SPECS, pdf_text, require_tool, run_soffice, squash, words
+from .conftest import DATA, NOTE_MARK, SPECS, pdf_text, require_tool, rtl_key, run_soffice, squash, words
 
 EXAMPLES = [*sorted(SPECS.glob("*.yaml")), DATA / "wide-table.yaml"]
 
@@ -93,17 +93,17 @@ def test_the_pdf_shows_the_same_strings(pack):
         flow = squash(" ".join(page.extract_text(use_text_flow=True) for page in pdf.pages))
     # pdfplumber gives the page's characters as they sit on the line; right-to-left text is read
     # in the order written by pypdf, and compared without the spaces it puts between runs.
-    written = "".join(squash(pdf_text(files["pdf"])).split())
+    written = rtl_key(pdf_text(files["pdf"]))
     for kind, expected in strings(layout):
         if has_rtl(expected):
-            assert "".join(expected.split()) in written, (kind, expected)
+            assert rtl_key(expected) in written, (kind, expected)
         else:
             assert squash(expected) in text or squash(expected) in flow, (kind, expected)
     words = set(text.split())
     for grid in table_grids(layout):
         for row in grid:
             for cell in row:
-                assert set(cell.split()) <= words or "".join(cell.split()) in written, cell
+                assert set(cell.split()) <= words or rtl_key(cell) in written, cell
 
 
 def test_html_shows_the_same_strings(pack):
@@ -190,12 +190,12 @@ def test_the_pdf_keeps_each_caption_with_its_table_and_each_heading_with_what_fo
     with pdfplumber.open(files["pdf"]) as pdf:
         pages = [squash(page.extract_text()) for page in pdf.pages]
     # Right-to-left text is read in the order written by pypdf, without the spaces it puts between runs.
-    written = ["".join(squash(page.extract_text()).split()) for page in PdfReader(str(files["pdf"])).pages]
+    written = [rtl_key(page.extract_text()) for page in PdfReader(str(files["pdf"])).pages]
 
     def on_one_page(*wanted: str) -> list[str]:
         """The pages that show all of ``wanted``, read the way their script needs."""
         if any(has_rtl(w) for w in wanted):
-            joined = ["".join(w.split()) for w in wanted]
+            joined = [rtl_key(w) for w in wanted]
             return [p for p in written if all(w in p for w in joined)]
         return [p for p in pages if all(w in p for w in wanted)]
 

@@ -306,3 +306,45 @@ def test_right_to_left_text_reads_as_written_in_pdfium_and_poppler(tmp_path):
 
 def test_heading_levels_beyond_six_are_h6():
     assert [tagging.heading_tag(n) for n in (1, 2, 6, 7, 9)] == ["H1", "H2", "H6", "H6", "H6"]
+
+
+# -- notes, cross-references and citations ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def footnoted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from . import test_pdf_notes as notes
+
+    laid = notes.noted(
+        notes._niger(),
+        notes=notes._NOTES,
+        anchors={k: v for k, v in notes._ANCHORS.items() if k != "Crossing points"},
+        credits={"Funding received": "Source: OCHA (2026)"},
+        sources=notes._SOURCES,
+    )
+    return notes._write(laid, tmp_path_factory.mktemp("footnoted") / "notes.pdf")
+
+
+def test_footnotes_are_notes_in_the_tree_and_their_links_links(footnoted, tmp_path):
+    require_tool("pdfinfo")
+    assert pdf_ua.check(footnoted) == []
+    reader = PdfReader(str(footnoted))
+    ids = sorted(str(note["/ID"]) for note in _all(reader, "Note") if note.get("/ID"))
+    assert [f"note-{n}" for n in range(1, 10)] == [i for i in ids if i.startswith("note-")]
+    tree = pdf_ua.struct_tree(footnoted)
+    texts = {" ".join(note.words().split()) for note in tree.all("Note")}
+    assert any("Note 5 begins here." in t and "Note 5 ends here." in t for t in texts)  # one Note over two pages
+    assert len(tree.all("Link")) >= 9  # each mark links to its note, and back
+    untagged = pdf_ua.untagged_text(footnoted, tmp_path / "untagged.pdf")
+    assert "Note" not in untagged and "OCHA" not in untagged and "Access" not in untagged
+
+
+def test_endnotes_stand_in_a_section_of_their_own(tmp_path):
+    from . import test_pdf_notes as notes
+
+    laid = notes.noted(notes._niger(), notes=notes._NOTES, at_end=True)
+    path = notes._write(laid, tmp_path / "end.pdf")
+    assert pdf_ua.check(path) == []
+    last = pdf_ua.struct_tree(path).kids[-1].kids[-1]
+    assert last.kind == "Sect"
+    assert [kid.kind for kid in last.kids] == ["H1", *["Note"] * len(notes._NOTES)]

@@ -299,14 +299,31 @@ class Marks:
 
     def cell(self, written: str | None = None) -> None:
         """The next cell of the row, drawn from the left, about to be drawn; ``written``, its text in the
-        order written where it is drawn otherwise."""
+        order written where it is drawn otherwise. A long table draws many: this is kept short."""
         n = self._row_done
-        column = self._row_cells - 1 - n if self._row_reversed else n
-        self._row_done += 1
-        self._mcid(self._canvas, self._row_tag, self._row_first + 1 + column)
+        self._row_done = n + 1
+        owner = self._row_first + 1 + (self._row_cells - 1 - n if self._row_reversed else n)
+        page = self.owners[-1]
+        if self.in_artifact:
+            self._canvas.addLiteral("EMC")
+            self.in_artifact = False
+        self._canvas.addLiteral(f"/{self._row_tag} <</MCID {len(page)}>> BDC")
+        page.append(owner)
         if written is not None:
-            self.cell_texts[self._row_first + 1 + column] = written
+            self.cell_texts[owner] = written
         self.open_element = _CELL
+
+    def end_cell(self) -> None:
+        """A cell drawn: the next is drawn straight after it, with nothing between (its background and
+        rules are drawn before the first cell and after the last, in an artifact: ``artifact``)."""
+        self._canvas.addLiteral("EMC")
+        self.open_element = None
+
+    def artifact(self) -> None:
+        """What is drawn next is an artifact (a table's rules, after its cells)."""
+        if not self.in_artifact and self.open_element is None:
+            self._canvas.addLiteral("/Artifact BMC")
+            self.in_artifact = True
 
     # -- links
 
@@ -333,24 +350,37 @@ class TableTags:
 
     def __init__(self, head: Element, body: Element, columns: int, rtl: bool) -> None:
         self.head, self.body, self.columns, self.rtl = head, body, columns, rtl
-        self._skipping = False
+        self._marks: Marks | None = None
+        """The marks of the drawing under way, while a run is drawn and its rows are tagged."""
 
     def __call__(self, table: Any, event: str, *args: Any) -> None:
+        marks = self._marks
+        if event == "startCell":
+            if marks is not None:
+                marks.cell(getattr(args[2], "written", None) if self.rtl else None)  # read as written
+        elif event == "endCell":
+            if marks is not None:
+                marks.end_cell()
+        elif event == "startRow":
+            self._row(table, args[0])
+        elif event == "startLines":
+            drawing: Marks | None = getattr(table.canv, "marks", None)
+            if drawing is not None and drawing.owners:
+                drawing.artifact()
+            self._marks = None
+
+    def _row(self, table: Any, number: int) -> None:
         marks: Marks | None = getattr(table.canv, "marks", None)
+        self._marks = None
         if marks is None or not marks.owners:
             return
-        if event == "startRow":
-            header = args[0] == 0 and bool(table.repeatRows)
-            self._skipping = header and self.head.id in marks.headers_drawn
-            if self._skipping:
-                return
-            if header:
-                marks.headers_drawn.add(self.head.id)
-            marks.row(self.head if header else self.body, self.columns, header, self.rtl)
-        elif event == "startCell" and not self._skipping:
-            marks.cell(getattr(args[2], "written", None))  # a right-to-left cell is read as written
-        elif event == "endCell" and not self._skipping:
-            marks.end()
+        header = number == 0 and bool(table.repeatRows)
+        if header and self.head.id in marks.headers_drawn:
+            return  # a header row repeated on a later page: an artifact
+        if header:
+            marks.headers_drawn.add(self.head.id)
+        marks.row(self.head if header else self.body, self.columns, header, self.rtl)
+        self._marks = marks
 
 
 class ContentsTags:

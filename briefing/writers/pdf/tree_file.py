@@ -20,6 +20,8 @@ from .tagging import Element, Link, Marks, Rows, Structure, pdf_text
 
 _PER_STREAM = 400
 """Objects in one object stream."""
+_LEVEL = 1
+"""zlib's fastest compression: the tree's objects are alike, and compress well even so."""
 
 _TRAILER = re.compile(rb"trailer\s*<<(?P<dict>.*?)>>\s*startxref\s+(?P<xref>\d+)\s*%%EOF\s*$", re.S)
 
@@ -151,23 +153,21 @@ class _Update:
     _row_index: dict[int, array] | None = None
 
     def row(self, rows: Rows, r: int) -> Iterator[tuple[int, bytes]]:
-        first, cells, flags = rows.first[r], rows.cells[r], rows.flags[r]
+        """A row's TR, then its cells: a long table's many objects, made as plainly as may be."""
+        number, cells, flags = self.base + rows.first[r], rows.cells[r], rows.flags[r]
         page, mcid = self.pages[rows.page[r]], rows.mcid[r]
-        kids = " ".join(self.ref(first + 1 + c) for c in range(cells))
-        yield self.base + first, f"<</Type /StructElem /S /TR /P {self.ref(rows.parent[r])} /K [{kids}]>>".encode()
-        header = flags & Rows.HEADER
-        tag, scope = ("TH", " /A <</O /Table /Scope /Column>>") if header else ("TD", "")
+        kids = " ".join(f"{n} 0 R" for n in range(number + 1, number + 1 + cells))
+        yield number, f"<</S /TR /P {self.base + rows.parent[r]} 0 R /K [{kids}]>>".encode()
+        tag = "/TH" if flags & Rows.HEADER else "/TD"
+        cell = f"<</S {tag} /P {number} 0 R /Pg {page} 0 R /K "
+        end = " /A <</O /Table /Scope /Column>>" if flags & Rows.HEADER else ""
+        texts = self.marks.cell_texts
         for c in range(cells):
-            drawn = cells - 1 - c if flags & Rows.REVERSED else c
-            yield (
-                self.base + first + 1 + c,
-                f"<</Type /StructElem /S /{tag} /P {self.ref(first)} /Pg {page} 0 R /K {mcid + drawn}{scope}"
-                f"{self.actual_text(first + 1 + c)}>>".encode(),
-            )
-
-    def actual_text(self, element_id: int) -> str:
-        text = self.marks.cell_texts.get(element_id)
-        return "" if text is None else f" /ActualText {pdf_text(text)}"
+            drawn = mcid + (cells - 1 - c if flags & Rows.REVERSED else c)
+            n = number + 1 + c
+            written = texts.get(n - self.base) if texts else None
+            said = "" if written is None else f" /ActualText {pdf_text(written)}"
+            yield n, f"{cell}{drawn}{end}{said}>>".encode()
 
     def link(self, link: Link) -> bytes:
         annotation, page = self.annotations[link.id], self.pages[link.page]
@@ -195,11 +195,11 @@ class _Update:
             stream_number += 1
         xref_number = stream_number
         for offset in self.stream_offsets:  # numbered after every object they hold
-            placed.set(placed.base + len(placed.kinds), 1, offset, 0)
-        placed.set(xref_number, 1, where, 0)
+            placed.offset(offset)
+        placed.offset(where)
         root = self.marks.numbers["root"]
         numbers = range(self.base, xref_number + 1)
-        data = placed.stream(root)
+        data = placed.stream()
         trailer = self.trailer
         head = (
             f"{xref_number} 0 obj\n<</Type /XRef /Size {xref_number + 1} /W [1 4 2]"
@@ -213,13 +213,13 @@ class _Update:
 
     def _stream(self, batch: list[tuple[int, bytes]], number: int, where: int, placed: _Entries) -> int:
         offsets, bodies, at = [], [], 0
-        for index, (n, text) in enumerate(batch):
+        for n, text in batch:
             offsets.append(f"{n} {at}")
             bodies.append(text)
             at += len(text) + 1
-            placed.set(n, 2, number, index)
+        placed.packed([n for n, _ in batch], number)
         header = (" ".join(offsets) + "\n").encode()
-        data = zlib.compress(header + b"\n".join(bodies) + b"\n")
+        data = zlib.compress(header + b"\n".join(bodies) + b"\n", _LEVEL)
         obj = (
             f"{number} 0 obj\n<</Type /ObjStm /N {len(batch)} /First {len(header)} /Filter /FlateDecode"
             f" /Length {len(data)}>>\nstream\n"
@@ -230,33 +230,33 @@ class _Update:
 
 
 class _Entries:
-    """The cross-reference entries of the update's objects, numbered on from ``base`` (and the tree's
-    root, written again): kept in arrays, a few bytes each, for a tree of a million elements."""
+    """The cross-reference stream's entries of the update's objects, numbered on from ``base`` (and the
+    tree's root, written again), as they will be written: seven bytes each."""
 
     def __init__(self, base: int) -> None:
         self.base = base
-        self.kinds, self.fields, self.indexes = array("B"), array("Q"), array("I")
-        self.root: tuple[int, int, int] | None = None
+        self.data = bytearray()
+        self.root = b""
 
-    def set(self, number: int, kind: int, field: int, index: int) -> None:
-        if number < self.base:
-            self.root = (kind, field, index)
-            return
-        assert number == self.base + len(self.kinds), "objects come in number order"
-        self.kinds.append(kind)
-        self.fields.append(field)
-        self.indexes.append(index)
+    def packed(self, numbers: list[int], stream: int) -> None:
+        """Objects ``numbers``, in order, held in object stream ``stream``."""
+        prefix = b"\x02" + stream.to_bytes(4, "big")
+        if numbers[0] < self.base:  # the tree's root, first of all
+            self.root, numbers = prefix + _INDEXES[0], numbers[1:]
+            start = 1
+        else:
+            start = 0
+        assert not numbers or numbers[0] == self.base + len(self.data) // 7, "objects come in number order"
+        self.data += b"".join(prefix + index for index in _INDEXES[start : start + len(numbers)])
 
-    def stream(self, root: int) -> bytes:
-        """The cross-reference stream's data, compressed: the root's entry, then every other's."""
-        assert self.root is not None
-        packer = zlib.compressobj()
-        out = [packer.compress(_entry(*self.root))]
-        for n in range(len(self.kinds)):
-            out.append(packer.compress(_entry(self.kinds[n], self.fields[n], self.indexes[n])))
-        out.append(packer.flush())
-        return b"".join(out)
+    def offset(self, where: int) -> None:
+        """The next object, a stream, at ``where`` in the file."""
+        self.data += b"\x01" + where.to_bytes(4, "big") + b"\x00\x00"
+
+    def stream(self) -> bytes:
+        """The entries compressed: the root's, then every other's."""
+        return zlib.compress(self.root + self.data)
 
 
-def _entry(kind: int, field2: int, field3: int) -> bytes:
-    return bytes([kind]) + field2.to_bytes(4, "big") + field3.to_bytes(2, "big")
+_INDEXES = [n.to_bytes(2, "big") for n in range(_PER_STREAM)]
+"""An object's place in its object stream, as its entry gives it."""

@@ -384,7 +384,8 @@ class _Story:
         self.tags.push("L", A=tagging.list_numbering(node.numbered))
 
     def visit_source_entry(self, node: SourceEntry, place: Place) -> None:
-        self.add(*references.anchors(place), self.paragraph(node.text, references.source_style(self.styles["body"])))
+        entry = self.paragraph(node.text, references.source_style(self.styles["body"]))
+        self.add(*references.anchors(place), self.tagged("P", entry))
 
     def visit_item(self, node: Item, place: Place) -> None:
         with self.tags.open("LI"):
@@ -506,7 +507,7 @@ class _Story:
             return []
         caption = replace(self.looks.caption, bold=False)
         style = references.credit_style(self.styles["caption"], _face(self.fonts.body, caption))
-        return [self.paragraph(place.credit, style)]
+        return [self.tagged("P", self.paragraph(place.credit, style))]
 
     def _turn(self, place: Place) -> None:
         """Start the turned pages of a wide table where the layout says they start."""
