@@ -331,14 +331,16 @@ def test_the_pdfs_structure_tree_reads_as_the_layout(pack):
     found = [(h.kind, " ".join(h.text)) for h in tree.all(*HEADING_TAGS)]
     assert [kind for kind, _ in found] == [kind for kind, _ in headings]
     assert all(_reads(read, written) for (_, read), (_, written) in zip(found, headings, strict=True)), found
-    grids = [p.table for n, p in flow if isinstance(n, Table) and p.table is not None]
+    grids = [(p.table, p.cells) for n, p in flow if isinstance(n, Table) and p.table is not None]
     tables = tree.all("Table")
     assert len(tables) == len(grids)
-    for table, laid in zip(tables, grids, strict=True):
+    for table, (laid, cells) in zip(tables, grids, strict=True):
         (head,) = [kid for kid in table.kids if kid.kind == "THead"]
         (body,) = [kid for kid in table.kids if kid.kind == "TBody"]
         assert [kid.kind for kid in table.kids] == ["Caption", "THead", "TBody"]
-        rows = [laid.header, *laid.rows(), *([laid.totals] if laid.totals else [])]
+        rows = [list(row) for row in (laid.header, *laid.rows(), *([laid.totals] if laid.totals else []))]
+        for row, column, text in cells:  # a cell citing a note shows its mark
+            rows[row + 1][column] = plain(text)
         drawn = [[cell.kind for cell in tr.kids] for tr in head.kids + body.kids]
         assert drawn == [["TH"] * len(laid.header)] + [["TD"] * len(laid.header)] * (len(rows) - 1)
         texts = [[" ".join(cell.text) for cell in tr.kids] for tr in head.kids + body.kids]
