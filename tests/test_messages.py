@@ -109,3 +109,35 @@ def test_an_empty_section_and_a_picture_wider_than_the_page_are_positioned_warni
     ]
     assert main(["validate", str(spec)]) == 0
     assert capsys.readouterr().err == f"{spec}:4:14: warning: the section 'Empty' is empty: nothing under its heading\n"
+
+
+def test_one_run_reports_every_problem_data_files_and_filters_included(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.csv").write_text("region,incidents\nGao,48\nMopti,n/a\nKidal,12\n")
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        HEAD + "      - paragraf: Hello\n"
+        "      - table:\n          source: bad.csv\n          columns: [regoin, incidents]\n"
+        "          where: {column: region, op: '=', value: Gao}\n"
+        "      - table:\n          source: bad.csv\n          columns: [region, {from: incidents, type: integer}]\n"
+        "          where: {column: regon, value: Gao}\n          sort: [-incidnts]\n"
+        "          totals: {incidents: summ}\n"
+        "      - chart: {type: bar, title: C, source: bad.csv, x: regio, y: incidents}\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", "s.yaml"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "bad.csv:3:2: 'n/a' in column 'incidents' is not an integer",
+        "s.yaml:5:9: unknown key 'paragraf' in a block (did you mean 'paragraph'?)",
+        "s.yaml:8:21: no column 'regoin' in the data (did you mean 'region'?)",
+        "s.yaml:9:39: expected one of ==, !=, <, <=, >, >=, in, not in, contains, got '=' (did you mean '=='?)",
+        "s.yaml:13:27: no column 'regon' in the data (did you mean 'region'?)",
+        "s.yaml:14:18: no column 'incidnts' in the data (did you mean 'incidents'?)",
+        "s.yaml:15:31: expected one of sum, mean, count, got 'summ' (did you mean 'sum'?)",
+        "s.yaml:16:58: no column 'regio' in the data (did you mean 'region'?)",
+    ]
+    spec.write_text("title: [T\nsections: {oops\n")
+    assert main(["validate", "s.yaml"]) == 2
+    assert (
+        capsys.readouterr().err == "s.yaml:1:8: this '[' is not closed by a ']'\n"
+    )  # after a YAML error, nothing more

@@ -37,7 +37,11 @@ def read_table(r: Reader, node: Node) -> Table | None:
     found = _rows(r, node, keys)
     if found is None:
         return None
-    rows, columns = found
+    rows, columns, sound = found
+    if not sound:
+        if "totals" in keys:  # its names and functions, for the one run that reports every problem
+            frames.totals(r, keys["totals"], rows, columns, check_only=True)
+        return None
     totals = frames.totals(r, keys["totals"], rows, columns) if "totals" in keys else None
     if len(r.problems) > before or ("totals" in keys and totals is None):
         return None
@@ -96,9 +100,16 @@ def read_chart(r: Reader, node: Node) -> Chart | None:
     ident = read_id(r, keys["id"], "fig") if "id" in keys else None
     credit = inline(r, keys["credit"]) if "credit" in keys else None
     found = _rows(r, node, keys)
-    if found is None or kind is None or title is None:
+    if found is None:
         return None
-    rows, columns = found
+    rows, columns, sound = found
+    if not sound or kind is None or title is None:
+        for key in ("x", "y"):  # the names, for the one run that reports every problem
+            names = [keys[key]] if isinstance(keys[key], ScalarNode) else keys[key].value
+            for name in names:
+                if isinstance(name, ScalarNode):
+                    rows.index(r, name)
+        return None
     x = rows.index(r, keys["x"])
     y = keys["y"]
     y_nodes = [y] if isinstance(y, ScalarNode) else r.sequence(y, "a column or a list of columns")
@@ -170,61 +181,67 @@ def _chart_fits(r: Reader, keys: dict[str, Node], kind: ChartKind, count: int, s
 # -- rows: from the spec or a data file, then filtered, sorted and cut ---------
 
 
-def _rows(r: Reader, node: Node, keys: dict[str, Node]) -> tuple[frames.Kept, list[frames.Column]] | None:
-    columns = _columns(r, keys["columns"]) if "columns" in keys else []
+def _rows(r: Reader, node: Node, keys: dict[str, Node]) -> tuple[frames.Kept, list[frames.Column], bool] | None:
+    """The rows a table or chart keeps, its columns, and whether all was well.
+
+    After a problem the rest is still read, so that one run reports every problem: names of
+    columns, filters, the sort order and the limit are checked, but no rows are filtered.
+    None when nothing more can be read (no data).
+    """
+    picked = _columns(r, keys["columns"]) if "columns" in keys else []
     blanks = _missing(r, keys["missing"]) if "missing" in keys else ()
-    if columns is None or blanks is None:
-        return None
+    sound = picked is not None and blanks is not None
+    columns = picked or []
     if "source" in keys:
         if "rows" in keys:
             r.problem(keys["rows"], "rows come from 'rows' or from 'source', not both")
             return None
-        frame = _source(r, keys, missing=blanks)
+        frame = _source(r, keys, missing=blanks or ())
     elif "columns" not in keys:
         r.problem(node, "missing 'columns' (with 'rows') or a data file in 'source'")
         return None
+    elif picked is None:
+        return None  # rows written in the spec are read by their columns
     else:
         frame = _inline_frame(r, keys.get("rows"), [c for c in columns if c.compute is None])
         if frame is not None:
-            blank_missing(frame.columns, blanks)
+            blank_missing(frame.columns, blanks or ())
     if frame is None:
         return None
-    if not columns:
+    if "columns" not in keys:
         columns = [frames.Column(name, name, node) for name in frame.names]
     data = [c for c in columns if c.compute is None]
     rows = frames.Kept(frame, range(frame.count), {c.shown: c.source for c in data if c.shown != c.source})
     missing = [c for c in data if c.source not in frame.names]
     for c in missing:
         r.problem(c.node, f"no column '{c.source}' in the data{did_you_mean(c.source, frame.names)}")
-    if missing:
-        return None
+    present = [c for c in data if c.source in frame.names]
     try:
-        ok = frames.typed(r, frame, data)
+        typed = frames.typed(r, frame, present)
     except frames.Reread:  # another table read a column of the same file as another type
-        frame = _source(r, keys, fresh=True, missing=blanks)
+        frame = _source(r, keys, fresh=True, missing=blanks or ())
         if frame is None:
             return None
         rows = frames.Kept(frame, range(frame.count), rows.aliases)
-        ok = frames.typed(r, frame, data)
-    if not ok:
-        return None
-    if "where" in keys and not frames.where(r, keys["where"], rows):
-        return None
-    if len(data) < len(columns):
+        typed = frames.typed(r, frame, present)
+    sound = sound and typed and not missing
+    if "where" in keys:
+        sound = frames.where(r, keys["where"], rows, apply=sound) and sound
+    if sound and len(data) < len(columns):
         # Computed over the rows the filters keep, before sort: and limit:, which may use them.
         computed = compute(r, rows, columns)
-        if computed is None:
-            return None
-        columns = computed
-    if "sort" in keys and not frames.sort(r, keys["sort"], rows):
-        return None
+        sound = computed is not None
+        columns = computed or columns
+    if "sort" in keys and (sound or len(data) == len(columns)):  # a sort by a computed column waits for it
+        sound = frames.sort(r, keys["sort"], rows) and sound
     if "limit" in keys:
         limit = r.cell(keys["limit"])
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             r.problem(keys["limit"], "limit takes a whole number of rows, 1 or more")
-            return None
-        rows.kept = rows.kept[:limit]
-    return rows, columns
+            sound = False
+        else:
+            rows.kept = rows.kept[:limit]
+    return rows, columns, sound
 
 
 def _columns(r: Reader, node: Node) -> list[frames.Column] | None:

@@ -219,8 +219,11 @@ def _report(
         r.problems.append(Problem(frame.locate(bad[MAX_REPORTED], col), f"and {more} more in column '{name}'"))
 
 
-def where(r: Reader, node: Node, rows: Kept) -> bool:
-    """Keep the rows that pass every filter of ``where:``; False when a filter is wrong (and reported)."""
+def where(r: Reader, node: Node, rows: Kept, apply: bool = True) -> bool:
+    """Keep the rows that pass every filter of ``where:``; False when a filter is wrong (and reported).
+
+    Without ``apply`` (the table has a problem already) the filters are checked, not applied.
+    """
     nodes = node.value if not isinstance(node, MappingNode) else [node]
     if not isinstance(nodes, list):
         r.problem(node, "where takes a filter (column, op, value) or a list of them")
@@ -235,15 +238,15 @@ def where(r: Reader, node: Node, rows: Kept) -> bool:
         ok, wanted = _wanted(r, keys["value"], op)
         if col is None or op is None or not ok:
             continue
-        column_values = rows.values(col)
-        for value in wanted if isinstance(wanted, list) else [wanted]:
+        column_values = rows.values(col) if apply else []
+        for value in (wanted if isinstance(wanted, list) else [wanted]) if apply else []:
             if op != "contains" and not comparable(column_values, value):
                 name = rows.frame.names[col]
                 r.problem(keys["value"], f"'{value}' cannot be compared with the values of column '{name}'")
                 return False
         tests.append((col, test(op, wanted)))
-    if len(tests) != len(nodes):
-        return False
+    if len(tests) != len(nodes) or not apply:
+        return len(tests) == len(nodes)
     columns = rows.frame.columns
     rows.kept = [i for i in rows.kept if all(t(columns[col][i]) for col, t in tests)]
     return True
@@ -332,8 +335,11 @@ def _text_of(value: Cell) -> Cell:
     return None if value is None else convert(value, "text")
 
 
-def totals(r: Reader, node: Node, rows: Kept, columns: list[Column]) -> Totals | None:
-    """The totals row ``totals:`` asks for, over the kept rows; None when it cannot be made (and reported)."""
+def totals(r: Reader, node: Node, rows: Kept, columns: list[Column], check_only: bool = False) -> Totals | None:
+    """The totals row ``totals:`` asks for, over the kept rows; None when it cannot be made (and reported).
+
+    With ``check_only`` (the table has a problem already) its column names and functions are checked, and None.
+    """
 
     def values_of(column: Column) -> Sequence[Cell]:
         return rows.values(rows.frame.names.index(column.source))
@@ -347,7 +353,7 @@ def totals(r: Reader, node: Node, rows: Kept, columns: list[Column]) -> Totals |
         where = list(names).index(name)
         data_name = columns[where].source
         function = r.choice(value_node, get_args(Aggregate))
-        if function is None:
+        if function is None or check_only:
             continue
         if function != "count":
             col = rows.frame.names.index(data_name)
@@ -361,7 +367,7 @@ def totals(r: Reader, node: Node, rows: Kept, columns: list[Column]) -> Totals |
                 )
                 continue
         functions[where] = cast(Aggregate, function)
-    if len([f for f in functions if f]) != len(keys):
+    if check_only or len([f for f in functions if f]) != len(keys):
         return None
     results: list[Cell] = []
     skipped: list[int] = []

@@ -203,4 +203,3 @@ def _section(r: Reader, node: Node, level: int) -> Section | None:
         # content: [] says there is to be content; a heading alone may stand for a section to come.
         r.notices.append(Problem(r.pos(listed), f"the section '{plain(heading)}' is empty: nothing under its heading"))
     return Section(heading, content, subsections, ident, pos=r.pos(node), marking=marking(r, keys))
-
