@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import docx
 import openpyxl
 import pytest
@@ -11,18 +9,13 @@ from pypdf import PdfReader
 
 from briefing.cli import main
 
-GOOD = "title: T\nsections:\n  - heading: H\n    content:\n      - paragraph: Hello\n"
+from .test_cli import GOOD, shown
 
 
 @pytest.fixture
-def spec(tmp_path: Path) -> Path:
-    path = tmp_path / "brief.yaml"
-    path.write_text(GOOD)
-    return path
-
-
-def shown(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+def spec(tmp_path):
+    (tmp_path / "brief.yaml").write_text(GOOD)
+    return tmp_path / "brief.yaml"
 
 
 def test_o_with_an_extension_writes_that_one_file_in_its_format(spec, tmp_path, capsys):
