@@ -328,7 +328,7 @@ def test_a_pack_on_a_template_with_notes_of_its_own_has_only_its_own_in_the_temp
 
     template = docx.Document()
     text_style = template.styles.add_style("footnote text", WD_STYLE_TYPE.PARAGRAPH)
-    text_style.style_id, text_style.font.size = "FootnoteText", Pt(7)
+    text_style.style_id, text_style.font.size = "Funotentext", Pt(7)  # a German template's id
     root = etree.fromstring(
         f'<w:footnotes xmlns:w="{W[1:-1]}"><w:footnote w:id="1"><w:p><w:r><w:t>TEMPLATE NOTE</w:t></w:r></w:p>'
         "</w:footnote></w:footnotes>".encode()
@@ -355,7 +355,9 @@ def test_a_pack_on_a_template_with_notes_of_its_own_has_only_its_own_in_the_temp
     footnotes = part(path, "word/footnotes.xml")
     assert [f.get(f"{W}id") for f in footnotes.findall(f"{W}footnote")] == ["-1", "0", "1", "2", "3", "4"]
     styles = {s.style_id: s for s in docx.Document(str(path)).styles}
-    assert styles["FootnoteText"].font.size == Pt(7)  # the house's own note text
+    assert styles["Funotentext"].font.size == Pt(7) and "FootnoteText" not in styles  # the house's own note text
+    note = footnotes.find(f"{W}footnote[@{W}id='1']/{W}p")
+    assert note.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Funotentext"
     (sect,) = docx_xml(path).iter(f"{W}sectPr")
     assert not list(sect.iter(f"{W}numRestart")) and not list(sect.iter(f"{W}numFmt"))  # numbered as laid out
 

@@ -144,6 +144,12 @@ class Notes:
         self.notes: dict[int, Note] = {note.number: note for note in laid.notes}
         self.size = laid.looks.note.size
         self.cited: set[int] = set()
+        self.text_id, self.mark_id = (
+            _style_id(document, *self.kind.text_style),
+            _style_id(document, *self.kind.mark_style),
+        )
+        """The note styles' ids: a template's own (Word names them in English in every language, and gives
+        them ids in the template's: "Funotentext"), else Word's English ids, for styles added when needed."""
         self._part: XmlPart | None = None
 
     def cite(self, para: DocxParagraph, mark: NoteMark) -> None:
@@ -172,7 +178,7 @@ class Notes:
         holder.append(p)
         part.element.append(holder)
         paragraph = DocxParagraph(p, _Story(part))  # type: ignore[arg-type]  # provides the part, as a story does
-        p.style = self.kind.text_style[0]
+        p.style = self.text_id
         number = OxmlElement("w:r")
         number.append(self._style_of_mark())
         number.append(OxmlElement(f"w:{tag}Ref"))
@@ -183,7 +189,7 @@ class Notes:
 
     def _style_of_mark(self) -> etree._Element:
         props = OxmlElement("w:rPr")
-        props.append(OxmlElement("w:rStyle", {qn("w:val"): self.kind.mark_style[0]}))
+        props.append(OxmlElement("w:rStyle", {qn("w:val"): self.mark_id}))
         return props
 
     def _notes_part(self) -> XmlPart:
@@ -212,7 +218,7 @@ class Notes:
         styles = self.document.styles
         ids = {style.style_id for style in styles}
         text_id, text_name = self.kind.text_style
-        if text_id not in ids:
+        if self.text_id not in ids:
             text = styles.add_style(text_name, WD_STYLE_TYPE.PARAGRAPH)
             _builtin(text, text_id)
             text.base_style = styles["Normal"]
@@ -220,7 +226,7 @@ class Notes:
             text.paragraph_format.space_after = Pt(0)
             text.paragraph_format.line_spacing = 1.0
         mark_id, mark_name = self.kind.mark_style
-        if mark_id not in ids:
+        if self.mark_id not in ids:
             mark = styles.add_style(mark_name, WD_STYLE_TYPE.CHARACTER)
             _builtin(mark, mark_id)
             mark.font.superscript = True
@@ -251,6 +257,14 @@ class Notes:
                     decimal = OxmlElement("w:numFmt", {qn("w:val"): "decimal"})
                     place = own.find(qn("w:pos"))
                     own.insert(0, decimal) if place is None else place.addnext(decimal)
+
+
+def _style_id(document: Document, style_id: str, name: str) -> str:
+    """The id of the document's style named ``name``, or ``style_id`` where it has none."""
+    for style in document.styles:
+        if (style.name or "").lower() == name:
+            return str(style.style_id)
+    return style_id
 
 
 def _builtin(style: BaseStyle, style_id: str) -> None:
