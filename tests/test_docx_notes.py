@@ -291,15 +291,30 @@ def test_a_streamed_table_keeps_its_notes_and_links(picture, tmp_path, monkeypat
     def xml(path: Path, name: str) -> bytes:
         return etree.tostring(part(path, name), method="c14n")
 
+    def linked(laid_node: Laid) -> Laid:  # and a link out of the document in a streamed row
+        place = laid_node.place
+        if isinstance(laid_node.node, Table):
+            place = dataclasses.replace(
+                place, cells=(*place.cells, (17, 0, (Span("site", href="https://example.org/x"),)))
+            )
+        return Laid(laid_node.node, place, tuple(map(linked, laid_node.children)))
+
+    laid = laid_out(briefing(picture, rows=20))  # longer than a table kept whole on a page
+    laid = dataclasses.replace(laid, body=tuple(map(linked, laid.body)))
+    saved = []
+    monkeypatch.setattr(writer.streaming, "save", lambda *args, save=writer.streaming.save: saved.append(save(*args)))
     streamed, held = tmp_path / "streamed.docx", tmp_path / "held.docx"
     monkeypatch.setattr(writer, "STREAM_ROWS", 1)
-    DocxWriter().write(laid_out(briefing(picture, rows=6)), streamed)
+    DocxWriter().write(laid, streamed)
+    assert len(saved) == 1  # its rows were streamed
     monkeypatch.setattr(writer, "STREAM_ROWS", 10**9)
-    DocxWriter().write(laid_out(briefing(picture, rows=6)), held)
-    for name in ("word/document.xml", "word/footnotes.xml"):
+    DocxWriter().write(laid, held)
+    assert len(saved) == 1
+    for name in ("word/document.xml", "word/footnotes.xml", "word/_rels/document.xml.rels"):
         assert xml(streamed, name) == xml(held, name)
     table = next(t for t in docx.Document(str(streamed)).tables if t.rows[0].cells[0].text == "Region")
     assert table.rows[2].cells[0].text == "Region 1 (WFP 2025)"
+    assert [link.address for link in table.rows[18].cells[0].paragraphs[0].hyperlinks] == ["https://example.org/x"]
 
 
 @pytest.mark.parametrize(
@@ -369,7 +384,7 @@ def test_word_and_its_audit_find_the_notes_well_formed(picture, tmp_path, monkey
     packs.mkdir()
     for name, at_end, stream in (("foot", False, 10**9), ("end", True, 10**9), ("streamed", False, 1)):
         monkeypatch.setattr(writer, "STREAM_ROWS", stream)
-        DocxWriter().write(laid_out(briefing(picture, rows=4), notes_at_end=at_end), packs / f"{name}.docx")
+        DocxWriter().write(laid_out(briefing(picture, rows=20), notes_at_end=at_end), packs / f"{name}.docx")
     reports = open_xml_audit(packs)
     assert [(Path(r["file"]).name, r["errors"][:3]) for r in reports if r["error_count"]] == []
     assert len(reports) == 3

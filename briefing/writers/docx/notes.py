@@ -157,7 +157,7 @@ class Notes:
         note = self.notes.get(mark.number)
         run = OxmlElement("w:r")
         run.append(self._style_of_mark())
-        if note is None or mark.number in self.cited:  # cited again: its number, which leads to the note
+        if note is None or mark.number in self.cited:  # cited again (or without its note): its number, raised
             text = OxmlElement("w:t")
             text.text = mark.text
             run.append(text)
