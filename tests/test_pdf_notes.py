@@ -35,6 +35,7 @@ from briefing.style import Style
 from briefing.writers.pdf.writer import PdfWriter
 
 from .conftest import squash
+from .test_notes_layout import REFS
 
 _TOKEN = re.compile(r"\{n(\d+)\}|\{>([\w-]+):([^}]*)\}")
 _HERE = Pos("<test>", 1, 1)
@@ -170,9 +171,8 @@ def _feet(path: Path) -> list[dict]:
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages):
             # The rule over the notes: short, flat, and under all of the page's text.
-            rules = [
-                line for line in page.lines if 50 < line["x1"] - line["x0"] < page.width / 3 and line["height"] < 1
-            ]
+            length = min((page.width - 2 * _MARGIN) / 3, 5 * cm)  # a third of the column, 5 cm at most
+            rules = [line for line in page.lines if abs(line["x1"] - line["x0"] - length) < 1 and line["height"] < 1]
             rule = max(line["top"] for line in rules) if rules else page.height
             marks = [(int(text), top) for on, text, _, top in links if on == number and text.isdigit() and top < rule]
             column = page.height - _MARGIN + 0.5  # the foot of the text column
@@ -399,22 +399,13 @@ sections:
             - [Diffa, 12]
       - paragraph: "{long}"
 """
-_REFS = [
-    {
-        "id": "ocha2026",
-        "type": "report",
-        "title": "Niger: humanitarian access snapshot",
-        "publisher": "OCHA",
-        "author": [{"literal": "OCHA"}],
-        "issued": {"date-parts": [[2026, 3, 1]]},
-    }
-]
 
 
 def _build(tmp_path: Path, extra: str = "") -> Path:
     filler = "".join(f'      - paragraph: "{_FILL * 3}^[Note on paragraph {n}.]"\n' for n in range(8))
     long = _FILL * 2 + "^[A long note begins. " + "It runs on. " * 900 + "The long note ends.]"
-    (tmp_path / "refs.json").write_text(json.dumps(_REFS), encoding="utf-8")
+    # The layout's tests' sources, as Zotero writes them.
+    (tmp_path / "refs.json").write_text(json.dumps(REFS), encoding="utf-8")
     (tmp_path / "spec.yaml").write_text(_SPEC.format(extra=extra, filler=filler, long=long), encoding="utf-8")
     assert main(["build", str(tmp_path / "spec.yaml"), "--format", "pdf", "--out", str(tmp_path / "out")]) == 0
     return tmp_path / "out" / "spec.pdf"
