@@ -210,6 +210,8 @@ def test_portion_marks_stand_before_paragraphs_headings_items_and_captions_in_ev
             "(S) Figure 1: Flights Qxcharttitle",
         ):
             assert shown in flat
+    for text in (pdf_text(out / "weekly.pdf"), html_text(out / "weekly.html")):
+        assert "(S) Qxnoteword detail." in " ".join(text.split())  # a note is part of the portion citing it
 
 
 def test_the_banner_is_the_highest_level_and_the_caveats_present_in_each_variant(spec, tmp_path):

@@ -25,7 +25,7 @@ from .apparatus import Apparatus, source_anchor, sources_section
 from .charts import chart_scale
 from .geometry import TableGeometry, chart_table, geometry
 from .looks import Looks, TableLook, TextLook, looks_of
-from .marks import marked_caption, marked_paragraph, marked_text
+from .marks import marked_caption, marked_notes, marked_paragraph, marked_text
 from .numbering import Counter
 from .sheets import sheet_geometry
 from .text import meta_line
@@ -114,7 +114,7 @@ def _lay_out(doc: Briefing) -> LaidDocument:
         furniture(doc),
         looks_of(doc.style),
         tuple(builder.warnings),
-        tuple(builder.apparatus.notes),
+        marked_notes(builder.apparatus.notes, doc),
         doc.note_style == "endnotes",
         doc.labels.notes,
     )

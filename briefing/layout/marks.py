@@ -6,12 +6,15 @@ without knowing about markings; a pack that marks no portions shows none.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TypeVar
 
-from ..model import Inline, Marking, Paragraph, Span
+from ..markings.portions import every_portion
+from ..model import Briefing, Inline, Marking, Paragraph, Span
 from ..style import Style
 from .numbering import Caption
+from .tree import Note
 
 P = TypeVar("P", bound=Paragraph)
 
@@ -38,3 +41,11 @@ def marked_caption(caption: Caption, node: object, style: Style) -> Caption:
     """A table's or figure's caption with the portion mark of what it captions."""
     mark = mark_of(node, style)
     return replace(caption, mark=mark) if mark else caption
+
+
+def marked_notes(notes: Sequence[Note], doc: Briefing) -> tuple[Note, ...]:
+    """The notes with the portion mark of the text that cites each (a note is part of its portion)."""
+    marks = {getattr(node, "pos", None): mark_of(node, doc.style) for node in every_portion(doc)}
+    return tuple(
+        replace(note, text=(Span(marks[note.pos] + " "), *note.text)) if marks.get(note.pos) else note for note in notes
+    )
