@@ -14,6 +14,7 @@ read with pypdf: what a tagged PDF of a briefing must hold for a screen reader.
 - ``figure-alt``: every Figure has Alt (or ActualText).
 - ``table-cells``: a TH or TD is in a TR, a TR in a Table, THead, TBody or TFoot.
 - ``note-id``: every Note has an ID.
+- ``headings``: numbered headings (H1-H6) skip no level on the way down, and the first is an H1.
 - ``fonts``: every font is embedded and has a ToUnicode map.
 - ``annotations``: every annotation is in the tree (a StructParent whose element holds it as an OBJR),
   and a link has a Contents.
@@ -60,6 +61,8 @@ class _Check:
         """The element (object number) that holds each."""
         self.objrs: dict[int, int] = {}
         """Annotation object number -> the element holding it."""
+        self.level = 0
+        """The level of the last numbered heading met, in reading order."""
 
     def run(self) -> Iterator[str]:
         yield from self.catalog()
@@ -103,6 +106,13 @@ class _Check:
             yield f"table-cells: a TR is in a {parent_kind}"
         if kind == "Note" and "/ID" not in node:
             yield "note-id: a Note has no ID"
+        if re.fullmatch(r"H[1-6]", kind):
+            level = int(kind[1])
+            if level > self.level + 1:
+                yield (
+                    f"headings: an {kind} follows an H{self.level}" if self.level else f"headings: the first is {kind}"
+                )
+            self.level = level
         for kid in _kids(node):
             target = _get(kid)
             if isinstance(target, int):

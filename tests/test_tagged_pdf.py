@@ -149,6 +149,10 @@ def _note_without_id(w: PdfWriter) -> None:
     del pdf_ua.first(_catalog(w), "Note")[NameObject("/ID")]
 
 
+def _heading_skipped(w: PdfWriter) -> None:
+    pdf_ua.first(_catalog(w), "H1")[NameObject("/S")] = NameObject("/H3")
+
+
 def _font_without_text_map(w: PdfWriter) -> None:
     fonts = w.pages[0]["/Resources"]["/Font"]
     del fonts[next(iter(fonts))].get_object()[NameObject("/ToUnicode")]
@@ -183,6 +187,7 @@ BREAKS = {
     "figure-alt": _figure_without_alt,
     "table-cells": _cells_outside_rows,
     "note-id": _note_without_id,
+    "headings": _heading_skipped,
     "fonts": _font_without_text_map,
     "fonts ": _font_not_embedded,
     "annotations": _annotation_outside_tree,

@@ -239,7 +239,7 @@ class Marks:
         canvas.addLiteral(text)
 
     def open_page(self, canvas: Any) -> None:
-        self.owners.append(array("q"))
+        self.owners.append(array("I"))
         self.page_keys.append(self.next_key)
         self.next_key += 1
         self._literal(canvas, "/Artifact BMC")

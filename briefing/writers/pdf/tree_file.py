@@ -255,7 +255,8 @@ class _Entries:
 
     def stream(self) -> bytes:
         """The entries compressed: the root's, then every other's."""
-        return zlib.compress(self.root + self.data)
+        packer = zlib.compressobj()
+        return packer.compress(self.root) + packer.compress(self.data) + packer.flush()
 
 
 _INDEXES = [n.to_bytes(2, "big") for n in range(_PER_STREAM)]
