@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import registry
+from . import accessibility, registry
 from .build import Pack, publish
 from .errors import BuildError, OutputError, Problem, SpecError
 from .layout import LaidDocument, lay_out
@@ -58,7 +58,11 @@ def render(job: Job, formats: Sequence[str], doc: Briefing) -> list[Rendered]:
     except Exception as exc:  # one failing pack must not stop the others
         reason = f"the layout failed: {type(exc).__name__}: {exc}".splitlines()[0]
         return [Rendered(job, fmt, error=reason) for fmt in formats]
-    return [_render_one(job, fmt, laid) for fmt in formats]
+    rendered = [_render_one(job, fmt, laid) for fmt in formats]
+    if rendered:  # the accessibility check's findings, reported once, with the first format's warnings
+        first = rendered[0]
+        rendered[0] = replace(first, warnings=(*accessibility.warnings(laid), *first.warnings))
+    return rendered
 
 
 def _render_one(job: Job, fmt: str, laid: LaidDocument) -> Rendered:

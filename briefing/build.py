@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import registry
+from . import accessibility, registry
 from .commit import TEMP_PREFIX, TEMP_SUFFIX, commit, publishable, remove_stale_temporaries, staging_folder
 from .errors import BuildError, OutputError, Problem, SpecError
 from .layout import lay_out
@@ -73,7 +73,8 @@ def write_pack(doc: Briefing, stem: str, writers: Sequence[registry.Writer], out
     it was, and a reader sees all of the previous pack or all of this one.
     """
     laid = lay_out(doc)  # once for every format of the pack
-    return _commit(doc, stem, [(w.name, w.extension, partial(registry.write, w, laid)) for w in writers], out)
+    fills = [(w.name, w.extension, partial(registry.write, w, laid)) for w in writers]
+    return _commit(doc, stem, fills, out, found=accessibility.warnings(laid))
 
 
 def write_file(doc: Briefing, writer: registry.Writer, path: Path) -> Pack:
@@ -131,11 +132,13 @@ def _commit(
     files: Sequence[tuple[str, str, Fill]],
     out: Path,
     facts: Mapping[str, dict[str, Any]] | None = None,
+    found: Sequence[Problem] = (),
 ) -> Pack:
     ensure_folder(out)
     remove_stale_temporaries(out)
     staged = staging_folder(out, stem)
-    warnings: list[Problem] = [Problem(pos, message) for pos, message in doc.notices]
+    # What reading noticed, then what the accessibility check found (``found``), then each writer's.
+    warnings: list[Problem] = [*(Problem(pos, message) for pos, message in doc.notices), *found]
     outputs: list[tuple[str, Path, Path]] = []
     try:
         for name, extension, fill in files:

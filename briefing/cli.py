@@ -18,7 +18,7 @@ from typing import NoReturn
 
 import yaml
 
-from . import __version__, batch, registry
+from . import __version__, accessibility, batch, registry
 from .build import check_folder, current_pack, write_file, write_pack
 from .distribution import choose, problems_of, read_lists
 from .errors import BuildError, OutputError, Problem, SpecError, in_order
@@ -179,6 +179,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     lint.add_argument("specs", nargs="+", metavar="SPEC", help="spec files (YAML)")
     lint.add_argument("--fix", action="store_true", help="fix the safe, mechanical slips in the spec files")
+    lint.add_argument(
+        "--accessibility",
+        action="store_true",
+        help="also check what screen readers and low vision need: alt text, headings, table headers, "
+        "link texts, colour contrast, languages",
+    )
     _spec_options(lint)
 
     show = _command(
@@ -579,7 +585,11 @@ def _lint(args: argparse.Namespace) -> int:
             fixed = fix_file(Path(spec))
             if fixed:
                 print(f"{spec}: fixed {fixed} slip{'s' if fixed != 1 else ''}", file=sys.stderr)
-    return EXIT_FAILED if _report([f for doc in _load_all(args) for f in lint(doc)]) else EXIT_OK
+    found = []
+    for doc in _load_all(args):
+        found.extend(lint(doc))
+        found.extend(accessibility.check(doc) if args.accessibility else ())
+    return EXIT_FAILED if _report(found) else EXIT_OK
 
 
 def _report(findings: list[Finding]) -> bool:

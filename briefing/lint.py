@@ -33,7 +33,9 @@ class Finding:
     """Where it stands in the spec: the word itself, or the start of the text holding it when the word cannot be
     found there as written (a value filled in by a variable, an escape)."""
     rule: str
-    """Short name of the rule: lower-case-start, missing-space, doubled-word, misspelling, unbalanced, table-title."""
+    """Short name of the rule: lower-case-start, missing-space, doubled-word, misspelling, unbalanced, table-title;
+    and the accessibility check's (``briefing.accessibility``): alt, heading-level, table-header, link-text,
+    contrast, language."""
     message: str
     """What is wrong, quoting the text."""
 

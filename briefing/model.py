@@ -78,6 +78,8 @@ class Span:
     """Rendered in italics (``*text*``)."""
     href: str | None = None
     """Target of a hyperlink (``[text](url)``), or None."""
+    lang: str | None = None
+    """The language of the text when it is not the briefing's (``[text]{lang=ar}``), a BCP 47 tag, or None."""
 
 
 Inline = tuple[Span, ...]
@@ -340,7 +342,7 @@ class Chart:
     kind: ChartKind
     """How the numbers are drawn."""
     title: str
-    """Shown above the chart, and its alternative text."""
+    """Shown in the chart's caption, and the start of its alternative text."""
     categories: tuple[Cell, ...]
     """The x values (slices of a pie), in order."""
     series: tuple[Series, ...]
@@ -359,6 +361,9 @@ class Chart:
     """Its name for cross-references (``fig-incidents``), or None."""
     credit: Inline | None = None
     """Where its figures come from (plain text or a citation), shown under it as "Source: …"."""
+    alt: str | None = None
+    """Alternative text for screen readers, as the spec gives it; None: the layout writes one from the
+    title and the numbers."""
     pos: Pos = _pos()
     marking: Marking | None = _marking()
     """Its protective marking, own or inherited; None in a pack that marks no portions."""

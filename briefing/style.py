@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
+
+if TYPE_CHECKING:
+    from .model import Pos
 
 from .markings.scheme import UK, Scheme
 
@@ -242,6 +245,13 @@ class Style:
     explicit: frozenset[str] = frozenset()
     """Names of the fields a style source set, rather than left at their default
     (over a Word template only these are applied)."""
+    positions: tuple[tuple[str, Pos], ...] = field(default=(), compare=False, repr=False)
+    """Where the style's colours were written, by key (``accent``, ``table.header_fill``,
+    ``marking_colour``): a warning about a colour points at it. Empty for a style made in code."""
+
+    def position(self, key: str) -> Pos | None:
+        """Where ``key`` was set, if a style file or the spec's ``style:`` set it."""
+        return dict(self.positions).get(key)
 
     @property
     def page_cm(self) -> tuple[float, float]:

@@ -534,6 +534,28 @@ def test_openpyxl_an_untitled_chart_has_no_title_of_its_own(tmp_path):
             expect("openpyxl", chart_xml.find(f".//{ns}ser") is not None, "a subclassed chart lost its series")
 
 
+def test_openpyxl_a_described_chart_has_its_text_on_its_frame(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in (("a", 1), ("b", 2)):
+        sheet.append(row)
+    for anchor, text in (("D1", "Bar chart: a 1, b 2."), ("D20", None)):
+        chart = BarChart()
+        chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=2))
+        if text:
+            openpyxl_adapter.describe_chart(chart, text)
+        sheet.add_chart(chart, anchor)
+    with zipfile.ZipFile(tmp_path / "c.xlsx", "w") as archive:
+        openpyxl_adapter.DescribedChartsWriter(workbook, archive).save()
+    with zipfile.ZipFile(tmp_path / "c.xlsx") as package:
+        drawing = etree.fromstring(package.read("xl/drawings/drawing1.xml"))
+    ns = {"xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"}
+    frames = drawing.findall(".//xdr:graphicFrame/xdr:nvGraphicFramePr/xdr:cNvPr", ns)
+    expect("openpyxl", [f.get("descr") for f in frames] == ["Bar chart: a 1, b 2.", None], "a chart's frame")
+
+
 # -- python-bidi ------------------------------------------------------------------
 
 

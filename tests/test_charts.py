@@ -153,14 +153,16 @@ def test_word_chart_is_a_sharp_picture_with_alt_text(built):
     document = docx.Document(str(built["docx"]))
     (shape, _) = document.inline_shapes
     doc_pr = shape._inline.docPr
-    assert doc_pr.get("descr") == "Incidents by country" and doc_pr.get("name") == "Figure 1"
+    bars = "Bar chart: Incidents by country. 2023: Mali 61, Niger 34, Burkina Faso 92. 2024: Mali 70, Burkina Faso 101."
+    assert doc_pr.get("descr") == bars and doc_pr.get("name") == "Figure 1"
     blob = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
     image = document.part.related_parts[blob].blob
     with PILImage.open(io.BytesIO(image)) as picture:
         assert picture.format == "PNG"
         dpi = picture.width / (shape.width.cm / 2.54)
     assert dpi >= 190
-    assert document.inline_shapes[1]._inline.docPr.get("descr") == "Funding by sector"
+    pie = "Pie chart: Funding by sector. Food 391 (63%), Health 164 (27%), Shelter 61 (9.9%)."
+    assert document.inline_shapes[1]._inline.docPr.get("descr") == pie
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert "Figure 1: Incidents by country. Counts of recorded incidents." in captions
 

@@ -209,3 +209,21 @@ def test_the_pdf_keeps_each_caption_with_its_table_and_each_heading_with_what_fo
         if isinstance(node, Heading) and isinstance(after, Paragraph):
             heading = plain(node.text)
             assert on_one_page(heading, " ".join(plain(after.text).split()[:4])), heading
+
+
+def test_word_headings_go_down_one_level_at_a_time_and_no_table_lays_out_with_empty_cells(pack):
+    """What a screen reader's list of headings and its table reading need: no level skipped, and every
+    table a table of data, its header row marked and named, with no row or column left empty to make room."""
+    _, files = pack
+    document = docx.Document(str(files["docx"]))
+    levels = [int(p.style.name.split()[-1]) for p in document.paragraphs if p.style.name.startswith("Heading ")]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for table in document.tables:
+        grid = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+        if len(grid) == 1 and len(grid[0]) == 1:
+            assert grid[0][0]  # a callout's box: its text, in a frame
+            continue
+        assert table.rows[0]._tr.find(f"{w}trPr/{w}tblHeader") is not None
+        assert all(grid[0]), grid[0]
+        assert all(any(row) for row in grid) and all(any(column) for column in zip(*grid, strict=True))

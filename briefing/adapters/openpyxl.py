@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.cell.cell import Cell
 from openpyxl.cell.text import InlineFont
 from openpyxl.compat import safe_string
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Font
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.table import TableStyleList
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import Element
 
 if TYPE_CHECKING:
@@ -190,3 +192,39 @@ def untitled_chart(base: type[Any]) -> type[Any]:
     for name in _SERIALISED:  # set after the class is made: the metaclass recomputes them from the body
         setattr(made, name, getattr(base, name))
     return made
+
+
+class DescribedChartsWriter(ExcelWriter):  # type: ignore[misc]
+    """openpyxl's ``ExcelWriter``, which also writes each chart's alternative text: the ``descr`` of the
+    frame that holds it in its sheet's drawing, from the chart's ``description`` (see ``describe_chart``).
+
+    openpyxl names a chart's frame ("Chart 1") and describes none; the frame is made in the drawing's
+    private ``_chart_frame`` while the workbook is written, and the drawing in ``write_worksheet``.
+    """
+
+    def write_worksheet(self, ws: Any) -> None:
+        super().write_worksheet(ws)
+        drawing = _DescribedDrawing()
+        drawing.charts, drawing.images = ws._drawing.charts, ws._drawing.images
+        ws._drawing = drawing
+
+
+class _DescribedDrawing(SpreadsheetDrawing):  # type: ignore[misc]
+    def _chart_frame(self, idx: int) -> Any:
+        frame = super()._chart_frame(idx)
+        described = getattr((self.charts + self.images)[idx - 1], _DESCRIPTION, None)  # idx counts from 1
+        if described:
+            frame.nvGraphicFramePr.cNvPr.descr = described
+        return frame
+
+
+for _name in _SERIALISED:  # as for an untitled chart: the metaclass made them from the subclass's own body
+    setattr(_DescribedDrawing, _name, getattr(SpreadsheetDrawing, _name))
+
+_DESCRIPTION = "briefing_description"
+"""The attribute a chart's alternative text is kept in until its frame is written."""
+
+
+def describe_chart(chart: Any, text: str) -> None:
+    """Give ``chart`` the alternative text ``DescribedChartsWriter`` writes on its frame."""
+    setattr(chart, _DESCRIPTION, text)

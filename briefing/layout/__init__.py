@@ -22,7 +22,7 @@ from ..model import Block, Briefing, Callout, Chart, Image, ListBlock, Paragraph
 from ..style import Style
 from . import flow
 from .apparatus import Apparatus, source_anchor, sources_section
-from .charts import chart_scale
+from .charts import alt_text, chart_scale
 from .geometry import TableGeometry, chart_table, geometry
 from .looks import Looks, TableLook, TextLook, looks_of
 from .marks import marked_caption, marked_notes, marked_paragraph, marked_text
@@ -186,6 +186,7 @@ def _turns(drafts: Sequence[_Draft]) -> None:
 class _Builder:
     def __init__(self, doc: Briefing) -> None:
         self.style = doc.style
+        self.language = doc.language
         self.counter = Counter(doc.labels)
         self.flow: list[_Draft] = []
         """The headings and blocks in reading order: where turned pages start is decided over them."""
@@ -250,15 +251,17 @@ class _Builder:
                 numbers = geometry(chart_table(block), self.style)
                 sheet = sheet_geometry(numbers, self.style)
                 caption = marked_caption(self.counter.figure(block), block, self.style)
+                scale = chart_scale(block)
                 return Place(
                     keep,
                     caption,
                     numbers,
                     True,
-                    chart=chart_scale(block),
+                    chart=scale,
                     sheet=sheet,
                     anchor=block.id,
                     credit=self.apparatus.credit(block),
+                    alt=alt_text(block, numbers.header, numbers.rows(), scale, self.language),
                 )
             case Image():
                 caption = marked_caption(self.counter.figure(block), block, self.style)
@@ -266,7 +269,13 @@ class _Builder:
                 if block.width_cm is not None and block.width_cm > self.style.text_width_cm + 0.005:
                     self.warnings.append(Problem(block.pos, _too_wide(block.width_cm, self.style.text_width_cm)))
                 return Place(
-                    keep, caption, keep_together=True, box=box, anchor=block.id, credit=self.apparatus.credit(block)
+                    keep,
+                    caption,
+                    keep_together=True,
+                    box=box,
+                    anchor=block.id,
+                    credit=self.apparatus.credit(block),
+                    alt=block.alt,
                 )
             case Callout():
                 return Place(keep, keep_together=True, anchor=block.id)

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import decimal
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..model import Chart, NumberFormat
+from ..model import Chart, ChartKind, NumberFormat
 from .text import column_text, formatted
 
 MOST_STEPS = 6
@@ -85,6 +85,49 @@ def chart_scale(chart: Chart) -> ChartScale:
         data = [[sum(v for v in c if v > 0) for c in columns], [sum(v for v in c if v < 0) for c in columns]]
     values = [v for series in data for v in series]
     return ChartScale(names, value_scale(min(values, default=0.0), max(values, default=0.0), chart.value_format))
+
+
+CHART_WORDS: dict[ChartKind, str] = {
+    "bar": "Bar chart",
+    "horizontal_bar": "Horizontal bar chart",
+    "stacked_bar": "Stacked bar chart",
+    "line": "Line chart",
+    "pie": "Pie chart",
+}
+"""What a chart of each kind is called at the start of the alternative text the layout writes for it."""
+ALT_LENGTH = 400
+"""The most characters of alternative text the layout writes for a chart: past it the numbers stop at a
+whole value with "…"; a screen reader reads the rest in the chart's table (its sheet in Excel)."""
+
+
+def alt_text(
+    chart: Chart, header: Sequence[str], rows: Iterable[Sequence[str]], scale: ChartScale, language: str
+) -> str:
+    """A chart's alternative text: its ``alt:``, else its kind, title and numbers as its table shows them
+    (``header``: the category column's name, then each series'; ``rows``: a category, then its values),
+    "Bar chart: Incidents by quarter. Q1 12, Q2 15, Q3 9.", each series in turn when there are several,
+    a pie's slices with their shares, and at most ``ALT_LENGTH`` characters long. The kind is named in an
+    English briefing only; in another language the text starts with the title, in the briefing's words."""
+    if chart.alt:
+        return chart.alt
+    rows = list(rows)
+    shares = [f" ({share})" if share else "" for share in scale.slices] or [""] * len(rows)
+    named = len(header) > 2  # several series: each named before its values
+    series = [
+        (f"{name}: " if named else "", [f"{row[0]} {row[i]}{shares[n]}" for n, row in enumerate(rows) if row[i]])
+        for i, name in enumerate(header[1:], 1)
+    ]
+    kind = f"{CHART_WORDS[chart.kind]}: " if language.lower().split("-")[0] == "en" else ""
+    text = f"{kind}{chart.title.strip().rstrip('.')}."
+    for lead, values in series:
+        part = " " + lead
+        for n, value in enumerate(values):
+            piece = value + (", " if n < len(values) - 1 else ".")
+            if len(text) + len(part) + len(piece) > ALT_LENGTH - 2:
+                return (text + part).rstrip(", ") + " …"
+            part += piece
+        text += part
+    return text
 
 
 def value_scale(smallest: float, largest: float, fmt: NumberFormat | None) -> ValueScale:

@@ -16,6 +16,7 @@ from functools import cached_property
 from ..errors import Problem
 from ..model import Briefing, CalloutKind, Inline, Paragraph, Pos, Section, Span
 from .charts import ChartScale
+from .contrast import ColourPair, unreadable
 from .geometry import TableGeometry
 from .looks import Looks
 from .numbering import Caption
@@ -157,6 +158,10 @@ class Place:
     table, a chart, a picture, a callout) or one the layout gives (a source entry's ``ref-KEY``)."""
     credit: Inline | None = None
     """A table's, chart's or picture's credit line, worded whole ("Source: OCHA (2026)"), shown under it."""
+    alt: str | None = None
+    """A chart's or picture's alternative text, for screen readers, the same in every format: a picture's
+    ``alt:`` (its caption when not given), a chart's ``alt:`` or one the layout writes from its kind,
+    title and numbers ("Bar chart: Incidents by quarter. Q1 12, Q2 15 …", ``charts.alt_text``)."""
     cells: tuple[tuple[int, int, Inline], ...] = ()
     """Table cells whose text holds notes, citations or cross-references, as (row, column, text):
     row 0 is the first body row, -1 the header row. Every other cell shows its value as usual."""
@@ -256,6 +261,12 @@ class LaidDocument:
             safe(doc.author or doc.source or ""),
             safe(doc.classification or ""),
         )
+
+    @cached_property
+    def unreadable_colours(self) -> tuple[ColourPair, ...]:
+        """The style's pairs of text and background colours below the contrast WCAG 2.2 AA asks
+        (4.5:1, large text 3:1): none for the bundled styles."""
+        return unreadable(self.looks, self.doc.style)
 
     @cached_property
     def flow(self) -> tuple[tuple[object, Place], ...]:

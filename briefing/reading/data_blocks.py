@@ -99,6 +99,7 @@ def read_chart(r: Reader, node: Node) -> Chart | None:
     caption = inline(r, keys["caption"]) if "caption" in keys else None
     ident = read_id(r, keys["id"], "fig") if "id" in keys else None
     credit = inline(r, keys["credit"]) if "credit" in keys else None
+    alt = r.text(keys["alt"]) if "alt" in keys else None
     found = _rows(r, node, keys)
     if found is None:
         return None
@@ -132,6 +133,7 @@ def read_chart(r: Reader, node: Node) -> Chart | None:
         formats.get(rows.frame.names[cast(int, ys[0])]),
         ident,
         credit,
+        alt or None,
         pos=r.pos(node),
     )
 

@@ -1,6 +1,6 @@
-"""Inline markup parsed into spans: ``**bold**``, ``*italic*``, ``[text](url)``, and the apparatus of a
-briefing in pandoc's and Quarto's syntax: notes ``^[…]``, citations ``[@key, p. 4]``, ``[@a; @b]`` and
-``@key``, cross-references ``@tbl-funding``."""
+"""Inline markup parsed into spans: ``**bold**``, ``*italic*``, ``[text](url)``, words in another
+language ``[text]{lang=ar}``, and the apparatus of a briefing in pandoc's and Quarto's syntax: notes
+``^[…]``, citations ``[@key, p. 4]``, ``[@a; @b]`` and ``@key``, cross-references ``@tbl-funding``."""
 
 from __future__ import annotations
 
@@ -85,8 +85,33 @@ def _narrative(state: StateInline, silent: bool) -> bool:
     return True
 
 
+_LANGUAGE = re.compile(r"\{lang=([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\}")
+"""What follows a bracketed text to give its language: ``{lang=ar}``, a BCP 47 tag."""
+
+
+def _language_span(state: StateInline, silent: bool) -> bool:
+    """``[text]{lang=ar}``: text in another language than the briefing's, for screen readers and spell-checkers.
+    Brackets followed by anything else are left to the link rule, or kept as written."""
+    if state.src[state.pos] != "[":
+        return False
+    end = state.md.helpers.parseLinkLabel(state, state.pos, False)
+    found = _LANGUAGE.match(state.src, end + 1) if end >= 0 else None
+    if found is None or found.end() > state.posMax:
+        return False
+    if not silent:
+        limit = state.posMax
+        state.pos, state.posMax = state.pos + 1, end
+        state.push("lang_open", "span", 1).attrs["lang"] = found.group(1)
+        state.md.inline.tokenize(state)
+        state.push("lang_close", "span", -1)
+        state.posMax = limit
+    state.pos = found.end()
+    return True
+
+
 class _SpecMarkup(MarkdownIt):
-    """CommonMark's emphasis and links, inline notes, citations and cross-references, and nothing else."""
+    """CommonMark's emphasis and links, words marked with their language, inline notes, citations and
+    cross-references, and nothing else."""
 
     def __init__(self) -> None:
         # "zero" turns every rule off: no HTML, entities, escapes, code spans
@@ -99,6 +124,7 @@ class _SpecMarkup(MarkdownIt):
         self.disable(["footnote_ref", "footnote_def"])
         self.inline.ruler.before("link", "citation", _bracketed)
         self.inline.ruler.before("link", "narrative", _narrative)
+        self.inline.ruler.before("link", "language", _language_span)
 
     def validateLink(self, url: str) -> bool:
         return url.startswith(LINK_SCHEMES)
@@ -161,10 +187,15 @@ def _spans(tokens: list[Token], notes: dict[int, Any], parsed: Parsed, nested: b
     spans: list[Span] = []
     bold = italic = 0
     href: str | None = None
+    languages: list[str] = []
     for token in tokens:
         match token.type:
             case "text":
-                spans.append(Span(token.content, bold > 0, italic > 0, href))
+                spans.append(Span(token.content, bold > 0, italic > 0, href, languages[-1] if languages else None))
+            case "lang_open":
+                languages.append(str(token.attrs["lang"]))
+            case "lang_close":
+                languages.pop()
             case "strong_open" | "strong_close":
                 bold += 1 if token.nesting > 0 else -1
             case "em_open" | "em_close":
@@ -195,7 +226,9 @@ def _spans(tokens: list[Token], notes: dict[int, Any], parsed: Parsed, nested: b
 
 def _merge(spans: list[Span]) -> Inline:
     """Adjacent plain spans with the same attributes joined into one; notes, citations and references kept apart."""
-    runs = groupby((s for s in spans if s.text), key=lambda s: (s.bold, s.italic, s.href) if type(s) is Span else id(s))
+    runs = groupby(
+        (s for s in spans if s.text), key=lambda s: (s.bold, s.italic, s.href, s.lang) if type(s) is Span else id(s)
+    )
     merged: list[Span] = []
     for attrs, run in runs:
         if isinstance(attrs, tuple):

@@ -202,7 +202,7 @@ CHART = Shape(
     "a chart",
     {
         "type": Key("The kind of chart.", one_of(*CHART_KINDS)),
-        "title": Key("Shown above the chart, and read out as its alternative text."),
+        "title": Key("Shown in the chart's caption, and read out at the start of its alternative text."),
         "x": Key("The column of categories (slices of a pie)."),
         "y": Key("The column of values, or a list of columns, one series each.", {"anyOf": [TEXT, list_of(TEXT, 1)]}),
         "x_title": Key("Title of the category axis."),
@@ -210,6 +210,7 @@ CHART = Shape(
         "caption": Key("Caption under the chart."),
         "id": id_key("fig", "fig-incidents"),
         "credit": Key(CREDIT_KEY_DOC),
+        "alt": Key("Alternative text for screen readers (made from the title and the numbers when not given)."),
         **DATA_KEYS,
     },
     ("type", "title", "x", "y"),

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from yaml.nodes import Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..errors import Problem, SpecError
 from ..model import Pos
@@ -96,18 +96,45 @@ def read_style(r: Reader, node: Node) -> Layer:
         if "scheme" in marking:
             layer["scheme"] = markings.scheme(r, marking["scheme"])
     # A value that failed its check is left out; the problem is already noted.
-    return {key: value for key, value in layer.items() if value is not None or key.startswith("table.")}
+    layer = {key: value for key, value in layer.items() if value is not None or key.startswith("table.")}
+    layer[POSITIONS] = _colour_positions(r, keys)
+    return layer
+
+
+POSITIONS = "positions"
+"""The layer's key for where its colours were written, which ``merge`` gathers rather than sets."""
+
+
+def _colour_positions(r: Reader, keys: dict[str, Node]) -> dict[str, Pos]:
+    """Where each colour of a ``style:`` mapping was written, by its layer key."""
+    found = {"accent": keys["accent"]} if "accent" in keys else {}
+    for outer, prefix in (("table", "table."), ("marking", "marking_")):
+        inner = keys.get(outer)
+        if isinstance(inner, MappingNode):
+            for key, value in inner.value:
+                if isinstance(key, ScalarNode):
+                    found[prefix + key.value] = value
+    return {key: r.pos(node) for key, node in found.items()}
 
 
 def merge(*layers: Layer) -> Style:
     """A Style from layers, later layers winning key by key."""
     values: Layer = {}
+    positions: dict[str, Pos] = {}
     for layer in layers:
-        values.update(layer)
+        values.update((k, v) for k, v in layer.items() if k != POSITIONS)
+        for key in layer:  # a later layer's value stands where that layer wrote it, or nowhere known
+            positions.pop(key, None)
+        positions.update(layer.get(POSITIONS, {}))
     table = {k.removeprefix("table."): v for k, v in values.items() if k.startswith("table.")}
     fields = {k: v for k, v in values.items() if not k.startswith("table.")}
     explicit = frozenset(k.split(".")[0] for k in values)
-    return Style(**fields, table=dataclasses.replace(TableLook(), **table), explicit=explicit)
+    return Style(
+        **fields,
+        table=dataclasses.replace(TableLook(), **table),
+        explicit=explicit,
+        positions=tuple(sorted(positions.items())),
+    )
 
 
 def _optional_colour(r: Reader, node: Node) -> str | None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from .. import accessibility
 from ..errors import Problem, SpecError
 from ..layout import LaidDocument, laid_out, lay_out
 from ..lint import lint
@@ -40,7 +41,8 @@ def rebuild(spec: Path, options: Options, clearance: str = "") -> Outcome:
         laid = lay_out(doc)  # once, for every view and the prose check
         rendering, found = render(laid)
         rendering = replace(rendering, levels=levels, variant=shown)
-        warnings = (*(f"{f}" for f in lint(laid)), *(f"{w}" for w in found))
+        checked = (*lint(laid), *accessibility.check(laid))
+        warnings = (*(f"{f}" for f in checked), *(f"{w}" for w in found))
         return Outcome(rendering, (), warnings, doc.sources)
     except SpecError as exc:
         return Outcome(problems=tuple(str(p) for p in exc.problems))

@@ -63,6 +63,8 @@ class Runs:
                 run.font.rtl = True
                 run.font.cs_bold = span.bold or None
                 run.font.cs_italic = span.italic or None
+            if span.lang:
+                wordml.set_run_language(run.element.get_or_add_rPr(), span.lang, markup.has_rtl(part))
             runs.append(run)
         return runs
 

@@ -399,6 +399,16 @@ def set_language(styles: etree._Element, tag: str, rtl: bool) -> None:
     lang.set(qn("w:bidi" if rtl else "w:val"), tag)
 
 
+def set_run_language(props: etree._Element, tag: str, rtl: bool) -> None:
+    """A run's own language (``w:lang``), when it is not the document's: as a complex-script language
+    (``w:bidi``) for right-to-left text, else as its Latin text's (``w:val``)."""
+    lang = props.find(qn("w:lang"))
+    if lang is None:
+        lang = etree.Element(qn("w:lang"))
+        insert_before(props, lang, _AFTER_LANG)
+    lang.set(qn("w:bidi" if rtl else "w:val"), tag)
+
+
 def right_to_left_paragraphs(styles: etree._Element) -> None:
     """Every paragraph right to left, by default: it starts at the right, and lists hang from there."""
     defaults = styles.find(qn("w:docDefaults"))

@@ -404,7 +404,7 @@ class _Builder:
         para.add_run().add_picture(
             io.BytesIO(chart_drawing.png(node, self.style, width_cm, place.chart)), width=Cm(width_cm)
         )
-        self._describe(para, node.title, place.caption)
+        self._describe(para, place.alt or node.title, place.caption)
         self._figure_caption(place)
 
     def _picture_paragraph(self) -> DocxParagraph:

@@ -89,6 +89,8 @@ def _emphasis(span: Span) -> Markup:
         piece = Markup(f"<strong>{piece}</strong>")
     if span.italic:
         piece = Markup(f"<em>{piece}</em>")
+    if span.lang:
+        piece = Markup(f'<span lang="{escape(span.lang)}">{piece}</span>')
     return piece
 
 

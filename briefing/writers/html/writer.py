@@ -294,16 +294,16 @@ class _Html:
     def visit_chart(self, node: Chart, place: Place) -> None:
         assert place.caption is not None
         if self.pictures:
-            shown = Markup(_svg(node, self.style, place.chart))
+            shown = Markup(_svg(node, self.style, place.chart, place.alt or node.title))
         elif self.related is not None:
             from .. import chart_drawing
 
             width = self.style.text_width_cm
             png = chart_drawing.png(node, self.style, width, place.chart)
-            shown = self._by_reference(png, "png", node.title, width)
+            shown = self._by_reference(png, "png", place.alt or node.title, width)
         else:
             shown = Markup("")
-        self.add(_figure(shown, place, node.title, self.spans))
+        self.add(_figure(shown, place, place.alt or node.title, self.spans))
 
     def visit_image(self, node: Image, place: Place) -> None:
         assert place.caption is not None and place.box is not None
@@ -413,8 +413,9 @@ def _table(place: Place, spans: Spans) -> Markup:
     )
 
 
-def _svg(chart: Chart, style: Style, scale: ChartScale | None = None) -> str:
-    """The chart's drawing as inline SVG, its registered font names swapped for the family browsers know."""
+def _svg(chart: Chart, style: Style, scale: ChartScale | None = None, alt: str | None = None) -> str:
+    """The chart's drawing as inline SVG, its registered font names swapped for the family browsers know: an
+    image to screen readers, named by its title and described by its alternative text (``alt``)."""
     from reportlab.graphics import renderSVG  # only pages with charts need reportlab
 
     from .. import chart_drawing as drawn
@@ -428,9 +429,10 @@ def _svg(chart: Chart, style: Style, scale: ChartScale | None = None) -> str:
     svg = _REGISTERED_FONT.sub(lambda m: _font_css(families, bool(m.group(2)), m.group(1) == "="), svg)
     # The drawing places its labels from the left, whatever the page's direction; a long slanted
     # label may reach past its edge, as it does in the PDF.
-    svg = svg.replace("<svg ", '<svg direction="ltr" overflow="visible" ', 1)
+    svg = svg.replace("<svg ", '<svg role="img" direction="ltr" overflow="visible" ', 1)
     # The title goes in through a function: as a replacement string, a \\d or \\1 in it would be read as a pattern.
-    title = f"<title>{escape(chart.title)}</title>"
+    title = f"<title>{escape(chart.title)}</title><desc>{escape(alt or chart.title)}</desc>"
+    svg = re.sub(r"\s*<desc>.*?</desc>", "", svg, count=1, flags=re.S)  # reportlab's own, "..."
     return re.sub(r"<title>.*?</title>", lambda _: title, svg, count=1, flags=re.S)
 
 

@@ -13,7 +13,6 @@ from openpyxl.drawing.image import Image as XLImage
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from ...adapters import openpyxl as openpyxl_adapter
 from ...errors import Problem, SpecError
@@ -70,7 +69,7 @@ class XlsxWriter:
             # ExcelWriter rather than Workbook.save, which would stamp the time of
             # saving over the creation time asked for.
             with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-                ExcelWriter(builder.workbook, archive).save()
+                openpyxl_adapter.DescribedChartsWriter(builder.workbook, archive).save()
         except BaseException:
             discard(builder.workbook)
             raise
@@ -405,7 +404,9 @@ class _Builder:
         assert place.sheet is not None
         self.grid.layout(sheet, place.table.columns, place.sheet)
         # The chart first, where a reader looks; its numbers below, where they can be changed.
-        sheet.add_chart(chart.native_chart(block, place.chart, sheet, self.style), "A1")
+        drawn = chart.native_chart(block, place.chart, sheet, self.style)
+        openpyxl_adapter.describe_chart(drawn, markup.xml_safe(place.alt or block.title))
+        sheet.add_chart(drawn, "A1")
         sheet.skip_to(chart.DATA_ROW - 2)
         self._sheet_caption(sheet, place.caption)
         sheet.skip_to(chart.DATA_ROW)
