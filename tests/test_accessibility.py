@@ -214,3 +214,25 @@ def test_text_marked_with_its_language_carries_it_in_word_and_on_the_page(tmp_pa
         if run._r.rPr is not None and run._r.rPr.find(f"{w}lang") is not None
     ]
     assert langs == [("ثلاثة", {"bidi": "ar"}), ("trois", {"val": "fr"})]
+
+
+def test_colours_of_the_specs_own_style_are_warned_of_where_the_spec_gives_them(tmp_path):
+    spec = """\
+        title: T
+        classification: OFFICIAL
+        style:
+          accent: "#999999"
+          marking: {colour: "#FFAAAA"}
+        sections:
+          - heading: H
+            content:
+              - paragraph: Text.
+        """
+    doc = loads(textwrap.dedent(spec), "own.yaml", tmp_path)
+    assert [str(f) for f in check(doc)] == [
+        "own.yaml:4:11: contrast: the title, level-1 headings and level-2 headings: #999999 on #FFFFFF has a "
+        "contrast of 2.8:1; large text needs 3:1",
+        "own.yaml:4:11: contrast: key-judgement callouts' titles: #999999 on #F5F5F5 has a contrast of 2.6:1; "
+        "text needs 4.5:1",
+        "own.yaml:5:21: contrast: the marking: #FFAAAA on #FFFFFF has a contrast of 1.8:1; text needs 4.5:1",
+    ]
