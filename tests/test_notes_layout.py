@@ -208,3 +208,33 @@ def test_a_briefing_without_apparatus_is_laid_out_as_before():
     assert doc.notes == () and not any(isinstance(n.node, SourceList) for n in walk(doc.body))
     para = doc.body[0].children[1].node
     assert plain(para.text) == "Text @name"
+
+
+def test_works_of_the_same_authors_and_year_are_told_apart_by_a_letter(tmp_path):
+    refs = [
+        {
+            "id": "snap",
+            "type": "report",
+            "title": "Snapshot",
+            "author": [{"literal": "OCHA"}],
+            "issued": {"date-parts": [[2026]]},
+        },
+        {
+            "id": "plan",
+            "type": "report",
+            "title": "Response plan",
+            "author": [{"literal": "OCHA"}],
+            "issued": {"date-parts": [[2026]]},
+        },
+    ]
+    (tmp_path / "refs.json").write_text(json.dumps(refs), encoding="utf-8")
+    body = '[paragraph: "[@snap, p. 2] and @plan."]'
+    spec = f"title: T\nsources: refs.json\nsections:\n  - heading: H\n    content: {body}\n"
+    doc = lay_out(loads(spec, "spec.yaml", tmp_path))
+    para = doc.body[0].children[1].node
+    assert [(s.text, s.target) for s in para.text if isinstance(s, InternalLink)] == [
+        ("(OCHA, 2026b, p. 2)", "ref-snap"),
+        ("OCHA (2026a)", "ref-plan"),
+    ]
+    entries = [plain(n.node.text) for n in walk(doc.body) if isinstance(n.node, SourceEntry)]
+    assert entries == ["OCHA. (2026a). Response plan.", "OCHA. (2026b). Snapshot."]

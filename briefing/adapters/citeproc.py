@@ -95,6 +95,11 @@ def is_note_style(name: str) -> bool:
     return style(name).root.get("class") == "note"
 
 
+def adds_year_suffix(name: str) -> bool:
+    """Whether the style tells works of the same authors and year apart by a letter ("2026a", "2026b")."""
+    return style(name).root.citation.get("disambiguate-add-year-suffix") == "true"
+
+
 class Processor:
     """Citations and the bibliography of one briefing, in one style."""
 

@@ -60,7 +60,10 @@ class Apparatus:
         self.notes: list[LaidNote] = []
         self.targets = targets(doc)
         self.entries = {ref.key: ref.csl for ref in doc.references}
-        self.processor = citeproc.Processor(doc.citation_style, [ref.csl for ref in doc.references])
+        cited = [s for text, _ in texts(doc) for s in _spans(text) if isinstance(s, Citation) and self.known(s)]
+        if doc.references and citeproc.adds_year_suffix(doc.citation_style):
+            self.entries = year_suffixes(self.entries, [c.key for span in cited for c in span.cites])
+        self.processor = citeproc.Processor(doc.citation_style, list(self.entries.values()))
         self.in_notes = bool(doc.references) and citeproc.is_note_style(doc.citation_style)
         self.registered: dict[Cites, object] = {}
         self.worded: dict[int, tuple[Table, tuple[tuple[int, int, Inline], ...]]] = {}
@@ -239,6 +242,23 @@ def _joined(spans: list[Span]) -> Inline:
         else:
             made.append(span)
     return tuple(made)
+
+
+def year_suffixes(entries: dict[str, dict[str, object]], cited: list[str]) -> dict[str, dict[str, object]]:
+    """The works cited, those of the same authors and year told apart by a letter after the year
+    ("OCHA, 2026a"), in the order of their titles, as author-date styles ask: citeproc-py does not do it,
+    but writes the letter given as CSL's ``year-suffix``."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for key in dict.fromkeys(cited):
+        entry = entries[key]
+        groups.setdefault((_authors(entry) or str(entry.get("title", "")), _year(entry)), []).append(key)
+    made = dict(entries)
+    for (_, year), keys in groups.items():
+        if year and len(keys) > 1:
+            ordered = sorted(keys, key=lambda k: str(entries[k].get("title", "")).casefold())
+            for letter, key in zip("abcdefghijklmnopqrstuvwxyz", ordered, strict=False):
+                made[key] = {**entries[key], "year-suffix": letter}
+    return made
 
 
 def targets(doc: Briefing) -> dict[str, str]:
