@@ -22,7 +22,7 @@ from .model import Briefing, Chart, Image, Inline, Paragraph, Pos, Table, plain
 from .style import script_of_language, script_runs
 from .walk import walk
 
-VAGUE_LINKS = frozenset({"here", "click here", "click", "more", "read more", "this"})
+VAGUE_LINKS = frozenset({"here", "click here", "click", "link", "this link", "more", "read more", "this"})
 """Link texts that do not say where a link leads, read out of context in a screen reader's list of links."""
 
 

@@ -236,3 +236,17 @@ def test_colours_of_the_specs_own_style_are_warned_of_where_the_spec_gives_them(
         "text needs 4.5:1",
         "own.yaml:5:21: contrast: the marking: #FFAAAA on #FFFFFF has a contrast of 1.8:1; text needs 4.5:1",
     ]
+
+
+def test_a_link_is_found_when_its_words_do_not_say_where_it_leads():
+    texts = [
+        "[here](https://a.org/x)",
+        "[Click here.](https://a.org/x)",
+        "[link](https://a.org/x)",
+        "[Read more](https://a.org/x)",
+    ]
+    fine = ["[the report](https://a.org/x)", "[desk@a.org](mailto:desk@a.org)", "[a.org's register](https://a.org)"]
+    at = Pos("s.yaml", 3, 5)
+    found = check(pack(*(Paragraph(parse_inline(text), pos=at) for text in texts + fine)))
+    assert [f.rule for f in found] == ["link-text"] * len(texts)
+    assert [f.message.split("'")[1] for f in found] == ["here", "Click here.", "link", "Read more"]
