@@ -9,6 +9,9 @@ from openpyxl import load_workbook
 
 from briefing import loads
 from briefing.layout import lay_out
+from briefing.layout.geometry import PADDING
+from briefing.layout.measure import width
+from briefing.layout.sheets import SHEET_PT
 from briefing.layout.tree import NoteMark
 from briefing.model import Briefing, Paragraph, Section, Span, Table
 from briefing.reading.inline import parse_inline
@@ -132,3 +135,29 @@ sections:
     under = [row[0] for row in sheet.iter_rows() if row[0].value and str(row[0].value).startswith(("Source", "["))]
     assert [c.value for c in under] == ["Source: Africa desk, مكتب أفريقيا", "[1] مؤكدة."]
     assert all(c.alignment.readingOrder == 2 for c in under), "a line starting in Latin letters starts at the right too"
+
+
+def test_a_sheet_column_is_as_wide_as_its_worded_cells_as_the_sheet_shows_them(tmp_path):
+    spec = """\
+title: T
+sections:
+  - heading: H
+    content:
+      - table:
+          title: Incidents
+          columns: [Region, "Against personnel^[Killings and abductions.]"]
+          rows: [["Dosso^[On the Niamey road.]", 2], [Agadez, 3]]
+"""
+    doc = lay_out(loads(spec, "t.yaml"))
+    (place,) = [place for node, place in doc.flow if isinstance(node, Table)]
+    sheet = place.sheet
+
+    def chars(text, bold=False):
+        return (width(text, SHEET_PT, sheet.family, bold) + 2 * PADDING) / sheet.digit
+
+    assert sheet.columns[1].chars >= round(chars("Against personnel[1]", bold=True), 1)
+    assert sheet.columns[0].chars >= round(chars("Dosso[2]"), 1)
+    path = tmp_path / "t.xlsx"
+    XlsxWriter().write(doc, path)
+    widths = load_workbook(path)["Incidents"].column_dimensions
+    assert (widths["A"].width, widths["B"].width) == (sheet.columns[0].chars, sheet.columns[1].chars)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from ..errors import Problem
-from ..model import Block, Briefing, Callout, Chart, Image, ListBlock, Paragraph, Section, Sources, Span, Table
+from ..model import Block, Briefing, Callout, Chart, Image, ListBlock, Paragraph, Section, Sources, Span, Table, plain
 from ..style import Style
 from . import flow
 from .apparatus import Apparatus, source_anchor, sources_section
@@ -27,7 +27,7 @@ from .geometry import TableGeometry, chart_table, geometry
 from .looks import Looks, TableLook, TextLook, looks_of
 from .marks import marked_caption, marked_notes, marked_paragraph, marked_text
 from .numbering import Counter
-from .sheets import sheet_geometry
+from .sheets import sheet_geometry, widened
 from .text import meta_line
 from .tree import (
     Box,
@@ -45,6 +45,7 @@ from .tree import (
     SourceEntry,
     SourceList,
     Summary,
+    sheet_text,
 )
 
 __all__ = [
@@ -233,9 +234,11 @@ class _Builder:
                 laid = geometry(block, self.style)
                 if laid.broken:
                     self.warnings.append(Problem(block.pos, _broken(laid)))
-                sheet = sheet_geometry(laid, self.style)
                 caption = marked_caption(self.counter.table(block), block, self.style)
                 cells = self.apparatus.cells(block)
+                # A sheet's columns hold the cells worded here as a sheet shows them, marks in brackets.
+                worded = ((col, plain(sheet_text(text)), row < 0) for row, col, text in cells)
+                sheet = widened(sheet_geometry(laid, self.style), worded)
                 credit = self.apparatus.credit(block)
                 return Place(
                     keep,

@@ -19,8 +19,8 @@ wide for a sheet wrap; a table with none costs nothing here.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 
 from ..model import Rows
 from ..style import FontFamily, Style
@@ -105,6 +105,17 @@ def sheet_geometry(laid: TableGeometry, style: Style) -> SheetGeometry:
         chars = (column.max_content * scale + 2 * PADDING) / digit
         columns.append(SheetColumn(round(min(chars, WIDEST_CHARS), 1), chars > WIDEST_CHARS))
     return SheetGeometry(tuple(columns), LINE_PT, laid.body, laid.shows, family, digit)
+
+
+def widened(sheet: SheetGeometry, texts: Iterable[tuple[int, str, bool]]) -> SheetGeometry:
+    """``sheet`` with each column as wide as the texts given for it (column, text, bold), up to
+    ``WIDEST_CHARS``: the cells the layout words itself as a sheet shows them ("41[3]", a header's bold)."""
+    columns = list(sheet.columns)
+    for col, text, bold in texts:
+        chars = (width(text, SHEET_PT, sheet.family, bold) + 2 * PADDING) / sheet.digit
+        if chars > columns[col].chars:
+            columns[col] = replace(columns[col], chars=round(min(chars, WIDEST_CHARS), 1))
+    return replace(sheet, columns=tuple(columns))
 
 
 def _counted(texts: Iterator[str], room: float, family: FontFamily, digit: float) -> Iterator[int]:

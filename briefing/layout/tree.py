@@ -86,6 +86,23 @@ class NoteMark(Span):
     """The note's number, counted through the document; ``LaidDocument.notes`` holds its text."""
 
 
+def sheet_text(text: Inline) -> Inline:
+    """``text`` as a spreadsheet cell shows it, which holds no superscript: each note's mark as its number
+    in brackets after the text it qualifies ("41[3]"), cross-references and citations as their words.
+
+    A raised or superscript-digit "³" would read as a power after a figure ("40%³"), two marks side by
+    side as one number ("¹²"), and either is lost when a cell is copied, filtered, searched or saved as
+    CSV; "[3]" reads the same in every program, font and screen reader."""
+    return tuple(
+        Span(f"[{span.number}]", span.bold, span.italic)
+        if isinstance(span, NoteMark)
+        else Span(span.text, span.bold, span.italic)
+        if isinstance(span, InternalLink)
+        else span
+        for span in text
+    )
+
+
 @dataclass(frozen=True)
 class Note:
     """A note's own text, numbered once for every format."""

@@ -1,9 +1,7 @@
 """Notes, cross-references and citations in a workbook: the text as cells show it, and where each link lands.
 
 A cell holds text, not superscripts: a note's mark stands in the text as its number in brackets,
-"fell by 40%[3]". A raised or superscript-digit "³" would read as a power after a figure ("40%³"),
-two marks side by side would read as one number ("¹²"), and either is lost when a cell is copied,
-filtered, searched or saved as CSV; "[3]" reads the same in every program, font and screen reader.
+"fell by 40%[3]", as the layout words it for sheets (``sheet_text``, whose docstring says why).
 Cross-references and citations are their words in the text. A cross-reference also links, from the
 narrative's Links column, to its target: a table's or chart's sheet, or the row of a heading, callout
 or picture on the narrative sheet. A credit or note row under a table links to what it cites first,
@@ -19,19 +17,6 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from ...adapters import openpyxl as openpyxl_adapter
 from ...layout.tree import InternalLink, LaidDocument, NoteMark, SourceEntry
 from ...model import Inline, Span
-
-
-def marked(text: Inline) -> Inline:
-    """``text`` as a cell shows it: each note's mark as its number in brackets, after the text it qualifies;
-    cross-references and citations as their words (the cell's links are listed apart)."""
-    return tuple(
-        Span(f"[{span.number}]", span.bold, span.italic)
-        if isinstance(span, NoteMark)
-        else Span(span.text, span.bold, span.italic)
-        if isinstance(span, InternalLink)
-        else span
-        for span in text
-    )
 
 
 def cited(*texts: Inline) -> list[int]:

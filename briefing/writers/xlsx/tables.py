@@ -28,11 +28,11 @@ from ...layout.geometry import Align, ColumnGeometry, align
 from ...layout.looks import TableLook
 from ...layout.measure import line_em, script_line_em
 from ...layout.sheets import SheetGeometry
+from ...layout.tree import sheet_text
 from ...model import Aggregate, Cell, Inline, Table, plain
 from ...number_formats import excel_format, fits
 from ...style import SCRIPT_FONTS, ScriptFont, scripts_in, sole_script
 from .. import markup
-from .notes import marked
 from .streamed import WRAP, RightToLeftText, Sheet, Slot, make, own_font, row_height, scripted
 
 SHEET_ROWS = 1_048_576
@@ -126,7 +126,7 @@ class Grid:
         """Header (in the sheet's next row), body rows, each as tall as the layout's lines for it, and an
         Excel table; returns the last row used. The cells the layout words itself (``worded``: row, column
         and text, row -1 the header) hold that text, their notes' numbers in it."""
-        texts = {(row, col): Worded(plain(marked(text))) for row, col, text in worded}
+        texts = {(row, col): Worded(plain(sheet_text(text))) for row, col, text in worded}
         names = header_names([texts.get((-1, i), name) for i, name in enumerate(table.columns)])
         top = sheet.add(self._header(sheet, names, cols), height=_height(names))
         formats = [excel_format(c.format) if c.format else ("#,##0" if c.grouped else None) for c in cols]

@@ -20,14 +20,14 @@ from ...layout import Box, CalloutTitle, Heading, Item, LaidDocument, Place, Tex
 from ...layout.geometry import chart_table
 from ...layout.measure import line_em
 from ...layout.numbering import Caption
-from ...layout.tree import InternalLink
+from ...layout.tree import InternalLink, sheet_text
 from ...model import Briefing, Callout, Chart, Image, Inline, PageBreak, Paragraph, Span, Table, plain
 from ...reproducible import build_time, fix_zip_times
 from ...style import Style
 from ...walk import walk
 from .. import markup
 from . import chart, tables
-from .notes import Anchors, cited, marked, note_line, source_anchors, targets
+from .notes import Anchors, cited, note_line, source_anchors, targets
 from .streamed import (
     MAX_CELL_CHARS,
     WRAP,
@@ -276,7 +276,8 @@ class _Builder:
         self.fill = PatternFill("solid", fgColor=colours.lighter(colour))  # behind its rows, as they are walked
 
     def visit_callout_title(self, node: CalloutTitle, place: Place) -> None:
-        self.inline_row((Span(plain(marked(node.text))),), self.look(self.looks.callout_title(node.kind)), self.fill)
+        title = (Span(plain(sheet_text(node.text))),)
+        self.inline_row(title, self.look(self.looks.callout_title(node.kind)), self.fill)
 
     def leave_callout(self, node: Callout, place: Place) -> None:
         self.fill = None
@@ -293,7 +294,7 @@ class _Builder:
             elif span.href:
                 listed.setdefault(span.href, None)
         first = next(iter(listed.values()), None)
-        self.row(rich(marked(text), font), font, list(listed), fill=fill, first_anchor=first)
+        self.row(rich(sheet_text(text), font), font, list(listed), fill=fill, first_anchor=first)
 
     def visit_image(self, block: Image, place: Place) -> None:
         assert place.caption is not None
@@ -340,7 +341,7 @@ class _Builder:
     def _sheet_caption(self, sheet: Sheet, caption: Caption) -> None:
         """A table's or chart's caption in its sheet's next row, in the layout's caption look: on one line,
         which runs on over the empty cells beside it."""
-        text = plain(marked(caption.spans))
+        text = plain(sheet_text(caption.spans))
         cell = make(sheet, text)
         cell.font = own_font(text, self.look(self.looks.caption))
         sheet.add([cell])
@@ -356,7 +357,7 @@ class _Builder:
             return
         sheet.add()
         for i, line in enumerate(lines):
-            text = plain(marked(line))
+            text = plain(sheet_text(line))
             cell = make(sheet, text)
             look = self.looks.meta if i == 0 and credit else self.looks.note
             cell.font = own_font(text, self.look(look))
@@ -426,7 +427,7 @@ class _Builder:
 
     def _link_row(self, caption: Caption, sheet_name: str) -> None:
         """A row of the narrative sheet that links to a table's or chart's sheet (and a Contents entry)."""
-        text = plain(marked(caption.spans))
+        text = plain(sheet_text(caption.spans))
         self.contents.append((text, sheet_name))
         self.row(text, self.look(self.looks.caption), to_sheet=sheet_name)
 
