@@ -211,7 +211,10 @@ def test_portion_marks_stand_before_paragraphs_headings_items_and_captions_in_ev
         ):
             assert shown in flat
     for text in (pdf_text(out / "weekly.pdf"), html_text(out / "weekly.html")):
-        assert "(S) Qxnoteword detail." in " ".join(text.split())  # a note is part of the portion citing it
+        flat = " ".join(text.split())
+        assert "(S) Qxnoteword detail." in flat  # a note is part of the portion citing it
+        assert "(S) Desk. (2026). Field report Qxsourceword" in flat  # a work cited only by SECRET text
+        assert "(O) OCHA. (2026). Open access snapshot" in flat
 
 
 def test_the_banner_is_the_highest_level_and_the_caveats_present_in_each_variant(spec, tmp_path):

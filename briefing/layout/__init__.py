@@ -25,7 +25,7 @@ from .apparatus import Apparatus, source_anchor, sources_section
 from .charts import alt_text, chart_scale
 from .geometry import TableGeometry, chart_table, geometry
 from .looks import Looks, TableLook, TextLook, looks_of
-from .marks import marked_caption, marked_notes, marked_paragraph, marked_text
+from .marks import marked_caption, marked_entries, marked_notes, marked_paragraph, marked_text
 from .numbering import Counter
 from .sheets import sheet_geometry, widened
 from .text import meta_line
@@ -224,7 +224,8 @@ class _Builder:
         """The sources list where a ``sources: true`` block (or the section that ends the briefing) places it."""
         draft = self.leaf(SourceList(block.pos))
         draft.children = [
-            _Draft(entry, place=Place(anchor=source_anchor(entry.key))) for entry in self.apparatus.sources(block.pos)
+            _Draft(entry, place=Place(anchor=source_anchor(entry.key)))
+            for entry in marked_entries(self.apparatus.sources(block.pos), self.apparatus.doc)
         ]
         return draft
 

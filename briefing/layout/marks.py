@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TypeVar
 
+from ..markings.nodes import descend
 from ..markings.portions import every_portion
-from ..model import Briefing, Inline, Marking, Paragraph, Span
+from ..model import Briefing, Citation, Inline, Marking, Paragraph, Span
 from ..style import Style
 from .numbering import Caption
-from .tree import Note
+from .tree import Note, SourceEntry
 
 P = TypeVar("P", bound=Paragraph)
 
@@ -49,3 +50,30 @@ def marked_notes(notes: Sequence[Note], doc: Briefing) -> tuple[Note, ...]:
     return tuple(
         replace(note, text=(Span(marks[note.pos] + " "), *note.text)) if marks.get(note.pos) else note for note in notes
     )
+
+
+_OWN_TEXT = frozenset({"content", "sections", "items", "rows", "marking", "pos", "style"})
+"""Fields of a portion that hold other portions, or no text: its citations are in the others."""
+
+
+def marked_entries(entries: Sequence[SourceEntry], doc: Briefing) -> list[SourceEntry]:
+    """Each entry of the sources list with the lowest mark of the portions that cite it: a work cited
+    only by SECRET text is listed as SECRET."""
+    scheme = doc.style.scheme
+    lowest: dict[str, Marking] = {}
+    for portion in every_portion(doc):
+        marking: Marking | None = getattr(portion, "marking", None)
+        if marking is None:
+            continue
+        for part in descend(portion, _OWN_TEXT):
+            if isinstance(part, Citation):
+                for cite in part.cites:
+                    known = lowest.get(cite.key)
+                    if known is None or scheme.rank(marking.level) < scheme.rank(known.level):
+                        lowest[cite.key] = marking
+    return [
+        replace(entry, text=(Span(scheme.mark(lowest[entry.key].level, lowest[entry.key].caveats) + " "), *entry.text))
+        if entry.key in lowest
+        else entry
+        for entry in entries
+    ]
