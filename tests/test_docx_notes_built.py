@@ -184,3 +184,22 @@ def test_endnotes_from_the_spec_are_words_endnotes_under_the_notes_heading(tmp_p
     assert found == {note.number: plain(note.text) for note in laid.notes}
     last = docx.Document(str(path)).paragraphs[-1]
     assert (last.style.name, last.text) == ("Heading 1", laid.notes_heading)
+
+
+@pytest.mark.parametrize("note_style", ["footnotes", "endnotes"])
+def test_a_citation_in_a_note_in_a_style_citing_in_notes_makes_a_file_libreoffice_opens(tmp_path, note_style):
+    shutil.copyfile(SPECS / "data" / "niger-access-sources.json", tmp_path / "refs.json")
+    spec = tmp_path / "spec.yaml"
+    text = SPEC.format(extra=f"note_style: {note_style}").replace(
+        "citation_style: apa", "citation_style: chicago-notes-bibliography"
+    )
+    spec.write_text(text, encoding="utf-8")
+    path, laid = built_from(spec, tmp_path / "brief.docx")
+    name = "word/footnotes.xml" if note_style == "footnotes" else "word/endnotes.xml"
+    notes = part(path, name)
+    assert not list(notes.iter(f"{W}footnoteReference")) and not list(notes.iter(f"{W}endnoteReference"))
+    printed = run_soffice(path, tmp_path)
+    assert printed.returncode == 0, printed.stderr
+    with pdfplumber.open(tmp_path / "brief.pdf") as pdf:
+        text = squash(" ".join(page.extract_text() for page in pdf.pages))
+    assert "Per OCHA, Niger: Humanitarian Access Snapshot" in text

@@ -238,3 +238,15 @@ def test_works_of_the_same_authors_and_year_are_told_apart_by_a_letter(tmp_path)
     ]
     entries = [plain(n.node.text) for n in walk(doc.body) if isinstance(n.node, SourceEntry)]
     assert entries == ["OCHA. (2026a). Response plan.", "OCHA. (2026b). Snapshot."]
+
+
+def test_a_citation_in_a_note_is_worded_in_the_note_when_the_style_cites_in_notes(tmp_path):
+    doc = laid(tmp_path, "citation_style: chicago-notes-bibliography")
+    assert not [n.number for n in doc.notes if any(isinstance(s, NoteMark) for s in n.text)]  # no note in a note
+    assert [plain(n.text) for n in doc.notes if plain(n.text).startswith(("Estimate", "Per"))] == [
+        "Estimate ACLED, “Conflict Events in Niger”; OCHA, Niger: Humanitarian Access Snapshot.",
+        "Per OCHA, Niger: Humanitarian Access Snapshot.",
+    ]
+    assert [n.number for n in doc.notes] == list(range(1, len(doc.notes) + 1))
+    per = next(n for n in doc.notes if plain(n.text).startswith("Per"))
+    assert [s.target for s in per.text if isinstance(s, InternalLink)] == ["ref-ocha2026"]

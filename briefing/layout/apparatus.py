@@ -86,16 +86,17 @@ class Apparatus:
 
     # -- texts --------------------------------------------------------------------------------
 
-    def text(self, text: Inline, pos: Pos, credit: bool = False) -> Inline:
-        """A text of the briefing with its notes numbered, its citations and cross-references worded."""
+    def text(self, text: Inline, pos: Pos, credit: bool = False, in_note: bool = False) -> Inline:
+        """A text of the briefing with its notes numbered, its citations and cross-references worded
+        (``in_note``: the text of a note, where a style that cites in notes words the citation itself)."""
         if all(type(span) is Span for span in text):
             return text
         made: list[Span] = []
         for span in text:
             if isinstance(span, Note):
-                made.append(self._note(self.text(span.content, pos), pos))
+                made.append(self._note(self.text(span.content, pos, in_note=True), pos))
             elif isinstance(span, Citation):
-                made.extend(self._citation(span, pos, credit))
+                made.extend(self._citation(span, pos, credit, in_note))
             elif isinstance(span, CrossRef):
                 made.append(self._crossref(span))
             else:
@@ -113,9 +114,11 @@ class Apparatus:
             return Span(span.text, span.bold, span.italic)
         return InternalLink(wording, span.bold, span.italic, target=span.target)
 
-    def _citation(self, span: Citation, pos: Pos, credit: bool) -> list[Span]:
+    def _citation(self, span: Citation, pos: Pos, credit: bool, in_note_text: bool = False) -> list[Span]:
         if not self.known(span):
             return [Span(span.text, span.bold, span.italic, span.href)]
+        if self.in_notes and in_note_text:
+            return self._in_note(span)
         in_note = self.in_notes and not credit  # a note style cites in notes, as pandoc does
         made: list[Span] = []
         named: list[Span] = []
@@ -133,6 +136,21 @@ class Apparatus:
             made.extend(self._links(worded, cites, span))
         if in_note:
             return [*named, self._note(tuple(made), pos)]
+        return made
+
+    def _in_note(self, span: Citation) -> list[Span]:
+        """A citation in the text of a note, in a style that cites in notes: worded there, as the note
+        it would have been, without a note of its own (a note holds no note) and without its full stop,
+        the note's own sentence going on or ending after it."""
+        made: list[Span] = []
+        for i, cites in enumerate(_citations(span, False)):
+            if i:
+                made.append(Span("; ", span.bold, span.italic))
+            worded = self.processor.cite(self._register(cites))  # type: ignore[arg-type]
+            made.extend(self._links(worded, cites, span))
+        last = made[-1] if made else None
+        if last is not None and last.text.endswith("."):
+            made[-1] = replace(last, text=last.text[:-1])
         return made
 
     def _links(self, worded: Inline, cites: Cites, span: Citation) -> list[Span]:
