@@ -9,8 +9,9 @@ import pytest
 from briefing import build, load
 from briefing.cli import main
 from briefing.model import tables
+from briefing.writers.markup import has_rtl
 
-from .conftest import DATA, SPECS, docx_text, html_text, pdf_text, squash, xlsx_text
+from .conftest import DATA, SPECS, docx_text, html_text, pdf_text, rtl_key, squash, xlsx_text
 
 READERS = {"docx": docx_text, "html": html_text, "pdf": pdf_text, "xlsx": xlsx_text}
 ALL_SPECS = sorted(SPECS.glob("*.yaml"))
@@ -30,7 +31,11 @@ def test_every_spec_builds_in_every_format(spec, fmt, tmp_path):
     doc = load(spec)
     assert doc.title in text
     for section in doc.sections:
-        assert squash("".join(s.text for s in section.heading)) in text
+        heading = squash("".join(s.text for s in section.heading))
+        if fmt == "pdf" and has_rtl(heading):  # pypdf turns a lam-alef's letters round
+            assert rtl_key(heading) in rtl_key(text), heading
+        else:
+            assert heading in text
 
 
 def seed_pieces() -> list[str]:
