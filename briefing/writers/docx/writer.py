@@ -426,19 +426,17 @@ class _Builder:
         self.runs.inline(para, place.caption.spans)
         self.runs.bookmarks.around(para, place.anchor)
         para.paragraph_format.keep_with_next = place.credit is not None or None
-        credit = self._credit(place)
-        if credit is not None:
-            credit.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._credit(place, WD_ALIGN_PARAGRAPH.CENTER)
 
-    def _credit(self, place: Place) -> DocxParagraph | None:
+    def _credit(self, place: Place, align: WD_ALIGN_PARAGRAPH | None = None) -> None:
         """The credit line under a table or figure ("Source: ..."), in its caption's size and colour, not bold."""
         if not place.credit:
-            return None
+            return
         para = self.document.add_paragraph()
+        para.alignment = align  # type: ignore[assignment]  # None keeps the style's, as python-docx documents
         self.runs.inline(para, place.credit)
         self.runs.sized(para, self.laid.looks.caption.size, colour=self.laid.looks.caption.colour)
         para.paragraph_format.space_before = Pt(3)
-        return para
 
     # -- callouts ----------------------------------------------------------
 
