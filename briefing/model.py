@@ -310,6 +310,9 @@ class Table:
     """Its protective marking, own or inherited; None in a pack that marks no portions."""
     data_files: tuple[Path, ...] = field(default=(), compare=False, repr=False, kw_only=True)
     """The data files its rows were read from: a variant that withholds it names none of them."""
+    title_text: Inline = field(default=(), kw_only=True)
+    """The title as its caption reads it, when the spec's title holds notes, citations or cross-references;
+    empty for a title of plain words. ``title`` is then its words alone (a sheet's name, alternative text)."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.rows, Rows):
@@ -369,6 +372,9 @@ class Chart:
     """Its protective marking, own or inherited; None in a pack that marks no portions."""
     data_files: tuple[Path, ...] = field(default=(), compare=False, repr=False, kw_only=True)
     """The data files its rows were read from: a variant that withholds it names none of them."""
+    title_text: Inline = field(default=(), kw_only=True)
+    """The title as its caption reads it, when the spec's title holds notes, citations or cross-references;
+    empty for a title of plain words. ``title`` is then its words alone (a sheet's name, alternative text)."""
 
 
 @dataclass(frozen=True)

@@ -250,3 +250,26 @@ def test_a_citation_in_a_note_is_worded_in_the_note_when_the_style_cites_in_note
     assert [n.number for n in doc.notes] == list(range(1, len(doc.notes) + 1))
     per = next(n for n in doc.notes if plain(n.text).startswith("Per"))
     assert [s.target for s in per.text if isinstance(s, InternalLink)] == ["ref-ocha2026"]
+
+
+def test_a_note_in_a_table_or_chart_title_is_a_note_of_its_caption_before_those_of_its_cells(tmp_path):
+    (tmp_path / "refs.json").write_text(json.dumps(REFS), encoding="utf-8")
+    body = """\
+      - table: {title: "By region^[As drawn in 2011.]", columns: ["n^[Reported.]"], rows: [[1]]}
+      - chart: {type: bar, title: "Monthly^[ACLED data.]", caption: Events., x: m, y: n,
+          columns: [m, n], rows: [[Jan, 1]]}
+      - chart: {type: bar, title: "Weekly [@acled2026]", x: m, y: n, columns: [m, n], rows: [[Jan, 1]]}
+"""
+    spec = f"title: T\nsources: refs.json\nsections:\n  - heading: H\n    content:\n{body}"
+    doc = lay_out(loads(spec, "spec.yaml", tmp_path))
+    captions = [n.place.caption for n in walk(doc.body) if n.place.caption]
+    assert [str(c) for c in captions] == [
+        "Table 1: By region1",
+        "Figure 1: Monthly.3 Events.",
+        "Figure 2: Weekly (ACLED, 2026)",
+    ]
+    assert [plain(n.text) for n in doc.notes] == ["As drawn in 2011.", "Reported.", "ACLED data."]
+    assert [s.number for s in captions[1].text if isinstance(s, NoteMark)] == [3]
+    assert [(s.text, s.target) for s in captions[2].text if isinstance(s, InternalLink)] == [
+        ("(ACLED, 2026)", "ref-acled2026")
+    ]

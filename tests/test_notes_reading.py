@@ -319,3 +319,21 @@ def test_a_sources_block_takes_true():
     assert errors("- sources: yes please\n") == [
         "spec.yaml:16:18: sources takes the value true: the list of sources stands here"
     ]
+
+
+def test_a_note_or_citation_in_a_table_or_chart_title_is_read_as_such_and_kept_out_of_its_words():
+    doc = load(
+        """\
+        - table: {title: "Incidents by region^[As drawn in 2011.]", columns: [a], rows: [[1]]}
+        - chart: {type: bar, title: "Monthly [@acled2026]", x: m, y: n, columns: [m, n], rows: [[Jan, 1]]}
+        """
+    )
+    table, chart = doc.sections[0].content
+    assert table.title == "Incidents by region" and chart.title == "Monthly"
+    assert table.title_text == (
+        Span("Incidents by region"),
+        Note("^[As drawn in 2011.]", content=(Span("As drawn in 2011."),)),
+    )
+    assert [type(s).__name__ for s in chart.title_text] == ["Span", "Citation"]
+    plain_title = load("- table: {title: Incidents, columns: [a], rows: [[1]]}\n")
+    assert first(plain_title).title == "Incidents" and first(plain_title).title_text == ()

@@ -161,3 +161,17 @@ sections:
     XlsxWriter().write(doc, path)
     widths = load_workbook(path)["Incidents"].column_dimensions
     assert (widths["A"].width, widths["B"].width) == (sheet.columns[0].chars, sheet.columns[1].chars)
+
+
+def test_a_note_in_a_table_title_is_a_note_of_its_caption_and_leaves_the_sheet_name(tmp_path):
+    (tmp_path / "refs.json").write_text("[]", encoding="utf-8")
+    spec = (
+        "title: T\nsections:\n  - heading: H\n    content:\n"
+        '      - table: {title: "Incidents by region^[As drawn in 2011.]", columns: [a], rows: [[1]]}\n'
+    )
+    path = tmp_path / "t.xlsx"
+    XlsxWriter().write(lay_out(loads(spec, "spec.yaml", tmp_path)), path)
+    book = load_workbook(path)
+    assert book.sheetnames[1] == "Incidents by region"
+    cells = [str(c.value) for row in book.worksheets[1].iter_rows() for c in row if c.value is not None]
+    assert cells[0] == "Table 1: Incidents by region[1]" and "[1] As drawn in 2011." in cells

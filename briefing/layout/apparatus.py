@@ -201,8 +201,14 @@ class Apparatus:
                     for item in block.items
                 )
                 return replace(block, items=items)
-            case Chart() | Image() if block.caption:
+            case Chart() if block.title_text or block.caption:
+                title = self.text(block.title_text, block.pos)
+                return replace(block, title_text=title, caption=self.text(block.caption or (), block.pos) or None)
+            case Image() if block.caption:
                 return replace(block, caption=self.text(block.caption, block.pos))
+            case Table() if block.title_text:
+                titled = replace(block, title_text=self.text(block.title_text, block.pos))
+                return self._table(titled) if titled.marked else titled
             case Callout():
                 content = tuple(self.block(part) for part in block.content)
                 return replace(block, content=content)  # type: ignore[arg-type]
@@ -320,9 +326,13 @@ def _block_texts(blocks: tuple[Block, ...]) -> Iterator[tuple[Inline, bool]]:
                         yield item.lead, False
                     yield item.text, False
             case Table():
+                yield block.title_text, False
                 for _, _, text in sorted(block.marked, key=lambda cell: (cell[0], cell[1])):
                     yield text, False
-            case Chart() | Image() if block.caption:
+            case Chart():
+                yield block.title_text, False
+                yield block.caption or (), False
+            case Image() if block.caption:
                 yield block.caption, False
             case Callout():
                 yield from _block_texts(block.content)  # type: ignore[arg-type]

@@ -37,7 +37,8 @@ class Counter:
 
     def table(self, table: Table) -> Caption:
         self.tables += 1
-        return Caption(f"{self.labels.table} {self.tables}", (Span(table.title),) if table.title else ())
+        title = table.title_text or ((Span(table.title),) if table.title else ())
+        return Caption(f"{self.labels.table} {self.tables}", title)
 
     def figure(self, block: Chart | Image) -> Caption:
         self.figures += 1
@@ -52,7 +53,13 @@ def chart_caption(chart: Chart) -> Inline:
 
     The title is the figure's name, as a table's is: it reads in the caption, not inside the drawing.
     """
+    title = chart.title_text or (Span(chart.title),)
     if not chart.caption:
-        return (Span(chart.title),)
-    stop = "" if chart.title.rstrip()[-1:] in ".?!:" else "."
-    return (Span(chart.title + stop + " "), *chart.caption)
+        return title
+    from .tree import NoteMark  # the tree holds captions: imported once both are made
+
+    words = len(title)
+    while words and isinstance(title[words - 1], NoteMark):
+        words -= 1  # a note on the title: its mark after the title's full stop
+    stop = "" if plain(title[:words]).rstrip()[-1:] in ".?!:" else "."
+    return (*title[:words], Span(stop), *title[words:], Span(" "), *chart.caption)

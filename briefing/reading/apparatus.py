@@ -79,6 +79,19 @@ def at_offset(r: Reader, node: Node, offset: int) -> Pos:
     return Pos(pos.file, pos.line, pos.col + offset + quotes // 2)
 
 
+def title(r: Reader, node: Node) -> tuple[str | None, Inline]:
+    """A table's or chart's title: its words alone (a sheet's name, alternative text), and, when it holds
+    notes, citations or cross-references, the text its caption shows with them; else ``()``."""
+    text = r.text(node)
+    if text is None or not marked(text):
+        return text, ()
+    spans = inline(r, node) or ()
+    if all(type(span) is Span for span in spans):
+        return text, ()
+    words = "".join(span.text for span in spans if type(span) is Span)
+    return " ".join(words.split()).rstrip(" ,;:"), spans
+
+
 def marked(text: object) -> bool:
     """Whether a value written in a table's cell may hold a note, citation or cross-reference."""
     return isinstance(text, str) and any(mark in text for mark in MARKS)

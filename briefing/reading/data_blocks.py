@@ -14,6 +14,7 @@ from ..model import CHART_KINDS, COLUMN_TYPES, Chart, ChartKind, FormatKind, Inl
 from ..number_formats import currency_precision, is_currency
 from . import frames, shapes
 from .apparatus import cells, inline, marked, read_id
+from .apparatus import title as read_title
 from .computed import COMPUTED_KINDS, DEFAULT_NAMES, Computed, compute
 from .datafiles import Columns, DataError, DataFiles, Frame, SourceOptions, Spent, blank_missing
 from .reader import Reader, did_you_mean
@@ -30,7 +31,7 @@ def read_table(r: Reader, node: Node) -> Table | None:
     if keys is None:
         return None
     before = len(r.problems)
-    title = r.text(keys["title"]) if "title" in keys else None
+    title, title_text = read_title(r, keys["title"]) if "title" in keys else (None, ())
     split = r.boolean(keys["split_sheets"]) if "split_sheets" in keys else False
     ident = read_id(r, keys["id"], "tbl") if "id" in keys else None
     credit = inline(r, keys["credit"]) if "credit" in keys else None
@@ -60,6 +61,7 @@ def read_table(r: Reader, node: Node) -> Table | None:
         credit,
         tuple(noted),
         pos=r.pos(node),
+        title_text=title_text,
     )
 
 
@@ -93,7 +95,7 @@ def read_chart(r: Reader, node: Node) -> Chart | None:
     if keys is None or not {"type", "title", "x", "y"} <= keys.keys():
         return None
     kind = r.choice(keys["type"], CHART_KINDS)
-    title = r.text(keys["title"])
+    title, title_text = read_title(r, keys["title"])
     x_title = r.text(keys["x_title"]) if "x_title" in keys else None
     y_title = r.text(keys["y_title"]) if "y_title" in keys else None
     caption = inline(r, keys["caption"]) if "caption" in keys else None
@@ -135,6 +137,7 @@ def read_chart(r: Reader, node: Node) -> Chart | None:
         credit,
         alt or None,
         pos=r.pos(node),
+        title_text=title_text,
     )
 
 
