@@ -366,6 +366,39 @@ def test_a_paragraph_that_refers_to_something_above_its_level_is_refused():
     ]
 
 
+def test_a_reference_in_a_note_is_judged_like_one_in_the_text_that_holds_the_note():
+    eyes_only = "marked SECRET UK EYES ONLY: its readers may not read what it points at; mark this"
+    assert _errors("""\
+        title: T
+        classification: SECRET
+        summary:
+          - text: Summary item.^[See @tbl-secret.]
+        sections:
+          - heading: Open^[see @tbl-secret]
+            content:
+              - paragraph: Open text.^[See @tbl-secret, and @tbl-secret again.]
+              - table:
+                  columns: ["Col^[see @tbl-secret]", B]
+                  rows: [["cell^[see @tbl-secret]", 1]]
+                  credit: "Desk.^[see @tbl-secret]"
+              - table:
+                  id: tbl-secret
+                  columns: [A]
+                  rows: [[x]]
+                classification: SECRET
+                caveats: UK EYES ONLY
+        """) == [
+        f"spec.yaml:4:5: this list item, marked OFFICIAL, refers to 'tbl-secret' (line 14), {eyes_only} list item "
+        "at least as high, or refer to something else",
+        f"spec.yaml:6:5: this section, marked OFFICIAL, refers to 'tbl-secret' (line 14), {eyes_only} section "
+        "at least as high, or refer to something else",
+        f"spec.yaml:8:9: this paragraph, marked OFFICIAL, refers to 'tbl-secret' (line 14), {eyes_only} paragraph "
+        "at least as high, or refer to something else",
+        f"spec.yaml:10:11: this table, marked OFFICIAL, refers to 'tbl-secret' (line 14), {eyes_only} table "
+        "at least as high, or refer to something else",
+    ]
+
+
 def test_a_custom_scheme_is_a_few_lines_of_yaml_and_the_us_scheme_ships():
     doc = loads(
         textwrap.dedent("""\

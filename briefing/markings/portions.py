@@ -9,7 +9,7 @@ lowest level. Caveats add up: what a caveated section holds carries its caveats 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import TypeVar
 
 from ..errors import Problem
@@ -190,13 +190,18 @@ def resolve(doc: Briefing, ceiling_pos: Pos | None = None) -> tuple[Briefing, li
     return replace(marked, classification=banner(marked)), [*resolver.problems, *upward_references(marked)]
 
 
-_PARTS = frozenset({"content", "sections", "items", "rows", "marking", "pos", "style"})
-"""Fields that hold other portions (checked on their own) or no text."""
+_HELD = {Section: ("content", "sections"), Callout: ("content",), ListBlock: ("items",)}
+"""The fields of a portion that hold other portions, checked on their own. Only these: a note's
+``content`` is the text of the portion the note stands in."""
+_NO_TEXT = frozenset({"marking", "pos", "style"})
 
 
 def _references(portion: object) -> Iterator[CrossRef]:
     """The cross-references in a portion's own text: its text, heading, caption, cells, credit and notes."""
-    return (node for node in descend(portion, _PARTS) if isinstance(node, CrossRef))
+    held = _HELD.get(type(portion), ())
+    for f in fields(portion):  # type: ignore[arg-type]
+        if f.name not in held and f.name not in _NO_TEXT:
+            yield from (node for node in descend(getattr(portion, f.name), _NO_TEXT) if isinstance(node, CrossRef))
 
 
 def upward_references(doc: Briefing) -> list[Problem]:
@@ -209,8 +214,8 @@ def upward_references(doc: Briefing) -> list[Problem]:
         marking = _own(portion)
         if marking is None:
             continue
-        for ref in _references(portion):
-            target = targets.get(ref.target)
+        for aim in dict.fromkeys(ref.target for ref in _references(portion)):  # each target once a portion
+            target = targets.get(aim)
             aimed = _own(target) if target is not None else None
             if aimed is None or (
                 scheme.rank(aimed.level) <= scheme.rank(marking.level) and set(aimed.caveats) <= set(marking.caveats)
@@ -222,7 +227,7 @@ def upward_references(doc: Briefing) -> list[Problem]:
             found.append(
                 Problem(
                     getattr(portion, "pos", doc.pos),
-                    f"this {what}, marked {scheme.banner(marking.level, marking.caveats)}, refers to '{ref.target}'"
+                    f"this {what}, marked {scheme.banner(marking.level, marking.caveats)}, refers to '{aim}'"
                     f"{line}, marked {scheme.banner(aimed.level, aimed.caveats)}: its readers may not read what it "
                     f"points at; mark this {what} at least as high, or refer to something else",
                 )
