@@ -26,7 +26,6 @@ from reportlab.platypus import Flowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from ...adapters import reportlab as reportlab_adapter
-from ...model import Chart
 
 HEADING_TAGS = ("H1", "H2", "H3", "H4", "H5", "H6")
 """PDF/UA's numbered headings: a deeper heading is an H6."""
@@ -105,26 +104,6 @@ class Structure:
 def list_numbering(numbered: bool) -> str:
     """A list's attribute object: how its items are marked (a number, a bullet)."""
     return f"<</O /List /ListNumbering /{'Decimal' if numbered else 'Disc'}>>"
-
-
-def chart_alt(chart: Chart) -> str:
-    """A chart's alternative text, from its title and its data: what a reader who cannot see it is told."""
-    kind = {"bar": "Bar chart", "horizontal_bar": "Bar chart", "stacked_bar": "Stacked bar chart"}
-    kind |= {"line": "Line chart", "pie": "Pie chart"}
-    categories = [str(c) for c in chart.categories]
-    lines = [f"{kind.get(chart.kind, 'Chart')}: {chart.title}."]
-    for series in chart.series:
-        values = ", ".join(
-            f"{category} {_number(value)}" for category, value in zip(categories, series.values, strict=False)
-        )
-        lines.append(f"{series.name}: {values}.")
-    return " ".join(lines)
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "no value"
-    return f"{value:g}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 # -- marking flowables -------------------------------------------------------
