@@ -3,6 +3,7 @@ withheld word in any byte a lower variant's readers receive (files, mail bodies,
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.message
 import io
@@ -396,6 +397,43 @@ def test_a_reference_in_a_note_is_judged_like_one_in_the_text_that_holds_the_not
         "at least as high, or refer to something else",
         f"spec.yaml:10:11: this table, marked OFFICIAL, refers to 'tbl-secret' (line 14), {eyes_only} table "
         "at least as high, or refer to something else",
+    ]
+
+
+CALLOUT_EMPTIED = """\
+    title: T
+    classification: SECRET
+    sections:
+      - heading: Open heading
+        content:
+          - paragraph: Open paragraph refers to @box-handling.
+            classification: {level}
+          - callout:
+              id: box-handling
+              title: Source handling
+              content:
+                - paragraph: Qxboxword secret paragraph inside an unmarked box.
+                  classification: SECRET
+    """
+
+
+def test_a_reference_to_a_callout_a_variant_empties_is_refused_and_never_printed_raw():
+    assert _errors(CALLOUT_EMPTIED.format(level="OFFICIAL")) == [
+        "spec.yaml:6:9: this paragraph, marked OFFICIAL, refers to 'box-handling' (line 8), a callout of which "
+        "they may read nothing (what it holds is marked higher): its readers may not read what it points at; "
+        "mark this paragraph at least as high, or refer to something else"
+    ]
+    # A briefing made in code, past the reading's checks: the variant refuses rather than print the id.
+    doc = loads(textwrap.dedent(CALLOUT_EMPTIED.format(level="SECRET")), "spec.yaml")
+    section = doc.sections[0]
+    opened = dataclasses.replace(
+        section.content[0], marking=dataclasses.replace(section.content[0].marking, level="OFFICIAL")
+    )
+    doc = dataclasses.replace(doc, sections=(dataclasses.replace(section, content=(opened, *section.content[1:])),))
+    with pytest.raises(SpecError) as caught:
+        cleared(doc, clearance_of(doc, "OFFICIAL"))
+    assert [str(p) for p in caught.value.problems] == [
+        "spec.yaml:6:9: this paragraph refers to 'box-handling', which the OFFICIAL variant leaves out"
     ]
 
 

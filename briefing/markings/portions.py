@@ -205,7 +205,8 @@ def _references(portion: object) -> Iterator[CrossRef]:
 
 
 def upward_references(doc: Briefing) -> list[Problem]:
-    """A portion that points at something its own readers may not read (a higher level, a caveat it lacks)."""
+    """A portion that points at something its own readers may not read (a higher level, a caveat it lacks),
+    or at a callout or list of which they may read nothing (the variant for them leaves it out)."""
     scheme = doc.style.scheme
     portions = every_portion(doc)
     targets = {getattr(p, "id", None): p for p in portions if getattr(p, "id", None)}
@@ -217,22 +218,57 @@ def upward_references(doc: Briefing) -> list[Problem]:
         for aim in dict.fromkeys(ref.target for ref in _references(portion)):  # each target once a portion
             target = targets.get(aim)
             aimed = _own(target) if target is not None else None
-            if aimed is None or (
-                scheme.rank(aimed.level) <= scheme.rank(marking.level) and set(aimed.caveats) <= set(marking.caveats)
-            ):
+            if aimed is None or kept_for(scheme, marking, target):
                 continue
             what = _NAMES.get(type(portion), type(portion).__name__.lower())
             at = getattr(target, "pos", None)
             line = f" (line {at.line})" if at is not None and at.line else ""
+            if scheme.allows(marking.level, marking.caveats, aimed.level, aimed.caveats):
+                kind = _NAMES.get(type(target), "block")
+                held = f"a {kind} of which they may read nothing (what it holds is marked higher)"
+                judged = f"refers to '{aim}'{line}, {held}"
+            else:
+                judged = f"refers to '{aim}'{line}, marked {scheme.banner(aimed.level, aimed.caveats)}"
             found.append(
                 Problem(
                     getattr(portion, "pos", doc.pos),
-                    f"this {what}, marked {scheme.banner(marking.level, marking.caveats)}, refers to '{aim}'"
-                    f"{line}, marked {scheme.banner(aimed.level, aimed.caveats)}: its readers may not read what it "
-                    f"points at; mark this {what} at least as high, or refer to something else",
+                    f"this {what}, marked {scheme.banner(marking.level, marking.caveats)}, {judged}: its readers "
+                    f"may not read what it points at; mark this {what} at least as high, or refer to something else",
                 )
             )
     return found
+
+
+def left_out_references(doc: Briefing, variant: Briefing) -> list[Problem]:
+    """A portion of ``variant`` that refers to something of ``doc`` the variant left out. The checks above
+    refuse such a spec; this one stands behind them, so that a reference never reaches a reader as its id."""
+    ids = {getattr(p, "id", None) for p in every_portion(doc)} - {None}
+    kept = {getattr(p, "id", None) for p in every_portion(variant)}
+    found = []
+    for portion in every_portion(variant):
+        for aim in dict.fromkeys(ref.target for ref in _references(portion)):
+            if aim in ids and aim not in kept:
+                what = _NAMES.get(type(portion), "block")
+                found.append(
+                    Problem(
+                        getattr(portion, "pos", doc.pos),
+                        f"this {what} refers to '{aim}', which the {variant.classification} variant leaves out",
+                    )
+                )
+    return found
+
+
+def kept_for(scheme: Scheme, reader: Marking, node: object) -> bool:
+    """Whether the variant for readers of ``reader``'s level and caveats keeps ``node``: they may read it, and,
+    for a callout or a list, something it holds (the variant leaves out a callout or list it empties)."""
+    marking = _own(node)
+    if marking is not None and not scheme.allows(reader.level, reader.caveats, marking.level, marking.caveats):
+        return False
+    if isinstance(node, Callout):
+        return any(kept_for(scheme, reader, block) for block in node.content)
+    if isinstance(node, ListBlock):
+        return any(kept_for(scheme, reader, item) for item in node.items)
+    return True
 
 
 def banner(doc: Briefing) -> str | None:

@@ -54,6 +54,12 @@ class Scheme:
         """How high a level (by name) stands: 0 for the lowest."""
         return [lv.name for lv in self.levels].index(level)
 
+    def allows(
+        self, level: str, caveats: tuple[str, ...], marking_level: str, marking_caveats: tuple[str, ...]
+    ) -> bool:
+        """Whether readers cleared for ``level`` and ``caveats`` may read a portion so marked."""
+        return self.rank(marking_level) <= self.rank(level) and set(marking_caveats) <= set(caveats)
+
     def words(self) -> list[str]:
         """Every word a spec may use for a level, for did-you-mean hints."""
         return [w for lv in self.levels for w in (lv.name, lv.portion)]

@@ -20,7 +20,7 @@ from ..layout.text import meta_line
 from ..model import NOWHERE, Briefing, Callout, Chart, Citation, ListBlock, Marking, Pos, Rows, Section, Table, Variant
 from ..reading.reader import did_you_mean
 from .nodes import descend
-from .portions import banner, portions_marked
+from .portions import banner, left_out_references, portions_marked
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,9 @@ def cleared(doc: Briefing, clearance: Variant) -> Cleared:
     unread = set(sift.data_files) - set(_data_files(kept))
     kept = replace(kept, sources=tuple(path for path in doc.sources if path not in unread))
     kept = replace(kept, classification=banner(kept), variant=replace(clearance, withheld=len(sift.positions)))
+    dangling = left_out_references(doc, kept)
+    if dangling:
+        raise SpecError(dangling)
     words = _tokens(sift.texts) - _tokens([*_texts(kept), meta_line(kept)]) - furniture_words()
     notices = tuple(n for n in kept.notices if not _tokens([n[1]]) & words)
     kept = replace(
