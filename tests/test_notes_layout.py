@@ -273,3 +273,17 @@ def test_a_note_in_a_table_or_chart_title_is_a_note_of_its_caption_before_those_
     assert [(s.text, s.target) for s in captions[2].text if isinstance(s, InternalLink)] == [
         ("(ACLED, 2026)", "ref-acled2026")
     ]
+
+
+def test_a_citations_prefix_locator_and_suffix_are_worded_as_pandoc_words_them(tmp_path):
+    (tmp_path / "refs.json").write_text(json.dumps(REFS), encoding="utf-8")
+    texts = ["[see @smith2025; @ocha2026]", "[@ocha2026, pp. 33, 35-37, and elsewhere]", "[@ocha2026, for the data]"]
+    body = "".join(f"      - paragraph: {json.dumps(text)}\n" for text in texts)
+    doc = lay_out(
+        loads(f"title: T\nsources: refs.json\nsections:\n  - heading: H\n    content:\n{body}", "s.yaml", tmp_path)
+    )
+    assert [plain(n.node.text) for n in walk(doc.body) if type(n.node) is Paragraph] == [
+        "(OCHA, 2026; see Smith & Diallo, 2025)",
+        "(OCHA, 2026, pp. 33, 35–37, and elsewhere)",
+        "(OCHA, 2026, for the data)",
+    ]

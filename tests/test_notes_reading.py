@@ -67,6 +67,8 @@ def test_an_inline_note_keeps_its_markup_links_and_what_the_author_wrote():
         ("[@ocha2026, p. 4]", (Cite("ocha2026", "p. 4"),), False),
         ("[@ocha2026; see @acled2026, pp. 3-5]", (Cite("ocha2026"), Cite("acled2026", "pp. 3-5", "see")), False),
         ("@ocha2026", (Cite("ocha2026"),), True),
+        ("[see @ocha2026; @acled2026]", (Cite("ocha2026", "", "see"), Cite("acled2026")), False),
+        ("[e.g. @ocha2026, p. 4, for the data]", (Cite("ocha2026", "p. 4, for the data", "e.g."),), False),
     ],
 )
 def test_citations_as_pandoc_writes_them(text, cites, narrative):
@@ -79,6 +81,10 @@ def test_a_narrative_citation_stops_before_a_full_stop_and_an_email_address_is_t
     assert [type(s).__name__ for s in spans] == ["Span", "Citation", "Span"]
     assert spans[1].cites == (Cite("ocha2026"),)
     assert spans[2] == Span(". Write to desk@ocha.org.")
+
+
+def test_an_at_sign_inside_a_word_in_brackets_is_no_citation():
+    assert parse_inline("[me@home]") == (Span("[me@home]"),)
 
 
 def test_cross_references_as_quarto_writes_them():

@@ -55,6 +55,20 @@ LOCATOR_LABELS = {
 """The locators pandoc reads after a citation's comma ("p. 4", "chap. 2"), as CSL names them."""
 
 
+def split_locator(text: str) -> tuple[str, str, str]:
+    """What follows a citation's key and comma, as pandoc reads it: a locator's CSL label and value, then
+    a suffix ("p. 33, 35-37, and elsewhere": page "33, 35-37", suffix "and elsewhere"); no label when
+    the text starts with no locator's word, all of it then the suffix."""
+    label, _, rest = text.strip().partition(" ")
+    if label.lower() not in LOCATOR_LABELS or not rest.strip():
+        return "", "", text.strip()
+    first, *more = rest.split(",")
+    values = [first.strip()]
+    while more and more[0].strip()[:1].isdigit():
+        values.append(more.pop(0).strip())
+    return LOCATOR_LABELS[label.lower()], ", ".join(values), ",".join(more).strip()
+
+
 class StyleError(Exception):
     """A citation style that cannot be used; the message says why, in the author's words."""
 
@@ -116,11 +130,11 @@ class Processor:
         items = []
         for key, locator, prefix in cites:
             extra: dict[str, Any] = {}
-            label, _, value = locator.partition(" ")
-            if locator and label.lower() in LOCATOR_LABELS and value:
-                extra["locator"] = Locator(LOCATOR_LABELS[label.lower()], value.strip())
-            elif locator:
-                extra["suffix"] = ", " + locator
+            label, value, suffix = split_locator(locator)
+            if label:
+                extra["locator"] = Locator(label, value)
+            if suffix:
+                extra["suffix"] = ", " + suffix
             if prefix:
                 extra["prefix"] = prefix + " "
             items.append(CitationItem(key, **extra))

@@ -23,8 +23,9 @@ KEY = re.compile(r"[\w](?:[\w]|[:.#$%&\-+?<>~/](?=\w))*")
 """A citation key as pandoc reads one: letters, digits and _, with inner punctuation (``un:ocha-2026``),
 never ending in a full stop or comma, so that ``@ocha2026.`` cites ``ocha2026``."""
 
-_CITE_ITEM = re.compile(r"\s*(?P<prefix>[^@;]*?)\s*-?@(?P<key>" + KEY.pattern + r")(?P<rest>[^;]*)")
-"""One ``prefix @key, locator`` inside the brackets of a citation."""
+_CITE_ITEM = re.compile(r"\s*(?P<prefix>(?:[^@;]*?\s)?)\s*-?@(?P<key>" + KEY.pattern + r")(?P<rest>[^;]*)")
+"""One ``prefix @key, locator, suffix`` inside the brackets of a citation; the prefix ends in a space, as
+pandoc reads it (``[me@home]`` is no citation)."""
 
 
 def is_crossref(key: str) -> bool:
@@ -42,18 +43,21 @@ def _stars_only(state: StateInline, silent: bool) -> bool:
 
 
 def _bracketed(state: StateInline, silent: bool) -> bool:
-    """``[@a, p. 4; see @b]``: a citation (or, for one key such as ``tbl-x``, a cross-reference)."""
+    """``[@a, p. 4; see @b, chap. 2, for the data]``: a citation, each work with its
+    prefix, locator and suffix (or, for one key such as ``tbl-x``, a cross-reference)."""
     src, start = state.src, state.pos
-    if src[start] != "[" or "@" not in src[start + 1 : start + 3]:
-        return False
     end = src.find("]", start)
-    if end < 0 or src[end + 1 : end + 2] == "(" or "[" in src[start + 1 : end]:
-        return False  # a link, or no citation
+    if src[start] != "[" or end < 0 or "@" not in src[start + 1 : end]:
+        return False
+    if src[end + 1 : end + 2] in ("(", "{") or "[" in src[start + 1 : end]:
+        return False  # a link, words in another language, or no citation
     parts = [_CITE_ITEM.fullmatch(part) for part in src[start + 1 : end].split(";")]
     if not parts or any(p is None or p.group("prefix").endswith(("\\",)) for p in parts):
         return False
     if not silent:
-        cites = [(p.group("prefix"), p.group("key"), p.group("rest").strip().lstrip(",").strip()) for p in parts if p]
+        cites = [
+            (p.group("prefix").strip(), p.group("key"), p.group("rest").strip().lstrip(",").strip()) for p in parts if p
+        ]
         raw = src[start : end + 1]
         if len(cites) == 1 and is_crossref(cites[0][1]) and not cites[0][0] and not cites[0][2]:
             token = state.push("crossref", "", 0)
