@@ -609,3 +609,34 @@ def test_a_list_clearance_the_scheme_does_not_know_is_refused_before_anything_is
     )
     assert main(["send", str(spec), "--out", str(tmp_path / "out"), "--dry-run"]) == 2
     assert not (tmp_path / "out").exists()
+
+
+def test_a_list_without_a_clearance_is_refused_a_pack_that_is_secret_throughout(tmp_path, capsys):
+    spec = tmp_path / "whole.yaml"
+    spec.write_text(
+        textwrap.dedent("""\
+            title: T
+            classification: SECRET
+            sections:
+              - heading: Open
+                content:
+                  - paragraph: Qxwholeword whole pack secret, no portion marked.
+            distribution:
+              - name: ministers
+                to: [private.office@example.org]
+                clearance: SECRET
+              - name: partners
+                to: [partners@example.org]
+                formats: [pdf]
+            """),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    for chosen in ([], ["--list", "partners"]):
+        assert main(["send", str(spec), "--dry-run", "--out", str(out), *chosen]) == 2
+        assert capsys.readouterr().err.strip() == (
+            f"{spec}:11:5: the list 'partners' states no clearance, so it may receive only OFFICIAL text, and the "
+            "whole briefing is SECRET: give the list a 'clearance:', or mark the portions it may read"
+        )
+        assert not out.exists()
+    assert main(["send", str(spec), "--dry-run", "--out", str(out), "--list", "ministers"]) == 0

@@ -5,8 +5,9 @@ them. Before anything is sent, every list's files and message are read back (``l
 of the portions its variant withheld that neither the variant's text nor the list's own name, subject
 and note use; one found stops the whole send. A list without a ``clearance:`` receives the variant
 at the scheme's lowest level with no caveats: nothing above what every reader may read. A pack that
-marks no portions goes whole to every list, as before, unless a list states a clearance its
-classification is above (then it is refused).
+marks no portions is one portion at its classification: it goes whole to every list that may read it;
+a list whose clearance is below it, or a list without a clearance when it is above the lowest level,
+is refused with a line naming the list.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..distribution import DistributionList, read_lists
+from ..errors import Problem, SpecError
 from ..mail import Outgoing
 from ..model import Briefing
 from ..reading.loader import Options
@@ -40,8 +42,33 @@ class Plan:
 
 
 def marked(doc: Briefing, lists: Sequence[DistributionList]) -> bool:
-    """Whether lists receive variants: the pack marks portions, or a list states a clearance."""
-    return portions_marked(doc) or any(d.clearance for d in lists)
+    """Whether lists receive variants: the pack marks portions, a list states a clearance, or the whole
+    pack stands above the scheme's lowest level (a list without a clearance may not receive it)."""
+    return portions_marked(doc) or any(d.clearance for d in lists) or _above_lowest(doc) is not None
+
+
+def _above_lowest(doc: Briefing) -> str | None:
+    """The level of a pack that marks no portions, when it is a level of its scheme above the lowest."""
+    scheme = doc.style.scheme
+    whole = None if portions_marked(doc) or not doc.classification else scheme.level(doc.classification.strip())
+    return whole.name if whole is not None and scheme.rank(whole.name) > 0 else None
+
+
+def _unclear(doc: Briefing, lists: Sequence[DistributionList]) -> list[Problem]:
+    """Lists without a clearance, for a pack that is above the lowest level throughout: refused, one line each."""
+    whole = _above_lowest(doc)
+    if whole is None:
+        return []
+    lowest = doc.style.scheme.levels[0].name
+    return [
+        Problem(
+            dlist.pos,
+            f"the list '{dlist.name}' states no clearance, so it may receive only {lowest} text, and the whole "
+            f"briefing is {whole}: give the list a 'clearance:', or mark the portions it may read",
+        )
+        for dlist in lists
+        if not dlist.clearance
+    ]
 
 
 def plans(
@@ -53,6 +80,9 @@ def plans(
     stem: str,
 ) -> list[Plan]:
     """Each list's variant; the lists read again with each variant, whose banner their subjects show."""
+    unclear = _unclear(doc, lists)
+    if unclear:
+        raise SpecError(unclear)
     lowest = doc.style.scheme.levels[0].name
     made: dict[tuple[str, tuple[str, ...]], tuple[Cleared, dict[str, DistributionList]]] = {}
     found = []
