@@ -287,3 +287,17 @@ def test_a_citations_prefix_locator_and_suffix_are_worded_as_pandoc_words_them(t
         "(OCHA, 2026, pp. 33, 35–37, and elsewhere)",
         "(OCHA, 2026, for the data)",
     ]
+
+
+def test_a_citation_in_a_credits_words_stays_in_brackets_and_one_alone_reads_in_a_sentence(tmp_path):
+    (tmp_path / "refs.json").write_text(json.dumps(REFS), encoding="utf-8")
+    chart = "{type: bar, title: T, x: m, y: n, columns: [m, n], rows: [[Jan, 1]], credit: %s}"
+    credits = ['"OCHA monitoring, with ACLED [@acled2026]"', '"[@acled2026; @ocha2026, p. 2]"']
+    body = "".join(f"      - chart: {chart % credit}\n" for credit in credits)
+    doc = lay_out(
+        loads(f"title: T\nsources: refs.json\nsections:\n  - heading: H\n    content:\n{body}", "s.yaml", tmp_path)
+    )
+    assert [plain(n.place.credit) for n in walk(doc.body) if n.place.credit] == [
+        "Source: OCHA monitoring, with ACLED (ACLED, 2026)",
+        "Source: ACLED (2026); OCHA (2026, p. 2)",
+    ]

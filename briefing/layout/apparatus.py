@@ -88,7 +88,9 @@ class Apparatus:
 
     def text(self, text: Inline, pos: Pos, credit: bool = False, in_note: bool = False) -> Inline:
         """A text of the briefing with its notes numbered, its citations and cross-references worded
-        (``in_note``: the text of a note, where a style that cites in notes words the citation itself)."""
+        (``in_note``: the text of a note, where a style that cites in notes words the citation itself;
+        ``credit``: a credit line, whose citations are never notes, and read in a sentence when the
+        credit is nothing but citations)."""
         if all(type(span) is Span for span in text):
             return text
         made: list[Span] = []
@@ -96,7 +98,7 @@ class Apparatus:
             if isinstance(span, Note):
                 made.append(self._note(self.text(span.content, pos, in_note=True), pos))
             elif isinstance(span, Citation):
-                made.extend(self._citation(span, pos, credit, in_note))
+                made.extend(self._citation(span, pos, credit, in_note, credit and cited_alone(text)))
             elif isinstance(span, CrossRef):
                 made.append(self._crossref(span))
             else:
@@ -114,7 +116,9 @@ class Apparatus:
             return Span(span.text, span.bold, span.italic)
         return InternalLink(wording, span.bold, span.italic, target=span.target)
 
-    def _citation(self, span: Citation, pos: Pos, credit: bool, in_note_text: bool = False) -> list[Span]:
+    def _citation(
+        self, span: Citation, pos: Pos, credit: bool, in_note_text: bool = False, alone: bool = False
+    ) -> list[Span]:
         if not self.known(span):
             return [Span(span.text, span.bold, span.italic, span.href)]
         if self.in_notes and in_note_text:
@@ -122,7 +126,7 @@ class Apparatus:
         in_note = self.in_notes and not credit  # a note style cites in notes, as pandoc does
         made: list[Span] = []
         named: list[Span] = []
-        for i, cites in enumerate(_citations(span, credit)):
+        for i, cites in enumerate(_citations(span, alone)):
             if i:
                 made.append(Span("; ", span.bold, span.italic))
             worded = self.processor.cite(self._register(cites))  # type: ignore[arg-type]
@@ -131,7 +135,7 @@ class Apparatus:
                 named.append(
                     InternalLink(_authors(entry) or str(entry.get("title", "")), target=source_anchor(cites[0][0]))
                 )
-            elif span.narrative or credit:
+            elif span.narrative or alone:
                 worded = narrative(worded, self.entries[cites[0][0]])
             made.extend(self._links(worded, cites, span))
         if in_note:
@@ -308,7 +312,7 @@ def targets(doc: Briefing) -> dict[str, str]:
 
 
 def texts(doc: Briefing) -> Iterator[tuple[Inline, bool]]:
-    """Every text of the briefing in reading order, and whether it is a credit line."""
+    """Every text of the briefing in reading order, and whether it is a credit line of citations alone."""
     yield from _block_texts(doc.summary)
     for _, section in walk_sections(doc.sections):
         yield section.heading, False
@@ -337,7 +341,7 @@ def _block_texts(blocks: tuple[Block, ...]) -> Iterator[tuple[Inline, bool]]:
             case Callout():
                 yield from _block_texts(block.content)  # type: ignore[arg-type]
         if isinstance(block, (Table, Chart, Image)) and block.credit:
-            yield block.credit, True
+            yield block.credit, cited_alone(block.credit)
 
 
 def _spans(text: Inline) -> Iterator[Span]:
@@ -345,6 +349,14 @@ def _spans(text: Inline) -> Iterator[Span]:
         yield span
         if isinstance(span, Note):
             yield from _spans(span.content)
+
+
+def cited_alone(text: Inline) -> bool:
+    """Whether a credit is nothing but citations ("[@acled2026]"): they then read as in a sentence,
+    "Source: ACLED (2026)"; a citation in a credit's words stays in brackets, "…, with ACLED (ACLED, 2026)"."""
+    return any(isinstance(s, Citation) for s in text) and all(
+        isinstance(s, Citation) or not s.text.strip(" ;,") for s in text
+    )
 
 
 def _citations(span: Citation, credit: bool) -> list[Cites]:
