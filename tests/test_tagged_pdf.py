@@ -373,3 +373,34 @@ def test_endnotes_stand_in_a_section_of_their_own(tmp_path):
     last = pdf_ua.struct_tree(path).kids[-1].kids[-1]
     assert last.kind == "Sect"
     assert [kid.kind for kid in last.kids] == ["H1", *["Note"] * len(notes._NOTES)]
+
+
+def test_words_in_another_language_carry_it(tmp_path):
+    """A paragraph all in another language is a P with its /Lang; a run in one inside a paragraph is a
+    Span with its /Lang (and, drawn right to left, its text as written), the paragraph's text whole
+    around it; a run in the document's own language says nothing more."""
+    require_tool("pdfinfo")
+    p = parse_inline
+    paragraphs = (
+        "He said [merci beaucoup]{lang=fr} twice.",
+        "[شكرا جزيلا]{lang=ar}",
+        "The word [سلام]{lang=ar} means peace.",
+        "Plain [words]{lang=en} alone.",
+    )
+    doc = Briefing(title="Languages", sections=(Section(p("Words"), tuple(Paragraph(p(t)) for t in paragraphs)),))
+    path = tmp_path / "languages.pdf"
+    BriefingPdf().write(doc, path)
+    assert pdf_ua.check(path) == []
+    reader = PdfReader(str(path))
+    texts = [[k.get_object() for k in pdf_ua._kids(e) if hasattr(k, "idnum")] for e in _all(reader, "P")[1:]]
+    spans = {str(s["/Lang"]): s for s in _all(reader, "Span")}
+    assert set(spans) == {"fr", "ar"}
+    assert str(spans["ar"]["/ActualText"]) == "سلام" and "/ActualText" not in spans["fr"]
+    assert [[str(k["/S"]) for k in kids] for kids in texts] == [["/Span"], [], ["/Span"], []]
+    whole = _all(reader, "P")[2]
+    assert str(whole["/Lang"]) == "ar" and all("/Lang" not in e for e in _all(reader, "P") if e is not whole)
+    tree = pdf_ua.struct_tree(path)
+    read = [(node.text, [kid.words() for kid in node.kids]) for node in tree.all("P")[1:]]
+    assert read[0] == (["He said ", " twice."], ["merci beaucoup"])  # poppler prints a Span after its text
+    assert read[2][0] == ["The word ", " means peace."] and sorted(read[2][1][0]) == sorted("سلام")
+    assert read[3] == (["Plain words alone."], [])

@@ -50,6 +50,8 @@ class Piece:
     """The registered reportlab font (face) it is set in."""
     href: str | None = None
     """The address it links to, or None."""
+    lang: str | None = None
+    """Its language, when it is not the document's, or None."""
 
 
 def levels(text: str, rtl: bool) -> list[int]:
@@ -86,23 +88,31 @@ class Run:
     """Where it starts in the line, in the order written."""
     href: str | None = None
     """The address it links to, or None."""
+    lang: str | None = None
+    """Its language, when it is not the document's, or None."""
 
 
 @dataclass(frozen=True)
 class _Text:
-    """A paragraph's characters, each with its font, link and level."""
+    """A paragraph's characters, each with its font, link and level (and language, where one is in another)."""
 
     text: str
     fonts: tuple[str, ...]
     hrefs: tuple[str | None, ...]
     levels: tuple[int, ...]
+    langs: tuple[str | None, ...] = ()
+    """Each character's language when some are in another than the document's; else empty."""
 
     @classmethod
     def of(cls, pieces: Sequence[Piece], rtl: bool) -> _Text:
         text = "".join(p.text for p in pieces)
         fonts = tuple(p.font for p in pieces for _ in p.text)
         hrefs = tuple(p.href for p in pieces for _ in p.text)
-        return cls(text, fonts, hrefs, tuple(levels(text, rtl)))
+        langs = tuple(p.lang for p in pieces for _ in p.text) if any(p.lang for p in pieces) else ()
+        return cls(text, fonts, hrefs, tuple(levels(text, rtl)), langs)
+
+    def lang(self, i: int) -> str | None:
+        return self.langs[i] if self.langs else None
 
     def runs(self, start: int, stop: int, found: Sequence[int]) -> list[Run]:
         """The runs of characters ``start`` to ``stop``, at levels ``found``, in logical order.
@@ -115,16 +125,16 @@ class _Text:
         for i in range(start + 1, stop + 1):
             if i == stop or self._key(i, found[i - start]) != self._key(first, found[first - start]):
                 level, font, href = found[first - start], self.fonts[first], self.hrefs[first]
-                text = self.text[first:i]
+                text, lang = self.text[first:i], self.lang(first)
                 if level % 2 and len(text) > 1 and not markup.has_rtl(text):
-                    runs.extend(Run(c, font, level, first - start + n, href) for n, c in enumerate(text))
+                    runs.extend(Run(c, font, level, first - start + n, href, lang) for n, c in enumerate(text))
                 else:
-                    runs.append(Run(text, font, level, first - start, href))
+                    runs.append(Run(text, font, level, first - start, href, lang))
                 first = i
         return runs
 
-    def _key(self, i: int, level: int) -> tuple[int, str, str | None]:
-        return level, self.fonts[i], self.hrefs[i]
+    def _key(self, i: int, level: int) -> tuple[int, str, str | None, str | None]:
+        return level, self.fonts[i], self.hrefs[i], self.lang(i)
 
 
 def visual_order(runs: list[Run]) -> list[Run]:
@@ -314,7 +324,8 @@ def _draw(canvas: Any, runs: list[Run], size: float, place: tuple[float, float, 
     # the page's text in its order gets the runs as they were written.
     for run, text, at, width in sorted(placed, key=lambda p: p[0].start):
         canvas.setFont(run.font, size)
-        with tagging.spoken(canvas, _spoken(run, text)):
+        written = run.text if run.level % 2 else None
+        with tagging.language(canvas, run.lang, written), tagging.spoken(canvas, _spoken(run, text)):
             if run.href is None:
                 canvas.drawString(x + at, y, text)
             else:

@@ -183,6 +183,20 @@ class Link:
     """Its /StructParent."""
 
 
+@dataclass
+class LanguageSpan:
+    """A run of text in another language than the document's: a Span element with its /Lang, in the
+    element drawn when it was, holding one marked-content sequence."""
+
+    id: int
+    parent: int
+    page: int
+    mcid: int
+    lang: str
+    written: str | None = None
+    """Its /ActualText: its text in the order written, where it is drawn right to left."""
+
+
 class Marks:
     """What one drawing of the document marks: each page's MCIDs and their owners, table rows, links.
 
@@ -197,10 +211,11 @@ class Marks:
         """For each page, the owner's element id of each MCID."""
         self.page_keys: list[int] = []
         """Each page's /StructParents."""
-        self.content: dict[int, list[tuple[int, int] | Link]] = {}
+        self.content: dict[int, list[tuple[int, int] | Link | LanguageSpan]] = {}
         """Each story element's marked content, (page, MCID), and links, in drawing order."""
         self.rows = Rows()
         self.links: list[Link] = []
+        self.spans: list[LanguageSpan] = []
         self.next_key = 0
         """The next key in the parent tree."""
         self.open_element: Element | None = None
@@ -317,6 +332,32 @@ class Marks:
         self.content.setdefault(owner.id, []).append(link)
         return key
 
+    # -- runs in another language
+
+    def open_span(self, lang: str, written: str | None = None) -> None:
+        """Interrupt the open element's content with a Span element's, in ``lang``: the Span is its
+        child, in its content's order (runs are drawn each in its own text object, so the interrupted
+        sequence is whole)."""
+        owner = self.open_element
+        assert owner is not None
+        page = self.owners[-1]
+        span = LanguageSpan(self.next_id, owner.id, len(self.owners) - 1, len(page), lang, written)
+        self.next_id += 1
+        page.append(span.id)
+        self.spans.append(span)
+        self.content.setdefault(owner.id, []).append(span)
+        self._literal(self._canvas, f"EMC /Span <</MCID {span.mcid}>> BDC")
+
+    def close_span(self) -> None:
+        """The open element's content goes on after a Span's."""
+        owner = self.open_element
+        assert owner is not None
+        page = self.owners[-1]
+        mcid = len(page)
+        page.append(owner.id)
+        self.content[owner.id].append((len(self.owners) - 1, mcid))
+        self._literal(self._canvas, f"EMC /{owner.kind} <</MCID {mcid}>> BDC")
+
 
 _CELL = Element(-1, "TD", None)
 """Stands for the open element while a table cell is drawn (cells are recorded in ``Rows``)."""
@@ -417,6 +458,30 @@ def spoken(canvas: Any, text: str | None) -> Iterator[None]:
         yield
     finally:
         canvas.addLiteral("EMC")
+
+
+@contextmanager
+def language(canvas: Any, lang: str | None, written: str | None = None) -> Iterator[None]:
+    """Draw a run of text in another language than the document's as a Span element with its /Lang, in
+    the element being drawn: a screen reader reads it in that language's voice; ``written``, its text in
+    the order written where it is drawn otherwise (right to left). Inside a table cell, a
+    marked-content sequence with the /Lang."""
+    marks: Marks | None = getattr(canvas, "marks", None)
+    if lang is None or marks is None or marks.open_element is None:
+        yield
+        return
+    if marks.open_element is _CELL or marks.depth:
+        canvas.addLiteral(f"/Span <</Lang {pdf_text(lang)}>> BDC")
+        try:
+            yield
+        finally:
+            canvas.addLiteral("EMC")
+        return
+    marks.open_span(lang, written)
+    try:
+        yield
+    finally:
+        marks.close_span()
 
 
 def pdf_text(text: str) -> str:

@@ -9,6 +9,7 @@ with its children. Readers take the file's last update as its state (ISO 32000-1
 
 from __future__ import annotations
 
+import heapq
 import re
 import zlib
 from array import array
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .tagging import Element, Link, Marks, Rows, Structure, pdf_text
+from .tagging import Element, LanguageSpan, Link, Marks, Rows, Structure, pdf_text
 
 _PER_STREAM = 400
 """Objects in one object stream."""
@@ -90,16 +91,18 @@ class _Update:
         story = self.structure.elements
         for element in story:
             yield self.base + element.id, self.story_element(element)
-        rows, links = marks.rows, iter(marks.links)
-        link = next(links, None)
+        # Links and language spans are made as the pages are drawn, between a long table's rows.
+        rows = marks.rows
+        drawn: Iterator[Link | LanguageSpan] = heapq.merge(marks.links, marks.spans, key=lambda item: item.id)
+        link = next(drawn, None)
         for r in range(len(rows.first)):
             while link is not None and link.id < rows.first[r]:
-                yield self.base + link.id, self.link(link)
-                link = next(links, None)
+                yield self.base + link.id, self.drawn(link)
+                link = next(drawn, None)
             yield from self.row(rows, r)
         while link is not None:
-            yield self.base + link.id, self.link(link)
-            link = next(links, None)
+            yield self.base + link.id, self.drawn(link)
+            link = next(drawn, None)
         for n, owners in enumerate(marks.owners):
             refs = " ".join(f"{self.base + owner} 0 R" for owner in owners)
             yield self.page_arrays + n, f"[{refs}]".encode()
@@ -120,7 +123,7 @@ class _Update:
         kids = [self.ref(kid.id) for kid in element.kids]
         drawn = self.marks.content.get(element.id, [])
         for item in drawn:
-            if isinstance(item, Link):
+            if isinstance(item, (Link, LanguageSpan)):
                 kids.append(self.ref(item.id))
             else:
                 page, mcid = item
@@ -168,6 +171,15 @@ class _Update:
             written = texts.get(n - self.base) if texts else None
             said = "" if written is None else f" /ActualText {pdf_text(written)}"
             yield n, f"{cell}{drawn}{end}{said}>>".encode()
+
+    def drawn(self, item: Link | LanguageSpan) -> bytes:
+        if isinstance(item, Link):
+            return self.link(item)
+        said = "" if item.written is None else f" /ActualText {pdf_text(item.written)}"
+        return (
+            f"<</Type /StructElem /S /Span /P {self.ref(item.parent)} /Pg {self.pages[item.page]} 0 R"
+            f" /K {item.mcid} /Lang {pdf_text(item.lang)}{said}>>"
+        ).encode()
 
     def link(self, link: Link) -> bytes:
         annotation, page = self.annotations[link.id], self.pages[link.page]

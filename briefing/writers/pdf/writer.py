@@ -204,6 +204,7 @@ class _Story:
         self.style = doc.style
         self.fonts = fonts
         self.rtl = doc.direction == "rtl"
+        self.language = doc.language.lower()
         self.labels = doc.labels
         self.looks = laid.looks
         self.styles = _styles(laid, fonts, self.rtl)
@@ -226,8 +227,11 @@ class _Story:
 
     def tagged(self, kind: str, flowable: Flowable, **attrs: Any) -> Flowable:
         """``flowable`` as the content of a new element of ``kind`` in the one open."""
-        if isinstance(flowable, bidi.BidiParagraph):  # drawn in visual order: read as written
+        if isinstance(flowable, bidi.BidiParagraph) and not flowable.text.langs:  # read as written
             attrs.setdefault("ActualText", flowable.written)
+        lang = vars(flowable).get("language")
+        if lang is not None:  # all of it in another language than the document's
+            attrs.setdefault("Lang", lang)
         return tagging.mark(flowable, self.tags.add(kind, **attrs))
 
     def covers(self, text: str) -> bool:
@@ -261,20 +265,35 @@ class _Story:
             text = references.link(span, text, self.landings)
         return text
 
+    def _other_language(self, span: Span) -> str | None:
+        """The language ``span`` is in, when it is not the document's."""
+        return span.lang if span.lang and span.lang.lower() != self.language else None
+
     def paragraph(
         self, text: Inline | str, style: ParagraphStyle, font: str | None = None, bold: bool = False
     ) -> Flowable:
         """A paragraph of ``text``: reportlab's, or laid out in visual order where it holds right-to-left text."""
         spans = (Span(text),) if isinstance(text, str) else text
-        if not markup.has_rtl(plain(spans)):
-            return RLParagraph(self.markup(spans, font, bold), style)
-        family = font or self.fonts.body
-        pieces = [
-            bidi.Piece(part, face, self._href(span))
-            for span in spans
-            for part, face in faces.pieces(span.text, family, bold or span.bold, span.italic)
-        ]
-        return bidi.BidiParagraph(pieces, style, self.rtl)
+        langs = {self._other_language(span) for span in spans if span.text.strip()}
+        whole = langs.pop() if len(langs) == 1 else None
+        if whole is not None:  # the paragraph's own language (its element's /Lang), not its runs'
+            spans = tuple(replace(span, lang=None) for span in spans)
+        made: Flowable
+        # Runs in another language are drawn by the writer's own paragraph, each run in a text object
+        # of its own, which a Span element with its /Lang holds.
+        if not markup.has_rtl(plain(spans)) and not any(self._other_language(span) for span in spans):
+            made = RLParagraph(self.markup(spans, font, bold), style)
+        else:
+            family = font or self.fonts.body
+            pieces = [
+                bidi.Piece(part, face, self._href(span), self._other_language(span))
+                for span in spans
+                for part, face in faces.pieces(span.text, family, bold or span.bold, span.italic)
+            ]
+            made = bidi.BidiParagraph(pieces, style, self.rtl)
+        if whole is not None:
+            made.language = whole
+        return made
 
     def _href(self, span: Span) -> str | None:
         """Where a span of a paragraph laid out in visual order links to: its address, or a place in the
@@ -368,7 +387,7 @@ class _Story:
         shown = tuple(span for span in node.text if not isinstance(span, NoteMark))  # the outline has no marks
         outline = (node.level, markup.xml_safe(plain(shown)), f"h{self.headings}")
         style, bold = self.styles[f"h{node.level}"], self.looks.heading(node.level).bold
-        if markup.has_rtl(plain(node.text)):
+        if markup.has_rtl(plain(node.text)) or any(self._other_language(span) for span in node.text):
             heading = self.paragraph(node.text, style, self.fonts.heading, bold)
             heading.outline = outline  # read by the page template, as a Heading's
         else:
