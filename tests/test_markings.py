@@ -640,3 +640,120 @@ def test_a_list_without_a_clearance_is_refused_a_pack_that_is_secret_throughout(
         )
         assert not out.exists()
     assert main(["send", str(spec), "--dry-run", "--out", str(out), "--list", "ministers"]) == 0
+
+
+PLANTED = "qxparagraphword"
+"""A word only the withheld SECRET paragraph holds."""
+
+
+def _plant_html(mode: str, data: bytes) -> bytes:
+    zwsp, shy = "qxpara\u200bgraphword", "qxpara\u00adgraphword"
+    planted = {
+        "comment": f"<!-- {PLANTED} -->",
+        "script": f"<script>var z = '{PLANTED}';</script>",
+        "style": f"<style>p::after {{content: '{PLANTED}'}}</style>",
+        "data attribute": f"<p data-note='{PLANTED}'>x</p>",
+        "image source": f"<img src='https://example.org/{PLANTED}' alt='x'>",
+        "zero-width space": f"<p>{zwsp}</p>",
+        "soft hyphen": f"<p>{shy}</p>",
+        "entity": "<p>qxparagraph&#119;ord</p>",
+    }[mode]
+    return data.replace(b"</body>", planted.encode() + b"</body>", 1)
+
+
+def _rezipped(data: bytes, member: str, change) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            target.writestr(info, change(part) if info.filename == member else part)
+    return out.getvalue()
+
+
+def _plant_docx(mode: str, data: bytes) -> bytes:
+    if mode == "link target":
+        link = (
+            f'<Relationship Id="rIdZ9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            f'hyperlink" Target="https://example.org/{PLANTED}" TargetMode="External"/></Relationships>'
+        )
+        return _rezipped(data, "word/_rels/document.xml.rels", lambda x: x.replace(b"</Relationships>", link.encode()))
+    body = {
+        "field instruction": f'<w:p><w:fldSimple w:instr="HYPERLINK &quot;https://example.org/{PLANTED}&quot;">'
+        "<w:r><w:t>link</w:t></w:r></w:fldSimple></w:p>",
+        "two runs": "<w:p><w:r><w:t>Sourced qxpara</w:t></w:r><w:r><w:t>graphword detail</w:t></w:r></w:p>",
+    }[mode]
+    return _rezipped(data, "word/document.xml", lambda x: x.replace(b"</w:body>", body.encode() + b"</w:body>"))
+
+
+def _plant_xlsx(mode: str, data: bytes) -> bytes:
+    rule = (
+        f'<dataValidations count="1"><dataValidation type="list" showInputMessage="1" prompt="{PLANTED}" '
+        'sqref="A1"><formula1>"a,b"</formula1></dataValidation></dataValidations></worksheet>'
+    )
+    return _rezipped(data, "xl/worksheets/sheet1.xml", lambda x: x.replace(b"</worksheet>", rule.encode()))
+
+
+def _plant_pdf(mode: str, data: bytes) -> bytes:
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    if mode == "metadata":
+        stream = DecodedStreamObject()
+        stream.set_data(f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:title>{PLANTED}</dc:title></x:xmpmeta>'.encode())
+        stream[NameObject("/Type")] = NameObject("/Metadata")
+        writer.root_object[NameObject("/Metadata")] = writer._add_object(stream.flate_encode())
+    else:
+        writer.add_named_destination(PLANTED, 0)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("suffix", "mode"),
+    [
+        *(
+            (".html", mode)
+            for mode in (
+                "comment",
+                "script",
+                "style",
+                "data attribute",
+                "image source",
+                "zero-width space",
+                "soft hyphen",
+                "entity",
+            )
+        ),
+        (".docx", "link target"),
+        (".docx", "field instruction"),
+        (".docx", "two runs"),
+        (".xlsx", "data validation prompt"),
+        (".pdf", "metadata"),
+        (".pdf", "named destination"),
+    ],
+)
+def test_the_read_back_check_finds_a_withheld_word_planted_in_any_byte_of_a_part(spec, tmp_path, suffix, mode):
+    from types import SimpleNamespace
+
+    from briefing import load
+    from briefing.distribution import DistributionList
+    from briefing.markings.sending import Plan, check
+
+    out = tmp_path / "out"
+    assert main(["build", str(spec), "--clearance", "OFFICIAL", "--out", str(out)]) == 0
+    doc = load(spec)
+    variant = cleared(doc, clearance_of(doc, "OFFICIAL"))
+    assert PLANTED in variant.withheld.words
+    plan = Plan(
+        DistributionList("partners", ("partners@example.org",)), variant.doc, "weekly.official", variant.withheld
+    )
+    path = out / f"weekly.official{suffix}"
+    mail = SimpleNamespace(message=email.message.EmailMessage())
+    assert check(plan, mail, {suffix[1:]: path}) == []  # as built, the variant holds none of its words
+    plant = {".html": _plant_html, ".docx": _plant_docx, ".xlsx": _plant_xlsx, ".pdf": _plant_pdf}[suffix]
+    path.write_bytes(plant(mode, path.read_bytes()))
+    (refused,) = check(plan, mail, {suffix[1:]: path})
+    assert refused.startswith(f"partners: not sent: weekly.official{suffix} holds ")
+    assert refused.endswith(" of portions withheld from the OFFICIAL variant")

@@ -2,13 +2,19 @@
 
 It reads what a reader's tools would read, independently of how the files were made: every XML part
 of a Word or Excel file (text, alternative text, sheet and defined names), a PDF's text, outline,
-metadata and annotations, an HTML page's text and attributes, and every part of a mail, decoded.
+metadata and annotations, an HTML page's text and attributes, and every part of a mail, decoded; and
+then every byte of every part as well: each zip member, each PDF object and stream inflated, each
+MIME part and data URI decoded, XML and HTML entities resolved, and markup taken out so that a word
+split over two runs reads whole. Words are compared after NFKC, with zero-width characters and soft
+hyphens dropped, so a word broken by one is still found.
 """
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
+import html
 import io
 import re
 import unicodedata
@@ -42,12 +48,33 @@ def texts_of(name: str, data: bytes) -> Iterator[str]:
         yield data.decode("utf-8", "replace")
 
 
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]"
+)
+"""Characters that print nothing: a soft hyphen, zero-width spaces and joiners, direction marks."""
+_MARKUP = re.compile(r"<[^<>]*>")
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,([A-Za-z0-9+/=\s]+)")
+
+
+def normalised(text: str) -> str:
+    """A text as words are compared: NFKC, invisible characters dropped, case folded."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def words_in(texts: Iterable[str]) -> set[str]:
+    """Every word of the texts as the check compares them."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(_WORD.findall(normalised(text)))
+    return found
+
+
 def found_in(texts: Iterable[str], words: frozenset[str]) -> set[str]:
     """The words found as whole words in the texts, or in their runs joined (a word split over two runs)."""
     units = list(texts)
     hits = set()
     for joined in (" ".join(units), "".join(units)):
-        for word in _WORD.findall(unicodedata.normalize("NFKC", joined).casefold()):
+        for word in _WORD.findall(normalised(joined)):
             if word in words:
                 hits.add(word)
     return hits
@@ -59,7 +86,7 @@ def leaks(files: Iterable[tuple[str, bytes]], words: frozenset[str]) -> dict[str
         return {}
     found = {}
     for name, data in files:
-        hits = found_in(texts_of(name, data), words)
+        hits = found_in(texts_of(name, data), words) | (words & words_in(raw_texts(name, data)))
         if hits:
             found[name] = len(hits)
     return found
@@ -177,3 +204,63 @@ def _mail(data: bytes) -> Iterator[str]:
         name = part.get_filename() or ("body.html" if part.get_content_type() == "text/html" else "body.txt")
         yield name
         yield from texts_of(name, payload)
+
+
+def raw_texts(name: str, data: bytes) -> Iterator[str]:
+    """Every byte of a file as text, part by part, decoded: zip members, PDF objects and inflated streams,
+    MIME parts, data URIs; entities resolved; each part also with its markup taken out (runs joined)."""
+    suffix = Path(name).suffix.lower()
+    if suffix in (".docx", ".xlsx", ".zip", ".pptx"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                yield info.filename
+                yield from raw_texts(info.filename, archive.read(info))
+    elif suffix == ".pdf":
+        yield from _pdf_objects(data)
+    elif suffix == ".eml":
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        yield from (f"{key}: {value}" for key, value in message.items() if key in _TEXT_HEADERS)
+        for part in message.walk():
+            if not part.is_multipart():
+                payload = part.get_payload(decode=True)
+                part_name = part.get_filename() or f"body.{part.get_content_subtype()}"
+                yield part_name
+                yield from raw_texts(part_name, payload if isinstance(payload, bytes) else b"")
+    else:
+        yield from _decoded(data.decode("utf-8", "replace"))
+
+
+def _decoded(text: str) -> Iterator[str]:
+    """A text part, its entities resolved; again with its markup taken out; and its data URIs decoded."""
+    resolved = html.unescape(text)
+    yield resolved
+    yield html.unescape(_MARKUP.sub("", text))
+    for match in _DATA_URI.finditer(text):
+        try:
+            inner = base64.b64decode(re.sub(r"\s", "", match.group(1)))
+        except ValueError:
+            continue
+        yield from _decoded(inner.decode("utf-8", "replace"))
+
+
+def _pdf_objects(data: bytes) -> Iterator[str]:
+    """Every object of a PDF, its streams inflated (metadata, destinations, content, forms)."""
+    from pypdf import PdfReader
+    from pypdf.generic import IndirectObject, StreamObject
+
+    reader = PdfReader(io.BytesIO(data))
+    numbers = {(num, gen) for gen, objects in reader.xref.items() for num in objects}
+    numbers |= {(num, 0) for num in reader.xref_objStm}
+    for num, gen in sorted(numbers):
+        try:
+            found = IndirectObject(num, gen, reader).get_object()
+        except Exception:  # a damaged object reads as nothing, as in a reader's tool
+            continue
+        if isinstance(found, StreamObject):
+            yield str({key: value for key, value in found.items()})
+            try:
+                yield from _decoded(found.get_data().decode("utf-8", "replace"))
+            except Exception:
+                continue
+        else:
+            yield str(found)

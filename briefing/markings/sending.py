@@ -22,6 +22,7 @@ from ..errors import Problem, SpecError
 from ..mail import Outgoing
 from ..model import Briefing
 from ..reading.loader import Options
+from .furniture import furniture_words
 from .leaks import leaks
 from .portions import portions_marked
 from .variant import Cleared, Withheld, clearance_of, cleared, variant_stem, words_of
@@ -105,6 +106,7 @@ def check(plan: Plan, outgoing: Outgoing, files: dict[str, Path]) -> list[str]:
     # The list's own words (its name, subject and note, the files' names) are the list's to use.
     dlist = plan.list
     own = words_of([dlist.name, dlist.subject, plan.stem, *(span.text for span in dlist.note or ())])
+    own |= furniture_words(plan.doc.style)  # what every pack in its style prints, whatever it says
     parts = [(path.name, path.read_bytes()) for path in files.values()]
     parts.append((f"{plan.stem}.{dlist.name}.eml", outgoing.message.as_bytes()))
     return [

@@ -9,16 +9,15 @@ words a read-back check looks for in the variant's files (``leaks``).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 
 from ..errors import Problem, SpecError
 from ..layout.text import meta_line
 from ..model import NOWHERE, Briefing, Callout, Chart, Citation, ListBlock, Marking, Pos, Rows, Section, Table, Variant
 from ..reading.reader import did_you_mean
+from .leaks import normalised
 from .nodes import descend
 from .portions import banner, left_out_references, portions_marked
 
@@ -207,22 +206,23 @@ _NO_TABLES = frozenset({"pos", "style", "marking", "references", "variables", "n
 _NOT_CITING = frozenset({"pos", "style", "references", "marking", "variables", "notices"})
 """Fields that cite nothing (the works themselves are ``references``)."""
 _WORD = re.compile(r"\w+")
-_TEMPLATES = Path(__file__).resolve().parent.parent / "page_templates"
 
 
-@cache
+_LABELS = "Briefing Narrative Notes Sources Source Contents Table Figure Page Total Attached"
+
+
 def furniture_words() -> frozenset[str]:
-    """Words the pack's own furniture may print in any variant (the mail's "Attached", a sheet's name):
-    a withheld portion that uses one of them is not given away by it."""
-    own = [path.read_text(encoding="utf-8") for path in sorted(_TEMPLATES.glob("*.j2"))]
-    return frozenset(_tokens([*own, "Briefing Narrative Notes Sources Source Contents Table Figure Page Total"]))
+    """Words the pack's own furniture prints in any variant, beyond its labels (the mail's "Attached", a
+    sheet's name): a withheld portion that uses one of them is not given away by it. The read-back check
+    measures the rest of the furniture in the files themselves (``furniture``)."""
+    return frozenset(_tokens([_LABELS]))
 
 
 def _tokens(texts: Iterable[str]) -> set[str]:
     """The words that could give a text away: four letters or more, or numbers of five digits or more."""
     found = set()
     for text in texts:
-        for word in _WORD.findall(unicodedata.normalize("NFKC", text).casefold()):
+        for word in _WORD.findall(normalised(text)):
             if (len(word) >= 4 and not word.isdigit()) or len(word) >= 5:
                 found.add(word)
     return found
