@@ -667,3 +667,21 @@ def test_citeproc_locator_and_suffix_are_split_as_pandoc_splits_them():
     assert split_locator("pp. 33, 35-37, and elsewhere") == ("page", "33, 35-37", "and elsewhere")
     assert split_locator("chap. 2") == ("chapter", "2", "")
     assert split_locator("for the data") == ("", "", "for the data")
+
+
+def test_reportlab_a_labelled_list_draws_each_label_through_its_hook(tmp_path):
+    from contextlib import contextmanager
+
+    seen: list[str] = []
+
+    @contextmanager
+    def around(item: Any, canvas: Any) -> Any:
+        seen.append(item.text)
+        yield
+
+    items = [ListItem(Paragraph(text, ParagraphStyle("p"))) for text in ("one", "two")]
+    drawn = reportlab_adapter.LabelledList(items, around, bulletType="1")
+    SimpleDocTemplate(str(tmp_path / "l.pdf")).build([drawn])
+    expect("reportlab", seen == ["one", "two"], f"ListFlowable._makeBullet's drawers gave {seen}")
+    text = PdfReader(str(tmp_path / "l.pdf")).pages[0].extract_text()
+    expect("reportlab", "1" in text and "2" in text, "a BulletDrawer of another class draws no number")

@@ -26,7 +26,7 @@ from pypdf.generic import (
 )
 
 from briefing.layout import lay_out
-from briefing.model import Briefing, Chart, Paragraph, Section, Series, Table
+from briefing.model import Briefing, Chart, ListBlock, ListItem, Paragraph, Section, Series, Table
 from briefing.reading.inline import parse_inline
 from briefing.writers.pdf import PdfWriter as BriefingPdf
 from briefing.writers.pdf import tagging
@@ -40,7 +40,7 @@ def tagged(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A briefing with a heading, a link, a list, a table, a chart, a picture and a callout, tagged."""
     from PIL import Image as PILImage
 
-    from briefing.model import Callout, Image, ListBlock, ListItem
+    from briefing.model import Callout, Image
 
     folder = tmp_path_factory.mktemp("tagged")
     PILImage.new("RGB", (400, 200), "#336699").save(folder / "p.png")
@@ -404,3 +404,28 @@ def test_words_in_another_language_carry_it(tmp_path):
     assert read[0] == (["He said ", " twice."], ["merci beaucoup"])  # poppler prints a Span after its text
     assert read[2][0] == ["The word ", " means peace."] and sorted(read[2][1][0]) == sorted("سلام")
     assert read[3] == (["Plain words alone."], [])
+
+
+def test_a_list_item_holds_its_label_as_drawn_and_its_body(tagged, tmp_path):
+    """Each LI holds a Lbl with its number or bullet as drawn, then an LBody with its text; a long item
+    over two pages keeps one label, on the first."""
+    require_tool("pdfinfo")
+    (numbered,) = pdf_ua.struct_tree(tagged).all("L")
+    assert [[(kid.kind, kid.words()) for kid in li.kids] for li in numbered.kids] == [
+        [("Lbl", "1."), ("LBody", "One")],
+        [("Lbl", "2."), ("LBody", "Two")],
+    ]
+    long = " ".join(f"word{n}" for n in range(1500))
+    items = (ListItem(parse_inline("Alpha")), ListItem(parse_inline(long)))
+    doc = Briefing(title="Lists", sections=(Section(parse_inline("Words"), (ListBlock(items),)),))
+    path = tmp_path / "bullets.pdf"
+    BriefingPdf().write(doc, path)
+    assert pdf_ua.check(path) == []
+    (bullets,) = pdf_ua.struct_tree(path).all("L")
+    assert [[(kid.kind, kid.words()[:5]) for kid in li.kids] for li in bullets.kids] == [
+        [("Lbl", "•"), ("LBody", "Alpha")],
+        [("Lbl", "•"), ("LBody", "word0")],
+    ]
+    reader = PdfReader(str(path))
+    assert len(reader.pages) > 1
+    assert [len(label["/K"]) for label in _all(reader, "Lbl")] == [1, 1]  # each drawn once

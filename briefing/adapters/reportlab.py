@@ -1,6 +1,7 @@
 """reportlab's internals: a group's measured height, where a flowable stands in its frame, a split
 table's rows, the anchors a paragraph holds and the flowables a container holds, a frame whose foot
-is raised while its page fills, a finished page's content, and a font's ToUnicode CMap.
+is raised while its page fills, a finished page's content, a font's ToUnicode CMap, and a list
+whose labels are drawn through a hook.
 
 reportlab offers no public way to read these or to do these things; each use is here, named for
 what it does. The font's CMap replaces none of reportlab's functions: it applies to the fonts made
@@ -9,11 +10,14 @@ as ``TextMappedFont`` alone, so another user of reportlab in the same process is
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, ttfonts
-from reportlab.platypus import Flowable, Frame, KeepTogether, Paragraph, Table
+from reportlab.platypus import Flowable, Frame, KeepTogether, ListFlowable, Paragraph, Table
+from reportlab.platypus.flowables import BulletDrawer
 
 
 def kept_flowables(group: KeepTogether) -> list[Flowable]:
@@ -231,3 +235,34 @@ def watch_table(table: Table, callback: Any) -> None:
 def contents_table(toc: Any) -> Table | None:
     """The table a ``TableOfContents`` draws its entries as, once it has been laid out."""
     return getattr(toc, "_table", None)
+
+
+# -- a list's labels
+
+
+LabelDrawing = Callable[[Flowable, Any], AbstractContextManager[None]]
+"""What is around a list item's label as it is drawn: given the item's first flowable and the canvas."""
+
+
+class _Label(BulletDrawer):  # type: ignore[misc]
+    around: LabelDrawing
+
+    def drawOn(self, indenter: Any, canv: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        with self.around(indenter._flowable, canv):
+            super().drawOn(indenter, canv, x, y, _sW)
+
+
+class LabelledList(ListFlowable):  # type: ignore[misc]
+    """A ListFlowable that draws each item's label (its bullet or number) inside ``around(item, canvas)``,
+    ``item`` the item's first flowable: reportlab draws labels by a ``BulletDrawer`` it makes itself
+    (``_makeBullet``), with no hook; this one is of a kind that calls ``around``, and draws the same."""
+
+    def __init__(self, items: list[Flowable], around: LabelDrawing, **options: Any) -> None:
+        self._around = around
+        super().__init__(items, **options)
+
+    def _makeBullet(self, value: Any, params: Any = None) -> BulletDrawer:  # noqa: N802
+        bullet = super()._makeBullet(value, params)
+        bullet.__class__ = _Label
+        bullet.around = self._around
+        return bullet

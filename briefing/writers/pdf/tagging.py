@@ -3,10 +3,10 @@
 The story's handlers open an ``Element`` for each node of the laid-out tree as they make its
 flowables (``Structure.open``), and mark each flowable with the element it shows (``mark``).
 As the pages are drawn, a marked flowable's content becomes a marked-content sequence with an
-MCID, owned by its element (``Marks.begin``/``Marks.end``). Everything drawn outside one
-(running heads, the marking banner, page numbers, rules, cell backgrounds, bullets, a repeated
-header row) lies in an ``/Artifact`` sequence: each page opens one, closed while an element's
-content is drawn, so nothing drawn is left outside the tree.
+MCID, owned by its element (``Marks.begin``/``Marks.end``); a list item's bullet or number is
+its Lbl's (``label``). Everything drawn outside one (running heads, the marking banner, page
+numbers, rules, cell backgrounds, a repeated header row) lies in an ``/Artifact`` sequence: each
+page opens one, closed while an element's content is drawn, so nothing drawn is left outside the tree.
 
 A long table's rows and cells are made as they are drawn, and recorded in flat arrays
 (``Rows``), not as objects: a 100,000-row table's structure costs a few bytes a cell until
@@ -132,6 +132,9 @@ class _Marked:
         for part in parts:  # a paragraph over two pages is one element, with content on each
             if not hasattr(part, "tag_element"):
                 mark(part, self.tag_element)
+        label = vars(self).get("label_element")
+        if label is not None and parts:  # a list item's label is drawn beside its first part
+            labelled(parts[0], label)
         return list(parts)
 
 
@@ -146,6 +149,27 @@ def mark(flowable: Flowable, element: Element) -> Flowable:
     # Set in its own attributes: a chart's drawing takes no attribute its class does not list.
     vars(flowable)["tag_element"] = element
     return flowable
+
+
+def labelled(body: Flowable, label: Element) -> Flowable:
+    """Give a list item's body (LBody) its label's element (Lbl), for its bullet or number drawn beside it."""
+    vars(body)["label_element"] = label
+    return body
+
+
+@contextmanager
+def label(body: Flowable, canvas: Any) -> Iterator[None]:
+    """Draw a list item's label (its bullet or number, as drawn) as its Lbl element's content."""
+    element: Element | None = vars(body).get("label_element")
+    marks: Marks | None = getattr(canvas, "marks", None)
+    if element is None or marks is None:
+        yield
+        return
+    marks.begin(element, canvas)
+    try:
+        yield
+    finally:
+        marks.end(canvas)
 
 
 # -- what a drawing marks ----------------------------------------------------

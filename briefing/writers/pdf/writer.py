@@ -18,7 +18,6 @@ from reportlab.platypus import (
     Flowable,
     HRFlowable,
     KeepTogether,
-    ListFlowable,
     NextPageTemplate,
     Spacer,
     TableStyle,
@@ -29,6 +28,7 @@ from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
+from ...adapters import reportlab as reportlab_adapter
 from ...errors import Problem
 from ...layout import CalloutTitle, Front, Item, LaidDocument, Place, TextLook, colours, laid_out
 from ...layout import Heading as LaidHeading
@@ -408,7 +408,9 @@ class _Story:
 
     def visit_item(self, node: Item, place: Place) -> None:
         with self.tags.open("LI"):
-            self.add(RLListItem(self.tagged("LBody", self.paragraph(node.text, self.styles["body"]))))
+            label = self.tags.add("Lbl")  # its bullet or number, drawn with the list
+            body = self.tagged("LBody", self.paragraph(node.text, self.styles["body"]))
+            self.add(RLListItem(tagging.labelled(body, label)))
 
     def leave_list_block(self, node: ListBlock, place: Place) -> None:
         items = self.boxes.pop()
@@ -420,7 +422,11 @@ class _Story:
         )
         size = self.style.font_size
         side = {"rightIndent": 18, "bulletDir": "rtl"} if self.rtl else {"leftIndent": 18}
-        self.add(ListFlowable(items, bulletFontName=self.fonts.body, bulletFontSize=size, **side, **kind))
+        self.add(
+            reportlab_adapter.LabelledList(
+                items, tagging.label, bulletFontName=self.fonts.body, bulletFontSize=size, **side, **kind
+            )
+        )
 
     def visit_page_break(self, node: PageBreak, place: Place) -> None:
         self.add(RLPageBreak())
