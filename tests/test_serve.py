@@ -133,6 +133,50 @@ def test_the_preview_and_the_briefing_in_it_pass_wcag_22_aa_in_a_browser(served)
         browser.close()
 
 
+WARNED = """title: Access desk
+sections:
+  - heading: Links
+    content:
+      - paragraph: For details, [click here](https://example.org/report).
+      - paragraph: A greeting, مرحبا بالعالم, unmarked.
+"""
+"""A spec that builds with warnings: a link that does not say where it leads, Arabic without its language."""
+
+
+def test_the_preview_with_warnings_and_its_pdf_pages_pass_wcag_22_aa(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    chromium = require_tool("chromium")
+    spec = tmp_path / "warned.yaml"
+    spec.write_text(WARNED, encoding="utf-8")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefing.cli", "serve", str(spec), "--port", str(port), "--out", str(tmp_path / "out")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = process.stdout.readline().strip()
+        _wait_for(url)
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.goto(url)
+            expect(page.locator("#problems li.warning")).to_have_count(2, timeout=30_000)
+            expect(page.frame_locator("#html-view").locator("h2", has_text="Links")).to_be_visible(timeout=30_000)
+            assert axe_violations(page.main_frame) == []
+            page.get_by_role("button", name="PDF pages").click()
+            pages = page.get_by_role("region", name="PDF pages")
+            expect(pages.get_by_role("img").first).to_be_visible()
+            assert pages.get_by_role("img").first.get_attribute("alt") == "Page 1 of 1 of Access desk"
+            assert axe_violations(page.main_frame) == []
+            browser.close()
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def test_only_the_preview_is_served_and_only_here(served):
     spec, url, _ = served
     assert _status(url + "state") == 200
