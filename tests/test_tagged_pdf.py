@@ -429,3 +429,24 @@ def test_a_list_item_holds_its_label_as_drawn_and_its_body(tagged, tmp_path):
     reader = PdfReader(str(path))
     assert len(reader.pages) > 1
     assert [len(label["/K"]) for label in _all(reader, "Lbl")] == [1, 1]  # each drawn once
+
+
+def test_a_figure_carries_the_box_it_is_drawn_in(tagged):
+    """Each Figure's Layout attribute gives its box on the page (/BBox): a picture's is where its image
+    is drawn, a chart's holds every bar of it."""
+    import pdfplumber
+
+    reader = PdfReader(str(tagged))
+    boxes = []
+    for figure in _all(reader, "Figure"):
+        assert figure["/A"]["/O"] == "/Layout"
+        boxes.append([float(n) for n in figure["/A"]["/BBox"]])
+    chart, picture = boxes
+    with pdfplumber.open(str(tagged)) as pdf:
+        (image,) = [image for page in pdf.pages for image in page.images]
+        first = pdf.pages[0]  # the chart's page
+        bars = [r for r in first.rects if r["fill"] and r["height"] > 5 and chart[1] < r["y1"] <= chart[3] + 0.01]
+    assert picture == pytest.approx([image["x0"], image["y0"], image["x1"], image["y1"]], abs=0.01)
+    assert len(bars) >= 2  # Mopti's and Gao's at least
+    for bar in bars:
+        assert chart[0] - 0.01 <= bar["x0"] < bar["x1"] <= chart[2] + 0.01 and chart[1] - 0.01 <= bar["y0"]

@@ -237,6 +237,12 @@ def contents_table(toc: Any) -> Table | None:
     return getattr(toc, "_table", None)
 
 
+def drawn_left(flowable: Flowable, x: float, slack: float) -> float:
+    """Where ``flowable``, drawn at ``x`` with ``slack`` points spare across its frame, starts: its
+    alignment (``hAlign``) moves it into the slack as reportlab's ``drawOn`` does."""
+    return float(flowable._hAlignAdjust(x, slack))
+
+
 # -- a list's labels
 
 

@@ -121,6 +121,8 @@ class _Marked:
         if marks is None:
             super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
             return
+        if self.tag_element.kind == "Figure":
+            self.tag_element.attrs["A"] = layout_box(self, x, y, _sW)
         marks.begin(self.tag_element)
         try:
             super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
@@ -136,6 +138,16 @@ class _Marked:
         if label is not None and parts:  # a list item's label is drawn beside its first part
             labelled(parts[0], label)
         return list(parts)
+
+
+def layout_box(flowable: Flowable, x: float, y: float, slack: float) -> str:
+    """A figure's attribute object: the box it is drawn in on its page (/BBox, a Layout attribute),
+    for tools that reflow or magnify the page around it."""
+    left = reportlab_adapter.drawn_left(flowable, x, slack)
+    width = getattr(flowable, "drawWidth", None) or flowable.width * getattr(flowable, "renderScale", 1.0)
+    height = getattr(flowable, "drawHeight", None) or flowable.height * getattr(flowable, "renderScale", 1.0)
+    box = " ".join(f"{n:.2f}" for n in (left, y, left + width, y + height))
+    return f"<</O /Layout /BBox [{box}]>>"
 
 
 def mark(flowable: Flowable, element: Element) -> Flowable:
