@@ -512,6 +512,17 @@ NoteStyle = Literal["footnotes", "endnotes"]
 """Where notes stand: at the foot of the page each is cited on, or together at the end."""
 NOTE_STYLES: tuple[NoteStyle, ...] = get_args(NoteStyle)
 
+CslType = Literal[
+    "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book", "broadcast",
+    "chapter", "classic", "collection", "dataset", "document", "entry", "entry-dictionary",
+    "entry-encyclopedia", "event", "figure", "graphic", "hearing", "interview", "legal_case", "legislation",
+    "manuscript", "map", "motion_picture", "musical_score", "pamphlet", "paper-conference", "patent",
+    "performance", "periodical", "personal_communication", "post", "post-weblog", "regulation", "report",
+    "review", "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage",
+]  # fmt: skip
+"""The kinds of work a source may be, as CSL 1.0.2 names them."""
+CSL_TYPES: tuple[CslType, ...] = get_args(CslType)
+
 DEFAULT_CITATION_STYLE = "apa"
 """The citation style when a spec names none: APA's author-date citations, "(OCHA, 2026, p. 4)"."""
 

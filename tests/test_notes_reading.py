@@ -343,3 +343,46 @@ def test_a_note_or_citation_in_a_table_or_chart_title_is_read_as_such_and_kept_o
     assert [type(s).__name__ for s in chart.title_text] == ["Span", "Citation"]
     plain_title = load("- table: {title: Incidents, columns: [a], rows: [[1]]}\n")
     assert first(plain_title).title == "Incidents" and first(plain_title).title_text == ()
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "message"),
+    [
+        ("Rose.^[unclosed note", "spec.yaml:16:25: the note '^[unclosed note' is not closed: end it with ']'"),
+        ("Rose [@ocha2026.", "spec.yaml:16:25: the citation '[@ocha2026' is not closed: end it with ']'"),
+        (
+            "Rose [@ocha2026, @acled2026].",
+            "spec.yaml:16:25: '@acled2026' after a comma reads as words about '@ocha2026': "
+            "separate citations with ';' ([@ocha2026; @acled2026])",
+        ),
+        (
+            "Rose [@ocha2026; ].",
+            "spec.yaml:16:25: an empty citation in '[@ocha2026; ]': write a key after each ';', or leave the ';' out",
+        ),
+        (
+            "Rose.^[Per [@ocha2026, @acled2026].]",
+            "spec.yaml:16:31: '@acled2026' after a comma reads as words about '@ocha2026': "
+            "separate citations with ';' ([@ocha2026; @acled2026])",
+        ),
+    ],
+)
+def test_a_note_or_citation_written_wrongly_is_an_error_at_its_place(paragraph, message):
+    assert errors(f"- paragraph: {paragraph}\n") == [message]
+
+
+def test_the_list_of_sources_is_placed_once():
+    assert errors("- sources: true\n- paragraph: x [@ocha2026]\n- sources: true\n") == [
+        "spec.yaml:18:18: the list of sources already stands on line 16; place it once"
+    ]
+
+
+def test_a_source_of_no_csl_type_with_a_did_you_mean(tmp_path):
+    head = "sources:\n  - {id: a, type: reprot, title: T}\n"
+    assert errors("- paragraph: x\n", head=head) == [
+        "spec.yaml:3:19: 'reprot' is not a CSL type (did you mean 'report'?)"
+    ]
+    (tmp_path / "refs.json").write_text(json.dumps([{"id": "a", "type": "webpgae"}]))
+    assert errors("- paragraph: x\n", head="sources: refs.json\n", base_dir=tmp_path) == [
+        "spec.yaml:2:10: 'refs.json' is not CSL-JSON: entry 1 ('a'): "
+        "'webpgae' is not a CSL type (did you mean 'webpage'?)"
+    ]

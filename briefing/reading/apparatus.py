@@ -15,7 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..adapters import citeproc
 from ..errors import Problem
-from ..model import CROSSREF_KINDS, Citation, CrossRef, Inline, Note, Pos, Reference, Span
+from ..model import CROSSREF_KINDS, CSL_TYPES, Citation, CrossRef, Inline, Note, Pos, Reference, Span
 from . import shapes
 from .inline import KEY, Parsed, is_crossref, parse
 from .reader import Reader, did_you_mean
@@ -225,6 +225,8 @@ def csl_problem(entry: object) -> str | None:
         return "'id' must be text or a number"
     if not isinstance(entry["type"], str):
         return "'type' must be text such as report or article-journal"
+    if entry["type"] not in CSL_TYPES:
+        return type_problem(entry["type"])
     for field, value in entry.items():
         if field in NAME_FIELDS:
             if not isinstance(value, list) or not all(isinstance(n, dict) for n in value):
@@ -234,6 +236,12 @@ def csl_problem(entry: object) -> str | None:
         elif field in DATE_FIELDS and not _csl_date(value):
             return f'\'{field}\' must be a date as {{"date-parts": [[2026, 3, 1]]}} or {{"literal": …}}'
     return None
+
+
+def type_problem(kind: str) -> str:
+    """Why a source's ``type`` is refused: not a kind of work CSL names."""
+    hint = did_you_mean(kind, list(CSL_TYPES), False) or " (report, book, dataset, webpage…)"
+    return f"'{kind}' is not a CSL type{hint}"
 
 
 def _csl_date(value: object) -> bool:
@@ -291,6 +299,9 @@ def _entry(r: Reader, node: Node) -> Reference | None:
             if text is None:
                 return None
             entry[field] = text.strip()
+    if entry["type"] not in CSL_TYPES:
+        r.problem(keys["type"], type_problem(entry["type"]))
+        return None
     if KEY.fullmatch(entry["id"]) is None or is_crossref(entry["id"]):
         r.problem(keys["id"], f"'{entry['id']}' cannot be cited: an id is letters, digits and _ (and no sec-, tbl-…)")
         return None

@@ -100,6 +100,11 @@ def _block(r: Reader, kind: str, value: Node, pos: Pos) -> Block | None:
             if r.cell(value) is not True:
                 r.problem(value, "sources takes the value true: the list of sources stands here")
                 return None
+            if r.sources_placed is not None:
+                where = r.sources_placed.line
+                r.problem(value, f"the list of sources already stands on line {where}; place it once")
+                return None
+            r.sources_placed = pos
             return Sources(pos=pos)
     raise AssertionError(kind)  # shapes.BLOCK and the cases above go together
 

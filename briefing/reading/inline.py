@@ -42,16 +42,61 @@ def _stars_only(state: StateInline, silent: bool) -> bool:
     return emphasis.tokenize(state, silent)
 
 
+_OPENED = re.compile(r"\[(?:[^\[\]@;]*\s)?-?@" + KEY.pattern)
+"""The start of a bracketed citation: ``[@key`` or ``[see @key``."""
+
+_KEY_IN_WORDS = re.compile(r"(?:^|\s)-?@(" + KEY.pattern + ")")
+"""A key among the words after a citation's comma: ``[@a, @b]`` where ``;`` was meant."""
+
+
+def _flag(state: StateInline, raw: str, message: str) -> None:
+    """A mistake in the apparatus's syntax, found by its words (``parse`` finds where they stand)."""
+    state.env.setdefault("mistakes", []).append((raw, message))
+
+
+def _citation_mistakes(state: StateInline, raw: str, parts: list[re.Match[str] | None]) -> bool:
+    """Whether a bracketed citation is written wrongly (an empty citation between semicolons, a key after
+    a comma), each mistake noted; such a text is read as words, and the mistake reported."""
+    wrong = False
+    texts = raw[1:-1].split(";")
+    for part, text in zip(parts, texts, strict=True):
+        if part is None and not text.strip() and len(texts) > 1:
+            _flag(state, raw, f"an empty citation in '{raw}': write a key after each ';', or leave the ';' out")
+            wrong = True
+        elif part is not None and (other := _KEY_IN_WORDS.search(part.group("rest"))):
+            key = part.group("key")
+            key, also = part.group("key"), other.group(1)
+            _flag(
+                state,
+                raw,
+                f"'@{also}' after a comma reads as words about '@{key}': separate citations with ';' "
+                f"([@{key}; @{also}])",
+            )
+            wrong = True
+    return wrong
+
+
 def _bracketed(state: StateInline, silent: bool) -> bool:
     """``[@a, p. 4; see @b, chap. 2, for the data]``: a citation, each work with its
     prefix, locator and suffix (or, for one key such as ``tbl-x``, a cross-reference)."""
     src, start = state.src, state.pos
+    if src[start] != "[":
+        return False
     end = src.find("]", start)
-    if src[start] != "[" or end < 0 or "@" not in src[start + 1 : end]:
+    if end < 0:
+        opened = _OPENED.match(src, start)
+        if opened and not silent:
+            _flag(state, opened.group(), f"the citation '{opened.group()}' is not closed: end it with ']'")
+        return False
+    if "@" not in src[start + 1 : end]:
         return False
     if src[end + 1 : end + 2] in ("(", "{") or "[" in src[start + 1 : end]:
         return False  # a link, words in another language, or no citation
     parts = [_CITE_ITEM.fullmatch(part) for part in src[start + 1 : end].split(";")]
+    if not silent and _OPENED.match(src, start) and _citation_mistakes(state, src[start : end + 1], parts):
+        state.pending += src[start : end + 1]  # kept as written, its mistake reported
+        state.pos = end + 1
+        return True
     if not parts or any(p is None or p.group("prefix").endswith(("\\",)) for p in parts):
         return False
     if not silent:
@@ -170,7 +215,21 @@ def parse(text: str) -> Parsed:
     notes = env.get("footnotes", {}).get("list", {})
     parsed.spans = _spans(inline.children or [], notes, parsed, nested=False)
     parsed.problems = [(_inner_note(text) if at < 0 else at, message) for at, message in parsed.problems]
+    parsed.problems += [(text.find(raw), message) for raw, message in dict.fromkeys(env.get("mistakes", []))]
+    opened = _unclosed_note(parsed.spans)
+    if opened is not None:
+        parsed.problems.append((text.find(opened), f"the note '{opened[:30]}' is not closed: end it with ']'"))
     return parsed
+
+
+def _unclosed_note(spans: Inline) -> str | None:
+    """The words from a ``^[`` that opened no note (its ``]`` missing), in a text or its notes' texts."""
+    for span in spans:
+        inner = _unclosed_note(span.content) if isinstance(span, Note) else None
+        at = span.text.find("^[") if type(span) is Span else -1
+        if inner is not None or at >= 0:
+            return inner if inner is not None else span.text[at:]
+    return None
 
 
 def _inner_note(text: str) -> int:

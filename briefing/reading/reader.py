@@ -71,6 +71,8 @@ class Reader:
     """Every id a cross-reference names, and where: checked once every id is known."""
     ids: dict[str, Pos] = field(default_factory=dict)
     """The ids given so far (``tbl-funding``), and where."""
+    sources_placed: Pos | None = None
+    """Where a ``sources: true`` block places the list of sources, once read."""
     _seen: set[int] = field(default_factory=set)
     _reuse: int = 0
     _constructor: SafeConstructor = field(default_factory=SafeConstructor)

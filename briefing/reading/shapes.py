@@ -15,6 +15,7 @@ from ..model import (
     CALLOUT_KINDS,
     CHART_KINDS,
     COLUMN_TYPES,
+    CSL_TYPES,
     DIRECTIONS,
     FORMAT_KINDS,
     LABEL_KEYS,
@@ -472,7 +473,9 @@ SOURCE = Shape(
     "a source",
     {
         "id": Key("The key text cites it by: [@id]."),
-        "type": Key("The CSL type: report, article-journal, webpage, dataset, book, article-newspaper…"),
+        "type": Key(
+            "The CSL type: report, article-journal, webpage, dataset, book, article-newspaper…", one_of(*CSL_TYPES)
+        ),
         "title": Key("The work's title."),
         "author": Key("Who wrote it: people or an organisation.", list_of(NAME)),
         "publisher": Key("Who published it."),
