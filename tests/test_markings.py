@@ -757,3 +757,72 @@ def test_the_read_back_check_finds_a_withheld_word_planted_in_any_byte_of_a_part
     (refused,) = check(plan, mail, {suffix[1:]: path})
     assert refused.startswith(f"partners: not sent: weekly.official{suffix} holds ")
     assert refused.endswith(" of portions withheld from the OFFICIAL variant")
+
+
+RELEASES = """\
+title: T
+classification: SECRET
+sections:
+  - heading: Shared
+    classification: SECRET
+    caveats: REL TO GBR, FRA
+    content:
+      - paragraph: Qxreleasedword releasable to France.
+  - heading: National Qxnationalword
+    content:
+      - paragraph: Qxplainword plain secret, not releasable.
+        classification: SECRET
+      - paragraph: Qxeyesword eyes only.
+        classification: SECRET
+        caveats: UK EYES ONLY
+distribution:
+  - {name: uk, to: [uk@example.org], clearance: SECRET, formats: [pdf]}
+  - {name: france, to: [fr@example.org], clearance: SECRET, caveats: ["REL TO GBR, FRA"], formats: [pdf, html]}
+"""
+
+
+def test_release_markings_release_a_portion_to_the_nations_they_name_and_only_to_them(tmp_path):
+    spec = tmp_path / "rel.yaml"
+    spec.write_text(RELEASES, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["send", str(spec), "--dry-run", "--out", str(out)]) == 0
+    # The home nation's SECRET list gets what is released to others, not what is kept to UK eyes.
+    uk = _every_byte(out / "rel.secret.uk.eml")
+    assert _hits(uk, ["qxreleasedword", "qxplainword", "qxeyesword"]) == ["qxreleasedword", "qxplainword"]
+    # The French list gets only what is released to France: never plain SECRET text, never UK eyes only.
+    france = _every_byte(out / "rel.secret-rel-to-gbr-fra.france.eml")
+    assert _hits(france, ["qxreleasedword", "qxplainword", "qxeyesword", "qxnationalword"]) == ["qxreleasedword"]
+    for name in ("rel.secret-rel-to-gbr-fra.pdf", "rel.secret-rel-to-gbr-fra.html"):
+        assert _hits(_every_byte(out / name), ["qxplainword", "qxeyesword", "qxnationalword"]) == []
+    pdf = pdf_text(out / "rel.secret-rel-to-gbr-fra.pdf")
+    assert "SECRET REL TO GBR, FRA" in pdf and "(S REL GBR FRA) Qxreleasedword" in pdf
+    # The whole pack holds text released to no one: its banner says no release.
+    doc = loads(RELEASES, "rel.yaml")
+    assert doc.classification == "SECRET UK EYES ONLY"
+
+
+def test_a_contradictory_marking_or_list_is_refused():
+    assert _errors("""\
+        title: T
+        sections:
+          - heading: H
+            caveats: REL TO GBR, FRA
+            content:
+              - paragraph: Eyes only inside a releasable section.
+                caveats: UK EYES ONLY
+        """) == [
+        "spec.yaml:7:18: this paragraph would be marked OFFICIAL UK EYES ONLY REL TO GBR, FRA: UK EYES ONLY keeps it "
+        "from the nations REL TO GBR, FRA releases it to; mark it one or the other"
+    ]
+    doc = loads("title: T\nsections: [{heading: H, classification: SECRET}]\n")
+    with pytest.raises(SpecError) as caught:
+        clearance_of(doc, "SECRET", ["UK EYES ONLY", "REL TO GBR, FRA"])
+    assert [str(p) for p in caught.value.problems] == [
+        "--clearance: readers cannot hold UK EYES ONLY and REL TO GBR, FRA: UK EYES ONLY keeps it from the "
+        "nations REL TO GBR, FRA releases it to"
+    ]
+    with pytest.raises(SpecError) as caught:
+        cleared(doc, clearance_of(doc, "SECRET", ["REL TO GBR, FRA"]))
+    assert [str(p) for p in caught.value.problems] == [
+        "<spec>:1:1: no section of the briefing may be read at SECRET REL TO GBR, FRA"
+    ]

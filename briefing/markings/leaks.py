@@ -223,7 +223,10 @@ def raw_texts(name: str, data: bytes) -> Iterator[str]:
         for part in message.walk():
             if not part.is_multipart():
                 payload = part.get_payload(decode=True)
-                part_name = part.get_filename() or f"body.{part.get_content_subtype()}"
+                # Named as texts_of names it: the mail's own words ("plain") are not the pack's.
+                part_name = part.get_filename() or (
+                    "body.html" if part.get_content_type() == "text/html" else "body.txt"
+                )
                 yield part_name
                 yield from raw_texts(part_name, payload if isinstance(payload, bytes) else b"")
     else:

@@ -113,6 +113,15 @@ class _Resolver:
             return replace(node, marking=holder.marking), holder  # type: ignore[type-var]
         level = checked.level or holder.marking.level
         caveats = self.scheme.ordered({*holder.marking.caveats, *checked.caveats})
+        clash = self.scheme.contradiction(caveats)
+        if clash is not None:
+            self.problems.append(
+                Problem(
+                    checked.pos,
+                    f"this {what} would be marked {self.scheme.banner(level, caveats)}: {clash}; "
+                    "mark it one or the other",
+                )
+            )
         if holder.bound is not None and self.scheme.rank(level) > self.scheme.rank(holder.bound):
             self.problems.append(Problem(checked.pos, _above(what, level, holder)))
         effective = Marking(level, caveats, pos=checked.pos)
@@ -272,11 +281,21 @@ def kept_for(scheme: Scheme, reader: Marking, node: object) -> bool:
 
 
 def banner(doc: Briefing) -> str | None:
-    """The highest level present and every caveat present, as the scheme writes a banner."""
+    """The highest level present, every restrictive caveat present, and the release common to every portion
+    (none when any portion is not releasable), as the scheme writes a banner."""
     scheme = doc.style.scheme
     found = [m for m in (_own(node) for node in every_portion(doc)) if m is not None]
     if not found:
         return doc.classification
     level = max((m.level for m in found), key=scheme.rank)
-    caveats = {c for m in found for c in m.caveats}
-    return scheme.banner(level, scheme.ordered(caveats))
+    caveats = {c for m in found for c in scheme.restrictive(m.caveats)}
+    common = frozenset.intersection(*(scheme.released_to(m.caveats) for m in found))
+    release = "" if common <= {scheme.home} else _release(scheme, common)
+    return scheme.separator.join(filter(None, (scheme.banner(level, scheme.ordered(caveats)), release)))
+
+
+def _release(scheme: Scheme, nations: frozenset[str]) -> str:
+    """A release marking's words for ``nations``: the scheme's own when it has one, else written out."""
+    named = next((c.name for c in scheme.caveats if c.releases == nations), None)
+    others = sorted(nations - {scheme.home})
+    return named or "REL TO " + ", ".join([scheme.home, *others])

@@ -28,6 +28,20 @@ class Caveat:
     portion: str
     """Its short form in a portion mark: "UKEO"."""
 
+    @property
+    def releases(self) -> frozenset[str]:
+        """The nations a release marking ("REL TO GBR, FRA") releases a portion to, groups expanded ("FVEY");
+        empty for a restrictive caveat ("UK EYES ONLY", "NOFORN"), which readers must hold."""
+        if not self.name.upper().startswith(_RELEASE):
+            return frozenset()
+        named = [n.strip().upper() for n in self.name[len(_RELEASE) :].split(",") if n.strip()]
+        return frozenset(nation for n in named for nation in _GROUPS.get(n, (n,)))
+
+
+_RELEASE = "REL TO "
+_GROUPS = {"FVEY": ("AUS", "CAN", "GBR", "NZL", "USA")}
+"""Groups of nations a release marking may name."""
+
 
 @dataclass(frozen=True)
 class Scheme:
@@ -54,11 +68,48 @@ class Scheme:
         """How high a level (by name) stands: 0 for the lowest."""
         return [lv.name for lv in self.levels].index(level)
 
+    @property
+    def home(self) -> str:
+        """The nation whose readers read a portion without a release marking: the originator, which a
+        release marking names first ("REL TO GBR, FRA"); empty for a scheme without release markings."""
+        first = next((c.name for c in self.caveats if c.releases), "")
+        return first[len(_RELEASE) :].split(",")[0].strip().upper() if first else ""
+
+    def restrictive(self, caveats: tuple[str, ...]) -> set[str]:
+        """The restrictive caveats among ``caveats`` (by name): readers must hold each."""
+        return {c.name for c in self.caveats if c.name in caveats and not c.releases}
+
+    def released_to(self, caveats: tuple[str, ...]) -> frozenset[str]:
+        """The nations a portion with ``caveats`` may go to: those every release marking it carries names;
+        the home nation alone when it carries none."""
+        releases = [c.releases for c in self.caveats if c.name in caveats and c.releases]
+        return frozenset.intersection(*releases) if releases else frozenset({self.home})
+
+    def contradiction(self, caveats: tuple[str, ...]) -> str | None:
+        """Why caveats cannot stand together (a restrictive caveat with a release to others, or releases
+        that name no nation in common), or None."""
+        released = [c.name for c in self.caveats if c.name in caveats and c.releases]
+        if not released:
+            return None
+        others = self.released_to(caveats) - {self.home}
+        if not others:
+            return f"{' and '.join(released)} release it to no nation in common"
+        restricted = sorted(self.restrictive(caveats))
+        if restricted:
+            return f"{' and '.join(restricted)} keeps it from the nations {released[0]} releases it to"
+        return None
+
     def allows(
         self, level: str, caveats: tuple[str, ...], marking_level: str, marking_caveats: tuple[str, ...]
     ) -> bool:
-        """Whether readers cleared for ``level`` and ``caveats`` may read a portion so marked."""
-        return self.rank(marking_level) <= self.rank(level) and set(marking_caveats) <= set(caveats)
+        """Whether readers cleared for ``level`` and ``caveats`` may read a portion so marked: its level at
+        most theirs, each restrictive caveat it carries held by them, and released to every nation they
+        come from (readers stating a release marking come from its nations; others from the home nation)."""
+        return (
+            self.rank(marking_level) <= self.rank(level)
+            and self.restrictive(marking_caveats) <= self.restrictive(caveats)
+            and self.released_to(caveats) <= self.released_to(marking_caveats)
+        )
 
     def words(self) -> list[str]:
         """Every word a spec may use for a level, for did-you-mean hints."""

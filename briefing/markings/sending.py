@@ -91,7 +91,12 @@ def plans(
         clearance = clearance_of(doc, dlist.clearance or lowest, dlist.caveats, dlist.pos)
         key = (clearance.clearance, clearance.caveats)
         if key not in made:
-            variant = cleared(doc, clearance)
+            try:
+                variant = cleared(doc, clearance)
+            except SpecError as refused:  # said of the list, which is what the writer can change
+                raise SpecError(
+                    [Problem(dlist.pos, f"the list '{dlist.name}': {p.message}") for p in refused.problems]
+                ) from None
             rendered = {d.name: d for d in read_lists(spec, variant.doc, options, list_file)}
             made[key] = (variant, rendered)
         variant, rendered = made[key]

@@ -62,6 +62,9 @@ def clearance_of(doc: Briefing, level: str, caveats: Iterable[str] = (), pos: Po
             problems.append(Problem(pos, f"'{word}' is not a caveat of the {scheme.name} marking scheme{hint}"))
         else:
             names.append(caveat.name)
+    clash = scheme.contradiction(tuple(names))
+    if clash is not None:
+        problems.append(Problem(pos, f"readers cannot hold {' and '.join(scheme.ordered(set(names)))}: {clash}"))
     if problems or found is None:
         raise SpecError(problems)
     return Variant(found.name, scheme.ordered(set(names)))
@@ -72,15 +75,24 @@ def cleared(doc: Briefing, clearance: Variant) -> Cleared:
     they meet. A pack that marks no portions is one portion at its classification."""
     scheme = doc.style.scheme
     rank = scheme.rank(clearance.clearance)
-    allowed = set(clearance.caveats)
 
     def may(marking: Marking | None) -> bool:
         if marking is None:
             return True
-        return scheme.rank(marking.level) <= rank and set(marking.caveats) <= allowed
+        return scheme.allows(clearance.clearance, clearance.caveats, marking.level, marking.caveats)
 
     if not portions_marked(doc):
         whole = doc.classification and scheme.level(doc.classification.strip())
+        if not scheme.released_to(()) >= scheme.released_to(clearance.caveats):
+            raise SpecError(
+                [
+                    Problem(
+                        doc.pos,
+                        f"the briefing marks no portion releasable: nothing in it may go to readers of "
+                        f"{_named(clearance, scheme.separator)}",
+                    )
+                ]
+            )
         if whole and scheme.rank(whole.name) > rank:
             raise SpecError(
                 [
