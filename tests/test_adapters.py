@@ -685,3 +685,11 @@ def test_reportlab_a_labelled_list_draws_each_label_through_its_hook(tmp_path):
     expect("reportlab", seen == ["one", "two"], f"ListFlowable._makeBullet's drawers gave {seen}")
     text = PdfReader(str(tmp_path / "l.pdf")).pages[0].extract_text()
     expect("reportlab", "1" in text and "2" in text, "a BulletDrawer of another class draws no number")
+
+
+def test_reportlab_a_flowable_is_drawn_where_its_alignment_puts_it():
+    picture = Spacer(10, 10)
+    picture.hAlign = "CENTER"
+    expect("reportlab", reportlab_adapter.drawn_left(picture, 50, 100) == 100, "Flowable._hAlignAdjust moved")
+    picture.hAlign = "LEFT"
+    expect("reportlab", reportlab_adapter.drawn_left(picture, 50, 100) == 50, "Flowable._hAlignAdjust moved")

@@ -450,3 +450,29 @@ def test_a_figure_carries_the_box_it_is_drawn_in(tagged):
     assert len(bars) >= 2  # Mopti's and Gao's at least
     for bar in bars:
         assert chart[0] - 0.01 <= bar["x0"] < bar["x1"] <= chart[2] + 0.01 and chart[1] - 0.01 <= bar["y0"]
+
+
+def test_a_link_drawn_by_the_writer_holds_its_words_and_its_annotation(tmp_path):
+    """A link in a paragraph the writer draws run by run (right-to-left text, a run in another language)
+    is a Link holding its words, then its annotation (OBJR), in the paragraph's text where it stands.
+    In a paragraph reportlab draws whole, in one text object, its words stay the paragraph's: a Link's
+    own marked content would cut the text object, which marked content may not (ISO 32000-1, 14.6)."""
+    require_tool("pdfinfo")
+    p = parse_inline
+    paragraphs = (
+        "See [التقرير](https://example.org/ar) now.",
+        "Read [merci]{lang=fr} and [the source](https://example.org/s).",
+        "See [the report](https://example.org/r) now.",
+    )
+    doc = Briefing(title="Links", sections=(Section(p("Words"), tuple(Paragraph(p(t)) for t in paragraphs)),))
+    path = tmp_path / "links.pdf"
+    BriefingPdf().write(doc, path)
+    assert pdf_ua.check(path) == []
+    arabic, source, report = pdf_ua.struct_tree(path).all("Link")
+    assert sorted(arabic.text[0]) == sorted("التقرير") and source.text == ["the source"] and report.text == []
+    paragraph = pdf_ua.struct_tree(path).all("P")[2]
+    assert paragraph.text == ["Read ", " and ", "."]
+    for link in _all(PdfReader(str(path)), "Link"):
+        *words, objr = link["/K"]
+        assert objr["/Type"] == "/OBJR" and objr["/Obj"].get_object()["/Subtype"] == "/Link"
+        assert len(words) == (0 if objr["/Obj"].get_object()["/A"]["/URI"] == "https://example.org/r" else 1)

@@ -380,18 +380,19 @@ _LINK = colors.HexColor("#" + colours.LINK_RGB)
 def _link(canvas: Any, href: str, text: str, place: tuple[float, float, float], size: float) -> None:
     """A run of a link: coloured and underlined as links are in the other formats, and clickable."""
     x, y, width = place
-    canvas.saveState()
-    canvas.setFillColor(_LINK)
-    canvas.setStrokeColor(_LINK)
-    canvas.drawString(x, y, text)
-    canvas.setLineWidth(size / 16)
-    canvas.line(x, y - size / 8, x + width, y - size / 8)
-    canvas.restoreState()
-    area = (x, y - size / 4, x + width, y + size * 0.8)
-    if href.startswith("#"):  # a place in the document: a note, a table, a heading, a source
-        canvas.linkRect("", href[1:], area, relative=1, thickness=0)
-    else:
-        canvas.linkURL(href, area, relative=1, thickness=0)
+    with tagging.linked(canvas):  # its words and its annotation, a Link's
+        canvas.saveState()
+        canvas.setFillColor(_LINK)
+        canvas.setStrokeColor(_LINK)
+        canvas.drawString(x, y, text)
+        canvas.setLineWidth(size / 16)
+        canvas.line(x, y - size / 8, x + width, y - size / 8)
+        canvas.restoreState()
+        area = (x, y - size / 4, x + width, y + size * 0.8)
+        if href.startswith("#"):  # a place in the document: a note, a table, a heading, a source
+            canvas.linkRect("", href[1:], area, relative=1, thickness=0)
+        else:
+            canvas.linkURL(href, area, relative=1, thickness=0)
 
 
 def _width(runs: list[Run], size: float) -> float:

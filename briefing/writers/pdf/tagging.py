@@ -217,6 +217,9 @@ class Link:
     """reportlab's name for the annotation."""
     key: int
     """Its /StructParent."""
+    mcid: int | None = None
+    """Its words' marked-content sequence, where the writer draws them (``linked``), or None: they are
+    then its parent's, drawn by reportlab in one text object with the rest of its paragraph."""
 
 
 @dataclass
@@ -252,6 +255,9 @@ class Marks:
         self.rows = Rows()
         self.links: list[Link] = []
         self.spans: list[LanguageSpan] = []
+        self.open_link: Link | None = None
+        """The Link whose words are being drawn (``linked``), which the next annotation made is."""
+        self.in_span = False
         self.next_key = 0
         """The next key in the parent tree."""
         self.open_element: Element | None = None
@@ -359,14 +365,35 @@ class Marks:
 
     def link(self, annotation: str) -> int:
         """A link annotation just made, in the element being drawn; its /StructParent."""
+        key, self.next_key = self.next_key, self.next_key + 1
+        if self.open_link is not None:  # the Link holding the words just drawn
+            self.open_link.annotation, self.open_link.key = annotation, key
+            return key
         owner = self.open_element if self.open_element not in (None, _CELL) else self.structure.root
         assert owner is not None
-        key, self.next_key = self.next_key, self.next_key + 1
         link = Link(self.next_id, owner.id, len(self.owners) - 1, annotation, key)
         self.next_id += 1
         self.links.append(link)
         self.content.setdefault(owner.id, []).append(link)
         return key
+
+    def open_link_words(self) -> None:
+        """Interrupt the open element's content with a Link element's: its words, then (``link``) its
+        annotation."""
+        owner = self.open_element
+        assert owner is not None
+        page = self.owners[-1]
+        link = Link(self.next_id, owner.id, len(self.owners) - 1, "", -1, len(page))
+        self.next_id += 1
+        page.append(link.id)
+        self.links.append(link)
+        self.content.setdefault(owner.id, []).append(link)
+        self.open_link = link
+        self._literal(self._canvas, f"EMC /Link <</MCID {link.mcid}>> BDC")
+
+    def close_link_words(self) -> None:
+        self.open_link = None
+        self._reopen()
 
     # -- runs in another language
 
@@ -381,11 +408,17 @@ class Marks:
         self.next_id += 1
         page.append(span.id)
         self.spans.append(span)
+        self.in_span = True
         self.content.setdefault(owner.id, []).append(span)
         self._literal(self._canvas, f"EMC /Span <</MCID {span.mcid}>> BDC")
 
     def close_span(self) -> None:
         """The open element's content goes on after a Span's."""
+        self.in_span = False
+        self._reopen()
+
+    def _reopen(self) -> None:
+        """The open element's content goes on after a child's that interrupted it."""
         owner = self.open_element
         assert owner is not None
         page = self.owners[-1]
@@ -518,6 +551,22 @@ def language(canvas: Any, lang: str | None, written: str | None = None) -> Itera
         yield
     finally:
         marks.close_span()
+
+
+@contextmanager
+def linked(canvas: Any) -> Iterator[None]:
+    """Draw a link's words, and make its annotation, as a Link element's content: its words, then its
+    annotation (OBJR), in the element being drawn. Inside a table cell or a run in another language,
+    the words stay the cell's or the run's, and the Link holds its annotation."""
+    marks: Marks | None = getattr(canvas, "marks", None)
+    if marks is None or marks.open_element in (None, _CELL) or marks.depth or marks.in_span:
+        yield
+        return
+    marks.open_link_words()
+    try:
+        yield
+    finally:
+        marks.close_link_words()
 
 
 def pdf_text(text: str) -> str:

@@ -183,9 +183,10 @@ class _Update:
 
     def link(self, link: Link) -> bytes:
         annotation, page = self.annotations[link.id], self.pages[link.page]
+        words = "" if link.mcid is None else f"{link.mcid} "
         return (
             f"<</Type /StructElem /S /Link /P {self.ref(link.parent)} /Pg {page} 0 R"
-            f" /K [<</Type /OBJR /Obj {annotation} 0 R /Pg {page} 0 R>>]>>"
+            f" /K [{words}<</Type /OBJR /Obj {annotation} 0 R /Pg {page} 0 R>>]>>"
         ).encode()
 
     # -- the file
