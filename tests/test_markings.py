@@ -826,3 +826,19 @@ def test_a_contradictory_marking_or_list_is_refused():
     assert [str(p) for p in caught.value.problems] == [
         "<spec>:1:1: no section of the briefing may be read at SECRET REL TO GBR, FRA"
     ]
+
+
+def test_a_callout_title_carries_the_callouts_mark_in_every_format(tmp_path):
+    spec = tmp_path / "box.yaml"
+    spec.write_text(
+        "title: T\nsections:\n  - heading: H\n    content:\n      - callout:\n          title: Source handling\n"
+        "          content: [{paragraph: Inside.}]\n        classification: SECRET\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["build", str(spec), "--out", str(out)]) == 0
+    assert "(S) Source handling" in pdf_text(out / "box.pdf")
+    assert "(S) Source handling" in docx_text(out / "box.docx")
+    assert "(S) Source handling" in xlsx_text(out / "box.xlsx")
+    page = (out / "box.html").read_text(encoding="utf-8")
+    assert 'aria-label="(S) Source handling"' in page and "(S) Source handling" in html_text(out / "box.html")

@@ -25,7 +25,7 @@ from .apparatus import Apparatus, source_anchor, sources_section
 from .charts import alt_text, chart_scale
 from .geometry import TableGeometry, chart_table, geometry
 from .looks import Looks, TableLook, TextLook, looks_of
-from .marks import marked_caption, marked_entries, marked_notes, marked_paragraph, marked_text
+from .marks import mark_of, marked_caption, marked_entries, marked_notes, marked_paragraph, marked_text
 from .numbering import Counter
 from .sheets import sheet_geometry, widened
 from .text import meta_line
@@ -215,6 +215,8 @@ class _Builder:
                 continue
             block = self.apparatus.block(written)
             shown = marked_paragraph(block, self.style) if isinstance(block, Paragraph) else block
+            if isinstance(block, Callout) and mark_of(block, self.style):  # its name for screen readers too
+                shown = replace(block, title=f"{mark_of(block, self.style)} {block.title}")
             draft = self.leaf(shown, place=self.place(block, keep))
             draft.children = _inside(block, self.style)
             drafts.append(draft)
@@ -294,7 +296,9 @@ def _inside(block: object, style: Style | None = None) -> list[_Draft]:
         case ListBlock():
             return [_Draft(item) for item in items(block, style)]
         case Callout():
-            title = _Draft(CalloutTitle((Span(block.title, bold=True),), pos=block.pos, kind=block.kind))
+            worded: tuple[Span, ...] = (Span(block.title, bold=True),)
+            shown_title = marked_text(worded, block, style) if style is not None else worded
+            title = _Draft(CalloutTitle(shown_title, pos=block.pos, kind=block.kind))
             return [title, *(_Draft(_shown(part, style), _inside(part, style)) for part in block.content)]
     content = getattr(block, "content", ())
     return [_Draft(_shown(part, style), _inside(part, style)) for part in content] if isinstance(content, tuple) else []
