@@ -16,7 +16,7 @@ warnings. Each rule reads the laid-out document, as the writers receive it:
 from __future__ import annotations
 
 from .errors import Problem
-from .layout import Heading, LaidDocument, Place, SourceEntry, laid_out
+from .layout import Heading, LaidDocument, Place, SourceEntry, laid_out, picture_alt
 from .lint import Finding
 from .model import Briefing, Chart, Image, Inline, Paragraph, Pos, Table, plain
 from .style import script_of_language, script_runs
@@ -97,8 +97,9 @@ class _Checker:
         self._caption(node.pos, place)  # a chart's description is always written: its alt: or the layout's
 
     def visit_image(self, node: Image, place: Place) -> None:
-        if not (place.alt or node.alt).strip():
-            self.found.append(Finding(node.pos, "alt", "a picture without alternative text: say what it shows in alt:"))
+        if not picture_alt(node):
+            read = f"a picture without alternative text (read as '{place.alt}'): say what it shows in alt:"
+            self.found.append(Finding(node.pos, "alt", read))
         self._caption(node.pos, place)
 
     def _caption(self, pos: Pos, place: Place) -> None:

@@ -20,7 +20,7 @@ from briefing.layout import Heading, Laid, Place, lay_out
 from briefing.layout.charts import ALT_LENGTH
 from briefing.layout.contrast import colour_pairs, contrast
 from briefing.layout.looks import looks_of
-from briefing.model import Briefing, Chart, Paragraph, Pos, Section, Series, Table
+from briefing.model import Briefing, Chart, Image, Paragraph, Pos, Section, Series, Table
 from briefing.reading.inline import parse_inline
 from briefing.reading.style_files import bundled_names, merge, read_style_file
 from briefing.writers.docx.writer import DocxWriter
@@ -96,6 +96,47 @@ def test_word_excel_and_the_page_carry_a_charts_description(tmp_path):
     assert [(child.tag, child.text) for child in svg[:2]] == [("title", "Incidents by quarter"), ("desc", QUARTERS_ALT)]
 
 
+def pictures(tmp_path: Path) -> tuple[Image, ...]:
+    """A picture with its alt:, one with a caption alone, one with neither."""
+    from PIL import Image as PILImage
+
+    path = tmp_path / "route.png"
+    PILImage.new("RGB", (40, 20), "#336699").save(path)
+    return (
+        Image(path, (40, 20), alt="A map of the route from Niamey to Tillabéri", width_cm=6),
+        Image(path, (40, 20), caption=parse_inline("The *road* north"), width_cm=6),
+        Image(path, (40, 20), width_cm=6),
+    )
+
+
+PICTURE_ALTS = ["A map of the route from Niamey to Tillabéri", "The road north", "Figure 3"]
+"""Their alternative text: the alt:, else the caption's words, else the figure's label."""
+
+
+def test_a_pictures_alt_is_decided_once_in_the_layout_and_warned_of_when_missing(tmp_path):
+    doc = pack(*pictures(tmp_path))
+    assert [place.alt for node, place in lay_out(doc).flow if isinstance(node, Image)] == PICTURE_ALTS
+    assert [f"{f.rule}: {f.message}" for f in check(doc)] == [
+        "alt: a picture without alternative text (read as 'Figure 3'): say what it shows in alt:"
+    ]
+
+
+def test_word_excel_and_the_page_carry_a_pictures_alt(tmp_path):
+    doc = pack(*pictures(tmp_path))
+    paths = {}
+    for writer in (DocxWriter(), XlsxWriter(), HtmlWriter()):
+        paths[writer.name] = tmp_path / f"t{writer.extension}"
+        writer.write(doc, paths[writer.name])
+    shapes = docx.Document(str(paths["docx"])).inline_shapes
+    assert [shape._inline.docPr.get("descr") for shape in shapes] == PICTURE_ALTS
+    with zipfile.ZipFile(paths["xlsx"]) as package:
+        drawing = etree.fromstring(package.read("xl/drawings/drawing1.xml"))
+    xdr = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
+    assert [frame.get("descr") for frame in drawing.iter(f"{xdr}cNvPr")] == PICTURE_ALTS
+    page = lxml.html.parse(str(paths["html"]))
+    assert [img.get("alt") for img in page.iter("img") if "logo" not in (img.get("class") or "")] == PICTURE_ALTS
+
+
 @pytest.mark.parametrize("name", bundled_names())
 def test_every_colour_of_a_bundled_style_reads_against_its_background(name):
     style = merge(read_style_file(name))
@@ -143,7 +184,7 @@ ACCESS_LINES = [
     "access.yaml:5:9: link-text: the link text 'www.example.org' is its address: name what it leads to",
     "access.yaml:8:9: language: Arabic text 'ثلاثة' has no language: mark it [ثلاثة]{lang=ar} "
     "(or its own language's tag)",
-    "access.yaml:10:11: alt: a picture without alternative text: say what it shows in alt:",
+    "access.yaml:10:11: alt: a picture without alternative text (read as 'Figure 1'): say what it shows in alt:",
 ]
 
 

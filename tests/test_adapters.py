@@ -534,8 +534,10 @@ def test_openpyxl_an_untitled_chart_has_no_title_of_its_own(tmp_path):
             expect("openpyxl", chart_xml.find(f".//{ns}ser") is not None, "a subclassed chart lost its series")
 
 
-def test_openpyxl_a_described_chart_has_its_text_on_its_frame(tmp_path):
+def test_openpyxl_a_described_chart_or_picture_has_its_text_on_its_frame(tmp_path):
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.drawing.image import Image as XLImage
+    from PIL import Image as PILImage
 
     workbook = Workbook()
     sheet = workbook.active
@@ -545,8 +547,14 @@ def test_openpyxl_a_described_chart_has_its_text_on_its_frame(tmp_path):
         chart = BarChart()
         chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=2))
         if text:
-            openpyxl_adapter.describe_chart(chart, text)
+            openpyxl_adapter.describe(chart, text)
         sheet.add_chart(chart, anchor)
+    PILImage.new("RGB", (8, 8), "#336699").save(tmp_path / "p.png")
+    for anchor, text in (("D40", "A map of the route"), ("D60", None)):
+        picture = XLImage(str(tmp_path / "p.png"))
+        if text:
+            openpyxl_adapter.describe(picture, text)
+        sheet.add_image(picture, anchor)
     with zipfile.ZipFile(tmp_path / "c.xlsx", "w") as archive:
         openpyxl_adapter.DescribedChartsWriter(workbook, archive).save()
     with zipfile.ZipFile(tmp_path / "c.xlsx") as package:
@@ -554,6 +562,9 @@ def test_openpyxl_a_described_chart_has_its_text_on_its_frame(tmp_path):
     ns = {"xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"}
     frames = drawing.findall(".//xdr:graphicFrame/xdr:nvGraphicFramePr/xdr:cNvPr", ns)
     expect("openpyxl", [f.get("descr") for f in frames] == ["Bar chart: a 1, b 2.", None], "a chart's frame")
+    pictures = drawing.findall(".//xdr:pic/xdr:nvPicPr/xdr:cNvPr", ns)
+    described = [f.get("descr") for f in pictures]
+    expect("openpyxl", described == ["A map of the route", "Picture"], f"a picture's frame: {described}")
 
 
 # -- python-bidi ------------------------------------------------------------------

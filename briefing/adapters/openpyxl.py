@@ -195,11 +195,12 @@ def untitled_chart(base: type[Any]) -> type[Any]:
 
 
 class DescribedChartsWriter(ExcelWriter):  # type: ignore[misc]
-    """openpyxl's ``ExcelWriter``, which also writes each chart's alternative text: the ``descr`` of the
-    frame that holds it in its sheet's drawing, from the chart's ``description`` (see ``describe_chart``).
+    """openpyxl's ``ExcelWriter``, which also writes each chart's and picture's alternative text: the
+    ``descr`` of the frame that holds it in its sheet's drawing (see ``describe``).
 
-    openpyxl names a chart's frame ("Chart 1") and describes none; the frame is made in the drawing's
-    private ``_chart_frame`` while the workbook is written, and the drawing in ``write_worksheet``.
+    openpyxl names a chart's frame ("Chart 1") and describes none, and describes every picture as
+    "Picture"; the frames are made in the drawing's private ``_chart_frame`` and ``_picture_frame``
+    while the workbook is written, and the drawing in ``write_worksheet``.
     """
 
     def write_worksheet(self, ws: Any) -> None:
@@ -217,14 +218,21 @@ class _DescribedDrawing(SpreadsheetDrawing):  # type: ignore[misc]
             frame.nvGraphicFramePr.cNvPr.descr = described
         return frame
 
+    def _picture_frame(self, idx: int) -> Any:
+        frame = super()._picture_frame(idx)
+        described = getattr((self.charts + self.images)[idx - 1], _DESCRIPTION, None)
+        if described:
+            frame.nvPicPr.cNvPr.descr = described
+        return frame
+
 
 for _name in _SERIALISED:  # as for an untitled chart: the metaclass made them from the subclass's own body
     setattr(_DescribedDrawing, _name, getattr(SpreadsheetDrawing, _name))
 
 _DESCRIPTION = "briefing_description"
-"""The attribute a chart's alternative text is kept in until its frame is written."""
+"""The attribute a chart's or picture's alternative text is kept in until its frame is written."""
 
 
-def describe_chart(chart: Any, text: str) -> None:
-    """Give ``chart`` the alternative text ``DescribedChartsWriter`` writes on its frame."""
-    setattr(chart, _DESCRIPTION, text)
+def describe(drawn: Any, text: str) -> None:
+    """Give a chart or picture the alternative text ``DescribedChartsWriter`` writes on its frame."""
+    setattr(drawn, _DESCRIPTION, text)

@@ -69,6 +69,7 @@ __all__ = [
     "TextLook",
     "lay_out",
     "laid_out",
+    "picture_alt",
 ]
 
 LOGO_HEIGHT_CM = {True: 2.5, False: 1.4}
@@ -281,11 +282,17 @@ class _Builder:
                     box=box,
                     anchor=block.id,
                     credit=self.apparatus.credit(block),
-                    alt=block.alt,
+                    alt=picture_alt(block) or caption.label,  # a stated fallback; the check warns of it
                 )
             case Callout():
                 return Place(keep, keep_together=True, anchor=block.id)
         return Place(keep)
+
+
+def picture_alt(image: Image) -> str:
+    """A picture's own alternative text: its ``alt:``, else its caption's words; empty when it has neither
+    (the layout then reads it by its figure's label, "Figure 3", and the accessibility check warns)."""
+    return (image.alt or plain(image.caption or ())).strip()
 
 
 def _inside(block: object, style: Style | None = None) -> list[_Draft]:

@@ -392,7 +392,7 @@ class _Builder:
         width_cm = place.box.width_cm if place.box else self.style.text_width_cm
         para = self._picture_paragraph()
         para.add_run().add_picture(str(node.path), width=Cm(width_cm))
-        self._describe(para, node.alt, place.caption)
+        self._describe(para, place.alt or "", place.caption)
         self._figure_caption(place)
 
     def visit_chart(self, node: Chart, place: Place) -> None:

@@ -308,13 +308,13 @@ class _Html:
     def visit_image(self, node: Image, place: Place) -> None:
         assert place.caption is not None and place.box is not None
         if self.pictures:
-            shown = self._img(node, place.box)
+            shown = self._img(node, place.box, place.alt or "")
         elif self.related is not None:
             kind = _IMAGE_TYPES.get(node.path.suffix.lower(), "image/png").split("/")[1]
-            shown = self._by_reference(node.path.read_bytes(), kind, node.alt, place.box.width_cm)
+            shown = self._by_reference(node.path.read_bytes(), kind, place.alt or "", place.box.width_cm)
         else:
             shown = Markup("")
-        self.add(_figure(shown, place, node.alt, self.spans))
+        self.add(_figure(shown, place, place.alt or "", self.spans))
 
     def visit_callout(self, node: Callout, place: Place) -> None:
         title = escape(node.title)
@@ -336,12 +336,10 @@ class _Html:
         self.related.append(Related(cid, data, subtype))
         return Markup(f'<img src="cid:{cid}" alt="{escape(alt)}" style="width:{width_cm:.1f}cm;max-width:100%">')
 
-    def _img(self, block: Image, box: Box) -> Markup:
+    def _img(self, block: Image, box: Box, alt: str) -> Markup:
         data = base64.b64encode(block.path.read_bytes()).decode("ascii")
         kind = _IMAGE_TYPES.get(block.path.suffix.lower(), "image/png")
-        return Markup(
-            f'<img src="data:{kind};base64,{data}" alt="{escape(block.alt)}" style="width:{box.width_cm:.1f}cm">'
-        )
+        return Markup(f'<img src="data:{kind};base64,{data}" alt="{escape(alt)}" style="width:{box.width_cm:.1f}cm">')
 
 
 def _id(place: Place) -> Markup:
@@ -353,7 +351,7 @@ def _figure(shown: Markup, place: Place, alt: str, spans: Spans) -> Markup:
     caption = place.caption
     assert caption is not None
     label = spans(caption.spans)
-    if not shown and alt and not caption.text:
+    if not shown and alt and not caption.text and alt != caption.label:  # not "Figure 3 (Figure 3)"
         label += Markup(f" ({escape(alt)})")
     if place.credit:
         label += Markup(f'<span class="credit">{spans(place.credit)}</span>')

@@ -302,6 +302,7 @@ class _Builder:
         width_cm, height_cm = place.box.width_cm, place.box.height_cm
         picture = XLImage(str(block.path))
         picture.width, picture.height = width_cm * _PX_PER_CM, height_cm * _PX_PER_CM
+        openpyxl_adapter.describe(picture, markup.xml_safe(place.alt or ""))
         self._land(place)
         self.sheet.add_image(picture, f"A{self.sheet.rows + 1}")
         self.sheet.skip_to(self.sheet.rows + 1 + math.ceil(picture.height / _ROW_PX))
@@ -406,7 +407,7 @@ class _Builder:
         self.grid.layout(sheet, place.table.columns, place.sheet)
         # The chart first, where a reader looks; its numbers below, where they can be changed.
         drawn = chart.native_chart(block, place.chart, sheet, self.style)
-        openpyxl_adapter.describe_chart(drawn, markup.xml_safe(place.alt or block.title))
+        openpyxl_adapter.describe(drawn, markup.xml_safe(place.alt or block.title))
         sheet.add_chart(drawn, "A1")
         sheet.skip_to(chart.DATA_ROW - 2)
         self._sheet_caption(sheet, place.caption)
