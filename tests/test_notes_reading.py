@@ -194,7 +194,8 @@ def test_a_csl_json_file_as_zotero_exports_it(tmp_path):
 
 def test_an_unknown_citation_key_with_a_did_you_mean():
     assert errors('- paragraph: "Fell [@ocha2025, p. 4]."\n') == [
-        "spec.yaml:16:26: no source 'ocha2025' in sources: (did you mean 'ocha2026'?)"
+        "spec.yaml:16:26: no source 'ocha2025' among the sources (did you mean 'ocha2026'?); "
+        "for '@ocha2025' as written, not a citation, write '\\@ocha2025'"
     ]
 
 
@@ -385,4 +386,24 @@ def test_a_source_of_no_csl_type_with_a_did_you_mean(tmp_path):
     assert errors("- paragraph: x\n", head="sources: refs.json\n", base_dir=tmp_path) == [
         "spec.yaml:2:10: 'refs.json' is not CSL-JSON: entry 1 ('a'): "
         "'webpgae' is not a CSL type (did you mean 'webpage'?)"
+    ]
+
+
+def test_a_backslash_keeps_an_at_sign_a_bracket_or_a_caret_as_written():
+    doc = load("- paragraph: Follow \\@OCHA_Niger; type [\\@ocha2026] to cite; x\\^[y] stays.\n")
+    assert first(doc).text == (Span("Follow @OCHA_Niger; type [@ocha2026] to cite; x^[y] stays."),)
+    assert parse_inline("C:\\data\\x") == (Span("C:\\data\\x"),)  # before other characters it stays
+
+
+def test_a_handle_taken_for_a_citation_names_the_escape():
+    assert errors("- paragraph: Follow @OCHA_Niger.\n") == [
+        "spec.yaml:16:27: no source 'OCHA_Niger' among the sources; "
+        "for '@OCHA_Niger' as written, not a citation, write '\\@OCHA_Niger'"
+    ]
+
+
+def test_a_value_starting_with_an_at_sign_must_be_quoted():
+    assert errors("- paragraph: @OCHA_Niger tweets daily.\n") == [
+        "spec.yaml:16:20: a value starting with '@' must be quoted: \"@OCHA_Niger tweets daily.\" "
+        "(YAML keeps '@' for itself)"
     ]

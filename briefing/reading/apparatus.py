@@ -145,7 +145,9 @@ def check(r: Reader, references: Sequence[Reference], sources_given: bool) -> No
         if not sources_given:
             r.problems.append(Problem(pos, f"'@{key}' cites a source, but the spec has no sources: list"))
         else:
-            r.problems.append(Problem(pos, f"no source '{key}' in sources:{did_you_mean(key, sorted(keys), False)}"))
+            hint = did_you_mean(key, sorted(keys), False)
+            escape = f"; for '@{key}' as written, not a citation, write '\\@{key}'"
+            r.problems.append(Problem(pos, f"no source '{key}' among the sources{hint}{escape}"))
     for target, pos in r.pointed:
         if target not in r.ids:
             hint = did_you_mean(target, sorted(r.ids), False)

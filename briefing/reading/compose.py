@@ -302,6 +302,11 @@ def _in_user_words(problem: str, line: str, column: int) -> str | None:
             quoted = f"'{value}'" if '"' in value else f'"{value}"'
             return f"a value starting with '{{{{' must be quoted: {quoted}"
         return "indentation: this line is not lined up with the lines above it"
+    if problem.startswith(("found character '@'", "found character '`'")):
+        char = problem.split("'")[1]
+        value = line[column:].split(" #")[0].strip()
+        quoted = f"'{value}'" if '"' in value else f'"{value}"'
+        return f"a value starting with '{char}' must be quoted: {quoted} (YAML keeps '{char}' for itself)"
     if problem.startswith("found undefined alias"):
         name = line[column:].split(",")[0].split("]")[0].strip()
         return f"a value starting with '*' must be quoted (\"{name}\"): unquoted, YAML reads it as an alias"

@@ -34,6 +34,31 @@ def is_crossref(key: str) -> bool:
     return bool(dash) and prefix in CROSSREF_KINDS
 
 
+ESCAPED = "@[]^"
+"""Characters a backslash before them keeps as written, as pandoc's ``\\@`` does: ``\\@OCHA_Niger`` is no citation."""
+
+
+def _escape(state: StateInline, silent: bool) -> bool:
+    """``\\@``, ``\\[``, ``\\]``, ``\\^``: the character itself, not the start of a citation or note; a backslash
+    before any other character stays as written (a spec's texts hold paths and the like)."""
+    src, at = state.src, state.pos
+    if src[at] != "\\" or at + 1 >= state.posMax or src[at + 1] not in ESCAPED:
+        return False
+    if not silent:
+        state.pending += src[at + 1]
+    state.pos = at + 2
+    return True
+
+
+def _unclosed_note(state: StateInline, silent: bool) -> bool:
+    """A ``^[`` whose ``]`` is missing: noted as a mistake, and left to be read as words."""
+    src, at = state.src, state.pos
+    if not silent and src.startswith("^[", at) and state.md.helpers.parseLinkLabel(state, at + 1, False) < 0:
+        raw = src[at : state.posMax]
+        _flag(state, raw, f"the note '{raw[:30]}' is not closed: end it with ']'")
+    return False
+
+
 def _stars_only(state: StateInline, silent: bool) -> bool:
     # CommonMark also takes "_" for emphasis; in a spec it is a literal
     # character (snake_case names, file names), so only "*" is a marker.
@@ -171,7 +196,9 @@ class _SpecMarkup(MarkdownIt):
         # Inline notes only: a spec has no footnote definitions ([^1]: …) to refer to.
         self.use(footnote_plugin, inline=True, move_to_end=False)
         self.disable(["footnote_ref", "footnote_def"])
+        self.inline.ruler.before("emphasis", "escape", _escape)
         self.inline.ruler.before("link", "citation", _bracketed)
+        self.inline.ruler.before("footnote_inline", "unclosed_note", _unclosed_note)
         self.inline.ruler.before("link", "narrative", _narrative)
         self.inline.ruler.before("link", "language", _language_span)
 
@@ -216,20 +243,7 @@ def parse(text: str) -> Parsed:
     parsed.spans = _spans(inline.children or [], notes, parsed, nested=False)
     parsed.problems = [(_inner_note(text) if at < 0 else at, message) for at, message in parsed.problems]
     parsed.problems += [(text.find(raw), message) for raw, message in dict.fromkeys(env.get("mistakes", []))]
-    opened = _unclosed_note(parsed.spans)
-    if opened is not None:
-        parsed.problems.append((text.find(opened), f"the note '{opened[:30]}' is not closed: end it with ']'"))
     return parsed
-
-
-def _unclosed_note(spans: Inline) -> str | None:
-    """The words from a ``^[`` that opened no note (its ``]`` missing), in a text or its notes' texts."""
-    for span in spans:
-        inner = _unclosed_note(span.content) if isinstance(span, Note) else None
-        at = span.text.find("^[") if type(span) is Span else -1
-        if inner is not None or at >= 0:
-            return inner if inner is not None else span.text[at:]
-    return None
 
 
 def _inner_note(text: str) -> int:
