@@ -27,7 +27,7 @@ from .limits import Limits, read_limits
 from .lint import Finding, fix_file, lint
 from .mail import OverBudget, message_for, parse_size
 from .markings import sending
-from .markings.variant import clearance_of, cleared, variant_stem
+from .markings.variant import clearance_of, cleared, variant_stem, variants_of
 from .model import Briefing
 from .reading import compose
 from .reading.loader import Options, load, resolved_tree
@@ -708,9 +708,15 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
 
-    def build() -> list[str]:
+    def build(variant: str) -> list[str]:
+        """The pack the preview shows: the whole pack, or the variant chosen (named as ``variants_of`` names it)."""
         doc = load(spec, options)
-        pack = write_pack(doc, spec.stem, [registry.get(f) for f in registry.names()], Path(args.out))
+        chosen = variants_of(doc).get(variant) if variant else None
+        if variant and chosen is None:
+            raise BuildError(f"no variant '{variant}' of {spec}")
+        doc = cleared(doc, chosen).doc if chosen is not None else doc
+        writers = [registry.get(f) for f in registry.names()]
+        pack = write_pack(doc, variant_stem(spec.stem, doc.variant), writers, Path(args.out))
         return [str(p) for p in (*pack.paths, *([pack.manifest] if pack.manifest else []))]
 
     # The spec's folder holds its bases, includes, data and pictures; a style file or Word template

@@ -24,7 +24,10 @@ def served(tmp_path):
         shutil.copy(SPECS / name, folder / name)
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "briefing.cli", "serve", str(folder / "sahel-weekly-marked.yaml"), "--port", str(port)],
+        [
+            *(sys.executable, "-m", "briefing.cli", "serve", str(folder / "sahel-weekly-marked.yaml")),
+            *("--port", str(port), "--out", str(tmp_path / "out")),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -71,7 +74,8 @@ def _until(url: str, variant: str) -> dict:
 def test_the_preview_shows_portion_marks_and_switches_between_variants(served):
     url = served
     state = _until(url, "")
-    assert state["levels"] == ["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"]
+    assert state["levels"][:3] == ["OFFICIAL", "OFFICIAL UK EYES ONLY", "OFFICIAL REL TO GBR, FRA"]
+    assert {"OFFICIAL-SENSITIVE", "SECRET", "SECRET UK EYES ONLY", "TOP SECRET"} <= set(state["levels"])
     page = _get(url + "view/html").decode()
     assert "(S) A sensitive source" in page and "(OS) Regional response" in page and ">SECRET<" in page
     assert _choose(url, "OFFICIAL") == {"variant": "OFFICIAL"}
@@ -104,3 +108,20 @@ def test_the_writer_switches_variants_in_the_page_itself(served, tmp_path):
         expect(choice).to_have_value("OFFICIAL-SENSITIVE")
         page.screenshot(path=str(tmp_path / "variant.png"))
         browser.close()
+
+
+def test_build_pack_writes_the_variant_the_preview_shows(served, tmp_path):
+    from pypdf import PdfReader
+
+    url = served
+    _until(url, "")
+    assert _choose(url, "OFFICIAL-SENSITIVE") == {"variant": "OFFICIAL-SENSITIVE"}
+    _until(url, "OFFICIAL-SENSITIVE")
+    request = urllib.request.Request(url + "build", data=b"{}", headers={"Content-Type": "application/json"})
+    written = json.loads(urllib.request.urlopen(request, timeout=120).read())["written"]
+    assert "sahel-weekly-marked.official-sensitive.pdf" in written
+    assert not any(name.startswith("sahel-weekly-marked.pdf") for name in written)
+    pdf = "".join(
+        page.extract_text() for page in PdfReader(tmp_path / "out" / "sahel-weekly-marked.official-sensitive.pdf").pages
+    )
+    assert "Regional response" in pdf and "Sévaré" not in pdf

@@ -131,6 +131,19 @@ def cleared(doc: Briefing, clearance: Variant) -> Cleared:
     return Cleared(kept, Withheld(tuple(sift.positions), frozenset(words)))
 
 
+def variants_of(doc: Briefing) -> dict[str, Variant]:
+    """The variants a writer may choose between, by their names ("SECRET UK EYES ONLY"): each level of the
+    scheme, alone and with each of its caveats and release markings; none for a pack that marks no portions."""
+    if not portions_marked(doc):
+        return {}
+    scheme = doc.style.scheme
+    found = {}
+    for level in scheme.levels:
+        for caveats in ((), *((c.name,) for c in scheme.caveats)):
+            found[scheme.banner(level.name, caveats)] = Variant(level.name, caveats)
+    return found
+
+
 def variant_stem(stem: str, variant: Variant | None) -> str:
     """The file name of a variant's pack: the spec's, then its clearance ("weekly.official-sensitive")."""
     if variant is None:

@@ -88,7 +88,7 @@ class EventStreams:
 
 def application(
     preview: Preview,
-    build: Callable[[], list[str]],
+    build: Callable[[str], list[str]],
     host: str,
     port: int,
     choose: Callable[[str], None] | None = None,
@@ -145,7 +145,8 @@ def application(
             return JSONResponse({"error": "a build is running already"}, 409)
         async with building:
             try:
-                written = await _in_daemon_thread(build)
+                shown = preview.state.rendering.variant if preview.state.rendering else ""
+                written = await _in_daemon_thread(lambda: build(shown))  # the variant the page shows
             except Exception as exc:  # shown to the user, who asked for it
                 return JSONResponse({"error": relative_text(str(exc), folder)}, status_code=400)
         return JSONResponse({"written": [Path(p).name for p in written]})  # in the output folder

@@ -16,8 +16,7 @@ from .. import accessibility
 from ..errors import Problem, SpecError
 from ..layout import LaidDocument, laid_out, lay_out
 from ..lint import lint
-from ..markings.portions import portions_marked
-from ..markings.variant import clearance_of, cleared
+from ..markings.variant import cleared, variants_of
 from ..model import Briefing
 from ..reading.loader import Options, load
 from ..writers.html.writer import page
@@ -34,10 +33,11 @@ def rebuild(spec: Path, options: Options, clearance: str = "") -> Outcome:
     pack marks portions), or the problems that stop it."""
     try:
         doc = load(spec, options)
-        levels = tuple(level.name for level in doc.style.scheme.levels) if portions_marked(doc) else ()
-        shown = clearance if clearance in levels else ""
+        variants = variants_of(doc)
+        levels = tuple(variants)
+        shown = clearance if clearance in variants else ""
         if shown:
-            doc = cleared(doc, clearance_of(doc, shown)).doc
+            doc = cleared(doc, variants[shown]).doc
         laid = lay_out(doc)  # once, for every view and the prose check
         rendering, found = render(laid)
         rendering = replace(rendering, levels=levels, variant=shown)

@@ -31,9 +31,10 @@ class Rendering:
     title: str
     """The briefing's title."""
     levels: tuple[str, ...] = ()
-    """The levels of its marking scheme when it marks portions, each a variant the preview can show."""
+    """The variants the preview can show when the spec marks portions, by name: each level of its scheme,
+    alone and with each caveat ("SECRET UK EYES ONLY")."""
     variant: str = ""
-    """The level whose variant this is; empty for the whole pack."""
+    """The name of the variant this is (one of ``levels``); empty for the whole pack."""
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ def serve(
     options: Options,
     host: str,
     port: int,
-    build: Callable[[], list[str]],
+    build: Callable[[str], list[str]],
     folders: list[Path],
     out: Path | None = None,
 ) -> int:
