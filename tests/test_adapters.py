@@ -704,3 +704,24 @@ def test_reportlab_a_flowable_is_drawn_where_its_alignment_puts_it():
     expect("reportlab", reportlab_adapter.drawn_left(picture, 50, 100) == 100, "Flowable._hAlignAdjust moved")
     picture.hAlign = "LEFT"
     expect("reportlab", reportlab_adapter.drawn_left(picture, 50, 100) == 50, "Flowable._hAlignAdjust moved")
+
+
+def test_citeproc_words_a_chapter_locator_with_its_label_and_leaves_the_style_as_it_was():
+    from briefing.adapters import citeproc
+
+    entry = {
+        "id": "a",
+        "type": "report",
+        "title": "T",
+        "author": [{"literal": "OCHA"}],
+        "issued": {"date-parts": [[2026]]},
+    }
+    processor = citeproc.Processor("apa", [entry])
+    made = [processor.citation([("a", locator, "")]) for locator in ("chap. 2", "chap. ii", "p. 4")]
+    assert ["".join(s.text for s in processor.cite(c)) for c in made] == [
+        "(OCHA, 2026, Chapter 2)",
+        "(OCHA, 2026, ii)",
+        "(OCHA, 2026, p. 4)",
+    ]
+    tests = [el for el in citeproc.style("apa").root.iter() if el.get("is-numeric") == "locator"]
+    assert tests and all(el.get("variable") is None for el in tests)  # put back after each citation

@@ -10,8 +10,10 @@ from __future__ import annotations
 import difflib
 import html
 import importlib.resources
+import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from html.parser import HTMLParser
 from typing import Any
@@ -145,7 +147,9 @@ class Processor:
     def cite(self, citation: Citation) -> Inline:
         """The citation as the style words it; every citation must have been made before the first is worded."""
         self._sort()
-        return spans(str(self.bibliography.cite(citation, self._missing)))
+        located = next((item.locator.identifier for item in citation.cites if item.has_locator), None)
+        with _locator_numeric(self.bibliography.style, located):
+            return spans(str(self.bibliography.cite(citation, self._missing)))
 
     def entries(self) -> list[tuple[str, Inline]]:
         """The bibliography: each cited work's key and its entry, in the style's order."""
@@ -161,6 +165,36 @@ class Processor:
 
     def _missing(self, item: CitationItem) -> None:
         self.missing.append(item.key)
+
+
+NUMERIC = re.compile(r"[A-Za-z]*\d+[A-Za-z]*(?:\s*[-–,&]\s*[A-Za-z]*\d+[A-Za-z]*)*")
+"""A locator CSL calls numeric: "2", "3-4", "33, 35", "4a"."""
+
+
+@contextmanager
+def _locator_numeric(csl: CitationStylesStyle, locator: object) -> Iterator[None]:
+    """The style's ``is-numeric="locator"`` tests decided for this locator while a citation is worded:
+    citeproc-py looks the variable up among the work's fields, where a locator never is, so that APA's
+    "Chapter 2" lost its label. Each such test becomes one that holds ("variable: locator") or fails
+    ("locator" of no label), and is put back after."""
+    tests = [
+        el
+        for el in csl.root.iter()
+        if el.get("is-numeric") == "locator" and el.get("variable") is None and el.get("locator") is None
+    ]
+    if locator is None or not tests:
+        yield
+        return
+    holds = NUMERIC.fullmatch(str(locator).strip()) is not None
+    try:
+        for test in tests:
+            del test.attrib["is-numeric"]
+            test.set(*(("variable", "locator") if holds else ("locator", "no-such-label")))
+        yield
+    finally:
+        for test in tests:
+            test.attrib.pop("variable" if holds else "locator", None)
+            test.set("is-numeric", "locator")
 
 
 def spans(text: str) -> Inline:
