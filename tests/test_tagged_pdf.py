@@ -375,22 +375,28 @@ def test_endnotes_stand_in_a_section_of_their_own(tmp_path):
     assert [kid.kind for kid in last.kids] == ["H1", *["Note"] * len(notes._NOTES)]
 
 
+def _paragraphs_pdf(folder: Path, *paragraphs: str) -> Path:
+    """A tagged PDF of one section of ``paragraphs`` (inline markup), checked against PDF/UA's rules."""
+    require_tool("pdfinfo")
+    p = parse_inline
+    doc = Briefing(title="Words", sections=(Section(p("Words"), tuple(Paragraph(p(t)) for t in paragraphs)),))
+    path = folder / "words.pdf"
+    BriefingPdf().write(doc, path)
+    assert pdf_ua.check(path) == []
+    return path
+
+
 def test_words_in_another_language_carry_it(tmp_path):
     """A paragraph all in another language is a P with its /Lang; a run in one inside a paragraph is a
     Span with its /Lang (and, drawn right to left, its text as written), the paragraph's text whole
     around it; a run in the document's own language says nothing more."""
-    require_tool("pdfinfo")
-    p = parse_inline
-    paragraphs = (
+    path = _paragraphs_pdf(
+        tmp_path,
         "He said [merci beaucoup]{lang=fr} twice.",
         "[شكرا جزيلا]{lang=ar}",
         "The word [سلام]{lang=ar} means peace.",
         "Plain [words]{lang=en} alone.",
     )
-    doc = Briefing(title="Languages", sections=(Section(p("Words"), tuple(Paragraph(p(t)) for t in paragraphs)),))
-    path = tmp_path / "languages.pdf"
-    BriefingPdf().write(doc, path)
-    assert pdf_ua.check(path) == []
     reader = PdfReader(str(path))
     texts = [[k.get_object() for k in pdf_ua._kids(e) if hasattr(k, "idnum")] for e in _all(reader, "P")[1:]]
     spans = {str(s["/Lang"]): s for s in _all(reader, "Span")}
@@ -457,17 +463,12 @@ def test_a_link_drawn_by_the_writer_holds_its_words_and_its_annotation(tmp_path)
     is a Link holding its words, then its annotation (OBJR), in the paragraph's text where it stands.
     In a paragraph reportlab draws whole, in one text object, its words stay the paragraph's: a Link's
     own marked content would cut the text object, which marked content may not (ISO 32000-1, 14.6)."""
-    require_tool("pdfinfo")
-    p = parse_inline
-    paragraphs = (
+    path = _paragraphs_pdf(
+        tmp_path,
         "See [التقرير](https://example.org/ar) now.",
         "Read [merci]{lang=fr} and [the source](https://example.org/s).",
         "See [the report](https://example.org/r) now.",
     )
-    doc = Briefing(title="Links", sections=(Section(p("Words"), tuple(Paragraph(p(t)) for t in paragraphs)),))
-    path = tmp_path / "links.pdf"
-    BriefingPdf().write(doc, path)
-    assert pdf_ua.check(path) == []
     arabic, source, report = pdf_ua.struct_tree(path).all("Link")
     assert sorted(arabic.text[0]) == sorted("التقرير") and source.text == ["the source"] and report.text == []
     paragraph = pdf_ua.struct_tree(path).all("P")[2]

@@ -380,16 +380,10 @@ class Marks:
     def open_link_words(self) -> None:
         """Interrupt the open element's content with a Link element's: its words, then (``link``) its
         annotation."""
-        owner = self.open_element
-        assert owner is not None
-        page = self.owners[-1]
-        link = Link(self.next_id, owner.id, len(self.owners) - 1, "", -1, len(page))
-        self.next_id += 1
-        page.append(link.id)
-        self.links.append(link)
-        self.content.setdefault(owner.id, []).append(link)
-        self.open_link = link
-        self._literal(self._canvas, f"EMC /Link <</MCID {link.mcid}>> BDC")
+        owner = self._interrupted()
+        self.open_link = Link(self.next_id, owner.id, len(self.owners) - 1, "", -1, len(self.owners[-1]))
+        self.links.append(self.open_link)
+        self._interrupt(owner, self.open_link, "Link")
 
     def close_link_words(self) -> None:
         self.open_link = None
@@ -398,29 +392,36 @@ class Marks:
     # -- runs in another language
 
     def open_span(self, lang: str, written: str | None = None) -> None:
-        """Interrupt the open element's content with a Span element's, in ``lang``: the Span is its
-        child, in its content's order (runs are drawn each in its own text object, so the interrupted
-        sequence is whole)."""
-        owner = self.open_element
-        assert owner is not None
-        page = self.owners[-1]
-        span = LanguageSpan(self.next_id, owner.id, len(self.owners) - 1, len(page), lang, written)
-        self.next_id += 1
-        page.append(span.id)
+        """Interrupt the open element's content with a Span element's, in ``lang``."""
+        owner = self._interrupted()
+        span = LanguageSpan(self.next_id, owner.id, len(self.owners) - 1, len(self.owners[-1]), lang, written)
         self.spans.append(span)
         self.in_span = True
-        self.content.setdefault(owner.id, []).append(span)
-        self._literal(self._canvas, f"EMC /Span <</MCID {span.mcid}>> BDC")
+        self._interrupt(owner, span, "Span")
 
     def close_span(self) -> None:
         """The open element's content goes on after a Span's."""
         self.in_span = False
         self._reopen()
 
+    # A child element drawn inside its parent's content (a Link's words, a Span) interrupts the
+    # parent's marked-content sequence with its own, in the parent's content in drawing order. The
+    # writer draws such runs each in a text object of its own, so the sequences nest as they must.
+
+    def _interrupted(self) -> Element:
+        assert self.open_element is not None
+        return self.open_element
+
+    def _interrupt(self, owner: Element, child: Link | LanguageSpan, tag: str) -> None:
+        assert child.mcid is not None and child.id == self.next_id
+        self.next_id += 1
+        self.owners[-1].append(child.id)
+        self.content.setdefault(owner.id, []).append(child)
+        self._literal(self._canvas, f"EMC /{tag} <</MCID {child.mcid}>> BDC")
+
     def _reopen(self) -> None:
         """The open element's content goes on after a child's that interrupted it."""
-        owner = self.open_element
-        assert owner is not None
+        owner = self._interrupted()
         page = self.owners[-1]
         mcid = len(page)
         page.append(owner.id)
