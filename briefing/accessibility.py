@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from .errors import Problem
 from .layout import Heading, LaidDocument, Place, SourceEntry, laid_out, picture_alt
-from .lint import Finding
+from .lint import Finding, word_position
 from .model import Briefing, Chart, Image, Inline, Paragraph, Pos, Table, plain
 from .style import script_of_language, script_runs
 from .walk import walk
@@ -110,23 +110,35 @@ class _Checker:
 
     def inline(self, pos: Pos, text: Inline, links: bool = True) -> None:
         """Links that do not say where they lead (when ``links``), and text in another script without its
-        language."""
+        language; each found at its words in the spec, as the prose check finds them (``pos`` where they
+        cannot be found as written)."""
+        whole, start = plain(text), 0
         for span in text:
             if links and span.href and _vague(span.text, span.href):
                 words = span.text.strip()
+                at = _words_at(pos, whole, start, span.text)
                 why = "is its address" if _is_address(words, span.href) else "does not say where it leads"
-                self.found.append(Finding(pos, "link-text", f"the link text '{words}' {why}: name what it leads to"))
+                self.found.append(Finding(at, "link-text", f"the link text '{words}' {why}: name what it leads to"))
             if span.lang is None:
+                offset = start
                 for part, script in script_runs(span.text):
                     if script is not None and script is not self.own_script:
                         self.found.append(
                             Finding(
-                                pos,
+                                _words_at(pos, whole, offset, part),
                                 "language",
                                 f"{script.script} text '{part.strip()}' has no language: "
                                 f"mark it [{part.strip()}]{{lang={script.languages[0]}}} (or its own language's tag)",
                             )
                         )
+                    offset += len(part)
+            start += len(span.text)
+
+
+def _words_at(pos: Pos, whole: str, start: int, part: str) -> Pos:
+    """Where ``part``, standing at ``start`` in the text ``whole``, was written in the spec: its first word."""
+    lead = len(part) - len(part.lstrip())
+    return word_position(pos, whole, start + lead, start + len(part.rstrip()))
 
 
 def _vague(text: str, href: str) -> bool:

@@ -107,13 +107,13 @@ def _findings(pos: Pos, text: str, sentence: bool) -> Iterator[Finding]:
     for match in _NO_SPACE.finditer(text):
         if not _in_link_or_number(text, match.start()):
             yield Finding(
-                _at(pos, text, match.start() - len(_word_before(text, match.start())), match.end()),
+                word_position(pos, text, match.start() - len(_word_before(text, match.start())), match.end()),
                 "missing-space",
                 f"no space after '{match.group(1) or match.group(2)}' in {_quote(text, match.start())}",
             )
     for match in _DOUBLED.finditer(text):
         yield Finding(
-            _at(pos, text, match.start(), match.end()),
+            word_position(pos, text, match.start(), match.end()),
             "doubled-word",
             f"'{match.group(1)} {match.group(1)}' in {_quote(text, match.start())}",
         )
@@ -121,7 +121,7 @@ def _findings(pos: Pos, text: str, sentence: bool) -> Iterator[Finding]:
         fixes = misspellings().get(match.group().lower())
         if fixes:
             yield Finding(
-                _at(pos, text, match.start(), match.end()),
+                word_position(pos, text, match.start(), match.end()),
                 "misspelling",
                 f"'{match.group()}' should be '{' or '.join(fixes)}'",
             )
@@ -134,7 +134,7 @@ def _sentence_starts(pos: Pos, text: str) -> Iterator[Finding]:
         word = _WORD.match(text, start)
         if word and word.group()[0].islower():
             yield Finding(
-                _at(pos, text, word.start(), word.end()),
+                word_position(pos, text, word.start(), word.end()),
                 "lower-case-start",
                 f"sentence starts in lower case: {_quote(text, start)}",
             )
@@ -146,7 +146,7 @@ def _word_before(text: str, at: int) -> str:
     return found.group() if found else ""
 
 
-def _at(pos: Pos, text: str, start: int, end: int) -> Pos:
+def word_position(pos: Pos, text: str, start: int, end: int) -> Pos:
     """Where the words ``text[start:end]`` stand in the spec file: the text's own position when they cannot be found.
 
     The text is found from where its block starts: the words as written, any run of spaces or a

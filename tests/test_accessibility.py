@@ -169,22 +169,28 @@ def test_a_style_whose_colours_do_not_read_is_warned_of_where_each_colour_was_wr
 
 ACCESS = """\
 title: Access
+summary:
+  - lead: Key point
+    text: The number ثلاثة appears here.
 sections:
   - heading: Situation
     content:
       - paragraph: >-
-          See [here](https://example.org/report), [www.example.org](https://www.example.org/)
+          See the report
+          [here](https://example.org/report), [www.example.org](https://www.example.org/)
           or [the desk](mailto:desk@example.org).
       - paragraph: The word [ثلاثة]{lang=ar} is marked; ثلاثة is not.
       - image:
           path: p.png
 """
-ACCESS_LINES = [
-    "access.yaml:5:9: link-text: the link text 'here' does not say where it leads: name what it leads to",
-    "access.yaml:5:9: link-text: the link text 'www.example.org' is its address: name what it leads to",
-    "access.yaml:8:9: language: Arabic text 'ثلاثة' has no language: mark it [ثلاثة]{lang=ar} "
+ACCESS_LINES = [  # each at the words themselves, as the prose check points (a folded paragraph's second line)
+    "access.yaml:4:22: language: Arabic text 'ثلاثة' has no language: mark it [ثلاثة]{lang=ar} "
     "(or its own language's tag)",
-    "access.yaml:10:11: alt: a picture without alternative text (read as 'Figure 1'): say what it shows in alt:",
+    "access.yaml:10:12: link-text: the link text 'here' does not say where it leads: name what it leads to",
+    "access.yaml:10:48: link-text: the link text 'www.example.org' is its address: name what it leads to",
+    "access.yaml:12:57: language: Arabic text 'ثلاثة' has no language: mark it [ثلاثة]{lang=ar} "
+    "(or its own language's tag)",
+    "access.yaml:14:11: alt: a picture without alternative text (read as 'Figure 1'): say what it shows in alt:",
 ]
 
 
