@@ -842,3 +842,57 @@ def test_a_callout_title_carries_the_callouts_mark_in_every_format(tmp_path):
     assert "(S) Source handling" in xlsx_text(out / "box.xlsx")
     page = (out / "box.html").read_text(encoding="utf-8")
     assert 'aria-label="(S) Source handling"' in page and "(S) Source handling" in html_text(out / "box.html")
+
+
+def test_a_section_of_caveats_alone_bounds_nothing_a_base_ceiling_is_named_and_a_withheld_variable_is_told(
+    tmp_path, capsys
+):
+    assert (
+        loads(
+            textwrap.dedent("""\
+            title: T
+            classification: SECRET
+            sections:
+              - heading: Open
+                caveats: UK EYES ONLY
+                content:
+                  - paragraph: Secret in a section of caveats alone.
+                    classification: SECRET
+            """)
+        ).classification
+        == "SECRET UK EYES ONLY"
+    )
+    (tmp_path / "base.yaml").write_text("title: Base\nclassification: OFFICIAL-SENSITIVE\n", encoding="utf-8")
+    spec = tmp_path / "weekly.yaml"
+    spec.write_text(
+        "extends: base.yaml\nsections:\n  - heading: H\n    content:\n      - paragraph: Too high.\n"
+        "        classification: SECRET\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(spec)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{spec}:6:25: this paragraph is marked SECRET, above the briefing's classification OFFICIAL-SENSITIVE "
+        f"({spec}:1 extends {tmp_path / 'base.yaml'}:2), its ceiling: raise the classification or mark this "
+        "paragraph lower"
+    )
+    spec.write_text(
+        textwrap.dedent("""\
+        title: T
+        classification: SECRET
+        vars: {op: Qxoperationword}
+        sections:
+          - heading: Open
+            content:
+              - paragraph: Open.
+              - paragraph: "Operation {{ op }} is secret."
+                classification: SECRET
+        distribution:
+          - {name: partners, to: [p@example.org], subject: "Weekly {{ op }} update", formats: [pdf]}
+        """),
+        encoding="utf-8",
+    )
+    assert main(["send", str(spec), "--dry-run", "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{spec}:11:52: the variable 'op' holds words of portions withheld from the OFFICIAL variant this list "
+        "receives: its subject and note may not use it"
+    )

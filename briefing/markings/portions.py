@@ -123,8 +123,10 @@ class _Resolver:
                 )
             )
         if holder.bound is not None and self.scheme.rank(level) > self.scheme.rank(holder.bound):
-            self.problems.append(Problem(checked.pos, _above(what, level, holder)))
+            self.problems.append(Problem(checked.pos, _above(what, level, holder, checked.pos)))
         effective = Marking(level, caveats, pos=checked.pos)
+        if not checked.level:  # caveats alone: what it holds is bounded as before, not by the level it inherits
+            return replace(node, marking=effective), replace(holder, marking=effective)  # type: ignore[type-var]
         inner = _Holder(effective, f"the {what}", checked.pos, level)
         return replace(node, marking=effective), inner  # type: ignore[type-var]
 
@@ -152,14 +154,16 @@ class _Resolver:
         )
 
 
-def _above(what: str, level: str, holder: _Holder) -> str:
+def _above(what: str, level: str, holder: _Holder, at: Pos) -> str:
+    # The line alone when the holder is in the same file; its file too when it is in a base or an include.
+    where = f"line {holder.pos.line}" if holder.pos.file == at.file else f"{holder.pos.file}:{holder.pos.line}"
     if holder.what == "the briefing's classification":
         return (
             f"this {what} is marked {level}, above the briefing's classification {holder.bound} "
-            f"(line {holder.pos.line}), its ceiling: raise the classification or mark this {what} lower"
+            f"({where}), its ceiling: raise the classification or mark this {what} lower"
         )
     return (
-        f"this {what} is marked {level}, above the {holder.bound} of {holder.what} (line {holder.pos.line}) "
+        f"this {what} is marked {level}, above the {holder.bound} of {holder.what} ({where}) "
         f"that holds it: mark {holder.what} at least {level}, or this {what} lower"
     )
 

@@ -13,6 +13,7 @@ is refused with a line naming the list.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,11 +98,29 @@ def plans(
                 raise SpecError(
                     [Problem(dlist.pos, f"the list '{dlist.name}': {p.message}") for p in refused.problems]
                 ) from None
-            rendered = {d.name: d for d in read_lists(spec, variant.doc, options, list_file)}
+            try:
+                rendered = {d.name: d for d in read_lists(spec, variant.doc, options, list_file)}
+            except SpecError as refused:
+                raise SpecError([_hidden(p, variant) for p in refused.problems]) from None
             made[key] = (variant, rendered)
         variant, rendered = made[key]
         found.append(Plan(rendered[dlist.name], variant.doc, variant_stem(stem, variant.doc.variant), variant.withheld))
     return found
+
+
+_UNDEFINED = re.compile(r"undefined variable: '([^']+)' is undefined")
+
+
+def _hidden(problem: Problem, variant: Cleared) -> Problem:
+    """A list's text that uses a variable the variant withholds, told as such (not as an undefined one)."""
+    found = _UNDEFINED.match(problem.message)
+    if found is None or found.group(1) not in variant.withheld.variables:
+        return problem
+    return Problem(
+        problem.pos,
+        f"the variable '{found.group(1)}' holds words of portions withheld from the "
+        f"{variant.doc.classification} variant this list receives: its subject and note may not use it",
+    )
 
 
 def check(plan: Plan, outgoing: Outgoing, files: dict[str, Path]) -> list[str]:

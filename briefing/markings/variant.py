@@ -30,6 +30,8 @@ class Withheld:
     """Where each withheld portion was written, in reading order."""
     words: frozenset[str]
     """Words of the withheld portions that the variant's own text does not hold: none may be in its files."""
+    variables: frozenset[str] = frozenset()
+    """The variables the variant does not define: their values are words of withheld portions."""
 
 
 @dataclass(frozen=True)
@@ -125,10 +127,9 @@ def cleared(doc: Briefing, clearance: Variant) -> Cleared:
         raise SpecError(dangling)
     words = _tokens(sift.texts) - _tokens([*_texts(kept), meta_line(kept)]) - furniture_words()
     notices = tuple(n for n in kept.notices if not _tokens([n[1]]) & words)
-    kept = replace(
-        kept, notices=notices, variables={k: v for k, v in kept.variables.items() if not _tokens([str(v)]) & words}
-    )
-    return Cleared(kept, Withheld(tuple(sift.positions), frozenset(words)))
+    hidden = frozenset(k for k, v in kept.variables.items() if _tokens([str(v)]) & words)
+    kept = replace(kept, notices=notices, variables={k: v for k, v in kept.variables.items() if k not in hidden})
+    return Cleared(kept, Withheld(tuple(sift.positions), frozenset(words), hidden))
 
 
 def variants_of(doc: Briefing) -> dict[str, Variant]:
