@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import platform
+import re
 import smtplib
 import socket
 import ssl
@@ -725,3 +726,16 @@ def test_citeproc_words_a_chapter_locator_with_its_label_and_leaves_the_style_as
     ]
     tests = [el for el in citeproc.style("apa").root.iter() if el.get("is-numeric") == "locator"]
     assert tests and all(el.get("variable") is None for el in tests)  # put back after each citation
+
+
+def test_reportlab_a_spaced_paragraph_ends_its_lines_but_the_last_with_a_space(tmp_path):
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(tmp_path / "p.pdf"), pageCompression=0)
+    paragraph = reportlab_adapter.SpacedParagraph("word " * 40 + "<b>bold</b> " + "word " * 40, ParagraphStyle("t"))
+    paragraph.wrapOn(canvas, 200, 1000)
+    lines = len(paragraph.blPara.lines)
+    paragraph.drawOn(canvas, 0, 0)
+    content = canvas.getpdfdata().decode("latin-1")
+    ends = len(re.findall(r" \) Tj T\*", content))
+    expect("reportlab", lines > 2 and ends == lines - 1, f"{ends} of a paragraph's {lines} lines end with a space")

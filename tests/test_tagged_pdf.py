@@ -477,3 +477,48 @@ def test_a_link_drawn_by_the_writer_holds_its_words_and_its_annotation(tmp_path)
         *words, objr = link["/K"]
         assert objr["/Type"] == "/OBJR" and objr["/Obj"].get_object()["/Subtype"] == "/Link"
         assert len(words) == (0 if objr["/Obj"].get_object()["/A"]["/URI"] == "https://example.org/r" else 1)
+
+
+def test_words_at_line_ends_read_apart_in_the_tree(tmp_path):
+    """reportlab draws no space at a line's end; a paragraph's lines but its last end with one drawn, so a
+    screen reader reading the tree (poppler's pdfinfo -struct-text, PDFium) reads "Military Ties", not
+    "MilitaryTies": in a plain paragraph, one with a link and bold words, a wrapping table cell and a heading."""
+    require_tool("pdfinfo")
+    plain_text = "Mali strengthens military ties with Russia in the Sahel region. " * 6
+    rich = "Mali **strengthens** military ties with [Russia](https://example.org) in the Sahel region. " * 6
+    long_cell = "Attacks on the road from Gao to Menaka reported by several partners this week. " * 4
+    long_cell = long_cell.strip()
+    heading = "Mali strengthens military ties with Russia in the Sahel region as the junta looks east"
+    doc = Briefing(
+        "T",
+        (
+            Section(
+                parse_inline(heading),
+                (
+                    Paragraph(parse_inline(plain_text.strip())),
+                    Paragraph(parse_inline(rich.strip())),
+                    Table(("Place", "What", "Count"), (("Gao", long_cell, 3),)),
+                ),
+            ),
+        ),
+    )
+    path = tmp_path / "lines.pdf"
+    BriefingPdf().write(lay_out(doc), path)
+    tree = pdf_ua.struct_tree(path)
+    read = [" ".join(node.words().split()) for node in tree.all("H1", "P", "TD")]
+    assert heading in read
+    assert plain_text.strip() in read
+    assert rich.strip().replace("**", "").replace("[Russia](https://example.org)", "Russia") in read
+    assert long_cell in read
+    pdfium = " ".join(pypdfium2.PdfDocument(str(path))[0].get_textpage().get_text_range().split())
+    assert plain_text.strip() in pdfium
+    assert pdf_ua.check(path) == []
+
+
+def test_a_note_reads_its_number_then_its_text_whole_over_two_pages(footnoted):
+    from .test_pdf_notes import _NOTES
+
+    require_tool("pdfinfo")
+    read = {" ".join(note.words().split()) for note in pdf_ua.struct_tree(footnoted).all("Note")}
+    for number, text in _NOTES.items():
+        assert f"{number} {text}" in read

@@ -16,6 +16,7 @@ from typing import Any
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, ttfonts
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Frame, KeepTogether, ListFlowable, Paragraph, Table
 from reportlab.platypus.flowables import BulletDrawer
 
@@ -121,6 +122,49 @@ class FootFrame(Frame):  # type: ignore[misc]
     def _reset(self) -> None:
         super()._reset()
         self._y1p = self.foot_at_start()
+
+
+class SpacedParagraph(Paragraph):  # type: ignore[misc]
+    """A paragraph that draws a space at the end of each line its words go on from.
+
+    reportlab draws a paragraph's lines with no space between the last word of a line and the first
+    of the next (``(Military) Tj T* (Ties) Tj``): a reader of the text in the order drawn (a screen
+    reader, poppler's and PDFium's text of the structure tree) reads "MilitaryTies". The space is
+    drawn after the line's last glyph, where it moves nothing: the page looks the same.
+    """
+
+    runs_on = False
+    """Its text goes on after its last line (a note's number, then the note's text; the part of a
+    paragraph split at a page's foot): that line ends with a space too."""
+
+    def beginText(self, x: float, y: float) -> Any:  # noqa: N802 (reportlab's name)
+        text = super().beginText(x, y)
+        lines = len(getattr(getattr(self, "blPara", None), "lines", ()))
+        ends = lines if self.runs_on else lines - 1
+        if ends > 0 and type(text) is PDFTextObject:
+            text.__class__ = _SpacedLines
+            text.spaces_left = ends
+        return text
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        parts = list(super().split(available_width, available_height))
+        if len(parts) > 1:  # the words go on on the next page
+            parts[-1].runs_on = self.runs_on
+            parts[0].runs_on = True
+        return parts
+
+
+class _SpacedLines(PDFTextObject):  # type: ignore[misc]
+    """A paragraph's text object that ends its first ``spaces_left`` lines with a space."""
+
+    spaces_left = 0
+
+    def _textOut(self, text: str, TStar: int = 0) -> None:  # noqa: N802, N803 (reportlab's names)
+        # A paragraph draws each line's last piece of text, and no other, with the move to the next line.
+        if TStar and self.spaces_left > 0:
+            self.spaces_left -= 1
+            text += " "
+        super()._textOut(text, TStar)
 
 
 def compress_last_page(canvas: Any) -> bool:

@@ -130,7 +130,8 @@ def note_texts(
         number = str(note.number)
         if note.back in marks.backs:
             number = f"<a href={quoteattr('#' + note.back)}>{number}</a>"
-        label = RLParagraph(number, label_style)
+        label = reportlab_adapter.SpacedParagraph(number, label_style)
+        label.runs_on = True  # read "1 An access incident...", not "1An"
         made[note.number] = NoteText(note, paragraph(note.text, style), label, indent, style.fontSize * 0.35, rtl)
     return made
 

@@ -13,7 +13,6 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
-from reportlab.platypus import Paragraph as RLParagraph
 
 from ...adapters import reportlab as reportlab_adapter
 from ...layout import LaidDocument
@@ -39,7 +38,7 @@ class Fonts:
     heading: str
 
 
-class Heading(RLParagraph):
+class Heading(reportlab_adapter.SpacedParagraph):  # type: ignore[misc]
     """A heading paragraph that also goes into the outline and the contents."""
 
     def __init__(self, markup: str, style: Any, level: int, text: str, key: str) -> None:

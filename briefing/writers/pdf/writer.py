@@ -25,10 +25,10 @@ from reportlab.platypus import (
 from reportlab.platypus import Image as RLImage
 from reportlab.platypus import ListItem as RLListItem
 from reportlab.platypus import PageBreak as RLPageBreak
-from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
 from ...adapters import reportlab as reportlab_adapter
+from ...adapters.reportlab import SpacedParagraph
 from ...errors import Problem
 from ...layout import CalloutTitle, Front, Item, LaidDocument, Place, TextLook, colours, laid_out
 from ...layout import Heading as LaidHeading
@@ -187,7 +187,7 @@ class _Fit:
         if "\n" not in plain and story.covers(plain):
             if stringWidth(plain, story.fonts.body, self.style.fontSize) <= self.width:
                 return plain  # drawn at the side the table's look gives its column
-        return RLParagraph(story.text(text), self.styles[align])  # story.text makes it XML-safe too
+        return SpacedParagraph(story.text(text), self.styles[align])  # story.text makes it XML-safe too
 
     def total(self, text: str, story: _Story) -> str | Flowable:
         """A totals cell, bold by the table's look; a right-to-left label laid out as the body's cells are."""
@@ -282,7 +282,7 @@ class _Story:
         # Runs in another language are drawn by the writer's own paragraph, each run in a text object
         # of its own, which a Span element with its /Lang holds.
         if not markup.has_rtl(plain(spans)) and not any(self._other_language(span) for span in spans):
-            made = RLParagraph(self.markup(spans, font, bold), style)
+            made = SpacedParagraph(self.markup(spans, font, bold), style)  # its words apart at line ends
         else:
             family = font or self.fonts.body
             pieces = [
