@@ -268,7 +268,7 @@ def test_an_unknown_note_style():
         (
             [{"id": "a", "type": "report"}, {"id": "b", "type": "report", "issued": "2026"}],
             "'refs.json' is not CSL-JSON: entry 2 ('b'): 'issued' must be a date as "
-            '{"date-parts": [[2026, 3, 1]]} or {"literal": …}',
+            '{"date-parts": [[2026, 3, 1]]} or {"literal": …}, not "2026"',
         ),
         (
             [{"id": "a", "type": "report", "author": ["OCHA"]}],
@@ -314,7 +314,7 @@ def test_a_sources_file_nested_too_deep_is_refused_in_one_line(tmp_path):
         ),
         (
             "sources:\n  - {id: a, type: report, title: T}\n  - {id: A, type: report, title: U}\n",
-            "spec.yaml:4:5: the source id 'A' is given twice (also as 'a')",
+            "spec.yaml:4:5: the source id 'A' is given twice (also as 'a' on line 3)",
         ),
     ],
 )
@@ -407,3 +407,67 @@ def test_a_value_starting_with_an_at_sign_must_be_quoted():
         "spec.yaml:16:20: a value starting with '@' must be quoted: \"@OCHA_Niger tweets daily.\" "
         "(YAML keeps '@' for itself)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("refs.json", '[\n  {"id": "a", "type": "report"},\n]\n', "refs.json:3:1: not JSON: Expecting value"),
+        (
+            "refs.bib",
+            "@report{a, title = {T}}\n",
+            "spec.yaml:2:10: 'refs.bib' is BibTeX, not CSL-JSON: export the sources as CSL JSON "
+            "(Zotero: Export… › CSL JSON; BibTeX: pandoc refs.bib -t csljson -o refs.json)",
+        ),
+        (
+            "refs.yaml",
+            "- id: a\n  type: report\n",
+            "spec.yaml:2:10: 'refs.yaml' is YAML, not CSL-JSON: export the sources as CSL JSON "
+            "(Zotero: Export… › CSL JSON; BibTeX: pandoc refs.bib -t csljson -o refs.json)",
+        ),
+        (
+            "refs.json",
+            json.dumps([{"id": "a", "type": "report"}, {"id": "b", "type": "book"}, {"id": "a", "type": "book"}]),
+            "spec.yaml:2:10: 'refs.json' gives the source id 'a' twice: entries 1 and 3",
+        ),
+        (
+            "refs.json",
+            json.dumps([{"id": "a", "type": "report", "issued": {"date-parts": [["2026", "Oct"]]}}]),
+            "spec.yaml:2:10: 'refs.json' is not CSL-JSON: entry 1 ('a'): 'issued' must be a date as "
+            '{"date-parts": [[2026, 3, 1]]} or {"literal": …}, not {"date-parts": [["2026", "Oct"]]}',
+        ),
+    ],
+)
+def test_a_sources_file_is_told_apart_where_it_goes_wrong(tmp_path, name, text, message):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    assert errors("- paragraph: x\n", head=f"sources: {name}\n", base_dir=tmp_path) == [message]
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "message"),
+    [
+        (
+            "sources:\n  - {id: a, type: report, title: T, url: 'https://x.org'}\n",
+            "- paragraph: x\n",
+            "spec.yaml:3:37: unknown key 'url' in a source (did you mean 'URL'?)",
+        ),
+        (
+            SOURCES + "citation_style: APA\n",
+            "- paragraph: x\n",
+            "spec.yaml:13:17: no citation style 'APA' (did you mean 'apa'?)",
+        ),
+        (
+            SOURCES,
+            "- paragraph: x\n  id: sec-x\n",
+            "spec.yaml:17:9: unknown key 'id' in a block: an id is given to a section, a table, a chart, a picture "
+            "or a callout, for cross-references to it",
+        ),
+        (
+            "sources:\n  - {id: a, type: report, titel: T}\n",
+            "- paragraph: x\n",
+            "spec.yaml:3:27: unknown key 'titel' in a source (did you mean 'title'?)",
+        ),
+    ],
+)
+def test_a_mistaken_key_or_style_name_is_told_once_with_what_was_meant(head, body, message):
+    assert errors(body, head=head) == [message]

@@ -89,7 +89,8 @@ def _names() -> tuple[str, ...]:
 
 def close_style(name: str) -> str | None:
     """The style's name nearest ``name``, if one is close."""
-    close = difflib.get_close_matches(name, _names(), n=1, cutoff=0.6)
+    same = [known for known in _names() if known.casefold() == name.casefold()]
+    close = same or difflib.get_close_matches(name, _names(), n=1, cutoff=0.6)
     return close[0] if close else None
 
 

@@ -8,7 +8,9 @@ position as it is read; once the whole spec is read, ``check`` finds those that 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, cast
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -195,9 +197,18 @@ def _csl_file(r: Reader, node: Node) -> tuple[Reference, ...] | None:
         r.problem(node, f"'{name}' holds {size:,} bytes; a sources file may hold {MAX_CSL_BYTES:,}")
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = path.read_text(encoding="utf-8-sig")
+        data = json.loads(text)
+    except UnicodeDecodeError as exc:
         r.problem(node, f"'{name}' is not CSL-JSON: it is not JSON ({exc})")
+        return None
+    except json.JSONDecodeError as exc:
+        kind = _other_format(path, text)
+        if kind:
+            r.problem(node, f"'{name}' is {kind}, not CSL-JSON: {EXPORT}")
+        else:
+            shown = os.path.join(os.path.dirname(r.pos(node).file), name)
+            r.problems.append(Problem(Pos(shown, exc.lineno, exc.colno), f"not JSON: {exc.msg}"))
         return None
     except RecursionError:
         r.problem(node, f"'{name}' is not CSL-JSON: it nests lists or objects too deep")
@@ -213,7 +224,7 @@ def _csl_file(r: Reader, node: Node) -> tuple[Reference, ...] | None:
             r.problem(node, f"'{name}' is not CSL-JSON: {label}: {wrong}")
             return None
         refs.append(Reference(str(entry["id"]), entry, pos=r.pos(node)))
-    return _unique(r, refs, [r.pos(node)] * len(refs))
+    return _unique(r, refs, [r.pos(node)] * len(refs), name)
 
 
 def csl_problem(entry: object) -> str | None:
@@ -236,7 +247,10 @@ def csl_problem(entry: object) -> str | None:
             if any(not set(n) & {"family", "literal", "given"} for n in value):
                 return f"'{field}' holds a name with neither 'family' nor 'literal'"
         elif field in DATE_FIELDS and not _csl_date(value):
-            return f'\'{field}\' must be a date as {{"date-parts": [[2026, 3, 1]]}} or {{"literal": …}}'
+            return (
+                f'\'{field}\' must be a date as {{"date-parts": [[2026, 3, 1]]}} or {{"literal": …}}, '
+                f"not {_shown(value)}"
+            )
     return None
 
 
@@ -264,20 +278,50 @@ def _date_part(value: object) -> bool:
     return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.isdigit())
 
 
+def _shown(value: object) -> str:
+    """A value of a sources file as JSON writes it, cut short."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
 def _json_kind(value: object) -> str:
     return {dict: "an object", list: "a list", str: "text", bool: "true or false"}.get(type(value), "a number")
 
 
-def _unique(r: Reader, refs: list[Reference], where: list[Pos]) -> tuple[Reference, ...] | None:
+def _unique(r: Reader, refs: list[Reference], where: list[Pos], file: str = "") -> tuple[Reference, ...] | None:
     # citeproc-py files its entries by key in lower case: two keys differing in case alone are one to it.
-    seen: dict[str, Reference] = {}
-    for ref, pos in zip(refs, where, strict=True):
-        other = seen.get(ref.key.lower())
-        if other is not None:
-            r.problems.append(Problem(pos, f"the source id '{ref.key}' is given twice (also as '{other.key}')"))
+    seen: dict[str, int] = {}
+    for number, (ref, pos) in enumerate(zip(refs, where, strict=True), 1):
+        first = seen.get(ref.key.lower())
+        if first is not None:
+            other = refs[first - 1].key
+            if file:
+                message = f"'{file}' gives the source id '{ref.key}' twice: entries {first} and {number}"
+                message += f" ('{other}' and '{ref.key}')" if other != ref.key else ""
+            else:
+                message = (
+                    f"the source id '{ref.key}' is given twice (also as '{other}' on line {where[first - 1].line})"
+                )
+            r.problems.append(Problem(pos, message))
             return None
-        seen[ref.key.lower()] = ref
+        seen[ref.key.lower()] = number
     return tuple(refs)
+
+
+EXPORT = "export the sources as CSL JSON (Zotero: Export… › CSL JSON; BibTeX: pandoc refs.bib -t csljson -o refs.json)"
+"""How to make a sources file of sources kept in another format."""
+
+
+def _other_format(path: Path, text: str) -> str | None:
+    """What a sources file that is not JSON holds instead, when it is a format sources are kept in."""
+    start = text.lstrip()[:1]
+    if path.suffix.lower() in (".bib", ".bibtex") or start == "@":
+        return "BibTeX"
+    if path.suffix.lower() in (".yaml", ".yml") or text.lstrip().startswith(("---", "- id:", "references:")):
+        return "YAML"
+    if path.suffix.lower() == ".ris" or text.lstrip().startswith("TY  -"):
+        return "RIS"
+    return None
 
 
 def _entry(r: Reader, node: Node) -> Reference | None:

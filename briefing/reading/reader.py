@@ -116,6 +116,7 @@ class Reader:
         if not self._expect(node, MappingNode, "a mapping"):
             return None
         found: dict[str, Node] = {}
+        meant: set[str] = set()  # required keys an unknown key was taken for: told once, as its typo
         for key_node, value in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.problem(key_node, "a key must be a plain word")
@@ -127,12 +128,14 @@ class Reader:
             elif keys is None and not key.isidentifier():
                 self.problem(key_node, f"'{key}' is not a name (use letters, digits and _)")
             elif keys is not None and key not in keys:
-                hint = did_you_mean(key, keys, False) or did_you_mean(key, list(listed or keys))
+                close = did_you_mean(key, keys, False)
+                hint = close or (ID_HINT if key == "id" else did_you_mean(key, list(listed or keys)))
+                meant.update(k for k in required if close == f" (did you mean '{k}'?)")
                 self.problem(key_node, f"unknown key '{key}' in {what}{hint}")
             else:
                 found[key] = value
         for key in required:
-            if key not in found:
+            if key not in found and key not in meant:
                 self.problem(node, f"missing required key '{key}' in {what}")
         return found
 
@@ -313,9 +316,15 @@ def colour_hex(value: str) -> str | None:
     return f"{red:02X}{green:02X}{blue:02X}"
 
 
+ID_HINT = ": an id is given to a section, a table, a chart, a picture or a callout, for cross-references to it"
+"""Why ``id:`` is unknown where it is: the things that take one."""
+
+
 def did_you_mean(word: str, choices: Mapping[str, object] | list[str], list_all: bool = True) -> str:
-    """A ' (did you mean ...?)' hint; else the list of choices, if ``list_all``."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    """A ' (did you mean ...?)' hint, the same word in other capitals first; else the list of choices,
+    if ``list_all``."""
+    same = [c for c in choices if c.casefold() == word.casefold()]
+    close = same or difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     if close:
         return f" (did you mean '{close[0]}'?)"
     return f" (expected one of: {', '.join(choices)})" if list_all else ""
