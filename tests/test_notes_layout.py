@@ -301,3 +301,19 @@ def test_a_citation_in_a_credits_words_stays_in_brackets_and_one_alone_reads_in_
         "Source: OCHA monitoring, with ACLED (ACLED, 2026)",
         "Source: ACLED (2026); OCHA (2026, p. 2)",
     ]
+
+
+def test_chicago_notes_marks_follow_the_punctuation_short_notes_and_credits_name_the_authors_once(tmp_path):
+    (tmp_path / "refs.json").write_text(json.dumps(REFS), encoding="utf-8")
+    body = (
+        '      - paragraph: "Rose [@ocha2026, p. 4]. Foreseen [@smith2025], and again [@smith2025, p. 46]."\n'
+        "      - chart: {type: bar, title: T, x: m, y: n, columns: [m, n], rows: [[Jan, 1]], credit: '[@acled2026]'}\n"
+    )
+    head = "title: T\nsources: refs.json\ncitation_style: chicago-notes-bibliography\n"
+    spec = f"{head}sections:\n  - heading: H\n    content:\n{body}"
+    doc = lay_out(loads(spec, "s.yaml", tmp_path))
+    para = next(n.node for n in walk(doc.body) if type(n.node) is Paragraph)
+    assert plain(para.text) == "Rose.1 Foreseen,2 and again.3"
+    assert [plain(n.text) for n in doc.notes][2] == "Smith and Diallo, “Access Negotiations in the Central Sahel”, 46."
+    (credit,) = [plain(n.place.credit) for n in walk(doc.body) if n.place.credit]
+    assert credit == "Source: ACLED, “Conflict Events in Niger”, October 2026."

@@ -98,12 +98,19 @@ class Apparatus:
             if isinstance(span, Note):
                 made.append(self._note(self.text(span.content, pos, in_note=True), pos))
             elif isinstance(span, Citation):
-                made.extend(self._citation(span, pos, credit, in_note, credit and cited_alone(text)))
+                worded = self._citation(span, pos, credit, in_note, credit and cited_alone(text))
+                if worded and isinstance(worded[-1], NoteMark):
+                    if len(worded) == 1:
+                        _before_mark(made)
+                    made.extend(worded)
+                    made.append(_PUNCTUATION_NEXT)
+                    continue
+                made.extend(worded)
             elif isinstance(span, CrossRef):
                 made.append(self._crossref(span))
             else:
                 made.append(span)
-        return _joined(made)
+        return _joined(_punctuation_before_marks(made))
 
     def _note(self, text: Inline, pos: Pos) -> NoteMark:
         number = len(self.notes) + 1
@@ -254,6 +261,42 @@ class Apparatus:
         return (Span(f"{self.labels.source}: "), *self.text(block.credit, block.pos, credit=True))
 
 
+_PUNCTUATION_NEXT = Span("")
+"""Stands after the note mark of a citation until the punctuation after it is moved before the mark."""
+
+PUNCTUATION = ".,;:!?"
+"""What a citation's note mark goes after, as pandoc sets it: "running.¹", not "running ¹."."""
+
+
+def _before_mark(made: list[Span]) -> None:
+    """The space before a citation that becomes a note taken away: the mark follows the word."""
+    if made and type(made[-1]) is Span and made[-1].text.endswith(" "):
+        made[-1] = replace(made[-1], text=made[-1].text.rstrip(" "))
+
+
+def _punctuation_before_marks(made: list[Span]) -> list[Span]:
+    """The punctuation that follows a citation's note mark moved before it."""
+    spans: list[Span] = []
+    for i, span in enumerate(made):
+        if span is not _PUNCTUATION_NEXT:
+            spans.append(span)
+            continue
+        after = made[i + 1] if i + 1 < len(made) else None
+        if after is None or type(after) is not Span:
+            continue
+        moved = len(after.text) - len(after.text.lstrip(PUNCTUATION))
+        if not moved:
+            continue
+        at = len(spans) - 1
+        while at > 0 and isinstance(spans[at - 1], NoteMark):
+            at -= 1  # several citations in a row: the punctuation before all their marks
+        before = spans[at - 1].text if at > 0 else ""
+        stop = "" if before.endswith(tuple(after.text[:moved])) else after.text[:moved]
+        spans.insert(at, Span(stop, after.bold, after.italic))
+        made[i + 1] = replace(after, text=after.text[moved:])
+    return spans
+
+
 def _joined(spans: list[Span]) -> Inline:
     """Spans with neighbouring plain text of the same look joined, as a text read from a spec holds them."""
     made: list[Span] = []
@@ -375,6 +418,8 @@ def narrative(worded: Inline, entry: dict[str, object]) -> Inline:
     """
     text = "".join(s.text for s in worded)
     inner, opening, closing = _bracketed(text)
+    if not opening and not text[:1].isdigit():
+        return worded  # a style that cites in notes names the authors first already: "OCHA, Niger: …, 5."
     year = _year(entry)
     at = inner.find(year) if year else -1
     if opening == "(" and at > 0:
