@@ -153,6 +153,36 @@ def test_the_page_and_the_mail_pass_wcag_22_aa_with_a_note_shown(doc, tmp_path):
             browser.close()
 
 
+def test_a_notes_mark_reads_as_a_link_against_the_text_and_the_page(doc, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from briefing.layout.contrast import contrast
+
+    path = tmp_path / "notes.html"
+    HtmlWriter().write(doc, path)
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=require_tool("chromium"), args=CHROMIUM_FLAGS)
+        try:
+            tab = browser.new_page()
+            tab.goto(path.as_uri())
+            decoration, colour, page = tab.evaluate(
+                """() => {
+                    const mark = getComputedStyle(document.getElementById("note-1-ref"));
+                    const page = getComputedStyle(document.body).backgroundColor;
+                    return [mark.textDecorationLine, mark.color, page];
+                }"""
+            )
+        finally:
+            browser.close()
+
+    def rgb(css: str) -> str:
+        red, green, blue, *alpha = (float(n) for n in css[css.index("(") + 1 : -1].split(","))
+        return "FFFFFF" if alpha == [0.0] else f"{int(red):02X}{int(green):02X}{int(blue):02X}"
+
+    assert "underline" in decoration  # told from the words around it by more than its colour
+    assert contrast(rgb(colour), rgb(page)) >= 4.5
+
+
 def test_a_note_cited_twice_links_back_to_its_first_mark(doc, tmp_path):
     (summary, *rest) = doc.body
     paragraph = next(child for child in summary.children if isinstance(child.node, Paragraph))

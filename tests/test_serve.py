@@ -16,6 +16,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -41,20 +44,30 @@ def served(tmp_path):
     shutil.copy(SPECS / "images" / "mali-timeline.png", folder / "images")
     spec = folder / "showcase.yaml"
     spec.write_text((SPECS / "showcase.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    with serving(spec, "--out", str(tmp_path / "out")) as (url, process):
+        yield spec, url, process
+
+
+@contextmanager
+def serving(spec: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``briefing serve SPEC OPTIONS`` in a process of its own on a free port; yields (base URL, process)
+    once it answers, and stops it after."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "briefing.cli", "serve", str(spec), "--port", str(port), "--out", str(tmp_path / "out")],
+        [sys.executable, "-m", "briefing.cli", "serve", str(spec), "--port", str(port), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    url = process.stdout.readline().strip()
-    assert url == f"http://127.0.0.1:{port}/", process.stderr.read()
-    _wait_for(url)
-    yield spec, url, process
-    if process.poll() is None:
-        process.kill()
-        process.wait(timeout=10)
+    try:
+        url = process.stdout.readline().strip()
+        assert url == f"http://127.0.0.1:{port}/", process.stderr.read()
+        _wait_for(url)
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
 
 
 def _wait_for(url: str) -> None:
@@ -149,32 +162,22 @@ def test_the_preview_with_warnings_and_its_pdf_pages_pass_wcag_22_aa(tmp_path):
     chromium = require_tool("chromium")
     spec = tmp_path / "warned.yaml"
     spec.write_text(WARNED, encoding="utf-8")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "briefing.cli", "serve", str(spec), "--port", str(port), "--out", str(tmp_path / "out")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        url = process.stdout.readline().strip()
-        _wait_for(url)
-        with sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.goto(url)
-            expect(page.locator("#problems li.warning")).to_have_count(2, timeout=30_000)
-            expect(page.frame_locator("#html-view").locator("h2", has_text="Links")).to_be_visible(timeout=30_000)
-            assert axe_violations(page.main_frame) == []
-            page.get_by_role("button", name="PDF pages").click()
-            pages = page.get_by_role("region", name="PDF pages")
-            expect(pages.get_by_role("img").first).to_be_visible()
-            assert pages.get_by_role("img").first.get_attribute("alt") == "Page 1 of 1 of Access desk"
-            assert axe_violations(page.main_frame) == []
-            browser.close()
-    finally:
-        process.kill()
-        process.wait(timeout=10)
+    with serving(spec, "--out", str(tmp_path / "out")) as (url, _), sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(url)
+        expect(page.locator("#problems li.warning")).to_have_count(2, timeout=30_000)
+        arabic = page.locator("#problems li.warning span[lang=ar]").first  # read in its language, right to left
+        expect(arabic).to_have_text("مرحبا بالعالم")
+        assert arabic.get_attribute("dir") == "rtl"
+        expect(page.frame_locator("#html-view").locator("h2", has_text="Links")).to_be_visible(timeout=30_000)
+        assert axe_violations(page.main_frame) == []
+        page.get_by_role("button", name="PDF pages").click()
+        pages = page.get_by_role("region", name="PDF pages")
+        expect(pages.get_by_role("img").first).to_be_visible()
+        assert pages.get_by_role("img").first.get_attribute("alt") == "Page 1 of 1 of Access desk"
+        assert axe_violations(page.main_frame) == []
+        browser.close()
 
 
 def test_only_the_preview_is_served_and_only_here(served):

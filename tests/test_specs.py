@@ -113,12 +113,12 @@ def test_the_dashboard_tables_equal_their_data_files_after_filters_and_sorting(t
 
     with (SPECS / "data" / "sahel-incidents.csv").open(encoding="utf-8") as handle:
         months = list(csv.DictReader(handle))
-    monthly = book["Incidents and fatalities per"]
+    monthly = book["Incidents and fatalities"]
     body = [list(row) for row in monthly.iter_rows(min_row=3, max_row=14, values_only=True)]
     assert body == [
         [m["month"], int(m["Mali"]), int(m["Burkina Faso"]), int(m["Niger"]), int(m["fatalities"])] for m in months
     ]
-    assert monthly["E15"].value == "=SUBTOTAL(109,'Incidents and fatalities per'!E3:E14)"
+    assert monthly["E15"].value == "=SUBTOTAL(109,'Incidents and fatalities'!E3:E14)"
     assert monthly["E3"].number_format == "#,##0"
 
     worst = sorted((m for m in months if int(m["fatalities"]) > 500), key=lambda m: -int(m["fatalities"]))

@@ -195,16 +195,24 @@ def test_a_value_longer_than_an_excel_cell_is_cut_with_a_warning(tmp_path):
 
 
 def test_sheet_names_are_cut_between_words_and_stay_unique(tmp_path):
-    titles = ["Incidents and fatalities per month", "Incidents and fatalities per month, by region", "Short"]
+    titles = [
+        "Incidents and fatalities per month",
+        "Incidents and fatalities per month, by region",
+        "Short",
+        "Response plan funding by sector, 2026 (USD millions)",
+        "Response plan funding by sector, 2025 (USD millions)",
+    ]
     tables = tuple(Table(("a",), (("x",),), title=t) for t in titles)
     doc = Briefing("T", (Section(parse_inline("H"), tables),))
     path = tmp_path / "t.xlsx"
     XlsxWriter().write(doc, path)
-    assert load_workbook(path).sheetnames == [
+    assert load_workbook(path).sheetnames == [  # never ending on a word that leads into the rest ("by", "per")
         "Briefing",
-        "Incidents and fatalities per",
+        "Incidents and fatalities",
         "Incidents and fatalities (2)",
         "Short",
+        "Response plan funding by sector",  # a cut at a comma is between words
+        "Response plan funding (2)",
     ]
 
 

@@ -472,9 +472,21 @@ def _lines(text: str, per_line: float) -> int:
     return sum(math.ceil(max(len(part), 1) / per_line) for part in text.split("\n"))
 
 
+_LEADING_WORDS = frozenset(
+    "a an and as at by for from in into of on or per the to vs with de des du en et la le les par pour sur".split()
+)
+"""Words a phrase goes on after ("funding by", "fatalities per"): a name cut after one reads as cut mid-phrase."""
+
+
 def _cut(text: str, length: int) -> str:
-    """``text`` in at most ``length`` characters, cut between words, with no space or punctuation left at the end."""
+    """``text`` in at most ``length`` characters, cut between words (at a space or a comma, never inside a
+    word), with no word the phrase went on after, space or punctuation left at the end, and no ellipsis."""
     if len(text) > length:
         cut = text[:length]
-        text = cut.rsplit(" ", 1)[0] if text[length] != " " and " " in cut else cut
+        if not (text[length].isspace() or text[length] in ",;:.!?)") and " " in cut:
+            cut = cut.rsplit(" ", 1)[0]  # inside a word: back to its start
+        words = cut.rstrip(" ,.;:-–—(").split(" ")
+        while len(words) > 1 and words[-1].lower() in _LEADING_WORDS:
+            words.pop()
+        text = " ".join(words)
     return text.rstrip(" ,.;:-–—(") or text[:length]
