@@ -462,3 +462,14 @@ def test_a_note_cited_twice_is_one_footnote_and_its_number_again(tmp_path):
     (again,) = [r for r in body.iter(f"{W}r") if words(r) == "1"]
     assert again.find(f"{W}rPr/{W}rStyle").get(f"{W}val") == "FootnoteReference"  # raised, as the first
     assert len(part(path, "word/footnotes.xml").findall(f"{W}footnote")) == 3  # the separators and the note
+
+
+def test_cross_references_and_citations_are_in_the_links_colour_as_in_the_pdf_and_html(written):
+    from briefing.layout import colours
+
+    root = part(written, "word/document.xml")
+    inside = [link for link in root.iter(f"{W}hyperlink") if link.get(f"{W}anchor")]
+    colours_of = {c.get(f"{W}val") for link in inside for c in link.iter(f"{W}color")}
+    runs = [r for link in inside for r in link.iter(f"{W}r")]
+    assert runs and colours_of == {colours.LINK_RGB}
+    assert all(len(list(r.iter(f"{W}color"))) == 1 for r in runs)

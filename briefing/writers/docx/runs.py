@@ -69,8 +69,9 @@ class Runs:
         return runs
 
     def _link(self, para: DocxParagraph, spans: list[Span], href: str = "", anchor: str = "") -> None:
-        """A link: out of the document (``href``), shown as one, or to a bookmark in it (``anchor``): a
-        cross-reference or a citation, which reads as the text round it, as Word's own cross-references do."""
+        """A link: out of the document (``href``), in the links' colour and underlined, or to a bookmark in
+        it (``anchor``): a cross-reference or a citation, in the links' colour, as the PDF and the HTML page
+        show it."""
         link = OxmlElement("w:hyperlink")
         if href:
             link.set(qn("r:id"), para.part.relate_to(href, RT.HYPERLINK, is_external=True))
@@ -79,8 +80,8 @@ class Runs:
             link.set(qn("w:history"), "1")
         for span in spans:
             for run in self.run(para, span):
+                run.font.color.rgb = RGBColor.from_string(colours.LINK_RGB)
                 if href:
-                    run.font.color.rgb = RGBColor.from_string(colours.LINK_RGB)
                     run.font.underline = True
                 link.append(run.element)  # moves the run from the paragraph into the link
         docx_adapter.paragraph_element(para).append(link)
