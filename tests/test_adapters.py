@@ -7,6 +7,7 @@ version and what changed, so that the fix starts in the adapter, not in a writer
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import platform
@@ -253,6 +254,41 @@ def test_reportlab_a_frame_whose_foot_is_raised_holds_less(tmp_path):
     expect("reportlab", (frame.foot, frame.cursor) == (100, 400), "a new page does not start at foot_at_start")
     frame.add_generated_content(Spacer(1, 1))
     expect("reportlab", len(frame._generated_content) == 1, "Frame.add_generated_content")
+
+
+class _Counted:
+    """Counts the copies made of it."""
+
+    copies = 0
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Counted:
+        _Counted.copies += 1
+        return _Counted()
+
+
+class _Keeping(reportlab_adapter.FootFrame):
+    shared = ("pages",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.pages, self.own = _Counted(), _Counted()
+        super().__init__(*args, **kwargs)
+
+
+def test_reportlab_a_frame_copied_to_measure_a_group_shares_what_it_names(tmp_path):
+    frame = _Keeping(0, 0, 200, 400, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame.set_foot(50)
+    copied = copy.deepcopy(frame)
+    expect("reportlab", copied.pages is frame.pages and copied.own is not frame.own, "the copy shares the wrong things")
+    expect("reportlab", (copied.foot, copied.text_width) == (50, 200), "the copy is not the frame as it was")
+    # reportlab copies the frame of the document being built each time it measures a group.
+    document = SimpleDocTemplate(str(tmp_path / "g.pdf"))
+    canvas = Canvas(str(tmp_path / "g.pdf"))
+    document.frame, canvas._doctemplate = frame, document  # as a document being built has them
+    group = KeepTogether([Spacer(10, 30)])
+    group.canv = canvas
+    before = _Counted.copies
+    group.wrap(100, 1000)
+    expect("reportlab", _Counted.copies == before + 1, "KeepTogether.wrap no longer copies the frame: shared is moot")
 
 
 def test_reportlab_a_finished_page_is_compressed_at_once_and_reads_back(tmp_path):

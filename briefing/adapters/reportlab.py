@@ -10,6 +10,7 @@ as ``TextMappedFont`` alone, so another user of reportlab in the same process is
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
@@ -118,6 +119,21 @@ class FootFrame(Frame):  # type: ignore[misc]
     def foot_at_start(self) -> float:
         """The foot a new page starts with: the frame's own, unless a subclass keeps room there."""
         return self.bottom
+
+    shared: tuple[str, ...] = ()
+    """The attributes a copy of the frame shares with it rather than copies."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FootFrame:
+        # reportlab copies the frame each time it measures a group (KeepTogether), to measure in the
+        # copy; what a subclass keeps about the pages (their notes, which hold what was drawn and so
+        # the canvas) is only read there, and copying it took most of the time of a long document.
+        for name in self.shared:
+            value = getattr(self, name)
+            memo[id(value)] = value
+        copied = type(self).__new__(type(self))
+        memo[id(self)] = copied
+        copied.__dict__.update(copy.deepcopy(vars(self), memo))
+        return copied
 
     def _reset(self) -> None:
         super()._reset()

@@ -241,6 +241,8 @@ class Footnotes:
 class FootnoteFrame(reportlab_adapter.FootFrame):
     """The text column of a page with footnotes: it ends above the notes cited on its page."""
 
+    shared = ("notes",)
+
     def __init__(self, notes: Footnotes, *args: Any, **kwargs: Any) -> None:
         self.notes = notes  # read as the frame is first reset
         super().__init__(*args, **kwargs)
