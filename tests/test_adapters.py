@@ -181,6 +181,19 @@ def test_reportlab_keep_together_measures_its_flowables():
     expect("reportlab", height == 50, f"KeepTogether._H is {height}, not its flowables' height (50)")
 
 
+def test_reportlab_a_group_holding_a_group_measures_the_flowables_inside():
+    canvas = Canvas(io.BytesIO())
+    inner = KeepTogether([Spacer(10, 20), Spacer(10, 15)])
+    group = reportlab_adapter.OpenKeepTogether([Spacer(10, 30), inner])
+    for kept in (group, inner, alone := KeepTogether([Spacer(10, 1)])):
+        kept.canv = canvas  # as a frame gives it
+    size = alone.wrap(100, 1000)
+    expect("reportlab", size[1] > 1000, f"KeepTogether.wrap reports {size}, no more than the page: a group may fit")
+    height = reportlab_adapter.kept_height(group, 100, 1000)
+    expect("reportlab", height == 65, f"a group holding a group measures {height}, not its flowables' height (65)")
+    expect("reportlab", reportlab_adapter.kept_flowables(group)[1] is inner, "measuring changes what the group holds")
+
+
 class _Spy(Flowable):  # type: ignore[misc]
     """Records, when it is split and drawn, whether it starts its frame."""
 

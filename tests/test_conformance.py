@@ -27,6 +27,7 @@ from briefing.model import Callout, ListBlock, Paragraph, Table, plain
 from briefing.writers.markup import has_rtl
 
 from .conftest import DATA, NOTE_MARK, SPECS, pdf_text, require_tool, rtl_key, run_soffice, squash, words
+from .pdf_lines import lone_headings, text_lines
 
 EXAMPLES = [*sorted(SPECS.glob("*.yaml")), DATA / "wide-table.yaml"]
 
@@ -211,6 +212,13 @@ def test_the_pdf_keeps_each_caption_with_its_table_and_each_heading_with_what_fo
         if isinstance(node, Heading) and isinstance(after, Paragraph):
             heading = plain(node.text)
             assert on_one_page(heading, " ".join(plain(after.text).split()[:4])), heading
+
+
+def test_no_pdf_page_ends_with_a_heading(pack):
+    """A heading stands on the page of the block under it: no page's last line of text is one."""
+    layout, files = pack
+    headings = [words(node.text) for node, _ in layout.flow if isinstance(node, Heading)]
+    assert lone_headings(text_lines(files["pdf"], layout.doc.style.margin_cm), headings) == []
 
 
 def test_word_headings_go_down_one_level_at_a_time_and_no_table_lays_out_with_empty_cells(pack):

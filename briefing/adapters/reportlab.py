@@ -1,7 +1,7 @@
-"""reportlab's internals: a group's measured height, where a flowable stands in its frame, a split
-table's rows, the anchors a paragraph holds and the flowables a container holds, a frame whose foot
-is raised while its page fills, a finished page's content, a font's ToUnicode CMap, and a list
-whose labels are drawn through a hook.
+"""reportlab's internals: a group's measured height (a group inside it measured by its flowables),
+where a flowable stands in its frame, a split table's rows, the anchors a paragraph holds and the
+flowables a container holds, a frame whose foot is raised while its page fills, a finished page's
+content, a font's ToUnicode CMap, and a list whose labels are drawn through a hook.
 
 reportlab offers no public way to read these or to do these things; each use is here, named for
 what it does. The font's CMap replaces none of reportlab's functions: it applies to the fonts made
@@ -33,6 +33,37 @@ def kept_height(group: KeepTogether, width: float, height: float) -> float:
     if getattr(group, "_wrapInfo", None) != (width, height):
         group.wrap(width, height)
     return float(group._H)
+
+
+class OpenKeepTogether(KeepTogether):  # type: ignore[misc]
+    """A KeepTogether that may hold another, measured by the flowables the one inside holds.
+
+    A KeepTogether's own wrap reports a height no page holds, so that its frame splits it (and
+    places its flowables, or moves them to the next page); measured so, a group holding one would
+    never seem to fit.
+    """
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803 (reportlab's names)
+        held = kept_flowables(self)
+        self._content = _opened(held)
+        try:
+            return super().wrap(aW, aH)  # type: ignore[no-any-return]
+        finally:
+            self._content = held
+
+
+def _opened(flowables: list[Flowable]) -> list[Flowable]:
+    """``flowables`` with each KeepTogether among them replaced by the flowables it holds."""
+    out: list[Flowable] = []
+    for flowable in flowables:
+        out.extend(_opened(kept_flowables(flowable)) if isinstance(flowable, KeepTogether) else [flowable])
+    return out
+
+
+def takes_no_room(flowable: Flowable) -> bool:
+    """Whether a flowable takes no room on the page: an action (a page template to use next) or a
+    flowable of no size (a named place)."""
+    return hasattr(flowable, "frameAction") or bool(getattr(flowable, "_ZEROSIZE", False))
 
 
 def at_top_of_frame(flowable: Flowable) -> bool | None:

@@ -12,7 +12,8 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, ListFlowable, PageTemplate
+from reportlab.platypus.doctemplate import ActionFlowable
 
 from ...adapters import reportlab as reportlab_adapter
 from ...layout import LaidDocument
@@ -46,12 +47,14 @@ class Heading(reportlab_adapter.SpacedParagraph):  # type: ignore[misc]
         self.outline = (level, text, key)
 
 
-class KeepWithNext(KeepTogether):
+class KeepWithNext(reportlab_adapter.OpenKeepTogether):  # type: ignore[misc]
     """Keeps a heading or caption with what follows, without wasting pages.
 
     Plain KeepTogether moves a group that does not fit to the next page, so a
     heading followed by a long table would leave a page nearly empty. Here a
-    group that starts with enough room left is split in place instead.
+    group that starts with enough room left is split in place instead, when
+    what follows the heading starts on the page too: a block that does not
+    split (a callout, a chart, a picture) takes the heading with it to the next.
     """
 
     room = 6 * cm
@@ -62,9 +65,75 @@ class KeepWithNext(KeepTogether):
         # A group ending in a table that stays whole cannot start in place: the table would leave
         # its caption behind. It moves to the next page as one.
         whole = getattr(content[-1], "keeps_whole", False) if content else False
-        if reportlab_adapter.kept_height(self, aW, aH) > aH and aH >= self.room and not whole:
+        if (
+            reportlab_adapter.kept_height(self, aW, aH) > aH
+            and aH >= self.room
+            and not whole
+            and self._last_starts(content, aW, aH)
+        ):
             return content
         return super().split(aW, aH)
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 (reportlab's name)
+        """The space before the first flowable that takes room: a named place before a heading takes
+        none, and the heading's space is the group's (the room a frame offers the group is less it)."""
+        for flowable in reportlab_adapter.kept_flowables(self):
+            if not reportlab_adapter.takes_no_room(flowable):
+                return float(flowable.getSpaceBefore())
+        return 0.0
+
+    def _last_starts(self, content: list[Flowable], width: float, height: float) -> bool:
+        """Whether the group's last flowable, under the others, starts in ``height``: placed whole or as
+        the first part of a split, with some of its content on the page."""
+        *above, last = content
+        used, first = 0.0, True
+        for flowable in above:  # spaces counted in full: a little less room, never a heading left alone
+            drawn = flowable.wrapOn(self.canv, width, height)[1]
+            if drawn > _FUZZ:
+                used += (0.0 if first else flowable.getSpaceBefore()) + drawn + flowable.getSpaceAfter()
+                first = False
+        return _starts(last, self.canv, width, height - used - last.getSpaceBefore())
+
+
+def kept_with_next(story: list[Flowable]) -> list[Flowable]:
+    """``story`` with each group (a chart, a picture, a callout kept on one page) or list held in one
+    KeepWithNext with the flowables before it that keep with the next (a heading, an anchor, an
+    introducing paragraph).
+
+    reportlab keeps a flowable with the next only when the next is no container of others: a
+    heading before a chart, a callout or a list would be kept with nothing, and could stand alone
+    at the foot of a page.
+    """
+    out: list[Flowable] = []
+    for flowable in story:
+        start = len(out)
+        if isinstance(flowable, (KeepTogether, ListFlowable)):
+            while start and _keeps_with_next(out[start - 1]):
+                start -= 1
+        if start < len(out):
+            out[start:] = [KeepWithNext([*out[start:], flowable])]
+        else:
+            out.append(flowable)
+    return out
+
+
+def _keeps_with_next(flowable: Flowable) -> bool:
+    return not isinstance(flowable, (KeepTogether, ActionFlowable)) and bool(flowable.getKeepWithNext())
+
+
+_FUZZ = 1e-3
+_SPLIT_DEPTH = 4
+"""How far into a flowable's first parts to look for content that fits (a list's first item, its first lines)."""
+
+
+def _starts(flowable: Flowable, canvas: Canvas, width: float, height: float, depth: int = _SPLIT_DEPTH) -> bool:
+    """Whether some of ``flowable``'s content is drawn in ``height``, whole or as a split's first part."""
+    if height <= _FUZZ or isinstance(flowable, ActionFlowable):  # an action (a frame break): nothing here
+        return False
+    if flowable.wrapOn(canvas, width, height)[1] <= height + _FUZZ:
+        return True
+    parts = flowable.splitOn(canvas, width, height) if depth else []
+    return bool(parts) and _starts(parts[0], canvas, width, height, depth - 1)
 
 
 class Document(BaseDocTemplate):
@@ -124,6 +193,9 @@ class Document(BaseDocTemplate):
             bottomPadding=0,
         )
         return PageTemplate(name, [frame], onPage=self._furniture, onPageEnd=self._page_end, pagesize=size)
+
+    def build(self, flowables: list[Flowable], *args: Any, **kwargs: Any) -> None:
+        super().build(kept_with_next(flowables), *args, **kwargs)  # multiBuild builds through it too
 
     def beforeDocument(self) -> None:  # noqa: N802 (reportlab's name)
         if self.footnotes:

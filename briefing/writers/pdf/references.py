@@ -21,6 +21,8 @@ class Anchor(Flowable):  # type: ignore[misc]
     """A named place links land on, at the top of what follows it: it stays on that flowable's page."""
 
     _ZEROSIZE = True
+    # As reportlab's own anchors: the space after the flowable above still meets the space before the next.
+    _SPACETRANSFER = True
 
     def __init__(self, name: str) -> None:
         super().__init__()
