@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import pypdfium2
 import pytest
@@ -133,8 +134,8 @@ def pdf_text(text: str) -> Any:
 
 
 def _content_outside_tree(w: PdfWriter) -> None:
-    paragraph = pdf_ua.first(_catalog(w), "P")
-    paragraph[NameObject("/K")] = ArrayObject()
+    title = pdf_ua.first(_catalog(w), "H1")  # the title: an element holding text alone, no link
+    title[NameObject("/K")] = ArrayObject()
 
 
 def _figure_without_alt(w: PdfWriter) -> None:
@@ -398,15 +399,15 @@ def test_words_in_another_language_carry_it(tmp_path):
         "Plain [words]{lang=en} alone.",
     )
     reader = PdfReader(str(path))
-    texts = [[k.get_object() for k in pdf_ua._kids(e) if hasattr(k, "idnum")] for e in _all(reader, "P")[1:]]
+    texts = [[k.get_object() for k in pdf_ua._kids(e) if hasattr(k, "idnum")] for e in _all(reader, "P")]
     spans = {str(s["/Lang"]): s for s in _all(reader, "Span")}
     assert set(spans) == {"fr", "ar"}
     assert str(spans["ar"]["/ActualText"]) == "سلام" and "/ActualText" not in spans["fr"]
     assert [[str(k["/S"]) for k in kids] for kids in texts] == [["/Span"], [], ["/Span"], []]
-    whole = _all(reader, "P")[2]
+    whole = _all(reader, "P")[1]
     assert str(whole["/Lang"]) == "ar" and all("/Lang" not in e for e in _all(reader, "P") if e is not whole)
     tree = pdf_ua.struct_tree(path)
-    read = [(node.text, [kid.words() for kid in node.kids]) for node in tree.all("P")[1:]]
+    read = [(node.text, [kid.words() for kid in node.kids]) for node in tree.all("P")]
     assert read[0] == (["He said ", " twice."], ["merci beaucoup"])  # poppler prints a Span after its text
     assert read[2][0] == ["The word ", " means peace."] and sorted(read[2][1][0]) == sorted("سلام")
     assert read[3] == (["Plain words alone."], [])
@@ -471,7 +472,7 @@ def test_a_link_drawn_by_the_writer_holds_its_words_and_its_annotation(tmp_path)
     )
     arabic, source, report = pdf_ua.struct_tree(path).all("Link")
     assert sorted(arabic.text[0]) == sorted("التقرير") and source.text == ["the source"] and report.text == []
-    paragraph = pdf_ua.struct_tree(path).all("P")[2]
+    paragraph = pdf_ua.struct_tree(path).all("P")[1]
     assert paragraph.text == ["Read ", " and ", "."]
     for link in _all(PdfReader(str(path)), "Link"):
         *words, objr = link["/K"]
@@ -522,3 +523,39 @@ def test_a_note_reads_its_number_then_its_text_whole_over_two_pages(footnoted):
     read = {" ".join(note.words().split()) for note in pdf_ua.struct_tree(footnoted).all("Note")}
     for number, text in _NOTES.items():
         assert f"{number} {text}" in read
+
+
+def test_the_contents_read_each_heading_then_its_page_nested_as_the_headings_are(tmp_path):
+    """Each entry of the contents is a TOCI whose Reference reads its heading, then its page number;
+    the leader dots are artifacts; an entry below another is in a TOC inside it; the cover's title is
+    the first heading and "Contents" a heading, so the headings still go in order."""
+    from briefing.cli import main
+
+    from .conftest import SPECS
+
+    require_tool("pdfinfo")
+    path = tmp_path / "showcase.pdf"
+    assert main(["build", str(SPECS / "showcase.yaml"), "--style", "official", "-o", str(path)]) == 0
+    assert pdf_ua.check(path) == []
+    tree = pdf_ua.struct_tree(path)
+    document = tree.kids[0]
+    assert [(kid.kind, kid.words()) for kid in document.kids[:2]] == [("H1", "Sahel Security Outlook"), ("P", ANY)]
+    (contents,) = [kid for kid in document.kids if kid.kind == "TOC"]
+    assert document.kids[document.kids.index(contents) - 1].words() == "Contents"
+    assert document.kids[document.kids.index(contents) - 1].kind == "H1"
+
+    def entries(toc: Any) -> list[Any]:
+        read = []
+        for item in toc.kids:
+            assert item.kind == "TOCI" and item.kids[0].kind == "Reference"
+            inner = [kid for kid in item.kids[1:] if kid.kind == "TOC"]
+            read.append((" ".join(item.kids[0].words().split()), *(entries(toc) for toc in inner)))
+        return read
+
+    assert entries(contents) == [
+        ("Summary 2",),
+        ("Situation 2", [("Timeline 2", [("Sources for the timeline 2",)])]),
+        ("Figures 2",),
+    ]
+    untagged = pdf_ua.untagged_text(path, tmp_path / "untagged.pdf")
+    assert untagged.count(".") > 40  # the dots

@@ -323,6 +323,13 @@ def watch_table(table: Table, callback: Any) -> None:
     table._renderCB = callback
 
 
+def text_position(canvas: Any) -> tuple[float, float]:
+    """Where a paragraph's words have got to, in its own space, in a callback it calls as it draws them
+    (``<onDraw>``), as reportlab's contents read it for their page numbers."""
+    info = canvas._curr_tx_info
+    return float(info["cur_x"]), float(info["cur_y"])
+
+
 def contents_table(toc: Any) -> Table | None:
     """The table a ``TableOfContents`` draws its entries as, once it has been laid out."""
     return getattr(toc, "_table", None)

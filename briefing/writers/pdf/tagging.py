@@ -16,12 +16,15 @@ A long table's rows and cells are made as they are drawn, and recorded in flat a
 from __future__ import annotations
 
 from array import array
+from ast import literal_eval
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -80,11 +83,23 @@ class Structure:
         self.current = self.add(kind, **attrs)
         return self.current
 
-    def entries(self, count: int) -> None:
-        """The contents' entries, one for each heading, as the contents will list them."""
-        for toc in (e for e in self.elements if e.kind == "TOC"):
-            for _ in range(count):
-                self._new("TOCI", toc, {})
+    def entries(self, levels: list[int]) -> None:
+        """The contents' entries, one for each heading (``levels``, in order), nested as the headings are:
+        a TOCI holds its entry's Reference (its words and page number), then a TOC of the entries below it."""
+        for toc in [e for e in self.elements if e.kind == "TOC"]:
+            above: list[tuple[int, Element]] = []  # the entries the next may go in: (level, TOCI)
+            for level in levels:
+                while above and above[-1][0] >= level:
+                    above.pop()
+                inside = toc
+                if above:
+                    parent = above[-1][1]
+                    inside = next((kid for kid in parent.kids if kid.kind == "TOC"), None) or self._new(
+                        "TOC", parent, {}
+                    )
+                item = self._new("TOCI", inside, {})
+                self._new("Reference", item, {})
+                above.append((level, item))
 
     def pop(self) -> None:
         assert self.current.parent is not None, "the document stays open"
@@ -474,11 +489,12 @@ class TableTags:
 
 
 class ContentsTags:
-    """Tags the contents as reportlab draws their table: each entry a TOCI of the TOC element."""
+    """Tags the contents as reportlab draws their table: each entry's words and page number the
+    Reference of its TOCI, its leader dots an artifact."""
 
     def __init__(self, toc: Element) -> None:
         self.toc = toc
-        self.items: list[Element] = []
+        self._references: list[Element] | None = None
 
     def __call__(self, table: Any, event: str, *args: Any) -> None:
         marks: Marks | None = getattr(table.canv, "marks", None)
@@ -495,13 +511,44 @@ class ContentsTags:
             self._open = False
 
     def _item(self, marks: Marks) -> Element:
-        """The TOCI of the next entry drawn."""
-        drawn = sum(1 for kid in self.toc.kids if kid.id in marks.content)
-        return self.toc.kids[min(drawn, len(self.toc.kids) - 1)]
+        """The Reference of the next entry drawn."""
+        if self._references is None:  # the entries are made before the contents are drawn
+            self._references = [e for e in _below(self.toc) if e.kind == "Reference"]
+        references = self._references or [self.toc]
+        drawn = sum(1 for reference in references if reference.id in marks.content)
+        return references[min(drawn, len(references) - 1)]
+
+
+def _below(element: Element) -> Iterator[Element]:
+    """The elements below ``element``, in reading order."""
+    for kid in element.kids:
+        yield kid
+        yield from _below(kid)
+
+
+@contextmanager
+def artifact_amid(canvas: Any) -> Iterator[None]:
+    """Draw an artifact (a contents entry's leader dots) amid the content of the element being drawn,
+    whose content goes on after it."""
+    marks: Marks | None = getattr(canvas, "marks", None)
+    owner = marks.open_element if marks is not None else None
+    if marks is None or owner is None or owner is _CELL or marks.depth:
+        yield
+        return
+    marks._literal(canvas, "EMC /Artifact BMC")
+    try:
+        yield
+    finally:
+        page = marks.owners[-1]
+        mcid = len(page)
+        page.append(owner.id)
+        marks.content[owner.id].append((len(marks.owners) - 1, mcid))
+        marks._literal(canvas, f"EMC /{owner.kind} <</MCID {mcid}>> BDC")
 
 
 class Contents(TableOfContents):  # type: ignore[misc]
-    """The table of contents as a TOC element, each entry a TOCI (with its link)."""
+    """The table of contents as a TOC element, each entry a TOCI (with its links): its words, then its
+    page number, drawn after them (reportlab draws them before), its leader dots an artifact."""
 
     def __init__(self, element: Element, **options: Any) -> None:
         super().__init__(**options)
@@ -509,10 +556,52 @@ class Contents(TableOfContents):  # type: ignore[misc]
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         size = super().wrap(available_width, available_height)
+        # The name reportlab's entries call at the end of their words, here drawing as reportlab does.
+        self.canv.setNamedCB("drawTOCEntryEnd", partial(self._entry_end, available_width))
         table = reportlab_adapter.contents_table(self)
         if table is not None:  # its parts, if it is split, are drawn with it too
             reportlab_adapter.watch_table(table, self.tags)
         return size  # type: ignore[no-any-return]
+
+    def _entry_end(self, width: float, canvas: Any, kind: str, label: str) -> None:
+        """At the end of an entry's words: its dots and page number, drawn once its words are."""
+        page, level, key = label.split(",")
+        style = self.getLevelStyle(int(level))
+        dot = " . " if 0 <= self.dotsMinLevel <= int(level) else ""
+        x, y = reportlab_adapter.text_position(canvas)
+        end = partial(_page_number, canvas, style, int(page), literal_eval(key), dot, (x, y, width))
+        after = getattr(canvas, "after_text", None)
+        end() if after is None else after(end)
+
+
+def _page_number(canvas: Any, style: Any, page: int, key: str | None, dot: str, at: tuple[float, ...]) -> None:
+    """An entry's leader dots and page number, placed as reportlab places them (drawPageNumbers): the
+    dots an artifact, the number read after the entry's words with a space before it."""
+    x, y, width = at
+    number, size = str(page), style.fontSize
+    number_width = stringWidth(number, style.fontName, size)
+    while number_width > width - x and size >= 1.0:  # a number too wide for what is left is made smaller
+        size *= 0.9
+        number_width = stringWidth(number, style.fontName, size)
+    dot_width = stringWidth(dot, style.fontName, size) if dot else 0
+    count = int((width - x - number_width) / dot_width) if dot else 0
+    start = width - count * dot_width - number_width
+    if count > 0:
+        with artifact_amid(canvas):
+            _text(canvas, style, size, start, y, count * dot)
+    space = stringWidth(" ", style.fontName, size)  # drawn before the number, where it moves nothing
+    _text(canvas, style, size, start + max(count, 0) * dot_width - space, y, " " + number)
+    if key:
+        shown = width - number_width
+        canvas.linkRect("", key, (shown, y, shown + number_width, y + style.leading), relative=1)
+
+
+def _text(canvas: Any, style: Any, size: float, x: float, y: float, text: str) -> None:
+    line = canvas.beginText(x, y)
+    line.setFont(style.fontName, size)
+    line.setFillColor(style.textColor)
+    line.textLine(text)
+    canvas.drawText(line)
 
 
 @contextmanager
@@ -585,6 +674,18 @@ class TaggingCanvas:
     """
 
     marks: Marks | None = None
+    _after_text: Any = None
+
+    def after_text(self, draw: Any) -> None:
+        """Call ``draw`` once the text object being made is drawn (what a paragraph's callback draws
+        after its words)."""
+        self._after_text = draw
+
+    def drawText(self, text: Any) -> None:  # noqa: N802 (reportlab's name)
+        super().drawText(text)  # type: ignore[misc]
+        draw, self._after_text = self._after_text, None
+        if draw is not None:
+            draw()
 
     def start_tagging(self, structure: Structure | None) -> None:
         if structure is None:

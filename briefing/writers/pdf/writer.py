@@ -212,6 +212,7 @@ class _Story:
         self.boxes: list[list[Flowable]] = []
         """What goes in the callouts and lists being walked, innermost last."""
         self.headings = 0
+        self.heading_levels: list[int] = []
         self.marks = notes.Marks(laid)
         self.landings = references.landings(laid)
         """The places internal links may land on."""
@@ -220,7 +221,7 @@ class _Story:
             self.contents(laid.furniture.contents)
         self.warnings = walk(laid, self, "pdf")
         self.footnotes = self.notes(laid)
-        self.tags.entries(self.headings)  # the contents list every heading
+        self.tags.entries(self.heading_levels)  # the contents list every heading
 
     def add(self, *flowables: Flowable) -> None:
         (self.boxes[-1] if self.boxes else self.flowables).extend(flowables)
@@ -318,9 +319,10 @@ class _Story:
             self.add(logo)
         head, looks = self.fonts.heading, self.looks
         title = looks.cover_title if page else looks.title
+        # The title is the document's first heading (PDF/UA-1 has no Title element): the sections' follow it.
         self.add(
             self.tagged(
-                "P", self.paragraph(front.title, self.styles["cover-title" if page else "title"], head, title.bold)
+                "H1", self.paragraph(front.title, self.styles["cover-title" if page else "title"], head, title.bold)
             )
         )
         if front.subtitle:
@@ -339,7 +341,7 @@ class _Story:
         # The contents are a table: its cells' font is set, or reportlab's Helvetica, not embedded, joins the file.
         fonted = TableStyle([*defaultTableStyle.getCommands(), ("FONTNAME", (0, 0), (-1, -1), self.fonts.body)])
         heading = self.paragraph(title, self.styles["toc-title"], self.fonts.heading, self.looks.contents.bold)
-        self.add(self.tagged("P", heading))
+        self.add(self.tagged("H1", heading))
         toc = tagging.Contents(self.tags.add("TOC"), dotsMinLevel=0, tableStyle=fonted)
         toc.levelStyles = [
             ParagraphStyle(f"toc{n}", self.styles["body"], leftIndent=n * 14, firstLineIndent=0, spaceAfter=2)
@@ -384,6 +386,7 @@ class _Story:
         self._turn(place)
         self.add(*references.anchors(place))
         self.headings += 1
+        self.heading_levels.append(node.level)
         shown = tuple(span for span in node.text if not isinstance(span, NoteMark))  # the outline has no marks
         outline = (node.level, markup.xml_safe(plain(shown)), f"h{self.headings}")
         style, bold = self.styles[f"h{node.level}"], self.looks.heading(node.level).bold
