@@ -56,11 +56,12 @@ def manifest(
     """
     known = facts or {}
     digests = {path: sha256(path) for path in inputs(doc)}  # each input read once, fonts included
+    sealed = set(doc.variant.sealed) if doc.variant else set()
     return {
         "built": build_time().isoformat(),
         "content": content_key(doc, digests),
-        "spec": _file(doc.sources[0], folder, digests) if doc.sources else None,
-        "inputs": [_file(path, folder, digests) for path in digests],
+        "spec": _file(doc.sources[0], folder, digests, sealed) if doc.sources else None,
+        "inputs": [_file(path, folder, digests, sealed) for path in digests],
         "versions": {"python": platform.python_version(), **{name: _version(name) for name in _LIBRARIES}},
         "outputs": [_output(fmt, written, final, known.get(fmt)) for fmt, written, final in outputs],
         "warnings": [{"position": str(w.pos), "message": w.message} for w in warnings],
@@ -92,7 +93,10 @@ def content_key(doc: Briefing, digests: Mapping[Path, str] | None = None) -> str
     inputs' digests where the caller has just taken them.
     """
     digest = hashlib.sha256(json.dumps(_canonical(doc), sort_keys=True, ensure_ascii=False).encode())
-    for path in inputs(doc):
+    sealed = set(doc.variant.sealed) if doc.variant else set()
+    for path in inputs(doc):  # a variant's own model stands for the files that hold what it withholds
+        if path in sealed:
+            continue
         digest.update(f"\n{path}:{digests[path] if digests and path in digests else sha256(path)}".encode())
     digest.update(json.dumps({name: _version(name) for name in _LIBRARIES}, sort_keys=True).encode())
     return digest.hexdigest()
@@ -155,7 +159,9 @@ def _canonical(value: Any) -> Any:
     return repr(value)  # dates, paths
 
 
-def _file(path: Path, folder: Path, digests: Mapping[Path, str]) -> dict[str, Any]:
+def _file(path: Path, folder: Path, digests: Mapping[Path, str], sealed: set[Path]) -> dict[str, Any]:
+    if path in sealed:  # a file holding withheld portions: its digest would fingerprint them
+        return {"path": os.path.relpath(path, folder)}
     return {"path": os.path.relpath(path, folder), "sha256": digests.get(path) or sha256(path)}
 
 

@@ -58,6 +58,9 @@ class Variant:
     """The caveats its readers meet: no portion with another caveat is in it."""
     withheld: int = 0
     """How many portions were left out (never what they said)."""
+    sealed: tuple[Path, ...] = ()
+    """The spec files (the spec, its bases and includes) of a variant that withholds any portion: named in
+    its manifest without their digests, which would fingerprint what it withholds."""
 
 
 def _pos() -> Pos:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import email
 import email.message
+import hashlib
 import io
 import json
 import textwrap
@@ -896,3 +897,28 @@ def test_a_section_of_caveats_alone_bounds_nothing_a_base_ceiling_is_named_and_a
         f"{spec}:11:52: the variable 'op' holds words of portions withheld from the OFFICIAL variant this list "
         "receives: its subject and note may not use it"
     )
+
+
+def test_a_variants_manifest_names_no_file_only_withheld_portions_were_written_in_and_digests_no_spec(tmp_path):
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "qxagentfile.yaml").write_text(
+        "- heading: Network\n  classification: SECRET\n  content:\n    - paragraph: Qxagentword.\n", encoding="utf-8"
+    )
+    spec = tmp_path / "inc.yaml"
+    spec.write_text(
+        "title: T\nclassification: SECRET\nsections:\n  - heading: Open\n    content:\n      - paragraph: Open.\n"
+        "  - include: parts/qxagentfile.yaml\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["build", str(spec), "--clearance", "OFFICIAL", "--out", str(out)]) == 0
+    text = (out / "inc.official.manifest.json").read_text(encoding="utf-8")
+    assert _hits(text.encode(), ["qxagentfile", "qxagentword"]) == []
+    found = json.loads(text)
+    spec_digest = hashlib.sha256(spec.read_bytes()).hexdigest()
+    assert spec_digest not in text
+    assert found["spec"] == {"path": "../inc.yaml"} and found["inputs"] == [{"path": "../inc.yaml"}]
+    # The whole pack names and digests every file it was made from, as before.
+    assert main(["build", str(spec), "--out", str(out)]) == 0
+    whole = (out / "inc.manifest.json").read_text(encoding="utf-8")
+    assert "qxagentfile" in whole and spec_digest in whole

@@ -91,7 +91,7 @@ def cleared(doc: Briefing, clearance: Variant) -> Cleared:
                     Problem(
                         doc.pos,
                         f"the briefing marks no portion releasable: nothing in it may go to readers of "
-                        f"{_named(clearance, scheme.separator)}",
+                        f"{_banner_named(clearance, scheme.separator)}",
                     )
                 ]
             )
@@ -110,7 +110,11 @@ def cleared(doc: Briefing, clearance: Variant) -> Cleared:
     sections = sift.sections(doc.sections)
     if not sections:
         raise SpecError(
-            [Problem(doc.pos, f"no section of the briefing may be read at {_named(clearance, scheme.separator)}")]
+            [
+                Problem(
+                    doc.pos, f"no section of the briefing may be read at {_banner_named(clearance, scheme.separator)}"
+                )
+            ]
         )
     kept = replace(doc, summary=summary, sections=sections)
     # A work cited only by withheld text is withheld with it: the sources list names what is cited.
@@ -118,10 +122,17 @@ def cleared(doc: Briefing, clearance: Variant) -> Cleared:
     dropped = [ref for ref in doc.references if ref.key not in cited]
     sift.texts.extend(text for ref in dropped for text in _texts(ref.csl))
     kept = replace(kept, references=tuple(ref for ref in doc.references if ref.key in cited))
-    # The data files only withheld tables and charts were read from are no input of the variant.
+    # The data files only withheld tables and charts were read from are no input of the variant, nor are
+    # the spec files (includes, bases) only withheld portions were written in; the others are named
+    # without their digests.
     unread = set(sift.data_files) - set(_data_files(kept))
+    withheld_in, kept_in = _written_in(sift.nodes), _written_in([kept])
+    unread |= {path for path in doc.sources if _named(path, withheld_in) and not _named(path, kept_in)}
     kept = replace(kept, sources=tuple(path for path in doc.sources if path not in unread))
-    kept = replace(kept, classification=banner(kept), variant=replace(clearance, withheld=len(sift.positions)))
+    # Any spec file may name what is withheld (an include's name, a base's section): none is digested.
+    sealed = tuple(path for path in kept.sources if _named(path, withheld_in | kept_in)) if sift.nodes else ()
+    variant = replace(clearance, withheld=len(sift.positions), sealed=sealed)
+    kept = replace(kept, classification=banner(kept), variant=variant)
     dangling = left_out_references(doc, kept)
     if dangling:
         raise SpecError(dangling)
@@ -153,7 +164,26 @@ def variant_stem(stem: str, variant: Variant | None) -> str:
     return f"{stem}." + "-".join(re.findall(r"[a-z0-9]+", words))
 
 
-def _named(clearance: Variant, separator: str) -> str:
+def _written_in(nodes: Iterable[object]) -> set[str]:
+    """The spec files (as positions name them: the innermost of a chain of includes and bases) the nodes
+    were written in."""
+    found = set()
+    for node in nodes:
+        for part in descend(node, _NO_POSITIONS):
+            if isinstance(part, Pos) and part.line:
+                found.add(re.split(r" (?:includes|extends) ", part.file)[-1].split(":")[0])
+    return found
+
+
+_NO_POSITIONS = frozenset({"style", "references", "variables", "notices"})
+
+
+def _named(path: Path, files: set[str]) -> bool:
+    """Whether a position names ``path``: its file name as written, relative to where it was read."""
+    return any(path.as_posix().endswith("/" + Path(f).as_posix().lstrip("./")) or path == Path(f) for f in files)
+
+
+def _banner_named(clearance: Variant, separator: str) -> str:
     return separator.join((clearance.clearance, *clearance.caveats))
 
 
@@ -163,10 +193,12 @@ class _Sift:
     def __init__(self, may: Callable[[Marking | None], bool]) -> None:
         self.may = may
         self.positions: list[Pos] = []
+        self.nodes: list[object] = []
         self.texts: list[str] = []
         self.data_files: list[Path] = []
 
     def out(self, node: object) -> None:
+        self.nodes.append(node)
         self.positions.append(getattr(node, "pos", NOWHERE))
         self.texts.extend(_texts(node))
         self.data_files.extend(_data_files(node))
