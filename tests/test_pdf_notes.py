@@ -504,3 +504,16 @@ def test_right_to_left_marks_link_to_their_notes_at_the_foot_of_their_page(tmp_p
     assert sorted(number for _, number, _ in marks) == [1, 2, 3, 4] and len(pages) > 1
     for page, number, lands in marks:
         assert lands == page and f"OCHA report {number}." in pages[page]
+
+
+def test_a_figures_credit_is_centred_as_its_caption_and_a_tables_starts_at_the_margin(tmp_path):
+    spec = Path(__file__).resolve().parent.parent / "specs" / "niger-access.yaml"
+    assert main(["build", str(spec), "--format", "pdf", "--out", str(tmp_path)]) == 0
+    with pdfplumber.open(tmp_path / "niger-access.pdf") as pdf:
+        lines = [line for page in pdf.pages for line in page.extract_text_lines() if line["text"].startswith("Source:")]
+        middle = pdf.pages[0].width / 2
+    by_text = {squash(line["text"]): line for line in lines}
+    figure = by_text["Source: ACLED (2026)"]
+    table = by_text["Source: OCHA (2026, p. 5)"]
+    assert abs((figure["x0"] + figure["x1"]) / 2 - middle) < 3  # centred under the chart, as Word and HTML set it
+    assert abs(table["x0"] - _MARGIN) < 3  # under a table, at the start of the line

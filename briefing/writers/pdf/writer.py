@@ -529,12 +529,13 @@ class _Story:
             )
         return made
 
-    def _credit(self, place: Place) -> list[Flowable]:
-        """The credit line under a table, chart or picture, when it has one."""
+    def _credit(self, place: Place, under: str = "caption") -> list[Flowable]:
+        """The credit line under a table, chart or picture, when it has one: set as the caption over it
+        is (a figure's centred, as every format centres it), in the captions' size and colour."""
         if place.credit is None:
             return []
         caption = replace(self.looks.caption, bold=False)
-        style = references.credit_style(self.styles["caption"], _face(self.fonts.body, caption))
+        style = references.credit_style(self.styles[under], _face(self.fonts.body, caption))
         return [self.tagged("P", self.paragraph(place.credit, style))]
 
     def _turn(self, place: Place) -> None:
@@ -587,7 +588,16 @@ class _Story:
         assert place.caption is not None
         picture = chart_drawing.drawing(node, self.style, self.style.text_width_cm * cm, scale=place.chart)
         picture = self.tagged("Figure", picture, Alt=place.alt)
-        self.add(KeepTogether([*references.anchors(place), picture, self._figure_caption(place), *self._credit(place)]))
+        self.add(
+            KeepTogether(
+                [
+                    *references.anchors(place),
+                    picture,
+                    self._figure_caption(place),
+                    *self._credit(place, "figure-caption"),
+                ]
+            )
+        )
 
     def _figure_caption(self, place: Place) -> Flowable:
         assert place.caption is not None
@@ -602,4 +612,13 @@ class _Story:
         # PDF/UA asks every Figure for an Alt: a picture given none (which the accessibility check reports)
         # is read by its caption's label.
         picture = self.tagged("Figure", picture, Alt=place.alt or str(place.caption))
-        self.add(KeepTogether([*references.anchors(place), picture, self._figure_caption(place), *self._credit(place)]))
+        self.add(
+            KeepTogether(
+                [
+                    *references.anchors(place),
+                    picture,
+                    self._figure_caption(place),
+                    *self._credit(place, "figure-caption"),
+                ]
+            )
+        )
