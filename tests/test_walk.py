@@ -181,9 +181,9 @@ def test_the_layout_runs_once_per_pack_for_every_format_and_every_lists_mail(tmp
     monkeypatch.setattr(layout, "_lay_out", counted)
     spec = tmp_path / "brief.yaml"
     spec.write_text(
-        (SPECS / "showcase.yaml").read_text(encoding="utf-8")
-        + "distribution:\n  - {name: desk, to: [desk@example.org], formats: [docx, pdf, xlsx, html]}\n"
-        "  - {name: office, to: [office@example.org], formats: [pdf]}\n",
+        (SPECS / "showcase.yaml").read_text(encoding="utf-8") + "distribution:\n"
+        "  - {name: desk, to: [desk@example.org], clearance: OFFICIAL-SENSITIVE, formats: [docx, pdf, xlsx, html]}\n"
+        "  - {name: office, to: [office@example.org], clearance: OFFICIAL-SENSITIVE, formats: [pdf]}\n",
         encoding="utf-8",
     )
     for folder in ("images", "data"):
@@ -191,15 +191,15 @@ def test_the_layout_runs_once_per_pack_for_every_format_and_every_lists_mail(tmp
     out = tmp_path / "out"
     assert main(["send", str(spec), "--dry-run", "--html", "--out", str(out)]) == 0
     assert sorted(f.name for f in out.iterdir() if not f.name.startswith(".")) == [
-        "brief.desk.eml",
-        "brief.docx",
-        "brief.html",
-        "brief.manifest.json",
-        "brief.office.eml",
-        "brief.pdf",
-        "brief.xlsx",
+        "brief.official-sensitive.desk.eml",
+        "brief.official-sensitive.docx",
+        "brief.official-sensitive.html",
+        "brief.official-sensitive.manifest.json",
+        "brief.official-sensitive.office.eml",
+        "brief.official-sensitive.pdf",
+        "brief.official-sensitive.xlsx",
     ]
-    assert len(calls) == 1, "one layout for four files and two mails"
+    assert len(calls) == 1, "one layout for four files and two lists' mails of the same clearance"
     calls.clear()
     build(spec, out=tmp_path / "again")
     assert len(calls) == 1
