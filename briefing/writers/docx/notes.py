@@ -222,7 +222,7 @@ class Notes:
             text = styles.add_style(text_name, WD_STYLE_TYPE.PARAGRAPH)
             _builtin(text, text_id)
             text.base_style = styles["Normal"]
-            text.font.size = Pt(self.size)
+            wordml.set_size(text, self.size)
             text.paragraph_format.space_after = Pt(0)
             text.paragraph_format.line_spacing = 1.0
         mark_id, mark_name = self.kind.mark_style

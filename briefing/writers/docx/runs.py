@@ -59,12 +59,10 @@ class Runs:
             if script is not None:
                 wordml.set_script_font(run.element.get_or_add_rPr(), script.family.name)
             if markup.has_rtl(part):
-                # Word sets a right-to-left run in the complex-script font, size and weight.
-                run.font.rtl = True
-                run.font.cs_bold = span.bold or None
-                run.font.cs_italic = span.italic or None
+                run.font.rtl = True  # Word sets it in the complex-script font, size and weight: the twins below
             if span.lang:
                 wordml.set_run_language(run.element.get_or_add_rPr(), span.lang, markup.has_rtl(part))
+            wordml.complex_script_twins(run.element.get_or_add_rPr())
             runs.append(run)
         return runs
 
@@ -101,6 +99,7 @@ class Runs:
                 run.italic = True
             if colour is not None and r.getparent().tag != qn("w:hyperlink"):
                 run.font.color.rgb = RGBColor.from_string(colour)
+            wordml.complex_script_twins(r.get_or_add_rPr())
 
     def cell(self, tc: etree._Element, text: Inline, size_pt: float, bold: bool, colour: str | None) -> None:
         """A table cell's text, as the layout gave it, in place of its plain value."""

@@ -55,7 +55,7 @@ def set_script_font(r_pr: etree._Element, name: str, slots: Sequence[str] = ("w:
 
 def script_cell(p_pr: etree._Element, r_pr: etree._Element, text: str) -> None:
     """A table cell's one run of text beyond Latin: its script's font and, where it is right to left,
-    its direction, its size and weight for Word's complex-script text, and its start at the right."""
+    its direction and its start at the right."""
     sole = sole_script(text)
     if sole is not None:
         set_script_font(r_pr, sole.family.name)
@@ -65,17 +65,30 @@ def script_cell(p_pr: etree._Element, r_pr: etree._Element, text: str) -> None:
             set_script_font(r_pr, right_to_left.family.name, ("w:cs",))
     if not markup.has_rtl(text):
         return
-    # Word sets right-to-left letters in the complex-script weight and size, not the run's own.
-    bold, size = r_pr.find(qn("w:b")), r_pr.find(qn("w:sz"))
-    if bold is not None:
-        bold.addnext(etree.Element(qn("w:bCs")))
-    if size is not None:
-        size_cs = etree.Element(qn("w:szCs"))
-        size_cs.set(qn("w:val"), size.get(qn("w:val")))
-        size.addnext(size_cs)
     etree.SubElement(r_pr, qn("w:rtl"))  # last of the properties given here
     if p_pr.find(qn("w:jc")) is None:  # a right-to-left text starts at the right of its cell, as in the PDF
         etree.SubElement(p_pr, qn("w:jc")).set(qn("w:val"), "right")
+
+
+_TWINS = tuple((qn(latin), qn(f"{latin}Cs")) for latin in ("w:b", "w:i", "w:sz"))
+
+
+def complex_script_twins(r_pr: etree._Element) -> etree._Element:
+    """Give a run's weight, slope and size (``w:b``, ``w:i``, ``w:sz``) to its complex-script text too
+    (``w:bCs``, ``w:iCs``, ``w:szCs``), and return ``r_pr``.
+
+    Word and LibreOffice set right-to-left letters, and the digits and signs among them, by the
+    complex-script twins: without them, numbers in an Arabic cell are set at the style's size and
+    weight, larger than the letters beside them and not bold in a totals row."""
+    for latin, twin in _TWINS:
+        given = r_pr.find(latin)
+        if given is None:
+            continue
+        for old in r_pr.findall(twin):
+            r_pr.remove(old)
+        made = etree.Element(twin, dict(given.attrib))
+        given.addnext(made)  # each twin follows its Latin property in the schema's order
+    return r_pr
 
 
 def set_colour(style: BaseStyle, rgb: str) -> None:
@@ -168,6 +181,7 @@ def add_field(paragraph: Paragraph, instruction: str, shown: str, size_pt: float
     if colour is not None:
         etree.SubElement(props, qn("w:color")).set(qn("w:val"), colour)  # w:color comes before w:sz
     etree.SubElement(props, qn("w:sz")).set(qn("w:val"), str(round(size_pt * 2)))
+    complex_script_twins(props)
     _text(run, shown)
 
 
@@ -300,6 +314,7 @@ def table_row(
         if header:
             etree.SubElement(r_pr, qn("w:color")).set(qn("w:val"), header[0])
         etree.SubElement(r_pr, qn("w:sz")).set(qn("w:val"), half_points)
+        complex_script_twins(r_pr)
         if not text.isascii():
             script_cell(p_pr, r_pr, text)
         _text(r, text)

@@ -242,6 +242,7 @@ class _Builder:
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = para.add_run(markup.xml_safe(marking))
         run.bold = True
+        wordml.complex_script_twins(run.element.get_or_add_rPr())
         if self.style.marking_banner:
             wordml.shade(para, self.style.marking_colour)
             run.font.color.rgb = RGBColor.from_string("FFFFFF")
@@ -260,6 +261,7 @@ class _Builder:
         run.font.size = Pt(look.size)
         run.bold, run.italic = look.bold or None, look.italic or None
         run.font.color.rgb = RGBColor.from_string(look.colour)
+        wordml.complex_script_twins(run.element.get_or_add_rPr())
         return run
 
     def _cover(self) -> None:
