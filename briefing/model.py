@@ -266,6 +266,8 @@ class NumberFormat:
     """Digits after the decimal point."""
     currency: str = "USD"
     """ISO 4217 code of the currency, for ``currency``."""
+    locale: str | None = None
+    """The Babel locale its numbers and dates are written in (``fr_NE``); None for the briefing's own."""
 
 
 Aggregate = Literal["sum", "mean", "count"]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import Problem
 from ..model import Block, Briefing, Callout, Chart, Image, ListBlock, Paragraph, Section, Sources, Span, Table, plain
+from ..number_formats import number_locale
 from ..style import Style
 from . import flow
 from .apparatus import Apparatus, source_anchor, sources_section
@@ -189,6 +190,8 @@ class _Builder:
     def __init__(self, doc: Briefing) -> None:
         self.style = doc.style
         self.language = doc.language
+        self.locale = number_locale(doc.language)
+        """The Babel locale the briefing's numbers and dates are written in."""
         self.counter = Counter(doc.labels)
         self.flow: list[_Draft] = []
         """The headings and blocks in reading order: where turned pages start is decided over them."""
@@ -235,7 +238,7 @@ class _Builder:
     def place(self, block: Block, keep: bool) -> Place:
         match block:
             case Table():
-                laid = geometry(block, self.style)
+                laid = geometry(block, self.style, self.locale)
                 if laid.broken:
                     self.warnings.append(Problem(block.pos, _broken(laid)))
                 caption = marked_caption(self.counter.table(block), block, self.style)
@@ -255,10 +258,10 @@ class _Builder:
                     cells=cells,
                 )
             case Chart():
-                numbers = geometry(chart_table(block), self.style)
+                numbers = geometry(chart_table(block), self.style, self.locale)
                 sheet = sheet_geometry(numbers, self.style)
                 caption = marked_caption(self.counter.figure(block), block, self.style)
-                scale = chart_scale(block)
+                scale = chart_scale(block, self.locale)
                 return Place(
                     keep,
                     caption,

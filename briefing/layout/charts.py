@@ -17,9 +17,10 @@ from __future__ import annotations
 import decimal
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import Chart, ChartKind, NumberFormat
+from ..number_formats import LOCALE, excel_format
 from .text import column_text, formatted
 
 MOST_STEPS = 6
@@ -71,12 +72,13 @@ class ChartScale:
     """The slice label rule as an Excel number format for the percentages Excel works out itself."""
 
 
-def chart_scale(chart: Chart) -> ChartScale:
-    """The scale and labels of ``chart``, for every format."""
-    show = column_text(chart.categories, None)
+def chart_scale(chart: Chart, locale: str = LOCALE) -> ChartScale:
+    """The scale and labels of ``chart``, for every format, numbers and dates as ``locale`` writes them."""
+    show = column_text(chart.categories, None, locale)
     names = tuple(show(v) for v in chart.categories)
     if chart.kind == "pie":
-        return ChartScale(names, None, slice_labels([v or 0.0 for v in chart.series[0].values]))
+        slices = slice_labels([v or 0.0 for v in chart.series[0].values], locale)
+        return ChartScale(names, None, slices, pie_format(locale))
     data = [[v for v in s.values if v is not None] for s in chart.series]
     if chart.kind == "stacked_bar":
         columns = [
@@ -84,7 +86,8 @@ def chart_scale(chart: Chart) -> ChartScale:
         ]
         data = [[sum(v for v in c if v > 0) for c in columns], [sum(v for v in c if v < 0) for c in columns]]
     values = [v for series in data for v in series]
-    return ChartScale(names, value_scale(min(values, default=0.0), max(values, default=0.0), chart.value_format))
+    scale = value_scale(min(values, default=0.0), max(values, default=0.0), chart.value_format, locale)
+    return ChartScale(names, scale)
 
 
 CHART_WORDS: dict[ChartKind, str] = {
@@ -130,7 +133,7 @@ def alt_text(
     return text
 
 
-def value_scale(smallest: float, largest: float, fmt: NumberFormat | None) -> ValueScale:
+def value_scale(smallest: float, largest: float, fmt: NumberFormat | None, locale: str = LOCALE) -> ValueScale:
     """An axis from 0 (or below, for negative values) to the first whole step at or above ``largest``,
     in at most ``MOST_STEPS`` steps of 1, 2, 2.5 or 5 times a power of ten."""
     low, high = min(smallest, 0.0), max(largest, 0.0)
@@ -139,15 +142,23 @@ def value_scale(smallest: float, largest: float, fmt: NumberFormat | None) -> Va
     step = _step(low, high)
     low = _clean(math.floor(low / step + 1e-9) * step)
     high = _clean(math.ceil(high / step - 1e-9) * step)
-    tick_format = _tick_format(step, fmt)
+    tick_format = replace(_tick_format(step, fmt), locale=(fmt.locale if fmt else None) or locale)
     scale = ValueScale(low, high, step, tick_format, ())
     return ValueScale(low, high, step, tick_format, tuple(formatted(v, tick_format) for v in scale.values))
 
 
-def slice_labels(values: Sequence[float]) -> tuple[str, ...]:
+def slice_labels(values: Sequence[float], locale: str = LOCALE) -> tuple[str, ...]:
     """Each slice's label, its share of the whole by the pie rule (see the module); "" for an empty slice."""
     total = sum(v for v in values if v > 0)
-    return tuple(_share_text(v / total) if v > 0 and total > 0 else "" for v in values)
+    return tuple(_share_text(v / total, locale) if v > 0 and total > 0 else "" for v in values)
+
+
+def pie_format(locale: str = LOCALE) -> str:
+    """The pie label rule as an Excel number format, its percent sign where ``locale`` puts it."""
+    if locale == LOCALE:
+        return PIE_EXCEL_FORMAT
+    tenth, whole = (excel_format(NumberFormat("percent", d, locale=locale)).replace("#,##", "") for d in (1, 0))
+    return f'[<{LEAST_SHARE}]"{_share_text(0.0, locale)}";[<{WHOLE_SHARE}]{tenth};{whole}'
 
 
 def spread(wanted: Sequence[float], gap: float, low: float, high: float) -> list[float]:
@@ -168,16 +179,16 @@ def spread(wanted: Sequence[float], gap: float, low: float, high: float) -> list
     return result
 
 
-def _share_text(share: float) -> str:
+def _share_text(share: float, locale: str = LOCALE) -> str:
     if share >= WHOLE_SHARE:
-        return _percent(share, 0)
+        return _percent(share, 0, locale)
     if share >= LEAST_SHARE:
-        return _percent(share, 1)
-    return "<0.1%"
+        return _percent(share, 1, locale)
+    return "<" + _percent(0.001, 1, locale)
 
 
-def _percent(share: float, decimals: int) -> str:
-    return formatted(share, NumberFormat("percent", decimals))
+def _percent(share: float, decimals: int, locale: str) -> str:
+    return formatted(share, NumberFormat("percent", decimals), locale)
 
 
 def _step(low: float, high: float) -> float:

@@ -15,11 +15,12 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from typing import Literal
 
 from ..model import Cell, Chart, NumberFormat, Rows, Table
+from ..number_formats import LOCALE
 from ..style import Style, scripts_in
 from .measure import width
 from .text import Show, column_text, display, grouped, has_rtl
@@ -62,6 +63,9 @@ class ColumnGeometry:
     scripts: tuple[str, ...] = ()
     """The scripts with a bundled font of their own its texts use (Arabic, N'Ko…), by ISO 15924 code:
     a format that names a font for each cell names theirs for such text."""
+    locale: str = LOCALE
+    """The Babel locale its numbers and dates are written in (``format.locale`` when it has a format):
+    a spreadsheet's number formats name it, so that its cells read as the documents' texts."""
 
 
 @dataclass(frozen=True)
@@ -116,13 +120,15 @@ def align(column: ColumnGeometry, text: str = "") -> Align:
     return "right" if text and has_rtl(text) else "start"
 
 
-def geometry(table: Table, style: Style) -> TableGeometry:
-    """Lay out ``table`` for pages of ``style``."""
+def geometry(table: Table, style: Style, locale: str = LOCALE) -> TableGeometry:
+    """Lay out ``table`` for pages of ``style``, its numbers and dates written as ``locale`` (a Babel
+    locale, the briefing's) writes them, or a column's format's own."""
     size = style.font_size * TABLE_TEXT
     columns = table.rows.columns
-    shows = [_memoized(column_text(values, table.format_of(i))) for i, values in enumerate(columns)]
+    formats = [_localised(table.format_of(i), locale) for i in range(len(table.columns))]
+    shows = [_memoized(column_text(values, formats[i], locale)) for i, values in enumerate(columns)]
     numeric = [_numeric(values) for values in columns]
-    totals = _totals(table, shows)
+    totals = _totals(table, shows, locale)
     measured = [
         _content(
             name,
@@ -152,9 +158,10 @@ def geometry(table: Table, style: Style) -> TableGeometry:
                 low,
                 high,
                 num,
-                table.format_of(i),
-                grouped(columns[i], table.format_of(i)),
+                formats[i],
+                grouped(columns[i], formats[i]),
                 scripts[i],
+                _locale_of(formats[i], locale),
             )
             for i, (name, w, (low, high), num) in enumerate(zip(table.columns, widths, contents, numeric, strict=True))
         ),
@@ -259,12 +266,21 @@ def _memoized(show: Show, most: int = 4_096) -> Show:
     return remembered
 
 
-def _totals(table: Table, shows: Sequence[Show]) -> tuple[str, ...] | None:
+def _localised(fmt: NumberFormat | None, locale: str) -> NumberFormat | None:
+    """A column's format naming the locale it is written in: its own, else the briefing's."""
+    return fmt if fmt is None or fmt.locale else replace(fmt, locale=locale)
+
+
+def _locale_of(fmt: NumberFormat | None, locale: str) -> str:
+    return fmt.locale if fmt is not None and fmt.locale else locale
+
+
+def _totals(table: Table, shows: Sequence[Show], locale: str) -> tuple[str, ...] | None:
     """The totals row: totals in their column's format, counts as plain numbers."""
     if table.totals is None:
         return None
     return tuple(
-        display(value) if function == "count" else show(value)
+        display(value, locale=locale) if function == "count" else show(value)
         for value, function, show in zip(table.totals.values, table.totals.functions, shows, strict=True)
     )
 

@@ -9,11 +9,11 @@ import unicodedata
 from collections.abc import Callable, Sequence
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from ..model import Briefing, Cell, NumberFormat
-from ..number_formats import LOCALE, digits_pattern, fits, symbol
+from ..number_formats import DATE_PATTERN, LOCALE, affixes, currency_sides, digits_pattern, fits
 
 Show = Callable[[Cell], str]
 
@@ -36,15 +36,18 @@ def has_rtl(text: str) -> bool:
 """Turns a value of one column into its text."""
 
 
-def display(value: Cell, fmt: NumberFormat | None = None, grouped: bool = True) -> str:
+def display(value: Cell, fmt: NumberFormat | None = None, grouped: bool = True, locale: str = LOCALE) -> str:
     """``value`` as a reader sees it in a document: in ``fmt`` where the format applies to it.
 
     Numbers without a format get thousands separators unless ``grouped`` is False (a column of years),
-    and a whole float reads as a whole number, as Excel shows it; dates read as written (ISO),
-    booleans as Yes or No, an empty value as nothing.
+    and a whole float reads as a whole number, as Excel shows it; booleans read as Yes or No, an empty
+    value as nothing. Numbers and dates are written as ``locale`` (a Babel locale) writes them; in
+    English, dates without a format read as written (ISO).
     """
     if fmt is not None and fits(fmt, value):
-        return formatted(value, fmt)
+        return formatted(value, fmt, locale)
+    if locale != LOCALE and isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+        return _localised(value, grouped, locale)
     match value:
         case None:
             return ""
@@ -65,22 +68,40 @@ def display(value: Cell, fmt: NumberFormat | None = None, grouped: bool = True) 
             return str(value)
 
 
-def formatted(value: Cell, fmt: NumberFormat) -> str:
-    """``value`` in ``fmt``, which must fit it (``numbers.fits``): the text Excel shows for the same format."""
+def _localised(value: int | float | dt.date, grouped: bool, locale: str) -> str:
+    """A number or date without a format, in a language other than English: every digit it has, in the
+    locale's marks; a date in the locale's words ("1 déc. 2026")."""
+    if isinstance(value, dt.datetime):
+        return str(format_datetime(value, DATE_PATTERN + " HH:mm", locale=locale))
     if isinstance(value, dt.date):
-        return format_date(value, "d MMM y", locale=LOCALE)
+        return str(format_date(value, DATE_PATTERN, locale=locale))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not grouped:
+        return str(value)
+    number = decimal.Decimal(repr(value))
+    return str(format_decimal(number, "#,##0.###" if grouped else "0.###", locale=locale, decimal_quantization=False))
+
+
+def formatted(value: Cell, fmt: NumberFormat, locale: str = LOCALE) -> str:
+    """``value`` in ``fmt``, which must fit it (``numbers.fits``): the text Excel shows for the same format,
+    written as the format's locale, else ``locale``, writes it ("1 735", "0,118", "12,5 %", "1 déc. 2026")."""
+    locale = fmt.locale or locale
+    if isinstance(value, dt.date):
+        return str(format_date(value, DATE_PATTERN, locale=locale))
     assert isinstance(value, (int, float)) and not isinstance(value, bool)
     number = decimal.Decimal(repr(value)) if isinstance(value, float) else decimal.Decimal(value)
     with decimal.localcontext() as context:
         # Excel rounds halves away from zero; so must the documents, or 2.5 would read 2 here and 3 there.
         context.rounding = decimal.ROUND_HALF_UP
         if fmt.kind == "percent":
-            return format_decimal(number * 100, digits_pattern(fmt), locale=LOCALE) + "%"
-        text = format_decimal(number, digits_pattern(fmt), locale=LOCALE)
-    if fmt.kind == "currency":
-        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
-        return f"{sign}{symbol(fmt.currency)}{digits}"
-    return text
+            number *= 100
+        text = str(format_decimal(number, digits_pattern(fmt), locale=locale))
+    if fmt.kind == "integer" or fmt.kind == "decimal":
+        return text
+    before, after = affixes(locale, "percent") if fmt.kind == "percent" else currency_sides(fmt.currency, locale)
+    sign, digits = (text[0], text[1:]) if text[:1] in ("-", "\u2212") else ("", text)
+    return f"{sign}{before}{digits}{after}"
 
 
 def is_number(value: Cell) -> bool:
@@ -98,10 +119,10 @@ def grouped(values: Sequence[Cell], fmt: NumberFormat | None) -> bool:
     return fmt is not None or not is_years([v for v in values if v is not None])
 
 
-def column_text(values: Sequence[Cell], fmt: NumberFormat | None) -> Show:
-    """How the values of one column read: in its format, and years without separators."""
+def column_text(values: Sequence[Cell], fmt: NumberFormat | None, locale: str = LOCALE) -> Show:
+    """How the values of one column read: in its format, and years without separators, in ``locale``."""
     groups = grouped(values, fmt)
-    return lambda value: display(value, fmt, groups)
+    return lambda value: display(value, fmt, groups, locale)
 
 
 def human_date(day: dt.date) -> str:

@@ -12,7 +12,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from ..errors import Problem
 from ..model import CHART_KINDS, COLUMN_TYPES, Chart, ChartKind, FormatKind, Inline, NumberFormat, Series, Span, Table
 from ..number_formats import currency_precision, is_currency
-from . import frames, shapes
+from . import frames, language, shapes
 from .apparatus import cells, inline, marked, read_id
 from .apparatus import title as read_title
 from .computed import COMPUTED_KINDS, DEFAULT_NAMES, Computed, compute
@@ -275,9 +275,10 @@ def _column(r: Reader, node: Node) -> frames.Column | None:
     shown = r.text(keys["as"]) if "as" in keys else source
     kind = r.choice(keys["type"], COLUMN_TYPES) if "type" in keys else None
     fmt = _format(r, keys) if "format" in keys else None
-    for key in ("decimals", "currency"):
+    for key in ("decimals", "currency", "locale"):
         if key in keys and "format" not in keys:
-            r.problem(keys[key], f"'{key}' goes with a format: (decimal, percent or currency)")
+            kinds = "a date or a number format" if key == "locale" else "decimal, percent or currency"
+            r.problem(keys[key], f"'{key}' goes with a format: ({kinds})")
     if source is None or shown is None or ("type" in keys and kind is None) or ("format" in keys and fmt is None):
         return None
     return frames.Column(source, shown, node, kind, fmt)
@@ -288,7 +289,7 @@ def _computed(r: Reader, keys: dict[str, Node], kind: str) -> frames.Column | No
     expression = r.text(keys[kind])
     shown = r.text(keys["as"]) if "as" in keys else DEFAULT_NAMES[kind]
     fmt = _format(r, keys) if "format" in keys else None
-    for key in ("type", "decimals", "currency"):
+    for key in ("type", "decimals", "currency", "locale"):
         if key in keys and not (key != "type" and "format" in keys):
             r.problem(keys[key], f"'{key}' does not go with {kind}: (its type follows from the columns it reads)")
             return None
@@ -315,7 +316,10 @@ def _format(r: Reader, keys: dict[str, Node]) -> NumberFormat | None:
             r.problem(keys["decimals"], "decimals takes 0 to 10, for decimal, percent and currency formats")
             return None
         decimals = value
-    return NumberFormat(cast(FormatKind, kind), decimals, currency)
+    locale = language.number_locale(r, keys["locale"]) if "locale" in keys else None
+    if "locale" in keys and locale is None:
+        return None
+    return NumberFormat(cast(FormatKind, kind), decimals, currency, locale)
 
 
 def _missing(r: Reader, node: Node) -> tuple[str, ...] | None:

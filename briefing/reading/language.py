@@ -9,8 +9,9 @@ from typing import cast
 from yaml.nodes import Node
 
 from ..model import DIRECTIONS, Direction, Labels
+from ..number_formats import known_locale, locale_tags
 from . import shapes
-from .reader import Reader
+from .reader import Reader, did_you_mean
 
 # A well-formed BCP 47 language tag (RFC 5646, section 2.1): language, then optional script,
 # region and variants. Whether the language exists is the reader's tools' business. The
@@ -66,3 +67,17 @@ def labels(r: Reader, node: Node) -> Labels | None:
         return None
     assert set(words) <= {f.name for f in fields(Labels)}
     return Labels(**cast(dict[str, str], words))
+
+
+def number_locale(r: Reader, node: Node) -> str | None:
+    """A locale numbers and dates are written in (``locale: en-GB``), one Babel knows, as Babel names it."""
+    value = r.text(node)
+    if value is None:
+        return None
+    found = known_locale(value) if _TAG.fullmatch(value.strip()) else None
+    if found is None:
+        hint = did_you_mean(value.strip().replace("_", "-"), list(locale_tags()), list_all=False)
+        r.problem(
+            node, f"'{value}' is not a locale numbers and dates can be written in{hint or ' (such as en-GB or fr-NE)'}"
+        )
+    return found

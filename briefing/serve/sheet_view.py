@@ -13,8 +13,10 @@ from typing import Any
 from ..layout.text import display, formatted
 from ..model import NumberFormat
 
-_CURRENCY = re.compile(r'^"(.+)"#,##0(?:\.(0+))?$')
-_DIGITS = re.compile(r"^#,##0(?:\.(0+))?(%?)$")
+_NUMBER = re.compile(r'^(?:"([^"]*)")?#,##0(?:\.(0+))?(?:"([^"]*)")?(%?)$')
+"""A number format the xlsx writer writes: text before the digits (a currency symbol), the decimals,
+text after them (a symbol, the space before a French percent sign), and a percent sign."""
+_LOCALE_TAG = re.compile(r"^\[\$-[0-9A-Fa-f]+\]")
 
 
 def shown(cell: Any) -> str:
@@ -27,11 +29,14 @@ def shown(cell: Any) -> str:
     code = str(cell.number_format or "General")
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         value = value.date()
-    currency = _CURRENCY.match(code)
-    if currency and isinstance(value, (int, float)) and not isinstance(value, bool):
-        decimals = len(currency.group(2) or "")
-        digits = formatted(abs(value), NumberFormat("decimal" if decimals else "integer", decimals))
-        return f"{'-' if value < 0 else ''}{currency.group(1)}{digits}"
+    code = _LOCALE_TAG.sub("", code)  # a date's language: the preview writes English months
+    number = _NUMBER.match(code)
+    if number and isinstance(value, (int, float)) and not isinstance(value, bool):
+        before, decimals, after, percent = number.groups()
+        count = len(decimals or "")
+        kind = NumberFormat("percent" if percent else ("decimal" if count else "integer"), count)
+        digits = formatted(abs(value), kind).removesuffix("%")
+        return f"{'-' if value < 0 else ''}{before or ''}{digits}{after or ''}{percent}"
     fmt = _format(code)
     if fmt is not None:
         try:
@@ -45,8 +50,4 @@ def _format(code: str) -> NumberFormat | None:
     """The NumberFormat an Excel format code stands for, for the codes the xlsx writer writes."""
     if code in ("d mmm yyyy",):
         return NumberFormat("date")
-    match = _DIGITS.match(code)
-    if match:
-        decimals = len(match.group(1) or "")
-        return NumberFormat("percent" if match.group(2) else ("decimal" if decimals else "integer"), decimals)
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from ...layout.measure import line_em, script_line_em
 from ...layout.sheets import SheetGeometry
 from ...layout.tree import sheet_text
 from ...model import Aggregate, Cell, Inline, Table, plain
-from ...number_formats import excel_format, fits
+from ...number_formats import LOCALE, date_format, excel_format, fits
 from ...style import SCRIPT_FONTS, ScriptFont, scripts_in, sole_script
 from .. import markup
 from .streamed import WRAP, RightToLeftText, Sheet, Slot, make, own_font, row_height, scripted
@@ -176,6 +177,8 @@ class Grid:
         cell = make(sheet, value, styles[col])
         if formats[col] and _formattable(value, cols[col]):
             cell.number_format = formats[col]
+        elif type(value) is dt.date and cols[col].locale != LOCALE:
+            cell.number_format = date_format(cols[col].locale)  # as the layout words it: "1 déc. 2026"
         if script is not None:
             cell.font = own_font(str(value), self.font())
         if isinstance(value, RightToLeftText) or (script is not None and script.rtl):  # the layout's "right"

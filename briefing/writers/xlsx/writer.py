@@ -136,6 +136,7 @@ class _Builder:
         props, given = self.workbook.properties, self.laid.properties
         props.title, props.subject, props.creator = given.title, given.subject, given.author
         props.keywords = props.category = given.keywords
+        props.language = self.doc.language  # the core properties' dc:language, as Word's and the PDF's
         props.created = props.modified = build_time().replace(tzinfo=None)
 
     def _mark(self, sheet: Sheet) -> None:
