@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,6 +124,25 @@ SCRIPT_FONTS = (
 )
 """Fonts for scripts of the Sahel that a body font may lack: a character the body font has no glyph
 for is set in its script's font (OFL; see fonts/LICENSE-Noto.txt)."""
+
+
+def subset_font(path: Path, letters: str) -> bytes:
+    """The font at ``path`` with only the glyphs that set ``letters``, in every form shaping gives them: what a
+    page or a document carries of a font, so that it reads the same on a machine without it."""
+    from fontTools import subset  # only files with such scripts need it
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    # fontTools' own list of features keeps what shaping needs: joining forms, ligatures, marks.
+    options.hinting = False  # as web fonts are served: a third of the size, and screens and printers need none
+    options.name_IDs = ["*"]  # the licence and the family's names travel with the glyphs
+    font = TTFont(str(path), recalcTimestamp=False)  # the font's own date: the same letters give the same bytes
+    cutter = subset.Subsetter(options)
+    cutter.populate(text=letters)
+    cutter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
 
 
 def script_of(char: str) -> ScriptFont | None:

@@ -165,6 +165,28 @@ def test_docx_a_notes_part_made_is_saved_declared_and_replaces_the_old(tmp_path)
     expect("python-docx", rel_id in links and "https://example.org/" in links, "a notes part's link is not kept")
 
 
+def test_docx_a_part_of_bytes_made_is_saved_declared_and_related(tmp_path):
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    document = docx.Document()
+    table = document.part.part_related_by(RT.FONT_TABLE)
+    font_type = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+    ids = [
+        docx_adapter.binary_part(table, "/word/fonts/font%d.odttf", font_type, data, RT.FONT) for data in (b"1", b"2")
+    ]
+    document.save(tmp_path / "f.docx")
+    with zipfile.ZipFile(tmp_path / "f.docx") as package:
+        names = package.namelist()
+        types = package.read("[Content_Types].xml").decode()
+        rels = package.read("word/_rels/fontTable.xml.rels").decode()
+        saved = [package.read(f"word/fonts/font{n}.odttf") for n in (1, 2)] if "word/fonts/font2.odttf" in names else []
+    expect("python-docx", saved == [b"1", b"2"], f"parts of bytes made are not saved as font1, font2: {names}")
+    for n, rel_id in enumerate(ids, 1):
+        expect("python-docx", f'Id="{rel_id}"' in rels and f"fonts/font{n}.odttf" in rels, "a part made is not related")
+        declared = f'PartName="/word/fonts/font{n}.odttf" ContentType="{font_type}"'
+        expect("python-docx", declared in types, "a part of bytes made is not declared in [Content_Types].xml")
+
+
 # -- reportlab ------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ EPOCH = 1764000000  # 2025-11-24 16:00:00 UTC
 WHEN = dt.datetime.fromtimestamp(EPOCH, dt.UTC)
 
 
-@pytest.mark.parametrize("spec", ["showcase.yaml", "sahel-weekly.yaml"])
+@pytest.mark.parametrize("spec", ["showcase.yaml", "sahel-weekly.yaml", "sahel-arabic.yaml"])
 def test_same_spec_same_bytes(spec, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
     first = build(SPECS / spec, out=tmp_path / "a", style="official")

@@ -1,5 +1,6 @@
 """python-docx's internals: the WordprocessingML element behind a paragraph, section, table, row or cell,
-a part's content replaced by another's (a Word template's look, cleaned), and a part of notes added.
+a part's content replaced by another's (a Word template's look, cleaned), a part of notes added, and a
+part of bytes added (an embedded font).
 
 python-docx's proxies (``Paragraph``, ``Section``, ``Table``, ``_Row``, ``_Cell``) hold their
 element privately (python-docx issue #7 asks for a public name); a run's is public as
@@ -80,3 +81,16 @@ def notes_part(document_part: Part, reltype: str, partname: str, content_type: s
     part = XmlPart(uri, content_type, parse_xml(etree.tostring(root)), package)
     document_part.relate_to(part, reltype)
     return part
+
+
+def binary_part(source: Part, partname: str, content_type: str, blob: bytes, reltype: str) -> str:
+    """A new part holding ``blob``, named after ``partname`` ("/word/fonts/font%d.odttf": the first number
+    free), related from ``source`` by ``reltype``; the relationship's id.
+
+    python-docx has no API to add a part of its own (it makes images' parts itself): the part is
+    made as python-docx makes a part it loads as bytes, so that the package saves it with its
+    content type declared and its relationship written."""
+    package = source.package
+    assert package is not None
+    part = Part(package.next_partname(partname), content_type, blob, package)
+    return source.relate_to(part, reltype)

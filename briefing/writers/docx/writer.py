@@ -48,7 +48,7 @@ from ...reproducible import build_time, fix_zip_times
 from ...style import PAGE_SIZES_CM, Style, script_of_language
 from ...walk import walk
 from .. import markup
-from . import runs, streaming, template_look, wordml
+from . import fonts, runs, streaming, template_look, wordml
 from .template_package import TemplateError
 
 _TWIPS_PER_CM = 567
@@ -70,6 +70,7 @@ class DocxWriter:
     @gc_pause.paused()  # a big table is a million lxml proxies and python-docx objects
     def write(self, laid: LaidDocument | Briefing, path: Path) -> list[Problem]:
         builder = _Builder(laid_out(laid))
+        fonts.embed(builder.document, fonts.streamed_text(builder.streamed))
         if builder.streams:
             streaming.save(builder.document, path, builder.streams)
         else:
@@ -86,6 +87,8 @@ class _Builder:
         self.warnings: list[Problem] = []
         self.streams: list[Callable[[], Iterator[bytes]]] = []
         """The body rows of long tables, made as the file is written (see docxstream)."""
+        self.streamed: list[TableGeometry] = []
+        """Those tables, whose text is not in the document until then."""
         self.document: Document = self._start()
         self.runs = runs.Runs(self.document, laid)
         """Inline text as runs, with the notes and bookmarks it leads to."""
@@ -514,6 +517,7 @@ class _Builder:
             tbl.append(etree.Comment(streaming.marker(len(self.streams))))
             made = cells.streamed(self.runs, body, laid, look.zebra)
             self.streams.append(partial(_streamed, body, laid, look.zebra, made))
+            self.streamed.append(laid)
         else:
             for n, texts in enumerate(laid.rows()):
                 body.add(texts, look.zebra if n % 2 else None, keep_next=short and n < last)

@@ -11,13 +11,11 @@ reads the same on a machine without them; a mail names them and uses them where 
 from __future__ import annotations
 
 import base64
-import io
 import re
-from pathlib import Path
 
 from markupsafe import Markup
 
-from ...style import FontFamily, ScriptFont, Style, scripts_in
+from ...style import FontFamily, ScriptFont, Style, scripts_in, subset_font
 
 _FALLBACK = '"DejaVu Sans", Verdana, Arial, sans-serif'
 """Where the style's family is missing: the bundled family's name, then the faces most machines have."""
@@ -41,31 +39,13 @@ def faces(scripts: tuple[ScriptFont, ...], shown: set[str] | None) -> Markup:
         for weight, path in ((400, script.family.regular), (700, script.family.face(True, False))):
             sources = [f'local("{script.family.name}")']
             if shown is not None:
-                data = base64.b64encode(_subset(path, letters)).decode("ascii")
+                data = base64.b64encode(subset_font(path, letters)).decode("ascii")
                 sources.append(f'url(data:font/ttf;base64,{data}) format("truetype")')
             rules.append(
                 f"@font-face {{ font-family: {_quoted(script.family.name)}; font-weight: {weight}; "
                 f"src: {', '.join(sources)}; unicode-range: {ranges}; }}"
             )
     return Markup("\n".join(rules))
-
-
-def _subset(path: Path, letters: str) -> bytes:
-    """The font at ``path`` with only the glyphs that set ``letters``, in every form shaping gives them."""
-    from fontTools import subset  # only pages with such scripts need it
-    from fontTools.ttLib import TTFont
-
-    options = subset.Options()
-    # fontTools' own list of features keeps what shaping needs: joining forms, ligatures, marks.
-    options.hinting = False  # as web fonts are served: a third of the size, and screens need none
-    options.name_IDs = ["*"]  # the licence and the family's names travel with the glyphs
-    font = TTFont(str(path))
-    cutter = subset.Subsetter(options)
-    cutter.populate(text=letters)
-    cutter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
 
 
 def look(style: Style, text: str, embed: bool) -> dict[str, object]:
