@@ -182,8 +182,11 @@ def sample(picture: Path) -> Briefing:
     )
 
 
-def run_soffice(path: Path | list[Path], out: Path, to: str = "pdf") -> subprocess.CompletedProcess[str]:
-    """Convert documents with LibreOffice (to PDF unless ``to`` says otherwise), as a reader opening them would."""
+def run_soffice(
+    path: Path | list[Path], out: Path, to: str = "pdf", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Convert documents with LibreOffice (to PDF unless ``to`` says otherwise), as a reader opening them would
+    (on a machine set up as ``env`` says: its fonts, through fontconfig's variables)."""
     soffice = require_tool("soffice")
     profile = out / "lo-profile"
     paths = path if isinstance(path, list) else [path]
@@ -201,6 +204,7 @@ def run_soffice(path: Path | list[Path], out: Path, to: str = "pdf") -> subproce
         capture_output=True,
         text=True,
         timeout=300,
+        env=env,
     )
 
 

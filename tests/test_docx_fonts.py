@@ -231,22 +231,7 @@ def _no_script_fonts(folder: Path) -> dict[str, str]:
 def _print(path: Path, env: dict[str, str]) -> Path:
     """``path`` printed by LibreOffice (a profile of its own, so no font a run before it saw is kept)."""
     out = path.parent / path.stem
-    subprocess.run(
-        [
-            require_tool("soffice"),
-            f"-env:UserInstallation=file://{out / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(path),
-        ],
-        capture_output=True,
-        env=env,
-        timeout=300,
-        check=True,
-    )
+    assert run_soffice(path, out, env=env).returncode == 0
     return out / f"{path.stem}.pdf"
 
 
