@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing
-import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -173,6 +171,8 @@ def executor(jobs: int, scheduler: str | None) -> Iterator[cf.Executor]:
     else:
         # On Linux, workers are forked from this process, which has imported the writers already,
         # so they start at once; elsewhere they start fresh interpreters.
+        import multiprocessing  # only a pool of processes needs it
+
         method = "fork" if sys.platform.startswith("linux") else "spawn"
         with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
             # Start them now, before the progress bar's thread exists: forking copies no running threads.
@@ -182,11 +182,6 @@ def executor(jobs: int, scheduler: str | None) -> Iterator[cf.Executor]:
 
 def _ready() -> bool:
     return True
-
-
-def cpu_count() -> int:
-    """Cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @contextmanager

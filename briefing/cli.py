@@ -1,59 +1,26 @@
-"""The ``briefing`` command: build, check, show and send packs."""
+"""The ``briefing`` command: build, check, show and send packs.
+
+This module holds the arguments and runs the command asked for; each command's code lives in
+``briefing.commands`` and is imported only when that command runs, so that ``briefing --help``
+starts at once and ``briefing build`` reads no mail or preview code.
+"""
 
 from __future__ import annotations
 
 import argparse
 import difflib
-import getpass
 import os
 import re
 import sys
 import textwrap
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import ExitStack
-from dataclasses import replace
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from importlib import import_module
 from typing import NoReturn
 
-import yaml
-
-from . import __version__, accessibility, batch, registry
-from .build import check_folder, current_pack, write_file, write_pack
-from .distribution import choose, problems_of, read_lists
-from .errors import BuildError, OutputError, Problem, SpecError, in_order
-from .layout import lay_out
-from .limits import Limits, read_limits
-from .lint import Finding, fix_file, lint
-from .mail import OverBudget, message_for, parse_size
-from .markings import sending
-from .markings.variant import clearance_of, cleared, variant_stem, variants_of
-from .model import Briefing
-from .reading import compose
-from .reading.loader import Options, load, resolved_tree
-from .reading.style_files import bundled_names, read_style_file, template_layer
-from .reading.variables import parse_set, read_vars_file, render_name
-from .scaffold import new_spec
-from .schema import schema_text
-from .send import (
-    LOG_SUFFIX,
-    LogError,
-    SendLog,
-    SettingsError,
-    content_key,
-    deliver,
-    dry_run_report,
-    settings,
-    write_eml,
-)
-from .smtp import DEADLINE
-from .verify import ManifestError, verify
-
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-
-
-class _Usage(Exception):
-    """Bad command-line arguments."""
+from . import __version__
+from .commands import EXIT_BAD_INPUT, EXIT_FAILED, Usage
+from .house_styles import bundled_names
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,8 +29,8 @@ class _Parser(argparse.ArgumentParser):
         if wrong:
             close = difflib.get_close_matches(wrong.group(1), list(_COMMANDS), n=1, cutoff=0.5)
             hint = f" (did you mean '{close[0]}'?)" if close else f" (commands: {', '.join(_COMMANDS)})"
-            raise _Usage(f"unknown command '{wrong.group(1)}'{hint}; see 'briefing --help'")
-        raise _Usage(f"{message} (see '{self.prog} --help')")
+            raise Usage(f"unknown command '{wrong.group(1)}'{hint}; see 'briefing --help'")
+        raise Usage(f"{message} (see '{self.prog} --help')")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -109,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_count,
         default=1,
         metavar="N",
-        help=f"build in N processes at once (this machine has {batch.cpu_count()} cores)",
+        help=f"build in N processes at once (this machine has {_cores()} cores)",
     )
     build.add_argument(
         "--scheduler",
@@ -262,9 +229,9 @@ def _parser() -> argparse.ArgumentParser:
     send.add_argument(
         "--smtp-timeout",
         type=float,
-        default=DEADLINE,
         metavar="SECONDS",
-        help=f"longest time one list's conversation with the server may take (default {DEADLINE})",
+        # The default is briefing.smtp.DEADLINE, given here in words: the mail code is not loaded for --help.
+        help=f"longest time one list's conversation with the server may take (default {_DEADLINE_WORDS})",
     )
     send.add_argument(
         "--allow-plain-auth",
@@ -330,28 +297,39 @@ def _spec_options(parser: argparse.ArgumentParser, building: bool = False) -> No
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
-    compose.SHOW_PARSER_TEXT = debug  # a YAML error in the user's words, and with --debug in the parser's too
     try:
         args = _parser().parse_args(argv)
-        return _COMMANDS[args.command](args)
-    except _Usage as exc:
-        return _fail(f"briefing: {exc}", EXIT_BAD_INPUT)
-    except SpecError as exc:
-        return _fail(str(exc), EXIT_BAD_INPUT)
-    except registry.UnknownFormat as exc:
-        return _fail(f"briefing: {exc.args[0]}", EXIT_BAD_INPUT)
-    except OutputError as exc:
-        return _fail(f"briefing: {exc}", EXIT_BAD_INPUT)
-    except (BuildError, registry.WriterUnavailable) as exc:
-        return _fail(f"briefing: {exc}", EXIT_FAILED)
-    except LogError as exc:
-        return _fail(f"briefing: {exc}; nothing more is sent", EXIT_FAILED)
+        command = _command_function(args.command)
+        from .reading import compose  # loaded by every command that reads a spec
+
+        compose.SHOW_PARSER_TEXT = debug  # a YAML error in the user's words, and with --debug in the parser's too
+        return command(args)
     except KeyboardInterrupt:
         return _fail("briefing: interrupted", EXIT_FAILED)
-    except Exception as exc:  # last resort: one line, unless asked for more
-        if debug:
-            traceback.print_exc()
-        return _fail(f"briefing: unexpected error: {type(exc).__name__}: {exc} (rerun with --debug)", EXIT_FAILED)
+    except Exception as exc:
+        return _failed(exc, debug)
+
+
+def _failed(exc: Exception, debug: bool) -> int:
+    """The exit status of a command that raised ``exc``, its one line printed."""
+    from . import registry
+    from .errors import BuildError, LogError, OutputError, SpecError  # loaded already by whatever raised them
+
+    if isinstance(exc, Usage):
+        return _fail(f"briefing: {exc}", EXIT_BAD_INPUT)
+    if isinstance(exc, SpecError):
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    if isinstance(exc, registry.UnknownFormat):
+        return _fail(f"briefing: {exc.args[0]}", EXIT_BAD_INPUT)
+    if isinstance(exc, OutputError):
+        return _fail(f"briefing: {exc}", EXIT_BAD_INPUT)
+    if isinstance(exc, (BuildError, registry.WriterUnavailable)):
+        return _fail(f"briefing: {exc}", EXIT_FAILED)
+    if isinstance(exc, LogError):
+        return _fail(f"briefing: {exc}; nothing more is sent", EXIT_FAILED)
+    if debug:  # last resort: one line, unless asked for more
+        traceback.print_exc()
+    return _fail(f"briefing: unexpected error: {type(exc).__name__}: {exc} (rerun with --debug)", EXIT_FAILED)
 
 
 def _fail(message: str, status: int) -> int:
@@ -359,402 +337,33 @@ def _fail(message: str, status: int) -> int:
     return status
 
 
-def _options(args: argparse.Namespace) -> Options:
-    """What the command line adds to every spec: style, template, variables."""
-    variables = read_vars_file(args.vars) if args.vars else {}
-    variables.update(parse_set(args.set))
-    return Options(
-        base_style=read_style_file(args.style) if args.style else {},
-        style_overrides=template_layer(args.docx_template) if getattr(args, "docx_template", None) else {},
-        variables=variables,
-        allowed_paths=tuple(_allowed(p) for p in args.allow_path),
-        limits=read_limits(args.limits) if args.limits else Limits(),
-    )
+_DEADLINE_WORDS = "180"
+"""briefing.smtp.DEADLINE as ``send --help`` shows it (a test holds them equal)."""
 
 
-def _allowed(path: str) -> Path:
-    """A folder given with --allow-path; an empty one would quietly allow the whole working folder."""
-    if not path.strip():
-        raise _Usage("--allow-path: give a folder (an empty value would allow the whole working folder)")
-    folder = Path(path).resolve()
-    if not folder.is_dir():
-        raise _Usage(f"--allow-path: '{path}' is not a folder")
-    return folder
-
-
-def _load_all(args: argparse.Namespace) -> list[Briefing]:
-    """Every spec loaded; all problems of all specs reported together."""
-    options = _options(args)
-    docs: list[Briefing] = []
-    problems: list[Problem] = []
-    for spec in args.specs:
-        try:
-            docs.append(load(spec, options))
-        except SpecError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise SpecError(problems)
-    return docs
-
-
-def _build(args: argparse.Namespace) -> int:
-    single = _single_file(args)
-    if single is not None:
-        return _build_file(args, *single)
-    names = [n.strip() for n in args.format.split(",") if n.strip()] if args.format else registry.names()
-    if not names:
-        raise _Usage("--format names no format")
-    for name in names:
-        if name not in registry.names():
-            raise registry.UnknownFormat(
-                f"unknown format '{name}' (known formats: {', '.join(registry.names()) or 'none'})"
-            )
-    out = Path(args.out)
-    check_folder(out)  # a folder that cannot take packs stops everything, before any work
-    parallel = args.jobs > 1 or args.scheduler is not None
-    writers, status = _writers(names)  # imported here once: forked workers start with them
-    with ExitStack() as stack:
-        pool = stack.enter_context(batch.executor(args.jobs, args.scheduler)) if parallel else None
-        loaded: Iterable[tuple[batch.Job, Briefing | None, list[Problem]]] = _loaded(args)
-        if args.strict or pool is None:
-            loaded = list(loaded)  # every spec read (and its name checked) before anything is written
-        if args.strict and _report([f for _, doc, _ in loaded if doc for f in lint(doc)]):
-            print("briefing: not built: the prose check found slips (see 'briefing lint')", file=sys.stderr)
-            return EXIT_FAILED
-        problems: list[Problem] = []
-
-        def good() -> Iterator[tuple[batch.Job, Briefing]]:
-            for job, doc, found in loaded:
-                problems.extend(found)
-                if doc is not None:
-                    yield job, doc
-
-        if pool is not None:
-            total = len(args.specs) * len(_variants(args.each)) * len(writers)
-            with batch.progress(total) as tick:
-                # Specs are read here while the workers already write the first packs.
-                outcome = batch.run(good(), [w.name for w in writers], out, pool, tick)
-        else:
-            outcome = _build_here(good(), writers, out)
-    for pack in outcome.packs:
-        for warning in pack.warnings:
-            print(f"{warning.pos}: warning: {warning.message}", file=sys.stderr)
-        for path in pack.paths:
-            print(path)
-    # Failures last, where they are seen: a bad spec never stopped the others.
-    outcome.problems.extend(problems)
-    for problem in in_order(outcome.problems):
-        print(problem, file=sys.stderr)
-    for error in outcome.errors:
-        print(f"briefing: {error}", file=sys.stderr)
-    return outcome.status or status
-
-
-def _single_file(args: argparse.Namespace) -> tuple[registry.Writer, Path] | None:
-    """The format and file of ``-o FILE.ext``; None for a folder (``-o FOLDER/``, an existing folder, no extension)."""
-    out = args.out
-    if out.endswith(("/", os.sep)) or Path(out).is_dir():
-        return None
-    suffix = Path(out).suffix.lower()
-    named = next((n for n in registry.names() if f".{n}" == suffix), None)  # a format's extension is its name
-    if named is None:
-        return None
-    folder = Path(out).with_suffix("")
-    asked = [n.strip() for n in args.format.split(",") if n.strip()] if args.format else [named]
-    if asked != [named]:
-        raise _Usage(
-            f"-o {out} names a {named} file, but --format asks for {', '.join(asked)}:"
-            f" drop one of them, or give a folder (-o {folder}/) for a pack"
-        )
-    if len(args.specs) > 1 or args.each:
-        raise _Usage(f"-o {out} writes one file: give one spec, or a folder (-o {folder}/) for packs")
-    if args.out_name:
-        raise _Usage(f"-o {out} names the file already: drop --out-name, or give a folder for -o")
-    return registry.get(named), Path(out)
-
-
-def _build_file(args: argparse.Namespace, writer: registry.Writer, path: Path) -> int:
-    """``briefing build SPEC -o brief.pdf``: that one file, in the format its extension names."""
-    (doc,) = _load_all(args)
-    if args.clearance:  # the one file is the variant's: never the whole pack under the name asked for
-        doc = cleared(doc, clearance_of(doc, args.clearance, args.caveat)).doc
-    elif args.caveat:
-        raise _Usage("--caveat goes with --clearance LEVEL")
-    if args.strict and _report(lint(doc)):
-        print("briefing: not built: the prose check found slips (see 'briefing lint')", file=sys.stderr)
-        return EXIT_FAILED
-    pack = write_file(doc, writer, path)
-    for warning in pack.warnings:
-        print(f"{warning.pos}: warning: {warning.message}", file=sys.stderr)
-    print(path)
-    return EXIT_OK
-
-
-def _writers(names: list[str]) -> tuple[list[registry.Writer], int]:
-    """The writers of ``names`` that load; the others are reported and left out."""
-    writers, status = [], EXIT_OK
-    for name in names:
-        try:
-            writers.append(registry.get(name))
-        except registry.WriterUnavailable as exc:
-            print(f"briefing: {exc}", file=sys.stderr)  # the other formats still get built
-            status = EXIT_FAILED
-    return writers, status
-
-
-def _build_here(jobs: Iterable[tuple[batch.Job, Briefing]], writers: list[registry.Writer], out: Path) -> batch.Outcome:
-    """Build packs one after the other in this process."""
-    outcome = batch.Outcome()
-    for job, doc in jobs:
-        try:
-            outcome.packs.append(write_pack(doc, job.stem, writers, out))
-        except SpecError as exc:
-            outcome.problems.extend(exc.problems)
-        except OutputError:
-            raise  # no pack can be written there
-        except BuildError as exc:
-            outcome.errors.append(str(exc))
-    return outcome
-
-
-def _loaded(args: argparse.Namespace) -> Iterator[tuple[batch.Job, Briefing | None, list[Problem]]]:
-    """A job per spec and ``--each`` variant, read one after the other: its model (None for a bad spec) and problems."""
-    options = _options(args)
-    variants = _variants(args.each)
-    template = args.out_name or ("{{ spec }}-" + "-".join(f"{{{{ {n} }}}}" for n in variants[0]) if args.each else None)
-    stems: set[str] = set()
-    if args.caveat and not args.clearance:
-        raise _Usage("--caveat goes with --clearance LEVEL")
-    for spec in args.specs:
-        for values in variants:
-            job_options = replace(options, variables={**options.variables, **values})
-            try:
-                doc = load(spec, job_options)
-                doc = cleared(doc, clearance_of(doc, args.clearance, args.caveat)).doc if args.clearance else doc
-            except SpecError as exc:
-                yield batch.Job(spec, Path(spec).stem), None, list(exc.problems)
-                continue
-            stem = render_name(template, doc.variables) if template else Path(spec).stem
-            stem = variant_stem(stem, doc.variant)
-            if stem in stems:
-                raise _Usage("two specs would be written to the same file names")
-            stems.add(stem)
-            yield batch.Job(spec, stem), doc, []
-
-
-def _variants(each: list[str]) -> list[dict[str, str]]:
-    """The variable values of ``--each NAME=V1,V2`` options: every combination (one empty one without)."""
-    combos: list[dict[str, str]] = [{}]
-    for item in each:
-        name, sep, values = item.partition("=")
-        if not sep or not name.strip().isidentifier() or not values.strip():
-            raise _Usage(f"--each takes NAME=VALUE,VALUE..., not '{item}'")
-        choices = [v.strip() for v in values.split(",") if v.strip()]
-        combos = [{**c, name.strip(): v} for c in combos for v in choices]
-    return combos
-
-
-def _validate(args: argparse.Namespace) -> int:
-    docs = _load_all(args)
-    options = _options(args)
-    problems = [p for spec, doc in zip(args.specs, docs, strict=True) for p in problems_of(spec, doc, options)]
-    if problems:
-        raise SpecError(problems)
-    for spec, doc in zip(args.specs, docs, strict=True):
-        for pos, message in doc.notices:
-            print(f"{pos}: warning: {message}", file=sys.stderr)
-        print(f"{spec}: ok ({len(doc.sections)} sections)")
-    return EXIT_OK
-
-
-def _formats(args: argparse.Namespace) -> int:
-    status = EXIT_OK
-    for name in registry.names():
-        try:
-            writer = registry.get(name)
-            print(f"{name}\t{writer.extension}")
-        except registry.WriterUnavailable as exc:
-            print(f"{name}\tunavailable: {exc}")
-            status = EXIT_FAILED
-    return status
-
-
-def _lint(args: argparse.Namespace) -> int:
-    if args.fix:
-        for spec in args.specs:
-            fixed = fix_file(Path(spec))
-            if fixed:
-                print(f"{spec}: fixed {fixed} slip{'s' if fixed != 1 else ''}", file=sys.stderr)
-    found = []
-    for doc in _load_all(args):
-        found.extend(lint(doc))
-        found.extend(accessibility.check(doc) if args.accessibility else ())
-    return EXIT_FAILED if _report(found) else EXIT_OK
-
-
-def _report(findings: list[Finding]) -> bool:
-    """Print findings, one a line; True if there were any."""
-    for finding in findings:
-        print(finding)
-    return bool(findings)
-
-
-def _verify(args: argparse.Namespace) -> int:
-    try:
-        problems = verify(Path(args.manifest))
-    except ManifestError as exc:
-        return _fail(str(exc), EXIT_BAD_INPUT)  # it names the manifest, and where in it
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if not problems:
-        print(f"{args.manifest}: every file is the one built, from inputs as they were then")
-    return EXIT_FAILED if problems else EXIT_OK
-
-
-def _schema(args: argparse.Namespace) -> int:
-    sys.stdout.write(schema_text())
-    return EXIT_OK
-
-
-def _show(args: argparse.Namespace) -> int:
-    root = resolved_tree(args.spec, _options(args))
-    sys.stdout.write(yaml.serialize(root, Dumper=yaml.SafeDumper, allow_unicode=True))
-    return EXIT_OK
-
-
-def _send(args: argparse.Namespace) -> int:
-    try:
-        max_size = parse_size(args.max_size)
-    except ValueError as exc:
-        raise _Usage(f"--max-size: {exc}") from None
-    options = _options(args)
-    doc = load(args.spec, options)
-    every_list = read_lists(args.spec, doc, options, args.distribution)
-    lists = choose(every_list, args.lists)
-    smtp = None
-    if not args.dry_run:  # settings are checked before anything is built
-        smtp_options = {
-            "host": args.smtp_host,
-            "port": args.smtp_port,
-            "security": args.smtp_security,
-            "user": args.smtp_user,
-            "sender": args.sender,
-        }
-        try:
-            smtp = settings(smtp_options, os.environ, getpass.getpass, args.smtp_timeout, args.allow_plain_auth)
-        except SettingsError as exc:
-            raise _Usage(str(exc)) from None
-    stem, out = Path(args.spec).stem, Path(args.out)
-    sender = smtp.sender if smtp else (args.sender or os.environ.get("BRIEFING_SMTP_FROM") or "briefing@localhost")
-    if sending.marked(doc, every_list):  # each list its own variant
-        plans = sending.plans(args.spec, doc, lists, options, args.distribution, stem)
-    else:
-        plans = [sending.Plan(d, doc, stem, None) for d in lists]
-    # Each pack laid out once: held here, its layout serves its files and its lists' mail bodies.
-    laid = {plan.stem: lay_out(plan.doc) for plan in plans}
-    contents = {plan.stem: content_key(plan.doc) for plan in plans}
-    packs: dict[str, dict[str, Path]] = {}
-    outgoing, failed, refused = [], 0, []
-    for plan in plans:
-        # Every list of a pack counts, so that sending to one list and then the others sends the same files.
-        needed = [f for d in (every_list if plan.withheld is None else []) for f in d.formats]
-        needed += [f for p in plans if p.stem == plan.stem for f in p.list.formats]
-        needed += ["html"] if args.html else []  # the page is the mail's body
-        if plan.stem not in packs:
-            packs[plan.stem] = current_pack(laid[plan.stem].doc, plan.stem, out, needed)
-        built = packs[plan.stem]
-        try:
-            item = message_for(plan.doc, plan.list, built, plan.stem, sender, max_size, args.html, contents[plan.stem])
-        except OverBudget as exc:
-            print(f"{plan.list.name}: not sent: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        refused.extend(sending.check(plan, item, {f: built[f] for f in plan.list.formats}))
-        outgoing.append((plan, item))
-    if refused:  # read back before any byte goes out: one hit stops the whole send
-        for line in refused:
-            print(line, file=sys.stderr)
-        print("briefing: nothing sent: a variant holds words of portions it withholds", file=sys.stderr)
-        return EXIT_FAILED
-    if smtp is None:
-        placeholder = not (args.sender or os.environ.get("BRIEFING_SMTP_FROM"))
-        for plan, item in outgoing:
-            path = out / f"{plan.stem}.{item.list.name}.eml"
-            write_eml(item, path)
-            print(path)
-            for line in [*sending.report(plan), *dry_run_report(item, placeholder)]:
-                print(f"  {line}")
-    else:
-        with SendLog(out / f"{stem}{LOG_SUFFIX}") as log:  # locked: a second run waits for none of it
-            failed += deliver([item for _, item in outgoing], smtp, log, args.resend, _say)
-    return EXIT_FAILED if failed else EXIT_OK
-
-
-def _serve(args: argparse.Namespace) -> int:
-    try:
-        from .serve.run import is_loopback, serve
-    except ImportError as exc:
-        raise _Usage(
-            f"the preview needs the serve extra ({exc.name} is missing): pip install 'briefing[serve]'"
-        ) from None
-    options = _options(args)
-    spec = Path(args.spec)
-    if not spec.is_file():
-        raise _Usage(f"{spec}: no such spec")
-    host = args.host or "127.0.0.1"
-    if not is_loopback(host):
-        print(
-            f"briefing: warning: serving on {host}: anyone who can reach this address can read the briefing",
-            file=sys.stderr,
-        )
-
-    def build(variant: str) -> list[str]:
-        """The pack the preview shows: the whole pack, or the variant chosen (named as ``variants_of`` names it)."""
-        doc = load(spec, options)
-        chosen = variants_of(doc).get(variant) if variant else None
-        if variant and chosen is None:
-            raise BuildError(f"no variant '{variant}' of {spec}")
-        doc = cleared(doc, chosen).doc if chosen is not None else doc
-        writers = [registry.get(f) for f in registry.names()]
-        pack = write_pack(doc, variant_stem(spec.stem, doc.variant), writers, Path(args.out))
-        return [str(p) for p in (*pack.paths, *([pack.manifest] if pack.manifest else []))]
-
-    # The spec's folder holds its bases, includes, data and pictures; a style file or Word template
-    # given on the command line may live elsewhere.
-    given = [Path(f).resolve().parent for f in (args.style, args.docx_template) if f and Path(f).is_file()]
-    folders = list(dict.fromkeys([spec.resolve().parent, *options.allowed_paths, *given]))
-    return serve(spec, options, host, args.port, build, folders, Path(args.out))
-
-
-def _say(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
-
-
-def _new(args: argparse.Namespace) -> int:
-    try:
-        spec, *schema = new_spec(args.name, args.source)
-        print(spec)
-        for path in schema:
-            print(f"{path} (the schema the spec's $schema line names, for editors to check it against)")
-    except FileExistsError as exc:
-        raise _Usage(f"{exc.filename}: already exists; choose another name") from None
-    except FileNotFoundError as exc:
-        raise _Usage(f"{exc.filename}: no such spec") from None
-    return EXIT_OK
+def _cores() -> int:
+    """Cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 _COMMANDS = {
-    "build": _build,
-    "validate": _validate,
-    "formats": _formats,
-    "schema": _schema,
-    "lint": _lint,
-    "verify": _verify,
-    "show": _show,
-    "new": _new,
-    "send": _send,
-    "serve": _serve,
+    "build": "build:build_command",
+    "validate": "specs:validate_command",
+    "formats": "specs:formats_command",
+    "schema": "specs:schema_command",
+    "lint": "specs:lint_command",
+    "verify": "specs:verify_command",
+    "show": "specs:show_command",
+    "new": "specs:new_command",
+    "send": "sharing:send_command",
+    "serve": "sharing:serve_command",
 }
+"""Each command's function, as MODULE:NAME in briefing.commands, imported when the command runs."""
+
+
+def _command_function(name: str) -> Callable[[argparse.Namespace], int]:
+    module, _, function = _COMMANDS[name].partition(":")
+    return getattr(import_module(f"{__package__}.commands.{module}"), function)  # type: ignore[no-any-return]
 
 
 if __name__ == "__main__":

@@ -37,6 +37,10 @@ class OutputError(BuildError):
     """The output folder cannot take the pack (it is a file, or not writable)."""
 
 
+class LogError(Exception):
+    """The send log cannot be read, locked or written; nothing more may be sent."""
+
+
 def in_order(problems: Iterable[Problem]) -> tuple[Problem, ...]:
     """Problems by file, then line, then column (line 11 after line 7)."""
     return tuple(sorted(problems, key=lambda p: (p.pos.file, p.pos.line, p.pos.col)))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from .errors import Problem
-from .layout import LaidDocument
+if TYPE_CHECKING:  # the command line reads format names from here before anything is laid out
+    from importlib.metadata import EntryPoint
+
+    from .errors import Problem
+    from .layout import LaidDocument
 
 GROUP = "briefing.writers"
 """Entry-point group under which every writer, built-in or not, is registered."""
@@ -53,6 +55,8 @@ class WriterUnavailable(RuntimeError):
 def _entry_points() -> dict[str, EntryPoint]:
     # The same distribution can be visible twice (an editable install beside
     # a copy on sys.path); the first one found wins, as importlib orders them.
+    from importlib.metadata import entry_points  # imported when a format is first looked up
+
     found: dict[str, EntryPoint] = {}
     for ep in entry_points(group=GROUP):
         found.setdefault(ep.name, ep)

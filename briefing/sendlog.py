@@ -31,15 +31,12 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from .errors import LogError
 from .manifest import sha256
 from .model import Briefing, Rows
 
 LOG_SUFFIX = ".sendlog.jsonl"
 """The send log beside a pack: NAME.sendlog.jsonl, one JSON object a line."""
-
-
-class LogError(Exception):
-    """The send log cannot be read, locked or written; nothing more may be sent."""
 
 
 @dataclass(frozen=True)

@@ -534,9 +534,9 @@ def test_the_read_back_check_decodes_every_part_of_a_mail():
 
 
 def test_a_word_planted_in_a_built_file_stops_the_send(spec, tmp_path, server, monkeypatch, capsys):
-    import briefing.cli
+    from briefing.commands import sharing
 
-    built = briefing.cli.current_pack
+    built = sharing.current_pack
 
     def planted(doc, stem, out, needed):
         files = built(doc, stem, out, needed)
@@ -545,7 +545,7 @@ def test_a_word_planted_in_a_built_file_stops_the_send(spec, tmp_path, server, m
             page.write_text(page.read_text().replace("</body>", "<p>Qxcategoryword</p></body>"))
         return files
 
-    monkeypatch.setattr(briefing.cli, "current_pack", planted)
+    monkeypatch.setattr(sharing, "current_pack", planted)
     inbox = Inbox()
     port = server(inbox, auth_require_tls=False)
     assert _send(spec, tmp_path / "out", port) == 1

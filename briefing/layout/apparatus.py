@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from ..adapters import citeproc
 from ..model import (
     Block,
     Briefing,
@@ -36,6 +37,9 @@ from ..model import (
 )
 from .tree import InternalLink, NoteMark, SourceEntry
 from .tree import Note as LaidNote
+
+if TYPE_CHECKING:
+    from ..adapters.citeproc import Processor
 
 Cites = tuple[tuple[str, str, str], ...]
 """A citation's works as the CSL processor takes them: (key, locator, prefix)."""
@@ -61,10 +65,14 @@ class Apparatus:
         self.targets = targets(doc)
         self.entries = {ref.key: ref.csl for ref in doc.references}
         cited = [s for text, _ in texts(doc) for s in _spans(text) if isinstance(s, Citation) and self.known(s)]
-        if doc.references and citeproc.adds_year_suffix(doc.citation_style):
-            self.entries = year_suffixes(self.entries, [c.key for span in cited for c in span.cites])
-        self.processor = citeproc.Processor(doc.citation_style, list(self.entries.values()))
-        self.in_notes = bool(doc.references) and citeproc.is_note_style(doc.citation_style)
+        if doc.references:
+            from ..adapters import citeproc  # citeproc-py (and its CSL style) loads only for a briefing that cites
+
+            if citeproc.adds_year_suffix(doc.citation_style):
+                self.entries = year_suffixes(self.entries, [c.key for span in cited for c in span.cites])
+            self.in_notes = citeproc.is_note_style(doc.citation_style)
+        else:
+            self.in_notes = False
         self.registered: dict[Cites, object] = {}
         self.worded: dict[int, tuple[Table, tuple[tuple[int, int, Inline], ...]]] = {}
         """Tables whose cells ``block`` worded, and those words, by the table's identity."""
@@ -183,11 +191,20 @@ class Apparatus:
             made.append(Span(closing, span.bold, span.italic))
         return made
 
+    @cached_property
+    def processor(self) -> Processor:
+        """The CSL processor, made when the first citation or the sources list needs it."""
+        from ..adapters import citeproc
+
+        return citeproc.Processor(self.doc.citation_style, list(self.entries.values()))
+
     # -- the sources list ----------------------------------------------------------------------
 
     def sources(self, pos: Pos) -> list[SourceEntry]:
         """The works cited, each worded as the style lists it, in the style's order."""
         keys = {key.lower(): key for key in self.entries}
+        if not keys:  # nothing to list: the CSL processor is not needed
+            return []
         return [
             SourceEntry(text, pos=pos, key=keys.get(found, found))
             for found, text in self.processor.entries()

@@ -17,7 +17,6 @@ from ..errors import Problem, SpecError
 from ..layout.text import meta_line
 from ..model import NOWHERE, Briefing, Callout, Chart, Citation, ListBlock, Marking, Pos, Rows, Section, Table, Variant
 from ..reading.reader import did_you_mean
-from .leaks import normalised
 from .nodes import descend
 from .portions import banner, left_out_references, portions_marked
 
@@ -278,6 +277,8 @@ def furniture_words() -> frozenset[str]:
 
 def _tokens(texts: Iterable[str]) -> set[str]:
     """The words that could give a text away: four letters or more, or numbers of five digits or more."""
+    from .leaks import normalised  # the read-back check's module: a build that makes no variant needs neither
+
     found = set()
     for text in texts:
         for word in _WORD.findall(normalised(text)):

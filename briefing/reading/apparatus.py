@@ -15,7 +15,6 @@ from typing import Any, cast
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..adapters import citeproc
 from ..errors import Problem
 from ..model import CROSSREF_KINDS, CSL_TYPES, Citation, CrossRef, Inline, Note, Pos, Reference, Span
 from . import shapes
@@ -164,6 +163,8 @@ def citation_style(r: Reader, node: Node) -> str | None:
     name = r.text(node)
     if name is None:
         return None
+    from ..adapters import citeproc  # citeproc-py loads only for a spec that names a style or cites
+
     try:
         citeproc.style(name.strip())
     except citeproc.StyleError as exc:
@@ -407,6 +408,8 @@ def worded(r: Reader, references: Sequence[Reference], style: str) -> None:
 
 def _words(references: Sequence[Reference], style: str) -> str | None:
     """What goes wrong wording these sources in the style, or None."""
+    from ..adapters import citeproc
+
     try:
         processor = citeproc.Processor(style, [ref.csl for ref in references])
         cited = processor.citation([(ref.key.lower(), "", "") for ref in references])

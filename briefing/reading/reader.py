@@ -10,8 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image as PILImage
-from PIL import ImageColor
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -238,6 +236,8 @@ class Reader:
         path = self.path(node, "image")
         if path is None:
             return None
+        from PIL import Image as PILImage  # Pillow loads only for a spec with pictures
+
         try:
             with PILImage.open(path) as picture:
                 kind, size = picture.format, picture.size
@@ -309,6 +309,8 @@ def colour_hex(value: str) -> str | None:
     if len(text) == 6 and all(c in string.hexdigits for c in text):
         return text.upper()
     name = value.strip().lower()
+    from PIL import ImageColor  # only a colour given by name needs Pillow's table of names
+
     if name not in ImageColor.colormap:  # the CSS colour names
         return None
     # Through getrgb, which reads the name whether PIL keeps it as "#rrggbb" or, once asked for it, as a tuple.

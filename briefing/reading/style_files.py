@@ -10,22 +10,15 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..errors import Problem, SpecError
+from ..house_styles import BUNDLED_STYLES, bundled_names
 from ..model import Pos
 from ..style import BUNDLED_FONTS, COVER_MODES, PAGE_SIZES_CM, FontFamily, Style, TableLook
 from . import markings, shapes
 from .compose import compose, read_spec_text
 from .reader import Reader, did_you_mean
 
-BUNDLED_STYLES = Path(__file__).resolve().parent.parent / "house_styles"
-"""Folder of the styles selectable by name (``--style official``)."""
-
 Layer = dict[str, Any]
 """Style values set by one source, by Style field name (TableLook fields as "table.*")."""
-
-
-def bundled_names() -> list[str]:
-    """Names of the bundled styles."""
-    return sorted(p.stem for p in BUNDLED_STYLES.glob("*.yaml"))
 
 
 def read_style_file(name: str | os.PathLike[str]) -> Layer:

@@ -6,12 +6,13 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from jinja2 import TemplateError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem, SpecError
@@ -19,12 +20,39 @@ from ..model import Pos
 from .compose import compose, pos_of, read_spec_text
 from .reader import Reader, did_you_mean
 from .resolve import key_value
-from .sandbox import BoundedEnvironment, Budget, spending
 
-_ENV = BoundedEnvironment()
+if TYPE_CHECKING:
+    from jinja2 import TemplateError
+
+    from .sandbox import BoundedEnvironment
+
+# Jinja2 and the sandbox load with the first string that holds a template: most specs have none.
+
 _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
 _ONLY_A_VARIABLE = re.compile(r"\s*\{\{(?:(?!\{\{|\}\}).)*\}\}\s*", re.S)
+
+
+@cache
+def _env() -> BoundedEnvironment:
+    from .sandbox import BoundedEnvironment
+
+    return BoundedEnvironment()
+
+
+@contextmanager
+def _rendering() -> Iterator[BoundedEnvironment]:
+    """The sandboxed environment, with a budget for what is rendered within."""
+    from .sandbox import Budget, spending
+
+    with spending(Budget()):
+        yield _env()
+
+
+def _template_error() -> type[TemplateError]:
+    from jinja2 import TemplateError
+
+    return TemplateError
 
 
 def builtins(spec_name: str) -> dict[str, Any]:
@@ -44,9 +72,9 @@ def briefing_date(root: Node, values: Mapping[str, Any]) -> dict[str, Any]:
     text = node.value
     if "{{" in text or "{%" in text:
         try:
-            with spending(Budget()):
-                text = _ENV.render(text, dict(values))
-        except TemplateError:
+            with _rendering() as env:
+                text = env.render(text, dict(values))
+        except _template_error():
             return {}  # reported where the date itself is rendered
     try:
         return {"date": dt.date.fromisoformat(text.strip()).isoformat()}
@@ -114,6 +142,8 @@ def render(root: Node, values: Mapping[str, Any], problems: list[Problem]) -> No
     Parts with nothing to render are the very nodes given, not copies.
     """
     done: dict[int, tuple[Node, Node]] = {}
+    budget = ExitStack()  # one budget for all of a spec's strings, from the first that holds a template
+    env: list[BoundedEnvironment] = []
 
     def walk(node: Node) -> Node:
         if isinstance(node, ScalarNode) and not (node.tag == _STR and ("{{" in node.value or "{%" in node.value)):
@@ -122,7 +152,9 @@ def render(root: Node, values: Mapping[str, Any], problems: list[Problem]) -> No
             return done[id(node)][1]
         result = node
         if isinstance(node, ScalarNode):
-            result = _render_scalar(node, values, problems)
+            if not env:
+                env.append(budget.enter_context(_rendering()))
+            result = _render_scalar(env[0], node, values, problems)
         elif isinstance(node, SequenceNode):
             items = [walk(n) for n in node.value]
             if any(new is not old for new, old in zip(items, node.value, strict=True)):
@@ -134,16 +166,16 @@ def render(root: Node, values: Mapping[str, Any], problems: list[Problem]) -> No
         done[id(node)] = (node, result)
         return result
 
-    with spending(Budget()):  # one budget for all of a spec's strings
+    with budget:
         return walk(root)
 
 
 def render_name(template: str, values: Mapping[str, Any]) -> str:
     """A file name from ``--out-name``: a single name, without folders."""
     try:
-        with spending(Budget()):
-            name = _ENV.render(template, dict(values)).strip()
-    except TemplateError as exc:
+        with _rendering() as env:
+            name = env.render(template, dict(values)).strip()
+    except _template_error() as exc:
         raise SpecError([Problem(Pos("--out-name", 0, 0), _message(exc))]) from None
     if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
         raise SpecError([Problem(Pos("--out-name", 0, 0), f"'{name}' is not a file name")])
@@ -156,10 +188,12 @@ def render_name(template: str, values: Mapping[str, Any]) -> str:
     return name
 
 
-def _render_scalar(node: ScalarNode, values: Mapping[str, Any], problems: list[Problem]) -> Node:
+def _render_scalar(
+    env: BoundedEnvironment, node: ScalarNode, values: Mapping[str, Any], problems: list[Problem]
+) -> Node:
     try:
-        text = _ENV.render(node.value, dict(values))
-    except TemplateError as exc:
+        text = env.render(node.value, dict(values))
+    except _template_error() as exc:
         problems.append(Problem(pos_of(node), _message(exc, values)))
         return node
     except RecursionError:

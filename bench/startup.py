@@ -1,0 +1,124 @@
+"""Start-up benchmark: processor seconds of whole `briefing` processes, beside bare Python in the same run.
+
+    python bench/startup.py                # fastest of 7 rounds, printed and written to bench/results.md
+    python bench/startup.py --repeat 15    # more rounds on a busy machine
+    python bench/startup.py --check        # 1 if a case is over its target
+
+Each case is one child process, as a user starts it; its processor time is the user and system time
+the operating system counts for it (getrusage of the finished child), the fastest of the rounds.
+Rounds alternate the cases, so that a noisy machine hurts them alike, and the bare interpreter
+(`python -c pass`) and python-docx alone (`python -c "import docx"`) run in the same rounds, for
+comparison. The seed pack (specs/mali-russia.yaml) is built into a temporary folder with
+SOURCE_DATE_EPOCH set. Compiled bytecode is kept in a temporary cache (PYTHONPYCACHEPREFIX), filled
+by a first round that is not counted, as an installed package has its bytecode compiled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import sections
+
+HERE = Path(__file__).resolve().parent
+SEED = HERE.parent / "specs" / "mali-russia.yaml"
+START, END = "<!-- startup:start -->", "<!-- startup:end -->"
+BRIEFING = "import sys; from briefing.cli import main; sys.exit(main())"  # what the console script runs
+
+TARGETS = {"briefing --help": 0.15, "build seed pack, Word only": 0.35, "build seed pack, four formats": 0.6}
+"""Processor seconds a case may take, fastest of the rounds."""
+
+
+def cases(out: Path) -> dict[str, list[str]]:
+    """The command line of each case."""
+    python = sys.executable
+    return {
+        "python -c pass": [python, "-c", "pass"],
+        'python -c "import docx"': [python, "-c", "import docx"],
+        "briefing --help": [python, "-c", BRIEFING, "--help"],
+        "build seed pack, Word only": [python, "-c", BRIEFING, "build", str(SEED), "-f", "docx", "-o", f"{out}/"],
+        "build seed pack, four formats": [python, "-c", BRIEFING, "build", str(SEED), "-o", f"{out}/"],
+    }
+
+
+def processor_seconds(command: list[str], env: dict[str, str]) -> float:
+    """User and system seconds of one child process running ``command``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, env=env, cwd=HERE.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def measure(repeat: int) -> dict[str, list[float]]:
+    """Each case's processor seconds, one per round."""
+    with tempfile.TemporaryDirectory(prefix="briefing-startup-") as folder:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env.update(SOURCE_DATE_EPOCH="1700000000", PYTHONPYCACHEPREFIX=str(Path(folder) / "bytecode"))
+        commands = cases(Path(folder) / "out")
+        for command in commands.values():  # bytecode compiled and cached, fonts read once: not counted
+            processor_seconds(command, env)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(repeat):
+            for name, command in commands.items():
+                times[name].append(processor_seconds(command, env))
+        return times
+
+
+def table(times: dict[str, list[float]]) -> list[str]:
+    """The figures as a Markdown table: fastest and median, beside the bare interpreter and python-docx."""
+    bare = min(times["python -c pass"])
+    docx = min(times['python -c "import docx"'])
+    rows = [
+        "| case | fastest s | median s | over `python -c pass` | over `import docx` | target s |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, seconds in times.items():
+        fastest, median = min(seconds), sorted(seconds)[len(seconds) // 2]
+        target = f"{TARGETS[name]:.2f}" if name in TARGETS else ""
+        rows.append(
+            f"| {name} | {fastest:.3f} | {median:.3f} | {fastest / bare:.1f}x | {fastest / docx:.1f}x | {target} |"
+        )
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=7, help="rounds; each case's fastest is kept (default 7)")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a case is over its target")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results.md as it is")
+    args = parser.parse_args()
+    times = measure(args.repeat)
+    rows = table(times)
+    print("\n".join(rows))
+    if not args.no_write:
+        machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        command = f"python bench/startup.py --repeat {args.repeat}"
+        section = "\n".join(
+            [
+                START,
+                "## Start-up",
+                "",
+                f"Processor seconds (user + system) of whole processes, fastest of {args.repeat} rounds on {machine},"
+                f" with `{command}`. The seed pack is `specs/mali-russia.yaml`; bytecode cached as installed.",
+                "",
+                *rows,
+                END,
+            ]
+        )
+        sections.record(section, START, END)
+    over = [
+        f"{name}: {min(times[name]):.3f} s > {limit} s" for name, limit in TARGETS.items() if min(times[name]) > limit
+    ]
+    for line in over:
+        print(f"over target: {line}", file=sys.stderr)
+    return 1 if args.check and over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
