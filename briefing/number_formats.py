@@ -11,10 +11,10 @@ import locale as system_locale
 import re
 from functools import cache
 
-from babel import Locale, UnknownLocaleError
-from babel.numbers import get_currency_precision, get_currency_symbol, list_currencies
-
 from .model import Cell, NumberFormat
+
+# Babel loads with the first number or date written by it: a column's format, a language other than
+# English, a locale: or a currency. An English briefing without formats needs none of it.
 
 LOCALE = "en"
 """The locale of an English briefing: grouping, decimal point, currency symbols and month names as English
@@ -40,17 +40,23 @@ def is_currency(code: str) -> bool:
 
 @cache
 def _currencies() -> frozenset[str]:
+    from babel.numbers import list_currencies
+
     return frozenset(list_currencies())
 
 
 def currency_precision(code: str) -> int:
     """Usual digits after the point for a currency: 2 for EUR, 0 for JPY or XOF."""
+    from babel.numbers import get_currency_precision
+
     return int(get_currency_precision(code))
 
 
 @cache
 def known_locale(tag: str) -> str | None:
     """Babel's name for the locale of a BCP 47 tag ("fr-NE" is "fr_NE"), or None where Babel has none."""
+    from babel import Locale, UnknownLocaleError
+
     try:
         return str(Locale.parse(tag.strip(), sep="-"))
     except (UnknownLocaleError, ValueError, TypeError):
@@ -85,6 +91,8 @@ _NUMBER = re.compile(r"[#0,.]+")
 def affixes(locale: str, kind: str) -> tuple[str, str]:
     """What stands before and after the digits of a positive percentage or amount in ``locale``: ("", "%")
     in English, ("", "\u00a0%") in French; "¤" for the currency symbol."""
+    from babel import Locale
+
     parsed = Locale.parse(locale)
     pattern = (parsed.percent_formats[None] if kind == "percent" else parsed.currency_formats["standard"]).pattern
     positive = pattern.split(";")[0]
@@ -96,6 +104,8 @@ def affixes(locale: str, kind: str) -> tuple[str, str]:
 @cache
 def symbol(code: str, locale: str = LOCALE) -> str:
     """A currency's symbol as ``locale`` writes it ("$", "F\u202fCFA")."""
+    from babel.numbers import get_currency_symbol
+
     return str(get_currency_symbol(code, locale))
 
 

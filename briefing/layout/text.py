@@ -8,10 +8,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
-
 from ..model import Briefing, Cell, NumberFormat
 from ..number_formats import DATE_PATTERN, LOCALE, affixes, currency_sides, digits_pattern, fits
 
@@ -71,6 +67,10 @@ def display(value: Cell, fmt: NumberFormat | None = None, grouped: bool = True, 
 def _localised(value: int | float | dt.date, grouped: bool, locale: str) -> str:
     """A number or date without a format, in a language other than English: every digit it has, in the
     locale's marks; a date in the locale's words ("1 déc. 2026")."""
+    # Babel loads here and in ``formatted``: an English briefing without formats never needs it.
+    from babel.dates import format_date, format_datetime
+    from babel.numbers import format_decimal
+
     if isinstance(value, dt.datetime):
         return str(format_datetime(value, DATE_PATTERN + " HH:mm", locale=locale))
     if isinstance(value, dt.date):
@@ -86,6 +86,9 @@ def _localised(value: int | float | dt.date, grouped: bool, locale: str) -> str:
 def formatted(value: Cell, fmt: NumberFormat, locale: str = LOCALE) -> str:
     """``value`` in ``fmt``, which must fit it (``numbers.fits``): the text Excel shows for the same format,
     written as the format's locale, else ``locale``, writes it ("1 735", "0,118", "12,5 %", "1 déc. 2026")."""
+    from babel.dates import format_date
+    from babel.numbers import format_decimal
+
     locale = fmt.locale or locale
     if isinstance(value, dt.date):
         return str(format_date(value, DATE_PATTERN, locale=locale))
@@ -143,6 +146,9 @@ def long_date(day: dt.date, language: str) -> str:
     """A date written out in ``language`` (a BCP 47 tag): "24 November 2026", "24 novembre 2026"."""
     if language.split("-")[0].lower() == "en":
         return human_date(day)
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_date
+
     try:
         return str(format_date(day, format="long", locale=Locale.parse(language, sep="-")))
     except (UnknownLocaleError, ValueError):
