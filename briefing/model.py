@@ -318,6 +318,9 @@ class Table:
     title_text: Inline = field(default=(), kw_only=True)
     """The title as its caption reads it, when the spec's title holds notes, citations or cross-references;
     empty for a title of plain words. ``title`` is then its words alone (a sheet's name, alternative text)."""
+    locales: tuple[str | None, ...] = field(default=(), kw_only=True)
+    """Per column, the Babel locale its numbers and dates are written in (``locale: en-GB``); empty, or None
+    for a column, means the briefing's."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.rows, Rows):
@@ -326,6 +329,10 @@ class Table:
     def format_of(self, column: int) -> NumberFormat | None:
         """The format of a column, or None."""
         return self.formats[column] if self.formats else None
+
+    def locale_of(self, column: int) -> str | None:
+        """The locale a column names for its numbers and dates, or None for the briefing's."""
+        return self.locales[column] if self.locales else None
 
 
 ChartKind = Literal["bar", "horizontal_bar", "stacked_bar", "line", "pie"]

@@ -125,10 +125,11 @@ def geometry(table: Table, style: Style, locale: str = LOCALE) -> TableGeometry:
     locale, the briefing's) writes them, or a column's format's own."""
     size = style.font_size * TABLE_TEXT
     columns = table.rows.columns
-    formats = [_localised(table.format_of(i), locale) for i in range(len(table.columns))]
-    shows = [_memoized(column_text(values, formats[i], locale)) for i, values in enumerate(columns)]
+    locales = [table.locale_of(i) or locale for i in range(len(table.columns))]
+    formats = [_localised(table.format_of(i), locales[i]) for i in range(len(table.columns))]
+    shows = [_memoized(column_text(values, formats[i], locales[i])) for i, values in enumerate(columns)]
     numeric = [_numeric(values) for values in columns]
-    totals = _totals(table, shows, locale)
+    totals = _totals(table, shows, locales)
     measured = [
         _content(
             name,
@@ -161,7 +162,7 @@ def geometry(table: Table, style: Style, locale: str = LOCALE) -> TableGeometry:
                 formats[i],
                 grouped(columns[i], formats[i]),
                 scripts[i],
-                _locale_of(formats[i], locale),
+                locales[i],
             )
             for i, (name, w, (low, high), num) in enumerate(zip(table.columns, widths, contents, numeric, strict=True))
         ),
@@ -271,32 +272,32 @@ def _localised(fmt: NumberFormat | None, locale: str) -> NumberFormat | None:
     return fmt if fmt is None or fmt.locale else replace(fmt, locale=locale)
 
 
-def _locale_of(fmt: NumberFormat | None, locale: str) -> str:
-    return fmt.locale if fmt is not None and fmt.locale else locale
-
-
-def _totals(table: Table, shows: Sequence[Show], locale: str) -> tuple[str, ...] | None:
+def _totals(table: Table, shows: Sequence[Show], locales: Sequence[str]) -> tuple[str, ...] | None:
     """The totals row: totals in their column's format, counts as plain numbers."""
     if table.totals is None:
         return None
     return tuple(
         display(value, locale=locale) if function == "count" else show(value)
-        for value, function, show in zip(table.totals.values, table.totals.functions, shows, strict=True)
+        for value, function, show, locale in zip(
+            table.totals.values, table.totals.functions, shows, locales, strict=True
+        )
     )
 
 
 def _content(
     name: str, texts: Iterable[str], style: Style, size: float, numeric: bool, extra: Sequence[str] = ()
 ) -> tuple[float, float, tuple[str, ...]]:
-    """(min-content, max-content) of a column, in points, from its texts and its bold header; and the
-    scripts with fonts of their own the texts use."""
+    """(min-content, max-content) of a column, in points, from its texts, its bold header and its bold
+    totals (``extra``); and the scripts with fonts of their own the texts use."""
     font = style.body_font
     lines, tokens, scripts = _widest_candidates(texts, numeric, extra)
     high = max((width(line, size, font) for line in lines), default=0.0)
     low = max((width(token, size, font) for token in tokens), default=0.0)
-    head_words = name.split() or [""]
-    low = max(low, max(width(w, size, font, bold=True) for w in head_words))
-    high = max(high, width(name, size, font, bold=True))
+    # The header and the totals are set bold, so wider than the same text in the body.
+    for bold, breaks in ((name, True), *((total, not numeric) for total in extra)):
+        words = (_TOKEN.findall(bold) or [""]) if breaks else [bold]
+        low = max(low, max(width(w, size, font, bold=True) for w in words))
+        high = max(high, width(bold, size, font, bold=True))
     return low * _SLACK, high * _SLACK, scripts
 
 

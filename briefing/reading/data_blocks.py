@@ -50,6 +50,7 @@ def read_table(r: Reader, node: Node) -> Table | None:
     noted = _header(r, columns) + _written(r, keys.get("rows"), rows, columns, picked) if "source" not in keys else []
     body = rows.body(picked)
     formats = tuple(c.format for c in columns)
+    locales = tuple(c.locale for c in columns)
     return Table(
         tuple(c.shown for c in columns),
         body,
@@ -62,6 +63,7 @@ def read_table(r: Reader, node: Node) -> Table | None:
         tuple(noted),
         pos=r.pos(node),
         title_text=title_text,
+        locales=locales if any(locales) else (),
     )
 
 
@@ -275,13 +277,15 @@ def _column(r: Reader, node: Node) -> frames.Column | None:
     shown = r.text(keys["as"]) if "as" in keys else source
     kind = r.choice(keys["type"], COLUMN_TYPES) if "type" in keys else None
     fmt = _format(r, keys) if "format" in keys else None
-    for key in ("decimals", "currency", "locale"):
+    for key in ("decimals", "currency"):
         if key in keys and "format" not in keys:
-            kinds = "a date or a number format" if key == "locale" else "decimal, percent or currency"
-            r.problem(keys[key], f"'{key}' goes with a format: ({kinds})")
+            r.problem(keys[key], f"'{key}' goes with a format: (decimal, percent or currency)")
+    locale = language.number_locale(r, keys["locale"]) if "locale" in keys else None
     if source is None or shown is None or ("type" in keys and kind is None) or ("format" in keys and fmt is None):
         return None
-    return frames.Column(source, shown, node, kind, fmt)
+    if "locale" in keys and locale is None:
+        return None
+    return frames.Column(source, shown, node, kind, fmt, locale=locale)
 
 
 def _computed(r: Reader, keys: dict[str, Node], kind: str) -> frames.Column | None:
@@ -289,13 +293,14 @@ def _computed(r: Reader, keys: dict[str, Node], kind: str) -> frames.Column | No
     expression = r.text(keys[kind])
     shown = r.text(keys["as"]) if "as" in keys else DEFAULT_NAMES[kind]
     fmt = _format(r, keys) if "format" in keys else None
-    for key in ("type", "decimals", "currency", "locale"):
+    for key in ("type", "decimals", "currency"):
         if key in keys and not (key != "type" and "format" in keys):
             r.problem(keys[key], f"'{key}' does not go with {kind}: (its type follows from the columns it reads)")
             return None
-    if expression is None or shown is None or ("format" in keys and fmt is None):
+    locale = language.number_locale(r, keys["locale"]) if "locale" in keys else None
+    if expression is None or shown is None or ("format" in keys and fmt is None) or ("locale" in keys and not locale):
         return None
-    return frames.Column(shown, shown, keys[kind], None, fmt, Computed(kind, expression, keys[kind]))
+    return frames.Column(shown, shown, keys[kind], None, fmt, Computed(kind, expression, keys[kind]), locale)
 
 
 def _format(r: Reader, keys: dict[str, Node]) -> NumberFormat | None:
@@ -316,10 +321,7 @@ def _format(r: Reader, keys: dict[str, Node]) -> NumberFormat | None:
             r.problem(keys["decimals"], "decimals takes 0 to 10, for decimal, percent and currency formats")
             return None
         decimals = value
-    locale = language.number_locale(r, keys["locale"]) if "locale" in keys else None
-    if "locale" in keys and locale is None:
-        return None
-    return NumberFormat(cast(FormatKind, kind), decimals, currency, locale)
+    return NumberFormat(cast(FormatKind, kind), decimals, currency)
 
 
 def _missing(r: Reader, node: Node) -> tuple[str, ...] | None:

@@ -52,6 +52,8 @@ class Column:
     """How its values are shown (``format:``)."""
     compute: Any = None
     """What it computes from other columns (a ``computed.Computed``); None for a column of the data."""
+    locale: str | None = None
+    """The Babel locale its numbers and dates are written in (``locale:``); None for the briefing's."""
 
 
 @dataclass

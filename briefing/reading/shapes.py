@@ -148,7 +148,7 @@ COLUMN = Shape(
         "decimals": Key("Digits after the decimal point, for decimal, percent and currency.", {"type": "integer"}),
         "currency": Key("ISO 4217 code of the currency, e.g. EUR (USD when not given).", TEXT),
         "locale": Key(
-            "The language its formatted numbers and dates are written in, e.g. en-GB (the briefing's when not given).",
+            "The language its numbers and dates are written in, e.g. en-GB (the briefing's when not given).",
             TEXT,
         ),
     },
