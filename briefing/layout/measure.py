@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .. import files
 from ..style import BUNDLED_FONTS, FontFamily, ScriptFont, script_runs, scripts_in
 
 DEFAULT_FONT = BUNDLED_FONTS["DejaVu Sans"]
@@ -19,7 +20,7 @@ def _face(path: Path) -> Any:
     from reportlab.pdfbase.ttfonts import TTFont
 
     # Read for its metrics only: nothing is registered with reportlab's global font table.
-    return TTFont(f"measure-{path.stem}", str(path))
+    return TTFont(f"measure-{path.stem}", str(files.local(path)))
 
 
 def width(text: str, size: float, family: FontFamily | None = None, bold: bool = False) -> float:

@@ -24,7 +24,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 from lxml import etree
 
-from ... import gc_pause
+from ... import files, gc_pause
 from ...adapters import docx as docx_adapter
 from ...errors import Problem, SpecError
 from ...layout import CalloutTitle, Heading, Item, LaidDocument, Place, TextLook, colours, laid_out
@@ -119,7 +119,7 @@ class _Builder:
             self._page_setup(document.sections[0], style.landscape)
         else:
             try:
-                dropped = template_look.take_look(document, style.docx_template)
+                dropped = template_look.take_look(document, files.local(style.docx_template))
             except TemplateError as exc:  # the file changed since the spec was read
                 raise SpecError([Problem(Pos(str(style.docx_template), 1, 1), str(exc))]) from exc
             for what in dropped:
@@ -275,7 +275,7 @@ class _Builder:
             para = self.document.add_paragraph()
             # Start and end of the line: Word turns them round in a right-to-left paragraph itself.
             para.alignment = WD_ALIGN_PARAGRAPH.LEFT if front.logo.align == "start" else WD_ALIGN_PARAGRAPH.RIGHT
-            para.add_run().add_picture(str(self.style.logo), width=Cm(front.logo.width_cm))
+            para.add_run().add_picture(str(files.local(self.style.logo)), width=Cm(front.logo.width_cm))
         title = last = self._plain_paragraph(front.title, "Title")
         if front.cover_page:
             title.paragraph_format.space_before = Cm(6)
@@ -396,7 +396,7 @@ class _Builder:
         assert place.caption is not None
         width_cm = place.box.width_cm if place.box else self.style.text_width_cm
         para = self._picture_paragraph()
-        para.add_run().add_picture(str(node.path), width=Cm(width_cm))
+        para.add_run().add_picture(str(files.local(node.path)), width=Cm(width_cm))
         self._describe(para, place.alt or "", place.caption)
         self._figure_caption(place)
 

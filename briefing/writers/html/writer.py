@@ -13,6 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from ... import files
 from ...errors import Problem
 from ...layout import Box, CalloutTitle, Heading, Item, Laid, LaidDocument, Place, Summary, TextLook, colours, laid_out
 from ...layout.charts import ChartScale
@@ -110,7 +111,7 @@ def _logo(laid: LaidDocument) -> Markup:
     box, path = laid.front.logo, laid.doc.style.logo
     if box is None or path is None:
         return Markup("")
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    data = base64.b64encode(files.read(path)).decode("ascii")
     kind = _IMAGE_TYPES.get(path.suffix.lower(), "image/png")
     side = "inline-start" if box.align == "start" else "inline-end"
     return Markup(
@@ -311,7 +312,7 @@ class _Html:
             shown = self._img(node, place.box, place.alt or "")
         elif self.related is not None:
             kind = _IMAGE_TYPES.get(node.path.suffix.lower(), "image/png").split("/")[1]
-            shown = self._by_reference(node.path.read_bytes(), kind, place.alt or "", place.box.width_cm)
+            shown = self._by_reference(files.read(node.path), kind, place.alt or "", place.box.width_cm)
         else:
             shown = Markup("")
         self.add(_figure(shown, place, place.alt or "", self.spans))
@@ -337,7 +338,7 @@ class _Html:
         return Markup(f'<img src="cid:{cid}" alt="{escape(alt)}" style="width:{width_cm:.1f}cm;max-width:100%">')
 
     def _img(self, block: Image, box: Box, alt: str) -> Markup:
-        data = base64.b64encode(block.path.read_bytes()).decode("ascii")
+        data = base64.b64encode(files.read(block.path)).decode("ascii")
         kind = _IMAGE_TYPES.get(block.path.suffix.lower(), "image/png")
         return Markup(f'<img src="data:{kind};base64,{data}" alt="{escape(alt)}" style="width:{box.width_cm:.1f}cm">')
 

@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 from bidi.mirror import MIRRORED
 from reportlab.pdfbase import pdfmetrics
 
+from ... import files
 from ...adapters import reportlab as reportlab_adapter
 from ...style import BUNDLED_FONTS, FontFamily, ScriptFont, script_of
 from .. import markup
@@ -43,7 +44,7 @@ def register(font: FontFamily | None) -> str:
         f"{name}-BoldItalic": font.face(True, True),
     }
     for face_name, path in faces.items():
-        pdfmetrics.registerFont(_Font(face_name, str(path)))
+        pdfmetrics.registerFont(_Font(face_name, str(files.local(path))))
     pdfmetrics.registerFontFamily(
         name, normal=name, bold=f"{name}-Bold", italic=f"{name}-Italic", boldItalic=f"{name}-BoldItalic"
     )
@@ -131,8 +132,8 @@ def _script_font(script: ScriptFont) -> str:
     family = script.family
     name = "S" + hashlib.sha1(str(family.regular).encode()).hexdigest()[:10]
     if name not in _coverage:
-        pdfmetrics.registerFont(_Font(name, str(family.regular)))
-        pdfmetrics.registerFont(_Font(f"{name}-Bold", str(family.face(True, False))))
+        pdfmetrics.registerFont(_Font(name, str(files.local(family.regular))))
+        pdfmetrics.registerFont(_Font(f"{name}-Bold", str(files.local(family.face(True, False)))))
         # No italic in these scripts' fonts: italic text keeps the upright face, as Word and browsers do.
         pdfmetrics.registerFontFamily(name, normal=name, bold=f"{name}-Bold", italic=name, boldItalic=f"{name}-Bold")
         _coverage[name] = frozenset(pdfmetrics.getFont(name).face.charToGlyph)

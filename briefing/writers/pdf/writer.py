@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
@@ -27,6 +28,7 @@ from reportlab.platypus import ListItem as RLListItem
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Table as RLTable
 
+from ... import files
 from ...adapters import reportlab as reportlab_adapter
 from ...adapters.reportlab import SpacedParagraph
 from ...errors import Problem
@@ -314,7 +316,11 @@ class _Story:
         if page:
             self.add(Spacer(1, 4 * cm))
         if front.logo is not None and self.style.logo is not None:
-            logo = RLImage(str(self.style.logo), width=front.logo.width_cm * cm, height=front.logo.height_cm * cm)
+            logo = RLImage(
+                io.BytesIO(files.read(self.style.logo)),
+                width=front.logo.width_cm * cm,
+                height=front.logo.height_cm * cm,
+            )
             logo.hAlign = _H_ALIGN[front.logo.align, self.rtl]
             self.add(logo)
         head, looks = self.fonts.heading, self.looks
@@ -608,7 +614,7 @@ class _Story:
         assert place.caption is not None
         assert place.box is not None
         width, height = place.box.width_cm, place.box.height_cm
-        picture = RLImage(str(node.path), width=width * cm, height=height * cm)
+        picture = RLImage(io.BytesIO(files.read(node.path)), width=width * cm, height=height * cm)
         # PDF/UA asks every Figure for an Alt: a picture given none (which the accessibility check reports)
         # is read by its caption's label.
         picture = self.tagged("Figure", picture, Alt=place.alt or str(place.caption))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import zipfile
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ... import files
 from ...adapters import openpyxl as openpyxl_adapter
 from ...errors import Problem, SpecError
 from ...layout import Box, CalloutTitle, Heading, Item, LaidDocument, Place, TextLook, colours, laid_out
@@ -242,7 +244,8 @@ class _Builder:
 
     def _logo(self, box: Box) -> None:
         """The logo beside the title block, right of the narrative column, in the layout's box."""
-        logo = XLImage(str(self.style.logo))
+        assert self.style.logo is not None  # a logo's box is laid out only for a style that has one
+        logo = XLImage(io.BytesIO(files.read(self.style.logo)))
         logo.width, logo.height = box.width_cm * _PX_PER_CM, box.height_cm * _PX_PER_CM
         self.sheet.add_image(logo, f"B{self.sheet.rows + 1}")
 
@@ -301,7 +304,7 @@ class _Builder:
         assert place.caption is not None
         assert place.box is not None
         width_cm, height_cm = place.box.width_cm, place.box.height_cm
-        picture = XLImage(str(block.path))
+        picture = XLImage(io.BytesIO(files.read(block.path)))
         picture.width, picture.height = width_cm * _PX_PER_CM, height_cm * _PX_PER_CM
         openpyxl_adapter.describe(picture, markup.xml_safe(place.alt or ""))
         self._land(place)
