@@ -11,11 +11,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import accessibility, registry
+from . import accessibility, cluster, registry
 from .build import Pack, publish
 from .errors import BuildError, OutputError, Problem, SpecError
 from .layout import LaidDocument, lay_out
-from .manifest import file_facts
+from .manifest import MANIFEST_SUFFIX, current_outputs, file_facts
 from .model import Briefing
 
 
@@ -44,8 +44,12 @@ class Rendered:
     """Positioned problems of a bad spec."""
     error: str | None = None
     """One line for any other failure."""
+    of_file: bool = False
+    """The error is the writer's: told at the file it was writing, as a build here tells it."""
     facts: dict[str, Any] = field(default_factory=dict)
     """What the manifest counts in the file (pages, sheets), counted by the worker."""
+    built_with: dict[str, str | None] | None = None
+    """The versions of a worker allowed to differ from the client's; None when they are the same."""
 
 
 def render(job: Job, formats: Sequence[str], doc: Briefing) -> list[Rendered]:
@@ -73,7 +77,8 @@ def _render_one(job: Job, fmt: str, laid: LaidDocument) -> Rendered:
     except SpecError as exc:
         return Rendered(job, fmt, problems=exc.problems)
     except Exception as exc:  # one failing pack must not stop the others
-        return Rendered(job, fmt, error=f"the {fmt} writer failed: {type(exc).__name__}: {exc}".splitlines()[0])
+        reason = f"the {fmt} writer failed: {type(exc).__name__}: {exc}".splitlines()[0]
+        return Rendered(job, fmt, error=reason, of_file=True)
 
 
 @dataclass
@@ -83,11 +88,13 @@ class Outcome:
     packs: list[Pack] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
+    """Specs of packs whose tasks never came back (the cluster was lost): none of their files was written."""
 
     @property
     def status(self) -> int:
         """0 when all went well, 2 when only specs were bad, 1 otherwise."""
-        if self.errors:
+        if self.errors or self.lost:
             return 1
         return 2 if self.problems else 0
 
@@ -98,50 +105,80 @@ def run(
     out: Path,
     executor: cf.Executor,
     progress: Callable[[Rendered], None] = lambda r: None,
+    settings: cluster.Settings | None = None,
 ) -> Outcome:
     """Build every (job, format) on ``executor``; each pack is written as soon as all its formats are in.
 
     Each job comes with its model, loaded here, from which its manifest is made. Tasks are sent as
     jobs come, and nothing is written until all are sent: an error while reading them writes nothing.
+    With a cluster's executor, each task carries the files its writers open (see cluster.py).
     """
+    settings = settings or cluster.Settings()
+    ship = getattr(executor, "ships_files", False)
     outcome = Outcome()
-    models: list[Briefing] = []
+    models: list[tuple[Briefing, cluster.Parcel]] = []
     futures: dict[cf.Future[list[Rendered]], Job] = {}
     try:
-        for number, (job, doc) in enumerate(jobs):
-            models.append(doc)
+        for job, doc in jobs:
+            try:
+                parcel = cluster.parcel(doc, settings, ship)  # within the budget, before anything is sent
+            except SpecError as exc:
+                outcome.problems.extend(exc.problems)
+                continue
+            models.append((doc, parcel))
             # A pack is one task: laid out once on its worker, for every format.
-            numbered = replace(job, number=number)
-            futures[executor.submit(render, numbered, list(formats), doc)] = numbered
+            numbered = replace(job, number=len(models) - 1)
+            sent = parcel.sent
+            futures[executor.submit(cluster.task, render, numbered, list(formats), doc, sent, settings)] = numbered
     except BaseException:
         for future in futures:
             future.cancel()
         raise
     for future in cf.as_completed(futures):
-        results = future.result()
+        job = futures[future]
+        try:
+            results = future.result()
+        except Exception:  # the task never came back: the cluster or its connection was lost
+            outcome.lost.append(job.spec)
+            continue
         for result in results:
             progress(result)
-        job = futures[future]
-        _finish(job, models[job.number], results, out, outcome)
+        _finish(job, *models[job.number], results, out, outcome)
     return outcome
 
 
-def _finish(job: Job, doc: Briefing, results: list[Rendered], out: Path, outcome: Outcome) -> None:
+def _finish(
+    job: Job, doc: Briefing, parcel: cluster.Parcel, results: list[Rendered], out: Path, outcome: Outcome
+) -> None:
     problems = next((r.problems for r in results if r.problems), ())
-    errors = [f"{job.spec}: {r.error}" for r in results if r.error]
+    errors = [f"{_file(out, job, r) if r.of_file else job.spec}: {r.error}" for r in results if r.error]
     if problems or errors:
         outcome.problems.extend(problems)
-        outcome.errors.extend(errors)
+        outcome.errors.extend(dict.fromkeys(errors))  # a refusal of the whole pack, said once
         return
     try:
         files = [(registry.get(r.format), r.data or b"") for r in results]
         warnings = [w for r in results for w in r.warnings]
         facts = {r.format: r.facts for r in results}
-        outcome.packs.append(publish(doc, job.stem, files, out, warnings, facts))
+        built_with = next((r.built_with for r in results if r.built_with), None)
+        outcome.packs.append(
+            publish(doc, job.stem, files, out, warnings, facts, sent=parcel.digests, built_with=built_with)
+        )
     except OutputError:
         raise  # no pack can be written there
     except (SpecError, BuildError) as exc:
         outcome.errors.append(f"{job.spec}: {exc}".splitlines()[0])
+
+
+def _file(out: Path, job: Job, result: Rendered) -> Path:
+    return out / f"{job.stem}{registry.get(result.format).extension}"
+
+
+def up_to_date(doc: Briefing, stem: str, out: Path, formats: Sequence[str]) -> Pack | None:
+    """The pack already in ``out`` built from this very content (``--resume``); None when it must be built."""
+    manifest = out / f"{stem}{MANIFEST_SUFFIX}"
+    paths = current_outputs(doc, manifest, formats)
+    return Pack(tuple(paths), (), manifest) if paths is not None else None
 
 
 class InProcess(cf.Executor):
@@ -157,15 +194,11 @@ class InProcess(cf.Executor):
 
 
 @contextmanager
-def executor(jobs: int, scheduler: str | None) -> Iterator[cf.Executor]:
+def executor(jobs: int, scheduler: str | None, settings: cluster.Settings | None = None) -> Iterator[cf.Executor]:
     """Local processes (``jobs`` of them), this process alone, or a Dask cluster's executor."""
     if scheduler:
-        try:
-            from distributed import Client
-        except ImportError as exc:
-            raise BuildError("--scheduler needs Dask: pip install 'briefing[dask]'") from exc
-        with Client(scheduler, timeout="30s") as client:
-            yield client.get_executor()
+        with cluster.connected(scheduler, settings or cluster.Settings()) as remote:
+            yield remote
     elif jobs <= 1:
         yield InProcess()
     else:

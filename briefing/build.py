@@ -108,13 +108,17 @@ def publish(
     out: Path,
     warnings: Sequence[Problem],
     facts: Mapping[str, dict[str, Any]] | None = None,
+    **recorded: Any,
 ) -> Pack:
-    """Write files rendered elsewhere (by worker processes) as a pack, as ``write_pack`` would."""
+    """Write files rendered elsewhere (by worker processes) as a pack, as ``write_pack`` would.
+
+    ``recorded`` goes to the manifest: the inputs' digests as sent (``sent``), a worker's versions (``built_with``).
+    """
     fills = [
         (writer.name, writer.extension, partial(_write_bytes, data, list(warnings) if i == 0 else []))
         for i, (writer, data) in enumerate(files)
     ]
-    return _commit(doc, stem, fills, out, facts)
+    return _commit(doc, stem, fills, out, facts, recorded=recorded)
 
 
 def _write_bytes(data: bytes, warnings: list[Problem], path: Path) -> list[Problem]:
@@ -133,6 +137,7 @@ def _commit(
     out: Path,
     facts: Mapping[str, dict[str, Any]] | None = None,
     found: Sequence[Problem] = (),
+    recorded: Mapping[str, Any] | None = None,
 ) -> Pack:
     ensure_folder(out)
     remove_stale_temporaries(out)
@@ -155,7 +160,7 @@ def _commit(
         # The layout's warnings come from every writer that follows it: each is reported once.
         warnings = list(dict.fromkeys(warnings))
         final = out / f"{stem}{MANIFEST_SUFFIX}"
-        write_manifest(manifest(doc, outputs, warnings, out, facts), staged / final.name)
+        write_manifest(manifest(doc, outputs, warnings, out, facts, **(recorded or {})), staged / final.name)
         publishable(staged / final.name)
         former = [f"{stem}.{name}" for name in registry.names()]  # a format's extension is its name, as a rule
         commit(out, stem, staged, [*(f.name for _, _, f in outputs), final.name], former)

@@ -84,6 +84,14 @@ def _parser() -> argparse.ArgumentParser:
         help="build on a Dask cluster, e.g. tcp://host:8786; the files come back to --out",
     )
     build.add_argument(
+        "--allow-version-mismatch",
+        action="store_true",
+        help="with --scheduler: build on workers whose libraries differ from this machine's (their files may differ)",
+    )
+    build.add_argument(
+        "--resume", action="store_true", help="build only the packs not already built from the same content"
+    )
+    build.add_argument(
         "--clearance",
         metavar="LEVEL",
         help="build the variant for readers of this level: no portion above it (see 'Markings and variants')",

@@ -49,24 +49,33 @@ def manifest(
     warnings: Sequence[Problem],
     folder: Path,
     facts: Mapping[str, dict[str, Any]] | None = None,
+    sent: Mapping[Path, str] | None = None,
+    built_with: Mapping[str, str | None] | None = None,
 ) -> dict[str, Any]:
     """The manifest of a pack; ``outputs`` are (format, file as written, final name).
 
-    ``facts`` holds what ``file_facts`` found for each format where a worker already looked.
+    ``facts`` holds what ``file_facts`` found for each format where a worker already looked;
+    ``sent``, the inputs' digests as a client sent them to a cluster; ``built_with``, the versions
+    of a worker allowed to differ from this machine's.
     """
-    known = facts or {}
-    digests = {path: sha256(path) for path in inputs(doc)}  # each input read once, fonts included
+    known, given = facts or {}, sent or {}
+    digests = {path: given.get(path) or sha256(path) for path in inputs(doc)}  # each input read once
     sealed = set(doc.variant.sealed) if doc.variant else set()
     return {
         "built": build_time().isoformat(),
         "content": content_key(doc, digests),
         "spec": _file(doc.sources[0], folder, digests, sealed) if doc.sources else None,
         "inputs": [_file(path, folder, digests, sealed) for path in digests],
-        "versions": {"python": platform.python_version(), **{name: _version(name) for name in _LIBRARIES}},
+        "versions": dict(built_with or versions()),
         "outputs": [_output(fmt, written, final, known.get(fmt)) for fmt, written, final in outputs],
         "warnings": [{"position": str(w.pos), "message": w.message} for w in warnings],
         **({"variant": _variant(doc)} if doc.variant else {}),
     }
+
+
+def versions() -> dict[str, str | None]:
+    """Python's version and each library's that decides a pack's bytes, as the manifest records them."""
+    return {"python": platform.python_version(), **{name: _version(name) for name in _LIBRARIES}}
 
 
 def _variant(doc: Briefing) -> dict[str, Any]:

@@ -63,21 +63,6 @@ def test_each_builds_one_spec_over_many_values(tmp_path):
         assert f"Weekly security briefing: {country}" in text
 
 
-def test_a_dask_cluster_builds_the_packs_and_the_files_come_back(specs, tmp_path):
-    distributed = pytest.importorskip("distributed")
-    good = [p for p in specs if p.stem != "broken"]
-    out = tmp_path / "out"
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
-    ) as cluster:
-        status = main(["build", *map(str, good), "-f", "docx,pdf", "--scheduler", cluster.scheduler_address,
-                       "--out", str(out)])  # fmt: skip
-    assert status == 0
-    for n in range(3):
-        assert f"Text of brief {n}." in squash(pdf_text(out / f"brief{n}.pdf"))
-        assert (out / f"brief{n}.docx").stat().st_size > 0
-
-
 def test_bad_job_counts_are_refused(specs, capsys):
     assert main(["build", str(specs[0]), "--jobs", "0"]) == 2
     assert "expected a number of processes, 1 or more, not '0'" in capsys.readouterr().err

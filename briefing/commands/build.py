@@ -10,9 +10,10 @@ from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
-from .. import batch, registry
-from ..build import check_folder, write_file, write_pack
+from .. import batch, cluster, registry
+from ..build import Pack, check_folder, write_file, write_pack
 from ..errors import BuildError, OutputError, Problem, SpecError, in_order
+from ..limits import Limits, read_limits
 from ..markings.variant import clearance_of, cleared, variant_stem
 from ..model import Briefing
 from ..reading.loader import load
@@ -37,8 +38,11 @@ def build_command(args: argparse.Namespace) -> int:
     check_folder(out)  # a folder that cannot take packs stops everything, before any work
     parallel = args.jobs > 1 or args.scheduler is not None
     writers, status = _writers(names)  # imported here once: forked workers start with them
+    limits = read_limits(args.limits) if args.limits else Limits()
+    settings = cluster.Settings(limits=limits, allow_mismatch=args.allow_version_mismatch)
+    kept: list[Pack] = []
     with ExitStack() as stack:
-        pool = stack.enter_context(batch.executor(args.jobs, args.scheduler)) if parallel else None
+        pool = stack.enter_context(batch.executor(args.jobs, args.scheduler, settings)) if parallel else None
         loaded: Iterable[tuple[batch.Job, Briefing | None, list[Problem]]] = _loaded(args)
         if args.strict or pool is None:
             loaded = list(loaded)  # every spec read (and its name checked) before anything is written
@@ -50,17 +54,20 @@ def build_command(args: argparse.Namespace) -> int:
         def good() -> Iterator[tuple[batch.Job, Briefing]]:
             for job, doc, found in loaded:
                 problems.extend(found)
-                if doc is not None:
+                done = batch.up_to_date(doc, job.stem, out, names) if doc is not None and args.resume else None
+                if done is not None:
+                    kept.append(done)
+                elif doc is not None:
                     yield job, doc
 
         if pool is not None:
             total = len(args.specs) * len(_variants(args.each)) * len(writers)
             with batch.progress(total) as tick:
                 # Specs are read here while the workers already write the first packs.
-                outcome = batch.run(good(), [w.name for w in writers], out, pool, tick)
+                outcome = batch.run(good(), [w.name for w in writers], out, pool, tick, settings)
         else:
             outcome = _build_here(good(), writers, out)
-    for pack in outcome.packs:
+    for pack in [*kept, *outcome.packs]:
         for warning in pack.warnings:
             print(f"{warning.pos}: warning: {warning.message}", file=sys.stderr)
         for path in pack.paths:
@@ -71,6 +78,9 @@ def build_command(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     for error in outcome.errors:
         print(f"briefing: {error}", file=sys.stderr)
+    if outcome.lost:
+        lost = ", ".join(outcome.lost)
+        print(f"briefing: not built, their workers lost: {lost}; --resume builds only these", file=sys.stderr)
     return outcome.status or status
 
 
