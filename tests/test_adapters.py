@@ -810,3 +810,39 @@ def test_reportlab_a_spaced_paragraph_ends_its_lines_but_the_last_with_a_space(t
     content = canvas.getpdfdata().decode("latin-1")
     ends = len(re.findall(r" \) Tj T\*", content))
     expect("reportlab", lines > 2 and ends == lines - 1, f"{ends} of a paragraph's {lines} lines end with a space")
+
+
+def test_reportlab_a_plain_cell_table_draws_what_reportlab_draws(tmp_path):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import LongTable, SimpleDocTemplate
+    from reportlab.platypus.tables import CellStyle
+
+    from briefing.style import BUNDLED_FONTS
+
+    family = BUNDLED_FONTS["DejaVu Sans"]
+    for name, bold in (("CanaryCell", False), ("CanaryCell-Bold", True)):
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(family.face(bold, False))))
+    # Texts repeated and new, empty, with characters past the first subset's 256 codes (the second
+    # subset), with PDF's special characters, a line break; a paragraph among them.
+    texts = ["Region 1", "", "Région (2) \\ x", "Ménaka", "Region 1", "a\nb", *(chr(0x400 + n) * 3 for n in range(300))]
+    texts += ["Region 1", "Ménaka", "Ωmega"]
+    rows = [[text, f"{n:,}", Paragraph(f"<b>p{n}</b>", ParagraphStyle("c", fontName="CanaryCell"))] for n, text in
+            enumerate(texts)]  # fmt: skip
+
+    def style(font: str, align: str) -> CellStyle:
+        made = CellStyle(f"{font}-{align}")
+        made.fontname, made.fontsize, made.leading, made.alignment = font, 8.6, 11, align
+        made.valign, made.topPadding, made.bottomPadding = "TOP", 3, 4
+        return made
+
+    cells = [style("CanaryCell", "LEFT"), style("CanaryCell", "RIGHT"), style("CanaryCell-Bold", "LEFT")]
+    pages = []
+    for kind in (LongTable, reportlab_adapter.PlainCellTable):
+        path = tmp_path / f"{kind.__name__}.pdf"
+        table = kind([list(row) for row in rows], colWidths=[120, 60, 60], cellStyles=[cells] * len(rows))
+        SimpleDocTemplate(str(path), pageCompression=0).build([table])
+        pages.append([page.get_contents().get_data() for page in PdfReader(path).pages])
+    expect("reportlab", len(pages[0]) > 1, "the canary's table fits on one page")
+    expect("reportlab", pages[0] == pages[1], "a PlainCellTable's pages differ from a LongTable's of the same cells")

@@ -11,14 +11,17 @@ as ``TextMappedFont`` alone, so another user of reportlab in the same process is
 from __future__ import annotations
 
 import copy
+import weakref
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfdoc, ttfonts
+from reportlab.pdfbase import pdfmetrics as _fonts
 from reportlab.pdfgen.textobject import PDFTextObject
-from reportlab.platypus import Flowable, Frame, KeepTogether, ListFlowable, Paragraph, Table
+from reportlab.platypus import Flowable, Frame, KeepTogether, ListFlowable, LongTable, Paragraph, Table
 from reportlab.platypus.flowables import BulletDrawer
 
 
@@ -370,3 +373,123 @@ class LabelledList(ListFlowable):  # type: ignore[misc]
         bullet.__class__ = _Label
         bullet.around = self._around
         return bullet
+
+
+# -- a long table's plain cells
+
+
+class PlainCellTable(LongTable):  # type: ignore[misc]
+    """A LongTable that writes each cell given as a one-line string straight into the page's content,
+    the operators reportlab's ``drawString`` writes, without making a text object for it.
+
+    reportlab makes a text object for each of a long table's cells, measures its text (a right-aligned
+    one twice) and encodes it a character at a time. Here a text is encoded once per document and
+    measured only where its cell is aligned right. Any other cell is drawn by reportlab.
+    """
+
+    _ways: dict[int, _PlainWay | None] | None = None
+    """How the cells of each style (by its id) are drawn here; None for those reportlab draws."""
+    _curcellstyle: Any  # reportlab's: the style of the cell drawn last
+
+    def normalizeData(self, data: list[list[Any]]) -> list[list[Any]]:  # noqa: N802 (reportlab's name)
+        # reportlab's own calls a function for each cell, each time a page splits the table: only an
+        # empty cell (None) changes, to "".
+        return [[cell if cell is not None else "" for cell in row] for row in data]
+
+    def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:  # noqa: N802 (reportlab's name)
+        if self._ways is None:
+            self._ways = {}
+        try:
+            way = self._ways[id(cellstyle)]
+        except KeyError:
+            way = self._ways[id(cellstyle)] = _PlainWay.of(cellstyle, self.canv)
+        if way is None or type(cellval) is not str or "\n" in cellval:
+            super()._drawCell(cellval, cellstyle, pos, size)
+            return
+        current = self._curcellstyle
+        if current is not cellstyle:  # the colour and font set as reportlab's own _drawCell sets them
+            if current is None or cellstyle.color != current.color:
+                self.canv.setFillColor(cellstyle.color)
+            font = (cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+            if current is None or font != (current.fontname, current.fontsize, current.leading):
+                self.canv.setFont(*font)
+            self._curcellstyle = cellstyle
+        if way.left:
+            x = pos[0] + way.padding
+        else:
+            x = pos[0] + size[0] - way.padding - way.font.stringWidth(cellval, way.size)
+        shown = way.shown.get(cellval)
+        if shown is None:
+            shown = way.encode(cellval)
+        self.canv._code.append(f"BT 1 0 0 1 {fp_str(x, pos[1] + size[1] - way.top)} Tm {shown} T* ET")
+
+
+class _PlainWay:
+    """How ``PlainCellTable`` draws the cells of one style: where their text starts, and the texts
+    encoded so far in its font and size for the document being drawn."""
+
+    def __init__(self, style: Any, font: Any, doc: Any) -> None:
+        self.font, self.doc, self.size, self.leading = font, doc, style.fontsize, style.leading
+        self.left = style.alignment == "LEFT"
+        self.padding = style.leftPadding if self.left else style.rightPadding
+        self.top = style.topPadding + style.fontsize
+        """From the top of the row to the text's baseline."""
+        self.shown: dict[str, str] = {}
+        """Texts encoded so far, the operators that show each."""
+        self.known: frozenset[str] = frozenset()
+        """The characters that have a code in the font's first subset for the document."""
+        self.codes: dict[int, str] = {}
+        """Their codes, for ``str.translate``."""
+        self.first = ""
+        """The operators that set the first subset."""
+        self.learnt = -1
+        """How many characters had codes when they were last read."""
+
+    @classmethod
+    def of(cls, style: Any, canvas: Any) -> _PlainWay | None:
+        """The way of ``style``'s cells on ``canvas``, shared by the tables drawn there with a style alike;
+        None where reportlab draws them (aligned otherwise than left or right, a link, right-to-left,
+        in a font other than TrueType)."""
+        font = _fonts.getFont(style.fontname)
+        plain = style.alignment in ("LEFT", "RIGHT") and style.valign == "TOP" and font._dynamicFont
+        if not plain or style.href or style.destination or style.direction or style.shaping:
+            return None
+        alike: tuple[Any, ...] = (style.fontname, style.fontsize, style.leading, style.alignment)
+        alike += (style.leftPadding, style.rightPadding, style.topPadding)
+        ways = _WAYS.setdefault(canvas._doc, {})
+        if alike not in ways:
+            ways[alike] = cls(style, font, canvas._doc)
+        return ways[alike]
+
+    def encode(self, text: str) -> str:
+        """``text`` as the operators that show it, as a text object's ``_formatText`` writes them: each
+        subset's name where the subset changes, then its bytes; remembered."""
+        if text and self.known.issuperset(text):  # each character has its code in the first subset already
+            shown = f"{self.first}({escapePDF(text.translate(self.codes).encode('latin-1'))}) Tj"
+        else:
+            font, doc = self.font, self.doc
+            parts, current = [], -1
+            for subset, encoded in font.splitString(text, doc):  # which gives new characters their codes
+                if subset != current:
+                    name = font.getSubsetInternalName(subset, doc)
+                    parts.append(f"{name} {fp_str(self.size)} Tf {fp_str(self.leading)} TL")
+                    current = subset
+                parts.append(f"({escapePDF(encoded)}) Tj")
+            shown = " ".join(parts)
+            assigned = font.state[doc].assignments
+            if len(assigned) != self.learnt:
+                self.codes = {code: chr(n) for code, n in assigned.items() if n < 256 and code != 0xA0}  # nbsp: a space
+                self.known, self.learnt = frozenset(map(chr, self.codes)), len(assigned)
+                name = font.getSubsetInternalName(0, doc)
+                self.first = f"{name} {fp_str(self.size)} Tf {fp_str(self.leading)} TL "
+        if len(self.shown) >= _SHOWN_MOST:
+            self.shown.clear()
+        self.shown[text] = shown
+        return shown
+
+
+_SHOWN_MOST = 4_096
+"""Texts a way remembers encoded: a column's repeated values (regions, dates)."""
+
+_WAYS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], _PlainWay]] = weakref.WeakKeyDictionary()
+"""The ways cells are drawn, by document, then by what of their style they depend on."""

@@ -104,8 +104,7 @@ def _table(head: Row, rows: list[Row], look: Look, header: bool, offset: int, la
     # A row of one-line strings has a known height; saying so spares reportlab measuring its cells.
     one_line = look.leading + _PADDING_TOP + _PADDING_BOTTOM
     heights = [
-        one_line if all(isinstance(cell, str) for cell in row) and not (header and n == 0) else None
-        for n, row in enumerate(data)
+        one_line if set(map(type, row)) == {str} and not (header and n == 0) else None for n, row in enumerate(data)
     ]
     head_cells, body_cells, total_cells = look.cells
     cells = [body_cells] * len(rows)
@@ -113,7 +112,7 @@ def _table(head: Row, rows: list[Row], look: Look, header: bool, offset: int, la
         cells[-1] = total_cells
     if header:
         cells.insert(0, head_cells)
-    kind = _WholeTable if look.whole else LongTable
+    kind = _WholeTable if look.whole else reportlab_adapter.PlainCellTable
     table = kind(
         data,
         colWidths=look.widths,
@@ -155,7 +154,7 @@ def _style(look: Look, header: bool, offset: int, last: bool) -> TableStyle:
     return TableStyle(commands)
 
 
-class _WholeTable(LongTable):  # type: ignore[misc]
+class _WholeTable(reportlab_adapter.PlainCellTable):  # type: ignore[misc]
     """A table that goes whole to the next page rather than split, unless it starts a page.
 
     Unlike a KeepTogether around it, it stays a plain flowable, so a heading or caption

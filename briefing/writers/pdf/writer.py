@@ -14,7 +14,6 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     HRFlowable,
@@ -51,7 +50,7 @@ from ...model import (
 )
 from ...walk import walk
 from .. import markup
-from . import bidi, notes, references, tables, tagging, tree_file
+from . import bidi, cells, notes, references, tables, tagging, tree_file
 from . import fonts as faces
 from .page import PORTRAIT, WIDE, Document, Fonts, Heading, NumberedCanvas
 
@@ -168,34 +167,6 @@ def _styles(laid: LaidDocument, fonts: Fonts, rtl: bool = False) -> dict[str, Pa
             keepWithNext=1,
         )
     return styles
-
-
-class _Fit:
-    """Makes table cells: a plain string when it fits on one line, else a wrapping paragraph.
-
-    Plain strings are drawn directly, many times faster than paragraphs, which
-    matters for tables of thousands of rows; both look the same.
-    """
-
-    def __init__(self, width: float, laid: TableGeometry, column: int, styles: dict[Align, ParagraphStyle]) -> None:
-        self.width, self.laid, self.column, self.styles = width, laid, column, styles
-        self.style = styles[laid.align(column)]
-
-    def cell(self, text: str, story: _Story) -> str | Flowable:
-        plain = markup.xml_safe(text)
-        align = self.laid.align(self.column, plain)
-        if markup.has_rtl(plain):  # laid out in visual order, at the side the layout puts it (the right)
-            return story.paragraph(text, self.styles[align])
-        if "\n" not in plain and story.covers(plain):
-            if stringWidth(plain, story.fonts.body, self.style.fontSize) <= self.width:
-                return plain  # drawn at the side the table's look gives its column
-        return SpacedParagraph(story.text(text), self.styles[align])  # story.text makes it XML-safe too
-
-    def total(self, text: str, story: _Story) -> str | Flowable:
-        """A totals cell, bold by the table's look; a right-to-left label laid out as the body's cells are."""
-        if markup.has_rtl(text):
-            return story.paragraph(text, self.styles[self.laid.align(self.column, text)], bold=True)
-        return text
 
 
 class _Story:
@@ -481,28 +452,16 @@ class _Story:
         # Each cell at the side the layout puts it: start, end, or right for right-to-left text.
         heads: dict[Align, ParagraphStyle] = {"start": styles["head"], "end": styles["head-right"]}
         heads["right"] = ParagraphStyle(f"{styles['head'].name}-right", styles["head"], alignment=TA_RIGHT)
-        cells: dict[Align, ParagraphStyle] = {"start": styles["left"], "end": styles["right"]}
-        cells["right"] = ParagraphStyle(f"{styles['left'].name}-right", styles["left"], alignment=TA_RIGHT)
+        cell_styles: dict[Align, ParagraphStyle] = {"start": styles["left"], "end": styles["right"]}
+        cell_styles["right"] = ParagraphStyle(f"{styles['left'].name}-right", styles["left"], alignment=TA_RIGHT)
         noted = references.noted_cells(place)
         head = [
             self.paragraph(noted.get((-1, i), name), heads[laid.align(i, name)], bold=self.looks.table_header.bold)
             for i, name in enumerate(laid.header)
         ]
-        fits = [_Fit(c.width - 2 * laid.padding, laid, i, cells) for i, c in enumerate(laid.columns)]
-
-        def rows(start: int, stop: int) -> list[list[Any]]:
-            texts = laid.rows(start, stop)
-            if noted:  # cells citing notes or sources, or pointing at a table or section: the layout's text
-                made = [ordered(self._noted_row(n, row, fits, noted, cells)) for n, row in enumerate(texts, start)]
-            else:
-                made = [ordered([fit.cell(text, self) for text, fit in zip(row, fits, strict=True)]) for row in texts]
-            if laid.totals and stop > len(laid.body):
-                # The totals row is bold; a right-to-left label in it is laid out as its cells' are.
-                totals = [fit.total(text, self) for text, fit in zip(laid.totals, fits, strict=True)]
-                made.append(ordered(totals))
-            return made
-
-        body = tables.Body(len(laid.body) + (1 if laid.totals else 0), rows)
+        body = tables.Body(
+            len(laid.body) + (1 if laid.totals else 0), cells.Body(laid, self, cell_styles, noted, ordered)
+        )
         with self.tags.open("Table"):
             captioned = self.tagged(
                 "Caption", self.paragraph(caption.spans, self.styles["table-caption"], bold=self.looks.caption.bold)
@@ -517,23 +476,6 @@ class _Story:
             self.add(NextPageTemplate(PORTRAIT), RLPageBreak())  # the turned pages end with the table
         else:
             self.add(Spacer(1, 8))
-
-    def _noted_row(
-        self,
-        row: int,
-        texts: Sequence[str],
-        fits: list[_Fit],
-        noted: dict[tuple[int, int], Inline],
-        styles: dict[Align, ParagraphStyle],
-    ) -> list[str | Flowable]:
-        """A body row's cells: each its value, or the layout's text where it cites or points at something."""
-        made: list[str | Flowable] = []
-        for column, (text, fit) in enumerate(zip(texts, fits, strict=True)):
-            spans = noted.get((row, column))
-            made.append(
-                fit.cell(text, self) if spans is None else self.paragraph(spans, styles[fit.laid.align(column, text)])
-            )
-        return made
 
     def _credit(self, place: Place, under: str = "caption") -> list[Flowable]:
         """The credit line under a table, chart or picture, when it has one: set as the caption over it
