@@ -846,3 +846,22 @@ def test_reportlab_a_plain_cell_table_draws_what_reportlab_draws(tmp_path):
         pages.append([page.get_contents().get_data() for page in PdfReader(path).pages])
     expect("reportlab", len(pages[0]) > 1, "the canary's table fits on one page")
     expect("reportlab", pages[0] == pages[1], "a PlainCellTable's pages differ from a LongTable's of the same cells")
+
+
+def test_reportlab_a_repeated_paragraph_breaks_its_lines_once_for_each_width(tmp_path):
+    from reportlab.pdfgen.canvas import Canvas
+
+    def drawn(paragraph: reportlab_adapter.SpacedParagraph, widths: list[float]) -> tuple[list[Any], bytes]:
+        canvas = Canvas(str(tmp_path / "r.pdf"), pageCompression=0)
+        sizes = [paragraph.wrapOn(canvas, width, 500) for width in widths]
+        paragraph.drawOn(canvas, 0, 0)
+        return sizes, canvas.getpdfdata().split(b"stream", 2)[1]
+
+    text = "A header of <b>several</b> words " * 3
+    repeated = reportlab_adapter.SpacedParagraph(text, ParagraphStyle("h"))
+    repeated.repeated = True
+    widths = [300, 80, 300, 80]
+    fresh = [drawn(reportlab_adapter.SpacedParagraph(text, ParagraphStyle("h")), [w]) for w in widths]
+    again = [drawn(repeated, [w]) for w in widths]
+    expect("reportlab", again == fresh, "a paragraph laid out again from its first breaking draws otherwise")
+    expect("reportlab", len(repeated.__dict__.get("_laid", ())) == 2, "its lines are not broken once for each width")

@@ -1,7 +1,8 @@
 """reportlab's internals: a group's measured height (a group inside it measured by its flowables),
 where a flowable stands in its frame, a split table's rows, the anchors a paragraph holds and the
 flowables a container holds, a frame whose foot is raised while its page fills, a finished page's
-content, a font's ToUnicode CMap, and a list whose labels are drawn through a hook.
+content, a font's ToUnicode CMap, a list whose labels are drawn through a hook, a header paragraph's
+lines broken once, and a table's one-line cells written into the page as reportlab would write them.
 
 reportlab offers no public way to read these or to do these things; each use is here, named for
 what it does. The font's CMap replaces none of reportlab's functions: it applies to the fonts made
@@ -196,6 +197,25 @@ class SpacedParagraph(Paragraph):  # type: ignore[misc]
             text.spaces_left = ends
         return text
 
+    blPara: Any  # reportlab's: the lines, as wrap breaks them
+    _wrapWidths: Any  # reportlab's: the widths they were broken to
+    repeated = False
+    """It is laid out again and again at the same widths (a table's header, on every page): each width's
+    lines are broken once."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        if not self.repeated:
+            return super().wrap(available_width, available_height)  # type: ignore[no-any-return]
+        laid: dict[float, tuple[Any, ...]] = self.__dict__.setdefault("_laid", {})
+        if available_width not in laid:  # the lines depend on the width alone
+            size = super().wrap(available_width, available_height)
+            if size[1] >= 0x7FFFFFFF:  # no room for a line: nothing laid out
+                return size  # type: ignore[no-any-return]
+            laid[available_width] = (size, self._wrapWidths, self.blPara)
+        size, self._wrapWidths, self.blPara = laid[available_width]
+        self.width, self.height = size
+        return size  # type: ignore[no-any-return]
+
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         parts = list(super().split(available_width, available_height))
         if len(parts) > 1:  # the words go on on the next page
@@ -379,30 +399,22 @@ class LabelledList(ListFlowable):  # type: ignore[misc]
 
 
 class PlainCellTable(LongTable):  # type: ignore[misc]
-    """A LongTable that writes each cell given as a one-line string straight into the page's content,
-    the operators reportlab's ``drawString`` writes, without making a text object for it.
+    """A LongTable that writes each cell given as a one-line string straight into the page's content, the
+    operators reportlab's ``drawString`` writes. reportlab makes a text object for each, measures its text (a
+    right-aligned one twice) and encodes it a character at a time: here a text is encoded once per document and
+    measured only where it stands at the right. Any other cell is drawn by reportlab."""
 
-    reportlab makes a text object for each of a long table's cells, measures its text (a right-aligned
-    one twice) and encodes it a character at a time. Here a text is encoded once per document and
-    measured only where its cell is aligned right. Any other cell is drawn by reportlab.
-    """
-
-    _ways: dict[int, _PlainWay | None] | None = None
-    """How the cells of each style (by its id) are drawn here; None for those reportlab draws."""
     _curcellstyle: Any  # reportlab's: the style of the cell drawn last
 
     def normalizeData(self, data: list[list[Any]]) -> list[list[Any]]:  # noqa: N802 (reportlab's name)
-        # reportlab's own calls a function for each cell, each time a page splits the table: only an
-        # empty cell (None) changes, to "".
+        # reportlab's calls a function for each cell, each time a page splits the table: only None changes.
         return [[cell if cell is not None else "" for cell in row] for row in data]
 
     def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:  # noqa: N802 (reportlab's name)
-        if self._ways is None:
-            self._ways = {}
-        try:
-            way = self._ways[id(cellstyle)]
-        except KeyError:
-            way = self._ways[id(cellstyle)] = _PlainWay.of(cellstyle, self.canv)
+        ways: dict[int, _PlainWay | None] = self.__dict__.setdefault("_ways", {})  # by the style's id
+        if id(cellstyle) not in ways:
+            ways[id(cellstyle)] = _PlainWay.of(cellstyle, self.canv)
+        way = ways[id(cellstyle)]
         if way is None or type(cellval) is not str or "\n" in cellval:
             super()._drawCell(cellval, cellstyle, pos, size)
             return
@@ -425,25 +437,21 @@ class PlainCellTable(LongTable):  # type: ignore[misc]
 
 
 class _PlainWay:
-    """How ``PlainCellTable`` draws the cells of one style: where their text starts, and the texts
-    encoded so far in its font and size for the document being drawn."""
+    """How ``PlainCellTable`` draws the cells of one style: where their text starts (``top``: from the
+    row's top to its baseline), and the texts encoded so far in its font and size for the document
+    (``shown``: the operators that show each). ``known`` are the characters that have a code in the
+    font's first subset, ``codes`` their codes (for ``str.translate``) as read when ``learnt`` had
+    codes, ``first`` the operators that set that subset."""
 
     def __init__(self, style: Any, font: Any, doc: Any) -> None:
         self.font, self.doc, self.size, self.leading = font, doc, style.fontsize, style.leading
         self.left = style.alignment == "LEFT"
         self.padding = style.leftPadding if self.left else style.rightPadding
         self.top = style.topPadding + style.fontsize
-        """From the top of the row to the text's baseline."""
         self.shown: dict[str, str] = {}
-        """Texts encoded so far, the operators that show each."""
         self.known: frozenset[str] = frozenset()
-        """The characters that have a code in the font's first subset for the document."""
         self.codes: dict[int, str] = {}
-        """Their codes, for ``str.translate``."""
-        self.first = ""
-        """The operators that set the first subset."""
-        self.learnt = -1
-        """How many characters had codes when they were last read."""
+        self.first, self.learnt = "", -1
 
     @classmethod
     def of(cls, style: Any, canvas: Any) -> _PlainWay | None:
@@ -462,8 +470,7 @@ class _PlainWay:
         return ways[alike]
 
     def encode(self, text: str) -> str:
-        """``text`` as the operators that show it, as a text object's ``_formatText`` writes them: each
-        subset's name where the subset changes, then its bytes; remembered."""
+        """``text`` as the operators that show it, as ``PDFTextObject._formatText`` writes them; remembered."""
         if text and self.known.issuperset(text):  # each character has its code in the first subset already
             shown = f"{self.first}({escapePDF(text.translate(self.codes).encode('latin-1'))}) Tj"
         else:
@@ -488,8 +495,6 @@ class _PlainWay:
         return shown
 
 
-_SHOWN_MOST = 4_096
-"""Texts a way remembers encoded: a column's repeated values (regions, dates)."""
-
+_SHOWN_MOST = 4_096  # texts a way remembers encoded: a column's repeated values (regions, dates)
 _WAYS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], _PlainWay]] = weakref.WeakKeyDictionary()
 """The ways cells are drawn, by document, then by what of their style they depend on."""

@@ -93,6 +93,9 @@ class Look:
 
 def runs(head: Row, body: Body, look: Look) -> list[Flowable]:
     """The table as flowables to add one after the other: a first run with the header, then continuations."""
+    for cell in head:  # measured and drawn on every page the table is on
+        if isinstance(cell, reportlab_adapter.SpacedParagraph):
+            cell.repeated = True
     starts = range(0, max(body.count, 1), RUN_ROWS)
     last = starts[-1]
     first = _table(head, body.rows(0, RUN_ROWS), look, header=True, offset=0, last=last == 0)
