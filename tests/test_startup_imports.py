@@ -25,7 +25,7 @@ def _modules(*args: str, cwd: Path) -> list[str]:
         "assert status in (0, None), status\n"
         "print(json.dumps(sorted(sys.modules)))"
     )
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "XDG_CACHE_HOME": str(cwd / "cache")}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=cwd, env=env)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -66,13 +66,16 @@ NOT_FOR_A_WORD_BUILD = (
 
 
 def test_a_word_build_of_the_seed_pack_loads_only_what_it_uses(tmp_path):
+    _modules(  # the first build on a machine reads the fonts' metrics with reportlab and keeps them
+        "build", str(SPECS / "mali-russia.yaml"), "--format", "docx", "--out", str(tmp_path), cwd=tmp_path
+    )
     modules = _modules(
         "build", str(SPECS / "mali-russia.yaml"), "--format", "docx", "--out", str(tmp_path), cwd=tmp_path
     )
     assert (tmp_path / "mali-russia.docx").is_file()
     assert [name for name in NOT_FOR_A_WORD_BUILD if _loaded(modules, name)] == []
-    # The layout measures the tables' text with reportlab's font metrics, and only them.
-    assert "reportlab.pdfbase.ttfonts" in modules
+    # The layout measures the tables' text with the metrics reportlab read from the fonts before.
+    assert not _loaded(modules, "reportlab.pdfbase")
 
 
 @pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["send", "--help"]])
@@ -91,3 +94,61 @@ def test_the_help_of_send_gives_the_default_deadline(capsys):
     with pytest.raises(SystemExit):
         main(["send", "--help"])
     assert f"(default {DEADLINE})" in " ".join(capsys.readouterr().out.split())
+
+
+def _fresh_faces(monkeypatch, cache_home: Path) -> None:
+    from briefing.layout import measure
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    measure._face.cache_clear()
+    measure.script_line_em.cache_clear()
+
+
+FONT_FILES = sorted((Path(__file__).resolve().parent.parent / "briefing" / "fonts").glob("*.ttf"))
+SAMPLES = [
+    "Hello, world",
+    "Ménaka 375,539 — “quoted”",
+    "مرحبا بالعالم ١٢٣",
+    "שלום",
+    "ߒߞߏ",
+    "ⵜⴰⵎⴰⵣⵉⵖⵜ",
+    "☂ ✓ ∑",
+    "x" * 40,
+]
+
+
+@pytest.mark.parametrize("font", FONT_FILES, ids=lambda p: p.stem)
+def test_the_metrics_kept_between_builds_measure_as_reportlab_does(font, tmp_path, monkeypatch):
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from briefing.layout import measure
+
+    _fresh_faces(monkeypatch, tmp_path)
+    read = TTFont(f"check-{font.stem}", str(font))
+    for attempt in ("read from the font", "read from the cache"):
+        face = measure._face(font)
+        assert face.face.charWidths == read.face.charWidths, attempt
+        assert (face.face.defaultWidth, face.face.ascent, face.face.descent) == (
+            read.face.defaultWidth,
+            read.face.ascent,
+            read.face.descent,
+        )
+        for text in SAMPLES:
+            assert face.stringWidth(text, 9.5) == read.stringWidth(text, 9.5), (attempt, text)
+        measure._face.cache_clear()
+    assert len(list((tmp_path / "briefing" / "font-metrics").glob(f"{font.stem}-*.json"))) == 1
+
+
+def test_a_damaged_or_unwritable_metrics_cache_is_read_past(tmp_path, monkeypatch):
+    from briefing.layout import measure
+
+    _fresh_faces(monkeypatch, tmp_path)
+    expected = measure.width("Sahel security outlook", 10)
+    (kept,) = (tmp_path / "briefing" / "font-metrics").glob("DejaVuSans-*.json")
+    kept.write_text('{"widths": {"65": ')  # cut off mid-write by another program
+    measure._face.cache_clear()
+    assert measure.width("Sahel security outlook", 10) == expected
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder would be")
+    _fresh_faces(monkeypatch, blocked)
+    assert measure.width("Sahel security outlook", 10) == expected

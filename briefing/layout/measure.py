@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from .. import files
 from ..style import BUNDLED_FONTS, FontFamily, ScriptFont, script_runs, scripts_in
@@ -14,13 +18,93 @@ DEFAULT_FONT = BUNDLED_FONTS["DejaVu Sans"]
 so a width that holds a word in the PDF holds it in Word too."""
 
 
-@cache
-def _face(path: Path) -> Any:
-    # reportlab reads the font file; only a pack with a table needs it, so it loads here.
-    from reportlab.pdfbase.ttfonts import TTFont
+CACHE_VERSION = 1
+"""Changes when what the metrics cache holds changes: older entries are then read again from the fonts."""
 
-    # Read for its metrics only: nothing is registered with reportlab's global font table.
-    return TTFont(f"measure-{path.stem}", str(files.local(path)))
+
+@dataclass(frozen=True)
+class Metrics:
+    """What measuring needs of a font, as reportlab reads it from the file: each character's advance
+    width and the width of one it lacks (thousandths of an em), its ascent and descent."""
+
+    charWidths: dict[int, float]  # noqa: N815 (reportlab's width function reads these names)
+    defaultWidth: float  # noqa: N815
+    ascent: float
+    descent: float
+
+
+@dataclass(frozen=True)
+class Face:
+    """A font measured as reportlab's TTFont measures it (``stringWidth``), from its metrics alone."""
+
+    face: Metrics
+
+    def stringWidth(self, text: str, size: float) -> float:  # noqa: N802 (TTFont's name)
+        # reportlab's own width function (C), fed the same numbers: the same widths to the last bit.
+        from reportlab.lib.rl_accel import instanceStringWidthTTF
+
+        return float(instanceStringWidthTTF(self, text, size))
+
+
+@cache
+def _face(path: Path) -> Face:
+    return Face(_metrics(files.local(path)))
+
+
+def _metrics(path: Path) -> Metrics:
+    """The font's metrics, from the cache when reportlab read this very file before.
+
+    Loading reportlab's font reader and reading a font with it takes longer than the rest of a short
+    Word build; the numbers it finds are kept, per user, beside other programs' caches.
+    """
+    cache_file = _cache_file(path)
+    if cache_file is not None:
+        try:
+            data = json.loads(cache_file.read_text(encoding="utf-8"))
+            widths = {int(char): float(width) for char, width in data["widths"].items()}
+            return Metrics(widths, float(data["default"]), float(data["ascent"]), float(data["descent"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # not there yet, or unreadable: read the font
+    # reportlab reads the font file, for its metrics only: nothing is registered with its global font table.
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    face = TTFontFace(str(path))
+    metrics = Metrics(dict(face.charWidths), float(face.defaultWidth), float(face.ascent), float(face.descent))
+    if cache_file is not None:
+        _keep(cache_file, metrics)
+    return metrics
+
+
+def _cache_file(path: Path) -> Path | None:
+    """Where the metrics of this version of the font file, as this reportlab reads it, are kept."""
+    import reportlab
+
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    key = f"{CACHE_VERSION}-{reportlab.Version}-{stat.st_size}-{stat.st_mtime_ns}-{path.resolve()}"
+    return (
+        Path(home) / "briefing" / "font-metrics" / f"{path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
+    )
+
+
+def _keep(cache_file: Path, metrics: Metrics) -> None:
+    """Write the metrics where the next build finds them; a cache that cannot be written is left alone."""
+    data = {
+        "widths": {str(char): width for char, width in metrics.charWidths.items()},
+        "default": metrics.defaultWidth,
+        "ascent": metrics.ascent,
+        "descent": metrics.descent,
+    }
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=cache_file.parent, suffix=".tmp", delete=False) as stream:
+            json.dump(data, stream)
+        os.replace(stream.name, cache_file)  # whole or not at all, whatever other builds do at once
+    except OSError:
+        pass
 
 
 def width(text: str, size: float, family: FontFamily | None = None, bold: bool = False) -> float:
