@@ -145,10 +145,31 @@ def test_a_damaged_or_unwritable_metrics_cache_is_read_past(tmp_path, monkeypatc
     _fresh_faces(monkeypatch, tmp_path)
     expected = measure.width("Sahel security outlook", 10)
     (kept,) = (tmp_path / "briefing" / "font-metrics").glob("DejaVuSans-*.json")
-    kept.write_text('{"widths": {"65": ')  # cut off mid-write by another program
+    kept.write_text('{"chars": [65, 66], "widths": [')  # cut off mid-write by another program
     measure._face.cache_clear()
     assert measure.width("Sahel security outlook", 10) == expected
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the cache folder would be")
     _fresh_faces(monkeypatch, blocked)
     assert measure.width("Sahel security outlook", 10) == expected
+
+
+FIRST_IMPORTS = (
+    "briefing",
+    "briefing.cli",
+    "briefing.commands.build",
+    "briefing.commands.specs",
+    "briefing.commands.sharing",
+    "briefing.reading.loader",
+    "briefing.reading.values",
+    "briefing.markings.portions",
+    "briefing.layout",
+    "briefing.registry",
+    "briefing.writers.docx",
+)
+
+
+@pytest.mark.parametrize("module", FIRST_IMPORTS)
+def test_a_module_imported_first_loads_whatever_it_needs(module):
+    # The package imports nothing of its own until asked: each module must load its own needs, in an order that works.
+    subprocess.run([sys.executable, "-c", f"import {module}"], check=True, capture_output=True)

@@ -18,7 +18,7 @@ DEFAULT_FONT = BUNDLED_FONTS["DejaVu Sans"]
 so a width that holds a word in the PDF holds it in Word too."""
 
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 """Changes when what the metrics cache holds changes: older entries are then read again from the fonts."""
 
 
@@ -61,7 +61,7 @@ def _metrics(path: Path) -> Metrics:
     if cache_file is not None:
         try:
             data = json.loads(cache_file.read_text(encoding="utf-8"))
-            widths = {int(char): float(width) for char, width in data["widths"].items()}
+            widths = dict(zip(data["chars"], map(float, data["widths"]), strict=True))
             return Metrics(widths, float(data["default"]), float(data["ascent"]), float(data["descent"]))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # not there yet, or unreadable: read the font
@@ -93,7 +93,8 @@ def _cache_file(path: Path) -> Path | None:
 def _keep(cache_file: Path, metrics: Metrics) -> None:
     """Write the metrics where the next build finds them; a cache that cannot be written is left alone."""
     data = {
-        "widths": {str(char): width for char, width in metrics.charWidths.items()},
+        "chars": list(metrics.charWidths),
+        "widths": list(metrics.charWidths.values()),
         "default": metrics.defaultWidth,
         "ascent": metrics.ascent,
         "descent": metrics.descent,

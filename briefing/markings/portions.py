@@ -28,7 +28,6 @@ from ..model import (
     Table,
     walk_sections,
 )
-from ..reading.reader import did_you_mean
 from .nodes import descend
 from .scheme import Scheme
 
@@ -87,7 +86,7 @@ class _Resolver:
         """A marking's words as the scheme names them; problems for words it does not know."""
         level = self.scheme.level(marking.level) if marking.level else None
         if marking.level and level is None:
-            hint = did_you_mean(marking.level, self.scheme.words())
+            hint = _did_you_mean(marking.level, self.scheme.words())
             self.problems.append(
                 Problem(marking.pos, f"'{marking.level}' is not a level of the {self.scheme.name} marking scheme{hint}")
             )
@@ -97,7 +96,7 @@ class _Resolver:
             caveat = self.scheme.caveat(word)
             if caveat is None:
                 known = [c.name for c in self.scheme.caveats]
-                hint = did_you_mean(word, known) if known else " (the scheme has no caveats)"
+                hint = _did_you_mean(word, known) if known else " (the scheme has no caveats)"
                 self.problems.append(
                     Problem(marking.pos, f"'{word}' is not a caveat of the {self.scheme.name} marking scheme{hint}")
                 )
@@ -303,3 +302,10 @@ def _release(scheme: Scheme, nations: frozenset[str]) -> str:
     named = next((c.name for c in scheme.caveats if c.releases == nations), None)
     others = sorted(nations - {scheme.home})
     return named or "REL TO " + ", ".join([scheme.home, *others])
+
+
+def _did_you_mean(word: str, known: list[str]) -> str:
+    # Imported here: the reading package reads values through the layout, whose marks need this module.
+    from ..reading.reader import did_you_mean
+
+    return did_you_mean(word, known)
