@@ -7,7 +7,7 @@ import json
 import math
 import re
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,11 +75,57 @@ class Frame:
     @property
     def count(self) -> int:
         """Number of rows."""
+        if isinstance(self.columns, Held):
+            return self.columns.store.length
         return len(self.columns[0]) if self.columns else 0
+
+    @property
+    def store(self) -> Any:
+        """The columns as read by Arrow (a ``columnar.TextStore``), typed there; None for columns held as lists."""
+        return self.columns.store if isinstance(self.columns, Held) else None
 
     def use(self) -> Frame:
         """The frame for one more table: the same columns, in a list of its own (a table drops them when done)."""
-        return Frame(self.names, list(self.columns), self.locate, self.text, self.kinds, self.found)
+        return Frame(self.names, self.columns.copy(), self.locate, self.text, self.kinds, self.found)
+
+
+class Held(list):  # type: ignore[type-arg]
+    """A table's list of columns whose values are held as Arrow arrays, each made a list when first asked for.
+
+    The store is shared by every table that uses the file; a column one table replaces or
+    adds (a computed column, a column let go) is its own.
+    """
+
+    def __init__(self, store: Any, own: dict[int, list[Cell]] | None = None, added: list[Any] | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self._own = dict(own or {})
+        self._added = list(added or [])
+
+    def __getitem__(self, col: Any) -> Any:
+        if col in self._own:
+            return self._own[col]
+        if col < self.store.width:
+            return self.store.column(col)
+        return self._added[col - self.store.width]
+
+    def __setitem__(self, col: Any, values: Any) -> None:
+        self._own[col] = values
+
+    def __len__(self) -> int:
+        return self.store.width + len(self._added)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __iter__(self) -> Iterator[list[Cell]]:
+        return (self[col] for col in range(len(self)))
+
+    def append(self, values: Any) -> None:
+        self._added.append(values)
+
+    def copy(self) -> Held:
+        return Held(self.store, self._own, self._added)
 
 
 class Spent(DataError):
@@ -105,7 +151,8 @@ class DataFiles:
         if found is None:
             try:
                 found = read(path, shown, options)
-                blank_missing(found.columns, options.missing)
+                if found.store is None:  # Arrow's columns had their missing values blanked as they were read
+                    blank_missing(found.columns, options.missing)
             except DataError as exc:
                 found = exc
             except MemoryError:  # under a memory limit: still one line, at the table's source
@@ -163,7 +210,9 @@ def read(path: Path, shown: str, options: SourceOptions) -> Frame:
     if size > current().data_bytes:
         raise DataError(f"'{path.name}' is {size:,} bytes, more than a data file may be ({current().data_bytes:,})")
     if kind in (".csv", ".tsv", ".txt"):
-        return _csv(path, shown, options)
+        from .arrow_csv import read_csv  # only specs with a CSV source pay for pyarrow
+
+        return read_csv(path, shown, options) or _csv(path, shown, options)
     if kind == ".json":
         return _json(path, shown, options)
     if kind in (".xlsx", ".xlsm"):
@@ -189,7 +238,23 @@ def header(values: list[Any], where: Callable[[int], Pos]) -> list[str]:
 
 
 def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
+    """A CSV file read a row at a time by Python's csv module: what Arrow does not read as Python would."""
     lines = array("L")  # where each row starts, for messages: a machine word a row
+    names: list[str] = []
+    columns = Columns(0)
+    for line, fields in csv_records(path, shown, options):
+        if line == 1 and not names:
+            names = fields  # type: ignore[assignment]
+            columns = Columns(len(names))
+            continue
+        columns.add(fields)
+        lines.append(line)
+        count_rows(len(lines), shown, len(names))
+    return Frame(names, columns.lists, lambda row, col: Pos(shown, lines[row], col + 1), text=True)
+
+
+def csv_records(path: Path, shown: str, options: SourceOptions) -> Generator[tuple[int, list[str | None]]]:
+    """The header's names (as line 1), then each row that is not blank with the line it ends on; raises DataError."""
     csv.field_size_limit(current().data_value_length)
     try:
         with _decoding(path, options), path.open(encoding=_codec(options.encoding), newline="") as handle:
@@ -197,7 +262,7 @@ def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
             names = header(next(reader, []), lambda i: Pos(shown, 1, i + 1))
             if len(names) > current().data_columns:
                 raise DataError(f"more than {current().data_columns:,} columns in the header", Pos(shown, 1, 1))
-            columns = Columns(len(names))
+            yield 1, names  # type: ignore[misc]
             for record in reader:
                 fields = [None if not field or field.isspace() else field for field in record]
                 if len(record) != len(names):
@@ -207,12 +272,9 @@ def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
                     raise DataError(f"row has {found}, but the header has {len(names)}", Pos(shown, reader.line_num, 1))
                 if not any(fields):
                     continue
-                columns.add(fields)
-                lines.append(reader.line_num)
-                count_rows(len(lines), shown, len(names))
+                yield reader.line_num, fields
     except csv.Error as exc:
         raise DataError(f"'{path.name}' is not readable CSV: {exc}") from exc
-    return Frame(names, columns.lists, lambda row, col: Pos(shown, lines[row], col + 1), text=True)
 
 
 @contextmanager

@@ -135,7 +135,15 @@ def _kind(frame: Frame, col: int, spec: Column | None) -> tuple[str | None, str]
         return FORMAT_NEEDS[spec.format.kind], f", as the column's {spec.format.kind} format needs"
     if col in frame.kinds and ("infer", col) not in frame.found:
         raise Reread  # read as a forced type before anyone asked what it looks like
-    return _cached(frame, "infer", col, lambda: infer(frame.columns[col])), ""
+    return _cached(frame, "infer", col, lambda: _infer(frame, col)), ""
+
+
+def _infer(frame: Frame, col: int) -> str | None:
+    if frame.store is not None and frame.store.held(col):
+        from .arrow_types import infer as infer_held
+
+        return infer_held(frame.store, col)
+    return infer(frame.columns[col])
 
 
 def _cached(frame: Frame, what: str, col: int, find: Callable[[], Any]) -> Any:
@@ -148,6 +156,13 @@ def _cached(frame: Frame, what: str, col: int, find: Callable[[], Any]) -> Any:
 
 def _mixed(frame: Frame, col: int) -> Problem | None:
     """A notice when a column read as text is mostly of another kind: a few values made it text."""
+    if frame.store is not None and frame.store.held(col):
+        from .arrow_types import mixed
+
+        found = mixed(frame.store, col)
+        if found is None:
+            return None
+        return _mixed_notice(frame, col, *found, frame.store.text(col, found[3]))
     column = frame.columns[col]
     present = sum(1 for v in column if v is not None)
     for kind, looks in (("number", ("integer", "number")), ("date", ("date",))):
@@ -162,20 +177,37 @@ def _mixed(frame: Frame, col: int) -> Problem | None:
             if odd is not None and (i - fitting) * 2 > present:
                 break  # more than half are not of this kind
         if odd is not None and fitting * 2 >= present:
-            message = (
-                f"column '{frame.names[col]}' is read as text: {fitting} of its {present} values are "
-                f"{kind}s, but not '{column[odd]}' (give type: {kind} to refuse the others)"
-            )
-            return Problem(frame.locate(odd, col), message)
+            return _mixed_notice(frame, col, kind, fitting, present, odd, column[odd])
     return None
+
+
+def _mixed_notice(frame: Frame, col: int, kind: str, fitting: int, present: int, odd: int, value: Cell) -> Problem:
+    message = (
+        f"column '{frame.names[col]}' is read as text: {fitting} of its {present} values are "
+        f"{kind}s, but not '{value}' (give type: {kind} to refuse the others)"
+    )
+    return Problem(frame.locate(odd, col), message)
 
 
 def _convert(r: Reader, frame: Frame, col: int, kind: str, because: str = "") -> bool:
     """Read a column's values as ``kind``, in place and once for every table; a text met again is read once."""
-    bad = _cached(frame, "bad", col, lambda: _converted(frame.columns[col], kind))
+    bad = _cached(frame, "bad", col, lambda: _converted_frame(frame, col, kind))
     frame.kinds[col] = kind
     _report(r, frame, col, bad, f"is not {type_name(kind)}{because}", lambda value: why_not(value, kind))
     return not bad
+
+
+def _converted_frame(frame: Frame, col: int, kind: str) -> list[int]:
+    if frame.store is not None:
+        if frame.store.held(col):
+            from .arrow_types import convert as convert_held
+
+            return convert_held(frame.store, col, kind)
+        column = list(frame.store.lists[col])  # made as text for a table before: typed as a list
+        bad = _converted(column, kind)
+        frame.store.lists[col] = tuple(column)
+        return bad
+    return _converted(frame.columns[col], kind)
 
 
 def _converted(column: list[Cell], kind: str) -> list[int]:

@@ -1,0 +1,223 @@
+"""Types of CSV columns held by Arrow, read from each column's distinct texts as values.py reads one text.
+
+values.py says what a text looks like and what it is as a type; these functions give the
+same answers for all of a column's distinct texts at once. A text of ASCII letters is
+matched by the same patterns in Arrow's regular expressions (``\\d`` spelt ``[0-9]``, which
+is what Python's means in ASCII); a text Arrow does not read quickly (another script's
+digits, a date with a time, a number too long for 64 bits, a value that is not of the type)
+is read by values.py itself, one distinct text at a time, so every answer is Python's.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import values
+
+SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+"""What Python's str.strip() and str.isspace() take for space among ASCII characters."""
+
+KINDS = (None, "integer", "number", "date", "boolean")
+"""What a text looks like, by its code in ``looks``: 0 is text."""
+
+_INTEGER = r"[+-]?[0-9][0-9,]*"
+_NUMBER = r"[+-]?(?:[0-9][0-9,]*)?(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?"
+_DATE = r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
+_BOOLEAN = r"(?i:true|false|yes|no)"
+_VALID_INTEGER = r"[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)"
+_VALID_NUMBER = r"[+-]?(?:(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+DIGITS = 18
+"""Digits of an integer Arrow reads in 64 bits whatever they are; a longer one is read by Python."""
+
+
+def _np(array: Any) -> np.ndarray:
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+_S = "[ \\t\\n\\r\\x0b\\x0c\\x1c-\\x1f]*"
+"""Space around a text, which values.py strips before it looks."""
+
+
+def _match(texts: pa.Array, pattern: str, where: np.ndarray | None = None, whole: bool = True) -> np.ndarray:
+    """Which texts (of those ``where`` picks) match ``pattern``: all but the space around them if ``whole``."""
+    anchored = f"^{_S}(?:{pattern}){_S}$" if whole else pattern
+    if where is None:
+        return _np(pc.match_substring_regex(texts, anchored))
+    found = np.zeros(len(texts), dtype=bool)
+    picked = np.flatnonzero(where)
+    if len(picked):
+        found[picked] = _np(pc.match_substring_regex(texts.take(pa.array(picked)), anchored))
+    return found
+
+
+def _ascii(entries: pa.Array) -> np.ndarray:
+    """Which texts are ASCII (read by Arrow); the others are read by Python."""
+    return _np(pc.string_is_ascii(entries))
+
+
+def _others(entries: pa.Array, where: np.ndarray) -> list[tuple[int, str]]:
+    """The texts ``where`` picks, with their entries: few in most files, read by Python."""
+    picked = np.flatnonzero(where)
+    if not len(picked):
+        return []
+    return list(zip(picked.tolist(), entries.take(pa.array(picked)).to_pylist(), strict=True))
+
+
+def _stripped(texts: pa.Array) -> pa.Array:
+    return pc.utf8_trim(texts, characters=SPACE)
+
+
+def blank(entries: pa.Array, missing: tuple[str, ...] = ()) -> np.ndarray:
+    """Which texts are no value: empty, all space, or one ``missing:`` names (compared without the space around it)."""
+    ascii = _ascii(entries)
+    # Only a text that is empty or starts with a space can be all space: the rest are not looked at.
+    maybe = _np(pc.equal(pc.binary_length(entries), 0)) | _np(
+        pc.match_substring_regex(entries, "^[ \\t\\n\\r\\x0b-\\x0c\\x1c-\\x1f]")
+    )
+    empty = maybe & ascii & _np(pc.equal(_stripped(entries), "")) if maybe.any() else maybe
+    if missing:
+        empty |= _np(pc.is_in(_stripped(entries), value_set=pa.array(missing, pa.string()))) & ascii
+    wanted = frozenset(missing)
+    for at, text in _others(entries, ~ascii):
+        empty[at] = not text or text.isspace() or text.strip() in wanted
+    return empty
+
+
+def looks(entries: pa.Array) -> np.ndarray:
+    """The code in KINDS of what each text looks like, as values.looks_like says."""
+    ascii = _ascii(entries)
+    numeric = ascii & _np(pc.match_substring_regex(entries, f"^{_S}[0-9+\\-.]"))
+    integer = _match(entries, _INTEGER, numeric)
+    number = _match(entries, _NUMBER, numeric & ~integer)
+    number &= _match(entries, "[0-9]", number, whole=False)  # a sign or a point alone is not a number
+    date = _match(entries, _DATE, numeric & ~integer & ~number)
+    boolean = _match(entries, _BOOLEAN, ascii & ~numeric)
+    codes = np.select([integer, number, date, boolean], [1, 2, 3, 4], 0).astype(np.int8)
+    for at, text in _others(entries, ~ascii):
+        codes[at] = KINDS.index(values.looks_like(text))
+    return codes
+
+
+def infer(store: Any, col: int) -> str | None:
+    """The type a column's texts all look like, as values.infer says (None: text, or no values)."""
+    codes = _codes(store, col)
+    rows = store.indices[col]
+    used = np.bincount(rows[rows >= 0], minlength=len(codes)) > 0
+    seen = np.unique(codes[used])
+    if not len(seen) or 0 in seen:
+        return None
+    # values.infer decides from the set of looks alone: one text of each look stands for all.
+    texts = store.texts[col]
+    samples = [texts[int(np.flatnonzero(used & (codes == code))[0])].as_py() for code in seen]
+    return values.infer(samples)
+
+
+def _codes(store: Any, col: int) -> np.ndarray:
+    found = store.looks.get(col)
+    if found is None:
+        found = store.looks[col] = looks(store.texts[col])
+    return found  # type: ignore[no-any-return]
+
+
+def convert(store: Any, col: int, kind: str) -> list[int]:
+    """Make the column's values ``kind``, as values.convert does; the rows whose values are not such (left as text)."""
+    entries = store.texts[col]
+    made, fast = _fast(entries, kind, _codes(store, col))
+    bad = np.zeros(len(entries), dtype=bool)
+    for at, text in _others(entries, ~fast):
+        try:
+            made[at] = values.convert(text, kind)
+        except ValueError:
+            made[at] = text
+            bad[at] = True
+    rows = store.indices[col]
+    found = np.flatnonzero(bad[rows] & (rows >= 0)).tolist()
+    store.lists[col] = store.take(col, made)
+    return found  # type: ignore[no-any-return]
+
+
+def _fast(entries: pa.Array, kind: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each text as ``kind`` where Arrow reads it as Python would, and which those are."""
+    made = np.empty(len(entries), dtype=object)
+    if kind == "text":
+        made[:] = entries.to_pylist()
+        return made, np.ones(len(entries), dtype=bool)
+    ascii = _ascii(entries)
+    if kind in ("integer", "number"):
+        fast = _whole(entries, ascii & (codes == 1))
+        made[fast] = _integers(entries, fast)
+        if kind == "number":
+            floats = _match(entries, _VALID_NUMBER, ascii & (codes == 2))
+            try:
+                picked = _stripped(entries.filter(pa.array(floats)))
+                made[floats] = pc.cast(pc.replace_substring(picked, ",", ""), pa.float64()).to_pylist()
+            except pa.ArrowInvalid:
+                floats[:] = False
+            fast |= floats
+    elif kind == "date":
+        fast = _match(entries, "[0-9]{4}-[0-9]{2}-[0-9]{2}", ascii & (codes == 3))
+        fast &= _days(entries, fast, made)
+    elif kind == "boolean":
+        fast = ascii & (codes == 4)
+        lower = pc.utf8_lower(_stripped(entries.filter(pa.array(fast))))
+        made[fast] = _np(pc.is_in(lower, value_set=pa.array(["true", "yes"]))).tolist()
+    else:
+        fast = np.zeros(len(entries), dtype=bool)
+    return made, fast
+
+
+def _whole(entries: pa.Array, looking: np.ndarray) -> np.ndarray:
+    """Which texts that look like integers are ones Arrow reads in 64 bits: thousands grouped in threes, if any."""
+    fast = looking & _np(pc.less_equal(pc.binary_length(entries), DIGITS))
+    grouped = fast & _np(pc.match_substring(entries, ","))
+    if grouped.any():
+        fast &= ~grouped | _match(entries, _VALID_INTEGER, grouped)
+    return fast
+
+
+def _integers(entries: pa.Array, where: np.ndarray) -> list[int]:
+    picked = _stripped(entries.filter(pa.array(where)))
+    plain = pc.replace_substring_regex(pc.replace_substring(picked, ",", ""), r"^\+", "")
+    return pc.cast(plain, pa.int64()).to_pylist()  # type: ignore[no-any-return]
+
+
+def _days(entries: pa.Array, where: np.ndarray, made: np.ndarray) -> np.ndarray:
+    """Which texts written YYYY-MM-DD are days that exist (and made into dates); the others Python reads."""
+    ok = np.zeros(len(where), dtype=bool)
+    for at, written in _others(entries, where):
+        text = written.strip()
+        year, month, day = int(text[:4]), int(text[5:7]), int(text[8:])
+        if year >= 1 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]:
+            made[at] = dt.date(year, month, day)
+            ok[at] = True
+    return ok
+
+
+def mixed(store: Any, col: int) -> tuple[str, int, int, int] | None:
+    """A column read as text that is mostly numbers or dates: the kind, how many fit, of how many, the first odd row.
+
+    The same as frames._mixed finds going down the rows, where it stops once more than
+    half of the values so far are not of the kind.
+    """
+    rows = store.indices[col]
+    at = np.flatnonzero(rows >= 0)
+    present = len(at)
+    codes = _codes(store, col)[rows[at]]
+    for kind, fitting_codes in (("number", (1, 2)), ("date", (3,))):
+        fits = np.isin(codes, fitting_codes)
+        odd = np.flatnonzero(~fits)
+        if not len(odd):
+            continue
+        counted = np.cumsum(fits)
+        stops = np.flatnonzero((at - counted) * 2 > present)
+        stops = stops[stops >= odd[0]]
+        fitting = int(counted[stops[0]] if len(stops) else counted[-1])
+        if fitting * 2 >= present:
+            return kind, fitting, present, int(at[odd[0]])
+    return None

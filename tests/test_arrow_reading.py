@@ -1,0 +1,134 @@
+"""Data files read by Arrow give what reading each value alone gives: the same types, values and bad values' places."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from briefing.reading import arrow_csv
+from briefing.reading.datafiles import SourceOptions
+
+from .reference_typing import product_column, product_frame, readings
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_FILES = sorted(
+    path
+    for folder in ("tests", "specs")
+    for path in (ROOT / folder).rglob("*")
+    if path.suffix.lower() in (".csv", ".json", ".xlsx") and "node_modules" not in path.parts
+)
+
+TRICKY = {
+    "kinds.csv": 'i,n,d,b,t\n1,1.5,2026-01-05,yes,Gao\n-2,"1,234.5",2026-02-30,No,007\n+3,.5,2026-1-05,TRUE,\n',
+    "grouping.csv": 'a,b\n"1,234","1,23,4"\n"12,345,678",5\n',
+    "spaces.csv": "a,b\n 1 ,\t\n  ,x\n2,\u00a0\n",
+    "blank rows.csv": "a,b\n1,2\n\n,\n3,4\n",
+    "quoted lines.csv": 'a,b\n"two\nlines",1\nx,2\n"three\n\nlines",2026-13-01\n',
+    "not ascii.csv": "a,b,c\n\u0661\u0662,ja,2026-01-05T10:00\n3,nein,2026-01-05 10:00:30.5\n",
+    "long numbers.csv": "a,b\n123456789012345678901234,1e400\n5,-.5e-3\n",
+    "dates and times.csv": "a\n2026-01-05\n2026-01-05T10:00\n0000-01-01\n2024-02-29\n1900-02-29\n",
+    "signs.csv": "a,b\n+,.\n-,e5\n",
+    "mixed.csv": "a\n" + "x\n" + "\n" * 3 + "5\n5\n5\n",
+    "bom.csv": "\ufeffa,b\n1,2\n",
+    "week dates.csv": "a\n2026-W01-1\n2026-01-05\n",
+}
+
+
+@pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_data_file_reads_as_the_reference_reads_it(path):
+    reference, product = readings(path)
+    assert product == reference
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY))
+def test_tricky_csv_reads_as_the_reference_reads_it(tmp_path, name):
+    path = tmp_path / name
+    path.write_text(TRICKY[name], encoding="utf-8")
+    reference, product = readings(path)
+    assert product == reference
+
+
+def test_missing_values_are_blanked_as_the_reference_blanks_them(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("a,b\n1,n/a\n - ,2\n3, n/a \n", encoding="utf-8")
+    options = SourceOptions(missing=("n/a", "-"))
+    reference, product = readings(path, options)
+    assert product == reference
+
+
+def test_a_csv_file_is_read_by_arrow_and_its_rows_found_only_for_messages(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("a,b\n1,x\n\n2,y\n", encoding="utf-8")
+    frame = product_frame(path, "d.csv")
+    assert frame.store is not None and frame.locate.__self__.lines is None  # type: ignore[attr-defined]
+    assert str(frame.locate(1, 1)) == "d.csv:4:2"
+
+
+def test_what_arrow_cannot_read_as_python_does_is_read_line_by_line(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_text("a,b\n1,2\n,\n3\n", encoding="utf-8")
+    assert arrow_csv.read_csv(path, "short.csv", SourceOptions()) is None
+
+
+# -- random files ----------------------------------------------------------------------------
+
+EXAMPLES = int(os.environ.get("BRIEFING_FUZZ_EXAMPLES", "40"))
+
+integers = st.integers(-(10**12), 10**12).map(lambda n: f"{n:,}" if abs(n) > 999 and n % 3 else str(n))
+floats = st.floats(-1e9, 1e9, allow_nan=False).map(repr)
+dates = st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)).map(str)
+booleans = st.sampled_from(["true", "false", "yes", "no", "True", "NO"])
+texts = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=12)
+empties = st.sampled_from(["", " ", "  "])
+KINDS = {"integer": integers, "number": floats, "date": dates, "boolean": booleans, "text": texts}
+BAD = {"integer": ["1,23,4", "12,34"], "number": ["1,2.5"], "date": ["2026-02-30", "2025-13-01", "2026-04-31"]}
+
+
+@st.composite
+def tables(draw):
+    kinds = draw(st.lists(st.sampled_from(sorted(KINDS)), min_size=1, max_size=5))
+    length = draw(st.integers(1, 30))
+    columns, injected = [], []
+    for col, kind in enumerate(kinds):
+        values = draw(st.lists(st.one_of(KINDS[kind], empties) if draw(st.booleans()) else KINDS[kind],
+                               min_size=length, max_size=length))  # fmt: skip
+        if kind in BAD and draw(st.booleans()):
+            row = draw(st.integers(0, length - 1))
+            values[row] = draw(st.sampled_from(BAD[kind]))
+            injected.append((row, col))
+        columns.append(values)
+    return kinds, [list(row) for row in zip(*columns, strict=True)], injected
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tables())
+def test_random_csv_files_read_as_the_reference_and_bad_values_are_found_where_they_are(tmp_path, table):
+    kinds, rows, injected = table
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow([f"c{i}" for i in range(len(kinds))])
+    lines, line = [], 1
+    for row in rows:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(row)
+        line += out.getvalue().count("\n")
+        lines.append(line)
+        text.write(out.getvalue())
+    path = tmp_path / "random.csv"
+    path.write_text(text.getvalue(), encoding="utf-8")
+    reference, product = readings(path)
+    assert product == reference
+    kept = [i for i, row in enumerate(rows) if any(v.strip() for v in row)]
+    for row, col in injected:
+        if row not in kept:
+            continue
+        frame = product_frame(path, "random.csv")
+        column = product_column(frame, col, kinds[col])
+        assert f"random.csv:{lines[row]}:{col + 1}" in column.bad
