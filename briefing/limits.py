@@ -46,9 +46,9 @@ class Limits:
     """Bytes of one data file, and what an .xlsx workbook may unpack to."""
     data_rows: int = 5_000_000
     """Rows read from one data file."""
-    data_values: int = 10_000_000
-    """Values read from one data file."""
-    data_values_used: int = 20_000_000
+    data_values: int = 20_000_000
+    """Values read from one data file (a CSV file's cost some 18 bytes a value, read and typed)."""
+    data_values_used: int = 40_000_000
     """Values the tables and charts of a spec take from data files together, a file used by two counting twice."""
     data_columns: int = 1_000
     """Columns a data file's header may name."""

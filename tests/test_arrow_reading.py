@@ -132,3 +132,72 @@ def test_random_csv_files_read_as_the_reference_and_bad_values_are_found_where_t
         frame = product_frame(path, "random.csv")
         column = product_column(frame, col, kinds[col])
         assert f"random.csv:{lines[row]}:{col + 1}" in column.bad
+
+
+def test_a_long_table_keeps_arrow_columns_that_read_as_the_reference(tmp_path, monkeypatch):
+    import pickle
+
+    from briefing import loads
+    from briefing.model import tables
+    from briefing.reading.arrow_store import Taken
+    from briefing.reading.datafiles import LONG
+
+    monkeypatch.chdir(tmp_path)
+    rows = LONG + 10
+    lines = ["Ref,Region,Week,People,Score"]
+    lines += [f"R-{i:06d},{['Gao', 'Mopti', ''][i % 3]},2026-01-{1 + i % 28:02d},{i},{i / 4}" for i in range(rows)]
+    (tmp_path / "long.csv").write_text("\n".join(lines) + "\n")
+    spec = "title: T\nsections:\n  - heading: H\n    content:\n      - table: {source: long.csv}\n"
+    table = tables(loads(spec, "spec.yaml", tmp_path))[0]
+    assert all(isinstance(c, Taken) for c in table.rows.columns)
+    last = rows - 1
+    assert table.rows[last] == (
+        f"R-{last:06d}",
+        ["Gao", "Mopti", None][last % 3],
+        dt.date(2026, 1, 1 + last % 28),
+        last,
+        last / 4,
+    )
+    assert table.rows[10:12] == [table.rows[10], table.rows[11]]
+    assert list(table.rows.between(rows - 2)) == [table.rows[rows - 2], table.rows[rows - 1]]
+    reference = [
+        (f"R-{i:06d}", ["Gao", "Mopti", None][i % 3], dt.date(2026, 1, 1 + i % 28), i, i / 4) for i in range(rows)
+    ]
+    assert list(table.rows) == reference and table.rows == reference
+    assert pickle.loads(pickle.dumps(table.rows)) == table.rows
+    sorted_spec = spec.replace(
+        "{source: long.csv}", "{source: long.csv, sort: -People, where: {column: Region, value: Gao}}"
+    )
+    kept = tables(loads(sorted_spec, "spec.yaml", tmp_path))[0]
+    assert list(kept.rows) == sorted((r for r in reference if r[1] == "Gao"), key=lambda r: -r[3])
+
+
+def test_a_build_without_data_files_does_not_import_pyarrow(tmp_path):
+    import subprocess
+    import sys
+
+    spec = tmp_path / "s.yaml"
+    spec.write_text("title: T\nsections:\n  - heading: H\n    content:\n      - table: {columns: [a], rows: [[1]]}\n")
+    code = (
+        "import sys\nfrom briefing import load\n"
+        f"load({str(spec)!r})\n"
+        "assert 'pyarrow' not in sys.modules and 'numpy' not in sys.modules, 'imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_running_out_of_memory_while_typing_a_data_file_is_one_line_at_its_source(tmp_path, monkeypatch):
+    from briefing import SpecError, loads
+    from briefing.reading import arrow_types
+
+    def exhausted(*_args):
+        raise MemoryError
+
+    monkeypatch.setattr(arrow_types, "infer", exhausted)
+    (tmp_path / "d.csv").write_text("a,b\n1,x\n", encoding="utf-8")
+    spec = "title: T\nsections:\n  - heading: H\n    content:\n      - table: {source: d.csv}\n"
+    with pytest.raises(SpecError) as caught:
+        loads(spec, "spec.yaml", tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        "spec.yaml:5:25: 'd.csv' needs more memory than there is to read; filter or split the data"
+    ]

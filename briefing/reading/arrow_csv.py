@@ -25,63 +25,15 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..limits import current
-from ..model import Cell, Pos
+from ..model import Pos
 from . import arrow_types
+from .arrow_store import TextStore
 from .datafiles import Frame, Held, SourceOptions, count_rows, csv_records
 
-BLOCK = 1 << 24
+BLOCK = 1 << 22
 """Bytes of the file parsed at a time: what Arrow holds of the text at once, beside the columns read."""
 
 TEXT = pa.dictionary(pa.int32(), pa.string())
-
-
-class TextStore:
-    """A CSV file's columns as Arrow holds them: per column, its distinct texts and, per row, which one.
-
-    ``indices[col][row]`` is the row's entry in ``texts[col]``, or -1 for an empty value (or one
-    ``missing:`` names). ``column(col)`` makes the Python list the rest of reading works on, once.
-    """
-
-    def __init__(self, texts: list[pa.Array], indices: list[np.ndarray], length: int) -> None:
-        self.texts = texts
-        self.indices = indices
-        self.length = length
-        self.width = len(texts)
-        self.lists: list[tuple[Cell, ...] | None] = [None] * self.width
-        self.looks: dict[int, np.ndarray] = {}
-        """What each column's texts look like (arrow_types.looks), once found."""
-
-    def column(self, col: int) -> tuple[Cell, ...]:
-        """The column's values as Python values (its texts, or what typing made of them), made once.
-
-        A tuple, as a table's rows hold it: the table takes it as it is, not a copy. Arrow's
-        copy of the column is let go once it is made.
-        """
-        made = self.lists[col]
-        if made is None:
-            made = self.lists[col] = self.take(col, self.texts[col].to_pylist())
-        return made
-
-    def held(self, col: int) -> bool:
-        """Whether the column is still held by Arrow (not yet made Python values)."""
-        return self.lists[col] is None
-
-    def take(self, col: int, entries: list[Any] | np.ndarray) -> tuple[Cell, ...]:
-        """A value per row from a value per entry, each entry's value one object however many rows hold it."""
-        objects = np.empty(len(entries) + 1, dtype=object)
-        objects[: len(entries)] = entries
-        objects[-1] = None  # index -1: no value
-        made = tuple(objects[self.indices[col]])
-        self.texts[col] = self.indices[col] = None  # type: ignore[call-overload]
-        self.looks.pop(col, None)
-        return made
-
-    def text(self, col: int, row: int) -> str | None:
-        """The value at a row as written in the file (a bad value stays so once typed)."""
-        if self.lists[col] is not None:
-            return self.lists[col][row]  # type: ignore[index,return-value]
-        at = int(self.indices[col][row])
-        return None if at < 0 else self.texts[col][at].as_py()
 
 
 def read_csv(path: Path, shown: str, options: SourceOptions) -> Frame | None:
@@ -136,12 +88,9 @@ def _parse(path: Path, shown: str, options: SourceOptions, raw: list[str]) -> Te
     count = 0
     for batch in reader:
         columns = batch.columns
-        blank = np.ones(batch.num_rows, dtype=bool)
-        for col in columns:
-            empty = arrow_types.blank(col.dictionary)
-            blank &= empty[col.indices.to_numpy(zero_copy_only=False)]
-            if len(col.dictionary) and pc.max(pc.binary_length(col.dictionary)).as_py() > longest:
-                return None  # perhaps longer than a value may be: Python counts its characters
+        if any(len(c.dictionary) and pc.max(pc.binary_length(c.dictionary)).as_py() > longest for c in columns):
+            return None  # perhaps longer than a value may be: Python counts its characters
+        blank = _blank_rows(columns)
         keep = pa.array(~blank)
         for col, part in zip(columns, parts, strict=True):
             part.append(col.filter(keep) if blank.any() else col)
@@ -150,20 +99,45 @@ def _parse(path: Path, shown: str, options: SourceOptions, raw: list[str]) -> Te
     return _held(parts, count, options)
 
 
+def _blank_rows(columns: list[pa.DictionaryArray]) -> np.ndarray:
+    """Which rows have no value in any column (Python's reader skips them).
+
+    The columns of fewest distinct texts are looked at first, and the looking stops at the
+    first column that leaves no row blank: in most files, the first.
+    """
+    blank = np.ones(len(columns[0]) if columns else 0, dtype=bool)
+    for col in sorted(columns, key=lambda c: len(c.dictionary)):
+        empty = arrow_types.blank(col.dictionary)
+        blank &= empty[col.indices.to_numpy(zero_copy_only=False)] if empty.any() else False
+        if not blank.any():
+            break
+    return blank
+
+
 def _held(parts: list[list[pa.Array]], count: int, options: SourceOptions) -> TextStore:
-    """One dictionary per column over all the blocks, with blanks (and ``missing:`` texts) as -1."""
+    """One list of distinct texts per column, the blocks' put end to end, with blanks (and ``missing:``) as -1.
+
+    A text in two blocks is two entries: merging the blocks' texts would hash every text of
+    a column of all-different values once more, for a few repeated entries saved. The
+    indices are made in Arrow's memory, where the blocks' were: what the blocks let go is
+    used again, rather than held beside new arrays.
+    """
     texts, indices = [], []
     for chunks in parts:
-        unified = pa.chunked_array(chunks, type=TEXT).unify_dictionaries()
-        entries = unified.chunks[0].dictionary if unified.num_chunks else pa.array([], pa.string())
-        rows = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in unified.chunks] or [[]])
-        rows = rows.astype(np.int32)
+        start, rows = 0, []
+        for chunk in chunks:
+            rows.append(pc.add(chunk.indices, pa.scalar(start, pa.int32())) if start else chunk.indices)
+            start += len(chunk.dictionary)
+        entries = pa.concat_arrays([c.dictionary for c in chunks]) if chunks else pa.array([], pa.string())
+        joined = pa.concat_arrays(rows) if rows else pa.array([], pa.int32())
+        chunks.clear()
+        del rows
         nothing = arrow_types.blank(entries, options.missing)
         if nothing.any():
-            rows[nothing[rows]] = -1
+            joined = pc.if_else(pc.array_take(pa.array(nothing), joined), pa.scalar(-1, pa.int32()), joined)
         texts.append(entries)
-        indices.append(rows)
-        chunks.clear()
+        indices.append(joined.to_numpy(zero_copy_only=False))
+    pa.default_memory_pool().release_unused()
     return TextStore(texts, indices, count)
 
 

@@ -137,9 +137,8 @@ def convert(store: Any, col: int, kind: str) -> list[int]:
             made[at] = text
             bad[at] = True
     rows = store.indices[col]
-    found = np.flatnonzero(bad[rows] & (rows >= 0)).tolist()
-    store.lists[col] = store.take(col, made)
-    return found  # type: ignore[no-any-return]
+    store.typed(col, made)
+    return np.flatnonzero(bad[rows] & (rows >= 0)).tolist()  # type: ignore[no-any-return]
 
 
 def _fast(entries: pa.Array, kind: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -83,10 +83,14 @@ def _block(r: Reader, kind: str, value: Node, pos: Pos) -> Block | None:
         case "bullets" | "numbered":
             found = items(r, value)
             return None if found is None else ListBlock(found, kind == "numbered", pos=pos)
-        case "table":
-            return read_table(r, value)
-        case "chart":
-            return read_chart(r, value)
+        case "table" | "chart":
+            try:
+                return read_table(r, value) if kind == "table" else read_chart(r, value)
+            except MemoryError:  # typing, filtering or keeping a data file's columns, under a memory limit
+                source = value.value if isinstance(value, MappingNode) else []
+                where = next((v for k, v in source if getattr(k, "value", None) == "source"), value)
+                r.problem(where, f"'{r.text(where)}' needs more memory than there is to read; filter or split the data")
+                return None
         case "image":
             return _image(r, value)
         case "callout":

@@ -33,6 +33,10 @@ A column of all-different texts stops sharing once it has this many: remembering
 cost more than it saves."""
 
 
+LONG = 50_000
+"""Rows from which a table keeps a column of a CSV file as Arrow read it (arrow_store.Taken), not as a tuple."""
+
+
 class Columns:
     """Values gathered a row at a time into one list per column, repeated texts held once."""
 
@@ -123,6 +127,10 @@ class Held(list):  # type: ignore[type-arg]
 
     def append(self, values: Any) -> None:
         self._added.append(values)
+
+    def shared(self, col: int) -> bool:
+        """Whether the column is the file's own, as held by the store (not one this table replaced or added)."""
+        return col < self.store.width and col not in self._own
 
     def copy(self) -> Held:
         return Held(self.store, self._own, self._added)
@@ -375,4 +383,8 @@ def count_rows(rows: int, shown: str, columns: int = 1) -> None:
     if rows > limits.data_rows:
         raise DataError(f"more than {limits.data_rows:,} rows; filter or split the data", Pos(shown, 1, 1))
     if rows * columns > limits.data_values:
-        raise DataError(f"more than {limits.data_values:,} values; filter or split the data", Pos(shown, 1, 1))
+        raise DataError(
+            f"more than {limits.data_values:,} values; filter or split the data, "
+            "or allow more with data_values: in a --limits file (for data you trust)",
+            Pos(shown, 1, 1),
+        )

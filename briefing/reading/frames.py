@@ -14,7 +14,7 @@ from ..errors import Problem
 from ..model import Aggregate, Cell, NumberFormat, Rows, Totals
 from ..number_formats import FORMAT_NEEDS, fits
 from . import shapes
-from .datafiles import SHARED, Frame
+from .datafiles import LONG, SHARED, Frame
 from .reader import Reader, did_you_mean
 from .values import (
     Test,
@@ -87,12 +87,16 @@ class Kept:
         Each column is let go once copied, so that a long table is not held twice over at
         the end of reading it (unless another table of the spec uses the same file).
         """
-        columns = []
+        columns: list[Sequence[Cell]] = []
+        store = self.frame.store
         for n, col in enumerate(picked):
-            columns.append(tuple(self.values(col)))
+            if store is not None and len(self.kept) >= LONG and self.frame.columns.shared(col):  # type: ignore[attr-defined]
+                columns.append(store.values(col, self.kept))  # a long table keeps Arrow's column
+            else:
+                columns.append(tuple(self.values(col)))
             if col not in picked[n + 1 :]:
                 self.frame.columns[col] = []  # the file's own list stays for the next table that uses it
-        return Rows(tuple(columns), len(self.kept))
+        return Rows(tuple(columns), len(self.kept))  # type: ignore[arg-type]
 
 
 class Reread(Exception):
@@ -203,7 +207,7 @@ def _converted_frame(frame: Frame, col: int, kind: str) -> list[int]:
             from .arrow_types import convert as convert_held
 
             return convert_held(frame.store, col, kind)
-        column = list(frame.store.lists[col])  # made as text for a table before: typed as a list
+        column = list(frame.columns[col])  # made Python values for a table before: typed as a list
         bad = _converted(column, kind)
         frame.store.lists[col] = tuple(column)
         return bad

@@ -1,0 +1,127 @@
+"""A data file's columns as Arrow read them: each column's distinct values once, and per row which one.
+
+A million-row column of regions is ten texts and a million small integers. The rest of
+reading asks for a column's values in Python only where it looks at each (a filter, a
+sort); a long table's rows otherwise keep the column as it is held here (``Taken``), and
+the writers get Python values a slice at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
+
+import numpy as np
+import pyarrow as pa
+
+from ..model import Cell
+
+SLICE = 1 << 16
+"""Rows made Python values at a time when a held column is read through."""
+
+
+class TextStore:
+    """A CSV file's columns: per column, its distinct texts (then values, once typed) and, per row, which one.
+
+    ``indices[col][row]`` is the row's entry, or -1 for an empty value (or one ``missing:``
+    names). ``texts[col]`` are the distinct texts as Arrow read them, until the column is
+    typed; ``entries[col]`` are the entries as Python values (a last None for -1), once made.
+    """
+
+    def __init__(self, texts: list[pa.Array], indices: list[np.ndarray], length: int) -> None:
+        self.texts: list[pa.Array | None] = list(texts)
+        self.indices: list[np.ndarray | None] = list(indices)
+        self.entries: list[np.ndarray | None] = [None] * len(texts)
+        self.length = length
+        self.width = len(texts)
+        self.lists: list[tuple[Cell, ...] | None] = [None] * self.width
+        self.looks: dict[int, np.ndarray] = {}
+        """What each column's texts look like (arrow_types.looks), once found."""
+
+    def held(self, col: int) -> bool:
+        """Whether the column's texts are still held by Arrow, to be typed there."""
+        return self.texts[col] is not None
+
+    def typed(self, col: int, values: list[Any] | np.ndarray) -> None:
+        """The column's entries as ``values`` (one per distinct text, in order): its texts are let go."""
+        objects = np.empty(len(values) + 1, dtype=object)
+        objects[: len(values)] = values
+        objects[-1] = None  # index -1: no value
+        self.entries[col] = objects
+        self.texts[col] = None
+        self.looks.pop(col, None)
+
+    def _entries(self, col: int) -> np.ndarray:
+        found = self.entries[col]
+        if found is None:
+            self.typed(col, self.texts[col].to_pylist())  # type: ignore[union-attr]
+            found = self.entries[col]
+        return found  # type: ignore[return-value]
+
+    def column(self, col: int) -> tuple[Cell, ...]:
+        """The column's values as Python values (its texts, or what typing made of them), made once.
+
+        A tuple, as a table's rows hold it: a table takes it as it is, not a copy.
+        """
+        made = self.lists[col]
+        if made is None:
+            made = self.lists[col] = tuple(self._entries(col)[self.indices[col]])
+            self.entries[col] = self.indices[col] = None
+        return made
+
+    def values(self, col: int, kept: Sequence[int]) -> Sequence[Cell]:
+        """The values of the rows ``kept``, in order: a table's column, held as it is here if it is long."""
+        made = self.lists[col]
+        if made is not None:
+            return made if kept == range(len(made)) else tuple(made[i] for i in kept)
+        rows = self.indices[col]
+        assert rows is not None
+        picked = rows if kept == range(len(rows)) else rows[np.asarray(kept, dtype=np.int64)]
+        return Taken(self._entries(col), picked)
+
+    def text(self, col: int, row: int) -> Cell:
+        """The value at a row as written in the file (a bad value stays so once typed)."""
+        made = self.lists[col]
+        if made is not None:
+            return made[row]
+        at = int(self.indices[col][row])  # type: ignore[index]
+        if self.entries[col] is not None:
+            return self.entries[col][at]  # type: ignore[index,no-any-return]
+        return None if at < 0 else self.texts[col][at].as_py()  # type: ignore[index]
+
+
+class Taken(Sequence[Cell]):
+    """A table's column as held by Arrow: a value per distinct entry and, per row, which; Python values when read."""
+
+    __slots__ = ("entries", "rows")
+
+    def __init__(self, entries: np.ndarray, rows: np.ndarray) -> None:
+        self.entries = entries
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Cell: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Cell, ...]: ...
+    def __getitem__(self, index: int | slice) -> Cell | tuple[Cell, ...]:
+        if isinstance(index, slice):
+            return tuple(self.entries[self.rows[index]])
+        return self.entries[self.rows[index]]  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[Cell]:
+        for start in range(0, len(self.rows), SLICE):
+            yield from self.entries[self.rows[start : start + SLICE]]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Taken, (self.entries, self.rows)
