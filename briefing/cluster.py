@@ -77,7 +77,8 @@ def parcel(doc: Briefing, settings: Settings, ship: bool) -> Parcel:
         if spent > budget:
             raise SpecError([Problem(Pos(str(path), 1, 1), _over(budget, "the files a pack sends together"))])
         shipped[str(path)] = data
-    return Parcel(files.Sent(shipped, settings.package) if ship else None, digests)
+    sent = files.Sent(shipped, settings.package, {name: digests[Path(name)] for name in shipped})
+    return Parcel(sent if ship else None, digests)
 
 
 def _bounded(path: Path, budget: int) -> bytes:
@@ -115,14 +116,16 @@ def task(
 ) -> list[Rendered]:
     """Build one pack on a worker as the client would build it here: its epoch, limits, files and versions."""
     own = versions()
-    refused = mismatch(own, settings.versions, _worker_name())
-    if refused and not settings.allow_mismatch:
+    differ = mismatch(own, settings.versions, _worker_name())
+    damaged = sent.damaged() if sent else None
+    refusal = f"{damaged} arrived other than it was read (its SHA-256 differs)" if damaged else None
+    if refusal or (differ and not settings.allow_mismatch):
         from .batch import Rendered
 
-        return [Rendered(job, fmt, error=refused) for fmt in formats]
+        return [Rendered(job, fmt, error=refusal or differ) for fmt in formats]
     with fixed_epoch(settings.epoch), using(settings.limits), files.sent(sent) if sent else nullcontext():
         rendered = render(job, formats, doc)
-    if refused:  # allowed: the manifest says what the files were built with
+    if differ:  # allowed: the manifest says what the files were built with
         rendered = [replace(r, built_with=own) for r in rendered]
     return rendered
 

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -30,6 +30,13 @@ class Sent:
     """Each file's bytes, by its absolute path on the client."""
     package: str
     """Where the package is installed on the client: paths under it are the worker's own package's files."""
+    digests: Mapping[str, str] = field(default_factory=dict)
+    """Each file's SHA-256 as the client read it, checked where the bytes arrive."""
+
+    def damaged(self) -> str | None:
+        """The first file whose bytes are not those the client read; None when all arrived whole."""
+        whole = {path: hashlib.sha256(data).hexdigest() == self.digests.get(path) for path, data in self.files.items()}
+        return next((path for path, ok in whole.items() if not ok), None)
 
 
 _SENT: ContextVar[Sent | None] = ContextVar("briefing_sent_files", default=None)
