@@ -229,6 +229,9 @@ def report(
         else f"{args.specs} copies of `specs/showcase.yaml`"
     )
     met = "met" if speed_up >= TARGET else "**not met**"
+    # What two cores allow at most: the processor time of --jobs 1 over that of --jobs 2 shared by two.
+    bound = 2 * median("1", "cpu") / median("2", "cpu")
+    share = {way: median(way, "cpu") / median(way, "wall") for way in ("1", "2")}
     section = "\n".join(
         [
             START,
@@ -245,6 +248,11 @@ def report(
             "Memory is peak resident memory: of the build's own process, and of its largest worker (for Dask,",
             "each of the two `dask worker` processes). 'identical' compares every file, manifests included,",
             "with --jobs 1's, byte for byte.",
+            "",
+            f"Two cores allow --jobs 2 at most {bound:.2f}x here: twice --jobs 1's processor time over --jobs 2's",
+            f"(the build's own part, {median('2', 'own_cpu'):.1f} s, runs beside the workers). The builds had "
+            f"{share['1']:.2f} and {share['2']:.2f} of a core on average (processor seconds over seconds):",
+            "the rest of the machine was busy with other work, which a ratio of seconds measures too.",
             "",
             "| built with | seconds | speed-up over --jobs 1 | build CPU s | all CPU s | build MB | worker MB "
             "| identical |",
