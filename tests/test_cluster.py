@@ -81,7 +81,7 @@ def cluster(desk: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tu
         patch.delenv("SOURCE_DATE_EPOCH", raising=False)
         patch.chdir(work)  # the workers' working folder: no specs in it
         started = distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50
         )
         client = distributed.Client(started)
         client.wait_for_workers(2, timeout=60)  # each started here, in this environment
@@ -305,7 +305,7 @@ def test_a_stopped_scheduler_names_the_packs_not_built_and_resume_builds_only_th
         specs.append(str(spec))
     out = tmp_path / "out"
     with dask.config.set({"distributed.comm.timeouts.connect": "3s"}):
-        with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as c:
+        with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as c:
             with distributed.Client(c) as client:
                 client.register_plugin(Stopper(c.scheduler_address))
             status = main(["build", *specs, "-f", "html,docx", "--scheduler", c.scheduler_address, "--out", str(out)])
