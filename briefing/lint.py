@@ -15,14 +15,18 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .layout import Heading, LaidDocument, Place, SourceEntry, laid_out
 from .model import Briefing, Chart, Image, Inline, PageBreak, Paragraph, Pos, Table, plain
+from .reading.language import quote_marks
 from .walk import walk
 
 _ABBREVIATIONS = {"e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "no.", "st.", "dr.", "mr.", "mrs.", "ms."}
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+")
-_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _NO_SPACE = re.compile(r"(?<=[a-z)\]”’])([,;:])(?=[A-Za-z])|(?<=[a-z)\]”’])(\.)(?=[A-Z])")
 _DOUBLED = re.compile(r"\b([A-Za-z]+)\s+\1\b", re.IGNORECASE)
-_PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
+_PAIRS = (("(", ")"), ("[", "]"))
+_TYPESET = {"’": "'", "‘": "'", "‚": "'", "‹": "'", "›": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'}
+_TYPESET_RUNS = {"–": "--", "—": "---", "…": "..."}
+"""What the typographer made of what the spec's author typed: a word is found in the spec as either."""
 
 
 @dataclass(frozen=True)
@@ -50,8 +54,8 @@ def lint(doc: Briefing | LaidDocument) -> list[Finding]:
     walked into, so the text of any block that holds paragraphs or lists is read.
     """
     laid = laid_out(doc)
-    checker = _Checker()
-    checker.found.extend(_text(laid.doc.pos, laid.doc.title, sentence=True))
+    checker = _Checker(_quote_pair(laid.doc.language))
+    checker.found.extend(_text(laid.doc.pos, laid.doc.title, True, checker.pairs))
     walk(laid, checker, "lint")
     return checker.found
 
@@ -59,17 +63,19 @@ def lint(doc: Briefing | LaidDocument) -> list[Finding]:
 class _Checker:
     """The walker's handlers: each node's text checked where it was written."""
 
-    def __init__(self) -> None:
+    def __init__(self, quotes: tuple[tuple[str, str], ...]) -> None:
         self.found: list[Finding] = []
+        self.pairs = _PAIRS + quotes
+        """What opens and closes in the briefing's language, and should be found as often."""
 
     def visit_heading(self, node: Heading, place: Place) -> None:
         if not node.summary:  # the summary's heading is the pack's own word
-            self.found.extend(_inline(node.pos, node.text, sentence=True))
+            self.found.extend(_inline(node.pos, node.text, True, self.pairs))
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> None:
         # Also a callout's title and paragraphs, walked into; a list item reads "Lead: text", after which the
         # text may go on in lower case.
-        self.found.extend(_inline(node.pos, node.text, sentence=True))
+        self.found.extend(_inline(node.pos, node.text, True, self.pairs))
 
     def visit_source_entry(self, node: SourceEntry, place: Place) -> None:
         """A source as the citation style words it ("Niger: humanitarian access snapshot. OCHA."): not the
@@ -80,28 +86,34 @@ class _Checker:
             self.found.append(Finding(node.pos, "table-title", "a table without a title"))
 
     def visit_chart(self, node: Chart, place: Place) -> None:
-        self.found.extend(_text(node.pos, node.title, sentence=False))
+        self.found.extend(_text(node.pos, node.title, False, self.pairs))
         if node.caption:
-            self.found.extend(_inline(node.pos, node.caption, sentence=True))
+            self.found.extend(_inline(node.pos, node.caption, True, self.pairs))
 
     def visit_image(self, node: Image, place: Place) -> None:
         if node.caption:
-            self.found.extend(_inline(node.pos, node.caption, sentence=True))
+            self.found.extend(_inline(node.pos, node.caption, True, self.pairs))
 
     def visit_page_break(self, node: PageBreak, place: Place) -> None:
         pass  # no text
 
 
-def _inline(pos: Pos, text: Inline, sentence: bool) -> Iterator[Finding]:
-    yield from _text(pos, plain(text), sentence)
+def _quote_pair(language: str) -> tuple[tuple[str, str], ...]:
+    """The double quotation marks of a language, when its opening and closing ones differ (“ ”, „ “, « »)."""
+    opening, closing = (mark.strip("\u00a0") for mark in quote_marks(language)[:2])
+    return ((opening, closing),) if opening != closing else ()
 
 
-def _text(pos: Pos, text: str, sentence: bool) -> list[Finding]:
+def _inline(pos: Pos, text: Inline, sentence: bool, pairs: tuple[tuple[str, str], ...]) -> Iterator[Finding]:
+    yield from _text(pos, plain(text), sentence, pairs)
+
+
+def _text(pos: Pos, text: str, sentence: bool, pairs: tuple[tuple[str, str], ...]) -> list[Finding]:
     """A text's findings in the order they stand in the spec."""
-    return sorted(_findings(pos, text, sentence), key=lambda f: (f.pos.line, f.pos.col))
+    return sorted(_findings(pos, text, sentence, pairs), key=lambda f: (f.pos.line, f.pos.col))
 
 
-def _findings(pos: Pos, text: str, sentence: bool) -> Iterator[Finding]:
+def _findings(pos: Pos, text: str, sentence: bool, pairs: tuple[tuple[str, str], ...]) -> Iterator[Finding]:
     if sentence:
         yield from _sentence_starts(pos, text)
     for match in _NO_SPACE.finditer(text):
@@ -118,14 +130,14 @@ def _findings(pos: Pos, text: str, sentence: bool) -> Iterator[Finding]:
             f"'{match.group(1)} {match.group(1)}' in {_quote(text, match.start())}",
         )
     for match in _WORD.finditer(text):
-        fixes = misspellings().get(match.group().lower())
+        fixes = misspellings().get(match.group().lower().replace("’", "'"))
         if fixes:
             yield Finding(
                 word_position(pos, text, match.start(), match.end()),
                 "misspelling",
                 f"'{match.group()}' should be '{' or '.join(fixes)}'",
             )
-    yield from _balance(pos, text)
+    yield from _balance(pos, text, pairs)
 
 
 def _sentence_starts(pos: Pos, text: str) -> Iterator[Finding]:
@@ -152,11 +164,11 @@ def word_position(pos: Pos, text: str, start: int, end: int) -> Pos:
     The text is found from where its block starts: the words as written, any run of spaces or a
     line break between them (a folded paragraph), the same occurrence as in the text.
     """
-    words = text[start:end].split()
+    words = re.sub("(?<=[«‹])\u00a0|\u00a0(?=[»›])", "", text[start:end]).split()
     source = _source(pos.file)
     if not words or source is None:
         return pos
-    pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+    pattern = re.compile(r"\s+".join(_as_typed(w) for w in words))
     nth = len(pattern.findall(text[:start]))  # occurrences before this one, in the text itself
     lines = source.splitlines(keepends=True)
     if not 0 < pos.line <= len(lines):
@@ -171,6 +183,16 @@ def word_position(pos: Pos, text: str, start: int, end: int) -> Pos:
     return pos
 
 
+def _as_typed(word: str) -> str:
+    """A pattern for a word as its author may have typed it: straight quotes and hyphens where the
+    typographer set quotation marks and dashes (“junta’s” was typed "junta's" or as it reads)."""
+    pattern = []
+    for char in word:
+        typed = _TYPESET.get(char) or _TYPESET_RUNS.get(char)
+        pattern.append(f"(?:{re.escape(char)}|{re.escape(typed)})" if typed else re.escape(char))
+    return "".join(pattern)
+
+
 @cache
 def _source(name: str) -> str | None:
     """A spec file's text, read once for every finding in it; None for a name that is no file (a base's chain)."""
@@ -180,8 +202,8 @@ def _source(name: str) -> str | None:
         return None
 
 
-def _balance(pos: Pos, text: str) -> Iterator[Finding]:
-    for opening, closing in _PAIRS:
+def _balance(pos: Pos, text: str, pairs: tuple[tuple[str, str], ...]) -> Iterator[Finding]:
+    for opening, closing in pairs:
         if text.count(opening) != text.count(closing):
             yield Finding(pos, "unbalanced", f"{text.count(opening)} '{opening}' but {text.count(closing)} '{closing}'")
     if text.count('"') % 2:

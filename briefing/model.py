@@ -524,6 +524,11 @@ NoteStyle = Literal["footnotes", "endnotes"]
 """Where notes stand: at the foot of the page each is cited on, or together at the end."""
 NOTE_STYLES: tuple[NoteStyle, ...] = get_args(NoteStyle)
 
+Typography = Literal["smart", "straight"]
+"""How quotes, apostrophes, dashes and ellipses typed in the spec are printed: as the briefing's language
+sets them (“junta’s”, « coup », 2020–2024, …), or straight, exactly as typed."""
+TYPOGRAPHIES: tuple[Typography, ...] = get_args(Typography)
+
 CslType = Literal[
     "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book", "broadcast",
     "chapter", "classic", "collection", "dataset", "document", "entry", "entry-dictionary",
@@ -591,6 +596,8 @@ class Briefing:
     """The CSL style citations and the sources list are worded in (a name such as ``apa``)."""
     note_style: NoteStyle = "footnotes"
     """Where notes stand: at the foot of their page, or together at the end."""
+    typography: Typography = "smart"
+    """Whether the spec's quotes and dashes were set typographically (smart) or kept as typed (straight)."""
     pos: Pos = _pos()
     variant: Variant | None = None
     """Which variant for a clearance this is; None for the whole pack."""

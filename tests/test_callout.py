@@ -44,7 +44,7 @@ def test_a_callout_reads_into_the_model():
         "key-judgement",
         "Key judgement",
         (
-            Paragraph(parse_inline("Russia's role will **grow**.")),
+            Paragraph(parse_inline("Russia’s role will **grow**.")),
             ListBlock(
                 (ListItem(parse_inline("Training missions expand")), ListItem(parse_inline("Payment moves to mining")))
             ),

@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..errors import Problem
 from ..model import CROSSREF_KINDS, CSL_TYPES, Citation, CrossRef, Inline, Note, Pos, Reference, Span
 from . import shapes
-from .inline import KEY, Parsed, is_crossref, parse
+from .inline import KEY, Parsed, is_crossref, parse, typeset
 from .reader import Reader, did_you_mean
 
 KIND_WORDS = {"sec": "a section", "tbl": "a table", "fig": "a figure (a chart or a picture)", "box": "a callout"}
@@ -44,9 +44,15 @@ def inline(r: Reader, node: Node) -> Inline | None:
     text = r.text(node)
     if text is None:
         return None
-    parsed = parse(text)
+    parsed = parse(text, r.quotes)
     _note(r, node, parsed)
     return parsed.spans
+
+
+def words(r: Reader, node: Node) -> str | None:
+    """A text without markup (a title, alternative text), its quotes and dashes set as the briefing's are."""
+    text = r.text(node)
+    return None if text is None else typeset(text, r.quotes)
 
 
 def _note(r: Reader, node: Node, parsed: Parsed) -> None:
@@ -83,14 +89,14 @@ def at_offset(r: Reader, node: Node, offset: int) -> Pos:
 def title(r: Reader, node: Node) -> tuple[str | None, Inline]:
     """A table's or chart's title: its words alone (a sheet's name, alternative text), and, when it holds
     notes, citations or cross-references, the text its caption shows with them; else ``()``."""
-    text = r.text(node)
+    text = words(r, node)
     if text is None or not marked(text):
         return text, ()
     spans = inline(r, node) or ()
     if all(type(span) is Span for span in spans):
         return text, ()
-    words = "".join(span.text for span in spans if type(span) is Span)
-    return " ".join(words.split()).rstrip(" ,;:"), spans
+    said = "".join(span.text for span in spans if type(span) is Span)
+    return " ".join(said.split()).rstrip(" ,;:"), spans
 
 
 def marked(text: object) -> bool:

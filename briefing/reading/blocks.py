@@ -24,7 +24,7 @@ from ..model import (
     Table,
 )
 from . import shapes
-from .apparatus import inline, read_id
+from .apparatus import inline, read_id, words
 from .data_blocks import read_chart, read_table
 from .markings import marking
 from .reader import Reader, did_you_mean
@@ -167,7 +167,7 @@ def _image(r: Reader, node: Node) -> Image | None:
     if keys is None or "path" not in keys:
         return None
     caption = inline(r, keys["caption"]) if "caption" in keys else None
-    alt = r.text(keys["alt"]) if "alt" in keys else None
+    alt = words(r, keys["alt"]) if "alt" in keys else None
     width = r.number(keys["width_cm"]) if "width_cm" in keys else None
     ident = read_id(r, keys["id"], "fig") if "id" in keys else None
     credit = inline(r, keys["credit"]) if "credit" in keys else None
@@ -185,7 +185,7 @@ def _callout(r: Reader, node: Node, pos: Pos) -> Callout | None:
     if keys is None:
         return None
     kind = cast(CalloutKind | None, r.choice(keys["kind"], CALLOUT_KINDS) if "kind" in keys else "note")
-    title = r.text(keys["title"]) if "title" in keys else None
+    title = words(r, keys["title"]) if "title" in keys else None
     ident = read_id(r, keys["id"], "box") if "id" in keys else None
     empty = "a callout needs at least one paragraph or list"
     nodes = r.sequence(keys["content"], "a list of paragraphs and lists", empty) if "content" in keys else None

@@ -10,13 +10,28 @@ from typing import cast, get_args
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..errors import Problem
-from ..model import CHART_KINDS, COLUMN_TYPES, Chart, ChartKind, FormatKind, Inline, NumberFormat, Series, Span, Table
+from ..model import (
+    CHART_KINDS,
+    COLUMN_TYPES,
+    Cell,
+    Chart,
+    ChartKind,
+    FormatKind,
+    Inline,
+    NumberFormat,
+    Rows,
+    Series,
+    Span,
+    Table,
+)
 from ..number_formats import currency_precision, is_currency
 from . import frames, language, shapes
-from .apparatus import cells, inline, marked, read_id
+from .apparatus import cells, inline, marked, read_id, words
 from .apparatus import title as read_title
 from .computed import COMPUTED_KINDS, DEFAULT_NAMES, Computed, compute
 from .datafiles import Columns, DataError, DataFiles, Frame, SourceOptions, Spent, blank_missing
+from .inline import typeset
+from .language import QuoteMarks
 from .reader import Reader, did_you_mean
 
 MAX_CATEGORIES = 500
@@ -49,10 +64,13 @@ def read_table(r: Reader, node: Node) -> Table | None:
     picked = [rows.frame.names.index(c.source) for c in columns]
     noted = _header(r, columns) + _written(r, keys.get("rows"), rows, columns, picked) if "source" not in keys else []
     body = rows.body(picked)
+    written = "source" not in keys  # values written in the spec, not read from a data file
+    if written and r.quotes is not None:
+        body = Rows(tuple(_typeset_column(column, r.quotes) for column in body.columns), body.length)
     formats = tuple(c.format for c in columns)
     locales = tuple(c.locale for c in columns)
     return Table(
-        tuple(c.shown for c in columns),
+        tuple(typeset(c.shown, r.quotes) if written or c.shown != c.source else c.shown for c in columns),
         body,
         title,
         formats if any(formats) else (),
@@ -65,6 +83,11 @@ def read_table(r: Reader, node: Node) -> Table | None:
         title_text=title_text,
         locales=locales if any(locales) else (),
     )
+
+
+def _typeset_column(values: tuple[Cell, ...], quotes: QuoteMarks) -> tuple[Cell, ...]:
+    """A column of values written in the spec, its texts' quotes and dashes set as the briefing's are."""
+    return tuple(typeset(v, quotes) if isinstance(v, str) else v for v in values)
 
 
 def _written(
@@ -98,12 +121,12 @@ def read_chart(r: Reader, node: Node) -> Chart | None:
         return None
     kind = r.choice(keys["type"], CHART_KINDS)
     title, title_text = read_title(r, keys["title"])
-    x_title = r.text(keys["x_title"]) if "x_title" in keys else None
-    y_title = r.text(keys["y_title"]) if "y_title" in keys else None
+    x_title = words(r, keys["x_title"]) if "x_title" in keys else None
+    y_title = words(r, keys["y_title"]) if "y_title" in keys else None
     caption = inline(r, keys["caption"]) if "caption" in keys else None
     ident = read_id(r, keys["id"], "fig") if "id" in keys else None
     credit = inline(r, keys["credit"]) if "credit" in keys else None
-    alt = r.text(keys["alt"]) if "alt" in keys else None
+    alt = words(r, keys["alt"]) if "alt" in keys else None
     found = _rows(r, node, keys)
     if found is None:
         return None

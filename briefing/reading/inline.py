@@ -5,16 +5,20 @@ language ``[text]{lang=ar}``, and the apparatus of a briefing in pandoc's and Qu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import groupby
-from typing import Any
+from typing import Any, cast
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline, emphasis
+from markdown_it.rules_core import StateCore, smartquotes
+from markdown_it.rules_inline import StateInline, backtick, emphasis
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..model import CROSSREF_KINDS, Citation, Cite, CrossRef, Inline, Note, Span
+from .language import QuoteMarks
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 """Only these become links; any other target stays literal text."""
@@ -125,8 +129,11 @@ def _bracketed(state: StateInline, silent: bool) -> bool:
     if not parts or any(p is None or p.group("prefix").endswith(("\\",)) for p in parts):
         return False
     if not silent:
+        quotes = _quotes(state.md)
         cites = [
-            (p.group("prefix").strip(), p.group("key"), p.group("rest").strip().lstrip(",").strip()) for p in parts if p
+            (typeset(p.group("prefix").strip(), quotes), p.group("key"), typeset(_locator(p), quotes))
+            for p in parts
+            if p
         ]
         raw = src[start : end + 1]
         if len(cites) == 1 and is_crossref(cites[0][1]) and not cites[0][0] and not cites[0][2]:
@@ -135,8 +142,18 @@ def _bracketed(state: StateInline, silent: bool) -> bool:
         else:
             token = state.push("citation", "", 0)
             token.meta = {"cites": cites, "narrative": False, "start": start, "text": raw}
+        token.content = raw  # what the typographer sees beside a quote: "@ocha's" reads as a word
     state.pos = end + 1
     return True
+
+
+def _locator(part: re.Match[str]) -> str:
+    return part.group("rest").strip().lstrip(",").strip()
+
+
+def _quotes(md: MarkdownIt) -> QuoteMarks | None:
+    """The quote marks a parser sets, None when it keeps quotes as typed."""
+    return cast(QuoteMarks, tuple(md.options["quotes"])) if md.options["typographer"] else None
 
 
 def _narrative(state: StateInline, silent: bool) -> bool:
@@ -155,6 +172,7 @@ def _narrative(state: StateInline, silent: bool) -> bool:
         else:
             token = state.push("citation", "", 0)
             token.meta = {"cites": [("", key, "")], "narrative": True, "start": start, "text": raw}
+        token.content = raw
     state.pos = match.end()
     return True
 
@@ -183,14 +201,84 @@ def _language_span(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _code_span(state: StateInline, silent: bool) -> bool:
+    """```code```: kept exactly as written, backticks and all, untouched by the typographer and by the
+    apparatus (a spec's code spans name files, columns and commands)."""
+    start = state.pos
+    if not backtick(state, silent):
+        return False
+    if not silent and state.tokens and state.tokens[-1].type == "code_inline":
+        state.tokens[-1].content = state.src[start : state.pos]  # markdown-it trims spaces; a spec's text keeps them
+    return True
+
+
+_VERBATIM = re.compile(r"(?:https?://|mailto:)[^\s<>\"`\[\]]*[^\s<>\"`\[\].,;:!?'()]|\{\{.*?\}\}")
+"""A web address or a ``{{ variable }}`` in a text: its dashes and dots stay as written ("a--b", "...")."""
+
+
+_DASHES = (
+    (re.compile(r"(?<!-)---(?!-)"), "\u2014"),
+    (re.compile(r"(?<!-)--(?!-)"), "\u2013"),
+    (re.compile(r"(?<!\.)\.\.\.(?!\.)"), "\u2026"),
+)
+"""Pandoc's typographer: ``---`` an em dash, ``--`` an en dash, ``...`` an ellipsis. markdown-it's own
+``replacements`` rule also makes "(c)" a © (a briefing's options "(a), (b), (c)") and ",," a comma:
+it would change words."""
+
+
+def _dashes(state: StateCore) -> None:
+    for tokens in _inline_tokens(state):
+        for token in tokens:
+            if token.type == "text" and ("--" in token.content or "..." in token.content):
+                token.content = _outside(_VERBATIM, token.content, _set_dashes)
+
+
+def _set_dashes(text: str) -> str:
+    for pattern, mark in _DASHES:
+        text = pattern.sub(mark, text)
+    return text
+
+
+def _outside(kept: re.Pattern[str], text: str, change: Callable[[str], str]) -> str:
+    """``text`` with ``change`` made to what ``kept`` does not match."""
+    parts, at = [], 0
+    for found in kept.finditer(text):
+        parts += [change(text[at : found.start()]), found.group()]
+        at = found.end()
+    return "".join([*parts, change(text[at:])])
+
+
+def _note_quotes(state: StateCore) -> None:
+    """Quotes inside inline notes, which the footnote plugin keeps apart from the text's tokens."""
+    for note in state.env.get("footnotes", {}).get("list", {}).values():
+        if note.get("tokens"):
+            holder = Token("inline", "", 0, content=note.get("content", ""), children=note["tokens"])
+            smartquotes(StateCore("", state.md, state.env, [holder]))
+
+
+def _inline_tokens(state: StateCore) -> list[list[Token]]:
+    """The token lists of a text and of its inline notes."""
+    found = [t.children for t in state.tokens if t.type == "inline" and t.children]
+    found += [n["tokens"] for n in state.env.get("footnotes", {}).get("list", {}).values() if n.get("tokens")]
+    return found
+
+
 class _SpecMarkup(MarkdownIt):
     """CommonMark's emphasis and links, words marked with their language, inline notes, citations and
-    cross-references, and nothing else."""
+    cross-references, and nothing else; code spans as written. With ``quotes``, the
+    typographer sets quotes, apostrophes, dashes and ellipses; ``plain`` texts (titles) have no markup."""
 
-    def __init__(self) -> None:
-        # "zero" turns every rule off: no HTML, entities, escapes, code spans
-        # or autolinks, so all other characters stay exactly as written.
-        super().__init__("zero")
+    def __init__(self, quotes: QuoteMarks | None = None, plain: bool = False) -> None:
+        # "zero" turns every rule off: no HTML, entities, escapes or autolinks, so all other
+        # characters stay exactly as written.
+        super().__init__("zero", {"typographer": quotes is not None, "quotes": list(quotes or "“”‘’")})
+        self.inline.ruler.before("text", "code_span", _code_span)
+        if quotes is not None:
+            self.enable("smartquotes")
+            self.core.ruler.after("smartquotes", "note_quotes", _note_quotes)
+            self.core.ruler.after("note_quotes", "dashes", _dashes)
+        if plain:
+            return
         self.enable(["emphasis", "link"])
         self.inline.ruler.at("emphasis", _stars_only)
         # Inline notes only: a spec has no footnote definitions ([^1]: …) to refer to.
@@ -212,7 +300,23 @@ class _SpecMarkup(MarkdownIt):
         return link
 
 
-_MD = _SpecMarkup()
+@cache
+def _markup(quotes: QuoteMarks | None, plain: bool = False) -> _SpecMarkup:
+    """One parser per way of quoting: markdown-it reads its quote marks from its options."""
+    return _SpecMarkup(quotes, plain)
+
+
+_TYPED = re.compile(r"['\"]|--|\.\.\.")
+"""What the typographer changes: a text without any is the same either way."""
+
+
+def typeset(text: str, quotes: QuoteMarks | None) -> str:
+    """A text without markup (a title, a table's value) with its quotes, apostrophes, dashes and ellipses
+    set as ``quotes``' language prints them; as written when ``quotes`` is None."""
+    if quotes is None or not _TYPED.search(text):
+        return text
+    (inline,) = _markup(quotes, plain=True).parseInline(text)
+    return "".join(token.content for token in inline.children or ())
 
 
 @dataclass
@@ -227,17 +331,19 @@ class Parsed:
     """Where each citation and cross-reference span starts in the text, by the span's identity."""
 
 
-def parse_inline(text: str) -> Inline:
-    """Split ``text`` into spans; every character that is not markup is kept."""
-    return parse(text).spans
+def parse_inline(text: str, quotes: QuoteMarks | None = None) -> Inline:
+    """Split ``text`` into spans; every character that is not markup is kept (its quotes and dashes set
+    with ``quotes``, when given)."""
+    return parse(text, quotes).spans
 
 
-def parse(text: str) -> Parsed:
-    """``text`` as spans, with the offsets of its citations and cross-references and any problem found."""
-    if "*" not in text and "[" not in text and "@" not in text:
-        return Parsed((Span(text),) if text else ())  # the common case, without a parse
+def parse(text: str, quotes: QuoteMarks | None = None) -> Parsed:
+    """``text`` as spans, with the offsets of its citations and cross-references and any problem found;
+    its quotes, apostrophes, dashes and ellipses set with ``quotes`` (None keeps them as typed)."""
+    if "*" not in text and "[" not in text and "@" not in text and "`" not in text:
+        return Parsed((Span(typeset(text, quotes)),) if text else ())  # the common case: no markup to parse
     env: dict[str, Any] = {}
-    (inline,) = _MD.parseInline(text, env)
+    (inline,) = _markup(quotes).parseInline(text, env)
     parsed = Parsed(())
     notes = env.get("footnotes", {}).get("list", {})
     parsed.spans = _spans(inline.children or [], notes, parsed, nested=False)
@@ -267,7 +373,7 @@ def _spans(tokens: list[Token], notes: dict[int, Any], parsed: Parsed, nested: b
     languages: list[str] = []
     for token in tokens:
         match token.type:
-            case "text":
+            case "text" | "code_inline":
                 spans.append(Span(token.content, bold > 0, italic > 0, href, languages[-1] if languages else None))
             case "lang_open":
                 languages.append(str(token.attrs["lang"]))

@@ -81,3 +81,39 @@ def number_locale(r: Reader, node: Node) -> str | None:
             node, f"'{value}' is not a locale numbers and dates can be written in{hint or ' (such as en-GB or fr-NE)'}"
         )
     return found
+
+
+QuoteMarks = tuple[str, str, str, str]
+"""Opening and closing double quotes, then opening and closing single ones, as markdown-it's ``quotes`` takes them."""
+
+ENGLISH_QUOTES: QuoteMarks = ("“", "”", "‘", "’")
+
+# CLDR's delimiters (version 42, as ICU 72 gives them) for the languages that do not quote as
+# English does. Babel carries CLDR's numbers, dates and names, but not its quotation marks.
+_QUOTES: dict[str, str] = {
+    "am": "«»‹›", "ar": "”“’‘", "bg": "„“„“", "bm": "«»“”", "cs": "„“‚‘", "de": "„“‚‘", "el": "«»“”",
+    "es": "«»“”", "et": "„“‚‘", "fa": "«»‹›", "ff": "„”‚’", "fi": "””’’", "fr": "«»«»", "fr-CA": "«»”“",
+    "fr-CH": "«»‹›", "he": "””’’", "hr": "„“‚‘", "hu": "„”»«", "hy": "«»«»", "it": "«»“”", "ja": "「」『』",
+    "ka": "„“«»", "kk": "«»“”", "lt": "„“„“", "mg": "«»“”", "nb": "«»‘’", "nl": "‘’‘’", "pl": "„”«»",
+    "pt-PT": "«»“”", "ro": "„”«»", "ru": "«»„“", "rw": "«»‘’", "sk": "„“‚‘", "sl": "„“‚‘", "sr": "„“‘‘",
+    "sv": "””’’", "ti": "«»“”", "uk": "«»„“", "ur": "”“’‘", "uz": "“”’‘",
+}  # fmt: skip
+
+_NO_BREAK_SPACE = "\u00a0"
+"""Inside French guillemets: a no-break space, as Word's French autocorrection sets it. (The narrow one,
+U+202F, is a break point to reportlab, which would leave a guillemet alone at a line's end in the PDF.)"""
+
+
+def quote_marks(tag: str) -> QuoteMarks:
+    """The quotation marks a language prints, from its tag (``fr-ML``: the French ones); French sets its
+    guillemets apart from the words they enclose by a no-break space (« coup »), as the Imprimerie
+    nationale's rules have it, except in Switzerland."""
+    parts = tag.split("-")
+    language, region = parts[0].lower(), next((p.upper() for p in parts[1:] if len(p) == 2 or p.isdigit()), "")
+    marks = _QUOTES.get(f"{language}-{region}", _QUOTES.get(language))
+    if marks is None:
+        return ENGLISH_QUOTES
+    if language != "fr" or region == "CH":
+        return cast(QuoteMarks, tuple(marks))
+    space = _NO_BREAK_SPACE
+    return cast(QuoteMarks, tuple(m + space if m in "«‹" else space + m if m in "»›" else m for m in marks))

@@ -18,6 +18,7 @@ from ..markings.portions import resolve
 from ..model import (
     DEFAULT_CITATION_STYLE,
     NOTE_STYLES,
+    TYPOGRAPHIES,
     Block,
     Briefing,
     Labels,
@@ -25,6 +26,7 @@ from ..model import (
     NoteStyle,
     Paragraph,
     Section,
+    Typography,
     plain,
 )
 from . import apparatus, language, shapes
@@ -116,8 +118,11 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
     if keys is None:
         return None
     # Every key is read before giving up, so that all problems are reported.
-    title = _opt(keys, "title", r.text)
     tag = _opt(keys, "language", lambda n: language.language(r, n)) or "en"
+    # The language's quotation marks are known before any text is read.
+    typography = cast(Typography | None, _opt(keys, "typography", lambda n: r.choice(n, TYPOGRAPHIES))) or "smart"
+    r.quotes = language.quote_marks(tag) if typography == "smart" else None
+    title = _opt(keys, "title", lambda n: apparatus.words(r, n))
     # The labels are read before the sections, whose totals rows are labelled with them.
     r.labels = _opt(keys, "labels", lambda n: language.labels(r, n)) or Labels()
     references = _opt(keys, "sources", lambda n: apparatus.sources(r, n))
@@ -128,10 +133,10 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
     style_read = len(r.problems) == heard
     briefing = Briefing(
         title=title or "",
-        subtitle=_opt(keys, "subtitle", r.text),
-        source=_opt(keys, "source", r.text),
+        subtitle=_opt(keys, "subtitle", lambda n: apparatus.words(r, n)),
+        source=_opt(keys, "source", lambda n: apparatus.words(r, n)),
         date=_opt(keys, "date", r.date),
-        author=_opt(keys, "author", r.text),
+        author=_opt(keys, "author", lambda n: apparatus.words(r, n)),
         classification=_opt(keys, "classification", r.text),
         summary=_summary(r, keys["summary"]) if "summary" in keys else (),
         language=tag,
@@ -142,6 +147,7 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
         references=references or (),
         citation_style=citation_style or DEFAULT_CITATION_STYLE,
         note_style=cast(NoteStyle, note_style or "footnotes"),
+        typography=typography,
         pos=r.pos(node),
     )
     if references is not None or "sources" not in keys:

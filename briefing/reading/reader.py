@@ -70,6 +70,9 @@ class Reader:
     ids: dict[str, Pos] = field(default_factory=dict)
     """The ids given so far (``tbl-funding``), and where."""
     sources_placed: Pos | None = None
+    quotes: tuple[str, str, str, str] | None = None
+    """The quotation marks of the briefing's language, which its texts' quotes and dashes are set with
+    (``typography: smart``), read before its texts; None keeps them as typed."""
     """Where a ``sources: true`` block places the list of sources, once read."""
     _seen: set[int] = field(default_factory=set)
     _reuse: int = 0

@@ -20,6 +20,7 @@ from ..model import (
     FORMAT_KINDS,
     LABEL_KEYS,
     NOTE_STYLES,
+    TYPOGRAPHIES,
 )
 from ..style import COVER_MODES
 
@@ -448,6 +449,11 @@ SPEC = Shape(
         "note_style": Key(
             "footnotes (at the foot of the page each is cited on) or endnotes (together at the end).",
             one_of(*NOTE_STYLES),
+        ),
+        "typography": Key(
+            "smart (quotes, apostrophes, dashes and ellipses set as the briefing's language prints them) "
+            "or straight (kept exactly as typed); smart when not given.",
+            one_of(*TYPOGRAPHIES),
         ),
         "vars": Key(
             "Variables for {{ name }} in any string of the spec.",

@@ -1,0 +1,199 @@
+"""Quotes, apostrophes, dashes and ellipses typed straight in a spec, set as the briefing's language prints
+them (``typography: smart``, the default) or kept as typed (``straight``): from YAML to the model, the
+exact message for a wrong value, and the same characters read back from every format."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from briefing import SpecError, loads
+from briefing.build import build
+from briefing.lint import lint
+from briefing.model import Briefing, Callout, Citation, CrossRef, ListBlock, Note, Paragraph, Table, plain
+
+from .conftest import docx_text, html_text, require_tool, xlsx_text
+
+NBSP = "\u00a0"
+"""The no-break space French sets inside its guillemets."""
+
+TEXT = """The junta's "new partners" -- in 2021--2024 --- stayed..."""
+
+
+def spec(text: str = TEXT, head: str = "") -> str:
+    return f'{head}title: T\nsections:\n  - heading: H\n    content:\n      - paragraph: "{_yaml(text)}"\n'
+
+
+def _yaml(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def paragraph(doc: Briefing) -> str:
+    block = doc.sections[0].content[0]
+    assert isinstance(block, Paragraph)
+    return plain(block.text)
+
+
+# -- reading ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "The junta’s “new partners” – in 2021–2024 — stayed…"),
+        ("en-GB", "The junta’s “new partners” – in 2021–2024 — stayed…"),
+        ("fr-ML", f"The junta’s «{NBSP}new partners{NBSP}» – in 2021–2024 — stayed…"),
+        ("fr-CH", "The junta’s «new partners» – in 2021–2024 — stayed…"),
+        ("de", "The junta’s „new partners“ – in 2021–2024 — stayed…"),
+        ("ar", "The junta’s ”new partners“ – in 2021–2024 — stayed…"),
+        ("he", "The junta’s ”new partners” – in 2021–2024 — stayed…"),
+    ],
+)
+def test_quotes_and_dashes_are_set_as_the_briefings_language_prints_them(language, expected):
+    """The quotation marks are CLDR's for the language (Arabic's and Hebrew's too); French sets its
+    guillemets apart with a narrow no-break space, except in Switzerland."""
+    assert paragraph(loads(spec(head=f"language: {language}\n"))) == expected
+
+
+def test_inner_quotes_and_apostrophes_follow_the_language():
+    text = """Le ministre a dit : "l'État tient 'ses' engagements"."""
+    assert paragraph(loads(spec(text, "language: fr\n"))) == (
+        f"Le ministre a dit : «{NBSP}l’État tient «{NBSP}ses{NBSP}» engagements{NBSP}»."
+    )
+    assert paragraph(loads(spec(text, "language: de\n"))) == "Le ministre a dit : „l’État tient ‚ses‘ engagements“."
+
+
+def test_typography_straight_keeps_every_character_as_typed():
+    doc = loads(spec(head="language: fr\ntypography: straight\n"))
+    assert paragraph(doc) == TEXT
+    assert doc.typography == "straight"
+    assert loads(spec()).typography == "smart"
+
+
+def test_code_spans_web_addresses_and_variables_are_left_as_typed():
+    text = "Run `briefing build --set x='a'` (see https://example.org/a--b...) for {{ '\"' }}'s sake."
+    doc = loads(spec(text.replace("{{ '\"' }}", "{{ q }}"), 'vars: {q: "O\'Brien"}\n'))
+    assert paragraph(doc) == "Run `briefing build --set x='a'` (see https://example.org/a--b…) for O’Brien’s sake."
+
+
+def test_citation_keys_and_cross_reference_ids_are_untouched_and_their_words_set():
+    text = "As @ocha-2026's report says [see @un-2025, pp. 3--4] and @tbl-funding's rows show."
+    head = (
+        "sources:\n  - {id: ocha-2026, type: report, title: R, publisher: OCHA, issued: 2026}\n"
+        "  - {id: un-2025, type: report, title: U, publisher: UN, issued: 2025}\n"
+    )
+    body = spec(text, head) + "      - table: {id: tbl-funding, title: F, columns: [a], rows: [[1]]}\n"
+    spans = loads(body).sections[0].content[0].text
+    citations = [s for s in spans if isinstance(s, Citation)]
+    assert [c.key for s in citations for c in s.cites] == ["ocha-2026", "un-2025"]
+    assert citations[1].cites[0].locator == "pp. 3–4"
+    assert citations[1].cites[0].prefix == "see"
+    (crossref,) = (s for s in spans if isinstance(s, CrossRef))
+    assert crossref.target == "tbl-funding"
+    words = [s.text for s in spans if type(s) not in (Citation, CrossRef)]
+    assert words == ["As ", "’s report says ", " and ", "’s rows show."]
+
+
+def test_every_text_of_the_spec_follows_but_values_read_from_data_files_stay_as_they_are(tmp_path):
+    (tmp_path / "d.csv").write_text("place,note\nCôte d'Ivoire,\"the 'north'\"\n", encoding="utf-8")
+    text = """
+title: The junta's "year"
+subtitle: 2021--2024
+language: en
+summary: [The desk's view...]
+sections:
+  - heading: Mali's "shift"
+    content:
+      - bullets: ["Russia's role", {lead: "Wagner's", text: "men -- more"}]
+      - table:
+          title: Bamako's "partners"
+          columns: [{from: name, as: "Partner's name"}, n]
+          rows: [["Africa Corps' men", 1]]
+      - table: {title: "From the file's rows", source: d.csv}
+      - callout: {title: "The desk's view", content: [paragraph: "A 'note'^[A \\"note\\" -- here.]"]}
+      - chart: {type: bar, title: "Mali's chart", x_title: "Month's end", x: m, y: n, columns: [m, n],
+                rows: [[Jan, 1]], caption: "The month's \\"total\\""}
+"""
+    spec_file = tmp_path / "s.yaml"
+    spec_file.write_text(text, encoding="utf-8")
+    doc = loads(text, str(spec_file), tmp_path)
+    assert (doc.title, doc.subtitle) == ("The junta’s “year”", "2021–2024")
+    assert plain(doc.summary[0].items[0].text) == "The desk’s view…"
+    section = doc.sections[0]
+    assert plain(section.heading) == "Mali’s “shift”"
+    bullets, written, read, callout, chart = section.content
+    assert isinstance(bullets, ListBlock) and isinstance(written, Table) and isinstance(read, Table)
+    assert [plain(i.text) for i in bullets.items] == ["Russia’s role", "men – more"]
+    assert plain(bullets.items[1].lead or ()) == "Wagner’s"
+    assert (written.title, written.columns, list(written.rows)) == (
+        "Bamako’s “partners”",
+        ("Partner’s name", "n"),
+        [("Africa Corps’ men", 1)],
+    )
+    assert read.title == "From the file’s rows"
+    assert (read.columns, list(read.rows)) == (("place", "note"), [("Côte d'Ivoire", "the 'north'")])
+    assert isinstance(callout, Callout) and callout.title == "The desk’s view"
+    note = callout.content[0].text[-1]
+    assert isinstance(note, Note) and plain(note.content) == "A “note” – here."
+    assert plain(callout.content[0].text[:-1]) == "A ‘note’"
+    assert (chart.title, chart.x_title, plain(chart.caption)) == ("Mali’s chart", "Month’s end", "The month’s “total”")
+
+
+def test_a_wrong_typography_is_told_with_its_position_and_the_word_meant(tmp_path):
+    spec_file = tmp_path / "s.yaml"
+    spec_file.write_text(spec(head="typography: smrat\n"), encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        loads(spec_file.read_text(), str(spec_file), tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{spec_file}:1:13: expected one of smart, straight, got 'smrat' (did you mean 'smart'?)"
+    ]
+
+
+# -- the prose check ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de", "he"])
+def test_the_prose_check_finds_no_unbalanced_quotes_in_the_marks_it_set(language):
+    doc = loads(spec('He said "yes" -- twice.', f"language: {language}\n"), "s.yaml")
+    assert [f.rule for f in lint(doc)] == []
+
+
+def test_the_prose_check_points_at_a_word_the_typographer_changed_as_it_was_typed(tmp_path):
+    """The finding points at the word in the spec, where it stands with its straight quotes and hyphens."""
+    spec_file = tmp_path / "s.yaml"
+    spec_file.write_text(spec('Aid -- "the junta\'s,now" -- was recieved.', "language: fr\n"), encoding="utf-8")
+    doc = loads(spec_file.read_text(encoding="utf-8"), str(spec_file))
+    found = [(f.rule, str(f.pos).removeprefix(f"{spec_file}:")) for f in lint(doc)]
+    line = spec_file.read_text(encoding="utf-8").splitlines()[5]
+    assert found == [("missing-space", f"6:{line.index('junta') + 1}"), ("misspelling", f"6:{line.index('rec') + 1}")]
+
+
+# -- every format ----------------------------------------------------------------
+
+SENTENCE = f"The junta’s «{NBSP}new partners{NBSP}» – in 2021–2024 — stayed…"
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("typography")
+    spec_file = folder / "typo.yaml"
+    body = spec(head="language: fr\n") + f'      - table: {{columns: [a], rows: [["{_yaml(TEXT)}"]]}}\n'
+    spec_file.write_text(body, encoding="utf-8")
+    built = build(spec_file, out=folder / "out")
+    return {path.suffix[1:]: path for path in built.paths}
+
+
+def test_every_format_shows_the_same_typographic_characters(pack):
+    """Word, the PDF (as pdftotext reads it), the HTML page and the workbook all hold the French marks,
+    the apostrophe, the dashes and the ellipsis, in the paragraph and in the table's cell, and no straight
+    quote or double hyphen is left. The PDF's font draws the no-break space with its space's glyph, which
+    its text layer reads back as a space; the line does not break there."""
+    require_tool("pdftotext")
+    pdf = subprocess.run(["pdftotext", str(pack["pdf"]), "-"], capture_output=True, text=True, check=True).stdout
+    texts = {"docx": docx_text(pack["docx"]), "html": html_text(pack["html"]), "xlsx": xlsx_text(pack["xlsx"])}
+    for name, text in {**texts, "pdf": pdf}.items():
+        sentence = SENTENCE.replace(NBSP, " ") if name == "pdf" else SENTENCE
+        assert [line.strip() for line in text.splitlines()].count(sentence) == 2, name
+        assert [mark for mark in ("'", '"', "--", "...") if mark in text] == [], name
