@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import groupby
 from typing import Any, cast
 
@@ -315,6 +315,12 @@ def typeset(text: str, quotes: QuoteMarks | None) -> str:
     set as ``quotes``' language prints them; as written when ``quotes`` is None."""
     if quotes is None or not _TYPED.search(text):
         return text
+    return _typeset(text, quotes)
+
+
+@lru_cache(maxsize=4096)
+def _typeset(text: str, quotes: QuoteMarks) -> str:
+    # Cached: a table's column repeats its values.
     (inline,) = _markup(quotes, plain=True).parseInline(text)
     return "".join(token.content for token in inline.children or ())
 
