@@ -22,6 +22,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from briefing import SpecError, build, loads
 from briefing.layout.geometry import geometry
 from briefing.model import tables
+from briefing.reading.inline import typeset
+from briefing.reading.language import quote_marks
 from briefing.style import BUNDLED_FONTS
 from briefing.writers.xlsx.tables import header_names
 
@@ -132,23 +134,28 @@ def _in_pdf(text: str, found: str) -> bool:
 
 
 def _texts(data) -> list[str]:
-    found = [data["title"], *data.get("summary", [])]
+    """The texts a reader sees: as written, their quotes, apostrophes and dashes set as English prints them."""
+    found = [_set(data["title"]), *map(_set, data.get("summary", []))]
 
     def walk(section):
-        found.append(section["heading"])
+        found.append(_set(section["heading"]))
         for block in section["content"]:
             if "paragraph" in block:
-                found.append(block["paragraph"])
+                found.append(_set(block["paragraph"]))
             for item in block.get("bullets", []):
-                found.append(item)
+                found.append(_set(item))
             for item in block.get("numbered", []):
-                found.append(f"{item['lead']}: {item['text']}")
+                found.append(f"{_set(item['lead'])}: {_set(item['text'])}")
         for sub in section.get("sections", []):
             walk(sub)
 
     for section in data["sections"]:
         walk(section)
     return found
+
+
+def _set(text: str) -> str:
+    return typeset(text, quote_marks("en"))
 
 
 def _read(path: Path) -> str:

@@ -115,7 +115,7 @@ def test_delivery_reaches_to_cc_and_bcc_with_the_built_files_and_never_twice(spe
     assert by_list["analysts"]["message_id"] == analysts["Message-ID"]
     ministers = email.message_from_bytes(m_raw, policy=policy.default)
     body = ministers.get_body(("plain",)).get_content()
-    assert "For decision by Friday." in body and "Mali's junta now relies on Russian support." in body
+    assert "For decision by Friday." in body and "Mali’s junta now relies on Russian support." in body
     html = ministers.get_body(("html",)).get_content()
     assert "<strong>Russian</strong>" in html and "OFFICIAL" in html and "brief.pdf (" in html
     capsys.readouterr()
