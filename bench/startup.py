@@ -3,14 +3,18 @@
     python bench/startup.py                # fastest of 7 rounds, printed and written to bench/results.md
     python bench/startup.py --repeat 15    # more rounds on a busy machine
     python bench/startup.py --check        # 1 if a case is over its target
+    python bench/startup.py --against /tmp/old   # also an earlier checkout's briefing (git worktree or archive)
 
 Each case is one child process, as a user starts it; its processor time is the user and system time
 the operating system counts for it (getrusage of the finished child), the fastest of the rounds.
 Rounds alternate the cases, so that a noisy machine hurts them alike, and the bare interpreter
 (`python -c pass`) and python-docx alone (`python -c "import docx"`) run in the same rounds, for
 comparison. The seed pack (specs/mali-russia.yaml) is built into a temporary folder with
-SOURCE_DATE_EPOCH set. Compiled bytecode is kept in a temporary cache (PYTHONPYCACHEPREFIX), filled
-by a first round that is not counted, as an installed package has its bytecode compiled.
+SOURCE_DATE_EPOCH set. Compiled bytecode is kept in a temporary cache (PYTHONPYCACHEPREFIX), and the
+fonts' metrics in a temporary XDG_CACHE_HOME, both filled by a first round that is not counted, as an
+installed package has its bytecode compiled and a user's second build finds the metrics kept.
+With ``--against DIR`` the briefing cases also run from an earlier checkout (its ``briefing`` package
+first on the module path), in the same rounds.
 """
 
 from __future__ import annotations
@@ -50,23 +54,33 @@ def cases(out: Path) -> dict[str, list[str]]:
 def processor_seconds(command: list[str], env: dict[str, str]) -> float:
     """User and system seconds of one child process running ``command``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(command, env=env, cwd=HERE.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
+    cwd = env["BENCH_CWD"]  # not the checkout: Python puts the working folder first on the module path
+    subprocess.run(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure(repeat: int) -> dict[str, list[float]]:
-    """Each case's processor seconds, one per round."""
+def measure(repeat: int, against: Path | None) -> dict[str, list[float]]:
+    """Each case's processor seconds, one per round; with ``against``, the briefing cases of that checkout too."""
     with tempfile.TemporaryDirectory(prefix="briefing-startup-") as folder:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env.update(SOURCE_DATE_EPOCH="1700000000", PYTHONPYCACHEPREFIX=str(Path(folder) / "bytecode"))
-        commands = cases(Path(folder) / "out")
-        for command in commands.values():  # bytecode compiled and cached, fonts read once: not counted
-            processor_seconds(command, env)
-        times: dict[str, list[float]] = {name: [] for name in commands}
+        env.update(
+            SOURCE_DATE_EPOCH="1700000000",
+            PYTHONPYCACHEPREFIX=str(Path(folder) / "bytecode"),
+            PYTHONPATH=str(HERE.parent),
+            XDG_CACHE_HOME=str(Path(folder) / "cache"),  # the fonts' metrics, kept by the first round
+            BENCH_CWD=folder,
+        )
+        runs = [(name, command, env) for name, command in cases(Path(folder) / "out").items()]
+        if against is not None:
+            earlier = {**env, "PYTHONPATH": str(against.resolve())}
+            runs += [(f"{name} ({against.name})", command, earlier) for name, command, _ in runs if name in TARGETS]
+        for _, command, run_env in runs:  # bytecode compiled and cached, fonts read once: not counted
+            processor_seconds(command, run_env)
+        times: dict[str, list[float]] = {name: [] for name, _, _ in runs}
         for _ in range(repeat):
-            for name, command in commands.items():
-                times[name].append(processor_seconds(command, env))
+            for name, command, run_env in runs:
+                times[name].append(processor_seconds(command, run_env))
         return times
 
 
@@ -92,13 +106,16 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7, help="rounds; each case's fastest is kept (default 7)")
     parser.add_argument("--check", action="store_true", help="exit 1 if a case is over its target")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results.md as it is")
+    parser.add_argument("--against", type=Path, metavar="DIR", help="an earlier checkout to time beside this one")
     args = parser.parse_args()
-    times = measure(args.repeat)
+    times = measure(args.repeat, args.against)
     rows = table(times)
     print("\n".join(rows))
     if not args.no_write:
         machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        command = f"python bench/startup.py --repeat {args.repeat}"
+        command = f"python bench/startup.py --repeat {args.repeat}" + (
+            f" --against {args.against}" if args.against else ""
+        )
         section = "\n".join(
             [
                 START,
