@@ -112,7 +112,9 @@ def main() -> int:
     rows = table(times)
     print("\n".join(rows))
     if not args.no_write:
-        machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        load = os.getloadavg()[0]  # a shared machine: the figures of one run are compared with each other
+        cores = f"{os.cpu_count()} cores (load average {load:.1f})"
+        machine = f"{platform.machine()}, {cores}, Python {platform.python_version()}"
         command = f"python bench/startup.py --repeat {args.repeat}" + (
             f" --against {args.against}" if args.against else ""
         )
