@@ -50,6 +50,7 @@ class TextStore:
         self.entries[col] = objects
         self.texts[col] = None
         self.looks.pop(col, None)
+        pa.default_memory_pool().release_unused()  # the texts' memory back to the system, for Python's values
 
     def _entries(self, col: int) -> np.ndarray:
         found = self.entries[col]
