@@ -115,28 +115,23 @@ def _blank_rows(columns: list[pa.DictionaryArray]) -> np.ndarray:
 
 
 def _held(parts: list[list[pa.Array]], count: int, options: SourceOptions) -> TextStore:
-    """One list of distinct texts per column, the blocks' put end to end, with blanks (and ``missing:``) as -1.
+    """One dictionary per column over all the blocks, with blanks (and ``missing:`` texts) as -1.
 
-    A text in two blocks is two entries: merging the blocks' texts would hash every text of
-    a column of all-different values once more, for a few repeated entries saved. The
-    indices are made in Arrow's memory, where the blocks' were: what the blocks let go is
-    used again, rather than held beside new arrays.
+    The indices are made in Arrow's memory, where the blocks' were: what the blocks let go
+    is used again, rather than held beside new arrays.
     """
     texts, indices = [], []
     for chunks in parts:
-        start, rows = 0, []
-        for chunk in chunks:
-            rows.append(pc.add(chunk.indices, pa.scalar(start, pa.int32())) if start else chunk.indices)
-            start += len(chunk.dictionary)
-        entries = pa.concat_arrays([c.dictionary for c in chunks]) if chunks else pa.array([], pa.string())
-        joined = pa.concat_arrays(rows) if rows else pa.array([], pa.int32())
+        unified = pa.chunked_array(chunks, type=TEXT).unify_dictionaries()
         chunks.clear()
-        del rows
+        entries = unified.chunks[0].dictionary if unified.num_chunks else pa.array([], pa.string())
+        rows = pa.concat_arrays([c.indices for c in unified.chunks]) if unified.num_chunks else pa.array([], pa.int32())
+        del unified
         nothing = arrow_types.blank(entries, options.missing)
         if nothing.any():
-            joined = pc.if_else(pc.array_take(pa.array(nothing), joined), pa.scalar(-1, pa.int32()), joined)
+            rows = pc.if_else(pc.array_take(pa.array(nothing), rows), pa.scalar(-1, pa.int32()), rows)
         texts.append(entries)
-        indices.append(joined.to_numpy(zero_copy_only=False))
+        indices.append(rows.to_numpy(zero_copy_only=False))
     pa.default_memory_pool().release_unused()
     return TextStore(texts, indices, count)
 

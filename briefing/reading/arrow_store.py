@@ -43,11 +43,18 @@ class TextStore:
         return self.texts[col] is not None
 
     def typed(self, col: int, values: list[Any] | np.ndarray) -> None:
-        """The column's entries as ``values`` (one per distinct text, in order): its texts are let go."""
-        objects = np.empty(len(values) + 1, dtype=object)
-        objects[: len(values)] = values
-        objects[-1] = None  # index -1: no value
-        self.entries[col] = objects
+        """The column's entries as ``values`` (one per distinct text, in order): its texts are let go.
+
+        Python objects, with a last None for the rows that have no value; or, for a column of
+        floats, a float64 array (``pick`` makes those rows None).
+        """
+        if isinstance(values, np.ndarray) and values.dtype == np.float64:
+            self.entries[col] = values
+        else:
+            objects = np.empty(len(values) + 1, dtype=object)
+            objects[: len(values)] = values
+            objects[-1] = None  # index -1: no value
+            self.entries[col] = objects
         self.texts[col] = None
         self.looks.pop(col, None)
         pa.default_memory_pool().release_unused()  # the texts' memory back to the system, for Python's values
@@ -66,7 +73,7 @@ class TextStore:
         """
         made = self.lists[col]
         if made is None:
-            made = self.lists[col] = tuple(self._entries(col)[self.indices[col]])
+            made = self.lists[col] = tuple(pick(self._entries(col), self.indices[col]))  # type: ignore[arg-type]
             self.entries[col] = self.indices[col] = None
         return made
 
@@ -87,8 +94,17 @@ class TextStore:
             return made[row]
         at = int(self.indices[col][row])  # type: ignore[index]
         if self.entries[col] is not None:
-            return self.entries[col][at]  # type: ignore[index,no-any-return]
+            return pick(self.entries[col], np.array([at]))[0]  # type: ignore[arg-type]
         return None if at < 0 else self.texts[col][at].as_py()  # type: ignore[index]
+
+
+def pick(entries: np.ndarray, rows: np.ndarray) -> list[Cell]:
+    """The Python values of ``rows`` (-1: None) from a column's entries."""
+    values: list[Cell] = entries[rows].tolist()
+    if entries.dtype != object:
+        for at in np.flatnonzero(rows < 0).tolist():
+            values[at] = None
+    return values
 
 
 class Taken(Sequence[Cell]):
@@ -109,12 +125,14 @@ class Taken(Sequence[Cell]):
     def __getitem__(self, index: slice) -> tuple[Cell, ...]: ...
     def __getitem__(self, index: int | slice) -> Cell | tuple[Cell, ...]:
         if isinstance(index, slice):
-            return tuple(self.entries[self.rows[index]])
-        return self.entries[self.rows[index]]  # type: ignore[no-any-return]
+            return tuple(pick(self.entries, self.rows[index]))
+        if not -len(self.rows) <= index < len(self.rows):
+            raise IndexError("row index out of range")
+        return pick(self.entries, self.rows[[index]])[0]
 
     def __iter__(self) -> Iterator[Cell]:
         for start in range(0, len(self.rows), SLICE):
-            yield from self.entries[self.rows[start : start + SLICE]]
+            yield from pick(self.entries, self.rows[start : start + SLICE])
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str):

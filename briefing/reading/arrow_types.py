@@ -137,8 +137,19 @@ def convert(store: Any, col: int, kind: str) -> list[int]:
             made[at] = text
             bad[at] = True
     rows = store.indices[col]
-    store.typed(col, made)
-    return np.flatnonzero(bad[rows] & (rows >= 0)).tolist()  # type: ignore[no-any-return]
+    found = np.flatnonzero(bad[rows] & (rows >= 0)).tolist()
+    store.typed(col, _floats(made, rows) if kind == "number" and not found else made)
+    return found  # type: ignore[no-any-return]
+
+
+def _floats(made: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """A column of numbers that are all floats as 8 bytes each, not as Python's floats; else as it is."""
+    used = np.bincount(rows[rows >= 0], minlength=len(made)) > 0
+    if not all(type(value) is float for value in made[used]):
+        return made
+    held = np.full(len(made), np.nan)
+    held[used] = made[used].astype(np.float64)
+    return held
 
 
 def _fast(entries: pa.Array, kind: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
