@@ -168,7 +168,7 @@ def test_the_workbook_keeps_numbers_and_dates_with_formats_that_show_the_same(pa
     assert formats["G"] == (dt.datetime, "[$-40C]d mmm yyyy")
     assert formats["H"] == (dt.datetime, "[$-40C]d mmm yyyy")
     totals = sheet[header[0].row + 3]
-    assert str(totals[1].value).startswith("=SUBTOTAL(")
+    assert str(totals[1].value).startswith("=SUBTOTAL(") and totals[1].number_format == "#,##0"
     assert totals[4].number_format == f'#,##0"{NBSP}F{NNBSP}CFA"'
 
 

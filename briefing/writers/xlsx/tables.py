@@ -245,6 +245,8 @@ class Grid:
                 cell.number_format = "#,##0"
             elif function and fmt:
                 cell.number_format = excel_format(fmt)
+            elif function and cols[col - 1].grouped and _formattable(value, cols[col - 1]):
+                cell.number_format = "#,##0"  # a whole total reads grouped, as the documents show it
             cells.append(cell)
         sheet.add(cells)
 
