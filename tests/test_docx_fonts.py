@@ -11,6 +11,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import docx
 import pdfplumber
 import pytest
 import yaml
@@ -19,6 +20,7 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 
 from briefing import build
+from briefing.cli import main
 from briefing.model import Briefing, Paragraph, Section, Table
 from briefing.reading.inline import parse_inline
 from briefing.reading.style_files import merge, read_style_file
@@ -27,6 +29,7 @@ from briefing.writers.docx import writer
 from briefing.writers.docx.writer import DocxWriter
 
 from .conftest import SPECS, require_tool, run_soffice
+from .test_docx_template import after_opening, before, patch
 
 _TWINS = (("w:b", "w:bCs"), ("w:i", "w:iCs"), ("w:sz", "w:szCs"))
 
@@ -181,6 +184,38 @@ def test_a_streamed_tables_letters_are_in_the_font_carried(tmp_path, monkeypatch
         assert "ڤ" in package.read("word/document.xml").decode()
     fonts = _embedded(tmp_path / "long.docx")
     assert ord("ڤ") in fonts["Noto Sans Arabic", "embedRegular"].getBestCmap()
+
+
+def test_over_a_template_the_fonts_carried_are_named_once_and_kept_on_save(tmp_path):
+    """A template whose font table names Noto Sans Arabic with a face of its own, and whose settings say
+    not to embed: the file names the faces it carries once each, and asks Word to keep them."""
+    template = tmp_path / "house.docx"
+    docx.Document().save(template)
+    patch(
+        template,
+        {
+            "word/fontTable.xml": before(
+                "</w:fonts>",
+                '<w:font w:name="Noto Sans Arabic"><w:charset w:val="B2"/><w:family w:val="auto"/>'
+                '<w:embedRegular r:id="rId99" w:fontKey="{00000000-0000-0000-0000-000000000000}"/></w:font>',
+            ),
+            "word/settings.xml": after_opening("w:settings", '<w:embedTrueTypeFonts w:val="0"/>'),
+        },
+    )
+    spec = tmp_path / "brief.yaml"
+    spec.write_text("title: موجز\nlanguage: ar\nsections:\n  - heading: الوضع\n    content:\n      - paragraph: نص\n")
+    assert main(["build", str(spec), "--docx-template", str(template), "--format", "docx", "--out", str(tmp_path)]) == 0
+    assert set(_embedded(tmp_path / "brief.docx")) == {
+        ("Noto Sans Arabic", "embedRegular"),
+        ("Noto Sans Arabic", "embedBold"),
+    }
+    with zipfile.ZipFile(tmp_path / "brief.docx") as package:
+        table = etree.fromstring(package.read("word/fontTable.xml"))
+        settings = etree.fromstring(package.read("word/settings.xml"))
+    (entry,) = [f for f in table.iter(qn("w:font")) if f.get(qn("w:name")) == "Noto Sans Arabic"]
+    assert [child.tag.split("}")[1] for child in entry] == ["charset", "family", "embedRegular", "embedBold"]
+    assert [dict(s.attrib) for s in settings.iter(qn("w:embedTrueTypeFonts"))] == [{}]
+    assert len(list(settings.iter(qn("w:saveSubsetFonts")))) == 1
 
 
 def test_the_same_document_gives_the_same_fonts_byte_for_byte(tmp_path, monkeypatch):

@@ -126,7 +126,7 @@ def _entry(root: etree._Element, name: str) -> etree._Element:
     """The font table's entry for ``name``, without faces embedded: the one there, or a new one."""
     for font in root.findall(qn("w:font")):
         if font.get(qn("w:name")) == name:
-            for old in font:
+            for old in list(font):
                 if old.tag not in _BEFORE_EMBEDS and old.tag != qn("w:sig"):
                     font.remove(old)
             return font
@@ -141,7 +141,9 @@ def _keep_on_save(settings: etree._Element) -> None:
     """The settings that say the document carries its TrueType fonts, cut down to what it uses: Word keeps
     them so when it saves the file again."""
     for name in ("w:embedTrueTypeFonts", "w:saveSubsetFonts"):
-        if settings.find(qn(name)) is not None:
+        given = settings.find(qn(name))
+        if given is not None:  # a template's: on, whatever it said
+            given.attrib.pop(qn("w:val"), None)
             continue
         made = etree.Element(qn(name))
         before = [child for child in settings if child.tag in _BEFORE_SUBSET_FONTS]
