@@ -591,3 +591,41 @@ def test_a_bad_budget_is_one_line(tmp_path):
     )
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == "briefing: BRIEFING_PREVIEW_SECONDS takes a number of seconds above 0, not 'soon'\n"
+
+
+REBUILD_AT_BUDGETS = """\
+import multiprocessing, sys
+from pathlib import Path
+
+if __name__ == "__main__":
+    # The fork server started bare, as another part of a program may have started it: nothing preloaded.
+    bare = multiprocessing.get_context("forkserver").Process(target=print, args=("",))
+    bare.start()
+    bare.join()
+    from briefing.reading.loader import Options
+    from briefing.serve.rebuilds import Budget, Rebuilder
+
+    spec = Path(sys.argv[1])
+    for mb in map(int, sys.argv[2:]):
+        seen = []
+        Rebuilder(spec, Options(), Budget(memory_mb=mb), lambda outcome, _: seen.append(outcome)).once()
+        print(mb, *(seen[0].problems or ["built"]), sep="\\t")
+"""
+
+
+def test_every_budget_too_small_is_the_budget_line_whatever_the_rebuild_was_loading(tmp_path):
+    # Between "too small to start" and "enough", the rebuild runs out while it loads a shared library
+    # (PDFium): that too is the budget reached, not a failure of the preview.
+    script, spec = tmp_path / "budgets.py", tmp_path / "s.yaml"
+    script.write_text(REBUILD_AT_BUDGETS)
+    spec.write_text(f"title: {TITLE}\nsections:\n  - heading: H\n")
+    budgets = [str(mb) for mb in range(120, 280, 20)]
+    result = subprocess.run(
+        [sys.executable, str(script), str(spec), *budgets], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line.split("\t") for line in result.stdout.splitlines() if "\t" in line]
+    assert [mb for mb, _ in lines] == budgets
+    for mb, said in lines:
+        assert said == "built" or said.startswith(f"{spec}: not rebuilt: the rebuild needed more than {mb} MB"), said
+    assert lines[-1][1] == "built"  # the range reaches a budget that is enough

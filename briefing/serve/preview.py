@@ -12,6 +12,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+# PDFium is a shared library: loaded with this module, before the rebuild's child limits its address
+# space, so a tight budget ends in the budget's one line, never in a library that cannot be mapped.
+import pypdfium2
+
 from .. import accessibility
 from ..errors import Problem, SpecError
 from ..layout import LaidDocument, laid_out, lay_out
@@ -55,8 +59,6 @@ def rebuild(spec: Path, options: Options, clearance: str = "") -> Outcome:
 def render(doc: Briefing | LaidDocument) -> tuple[Rendering, Sequence[Problem]]:
     """Every view of a briefing, built in a temporary folder from its one laid-out document."""
     laid = laid_out(doc)
-    import pypdfium2
-
     with tempfile.TemporaryDirectory(prefix="briefing-preview-") as folder:
         pdf, xlsx = Path(folder) / "p.pdf", Path(folder) / "p.xlsx"
         warnings = [*PdfWriter().write(laid, pdf), *XlsxWriter().write(laid, xlsx)]
