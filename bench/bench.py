@@ -27,6 +27,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # the checkout this script is in, whatever else is installed
+sys.path.insert(0, str(HERE))
+import sections  # noqa: E402  (bench/ is put on the path above)
+
 COLUMNS = ("Incident", "Count", "Score", "Verified", "Date", "Region", "Note", "Ref")
 
 
@@ -197,6 +200,11 @@ def child(fmt: str, name: str, n: int) -> None:
 MEMORY_TARGETS = {"docx": 300.0, "pdf": 150.0, "xlsx": 60.0}
 """Peak MB above the baseline each writer may take for a table of CHECK_ROWS rows, model included (--check)."""
 CHECK_ROWS = 100_000
+SPEED_TARGETS = {"pdf": 3.5}
+"""How many times faster than its textbook way (TEXTBOOK) each writer must write a table of SPEED_ROWS rows
+(--check), the two taking turns in one run, the fastest of SPEED_REPEAT runs of each kept."""
+SPEED_ROWS = 10_000
+SPEED_REPEAT = 3
 
 REPEAT_UNDER = 60.0
 """A case is repeated (--repeat) only while its runs add up to less than this many seconds:
@@ -241,7 +249,10 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=900, help="seconds a case may run (default 900)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each case, the fastest kept (default 1)")
     parser.add_argument(
-        "--check", action="store_true", help=f"only check each writer's memory at {CHECK_ROWS:,} rows; 1 if over"
+        "--check",
+        action="store_true",
+        help=f"only check each writer's memory at {CHECK_ROWS:,} rows and speed against the textbook way at "
+        f"{SPEED_ROWS:,}; 1 if one misses its target",
     )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -311,16 +322,67 @@ def main() -> None:
 
 
 def check(timeout: float) -> int:
-    """Each writer's peak memory at CHECK_ROWS rows against its target; 1 when any is over (a regression guard)."""
-    over = 0
+    """Each writer's peak memory at CHECK_ROWS rows against its target, and its speed at SPEED_ROWS rows against
+    the textbook way's; 1 when any misses (a regression guard). The figures go into bench/results.md."""
+    lines, missed = [], 0
     for fmt, limit in MEMORY_TARGETS.items():
         found = measure(fmt, "briefing", CHECK_ROWS, timeout)
         peak = found["peak_mb"] if found else None
         ok = peak is not None and peak <= limit
-        shown = "timed out" if peak is None else f"{peak:.0f} MB in {found['seconds']:.1f} s"  # type: ignore[index]
-        print(f"{fmt}: {shown} at {CHECK_ROWS:,} rows, target {limit:.0f} MB: {'ok' if ok else 'OVER'}", flush=True)
-        over += not ok
-    return 1 if over else 0
+        shown = "timed out | " if peak is None else f"{found['seconds']:.2f} s | {peak:.0f} MB"  # type: ignore[index]
+        lines.append(f"| {fmt} | {CHECK_ROWS:,} | {shown} | ≤ {limit:.0f} MB | {'yes' if ok else 'NO'} |")
+        missed += not ok
+    for fmt, times in SPEED_TARGETS.items():
+        ours, theirs = side_by_side(fmt, SPEED_ROWS, timeout, SPEED_REPEAT)
+        ratio = theirs["seconds"] / ours["seconds"]
+        ok = ratio >= times
+        lines.append(
+            f"| {fmt} | {SPEED_ROWS:,} | {ours['seconds']:.2f} s | {ours['peak_mb']:.0f} MB | {TEXTBOOK[fmt]} "
+            f"{theirs['seconds']:.2f} s: {ratio:.2f}x (≥ {times:g}x) | {'yes' if ok else 'NO'} |"
+        )
+        missed += not ok
+    print("\n".join(lines), flush=True)
+    sections.record(
+        "\n".join(
+            [
+                CHECK_START,
+                "## Targets (`python bench/bench.py --check`)",
+                "",
+                f"Run {dt.date.today().isoformat()} on {machine()}. Each writer's table of {CHECK_ROWS:,} rows against"
+                " its memory target; at",
+                f"{SPEED_ROWS:,} rows, briefing and the textbook way taking turns, {SPEED_REPEAT} runs each, the "
+                "fastest kept.",
+                "",
+                "| format | rows | seconds | peak MB | target | met |",
+                "|---|---:|---:|---:|---|---|",
+                *lines,
+                CHECK_END,
+            ]
+        ),
+        CHECK_START,
+        CHECK_END,
+    )
+    return 1 if missed else 0
+
+
+CHECK_START, CHECK_END = "<!-- check:start -->", "<!-- check:end -->"
+
+
+def side_by_side(fmt: str, n: int, timeout: float, repeat: int) -> tuple[dict, dict]:
+    """briefing's writer and the textbook way for ``fmt`` taking turns, ``repeat`` runs each: the fastest
+    of each, so that whatever else the machine does weighs on both alike."""
+    runs: dict[str, list[dict]] = {"briefing": [], TEXTBOOK[fmt]: []}
+    for _ in range(repeat):
+        for name, found in runs.items():
+            one = measure(fmt, name, n, timeout)
+            if one is None or one["seconds"] is None:
+                raise SystemExit(f"{fmt} {name} at {n:,} rows ran over {timeout:g} s")
+            found.append(one)
+    best = [
+        {"seconds": min(r["seconds"] for r in found), "peak_mb": max(r["peak_mb"] for r in found)}
+        for found in runs.values()
+    ]
+    return best[0], best[1]
 
 
 def inline_section(n: int, timeout: float, repeat: int) -> list[str]:
