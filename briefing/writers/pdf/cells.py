@@ -95,7 +95,17 @@ class Body:
         if self.noted:  # cells citing notes or sources, or pointing at a table or section: the layout's text
             made = [ordered(self._noted(n, row)) for n, row in enumerate(texts, start)]
         else:
-            made = [ordered([fit.cell(text, story) for text, fit in zip(row, fits, strict=True)]) for row in texts]
+            # Fit.cell's first test, made here: a long table's cells are mostly plain text that fits.
+            columns = [(fit.fits, fit) for fit in fits]
+            made = [
+                ordered(
+                    [
+                        text if fits_all and text.isascii() and text.isprintable() else fit.cell(text, story)
+                        for text, (fits_all, fit) in zip(row, columns, strict=True)
+                    ]
+                )
+                for row in texts
+            ]
         if laid.totals and stop > len(laid.body):
             # The totals row is bold; a right-to-left label in it is laid out as its cells' are.
             made.append(ordered([fit.total(text, story) for text, fit in zip(laid.totals, fits, strict=True)]))

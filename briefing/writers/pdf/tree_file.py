@@ -14,6 +14,7 @@ import re
 import zlib
 from array import array
 from collections.abc import Iterator
+from itertools import accumulate, islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -155,22 +156,26 @@ class _Update:
 
     _row_index: dict[int, array] | None = None
 
-    def row(self, rows: Rows, r: int) -> Iterator[tuple[int, bytes]]:
+    def row(self, rows: Rows, r: int) -> list[tuple[int, bytes]]:
         """A row's TR, then its cells: a long table's many objects, made as plainly as may be."""
         number, cells, flags = self.base + rows.first[r], rows.cells[r], rows.flags[r]
         page, mcid = self.pages[rows.page[r]], rows.mcid[r]
-        kids = " ".join(f"{n} 0 R" for n in range(number + 1, number + 1 + cells))
-        yield number, f"<</S /TR /P {self.base + rows.parent[r]} 0 R /K [{kids}]>>".encode()
+        numbers = range(number + 1, number + 1 + cells)
+        kids = " ".join([f"{n} 0 R" for n in numbers])
+        made = [(number, f"<</S /TR /P {self.base + rows.parent[r]} 0 R /K [{kids}]>>".encode())]
         tag = "/TH" if flags & Rows.HEADER else "/TD"
         cell = f"<</S {tag} /P {number} 0 R /Pg {page} 0 R /K "
         end = " /A <</O /Table /Scope /Column>>" if flags & Rows.HEADER else ""
+        drawn = range(mcid + cells - 1, mcid - 1, -1) if flags & Rows.REVERSED else range(mcid, mcid + cells)
         texts = self.marks.cell_texts
-        for c in range(cells):
-            drawn = mcid + (cells - 1 - c if flags & Rows.REVERSED else c)
-            n = number + 1 + c
-            written = texts.get(n - self.base) if texts else None
+        if not texts:  # no cell read otherwise than drawn (a long table's, in a briefing left to right)
+            made += [(n, f"{cell}{d}{end}>>".encode()) for n, d in zip(numbers, drawn, strict=True)]
+            return made
+        for n, d in zip(numbers, drawn, strict=True):
+            written = texts.get(n - self.base)
             said = "" if written is None else f" /ActualText {pdf_text(written)}"
-            yield n, f"{cell}{drawn}{end}{said}>>".encode()
+            made.append((n, f"{cell}{d}{end}{said}>>".encode()))
+        return made
 
     def drawn(self, item: Link | LanguageSpan) -> bytes:
         if isinstance(item, Link):
@@ -196,14 +201,8 @@ class _Update:
         file, where = self.file, self.file.tell()
         placed = _Entries(self.base)
         stream_number = self.base + self.objects
-        batch: list[tuple[int, bytes]] = []
-        for item in self.payload():
-            batch.append(item)
-            if len(batch) == _PER_STREAM:
-                where = self._stream(batch, stream_number, where, placed)
-                stream_number += 1
-                batch = []
-        if batch:
+        payload = self.payload()
+        while batch := list(islice(payload, _PER_STREAM)):
             where = self._stream(batch, stream_number, where, placed)
             stream_number += 1
         xref_number = stream_number
@@ -225,13 +224,12 @@ class _Update:
         file.write(f"startxref\n{where}\n%%EOF\n".encode())
 
     def _stream(self, batch: list[tuple[int, bytes]], number: int, where: int, placed: _Entries) -> int:
-        offsets, bodies, at = [], [], 0
-        for n, text in batch:
-            offsets.append(f"{n} {at}")
-            bodies.append(text)
-            at += len(text) + 1
-        placed.packed([n for n, _ in batch], number)
-        header = (" ".join(offsets) + "\n").encode()
+        numbers = [n for n, _ in batch]
+        bodies = [text for _, text in batch]
+        # Where each body starts, a newline after each (and where the last one ends, which zip leaves).
+        starts = accumulate([len(text) + 1 for text in bodies], initial=0)
+        placed.packed(numbers, number)
+        header = (" ".join([f"{n} {at}" for n, at in zip(numbers, starts, strict=False)]) + "\n").encode()
         data = zlib.compress(header + b"\n".join(bodies) + b"\n", _LEVEL)
         obj = (
             f"{number} 0 obj\n<</Type /ObjStm /N {len(batch)} /First {len(header)} /Filter /FlateDecode"
@@ -260,7 +258,8 @@ class _Entries:
         else:
             start = 0
         assert not numbers or numbers[0] == self.base + len(self.data) // 7, "objects come in number order"
-        self.data += b"".join(prefix + index for index in _INDEXES[start : start + len(numbers)])
+        if numbers:
+            self.data += prefix + prefix.join(_INDEXES[start : start + len(numbers)])
 
     def offset(self, where: int) -> None:
         """The next object, a stream, at ``where`` in the file."""
