@@ -186,15 +186,15 @@ def child(fmt: str, name: str, n: int) -> None:
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / f"bench.{fmt}"
-        start = time.perf_counter()
+        start, processor = time.perf_counter(), time.process_time()
         CASES[(fmt, name)](n, out)
-        seconds = time.perf_counter() - start
+        seconds, processor = time.perf_counter() - start, time.process_time() - processor
         if fmt == "yaml":
             seconds = json.loads(out.read_text())["seconds"]
     peak_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - baseline) / 1024
     if name == "pandoc":  # pandoc runs in a process of its own: its peak is all its own
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+    print(json.dumps({"seconds": seconds, "cpu": processor, "peak_mb": peak_mb}))
 
 
 MEMORY_TARGETS = {"docx": 300.0, "pdf": 150.0, "xlsx": 60.0}
@@ -202,7 +202,7 @@ MEMORY_TARGETS = {"docx": 300.0, "pdf": 150.0, "xlsx": 60.0}
 CHECK_ROWS = 100_000
 SPEED_TARGETS = {"pdf": 3.5}
 """How many times faster than its textbook way (TEXTBOOK) each writer must write a table of SPEED_ROWS rows
-(--check), the two taking turns in one run, the fastest of SPEED_REPEAT runs of each kept."""
+(--check), in processor time, the two taking turns in one run, the fastest of SPEED_REPEAT runs of each kept."""
 SPEED_ROWS = 10_000
 SPEED_REPEAT = 3
 
@@ -222,9 +222,9 @@ def measure(fmt: str, name: str, n: int, timeout: float, repeat: int = 1) -> dic
         try:
             result = subprocess.run(command, capture_output=True, text=True, check=True, timeout=timeout)
         except subprocess.TimeoutExpired:
-            return {"seconds": None, "peak_mb": None}
+            return {"seconds": None, "cpu": None, "peak_mb": None}
         runs.append(json.loads(result.stdout.strip().splitlines()[-1]))
-    return {"seconds": min(r["seconds"] for r in runs), "peak_mb": max(r["peak_mb"] for r in runs)}
+    return {key: min(r[key] for r in runs) for key in ("seconds", "cpu")} | {"peak_mb": max(r["peak_mb"] for r in runs)}
 
 
 def row_of(fmt: str, name: str, n: int, found: dict, ours: dict, timeout: float) -> str:
@@ -334,11 +334,13 @@ def check(timeout: float) -> int:
         missed += not ok
     for fmt, times in SPEED_TARGETS.items():
         ours, theirs = side_by_side(fmt, SPEED_ROWS, timeout, SPEED_REPEAT)
-        ratio = theirs["seconds"] / ours["seconds"]
+        ratio = theirs["cpu"] / ours["cpu"]
         ok = ratio >= times
         lines.append(
-            f"| {fmt} | {SPEED_ROWS:,} | {ours['seconds']:.2f} s | {ours['peak_mb']:.0f} MB | {TEXTBOOK[fmt]} "
-            f"{theirs['seconds']:.2f} s: {ratio:.2f}x (≥ {times:g}x) | {'yes' if ok else 'NO'} |"
+            f"| {fmt} | {SPEED_ROWS:,} | {ours['seconds']:.2f} s ({ours['cpu']:.2f} s processor) | "
+            f"{ours['peak_mb']:.0f} MB | {TEXTBOOK[fmt]} {theirs['seconds']:.2f} s ({theirs['cpu']:.2f} s processor): "
+            f"{ratio:.2f}x in processor time, {theirs['seconds'] / ours['seconds']:.2f}x in seconds (≥ {times:g}x) | "
+            f"{'yes' if ok else 'NO'} |"
         )
         missed += not ok
     print("\n".join(lines), flush=True)
@@ -351,7 +353,9 @@ def check(timeout: float) -> int:
                 f"Run {dt.date.today().isoformat()} on {machine()}. Each writer's table of {CHECK_ROWS:,} rows against"
                 " its memory target; at",
                 f"{SPEED_ROWS:,} rows, briefing and the textbook way taking turns, {SPEED_REPEAT} runs each, the "
-                "fastest kept.",
+                "fastest kept. The speed target holds",
+                "their processor times: each runs in one thread, and on a machine shared with other work its seconds",
+                "depend on what else runs at that moment far more than its processor time does.",
                 "",
                 "| format | rows | seconds | peak MB | target | met |",
                 "|---|---:|---:|---:|---|---|",
@@ -370,7 +374,7 @@ CHECK_START, CHECK_END = "<!-- check:start -->", "<!-- check:end -->"
 
 def side_by_side(fmt: str, n: int, timeout: float, repeat: int) -> tuple[dict, dict]:
     """briefing's writer and the textbook way for ``fmt`` taking turns, ``repeat`` runs each: the fastest
-    of each, so that whatever else the machine does weighs on both alike."""
+    of each (seconds and processor seconds), so that whatever else the machine does weighs on both alike."""
     runs: dict[str, list[dict]] = {"briefing": [], TEXTBOOK[fmt]: []}
     for _ in range(repeat):
         for name, found in runs.items():
@@ -379,7 +383,7 @@ def side_by_side(fmt: str, n: int, timeout: float, repeat: int) -> tuple[dict, d
                 raise SystemExit(f"{fmt} {name} at {n:,} rows ran over {timeout:g} s")
             found.append(one)
     best = [
-        {"seconds": min(r["seconds"] for r in found), "peak_mb": max(r["peak_mb"] for r in found)}
+        {key: min(r[key] for r in found) for key in ("seconds", "cpu")} | {"peak_mb": max(r["peak_mb"] for r in found)}
         for found in runs.values()
     ]
     return best[0], best[1]
