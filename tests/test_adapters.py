@@ -560,6 +560,10 @@ def test_openpyxl_a_read_only_workbook_takes_the_shared_strings_it_is_given(tmp_
     read.close()
     expect("openpyxl", asked == [2], f"ExcelReader.read_strings was not asked for the part: {asked}")
     expect("openpyxl", rows == [("AWA", "GAO")], f"the cells do not index the list given: {rows}")
+    read = openpyxl_adapter.read_only_workbook(tmp_path / "s.xlsx", strings)
+    part = openpyxl_adapter.sheet_part(read.active)
+    read.close()
+    expect("openpyxl", part == "xl/worksheets/sheet1.xml", f"ReadOnlyWorksheet._worksheet_path is {part!r}")
 
 
 def test_openpyxl_fonts_are_serialised_in_excels_element_order():

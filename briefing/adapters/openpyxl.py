@@ -171,6 +171,12 @@ def read_only_workbook(path: Path, shared_strings: SharedStrings) -> Workbook:
     return book
 
 
+def sheet_part(sheet: Any) -> str:
+    """The path inside the workbook's archive of a read-only sheet's XML."""
+    path: str = sheet._worksheet_path
+    return path
+
+
 class _Untitled:
     """Writes its chart's ``c:autoTitleDeleted``: without it Excel titles a chart of one series with
     the series' name. openpyxl has no attribute for it; its ``_write`` makes the chart's XML."""
