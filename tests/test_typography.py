@@ -197,3 +197,50 @@ def test_every_format_shows_the_same_typographic_characters(pack):
         sentence = SENTENCE.replace(NBSP, " ") if name == "pdf" else SENTENCE
         assert [line.strip() for line in text.splitlines()].count(sentence) == 2, name
         assert [mark for mark in ("'", '"', "--", "...") if mark in text] == [], name
+
+
+# -- apostrophes at the start of a word ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Depuis les années ’90, l’“opération” continue."),
+        ("fr", f"Depuis les années ’90, l’«{NBSP}opération{NBSP}» continue."),
+        ("de", "Depuis les années ’90, l’„opération“ continue."),
+    ],
+)
+def test_an_apostrophe_before_digits_never_opens_a_quote(language, expected):
+    """``'90`` is an elided year, as pandoc reads it: it opens no quote, so the apostrophe of ``l'`` later
+    in the sentence closes none, and the guillemets go around the quoted word only."""
+    text = """Depuis les années '90, l'"opération" continue."""
+    assert paragraph(loads(spec(text, f"language: {language}\n"))) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en", "'Tis the season, 'twas said in the '20s.", "’Tis the season, ’twas said in the ’20s."),
+        ("fr", "'Tis the 'bon' season.", f"’Tis the «{NBSP}bon{NBSP}» season."),
+        ("de", "'Tis the 'gute' Zeit, 'twas.", "’Tis the ‚gute‘ Zeit, ’twas."),
+        ("en", "rock 'n' roll", "rock ‘n’ roll"),
+        ("en", "He said 'yes' in '98 and 'no' later.", "He said ‘yes’ in ’98 and ‘no’ later."),
+        ("de", "Er sagte 'ja' und 'nein'.", "Er sagte ‚ja‘ und ‚nein‘."),
+        ("en", "The code '42' was read.", "The code ‘42’ was read."),
+    ],
+)
+def test_elisions_are_apostrophes_and_ordinary_single_quotes_still_pair(language, text, expected):
+    """``'Tis``, ``'twas`` and ``'20s`` are apostrophes (pandoc's reading); ``rock 'n' roll`` is a quoted
+    letter, as pandoc gives it; a number quoted whole (``'42'``) is a quotation."""
+    assert paragraph(loads(spec(text, f"language: {language}\n"))) == expected
+
+
+def test_an_apostrophe_before_digits_in_a_note_and_after_emphasis():
+    text = """*Dans* '90, ^[Note: '90, l'"État".] l'"armée"."""
+    doc = loads(spec(text, "language: fr\n"))
+    block = doc.sections[0].content[0]
+    assert isinstance(block, Paragraph)
+    words = "".join(span.text for span in block.text if not isinstance(span, Note))
+    assert words == f"Dans ’90,  l’«{NBSP}armée{NBSP}»."
+    (note,) = [span for span in block.text if isinstance(span, Note)]
+    assert plain(note.content) == f"Note: ’90, l’«{NBSP}État{NBSP}»."

@@ -233,6 +233,27 @@ def _dashes(state: StateCore) -> None:
                 token.content = _outside(_VERBATIM, token.content, _set_dashes)
 
 
+_LEADING_APOSTROPHE = re.compile(
+    r"(?<![\w'’])'(?=\d+(?![\d']|’)|(?:tis|twas|twere|twill|twould|em|cause|til)(?!\w))", re.IGNORECASE
+)
+"""An apostrophe that begins a word: an elided year (``'90``, ``'20s``; a number quoted whole, ``'42'``, is
+a quotation) or an elision (``'Tis``, ``'twas``), as pandoc reads them. Set before the quotes are paired, it
+opens no quote, so a later ``l'`` closes none (``'90, l'"opération"`` in French)."""
+
+
+def _leading_apostrophes(state: StateCore) -> None:
+    for tokens in _inline_tokens(state):
+        before = " "  # what precedes a token's text, across emphasis and links
+        for token in tokens:
+            if token.type == "text" and "'" in token.content:
+                text = before + token.content
+                token.content = _LEADING_APOSTROPHE.sub("\u2019", text)[1:]
+            if token.type in ("text", "code_inline", "citation", "crossref") and token.content:
+                before = token.content[-1]
+            elif token.type in ("footnote_ref", "softbreak", "hardbreak"):
+                before = " "
+
+
 def _set_dashes(text: str) -> str:
     for pattern, mark in _DASHES:
         text = pattern.sub(mark, text)
@@ -275,6 +296,7 @@ class _SpecMarkup(MarkdownIt):
         self.inline.ruler.before("text", "code_span", _code_span)
         if quotes is not None:
             self.enable("smartquotes")
+            self.core.ruler.before("smartquotes", "leading_apostrophes", _leading_apostrophes)
             self.core.ruler.after("smartquotes", "note_quotes", _note_quotes)
             self.core.ruler.after("note_quotes", "dashes", _dashes)
         if plain:
