@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -20,9 +21,18 @@ from .walk import walk
 
 _ABBREVIATIONS = {"e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "no.", "st.", "dr.", "mr.", "mrs.", "ms."}
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
-_NO_SPACE = re.compile(r"(?<=[a-z)\]”’])([,;:])(?=[A-Za-z])|(?<=[a-z)\]”’])(\.)(?=[A-Z])")
-_DOUBLED = re.compile(r"\b([A-Za-z]+)\s+\1\b", re.IGNORECASE)
+_LETTER = r"[^\W\d_]"
+"""A letter of any alphabet (é, ß, Ö), as Python's Unicode classes read one."""
+_WORD = re.compile(rf"{_LETTER}(?:{_LETTER}|['’])*")
+_AFTER = rf"(?<={_LETTER}|[)\]”’»›“‘\"])"
+_NO_SPACE = re.compile(rf"{_AFTER}([,;:])(?={_LETTER})|{_AFTER}(\.)(?={_LETTER})")
+"""A comma, semicolon or colon between a word (or a closing bracket or quote) and the next word, or a full stop
+before a capital; which letters count is :func:`_no_space`'s to decide (``U.S.A`` is no slip)."""
+_REPEATED_BY_GRAMMAR = ("nous", "vous", "die", "der", "das", "den", "dem")
+"""Words the grammar repeats: French reflexives (``nous nous sommes``), German relatives (``die die Zeitung``)."""
+_DOUBLED = re.compile(
+    rf"\b(?!(?:{'|'.join(_REPEATED_BY_GRAMMAR)})\s)({_LETTER}+)\s+\1\b(?!['’]?{_LETTER})", re.IGNORECASE
+)
 _PAIRS = (("(", ")"), ("[", "]"))
 _TYPESET = {"’": "'", "‘": "'", "‚": "'", "‹": "'", "›": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'}
 _TYPESET_RUNS = {"–": "--", "—": "---", "…": "..."}
@@ -54,28 +64,41 @@ def lint(doc: Briefing | LaidDocument) -> list[Finding]:
     walked into, so the text of any block that holds paragraphs or lists is read.
     """
     laid = laid_out(doc)
-    checker = _Checker(_quote_pair(laid.doc.language))
-    checker.found.extend(_text(laid.doc.pos, laid.doc.title, True, checker.pairs))
+    checker = _Checker(laid.doc.language)
+    checker.found.extend(_text(laid.doc.pos, laid.doc.title, True, checker.rules))
     walk(laid, checker, "lint")
     return checker.found
+
+
+class _Rules(NamedTuple):
+    """What the word rules check in a briefing's language."""
+
+    pairs: tuple[tuple[str, str], ...]
+    """What opens and closes in the briefing's language, and should be found as often."""
+    spelling: bool
+    """Whether misspellings are looked for: the dictionary is of English words ("reste", "als" are French
+    and German words)."""
+
+
+def _english(language: str) -> bool:
+    return language.split("-")[0].lower() == "en"
 
 
 class _Checker:
     """The walker's handlers: each node's text checked where it was written."""
 
-    def __init__(self, quotes: tuple[tuple[str, str], ...]) -> None:
+    def __init__(self, language: str) -> None:
         self.found: list[Finding] = []
-        self.pairs = _PAIRS + quotes
-        """What opens and closes in the briefing's language, and should be found as often."""
+        self.rules = _Rules(_PAIRS + _quote_pair(language), _english(language))
 
     def visit_heading(self, node: Heading, place: Place) -> None:
         if not node.summary:  # the summary's heading is the pack's own word
-            self.found.extend(_inline(node.pos, node.text, True, self.pairs))
+            self.found.extend(_inline(node.pos, node.text, True, self.rules))
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> None:
         # Also a callout's title and paragraphs, walked into; a list item reads "Lead: text", after which the
         # text may go on in lower case.
-        self.found.extend(_inline(node.pos, node.text, True, self.pairs))
+        self.found.extend(_inline(node.pos, node.text, True, self.rules))
 
     def visit_source_entry(self, node: SourceEntry, place: Place) -> None:
         """A source as the citation style words it ("Niger: humanitarian access snapshot. OCHA."): not the
@@ -86,13 +109,13 @@ class _Checker:
             self.found.append(Finding(node.pos, "table-title", "a table without a title"))
 
     def visit_chart(self, node: Chart, place: Place) -> None:
-        self.found.extend(_text(node.pos, node.title, False, self.pairs))
+        self.found.extend(_text(node.pos, node.title, False, self.rules))
         if node.caption:
-            self.found.extend(_inline(node.pos, node.caption, True, self.pairs))
+            self.found.extend(_inline(node.pos, node.caption, True, self.rules))
 
     def visit_image(self, node: Image, place: Place) -> None:
         if node.caption:
-            self.found.extend(_inline(node.pos, node.caption, True, self.pairs))
+            self.found.extend(_inline(node.pos, node.caption, True, self.rules))
 
     def visit_page_break(self, node: PageBreak, place: Place) -> None:
         pass  # no text
@@ -104,20 +127,20 @@ def _quote_pair(language: str) -> tuple[tuple[str, str], ...]:
     return ((opening, closing),) if opening != closing else ()
 
 
-def _inline(pos: Pos, text: Inline, sentence: bool, pairs: tuple[tuple[str, str], ...]) -> Iterator[Finding]:
-    yield from _text(pos, plain(text), sentence, pairs)
+def _inline(pos: Pos, text: Inline, sentence: bool, rules: _Rules) -> Iterator[Finding]:
+    yield from _text(pos, plain(text), sentence, rules)
 
 
-def _text(pos: Pos, text: str, sentence: bool, pairs: tuple[tuple[str, str], ...]) -> list[Finding]:
+def _text(pos: Pos, text: str, sentence: bool, rules: _Rules) -> list[Finding]:
     """A text's findings in the order they stand in the spec."""
-    return sorted(_findings(pos, text, sentence, pairs), key=lambda f: (f.pos.line, f.pos.col))
+    return sorted(_findings(pos, text, sentence, rules), key=lambda f: (f.pos.line, f.pos.col))
 
 
-def _findings(pos: Pos, text: str, sentence: bool, pairs: tuple[tuple[str, str], ...]) -> Iterator[Finding]:
+def _findings(pos: Pos, text: str, sentence: bool, rules: _Rules) -> Iterator[Finding]:
     if sentence:
         yield from _sentence_starts(pos, text)
     for match in _NO_SPACE.finditer(text):
-        if not _in_link_or_number(text, match.start()):
+        if _no_space(text, match) and not _in_link_or_number(text, match.start()):
             yield Finding(
                 word_position(pos, text, match.start() - len(_word_before(text, match.start())), match.end()),
                 "missing-space",
@@ -129,7 +152,7 @@ def _findings(pos: Pos, text: str, sentence: bool, pairs: tuple[tuple[str, str],
             "doubled-word",
             f"'{match.group(1)} {match.group(1)}' in {_quote(text, match.start())}",
         )
-    for match in _WORD.finditer(text):
+    for match in _WORD.finditer(text) if rules.spelling else ():
         fixes = misspellings().get(match.group().lower().replace("’", "'"))
         if fixes:
             yield Finding(
@@ -137,7 +160,7 @@ def _findings(pos: Pos, text: str, sentence: bool, pairs: tuple[tuple[str, str],
                 "misspelling",
                 f"'{match.group()}' should be '{' or '.join(fixes)}'",
             )
-    yield from _balance(pos, text, pairs)
+    yield from _balance(pos, text, rules.pairs)
 
 
 def _sentence_starts(pos: Pos, text: str) -> Iterator[Finding]:
@@ -150,6 +173,15 @@ def _sentence_starts(pos: Pos, text: str) -> Iterator[Finding]:
                 "lower-case-start",
                 f"sentence starts in lower case: {_quote(text, start)}",
             )
+
+
+def _no_space(text: str, match: re.Match[str]) -> bool:
+    """Whether a mark ``_NO_SPACE`` found lacks its space: after a lower-case letter or a closing mark, and for a
+    full stop, before a capital (``aid.The``, ``part.Élise``; not ``U.S.A`` nor ``e.g``)."""
+    before, after = text[match.start() - 1], text[match.end()]
+    if before.isalpha() and not before.islower():
+        return False
+    return match.group(2) is None or after.isupper()
 
 
 def _word_before(text: str, at: int) -> str:
@@ -258,9 +290,10 @@ def fix_file(path: Path) -> int:
     finally:
         loader.dispose()
     edits = []
+    spelling = _english(_language(root))
     for node in _string_values(root):
         start, end = node.start_mark.index, node.end_mark.index
-        fixed, count = _fix(source[start:end])
+        fixed, count = _fix(source[start:end], spelling)
         if count:
             edits.append((start, end, fixed, count))
     for start, end, fixed, _ in sorted(edits, reverse=True):
@@ -270,6 +303,15 @@ def fix_file(path: Path) -> int:
         temp.write_text(source, encoding="utf-8")
         os.replace(temp, path)
     return sum(count for *_, count in edits)
+
+
+def _language(root: Node | None) -> str:
+    """The spec's ``language:``, English when it gives none."""
+    if isinstance(root, MappingNode):
+        for key, value in root.value:
+            if key.value == "language" and isinstance(value, ScalarNode):
+                return str(value.value)
+    return "en"
 
 
 def _string_values(node: Node | None) -> Iterator[ScalarNode]:
@@ -283,12 +325,12 @@ def _string_values(node: Node | None) -> Iterator[ScalarNode]:
             yield from _string_values(value)
 
 
-def _fix(text: str) -> tuple[str, int]:
+def _fix(text: str, spelling: bool = True) -> tuple[str, int]:
     count = 0
 
     def space(match: re.Match[str]) -> str:
         nonlocal count
-        if _in_link_or_number(text, match.start()):
+        if not _no_space(text, match) or _in_link_or_number(text, match.start()):
             return match.group()
         count += 1
         return match.group() + " "
@@ -298,7 +340,7 @@ def _fix(text: str) -> tuple[str, int]:
         count += 1
         return match.group(1)
 
-    def spelling(match: re.Match[str]) -> str:
+    def respell(match: re.Match[str]) -> str:
         nonlocal count
         word = match.group()
         fixes = misspellings().get(word.lower(), [])
@@ -309,5 +351,6 @@ def _fix(text: str) -> tuple[str, int]:
 
     text = _NO_SPACE.sub(space, text)
     text = _DOUBLED.sub(single, text)
-    text = _WORD.sub(spelling, text)
+    if spelling:
+        text = _WORD.sub(respell, text)
     return text, count

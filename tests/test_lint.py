@@ -104,3 +104,60 @@ def test_the_sources_list_is_the_citation_styles_words_not_checked(tmp_path):
     )
     spec = "title: T\nsources: refs.json\nsections:\n  - heading: H\n    content:\n      - paragraph: As [@ocha].\n"
     assert lint(loads(spec, "s.yaml", tmp_path)) == []
+
+
+def french_or_german(text: str, language: str, name: str, tmp_path) -> list[str]:
+    path = tmp_path / name
+    path.write_text(
+        f"title: T\nlanguage: {language}\nsections:\n  - heading: H\n    content:\n      - paragraph: {text}\n",
+        encoding="utf-8",
+    )
+    return [str(f) for f in lint(loads(path.read_text(encoding="utf-8"), str(path)))]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "column", "found"),
+    [
+        ("fr", "Un été été chaud.", 23, "doubled-word: 'été été' in 'Un été été chaud.'"),
+        ("fr", "La clé clé perdue.", 23, "doubled-word: 'clé clé' in 'La clé clé perdue.'"),
+        ("de", "Die Größe Größe zählt.", 24, "doubled-word: 'Größe Größe' in 'Die Größe Größe zählt.'"),
+        ("fr", '''"Le «\u00a0chat\u00a0»,et la clé."''', 31, "missing-space: no space after ',' in"),
+        ("fr", "Une clé,évidemment.", 24, "missing-space: no space after ',' in 'Une clé,évidemment.'"),
+        ("de", "Die Straße;Öffnung bleibt.", 24, "missing-space: no space after ';' in"),
+        ("fr", "Il part.Élise reste.", 23, "missing-space: no space after '.' in 'Il part.Élise reste.'"),
+        ("fr", "Il part. été commence.", 29, "lower-case-start: sentence starts in lower case"),
+        ("de", "Er kam. über Nacht.", 28, "lower-case-start: sentence starts in lower case"),
+    ],
+)
+def test_the_word_rules_read_french_and_german_letters(language, text, column, found, tmp_path):
+    """Letters beyond ASCII (é, ß, Ö) are letters: a doubled ``été``, a comma after ``»`` or ``é`` with no
+    space, a sentence starting ``été``; each finding points at the word in the spec."""
+    (finding,) = french_or_german(text, language, "s.yaml", tmp_path)
+    assert finding.startswith(f"{tmp_path / 's.yaml'}:6:{column}: {found}")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "Nous nous sommes vus ; vous vous trompez."),
+        ("de", "Die Frau, die die Zeitung liest, und das Haus, das das Dorf überragt."),
+        ("fr", "Le ratio 2:1 à 10:30 ; « Évidemment », dit-il. Été 2026."),
+        ("de", "Die Größe zählt, öfter als gedacht. Übermorgen."),
+    ],
+)
+def test_french_and_german_ordinary_text_is_clean(language, text, tmp_path):
+    """Pronouns repeated as the grammar wants (``nous nous``, ``die die``) are no slips."""
+    assert french_or_german(f'"{text}"', language, "s.yaml", tmp_path) == []
+
+
+def test_fix_adds_the_space_after_a_guillemet_and_drops_a_doubled_french_word(tmp_path):
+    from briefing.lint import fix_file
+
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "title: T\nlanguage: fr\nsections:\n  - heading: H\n    content:\n"
+        "      - paragraph: 'Un été été chaud, le «\u00a0chat\u00a0»,et nous nous taisons.'\n",
+        encoding="utf-8",
+    )
+    assert fix_file(path) == 2
+    assert "Un été chaud, le «\u00a0chat\u00a0», et nous nous taisons." in path.read_text(encoding="utf-8")
