@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import weakref
+from dataclasses import replace
 from pathlib import Path
 from typing import cast, get_args
 
@@ -148,12 +149,16 @@ def read_chart(r: Reader, node: Node) -> Chart | None:
     if not _chart_fits(r, keys, cast(ChartKind, kind), len(rows.kept), series):
         return None
     formats = {c.source: c.format for c in columns}
+    categories = tuple(rows.values(x))
+    if "source" not in keys and r.quotes is not None:  # written in the spec, as a table's written values
+        categories = _typeset_column(categories, r.quotes)
+        series = [s if s is None else replace(s, name=typeset(s.name, r.quotes)) for s in series]
     return Chart(
         cast(ChartKind, kind),
         title,
-        tuple(rows.values(x)),
+        categories,
         tuple(s for s in series if s is not None),
-        _shown_name(rows, x),
+        _shown_name(rows, x) if "source" in keys else typeset(_shown_name(rows, x), r.quotes),
         x_title,
         y_title,
         caption or None,

@@ -66,7 +66,10 @@ def labels(r: Reader, node: Node) -> Labels | None:
     if any(word is None for word in words.values()):
         return None
     assert set(words) <= {f.name for f in fields(Labels)}
-    return Labels(**cast(dict[str, str], words))
+    from .inline import typeset  # inline takes its quote marks from here
+
+    # Reader-visible words ("Note de l'éditeur"), set as the briefing's other texts are.
+    return Labels(**{name: typeset(cast(str, word), r.quotes) for name, word in words.items()})
 
 
 def number_locale(r: Reader, node: Node) -> str | None:
