@@ -110,7 +110,7 @@ def test_labels_read_the_same_in_every_format(french):
         "xlsx": squash(xlsx_text(french["xlsx"])),
     }
     for fmt, text in texts.items():
-        assert "Tableau 1: Incidents par région" in text, fmt
+        assert "Tableau 1 : Incidents par région" in text, fmt
         assert "Table 1" not in text, fmt
         assert "Résumé" in text and "Summary" not in text, fmt
     for fmt in ("docx", "pdf"):

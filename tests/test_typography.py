@@ -269,3 +269,36 @@ def test_a_charts_rows_and_the_labels_written_in_the_spec_are_set_like_a_tables(
     assert [s.name for s in written.series] == ["l’n"]
     assert read.categories == ("Côte d'Ivoire",)
     assert doc.labels.notes == "Notes de l’éditeur"
+
+
+# -- the colon after a label the pack adds --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "table", "credit"),
+    [
+        ("fr", f"Tableau 1{NBSP}: Aides", f"Sources{NBSP}: OCHA"),
+        ("fr-CH", f"Tableau 1{NBSP}: Aides", f"Sources{NBSP}: OCHA"),
+        ("en", "Tableau 1: Aides", "Sources: OCHA"),
+        ("de", "Tableau 1: Aides", "Sources: OCHA"),
+    ],
+)
+def test_french_sets_a_no_break_space_before_the_colon_of_captions_and_credits(language, table, credit, tmp_path):
+    """``Tableau 1 : …`` and ``Source : …`` in French, decided once in the layout, so Word, the PDF and the
+    HTML page read the same; other languages keep ``Table 1: …``."""
+    require_tool("pdftotext")
+    spec_file = tmp_path / "c.yaml"
+    spec_file.write_text(
+        f"title: T\nlanguage: {language}\nlabels: {{table: Tableau, source: Sources}}\nsections:\n"
+        "  - heading: H\n    content:\n"
+        "      - table: {title: Aides, credit: OCHA, columns: [a], rows: [[x]]}\n",
+        encoding="utf-8",
+    )
+    built = {path.suffix[1:]: path for path in build(spec_file, out=tmp_path / "out").paths}
+    pdf = subprocess.run(["pdftotext", str(built["pdf"]), "-"], capture_output=True, text=True, check=True).stdout
+    texts = {"docx": docx_text(built["docx"]), "html": html_text(built["html"])}
+    for name, text in {**texts, "pdf": pdf}.items():
+        lines = [line.strip() for line in text.splitlines()]
+        seen = [line.replace(NBSP, " ") for line in lines] if name == "pdf" else lines
+        for expected in (table, credit):
+            assert (expected.replace(NBSP, " ") if name == "pdf" else expected) in seen, (name, expected)

@@ -192,7 +192,7 @@ class _Builder:
         self.language = doc.language
         self.locale = number_locale(doc.language)
         """The Babel locale the briefing's numbers and dates are written in."""
-        self.counter = Counter(doc.labels)
+        self.counter = Counter(doc.labels, doc.language)
         self.flow: list[_Draft] = []
         """The headings and blocks in reading order: where turned pages start is decided over them."""
         self.warnings: list[Problem] = []

@@ -35,6 +35,7 @@ from ..model import (
     Table,
     walk_sections,
 )
+from .numbering import colon
 from .tree import InternalLink, NoteMark, SourceEntry
 from .tree import Note as LaidNote
 
@@ -275,7 +276,7 @@ class Apparatus:
         """The credit line under a table, chart or picture: "Source: " and where it comes from."""
         if not block.credit:
             return None
-        return (Span(f"{self.labels.source}: "), *self.text(block.credit, block.pos, credit=True))
+        return (Span(self.labels.source + colon(self.doc.language)), *self.text(block.credit, block.pos, credit=True))
 
 
 _PUNCTUATION_NEXT = Span("")

@@ -17,35 +17,44 @@ class Caption:
     """What follows the label after ": "; empty for a bare label."""
     mark: str = ""
     """The portion mark of what it captions ("(OS)"), shown before the label; empty in an unmarked pack."""
+    colon: str = ": "
+    """What stands between the label and the text, as the briefing's language writes it (:func:`colon`)."""
 
     @property
     def spans(self) -> Inline:
         """The whole caption as formatted text: the portion mark, the label, then the text."""
         mark = (Span(self.mark + " "),) if self.mark else ()
-        return (*mark, Span(self.label + (": " if self.text else "")), *self.text)
+        return (*mark, Span(self.label + (self.colon if self.text else "")), *self.text)
 
     def __str__(self) -> str:
         return plain(self.spans)
 
 
+def colon(language: str) -> str:
+    """The colon after a label the pack adds ("Table 1: ", "Source: "), as the language writes it: French sets a
+    no-break space before it ("Tableau 1 : "). U+00A0, not the narrow U+202F: the PDF would break a line there."""
+    return "\u00a0: " if language.split("-")[0].lower() == "fr" else ": "
+
+
 class Counter:
     """Numbers tables and figures in reading order (pictures and charts share the figure count)."""
 
-    def __init__(self, labels: Labels | None = None) -> None:
+    def __init__(self, labels: Labels | None = None, language: str = "en") -> None:
         self.tables = self.figures = 0
         self.labels = labels or Labels()
+        self.colon = colon(language)
 
     def table(self, table: Table) -> Caption:
         self.tables += 1
         title = table.title_text or ((Span(table.title),) if table.title else ())
-        return Caption(f"{self.labels.table} {self.tables}", title)
+        return Caption(f"{self.labels.table} {self.tables}", title, colon=self.colon)
 
     def figure(self, block: Chart | Image) -> Caption:
         self.figures += 1
         label = f"{self.labels.figure} {self.figures}"
         if isinstance(block, Image):
-            return Caption(label, block.caption or ())
-        return Caption(label, chart_caption(block))
+            return Caption(label, block.caption or (), colon=self.colon)
+        return Caption(label, chart_caption(block), colon=self.colon)
 
 
 def chart_caption(chart: Chart) -> Inline:
