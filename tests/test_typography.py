@@ -302,3 +302,22 @@ def test_french_sets_a_no_break_space_before_the_colon_of_captions_and_credits(l
         seen = [line.replace(NBSP, " ") for line in lines] if name == "pdf" else lines
         for expected in (table, credit):
             assert (expected.replace(NBSP, " ") if name == "pdf" else expected) in seen, (name, expected)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", f"Il a dit «{NBSP}déjà{NBSP}» et «{NBSP}*non*{NBSP}»."),
+        ("fr-CH", "Il a dit « déjà » et « *non* »."),
+        ("en", "Il a dit « déjà » et « *non* »."),
+    ],
+)
+def test_guillemets_typed_with_spaces_get_no_break_spaces_in_french(language, expected):
+    """``« déjà »`` typed with ordinary spaces: French holds the guillemets to their words as the
+    typographer's own are held, so no line starts with ``»``; Swiss French and other languages keep them."""
+    text = "Il a dit « déjà » et « *non* »."
+    spans = loads(spec(text, f"language: {language}\n")).sections[0].content[0].text
+    shown = "".join(f"*{s.text}*" if s.italic else s.text for s in spans)
+    assert shown == expected
+    title = loads(spec(head=f"language: {language}\n").replace("title: T", "title: « T »")).title
+    assert title == ("«\u00a0T\u00a0»" if language == "fr" else "« T »")

@@ -254,6 +254,18 @@ def _leading_apostrophes(state: StateCore) -> None:
                 before = " "
 
 
+_SPACED_GUILLEMET = re.compile(r"(?<=[«‹])[ \t]+|[ \t]+(?=[»›])")
+"""Ordinary spaces typed inside guillemets (``« déjà »``): a line could break there and leave ``»`` alone."""
+
+
+def _guillemet_spaces(state: StateCore) -> None:
+    """Guillemets typed with ordinary spaces get the no-break space the typographer sets inside its own."""
+    for tokens in _inline_tokens(state):
+        for token in tokens:
+            if token.type == "text" and ("«" in token.content or "»" in token.content or "‹" in token.content):
+                token.content = _SPACED_GUILLEMET.sub("\u00a0", token.content)
+
+
 def _set_dashes(text: str) -> str:
     for pattern, mark in _DASHES:
         text = pattern.sub(mark, text)
@@ -299,6 +311,8 @@ class _SpecMarkup(MarkdownIt):
             self.core.ruler.before("smartquotes", "leading_apostrophes", _leading_apostrophes)
             self.core.ruler.after("smartquotes", "note_quotes", _note_quotes)
             self.core.ruler.after("note_quotes", "dashes", _dashes)
+            if quotes[0].endswith("\u00a0"):  # French, which spaces its guillemets
+                self.core.ruler.after("dashes", "guillemet_spaces", _guillemet_spaces)
         if plain:
             return
         self.enable(["emphasis", "link"])
@@ -328,7 +342,7 @@ def _markup(quotes: QuoteMarks | None, plain: bool = False) -> _SpecMarkup:
     return _SpecMarkup(quotes, plain)
 
 
-_TYPED = re.compile(r"['\"]|--|\.\.\.")
+_TYPED = re.compile(r"['\"]|--|\.\.\.|[«‹][ \t]|[ \t][»›]")
 """What the typographer changes: a text without any is the same either way."""
 
 
