@@ -42,7 +42,7 @@ def pack(request, tmp_path_factory) -> tuple[Layout, dict[str, Path]]:
 
 def item_texts(block: ListBlock, layout: Layout) -> Iterator[tuple[str, str]]:
     """A list's items as the layout words them: portion mark, lead, text."""
-    return (("item", words(item.text)) for item in items(block, layout.doc.style))
+    return (("item", words(item.text)) for item in items(block, layout.doc.style, layout.doc.language))
 
 
 def strings(layout: Layout) -> Iterator[tuple[str, str]]:

@@ -321,3 +321,15 @@ def test_guillemets_typed_with_spaces_get_no_break_spaces_in_french(language, ex
     assert shown == expected
     title = loads(spec(head=f"language: {language}\n").replace("title: T", "title: « T »")).title
     assert title == ("«\u00a0T\u00a0»" if language == "fr" else "« T »")
+
+
+@pytest.mark.parametrize(("language", "lead"), [("fr", f"Sécurité{NBSP}: "), ("en", "Sécurité: ")])
+def test_a_list_items_lead_takes_the_languages_colon(language, lead, tmp_path):
+    spec_file = tmp_path / "l.yaml"
+    spec_file.write_text(
+        f"title: T\nlanguage: {language}\nsections:\n  - heading: H\n    content:\n"
+        "      - bullets: [{lead: Sécurité, text: tendue.}]\n",
+        encoding="utf-8",
+    )
+    (html,) = build(spec_file, ["html"], out=tmp_path / "out").paths
+    assert f"{lead}tendue." in html_text(html)

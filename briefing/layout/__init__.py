@@ -27,7 +27,7 @@ from .charts import alt_text, chart_scale
 from .geometry import TableGeometry, chart_table, geometry
 from .looks import Looks, TableLook, TextLook, looks_of
 from .marks import mark_of, marked_caption, marked_entries, marked_notes, marked_paragraph, marked_text
-from .numbering import Counter
+from .numbering import Counter, colon
 from .sheets import sheet_geometry, widened
 from .text import meta_line
 from .tree import (
@@ -222,7 +222,7 @@ class _Builder:
             if isinstance(block, Callout) and mark_of(block, self.style):  # its name for screen readers too
                 shown = replace(block, title=f"{mark_of(block, self.style)} {block.title}")
             draft = self.leaf(shown, place=self.place(block, keep))
-            draft.children = _inside(block, self.style)
+            draft.children = _inside(block, self.style, self.language)
             drafts.append(draft)
         return drafts
 
@@ -298,34 +298,38 @@ def picture_alt(image: Image) -> str:
     return (image.alt or plain(image.caption or ())).strip()
 
 
-def _inside(block: object, style: Style | None = None) -> list[_Draft]:
+def _inside(block: object, style: Style | None = None, language: str = "en") -> list[_Draft]:
     """What a block holds, as laid nodes: a callout's paragraphs and lists, a list's items, and the
     ``content`` blocks of a block of a kind the layout does not know, so that its text reaches the writers.
     Paragraphs and items carry their portion marks (``style`` gives the scheme; none without it)."""
     match block:
         case ListBlock():
-            return [_Draft(item) for item in items(block, style)]
+            return [_Draft(item) for item in items(block, style, language)]
         case Callout():
             worded: tuple[Span, ...] = (Span(block.title, bold=True),)
             shown_title = marked_text(worded, block, style) if style is not None else worded
             title = _Draft(CalloutTitle(shown_title, pos=block.pos, kind=block.kind))
-            return [title, *(_Draft(_shown(part, style), _inside(part, style)) for part in block.content)]
+            return [title, *(_Draft(_shown(part, style), _inside(part, style, language)) for part in block.content)]
     content = getattr(block, "content", ())
-    return [_Draft(_shown(part, style), _inside(part, style)) for part in content] if isinstance(content, tuple) else []
+    return (
+        [_Draft(_shown(part, style), _inside(part, style, language)) for part in content]
+        if isinstance(content, tuple)
+        else []
+    )
 
 
 def _shown(part: object, style: Style | None) -> object:
     return marked_paragraph(part, style) if style is not None and isinstance(part, Paragraph) else part
 
 
-def items(block: ListBlock, style: Style | None = None) -> list[Item]:
+def items(block: ListBlock, style: Style | None = None, language: str = "en") -> list[Item]:
     """A list's items as paragraphs: the portion mark in a marked pack, then the lead, if any, bold
-    and followed by ": ", then the text."""
+    and followed by ": " (" : " in French), then the text."""
     made = []
     for number, item in enumerate(block.items, 1):
         text = item.text
         if item.lead:
-            text = (*(replace(span, bold=True) for span in item.lead), Span(": ", bold=True), *item.text)
+            text = (*(replace(span, bold=True) for span in item.lead), Span(colon(language), bold=True), *item.text)
         if style is not None:
             text = marked_text(text, item, style)
         made.append(Item(text, pos=item.pos, marker=f"{number}." if block.numbered else "\u2022"))
