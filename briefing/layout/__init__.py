@@ -192,6 +192,7 @@ class _Builder:
         self.language = doc.language
         self.locale = number_locale(doc.language)
         """The Babel locale the briefing's numbers and dates are written in."""
+        self.rtl = doc.direction == "rtl"
         self.counter = Counter(doc.labels, doc.language)
         self.flow: list[_Draft] = []
         """The headings and blocks in reading order: where turned pages start is decided over them."""
@@ -238,7 +239,7 @@ class _Builder:
     def place(self, block: Block, keep: bool) -> Place:
         match block:
             case Table():
-                laid = geometry(block, self.style, self.locale)
+                laid = geometry(block, self.style, self.locale, self.rtl)
                 if laid.broken:
                     self.warnings.append(Problem(block.pos, _broken(laid)))
                 caption = marked_caption(self.counter.table(block), block, self.style)
@@ -258,7 +259,7 @@ class _Builder:
                     cells=cells,
                 )
             case Chart():
-                numbers = geometry(chart_table(block), self.style, self.locale)
+                numbers = geometry(chart_table(block), self.style, self.locale, self.rtl)
                 sheet = sheet_geometry(numbers, self.style)
                 caption = marked_caption(self.counter.figure(block), block, self.style)
                 scale = chart_scale(block, self.locale)

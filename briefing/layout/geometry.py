@@ -120,14 +120,15 @@ def align(column: ColumnGeometry, text: str = "") -> Align:
     return "right" if text and has_rtl(text) else "start"
 
 
-def geometry(table: Table, style: Style, locale: str = LOCALE) -> TableGeometry:
+def geometry(table: Table, style: Style, locale: str = LOCALE, rtl: bool = False) -> TableGeometry:
     """Lay out ``table`` for pages of ``style``, its numbers and dates written as ``locale`` (a Babel
-    locale, the briefing's) writes them, or a column's format's own."""
+    locale, the briefing's) writes them, or a column's format's own; in a right-to-left briefing
+    (``rtl``), numbers keep their left-to-right order."""
     size = style.font_size * TABLE_TEXT
     columns = table.rows.columns
     locales = [table.locale_of(i) or locale for i in range(len(table.columns))]
     formats = [_localised(table.format_of(i), locales[i]) for i in range(len(table.columns))]
-    shows = [_memoized(column_text(values, formats[i], locales[i])) for i, values in enumerate(columns)]
+    shows = [_memoized(column_text(values, formats[i], locales[i], rtl)) for i, values in enumerate(columns)]
     numeric = [_numeric(values) for values in columns]
     totals = _totals(table, shows, locales)
     measured = [

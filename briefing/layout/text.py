@@ -122,10 +122,33 @@ def grouped(values: Sequence[Cell], fmt: NumberFormat | None) -> bool:
     return fmt is not None or not is_years([v for v in values if v is not None])
 
 
-def column_text(values: Sequence[Cell], fmt: NumberFormat | None, locale: str = LOCALE) -> Show:
-    """How the values of one column read: in its format, and years without separators, in ``locale``."""
+def column_text(values: Sequence[Cell], fmt: NumberFormat | None, locale: str = LOCALE, rtl: bool = False) -> Show:
+    """How the values of one column read: in its format, and years without separators, in ``locale``;
+    in a right-to-left briefing (``rtl``), numbers kept in their left-to-right order (``left_to_right``)."""
     groups = grouped(values, fmt)
+    if rtl:
+        return lambda value: (
+            left_to_right(display(value, fmt, groups, locale))
+            if is_number(value)
+            else display(value, fmt, groups, locale)
+        )
     return lambda value: display(value, fmt, groups, locale)
+
+
+LRM = "\u200e"
+"""The left-to-right mark: invisible, a letter written left to right as far as the bidi algorithm goes."""
+RLM = "\u200f"
+
+
+def left_to_right(text: str) -> str:
+    """A number's text as it reads in a right-to-left line: in the order it is written, sign and currency
+    where they stand in the text, as the PDF draws it. A number that is more than digits and marks (a
+    minus, a currency, a percent sign) is put between left-to-right marks, and the right-to-left mark
+    Arabic patterns start a currency with is left out, so that the Unicode bidi algorithm keeps it whole
+    (Word, LibreOffice and browsers alike)."""
+    if not text or (text[0].isdigit() and text[-1].isdigit() and RLM not in text):
+        return text
+    return LRM + text.replace(RLM, "") + LRM
 
 
 def human_date(day: dt.date) -> str:

@@ -1,0 +1,106 @@
+"""A right-to-left briefing reads its numbers and dates the same in every format: the line a reader sees,
+taken from the page as drawn (the PDF; Word through LibreOffice; the HTML through Chromium), glyph by glyph
+from the left."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from openpyxl import load_workbook
+
+from briefing.cli import main
+
+from .conftest import require_tool, run_soffice
+from .test_serve import CHROMIUM_FLAGS
+
+ARABIC = """\
+title: موجز الساحل
+date: 2026-12-01
+language: ar
+sections:
+  - heading: الأرقام
+    content:
+      - table:
+          title: التمويل
+          columns:
+            - المانح
+            - {from: سالب, format: decimal, decimals: 2}
+            - {from: المبلغ, format: currency, currency: USD, decimals: 0}
+          rows:
+            - [الاتحاد الأوروبي, -1234.5, -500]
+            - [البنك الدولي, 3.25, 700]
+          totals: {سالب: sum}
+      - chart:
+          type: line
+          title: الحوادث
+          x: الأسبوع
+          y: [الحوادث]
+          columns: [الأسبوع, الحوادث]
+          rows: [[2026-10-06, 12], [2026-10-13, 25], [2026-10-20, 40]]
+"""
+
+
+_MARKS = "\u200e\u200f\u2066\u2067\u2068\u2069"
+"""Direction marks and isolates: invisible."""
+
+
+def seen_lines(pdf: Path) -> list[str]:
+    """Each line of a PDF's pages as a reader sees it: its glyphs from the left, invisible marks left out."""
+    lines = []
+    with pdfplumber.open(pdf) as opened:
+        for page in opened.pages:
+            for line in page.extract_text_lines(return_chars=True):
+                chars = sorted(line["chars"], key=lambda c: c["x0"])
+                lines.append("".join(c["text"] for c in chars if c["text"] not in _MARKS))
+    return lines
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("ar")
+    spec = folder / "ar.yaml"
+    spec.write_text(ARABIC, encoding="utf-8")
+    assert main(["build", str(spec), "-o", str(folder / "out")]) == 0
+    return folder / "out"
+
+
+@pytest.fixture(scope="module")
+def word_printed(pack: Path) -> Path:
+    done = run_soffice(pack / "ar.docx", pack / "lo")
+    assert done.returncode == 0, done.stderr
+    return pack / "lo" / "ar.pdf"
+
+
+@pytest.fixture(scope="module")
+def html_printed(pack: Path) -> Path:
+    from playwright.sync_api import sync_playwright
+
+    chromium = require_tool("chromium")
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = launched.new_page()
+        page.goto((pack / "ar.html").as_uri())
+        page.pdf(path=str(pack / "html.pdf"))
+        launched.close()
+    return pack / "html.pdf"
+
+
+def _with(lines: list[str], needle: str) -> list[str]:
+    return [line for line in lines if needle in line]
+
+
+def test_negative_numbers_keep_their_sign_on_the_left_in_every_format(pack, word_printed, html_printed):
+    for pdf in (pack / "ar.pdf", word_printed, html_printed):
+        lines = seen_lines(pdf)
+        assert any("-1,234.50" in line for line in lines), (pdf, _with(lines, "1,234"))
+        assert any("-1,231.25" in line for line in lines), (pdf, _with(lines, "1,231"))
+        assert not any("1,234.50-" in line or "1,231.25-" in line for line in lines), pdf
+        assert not any("500-" in line.replace(" ", "") for line in lines), (pdf, _with(lines, "500"))
+
+
+def test_the_workbook_keeps_negative_numbers_as_numbers(pack):
+    book = load_workbook(pack / "ar.xlsx")
+    values = [cell.value for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert -1234.5 in values and not any(isinstance(v, str) and "\u200e" in v for v in values)
