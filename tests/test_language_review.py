@@ -104,3 +104,15 @@ def test_the_workbook_keeps_negative_numbers_as_numbers(pack):
     book = load_workbook(pack / "ar.xlsx")
     values = [cell.value for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
     assert -1234.5 in values and not any(isinstance(v, str) and "\u200e" in v for v in values)
+
+
+def _digits(line: str) -> str:
+    return "".join(c for c in line if c.isdigit())
+
+
+def test_the_html_charts_date_ticks_read_as_the_pdfs(pack, html_printed):
+    # The month's letters are drawn shaped (their presentation forms): the ticks are found by their digits.
+    ticks = [_digits(line) for line in seen_lines(pack / "ar.pdf")]
+    assert "20266202613202620" in ticks  # "6 أكتوبر 2026", drawn right to left: the year on the left
+    shown = [_digits(line) for line in seen_lines(html_printed)]
+    assert "20266202613202620" in shown, shown

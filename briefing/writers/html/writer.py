@@ -429,10 +429,22 @@ def _svg(chart: Chart, style: Style, scale: ChartScale | None = None, alt: str |
     # The drawing places its labels from the left, whatever the page's direction; a long slanted
     # label may reach past its edge, as it does in the PDF.
     svg = svg.replace("<svg ", '<svg role="img" direction="ltr" overflow="visible" ', 1)
+    # A label in a right-to-left script reads in its own direction, where the drawing's anchors leave it.
+    svg = _LABEL.sub(_isolated, svg)
     # The title goes in through a function: as a replacement string, a \\d or \\1 in it would be read as a pattern.
     title = f"<title>{escape(chart.title)}</title><desc>{escape(alt or chart.title)}</desc>"
     svg = re.sub(r"\s*<desc>.*?</desc>", "", svg, count=1, flags=re.S)  # reportlab's own, "..."
     return re.sub(r"<title>.*?</title>", lambda _: title, svg, count=1, flags=re.S)
+
+
+_LABEL = re.compile(r"(<text\b[^>]*>)([^<]*)(</text>)")
+
+
+def _isolated(label: re.Match[str]) -> str:
+    """A label holding right-to-left text between a right-to-left isolate and its end (U+2067, U+2069), so
+    that "6 أكتوبر 2026" reads as the PDF draws it; another label as it is."""
+    start, text, end = label.groups()
+    return f"{start}\u2067{text}\u2069{end}" if markup.has_rtl(text) else label.group()
 
 
 # reportlab writes the font as an attribute (font-family="F…") or in a style (font-family: F…).
