@@ -116,3 +116,42 @@ def test_the_html_charts_date_ticks_read_as_the_pdfs(pack, html_printed):
     assert "20266202613202620" in ticks  # "6 أكتوبر 2026", drawn right to left: the year on the left
     shown = [_digits(line) for line in seen_lines(html_printed)]
     assert "20266202613202620" in shown, shown
+
+
+def _built(tmp_path: Path, language: str, capsys) -> tuple[str, str]:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"title: T\ndate: 2026-12-01\nlanguage: {language}\nsections:\n  - heading: H\n    content:\n"
+        "      - table:\n          title: X\n          columns: [A]\n          rows: [[1234567.5]]\n",
+        encoding="utf-8",
+    )
+    assert main(["build", str(spec), "-o", str(tmp_path / "out"), "-f", "html"]) == 0
+    return capsys.readouterr().err, (tmp_path / "out" / "spec.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("language", "warned", "date", "number"),
+    [
+        ("fr-XX", "3:11: warning: 'fr-XX' is not a region", "1 décembre 2026", "1\u202f234\u202f567,5"),
+        ("zz", "3:11: warning: 'zz' is not a language", "1 December 2026", "1,234,567.5"),
+        ("en-UK", "(did you mean 'en-GB'?)", "1 December 2026", "1,234,567.5"),
+    ],
+)  # fmt: skip
+def test_a_language_babel_cannot_write_is_warned_of_and_dates_follow_numbers(
+    tmp_path, capsys, language, warned, date, number
+):
+    err, html = _built(tmp_path, language, capsys)
+    assert warned in err and len(err.strip().splitlines()) == 1, err
+    assert f'class="meta">{date}<' in html and number in html
+
+
+def test_a_known_language_is_not_warned_of(tmp_path, capsys):
+    err, html = _built(tmp_path, "fr-NE", capsys)
+    assert "warning" not in err and "1 déc" in html
+
+
+def test_a_tag_written_with_an_underscore_gets_a_did_you_mean(tmp_path, capsys):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("title: T\nlanguage: fr_NE\nsections: []\n", encoding="utf-8")
+    assert main(["build", str(spec), "-o", str(tmp_path / "out")]) == 2
+    assert "2:11: 'fr_NE' is not a language tag (did you mean 'fr-NE'?)" in capsys.readouterr().err

@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 
 from ..model import Briefing, Cell, NumberFormat
-from ..number_formats import DATE_PATTERN, LOCALE, affixes, currency_sides, digits_pattern, fits
+from ..number_formats import DATE_PATTERN, LOCALE, affixes, currency_sides, digits_pattern, fits, number_locale
 
 Show = Callable[[Cell], str]
 
@@ -167,12 +167,11 @@ def meta_line(doc: Briefing) -> str:
 
 def long_date(day: dt.date, language: str) -> str:
     """A date written out in ``language`` (a BCP 47 tag): "24 November 2026", "24 novembre 2026"."""
-    if language.split("-")[0].lower() == "en":
+    # The locale the briefing's numbers are written in: a region Babel does not know (fr-XX) falls back
+    # to the language (fr), a language it does not know to English, for the date line as for the tables.
+    locale = number_locale(language)
+    if locale == LOCALE:
         return human_date(day)
-    from babel import Locale, UnknownLocaleError
     from babel.dates import format_date
 
-    try:
-        return str(format_date(day, format="long", locale=Locale.parse(language, sep="-")))
-    except (UnknownLocaleError, ValueError):
-        return human_date(day)  # a language Babel has no calendar for: as English writes it
+    return str(format_date(day, format="long", locale=locale))

@@ -8,6 +8,7 @@ from typing import cast
 
 from yaml.nodes import Node
 
+from ..errors import Problem
 from ..model import DIRECTIONS, Direction, Labels
 from ..number_formats import known_locale, locale_tags
 from . import shapes
@@ -33,12 +34,34 @@ _RTL_SCRIPTS = frozenset({"arab", "hebr", "nkoo", "syrc", "thaa", "adlm", "rohg"
 
 
 def language(r: Reader, node: Node) -> str | None:
-    """A BCP 47 language tag."""
+    """A BCP 47 language tag; one whose language or region Babel has no numbers and dates for is warned
+    of, since they are then written as the language alone, or English, writes them."""
     value = r.text(node)
     if value is not None and not _TAG.fullmatch(value.strip()):
-        r.problem(node, f"'{value}' is not a language tag; give one such as en, fr-ML or ar (BCP 47)")
+        hint = did_you_mean(value.strip().replace("_", "-"), list(locale_tags()), list_all=False)
+        r.problem(node, f"'{value}' is not a language tag{hint or '; give one such as en, fr-ML or ar (BCP 47)'}")
         return None
+    if value is not None and (unknown := _unknown(value.strip())):
+        r.notices.append(Problem(r.pos(node), unknown))
     return None if value is None else value.strip()
+
+
+def _unknown(tag: str) -> str | None:
+    """What to tell of a well-formed tag Babel cannot write numbers and dates in exactly as it says
+    (``fr-XX``, ``zz``, ``en-UK``), with the tag it most likely means; None for a tag it knows."""
+    found = known_locale(tag)
+    if found is not None and found.replace("_", "-").casefold() == tag.casefold():
+        return None
+    if found is not None:  # a tag Babel knows by another name (en-UK is en-GB)
+        return f"'{tag}' is not how the language and region are written (did you mean '{found.replace('_', '-')}'?)"
+    bare = tag.split("-")[0]
+    if known_locale(bare) is None:
+        hint = did_you_mean(tag, list(locale_tags()), list_all=False)
+        return f"'{tag}' is not a language numbers and dates can be written in: they are written in English{hint}"
+    return (
+        f"'{tag}' is not a region numbers and dates can be written in for '{bare}': "
+        f"they are written as '{bare}' writes them (did you mean '{bare}'?)"
+    )
 
 
 def direction(r: Reader, node: Node) -> Direction | None:
