@@ -7,6 +7,7 @@ patterns (Babel's CLDR data): where its percent sign and currency symbol stand, 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import locale as system_locale
 import re
 from functools import cache
@@ -135,6 +136,25 @@ def excel_format(fmt: NumberFormat) -> str:
             before, after = currency_sides(fmt.currency, locale)
             return _quoted(before) + digits_pattern(fmt) + _quoted(after)
     return digits_pattern(fmt)
+
+
+def decimals_of(value: int | float) -> int:
+    """How many decimals a number without a format shows in the documents: every one its shortest text
+    has (3400.5: 1), none for a whole number; at most the 15 digits Excel keeps."""
+    if isinstance(value, int) or value.is_integer():
+        return 0
+    text = repr(value)
+    if "e" in text or "E" in text:
+        exponent = decimal.Decimal(text).as_tuple().exponent
+        return min(-exponent, 15) if isinstance(exponent, int) and exponent < 0 else 0
+    return min(len(text) - text.index(".") - 1, 15)
+
+
+def plain_format(value: int | float) -> str:
+    """The Excel number format that shows a number of a column without a format as the documents do:
+    thousands grouped, and the decimals it has ("#,##0.0" for 3400.5)."""
+    places = decimals_of(value)
+    return "#,##0." + "0" * places if places else "#,##0"
 
 
 def date_format(locale: str = LOCALE) -> str:

@@ -155,3 +155,39 @@ def test_a_tag_written_with_an_underscore_gets_a_did_you_mean(tmp_path, capsys):
     spec.write_text("title: T\nlanguage: fr_NE\nsections: []\n", encoding="utf-8")
     assert main(["build", str(spec), "-o", str(tmp_path / "out")]) == 2
     assert "2:11: 'fr_NE' is not a language tag (did you mean 'fr-NE'?)" in capsys.readouterr().err
+
+
+UNFORMATTED = """\
+title: T
+language: fr
+sections:
+  - heading: H
+    content:
+      - table:
+          title: X
+          columns: [Lieu, Cas, Taux]
+          rows:
+            - [A, 1735, 2800.0]
+            - [B, 123456, 3400.5]
+            - [C, 42, 1234567.25]
+          totals: {Cas: sum, Taux: mean}
+"""
+
+
+def test_the_workbook_shows_unformatted_numbers_grouped_with_the_documents_decimals(tmp_path):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(UNFORMATTED, encoding="utf-8")
+    assert main(["build", str(spec), "-o", str(tmp_path / "out"), "-f", "xlsx,html"]) == 0
+    html = (tmp_path / "out" / "spec.html").read_text(encoding="utf-8")
+    sheet = next(s for s in load_workbook(tmp_path / "out" / "spec.xlsx").worksheets if s["B3"].value == 1735)
+    shown = {}
+    for row in sheet.iter_rows(min_row=3, max_row=6, min_col=2, max_col=3):
+        for cell in row:
+            shown[cell.coordinate] = cell.number_format
+    assert set(shown.values()) == {"#,##0", "#,##0.0", "#,##0.00"}, shown  # not General, grouped
+    assert shown["B6"] == "#,##0" and shown["C4"] == "#,##0.0" and shown["C5"] == "#,##0.00"
+    # The documents show the same decimals: 3 400,5 and 1 234 567,25; the whole 2 800 none.
+    assert "3\u202f400,5<" in html and "1\u202f234\u202f567,25<" in html and "2\u202f800<" in html
+    assert shown["C3"] == "#,##0"
+    mean = (2800.0 + 3400.5 + 1234567.25) / 3
+    assert shown["C6"] == "#,##0." + "0" * len(repr(mean).split(".")[1])

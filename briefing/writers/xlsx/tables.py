@@ -31,7 +31,7 @@ from ...layout.measure import line_em, script_line_em
 from ...layout.sheets import SheetGeometry
 from ...layout.tree import sheet_text
 from ...model import Aggregate, Cell, Inline, Table, plain
-from ...number_formats import LOCALE, date_format, excel_format, fits
+from ...number_formats import LOCALE, date_format, decimals_of, excel_format, fits, plain_format
 from ...style import SCRIPT_FONTS, ScriptFont, scripts_in, sole_script
 from .. import markup
 from .streamed import WRAP, RightToLeftText, Sheet, Slot, make, own_font, row_height, scripted
@@ -131,6 +131,8 @@ class Grid:
         names = header_names([texts.get((-1, i), name) for i, name in enumerate(table.columns)])
         top = sheet.add(self._header(sheet, names, cols), height=_height(names))
         formats = [excel_format(c.format) if c.format else ("#,##0" if c.grouped else None) for c in cols]
+        unformatted = [c.format is None and c.grouped for c in cols]
+        """Columns whose numbers show as the documents show a number without a format (``plain_format``)."""
         styles = [WRAPPED_STYLE if c.wraps else BODY_STYLE for c in shape.columns]
         # A cell's whole look follows from its column and its value's type: the first such cell
         # is made in full, and later rows refill it (see Slot).
@@ -143,15 +145,17 @@ class Grid:
         # Rows of one line keep the sheet's height; only a table with wrapping columns has others.
         lines = shape.row_lines(rows.start, rows.stop) if shape.wraps else repeat(1)
         if any(c.scripts for c in cols):  # as the layout found: most tables need no look at each value
-            self._scripted_rows(sheet, body, slots, fill, zip(lines, repeat(shape.line_pt)))
+            self._scripted_rows(sheet, body, slots, fill, zip(lines, repeat(shape.line_pt)), unformatted)
         else:
             line = shape.line_pt
             for values, count in zip(body, lines, strict=False):  # lines may be endless ones
                 cells = []
                 for col, value in enumerate(values):
-                    slot = slots[col].get(type(value))
+                    # A float of a column without a format shows its own decimals: a cell for each count.
+                    key: Any = (float, decimals_of(value)) if unformatted[col] and type(value) is float else type(value)
+                    slot = slots[col].get(key)
                     if slot is None:
-                        slot = slots[col][type(value)] = fill(col, value)
+                        slot = slots[col][key] = fill(col, value)
                     else:
                         slot.refill(value)
                     cells.append(slot)
@@ -175,7 +179,9 @@ class Grid:
         """The cell a column's values of one kind refill: its style, number format, and for text of
         a script with a font of its own, that font; a right-to-left text starts at the right."""
         cell = make(sheet, value, styles[col])
-        if formats[col] and _formattable(value, cols[col]):
+        if formats[col] and cols[col].format is None and _formattable(value, cols[col]):
+            cell.number_format = plain_format(value)  # type: ignore[arg-type]  # a number, as _formattable says
+        elif formats[col] and _formattable(value, cols[col]):
             cell.number_format = formats[col]
         elif type(value) is dt.date and cols[col].locale != LOCALE:
             cell.number_format = date_format(cols[col].locale)  # as the layout words it: "1 déc. 2026"
@@ -196,6 +202,7 @@ class Grid:
         slots: list[dict[Any, Slot]],
         fill: Callable[..., Slot],
         lines: Iterable[tuple[int, float]],
+        unformatted: Sequence[bool],
     ) -> None:
         """Rows of a table whose text uses scripts with fonts of their own: a text all in one script is
         a plain string in a cell naming its font; one mixing scripts is rich text naming each run's.
@@ -209,6 +216,8 @@ class Grid:
             for col, value in enumerate(values):
                 kept: Cell | CellRichText = value
                 key: Any = type(value)
+                if unformatted[col] and type(value) is float:
+                    key = (float, decimals_of(value))  # its own decimals, as in the body's plain rows
                 script = None
                 if type(value) is str and not value.isascii():
                     script = sole_script(value)
@@ -246,7 +255,8 @@ class Grid:
             elif function and fmt:
                 cell.number_format = excel_format(fmt)
             elif function and cols[col - 1].grouped and _formattable(value, cols[col - 1]):
-                cell.number_format = "#,##0"  # a whole total reads grouped, as the documents show it
+                # Grouped, with the decimals the documents show (a mean's too).
+                cell.number_format = plain_format(value)  # type: ignore[arg-type]  # a number, as _formattable says
             cells.append(cell)
         sheet.add(cells)
 
@@ -330,7 +340,6 @@ def _formula(function: Aggregate, letter: str, bodies: Sequence[tuple[str, int, 
 
 
 def _formattable(value: Cell, column: ColumnGeometry) -> bool:
-    if column.format is None:  # thousands separators for whole numbers, as the documents show them
-        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-        return whole and not isinstance(value, bool)
+    if column.format is None:  # thousands separators and decimals, as the documents show them
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
     return fits(column.format, value)
