@@ -191,3 +191,9 @@ def test_the_workbook_shows_unformatted_numbers_grouped_with_the_documents_decim
     assert shown["C3"] == "#,##0"
     mean = (2800.0 + 3400.5 + 1234567.25) / 3
     assert shown["C6"] == "#,##0." + "0" * len(repr(mean).split(".")[1])
+
+
+def test_words_page_numbers_read_as_the_pdfs_in_a_right_to_left_briefing(pack, word_printed):
+    printed = [line for line in seen_lines(pack / "ar.pdf") if "Page" in line]
+    assert printed == ["Page1of1"]
+    assert [line for line in seen_lines(word_printed) if "Page" in line] == printed

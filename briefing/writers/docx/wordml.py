@@ -438,6 +438,17 @@ def right_to_left_paragraphs(styles: etree._Element) -> None:
         insert_before(props, etree.Element(qn("w:bidi")), _AFTER_SHD[_AFTER_SHD.index("w:bidi") + 1 :])
 
 
+def left_to_right_paragraph(paragraph: Paragraph) -> None:
+    """One paragraph left to right in a right-to-left document (``w:bidi`` off): words in a left-to-right
+    script with fields between them read in the order written ("Page 1 of 3")."""
+    props = docx_adapter.paragraph_element(paragraph).get_or_add_pPr()
+    bidi = props.find(qn("w:bidi"))
+    if bidi is None:
+        bidi = etree.Element(qn("w:bidi"))
+        insert_before(props, bidi, _AFTER_SHD[_AFTER_SHD.index("w:bidi") + 1 :])
+    bidi.set(qn("w:val"), "0")
+
+
 def right_to_left_section(sect_pr: etree._Element) -> None:
     """A section laid out from the right: its columns, its page numbers' side."""
     if sect_pr.find(qn("w:bidi")) is None:

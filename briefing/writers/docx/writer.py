@@ -232,6 +232,10 @@ class _Builder:
         numbers = footer.add_paragraph()
         numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         words, of = furniture.page_words
+        if self.doc.direction == "rtl" and not markup.has_rtl(words + of):
+            # "Page 1 of 3" in English words reads as written, at the page's end side (the left) as before.
+            wordml.left_to_right_paragraph(numbers)
+            numbers.alignment = WD_ALIGN_PARAGRAPH.LEFT
         self._look(numbers.add_run(f"{markup.xml_safe(words)} "), look)
         wordml.add_field(numbers, "PAGE", "1", look.size, look.colour)
         self._look(numbers.add_run(f" {markup.xml_safe(of)} "), look)
