@@ -197,3 +197,47 @@ def test_words_page_numbers_read_as_the_pdfs_in_a_right_to_left_briefing(pack, w
     printed = [line for line in seen_lines(pack / "ar.pdf") if "Page" in line]
     assert printed == ["Page1of1"]
     assert [line for line in seen_lines(word_printed) if "Page" in line] == printed
+
+
+FRENCH_CSV = """\
+title: T
+language: fr-NE
+sections:
+  - heading: H
+    content:
+      - table:
+          title: CSV
+          source: d.csv
+          delimiter: ";"
+          columns: [Région, Incidents]
+          totals: {Incidents: sum}
+"""
+
+
+def test_a_number_written_the_french_way_is_never_offered_as_missing(tmp_path, capsys):
+    (tmp_path / "d.csv").write_text("Région;Incidents\nGao;1 234\nMopti;12\n", encoding="utf-8")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(FRENCH_CSV, encoding="utf-8")
+    assert main(["build", str(spec), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "missing:" not in err
+    assert "column 'Incidents' holds text" in err and "(it is written as French writes numbers" in err, err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_decimal_comma_is_named_as_such(tmp_path, capsys):
+    (tmp_path / "d.csv").write_text("Région;Part\nGao;0,12\nMopti;1\n", encoding="utf-8")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(FRENCH_CSV.replace("Incidents", "Part"), encoding="utf-8")
+    assert main(["build", str(spec), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "d.csv:2:2: '0,12' in column 'Part' is not " in err and "written as French writes numbers" in err, err
+    assert "grouped in threes" not in err
+
+
+def test_thousands_badly_grouped_in_english_are_still_named_so(tmp_path, capsys):
+    (tmp_path / "d.csv").write_text('Région,Part\nGao,"12,34,5"\nMopti,1\n', encoding="utf-8")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(FRENCH_CSV.replace("Incidents", "Part").replace('          delimiter: ";"\n', ""), encoding="utf-8")
+    assert main(["build", str(spec), "-o", str(tmp_path / "out")]) == 2
+    assert "its thousands are not grouped in threes" in capsys.readouterr().err

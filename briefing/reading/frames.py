@@ -23,6 +23,7 @@ from .values import (
     infer,
     is_number,
     looks_like,
+    other_marks,
     sort_key,
     test,
     type_name,
@@ -360,6 +361,9 @@ def breaking(rows: Kept, col: int) -> int | None:
 def missing_hint(rows: Kept, col: int, at: int) -> str:
     """' (give missing: ["n/a"] ...)' when the column's other values are numbers, so the one cited stands for none."""
     column = rows.frame.columns[col]
+    written = other_marks(str(column[at]))
+    if written:  # a figure, not a "no value": never offered to be dropped
+        return f" ({written})"
     numbers = (
         i != at
         and column[i] is not None

@@ -126,9 +126,39 @@ def why_not(value: Cell, kind: str) -> str:
     if kind == "date" and isinstance(value, str):
         return impossible_date(value.strip()) or ""
     if kind in ("integer", "number") and isinstance(value, str) and "," in value:
+        if other_marks(value):
+            return other_marks(value) or ""
         if _LOOKS_LIKE[kind].fullmatch(value.strip()):
             return "its thousands are not grouped in threes"
     return ""
+
+
+_OTHER_MARKS = ("fr", "de")
+"""Languages whose numbers put a comma before the decimals, and a space (French) or a point (German)
+between thousands: the ways a data file's numbers are most often written other than as English does."""
+
+
+def other_marks(text: str) -> str | None:
+    """What to tell of a text that is a number as another language writes it ("0,12", "1 234", "1.234,5"),
+    which a data file's numbers are not read as (a decimal point, commas between thousands); else None."""
+    text = text.strip()
+    if not text or text[0] not in _NUMERIC_START or looks_like(text) in ("integer", "number") and "," not in text:
+        return None
+    from babel import Locale
+    from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
+
+    for language in _OTHER_MARKS:
+        group = get_group_symbol(language)
+        try:
+            parse_decimal(text.replace(" ", group).replace("\u00a0", group), locale=language, strict=True)
+        except (NumberFormatError, ValueError):
+            continue
+        return (
+            f"it is written as {Locale.parse(language).english_name} writes numbers, while a data file's numbers "
+            "are read with '.' before the decimals and ',' between thousands: save the file so, or give the data "
+            "as .xlsx or .json"
+        )
+    return None
 
 
 def impossible_date(text: str) -> str | None:
