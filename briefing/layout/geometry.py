@@ -22,7 +22,7 @@ from typing import Literal
 from ..model import Cell, Chart, NumberFormat, Rows, Table
 from ..number_formats import LOCALE
 from ..style import Style, scripts_in
-from .measure import width
+from .measure import widest, width
 from .text import Show, column_text, display, grouped, has_rtl
 
 Align = Literal["start", "end", "right"]
@@ -35,7 +35,8 @@ PADDING = 4.5
 SMALLEST = 0.75
 """Table text is never made smaller than this fraction of its size; past it, tokens break."""
 _CANDIDATES = 24
-"""Texts measured per column: the longest by characters, among which the widest in points is."""
+"""Values of a column of numbers measured per kind of extreme (the largest, the most negative, the longest
+written): a number's width follows its digits, so the widest is among these."""
 _SLACK = 1.02
 CM = 72 / 2.54
 """Points in a centimetre."""
@@ -292,8 +293,8 @@ def _content(
     totals (``extra``); and the scripts with fonts of their own the texts use."""
     font = style.body_font
     lines, tokens, scripts = _widest_candidates(texts, numeric, extra)
-    high = max((width(line, size, font) for line in lines), default=0.0)
-    low = max((width(token, size, font) for token in tokens), default=0.0)
+    high = widest(lines, size, font)
+    low = widest(tokens, size, font)
     # The header and the totals are set bold, so wider than the same text in the body.
     for bold, breaks in ((name, True), *((total, not numeric) for total in extra)):
         words = (_TOKEN.findall(bold) or [""]) if breaks else [bold]
@@ -305,15 +306,18 @@ def _content(
 def _widest_candidates(
     texts: Iterable[str], numeric: bool, extra: Sequence[str]
 ) -> tuple[list[str], list[str], tuple[str, ...]]:
-    """The longest lines and the longest tokens of a column's texts, by characters, among which the widest in
-    points is. A number, a date or a currency amount is one token; text breaks at its spaces.
+    """Every distinct line and every distinct token of a column's texts, among which the widest in points
+    are. A number, a date or a currency amount is one token; text breaks at its spaces.
 
-    The texts are read once and searched in one pass of the regex engine over the distinct ones, keeping
-    only the candidates: a column of a million values is measured without holding its texts twice.
+    Each is measured, not the longest by characters only: a writer draws a line as it is where the
+    column's widest fits, so a short line of wide letters ("WWWWWWWW" beside "iiiiiiiiiiiii") must count.
+
+    The texts are read once and searched in one pass of the regex engine over the distinct ones: a column
+    of a million values is measured without holding its texts twice.
     """
     joined = "\n".join({*texts, *extra})
-    lines = heapq.nlargest(_CANDIDATES, set(joined.split("\n")), key=len)
-    tokens = lines if numeric else heapq.nlargest(_CANDIDATES, set(_TOKEN.findall(joined)), key=len)
+    lines = list(set(joined.split("\n")))
+    tokens = lines if numeric else list(set(_TOKEN.findall(joined)))
     return lines, tokens, tuple(script.code for script in scripts_in(joined))
 
 

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,7 +19,7 @@ DEFAULT_FONT = BUNDLED_FONTS["DejaVu Sans"]
 so a width that holds a word in the PDF holds it in Word too."""
 
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 """Changes when what the metrics cache holds changes: older entries are then read again from the fonts."""
 
 
@@ -52,60 +53,96 @@ def _face(path: Path) -> Face:
 
 
 def _metrics(path: Path) -> Metrics:
-    """The font's metrics, from the cache when reportlab read this very file before.
+    """The font's metrics, from the cache when reportlab read these very bytes before.
 
     Loading reportlab's font reader and reading a font with it takes longer than the rest of a short
-    Word build; the numbers it finds are kept, per user, beside other programs' caches.
+    Word build; the numbers it finds are kept, per user, beside other programs' caches, under the
+    digest of the font's bytes (about a millisecond for a 250 KB font), which the entry holds too: an
+    entry for other bytes, damaged, or cut short is not used, and is written again.
     """
-    cache_file = _cache_file(path)
-    if cache_file is not None:
-        try:
-            data = json.loads(cache_file.read_text(encoding="utf-8"))
-            widths = dict(zip(data["chars"], map(float, data["widths"]), strict=True))
-            return Metrics(widths, float(data["default"]), float(data["ascent"]), float(data["descent"]))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass  # not there yet, or unreadable: read the font
+    digest = font_digest(path)
+    cache_file = _cache_file(path, digest) if digest is not None else None
+    if cache_file is not None and digest is not None:
+        cached = _cached(cache_file, digest)
+        if cached is not None:
+            return cached
     # reportlab reads the font file, for its metrics only: nothing is registered with its global font table.
     from reportlab.pdfbase.ttfonts import TTFontFace
 
     face = TTFontFace(str(path))
     metrics = Metrics(dict(face.charWidths), float(face.defaultWidth), float(face.ascent), float(face.descent))
-    if cache_file is not None:
-        _keep(cache_file, metrics)
+    if cache_file is not None and digest is not None:
+        _keep(cache_file, digest, metrics)
     return metrics
 
 
-def _cache_file(path: Path) -> Path | None:
-    """Where the metrics of this version of the font file, as this reportlab reads it, are kept."""
-    import reportlab
-
+@cache
+def font_digest(path: Path) -> str | None:
+    """The SHA-256 of a font file's bytes (about 5 ms for 750 KB), once per process; None if unreadable."""
     try:
-        stat = path.stat()
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
+
+
+def _cache_file(path: Path, digest: str) -> Path:
+    """Where the metrics of the font with these bytes, as this reportlab reads them, are kept."""
+    import reportlab
+
     home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    key = f"{CACHE_VERSION}-{reportlab.Version}-{stat.st_size}-{stat.st_mtime_ns}-{path.resolve()}"
+    key = f"{CACHE_VERSION}-{reportlab.Version}-{digest}"
     return (
         Path(home) / "briefing" / "font-metrics" / f"{path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
     )
 
 
-def _keep(cache_file: Path, metrics: Metrics) -> None:
-    """Write the metrics where the next build finds them; a cache that cannot be written is left alone."""
+def _cached(cache_file: Path, digest: str) -> Metrics | None:
+    """The metrics kept for the font whose bytes have ``digest``; None where there are none, or the entry
+    is for other bytes, unreadable, or its widths do not match its characters one for one."""
+    try:
+        data = json.loads(cache_file.read_text(encoding="utf-8"))
+        if data["font"] != digest or len(data["chars"]) != len(data["widths"]) or data["count"] != len(data["chars"]):
+            return None
+        widths = dict(zip(map(int, data["chars"]), map(float, data["widths"]), strict=True))
+        if len(widths) != data["count"]:
+            return None  # a character twice
+        return Metrics(widths, float(data["default"]), float(data["ascent"]), float(data["descent"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # not there yet, or unreadable: read the font
+
+
+def _keep(cache_file: Path, digest: str, metrics: Metrics) -> None:
+    """Write the metrics where the next build finds them; a cache that cannot be written is left alone.
+
+    The entry is written whole to a new file beside it and renamed over it, so a build reading at the
+    same time finds the old entry or the new one, and a link standing at the entry's name is replaced,
+    never written through.
+    """
     data = {
+        "font": digest,
+        "count": len(metrics.charWidths),
         "chars": list(metrics.charWidths),
         "widths": list(metrics.charWidths.values()),
         "default": metrics.defaultWidth,
         "ascent": metrics.ascent,
         "descent": metrics.descent,
     }
+    temporary: str | None = None
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=cache_file.parent, suffix=".tmp", delete=False) as stream:
+            temporary = stream.name
             json.dump(data, stream)
-        os.replace(stream.name, cache_file)  # whole or not at all, whatever other builds do at once
+        os.replace(temporary, cache_file)  # whole or not at all, whatever other builds do at once
+        temporary = None
     except OSError:
         pass
+    finally:
+        if temporary is not None:  # written in part, or not renamed: not left behind
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
 
 
 def width(text: str, size: float, family: FontFamily | None = None, bold: bool = False) -> float:
@@ -117,6 +154,22 @@ def width(text: str, size: float, family: FontFamily | None = None, bold: bool =
         float(_face((script.family if script else family or DEFAULT_FONT).face(bold, False)).stringWidth(part, size))
         for part, script in script_runs(text)
     )
+
+
+def widest(texts: Iterable[str], size: float, family: FontFamily | None = None) -> float:
+    """The width of the widest of ``texts``, in points (0 for none): each measured, its letters in the C
+    width function once per text, so a column's every distinct line can be."""
+    from reportlab.lib.rl_accel import instanceStringWidthTTF  # as Face.stringWidth measures
+
+    face = _face((family or DEFAULT_FONT).face(False, False))
+    most = 0.0
+    others = []
+    for text in texts:
+        if text.isascii():
+            most = max(most, float(instanceStringWidthTTF(face, text, size)))
+        else:
+            others.append(text)
+    return max(most, *(width(text, size, family) for text in others)) if others else most
 
 
 def line_em(text: str) -> float:

@@ -14,6 +14,7 @@ from reportlab.pdfbase import pdfmetrics
 
 from ... import files
 from ...adapters import reportlab as reportlab_adapter
+from ...layout.measure import font_digest
 from ...style import BUNDLED_FONTS, FontFamily, ScriptFont, script_of
 from .. import markup
 
@@ -31,7 +32,7 @@ def register(font: FontFamily | None) -> str:
     markup pick the other faces through the registered family.
     """
     font = font or BUNDLED_FONTS["DejaVu Sans"]
-    name = "F" + hashlib.sha1(str(font.regular).encode()).hexdigest()[:10]
+    name = _name(font)
     if name in _coverage:
         return name
     if SYMBOLS not in pdfmetrics.getRegisteredFontNames():
@@ -50,6 +51,17 @@ def register(font: FontFamily | None) -> str:
     )
     _coverage[name] = frozenset(pdfmetrics.getFont(name).face.charToGlyph)
     return name
+
+
+@cache
+def _name(font: FontFamily) -> str:
+    """The family's name in the PDF, from its faces' file names and bytes, not where they are: the same
+    fonts give the same PDF wherever the package, or the style's fonts, are installed."""
+    key = hashlib.sha1()
+    for bold, italic in ((False, False), (True, False), (False, True), (True, True)):
+        path = font.face(bold, italic)
+        key.update(f"{path.name}\0{font_digest(files.local(path))}\0".encode())
+    return "F" + key.hexdigest()[:10]
 
 
 def bold(name: str) -> str:
