@@ -28,6 +28,7 @@ from ..limits import current
 from ..model import Pos
 from . import arrow_types
 from .arrow_store import TextStore
+from .arrow_types import POOL
 from .datafiles import Frame, Held, SourceOptions, count_rows, csv_records
 
 BLOCK = 1 << 22
@@ -45,8 +46,12 @@ def read_csv(path: Path, shown: str, options: SourceOptions) -> Frame | None:
         return None
     try:
         store = _parse(path, shown, options, raw)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
-        return None  # a row of the wrong length, text that is not UTF-8, a quote out of place
+    except MemoryError:
+        raise  # pyarrow's ArrowMemoryError too: worded at the table's source
+    except (pa.ArrowException, UnicodeDecodeError):
+        # A row of the wrong length, text that is not UTF-8, or Arrow unable to start its
+        # threads under a limit on address space: the line-by-line reader reads it.
+        return None
     if store is None:
         return None
     lines = Lines(path, shown, options)
@@ -71,7 +76,7 @@ def _header(path: Path, shown: str, options: SourceOptions) -> tuple[list[str], 
 def _parse(path: Path, shown: str, options: SourceOptions, raw: list[str]) -> TextStore | None:
     """Every column's distinct texts and each row's entry, blank rows left out, the data budgets counted."""
     reader = pacsv.open_csv(
-        path,
+        pa.OSFile(str(path), memory_pool=POOL),
         read_options=pacsv.ReadOptions(block_size=BLOCK, use_threads=True),
         parse_options=pacsv.ParseOptions(delimiter=options.delimiter, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
@@ -80,6 +85,7 @@ def _parse(path: Path, shown: str, options: SourceOptions, raw: list[str]) -> Te
             quoted_strings_can_be_null=False,
             null_values=[],
         ),
+        memory_pool=POOL,
     )
     if reader.schema.names != raw:
         return None  # Arrow took another row for the header
@@ -88,12 +94,16 @@ def _parse(path: Path, shown: str, options: SourceOptions, raw: list[str]) -> Te
     count = 0
     for batch in reader:
         columns = batch.columns
-        if any(len(c.dictionary) and pc.max(pc.binary_length(c.dictionary)).as_py() > longest for c in columns):
+        if any(
+            len(c.dictionary)
+            and pc.max(pc.binary_length(c.dictionary, memory_pool=POOL), memory_pool=POOL).as_py() > longest
+            for c in columns
+        ):
             return None  # perhaps longer than a value may be: Python counts its characters
         blank = _blank_rows(columns)
-        keep = pa.array(~blank)
+        keep = pa.array(~blank, memory_pool=POOL)
         for col, part in zip(columns, parts, strict=True):
-            part.append(col.filter(keep) if blank.any() else col)
+            part.append(pc.filter(col, keep, memory_pool=POOL) if blank.any() else col)
         count += batch.num_rows - int(blank.sum())
         count_rows(count, shown, width)
     return _held(parts, count, options)
@@ -122,17 +132,26 @@ def _held(parts: list[list[pa.Array]], count: int, options: SourceOptions) -> Te
     """
     texts, indices = [], []
     for chunks in parts:
-        unified = pa.chunked_array(chunks, type=TEXT).unify_dictionaries()
+        unified = pa.chunked_array(chunks, type=TEXT).unify_dictionaries(memory_pool=POOL)
         chunks.clear()
-        entries = unified.chunks[0].dictionary if unified.num_chunks else pa.array([], pa.string())
-        rows = pa.concat_arrays([c.indices for c in unified.chunks]) if unified.num_chunks else pa.array([], pa.int32())
+        entries = unified.chunks[0].dictionary if unified.num_chunks else pa.array([], pa.string(), memory_pool=POOL)
+        rows = (
+            pa.concat_arrays([c.indices for c in unified.chunks], memory_pool=POOL)
+            if unified.num_chunks
+            else pa.array([], pa.int32(), memory_pool=POOL)
+        )
         del unified
         nothing = arrow_types.blank(entries, options.missing)
         if nothing.any():
-            rows = pc.if_else(pc.array_take(pa.array(nothing), rows), pa.scalar(-1, pa.int32()), rows)
+            rows = pc.if_else(
+                pc.array_take(pa.array(nothing, memory_pool=POOL), rows, memory_pool=POOL),
+                pa.scalar(-1, pa.int32(), memory_pool=POOL),
+                rows,
+                memory_pool=POOL,
+            )
         texts.append(entries)
         indices.append(rows.to_numpy(zero_copy_only=False))
-    pa.default_memory_pool().release_unused()
+    POOL.release_unused()
     return TextStore(texts, indices, count)
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..model import Cell
+from . import arrow_types
 
 SLICE = 1 << 16
 """Rows made Python values at a time when a held column is read through."""
@@ -57,7 +58,7 @@ class TextStore:
             self.entries[col] = objects
         self.texts[col] = None
         self.looks.pop(col, None)
-        pa.default_memory_pool().release_unused()  # the texts' memory back to the system, for Python's values
+        arrow_types.POOL.release_unused()  # the texts' memory back to the system, for Python's values
 
     def _entries(self, col: int) -> np.ndarray:
         found = self.entries[col]

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import values
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 """What Python's str.strip() and str.isspace() take for space among ASCII characters."""
@@ -36,8 +41,29 @@ DIGITS = 18
 """Digits of an integer Arrow reads in 64 bits whatever they are; a longer one is read by Python."""
 
 
+def _pool() -> pa.MemoryPool:
+    """jemalloc where pyarrow has it, else the system's allocator.
+
+    Arrow's default pool (mimalloc) reserves a gigabyte and more of address space at its
+    first allocation, while what it uses is far less: under a limit on address space
+    (``ulimit -v``, the preview's rebuilds) a small file would be refused as needing more
+    memory than there is. Every Arrow call here is given this pool, so that one never starts.
+    """
+    try:
+        return pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        return pa.system_memory_pool()
+
+
+POOL = _pool()
+"""The memory pool every Arrow call in the reading of data files allocates from."""
+
+
 def _np(array: Any) -> np.ndarray:
-    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
+    """Arrow's booleans as numpy's, made in POOL (pyarrow's own conversion allocates from the default pool)."""
+    if array.null_count:
+        array = pc.fill_null(array, pa.scalar(False, memory_pool=POOL), memory_pool=POOL)
+    return pc.cast(array, pa.uint8(), memory_pool=POOL).to_numpy(zero_copy_only=True).astype(bool)
 
 
 _S = "[ \\t\\n\\r\\x0b\\x0c\\x1c-\\x1f]*"
@@ -48,17 +74,25 @@ def _match(texts: pa.Array, pattern: str, where: np.ndarray | None = None, whole
     """Which texts (of those ``where`` picks) match ``pattern``: all but the space around them if ``whole``."""
     anchored = f"^{_S}(?:{pattern}){_S}$" if whole else pattern
     if where is None:
-        return _np(pc.match_substring_regex(texts, anchored))
+        return _np(pc.match_substring_regex(texts, anchored, memory_pool=POOL))
     found = np.zeros(len(texts), dtype=bool)
     picked = np.flatnonzero(where)
     if len(picked):
-        found[picked] = _np(pc.match_substring_regex(texts.take(pa.array(picked)), anchored))
+        found[picked] = _np(pc.match_substring_regex(_take(texts, picked), anchored, memory_pool=POOL))
     return found
+
+
+def _take(texts: pa.Array, picked: np.ndarray) -> pa.Array:
+    return pc.take(texts, pa.array(picked, memory_pool=POOL), memory_pool=POOL)
+
+
+def _filter(texts: pa.Array, where: np.ndarray) -> pa.Array:
+    return pc.filter(texts, pa.array(where, memory_pool=POOL), memory_pool=POOL)
 
 
 def _ascii(entries: pa.Array) -> np.ndarray:
     """Which texts are ASCII (read by Arrow); the others are read by Python."""
-    return _np(pc.string_is_ascii(entries))
+    return _np(pc.string_is_ascii(entries, memory_pool=POOL))
 
 
 def _others(entries: pa.Array, where: np.ndarray) -> list[tuple[int, str]]:
@@ -66,23 +100,36 @@ def _others(entries: pa.Array, where: np.ndarray) -> list[tuple[int, str]]:
     picked = np.flatnonzero(where)
     if not len(picked):
         return []
-    return list(zip(picked.tolist(), entries.take(pa.array(picked)).to_pylist(), strict=True))
+    return list(zip(picked.tolist(), _take(entries, picked).to_pylist(), strict=True))
 
 
 def _stripped(texts: pa.Array) -> pa.Array:
-    return pc.utf8_trim(texts, characters=SPACE)
+    return pc.utf8_trim(texts, characters=SPACE, memory_pool=POOL)
 
 
 def blank(entries: pa.Array, missing: tuple[str, ...] = ()) -> np.ndarray:
     """Which texts are no value: empty, all space, or one ``missing:`` names (compared without the space around it)."""
     ascii = _ascii(entries)
     # Only a text that is empty or starts with a space can be all space: the rest are not looked at.
-    maybe = _np(pc.equal(pc.binary_length(entries), 0)) | _np(
-        pc.match_substring_regex(entries, "^[ \\t\\n\\r\\x0b-\\x0c\\x1c-\\x1f]")
+    maybe = _np(
+        pc.equal(
+            pc.binary_length(entries, memory_pool=POOL), pa.scalar(0, pa.int32(), memory_pool=POOL), memory_pool=POOL
+        )
+    ) | _np(pc.match_substring_regex(entries, "^[ \\t\\n\\r\\x0b-\\x0c\\x1c-\\x1f]", memory_pool=POOL))
+    empty = (
+        maybe & ascii & _np(pc.equal(_stripped(entries), pa.scalar("", memory_pool=POOL), memory_pool=POOL))
+        if maybe.any()
+        else maybe
     )
-    empty = maybe & ascii & _np(pc.equal(_stripped(entries), "")) if maybe.any() else maybe
     if missing:
-        empty |= _np(pc.is_in(_stripped(entries), value_set=pa.array(missing, pa.string()))) & ascii
+        empty |= (
+            _np(
+                pc.is_in(
+                    _stripped(entries), value_set=pa.array(missing, pa.string(), memory_pool=POOL), memory_pool=POOL
+                )
+            )
+            & ascii
+        )
     wanted = frozenset(missing)
     for at, text in _others(entries, ~ascii):
         empty[at] = not text or text.isspace() or text.strip() in wanted
@@ -92,7 +139,7 @@ def blank(entries: pa.Array, missing: tuple[str, ...] = ()) -> np.ndarray:
 def looks(entries: pa.Array) -> np.ndarray:
     """The code in KINDS of what each text looks like, as values.looks_like says."""
     ascii = _ascii(entries)
-    numeric = ascii & _np(pc.match_substring_regex(entries, f"^{_S}[0-9+\\-.]"))
+    numeric = ascii & _np(pc.match_substring_regex(entries, f"^{_S}[0-9+\\-.]", memory_pool=POOL))
     integer = _match(entries, _INTEGER, numeric)
     number = _match(entries, _NUMBER, numeric & ~integer)
     number &= _match(entries, "[0-9]", number, whole=False)  # a sign or a point alone is not a number
@@ -104,6 +151,24 @@ def looks(entries: pa.Array) -> np.ndarray:
     return codes
 
 
+def _within_memory(typing: Callable[P, R]) -> Callable[P, R]:
+    """Arrow failing otherwise than for want of memory while it types a column read (a thread it cannot
+    start under a limit on address space): a MemoryError, worded at the table's source as the want of memory it is.
+    """
+
+    @functools.wraps(typing)
+    def typed(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return typing(*args, **kwargs)
+        except MemoryError:
+            raise
+        except pa.ArrowException as exc:
+            raise MemoryError(str(exc)) from exc
+
+    return typed
+
+
+@_within_memory
 def infer(store: Any, col: int) -> str | None:
     """The type a column's texts all look like, as values.infer says (None: text, or no values)."""
     codes = _codes(store, col)
@@ -125,6 +190,7 @@ def _codes(store: Any, col: int) -> np.ndarray:
     return found  # type: ignore[no-any-return]
 
 
+@_within_memory
 def convert(store: Any, col: int, kind: str) -> list[int]:
     """Make the column's values ``kind``, as values.convert does; the rows whose values are not such (left as text)."""
     entries = store.texts[col]
@@ -165,8 +231,10 @@ def _fast(entries: pa.Array, kind: str, codes: np.ndarray) -> tuple[np.ndarray, 
         if kind == "number":
             floats = _match(entries, _VALID_NUMBER, ascii & (codes == 2))
             try:
-                picked = _stripped(entries.filter(pa.array(floats)))
-                made[floats] = pc.cast(pc.replace_substring(picked, ",", ""), pa.float64()).to_pylist()
+                picked = _stripped(_filter(entries, floats))
+                made[floats] = pc.cast(
+                    pc.replace_substring(picked, ",", "", memory_pool=POOL), pa.float64(), memory_pool=POOL
+                ).to_pylist()
             except pa.ArrowInvalid:
                 floats[:] = False
             fast |= floats
@@ -175,8 +243,10 @@ def _fast(entries: pa.Array, kind: str, codes: np.ndarray) -> tuple[np.ndarray, 
         fast &= _days(entries, fast, made)
     elif kind == "boolean":
         fast = ascii & (codes == 4)
-        lower = pc.utf8_lower(_stripped(entries.filter(pa.array(fast))))
-        made[fast] = _np(pc.is_in(lower, value_set=pa.array(["true", "yes"]))).tolist()
+        lower = pc.utf8_lower(_stripped(_filter(entries, fast)), memory_pool=POOL)
+        made[fast] = _np(
+            pc.is_in(lower, value_set=pa.array(["true", "yes"], memory_pool=POOL), memory_pool=POOL)
+        ).tolist()
     else:
         fast = np.zeros(len(entries), dtype=bool)
     return made, fast
@@ -184,17 +254,25 @@ def _fast(entries: pa.Array, kind: str, codes: np.ndarray) -> tuple[np.ndarray, 
 
 def _whole(entries: pa.Array, looking: np.ndarray) -> np.ndarray:
     """Which texts that look like integers are ones Arrow reads in 64 bits: thousands grouped in threes, if any."""
-    fast = looking & _np(pc.less_equal(pc.binary_length(entries), DIGITS))
-    grouped = fast & _np(pc.match_substring(entries, ","))
+    fast = looking & _np(
+        pc.less_equal(
+            pc.binary_length(entries, memory_pool=POOL),
+            pa.scalar(DIGITS, pa.int32(), memory_pool=POOL),
+            memory_pool=POOL,
+        )
+    )
+    grouped = fast & _np(pc.match_substring(entries, ",", memory_pool=POOL))
     if grouped.any():
         fast &= ~grouped | _match(entries, _VALID_INTEGER, grouped)
     return fast
 
 
 def _integers(entries: pa.Array, where: np.ndarray) -> list[int]:
-    picked = _stripped(entries.filter(pa.array(where)))
-    plain = pc.replace_substring_regex(pc.replace_substring(picked, ",", ""), r"^\+", "")
-    return pc.cast(plain, pa.int64()).to_pylist()  # type: ignore[no-any-return]
+    picked = _stripped(_filter(entries, where))
+    plain = pc.replace_substring_regex(
+        pc.replace_substring(picked, ",", "", memory_pool=POOL), r"^\+", "", memory_pool=POOL
+    )
+    return pc.cast(plain, pa.int64(), memory_pool=POOL).to_pylist()  # type: ignore[no-any-return]
 
 
 def _days(entries: pa.Array, where: np.ndarray, made: np.ndarray) -> np.ndarray:
