@@ -201,3 +201,27 @@ def test_running_out_of_memory_while_typing_a_data_file_is_one_line_at_its_sourc
     assert [str(p) for p in caught.value.problems] == [
         "spec.yaml:5:25: 'd.csv' needs more memory than there is to read; filter or split the data"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [('a,b\n1,"x"y\n2,z\n', 2), ('a,b\n1,2\n3,""y\n', 3), ('a,b\r\n1,"x"""y\r\n', 2)],
+)
+def test_a_quote_closing_a_field_before_its_end_is_refused_where_python_refuses_it(tmp_path, text, line):
+    from briefing import SpecError, loads
+
+    (tmp_path / "quote.csv").write_bytes(text.encode())
+    spec = "title: T\nsections:\n  - heading: H\n    content:\n      - table: {source: quote.csv}\n"
+    with pytest.raises(SpecError) as caught:
+        loads(spec, "spec.yaml", tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        "spec.yaml:5:25: 'quote.csv' is not readable CSV: ',' expected after '\"'"
+    ]
+
+
+def test_doubled_quotes_leave_a_file_to_arrow(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text('a,b\n"x""y",1\n"""q""",2\n', encoding="utf-8")
+    assert not arrow_csv._quote_out_of_place(path, ",")
+    frame = arrow_csv.read_csv(path, "q.csv", SourceOptions())
+    assert frame is not None and list(frame.columns[0]) == ['x"y', '"q"']
