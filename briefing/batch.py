@@ -90,6 +90,8 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
     """Specs of packs whose tasks never came back (the cluster was lost): none of their files was written."""
+    notices: list[str] = field(default_factory=list)
+    """Warnings about the batch itself (a worker that declined its tasks), one line each."""
 
     @property
     def status(self) -> int:
@@ -118,6 +120,7 @@ def run(
     outcome = Outcome()
     models: list[tuple[Briefing, cluster.Parcel]] = []
     futures: dict[cf.Future[list[Rendered]], Job] = {}
+    tasks: dict[int, tuple[Any, ...]] = {}
     try:
         for job, doc in jobs:
             try:
@@ -128,23 +131,44 @@ def run(
             models.append((doc, parcel))
             # A pack is one task: laid out once on its worker, for every format.
             numbered = replace(job, number=len(models) - 1)
-            sent = parcel.sent
-            futures[executor.submit(cluster.task, render, numbered, list(formats), doc, sent, settings)] = numbered
+            tasks[numbered.number] = (render, numbered, list(formats), doc, parcel.sent, settings)
+            futures[executor.submit(cluster.task, *tasks[numbered.number])] = numbered
     except BaseException:
         for future in futures:
             future.cancel()
         raise
-    for future in cf.as_completed(futures):
-        job = futures[future]
-        try:
-            results = future.result()
-        except Exception:  # the task never came back: the cluster or its connection was lost
-            outcome.lost.append(job.spec)
-            continue
-        for result in results:
-            progress(result)
-        _finish(job, *models[job.number], results, out, outcome)
+    while futures:
+        done, _ = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
+        for future in done:
+            job = futures.pop(future)
+            try:
+                results = future.result()
+            except cluster.Refused as refused:  # a worker of other versions: the pack goes to the others
+                again = _elsewhere(executor, refused, tasks[job.number], outcome)
+                if again is None:
+                    outcome.errors.append(f"{job.spec}: {refused.line}")
+                else:
+                    futures[again] = job
+                continue
+            except Exception:  # the task never came back: the cluster or its connection was lost
+                outcome.lost.append(job.spec)
+                continue
+            for result in results:
+                progress(result)
+            _finish(job, *models[job.number], results, out, outcome)
     return outcome
+
+
+def _elsewhere(
+    executor: cf.Executor, refused: cluster.Refused, task: tuple[Any, ...], outcome: Outcome
+) -> cf.Future[list[Rendered]] | None:
+    """Send a declined task to the workers that have not declined one, telling the first refusal of each worker once."""
+    if not isinstance(executor, cluster.Remote):
+        return None
+    if refused.worker not in executor.refused:
+        executor.refused.add(refused.worker)
+        outcome.notices.append(f"{refused.line.split(': its files')[0]}: its packs are built by the other workers")
+    return executor.elsewhere(cluster.task, *task)
 
 
 def _finish(

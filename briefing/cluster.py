@@ -119,15 +119,28 @@ def task(
     differ = mismatch(own, settings.versions, _worker_name())
     damaged = sent.damaged() if sent else None
     refusal = f"{damaged} arrived other than it was read (its SHA-256 differs)" if damaged else None
-    if refusal or (differ and not settings.allow_mismatch):
+    if differ and not settings.allow_mismatch:
+        raise Refused(_worker_name(), differ)
+    if refusal:
         from .batch import Rendered
 
-        return [Rendered(job, fmt, error=refusal or differ) for fmt in formats]
+        return [Rendered(job, fmt, error=refusal) for fmt in formats]
     with fixed_epoch(settings.epoch), using(settings.limits), files.sent(sent) if sent else nullcontext():
         rendered = render(job, formats, doc)
     if differ:  # allowed: the manifest says what the files were built with
         rendered = [replace(r, built_with=own) for r in rendered]
     return rendered
+
+
+class Refused(Exception):
+    """A worker whose versions differ declined a task: the client sends it to the other workers."""
+
+    def __init__(self, worker: str, line: str) -> None:
+        super().__init__(worker, line)
+        self.worker, self.line = worker, line
+
+    def __str__(self) -> str:
+        return self.line
 
 
 def _worker_name() -> str:
@@ -184,10 +197,23 @@ class Remote(cf.Executor):
     ships_files = True
 
     def __init__(self, client: Any) -> None:
+        self.client = client
         self.inner = client.get_executor(retries=RETRIES, pure=False)
+        self.refused: set[str] = set()
+        """Workers that declined a task for their versions: none of this batch's tasks goes to them again."""
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future[Any]:
+        if self.refused:
+            return self.elsewhere(fn, *args)  # type: ignore[return-value]
         return self.inner.submit(fn, *args, **kwargs)  # type: ignore[no-any-return]
+
+    def elsewhere(self, fn: Callable[..., Any], /, *args: Any) -> cf.Future[Any] | None:
+        """The task sent again, to the workers that have not declined one; None when there are none."""
+        good = sorted(set(self.client.scheduler_info()["workers"]) - self.refused)
+        if not good:
+            return None
+        only = self.client.get_executor(retries=RETRIES, pure=False, workers=good, allow_other_workers=False)
+        return only.submit(fn, *args)  # type: ignore[no-any-return]
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.inner.shutdown(wait=wait)

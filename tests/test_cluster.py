@@ -247,6 +247,34 @@ def test_a_worker_with_other_library_versions_is_refused_unless_allowed(cluster,
     assert recorded["versions"]["reportlab"] == "0.0-other", "the manifest says what the files were built with"
 
 
+def test_a_worker_of_other_versions_joining_mid_batch_takes_no_pack(cluster, desk, here, tmp_path, capsys, monkeypatch):
+    local, client = cluster
+    good = set(client.scheduler_info()["workers"])
+    local.scale(3)
+    client.wait_for_workers(3, timeout=60)
+    (odd,) = set(client.scheduler_info()["workers"]) - good
+    client.run(_pretend, "0.0-other", workers=[odd])
+    # It joins after the client has looked at the workers: the client's check at connect does not see it.
+    monkeypatch.setattr("briefing.cluster.check_workers", lambda client, settings: None)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        out = tmp_path / "cluster"
+        assert main(["build", *_examples(desk), "--scheduler", local.scheduler_address, "--out", str(out)]) == 0
+    finally:
+        client.run(_pretend, None, workers=[odd])
+        local.scale(2)
+        client.wait_for_workers(2, timeout=60)
+    built, expected = _files(out), _files(here)
+    assert built.keys() == expected.keys()
+    assert [name for name in built if built[name] != expected[name]] == []
+    here_version = manifest.versions()["reportlab"]
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == (
+        f"briefing: warning: the worker {odd} has other versions (reportlab 0.0-other there, {here_version} here): "
+        "its packs are built by the other workers"
+    )
+
+
 def _short_sheets(rows: int) -> None:
     import briefing.writers.xlsx.tables as sheets
 

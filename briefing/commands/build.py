@@ -76,6 +76,8 @@ def build_command(args: argparse.Namespace) -> int:
     outcome.problems.extend(problems)
     for problem in in_order(outcome.problems):
         print(problem, file=sys.stderr)
+    for notice in outcome.notices:
+        print(f"briefing: warning: {notice}", file=sys.stderr)
     for error in outcome.errors:
         print(f"briefing: {error}", file=sys.stderr)
     if outcome.lost:
