@@ -104,8 +104,31 @@ def _packaged(key: str, given: Sent) -> Path:
 _folder: list[Path] = []
 
 
+_COPIES = "briefing-sent-"
+"""Start of the name of a process's folder of copies; the process id follows, so others can tell when it is stale."""
+
+
 def _copies() -> Path:
     if not _folder:
-        _folder.append(Path(tempfile.mkdtemp(prefix="briefing-sent-")))
-        atexit.register(shutil.rmtree, _folder[0], True)
+        _remove_stale(Path(tempfile.gettempdir()))
+        _folder.append(Path(tempfile.mkdtemp(prefix=f"{_COPIES}{os.getpid()}-")))
+        atexit.register(shutil.rmtree, _folder[0], True)  # a process killed outright leaves it: see _remove_stale
     return _folder[0]
+
+
+def _remove_stale(where: Path) -> None:
+    """Remove the folders of copies that processes no longer running (killed before they could) left behind."""
+    for folder in where.glob(f"{_COPIES}*-*"):
+        pid = folder.name.removeprefix(_COPIES).split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: running
+        return True
+    return True

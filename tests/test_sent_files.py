@@ -57,3 +57,19 @@ def test_bytes_that_arrive_other_than_they_were_read_are_not_built():
     (result,) = cluster.task(_render, Job("a.yaml", "a"), ["html"], None, sent, cluster.Settings())  # type: ignore[arg-type]
     assert result.data is None
     assert result.error == "/client/p.png arrived other than it was read (its SHA-256 differs)"
+
+
+def test_copies_left_by_a_killed_process_are_removed_and_a_running_ones_kept(tmp_path):
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f"briefing-sent-{int(gone.stdout)}-abc"
+    alive = tmp_path / f"briefing-sent-{os.getppid()}-def"
+    own = tmp_path / f"briefing-sent-{os.getpid()}-ghi"
+    for folder in (dead, alive, own):
+        folder.mkdir()
+        (folder / "picture.png").write_bytes(b"x")
+    files._remove_stale(tmp_path)
+    assert not dead.exists()
+    assert alive.exists() and own.exists()
