@@ -16,10 +16,16 @@ from typing import Any
 
 from .errors import Problem
 from .model import Briefing, Image, Rows, walk_sections
-from .reproducible import build_time
+from .reproducible import build_time, source_date_epoch
 
 MANIFEST_SUFFIX = ".manifest.json"
-_LIBRARIES = ("briefing", "python-docx", "reportlab", "openpyxl", "PyYAML", "Jinja2", "markdown-it-py", "Pillow")
+_LIBRARIES = (
+    "briefing", "python-docx", "reportlab", "openpyxl", "PyYAML", "Jinja2", "markdown-it-py", "mdit-py-plugins",
+    "Pillow", "fontTools", "python-bidi", "uharfbuzz", "lxml", "pyarrow", "python-calamine", "Babel", "citeproc-py",
+)  # fmt: skip
+"""The libraries whose versions decide a pack's bytes (fonts cut, text shaped, XML written, data typed, words)."""
+_PACKAGE_FILES = (".py", ".ttf", ".otf", ".yaml", ".j2", ".txt")
+"""The package's own files that decide a pack's bytes: its code, fonts, vocabularies and templates."""
 
 
 def sha256(path: Path) -> str:
@@ -75,7 +81,23 @@ def manifest(
 
 def versions() -> dict[str, str | None]:
     """Python's version and each library's that decides a pack's bytes, as the manifest records them."""
-    return {"python": platform.python_version(), **{name: _version(name) for name in _LIBRARIES}}
+    return {"python": platform.python_version(), **_libraries()}
+
+
+def _libraries() -> dict[str, str | None]:
+    """Each library's version, and a digest of this package's own files: the same version number may hold other code."""
+    return {**{name: _version(name) for name in _LIBRARIES}, "briefing files": package_digest()}
+
+
+@cache  # read once per process (about 9 MB, mostly fonts)
+def package_digest() -> str:
+    """SHA-256 of the installed package's files that decide bytes, by their paths inside it."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in _PACKAGE_FILES and "__pycache__" not in p.parts):
+        digest.update(f"{path.relative_to(root).as_posix()}\0{path.stat().st_size}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _variant(doc: Briefing) -> dict[str, Any]:
@@ -107,7 +129,7 @@ def content_key(doc: Briefing, digests: Mapping[Path, str] | None = None) -> str
         if path in sealed:
             continue
         digest.update(f"\n{path}:{digests[path] if digests and path in digests else sha256(path)}".encode())
-    digest.update(json.dumps({name: _version(name) for name in _LIBRARIES}, sort_keys=True).encode())
+    digest.update(json.dumps(_libraries(), sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -119,6 +141,8 @@ def current_outputs(doc: Briefing, manifest_path: Path, formats: Sequence[str]) 
         data = json.loads(manifest_path.read_text(encoding="utf-8"))
         if data.get("content") != content_key(doc) or verify(manifest_path, inputs=False):
             return None  # the content key holds the inputs' digests: they were just compared
+        if source_date_epoch() is not None and data.get("built") != build_time().isoformat():
+            return None  # built at another SOURCE_DATE_EPOCH: every file records another time
     except (OSError, ValueError):  # no manifest, or one that cannot be checked
         return None
     by_format = {o["format"]: manifest_path.parent / o["file"] for o in data["outputs"]}

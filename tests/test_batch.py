@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -67,3 +68,18 @@ def test_bad_job_counts_are_refused(specs, capsys):
     assert main(["build", str(specs[0]), "--jobs", "0"]) == 2
     assert "expected a number of processes, 1 or more, not '0'" in capsys.readouterr().err
     assert main(["build", str(specs[0]), "--each", "country"]) == 2
+
+
+def test_resume_builds_again_a_pack_built_at_another_source_date_epoch(tmp_path, monkeypatch):
+    spec = tmp_path / "brief.yaml"
+    spec.write_text("title: T\nsections:\n  - heading: H\n    content:\n      - paragraph: Text.\n")
+    out = tmp_path / "out"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+    assert main(["build", str(spec), "-f", "html", "--out", str(out)]) == 0
+    built = (out / "brief.html").stat().st_mtime_ns
+    assert main(["build", str(spec), "-f", "html", "--resume", "--out", str(out)]) == 0
+    assert (out / "brief.html").stat().st_mtime_ns == built, "the same epoch: kept"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert main(["build", str(spec), "-f", "html", "--resume", "--out", str(out)]) == 0
+    recorded = json.loads((out / "brief.manifest.json").read_text())
+    assert recorded["built"].startswith("2023-11-14"), "another epoch: built again, recording its time"

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from briefing import build
 from briefing.cli import main
 from briefing.manifest import sha256
+from briefing.reading.loader import load
 from briefing.verify import MAX_MANIFEST_BYTES
 
 from .conftest import SPECS
@@ -338,3 +339,18 @@ def test_a_manifest_naming_one_big_input_many_times_reads_it_once(ipc_pack, caps
     started = time.monotonic()
     assert verify_says(ipc_pack, capsys)[:2] == (0, [])
     assert time.monotonic() - started < 5  # 2,000 readings of 20 MB would take a minute
+
+
+def test_the_versions_checked_name_every_library_that_decides_bytes_and_the_packages_own_files(monkeypatch):
+    from briefing import cluster, manifest
+
+    recorded = manifest.versions()
+    deciding = ["fontTools", "python-bidi", "uharfbuzz", "lxml", "pyarrow", "python-calamine", "Babel", "citeproc-py"]
+    assert set(deciding + ["markdown-it-py", "mdit-py-plugins", "briefing"]) <= recorded.keys()
+    assert recorded["briefing files"] == manifest.package_digest() and len(recorded["briefing files"] or "") == 64
+    other = {**recorded, "fontTools": "0.1"}
+    assert "fontTools 0.1 there" in (cluster.mismatch(other, recorded, "w") or "")
+    doc = load(SPECS / "showcase.yaml")
+    key = manifest.content_key(doc)
+    monkeypatch.setattr(manifest, "package_digest", lambda: "edited")  # the same version number, other code
+    assert manifest.content_key(doc) != key
