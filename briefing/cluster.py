@@ -249,7 +249,8 @@ def check_workers(client: Any, settings: Settings) -> None:
     """Refuse, before anything is sent, a cluster whose workers have other versions than this machine."""
     if settings.allow_mismatch:
         return
-    for address, theirs in sorted(client.run(versions).items()):
+    answers = client.run(versions, on_error="return")  # a worker lost meanwhile answers with its error
+    for address, theirs in sorted((a, v) for a, v in answers.items() if not isinstance(v, BaseException)):
         refused = mismatch(theirs, settings.versions, address)
         if refused:
             raise BuildError(refused)
