@@ -138,7 +138,7 @@ def run(
             future.cancel()
         raise
     while futures:
-        done, _ = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
+        done, _ = cf.wait(futures, timeout=1.0, return_when=cf.FIRST_COMPLETED)
         for future in done:
             job = futures.pop(future)
             try:
@@ -156,6 +156,10 @@ def run(
             for result in results:
                 progress(result)
             _finish(job, *models[job.number], results, out, outcome)
+        if futures and not done and getattr(executor, "gone", lambda: False)():
+            # the client gave up on its scheduler: what the scheduler held will never come back
+            outcome.lost.extend(job.spec for job in sorted(futures.values(), key=lambda j: j.number))
+            break
     return outcome
 
 

@@ -218,6 +218,10 @@ class Remote(cf.Executor):
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.inner.shutdown(wait=wait)
 
+    def gone(self) -> bool:
+        """The client has given up on its scheduler: it closes once reconnecting has failed."""
+        return self.client.status in ("closing", "closed")
+
 
 @contextmanager
 def connected(scheduler: str, settings: Settings) -> Iterator[Remote]:
