@@ -25,8 +25,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from briefing import SpecError, loads
+from briefing.build import build
 from briefing.model import Briefing, Labels, ListBlock, ListItem, Paragraph, Section, Table
 from briefing.reading.inline import parse_inline
+from briefing.reading.language import language_labels
 from briefing.reading.style_files import merge, read_style_file
 from briefing.writers.docx.writer import DocxWriter
 from briefing.writers.html.writer import HtmlWriter
@@ -43,9 +45,59 @@ BASE = "title: T\nsections:\n  - heading: H\n    content:\n      - paragraph: p\
 def test_language_direction_and_labels_are_read_with_english_and_ltr_by_default():
     plain = loads(BASE)
     assert (plain.language, plain.direction, plain.labels) == ("en", "ltr", Labels())
-    french = loads(BASE + "language: fr-ML\nlabels: {table: Tableau, of: sur, summary: Résumé}\n")
+    french = loads(BASE + "language: fr-ML\nlabels: {contents: Table des matières, of: de}\n")
     assert (french.language, french.direction) == ("fr-ML", "ltr")
-    assert french.labels == Labels(table="Tableau", of="sur", summary="Résumé")
+    # The words given replace the language's own; the others stay French.
+    assert french.labels == dataclasses.replace(language_labels("fr"), contents="Table des matières", of="de")
+    assert (french.labels.table, french.labels.summary, french.labels.by) == ("Tableau", "Résumé", "Par")
+
+
+@pytest.mark.parametrize(
+    ("tag", "table", "page"),
+    [("fr", "Tableau", "sur"), ("es-ML", "Tabla", "de"), ("de-CH", "Tabelle", "von"), ("ar", "جدول", "من")],
+)
+def test_a_language_with_words_of_its_own_prints_them_without_labels(tag, table, page):
+    labels = loads(BASE + f"language: {tag}\n").labels
+    assert (labels.table, labels.of) == (table, page)
+
+
+@pytest.mark.parametrize("tag", ["en", "en-GB", "sw", "ha-Arab-NG"])
+def test_other_languages_keep_english_words_until_labels_gives_theirs(tag):
+    assert loads(BASE + f"language: {tag}\n").labels == Labels()
+
+
+FRENCH_SPEC = """\
+title: Note
+author: Cellule d'analyse
+language: fr-ML
+summary: [Deux régions.]
+sections:
+  - heading: Sécurité
+    content:
+      - table: {title: Incidents, credit: OCHA, columns: [Région, Cas], rows: [[Gao, 3], [Mopti, 5]],
+                 totals: {Cas: sum}}
+"""
+
+
+def test_a_french_spec_without_labels_prints_french_words_in_every_format(tmp_path):
+    """What the pack adds reads French in Word, the PDF, the page and the workbook, with no `labels:`."""
+    spec = tmp_path / "note.yaml"
+    spec.write_text(FRENCH_SPEC, encoding="utf-8")
+    built = {path.suffix[1:]: path for path in build(spec, out=tmp_path / "out").paths if path.suffix != ".json"}
+    texts = {
+        "docx": squash(docx_text(built["docx"])),
+        "pdf": squash(pdf_text(built["pdf"])),
+        "html": squash(html_text(built["html"])),
+        "xlsx": squash(xlsx_text(built["xlsx"])),
+    }
+    for fmt, text in texts.items():
+        assert "Tableau 1 : Incidents" in text and "Table 1" not in text, fmt
+        assert "Source : OCHA" in text and "Total" in text, fmt
+    for fmt in ("docx", "pdf", "html"):
+        assert "Résumé" in texts[fmt] and "Par Cellule d’analyse" in texts[fmt], fmt
+    assert "Page 1 sur 1" in texts["pdf"]
+    footer = docx.Document(str(built["docx"])).sections[0].footer.paragraphs[-1].text
+    assert footer.startswith("Page ") and " sur " in footer
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ ARABIC = """\
 title: موجز الساحل
 date: 2026-12-01
 language: ar
+labels: {page: Page, of: of}  # English words in a right-to-left footer: the hard case for Word
 sections:
   - heading: الأرقام
     content:

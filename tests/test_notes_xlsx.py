@@ -120,6 +120,7 @@ def test_lines_under_a_table_of_a_right_to_left_briefing_read_from_the_right(tmp
     spec = """\
 title: موجز
 language: ar
+labels: {source: Source}  # a line starting in Latin letters
 sections:
   - heading: الوضع
     content:

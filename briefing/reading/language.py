@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import cast
 
 from yaml.nodes import Node
@@ -80,8 +80,34 @@ def natural_direction(tag: str) -> Direction:
     return "rtl" if match.group("language").split("-")[0].lower() in _RTL_LANGUAGES else "ltr"
 
 
-def labels(r: Reader, node: Node) -> Labels | None:
-    """The words the pack adds, those not given in English."""
+# The words a pack adds, in the languages briefings are most often written in besides English, as
+# their publishers print them (LaTeX's babel names the same captions: \tablename, \figurename…).
+# A spec's `labels:` gives any of them otherwise, or in another language.
+_WORDS: dict[str, dict[str, str]] = {
+    "fr": dict(table="Tableau", figure="Figure", page="Page", of="sur", contents="Sommaire", summary="Résumé",
+               by="Par", total="Total", sources="Sources", notes="Notes", source="Source"),
+    "es": dict(table="Tabla", figure="Figura", page="Página", of="de", contents="Índice", summary="Resumen",
+               by="Por", total="Total", sources="Fuentes", notes="Notas", source="Fuente"),
+    "pt": dict(table="Tabela", figure="Figura", page="Página", of="de", contents="Índice", summary="Resumo",
+               by="Por", total="Total", sources="Fontes", notes="Notas", source="Fonte"),
+    "it": dict(table="Tabella", figure="Figura", page="Pagina", of="di", contents="Indice", summary="Sintesi",
+               by="Di", total="Totale", sources="Fonti", notes="Note", source="Fonte"),
+    "de": dict(table="Tabelle", figure="Abbildung", page="Seite", of="von", contents="Inhalt",
+               summary="Zusammenfassung", by="Von", total="Summe", sources="Quellen", notes="Anmerkungen",
+               source="Quelle"),
+    "ar": dict(table="جدول", figure="شكل", page="صفحة", of="من", contents="المحتويات", summary="ملخص",
+               by="بقلم", total="المجموع", sources="المصادر", notes="ملاحظات", source="المصدر"),
+}  # fmt: skip
+
+
+def language_labels(tag: str) -> Labels:
+    """The words the pack adds in a language, from its tag (``fr-ML``: the French ones); English for a
+    language they are not kept for."""
+    return Labels(**_WORDS.get(tag.split("-")[0].lower(), {}))
+
+
+def labels(r: Reader, node: Node, given: Labels) -> Labels | None:
+    """The words the pack adds, as a spec gives them; those it leaves out stay as ``given`` has them."""
     keys = r.shape(node, shapes.LABELS)
     if keys is None:
         return None
@@ -92,7 +118,7 @@ def labels(r: Reader, node: Node) -> Labels | None:
     from .inline import typeset  # inline takes its quote marks from here
 
     # Reader-visible words ("Note de l'éditeur"), set as the briefing's other texts are.
-    return Labels(**{name: typeset(cast(str, word), r.quotes) for name, word in words.items()})
+    return replace(given, **{name: typeset(cast(str, word), r.quotes) for name, word in words.items()})
 
 
 def number_locale(r: Reader, node: Node) -> str | None:

@@ -21,7 +21,6 @@ from ..model import (
     TYPOGRAPHIES,
     Block,
     Briefing,
-    Labels,
     ListBlock,
     NoteStyle,
     Paragraph,
@@ -124,7 +123,8 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
     r.quotes = language.quote_marks(tag) if typography == "smart" else None
     title = _opt(keys, "title", lambda n: apparatus.words(r, n))
     # The labels are read before the sections, whose totals rows are labelled with them.
-    r.labels = _opt(keys, "labels", lambda n: language.labels(r, n)) or Labels()
+    words = language.language_labels(tag)
+    r.labels = _opt(keys, "labels", lambda n: language.labels(r, n, words)) or words
     references = _opt(keys, "sources", lambda n: apparatus.sources(r, n))
     citation_style = _opt(keys, "citation_style", lambda n: apparatus.citation_style(r, n))
     note_style = _opt(keys, "note_style", lambda n: r.choice(n, NOTE_STYLES))

@@ -425,7 +425,8 @@ SPEC = Shape(
             one_of(*DIRECTIONS),
         ),
         "labels": Key(
-            "The words the pack adds (Table, Figure, Page, of, Contents, Summary) in the briefing's language.",
+            "The words the pack adds (Table, Figure, Page, of, Contents, Summary): French, Spanish, Portuguese, "
+            "Italian, German and Arabic have their own by default; give any here to print other words.",
             ref("labels"),
         ),
         "sections": Key("The body: a list of sections.", list_of({"anyOf": [ref("section"), INCLUDE]}, at_least=1)),
