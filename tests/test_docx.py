@@ -163,7 +163,7 @@ def test_a_streamed_long_table_is_the_same_document(tmp_path, monkeypatch):
 
     from lxml import etree
 
-    from briefing.writers.docx import writer
+    from briefing.writers.docx import tables
 
     rows = tuple((f"Incident {i}", i, i * 1.5, None if i % 7 else "line one\nline two") for i in range(2000))
     table = Table(("Name", "Count", "Score", "Note"), rows, "Log")
@@ -175,7 +175,7 @@ def test_a_streamed_long_table_is_the_same_document(tmp_path, monkeypatch):
 
     streamed, held = tmp_path / "streamed.docx", tmp_path / "held.docx"
     DocxWriter().write(doc, streamed)
-    monkeypatch.setattr(writer, "STREAM_ROWS", 10**9)  # every row held as an element, as before
+    monkeypatch.setattr(tables, "STREAM_ROWS", 10**9)  # every row held as an element, as before
     DocxWriter().write(doc, held)
     assert document_xml(streamed) == document_xml(held)
     with zipfile.ZipFile(streamed) as a, zipfile.ZipFile(held) as b:

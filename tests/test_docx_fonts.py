@@ -25,7 +25,7 @@ from briefing.model import Briefing, Paragraph, Section, Table
 from briefing.reading.inline import parse_inline
 from briefing.reading.style_files import merge, read_style_file
 from briefing.style import SCRIPT_FONTS
-from briefing.writers.docx import writer
+from briefing.writers.docx import tables
 from briefing.writers.docx.writer import DocxWriter
 
 from .conftest import SPECS, require_tool, run_soffice
@@ -177,7 +177,7 @@ def test_a_document_carries_only_the_script_fonts_its_text_uses(tmp_path):
 
 def test_a_streamed_tables_letters_are_in_the_font_carried(tmp_path, monkeypatch):
     """The rows of a long table are written as the file is saved; their letters are carried too."""
-    monkeypatch.setattr(writer, "STREAM_ROWS", 3)
+    monkeypatch.setattr(tables, "STREAM_ROWS", 3)
     rows = tuple((f"row {n}", n) for n in range(5)) + (("ڤ", 5),)  # a letter no other text has
     DocxWriter().write(_doc(Table(("Name", "Count"), rows, "Long")), tmp_path / "long.docx")
     with zipfile.ZipFile(tmp_path / "long.docx") as package:

@@ -30,7 +30,7 @@ from briefing.model import (
     Span,
     Table,
 )
-from briefing.writers.docx import notes, writer
+from briefing.writers.docx import notes, streaming, tables
 from briefing.writers.docx.writer import DocxWriter
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -302,12 +302,12 @@ def test_a_streamed_table_keeps_its_notes_and_links(picture, tmp_path, monkeypat
     laid = laid_out(briefing(picture, rows=20))  # longer than a table kept whole on a page
     laid = dataclasses.replace(laid, body=tuple(map(linked, laid.body)))
     saved = []
-    monkeypatch.setattr(writer.streaming, "save", lambda *args, save=writer.streaming.save: saved.append(save(*args)))
+    monkeypatch.setattr(streaming, "save", lambda *args, save=streaming.save: saved.append(save(*args)))
     streamed, held = tmp_path / "streamed.docx", tmp_path / "held.docx"
-    monkeypatch.setattr(writer, "STREAM_ROWS", 1)
+    monkeypatch.setattr(tables, "STREAM_ROWS", 1)
     DocxWriter().write(laid, streamed)
     assert len(saved) == 1  # its rows were streamed
-    monkeypatch.setattr(writer, "STREAM_ROWS", 10**9)
+    monkeypatch.setattr(tables, "STREAM_ROWS", 10**9)
     DocxWriter().write(laid, held)
     assert len(saved) == 1
     for name in ("word/document.xml", "word/footnotes.xml", "word/_rels/document.xml.rels"):
@@ -383,7 +383,7 @@ def test_word_and_its_audit_find_the_notes_well_formed(picture, tmp_path, monkey
     packs = tmp_path / "packs"
     packs.mkdir()
     for name, at_end, stream in (("foot", False, 10**9), ("end", True, 10**9), ("streamed", False, 1)):
-        monkeypatch.setattr(writer, "STREAM_ROWS", stream)
+        monkeypatch.setattr(tables, "STREAM_ROWS", stream)
         DocxWriter().write(laid_out(briefing(picture, rows=20), notes_at_end=at_end), packs / f"{name}.docx")
     reports = open_xml_audit(packs)
     assert [(Path(r["file"]).name, r["errors"][:3]) for r in reports if r["error_count"]] == []
