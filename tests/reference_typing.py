@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.model import COLUMN_TYPES, Cell
-from briefing.reading import datafiles, frames
+from briefing.reading import datafiles, frames, json_files
 from briefing.reading.datafiles import DataError, Frame, SourceOptions, blank_missing
 from briefing.reading.values import convert, infer
 
@@ -35,9 +35,11 @@ class Column:
 
 
 def reference_frame(path: Path, shown: str, options: SourceOptions = DEFAULT) -> Frame:
-    """The file read as it was before Arrow: CSV line by line."""
+    """The file read as it was before Arrow: CSV and JSON lines line by line."""
     if path.suffix.lower() == ".csv":
         frame = datafiles._csv(path, shown, options)
+    elif path.suffix.lower() in datafiles.JSON_LINES:
+        frame = json_files.read_lines(path, shown, options)
     else:
         frame = datafiles.read(path, shown, options)
     blank_missing(frame.columns, options.missing)

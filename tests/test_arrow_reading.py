@@ -22,7 +22,7 @@ DATA_FILES = sorted(
     path
     for folder in ("tests", "specs")
     for path in (ROOT / folder).rglob("*")
-    if path.suffix.lower() in (".csv", ".json", ".xlsx") and "node_modules" not in path.parts
+    if path.suffix.lower() in (".csv", ".json", ".jsonl", ".ndjson", ".xlsx") and "node_modules" not in path.parts
 )
 
 TRICKY = {

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
-import math
-import re
 from array import array
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
@@ -15,7 +12,6 @@ from typing import Any
 
 from ..limits import current
 from ..model import Cell, Pos
-from .compose import unencodable
 
 
 class DataError(Exception):
@@ -31,6 +27,10 @@ SHARED = 4096
 
 A column of all-different texts stops sharing once it has this many: remembering each would
 cost more than it saves."""
+
+
+JSON_LINES = (".jsonl", ".ndjson")
+"""Suffixes of JSON-lines files: one object (or list) a line."""
 
 
 LONG = 50_000
@@ -222,12 +222,19 @@ def read(path: Path, shown: str, options: SourceOptions) -> Frame:
 
         return read_csv(path, shown, options) or _csv(path, shown, options)
     if kind == ".json":
-        return _json(path, shown, options)
+        from .json_files import read_json
+
+        return read_json(path, shown, options)
+    if kind in JSON_LINES:
+        from .arrow_json import read_json_lines  # only specs with a JSON-lines source pay for pyarrow
+        from .json_files import read_lines
+
+        return read_json_lines(path, shown, options) or read_lines(path, shown, options)
     if kind in (".xlsx", ".xlsm"):
         from .workbooks import read_xlsx  # only specs with an .xlsx source pay for openpyxl
 
         return read_xlsx(path, shown, options)
-    raise DataError(f"'{path.name}' is not a data file briefing reads (use .csv, .json or .xlsx)")
+    raise DataError(f"'{path.name}' is not a data file briefing reads (use .csv, .json, .jsonl or .xlsx)")
 
 
 def header(values: list[Any], where: Callable[[int], Pos]) -> list[str]:
@@ -299,82 +306,6 @@ def _decoding(path: Path, options: SourceOptions) -> Iterator[None]:
 def _codec(encoding: str) -> str:
     # Excel writes UTF-8 CSV with a byte-order mark; utf-8-sig reads files with and without one.
     return "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
-
-
-def _json(path: Path, shown: str, options: SourceOptions) -> Frame:
-    with _decoding(path, options):
-        text = path.read_text(encoding=_codec(options.encoding))
-    items = list(_json_items(text, shown))
-    if not items:
-        raise DataError("the JSON list is empty; it needs a header or objects", Pos(shown, 1, 1))
-    places = [pos for pos, _ in items]
-    if all(isinstance(item, dict) for _, item in items):
-        # Objects: the columns are their keys, in the order first seen.
-        names = list(dict.fromkeys(key for _, item in items for key in item))
-        columns = Columns(len(names))
-        for pos, item in items:
-            columns.add([_json_value(item.get(name), pos, shown) for name in names])
-        return Frame(names, columns.lists, lambda row, col: places[row])
-    if all(isinstance(item, list) for _, item in items):
-        head_pos, head = items[0]
-        names = header(head, lambda i: head_pos)
-        columns = Columns(len(names))
-        for pos, item in items[1:]:
-            if len(item) != len(names):
-                raise DataError(f"row has {len(item)} values, but the header has {len(names)}", pos)
-            columns.add([_json_value(value, pos, shown) for value in item])
-        return Frame(names, columns.lists, lambda row, col: places[row + 1])
-    raise DataError("expected a list of objects, or a list of lists with a header first", Pos(shown, 1, 1))
-
-
-def _json_items(text: str, shown: str) -> Iterator[tuple[Pos, Any]]:
-    """The items of a top-level JSON list, each with where it starts."""
-    decoder = json.JSONDecoder()
-    space = re.compile(r"\s*")
-    at = space.match(text, 0).end()  # type: ignore[union-attr]
-    if not text.startswith("[", at):
-        raise DataError("expected a JSON list", _text_pos(text, at, shown))
-    at = space.match(text, at + 1).end()  # type: ignore[union-attr]
-    if text.startswith("]", at):
-        return
-    count = 0
-    while True:
-        try:
-            item, end = decoder.raw_decode(text, at)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"not valid JSON: {exc.msg}", _text_pos(text, exc.pos, shown)) from exc
-        except RecursionError:
-            raise DataError(
-                "JSON nested too deeply; table rows are lists or objects of values", _text_pos(text, at, shown)
-            ) from None
-        yield _text_pos(text, at, shown), item
-        count += 1
-        count_rows(count, shown)
-        at = space.match(text, end).end()  # type: ignore[union-attr]
-        if text.startswith("]", at):
-            return
-        if not text.startswith(",", at):
-            raise DataError("expected , or ] after a list item", _text_pos(text, at, shown))
-        at = space.match(text, at + 1).end()  # type: ignore[union-attr]
-
-
-def _text_pos(text: str, offset: int, shown: str) -> Pos:
-    line = text.count("\n", 0, offset) + 1
-    return Pos(shown, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
-
-
-def _json_value(value: Any, pos: Pos, shown: str) -> Cell:
-    if isinstance(value, (dict, list)):
-        raise DataError("a value is a JSON object or list; table values must be single values", pos)
-    if isinstance(value, str):
-        if len(value) > current().data_value_length:
-            raise DataError(f"a value of {len(value):,} characters (at most {current().data_value_length:,})", pos)
-        bad = unencodable(value)
-        if bad is not None:
-            raise DataError(f"'\\u{ord(bad):04x}' is half of a character pair, which no file can hold", pos)
-    if isinstance(value, float) and not math.isfinite(value):
-        raise DataError("a value is not a finite number", pos)
-    return value  # type: ignore[no-any-return]
 
 
 def count_rows(rows: int, shown: str, columns: int = 1) -> None:

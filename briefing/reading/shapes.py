@@ -170,9 +170,9 @@ DATA_KEYS: dict[str, Key] = {
         list_of({"anyOf": [TEXT, ref("column")]}, at_least=1),
     ),
     "rows": Key("Rows of values, each as long as columns.", list_of(list_of(CELL))),
-    "source": Key("A CSV, JSON or .xlsx file the rows come from, relative to the spec.", FILE),
+    "source": Key("A CSV, JSON, JSON-lines (.jsonl) or .xlsx file the rows come from, relative to the spec.", FILE),
     "delimiter": Key("The character between values in a CSV file (, when not given).", TEXT),
-    "encoding": Key("The text encoding of a CSV or JSON file (utf-8 when not given).", TEXT),
+    "encoding": Key("The text encoding of a CSV, JSON or JSON-lines file (utf-8 when not given).", TEXT),
     "sheet": Key("The sheet of an .xlsx file (the first when not given).", TEXT),
     "range": Key("The cells of the sheet holding the header and rows, e.g. B3:F40.", TEXT),
     "missing": Key(

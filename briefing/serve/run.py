@@ -17,7 +17,22 @@ from .app import application
 from .live import Preview
 from .rebuilds import Budget, Rebuilder
 
-WATCHED = {".yaml", ".yml", ".csv", ".tsv", ".txt", ".json", ".xlsx", ".png", ".jpg", ".jpeg", ".docx", ".ttf"}
+WATCHED = {
+    ".yaml",
+    ".yml",
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".json",
+    ".jsonl",
+    ".ndjson",
+    ".xlsx",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".docx",
+    ".ttf",
+}
 """Kinds of file whose change rebuilds the preview: specs, data, pictures, templates, fonts."""
 GRACE = 1
 """Seconds Ctrl-C waits for answers being sent; the event streams end at once and need none."""
