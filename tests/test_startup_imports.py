@@ -46,6 +46,7 @@ NOT_FOR_A_WORD_BUILD = (
     "uvicorn",
     "watchfiles",
     "pyarrow",  # data files: the seed pack reads none
+    "numpy",  # the data files' columns; openpyxl would look for it, but no cell takes its values
     "citeproc",  # citations: the seed pack cites nothing
     "jsonschema",
     "rich",  # the progress bar of builds on workers
@@ -76,6 +77,30 @@ def test_a_word_build_of_the_seed_pack_loads_only_what_it_uses(tmp_path):
     assert [name for name in NOT_FOR_A_WORD_BUILD if _loaded(modules, name)] == []
     # The layout measures the tables' text with the metrics reportlab read from the fonts before.
     assert not _loaded(modules, "reportlab.pdfbase")
+
+
+NOT_FOR_A_PACK_WITHOUT_DATA = (
+    "numpy",  # openpyxl loads it where it is installed and loaded first (adapters/openpyxl_load.py)
+    "pyarrow",
+    "pypdf",
+    "smtplib",
+    "email_validator",
+    "starlette",
+    "citeproc",
+    "jsonschema",
+    "babel",
+    "briefing.mail",
+    "briefing.send",
+    "briefing.serve",
+    "briefing.markings.leaks",
+)
+
+
+def test_a_build_of_the_seed_pack_in_every_format_loads_only_what_it_uses(tmp_path):
+    args = ("build", str(SPECS / "mali-russia.yaml"), "--out", str(tmp_path))
+    modules = _modules(*args, cwd=tmp_path)
+    assert sorted(p.suffix for p in tmp_path.glob("mali-russia.*")) == [".docx", ".html", ".json", ".pdf", ".xlsx"]
+    assert [name for name in NOT_FOR_A_PACK_WITHOUT_DATA if _loaded(modules, name)] == []
 
 
 @pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["send", "--help"]])
