@@ -8,6 +8,8 @@ version and what changed, so that the fix starts in the adapter, not in a writer
 from __future__ import annotations
 
 import copy
+import csv
+import datetime as dt
 import io
 import json
 import platform
@@ -31,6 +33,7 @@ from openpyxl.cell.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.table import TableStyle, TableStyleElement
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.table import Table as SheetTable
 from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 from pypdf import PdfReader
@@ -53,6 +56,8 @@ from briefing.adapters import docx as docx_adapter
 from briefing.adapters import openpyxl as openpyxl_adapter
 from briefing.adapters import reportlab as reportlab_adapter
 from briefing.adapters import smtplib as smtplib_adapter
+
+from .conftest import run_soffice
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -477,16 +482,101 @@ def test_openpyxl_a_sheet_of_ready_cells_is_written_as_given(tmp_path):
     bold.data_type, bold.font = "s", Font(bold=True)
     sheet.append([bold, WriteOnlyCell(sheet, 2.5)])
     sheet.append([WriteOnlyCell(sheet, "second")])
+    sheet.append([WriteOnlyCell(sheet, "=1+2")])  # a formula: a row left to openpyxl
     writer = openpyxl_adapter.sheet_file_writer(sheet)
     expect("openpyxl", callable(getattr(writer, "cleanup", None)), "a streamed sheet's writer has no cleanup")
     first.append(["x"])
     workbook.save(tmp_path / "r.xlsx")
-    expect("openpyxl", _Counting.rows_placed == 2, "WriteOnlyWorksheet no longer places rows by _values_to_row")
+    expect("openpyxl", _Counting.rows_placed == 1, "WriteOnlyWorksheet no longer sends its rows to _write_rows")
     back = load_workbook(tmp_path / "r.xlsx")
     expect("openpyxl", back.sheetnames == ["Ready", "First"], f"Workbook._add_sheet put sheets as {back.sheetnames}")
     rows = [[c.value for c in row] for row in back["Ready"].iter_rows()]
-    expect("openpyxl", rows == [["=not a formula", 2.5], ["second", None]], f"ready cells were written as {rows}")
+    written = [["=not a formula", 2.5], ["second", None], ["=1+2", None]]
+    expect("openpyxl", rows == written, f"ready cells were written as {rows}")
     expect("openpyxl", back["Ready"]["A1"].font.b, "a ready cell lost its font")
+    expect("openpyxl", back["Ready"]["A1"].data_type == "s", "a text starting with = was written as a formula")
+    expect("openpyxl", back["Ready"]["A3"].data_type == "f", "a formula was not written as one")
+
+
+_EVERY_KIND: list[Any] = [
+    *(None, "a", " lead", "trail ", "x&<>\"'y", "r\rn\nt\t", "Ménaka 🙂 ع", "", " ", "\u00a0x", "a\u3000"),
+    *(0, 1, -3, 2**60, 1.5, 0.1 + 0.2, 1e300, -0.0, float("nan"), float("inf"), True, False),
+    *(dt.date(2026, 1, 2), dt.datetime(2026, 1, 2, 3, 4, 5), dt.time(3, 4), dt.date(1900, 2, 28)),
+]
+"""A value of each kind a table's cell holds, and the texts and numbers that XML or openpyxl write apart."""
+
+
+def _every_kind_sheet(kind: type, path: Path) -> bytes:
+    """A sheet of ``_EVERY_KIND`` in cells plain, styled by name, with a font, refilled, in a row of a height set,
+    with a link and rich text between; the sheet's XML."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    workbook = Workbook(write_only=True)
+    sheet = kind(workbook, "S")
+    openpyxl_adapter.insert_sheet(workbook, sheet)
+
+    def made(value: Any, style: str | None = None, font: Font | None = None) -> Any:
+        cell = WriteOnlyCell(sheet, value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        if style is not None:
+            cell.style = style
+        if font is not None:
+            cell.font = font
+        return cell
+
+    refilled = [openpyxl_adapter.RefilledCell(made(v, font=Font(italic=True)), lambda v: v) for v in _EVERY_KIND]
+    sheet.append([made(v) for v in _EVERY_KIND])
+    sheet.append([made(v, "Comma") for v in _EVERY_KIND])
+    openpyxl_adapter.set_row_height(sheet, 3, 31.5)
+    sheet.append([made(v, font=Font(bold=True)) for v in _EVERY_KIND])
+    linked = made("see")
+    linked.hyperlink = "https://example.org/"
+    sheet.append([made(1), linked, made(CellRichText([TextBlock(InlineFont(b=True), "bold"), " plain"]))])
+    sheet.append(refilled)
+    for cell, value in zip(refilled, reversed(_EVERY_KIND), strict=True):
+        cell.refill(value if type(value) is type(cell.value) else cell.value)
+    sheet.append(refilled)
+    sheet.append([])
+    sheet.append([WriteOnlyCell(sheet, "=1+2")])
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("xl/worksheets/sheet1.xml")
+
+
+def test_openpyxl_rows_written_as_text_are_what_openpyxl_writes(tmp_path):
+    """The rows the adapter writes as text, byte for byte as openpyxl writes the same cells, in order with
+    the rows it leaves to openpyxl."""
+
+    class OpenpyxlOwn(WriteOnlyWorksheet):  # openpyxl's sheet, given ready cells as the adapter's is
+        _values_to_row = openpyxl_adapter.ReadyCellsSheet._values_to_row
+
+    ours = _every_kind_sheet(openpyxl_adapter.ReadyCellsSheet, tmp_path / "ours.xlsx")
+    theirs = _every_kind_sheet(OpenpyxlOwn, tmp_path / "theirs.xlsx")
+    at = next((i for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b), len(ours))
+    near = slice(max(at - 60, 0), at + 60)
+    expect("openpyxl", ours == theirs, f"openpyxl writes {theirs[near]!r}, the adapter {ours[near]!r}")
+    back = load_workbook(tmp_path / "ours.xlsx")["S"]
+    expect("openpyxl", back["B1"].value == "a" and back["C3"].font.b, "the sheet does not read back")
+    expect("openpyxl", back.row_dimensions[3].height == 31.5, "a row's height was lost")
+
+
+def test_openpyxl_rows_written_as_text_open_in_libreoffice(tmp_path):
+    """LibreOffice reads the rows written as text: their texts, numbers and truth values, and the rows between."""
+    _every_kind_sheet(openpyxl_adapter.ReadyCellsSheet, tmp_path / "ours.xlsx")
+    result = run_soffice(tmp_path / "ours.xlsx", tmp_path, to="csv:Text - txt - csv (StarCalc):44,34,76")
+    assert result.returncode == 0, result.stderr
+    with (tmp_path / "ours.csv").open(encoding="utf-8", newline="") as read:
+        rows = list(csv.reader(read))
+    for row in (0, 4):
+        shown = list(zip(_EVERY_KIND, rows[row], strict=False))
+        texts = [(v, read) for v, read in shown if isinstance(v, str) and "\r" not in v]
+        expect("openpyxl", all(v == read for v, read in texts), f"LibreOffice read row {row + 1}'s texts as {texts}")
+        numbers = [read for v, read in shown if type(v) in (int, float, bool) and v in (1, -3, 1.5)]
+        expect("openpyxl", numbers == ["1", "-3", "1.5", "TRUE"], f"LibreOffice read numbers as {numbers}")
+    expect("openpyxl", rows[3][:3] == ["1", "see", "bold plain"], f"LibreOffice read the row between as {rows[3]}")
+    expect("openpyxl", rows[7][0] == "3", f"LibreOffice read the formula after the rows as {rows[7]}")
 
 
 def test_openpyxl_a_streamed_link_takes_the_place_set_after_its_row(tmp_path):
