@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from .conftest import SPECS
 
@@ -93,6 +95,8 @@ NOT_FOR_A_PACK_WITHOUT_DATA = (
     "briefing.send",
     "briefing.serve",
     "briefing.markings.leaks",
+    "urllib.request",  # xml.sax.saxutils loads it: the writers escape their markup themselves
+    "http.client",
 )
 
 
@@ -198,3 +202,13 @@ FIRST_IMPORTS = (
 def test_a_module_imported_first_loads_whatever_it_needs(module):
     # The package imports nothing of its own until asked: each module must load its own needs, in an order that works.
     subprocess.run([sys.executable, "-c", f"import {module}"], check=True, capture_output=True)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab &<>\"'\n\r\t\u00e9;#"))))
+def test_the_writers_escape_markup_as_saxutils_does(text):
+    from xml.sax.saxutils import escape, quoteattr
+
+    from briefing.writers import markup
+
+    assert markup.escape(text) == escape(text)
+    assert markup.quoteattr(text) == quoteattr(text)

@@ -7,7 +7,6 @@ import unicodedata
 from functools import cache
 from itertools import groupby
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from bidi.mirror import MIRRORED
 from reportlab.pdfbase import pdfmetrics
@@ -91,11 +90,11 @@ def text_markup(text: str, font: str, bold: bool = False) -> str:
     """
     text = markup.xml_safe(text)
     if text.isascii():
-        return escape(text).replace("\n", "<br/>")
+        return markup.escape(text).replace("\n", "<br/>")
     covered = _coverage[font]
     parts = []
     for fallback, chars in groupby(text, key=lambda c: _face(ord(c), covered)):
-        run = escape("".join(chars)).replace("\n", "<br/>")
+        run = markup.escape("".join(chars)).replace("\n", "<br/>")
         if fallback and bold and fallback != SYMBOLS:
             fallback = f"{fallback}-Bold"
         parts.append(f'<font name="{fallback}">{run}</font>' if fallback else run)

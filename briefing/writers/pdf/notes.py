@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -25,6 +24,7 @@ from ...adapters import reportlab as reportlab_adapter
 from ...layout import LaidDocument
 from ...layout.tree import Note, NoteMark
 from ...model import Inline
+from ..markup import quoteattr
 from . import bidi
 
 _ABOVE_RULE, _RULE, _BELOW_RULE = 10.0, 0.5, 5.0

@@ -4,14 +4,13 @@ sources list's type."""
 
 from __future__ import annotations
 
-from xml.sax.saxutils import quoteattr
-
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable
 
 from ...layout import LaidDocument, Place, colours
 from ...layout.tree import Heading, InternalLink, Laid, SourceEntry
 from ...model import Callout, Chart, Image, Inline, Table
+from ..markup import quoteattr
 
 LANDINGS: tuple[type, ...] = (Heading, Table, Chart, Image, Callout, SourceEntry)
 """The nodes the PDF writer marks as places internal links land on: a link to any other is shown as text."""

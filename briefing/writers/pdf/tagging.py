@@ -753,7 +753,7 @@ def _pdf_string(text: str) -> Any:
 
 def _xmp(structure: Structure) -> bytes:
     """The file's XMP metadata: its title and language, and that it conforms to PDF/UA-1."""
-    from xml.sax.saxutils import escape
+    from ..markup import escape
 
     title, lang = escape(structure.title), escape(structure.language)
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>

@@ -8,7 +8,6 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -50,6 +49,7 @@ from ...model import (
 )
 from ...walk import walk
 from .. import markup
+from ..markup import quoteattr
 from . import bidi, cells, notes, references, tables, tagging, tree_file
 from . import fonts as faces
 from .page import PORTRAIT, WIDE, Document, Fonts, Heading, NumberedCanvas
