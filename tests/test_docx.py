@@ -146,14 +146,14 @@ def test_cloned_body_rows_are_the_xml_that_building_them_gives():
     from docx.oxml.ns import qn
     from lxml import etree
 
-    from briefing.writers.docx import wordml
+    from briefing.writers.docx import wordml_tables
 
     rows = [["Alpha", "1,500", ""], ["", "two\nlines", "<&>"], ["x", "", "3"]]
     args = ([1000, 800, 600], [False, True, False], 9.5)
     built, cloned = etree.Element(qn("w:tbl")), etree.Element(qn("w:tbl"))
-    body = wordml.BodyRows(cloned, *args)
+    body = wordml_tables.BodyRows(cloned, *args)
     for n, texts in enumerate(rows):
-        wordml.table_row(built, texts, *args, "EEEEEE" if n % 2 else None, keep_next=n == 0)
+        wordml_tables.table_row(built, texts, *args, "EEEEEE" if n % 2 else None, keep_next=n == 0)
         body.add(texts, "EEEEEE" if n % 2 else None, keep_next=n == 0)
     assert etree.tostring(cloned) == etree.tostring(built)
 

@@ -16,7 +16,7 @@ from ...layout.numbering import Caption
 from ...layout.tree import SourceEntry
 from ...model import Chart, Image, ListBlock, PageBreak, Paragraph
 from .. import markup
-from . import wordml
+from . import wordml_paragraphs
 from .front_matter import TOC_LEVELS, heading_mark
 from .pages import Pages
 
@@ -31,7 +31,7 @@ class Blocks(Pages):
         self.runs.bookmarks.around(para, place.anchor)
         if self.style.toc and node.level <= TOC_LEVELS:
             self.headings += 1
-            wordml.bookmark(para, heading_mark(self.headings), self.headings)
+            wordml_paragraphs.bookmark(para, heading_mark(self.headings), self.headings)
         para.paragraph_format.keep_with_next = place.keep_with_next or None
 
     def visit_paragraph(self, node: Paragraph, place: Place) -> DocxParagraph:

@@ -29,7 +29,7 @@ from ...layout.geometry import TableGeometry
 from ...model import Pos, Span
 from ...reproducible import build_time
 from ...style import PAGE_SIZES_CM, Style, script_of_language
-from . import runs, template_look, wordml
+from . import runs, template_look, wordml_paragraphs, wordml_text
 from .template_package import TemplateError
 
 
@@ -97,21 +97,22 @@ class WordDocument:
             **{f"Heading {n}": looks.heading(n) for n in range(1, 10)},
         }
         if body and (not template or "body_font" in given):
-            wordml.set_font(styles["Normal"], body)
+            wordml_text.set_font(styles["Normal"], body)
         for name, look in named.items():
             if name not in styles:
                 styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH).base_style = styles["Normal"]
             if name != "Normal" and heading and (not template or {"heading_font", "body_font"} & given):
-                wordml.set_font(styles[name], heading)
+                wordml_text.set_font(styles[name], heading)
             if not template:
-                wordml.set_look(cast(ParagraphStyle, styles[name]), look.size, look.bold, look.italic, look.colour)
+                wordml_text.set_look(cast(ParagraphStyle, styles[name]), look.size, look.bold, look.italic, look.colour)
                 continue
             # A template's styles are the house's own: they take the layout's looks only where the style says.
             if "font_size" in given:
-                wordml.set_size(styles[name], look.size)
+                wordml_text.set_size(styles[name], look.size)
             if "accent" in given:
-                wordml.set_colour(styles[name], look.colour)
-        wordml.drop_rule(styles["Title"])  # the title block has one rule, under its last line, as in every format
+                wordml_text.set_colour(styles[name], look.colour)
+        # The title block has one rule, under its last line, as in every format.
+        wordml_paragraphs.drop_rule(styles["Title"])
         for name in ("List Bullet", "List Number"):
             if name not in styles:
                 self.warnings.append(Problem(self.doc.pos, f"docx: the template has no '{name}' style"))
@@ -120,17 +121,17 @@ class WordDocument:
     def _language(self, document: Document) -> None:
         """The document's language; a right-to-left one's direction and its script's font for such text."""
         rtl = self.doc.direction == "rtl"
-        wordml.set_language(document.styles.element, self.doc.language, rtl)
+        wordml_text.set_language(document.styles.element, self.doc.language, rtl)
         script = script_of_language(self.doc.language)
         if script is not None:
             # Word sets right-to-left and other complex-script text in the cs font: the language's own.
             for name in ("Normal", "Title", "Subtitle", "Caption", *(f"Heading {n}" for n in range(1, 10))):
                 if name in document.styles:
-                    wordml.set_complex_script_font(document.styles[name], script.family.name)
+                    wordml_text.set_complex_script_font(document.styles[name], script.family.name)
         if rtl:
-            wordml.right_to_left_paragraphs(document.styles.element)
+            wordml_text.right_to_left_paragraphs(document.styles.element)
             for section in document.sections:
-                wordml.right_to_left_section(docx_adapter.section_element(section))
+                wordml_text.right_to_left_section(docx_adapter.section_element(section))
 
     def _properties(self) -> None:
         props, given = self.document.core_properties, self.laid.properties
@@ -152,7 +153,7 @@ class WordDocument:
         run.font.size = Pt(look.size)
         run.bold, run.italic = look.bold or None, look.italic or None
         run.font.color.rgb = RGBColor.from_string(look.colour)
-        wordml.complex_script_twins(run.element.get_or_add_rPr())
+        wordml_text.complex_script_twins(run.element.get_or_add_rPr())
         return run
 
     def _plain_paragraph(self, text: str, style: str | None) -> DocxParagraph:

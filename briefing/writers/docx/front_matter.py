@@ -14,7 +14,7 @@ from ... import files
 from ...adapters import docx as docx_adapter
 from ...layout import Heading
 from ...model import Span, plain
-from . import runs, wordml
+from . import runs, wordml_paragraphs
 from .document import WordDocument
 
 TOC_LEVELS = 3
@@ -47,7 +47,7 @@ class FrontMatter(WordDocument):
             last = self._plain_paragraph(front.meta, None)
             for run in last.runs:
                 self._look(run, self.laid.looks.meta)
-        wordml.rule_below(last, self.style.accent)  # under the block's last line, as in the PDF
+        wordml_paragraphs.rule_below(last, self.style.accent)  # under the block's last line, as in the PDF
         if front.cover_page:
             self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -82,8 +82,8 @@ class FrontMatter(WordDocument):
                 link.append(run.element)
             docx_adapter.paragraph_element(para).append(link)
             para.add_run("\t")
-            wordml.add_field(para, f"PAGEREF {heading_mark(number)} \\h", "", self.laid.looks.body.size)
+            wordml_paragraphs.add_field(para, f"PAGEREF {heading_mark(number)} \\h", "", self.laid.looks.body.size)
         if entries:
-            wordml.update_fields_on_open(self.document.settings.element)
+            wordml_paragraphs.update_fields_on_open(self.document.settings.element)
         if self.style.cover == "page":
             self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)

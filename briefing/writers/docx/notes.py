@@ -35,7 +35,7 @@ from ...adapters import docx as docx_adapter
 from ...layout import LaidDocument
 from ...layout.tree import Note, NoteMark
 from ...model import Inline
-from . import wordml
+from . import wordml_order, wordml_paragraphs, wordml_text
 
 _MAX_NAME = 40
 """Word's longest bookmark name."""
@@ -70,7 +70,7 @@ class Bookmarks:
             return
         self.names.add(name)
         self.count += 1
-        wordml.bookmark(paragraph, name, _FIRST_ID + self.count)
+        wordml_paragraphs.bookmark(paragraph, name, _FIRST_ID + self.count)
 
     def around_run(self, run: etree._Element, anchor: str) -> None:
         """A bookmark named for ``anchor`` round one run (a note's reference, which its note links back to)."""
@@ -118,7 +118,7 @@ _AFTER_NOTE_PR = ("w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:attachedSch
 # Elements that follow w:endnotePr in a section's properties (ECMA-376 CT_SectPr).
 _AFTER_SECTION_NOTE_PR = (
     *("w:type", "w:pgSz", "w:pgMar", "w:paperSrc", "w:pgBorders", "w:lnNumType", "w:pgNumType"),
-    *wordml.AFTER_PG_NUM_TYPE,
+    *wordml_order.AFTER_PG_NUM_TYPE,
 )
 
 
@@ -222,7 +222,7 @@ class Notes:
             text = styles.add_style(text_name, WD_STYLE_TYPE.PARAGRAPH)
             _builtin(text, text_id)
             text.base_style = styles["Normal"]
-            wordml.set_size(text, self.size)
+            wordml_text.set_size(text, self.size)
             text.paragraph_format.space_after = Pt(0)
             text.paragraph_format.line_spacing = 1.0
         mark_id, mark_name = self.kind.mark_style
@@ -244,11 +244,11 @@ class Notes:
         for number in ("-1", "0"):
             props.append(OxmlElement(f"w:{tag}", {qn("w:id"): number}))
         successors = _AFTER_NOTE_PR if tag == "endnote" else ("w:endnotePr", *_AFTER_NOTE_PR)
-        wordml.insert_before(settings, props, successors)
+        wordml_order.insert_before(settings, props, successors)
         for section in self.document.sections:  # the sections a table turned later copies them from the last
             sect_pr = docx_adapter.section_element(section)
             if tag == "endnote" and sect_pr.find(qn("w:endnotePr")) is None:  # LibreOffice reads the section's
-                wordml.insert_before(sect_pr, OxmlElement("w:endnotePr"), _AFTER_SECTION_NOTE_PR)
+                wordml_order.insert_before(sect_pr, OxmlElement("w:endnotePr"), _AFTER_SECTION_NOTE_PR)
             for own in sect_pr.findall(qn(f"w:{tag}Pr")):
                 for numbering in ("w:numFmt", "w:numStart", "w:numRestart"):
                     for old in own.findall(qn(numbering)):

@@ -15,7 +15,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from ...adapters import docx as docx_adapter
 from ...layout import Place
 from .. import markup
-from . import wordml
+from . import wordml_paragraphs, wordml_text
 from .document import WordDocument
 
 LAST_PAGE = "_BriefingLastPage"
@@ -40,7 +40,7 @@ class Pages(WordDocument):
             # is page 0, unnumbered, and the page after it page 1. (A first section numbered from 1 after a
             # section of its own would have LibreOffice count a blank page it adds to keep page 1 on the right.)
             start = 2 - furniture.first_numbered_page
-            wordml.page_numbers_from(docx_adapter.section_element(section), start, first_page_apart=True)
+            wordml_paragraphs.page_numbers_from(docx_adapter.section_element(section), start, first_page_apart=True)
             unnumbered.append((section.first_page_header, section.first_page_footer))
         elif section.different_first_page_header_footer:
             numbered.append((section.first_page_header, section.first_page_footer))
@@ -61,24 +61,24 @@ class Pages(WordDocument):
         words, of = furniture.page_words
         if self.doc.direction == "rtl" and not markup.has_rtl(words + of):
             # "Page 1 of 3" in English words reads as written, at the page's end side (the left) as before.
-            wordml.left_to_right_paragraph(numbers)
+            wordml_text.left_to_right_paragraph(numbers)
             numbers.alignment = WD_ALIGN_PARAGRAPH.LEFT
         self._look(numbers.add_run(f"{markup.xml_safe(words)} "), look)
-        wordml.add_field(numbers, "PAGE", "1", look.size, look.colour)
+        wordml_paragraphs.add_field(numbers, "PAGE", "1", look.size, look.colour)
         self._look(numbers.add_run(f" {markup.xml_safe(of)} "), look)
         # NUMPAGES counts every page, the cover too; the last page's own number does not. (A formula
         # "= NUMPAGES - 1" is not worked out by LibreOffice, and SECTIONPAGES breaks at a turned page.)
         count = f"PAGEREF {LAST_PAGE}" if cover else "NUMPAGES"
-        wordml.add_field(numbers, count, "1", look.size, look.colour)
+        wordml_paragraphs.add_field(numbers, count, "1", look.size, look.colour)
 
     def _marking(self, part: BlockItemContainer, marking: str) -> None:
         para = part.paragraphs[0] if not part.paragraphs[0].text else part.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = para.add_run(markup.xml_safe(marking))
         run.bold = True
-        wordml.complex_script_twins(run.element.get_or_add_rPr())
+        wordml_text.complex_script_twins(run.element.get_or_add_rPr())
         if self.style.marking_banner:
-            wordml.shade(para, self.style.marking_colour)
+            wordml_paragraphs.shade(para, self.style.marking_colour)
             run.font.color.rgb = RGBColor.from_string("FFFFFF")
         else:
             run.font.color.rgb = RGBColor.from_string(self.style.marking_colour)
@@ -87,7 +87,7 @@ class Pages(WordDocument):
         """Bookmark the body's last paragraph: the footer's count is the number of the page it is on."""
         paragraphs = self.document.element.body.findall(qn("w:p"))
         last = paragraphs[-1] if paragraphs else docx_adapter.paragraph_element(self.document.add_paragraph())
-        wordml.bookmark(DocxParagraph(last, self.document), LAST_PAGE, 0)
+        wordml_paragraphs.bookmark(DocxParagraph(last, self.document), LAST_PAGE, 0)
 
     # -- sections ----------------------------------------------------------
 
@@ -101,4 +101,4 @@ class Pages(WordDocument):
         self._page_setup(section, landscape)
         # A copy of the first section's set-up: its page numbers go on from the section before, and
         # its first page is numbered (only the cover is set apart).
-        wordml.page_numbers_from(docx_adapter.section_element(section), start=None, first_page_apart=False)
+        wordml_paragraphs.page_numbers_from(docx_adapter.section_element(section), start=None, first_page_apart=False)

@@ -21,7 +21,7 @@ from ...layout.tree import InternalLink, NoteMark
 from ...model import Inline, Span
 from ...style import script_runs
 from .. import markup
-from . import notes, wordml
+from . import notes, wordml_tables, wordml_text
 
 _R = qn("w:r")
 
@@ -57,12 +57,12 @@ class Runs:
             run.bold = span.bold or None
             run.italic = span.italic or None
             if script is not None:
-                wordml.set_script_font(run.element.get_or_add_rPr(), script.family.name)
+                wordml_text.set_script_font(run.element.get_or_add_rPr(), script.family.name)
             if markup.has_rtl(part):
                 run.font.rtl = True  # Word sets it in the complex-script font, size and weight: the twins below
             if span.lang:
-                wordml.set_run_language(run.element.get_or_add_rPr(), span.lang, markup.has_rtl(part))
-            wordml.complex_script_twins(run.element.get_or_add_rPr())
+                wordml_text.set_run_language(run.element.get_or_add_rPr(), span.lang, markup.has_rtl(part))
+            wordml_text.complex_script_twins(run.element.get_or_add_rPr())
             runs.append(run)
         return runs
 
@@ -99,7 +99,7 @@ class Runs:
                 run.italic = True
             if colour is not None and r.getparent().tag != qn("w:hyperlink"):
                 run.font.color.rgb = RGBColor.from_string(colour)
-            wordml.complex_script_twins(r.get_or_add_rPr())
+            wordml_text.complex_script_twins(r.get_or_add_rPr())
 
     def cell(self, tc: etree._Element, text: Inline, size_pt: float, bold: bool, colour: str | None) -> None:
         """A table cell's text, as the layout gave it, in place of its plain value."""
@@ -135,7 +135,7 @@ class CellTexts:
                 self.fill(runs, rows[row + 1], row, size_pt)
 
     def streamed(
-        self, runs: Runs, body: wordml.BodyRows, laid: TableGeometry, zebra: str | None
+        self, runs: Runs, body: wordml_tables.BodyRows, laid: TableGeometry, zebra: str | None
     ) -> dict[int, etree._Element]:
         """The rows with formatted cells of a table whose rows are streamed, made now: their notes go in
         the notes part, which is written before the rows are."""

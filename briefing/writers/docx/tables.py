@@ -2,7 +2,7 @@
 every page, zebra body rows (streamed into the file for a long table), totals and credit line; a callout
 as a shaded, framed one-cell table holding its title, paragraphs and lists.
 
-The rows themselves are built as XML in ``wordml``; how a header, body or totals row looks is there."""
+The rows themselves are built as XML in ``wordml_tables``; how a header, body or totals row looks is there."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from ...adapters import docx as docx_adapter
 from ...layout import CalloutTitle, Place, colours
 from ...layout.geometry import TableGeometry
 from ...model import Callout, Table
-from . import runs, streaming, wordml
+from . import runs, streaming, wordml_tables
 from .blocks import Blocks
 
 _TWIPS_PER_CM = 567
@@ -49,13 +49,13 @@ class Tables(Blocks):
         width = tbl.tblPr.find(qn("w:tblW"))
         width.set(qn("w:w"), str(round(self.style.text_width_cm * _TWIPS_PER_CM)))
         width.set(qn("w:type"), "dxa")
-        wordml.table_borders(tbl.tblPr, colour, colour)
-        wordml.cell_margins(tbl.tblPr, 160)
+        wordml_tables.table_borders(tbl.tblPr, colour, colour)
+        wordml_tables.cell_margins(tbl.tblPr, 160)
         row = box.rows[0]
         etree_row_pr = docx_adapter.row_element(row).get_or_add_trPr()
         etree_row_pr.append(OxmlElement("w:cantSplit"))  # the box stays whole on a page where it fits
         cell = row.cells[0]
-        wordml.shade_cell(docx_adapter.cell_element(cell), colours.lighter(colour))
+        wordml_tables.shade_cell(docx_adapter.cell_element(cell), colours.lighter(colour))
         self.runs.bookmarks.around(cell.paragraphs[0], place.anchor)  # round its title
         self.target = cell  # its title, paragraphs and lists go in the box
 
@@ -81,7 +81,8 @@ class Tables(Blocks):
         para.paragraph_format.keep_with_next = True
         widths = [round(c.width * _TWIPS_PER_PT) for c in laid.columns]
         # The layout's alignment: a column that ends its cells is set right (Word turns "right" round in a
-        # right-to-left briefing's paragraphs); a right-to-left text, aligned "right", is set so by wordml.script_cell.
+        # right-to-left briefing's paragraphs); a right-to-left text, aligned "right", is set so by
+        # wordml_text.script_cell.
         right = [laid.align(i) == "end" for i in range(len(laid.columns))]
 
         grid = self.document.add_table(rows=0, cols=len(widths))
@@ -96,16 +97,18 @@ class Tables(Blocks):
         for col, twips in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
             col.set(qn("w:w"), str(twips))
         look = self.laid.looks.table
-        wordml.table_borders(tbl.tblPr, look.borders, look.rule)
-        wordml.cell_margins(tbl.tblPr, round(laid.padding * _TWIPS_PER_PT))
+        wordml_tables.table_borders(tbl.tblPr, look.borders, look.rule)
+        wordml_tables.cell_margins(tbl.tblPr, round(laid.padding * _TWIPS_PER_PT))
         rule = None if look.borders else look.rule
         header = (look.header_text, rule)
-        head = wordml.table_row(tbl, laid.header, widths, right, laid.size, look.header_fill, header, keep_next=True)
+        head = wordml_tables.table_row(
+            tbl, laid.header, widths, right, laid.size, look.header_fill, header, keep_next=True
+        )
         cells = runs.CellTexts(place.cells)
         cells.fill(self.runs, head, -1, laid.size, look.header_text)
         short = place.keep_together
         last = len(node.rows) - (0 if laid.totals else 1)
-        body = wordml.BodyRows(tbl, widths, right, laid.size)
+        body = wordml_tables.BodyRows(tbl, widths, right, laid.size)
         if len(node.rows) > STREAM_ROWS and not short:
             # Written into the file row by row as it is saved: a long table is never held as elements.
             tbl.append(etree.Comment(streaming.marker(len(self.streams))))
@@ -117,7 +120,7 @@ class Tables(Blocks):
                 body.add(texts, look.zebra if n % 2 else None, keep_next=short and n < last)
             cells.fill_body(self.runs, tbl, laid.size)
         if laid.totals:
-            wordml.table_row(tbl, laid.totals, widths, right, laid.size, total_rule=look.rule)
+            wordml_tables.table_row(tbl, laid.totals, widths, right, laid.size, total_rule=look.rule)
         self._credit(place)
         if laid.turned:
             self._new_section(landscape=self.style.landscape)
@@ -126,7 +129,7 @@ class Tables(Blocks):
 
 
 def _streamed(
-    body: wordml.BodyRows, laid: TableGeometry, zebra: str | None, cells: dict[int, etree._Element]
+    body: wordml_tables.BodyRows, laid: TableGeometry, zebra: str | None, cells: dict[int, etree._Element]
 ) -> Iterator[bytes]:
     """The body rows, each made as it is written; those with formatted cells were made with the table."""
     for n, texts in enumerate(laid.rows()):
