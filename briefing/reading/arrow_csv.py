@@ -27,13 +27,16 @@ import pyarrow.csv as pacsv
 
 from ..limits import current
 from ..model import Pos
-from . import arrow_types
+from . import arrow_numbers, arrow_types
 from .arrow_store import TextStore
 from .arrow_types import POOL
 from .datafiles import Frame, Held, SourceOptions, count_rows, csv_records
 
 BLOCK = 1 << 22
 """Bytes of the file parsed at a time: what Arrow holds of the text at once, beside the columns read."""
+
+SAMPLE = 1 << 20
+"""Bytes of the file's start read to choose the columns made numbers as they are read."""
 
 TEXT = pa.dictionary(pa.int32(), pa.string())
 
@@ -99,86 +102,196 @@ def _quote_out_of_place(path: Path, delimiter: str) -> bool:
     return False
 
 
-def _parse(path: Path, shown: str, options: SourceOptions, raw: list[str]) -> TextStore | None:
-    """Every column's distinct texts and each row's entry, blank rows left out, the data budgets counted."""
-    reader = pacsv.open_csv(
+def _reader(path: Path, options: SourceOptions, raw: list[str], numbers: set[str], **read: Any) -> Any:
+    """Arrow's reader of the file: the columns ``numbers`` names as plain texts, the others as distinct texts."""
+    return pacsv.open_csv(
         pa.OSFile(str(path), memory_pool=POOL),
-        read_options=pacsv.ReadOptions(block_size=BLOCK, use_threads=True),
+        read_options=pacsv.ReadOptions(block_size=read.pop("block_size", BLOCK), use_threads=read.pop("threads", True)),
         parse_options=pacsv.ParseOptions(delimiter=options.delimiter, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
-            column_types={name: TEXT for name in raw},
+            column_types={name: pa.string() if name in numbers else TEXT for name in raw},
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
             null_values=[],
+            **read,
         ),
         memory_pool=POOL,
     )
+
+
+def _numbers(path: Path, options: SourceOptions, raw: list[str]) -> set[str]:
+    """The columns whose first rows are all plain numbers, to be made numbers as they are read (arrow_numbers.py).
+
+    Not where ``missing:`` names texts: a number column's other texts are then its texts.
+    """
+    if options.missing:
+        return set()
+    try:
+        first = _reader(path, options, raw, set(), block_size=SAMPLE, threads=False).read_next_batch()
+    except (pa.ArrowException, StopIteration):
+        return set()  # the reading proper says what is wrong
+    return arrow_numbers.sample(first)
+
+
+def _parse(path: Path, shown: str, options: SourceOptions, raw: list[str]) -> TextStore | None:
+    """Each column's distinct texts (or numbers) and each row's entry, blank rows left out, the data budgets counted."""
+    plain = _numbers(path, options, raw)
+    reader = _reader(path, options, raw, plain)
     if reader.schema.names != raw:
         return None  # Arrow took another row for the header
     width, longest = len(raw), current().data_value_length
-    parts: list[list[pa.Array]] = [[] for _ in range(width)]
-    count = 0
+    parts: list[Texts] = [Texts() for _ in range(width)]
+    numbers = {col: arrow_numbers.Numbers() for col, name in enumerate(raw) if name in plain}
+    count, read, dropped = 0, 0, []
     for batch in reader:
         columns = batch.columns
-        if any(
-            len(c.dictionary)
-            and pc.max(pc.binary_length(c.dictionary, memory_pool=POOL), memory_pool=POOL).as_py() > longest
-            for c in columns
-        ):
+        if any(_longest(c) > longest for c in columns):
             return None  # perhaps longer than a value may be: Python counts its characters
         blank = _blank_rows(columns)
-        keep = pa.array(~blank, memory_pool=POOL)
-        for col, part in zip(columns, parts, strict=True):
-            part.append(pc.filter(col, keep, memory_pool=POOL) if blank.any() else col)
-        count += batch.num_rows - int(blank.sum())
+        if blank.any():
+            keep = pa.array(~blank, memory_pool=POOL)
+            columns = [pc.filter(c, keep, memory_pool=POOL) for c in columns]
+            dropped.append(read + np.flatnonzero(blank))
+        for col, column in enumerate(columns):
+            if col in numbers:
+                numbers[col].add(column)
+            else:
+                parts[col].add(column)
+        read += batch.num_rows
+        count += len(columns[0]) if columns else 0
         count_rows(count, shown, width)
-    return _held(parts, count, options)
+    store = _held(parts, count, options)
+    gone = np.concatenate(dropped) if dropped else None
+    again = []
+    for col, made in numbers.items():
+        if made.ok:
+            store.number(col, *made.done())
+        else:
+            again.append(col)
+    store.reread = lambda cols: _reread(path, options, raw, cols, gone)
+    store.reread_texts(again)
+    return store
 
 
-def _blank_rows(columns: list[pa.DictionaryArray]) -> np.ndarray:
+def _longest(column: pa.Array) -> int:
+    """Bytes of the column's longest text (of its distinct texts, when it holds them)."""
+    texts = column.dictionary if isinstance(column, pa.DictionaryArray) else column
+    if not len(texts):
+        return 0
+    return pc.max(pc.binary_length(texts, memory_pool=POOL), memory_pool=POOL).as_py()  # type: ignore[no-any-return]
+
+
+def _reread(
+    path: Path, options: SourceOptions, raw: list[str], cols: list[int], gone: np.ndarray | None
+) -> dict[int, tuple[pa.Array, np.ndarray]]:
+    """The columns' distinct texts and each row's entry, read from the file again: the rows the parse kept."""
+    names = [raw[col] for col in cols]
+    reader = _reader(path, options, raw, set(), include_columns=names)
+    parts = [Texts() for _ in cols]
+    read = 0
+    for batch in reader:
+        columns = batch.columns
+        if gone is not None:
+            blank = np.zeros(batch.num_rows, dtype=bool)
+            blank[gone[(gone >= read) & (gone < read + batch.num_rows)] - read] = True
+            if blank.any():
+                keep = pa.array(~blank, memory_pool=POOL)
+                columns = [pc.filter(c, keep, memory_pool=POOL) for c in columns]
+        for part, column in zip(parts, columns, strict=True):
+            part.add(column)
+        read += batch.num_rows
+    return {col: _texts(part, options) for col, part in zip(cols, parts, strict=True)}
+
+
+def _blank_rows(columns: list[pa.Array]) -> np.ndarray:
     """Which rows have no value in any column (Python's reader skips them).
 
     The columns of fewest distinct texts are looked at first, and the looking stops at the
-    first column that leaves no row blank: in most files, the first.
+    first column that leaves no row blank: in most files, the first. Plain texts (of number
+    columns) are looked at each, and last.
     """
     blank = np.ones(len(columns[0]) if columns else 0, dtype=bool)
-    for col in sorted(columns, key=lambda c: len(c.dictionary)):
-        empty = arrow_types.blank(col.dictionary)
-        blank &= empty[col.indices.to_numpy(zero_copy_only=False)] if empty.any() else False
+    for col in sorted(columns, key=lambda c: len(c.dictionary) if isinstance(c, pa.DictionaryArray) else 1 << 62):
+        if not isinstance(col, pa.DictionaryArray):
+            blank &= arrow_types.blank(col)
+        else:
+            empty = arrow_types.blank(col.dictionary)
+            blank &= empty[col.indices.to_numpy(zero_copy_only=False)] if empty.any() else False
         if not blank.any():
             break
     return blank
 
 
-def _held(parts: list[list[pa.Array]], count: int, options: SourceOptions) -> TextStore:
-    """One dictionary per column over all the blocks, with blanks (and ``missing:`` texts) as -1.
+class Texts:
+    """A column's blocks of distinct texts, put under one dictionary as they come.
+
+    Each block's dictionary holds most of the block's texts in a column of many; put under
+    one as the blocks come, a column of ten thousand distinct texts over a million rows is
+    held as those texts and the rows' entries, not as a hundred blocks' worth of texts.
+    """
+
+    def __init__(self) -> None:
+        self.chunks: list[pa.DictionaryArray] = []
+        self.pending = 0
+        """Distinct texts of the blocks not yet put under the first chunk's dictionary."""
+
+    def add(self, column: pa.DictionaryArray) -> None:
+        self.chunks.append(column)
+        self.pending += len(column.dictionary)
+        if len(self.chunks) > 1 and self.pending > max(len(self.chunks[0].dictionary), MERGE):
+            self.chunks = [_one(self.chunks)]
+            self.pending = 0
+
+    def joined(self) -> pa.DictionaryArray:
+        """All the blocks as one array of one dictionary; the blocks are let go."""
+        if not self.chunks:
+            none = pa.array([], pa.int32(), memory_pool=POOL)
+            return pa.DictionaryArray.from_arrays(none, pa.array([], pa.string(), memory_pool=POOL))
+        one = _one(self.chunks)
+        self.chunks = []
+        return one
+
+
+MERGE = 1 << 16
+"""Distinct texts gathered in a column's blocks before they are put under one dictionary."""
+
+
+def _one(chunks: list[pa.DictionaryArray]) -> pa.DictionaryArray:
+    unified = pa.chunked_array(chunks, type=TEXT).unify_dictionaries(memory_pool=POOL)
+    chunks.clear()
+    indices = pa.concat_arrays([c.indices for c in unified.chunks], memory_pool=POOL)
+    return pa.DictionaryArray.from_arrays(indices, unified.chunks[0].dictionary, safe=False, memory_pool=POOL)
+
+
+def _held(parts: list[Texts], count: int, options: SourceOptions) -> TextStore:
+    """One dictionary per column over all the blocks, with blanks (and ``missing:`` texts) as -1."""
+    texts, indices = [], []
+    for part in parts:
+        entries, rows = _texts(part, options)
+        texts.append(entries)
+        indices.append(rows)
+    POOL.release_unused()
+    return TextStore(texts, indices, count)
+
+
+def _texts(part: Texts, options: SourceOptions) -> tuple[pa.Array, np.ndarray]:
+    """A column's distinct texts, and each row's entry among them (-1: no value).
 
     The indices are made in Arrow's memory, where the blocks' were: what the blocks let go
     is used again, rather than held beside new arrays.
     """
-    texts, indices = [], []
-    for chunks in parts:
-        unified = pa.chunked_array(chunks, type=TEXT).unify_dictionaries(memory_pool=POOL)
-        chunks.clear()
-        entries = unified.chunks[0].dictionary if unified.num_chunks else pa.array([], pa.string(), memory_pool=POOL)
-        rows = (
-            pa.concat_arrays([c.indices for c in unified.chunks], memory_pool=POOL)
-            if unified.num_chunks
-            else pa.array([], pa.int32(), memory_pool=POOL)
+    one = part.joined()
+    entries, rows = one.dictionary, one.indices
+    del one
+    nothing = arrow_types.blank(entries, options.missing)
+    if nothing.any():
+        rows = pc.if_else(
+            pc.array_take(pa.array(nothing, memory_pool=POOL), rows, memory_pool=POOL),
+            pa.scalar(-1, pa.int32(), memory_pool=POOL),
+            rows,
+            memory_pool=POOL,
         )
-        del unified
-        nothing = arrow_types.blank(entries, options.missing)
-        if nothing.any():
-            rows = pc.if_else(
-                pc.array_take(pa.array(nothing, memory_pool=POOL), rows, memory_pool=POOL),
-                pa.scalar(-1, pa.int32(), memory_pool=POOL),
-                rows,
-                memory_pool=POOL,
-            )
-        texts.append(entries)
-        indices.append(rows.to_numpy(zero_copy_only=False))
-    POOL.release_unused()
-    return TextStore(texts, indices, count)
+    return entries, rows.to_numpy(zero_copy_only=False)
 
 
 class Lines:

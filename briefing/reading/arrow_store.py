@@ -8,7 +8,7 @@ the writers get Python values a slice at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
 
 import numpy as np
@@ -38,18 +38,37 @@ class TextStore:
         self.lists: list[tuple[Cell, ...] | None] = [None] * self.width
         self.looks: dict[int, np.ndarray] = {}
         """What each column's texts look like (arrow_types.looks), once found."""
+        self.numbers: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
+        """Columns made numbers as they were read (arrow_numbers.py), with no texts: per row, the value, and
+        (for doubles) which are written as integers (None: none are)."""
+        self.reread: Callable[[list[int]], dict[int, tuple[pa.Array, np.ndarray]]] | None = None
+        """Reads columns' texts from the file again, and each row's entry among them."""
 
     def held(self, col: int) -> bool:
-        """Whether the column's texts are still held by Arrow, to be typed there."""
-        return self.texts[col] is not None
+        """Whether the column's texts (or numbers) are still held by Arrow, to be typed there."""
+        return self.texts[col] is not None or col in self.numbers
+
+    def number(self, col: int, made: np.ndarray, whole: np.ndarray | None, rows: np.ndarray) -> None:
+        """The column's values made numbers as read: one per row (``rows`` picks them, -1 for none)."""
+        self.numbers[col] = (made, whole)
+        self.texts[col], self.indices[col] = None, rows
+
+    def reread_texts(self, cols: list[int]) -> None:
+        """The columns' texts, read again from the file, in place of their numbers: to be typed from them."""
+        if not cols:
+            return
+        assert self.reread is not None
+        for col, (texts, rows) in self.reread(cols).items():
+            self.numbers.pop(col, None)
+            self.texts[col], self.indices[col] = texts, rows
 
     def typed(self, col: int, values: list[Any] | np.ndarray) -> None:
         """The column's entries as ``values`` (one per distinct text, in order): its texts are let go.
 
         Python objects, with a last None for the rows that have no value; or, for a column of
-        floats, a float64 array (``pick`` makes those rows None).
+        floats or of integers, a float64 or int64 array (``pick`` makes those rows None).
         """
-        if isinstance(values, np.ndarray) and values.dtype == np.float64:
+        if isinstance(values, np.ndarray) and values.dtype in (np.float64, np.int64):
             self.entries[col] = values
         else:
             objects = np.empty(len(values) + 1, dtype=object)
@@ -57,12 +76,14 @@ class TextStore:
             objects[-1] = None  # index -1: no value
             self.entries[col] = objects
         self.texts[col] = None
+        self.numbers.pop(col, None)
         self.looks.pop(col, None)
         arrow_types.POOL.release_unused()  # the texts' memory back to the system, for Python's values
 
     def _entries(self, col: int) -> np.ndarray:
         found = self.entries[col]
         if found is None:
+            self.reread_texts([col] if col in self.numbers else [])
             self.typed(col, self.texts[col].to_pylist())  # type: ignore[union-attr]
             found = self.entries[col]
         return found  # type: ignore[return-value]
@@ -93,6 +114,7 @@ class TextStore:
         made = self.lists[col]
         if made is not None:
             return made[row]
+        self.reread_texts([col] if col in self.numbers else [])
         at = int(self.indices[col][row])  # type: ignore[index]
         if self.entries[col] is not None:
             return pick(self.entries[col], np.array([at]))[0]  # type: ignore[arg-type]

@@ -59,7 +59,7 @@ POOL = _pool()
 """The memory pool every Arrow call in the reading of data files allocates from."""
 
 
-def _np(array: Any) -> np.ndarray:
+def np_bools(array: Any) -> np.ndarray:
     """Arrow's booleans as numpy's, made in POOL (pyarrow's own conversion allocates from the default pool)."""
     if array.null_count:
         array = pc.fill_null(array, pa.scalar(False, memory_pool=POOL), memory_pool=POOL)
@@ -74,11 +74,11 @@ def _match(texts: pa.Array, pattern: str, where: np.ndarray | None = None, whole
     """Which texts (of those ``where`` picks) match ``pattern``: all but the space around them if ``whole``."""
     anchored = f"^{_S}(?:{pattern}){_S}$" if whole else pattern
     if where is None:
-        return _np(pc.match_substring_regex(texts, anchored, memory_pool=POOL))
+        return np_bools(pc.match_substring_regex(texts, anchored, memory_pool=POOL))
     found = np.zeros(len(texts), dtype=bool)
     picked = np.flatnonzero(where)
     if len(picked):
-        found[picked] = _np(pc.match_substring_regex(_take(texts, picked), anchored, memory_pool=POOL))
+        found[picked] = np_bools(pc.match_substring_regex(_take(texts, picked), anchored, memory_pool=POOL))
     return found
 
 
@@ -92,7 +92,7 @@ def _filter(texts: pa.Array, where: np.ndarray) -> pa.Array:
 
 def _ascii(entries: pa.Array) -> np.ndarray:
     """Which texts are ASCII (read by Arrow); the others are read by Python."""
-    return _np(pc.string_is_ascii(entries, memory_pool=POOL))
+    return np_bools(pc.string_is_ascii(entries, memory_pool=POOL))
 
 
 def _others(entries: pa.Array, where: np.ndarray) -> list[tuple[int, str]]:
@@ -111,19 +111,19 @@ def blank(entries: pa.Array, missing: tuple[str, ...] = ()) -> np.ndarray:
     """Which texts are no value: empty, all space, or one ``missing:`` names (compared without the space around it)."""
     ascii = _ascii(entries)
     # Only a text that is empty or starts with a space can be all space: the rest are not looked at.
-    maybe = _np(
+    maybe = np_bools(
         pc.equal(
             pc.binary_length(entries, memory_pool=POOL), pa.scalar(0, pa.int32(), memory_pool=POOL), memory_pool=POOL
         )
-    ) | _np(pc.match_substring_regex(entries, "^[ \\t\\n\\r\\x0b-\\x0c\\x1c-\\x1f]", memory_pool=POOL))
+    ) | np_bools(pc.match_substring_regex(entries, "^[ \\t\\n\\r\\x0b-\\x0c\\x1c-\\x1f]", memory_pool=POOL))
     empty = (
-        maybe & ascii & _np(pc.equal(_stripped(entries), pa.scalar("", memory_pool=POOL), memory_pool=POOL))
+        maybe & ascii & np_bools(pc.equal(_stripped(entries), pa.scalar("", memory_pool=POOL), memory_pool=POOL))
         if maybe.any()
         else maybe
     )
     if missing:
         empty |= (
-            _np(
+            np_bools(
                 pc.is_in(
                     _stripped(entries), value_set=pa.array(missing, pa.string(), memory_pool=POOL), memory_pool=POOL
                 )
@@ -139,7 +139,7 @@ def blank(entries: pa.Array, missing: tuple[str, ...] = ()) -> np.ndarray:
 def looks(entries: pa.Array) -> np.ndarray:
     """The code in KINDS of what each text looks like, as values.looks_like says."""
     ascii = _ascii(entries)
-    numeric = ascii & _np(pc.match_substring_regex(entries, f"^{_S}[0-9+\\-.]", memory_pool=POOL))
+    numeric = ascii & np_bools(pc.match_substring_regex(entries, f"^{_S}[0-9+\\-.]", memory_pool=POOL))
     integer = _match(entries, _INTEGER, numeric)
     number = _match(entries, _NUMBER, numeric & ~integer)
     number &= _match(entries, "[0-9]", number, whole=False)  # a sign or a point alone is not a number
@@ -171,8 +171,16 @@ def _within_memory(typing: Callable[P, R]) -> Callable[P, R]:
 @_within_memory
 def infer(store: Any, col: int) -> str | None:
     """The type a column's texts all look like, as values.infer says (None: text, or no values)."""
-    codes = _codes(store, col)
     rows = store.indices[col]
+    if col in store.numbers:
+        # Made numbers as read: each text looked like an integer, or like a number (a fraction).
+        made, whole = store.numbers[col]
+        used = rows >= 0
+        integers = made.dtype == np.int64 or (whole is not None and bool((whole & used).any()))
+        fractions = made.dtype == np.float64 and (whole is None or bool((~whole & used).any()))
+        samples = ["1"] * integers + ["0.5"] * fractions
+        return values.infer(samples) if used.any() else None
+    codes = _codes(store, col)
     used = np.bincount(rows[rows >= 0], minlength=len(codes)) > 0
     seen = np.unique(codes[used])
     if not len(seen) or 0 in seen:
@@ -193,6 +201,12 @@ def _codes(store: Any, col: int) -> np.ndarray:
 @_within_memory
 def convert(store: Any, col: int, kind: str) -> list[int]:
     """Make the column's values ``kind``, as values.convert does; the rows whose values are not such (left as text)."""
+    if col in store.numbers:
+        made = _numbers(store, col, kind)
+        if made is not None:
+            store.typed(col, made)
+            return []
+        store.reread_texts([col])  # wanted as other than the numbers its texts are: typed from them
     entries = store.texts[col]
     made, fast = _fast(entries, kind, _codes(store, col))
     bad = np.zeros(len(entries), dtype=bool)
@@ -206,6 +220,27 @@ def convert(store: Any, col: int, kind: str) -> list[int]:
     found = np.flatnonzero(bad[rows] & (rows >= 0)).tolist()
     store.typed(col, _floats(made, rows) if kind == "number" and not found else made)
     return found  # type: ignore[no-any-return]
+
+
+def _numbers(store: Any, col: int, kind: str) -> np.ndarray | None:
+    """A column made numbers as read, as ``kind`` (one value per row), or None when its texts are to say.
+
+    As numbers, each value is what values.convert makes of its text: an int when written as
+    an integer, else a float. As integers, the same when every value is written as one.
+    """
+    made, whole = store.numbers[col]
+    if made.dtype == np.int64 or kind not in ("integer", "number"):
+        return made if kind in ("integer", "number") else None
+    used = store.indices[col] >= 0
+    if whole is None:
+        return made if kind == "number" or not used.any() else None
+    if kind == "integer" and not (whole | ~used).all():
+        return None  # a fraction in it, not an integer: named from its text
+    if (whole | ~used).all():
+        return made.astype(np.int64)
+    mixed = made.astype(object)
+    mixed[whole] = made[whole].astype(np.int64).astype(object)
+    return mixed  # type: ignore[no-any-return]
 
 
 def _floats(made: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -244,7 +279,7 @@ def _fast(entries: pa.Array, kind: str, codes: np.ndarray) -> tuple[np.ndarray, 
     elif kind == "boolean":
         fast = ascii & (codes == 4)
         lower = pc.utf8_lower(_stripped(_filter(entries, fast)), memory_pool=POOL)
-        made[fast] = _np(
+        made[fast] = np_bools(
             pc.is_in(lower, value_set=pa.array(["true", "yes"], memory_pool=POOL), memory_pool=POOL)
         ).tolist()
     else:
@@ -254,14 +289,14 @@ def _fast(entries: pa.Array, kind: str, codes: np.ndarray) -> tuple[np.ndarray, 
 
 def _whole(entries: pa.Array, looking: np.ndarray) -> np.ndarray:
     """Which texts that look like integers are ones Arrow reads in 64 bits: thousands grouped in threes, if any."""
-    fast = looking & _np(
+    fast = looking & np_bools(
         pc.less_equal(
             pc.binary_length(entries, memory_pool=POOL),
             pa.scalar(DIGITS, pa.int32(), memory_pool=POOL),
             memory_pool=POOL,
         )
     )
-    grouped = fast & _np(pc.match_substring(entries, ",", memory_pool=POOL))
+    grouped = fast & np_bools(pc.match_substring(entries, ",", memory_pool=POOL))
     if grouped.any():
         fast &= ~grouped | _match(entries, _VALID_INTEGER, grouped)
     return fast
@@ -293,6 +328,7 @@ def mixed(store: Any, col: int) -> tuple[str, int, int, int] | None:
     The same as frames._mixed finds going down the rows, where it stops once more than
     half of the values so far are not of the kind.
     """
+    store.reread_texts([col] if col in store.numbers else [])
     rows = store.indices[col]
     at = np.flatnonzero(rows >= 0)
     present = len(at)

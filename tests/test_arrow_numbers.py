@@ -1,0 +1,79 @@
+"""Number columns made numbers as Arrow reads them give what reading each text alone gives, in every form they come in."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.reading import arrow_csv
+from briefing.reading.datafiles import SourceOptions
+
+from .reference_typing import product_frame, readings
+
+NUMBERS = {
+    "integers.csv": "a,b\n1,-2\n007,-0\n9223372036854775807,3\n",
+    "integers and fractions.csv": "a,b\n1,2.5\n2.5,3.0\n-0,1e5\n.5,5.\n+7,-.5e-3\n",
+    "large integers among fractions.csv": "a\n0.5\n9007199254740993\n",
+    "past 64 bits.csv": "a\n1\n9223372036854775808\n",
+    "what python does not read as numbers.csv": "a,b,c,d\n1,1,1,1\n0x10,nan,inf,1_000\n",
+    "overflowing.csv": "a\n1.5\n1e400\n-1e400\n1e-400\n",
+    "signs and spaces.csv": "a,b,c\n1,1,1\n+1, 2,3 \n",
+    "grouped.csv": 'a,b\n1,1.5\n"1,234","1,234.5"\n',
+    "empty.csv": "a,b\n1,\n,2.5\n3,\n",
+    "other digits.csv": "a\n1\n\u0661\u0662\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NUMBERS))
+def test_numbers_read_as_the_reference_reads_their_texts(tmp_path, name):
+    path = tmp_path / name
+    path.write_text(NUMBERS[name], encoding="utf-8")
+    reference, product = readings(path)
+    assert product == reference
+
+
+def _many(rows: int) -> str:
+    lines = ["n,x,t"]
+    for i in range(rows):
+        lines.append(f"{i},{i / 8},r{i % 3}")
+        if i % 97 == 5:
+            lines.append(",,")  # a blank row: the texts read again must leave it out too
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "late",
+    ["12,34", "n/a", " 7", "1,234.5", "9007199254740993", "", "nan", "0x1F", "12.5"],
+    ids=repr,
+)
+def test_a_text_that_is_not_plainly_a_number_blocks_after_the_first_reads_the_column_again(tmp_path, monkeypatch, late):
+    monkeypatch.setattr(arrow_csv, "BLOCK", 1 << 12)
+    monkeypatch.setattr(arrow_csv, "SAMPLE", 1 << 12)
+    text = _many(3000).splitlines()
+    text[2500] = f'"{late}","{late}",x'
+    path = tmp_path / "late.csv"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    reference, product = readings(path)
+    assert product == reference
+
+
+def test_a_column_of_numbers_holds_numbers_and_its_texts_only_when_asked_for(tmp_path):
+    path = tmp_path / "n.csv"
+    path.write_text("a,b,c\n007,1.50,x\n2,2.25,y\n,,\n3,1e3,z\n", encoding="utf-8")
+    frame = product_frame(path, "n.csv")
+    store = frame.store
+    assert sorted(store.numbers) == [0, 1] and store.texts[0] is None and store.texts[1] is None
+    assert frame.count == 3  # the blank row left out
+    from briefing.reading import frames
+
+    assert frames._infer(frame, 0) == "integer" and frames._infer(frame, 1) == "number"
+    assert frames._converted_frame(frame, 1, "text") == []
+    assert list(frame.columns[1]) == ["1.50", "2.25", "1e3"]  # as written, read again from the file
+    assert list(frame.columns[0]) == ["007", "2", "3"]  # not yet typed: as written
+
+
+def test_missing_values_leave_number_columns_as_texts(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("a,b\n1,n/a\n2,2.5\n-,3.5\n", encoding="utf-8")
+    options = SourceOptions(missing=("n/a", "-"))
+    reference, product = readings(path, options)
+    assert product == reference
