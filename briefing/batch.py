@@ -73,7 +73,8 @@ def _render_one(job: Job, fmt: str, laid: LaidDocument) -> Rendered:
         with tempfile.TemporaryDirectory(prefix="briefing-") as folder:
             path = Path(folder) / f"{job.stem}{writer.extension}"
             warnings = registry.write(writer, laid, path)
-            return Rendered(job, fmt, path.read_bytes(), tuple(warnings), facts=file_facts(fmt, path))
+            facts = registry.facts(writer, path) or file_facts(fmt, path)
+            return Rendered(job, fmt, path.read_bytes(), tuple(warnings), facts=facts)
     except SpecError as exc:
         return Rendered(job, fmt, problems=exc.problems)
     except Exception as exc:  # one failing pack must not stop the others

@@ -14,7 +14,7 @@ from typing import Any
 from . import accessibility, registry
 from .commit import TEMP_PREFIX, TEMP_SUFFIX, commit, publishable, remove_stale_temporaries, staging_folder
 from .errors import BuildError, OutputError, Problem, SpecError
-from .layout import lay_out
+from .layout import LaidDocument, lay_out
 from .manifest import MANIFEST_SUFFIX, current_outputs, manifest, manifest_formats, write_manifest
 from .model import Briefing
 from .reading.loader import Options, load
@@ -73,8 +73,20 @@ def write_pack(doc: Briefing, stem: str, writers: Sequence[registry.Writer], out
     it was, and a reader sees all of the previous pack or all of this one.
     """
     laid = lay_out(doc)  # once for every format of the pack
-    fills = [(w.name, w.extension, partial(registry.write, w, laid)) for w in writers]
-    return _commit(doc, stem, fills, out, found=accessibility.warnings(laid))
+    told: dict[str, dict[str, Any]] = {}  # filled as the files are written, read when the manifest is
+    fills = [(w.name, w.extension, partial(_write_telling, w, laid, told)) for w in writers]
+    return _commit(doc, stem, fills, out, told, found=accessibility.warnings(laid))
+
+
+def _write_telling(
+    writer: registry.Writer, laid: LaidDocument, told: dict[str, dict[str, Any]], path: Path
+) -> list[Problem]:
+    """Write one file of a pack, keeping what its writer tells of it (a PDF's pages) for the manifest."""
+    warnings = registry.write(writer, laid, path)
+    facts = registry.facts(writer, path)
+    if facts is not None:
+        told[writer.name] = facts
+    return warnings
 
 
 def write_file(doc: Briefing, writer: registry.Writer, path: Path) -> Pack:
@@ -90,6 +102,7 @@ def write_file(doc: Briefing, writer: registry.Writer, path: Path) -> Pack:
     try:
         try:
             warnings.extend(registry.write(writer, lay_out(doc), staged))
+            registry.facts(writer, staged)  # no manifest for a file alone: what the writer keeps of it is let go
         except SpecError:
             raise
         except Exception as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:  # the command line reads format names from here before anything is laid out
     from importlib.metadata import EntryPoint
@@ -41,6 +41,13 @@ def write(writer: Writer, laid: LaidDocument, path: Path) -> list[Problem]:
     if getattr(writer, "takes_layout", False):
         return writer.write(laid, path)
     return writer.write(laid.doc, path)  # type: ignore[arg-type]
+
+
+def facts(writer: Writer, path: Path) -> dict[str, Any] | None:
+    """What ``writer`` tells of the file it has just written at ``path`` (a PDF's pages), where it keeps
+    such facts (an optional ``facts(path)``); None where the manifest must look at the file itself."""
+    told = getattr(writer, "facts", None)
+    return told(path) if callable(told) else None
 
 
 class UnknownFormat(LookupError):

@@ -85,6 +85,7 @@ NOT_FOR_A_PACK_WITHOUT_DATA = (
     "numpy",  # openpyxl loads it where it is installed and loaded first (adapters/openpyxl_load.py)
     "pyarrow",
     "pypdf",
+    "pypdfium2",  # the manifest's page count: the PDF writer tells it
     "smtplib",
     "email_validator",
     "starlette",

@@ -306,6 +306,11 @@ class NumberedCanvas(TaggingCanvas, Canvas):
         self.page_finished()
         reportlab_adapter.compress_last_page(self)  # held compressed, not as text, until the file is written
 
+    @property
+    def page_count(self) -> int:
+        """The pages finished so far: once saved, the file's pages."""
+        return len(self._sizes)
+
     def save(self) -> None:
         total = len(self._sizes)
         for number, size in enumerate(self._sizes, 1):

@@ -62,6 +62,10 @@ class PdfWriter:
     extension = ".pdf"
     takes_layout = True
 
+    def __init__(self) -> None:
+        self._pages: dict[Path, int] = {}
+        """The pages of each file written and not yet asked about (``facts``)."""
+
     def write(self, laid: LaidDocument | Briefing, path: Path) -> list[Problem]:
         laid = laid_out(laid)
         style = laid.doc.style
@@ -77,7 +81,14 @@ class PdfWriter:
         else:
             template.build(story.flowables, canvasmaker=canvas)
         tree_file.write(path, structure)
+        self._pages[path] = template.canv.page_count
         return story.warnings
+
+    def facts(self, path: Path) -> dict[str, Any] | None:
+        """What a reader of the file just written at ``path`` counts (its pages), as the manifest records it;
+        told once. Loading a PDF reader to count them would take longer than a short PDF takes to write."""
+        pages = self._pages.pop(path, None)
+        return None if pages is None else {"pages": pages}
 
 
 def _physical(align: Align, rtl: bool) -> str:
