@@ -265,10 +265,10 @@ def run_briefing_measured(
     args: list[str], cwd: Path, memory_limit: int, wall: float, stdout: Path, stderr: Path
 ) -> tuple[int, float, float | None]:
     """``briefing ARGS`` in a child under an address-space limit, stopped after ``wall`` seconds: its exit
-    status, the seconds it took, and its own peak memory in MB (None when it did not end by itself)."""
+    status, the processor seconds it took, and its own peak memory in MB (None when it did not end by itself).
+    Processor time, not seconds: on a machine shared with other work a child's seconds measure the others too."""
     import resource
     import threading
-    import time
 
     def limits() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
@@ -276,15 +276,15 @@ def run_briefing_measured(
     peak_file = cwd / ".peak-kb"
     peak_file.unlink(missing_ok=True)
     env = {**os.environ, "BRIEFING_PEAK_FILE": str(peak_file)}
-    started = time.monotonic()
     with stdout.open("w") as out, stderr.open("w") as err:
         child = subprocess.Popen(
             [sys.executable, "-c", _MEASURED, *args], stdout=out, stderr=err, preexec_fn=limits, cwd=cwd, env=env
         )
         guard = threading.Timer(wall, child.kill)
         guard.start()
-        code = child.wait()
+        _, status, usage = os.wait4(child.pid, 0)  # the child's own processor time, with its exit status
         guard.cancel()
-    seconds = time.monotonic() - started
+    code = child.returncode = os.waitstatus_to_exitcode(status)
+    seconds = usage.ru_utime + usage.ru_stime
     peak = int(peak_file.read_text()) / 1024 if peak_file.exists() else None
     return code, seconds, peak

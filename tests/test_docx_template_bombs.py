@@ -25,7 +25,7 @@ from .test_docx_template import NS, patch, png
 
 MEMORY_LIMIT = 1 << 30  # a gigabyte of address space: a guard; the figure checked is the peak below
 PEAK_MB = 300
-SECONDS = 10  # far above what a case takes (about two), far below what a runaway would
+SECONDS = 10  # processor seconds: far above what a case takes (about two), far below what a runaway would
 WALL = 120
 STYLES = b'<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
 CHUNK = b" " * 1_000_000

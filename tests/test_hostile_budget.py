@@ -1,7 +1,7 @@
 """A spec built to exhaust the machine costs little and says why: each case in a child process under a memory limit.
 
 Every case runs ``briefing build bad.yaml good.yaml`` for real: the bad spec gets one
-positioned line and exit status 2, within seconds, the child's own peak memory under
+positioned line and exit status 2, within a few processor seconds, the child's own peak memory under
 300 MB (what the build of the good spec needs, and little more); nothing of the bad spec
 is written; the good spec beside it is built. The budget's figures are in SECURITY.md.
 """
@@ -30,7 +30,7 @@ from .test_hostile import POSITIONED
 
 MEMORY_LIMIT = 1 << 30  # a gigabyte of address space: the cases used to take 2 to 9
 WALL = 60  # seconds: a guard against runaways, far above what any case takes
-SECONDS = 20  # a case takes a few seconds on an idle machine; a runaway, minutes
+SECONDS = 20  # processor seconds: a case takes a few on an idle machine; a runaway, minutes
 PEAK_MB = 300  # the child's own resident peak, building the good spec included
 
 HEAD = "title: T\nsections:\n  - heading: H\n    content:\n"

@@ -61,6 +61,14 @@ def test_a_language_with_words_of_its_own_prints_them_without_labels(tag, table,
     assert (labels.table, labels.of) == (table, page)
 
 
+def test_a_callout_without_a_title_is_titled_in_the_briefings_language():
+    box = "      - callout: {kind: %s, content: [paragraph: p]}\n"
+    spec = BASE + "".join(box % kind for kind in ("key-judgement", "warning")) + "language: fr\n"
+    titles = [b.title for b in loads(spec).sections[0].content[1:]]
+    assert titles == ["Jugement clé", "Avertissement"]
+    assert loads(BASE + box % "warning").sections[0].content[1].title == "Warning"
+
+
 @pytest.mark.parametrize("tag", ["en", "en-GB", "sw", "ha-Arab-NG"])
 def test_other_languages_keep_english_words_until_labels_gives_theirs(tag):
     assert loads(BASE + f"language: {tag}\n").labels == Labels()

@@ -9,7 +9,6 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..model import (
     CALLOUT_KINDS,
-    CALLOUT_TITLES,
     Block,
     Callout,
     CalloutKind,
@@ -193,4 +192,4 @@ def _callout(r: Reader, node: Node, pos: Pos) -> Callout | None:
     content = [b for b in found if isinstance(b, (Paragraph, ListBlock))]
     if kind is None or not nodes or len(content) != len(nodes):
         return None
-    return Callout(kind, title or CALLOUT_TITLES[kind], tuple(content), ident, pos=pos)
+    return Callout(kind, title or r.callout_titles[kind], tuple(content), ident, pos=pos)

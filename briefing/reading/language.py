@@ -9,7 +9,7 @@ from typing import cast
 from yaml.nodes import Node
 
 from ..errors import Problem
-from ..model import DIRECTIONS, Direction, Labels
+from ..model import CALLOUT_TITLES, DIRECTIONS, CalloutKind, Direction, Labels
 from ..number_formats import known_locale, locale_tags
 from . import shapes
 from .reader import Reader, did_you_mean
@@ -98,6 +98,22 @@ _WORDS: dict[str, dict[str, str]] = {
     "ar": dict(table="جدول", figure="شكل", page="صفحة", of="من", contents="المحتويات", summary="ملخص",
                by="بقلم", total="المجموع", sources="المصادر", notes="ملاحظات", source="المصدر"),
 }  # fmt: skip
+
+
+# The title of a callout that gives none, in the same languages.
+_CALLOUTS: dict[str, dict[CalloutKind, str]] = {
+    "fr": {"key-judgement": "Jugement clé", "comment": "Commentaire", "note": "Note", "warning": "Avertissement"},
+    "es": {"key-judgement": "Juicio clave", "comment": "Comentario", "note": "Nota", "warning": "Advertencia"},
+    "pt": {"key-judgement": "Juízo-chave", "comment": "Comentário", "note": "Nota", "warning": "Aviso"},
+    "it": {"key-judgement": "Giudizio chiave", "comment": "Commento", "note": "Nota", "warning": "Avvertenza"},
+    "de": {"key-judgement": "Kernaussage", "comment": "Kommentar", "note": "Hinweis", "warning": "Warnung"},
+    "ar": {"key-judgement": "حكم رئيسي", "comment": "تعليق", "note": "ملاحظة", "warning": "تحذير"},
+}
+
+
+def callout_titles(tag: str) -> dict[CalloutKind, str]:
+    """The title of each kind of callout that gives none, in a language (English where none is kept)."""
+    return {**CALLOUT_TITLES, **_CALLOUTS.get(tag.split("-")[0].lower(), {})}
 
 
 def language_labels(tag: str) -> Labels:

@@ -123,6 +123,7 @@ def _briefing(r: Reader, node: Node, styles: tuple[Layer, Layer]) -> Briefing | 
     r.quotes = language.quote_marks(tag) if typography == "smart" else None
     title = _opt(keys, "title", lambda n: apparatus.words(r, n))
     # The labels are read before the sections, whose totals rows are labelled with them.
+    r.callout_titles = language.callout_titles(tag)
     words = language.language_labels(tag)
     r.labels = _opt(keys, "labels", lambda n: language.labels(r, n, words)) or words
     references = _opt(keys, "sources", lambda n: apparatus.sources(r, n))

@@ -14,7 +14,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem
-from ..model import Cell, Labels, Pos
+from ..model import CALLOUT_TITLES, CalloutKind, Cell, Labels, Pos
 from .compose import pos_of
 from .shapes import Shape
 from .values import impossible_date
@@ -63,6 +63,8 @@ class Reader:
     """Data files that tables and charts were read from, in the order read."""
     labels: Labels = field(default_factory=Labels)
     """The spec's words for what the pack adds, read before its sections (a totals row's "Total")."""
+    callout_titles: dict[CalloutKind, str] = field(default_factory=lambda: dict(CALLOUT_TITLES))
+    """The title of each kind of callout that gives none, in the briefing's language."""
     cited: list[tuple[str, Pos, bool]] = field(default_factory=list)
     """Every key a text cites, where, and whether narratively (``@key``): checked once the sources are known."""
     pointed: list[tuple[str, Pos]] = field(default_factory=list)
