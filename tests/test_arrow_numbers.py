@@ -1,4 +1,5 @@
-"""Number columns made numbers as Arrow reads them give what reading each text alone gives, in every form they come in."""
+"""Columns read a block at a time give what reading each text alone gives: numbers made as read, in every form they
+come in, and texts put under one dictionary as they come, or end to end when they do not repeat."""
 
 from __future__ import annotations
 
@@ -76,4 +77,20 @@ def test_missing_values_leave_number_columns_as_texts(tmp_path):
     path.write_text("a,b\n1,n/a\n2,2.5\n-,3.5\n", encoding="utf-8")
     options = SourceOptions(missing=("n/a", "-"))
     reference, product = readings(path, options)
+    assert product == reference
+
+
+@pytest.mark.parametrize("missing", [(), ("n/a",)], ids=["", "missing"])
+def test_texts_put_under_one_dictionary_or_end_to_end_read_as_the_reference(tmp_path, monkeypatch, missing):
+    monkeypatch.setattr(arrow_csv, "BLOCK", 1 << 12)
+    monkeypatch.setattr(arrow_csv, "MERGE", 16)
+    lines = ["region,ref,when,odd"]
+    for i in range(4000):
+        region = ["Gao", "Ménaka", "n/a", " Kidal ", ""][i % 5]
+        lines.append(f"{region},R-{i:05d},2026-01-{1 + i % 28:02d},{'x' if i == 3999 else i}")
+        if i % 501 == 7:
+            lines.append(",,,")
+    path = tmp_path / "texts.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reference, product = readings(path, SourceOptions(missing=missing))
     assert product == reference

@@ -227,29 +227,36 @@ class Texts:
 
     Each block's dictionary holds most of the block's texts in a column of many; put under
     one as the blocks come, a column of ten thousand distinct texts over a million rows is
-    held as those texts and the rows' entries, not as a hundred blocks' worth of texts.
+    held as those texts and the rows' entries, not as a hundred blocks' worth of texts. A
+    column whose texts do not repeat (names, references) gains nothing from it: once the
+    first blocks show so, its blocks' texts are only put end to end, a text met in two
+    blocks then being two entries.
     """
 
     def __init__(self) -> None:
         self.chunks: list[pa.DictionaryArray] = []
         self.pending = 0
         """Distinct texts of the blocks not yet put under the first chunk's dictionary."""
+        self.apart = False
+        """The texts do not repeat enough to be put under one dictionary: they are put end to end."""
 
     def add(self, column: pa.DictionaryArray) -> None:
         self.chunks.append(column)
         self.pending += len(column.dictionary)
-        if len(self.chunks) > 1 and self.pending > max(len(self.chunks[0].dictionary), MERGE):
-            self.chunks = [_one(self.chunks)]
-            self.pending = 0
+        if not self.apart and len(self.chunks) > 1 and self.pending > max(len(self.chunks[0].dictionary), MERGE):
+            merged = _one(self.chunks)
+            self.chunks, self.pending = [merged], 0
+            self.apart = len(merged.dictionary) * 2 > len(merged)
 
-    def joined(self) -> pa.DictionaryArray:
-        """All the blocks as one array of one dictionary; the blocks are let go."""
-        if not self.chunks:
-            none = pa.array([], pa.int32(), memory_pool=POOL)
-            return pa.DictionaryArray.from_arrays(none, pa.array([], pa.string(), memory_pool=POOL))
-        one = _one(self.chunks)
-        self.chunks = []
-        return one
+    def joined(self) -> tuple[pa.Array, pa.Array]:
+        """All the blocks' texts and each row's entry among them; the blocks are let go."""
+        chunks, self.chunks = self.chunks, []
+        if not chunks:
+            return pa.array([], pa.string(), memory_pool=POOL), pa.array([], pa.int32(), memory_pool=POOL)
+        if self.apart:
+            return _end_to_end(chunks)
+        one = _one(chunks)
+        return one.dictionary, one.indices
 
 
 MERGE = 1 << 16
@@ -261,6 +268,19 @@ def _one(chunks: list[pa.DictionaryArray]) -> pa.DictionaryArray:
     chunks.clear()
     indices = pa.concat_arrays([c.indices for c in unified.chunks], memory_pool=POOL)
     return pa.DictionaryArray.from_arrays(indices, unified.chunks[0].dictionary, safe=False, memory_pool=POOL)
+
+
+def _end_to_end(chunks: list[pa.DictionaryArray]) -> tuple[pa.Array, pa.Array]:
+    """The blocks' dictionaries one after another, and each row's entry in them."""
+    rows = np.empty(sum(len(c) for c in chunks), dtype=np.int32)
+    at = first = 0
+    for chunk in chunks:
+        rows[at : at + len(chunk)] = chunk.indices.to_numpy(zero_copy_only=False) + first
+        at += len(chunk)
+        first += len(chunk.dictionary)
+    texts = pa.concat_arrays([c.dictionary for c in chunks], memory_pool=POOL)
+    chunks.clear()
+    return texts, pa.array(rows, memory_pool=POOL)
 
 
 def _held(parts: list[Texts], count: int, options: SourceOptions) -> TextStore:
@@ -280,9 +300,7 @@ def _texts(part: Texts, options: SourceOptions) -> tuple[pa.Array, np.ndarray]:
     The indices are made in Arrow's memory, where the blocks' were: what the blocks let go
     is used again, rather than held beside new arrays.
     """
-    one = part.joined()
-    entries, rows = one.dictionary, one.indices
-    del one
+    entries, rows = part.joined()
     nothing = arrow_types.blank(entries, options.missing)
     if nothing.any():
         rows = pc.if_else(

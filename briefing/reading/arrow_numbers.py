@@ -63,7 +63,10 @@ class Numbers:
             self._give_up()
             return
         made = _cast(texts, empty, pa.float64())
-        whole = ~_matches(texts, WHOLE) & ~empty
+        # Only a whole value can be written as an integer: the texts of the others are not looked at.
+        whole = (made == np.floor(made)) & ~empty
+        if whole.any():
+            whole[whole] = ~_matches(_picked(texts, whole), WHOLE)
         if (np.abs(made[whole]) >= EXACT).any():
             self._give_up()
             return
@@ -110,13 +113,16 @@ def _matches(texts: pa.Array, pattern: str) -> np.ndarray:
     return np_bools(pc.match_substring_regex(texts, pattern, memory_pool=POOL))
 
 
+def _picked(texts: pa.Array, where: np.ndarray) -> pa.Array:
+    return pc.filter(texts, pa.array(where, memory_pool=POOL), memory_pool=POOL)
+
+
 def _cast(texts: pa.Array, empty: np.ndarray, to: pa.DataType) -> np.ndarray:
     """The texts as ``to``, 0 where empty (those rows have no value)."""
     if not empty.any():
         return pc.cast(texts, to, memory_pool=POOL).to_numpy(zero_copy_only=False)  # type: ignore[no-any-return]
     made = np.zeros(len(texts), dtype=to.to_pandas_dtype())
-    kept = pc.filter(texts, pa.array(~empty, memory_pool=POOL), memory_pool=POOL)
-    made[~empty] = pc.cast(kept, to, memory_pool=POOL).to_numpy(zero_copy_only=False)
+    made[~empty] = pc.cast(_picked(texts, ~empty), to, memory_pool=POOL).to_numpy(zero_copy_only=False)
     return made
 
 

@@ -329,6 +329,8 @@ def mixed(store: Any, col: int) -> tuple[str, int, int, int] | None:
     half of the values so far are not of the kind.
     """
     store.reread_texts([col] if col in store.numbers else [])
+    if not np.isin(_codes(store, col), (1, 2, 3)).any():
+        return None  # no text looks like a number or a date: no row is to be counted
     rows = store.indices[col]
     at = np.flatnonzero(rows >= 0)
     present = len(at)
