@@ -10,10 +10,11 @@ import platform
 import zipfile
 from collections.abc import Mapping, Sequence
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 from typing import Any
 
+from . import user_cache
 from .errors import Problem
 from .model import Briefing, Image, Rows, walk_sections
 from .reproducible import build_time, source_date_epoch
@@ -89,14 +90,33 @@ def _libraries() -> dict[str, str | None]:
     return {**{name: _version(name) for name in _LIBRARIES}, "briefing files": package_digest()}
 
 
-@cache  # read once per process (about 9 MB, mostly fonts)
+@cache  # once per process
 def package_digest() -> str:
-    """SHA-256 of the installed package's files that decide bytes, by their paths inside it."""
+    """SHA-256 of the installed package's files that decide bytes, by their paths inside it.
+
+    Reading them (about 9 MB, mostly fonts) takes longer than a short build's other work, so the
+    digest is kept in the user's cache under what the file system says of each file (size,
+    modification and change times, inode): a file written again, or replaced, gives another entry.
+    """
     root = Path(__file__).parent
+    files = sorted(p for p in root.rglob("*") if p.suffix in _PACKAGE_FILES and "__pycache__" not in p.parts)
+    stamp = hashlib.sha256(str(root).encode())
+    for path in files:
+        stat = path.stat()
+        stamp.update(f"\0{path.relative_to(root).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+        stamp.update(f"\0{stat.st_ctime_ns}\0{stat.st_ino}".encode())
+    entry = user_cache.folder("package-digest") / f"{stamp.hexdigest()[:32]}.txt"
+    try:
+        kept = entry.read_text(encoding="ascii")
+        if len(kept) == 64 and all(c in "0123456789abcdef" for c in kept):
+            return kept
+    except (OSError, ValueError):
+        pass  # not kept yet, or unreadable: read the files
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.suffix in _PACKAGE_FILES and "__pycache__" not in p.parts):
+    for path in files:
         digest.update(f"{path.relative_to(root).as_posix()}\0{path.stat().st_size}\0".encode())
         digest.update(path.read_bytes())
+    user_cache.keep(entry, digest.hexdigest())
     return digest.hexdigest()
 
 
@@ -243,7 +263,15 @@ def _sheet_names(path: Path) -> list[str]:
 
 @cache  # looking a version up scans every installed distribution
 def _version(name: str) -> str | None:
+    """The installed version of a distribution, from the head of its metadata file, where ``version()``
+    would read the whole file as a mail message (a long description too) to find it."""
     try:
-        return version(name)
+        found = distribution(name)
     except PackageNotFoundError:
         return None
+    for line in (found.read_text("METADATA") or found.read_text("PKG-INFO") or "").splitlines():
+        if not line:
+            break  # the end of the head: the description follows
+        if line.startswith("Version:"):
+            return line.removeprefix("Version:").strip()
+    return found.version

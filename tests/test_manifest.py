@@ -354,3 +354,43 @@ def test_the_versions_checked_name_every_library_that_decides_bytes_and_the_pack
     key = manifest.content_key(doc)
     monkeypatch.setattr(manifest, "package_digest", lambda: "edited")  # the same version number, other code
     assert manifest.content_key(doc) != key
+
+
+def test_each_version_recorded_is_the_one_importlib_reads():
+    from importlib import metadata
+
+    from briefing import manifest
+
+    for name in manifest._LIBRARIES:
+        try:
+            expected: str | None = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            expected = None
+        assert manifest._version.__wrapped__(name) == expected, name
+
+
+def test_the_package_digest_kept_between_builds_is_of_the_files_as_they_are(tmp_path, monkeypatch):
+    from briefing import manifest
+
+    package = tmp_path / "package"
+    (package / "fonts").mkdir(parents=True)
+    (package / "manifest.py").write_text("code\n")
+    (package / "fonts" / "Face.ttf").write_bytes(b"\0font")
+    (package / "notes.md").write_text("not a file that decides bytes\n")
+    monkeypatch.setattr(manifest, "__file__", str(package / "manifest.py"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    digest = manifest.package_digest.__wrapped__
+    first = digest()
+    (kept,) = (tmp_path / "cache" / "briefing" / "package-digest").iterdir()
+    assert kept.read_text() == first and len(first) == 64
+    assert digest() == first
+    kept.write_text("0" * 10)  # cut short by another program
+    assert digest() == first and kept.read_text() == first
+    (package / "fonts" / "Face.ttf").write_bytes(b"\0FONT")  # the same size, other bytes
+    edited = digest()
+    assert edited != first
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
+    assert digest() == edited  # worked out again from the files
+    (tmp_path / "blocked").write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
+    assert digest() == edited

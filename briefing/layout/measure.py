@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .. import files
+from .. import files, user_cache
 from ..style import BUNDLED_FONTS, FontFamily, ScriptFont, script_runs, scripts_in
 
 DEFAULT_FONT = BUNDLED_FONTS["DejaVu Sans"]
@@ -89,11 +87,8 @@ def _cache_file(path: Path, digest: str) -> Path:
     """Where the metrics of the font with these bytes, as this reportlab reads them, are kept."""
     import reportlab
 
-    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     key = f"{CACHE_VERSION}-{reportlab.Version}-{digest}"
-    return (
-        Path(home) / "briefing" / "font-metrics" / f"{path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
-    )
+    return user_cache.folder("font-metrics") / f"{path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
 
 
 def _cached(cache_file: Path, digest: str) -> Metrics | None:
@@ -112,12 +107,7 @@ def _cached(cache_file: Path, digest: str) -> Metrics | None:
 
 
 def _keep(cache_file: Path, digest: str, metrics: Metrics) -> None:
-    """Write the metrics where the next build finds them; a cache that cannot be written is left alone.
-
-    The entry is written whole to a new file beside it and renamed over it, so a build reading at the
-    same time finds the old entry or the new one, and a link standing at the entry's name is replaced,
-    never written through.
-    """
+    """Write the metrics where the next build finds them (see ``user_cache.keep``)."""
     data = {
         "font": digest,
         "count": len(metrics.charWidths),
@@ -127,22 +117,7 @@ def _keep(cache_file: Path, digest: str, metrics: Metrics) -> None:
         "ascent": metrics.ascent,
         "descent": metrics.descent,
     }
-    temporary: str | None = None
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=cache_file.parent, suffix=".tmp", delete=False) as stream:
-            temporary = stream.name
-            json.dump(data, stream)
-        os.replace(temporary, cache_file)  # whole or not at all, whatever other builds do at once
-        temporary = None
-    except OSError:
-        pass
-    finally:
-        if temporary is not None:  # written in part, or not renamed: not left behind
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
+    user_cache.keep(cache_file, json.dumps(data))
 
 
 def width(text: str, size: float, family: FontFamily | None = None, bold: bool = False) -> float:
