@@ -192,6 +192,32 @@ def test_docx_a_part_of_bytes_made_is_saved_declared_and_related(tmp_path):
         expect("python-docx", declared in types, "a part of bytes made is not declared in [Content_Types].xml")
 
 
+def test_docx_a_part_of_bytes_made_once_is_saved_once_and_related_from_each_part_that_uses_it(tmp_path):
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    document = docx.Document()
+    header = document.sections[0].header.part
+    png = "image/png"
+    part = docx_adapter.bytes_part(document.part.package, "/word/media/template1.png", png, b"PICTURE")
+    ids = [source.relate_to(part, RT.IMAGE) for source in (document.part, header)]
+    font_type = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+    font = docx_adapter.bytes_part(document.part.package, "/word/fonts/font%d.odttf", font_type, b"FONT")
+    document.part.part_related_by(RT.FONT_TABLE).relate_to(font, RT.FONT)
+    document.save(tmp_path / "b.docx")
+    with zipfile.ZipFile(tmp_path / "b.docx") as package:
+        names = package.namelist()
+        types = package.read("[Content_Types].xml").decode()
+        rels = [package.read(f"word/_rels/{name}.rels").decode() for name in ("document.xml", "header1.xml")]
+        saved = package.read("word/media/template1.png") if "word/media/template1.png" in names else b""
+        fonts = [n for n in names if n.startswith("word/fonts/")]
+    expect("python-docx", saved == b"PICTURE", f"a part of bytes made is not saved under its own name: {names}")
+    expect("python-docx", names.count("word/media/template1.png") == 1, "a part related twice is saved twice")
+    expect("python-docx", fonts == ["word/fonts/font1.odttf"], f"a part named with %d is not the first free: {fonts}")
+    for rel_id, written in zip(ids, rels, strict=True):
+        expect("python-docx", f'Id="{rel_id}"' in written and "media/template1.png" in written, "a part not related")
+    expect("python-docx", 'Extension="png"' in types or "/word/media/template1.png" in types, "a png is not declared")
+
+
 # -- reportlab ------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 """python-docx's internals: the WordprocessingML element behind a paragraph, section, table, row or cell,
 a part's content replaced by another's (a Word template's look, cleaned), a part of notes added, and a
-part of bytes added (an embedded font).
+part of bytes added (an embedded font, a template's picture or font).
 
 python-docx's proxies (``Paragraph``, ``Section``, ``Table``, ``_Row``, ``_Cell``) hold their
 element privately (python-docx issue #7 asks for a public name); a run's is public as
@@ -16,6 +16,7 @@ from docx.oxml.parser import parse_xml
 from docx.oxml.section import CT_SectPr
 from docx.oxml.table import CT_Row, CT_Tbl, CT_Tc
 from docx.oxml.text.paragraph import CT_P
+from docx.package import Package
 from docx.parts.settings import SettingsPart
 from docx.section import Section
 from docx.table import Table, _Cell, _Row
@@ -85,12 +86,18 @@ def notes_part(document_part: Part, reltype: str, partname: str, content_type: s
 
 def binary_part(source: Part, partname: str, content_type: str, blob: bytes, reltype: str) -> str:
     """A new part holding ``blob``, named after ``partname`` ("/word/fonts/font%d.odttf": the first number
-    free), related from ``source`` by ``reltype``; the relationship's id.
-
-    python-docx has no API to add a part of its own (it makes images' parts itself): the part is
-    made as python-docx makes a part it loads as bytes, so that the package saves it with its
-    content type declared and its relationship written."""
+    free), related from ``source`` by ``reltype``; the relationship's id."""
     package = source.package
     assert package is not None
-    part = Part(package.next_partname(partname), content_type, blob, package)
-    return source.relate_to(part, reltype)
+    return source.relate_to(bytes_part(package, partname, content_type, blob), reltype)
+
+
+def bytes_part(package: Package, partname: str, content_type: str, blob: bytes) -> Part:
+    """A new part of ``package`` holding ``blob``, related from nothing yet (each part that uses it relates
+    to it: ``source.relate_to(part, reltype)``), named ``partname``, or with "%d" in it the first number free.
+
+    python-docx has no API to add a part of its own (it makes images' parts itself): the part is
+    made as python-docx makes a part it loads as bytes, so that the package saves it once, with its
+    content type declared, as soon as a part that is saved relates to it."""
+    name = package.next_partname(partname) if "%d" in partname else PackURI(partname)
+    return Part(name, content_type, blob, package)

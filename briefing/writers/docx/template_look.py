@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 import docx
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
@@ -230,8 +229,8 @@ class _Taking:
     def _copy(self, name: str, content_type: str, folder: str, extension: str) -> Part:
         """A picture or font of the template as a new part, once however often it is used."""
         if name not in self.copies:
-            partname = PackURI(f"/word/{folder}/template{len(self.copies) + 1}.{extension}")
-            self.copies[name] = Part(partname, content_type, self.template.blob(name), self.package)
+            partname = f"/word/{folder}/template{len(self.copies) + 1}.{extension}"
+            self.copies[name] = docx_adapter.bytes_part(self.package, partname, content_type, self.template.blob(name))
         return self.copies[name]
 
     def _settings(self) -> None:
