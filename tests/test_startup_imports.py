@@ -205,11 +205,21 @@ def test_a_module_imported_first_loads_whatever_it_needs(module):
     subprocess.run([sys.executable, "-c", f"import {module}"], check=True, capture_output=True)
 
 
-@given(st.text(alphabet=st.sampled_from(list("ab &<>\"'\n\r\t\u00e9;#"))))
-def test_the_writers_escape_markup_as_saxutils_does(text):
-    from xml.sax.saxutils import escape, quoteattr
+@given(st.text(alphabet=st.sampled_from(list("ab &<>\"'\t\u00e9;#")), min_size=1))
+def test_reportlab_reads_back_the_text_and_link_the_writers_escape(text):
+    from xml.sax import saxutils
+
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus.paraparser import ParaParser
 
     from briefing.writers import markup
 
-    assert markup.escape(text) == escape(text)
-    assert markup.quoteattr(text) == quoteattr(text)
+    def read(quoteattr, escape) -> list[tuple[str, list]]:
+        _, frags, _ = ParaParser().parse(f"<a href={quoteattr(text)}>{escape(text)}</a>", style)
+        return [(frag.text, frag.link) for frag in frags]
+
+    style = getSampleStyleSheet()["Normal"]
+    read_back = read(markup.quoteattr, markup.escape)
+    assert "".join(text for text, _ in read_back) == text
+    # Read as reportlab reads xml.sax.saxutils' markup of the same text.
+    assert read_back == read(saxutils.quoteattr, saxutils.escape)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from itertools import groupby
 
@@ -18,16 +19,12 @@ def link_groups(text: Inline) -> Iterator[tuple[str | None, list[Span]]]:
 
 
 def escape(text: str) -> str:
-    """``text`` as XML character data: ``&``, ``<`` and ``>`` as entities (what ``xml.sax.saxutils.escape``
-    does, without loading urllib and http.client as that module does)."""
-    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    """``text`` as XML character data: ``&``, ``<`` and ``>`` as entities. (``html.escape``, which leaves
+    the quotes alone when told to: ``xml.sax.saxutils`` would load urllib and http.client with it.)"""
+    return html.escape(text, quote=False)
 
 
 def quoteattr(text: str) -> str:
-    """``text`` as a quoted XML attribute value, quoted and escaped as ``xml.sax.saxutils.quoteattr`` does."""
-    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
-    if '"' not in text:
-        return f'"{text}"'
-    if "'" not in text:
-        return f"'{text}'"
-    return '"{}"'.format(text.replace('"', "&quot;"))
+    """``text`` as a double-quoted attribute value of reportlab's paragraph markup, whose parser reads the
+    entities back (Python's HTMLParser unescapes every attribute value)."""
+    return f'"{html.escape(text, quote=True)}"'
