@@ -6,6 +6,8 @@ a citation is worded by the briefing's CSL style and links to its entry in the s
 cross-reference reads "Table 2", "Figure 1" or the heading of a section, and links to it. Before
 the first text, every citation is registered with the CSL processor, as a numeric style numbers
 works in the order they are first cited and the list of sources is known before it is placed.
+How a citation reads beyond the words citeproc-py gives it (a narrative citation, a year's letter,
+which work each part names) is in ``citations``.
 """
 
 from __future__ import annotations
@@ -35,15 +37,22 @@ from ..model import (
     Table,
     walk_sections,
 )
+from .citations import (
+    Cites,
+    authors_named,
+    citation_groups,
+    cited_alone,
+    narrative,
+    unbracketed,
+    works_named,
+    year_suffixes,
+)
 from .numbering import colon
 from .tree import InternalLink, NoteMark, SourceEntry
 from .tree import Note as LaidNote
 
 if TYPE_CHECKING:
     from ..adapters.citeproc import Processor
-
-Cites = tuple[tuple[str, str, str], ...]
-"""A citation's works as the CSL processor takes them: (key, locator, prefix)."""
 
 
 def note_anchor(number: int) -> str:
@@ -80,7 +89,7 @@ class Apparatus:
         for text, credit in texts(doc):
             for span in _spans(text):
                 if isinstance(span, Citation) and self.known(span):
-                    for cites in _citations(span, credit):
+                    for cites in citation_groups(span, credit):
                         self._register(cites)
 
     def known(self, citation: Citation) -> bool:
@@ -142,14 +151,14 @@ class Apparatus:
         in_note = self.in_notes and not credit  # a note style cites in notes, as pandoc does
         made: list[Span] = []
         named: list[Span] = []
-        for i, cites in enumerate(_citations(span, alone)):
+        for i, cites in enumerate(citation_groups(span, alone)):
             if i:
                 made.append(Span("; ", span.bold, span.italic))
             worded = self.processor.cite(self._register(cites))  # type: ignore[arg-type]
             if in_note and span.narrative:
                 entry = self.entries[cites[0][0]]
                 named.append(
-                    InternalLink(_authors(entry) or str(entry.get("title", "")), target=source_anchor(cites[0][0]))
+                    InternalLink(authors_named(entry) or str(entry.get("title", "")), target=source_anchor(cites[0][0]))
                 )
             elif span.narrative or alone:
                 worded = narrative(worded, self.entries[cites[0][0]])
@@ -163,7 +172,7 @@ class Apparatus:
         it would have been, without a note of its own (a note holds no note) and without its full stop,
         the note's own sentence going on or ending after it."""
         made: list[Span] = []
-        for i, cites in enumerate(_citations(span, False)):
+        for i, cites in enumerate(citation_groups(span, False)):
             if i:
                 made.append(Span("; ", span.bold, span.italic))
             worded = self.processor.cite(self._register(cites))  # type: ignore[arg-type]
@@ -178,9 +187,9 @@ class Apparatus:
         style's wording can be cut at its "; ", else one link, to the first work cited."""
         text = "".join(s.text for s in worded)
         keys = [key for key, _, _ in cites]
-        inner, opening, closing = _bracketed(text)
+        inner, opening, closing = unbracketed(text)
         parts = inner.split("; ")
-        matched = _match(parts, keys, self.entries) if len(keys) > 1 and len(parts) == len(keys) else None
+        matched = works_named(parts, keys, self.entries) if len(keys) > 1 and len(parts) == len(keys) else None
         if matched is None:
             return [InternalLink(text, span.bold, span.italic, target=source_anchor(keys[0]))]
         made: list[Span] = [Span(opening, span.bold, span.italic)] if opening else []
@@ -333,23 +342,6 @@ def _joined(spans: list[Span]) -> Inline:
     return tuple(made)
 
 
-def year_suffixes(entries: dict[str, dict[str, object]], cited: list[str]) -> dict[str, dict[str, object]]:
-    """The works cited, those of the same authors and year told apart by a letter after the year
-    ("OCHA, 2026a"), in the order of their titles, as author-date styles ask: citeproc-py does not do it,
-    but writes the letter given as CSL's ``year-suffix``."""
-    groups: dict[tuple[str, str], list[str]] = {}
-    for key in dict.fromkeys(cited):
-        entry = entries[key]
-        groups.setdefault((_authors(entry) or str(entry.get("title", "")), _year(entry)), []).append(key)
-    made = dict(entries)
-    for (_, year), keys in groups.items():
-        if year and len(keys) > 1:
-            ordered = sorted(keys, key=lambda k: str(entries[k].get("title", "")).casefold())
-            for letter, key in zip("abcdefghijklmnopqrstuvwxyz", ordered, strict=False):
-                made[key] = {**entries[key], "year-suffix": letter}
-    return made
-
-
 def targets(doc: Briefing) -> dict[str, str]:
     """How each id reads where it is cited: "Table 2", "Figure 1", a section's heading, a callout's title.
     Tables and figures are counted in reading order, as their captions are."""
@@ -410,91 +402,6 @@ def _spans(text: Inline) -> Iterator[Span]:
         yield span
         if isinstance(span, Note):
             yield from _spans(span.content)
-
-
-def cited_alone(text: Inline) -> bool:
-    """Whether a credit is nothing but citations ("[@acled2026]"): they then read as in a sentence,
-    "Source: ACLED (2026)"; a citation in a credit's words stays in brackets, "…, with ACLED (ACLED, 2026)"."""
-    return any(isinstance(s, Citation) for s in text) and all(
-        isinstance(s, Citation) or not s.text.strip(" ;,") for s in text
-    )
-
-
-def _citations(span: Citation, credit: bool) -> list[Cites]:
-    """The citations a span is worded as: itself, or in a credit line and in the run of a sentence,
-    each work on its own ("OCHA (2026); ACLED (2026)")."""
-    cites = tuple((c.key, c.locator, c.prefix) for c in span.cites)
-    return [(cite,) for cite in cites] if credit or span.narrative else [cites]
-
-
-def narrative(worded: Inline, entry: dict[str, object]) -> Inline:
-    """A citation worded to be read in a sentence: "OCHA (2026, p. 4)" for "(OCHA, 2026, p. 4)".
-
-    citeproc-py has no author-only or suppress-author form, so the style's parenthetical citation is
-    cut before its year; a style that cites by number ("[1]") keeps its number after the authors' names.
-    Names joined by an ampersand in brackets are joined by "and" in a sentence, as APA writes them.
-    """
-    text = "".join(s.text for s in worded)
-    inner, opening, closing = _bracketed(text)
-    if not opening and not text[:1].isdigit():
-        return worded  # a style that cites in notes names the authors first already: "OCHA, Niger: …, 5."
-    year = _year(entry)
-    at = inner.find(year) if year else -1
-    if opening == "(" and at > 0:
-        author = inner[:at].rstrip(" ,").replace(" & ", " and ")
-        return (Span(f"{author} ({inner[at:]})"),)
-    return (Span(f"{_authors(entry)} {text}" if _authors(entry) else text),)
-
-
-def _bracketed(text: str) -> tuple[str, str, str]:
-    """A citation's text without its outer brackets, and those brackets."""
-    for opening, closing in (("(", ")"), ("[", "]")):
-        if text.startswith(opening) and text.endswith(closing):
-            return text[1:-1], opening, closing
-    return text, "", ""
-
-
-def _match(parts: list[str], keys: list[str], entries: dict[str, dict[str, object]]) -> list[str] | None:
-    """Which work each part of a citation words: the one whose first author it names (the style may
-    have sorted them)."""
-    left = list(keys)
-    found = []
-    for part in parts:
-        key = next((k for k in left if _authors(entries[k]) and _first_name(entries[k]) in part), None)
-        if key is None:
-            return None
-        left.remove(key)
-        found.append(key)
-    return found
-
-
-def _year(entry: dict[str, object]) -> str:
-    issued = entry.get("issued")
-    if isinstance(issued, dict):
-        parts = issued.get("date-parts")
-        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-            return str(parts[0][0])
-    return ""
-
-
-def _names(entry: dict[str, object]) -> list[str]:
-    authors = entry.get("author")
-    if not isinstance(authors, list):
-        return []
-    return [str(a.get("family") or a.get("literal") or "") for a in authors if isinstance(a, dict)]
-
-
-def _first_name(entry: dict[str, object]) -> str:
-    names = _names(entry)
-    return names[0] if names else ""
-
-
-def _authors(entry: dict[str, object]) -> str:
-    """The authors as a sentence names them: "OCHA", "Smith and Diallo", "Smith et al."."""
-    names = [n for n in _names(entry) if n]
-    if len(names) > 2:
-        return f"{names[0]} et al."
-    return " and ".join(names)
 
 
 def sources_section(doc: Briefing) -> Section | None:
