@@ -4,6 +4,7 @@
     python bench/annex.py --rows 100000        # the smaller case only
     python bench/annex.py --check              # exit 1 when a case is over its target
     python bench/annex.py --xlsx 100000        # an .xlsx data file read by calamine and by openpyxl, side by side
+    python bench/annex.py --json-lines 1000000 # JSON lines (x 8 and x 40) read, beside pyarrow.json alone
 
 Each case runs in a fresh child process, from the spec (the loader reads the CSV, the writer
 writes the table), and reports its time and its peak memory above the interpreter's baseline
@@ -189,6 +190,129 @@ def xlsx_cases(rows: int, repeat: int, timeout: float) -> None:
     sections.record(section, XLSX_START, XLSX_END)
 
 
+JSONL_START, JSONL_END = "<!-- annex-jsonl:start -->", "<!-- annex-jsonl:end -->"
+JSONL_TARGETS = {8: (2.0, None, 400.0), 40: (None, 3.0, 600.0)}
+"""For reading a million-row JSON-lines file of so many columns: as READ_TARGETS, on processor seconds."""
+
+
+def write_json_lines(path: Path, rows: int, columns: int) -> None:
+    """The CSV cases' rows as JSON lines, each value of its JSON type (dates as text, no value as null)."""
+    import bench
+
+    with path.open("w") as out:
+        if columns == 8:
+            for start in range(0, rows, 10_000):
+                for row in bench.rows(min(rows, start + 10_000), start):
+                    values = [v.isoformat() if hasattr(v, "isoformat") else v for v in row]
+                    out.write(json.dumps(dict(zip(bench.COLUMNS, values, strict=True)), ensure_ascii=False) + "\n")
+            return
+        names = [f"C{c}" for c in range(columns)]
+        for i in range(rows):
+            row = [_json_value(v, c) for c, v in enumerate(_wide_row(i, columns))]
+            out.write(json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False) + "\n")
+
+
+def _json_value(value: object, column: int) -> object:
+    if value == "":
+        return None
+    match column % 5:
+        case 1:
+            return float(value)  # type: ignore[arg-type]
+        case 3:
+            return value == "yes"
+    return value
+
+
+def json_child(path: str, way: str) -> None:
+    """Read the JSON-lines file by the loader (way "read") or by pyarrow.json alone ("bare"); print its figures."""
+    import pyarrow.json
+
+    from briefing.limits import Limits
+    from briefing.reading.loader import Options, load
+
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    if way == "bare":
+        rows = pyarrow.json.read_json(path).num_rows
+    else:
+        spec = Path(path).with_suffix(".yaml")
+        spec.write_text(
+            "title: Annex\nsections:\n  - heading: Incident log\n    content:\n"
+            f"      - table:\n          title: Log\n          source: {Path(path).name}\n"
+        )
+        doc = load(str(spec), Options(limits=Limits(data_values=100_000_000, data_values_used=100_000_000)))
+        rows = len(doc.sections[0].content[0].rows)  # type: ignore[attr-defined]
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime
+    peak_mb = (after.ru_maxrss - baseline) / 1024
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb, "rows": rows}))
+
+
+def json_cases(rows: int, repeat: int, timeout: float, check: bool) -> int:
+    """The loader's read and pyarrow.json's, in turns, the least processor time of ``repeat`` kept; in results.md."""
+    lines, over = [], 0
+    with tempfile.TemporaryDirectory() as folder:
+        for columns in (8, 40):
+            path = Path(folder) / f"annex-{rows}x{columns}.jsonl"
+            write_json_lines(path, rows, columns)
+            size = path.stat().st_size / 1e6
+            best: dict[str, dict] = {}
+            for _ in range(repeat):
+                for way in ("bare", "read"):
+                    command = [sys.executable, __file__, "--json-child", str(path), way]
+                    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+                    if result.returncode:
+                        raise SystemExit(f"{way} of {path.name} failed:\n{result.stderr}")
+                    found = json.loads(result.stdout.strip().splitlines()[-1])
+                    if way not in best or found["cpu"] < best[way]["cpu"]:
+                        best[way] = found
+            bare, read = best["bare"], best["read"]
+            ratio = read["cpu"] / bare["cpu"]
+            target, ok = "", None
+            if rows == 1_000_000:
+                most_seconds, most_times, most_mb = JSONL_TARGETS[columns]
+                words, ok = [f"≤ {most_mb:.0f} MB"], read["peak_mb"] <= most_mb
+                if most_seconds is not None:
+                    words.append(f"≤ {most_seconds:g} s of processor")
+                    ok = ok and read["cpu"] <= most_seconds
+                if most_times is not None:
+                    words.append(f"≤ {most_times:g}x the bare engine's processor time")
+                    ok = ok and ratio <= most_times
+                target = ", ".join(words)
+            over += ok is False
+            for way, found in (("bare pyarrow.json", bare), ("read", read)):
+                times = f"{found['cpu'] / bare['cpu']:.2f}x" if way == "read" else ""
+                lines.append(
+                    f"| {rows:,} x {columns} ({size:.0f} MB) | {way} | {found['cpu']:.2f} | {found['seconds']:.1f} | "
+                    f"{found['peak_mb']:.0f} | {times} | {target if way == 'read' else ''} | "
+                    f"{verdict(ok) if way == 'read' else ''} |"
+                )
+                print(lines[-1], flush=True)
+    load = " ".join(f"{n:.1f}" for n in __import__("os").getloadavg())
+    section = "\n".join(
+        [
+            JSONL_START,
+            "## JSON lines read",
+            "",
+            f"`python bench/annex.py --json-lines {rows}`: the CSV cases' rows as JSON lines (each value of its",
+            "JSON type, dates as text, no value as null), read as a table's `source:` by the loader, and by",
+            "`pyarrow.json.read_json` alone on the same file, in turns, each in its own process; the least processor",
+            f"time (user and system, all threads) of {repeat} kept, memory the peak above the baseline after imports.",
+            f"Load average when it ended: {load}.",
+            "",
+            "| file | reader | processor s | wall s | peak MB | processor over bare | target | met |",
+            "|---|---|---:|---:|---:|---:|---|---|",
+            *lines,
+            JSONL_END,
+        ]
+    )
+    if not check:
+        sections.record(section, JSONL_START, JSONL_END)
+    return over
+
+
 def child(spec: str, fmt: str) -> None:
     """Read (fmt "read") or build one spec, and print its time and peak memory as JSON."""
     import briefing.writers.docx.writer  # noqa: F401  imported before the baseline is taken, for every case alike
@@ -250,6 +374,8 @@ def main() -> None:
     parser.add_argument("--xlsx", type=int, metavar="ROWS", help="only read an .xlsx of ROWS rows, two ways")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--xlsx-child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--json-lines", type=int, metavar="ROWS", help="only read JSON lines of ROWS rows x 8 and x 40")
+    parser.add_argument("--json-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
@@ -260,6 +386,11 @@ def main() -> None:
     if args.xlsx:
         xlsx_cases(args.xlsx, args.repeat, args.timeout)
         return
+    if args.json_child:
+        json_child(*args.json_child)
+        return
+    if args.json_lines:
+        sys.exit(1 if json_cases(args.json_lines, args.repeat, args.timeout, args.check) else 0)
     lines: list[str] = []
     over, times = 0, {}
     with tempfile.TemporaryDirectory() as folder:

@@ -24,6 +24,11 @@ HEAD = "title: T\nsections:\n  - heading: H\n    content:\n"
 TRICKY = {
     "kinds": '{"i":1,"f":1.5,"b":true,"t":"Gao","n":null}\n{"i":-2,"f":2.25,"b":false,"t":"Mopti","n":null}\n',
     "ints among floats": '{"a":1.5}\n{"a":2}\n{"a":2.0}\n{"a":-0}\n{"a":-0.0}\n{"a":1e3}\n{"a":1E-2}\n',
+    "a key of signs, and in a text": (
+        '{"a b.c":1.5,"x":"\\"a b.c\\": 3"}\n{"a b.c":2,"x":"q"}\n{"a b.c":2.0}\n{"a b.c":0.0}\n{"a b.c":-0.0}\n'
+        '{"a b.c":12345678901234567890}\n{"a b.c":1e2}\n{"a b.c":-7}\n'
+    ),
+    "a key written with escapes": '{"\\u0061":1.5}\n{"a":2}\n{"a":2.0}\n',
     "long integers": '{"a":1}\n{"a":123456789012345678901234567890}\n{"a":-9223372036854775808}\n',
     "times as text": '{"b":1,"d":"2026-01-05"}\n{"d":"2026-01-05 10:00:00","b":2}\n{"d":"2026-02-30"}\n',
     "a time column first seen late": '{"b":1}\n{"b":2,"d":"2026-01-05"}\n',
@@ -67,7 +72,44 @@ def test_tricky_json_lines_read_as_the_reference_reads_them(tmp_path, name):
     assert product == reference
 
 
-ARROW_READS = ("kinds", "ints among floats", "long integers", "times as text", "keys in other orders", "crlf")
+@pytest.mark.parametrize("name", sorted(TRICKY))
+def test_tricky_json_lines_read_in_small_blocks_as_the_reference_reads_them(tmp_path, name, monkeypatch):
+    monkeypatch.setattr(arrow_json, "BLOCK", 96)  # rows cut across blocks; a later block's other columns or types
+    path = tmp_path / f"{name}.jsonl"
+    path.write_text(TRICKY[name] * 5, encoding="utf-8")
+    reference, product = readings(path)
+    assert product == reference
+
+
+LATER = {
+    "a column first seen in a later block": '{"a":1}\n' * 20 + '{"a":2,"b":"x"}\n',
+    "an integer column with a float in a later block": '{"a":1}\n' * 20 + '{"a":2.5}\n',
+    "a column empty in the first block": '{"a":null}\n' * 20 + '{"a":2.5}\n{"a":3}\n',
+    "times in a later block": '{"a":"x"}\n' * 20 + '{"a":"2026-01-01"}\n',
+    "times then text": '{"a":"2026-01-01"}\n' * 20 + '{"a":"x"}\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(LATER))
+def test_a_later_block_unlike_the_first_is_read_as_the_reference_reads_it(tmp_path, name, monkeypatch):
+    monkeypatch.setattr(arrow_json, "BLOCK", 64)
+    path = tmp_path / "later.jsonl"
+    path.write_text(LATER[name], encoding="utf-8")
+    assert arrow_json.read_json_lines(path, "later.jsonl", SourceOptions()) is not None
+    reference, product = readings(path)
+    assert product == reference
+
+
+ARROW_READS = (
+    "kinds",
+    "ints among floats",
+    "long integers",
+    "times as text",
+    "keys in other orders",
+    "crlf",
+    "a key of signs, and in a text",
+    "a key written with escapes",
+)
 
 
 @pytest.mark.parametrize("name", ARROW_READS)
@@ -200,18 +242,23 @@ def files(draw):
             row.clear()
             row.update(row_items)
     separators = draw(st.sampled_from([(",", ":"), (", ", ": ")]))
+    block = draw(st.sampled_from([arrow_json.BLOCK, 256, 1024]))
     ascii = draw(st.booleans())
     text = "".join(json.dumps(row, separators=separators, ensure_ascii=ascii) + "\n" for row in rows)
-    return kinds, text, injected
+    return kinds, text, injected, block
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(files())
 def test_random_json_lines_read_as_the_reference_and_bad_values_are_found_where_they_are(tmp_path, file):
-    kinds, text, injected = file
+    kinds, text, injected, block = file
     path = tmp_path / "random.jsonl"
     path.write_text(text, encoding="utf-8")
-    reference, product = readings(path)
+    was, arrow_json.BLOCK = arrow_json.BLOCK, block  # rows cut across blocks, columns and types changing
+    try:
+        reference, product = readings(path)
+    finally:
+        arrow_json.BLOCK = was
     assert product == reference
     for row, col, kind in injected:
         frame = product_frame(path, "random.jsonl")

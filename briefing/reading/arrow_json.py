@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import json
 import mmap
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +40,7 @@ from .datafiles import Frame, Held, SourceOptions, count_rows
 from .json_files import longest_line
 
 BLOCK = 1 << 22
-"""Bytes of the file parsed at a time (the longest line Arrow reads; a longer one is left to Python)."""
+"""Bytes of the file parsed at a time; a line longer than half of it is left to Python."""
 
 SPACE = b" \t\r\n"
 """JSON's space between values."""
@@ -54,7 +56,10 @@ def read_json_lines(path: Path, shown: str, options: SourceOptions) -> Frame | N
     try:
         first = _first_block(path)
         count_rows(lines, shown, len(first))  # the budgets, before the whole file is read
-        table = _read(path, first)
+        read = _stream(path, first, shown)
+        if read is None:
+            whole = _schema(path)
+            read = None if whole is None else _stream(path, whole, shown)
     except MemoryError:
         raise  # pyarrow's ArrowMemoryError too: worded at the table's source
     except (pa.ArrowException, UnicodeDecodeError):
@@ -62,14 +67,13 @@ def read_json_lines(path: Path, shown: str, options: SourceOptions) -> Frame | N
         # a line that is not one object, or Arrow unable to start its threads under a limit
         # on address space: the line-by-line reader reads it.
         return None
-    if table is None or table.num_rows != lines or not table.num_columns:
+    if read is None or read.count != lines or not read.names:
         return None
-    names = table.column_names
-    count_rows(table.num_rows, shown, len(names))
-    held = _held(path, table, options)
+    count_rows(read.count, shown, len(read.names))
+    held = _held(path, read, options)
     if held is None:
         return None
-    return Frame(names, Held(held), lambda row, col: Pos(shown, row + 1, 1))
+    return Frame(read.names, Held(held), lambda row, col: Pos(shown, row + 1, 1))
 
 
 def _lines(path: Path) -> int | None:
@@ -84,13 +88,13 @@ def _lines(path: Path) -> int | None:
             return None
         handle.seek(0)
         lines, at, start = 1, 0, 0  # start: where the line being read starts
+        opened = 0  # braces and brackets: one a line, the row's own, in a file of flat rows
         carry, brace = b"", True  # the two bytes before the block; whether it is to start with '{'
         while at < end:
             block = handle.read(min(BLOCK, end - at))
             if brace and not block.startswith(b"{"):
                 return None
-            if block.count(b"{") + block.count(b"[") != block.count(b"\n") + (at + len(block) == end):
-                return None  # an object or a list in a row (or a brace in a text): nesting is Python's to read
+            opened += block.count(b"{") + block.count(b"[")
             data = np.frombuffer(carry + block, dtype=np.uint8)
             found = np.flatnonzero(data[len(carry) :] == 10) + len(carry)
             if len(found):
@@ -100,15 +104,15 @@ def _lines(path: Path) -> int | None:
                 if not closed.all() or not (data[following] == ord("{")).all():
                     return None
                 starts = found + (at - len(carry) + 1)
-                if np.diff(starts, prepend=start).max() > longest:
+                if np.diff(starts, prepend=start).max() > min(longest, BLOCK // 2):
                     return None  # a line longer than a row may be: Python refuses it
                 start = int(starts[-1])
                 lines += len(found)
             brace = bool(len(found)) and found[-1] == len(data) - 1
             at += len(block)
             carry = bytes(data[-2:])
-        if end - start > longest:
-            return None
+        if end - start > min(longest, BLOCK // 2) or opened != lines:
+            return None  # an object or a list in a row (or a brace in a text): nesting is Python's to read
     return lines
 
 
@@ -128,57 +132,117 @@ def _first_block(path: Path) -> pa.Schema:
         block = handle.read(BLOCK)
     if len(block) == BLOCK:
         block = block[: block.rfind(b"\n") + 1]
-    return _parse(pa.BufferReader(block), {}).schema
+    return _parse(block).schema
 
 
-def _read(path: Path, first: pa.Schema) -> pa.Table | None:
-    """The file as Arrow reads it: a column that is text written as times (which Arrow makes times) read as text."""
-    texts = [field.name for field in first if pa.types.is_timestamp(field.type)]
-    for _ in range(2):
-        table = _parse(pa.OSFile(str(path), memory_pool=POOL), {name: pa.string() for name in texts})
-        times = [field.name for field in table.schema if pa.types.is_timestamp(field.type)]
-        if not times:
-            # Columns given as text come first in Arrow's table: back in the order they are first seen.
-            order = [name for name in first.names if name in table.column_names]
-            order += [name for name in table.column_names if name not in order]
-            return table.select(order) if order != table.column_names else table
-        texts += times
-    return None
+@dataclass
+class Read:
+    """A file's columns as Arrow read them: per column, its parts (a block's texts dictionary-encoded)."""
+
+    names: list[str]
+    types: list[pa.DataType]
+    parts: list[list[pa.Array]]
+    count: int
 
 
-def _parse(source: Any, texts: dict[str, pa.DataType]) -> pa.Table:
+def _stream(path: Path, schema: pa.Schema, shown: str) -> Read | None:
+    """The file read a block at a time as ``schema``'s columns (texts that Arrow takes for times as text), each
+    block's texts held as their distinct texts; None when a block has another column, or a value of another type.
+
+    The columns' types are given, so that Arrow never makes a column of numbers text (as it does reading a
+    whole file when a later block has a text where an earlier one had numbers): a value of another kind
+    than its column's leaves the file to Python.
+    """
+    fields = [(f.name, pa.string() if pa.types.is_timestamp(f.type) else f.type) for f in schema]
+    if any(pa.types.is_null(kind) for _, kind in fields) and not schema.metadata:
+        return None  # a column without a value in the first block: its type is found over the whole file
+    given = pa.schema(fields)
+    try:
+        reader = pajson.open_json(
+            pa.OSFile(str(path), memory_pool=POOL),
+            read_options=pajson.ReadOptions(block_size=BLOCK, use_threads=True),
+            parse_options=pajson.ParseOptions(
+                explicit_schema=given, newlines_in_values=False, unexpected_field_behavior="error"
+            ),
+            memory_pool=POOL,
+        )
+        parts: list[list[pa.Array]] = [[] for _ in fields]
+        count = 0
+        for batch in reader:
+            for column, part in zip(batch.columns, parts, strict=True):
+                text = pa.types.is_string(column.type)
+                part.append(pc.dictionary_encode(column, memory_pool=POOL) if text else column)
+            count += batch.num_rows
+            count_rows(count, shown, len(fields))
+    except pa.ArrowInvalid:
+        return None  # another column or type further on
+    return Read(given.names, given.types, parts, count)
+
+
+def _schema(path: Path) -> pa.Schema | None:
+    """The columns of the whole file and their types, each block typed alone by Arrow and the blocks' types
+    joined here (marked as the whole file's); None when two blocks' types do not join.
+
+    Arrow's own joining of blocks, reading a file at once, makes a column of numbers text when a later
+    block has text, and has crashed the process for a text in one block and a boolean in another.
+    """
+    columns: dict[str, pa.DataType] = {}
+    for block in _blocks(path):
+        for field in _parse(block).schema:
+            kind = pa.string() if pa.types.is_timestamp(field.type) else field.type
+            held = columns.setdefault(field.name, kind)
+            if held == kind or pa.types.is_null(kind):
+                continue
+            if pa.types.is_null(held):
+                columns[field.name] = kind
+            elif {held, kind} == {pa.int64(), pa.float64()}:
+                columns[field.name] = pa.float64()
+            else:
+                return None  # two kinds of value in one column: Python reads the file, and keeps them
+    return pa.schema(list(columns.items())).with_metadata({"whole": "1"})
+
+
+def _blocks(path: Path) -> Iterator[bytes]:
+    """The file a block at a time, each block ending at a line's end."""
+    carry = b""
+    with path.open("rb") as handle:
+        while block := handle.read(BLOCK):
+            block = carry + block
+            cut = block.rfind(b"\n") + 1
+            carry = block[cut:]
+            if cut:
+                yield block[:cut]
+    if carry.strip():
+        yield carry
+
+
+def _parse(block: bytes) -> pa.Table:
+    """One block read by Arrow, alone."""
     return pajson.read_json(
-        source,
-        read_options=pajson.ReadOptions(block_size=BLOCK, use_threads=True),
-        parse_options=pajson.ParseOptions(
-            explicit_schema=pa.schema(list(texts.items())) if texts else None,
-            newlines_in_values=False,
-            unexpected_field_behavior="infer",
-        ),
+        pa.BufferReader(block),
+        read_options=pajson.ReadOptions(block_size=max(len(block), 1) * 2, use_threads=False),
+        parse_options=pajson.ParseOptions(newlines_in_values=False),
         memory_pool=POOL,
     )
 
 
-def _held(path: Path, table: pa.Table, options: SourceOptions) -> TextStore | None:
+def _held(path: Path, read: Read, options: SourceOptions) -> TextStore | None:
     """Each column as its distinct values and, per row, which (-1: no value); None if one is not as Python reads it."""
-    names, columns = table.column_names, table.columns
-    count = table.num_rows
-    del table
     entries: list[list[Cell] | np.ndarray] = []
     indices: list[np.ndarray] = []
     lines = _LineReader(path)
     try:
-        for name, n in zip(names, range(len(columns)), strict=True):
-            column, columns[n] = columns[n], None
-            made = _values(column, name, lines)
-            del column
+        for col, (name, kind) in enumerate(zip(read.names, read.types, strict=True)):
+            parts, read.parts[col] = read.parts[col], []
+            made = _values(kind, parts, read.count, name, lines)
+            del parts
             if made is None:
                 return None
             entries.append(made[0])
             indices.append(made[1])
     finally:
         lines.close()
-    store = TextStore([None] * len(names), indices, count)
+    store = TextStore([None] * len(read.names), indices, read.count)
     missing = frozenset(options.missing)
     for col, values in enumerate(entries):
         if missing and isinstance(values, list):
@@ -193,23 +257,17 @@ Values = tuple[list[Cell] | np.ndarray, np.ndarray]
 """A column's distinct values (a list, or float64 for floats alone) and, per row, which (-1: none)."""
 
 
-def _values(column: pa.ChunkedArray, name: str, lines: _LineReader) -> Values | None:
+def _values(kind: pa.DataType, parts: list[pa.Array], count: int, name: str, lines: _LineReader) -> Values | None:
     """A column's distinct values as Python's json module gives them, and each row's (-1: none)."""
-    kind = column.type
     if pa.types.is_null(kind):
-        return [], np.full(len(column), -1, dtype=np.int32)
+        return [], np.full(count, -1, dtype=np.int32)
     if kind not in (pa.int64(), pa.float64(), pa.bool_(), pa.string()):
         return None  # an object or a list as a value: Python says which row
-    whole = column.combine_chunks(memory_pool=POOL)
-    if pa.types.is_string(kind) and whole.null_count < len(whole):
-        longest = pc.max(pc.utf8_length(whole, memory_pool=POOL), memory_pool=POOL).as_py()
+    dictionary, rows = _encoded(kind, parts)
+    if pa.types.is_string(kind) and len(dictionary):
+        longest = pc.max(pc.utf8_length(dictionary, memory_pool=POOL), memory_pool=POOL).as_py()
         if longest > current().data_value_length:
             return None  # longer than a value may be: Python says which row
-    encoded = pc.dictionary_encode(whole, memory_pool=POOL)
-    del whole
-    rows = pc.coalesce(encoded.indices, pa.scalar(-1, pa.int32(), memory_pool=POOL), memory_pool=POOL)
-    rows = np.array(rows.to_numpy(zero_copy_only=True), dtype=np.int32)
-    dictionary = encoded.dictionary
     if not pa.types.is_float64(kind):
         return dictionary.to_pylist(), rows
     numbers = np.array(dictionary.to_numpy(zero_copy_only=True), dtype=np.float64)
@@ -221,14 +279,48 @@ def _values(column: pa.ChunkedArray, name: str, lines: _LineReader) -> Values | 
     return _as_written(numbers, whole_numbers, rows, name, lines), rows
 
 
+def _encoded(kind: pa.DataType, parts: list[pa.Array]) -> tuple[pa.Array, np.ndarray]:
+    """A column's distinct values, and per row which (-1: none), from its parts: one dictionary over them all."""
+    if parts and pa.types.is_dictionary(parts[0].type):
+        unified = pa.chunked_array(parts, type=parts[0].type).unify_dictionaries(memory_pool=POOL)
+        parts.clear()
+        dictionary = unified.chunks[0].dictionary
+        indices = pa.concat_arrays([c.indices for c in unified.chunks], memory_pool=POOL)
+        del unified
+    else:
+        whole = pa.chunked_array(parts, type=kind).combine_chunks(memory_pool=POOL)
+        parts.clear()
+        encoded = pc.dictionary_encode(whole, memory_pool=POOL)
+        del whole
+        dictionary, indices = encoded.dictionary, encoded.indices
+    rows = pc.coalesce(indices, pa.scalar(-1, pa.int32(), memory_pool=POOL), memory_pool=POOL)
+    return dictionary, np.array(rows.to_numpy(zero_copy_only=True), dtype=np.int32)
+
+
 def _as_written(
     numbers: np.ndarray, whole_numbers: np.ndarray, rows: np.ndarray, name: str, lines: _LineReader
 ) -> list[Cell]:
-    """A number column's values where some are whole: each of those rows' value read from its line by Python
-    (2 is an int, 2.0 a float, -0.0 not 0.0, and an integer of any length exact); ``rows`` made to point at them."""
+    """A number column's values where some are whole, as Python reads each: 2 an int, 2.0 a float.
+
+    Which of those rows wrote a point or an exponent is found in their lines by Arrow's regular
+    expressions; a row it does not find so (a key written with escapes), -0.0, and an integer
+    too long for a float's 53 bits are read from their lines by Python. ``rows`` is made to point
+    at the values added.
+    """
     values: list[Cell] = numbers.tolist()
+    picked = np.flatnonzero(whole_numbers[rows] & (rows >= 0))
+    written = lines.numbers(picked, name)
+    found = _np_bool(pc.is_valid(written))
+    floats = found & _np_bool(pc.match_substring_regex(written, "[.eE]", memory_pool=POOL))
+    near = numbers[rows[picked]]
+    integers = found & ~floats & (np.abs(near) < 2.0**53)
+    slow = ~(floats | integers) | (floats & (near == 0))  # -0.0 and 0.0 may share an entry in Arrow's dictionary
+    whole = near[integers].astype(np.int64)
+    distinct, which = np.unique(whole, return_inverse=True)
+    rows[picked[integers]] = len(values) + which
+    values.extend(distinct.tolist())
     made: dict[tuple[str, str], int] = {}
-    for row in np.flatnonzero(whole_numbers[rows] & (rows >= 0)).tolist():
+    for row in picked[slow].tolist():
         value = json.loads(lines.line(row))[name]
         key = (type(value).__name__, repr(value))
         at = made.get(key)
@@ -239,8 +331,12 @@ def _as_written(
     return values
 
 
+def _np_bool(array: pa.Array) -> np.ndarray:
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
+
+
 class _LineReader:
-    """The file's lines by number, for the few rows Python reads again; the lines' starts found when first asked."""
+    """The file's lines by number, for the rows looked at again; the lines' starts found when first asked."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -248,15 +344,28 @@ class _LineReader:
         self.map: mmap.mmap | None = None
         self.starts: np.ndarray | None = None
 
-    def line(self, row: int) -> bytes:
+    def _open(self) -> tuple[mmap.mmap, np.ndarray]:
         if self.map is None:
             self.handle = self.path.open("rb")
             self.map = mmap.mmap(self.handle.fileno(), 0, access=mmap.ACCESS_READ)
             self.starts = _starts(self.map)
         assert self.starts is not None
-        start = int(self.starts[row])
-        end = int(self.starts[row + 1]) if row + 1 < len(self.starts) else len(self.map)
-        return self.map[start:end]
+        return self.map, self.starts
+
+    def line(self, row: int) -> bytes:
+        data, starts = self._open()
+        return data[int(starts[row]) : int(starts[row + 1])]
+
+    def numbers(self, rows: np.ndarray, name: str) -> pa.Array:
+        """The number written for key ``name`` on each of ``rows``' lines, as text (null where not found so)."""
+        data, starts = self._open()
+        lines = pa.LargeStringArray.from_buffers(len(starts) - 1, pa.py_buffer(starts), pa.py_buffer(data))
+        picked = pc.take(lines, pa.array(rows, type=pa.int64(), memory_pool=POOL), memory_pool=POOL)
+        if any(c in name for c in '"\\') or not name.isprintable():
+            return pa.nulls(len(rows), pa.large_string(), memory_pool=POOL)  # written with escapes: Python reads it
+        key = "".join(f"\\x{ord(c):02x}" if c.isascii() and not c.isalnum() else c for c in name)
+        pattern = '"' + key + '"[ \\t\\r]*:[ \\t\\r]*(?P<n>-?[0-9][0-9.eE+-]*)'
+        return pc.struct_field(pc.extract_regex(picked, pattern, memory_pool=POOL), [0])
 
     def close(self) -> None:
         if self.map is not None:
@@ -265,10 +374,10 @@ class _LineReader:
 
 
 def _starts(data: mmap.mmap) -> np.ndarray:
-    """Where each line starts, a block at a time."""
+    """Where each line starts, a block at a time, and where the last ends (the file's end)."""
     found = [np.zeros(1, dtype=np.int64)]
     for at in range(0, len(data), BLOCK):
         block = np.frombuffer(data[at : at + BLOCK], dtype=np.uint8)
         found.append(np.flatnonzero(block == 10).astype(np.int64) + at + 1)
     starts = np.concatenate(found)
-    return starts[starts < len(data)]
+    return np.append(starts[starts < len(data)], len(data))
