@@ -34,8 +34,9 @@ import sections  # noqa: E402  (bench/ is put on the path above)
 
 START, END = "<!-- annex:start -->", "<!-- annex:end -->"
 
-READ_TARGETS = {(1_000_000, 8): (2.0, None, 400.0), (1_000_000, 40): (None, 3.0, 600.0)}
-"""For reading a CSV of (rows, columns): (seconds, times the bare engine's time, peak MB above the baseline)."""
+READ_TARGETS = {(1_000_000, 8): (2.0, None, None), (1_000_000, 40): (None, 3.0, 600.0)}
+"""For reading a CSV of (rows, columns), issue #30's: (seconds, times the bare engine's seconds, peak MB above the
+baseline); None: no target. Seconds are judged, as the issue states them; processor seconds are shown beside them."""
 BUILD_TARGETS = {"xlsx": (45.0, 500.0), "docx": (None, 1000.0), "pdf": (None, 1000.0)}
 """Per format, (seconds, peak MB) a 1,000,000-row, 8-column annex may take; None: no target in seconds."""
 LINEAR = 11.0
@@ -326,25 +327,25 @@ def child(spec: str, fmt: str) -> None:
         import pyarrow.csv  # the engine alone: its own types, texts dictionary-encoded
 
         baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         options = pyarrow.csv.ConvertOptions(auto_dict_encode=True)
         table = pyarrow.csv.read_csv(Path(spec).with_suffix(".csv"), convert_options=options)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         peak_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - baseline) / 1024
-        print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "rows": table.num_rows}))
+        print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb, "rows": table.num_rows}))
         return
     import pyarrow.csv  # noqa: F401, F811  imported before the baseline, as for the bare engine
 
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     if fmt == "read":
         load(spec, Options(limits=Limits(data_values=100_000_000, data_values_used=100_000_000)))
     else:
         with tempfile.TemporaryDirectory() as out:
             build(spec, formats=[fmt], out=Path(out))
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - baseline) / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb}))
 
 
 def measure(spec: Path, fmt: str, timeout: float) -> dict | None:
@@ -400,18 +401,19 @@ def main() -> None:
                 for fmt in [f for f in args.steps if columns == 8 or f == "read"]:
                     found = _fastest(spec, fmt, args) if fmt == "read" else measure(spec, fmt, args.timeout)
                     if found is None:
-                        lines.append(f"| {rows:,} x {columns} | {fmt} | stopped after {args.timeout:g} s | | | |")
+                        lines.append(f"| {rows:,} x {columns} | {fmt} | stopped after {args.timeout:g} s | | | | |")
                         over += 1
                         continue
                     times[(rows, fmt)] = found["seconds"]
                     if "bare" in found:
                         bare = found["bare"]
-                        step = f"| {rows:,} x {columns} | bare pyarrow | {bare['seconds']:.1f}"
+                        step = f"| {rows:,} x {columns} | bare pyarrow | {bare['seconds']:.1f} | {bare['cpu']:.1f}"
                         lines.append(f"{step} | {bare['peak_mb']:.0f} | | |")
-                    seconds, peak = found["seconds"], found["peak_mb"]
+                    seconds, cpu, peak = found["seconds"], found["cpu"], found["peak_mb"]
                     target, ok = _target(rows, columns, fmt, found, times)
                     over += ok is False
-                    row = f"| {rows:,} x {columns} | {fmt} | {seconds:.1f} | {peak:.0f} | {target} | {verdict(ok)} |"
+                    step = f"| {rows:,} x {columns} | {fmt} | {seconds:.1f} | {cpu:.1f} | {peak:.0f}"
+                    row = f"{step} | {target} | {verdict(ok)} |"
                     lines.append(row)
                     print("\n".join(lines[-2:] if "bare" in found else lines[-1:]), flush=True)
     section = "\n".join(
@@ -424,10 +426,12 @@ def main() -> None:
             "manifest included); each case in its own process, memory the peak above the interpreter's baseline after",
             "imports. 'read' is the loader alone; 'bare pyarrow' is pyarrow's CSV reader alone on the same file, its",
             f"turns taken with the loader's, the fastest of {args.repeat} kept for each. A million rows in Word and",
-            "the PDF are held to 11 times the time of 100,000.",
+            "the PDF are held to 11 times the time of 100,000. Targets are judged in seconds, as issue #30 states",
+            "them; 'CPU s' is the processor time of the same runs (every thread), less sensitive to a busy machine.",
+            f"Load average when the run ended: {_load()}.",
             "",
-            "| table | step | seconds | peak MB | target | met |",
-            "|---|---|---:|---:|---|---|",
+            "| table | step | seconds | CPU s | peak MB | target | met |",
+            "|---|---|---:|---:|---:|---|---|",
             *lines,
             END,
         ]
@@ -453,6 +457,13 @@ def _fastest(spec: Path, fmt: str, args: argparse.Namespace) -> dict | None:
     return {**best[fmt], "bare": best["bare"]}
 
 
+def _load() -> str:
+    """The machine's load averages over 1, 5 and 15 minutes, as uptime shows them."""
+    import os
+
+    return ", ".join(f"{n:.1f}" for n in os.getloadavg())
+
+
 def _target(rows: int, columns: int, fmt: str, found: dict, times: dict) -> tuple[str, bool | None]:
     """The target a case is held to, in words, and whether it met it (None: no target)."""
     seconds, peak = found["seconds"], found["peak_mb"]
@@ -460,13 +471,19 @@ def _target(rows: int, columns: int, fmt: str, found: dict, times: dict) -> tupl
         if (rows, columns) not in READ_TARGETS:
             return "", None
         most_seconds, most_times, most_mb = READ_TARGETS[(rows, columns)]
-        words, ok = [f"≤ {most_mb:.0f} MB"], peak <= most_mb
+        words, ok = [], True
+        if most_mb is not None:
+            words.append(f"≤ {most_mb:.0f} MB")
+            ok = peak <= most_mb
         if most_seconds is not None:
             words.append(f"≤ {most_seconds:g} s")
             ok = ok and seconds <= most_seconds
         if most_times is not None:
-            ratio = seconds / found["bare"]["seconds"]
-            words.append(f"{ratio:.1f}x the bare engine's time (≤ {most_times:g}x)")
+            bare = found["bare"]
+            ratio = seconds / bare["seconds"]
+            words.append(
+                f"{ratio:.2f}x the bare engine's seconds (≤ {most_times:g}x); {found['cpu'] / bare['cpu']:.2f}x its CPU"
+            )
             ok = ok and ratio <= most_times
         return ", ".join(words), ok
     if rows != 1_000_000:
