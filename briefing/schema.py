@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .reading.shapes import SHAPES, SPEC, Schema, Shape
+from .reading.shape_types import Schema, Shape
+from .reading.shapes import SHAPES, SPEC
 
 SCHEMA_ID = "https://briefing.invalid/schema/spec.json"
 """A stable identifier; editors address the schema by file or URL, not by this."""

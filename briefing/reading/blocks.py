@@ -27,7 +27,7 @@ from .apparatus import inline, read_id, words
 from .data_blocks import read_chart, read_table
 from .markings import marking
 from .reader import Reader, did_you_mean
-from .shapes import Shape
+from .shape_types import Shape
 
 __all__ = ["block", "blocks", "inline", "items"]
 

@@ -10,7 +10,7 @@ from yaml.nodes import Node, ScalarNode
 
 from ..markings.scheme import SCHEMES, Caveat, Level, Scheme
 from ..model import Marking
-from . import shapes
+from . import style_shapes
 from .reader import Reader, did_you_mean
 
 
@@ -41,7 +41,7 @@ def scheme(r: Reader, node: Node) -> Scheme | None:
             r.problem(node, f"no marking scheme '{name}'{did_you_mean(name, list(SCHEMES))}")
             return None
         return SCHEMES.get(name or "")
-    keys = r.shape(node, shapes.SCHEME)
+    keys = r.shape(node, style_shapes.SCHEME)
     if keys is None or "levels" not in keys:
         return None
     levels = _pairs(r, keys["levels"], "level")

@@ -16,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..errors import Problem
 from ..model import CALLOUT_TITLES, CalloutKind, Cell, Labels, Pos
 from .compose import pos_of
-from .shapes import Shape
+from .shape_types import Shape
 from .values import impossible_date
 
 _TAG = "tag:yaml.org,2002:"

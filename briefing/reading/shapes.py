@@ -1,13 +1,13 @@
-"""The spec's vocabulary: every mapping's keys, what they mean and what they hold.
+"""The spec's vocabulary: every mapping's keys, what they mean and what they hold: the spec, its
+sections, blocks, list items, table columns, filters, labels, sources and distribution lists; with
+the house style's (``style_shapes``), every shape in ``SHAPES``.
 
 The loader checks mappings against these shapes, and ``briefing schema``
-prints them as a JSON Schema, so the two cannot drift apart.
+prints them as a JSON Schema, so the two cannot drift apart. How a shape is
+described (``Shape``, ``Key``, the values keys share) is in ``shape_types``.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
-from typing import Any
 
 from ..model import (
     AGGREGATES,
@@ -22,97 +22,28 @@ from ..model import (
     NOTE_STYLES,
     TYPOGRAPHIES,
 )
-from ..style import COVER_MODES
-
-Schema = dict[str, Any]
-"""A JSON Schema fragment."""
-
-TEXT: Schema = {"type": ["string", "number", "boolean"]}
-"""Text; a number or date is taken as written."""
-DATE: Schema = {"type": "string", "pattern": r"^(\d{4}-\d{2}-\d{2}|.*\{\{.*\}\}.*)$"}
-"""YYYY-MM-DD, or a template that renders to one."""
-CELL: Schema = {"type": ["string", "number", "boolean", "null"]}
-"""A table value: text, number, true/false, a date or empty."""
-NUMBER: Schema = {"type": "number", "exclusiveMinimum": 0}
-BOOLEAN: Schema = {"type": "boolean"}
-COLOUR: Schema = {"type": "string", "description": "#RRGGBB, #RGB or a colour name such as navy"}
-FILE: Schema = {"type": "string", "description": "a path relative to the file that names it"}
-
+from .shape_types import (
+    BOOLEAN,
+    CELL,
+    CREDIT_KEY_DOC,
+    DATE,
+    FILE,
+    MARKED,
+    MARKING_KEYS,
+    NUMBER,
+    TEXT,
+    Key,
+    Schema,
+    Shape,
+    id_key,
+    list_of,
+    one_of,
+    ref,
+)
+from .style_shapes import FONT, FONTS, MARKING, PAGE, SCHEME, STYLE, TABLE_LOOK
 
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains")
 """How a filter compares a column's values."""
-
-
-def ref(name: str) -> Schema:
-    """A reference to another shape."""
-    return {"$ref": f"#/$defs/{name}"}
-
-
-def one_of(*choices: str) -> Schema:
-    return {"enum": list(choices)}
-
-
-def list_of(item: Schema, at_least: int = 0) -> Schema:
-    return {"type": "array", "items": item, "minItems": at_least} if at_least else {"type": "array", "items": item}
-
-
-@dataclass(frozen=True)
-class Key:
-    """One key of a mapping."""
-
-    doc: str
-    """What the key means, for error hints and editors."""
-    schema: Schema = field(default_factory=lambda: TEXT)
-    """What its value may be."""
-
-
-@dataclass(frozen=True)
-class Shape:
-    """A kind of mapping in a spec or style."""
-
-    name: str
-    """Its name in the schema's $defs."""
-    what: str
-    """How messages refer to it: "a section"."""
-    keys: dict[str, Key]
-    """Every key it may have."""
-    required: tuple[str, ...] = ()
-    """Keys it must have."""
-    one_key: bool = False
-    """It holds exactly one of its keys (a block), besides any of ``beside``."""
-    beside: tuple[str, ...] = ()
-    """Keys that may stand beside the one key of a ``one_key`` shape (a block's classification)."""
-
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        """The keys of which a ``one_key`` shape holds exactly one."""
-        return tuple(k for k in self.keys if k not in self.beside)
-
-
-MARKED: dict[str, Key] = {
-    "classification": Key(
-        "This portion's level in the marking scheme (OFFICIAL-SENSITIVE or OS); what it holds inherits it."
-    ),
-    "caveats": Key(
-        "Caveats or release markings that restrict who may read it (UK EYES ONLY).",
-        {"anyOf": [TEXT, list_of(TEXT, at_least=1)]},
-    ),
-}
-"""The keys that mark a portion: a section, any block, a list item."""
-MARKING_KEYS = tuple(MARKED)
-
-ID: Schema = {"type": "string", "pattern": r"^(sec|tbl|fig|box)-[\w][\w:.\-]*$"}
-"""An id for cross-references, its kind's prefix first."""
-
-
-def id_key(kind: str, example: str) -> Key:
-    """The ``id:`` of a section, table, figure or callout."""
-    return Key(
-        f"A name to cross-reference it by, starting {kind}- (e.g. {example}); @{example} in text points at it.", ID
-    )
-
-
-CREDIT_KEY_DOC = 'Where it comes from: plain text or a citation ("[@ocha2026]"), shown under it as "Source: …".'
 
 
 ITEM = Shape(
@@ -283,90 +214,6 @@ SECTION = Shape(
         **MARKED,
     },
     ("heading",),
-)
-
-FONT = Shape(
-    "font",
-    "a font",
-    {
-        "regular": Key("TTF file of the regular face.", FILE),
-        "bold": Key("TTF file of the bold face.", FILE),
-        "italic": Key("TTF file of the italic face.", FILE),
-        "bold_italic": Key("TTF file of the bold italic face.", FILE),
-        "name": Key("Family name for Word and Excel (read from the font file if not given)."),
-    },
-    ("regular",),
-)
-FONT_CHOICE: Schema = {"anyOf": [{"type": "string", "description": "a TTF file or a bundled family"}, ref("font")]}
-FONTS = Shape(
-    "fonts",
-    "fonts",
-    {"body": Key("Font of body text.", FONT_CHOICE), "heading": Key("Font of the title and headings.", FONT_CHOICE)},
-)
-PAGE = Shape(
-    "page",
-    "page",
-    {
-        "size": Key("Paper size.", one_of("A4", "Letter")),
-        "orientation": Key("Orientation of every page.", one_of("portrait", "landscape")),
-        "margins_cm": Key("Margin on every side, in centimetres.", NUMBER),
-    },
-)
-OPTIONAL_COLOUR: Schema = {"anyOf": [COLOUR, {"type": "null"}]}
-TABLE_LOOK = Shape(
-    "table_look",
-    "table",
-    {
-        "header_fill": Key("Background of the header row (default: a light tint of the accent).", COLOUR),
-        "header_text": Key("Text colour of the header row.", COLOUR),
-        "zebra": Key("Background of every other row, or none.", OPTIONAL_COLOUR),
-        "borders": Key("Colour of the grid lines, or none.", OPTIONAL_COLOUR),
-    },
-)
-MARKING = Shape(
-    "marking",
-    "marking",
-    {
-        "colour": Key("Colour of the marking.", COLOUR),
-        "banner": Key("White text on a band of the marking colour.", BOOLEAN),
-        "scheme": Key(
-            "The marking scheme portions are marked in: uk (the default), us, or levels and caveats of its own.",
-            {"anyOf": [one_of("uk", "us"), ref("scheme")]},
-        ),
-    },
-)
-SCHEME = Shape(
-    "scheme",
-    "a marking scheme",
-    {
-        "name": Key("The scheme's name."),
-        "levels": Key(
-            "The levels from the lowest up, each {name: banner text, portion: short mark}.",
-            list_of({"type": "object", "additionalProperties": TEXT}, at_least=1),
-        ),
-        "caveats": Key(
-            "Caveats and release markings, each {name: banner text, portion: short mark}.",
-            list_of({"type": "object", "additionalProperties": TEXT}),
-        ),
-        "separator": Key('Between the level and each caveat (" " when not given; "//" in the US style).'),
-    },
-    ("levels",),
-)
-STYLE = Shape(
-    "style",
-    "the style",
-    {
-        "fonts": Key("Fonts of body text and headings.", ref("fonts")),
-        "font_size": Key("Size of body text in points.", NUMBER),
-        "accent": Key("Colour of the title, headings and rules.", COLOUR),
-        "page": Key("Paper size, orientation and margins.", ref("page")),
-        "logo": Key("PNG or JPEG shown in the cover block.", FILE),
-        "cover": Key("block (title block on page 1), page (a cover page) or none.", one_of(*COVER_MODES)),
-        "toc": Key("Print a table of contents.", BOOLEAN),
-        "table": Key("How tables are drawn.", ref("table_look")),
-        "marking": Key("How the classification marking is printed.", ref("marking")),
-        "docx_template": Key("Word document whose styles, page set-up, headers and footers are the start.", FILE),
-    },
 )
 
 LABELS = Shape(

@@ -13,7 +13,7 @@ from ..errors import Problem, SpecError
 from ..house_styles import BUNDLED_STYLES, bundled_names
 from ..model import Pos
 from ..style import BUNDLED_FONTS, COVER_MODES, PAGE_SIZES_CM, FontFamily, Style, TableLook
-from . import markings, shapes
+from . import markings, style_shapes
 from .compose import compose, read_spec_text
 from .reader import Reader, did_you_mean
 
@@ -51,7 +51,7 @@ def template_layer(name: str | os.PathLike[str]) -> Layer:
 
 def read_style(r: Reader, node: Node) -> Layer:
     """The values a ``style:`` mapping sets, checked; problems go to ``r``."""
-    keys = r.shape(node, shapes.STYLE)
+    keys = r.shape(node, style_shapes.STYLE)
     if keys is None:
         return {}
     layer: Layer = {}
@@ -67,10 +67,10 @@ def read_style(r: Reader, node: Node) -> Layer:
             layer[key] = read(keys[key])
     if "logo" in keys and (logo := r.image(keys["logo"])):
         layer["logo"], layer["logo_size_px"] = logo
-    if "fonts" in keys and (fonts := r.shape(keys["fonts"], shapes.FONTS)):
+    if "fonts" in keys and (fonts := r.shape(keys["fonts"], style_shapes.FONTS)):
         for which, font_node in fonts.items():
             layer[f"{which}_font"] = _font(r, font_node)
-    if "page" in keys and (page := r.shape(keys["page"], shapes.PAGE)):
+    if "page" in keys and (page := r.shape(keys["page"], style_shapes.PAGE)):
         if "size" in page:
             layer["page_size"] = r.choice(page["size"], tuple(PAGE_SIZES_CM))
         if "orientation" in page:
@@ -78,10 +78,10 @@ def read_style(r: Reader, node: Node) -> Layer:
             layer["landscape"] = None if orientation is None else orientation == "landscape"
         if "margins_cm" in page:
             layer["margin_cm"] = r.number(page["margins_cm"])
-    if "table" in keys and (table := r.shape(keys["table"], shapes.TABLE_LOOK)):
+    if "table" in keys and (table := r.shape(keys["table"], style_shapes.TABLE_LOOK)):
         for key, value in table.items():
             layer[f"table.{key}"] = _optional_colour(r, value) if key in ("zebra", "borders") else r.colour(value)
-    if "marking" in keys and (marking := r.shape(keys["marking"], shapes.MARKING)):
+    if "marking" in keys and (marking := r.shape(keys["marking"], style_shapes.MARKING)):
         if "colour" in marking:
             layer["marking_colour"] = r.colour(marking["colour"])
         if "banner" in marking:
@@ -142,7 +142,7 @@ def _font(r: Reader, node: Node) -> FontFamily | None:
             return BUNDLED_FONTS[node.value]
         regular = _font_file(r, node)
         return None if regular is None else FontFamily(_family_name(regular) or regular.stem, regular)
-    keys = r.shape(node, shapes.FONT)
+    keys = r.shape(node, style_shapes.FONT)
     if keys is None or "regular" not in keys:
         return None
     found = {key: _font_file(r, keys[key]) for key in ("regular", "bold", "italic", "bold_italic") if key in keys}
