@@ -150,11 +150,6 @@ def opening(cell: Cell) -> str | None:
     return f'{styled} t="{_TYPES.get(kind, kind)}"'
 
 
-def _text(value: str) -> str:
-    """A cell's text as lxml writes an element's content (other than ASCII, see ``_write``)."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
 class _RowText:
     """The XML openpyxl writes for a row of a sheet (``WorksheetWriter.write_row``), made as text."""
 
@@ -182,34 +177,37 @@ class _RowText:
             parts = [f'<row r="{number}" ht="{extra["ht"]}" customHeight="1">']
         else:
             return None
-        for col, cell in enumerate(cells):
+        add = parts.append
+        for letter, cell in zip(letters, cells, strict=False):  # letters: at least as many as cells
             if cell._hyperlink is not None or cell._comment is not None:
                 return None
             attrs = cell.opening if isinstance(cell, RefilledCell) else opening(cell)
             if attrs is None:
                 return None
             value = cell._value
-            if value is None or value == "":
+            kind = type(value)
+            if kind is float or kind is int or kind is bool:
+                if cell.data_type == "s":
+                    return None
+                # safe_string's "%.16g", and nothing for NaN and the infinities (x - x is NaN for them)
+                add(f'<c r="{letter}{number}"{attrs}><v>{f"{value:.16g}" if value - value == 0 else ""}</v></c>')
+            elif value is None or value == "":
                 if value is None and " s=" not in attrs:
                     continue  # an empty cell of no style is not written
-                parts.append(f'<c r="{letters[col]}{number}"{attrs}></c>')
-                continue
-            kind = cell.data_type
-            if kind == "s":
+                add(f'<c r="{letter}{number}"{attrs}></c>')
+            elif cell.data_type == "s":
                 if not isinstance(value, str):
                     return None
                 space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
-                parts.append(f'<c r="{letters[col]}{number}"{attrs}><is><t{space}>{_text(value)}</t></is></c>')
-                continue
-            if kind == "d":
+                text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+                add(f'<c r="{letter}{number}"{attrs}><is><t{space}>{text}</t></is></c>')
+            elif cell.data_type == "d":
                 written = self._date(value)
-            elif type(value) in (int, float, bool):
-                written = safe_string(value)
+                if written is None:
+                    return None
+                add(f'<c r="{letter}{number}"{attrs}><v>{written}</v></c>')
             else:
                 return None
-            if written is None:
-                return None
-            parts.append(f'<c r="{letters[col]}{number}"{attrs}><v>{written}</v></c>')
         parts.append("</row>")
         return "".join(parts)
 

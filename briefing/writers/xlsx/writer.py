@@ -55,6 +55,8 @@ _PX_PER_CM = 96 / 2.54
 """Excel places pictures in pixels of 96 to the inch."""
 _ROW_PX = 20
 """Height of a default row in pixels, used to leave room under pictures."""
+_DEFLATE = 2
+"""zlib's level for the workbook's parts."""
 
 
 class XlsxWriter:
@@ -70,7 +72,9 @@ class XlsxWriter:
             builder.build()
             # ExcelWriter rather than Workbook.save, which would stamp the time of
             # saving over the creation time asked for.
-            with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            # Deflate's fast level 2: a long table's sheet compresses in under a quarter of the default
+            # level's time, into about a tenth more bytes.
+            with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=_DEFLATE) as archive:
                 openpyxl_adapter.DescribedChartsWriter(builder.workbook, archive).save()
         except BaseException:
             discard(builder.workbook)
