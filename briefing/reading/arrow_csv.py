@@ -3,7 +3,10 @@
 Python's csv module reads a million-row file in seconds, and typing its values one at a
 time takes a minute. Here pyarrow parses the file a block at a time, each column
 dictionary-encoded as it comes (a region, a date, "yes" held once), and a column's type
-is read from its distinct texts (briefing/reading/arrow_types.py), not from every row.
+is read from its distinct texts (briefing/reading/arrow_types.py), not from every row. A
+column of numbers, whose texts are nearly all distinct, is made numbers a block at a time
+instead (briefing/reading/arrow_numbers.py), and its texts are read again from the file
+only if a table wants them.
 
 What the file says is what Python's reader would make of it: the header is read by
 Python's csv module and checked as before; a file Arrow cannot parse as Python would (a
@@ -17,6 +20,7 @@ from __future__ import annotations
 import csv
 import re
 from array import array
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -102,18 +106,27 @@ def _quote_out_of_place(path: Path, delimiter: str) -> bool:
     return False
 
 
-def _reader(path: Path, options: SourceOptions, raw: list[str], numbers: set[str], **read: Any) -> Any:
-    """Arrow's reader of the file: the columns ``numbers`` names as plain texts, the others as distinct texts."""
+def _reader(
+    path: Path,
+    options: SourceOptions,
+    raw: list[str],
+    numbers: Collection[str] = (),
+    block: int = BLOCK,
+    threads: bool = True,
+    only: list[str] | None = None,
+) -> Any:
+    """Arrow's reader of the file (of the columns ``only`` names): those ``numbers`` names as plain texts, the
+    others as distinct texts."""
     return pacsv.open_csv(
         pa.OSFile(str(path), memory_pool=POOL),
-        read_options=pacsv.ReadOptions(block_size=read.pop("block_size", BLOCK), use_threads=read.pop("threads", True)),
+        read_options=pacsv.ReadOptions(block_size=block, use_threads=threads),
         parse_options=pacsv.ParseOptions(delimiter=options.delimiter, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
             column_types={name: pa.string() if name in numbers else TEXT for name in raw},
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
             null_values=[],
-            **read,
+            include_columns=only or [],
         ),
         memory_pool=POOL,
     )
@@ -122,12 +135,12 @@ def _reader(path: Path, options: SourceOptions, raw: list[str], numbers: set[str
 def _numbers(path: Path, options: SourceOptions, raw: list[str]) -> set[str]:
     """The columns whose first rows are all plain numbers, to be made numbers as they are read (arrow_numbers.py).
 
-    Not where ``missing:`` names texts: a number column's other texts are then its texts.
+    None when ``missing:`` names texts: those stand among numbers, and are found among texts.
     """
     if options.missing:
         return set()
     try:
-        first = _reader(path, options, raw, set(), block_size=SAMPLE, threads=False).read_next_batch()
+        first = _reader(path, options, raw, block=SAMPLE, threads=False).read_next_batch()
     except (pa.ArrowException, StopIteration):
         return set()  # the reading proper says what is wrong
     return arrow_numbers.sample(first)
@@ -186,7 +199,7 @@ def _reread(
 ) -> dict[int, tuple[pa.Array, np.ndarray]]:
     """The columns' distinct texts and each row's entry, read from the file again: the rows the parse kept."""
     names = [raw[col] for col in cols]
-    reader = _reader(path, options, raw, set(), include_columns=names)
+    reader = _reader(path, options, raw, only=names)
     parts = [Texts() for _ in cols]
     read = 0
     for batch in reader:

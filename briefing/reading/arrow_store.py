@@ -27,6 +27,7 @@ class TextStore:
     ``indices[col][row]`` is the row's entry, or -1 for an empty value (or one ``missing:``
     names). ``texts[col]`` are the distinct texts as Arrow read them, until the column is
     typed; ``entries[col]`` are the entries as Python values (a last None for -1), once made.
+    A column made numbers as it was read has no texts but ``numbers[col]``, a value per row.
     """
 
     def __init__(self, texts: list[pa.Array], indices: list[np.ndarray], length: int) -> None:
