@@ -15,6 +15,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from briefing import user_cache
 from briefing.layout import measure
 from briefing.layout.geometry import PADDING, TABLE_TEXT, geometry
 from briefing.model import Briefing, Section, Table
@@ -187,7 +188,7 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
     def refuse(src, dst):
         raise OSError("no room")
 
-    monkeypatch.setattr(measure.os, "replace", refuse)
+    monkeypatch.setattr(user_cache.os, "replace", refuse)  # where the entry is put in place
     measure._face(BUNDLED_FONTS["DejaVu Sans"].regular)
     assert folder.is_dir() and not list(folder.iterdir())
 
