@@ -12,6 +12,7 @@ import concurrent.futures as cf
 import hashlib
 import logging
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext, suppress
@@ -144,12 +145,16 @@ class Refused(Exception):
 
 
 def _worker_name() -> str:
-    try:
-        from distributed import get_worker
+    """The Dask worker's address, or this process's id in a local pool.
 
-        return str(get_worker().address)
-    except (ImportError, ValueError):
-        return f"process {os.getpid()}"
+    A Dask worker has imported Dask already; a local worker never imports it (a third of a
+    second of each worker's start, for a name it needs only when refusing).
+    """
+    dask = sys.modules.get("distributed")
+    if dask is not None:
+        with suppress(ValueError):  # not in a Dask worker's task
+            return str(dask.get_worker().address)
+    return f"process {os.getpid()}"
 
 
 _epoch_lock = threading.Condition()

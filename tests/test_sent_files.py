@@ -73,3 +73,20 @@ def test_copies_left_by_a_killed_process_are_removed_and_a_running_ones_kept(tmp
     files._remove_stale(tmp_path)
     assert not dead.exists()
     assert alive.exists() and own.exists()
+
+
+def test_a_task_in_a_local_worker_leaves_dask_unimported():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from briefing import cluster\n"
+        "from briefing.batch import Job, Rendered\n"
+        "def render(job, formats, doc):\n"
+        "    return [Rendered(job, fmt, data=b'x') for fmt in formats]\n"
+        "cluster.task(render, Job('a.yaml', 'a'), ['html'], None, None, cluster.Settings())\n"
+        "print('distributed' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False", "a third of a second of every local worker's start"
