@@ -28,6 +28,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -65,16 +66,25 @@ def make_specs(folder: Path, count: int, rows: int) -> list[Path]:
     return paths
 
 
+@dataclass
 class Measured:
-    """One build: wall-clock seconds, processor seconds of the build's own process and of everything
-    it started, and the peak resident memory (MB) of the build and of each worker."""
+    """One build: wall-clock seconds, processor seconds of the build's own process, of each worker and
+    of all of them together, and the peak resident memory (MB) of the build and of each worker."""
 
-    def __init__(self, wall: float, own_cpu: float, cpu: float, build_mb: float, workers_mb: list[float]) -> None:
-        self.wall, self.own_cpu, self.cpu, self.build_mb, self.workers_mb = wall, own_cpu, cpu, build_mb, workers_mb
+    wall: float
+    own_cpu: float
+    cpu: float
+    build_mb: float
+    workers_mb: list[float]
+    workers_cpu: list[float]
 
 
-def timed_build(specs: list[Path], jobs: int, out: Path, scheduler: str | None = None) -> Measured:
+def timed_build(specs: list[Path], jobs: int, out: Path, cluster: tuple[str, list[int]] | None = None) -> Measured:
+    """A build in a child process; with ``cluster`` (its scheduler's address and its workers' pids), on Dask,
+    whose workers are not the build's children: their processor time is what they used during the build."""
     shutil.rmtree(out, ignore_errors=True)
+    scheduler, dask_pids = cluster or (None, [])
+    dask_before = [_cpu(pid) or 0.0 for pid in dask_pids]
     where = ["--scheduler", scheduler] if scheduler else ["--jobs", str(jobs)]
     command = [sys.executable, "-m", "briefing.cli", "build", *map(str, specs), *where, "--out", str(out)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -83,13 +93,16 @@ def timed_build(specs: list[Path], jobs: int, out: Path, scheduler: str | None =
     log = tempfile.TemporaryFile()
     build = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, cwd=HERE.parent, env=env)
     peaks: dict[int, float] = {}
+    used_by: dict[int, float] = {}
     own = 0.0
     while build.poll() is None:
         own = _cpu(build.pid) or own
         for pid in [build.pid, *_children(build.pid)]:
-            peak = _peak_mb(pid)
+            peak, cpu = _peak_mb(pid), _cpu(pid)
             if peak is not None:
                 peaks[pid] = max(peaks.get(pid, 0.0), peak)
+            if cpu is not None:
+                used_by[pid] = cpu
         time.sleep(0.02)
     wall = time.perf_counter() - started
     if build.returncode:
@@ -97,7 +110,13 @@ def timed_build(specs: list[Path], jobs: int, out: Path, scheduler: str | None =
         raise SystemExit(f"the build failed: {' '.join(command)}\n{log.read().decode()}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     used = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return Measured(wall, own, used, peaks.pop(build.pid, 0.0), list(peaks.values()))
+    build_mb = peaks.pop(build.pid, 0.0)
+    used_by.pop(build.pid, None)
+    if dask_pids:
+        workers_cpu = [(_cpu(pid) or 0.0) - was for pid, was in zip(dask_pids, dask_before, strict=True)]
+        workers_mb = [_peak_mb(pid) or 0.0 for pid in dask_pids]
+        return Measured(wall, own, used + sum(workers_cpu), build_mb, workers_mb, workers_cpu)
+    return Measured(wall, own, used, build_mb, list(peaks.values()), list(used_by.values()))
 
 
 def _children(pid: int) -> list[int]:
@@ -151,7 +170,11 @@ def dask_cluster(folder: Path) -> Iterator[tuple[str, list[int]]]:
         for process in [*workers, scheduler]:
             process.terminate()
         for process in [*workers, scheduler]:
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:  # a busy machine: none is left running
+                process.kill()
+                process.wait()
 
 
 def differing(a: Path, b: Path) -> list[str]:
@@ -181,14 +204,13 @@ def main() -> int:
                 for way in ways:
                     out = root / f"out-{way}"
                     jobs = 2 if way == "dask" else int(way)
-                    runs[way].append(timed_build(specs, jobs, out, address if way == "dask" else None))
-            dask_mb = [_peak_mb(pid) or 0.0 for pid in pids]
+                    runs[way].append(timed_build(specs, jobs, out, (address, pids) if way == "dask" else None))
         differ = {way: differing(root / "out-1", root / f"out-{way}") for way in ways[1:]}
         for way, names in differ.items():
             if names:
                 print(f"{way}: {len(names)} files differ from --jobs 1's: {', '.join(names[:8])}", file=sys.stderr)
         identical = {way: not names for way, names in differ.items()}
-    section, speed_up = report(args, runs, identical, dask_mb)
+    section, speed_up = report(args, runs, identical)
     print(section)
     sections.record(section, START, END)
     if args.check and (speed_up < TARGET or not all(identical.values())):
@@ -202,23 +224,28 @@ def _none() -> Iterator[tuple[None, list[int]]]:
     yield None, []
 
 
-def report(
-    args: argparse.Namespace, runs: dict[str, list[Measured]], identical: dict[str, bool], dask_mb: list[float]
-) -> tuple[str, float]:
+def report(args: argparse.Namespace, runs: dict[str, list[Measured]], identical: dict[str, bool]) -> tuple[str, float]:
     def median(way: str, what: str) -> float:
         return statistics.median(getattr(m, what) for m in runs[way])
 
-    base = median("1", "wall")
+    def middle(way: str) -> Measured:
+        """The round of median seconds, whose workers are shown one by one."""
+        return sorted(runs[way], key=lambda m: m.wall)[(len(runs[way]) - 1) // 2]
+
+    base, base_cpu = median("1", "wall"), median("1", "cpu")
     rows = []
     for way in runs:
         label = "Dask: scheduler + 2 workers" if way == "dask" else f"--jobs {way}"
-        workers = dask_mb if way == "dask" else [w for m in runs[way] for w in m.workers_mb]
-        worker_mb = f"{max(workers):.0f}" if workers and way != "1" else "–"
+        shown = middle(way)
+        workers_cpu = " + ".join(f"{w:.1f}" for w in sorted(shown.workers_cpu, reverse=True)) or "–"
+        workers_mb = ", ".join(f"{w:.0f}" for w in sorted(shown.workers_mb, reverse=True)) or "–"
+        # What two idle cores would allow: twice --jobs 1's processor time over this way's, all processes counted.
+        bound = "–" if way == "1" else f"{2 * base_cpu / median(way, 'cpu'):.2f}x"
         same = "–" if way == "1" else ("yes" if identical[way] else "**no**")
         rows.append(
-            f"| {label} | {median(way, 'wall'):.1f} | {base / median(way, 'wall'):.2f}x | "
-            f"{median(way, 'own_cpu'):.1f} | {median(way, 'cpu'):.1f} | {max(m.build_mb for m in runs[way]):.0f} | "
-            f"{worker_mb} | {same} |"
+            f"| {label} | {median(way, 'wall'):.1f} | {base / median(way, 'wall'):.2f}x | {bound} | "
+            f"{median(way, 'own_cpu'):.1f} | {workers_cpu} | {median(way, 'cpu'):.1f} | "
+            f"{max(m.build_mb for m in runs[way]):.0f} | {workers_mb} | {same} |"
         )
     speed_up = base / median("2", "wall")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -229,9 +256,8 @@ def report(
         else f"{args.specs} copies of `specs/showcase.yaml`"
     )
     met = "met" if speed_up >= TARGET else "**not met**"
-    # What two cores allow at most: the processor time of --jobs 1 over that of --jobs 2 shared by two.
-    bound = 2 * median("1", "cpu") / median("2", "cpu")
-    share = {way: median(way, "cpu") / median(way, "wall") for way in ("1", "2")}
+    share = {way: median(way, "cpu") / median(way, "wall") for way in runs}
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     section = "\n".join(
         [
             START,
@@ -239,24 +265,25 @@ def report(
             "",
             f"{batch}, all four formats; `python bench/batch.py --specs {args.specs} --rows {args.rows} "
             f"--rounds {args.rounds}` (median of the rounds) on {platform.processor() or platform.machine()}, "
-            f"{cores} cores shared with other work. Target: --jobs 2 at least {TARGET}x --jobs 1: {met} "
-            f"({speed_up:.2f}x).",
+            f"{cores} cores shared with other work (load average {load:.1f} at the end). Target: --jobs 2 at least "
+            f"{TARGET}x --jobs 1 in seconds: {met} ({speed_up:.2f}x).",
             "",
             "'build CPU' is the processor time of the `briefing build` process itself: reading every spec and",
             "its data, sending the tasks and writing the files that come back, the part no worker takes;",
-            "'all CPU' adds its local workers (a Dask worker is not the build's child, and is not counted).",
-            "Memory is peak resident memory: of the build's own process, and of its largest worker (for Dask,",
-            "each of the two `dask worker` processes). 'identical' compares every file, manifests included,",
-            "with --jobs 1's, byte for byte.",
+            "'workers' CPU' is each worker's (local workers are the build's children; a Dask worker's is what",
+            "it used while the build ran); 'all CPU' is the build's and its workers' together (not the Dask",
+            "scheduler's). 'at most on 2 idle cores' is twice --jobs 1's processor time over that way's: the",
+            "speed-up the work allows when nothing else runs, whatever the machine's load was. Memory is peak",
+            "resident memory: of the build's own process, and of each worker (a Dask worker's over its life).",
+            "'identical' compares every file, manifests included, with --jobs 1's, byte for byte.",
             "",
-            f"Two cores allow --jobs 2 at most {bound:.2f}x here: twice --jobs 1's processor time over --jobs 2's",
-            f"(the build's own part, {median('2', 'own_cpu'):.1f} s, runs beside the workers). The builds had "
-            f"{share['1']:.2f} and {share['2']:.2f} of a core on average (processor seconds over seconds):",
-            "the rest of the machine was busy with other work, which a ratio of seconds measures too.",
+            "The builds had " + ", ".join(f"{share[way]:.2f}" for way in runs) + " of a core on average "
+            "(processor seconds over seconds, in the order of the table): below 1 and 2, the rest of the",
+            "machine was busy with other work, which a ratio of seconds measures too.",
             "",
-            "| built with | seconds | speed-up over --jobs 1 | build CPU s | all CPU s | build MB | worker MB "
-            "| identical |",
-            "|---|---:|---:|---:|---:|---:|---:|---|",
+            "| built with | seconds | speed-up over --jobs 1 | at most on 2 idle cores | build CPU s | workers' CPU s "
+            "| all CPU s | build MB | workers' MB | identical |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
             *rows,
             END,
         ]
