@@ -72,12 +72,27 @@ def test_a_column_of_numbers_holds_numbers_and_its_texts_only_when_asked_for(tmp
     assert list(frame.columns[0]) == ["007", "2", "3"]  # not yet typed: as written
 
 
-def test_missing_values_leave_number_columns_as_texts(tmp_path):
+@pytest.mark.parametrize(
+    "missing",
+    [("n/a", "-"), (" n/a",), ("-999",), ("n/a", "")],
+    ids=repr,
+)
+def test_missing_values_among_numbers_are_blanked_as_the_reference_blanks_them(tmp_path, missing):
     path = tmp_path / "m.csv"
-    path.write_text("a,b\n1,n/a\n2,2.5\n-,3.5\n", encoding="utf-8")
-    options = SourceOptions(missing=("n/a", "-"))
-    reference, product = readings(path, options)
+    path.write_text("a,b,c\n1,n/a,x\n2,2.5,y\n-,3.5,\n -999,-999,z\n4, n/a ,\nn/a,,w\n", encoding="utf-8")
+    reference, product = readings(path, SourceOptions(missing=missing))
     assert product == reference
+
+
+def test_a_column_of_numbers_with_missing_values_is_made_numbers(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("a,b\n1,n/a\n2,2.5\nn/a,3.5\n", encoding="utf-8")
+    frame = product_frame(path, "m.csv", SourceOptions(missing=("n/a",)))
+    assert sorted(frame.store.numbers) == [0, 1]
+    from briefing.reading import frames
+
+    assert frames._converted_frame(frame, 1, "number") == []
+    assert list(frame.columns[1]) == [None, 2.5, 3.5]
 
 
 @pytest.mark.parametrize("missing", [(), ("n/a",)], ids=["", "missing"])

@@ -133,17 +133,13 @@ def _reader(
 
 
 def _numbers(path: Path, options: SourceOptions, raw: list[str]) -> set[str]:
-    """The columns whose first rows are all plain numbers, to be made numbers as they are read (arrow_numbers.py).
-
-    None when ``missing:`` names texts: those stand among numbers, and are found among texts.
-    """
-    if options.missing:
-        return set()
+    """The columns whose first rows are all plain numbers (or ``missing:`` texts), to be made numbers as they are
+    read (arrow_numbers.py)."""
     try:
         first = _reader(path, options, raw, block=SAMPLE, threads=False).read_next_batch()
     except (pa.ArrowException, StopIteration):
         return set()  # the reading proper says what is wrong
-    return arrow_numbers.sample(first)
+    return arrow_numbers.sample(first, options.missing)
 
 
 def _parse(path: Path, shown: str, options: SourceOptions, raw: list[str]) -> TextStore | None:
@@ -154,7 +150,7 @@ def _parse(path: Path, shown: str, options: SourceOptions, raw: list[str]) -> Te
         return None  # Arrow took another row for the header
     width, longest = len(raw), current().data_value_length
     parts: list[Texts] = [Texts() for _ in range(width)]
-    numbers = {col: arrow_numbers.Numbers() for col, name in enumerate(raw) if name in plain}
+    numbers = {col: arrow_numbers.Numbers(options.missing) for col, name in enumerate(raw) if name in plain}
     count, read, dropped = 0, 0, []
     for batch in reader:
         columns = batch.columns

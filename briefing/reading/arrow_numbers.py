@@ -42,7 +42,8 @@ class Numbers:
     let go, and the column's texts are to be read again.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, missing: tuple[str, ...] = ()) -> None:
+        self.missing = _missing(missing)
         self.parts: list[tuple[np.ndarray, np.ndarray | None, np.ndarray]] = []
         """Per block: the values, which are written as integers (None: all, for integers), which are empty."""
         self.floats = False
@@ -52,7 +53,7 @@ class Numbers:
         """A block of the column's texts (blank rows left out), made numbers, or the column given up."""
         if not self.ok:
             return
-        empty = _np_ints(pc.binary_length(texts, memory_pool=POOL)) == 0
+        empty = _empty(texts, self.missing)
         if not self.floats:
             if (empty | _matches(texts, INTEGER)).all():
                 self.parts.append((_cast(texts, empty, pa.int64()), None, empty))
@@ -105,6 +106,21 @@ def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
     return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
 
 
+def _missing(missing: tuple[str, ...]) -> pa.Array | None:
+    """The ``missing:`` texts a number column may hold as they are: a text with space around it is not a plain
+    number, and is left to the column's texts (compared there without the space, as values.py compares it)."""
+    plain = [text for text in missing if text and text == text.strip()]
+    return pa.array(plain, pa.string(), memory_pool=POOL) if plain else None
+
+
+def _empty(texts: pa.Array, missing: pa.Array | None) -> np.ndarray:
+    """Which texts are no value: empty, or one ``missing:`` names."""
+    empty = _np_ints(pc.binary_length(texts, memory_pool=POOL)) == 0
+    if missing is not None:
+        empty |= np_bools(pc.is_in(texts, value_set=missing, memory_pool=POOL))
+    return empty  # type: ignore[no-any-return]
+
+
 def _np_ints(array: pa.Array) -> np.ndarray:
     return array.to_numpy(zero_copy_only=False)
 
@@ -126,18 +142,18 @@ def _cast(texts: pa.Array, empty: np.ndarray, to: pa.DataType) -> np.ndarray:
     return made
 
 
-def sample(batch: pa.RecordBatch) -> set[str]:
+def sample(batch: pa.RecordBatch, missing: tuple[str, ...] = ()) -> set[str]:
     """The columns of a first block that are to be made numbers: all their texts plain numbers, most of them distinct.
 
     A column of few distinct texts (a year, a count of a few) is cheap as texts, and typed
     from them as fast; one of texts that are not all numbers is left as texts.
     """
-    chosen = set()
+    chosen, wanted = set(), _missing(missing)
     for name, column in zip(batch.schema.names, batch.columns, strict=True):
         texts = column.dictionary
         if len(texts) * 2 < batch.num_rows:
             continue
-        empty = _np_ints(pc.binary_length(texts, memory_pool=POOL)) == 0
+        empty = _empty(texts, wanted)
         if not empty.all() and (empty | _matches(texts, NUMBER)).all():
             chosen.add(name)
     return chosen
