@@ -34,9 +34,6 @@ def register(font: FontFamily | None) -> str:
     name = _name(font)
     if name in _coverage:
         return name
-    if SYMBOLS not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(_Font(SYMBOLS, str(_SYMBOLS_FILE)))
-        _coverage[SYMBOLS] = frozenset(pdfmetrics.getFont(SYMBOLS).face.charToGlyph)
     faces = {
         name: font.face(False, False),
         f"{name}-Bold": font.face(True, False),
@@ -130,7 +127,16 @@ def _face(code: int, covered: frozenset[int]) -> str | None:
             return name
     if code in covered:
         return None
-    return SYMBOLS if code in _coverage[SYMBOLS] else None
+    return SYMBOLS if code in _symbols() else None
+
+
+def _symbols() -> frozenset[int]:
+    """What the symbol font has glyphs for, registering it the first time a character needs it: reading
+    it (3 MB) would take longer than the rest of a short PDF's fonts."""
+    if SYMBOLS not in _coverage:
+        pdfmetrics.registerFont(_Font(SYMBOLS, str(_SYMBOLS_FILE)))
+        _coverage[SYMBOLS] = frozenset(pdfmetrics.getFont(SYMBOLS).face.charToGlyph)
+    return _coverage[SYMBOLS]
 
 
 @cache
