@@ -266,3 +266,64 @@ def test_random_json_lines_read_as_the_reference_and_bad_values_are_found_where_
             continue
         column = product_column(frame, frame.names.index(f"c{col}"), "text" if kind == "text" else kind)
         assert f"random.jsonl:{row + 1}:1" in column.bad
+
+
+# -- hostile files, in a child under a limit on memory ---------------------------------------
+
+
+def _deep(folder: Path) -> None:
+    (folder / "deep.jsonl").write_text('{"a":1}\n{"a":' + "[" * 200_000 + "]" * 200_000 + "}\n")
+
+
+def _long_line(folder: Path) -> None:
+    with (folder / "long.jsonl").open("w") as out:
+        out.write('{"a":"x"}\n{"a":"')
+        for _ in range(50):
+            out.write("x" * 1_000_000)
+        out.write('"}\n')
+
+
+def _long_number(folder: Path) -> None:
+    (folder / "number.jsonl").write_text('{"a":1}\n{"a":1' + "0" * 1_500_000 + "}\n")
+
+
+HOSTILE = {
+    "deep nesting": (_deep, "deep.jsonl", "deep.jsonl:2:1: JSON nested too deeply"),
+    "a line of 50 MB": (_long_line, "long.jsonl", "long.jsonl:2:1: a line of more than 2,000,000 characters"),
+    "a number of 1.5 million digits": (_long_number, "number.jsonl", "number.jsonl:2:1: a number of more than"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_a_hostile_json_lines_file_is_one_line_in_little_memory(case, tmp_path):
+    from .test_hostile import POSITIONED
+    from .test_hostile_budget import GOOD, PEAK_MB, SECONDS, build, data_spec
+
+    make, name, expected = HOSTILE[case]
+    make(tmp_path)
+    data_spec(tmp_path, name)
+    (tmp_path / "good.yaml").write_text(GOOD)
+    result, seconds, peak = build(tmp_path)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and POSITIONED.match(lines[0]) and expected in lines[0], lines
+    assert "Traceback" not in result.stderr and "unexpected error" not in result.stderr
+    assert seconds < SECONDS, f"{seconds:.1f} s"
+    assert peak is not None and peak < PEAK_MB, peak
+
+
+def test_the_budgets_refuse_a_file_before_arrow_reads_it_whole(tmp_path, monkeypatch):
+    from briefing.limits import Limits, using
+    from briefing.reading import datafiles
+    from briefing.reading.datafiles import DataError
+
+    def never(*_args):
+        raise AssertionError("read whole")
+
+    monkeypatch.setattr(arrow_json, "_stream", never)
+    path = tmp_path / "many.jsonl"
+    path.write_text('{"a":1,"b":2,"c":3}\n' * 400, encoding="utf-8")
+    with using(Limits(data_values=1000)), pytest.raises(DataError) as caught:
+        datafiles.read(path, "many.jsonl", SourceOptions())
+    assert str(caught.value).startswith("more than 1,000 values; filter or split the data")
+    assert str(caught.value.pos) == "many.jsonl:1:1"

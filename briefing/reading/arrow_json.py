@@ -42,6 +42,9 @@ from .json_files import longest_line
 BLOCK = 1 << 22
 """Bytes of the file parsed at a time; a line longer than half of it is left to Python."""
 
+SLICE = 1 << 16
+"""Rows whose lines are looked at again at a time (a whole number among floats)."""
+
 SPACE = b" \t\r\n"
 """JSON's space between values."""
 
@@ -167,11 +170,18 @@ def _stream(path: Path, schema: pa.Schema, shown: str) -> Read | None:
             memory_pool=POOL,
         )
         parts: list[list[pa.Array]] = [[] for _ in fields]
+        shared: list[bool | None] = [None] * len(fields)  # texts held once each, block by block
         count = 0
         for batch in reader:
-            for column, part in zip(batch.columns, parts, strict=True):
-                text = pa.types.is_string(column.type)
-                part.append(pc.dictionary_encode(column, memory_pool=POOL) if text else column)
+            for n, (column, part) in enumerate(zip(batch.columns, parts, strict=True)):
+                if pa.types.is_string(column.type) and shared[n] is not False:
+                    encoded = pc.dictionary_encode(column, memory_pool=POOL)
+                    if shared[n] is None:
+                        # Texts that mostly differ (names, references) are kept as they are: a dictionary
+                        # per block, joined at the end, would cost more than it saves.
+                        shared[n] = len(encoded.dictionary) * 2 <= len(column)
+                    column = encoded if shared[n] else column
+                part.append(column)
             count += batch.num_rows
             count_rows(count, shown, len(fields))
     except pa.ArrowInvalid:
@@ -228,7 +238,7 @@ def _parse(block: bytes) -> pa.Table:
 
 def _held(path: Path, read: Read, options: SourceOptions) -> TextStore | None:
     """Each column as its distinct values and, per row, which (-1: no value); None if one is not as Python reads it."""
-    entries: list[list[Cell] | np.ndarray] = []
+    entries: list[list[Cell] | np.ndarray | pa.Array] = []
     indices: list[np.ndarray] = []
     lines = _LineReader(path)
     try:
@@ -242,9 +252,16 @@ def _held(path: Path, read: Read, options: SourceOptions) -> TextStore | None:
             indices.append(made[1])
     finally:
         lines.close()
-    store = TextStore([None] * len(read.names), indices, read.count)
+    # Texts stay Arrow's, made Python values only when a table asks for them (typed as a CSV's texts are
+    # typed, when a table forces a type); with ``missing:``, they are compared as Python compares them.
     missing = frozenset(options.missing)
+    held = [v if isinstance(v, pa.Array) and not missing else None for v in entries]
+    store = TextStore(held, indices, read.count)
     for col, values in enumerate(entries):
+        if held[col] is not None:
+            continue
+        if isinstance(values, pa.Array):
+            values = values.to_pylist()
         if missing and isinstance(values, list):
             # ``missing:`` texts are empty values, compared without the space around them, as Python's reader does
             values = [None if isinstance(v, str) and v.strip() in missing else v for v in values]
@@ -253,8 +270,8 @@ def _held(path: Path, read: Read, options: SourceOptions) -> TextStore | None:
     return store
 
 
-Values = tuple[list[Cell] | np.ndarray, np.ndarray]
-"""A column's distinct values (a list, or float64 for floats alone) and, per row, which (-1: none)."""
+Values = tuple[list[Cell] | np.ndarray | pa.Array, np.ndarray]
+"""A column's distinct values (texts as Arrow's, floats alone as float64, else a list) and, per row, which."""
 
 
 def _values(kind: pa.DataType, parts: list[pa.Array], count: int, name: str, lines: _LineReader) -> Values | None:
@@ -269,7 +286,7 @@ def _values(kind: pa.DataType, parts: list[pa.Array], count: int, name: str, lin
         if longest > current().data_value_length:
             return None  # longer than a value may be: Python says which row
     if not pa.types.is_float64(kind):
-        return dictionary.to_pylist(), rows
+        return (dictionary if pa.types.is_string(kind) else dictionary.to_pylist()), rows
     numbers = np.array(dictionary.to_numpy(zero_copy_only=True), dtype=np.float64)
     if not np.isfinite(numbers).all():
         return None  # NaN or Infinity: Python says which row
@@ -309,7 +326,11 @@ def _as_written(
     """
     values: list[Cell] = numbers.tolist()
     picked = np.flatnonzero(whole_numbers[rows] & (rows >= 0))
-    written = lines.numbers(picked, name)
+    if not len(picked):
+        return values
+    # A slice of rows at a time: their lines are copied out of the file to be looked at.
+    slices = [lines.numbers(picked[at : at + SLICE], name) for at in range(0, len(picked), SLICE)]
+    written = pa.concat_arrays(slices, memory_pool=POOL)
     found = _np_bool(pc.is_valid(written))
     floats = found & _np_bool(pc.match_substring_regex(written, "[.eE]", memory_pool=POOL))
     near = numbers[rows[picked]]
