@@ -3,7 +3,11 @@ come in, and texts put under one dictionary as they come, or end to end when the
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from briefing.reading import arrow_csv
 from briefing.reading.datafiles import SourceOptions
@@ -108,4 +112,40 @@ def test_texts_put_under_one_dictionary_or_end_to_end_read_as_the_reference(tmp_
     path = tmp_path / "texts.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     reference, product = readings(path, SourceOptions(missing=missing))
+    assert product == reference
+
+
+# -- random number columns over many blocks ---------------------------------------------------
+
+EXAMPLES = int(os.environ.get("BRIEFING_FUZZ_EXAMPLES", "40"))
+
+plain = st.one_of(
+    st.integers(-(10**18) + 1, 10**18 - 1).map(str),
+    st.floats(-1e300, 1e300, allow_nan=False).map(repr),
+    st.floats(-1e6, 1e6, allow_nan=False).map(lambda f: f"{f:.3f}"),
+    st.integers(-(2**60), 2**60).map(lambda n: f"{n}.0"),
+    st.sampled_from(["-0", "007", ".5", "5.", "+1", "1e5", "-.5E-3", ""]),
+)
+odd = st.sampled_from(["1,234", " 5", "n/a", "nan", "inf", "0x1F", "1e400", "9007199254740993", "1_000", "x", "  "])
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.lists(plain, min_size=200, max_size=200), min_size=1, max_size=3),
+    st.lists(st.tuples(st.integers(0, 199), st.integers(0, 2), odd), max_size=3),
+)
+def test_random_number_columns_over_many_blocks_read_as_the_reference(tmp_path, columns, odd_values):
+    for row, col, text in odd_values:
+        if col < len(columns):
+            columns[col][row] = text
+    lines = [",".join(f"c{i}" for i in range(len(columns)))]
+    lines += [",".join(f'"{c[row]}"' for c in columns) for row in range(200)]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = arrow_csv.BLOCK, arrow_csv.SAMPLE
+    arrow_csv.BLOCK = arrow_csv.SAMPLE = 1 << 10  # a few rows a block: the first block chooses, later ones may not fit
+    try:
+        reference, product = readings(path)
+    finally:
+        arrow_csv.BLOCK, arrow_csv.SAMPLE = before
     assert product == reference
