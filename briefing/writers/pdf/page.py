@@ -195,7 +195,11 @@ class Document(BaseDocTemplate):
         return PageTemplate(name, [frame], onPage=self._furniture, onPageEnd=self._page_end, pagesize=size)
 
     def build(self, flowables: list[Flowable], *args: Any, **kwargs: Any) -> None:
-        super().build(kept_with_next(flowables), *args, **kwargs)  # multiBuild builds through it too
+        kept = kept_with_next(flowables)
+        # reportlab lets each flowable go once it is drawn from ``kept``: a long table's runs, drawn,
+        # are not held on in ``flowables`` (multiBuild builds through here too, from a copy of its story).
+        flowables.clear()
+        super().build(kept, *args, **kwargs)
 
     def beforeDocument(self) -> None:  # noqa: N802 (reportlab's name)
         if self.footnotes:
