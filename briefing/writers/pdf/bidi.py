@@ -37,7 +37,7 @@ from reportlab.platypus import Flowable
 from ...adapters import bidi as bidi_adapter
 from ...layout import colours
 from .. import markup
-from . import fonts, tagging
+from . import fonts, marked_content
 
 
 @dataclass(frozen=True)
@@ -325,7 +325,7 @@ def _draw(canvas: Any, runs: list[Run], size: float, place: tuple[float, float, 
     for run, text, at, width in sorted(placed, key=lambda p: p[0].start):
         canvas.setFont(run.font, size)
         written = run.text if run.level % 2 else None
-        with tagging.language(canvas, run.lang, written), tagging.spoken(canvas, _spoken(run, text)):
+        with marked_content.language(canvas, run.lang, written), marked_content.spoken(canvas, _spoken(run, text)):
             if run.href is None:
                 canvas.drawString(x + at, y, text)
             else:
@@ -380,7 +380,7 @@ _LINK = colors.HexColor("#" + colours.LINK_RGB)
 def _link(canvas: Any, href: str, text: str, place: tuple[float, float, float], size: float) -> None:
     """A run of a link: coloured and underlined as links are in the other formats, and clickable."""
     x, y, width = place
-    with tagging.linked(canvas):  # its words and its annotation, a Link's
+    with marked_content.linked(canvas):  # its words and its annotation, a Link's
         canvas.saveState()
         canvas.setFillColor(_LINK)
         canvas.setStrokeColor(_LINK)

@@ -21,7 +21,8 @@ from ...style import Style
 from .. import markup
 from . import bidi, fonts
 from .notes import FootnoteFrame, Footnotes
-from .tagging import Structure, TaggingCanvas
+from .tagging import Structure
+from .tagging_canvas import TaggingCanvas
 
 PORTRAIT, WIDE = "page", "wide"
 """Names of the page templates: the style's page, and the same page turned for wide tables."""

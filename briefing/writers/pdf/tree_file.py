@@ -2,7 +2,7 @@
 
 reportlab holds every object of a file until it writes it, each with its bookkeeping; a table of
 100,000 rows has some 900,000 structure elements. They are written here instead, after the file,
-straight from ``tagging.Marks``' arrays, a few hundred to a compressed object stream, with a
+straight from ``marked_content.Marks``' arrays, a few hundred to a compressed object stream, with a
 cross-reference stream; the tree's root, which the catalog already points to, is written again
 with its children. Readers take the file's last update as its state (ISO 32000-1, 7.5.6).
 """
@@ -18,7 +18,8 @@ from itertools import accumulate, islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .tagging import Element, LanguageSpan, Link, Marks, Rows, Structure, pdf_text
+from .marked_content import LanguageSpan, Link, Marks, Rows
+from .tagging import Element, Structure, pdf_text
 
 _PER_STREAM = 400
 """Objects in one object stream."""

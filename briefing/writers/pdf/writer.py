@@ -50,7 +50,7 @@ from ...model import (
 from ...walk import walk
 from .. import markup
 from ..markup import quoteattr
-from . import bidi, cells, notes, references, tables, tagging, tree_file
+from . import bidi, cells, notes, references, table_tags, tables, tagging, tree_file
 from . import fonts as faces
 from .page import PORTRAIT, WIDE, Document, Fonts, Heading, NumberedCanvas
 
@@ -330,7 +330,7 @@ class _Story:
         fonted = TableStyle([*defaultTableStyle.getCommands(), ("FONTNAME", (0, 0), (-1, -1), self.fonts.body)])
         heading = self.paragraph(title, self.styles["toc-title"], self.fonts.heading, self.looks.contents.bold)
         self.add(self.tagged("H1", heading))
-        toc = tagging.Contents(self.tags.add("TOC"), dotsMinLevel=0, tableStyle=fonted)
+        toc = table_tags.Contents(self.tags.add("TOC"), dotsMinLevel=0, tableStyle=fonted)
         toc.levelStyles = [
             ParagraphStyle(f"toc{n}", self.styles["body"], leftIndent=n * 14, firstLineIndent=0, spaceAfter=2)
             for n in range(3)
@@ -478,7 +478,7 @@ class _Story:
                 "Caption", self.paragraph(caption.spans, self.styles["table-caption"], bold=self.looks.caption.bold)
             )
             parts = self.tags.add("THead"), self.tags.add("TBody")
-        tags = tagging.TableTags(*parts, len(laid.columns), self.rtl)
+        tags = table_tags.TableTags(*parts, len(laid.columns), self.rtl)
         look = self._table_look(laid, styles["left"], place.keep_together, ordered, tags)
         grid = tables.runs(ordered(head), body, look)
         self._turn(place)
@@ -520,7 +520,7 @@ class _Story:
         cell: ParagraphStyle,
         whole: bool,
         ordered: Callable[[Sequence[Any]], list[Any]],
-        tags: tagging.TableTags | None = None,
+        tags: table_tags.TableTags | None = None,
     ) -> tables.Look:
         look = self.looks.table
         return tables.Look(
