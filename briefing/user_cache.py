@@ -8,6 +8,7 @@ written is left alone.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -18,7 +19,25 @@ def folder(kind: str) -> Path:
     return Path(home) / "briefing" / kind
 
 
-def keep(entry: Path, text: str) -> None:
+def private(kept: Path) -> bool:
+    """Whether a folder of entries is the user's and no one else may write in it: entries read by a
+    loader that must trust them (compiled templates, fonts' faces) are read only from such a folder."""
+    try:
+        found = os.lstat(kept)
+    except OSError:
+        return False
+    return stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and not found.st_mode & 0o022
+
+
+def read(entry: Path) -> bytes | None:
+    """The bytes of an entry whose folder is the user's alone (``private``); None where there is none."""
+    try:
+        return entry.read_bytes() if private(entry.parent) else None
+    except OSError:
+        return None
+
+
+def keep(entry: Path, text: str | bytes) -> None:
     """Write ``text`` as the entry ``entry``, whole or not at all; a cache that cannot be written is left alone.
 
     The entry is written to a new file beside it and renamed over it, so a build reading at the
@@ -27,10 +46,11 @@ def keep(entry: Path, text: str) -> None:
     """
     temporary: str | None = None
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=entry.parent, suffix=".tmp", delete=False, encoding="utf-8") as out:
+        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        data = text.encode() if isinstance(text, str) else text
+        with tempfile.NamedTemporaryFile("wb", dir=entry.parent, suffix=".tmp", delete=False) as out:
             temporary = out.name
-            out.write(text)
+            out.write(data)
         os.replace(temporary, entry)  # whole or not at all, whatever other builds do at once
         temporary = None
     except OSError:

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import json
+import marshal
 import platform
 import re
 import smtplib
@@ -38,6 +39,7 @@ from openpyxl.worksheet.table import Table as SheetTable
 from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 from pypdf import PdfReader
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import ttfonts
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -55,6 +57,7 @@ from briefing.adapters import citeproc as citeproc_adapter
 from briefing.adapters import docx as docx_adapter
 from briefing.adapters import openpyxl as openpyxl_adapter
 from briefing.adapters import reportlab as reportlab_adapter
+from briefing.adapters import reportlab_fonts
 from briefing.adapters import smtplib as smtplib_adapter
 
 from .conftest import run_soffice
@@ -425,7 +428,7 @@ import json, sys
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
-from briefing.adapters.reportlab import TextMappedFont
+from briefing.adapters.reportlab_fonts import TextMappedFont
 from briefing.style import BUNDLED_FONTS
 
 class Shouting(TextMappedFont):  # reads back every letter in capitals: plainly this font's own map
@@ -462,6 +465,33 @@ def test_reportlab_is_left_as_it_was_when_briefing_is_imported():
         "assert ttfonts.makeToUnicodeCMap is before and before.__module__ == 'reportlab.pdfbase.ttfonts'\n"
     )
     subprocess.run([sys.executable, "-c", probe], check=True, cwd=ROOT, timeout=120)
+
+
+FONT_FILES = sorted((ROOT / "briefing" / "fonts").glob("*.ttf"))
+
+
+@pytest.mark.parametrize("font", FONT_FILES, ids=lambda p: p.stem)
+def test_reportlab_a_face_kept_is_the_face_read_from_the_font(font):
+    read = ttfonts.TTFontFace(str(font))
+    kept = reportlab_fonts.kept_face(str(font), reportlab_fonts.face_state(read))
+    assert kept is not None
+    mine, theirs = vars(kept), vars(read)
+    made_again = ("_pdfScale", "_pos")  # a function of the kept units; where the next read starts (each seeks first)
+    differing = sorted(k for k in theirs.keys() | mine.keys() if k not in made_again and mine.get(k) != theirs.get(k))
+    retyped = sorted(k for k in theirs if type(mine.get(k)) is not type(theirs[k]))
+    changed = differing or retyped
+    expect("reportlab", not changed, f"TTFontFace holds {changed} otherwise (reportlab_fonts)")
+    assert [kept._pdfScale(v) for v in (1, 123, 2048)] == [read._pdfScale(v) for v in (1, 123, 2048)]
+    made, own = reportlab_fonts.TextMappedFont("kept", str(font), kept), ttfonts.TTFont("own", str(font))
+    expect("reportlab", vars(made).keys() == vars(own).keys(), f"TTFont holds {sorted(vars(own))}")
+    assert (made.shapable, made._asciiReadable) == (own.shapable, own._asciiReadable)
+
+
+def test_reportlab_a_face_kept_cut_short_or_of_another_kind_is_not_used():
+    font = str(FONT_FILES[0])
+    state = reportlab_fonts.face_state(ttfonts.TTFontFace(font))
+    for damaged in (state[: len(state) // 2], b"", b"not marshal", marshal.dumps(([], {"a": 1}))):
+        assert reportlab_fonts.kept_face(font, damaged) is None
 
 
 # -- openpyxl -------------------------------------------------------------------

@@ -244,12 +244,13 @@ def test_the_page_templates_kept_between_builds_give_the_same_page(tmp_path):
 
 
 def test_page_templates_kept_where_others_may_write_are_not_read(tmp_path, monkeypatch):
+    from briefing import user_cache
     from briefing.writers.html import writer
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     kept = writer._KeptTemplates()
     os.makedirs(kept.directory)
     os.chmod(kept.directory, 0o777)
-    assert not kept._private()
+    assert not user_cache.private(Path(kept.directory))
     os.chmod(kept.directory, 0o700)
-    assert kept._private()
+    assert user_cache.private(Path(kept.directory))

@@ -1,12 +1,11 @@
 """reportlab's internals: a group's measured height (a group inside it measured by its flowables),
 where a flowable stands in its frame, a split table's rows, the anchors a paragraph holds and the
 flowables a container holds, a frame whose foot is raised while its page fills, a finished page's
-content, a font's ToUnicode CMap, a list whose labels are drawn through a hook, a header paragraph's
+content, a list whose labels are drawn through a hook, a header paragraph's
 lines broken once, and a table's one-line cells written into the page as reportlab would write them.
 
 reportlab offers no public way to read these or to do these things; each use is here, named for
-what it does. The font's CMap replaces none of reportlab's functions: it applies to the fonts made
-as ``TextMappedFont`` alone, so another user of reportlab in the same process is left as it was.
+what it does. Its TrueType fonts' internals are in ``reportlab_fonts``.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import escapePDF, fp_str
-from reportlab.pdfbase import pdfdoc, ttfonts
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase import pdfmetrics as _fonts
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Frame, KeepTogether, ListFlowable, LongTable, Paragraph, Table
@@ -263,32 +262,6 @@ def compress_last_page(canvas: Any) -> bool:
     contents.__Comment__ = "page stream"
     page.Contents, page.stream = contents, None
     return True
-
-
-class TextMappedFont(ttfonts.TTFont):  # type: ignore[misc]
-    """A TrueType font whose ToUnicode CMap, the map text tools read its glyphs back by, is written
-    by ``to_unicode_cmap``: a subclass says what its glyphs read as.
-
-    reportlab writes the CMap inside ``TTFont.addObjects`` by a module-level function; here the
-    font's own objects are made as reportlab makes them, then each subset's CMap is written again.
-    reportlab keeps one font for each face (the font file's own name) in a process: registered under
-    another name, the same face is the font first registered, so a TextMappedFont's map applies where
-    it is the first of its face (briefing's PDF writer registers every face it uses this way).
-    """
-
-    def to_unicode_cmap(self, base_font_name: str, subset: list[int]) -> str:
-        """The CMap of one subset: ``subset[n]`` is the character drawn by code ``n``."""
-        return str(ttfonts.makeToUnicodeCMap(base_font_name, subset))
-
-    def addObjects(self, doc: Any) -> None:  # noqa: N802 (reportlab's name)
-        state = self.state.get(doc)
-        subsets = [list(subset) for subset in state.subsets] if state is not None else []
-        names = [self.getSubsetInternalName(n, doc)[1:] for n in range(len(subsets))]
-        super().addObjects(doc)
-        fonts = doc.idToObject["BasicFonts"].dict
-        for name, subset in zip(names, subsets, strict=True):
-            font = fonts[name]
-            doc.idToObject[font.ToUnicode.name].content = self.to_unicode_cmap(font.BaseFont, subset)
 
 
 # -- the tagged PDF: entries reportlab's page and link objects take no other way, and object numbers

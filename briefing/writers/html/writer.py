@@ -7,7 +7,6 @@ import dataclasses
 import hashlib
 import os
 import re
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +61,8 @@ class _KeptTemplates(FileSystemBytecodeCache):  # type: ignore[misc]
 
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
-            if self._private():  # Jinja reads its entries' marks with pickle: only the user's own are read
+            # Jinja reads its entries' marks with pickle: only the user's own are read.
+            if user_cache.private(Path(self.directory)):
                 super().load_bytecode(bucket)
         except OSError:
             pass  # unreadable (a file where the folder would be): compiled again
@@ -70,15 +70,10 @@ class _KeptTemplates(FileSystemBytecodeCache):  # type: ignore[misc]
     def dump_bytecode(self, bucket: Bucket) -> None:
         try:
             os.makedirs(self.directory, mode=0o700, exist_ok=True)
-            if self._private():
+            if user_cache.private(Path(self.directory)):
                 super().dump_bytecode(bucket)
         except OSError:
             pass
-
-    def _private(self) -> bool:
-        """Whether the folder is the user's and no one else may write in it, as Jinja asks of its own."""
-        found = os.lstat(self.directory)
-        return stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and not found.st_mode & 0o022
 
 
 _ENV = Environment(

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 import unicodedata
 from functools import cache
 from itertools import groupby
 from pathlib import Path
 
+import reportlab
 from bidi.mirror import MIRRORED
 from reportlab.pdfbase import pdfmetrics
 
-from ... import files
-from ...adapters import reportlab as reportlab_adapter
+from ... import files, user_cache
+from ...adapters import reportlab_fonts
 from ...layout.measure import font_digest
 from ...style import BUNDLED_FONTS, FontFamily, ScriptFont, script_of
 from .. import markup
@@ -41,7 +43,7 @@ def register(font: FontFamily | None) -> str:
         f"{name}-BoldItalic": font.face(True, True),
     }
     for face_name, path in faces.items():
-        pdfmetrics.registerFont(_Font(face_name, str(files.local(path))))
+        pdfmetrics.registerFont(_font(face_name, path))
     pdfmetrics.registerFontFamily(
         name, normal=name, bold=f"{name}-Bold", italic=f"{name}-Italic", boldItalic=f"{name}-BoldItalic"
     )
@@ -134,7 +136,7 @@ def _symbols() -> frozenset[int]:
     """What the symbol font has glyphs for, registering it the first time a character needs it: reading
     it (3 MB) would take longer than the rest of a short PDF's fonts."""
     if SYMBOLS not in _coverage:
-        pdfmetrics.registerFont(_Font(SYMBOLS, str(_SYMBOLS_FILE)))
+        pdfmetrics.registerFont(_font(SYMBOLS, _SYMBOLS_FILE))
         _coverage[SYMBOLS] = frozenset(pdfmetrics.getFont(SYMBOLS).face.charToGlyph)
     return _coverage[SYMBOLS]
 
@@ -149,15 +151,37 @@ def _script_font(script: ScriptFont) -> str:
     family = script.family
     name = "S" + hashlib.sha1(str(family.regular).encode()).hexdigest()[:10]
     if name not in _coverage:
-        pdfmetrics.registerFont(_Font(name, str(files.local(family.regular))))
-        pdfmetrics.registerFont(_Font(f"{name}-Bold", str(files.local(family.face(True, False)))))
+        pdfmetrics.registerFont(_font(name, family.regular))
+        pdfmetrics.registerFont(_font(f"{name}-Bold", family.face(True, False)))
         # No italic in these scripts' fonts: italic text keeps the upright face, as Word and browsers do.
         pdfmetrics.registerFontFamily(name, normal=name, bold=f"{name}-Bold", italic=name, boldItalic=f"{name}-Bold")
         _coverage[name] = frozenset(pdfmetrics.getFont(name).face.charToGlyph)
     return name
 
 
-class _Font(reportlab_adapter.TextMappedFont):
+CACHE_VERSION = 1
+"""Changes when what the faces' cache holds changes: older entries are then read again from the fonts."""
+
+
+def _font(name: str, path: Path) -> _Font:
+    """The font file at ``path`` as reportlab reads it, made into a font named ``name``: from what reportlab
+    read of these very bytes before, where the user's cache keeps it (``reportlab_fonts.face_state``)."""
+    local = files.local(path)
+    digest = font_digest(local)
+    if digest is None:  # unreadable: reportlab says so
+        return _Font(name, str(local))
+    key = f"{CACHE_VERSION}-{reportlab.Version}-{sys.version}-{digest}"
+    entry = user_cache.folder("pdf-faces") / f"{local.stem}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.bin"
+    kept = user_cache.read(entry)
+    face = reportlab_fonts.kept_face(str(local), kept) if kept is not None else None
+    if face is not None:
+        return _Font(name, str(local), face)
+    font = _Font(name, str(local))
+    user_cache.keep(entry, reportlab_fonts.face_state(font.face))
+    return font
+
+
+class _Font(reportlab_fonts.TextMappedFont):
     """A bundled font whose text reads back as written (see ``_to_unicode_cmap``); reportlab's other
     fonts, and its own function for their text map, are left alone."""
 
