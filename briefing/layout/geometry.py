@@ -312,13 +312,28 @@ def _widest_candidates(
     Each is measured, not the longest by characters only: a writer draws a line as it is where the
     column's widest fits, so a short line of wide letters ("WWWWWWWW" beside "iiiiiiiiiiiii") must count.
 
-    The texts are read once and searched in one pass of the regex engine over the distinct ones: a column
-    of a million values is measured without holding its texts twice.
+    The texts are read once; a column of a million values is measured without holding its texts twice,
+    nor its words before they are told apart (each line's words go into the set of distinct ones at once).
     """
-    joined = "\n".join({*texts, *extra})
-    lines = list(set(joined.split("\n")))
-    tokens = lines if numeric else list(set(_TOKEN.findall(joined)))
-    return lines, tokens, tuple(script.code for script in scripts_in(joined))
+    lines = {*texts, *extra}
+    joined = "\n".join(lines)
+    scripts = tuple(script.code for script in scripts_in(joined))
+    if joined.count("\n") >= len(lines):  # a text of several lines: each line is measured apart
+        lines = set(joined.split("\n"))
+    del joined
+    distinct = list(lines)
+    if numeric:
+        return distinct, distinct, scripts
+    # Words a slice of lines at a time, told apart as they are found; str.split() breaks at the whitespace
+    # the pattern \S+ stops at (str.isspace, in both).
+    tokens: set[str] = set()
+    for start in range(0, len(distinct), _LINES_AT_ONCE):
+        tokens.update(" ".join(distinct[start : start + _LINES_AT_ONCE]).split())
+    return distinct, list(tokens), scripts
+
+
+_LINES_AT_ONCE = 16_384
+"""Lines whose words are found at once."""
 
 
 _TOKEN = re.compile(r"\S+")
