@@ -16,7 +16,7 @@ from .build import Pack, publish
 from .errors import BuildError, OutputError, Problem, SpecError
 from .layout import LaidDocument, lay_out
 from .manifest import MANIFEST_SUFFIX, current_outputs, file_facts
-from .model import Briefing
+from .model import Briefing, tables
 
 
 @dataclass(frozen=True)
@@ -109,11 +109,13 @@ def run(
     executor: cf.Executor,
     progress: Callable[[Rendered], None] = lambda r: None,
     settings: cluster.Settings | None = None,
+    workers: int = 1,
 ) -> Outcome:
     """Build every (job, format) on ``executor``; each pack is written as soon as all its formats are in.
 
-    Each job comes with its model, loaded here, from which its manifest is made. Tasks are sent as
-    jobs come, and nothing is written until all are sent: an error while reading them writes nothing.
+    Each job comes with its model, loaded here, from which its manifest is made. The first tasks
+    (one for each of the ``workers``) are sent as their jobs come, the others once all are read,
+    largest first; nothing is written until all are sent: an error while reading them writes nothing.
     With a cluster's executor, each task carries the files its writers open (see cluster.py).
     """
     settings = settings or cluster.Settings()
@@ -122,6 +124,11 @@ def run(
     models: list[tuple[Briefing, cluster.Parcel]] = []
     futures: dict[cf.Future[list[Rendered]], Job] = {}
     tasks: dict[int, tuple[Any, ...]] = {}
+    waiting: list[Job] = []
+
+    def send(job: Job) -> None:
+        futures[executor.submit(cluster.task, *tasks[job.number])] = job
+
     try:
         for job, doc in jobs:
             try:
@@ -133,7 +140,13 @@ def run(
             # A pack is one task: laid out once on its worker, for every format.
             numbered = replace(job, number=len(models) - 1)
             tasks[numbered.number] = (render, numbered, list(formats), doc, parcel.sent, settings)
-            futures[executor.submit(cluster.task, *tasks[numbered.number])] = numbered
+            if len(tasks) <= workers:  # every worker busy at once, while the other specs are read
+                send(numbered)
+            else:
+                waiting.append(numbered)
+        # The largest packs first, so that the batch does not end with one worker building a big one alone.
+        for numbered in sorted(waiting, key=lambda j: -size(models[j.number][0])):
+            send(numbered)
     except BaseException:
         for future in futures:
             future.cancel()
@@ -162,6 +175,11 @@ def run(
             outcome.lost.extend(job.spec for job in sorted(futures.values(), key=lambda j: j.number))
             break
     return outcome
+
+
+def size(doc: Briefing) -> int:
+    """How much building a pack costs, roughly: its tables' cells, which a long annex makes most of its time."""
+    return sum(len(table.rows) * max(len(table.columns), 1) for table in tables(doc))
 
 
 def _elsewhere(

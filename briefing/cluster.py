@@ -223,6 +223,11 @@ class Remote(cf.Executor):
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.inner.shutdown(wait=wait)
 
+    @property
+    def width(self) -> int:
+        """How many workers the cluster has now."""
+        return len(self.client.scheduler_info()["workers"])
+
     def gone(self) -> bool:
         """The client has given up on its scheduler: it closes once reconnecting has failed."""
         return self.client.status in ("closing", "closed")

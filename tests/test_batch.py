@@ -83,3 +83,29 @@ def test_resume_builds_again_a_pack_built_at_another_source_date_epoch(tmp_path,
     assert main(["build", str(spec), "-f", "html", "--resume", "--out", str(out)]) == 0
     recorded = json.loads((out / "brief.manifest.json").read_text())
     assert recorded["built"].startswith("2023-11-14"), "another epoch: built again, recording its time"
+
+
+def test_a_batch_gives_each_worker_a_pack_at_once_then_sends_the_largest_first(tmp_path):
+    import concurrent.futures as cf
+
+    from briefing import batch
+    from briefing.reading.loader import load
+
+    jobs = []
+    for n, rows in enumerate([1, 3, 50, 2, 20]):
+        (tmp_path / f"b{n}.csv").write_text("place,people\n" + "".join(f"P{i},{i}\n" for i in range(rows)))
+        spec = tmp_path / f"b{n}.yaml"
+        spec.write_text(f"title: B{n}\nsections:\n  - heading: H\n    content:\n      - table: {{source: b{n}.csv}}\n")
+        jobs.append((batch.Job(str(spec), f"b{n}"), load(spec)))
+    sent = []
+
+    class Recording(cf.Executor):
+        def submit(self, fn, /, *args, **kwargs):
+            sent.append(args[1].stem)
+            future: cf.Future = cf.Future()
+            future.set_exception(ConnectionError("not built here"))
+            return future
+
+    outcome = batch.run(iter(jobs), ["html"], tmp_path / "out", Recording(), workers=2)
+    assert sent == ["b0", "b1", "b2", "b4", "b3"]
+    assert sorted(outcome.lost) == sorted(str(job.spec) for job, _ in jobs) and not (tmp_path / "out").exists()

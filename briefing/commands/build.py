@@ -64,7 +64,8 @@ def build_command(args: argparse.Namespace) -> int:
             total = len(args.specs) * len(_variants(args.each)) * len(writers)
             with batch.progress(total) as tick:
                 # Specs are read here while the workers already write the first packs.
-                outcome = batch.run(good(), [w.name for w in writers], out, pool, tick, settings)
+                width = getattr(pool, "width", args.jobs)  # a cluster's workers, or the processes started
+                outcome = batch.run(good(), [w.name for w in writers], out, pool, tick, settings, width)
         else:
             outcome = _build_here(good(), writers, out)
     for pack in [*kept, *outcome.packs]:
