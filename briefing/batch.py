@@ -122,7 +122,7 @@ def run(
     ship = getattr(executor, "ships_files", False)
     outcome = Outcome()
     models: list[tuple[Briefing, cluster.Parcel]] = []
-    futures: dict[cf.Future[list[Rendered]], Job] = {}
+    futures: dict[cf.Future[list[Rendered] | cluster.Refused], Job] = {}
     tasks: dict[int, tuple[Any, ...]] = {}
     waiting: list[Job] = []
 
@@ -157,15 +157,15 @@ def run(
             job = futures.pop(future)
             try:
                 results = future.result()
-            except cluster.Refused as refused:  # a worker of other versions: the pack goes to the others
-                again = _elsewhere(executor, refused, tasks[job.number], outcome)
-                if again is None:
-                    outcome.errors.append(f"{job.spec}: {refused.line}")
-                else:
-                    futures[again] = job
-                continue
             except Exception:  # the task never came back: the cluster or its connection was lost
                 outcome.lost.append(job.spec)
+                continue
+            if isinstance(results, cluster.Refused):  # a worker of other versions: the pack goes to the others
+                again = _elsewhere(executor, results, tasks[job.number], outcome)
+                if again is None:
+                    outcome.errors.append(f"{job.spec}: {results.line}")
+                else:
+                    futures[again] = job
                 continue
             for result in results:
                 progress(result)
@@ -184,7 +184,7 @@ def size(doc: Briefing) -> int:
 
 def _elsewhere(
     executor: cf.Executor, refused: cluster.Refused, task: tuple[Any, ...], outcome: Outcome
-) -> cf.Future[list[Rendered]] | None:
+) -> cf.Future[list[Rendered] | cluster.Refused] | None:
     """Send a declined task to the workers that have not declined one, telling the first refusal of each worker once."""
     if not isinstance(executor, cluster.Remote):
         return None

@@ -114,14 +114,18 @@ def task(
     doc: Briefing,
     sent: files.Sent | None,
     settings: Settings,
-) -> list[Rendered]:
-    """Build one pack on a worker as the client would build it here: its epoch, limits, files and versions."""
+) -> list[Rendered] | Refused:
+    """Build one pack on a worker as the client would build it here: its epoch, limits, files and versions.
+
+    A worker of other versions declines it: the refusal is returned, not raised, so that Dask does not
+    try the task again (maybe on this same worker) before the client hears of it and sends it elsewhere.
+    """
     own = versions()
     differ = mismatch(own, settings.versions, _worker_name())
     damaged = sent.damaged() if sent else None
     refusal = f"{damaged} arrived other than it was read (its SHA-256 differs)" if damaged else None
     if differ and not settings.allow_mismatch:
-        raise Refused(_worker_name(), differ)
+        return Refused(_worker_name(), differ)
     if refusal:
         from .batch import Rendered
 

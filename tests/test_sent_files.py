@@ -90,3 +90,12 @@ def test_a_task_in_a_local_worker_leaves_dask_unimported():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False", "a third of a second of every local worker's start"
+
+
+def test_a_worker_of_other_versions_returns_its_refusal_so_that_dask_does_not_try_it_again_unheard():
+    from briefing.manifest import versions
+
+    client = {**versions(), "reportlab": "0.0-other"}
+    refused = cluster.task(_render, Job("a.yaml", "a"), ["html"], None, None, cluster.Settings(versions=client))  # type: ignore[arg-type]
+    assert isinstance(refused, cluster.Refused)
+    assert refused.line.startswith(f"the worker process {os.getpid()} has other versions (reportlab ")
