@@ -199,6 +199,30 @@ def test_a_long_table_made_a_run_at_a_time_is_the_table_made_at_once(tmp_path, m
     assert pdf_text(lazy) == pdf_text(eager)
 
 
+def test_a_long_tables_runs_are_let_go_once_drawn(tmp_path, monkeypatch):
+    """A long table's runs, once drawn, are not held until the file is written (what keeps a 100,000-row
+    table within its memory target): when the last page is done no run is left, and every row is in the file."""
+    import gc
+
+    from briefing.adapters.reportlab import PlainCellTable
+    from briefing.writers.pdf import page
+
+    left: list[int] = []
+    save = page.NumberedCanvas.save
+
+    def counted(canvas):
+        gc.collect()
+        left.append(sum(isinstance(o, PlainCellTable) for o in gc.get_objects()))
+        save(canvas)
+
+    monkeypatch.setattr(page.NumberedCanvas, "save", counted)
+    path = tmp_path / "annex.pdf"
+    PdfWriter().write(_annex(2_000), path)
+    assert left == [0]
+    text = squash(pdf_text(path))
+    assert all(f"Incident {i} {i:,}" in text for i in (0, 150, 1_999)) and "Total" in text
+
+
 def test_every_page_is_numbered_out_of_the_total_and_compressed_when_done(tmp_path, monkeypatch):
     """Page numbers are forms filled in at the end; each page's content is compressed as it is finished.
 
