@@ -47,7 +47,7 @@ class ReadyCellsSheet(WriteOnlyWorksheet):  # type: ignore[misc]
     writing the cell. Here a row's cells are only placed (row, column, a link's reference).
 
     openpyxl then writes each cell as several nested XML elements, each through a call of lxml's
-    incremental writer: four fifths of the time of a long table. A row of plain cells (numbers,
+    incremental writer: over half the time of a long table's whole build. A row of plain cells (numbers,
     texts, truth values, dates, none; no link, no comment) is written here as the text openpyxl
     writes for it, byte for byte (see ``_RowText``); any other row is left to openpyxl.
     """
