@@ -35,3 +35,16 @@ def test_a_clean_200000_row_csv_is_read_under_the_limit_the_line_by_line_reader_
     code, out, err = _validate(tmp_path, 1_500_000_000)
     assert (code, err) == (0, "")
     assert out.startswith("spec.yaml: ok")
+
+
+def test_a_clean_200000_row_json_lines_file_is_read_under_the_same_limit(tmp_path):
+    # Every Arrow call of the JSON-lines reader in its pool: whole numbers among floats, texts, times as text.
+    with (tmp_path / "d.jsonl").open("w", encoding="utf-8") as out:
+        for i in range(1, 200_001):
+            score = i / 2 if i % 3 else i // 2
+            when = f"2026-01-{i % 28 + 1:02d}"
+            out.write(f'{{"id":{i},"when":"{when}","name":"name{i % 97}","score":{score},"ok":true}}\n')
+    (tmp_path / "spec.yaml").write_text(SPEC.replace("d.csv", "d.jsonl"), encoding="utf-8")
+    code, out, err = _validate(tmp_path, 1_500_000_000)
+    assert (code, err) == (0, "")
+    assert out.startswith("spec.yaml: ok")

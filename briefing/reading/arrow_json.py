@@ -331,7 +331,7 @@ def _as_written(
     # A slice of rows at a time: their lines are copied out of the file to be looked at.
     slices = [lines.numbers(picked[at : at + SLICE], name) for at in range(0, len(picked), SLICE)]
     written = pa.concat_arrays(slices, memory_pool=POOL)
-    found = _np_bool(pc.is_valid(written))
+    found = _np_bool(pc.is_valid(written, memory_pool=POOL))
     floats = found & _np_bool(pc.match_substring_regex(written, "[.eE]", memory_pool=POOL))
     near = numbers[rows[picked]]
     integers = found & ~floats & (np.abs(near) < 2.0**53)
@@ -353,7 +353,9 @@ def _as_written(
 
 
 def _np_bool(array: pa.Array) -> np.ndarray:
-    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
+    """Arrow's booleans as numpy's (a null as False), made in POOL: pyarrow's own conversion uses its default pool."""
+    known = pc.coalesce(array, pa.scalar(False, memory_pool=POOL), memory_pool=POOL)
+    return pc.cast(known, pa.uint8(), memory_pool=POOL).to_numpy(zero_copy_only=True).astype(bool)
 
 
 class _LineReader:
@@ -386,7 +388,7 @@ class _LineReader:
             return pa.nulls(len(rows), pa.large_string(), memory_pool=POOL)  # written with escapes: Python reads it
         key = "".join(f"\\x{ord(c):02x}" if c.isascii() and not c.isalnum() else c for c in name)
         pattern = '"' + key + '"[ \\t\\r]*:[ \\t\\r]*(?P<n>-?[0-9][0-9.eE+-]*)'
-        return pc.struct_field(pc.extract_regex(picked, pattern, memory_pool=POOL), [0])
+        return pc.struct_field(pc.extract_regex(picked, pattern, memory_pool=POOL), [0], memory_pool=POOL)
 
     def close(self) -> None:
         if self.map is not None:
