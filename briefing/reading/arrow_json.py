@@ -21,7 +21,6 @@ type than Python does is left out or looked at again:
 from __future__ import annotations
 
 import json
-import mmap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -359,48 +358,61 @@ def _np_bool(array: pa.Array) -> np.ndarray:
 
 
 class _LineReader:
-    """The file's lines by number, for the rows looked at again; the lines' starts found when first asked."""
+    """The file's lines by number, for the rows looked at again, read a block at a time (never the whole file
+    at once); where the lines start is found when first asked."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.handle: Any = None
-        self.map: mmap.mmap | None = None
         self.starts: np.ndarray | None = None
 
-    def _open(self) -> tuple[mmap.mmap, np.ndarray]:
-        if self.map is None:
+    def _open(self) -> tuple[Any, np.ndarray]:
+        if self.handle is None:
             self.handle = self.path.open("rb")
-            self.map = mmap.mmap(self.handle.fileno(), 0, access=mmap.ACCESS_READ)
-            self.starts = _starts(self.map)
+            self.starts = _starts(self.handle)
         assert self.starts is not None
-        return self.map, self.starts
+        return self.handle, self.starts
 
     def line(self, row: int) -> bytes:
-        data, starts = self._open()
-        return data[int(starts[row]) : int(starts[row + 1])]
+        handle, starts = self._open()
+        handle.seek(int(starts[row]))
+        return handle.read(int(starts[row + 1] - starts[row]))  # type: ignore[no-any-return]
 
     def numbers(self, rows: np.ndarray, name: str) -> pa.Array:
-        """The number written for key ``name`` on each of ``rows``' lines, as text (null where not found so)."""
-        data, starts = self._open()
-        lines = pa.LargeStringArray.from_buffers(len(starts) - 1, pa.py_buffer(starts), pa.py_buffer(data))
-        picked = pc.take(lines, pa.array(rows, type=pa.int64(), memory_pool=POOL), memory_pool=POOL)
+        """The number written for key ``name`` on each of ``rows``' lines (in order), as text (null where not
+        found so); the lines a block's span at a time."""
         if any(c in name for c in '"\\') or not name.isprintable():
             return pa.nulls(len(rows), pa.large_string(), memory_pool=POOL)  # written with escapes: Python reads it
         key = "".join(f"\\x{ord(c):02x}" if c.isascii() and not c.isalnum() else c for c in name)
         pattern = '"' + key + '"[ \\t\\r]*:[ \\t\\r]*(?P<n>-?[0-9][0-9.eE+-]*)'
-        return pc.struct_field(pc.extract_regex(picked, pattern, memory_pool=POOL), [0], memory_pool=POOL)
+        handle, starts = self._open()
+        ends = starts[rows + 1]
+        found, at = [], 0
+        while at < len(rows):
+            low = int(starts[rows[at]])
+            upto = max(int(np.searchsorted(ends, low + BLOCK, side="right")), at + 1)
+            first, last = int(rows[at]), int(rows[upto - 1])
+            handle.seek(low)
+            data = handle.read(int(starts[last + 1]) - low)
+            offsets = starts[first : last + 2] - low
+            lines = pa.LargeStringArray.from_buffers(last + 1 - first, pa.py_buffer(offsets), pa.py_buffer(data))
+            picked = pc.take(lines, pa.array(rows[at:upto] - first, memory_pool=POOL), memory_pool=POOL)
+            matched = pc.extract_regex(picked, pattern, memory_pool=POOL)
+            found.append(pc.struct_field(matched, [0], memory_pool=POOL))
+            at = upto
+        return pa.concat_arrays(found, memory_pool=POOL)
 
     def close(self) -> None:
-        if self.map is not None:
-            self.map.close()
+        if self.handle is not None:
             self.handle.close()
 
 
-def _starts(data: mmap.mmap) -> np.ndarray:
+def _starts(handle: Any) -> np.ndarray:
     """Where each line starts, a block at a time, and where the last ends (the file's end)."""
     found = [np.zeros(1, dtype=np.int64)]
-    for at in range(0, len(data), BLOCK):
-        block = np.frombuffer(data[at : at + BLOCK], dtype=np.uint8)
-        found.append(np.flatnonzero(block == 10).astype(np.int64) + at + 1)
+    at = 0
+    while block := handle.read(BLOCK):
+        found.append(np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10).astype(np.int64) + at + 1)
+        at += len(block)
     starts = np.concatenate(found)
-    return np.append(starts[starts < len(data)], len(data))
+    return np.append(starts[starts < at], at)
