@@ -29,6 +29,7 @@ TRICKY = {
         '{"a b.c":12345678901234567890}\n{"a b.c":1e2}\n{"a b.c":-7}\n'
     ),
     "a key written with escapes": '{"\\u0061":1.5}\n{"a":2}\n{"a":2.0}\n',
+    "whole floats only": '{"a":1.5}\n{"a":2.0}\n{"a":0.0}\n{"a":-0.0}\n{"a":-0.0}\n{"a":1e2}\n',
     "long integers": '{"a":1}\n{"a":123456789012345678901234567890}\n{"a":-9223372036854775808}\n',
     "times as text": '{"b":1,"d":"2026-01-05"}\n{"d":"2026-01-05 10:00:00","b":2}\n{"d":"2026-02-30"}\n',
     "a time column first seen late": '{"b":1}\n{"b":2,"d":"2026-01-05"}\n',
@@ -109,6 +110,7 @@ ARROW_READS = (
     "crlf",
     "a key of signs, and in a text",
     "a key written with escapes",
+    "whole floats only",
 )
 
 

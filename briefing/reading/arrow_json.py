@@ -315,7 +315,7 @@ def _encoded(kind: pa.DataType, parts: list[pa.Array]) -> tuple[pa.Array, np.nda
 
 def _as_written(
     numbers: np.ndarray, whole_numbers: np.ndarray, rows: np.ndarray, name: str, lines: _LineReader
-) -> list[Cell]:
+) -> list[Cell] | np.ndarray:
     """A number column's values where some are whole, as Python reads each: 2 an int, 2.0 a float.
 
     Which of those rows wrote a point or an exponent is found in their lines by Arrow's regular
@@ -323,10 +323,9 @@ def _as_written(
     too long for a float's 53 bits are read from their lines by Python. ``rows`` is made to point
     at the values added.
     """
-    values: list[Cell] = numbers.tolist()
     picked = np.flatnonzero(whole_numbers[rows] & (rows >= 0))
     if not len(picked):
-        return values
+        return numbers
     # A slice of rows at a time: their lines are copied out of the file to be looked at.
     slices = [lines.numbers(picked[at : at + SLICE], name) for at in range(0, len(picked), SLICE)]
     written = pa.concat_arrays(slices, memory_pool=POOL)
@@ -334,7 +333,12 @@ def _as_written(
     floats = found & _np_bool(pc.match_substring_regex(written, "[.eE]", memory_pool=POOL))
     near = numbers[rows[picked]]
     integers = found & ~floats & (np.abs(near) < 2.0**53)
-    slow = ~(floats | integers) | (floats & (near == 0))  # -0.0 and 0.0 may share an entry in Arrow's dictionary
+    # -0.0 and 0.0 may share an entry in Arrow's dictionary: a zero whose sign is not its entry's is Python's
+    minus = _np_bool(pc.starts_with(written, "-", memory_pool=POOL))
+    slow = ~(floats | integers) | (floats & (near == 0) & (np.signbit(near) != minus))
+    if not integers.any() and not slow.any():
+        return numbers  # whole numbers all written as floats (2.0), as Python writes them: floats they stay
+    values: list[Cell] = numbers.tolist()
     whole = near[integers].astype(np.int64)
     distinct, which = np.unique(whole, return_inverse=True)
     rows[picked[integers]] = len(values) + which
