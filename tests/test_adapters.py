@@ -102,6 +102,22 @@ def test_docx_proxies_still_hold_the_elements_the_writer_edits():
     expect("python-docx", getattr(run, "element", None) is not None and run.element.tag == qn("w:r"), "Run.element")
 
 
+def test_docx_a_paragraph_given_its_style_by_id_is_the_one_given_it_by_name():
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    cell = document.add_table(rows=1, cols=1).cell(0, 0)
+    for container in (document, cell):
+        for name in ("Heading 1", "List Bullet", "Caption", "Normal"):
+            style_id = document.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+            made = docx_adapter.styled_paragraph(container, style_id)
+            named = container.add_paragraph(style=name)
+            same = etree.tostring(docx_adapter.paragraph_element(made)) == etree.tostring(
+                docx_adapter.paragraph_element(named)
+            )
+            expect("python-docx", same and made.style.name == name, f"a paragraph's style set by id ({name})")
+
+
 def test_docx_an_edit_to_a_paragraph_element_is_saved(tmp_path):
     document = docx.Document()
     paragraph = document.add_paragraph("Page ")

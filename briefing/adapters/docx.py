@@ -1,6 +1,6 @@
 """python-docx's internals: the WordprocessingML element behind a paragraph, section, table, row or cell,
-a part's content replaced by another's (a Word template's look, cleaned), a part of notes added, and a
-part of bytes added (an embedded font, a template's picture or font).
+a paragraph given its style by id, a part's content replaced by another's (a Word template's look,
+cleaned), a part of notes added, and a part of bytes added (an embedded font, a template's picture or font).
 
 python-docx's proxies (``Paragraph``, ``Section``, ``Table``, ``_Row``, ``_Cell``) hold their
 element privately (python-docx issue #7 asks for a public name); a run's is public as
@@ -10,6 +10,7 @@ elements for what python-docx has no API for (fields, shading, numbering, table 
 
 from __future__ import annotations
 
+from docx.document import Document
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
 from docx.oxml.parser import parse_xml
@@ -30,6 +31,15 @@ TableCell = _Cell
 def paragraph_element(paragraph: Paragraph) -> CT_P:
     """The ``<w:p>`` of a paragraph."""
     return paragraph._p
+
+
+def styled_paragraph(container: Document | _Cell, style_id: str | None) -> Paragraph:
+    """A paragraph added at the end of ``container`` (a document's body, a cell) whose style is the one with
+    ``style_id`` (None: the default style), as ``add_paragraph(style=name)`` makes it. That looks the name up
+    among every style, and the default style too, each time; the writer looks each name up once."""
+    paragraph = container.add_paragraph()
+    paragraph._p.style = style_id  # as python-docx's Paragraph.style sets it, with the id it finds
+    return paragraph
 
 
 def section_element(section: Section) -> CT_SectPr:

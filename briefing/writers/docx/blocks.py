@@ -26,7 +26,7 @@ class Blocks(Pages):
 
     def visit_heading(self, node: Heading, place: Place) -> None:
         self._turn(place)
-        para = self.document.add_paragraph(style=f"Heading {node.level}")
+        para = self.paragraph(f"Heading {node.level}")
         self.runs.inline(para, node.text)
         self.runs.bookmarks.around(para, place.anchor)
         if self.style.toc and node.level <= TOC_LEVELS:
@@ -58,7 +58,7 @@ class Blocks(Pages):
 
     def visit_item(self, node: Item, place: Place) -> None:
         style, num_id = self.list_style
-        para = self.target.add_paragraph(style=style)
+        para = self.paragraph(style, self.target)
         if num_id is not None:
             num_pr = docx_adapter.paragraph_element(para).get_or_add_pPr().get_or_add_numPr()
             num_pr.get_or_add_ilvl().val = 0
@@ -116,7 +116,7 @@ class Blocks(Pages):
 
     def _figure_caption(self, place: Place) -> None:
         assert place.caption is not None
-        para = self.document.add_paragraph(style="Caption")
+        para = self.paragraph("Caption")
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self.runs.inline(para, place.caption.spans)
         self.runs.bookmarks.around(para, place.anchor)

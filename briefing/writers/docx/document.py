@@ -54,6 +54,8 @@ class WordDocument:
         """The paragraph style and numbering of the list being walked."""
         self.headings = 0
         """Headings walked so far that the contents list: each is bookmarked for its entry's page number."""
+        self._style_ids: dict[str, str | None] = {}
+        """Each paragraph style's id, by name, looked up once."""
 
     # -- document set-up ---------------------------------------------------
 
@@ -156,8 +158,17 @@ class WordDocument:
         wordml_text.complex_script_twins(run.element.get_or_add_rPr())
         return run
 
+    def paragraph(self, style: str | None, container: Document | docx_adapter.TableCell | None = None) -> DocxParagraph:
+        """A paragraph of the named style (None: the default) at the end of ``container``, the body by default."""
+        target = self.document if container is None else container
+        if style is None:
+            return target.add_paragraph()
+        if style not in self._style_ids:
+            self._style_ids[style] = self.document.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+        return docx_adapter.styled_paragraph(target, self._style_ids[style])
+
     def _plain_paragraph(self, text: str, style: str | None) -> DocxParagraph:
-        para = self.document.add_paragraph(style=style)
+        para = self.paragraph(style)
         self.runs.run(para, Span(text))
         return para
 

@@ -75,7 +75,7 @@ class FrontMatter(WordDocument):
                 added.paragraph_format.tab_stops.add_tab_stop(
                     Cm(self.style.text_width_cm), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
                 )
-            para = self.document.add_paragraph(style=name)
+            para = self.paragraph(name)
             link = OxmlElement("w:hyperlink")
             link.set(qn("w:anchor"), heading_mark(number))
             for run in self.runs.run(para, Span(text)):

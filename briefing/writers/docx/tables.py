@@ -75,7 +75,7 @@ class Tables(Blocks):
         laid, caption = place.table, place.caption
         assert laid is not None and caption is not None
         self._turn(place)
-        para = self.document.add_paragraph(style="Caption")
+        para = self.paragraph("Caption")
         self.runs.inline(para, caption.spans)
         self.runs.bookmarks.around(para, place.anchor)
         para.paragraph_format.keep_with_next = True
