@@ -513,29 +513,6 @@ def test_reportlab_a_face_kept_cut_short_or_of_another_kind_is_not_used():
 # -- openpyxl -------------------------------------------------------------------
 
 
-_NUMPY_UNSEEN = """
-import json, sys
-if sys.argv[1] == "numpy first":
-    import numpy
-import briefing.writers.xlsx
-from openpyxl.compat import numbers
-loaded = "numpy" in sys.modules
-import numpy  # importable again for the data readers
-print(json.dumps([loaded, numbers.NUMPY, numpy.float64 in numbers.NUMERIC_TYPES]))
-"""
-
-
-@pytest.mark.parametrize(
-    ("order", "expected"), [("writer first", [False, False, False]), ("numpy first", [True, True, True])]
-)
-def test_openpyxl_loaded_by_the_excel_writer_looks_for_numpy_only_where_it_is_loaded(order, expected):
-    found = subprocess.run(
-        [sys.executable, "-c", _NUMPY_UNSEEN, order], capture_output=True, text=True, check=True, cwd=ROOT, timeout=120
-    )
-    seen = json.loads(found.stdout)
-    expect("openpyxl", seen == expected, f"openpyxl's look for numpy (compat.numbers) gave {seen} ({order})")
-
-
 class _Counting(openpyxl_adapter.ReadyCellsSheet):
     rows_placed = 0
 

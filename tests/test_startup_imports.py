@@ -48,7 +48,7 @@ NOT_FOR_A_WORD_BUILD = (
     "uvicorn",
     "watchfiles",
     "pyarrow",  # data files: the seed pack reads none
-    "numpy",  # the data files' columns; openpyxl would look for it, but no cell takes its values
+    "numpy",  # the data files' columns (and openpyxl's, which the Word build does not load)
     "citeproc",  # citations: the seed pack cites nothing
     "jsonschema",
     "rich",  # the progress bar of builds on workers
@@ -82,7 +82,6 @@ def test_a_word_build_of_the_seed_pack_loads_only_what_it_uses(tmp_path):
 
 
 NOT_FOR_A_PACK_WITHOUT_DATA = (
-    "numpy",  # openpyxl loads it where it is installed and loaded first (adapters/openpyxl_load.py)
     "pyarrow",
     "pypdf",
     "pypdfium2",  # the manifest's page count: the PDF writer tells it
