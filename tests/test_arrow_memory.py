@@ -48,3 +48,12 @@ def test_a_clean_200000_row_json_lines_file_is_read_under_the_same_limit(tmp_pat
     code, out, err = _validate(tmp_path, 1_500_000_000)
     assert (code, err) == (0, "")
     assert out.startswith("spec.yaml: ok")
+
+
+def test_arrow_truth_values_with_gaps_become_numpys_with_the_gaps_false():
+    import pyarrow as pa
+
+    from briefing.reading.arrow_types import POOL, np_bools
+
+    made = np_bools(pa.array([True, None, False, True], memory_pool=POOL))
+    assert made.tolist() == [True, False, False, True] and made.dtype == bool

@@ -62,7 +62,7 @@ POOL = _pool()
 def np_bools(array: Any) -> np.ndarray:
     """Arrow's booleans as numpy's, made in POOL (pyarrow's own conversion allocates from the default pool)."""
     if array.null_count:
-        array = pc.fill_null(array, pa.scalar(False, memory_pool=POOL), memory_pool=POOL)
+        array = pc.coalesce(array, pa.scalar(False), memory_pool=POOL)  # fill_null takes no pool
     return pc.cast(array, pa.uint8(), memory_pool=POOL).to_numpy(zero_copy_only=True).astype(bool)
 
 
