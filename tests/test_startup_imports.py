@@ -223,34 +223,3 @@ def test_reportlab_reads_back_the_text_and_link_the_writers_escape(text):
     assert "".join(text for text, _ in read_back) == text
     # Read as reportlab reads xml.sax.saxutils' markup of the same text.
     assert read_back == read(saxutils.quoteattr, saxutils.escape)
-
-
-BRIEFING = "import sys; from briefing.cli import main; sys.exit(main())"
-
-
-def test_the_page_templates_kept_between_builds_give_the_same_page(tmp_path):
-    pages = []
-    blocked = tmp_path / "blocked"
-    blocked.write_text("a file where the cache folder would be")
-    for cache in (tmp_path / "cache", tmp_path / "cache", blocked):  # compiled, kept, then not keepable
-        out = tmp_path / f"out{len(pages)}"
-        env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "XDG_CACHE_HOME": str(cache)}
-        spec = str(SPECS / "mali-russia.yaml")
-        command = [sys.executable, "-c", BRIEFING, "build", spec, "-f", "html", "-o", str(out)]
-        subprocess.run(command, check=True, capture_output=True, cwd=tmp_path, env=env)
-        pages.append((out / "mali-russia.html").read_bytes())
-    assert pages[0] == pages[1] == pages[2]
-    assert list((tmp_path / "cache" / "briefing" / "templates").glob("*/__jinja2_*.cache"))
-
-
-def test_page_templates_kept_where_others_may_write_are_not_read(tmp_path, monkeypatch):
-    from briefing import user_cache
-    from briefing.writers.html import writer
-
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    kept = writer._KeptTemplates()
-    os.makedirs(kept.directory)
-    os.chmod(kept.directory, 0o777)
-    assert not user_cache.private(Path(kept.directory))
-    os.chmod(kept.directory, 0o700)
-    assert user_cache.private(Path(kept.directory))

@@ -5,17 +5,15 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, select_autoescape
-from jinja2.bccache import Bucket
+from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from ... import files, user_cache
+from ... import files
 from ...errors import Problem
 from ...layout import Box, CalloutTitle, Heading, Item, Laid, LaidDocument, Place, Summary, TextLook, colours, laid_out
 from ...layout.charts import ChartScale
@@ -49,36 +47,8 @@ def _safe(value: object) -> object:
     return markup.xml_safe(value) if isinstance(value, str) else value
 
 
-class _KeptTemplates(FileSystemBytecodeCache):  # type: ignore[misc]
-    """Templates compiled once and kept in the user's cache (Jinja checks each against its source), as
-    compiling them takes longer than a short page takes to write. Kept under a digest of this module,
-    which holds the settings they are compiled with (Jinja's own marks hold its bytecode's and Python's
-    versions); a folder that cannot be written is left alone."""
-
-    def __init__(self) -> None:
-        key = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:24]
-        super().__init__(str(user_cache.folder("templates") / key))
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        try:
-            # Jinja reads its entries' marks with pickle: only the user's own are read.
-            if user_cache.private(Path(self.directory)):
-                super().load_bytecode(bucket)
-        except OSError:
-            pass  # unreadable (a file where the folder would be): compiled again
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        try:
-            os.makedirs(self.directory, mode=0o700, exist_ok=True)
-            if user_cache.private(Path(self.directory)):
-                super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
 _ENV = Environment(
     loader=PackageLoader("briefing", "page_templates"),
-    bytecode_cache=_KeptTemplates(),
     # HTML templates escape what they insert; the plain-text mail body must not.
     autoescape=select_autoescape(enabled_extensions=("html.j2", "css.j2"), default_for_string=True, default=False),
     trim_blocks=True,
