@@ -21,7 +21,7 @@ def folder(kind: str) -> Path:
 
 def private(kept: Path) -> bool:
     """Whether a folder of entries is the user's and no one else may write in it: entries read by a
-    loader that must trust them (compiled templates, fonts' faces) are read only from such a folder."""
+    loader that must trust them (the PDF's fonts' faces) are read only from such a folder."""
     try:
         found = os.lstat(kept)
     except OSError:
