@@ -106,12 +106,10 @@ def package_digest() -> str:
         stamp.update(f"\0{path.relative_to(root).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
         stamp.update(f"\0{stat.st_ctime_ns}\0{stat.st_ino}".encode())
     entry = user_cache.folder("package-digest") / f"{stamp.hexdigest()[:32]}.txt"
-    try:
-        kept = entry.read_text(encoding="ascii")
-        if len(kept) == 64 and all(c in "0123456789abcdef" for c in kept):
-            return kept
-    except (OSError, ValueError):
-        pass  # not kept yet, or unreadable: read the files
+    # None where not kept yet, unreadable or not the user's own: the files are read
+    kept = (user_cache.read(entry) or b"").decode("ascii", errors="replace")
+    if len(kept) == 64 and all(c in "0123456789abcdef" for c in kept):
+        return kept
     digest = hashlib.sha256()
     for path in files:
         digest.update(f"{path.relative_to(root).as_posix()}\0{path.stat().st_size}\0".encode())

@@ -185,7 +185,7 @@ def test_a_link_at_the_cache_entry_is_replaced_not_written_through(tmp_path, mon
 def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
     folder = _fresh(monkeypatch, tmp_path / "cache")
 
-    def refuse(src, dst):
+    def refuse(src, dst, **where):
         raise OSError("no room")
 
     monkeypatch.setattr(user_cache.os, "replace", refuse)  # where the entry is put in place

@@ -96,7 +96,10 @@ def _cached(cache_file: Path, digest: str) -> Metrics | None:
     """The metrics kept for the font whose bytes have ``digest``; None where there are none, or the entry
     is for other bytes, unreadable, or its widths do not match its characters one for one."""
     try:
-        data = json.loads(cache_file.read_text(encoding="utf-8"))
+        kept = user_cache.read(cache_file)
+        if kept is None:
+            return None
+        data = json.loads(kept.decode("utf-8"))
         if data["font"] != digest or len(data["chars"]) != len(data["widths"]) or data["count"] != len(data["chars"]):
             return None
         widths = dict(zip(map(int, data["chars"]), map(float, data["widths"]), strict=True))
