@@ -609,6 +609,33 @@ def test_openpyxl_rows_written_as_text_are_what_openpyxl_writes(tmp_path):
     back = load_workbook(tmp_path / "ours.xlsx")["S"]
     expect("openpyxl", back["B1"].value == "a" and back["C3"].font.b, "the sheet does not read back")
     expect("openpyxl", back.row_dimensions[3].height == 31.5, "a row's height was lost")
+    for lone in ("\ud800 lone", "tail \udfff"):  # half of a character pair: no XML holds it
+        refused = [
+            _refused(kind, lone, tmp_path / "lone.xlsx") for kind in (openpyxl_adapter.ReadyCellsSheet, OpenpyxlOwn)
+        ]
+        expect(
+            "openpyxl",
+            refused[0] == refused[1] != "",
+            f"openpyxl refuses {lone!r} with {refused[1]}, the adapter {refused[0]}",
+        )
+
+
+def _refused(kind: type, text: str, path: Path) -> str:
+    """What writing ``text`` in a cell of a sheet ``kind``, plain and refilled, raises ("" if nothing)."""
+    workbook = Workbook(write_only=True)
+    sheet = kind(workbook, "S")
+    openpyxl_adapter.insert_sheet(workbook, sheet)
+    cell = WriteOnlyCell(sheet, "ok")
+    cell.data_type = "s"
+    refilled = openpyxl_adapter.RefilledCell(cell, lambda v: v)
+    try:
+        sheet.append([WriteOnlyCell(sheet, "before")])
+        refilled.refill(text)
+        sheet.append([WriteOnlyCell(sheet, 1), refilled])
+        workbook.save(path)
+    except Exception as error:  # openpyxl's own, whichever it is
+        return repr(error)
+    return ""
 
 
 def test_openpyxl_rows_written_as_text_open_in_libreoffice(tmp_path):

@@ -12,6 +12,7 @@ private too. Each use is here, named for what it does.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -137,6 +138,8 @@ class _RowsWriter(WorksheetWriter):  # type: ignore[misc]
 
 
 _TYPES = {"s": "inlineStr", "d": "n"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""Half of a character pair, alone: no XML can hold it (openpyxl's writer refuses it; a reference is not XML)."""
 """openpyxl's ``t`` attribute for a cell's data type where it is not the type itself (dates as numbers)."""
 
 
@@ -196,8 +199,8 @@ class _RowText:
                     continue  # an empty cell of no style is not written
                 add(f'<c r="{letter}{number}"{attrs}></c>')
             elif cell.data_type == "s":
-                if not isinstance(value, str):
-                    return None
+                if not isinstance(value, str) or not value.isascii() and _SURROGATE.search(value):
+                    return None  # a lone half of a pair: openpyxl's writer refuses it, as it did
                 space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
                 text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
                 add(f'<c r="{letter}{number}"{attrs}><is><t{space}>{text}</t></is></c>')
