@@ -34,7 +34,7 @@ import pyarrow.json as pajson
 from ..limits import current
 from ..model import Cell, Pos
 from .arrow_store import TextStore
-from .arrow_types import POOL
+from .arrow_types import POOL, np_bools
 from .datafiles import Frame, Held, SourceOptions, count_rows
 from .json_files import longest_line
 
@@ -329,12 +329,12 @@ def _as_written(
     # A slice of rows at a time: their lines are copied out of the file to be looked at.
     slices = [lines.numbers(picked[at : at + SLICE], name) for at in range(0, len(picked), SLICE)]
     written = pa.concat_arrays(slices, memory_pool=POOL)
-    found = _np_bool(pc.is_valid(written, memory_pool=POOL))
-    floats = found & _np_bool(pc.match_substring_regex(written, "[.eE]", memory_pool=POOL))
+    found = np_bools(pc.is_valid(written, memory_pool=POOL))
+    floats = found & np_bools(pc.match_substring_regex(written, "[.eE]", memory_pool=POOL))
     near = numbers[rows[picked]]
     integers = found & ~floats & (np.abs(near) < 2.0**53)
     # -0.0 and 0.0 may share an entry in Arrow's dictionary: a zero whose sign is not its entry's is Python's
-    minus = _np_bool(pc.starts_with(written, "-", memory_pool=POOL))
+    minus = np_bools(pc.starts_with(written, "-", memory_pool=POOL))
     slow = ~(floats | integers) | (floats & (near == 0) & (np.signbit(near) != minus))
     if not integers.any() and not slow.any():
         return numbers  # whole numbers all written as floats (2.0), as Python writes them: floats they stay
@@ -353,12 +353,6 @@ def _as_written(
             values.append(value)
         rows[row] = at
     return values
-
-
-def _np_bool(array: pa.Array) -> np.ndarray:
-    """Arrow's booleans as numpy's (a null as False), made in POOL: pyarrow's own conversion uses its default pool."""
-    known = pc.coalesce(array, pa.scalar(False, memory_pool=POOL), memory_pool=POOL)
-    return pc.cast(known, pa.uint8(), memory_pool=POOL).to_numpy(zero_copy_only=True).astype(bool)
 
 
 class _LineReader:
