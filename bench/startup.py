@@ -15,6 +15,10 @@ fonts' metrics in a temporary XDG_CACHE_HOME, both filled by a first round that 
 installed package has its bytecode compiled and a user's second build finds the metrics kept.
 With ``--against DIR`` the briefing cases also run from an earlier checkout (its ``briefing`` package
 first on the module path), in the same rounds.
+
+One more case is the floor under the four-format build: the libraries it loads (every module a
+first four-format build had loaded when it ended, but briefing's own), imported alone in the order
+that build imported them. What the build takes above that floor is briefing's own code and work.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ SEED = HERE.parent / "specs" / "mali-russia.yaml"
 START, END = "<!-- startup:start -->", "<!-- startup:end -->"
 BRIEFING = "import sys; from briefing.cli import main; sys.exit(main())"  # what the console script runs
 
+LIBRARIES = "the libraries a four-format build loads, alone"
+LOADED = "import atexit, sys; f = sys.argv.pop(1); atexit.register(lambda: open(f, 'w').write('\\n'.join(sys.modules)))"
+"""Prepended to the console script's code: the modules a build had loaded when it ended, in import order."""
 TARGETS = {"briefing --help": 0.15, "build seed pack, Word only": 0.35, "build seed pack, four formats": 0.6}
 """Processor seconds a case may take, fastest of the rounds."""
 
@@ -49,6 +56,18 @@ def cases(out: Path) -> dict[str, list[str]]:
         "build seed pack, Word only": [python, "-c", BRIEFING, "build", str(SEED), "-f", "docx", "-o", f"{out}/"],
         "build seed pack, four formats": [python, "-c", BRIEFING, "build", str(SEED), "-o", f"{out}/"],
     }
+
+
+def libraries(folder: Path, four_formats: list[str], env: dict[str, str]) -> Path:
+    """A script importing what a four-format build loads but briefing itself, in that build's order."""
+    listed, script = folder / "loaded.txt", folder / "libraries.py"
+    python, _, code, *arguments = four_formats
+    subprocess.run(
+        [python, "-c", f"{LOADED}; {code}", str(listed), *arguments], env=env, cwd=env["BENCH_CWD"], check=True
+    )
+    names = [n for n in listed.read_text().split("\n") if n.split(".")[0] not in {"briefing", "__main__"}]
+    script.write_text(f"import importlib\nfor name in {names!r}:\n    importlib.import_module(name)\n")
+    return script
 
 
 def processor_seconds(command: list[str], env: dict[str, str]) -> float:
@@ -72,6 +91,7 @@ def measure(repeat: int, against: Path | None) -> dict[str, list[float]]:
             BENCH_CWD=folder,
         )
         runs = [(name, command, env) for name, command in cases(Path(folder) / "out").items()]
+        runs.append((LIBRARIES, [sys.executable, str(libraries(Path(folder), runs[-1][1], env))], env))
         if against is not None:
             earlier = {**env, "PYTHONPATH": str(against.resolve())}
             runs += [(f"{name} ({against.name})", command, earlier) for name, command, _ in runs if name in TARGETS]
@@ -111,6 +131,13 @@ def main() -> int:
     times = measure(args.repeat, args.against)
     rows = table(times)
     print("\n".join(rows))
+    floor = min(times[LIBRARIES])
+    four = min(times["build seed pack, four formats"])
+    share = (
+        f"Of the four-format build's {four:.3f} s, the libraries it loads take {floor:.3f} s imported alone;"
+        f" briefing's own code and its work take the other {four - floor:.3f} s."
+    )
+    print(share)
     if not args.no_write:
         load = os.getloadavg()[0]  # a shared machine: the figures of one run are compared with each other
         cores = f"{os.cpu_count()} cores (load average {load:.1f})"
@@ -127,6 +154,8 @@ def main() -> int:
                 f" with `{command}`. The seed pack is `specs/mali-russia.yaml`; bytecode cached as installed.",
                 "",
                 *rows,
+                "",
+                share,
                 END,
             ]
         )
