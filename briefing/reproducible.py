@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import zipfile
 from pathlib import Path
+
+from .adapters.stdlib_zipfile import set_level
+
+_BLOCK = 1 << 20
+"""Bytes of an entry copied at a time."""
 
 
 def source_date_epoch() -> int | None:
@@ -25,11 +31,13 @@ def build_time() -> dt.datetime:
     return dt.datetime.fromtimestamp(epoch, dt.UTC)
 
 
-def fix_zip_times(path: Path) -> None:
+def fix_zip_times(path: Path, level: int | None = None) -> None:
     """Give every entry of a zip package (.docx, .xlsx) the build time, in its written order.
 
     Zip entries carry the time they were written, which would make two builds
-    differ; with SOURCE_DATE_EPOCH unset, the package is left as it is.
+    differ; with SOURCE_DATE_EPOCH unset, the package is left as it is. Each entry
+    is copied a block at a time, so that a long sheet is never held whole, and
+    deflated at ``level``: the writer's own, or zlib's default when None.
     """
     if source_date_epoch() is None:
         return
@@ -42,5 +50,8 @@ def fix_zip_times(path: Path) -> None:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             fixed.create_system = 3  # the same on every machine
-            target.writestr(fixed, source.read(entry.filename))
+            fixed.file_size = entry.file_size  # known before the copy: Zip64 is chosen by it, as for bytes held whole
+            set_level(fixed, level)
+            with source.open(entry) as reading, target.open(fixed, "w") as writing:
+                shutil.copyfileobj(reading, writing, _BLOCK)
     os.replace(temp, path)

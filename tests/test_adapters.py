@@ -21,6 +21,7 @@ import ssl
 import subprocess
 import sys
 import zipfile
+import zlib
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -69,8 +70,9 @@ def expect(library: str, holds: object, what: str) -> None:
     """Fail with one line naming the library's installed version and what no longer holds."""
     if holds:
         return
-    version = f"Python {platform.python_version()}" if library == "smtplib" else metadata.version(library)
-    adapter = {"python-docx": "docx", "python-bidi": "bidi"}.get(library, library)
+    stdlib = library in ("smtplib", "zipfile")
+    version = f"Python {platform.python_version()}" if stdlib else metadata.version(library)
+    adapter = {"python-docx": "docx", "python-bidi": "bidi", "zipfile": "stdlib_zipfile"}.get(library, library)
     pytest.fail(f"{library} {version} changed: {what} (see briefing/adapters/{adapter}.py)", pytrace=False)
 
 
@@ -1058,3 +1060,27 @@ def test_reportlab_a_repeated_paragraph_breaks_its_lines_once_for_each_width(tmp
     again = [drawn(repeated, [w]) for w in widths]
     expect("reportlab", again == fresh, "a paragraph laid out again from its first breaking draws otherwise")
     expect("reportlab", len(repeated.__dict__.get("_laid", ())) == 2, "its lines are not broken once for each width")
+
+
+# -- zipfile -------------------------------------------------------------------
+
+
+def test_zipfile_a_streamed_entry_is_deflated_at_the_level_set_on_it(tmp_path):
+    from briefing.adapters.stdlib_zipfile import set_level
+
+    data = b"".join(f"<row r='{n}'><c><v>{n * 7919 % 100003}</v></c></row>".encode() for n in range(20000))
+    sizes = {}
+    for level in (1, 9):
+        info = zipfile.ZipInfo("sheet.xml", date_time=(2025, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        set_level(info, level)
+        with zipfile.ZipFile(tmp_path / f"{level}.zip", "w") as archive, archive.open(info, "w") as entry:
+            for start in range(0, len(data), 65536):  # a block at a time, as a copy streams it
+                entry.write(data[start : start + 65536])
+        with zipfile.ZipFile(tmp_path / f"{level}.zip") as archive:
+            sizes[level] = archive.getinfo("sheet.xml").compress_size
+            expect("zipfile", archive.read("sheet.xml") == data, "an entry streamed in blocks does not read back")
+        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+        deflated = packer.compress(data) + packer.flush()
+        expect("zipfile", sizes[level] == len(deflated), f"an entry set to level {level} is not deflated at it")
+    expect("zipfile", sizes[1] != sizes[9], "the level set on an entry makes no difference")

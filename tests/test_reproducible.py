@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import zipfile
+import zlib
 
 import docx
 import pytest
@@ -49,3 +50,16 @@ def test_without_the_epoch_the_date_is_now(tmp_path, monkeypatch):
     assert load_workbook(paths[".xlsx"]).properties.created >= before.replace(tzinfo=None)
     pdf_created = PdfReader(str(paths[".pdf"])).metadata.creation_date
     assert abs(pdf_created - before) < dt.timedelta(minutes=1)
+
+
+def test_the_fixed_packages_keep_each_writers_deflate_level(tmp_path, monkeypatch):
+    """The times are fixed by copying each entry again: a workbook stays at its writer's fast level 2,
+    a Word file at zlib's default, and each entry reads back as written."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    paths = {p.suffix: p for p in build(SPECS / "showcase.yaml", out=tmp_path).paths}
+    for suffix, level in ((".xlsx", 2), (".docx", zlib.Z_DEFAULT_COMPRESSION)):
+        with zipfile.ZipFile(paths[suffix]) as package:
+            for info in package.infolist():
+                packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+                data = package.read(info)
+                assert info.compress_size == len(packer.compress(data) + packer.flush()), (suffix, info.filename)

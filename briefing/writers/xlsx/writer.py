@@ -79,7 +79,7 @@ class XlsxWriter:
         except BaseException:
             discard(builder.workbook)
             raise
-        fix_zip_times(path)
+        fix_zip_times(path, _DEFLATE)
         return builder.warnings
 
 
