@@ -25,7 +25,6 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.parts.hdrftr import FooterPart, HeaderPart
 from lxml import etree
-from PIL import Image as PILImage
 
 from ...adapters import docx as docx_adapter
 from . import template_cleaning
@@ -124,6 +123,8 @@ def fresh_document() -> Document:
 
 def _is_picture(data: bytes, content_type: str) -> bool:
     """Whether ``data`` is the picture its content type says, as Pillow reads its header (nothing is decoded)."""
+    from PIL import Image as PILImage  # only a template's pictures need Pillow
+
     try:
         with PILImage.open(io.BytesIO(data)) as picture:
             found = picture.format
