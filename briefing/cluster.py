@@ -12,6 +12,7 @@ import concurrent.futures as cf
 import hashlib
 import logging
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -263,12 +264,28 @@ def connected(scheduler: str, settings: Settings) -> Iterator[Remote]:
             logging.getLogger(name).setLevel(level)
 
 
+def _not_imported(answer: object) -> str | None:
+    """What a worker's answer says it could not import, if that is its error: Dask hands the error back,
+    or, when the worker could not even read the function it was sent, an Exception holding its text."""
+    if isinstance(answer, ImportError):
+        return str(answer)
+    if not isinstance(answer, Exception):
+        return None
+    told = re.fullmatch(r"(?:ModuleNotFound|Import)Error\((['\"])(.*)\1\)", str(answer), re.DOTALL)
+    return told.group(2) if told else None
+
+
 def check_workers(client: Any, settings: Settings) -> None:
     """Refuse, before anything is sent, a cluster whose workers have other versions than this machine."""
     if settings.allow_mismatch:
         return
-    answers = client.run(versions, on_error="return")  # a worker lost meanwhile answers with its error
-    for address, theirs in sorted((a, v) for a, v in answers.items() if not isinstance(v, BaseException)):
+    answers = client.run(versions, on_error="return")
+    for address, theirs in sorted(answers.items(), key=lambda answer: answer[0]):
+        missing = _not_imported(theirs)
+        if missing is not None:  # briefing, or a library it needs, is not installed there
+            raise BuildError(f"the worker {address} cannot load briefing ({missing}): install it there, as here")
+        if isinstance(theirs, BaseException):  # a worker lost meanwhile answers with its error
+            continue
         refused = mismatch(theirs, settings.versions, address)
         if refused:
             raise BuildError(refused)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -258,6 +259,48 @@ def test_a_worker_with_other_library_versions_is_refused_unless_allowed(cluster,
         client.run(_pretend, None)
     recorded = manifest.json.loads((out / "brief.manifest.json").read_text())
     assert recorded["versions"]["reportlab"] == "0.0-other", "the manifest says what the files were built with"
+
+
+NO_BRIEFING = """
+import sys
+
+
+class NoBriefing:
+    \"\"\"Finds no module of briefing's: a worker where briefing is not installed.\"\"\"
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "briefing":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+
+for loaded in [name for name in sys.modules if name.split(".")[0] == "briefing"]:
+    del sys.modules[loaded]
+sys.meta_path.insert(0, NoBriefing())
+"""
+
+
+def test_a_worker_without_briefing_is_named_before_anything_is_sent(tmp_path, capsys):
+    spec, out = tmp_path / "brief.yaml", tmp_path / "out"
+    spec.write_text(GOOD.format(n=1))
+    alone = {"n_workers": 0, "processes": True, "dashboard_address": ":0", "silence_logs": 50}
+    with distributed.LocalCluster(**alone) as local, distributed.Client(local) as client:
+        # A worker started on its own, as on another machine, in a Python where briefing cannot be imported.
+        start = f"{NO_BRIEFING}\nfrom distributed.cli.dask_worker import main\nmain()\n"
+        options = ["--nthreads", "1", "--no-nanny", "--no-dashboard"]
+        command = [sys.executable, "-c", start, local.scheduler_address, *options]
+        worker = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            client.wait_for_workers(1, timeout=60)
+            (address,) = client.scheduler_info()["workers"]
+            argv = ["build", str(spec), "-f", "html", "--scheduler", local.scheduler_address, "--out", str(out)]
+            assert main(argv) == 1
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+    assert capsys.readouterr().err.splitlines() == [
+        f"briefing: the worker {address} cannot load briefing (No module named 'briefing'): install it there, as here"
+    ]
+    assert not out.exists()
 
 
 def test_a_worker_of_other_versions_joining_mid_batch_takes_no_pack(cluster, desk, here, tmp_path, capsys, monkeypatch):
