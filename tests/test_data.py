@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from briefing import SpecError, loads
+from briefing.cli import main
 from briefing.layout.text import formatted
 from briefing.model import Chart, NumberFormat, Series, Table, Totals, tables
 from briefing.number_formats import excel_format
@@ -186,6 +187,31 @@ def test_bad_data_files_get_a_line_in_the_data_file(folder):
     (folder / "data" / "broken.json").write_text('[\n  {"a": 1},\n  {"a": }\n]')
     assert errors("source: data/short.csv", folder) == ["data/short.csv:3:1: row has 1 value, but the header has 2"]
     assert errors("source: data/broken.json", folder) == ["data/broken.json:3:9: not valid JSON: Expecting value"]
+
+
+def test_a_quote_left_open_or_closed_too_early_is_told_at_its_row(folder):
+    """Arrow reads these files (the quote runs on to the end), so a column holds text among numbers; the
+    odd value's line is found by reading the file again, which must tell the quote, not fail."""
+    (folder / "data" / "open.csv").write_text('A,B\n1,2\n3,"x\n5,6\n')
+    (folder / "data" / "early.csv").write_text('A,B\n1,2\n3,"x"y\n5,6\n')
+    assert errors("source: data/open.csv", folder) == [
+        "data/open.csv:3:1: a quote opened in this row is never closed: close it, or write a quote inside a value"
+        ' twice ("")'
+    ]
+    assert errors("source: data/early.csv", folder) == [
+        'data/early.csv:3:1: a quoted value goes on after its closing quote: write a quote inside a value twice ("")'
+    ]
+
+
+def test_a_quote_left_open_is_refused_with_exit_status_2_and_nothing_written(folder, capsys):
+    (folder / "data" / "open.csv").write_text('A,B\n1,2\n3,"x\n5,6\n')
+    (folder / "spec.yaml").write_text(spec("source: data/open.csv", folder, "table"))
+    assert main(["build", "spec.yaml", "--out", "out"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "data/open.csv:3:1: a quote opened in this row is never closed: close it, or write a quote inside a value"
+        ' twice ("")'
+    ]
+    assert not (folder / "out").exists()
 
 
 def test_a_chart_reads_categories_and_series(folder):

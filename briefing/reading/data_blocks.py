@@ -252,13 +252,17 @@ def _rows(r: Reader, node: Node, keys: dict[str, Node]) -> tuple[frames.Kept, li
         r.problem(c.node, f"no column '{c.source}' in the data{did_you_mean(c.source, frame.names)}")
     present = [c for c in data if c.source in frame.names]
     try:
-        typed = frames.typed(r, frame, present)
-    except frames.Reread:  # another table read a column of the same file as another type
-        frame = _source(r, keys, fresh=True, missing=blanks or ())
-        if frame is None:
-            return None
-        rows = frames.Kept(frame, range(frame.count), rows.aliases)
-        typed = frames.typed(r, frame, present)
+        try:
+            typed = frames.typed(r, frame, present)
+        except frames.Reread:  # another table read a column of the same file as another type
+            frame = _source(r, keys, fresh=True, missing=blanks or ())
+            if frame is None:
+                return None
+            rows = frames.Kept(frame, range(frame.count), rows.aliases)
+            typed = frames.typed(r, frame, present)
+    except DataError as exc:  # the file read again for a value's line, and found unreadable there
+        _unreadable(r, keys, exc)
+        return None
     sound = sound and typed and not missing
     if "where" in keys:
         sound = frames.where(r, keys["where"], rows, apply=sound) and sound
@@ -381,12 +385,17 @@ def _source(r: Reader, keys: dict[str, Node], fresh: bool = False, missing: tupl
     except Spent:
         return None
     except DataError as exc:
-        if exc.pos is not None:
-            r.problems.append(Problem(exc.pos, str(exc)))
-        else:
-            key = next((k for k in ("sheet", "range", "encoding") if k in keys and k in str(exc)), "source")
-            r.problem(keys[key], str(exc))
+        _unreadable(r, keys, exc)
         return None
+
+
+def _unreadable(r: Reader, keys: dict[str, Node], exc: DataError) -> None:
+    """A data file that cannot be read, told at its own line where known, else at the key of the spec it is about."""
+    if exc.pos is not None:
+        r.problems.append(Problem(exc.pos, str(exc)))
+    else:
+        key = next((k for k in ("sheet", "range", "encoding") if k in keys and k in str(exc)), "source")
+        r.problem(keys[key], str(exc))
 
 
 _FILES: dict[int, DataFiles] = {}

@@ -271,6 +271,7 @@ def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
 def csv_records(path: Path, shown: str, options: SourceOptions) -> Generator[tuple[int, list[str | None]]]:
     """The header's names (as line 1), then each row that is not blank with the line it ends on; raises DataError."""
     csv.field_size_limit(current().data_value_length)
+    start = 1  # the line the record being read starts on: where a quote left open was opened
     try:
         with _decoding(path, options), path.open(encoding=_codec(options.encoding), newline="") as handle:
             reader = csv.reader(handle, delimiter=options.delimiter, strict=True)
@@ -278,18 +279,30 @@ def csv_records(path: Path, shown: str, options: SourceOptions) -> Generator[tup
             if len(names) > current().data_columns:
                 raise DataError(f"more than {current().data_columns:,} columns in the header", Pos(shown, 1, 1))
             yield 1, names  # type: ignore[misc]
-            for record in reader:
+            start = reader.line_num + 1
+            while (record := next(reader, None)) is not None:
                 fields = [None if not field or field.isspace() else field for field in record]
                 if len(record) != len(names):
                     if not any(fields):
+                        start = reader.line_num + 1
                         continue  # blank lines, often at the end
                     found = f"{len(record)} value{'s' if len(record) != 1 else ''}"
                     raise DataError(f"row has {found}, but the header has {len(names)}", Pos(shown, reader.line_num, 1))
-                if not any(fields):
-                    continue
-                yield reader.line_num, fields
+                if any(fields):
+                    yield reader.line_num, fields
+                start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError(f"'{path.name}' is not readable CSV: {exc}") from exc
+        raise DataError(_unreadable(exc, options), Pos(shown, start, 1)) from exc
+
+
+def _unreadable(exc: csv.Error, options: SourceOptions) -> str:
+    """Python's reason a CSV row cannot be read, in the user's words, with the fix where one is known."""
+    reason = str(exc)
+    if reason == "unexpected end of data":
+        return 'a quote opened in this row is never closed: close it, or write a quote inside a value twice ("")'
+    if reason.startswith(f"'{options.delimiter}' expected after '\"'"):
+        return 'a quoted value goes on after its closing quote: write a quote inside a value twice ("")'
+    return f"this row is not readable CSV: {reason}"
 
 
 @contextmanager
