@@ -275,7 +275,7 @@ def test_hostile_data_files_get_one_positioned_line(folder):
     (folder.parent / "secret.csv").write_text("a\n1\n")
     (folder / "data" / "link.csv").symlink_to(folder.parent / "secret.csv")
     assert errors("source: data/binary.csv", folder) == [
-        "spec.yaml:6:19: 'binary.csv' is not utf-8 text (invalid start byte); set encoding:"
+        "data/binary.csv:1:1: a byte that is not utf-8 text (invalid start byte); set encoding: to the file's own"
     ]
     assert errors("source: data/nested.json", folder) == [
         "data/nested.json:1:2: a value is a JSON object or list; table values must be single values"
@@ -288,6 +288,23 @@ def test_hostile_data_files_get_one_positioned_line(folder):
 
     assert errors("source: data/incidents.csv", folder, options=Options(limits=Limits(data_rows=3))) == [
         "data/incidents.csv:1:1: more than 3 rows; filter or split the data"
+    ]
+
+
+def test_a_stray_byte_is_told_at_its_line_and_column(folder):
+    """Columns count characters, so 'é' before it counts once; a line of millions of characters is read a
+    block at a time, and the byte past the first blocks is still placed."""
+    rows = "".join(f"{n},Région {n}\n" for n in range(2, 5000)).encode()
+    (folder / "data" / "stray.csv").write_bytes(b"a,b\n" + rows + b"5000,R\xc3\xa9gion \xff\n")
+    (folder / "data" / "long.csv").write_bytes(b"a\n" + b"x" * 3_000_000 + b"\xe9\n")
+    (folder / "data" / "stray.jsonl").write_bytes(b'{"a": 1}\n{"a": "caf\xe9"}\n')
+    told = "a byte that is not utf-8 text ({}); set encoding: to the file's own"
+    assert errors("source: data/stray.csv", folder) == [f"data/stray.csv:5000:13: {told.format('invalid start byte')}"]
+    assert errors("source: data/long.csv", folder) == [
+        f"data/long.csv:2:3000001: {told.format('invalid continuation byte')}"
+    ]
+    assert errors("source: data/stray.jsonl", folder) == [
+        f"data/stray.jsonl:2:11: {told.format('invalid continuation byte')}"
     ]
 
 

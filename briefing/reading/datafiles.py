@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 from array import array
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -268,12 +269,16 @@ def _csv(path: Path, shown: str, options: SourceOptions) -> Frame:
     return Frame(names, columns.lists, lambda row, col: Pos(shown, lines[row], col + 1), text=True)
 
 
+_BLOCK = 1 << 20
+"""Bytes of a file read at a time when looking for a byte that is not text."""
+
+
 def csv_records(path: Path, shown: str, options: SourceOptions) -> Generator[tuple[int, list[str | None]]]:
     """The header's names (as line 1), then each row that is not blank with the line it ends on; raises DataError."""
     csv.field_size_limit(current().data_value_length)
     start = 1  # the line the record being read starts on: where a quote left open was opened
     try:
-        with _decoding(path, options), path.open(encoding=_codec(options.encoding), newline="") as handle:
+        with _decoding(path, shown, options), path.open(encoding=_codec(options.encoding), newline="") as handle:
             reader = csv.reader(handle, delimiter=options.delimiter, strict=True)
             names = header(next(reader, []), lambda i: Pos(shown, 1, i + 1))
             if len(names) > current().data_columns:
@@ -306,14 +311,40 @@ def _unreadable(exc: csv.Error, options: SourceOptions) -> str:
 
 
 @contextmanager
-def _decoding(path: Path, options: SourceOptions) -> Iterator[None]:
-    """Text that is not in its encoding, or an encoding that does not exist, as one line for the user."""
+def _decoding(path: Path, shown: str, options: SourceOptions) -> Iterator[None]:
+    """Text that is not in its encoding, told at its first such byte, or an encoding that does not exist,
+    as one line for the user."""
     try:
         yield
     except UnicodeDecodeError as exc:
-        raise DataError(f"'{path.name}' is not {options.encoding} text ({exc.reason}); set encoding:") from exc
+        told = f"a byte that is not {options.encoding} text ({exc.reason}); set encoding: to the file's own"
+        at = _first_undecodable(path, shown, _codec(options.encoding))
+        raise DataError(told if at else f"'{path.name}' holds {told}", at) from exc
     except LookupError as exc:
         raise DataError(f"unknown encoding '{options.encoding}'") from exc
+
+
+def _first_undecodable(path: Path, shown: str, codec: str) -> Pos | None:
+    """Where the first byte that is not text in ``codec`` is: its line, and its column in characters.
+    Read a block at a time, so that a file of one long line is never held whole."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    line, column = 1, 1
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            try:
+                text = decoder.decode(block)
+            except UnicodeDecodeError as exc:  # exc.object: the bytes held back before, then this block
+                good = bytes(exc.object[: exc.start]).decode(codec, errors="replace")
+                line, column = _advanced(line, column, good)
+                return Pos(shown, line, column)
+            line, column = _advanced(line, column, text)
+    return None
+
+
+def _advanced(line: int, column: int, text: str) -> tuple[int, int]:
+    """The line and column just after ``text``, read from ``line`` and ``column``."""
+    breaks = text.count("\n")
+    return (line + breaks, len(text) - text.rfind("\n")) if breaks else (line, column + len(text))
 
 
 def _codec(encoding: str) -> str:

@@ -26,7 +26,7 @@ NESTED = "JSON nested too deeply; table rows are lists or objects of values"
 
 def read_json(path: Path, shown: str, options: SourceOptions) -> Frame:
     """A file holding one JSON list of rows."""
-    with _decoding(path, options):
+    with _decoding(path, shown, options):
         text = path.read_text(encoding=_codec(options.encoding))
     items = list(_json_items(text, shown))
     if not items:
@@ -108,7 +108,7 @@ def _json_items(text: str, shown: str) -> Iterator[tuple[Pos, Any]]:
 def _line_items(path: Path, shown: str, options: SourceOptions) -> Iterator[tuple[Pos, Any]]:
     """The row on each line that is not blank, with where it starts; lines end at '\\n' alone, as JSON lines do."""
     count = 0
-    with _decoding(path, options), path.open(encoding=_codec(options.encoding), newline="\n") as handle:
+    with _decoding(path, shown, options), path.open(encoding=_codec(options.encoding), newline="\n") as handle:
         for number, line in _bounded(handle, shown):
             if not line or line.isspace():
                 continue
