@@ -14,8 +14,9 @@ byte for byte, as are --jobs 2's. The medians go into bench/results.md, under "B
 
 One more way is what the machine itself allows: two `--jobs 1` builds started together, each of half
 the specs, into folders of their own. Nothing is shared between them, so their speed-up over one
-`--jobs 1` build is the most two of this machine's cores give this very work; --jobs 2 is reported
-against it too. On a shared virtual machine the two cores are rarely as fast as one alone.
+`--jobs 1` build is what this machine's two cores give this very work with no coordination at all;
+--jobs 2 is reported against it too. On a shared virtual machine the two cores are rarely as fast
+as one alone.
 """
 
 from __future__ import annotations
@@ -324,8 +325,8 @@ def report(args: argparse.Namespace, runs: dict[str, list[Measured]], identical:
             f"--rounds {args.rounds}{together}` (median of the rounds) on {machine}, "
             f"{cores} cores shared with other work (load average {load:.1f} at the end). Target: --jobs 2 at least "
             f"{TARGET}x --jobs 1 in seconds: {met} ({speed_up:.2f}x). Two --jobs 1 builds of half the specs each,",
-            f"started together and sharing nothing, were {ceiling:.2f}x one --jobs 1 build: the most this machine's",
-            f"two cores gave this work in that run; --jobs 2 reached {speed_up / ceiling:.0%} of it.",
+            f"started together and sharing nothing, were {ceiling:.2f}x one --jobs 1 build: what this machine's two",
+            f"cores gave this work with no coordination, in that run; --jobs 2 reached {speed_up / ceiling:.0%} of it.",
             "",
             "'build CPU' is the processor time of the `briefing build` process itself: reading every spec and",
             "its data, sending the tasks and writing the files that come back, the part no worker takes;",

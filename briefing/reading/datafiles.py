@@ -284,23 +284,23 @@ def csv_records(path: Path, shown: str, options: SourceOptions) -> Generator[tup
             if len(names) > current().data_columns:
                 raise DataError(f"more than {current().data_columns:,} columns in the header", Pos(shown, 1, 1))
             yield 1, names  # type: ignore[misc]
-            start = reader.line_num + 1
-            while (record := next(reader, None)) is not None:
+            while True:
+                start = reader.line_num + 1
+                if (record := next(reader, None)) is None:
+                    break
                 fields = [None if not field or field.isspace() else field for field in record]
                 if len(record) != len(names):
                     if not any(fields):
-                        start = reader.line_num + 1
                         continue  # blank lines, often at the end
                     found = f"{len(record)} value{'s' if len(record) != 1 else ''}"
                     raise DataError(f"row has {found}, but the header has {len(names)}", Pos(shown, reader.line_num, 1))
                 if any(fields):
                     yield reader.line_num, fields
-                start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError(_unreadable(exc, options), Pos(shown, start, 1)) from exc
+        raise DataError(_csv_reason(exc, options), Pos(shown, start, 1)) from exc
 
 
-def _unreadable(exc: csv.Error, options: SourceOptions) -> str:
+def _csv_reason(exc: csv.Error, options: SourceOptions) -> str:
     """Python's reason a CSV row cannot be read, in the user's words, with the fix where one is known."""
     reason = str(exc)
     if reason == "unexpected end of data":
